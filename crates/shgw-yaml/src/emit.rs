@@ -1,0 +1,303 @@
+//! The block-style writer: mappings, sequences and scalars laid out as go-yaml v2 lays them out
+//! (two-space indent, sequences not indented under their key, long lines folded at spaces).
+
+use crate::order::natural_cmp;
+use crate::scalar::{Style, is_printable, key_style, value_style};
+use serde_json::{Map, Number, Value};
+
+/// go-yaml's preferred line width: a space after column 80 becomes a line break.
+const BEST_WIDTH: usize = 80;
+
+pub(crate) struct Emitter {
+    out: String,
+    column: usize,
+    at_line_start: bool,
+}
+
+impl Emitter {
+    pub(crate) fn new() -> Self {
+        Emitter {
+            out: String::new(),
+            column: 0,
+            at_line_start: true,
+        }
+    }
+
+    pub(crate) fn finish(self) -> String {
+        self.out
+    }
+
+    fn push(&mut self, s: &str) {
+        self.out.push_str(s);
+        self.column += s.chars().count();
+        self.at_line_start = false;
+    }
+
+    fn push_char(&mut self, c: char) {
+        self.out.push(c);
+        self.column += 1;
+        self.at_line_start = false;
+    }
+
+    fn newline(&mut self) {
+        self.out.push('\n');
+        self.column = 0;
+        self.at_line_start = true;
+    }
+
+    /// Starts a new line indented by `indent`, unless the cursor already is at a fresh line.
+    fn line(&mut self, indent: usize) {
+        if !self.at_line_start {
+            self.newline();
+        }
+        for _ in 0..indent {
+            self.out.push(' ');
+        }
+        self.column = indent;
+        self.at_line_start = false;
+    }
+
+    /// One whole document, ending with a newline.
+    pub(crate) fn document(&mut self, v: &Value) {
+        match v {
+            Value::Object(m) if !m.is_empty() => self.mapping(m, 0),
+            Value::Array(a) if !a.is_empty() => self.sequence(a, 0),
+            other => self.scalar(other, 0),
+        }
+        if !self.at_line_start {
+            self.newline();
+        }
+    }
+
+    /// A block mapping whose first key goes where the cursor is; later keys at `indent`.
+    fn mapping(&mut self, m: &Map<String, Value>, indent: usize) {
+        let mut entries: Vec<(&String, &Value)> = m.iter().collect();
+        entries.sort_by(|a, b| natural_cmp(a.0, b.0));
+        for (n, (k, v)) in entries.into_iter().enumerate() {
+            if n > 0 {
+                self.line(indent);
+            }
+            self.string(k, key_style(k), indent + 2, false);
+            self.push_char(':');
+            match v {
+                Value::Object(inner) if !inner.is_empty() => {
+                    self.line(indent + 2);
+                    self.mapping(inner, indent + 2);
+                }
+                Value::Array(items) if !items.is_empty() => {
+                    self.line(indent);
+                    self.sequence(items, indent);
+                }
+                scalar => {
+                    self.push_char(' ');
+                    self.scalar(scalar, indent + 2);
+                }
+            }
+        }
+    }
+
+    /// A block sequence whose first `- ` goes where the cursor is; later items at `indent`.
+    fn sequence(&mut self, items: &[Value], indent: usize) {
+        for (n, item) in items.iter().enumerate() {
+            if n > 0 {
+                self.line(indent);
+            }
+            self.push("- ");
+            match item {
+                Value::Object(m) if !m.is_empty() => self.mapping(m, indent + 2),
+                Value::Array(a) if !a.is_empty() => self.sequence(a, indent + 2),
+                scalar => self.scalar(scalar, indent + 2),
+            }
+        }
+    }
+
+    /// A scalar (or an empty collection) at the cursor; `indent` is where continuation lines go.
+    fn scalar(&mut self, v: &Value, indent: usize) {
+        match v {
+            Value::Null => self.push("null"),
+            Value::Bool(b) => self.push(if *b { "true" } else { "false" }),
+            Value::Number(n) => self.push(&format_number(n)),
+            Value::String(s) => self.string(s, value_style(s), indent, true),
+            Value::Object(_) => self.push("{}"),
+            Value::Array(_) => self.push("[]"),
+        }
+    }
+
+    fn string(&mut self, s: &str, style: Style, indent: usize, allow_breaks: bool) {
+        match style {
+            Style::Plain => self.plain(s, indent, allow_breaks),
+            Style::Single => self.single_quoted(s, indent, allow_breaks),
+            Style::Double => self.double_quoted(s, indent, allow_breaks),
+            Style::Literal => self.literal(s, indent),
+        }
+    }
+
+    fn plain(&mut self, s: &str, indent: usize, allow_breaks: bool) {
+        let chars: Vec<char> = s.chars().collect();
+        let mut spaces = false;
+        for (i, &c) in chars.iter().enumerate() {
+            if c == ' ' {
+                let next_is_space = chars.get(i + 1) == Some(&' ');
+                if allow_breaks && !spaces && self.column > BEST_WIDTH && !next_is_space {
+                    self.line(indent);
+                } else {
+                    self.push_char(c);
+                }
+                spaces = true;
+            } else {
+                self.push_char(c);
+                spaces = false;
+            }
+        }
+    }
+
+    fn single_quoted(&mut self, s: &str, indent: usize, allow_breaks: bool) {
+        self.push_char('\'');
+        let chars: Vec<char> = s.chars().collect();
+        let mut spaces = false;
+        for (i, &c) in chars.iter().enumerate() {
+            if c == ' ' {
+                let next_is_space = chars.get(i + 1) == Some(&' ');
+                if allow_breaks
+                    && !spaces
+                    && self.column > BEST_WIDTH
+                    && i != 0
+                    && i != chars.len() - 1
+                    && !next_is_space
+                {
+                    self.line(indent);
+                } else {
+                    self.push_char(c);
+                }
+                spaces = true;
+            } else {
+                if c == '\'' {
+                    self.push_char('\'');
+                }
+                self.push_char(c);
+                spaces = false;
+            }
+        }
+        self.push_char('\'');
+    }
+
+    fn double_quoted(&mut self, s: &str, indent: usize, allow_breaks: bool) {
+        self.push_char('"');
+        let chars: Vec<char> = s.chars().collect();
+        let mut spaces = false;
+        for (i, &c) in chars.iter().enumerate() {
+            if !is_printable(c) || c == '\u{FEFF}' || crate::scalar::is_break(c) || c == '"' || c == '\\' {
+                self.push(&escape(c));
+                spaces = false;
+            } else if c == ' ' {
+                if allow_breaks
+                    && !spaces
+                    && self.column > BEST_WIDTH
+                    && i != 0
+                    && i != chars.len() - 1
+                {
+                    self.line(indent);
+                    if chars.get(i + 1) == Some(&' ') {
+                        self.push_char('\\');
+                    }
+                } else {
+                    self.push_char(c);
+                }
+                spaces = true;
+            } else {
+                self.push_char(c);
+                spaces = false;
+            }
+        }
+        self.push_char('"');
+    }
+
+    fn literal(&mut self, s: &str, indent: usize) {
+        self.push_char('|');
+        if s.starts_with([' ', '\n']) {
+            self.push_char('2');
+        }
+        let trailing = s.len() - s.trim_end_matches('\n').len();
+        match trailing {
+            0 => self.push_char('-'),
+            1 if s.len() > 1 => {}
+            _ => self.push_char('+'),
+        }
+        self.newline();
+        let mut at_break = true;
+        for c in s.chars() {
+            if c == '\n' {
+                self.newline();
+                at_break = true;
+            } else {
+                if at_break {
+                    self.line(indent);
+                    at_break = false;
+                }
+                self.push_char(c);
+            }
+        }
+    }
+}
+
+fn escape(c: char) -> String {
+    match c {
+        '\0' => "\\0".into(),
+        '\u{7}' => "\\a".into(),
+        '\u{8}' => "\\b".into(),
+        '\t' => "\\t".into(),
+        '\n' => "\\n".into(),
+        '\u{B}' => "\\v".into(),
+        '\u{C}' => "\\f".into(),
+        '\r' => "\\r".into(),
+        '\u{1B}' => "\\e".into(),
+        '"' => "\\\"".into(),
+        '\\' => "\\\\".into(),
+        '\u{85}' => "\\N".into(),
+        '\u{A0}' => "\\_".into(),
+        '\u{2028}' => "\\L".into(),
+        '\u{2029}' => "\\P".into(),
+        c if (c as u32) <= 0xFF => format!("\\x{:02X}", c as u32),
+        c if (c as u32) <= 0xFFFF => format!("\\u{:04X}", c as u32),
+        c => format!("\\U{:08X}", c as u32),
+    }
+}
+
+/// Numbers as kubectl prints them after its JSON round trip: integers in decimal, floats in
+/// Go's shortest `%g` form with a two-digit exponent (`1e+21`, `1e-06`).
+fn format_number(n: &Number) -> String {
+    if let Some(i) = n.as_i64() {
+        return i.to_string();
+    }
+    if let Some(u) = n.as_u64() {
+        return u.to_string();
+    }
+    let f = n.as_f64().unwrap_or(0.0);
+    if f.fract() == 0.0 && f.abs() < 1e21 {
+        return format!("{f:.0}");
+    }
+    let sci = format!("{f:e}");
+    let (mantissa, exp) = sci.split_once('e').unwrap_or((&sci, "0"));
+    let exp: i32 = exp.parse().unwrap_or(0);
+    if !(-4..6).contains(&exp) {
+        let sign = if exp < 0 { '-' } else { '+' };
+        format!("{mantissa}e{sign}{:02}", exp.abs())
+    } else {
+        format!("{f}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn floats_follow_go() {
+        let f = |x: f64| format_number(&Number::from_f64(x).unwrap_or_else(|| Number::from(0)));
+        assert_eq!(f(1.0), "1");
+        assert_eq!(f(1.5), "1.5");
+        assert_eq!(f(1e21), "1e+21");
+        assert_eq!(f(0.000001), "1e-06");
+        assert_eq!(f(0.25), "0.25");
+    }
+}

@@ -1,0 +1,54 @@
+//! YAML text exactly as `kubectl kustomize` prints it.
+//!
+//! kubectl turns every object into JSON and back into YAML with go-yaml v2. This crate writes a
+//! [`serde_json::Value`] the same way, so shgw's output is byte-identical to what kustomize
+//! would print for the same objects:
+//!
+//! - mapping keys in go-yaml's natural order (`a9` before `a10`, `_x` before `B`);
+//! - two-space indent, block sequences not indented under their key;
+//! - strings that a YAML 1.1 reader would take for something else (`yes`, `on`, `12:30`,
+//!   `1_000`, `0755`, `1.25`, `2026-11-26`) double-quoted, so kubectl, kustomize, PyPI-based
+//!   linters and `kubectl apply` all read them back as strings;
+//! - strings with indicators single-quoted, control characters escaped, multi-line text as a
+//!   `|` block, long text folded at spaces after column 80.
+//!
+//! ```
+//! let doc = serde_json::json!({"kind": "ConfigMap", "data": {"enabled": "yes", "port": "8080"}});
+//! assert_eq!(
+//!     shgw_yaml::to_string(&doc),
+//!     "data:\n  enabled: \"yes\"\n  port: \"8080\"\nkind: ConfigMap\n"
+//! );
+//! ```
+
+mod emit;
+mod order;
+mod scalar;
+
+pub use order::natural_cmp;
+pub use scalar::{Style, is_ambiguous_in_yaml11, key_style, value_style};
+use serde_json::Value;
+
+/// One YAML document, ending with a newline.
+pub fn to_string(doc: &Value) -> String {
+    let mut e = emit::Emitter::new();
+    e.document(doc);
+    e.finish()
+}
+
+/// Several documents joined with `---` lines, as `kubectl kustomize` joins them. No documents
+/// give an empty string.
+///
+/// ```
+/// let docs = [serde_json::json!({"a": 1}), serde_json::json!({"b": [1, 2]})];
+/// assert_eq!(shgw_yaml::to_multi_doc(&docs), "a: 1\n---\nb:\n- 1\n- 2\n");
+/// ```
+pub fn to_multi_doc<'a>(docs: impl IntoIterator<Item = &'a Value>) -> String {
+    let mut out = String::new();
+    for (i, doc) in docs.into_iter().enumerate() {
+        if i > 0 {
+            out.push_str("---\n");
+        }
+        out.push_str(&to_string(doc));
+    }
+    out
+}

@@ -1,0 +1,431 @@
+//! How go-yaml v2 (the emitter behind `kubectl` and `kustomize`) chooses the style of a string
+//! scalar: plain, single-quoted, double-quoted or a literal block.
+
+/// The style in which a string scalar is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Style {
+    /// Written as it is.
+    Plain,
+    /// `'...'`, with `'` doubled.
+    Single,
+    /// `"..."`, with escapes.
+    Double,
+    /// A `|` block (multi-line text).
+    Literal,
+}
+
+/// What the emitter learns from looking at a string once (go-yaml `yaml_emitter_analyze_scalar`).
+#[derive(Debug, Clone, Copy)]
+struct Analysis {
+    block_plain_allowed: bool,
+    single_quoted_allowed: bool,
+    block_allowed: bool,
+}
+
+pub(crate) fn is_break(c: char) -> bool {
+    matches!(c, '\r' | '\n' | '\u{85}' | '\u{2028}' | '\u{2029}')
+}
+
+fn is_blank_or_end(c: Option<char>) -> bool {
+    match c {
+        None => true,
+        Some(c) => c == ' ' || c == '\t' || c == '\0' || is_break(c),
+    }
+}
+
+/// go-yaml's `is_printable`: the characters it may write without an escape.
+pub(crate) fn is_printable(c: char) -> bool {
+    let u = c as u32;
+    u == 0x0A
+        || (0x20..=0x7E).contains(&u)
+        || u == 0x85
+        || (0xA0..=0xD7FF).contains(&u)
+        || ((0xE000..=0xFFFD).contains(&u) && u != 0xFEFF)
+        || (0x10000..=0x10FFFF).contains(&u)
+}
+
+fn analyze(s: &str) -> Analysis {
+    if s.is_empty() {
+        return Analysis {
+            block_plain_allowed: true,
+            single_quoted_allowed: true,
+            block_allowed: false,
+        };
+    }
+    let chars: Vec<char> = s.chars().collect();
+    let mut block_indicators = s.starts_with("---") || s.starts_with("...");
+    let (mut special, mut line_breaks) = (false, false);
+    let (mut leading_space, mut leading_break, mut trailing_space, mut trailing_break) =
+        (false, false, false, false);
+    let (mut break_space, mut space_break) = (false, false);
+    let (mut previous_space, mut previous_break) = (false, false);
+    let mut preceded_by_whitespace = true;
+    let last = chars.len() - 1;
+    for (i, &c) in chars.iter().enumerate() {
+        let followed_by_whitespace = is_blank_or_end(chars.get(i + 1).copied());
+        if i == 0 {
+            match c {
+                '#' | ',' | '[' | ']' | '{' | '}' | '&' | '*' | '!' | '|' | '>' | '\'' | '"'
+                | '%' | '@' | '`' => block_indicators = true,
+                '?' | ':' | '-' if followed_by_whitespace => block_indicators = true,
+                _ => {}
+            }
+        } else {
+            match c {
+                ':' if followed_by_whitespace => block_indicators = true,
+                '#' if preceded_by_whitespace => block_indicators = true,
+                _ => {}
+            }
+        }
+        if !is_printable(c) {
+            special = true;
+        }
+        if is_break(c) {
+            line_breaks = true;
+        }
+        if c == ' ' {
+            leading_space |= i == 0;
+            trailing_space |= i == last;
+            break_space |= previous_break;
+            previous_space = true;
+            previous_break = false;
+        } else if is_break(c) {
+            leading_break |= i == 0;
+            trailing_break |= i == last;
+            space_break |= previous_space;
+            previous_break = true;
+            previous_space = false;
+        } else {
+            previous_space = false;
+            previous_break = false;
+        }
+        preceded_by_whitespace = is_blank_or_end(Some(c));
+    }
+    let mut a = Analysis {
+        block_plain_allowed: true,
+        single_quoted_allowed: true,
+        block_allowed: true,
+    };
+    if leading_space || leading_break || trailing_space || trailing_break {
+        a.block_plain_allowed = false;
+    }
+    if trailing_space {
+        a.block_allowed = false;
+    }
+    if break_space {
+        a.block_plain_allowed = false;
+        a.single_quoted_allowed = false;
+    }
+    if space_break || special {
+        a = Analysis {
+            block_plain_allowed: false,
+            single_quoted_allowed: false,
+            block_allowed: false,
+        };
+    }
+    if line_breaks || block_indicators {
+        a.block_plain_allowed = false;
+    }
+    a
+}
+
+/// Whether a YAML 1.1 reader (go-yaml v2, PyYAML) would read the plain text `s` as something
+/// other than a string: a boolean, null, a number, a timestamp or a merge key.
+pub fn is_ambiguous_in_yaml11(s: &str) -> bool {
+    const SPECIAL: &[&str] = &[
+        "", "~", "null", "Null", "NULL", "y", "Y", "yes", "Yes", "YES", "on", "On", "ON", "true",
+        "True", "TRUE", "n", "N", "no", "No", "NO", "off", "Off", "OFF", "false", "False", "FALSE",
+        ".nan", ".NaN", ".NAN", ".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF", "-.inf",
+        "-.Inf", "-.INF", "<<",
+    ];
+    if SPECIAL.contains(&s) {
+        return true;
+    }
+    let Some(first) = s.chars().next() else {
+        return true;
+    };
+    let by_first = match first {
+        '.' => is_go_float(s),
+        '+' | '-' | '0'..='9' => {
+            is_timestamp(s) || {
+                let plain: String = s.chars().filter(|&c| c != '_').collect();
+                is_go_int(&plain) || is_yaml_style_float(&plain) || is_binary_int(&plain)
+            }
+        }
+        _ => false,
+    };
+    by_first || is_base60_float(s)
+}
+
+/// Go's `strconv.ParseInt(s, 0, 64)` or `ParseUint` succeeding (ignoring overflow, which then
+/// still resolves to a float in go-yaml).
+fn is_go_int(s: &str) -> bool {
+    let body = s.strip_prefix(['+', '-']).unwrap_or(s);
+    if body.is_empty() {
+        return false;
+    }
+    let lower = body.to_ascii_lowercase();
+    let (digits, radix) = if let Some(r) = lower.strip_prefix("0x") {
+        (r, 16)
+    } else if let Some(r) = lower.strip_prefix("0o") {
+        (r, 8)
+    } else if let Some(r) = lower.strip_prefix("0b") {
+        (r, 2)
+    } else if lower.len() > 1 && lower.starts_with('0') {
+        (&lower[1..], 8)
+    } else {
+        (lower.as_str(), 10)
+    };
+    !digits.is_empty() && digits.chars().all(|c| c.is_digit(radix))
+}
+
+fn is_binary_int(s: &str) -> bool {
+    let body = s.strip_prefix('-').unwrap_or(s);
+    body.strip_prefix("0b")
+        .is_some_and(|d| !d.is_empty() && d.chars().all(|c| c == '0' || c == '1'))
+}
+
+/// `^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$`
+fn is_yaml_style_float(s: &str) -> bool {
+    let b = s.as_bytes();
+    let mut i = usize::from(matches!(b.first(), Some(b'+' | b'-')));
+    let digits = |i: &mut usize| {
+        let start = *i;
+        while *i < b.len() && b[*i].is_ascii_digit() {
+            *i += 1;
+        }
+        *i - start
+    };
+    if b.get(i) == Some(&b'.') {
+        i += 1;
+        if digits(&mut i) == 0 {
+            return false;
+        }
+    } else {
+        if digits(&mut i) == 0 {
+            return false;
+        }
+        if b.get(i) == Some(&b'.') {
+            i += 1;
+            digits(&mut i);
+        }
+    }
+    if matches!(b.get(i), Some(b'e' | b'E')) {
+        i += 1;
+        if matches!(b.get(i), Some(b'+' | b'-')) {
+            i += 1;
+        }
+        if digits(&mut i) == 0 {
+            return false;
+        }
+    }
+    i == b.len()
+}
+
+/// Go's `strconv.ParseFloat` for text that starts with `.` (`.5`, `.5e3`).
+fn is_go_float(s: &str) -> bool {
+    is_yaml_style_float(s)
+}
+
+/// `^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?$`
+fn is_base60_float(s: &str) -> bool {
+    let b = s.as_bytes();
+    let mut i = usize::from(matches!(b.first(), Some(b'+' | b'-')));
+    if !b.get(i).is_some_and(u8::is_ascii_digit) {
+        return false;
+    }
+    while i < b.len() && (b[i].is_ascii_digit() || b[i] == b'_') {
+        i += 1;
+    }
+    let mut groups = 0;
+    while b.get(i) == Some(&b':') {
+        i += 1;
+        let start = i;
+        while i < b.len() && b[i].is_ascii_digit() && i - start < 2 {
+            i += 1;
+        }
+        let n = i - start;
+        if n == 0 || (n == 2 && b[start] > b'5') {
+            return false;
+        }
+        groups += 1;
+    }
+    if groups == 0 {
+        return false;
+    }
+    if b.get(i) == Some(&b'.') {
+        i += 1;
+        while i < b.len() && (b[i].is_ascii_digit() || b[i] == b'_') {
+            i += 1;
+        }
+    }
+    i == b.len()
+}
+
+/// go-yaml v2 `parseTimestamp`: `YYYY-M-D`, optionally followed by a time.
+fn is_timestamp(s: &str) -> bool {
+    let b = s.as_bytes();
+    if b.len() < 8 || !b[..4].iter().all(u8::is_ascii_digit) || b[4] != b'-' {
+        return false;
+    }
+    let mut i = 5;
+    let num = |i: &mut usize, max_len: usize| -> Option<u32> {
+        let start = *i;
+        while *i < b.len() && b[*i].is_ascii_digit() && *i - start < max_len {
+            *i += 1;
+        }
+        if *i == start {
+            return None;
+        }
+        s[start..*i].parse().ok()
+    };
+    let Some(month) = num(&mut i, 2) else {
+        return false;
+    };
+    if b.get(i) != Some(&b'-') {
+        return false;
+    }
+    i += 1;
+    let Some(day) = num(&mut i, 2) else {
+        return false;
+    };
+    if !(1..=12).contains(&month) || !(1..=31).contains(&day) {
+        return false;
+    }
+    if i == b.len() {
+        return true;
+    }
+    if !matches!(b[i], b'T' | b't' | b' ') {
+        return false;
+    }
+    i += 1;
+    let (Some(h), true, Some(m), true, Some(sec)) = (
+        num(&mut i, 2),
+        b.get(i) == Some(&b':') && {
+            i += 1;
+            true
+        },
+        num(&mut i, 2),
+        b.get(i) == Some(&b':') && {
+            i += 1;
+            true
+        },
+        num(&mut i, 2),
+    ) else {
+        return false;
+    };
+    if h > 23 || m > 59 || sec > 59 {
+        return false;
+    }
+    if b.get(i) == Some(&b'.') {
+        i += 1;
+        while i < b.len() && b[i].is_ascii_digit() {
+            i += 1;
+        }
+    }
+    let rest = &s[i..];
+    rest.is_empty()
+        || rest == "Z"
+        || (rest.len() == 6
+            && matches!(rest.as_bytes()[0], b'+' | b'-')
+            && rest.as_bytes()[3] == b':')
+}
+
+/// The style go-yaml v2 gives the string `s` as a mapping value or sequence item.
+pub fn value_style(s: &str) -> Style {
+    let a = analyze(s);
+    if s.contains('\n') {
+        return if a.block_allowed {
+            Style::Literal
+        } else {
+            Style::Double
+        };
+    }
+    if is_ambiguous_in_yaml11(s) {
+        return Style::Double;
+    }
+    if a.block_plain_allowed {
+        Style::Plain
+    } else if a.single_quoted_allowed {
+        Style::Single
+    } else {
+        Style::Double
+    }
+}
+
+/// The style go-yaml v2 gives the string `s` as a mapping key (no block scalars).
+pub fn key_style(s: &str) -> Style {
+    match value_style(s) {
+        Style::Literal => Style::Double,
+        other => other,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn yaml11_lookalikes_are_double_quoted() {
+        for s in [
+            "yes", "no", "on", "off", "y", "Y", "n", "N", "true", "1", "0755", "1e3", "2024-01-01",
+            "~", "null", "1:20", "0x1F", ".5", "+1", "Yes", "OFF", "NULL", "1_000", "12:30",
+            "2026-11-26", "1.25", "8080", "<<", "",
+        ] {
+            assert_eq!(value_style(s), Style::Double, "{s:?}");
+        }
+    }
+
+    #[test]
+    fn ordinary_strings_stay_plain() {
+        for s in [
+            "2Gi",
+            "500m",
+            "25%",
+            "GatewayKey a&b&c+/==",
+            "2.11.1",
+            "x#y",
+            "a,b",
+            "x]",
+            "x?",
+            "-x",
+            "?x",
+            ":x",
+            "1.2.3",
+            "héllo ☃",
+            "2024-13-01",
+            "v2",
+        ] {
+            assert_eq!(value_style(s), Style::Plain, "{s:?}");
+        }
+    }
+
+    #[test]
+    fn indicators_use_single_quotes() {
+        for s in [
+            "a: b",
+            "x:",
+            "-",
+            "*",
+            "  lead",
+            "x  ",
+            "a #b",
+            r#"{"a": 1}"#,
+            "'",
+            "- x",
+            "@x",
+            "---x",
+        ] {
+            assert_eq!(value_style(s), Style::Single, "{s:?}");
+        }
+    }
+
+    #[test]
+    fn control_characters_and_multiline() {
+        assert_eq!(value_style("a\tb"), Style::Double);
+        assert_eq!(value_style("a\r\nb"), Style::Double);
+        assert_eq!(value_style("line1\nline2\n"), Style::Literal);
+        assert_eq!(value_style("line1  \nline2\n"), Style::Double);
+        assert_eq!(key_style("a\nb"), Style::Double);
+    }
+}
