@@ -1,0 +1,98 @@
+//! Command-line arguments.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+/// Production-grade Kubernetes manifests for the Azure API Management self-hosted gateway.
+#[derive(Parser)]
+#[command(name = "shgw", version, about, long_about = None)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand)]
+pub enum Command {
+    /// Render a Gateway file into Kubernetes manifests on stdout.
+    #[command(
+        after_help = "Examples:\n  shgw render                                  # the embedded example, production profile\n  shgw render -f gateway.yaml --profile production --token-file token.txt | kubectl apply -f -\n  shgw render -f gateway.yaml --profile dev --set spec.replicas=2 -o json"
+    )]
+    Render(RenderArgs),
+    /// Check a Gateway file against the spec and the profile's policy; renders nothing.
+    #[command(
+        after_help = "Examples:\n  shgw validate -f gateway.yaml --profile production\n  shgw validate -f fleet.yaml --format json"
+    )]
+    Validate(ValidateArgs),
+    /// Gateway token helpers.
+    #[command(subcommand)]
+    Token(TokenCommand),
+    /// Print the JSON Schema of the Gateway file.
+    #[command(after_help = "Example:\n  shgw schema > gateway.schema.json")]
+    Schema,
+    /// List the embedded profiles.
+    #[command(after_help = "Example:\n  shgw profiles")]
+    Profiles,
+}
+
+#[derive(Args)]
+pub struct InputArgs {
+    /// Gateway file (YAML or JSON, one or more documents); `-` reads stdin. Without it, the
+    /// embedded example gateway.
+    #[arg(short = 'f', long = "file", value_name = "FILE")]
+    pub file: Option<String>,
+    /// `dev`, `production` or the path of a profile file.
+    #[arg(long, value_name = "PROFILE", default_value = shgw::DEFAULT_PROFILE)]
+    pub profile: String,
+    /// Override a field in every Gateway: `--set spec.replicas=4` (`\.` for a literal dot).
+    #[arg(long = "set", value_name = "PATH=VALUE")]
+    pub set: Vec<String>,
+}
+
+#[derive(Args)]
+pub struct TokenSource {
+    /// Read the gateway token from this file.
+    #[arg(long, value_name = "FILE", conflicts_with = "token_env")]
+    pub token_file: Option<PathBuf>,
+    /// Read the gateway token from this environment variable.
+    #[arg(long, value_name = "VAR")]
+    pub token_env: Option<String>,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum OutputFormat {
+    Yaml,
+    Json,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum ReportFormat {
+    Text,
+    Json,
+}
+
+#[derive(Args)]
+pub struct RenderArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    #[command(flatten)]
+    pub token: TokenSource,
+    /// Output format.
+    #[arg(short = 'o', long = "output", value_enum, default_value = "yaml")]
+    pub output: OutputFormat,
+}
+
+#[derive(Args)]
+pub struct ValidateArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// Report format.
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: ReportFormat,
+}
+
+#[derive(Subcommand)]
+pub enum TokenCommand {
+    /// Show a token's gateway, expiry and days left (never the signature).
+    #[command(after_help = "Example:\n  shgw token inspect --token-file token.txt")]
+    Inspect(TokenSource),
+}

@@ -1,0 +1,223 @@
+//! What each command does.
+
+use crate::args::*;
+use crate::{Failure, Output};
+use shgw::{Diagnostic, Gateway, Override, Profile, RenderOptions, Severity, Token};
+use std::io::Read;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+/// Days before expiry from which a token draws a warning.
+const TOKEN_WARN_DAYS: f64 = 7.0;
+
+pub(crate) fn run(cli: Cli) -> Result<Output, Failure> {
+    match cli.command {
+        Command::Render(a) => render(a),
+        Command::Validate(a) => validate(a),
+        Command::Token(TokenCommand::Inspect(t)) => inspect(t),
+        Command::Schema => Ok(Output {
+            stdout: pretty(&shgw::schema()),
+            ..Output::default()
+        }),
+        Command::Profiles => profiles(),
+    }
+}
+
+fn pretty(v: &serde_json::Value) -> String {
+    let mut s = serde_json::to_string_pretty(v).unwrap_or_default();
+    s.push('\n');
+    s
+}
+
+/// Reads the Gateway input: a file, stdin (`-`) or the embedded example.
+fn read_input(file: Option<&str>) -> Result<(String, String), Failure> {
+    match file {
+        None => Ok((
+            "<embedded example>".into(),
+            shgw::EXAMPLE_GATEWAY.to_owned(),
+        )),
+        Some("-") => {
+            let mut text = String::new();
+            std::io::stdin()
+                .read_to_string(&mut text)
+                .map_err(|e| Failure::invalid(format!("<stdin>: cannot read: {e}")))?;
+            Ok(("<stdin>".into(), text))
+        }
+        Some(path) => std::fs::read_to_string(path)
+            .map(|t| (path.to_owned(), t))
+            .map_err(|e| Failure::invalid(format!("{path}: cannot read: {e}"))),
+    }
+}
+
+pub(crate) fn load_profile(name: &str) -> Result<Profile, Failure> {
+    if shgw::EMBEDDED_PROFILES.iter().any(|(n, _)| *n == name) {
+        return Ok(Profile::embedded(name)?);
+    }
+    let looks_like_path = name.contains(['/', '.']);
+    match std::fs::read_to_string(name) {
+        Ok(text) => Ok(Profile::from_yaml(name, &text)?),
+        Err(e) if looks_like_path => Err(Failure::invalid(format!(
+            "{name}: cannot read profile: {e}"
+        ))),
+        Err(_) => Err(Failure::usage(format!(
+            "--profile {name}: not an embedded profile ({}) nor a file",
+            shgw::EMBEDDED_PROFILES
+                .iter()
+                .map(|(n, _)| *n)
+                .collect::<Vec<_>>()
+                .join(", ")
+        ))),
+    }
+}
+
+fn load(input: &InputArgs) -> Result<(String, Vec<Gateway>, Profile), Failure> {
+    let overrides = input
+        .set
+        .iter()
+        .map(|s| Override::parse(s))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(Failure::usage)?;
+    let profile = load_profile(&input.profile)?;
+    let (source, text) = read_input(input.file.as_deref())?;
+    let gateways = shgw::parse_gateways(&source, &text, &overrides)?;
+    Ok((source, gateways, profile))
+}
+
+fn read_token(t: &TokenSource) -> Result<Option<Token>, Failure> {
+    let (origin, text) = match (&t.token_file, &t.token_env) {
+        (Some(path), _) => (
+            path.display().to_string(),
+            std::fs::read_to_string(path).map_err(|e| {
+                Failure::invalid(format!("{}: cannot read token: {e}", path.display()))
+            })?,
+        ),
+        (None, Some(var)) => (
+            format!("${var}"),
+            std::env::var(var)
+                .map_err(|_| Failure::invalid(format!("${var}: not set or not UTF-8")))?,
+        ),
+        (None, None) => return Ok(None),
+    };
+    Token::parse(&text)
+        .map(Some)
+        .map_err(|e| Failure::invalid(format!("{origin}: {e}")))
+}
+
+fn now_unix() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
+}
+
+fn render(a: RenderArgs) -> Result<Output, Failure> {
+    let (source, gateways, profile) = load(&a.input)?;
+    let token = read_token(&a.token)?;
+    let mut notes = Vec::new();
+    if let Some(t) = &token {
+        let days = t.days_left(now_unix());
+        if days < 0.0 {
+            return Err(Failure::invalid(format!(
+                "the token for gateway {:?} expired at {}; generate a new one in API Management",
+                t.gateway_id(),
+                t.expiry_text()
+            )));
+        }
+        if days < TOKEN_WARN_DAYS {
+            notes.push(format!(
+                "warning: the token for gateway {:?} expires at {} ({days:.1} days left)",
+                t.gateway_id(),
+                t.expiry_text()
+            ));
+        }
+    }
+    let opts = RenderOptions { token };
+    let manifests = shgw::render_with(&source, &gateways, &profile, &opts)?;
+    notes.extend(manifests.warnings.iter().map(ToString::to_string));
+    let stdout = match a.output {
+        OutputFormat::Yaml => manifests.to_yaml(),
+        OutputFormat::Json => manifests.to_json(),
+    };
+    Ok(Output {
+        stdout,
+        stderr: notes,
+    })
+}
+
+fn validate(a: ValidateArgs) -> Result<Output, Failure> {
+    let (source, gateways, profile) = load(&a.input)?;
+    let findings: Vec<Diagnostic> = gateways
+        .iter()
+        .flat_map(|g| shgw::check(g, &profile))
+        .collect();
+    let errors = findings
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .count();
+    let report = match a.format {
+        ReportFormat::Json => pretty(&serde_json::json!({
+            "input": source,
+            "profile": profile.metadata.name,
+            "gateways": gateways.iter().map(|g| g.metadata.name.clone()).collect::<Vec<_>>(),
+            "valid": errors == 0,
+            "findings": findings,
+        })),
+        ReportFormat::Text => {
+            let mut s = String::new();
+            for f in &findings {
+                s.push_str(&format!("{source}: {f}\n"));
+            }
+            s.push_str(&format!(
+                "{source}: {} gateway(s), profile {}: {errors} error(s), {} warning(s)\n",
+                gateways.len(),
+                profile.metadata.name,
+                findings.len() - errors
+            ));
+            s
+        }
+    };
+    if errors > 0 {
+        return Err(Failure::invalid(format!("validation failed\n{report}")));
+    }
+    Ok(Output {
+        stdout: report,
+        stderr: Vec::new(),
+    })
+}
+
+fn inspect(t: TokenSource) -> Result<Output, Failure> {
+    let token =
+        read_token(&t)?.ok_or_else(|| Failure::usage("give --token-file or --token-env"))?;
+    let days = token.days_left(now_unix());
+    let stdout = format!(
+        "gateway: {}\nexpires: {}\ndays left: {days:.1}\n",
+        token.gateway_id(),
+        token.expiry_text()
+    );
+    if days < 0.0 {
+        return Err(Failure::invalid(format!(
+            "the token expired at {}\n{stdout}",
+            token.expiry_text()
+        )));
+    }
+    let mut stderr = Vec::new();
+    if days < TOKEN_WARN_DAYS {
+        stderr.push(format!("warning: the token expires in {days:.1} days"));
+    }
+    Ok(Output { stdout, stderr })
+}
+
+fn profiles() -> Result<Output, Failure> {
+    let mut out = String::new();
+    for (name, _) in shgw::EMBEDDED_PROFILES {
+        let p = Profile::embedded(name)?;
+        let default = if *name == shgw::DEFAULT_PROFILE {
+            " (default)"
+        } else {
+            ""
+        };
+        out.push_str(&format!("{name}{default}\t{}\n", p.description));
+    }
+    Ok(Output {
+        stdout: out,
+        stderr: Vec::new(),
+    })
+}

@@ -1,0 +1,72 @@
+//! `shgw`: the command line. Thin by design: it reads files and the environment, calls the
+//! library, and maps errors to exit codes (1 invalid input, 2 usage). Nothing reaches stdout
+//! unless the whole command succeeded.
+
+mod args;
+mod commands;
+
+use clap::Parser;
+use std::io::Write;
+use std::process::ExitCode;
+
+/// A failure the CLI reports: the message (the whole chain) and the exit code.
+pub(crate) struct Failure {
+    pub code: u8,
+    pub message: String,
+}
+
+impl Failure {
+    pub(crate) fn invalid(message: impl Into<String>) -> Self {
+        Failure {
+            code: 1,
+            message: message.into(),
+        }
+    }
+    pub(crate) fn usage(message: impl Into<String>) -> Self {
+        Failure {
+            code: 2,
+            message: message.into(),
+        }
+    }
+}
+
+impl From<shgw::Errors> for Failure {
+    fn from(e: shgw::Errors) -> Self {
+        Failure::invalid(e.to_string())
+    }
+}
+
+/// What a successful command produced: text for stdout and notes for stderr.
+#[derive(Default)]
+pub(crate) struct Output {
+    pub stdout: String,
+    pub stderr: Vec<String>,
+}
+
+fn main() -> ExitCode {
+    let cli = args::Cli::parse();
+    let result = commands::run(cli);
+    let stderr = std::io::stderr();
+    let mut err = stderr.lock();
+    match result {
+        Ok(out) => {
+            for line in &out.stderr {
+                let _ = writeln!(err, "{line}");
+            }
+            let stdout = std::io::stdout();
+            let mut lock = stdout.lock();
+            if lock
+                .write_all(out.stdout.as_bytes())
+                .and_then(|()| lock.flush())
+                .is_err()
+            {
+                return ExitCode::from(1);
+            }
+            ExitCode::SUCCESS
+        }
+        Err(f) => {
+            let _ = writeln!(err, "error: {}", f.message);
+            ExitCode::from(f.code)
+        }
+    }
+}

@@ -1,0 +1,45 @@
+//! What the gateway gets when neither the Gateway file nor the profile says otherwise, and the
+//! fixed facts about the self-hosted gateway container.
+
+/// Image repository on the Microsoft Container Registry.
+pub const IMAGE_REPOSITORY: &str = "mcr.microsoft.com/azure-api-management/gateway";
+/// The gateway version pinned when nothing else is given (Helm chart 1.15.1's appVersion).
+pub const IMAGE_TAG: &str = "2.11.1";
+/// Health endpoint used by the portal file and the Helm chart for every probe.
+pub const PROBE_PATH: &str = "/status-0123456789abcdef";
+/// Container port for HTTP traffic.
+pub const HTTP_CONTAINER_PORT: i32 = 8080;
+/// Container port for HTTPS traffic.
+pub const HTTPS_CONTAINER_PORT: i32 = 8081;
+/// UDP port for rate-limit counter synchronisation between instances.
+pub const RATE_LIMIT_SYNC_PORT: i32 = 4290;
+/// UDP port for instance heartbeats.
+pub const HEARTBEAT_PORT: i32 = 4291;
+/// Where the gateway writes its configuration backup.
+pub const BACKUP_PATH: &str = "/apim/config";
+/// The image's built-in user and group; required for local CA certificates and backup ownership.
+pub const GATEWAY_UID: i64 = 1001;
+/// Key of the token Secret used by the Azure portal's file.
+pub const TOKEN_SECRET_KEY: &str = "value";
+/// Drain time on shutdown, as in the portal file and the Helm chart.
+pub const TERMINATION_GRACE_SECONDS: i64 = 60;
+/// Default backup claim size (Helm chart default).
+pub const BACKUP_SIZE: &str = "50Mi";
+/// Default HPA CPU target in percent.
+pub const CPU_UTILIZATION: i32 = 70;
+/// Default Service ports.
+pub const HTTP_SERVICE_PORT: i32 = 80;
+/// Default Service HTTPS port.
+pub const HTTPS_SERVICE_PORT: i32 = 443;
+/// Tags that move: refused by the production profile.
+pub const ROLLING_TAGS: &[&str] = &["latest", "v2", "v2-preview", "beta", "v1", "v0"];
+/// Label key shared by every object of one gateway.
+pub const LABEL_NAME: &str = "app.kubernetes.io/name";
+/// Label value of [`LABEL_NAME`].
+pub const LABEL_NAME_VALUE: &str = "azure-api-management-gateway";
+/// Label key naming the gateway instance.
+pub const LABEL_INSTANCE: &str = "app.kubernetes.io/instance";
+/// Label key naming the component.
+pub const LABEL_COMPONENT: &str = "app.kubernetes.io/component";
+/// Label key naming the tool.
+pub const LABEL_MANAGED_BY: &str = "app.kubernetes.io/managed-by";

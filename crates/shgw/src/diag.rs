@@ -1,0 +1,121 @@
+//! Problems found in a Gateway file or a profile: every one with its field path.
+
+use serde::Serialize;
+use std::fmt;
+
+/// How bad a problem is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// Nothing is rendered.
+    Error,
+    /// Rendered, with a note on stderr.
+    Warning,
+}
+
+/// One problem at one field path (`spec.replicas`), or at the document when the path is empty.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Diagnostic {
+    /// Error or warning.
+    pub severity: Severity,
+    /// Which Gateway (its `metadata.name`), when known.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub gateway: Option<String>,
+    /// Dotted field path, such as `spec.resources.requests.cpu`.
+    pub path: String,
+    /// What is wrong and what is allowed.
+    pub message: String,
+}
+
+impl Diagnostic {
+    /// An error at `path`.
+    pub fn error(path: impl Into<String>, message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Error,
+            gateway: None,
+            path: path.into(),
+            message: message.into(),
+        }
+    }
+
+    /// A warning at `path`.
+    pub fn warning(path: impl Into<String>, message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Warning,
+            ..Diagnostic::error(path, message)
+        }
+    }
+
+    /// The same problem, tagged with the gateway it belongs to.
+    pub fn for_gateway(mut self, name: &str) -> Self {
+        if self.gateway.is_none() && !name.is_empty() {
+            self.gateway = Some(name.to_owned());
+        }
+        self
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        let level = match self.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        write!(f, "{level}: ")?;
+        if let Some(g) = &self.gateway {
+            write!(f, "Gateway {g}: ")?;
+        }
+        if !self.path.is_empty() {
+            write!(f, "{}: ", self.path)?;
+        }
+        f.write_str(&self.message)
+    }
+}
+
+/// Everything wrong with one input, reported at once; nothing was rendered.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub struct Errors {
+    /// The file (or `<stdin>`, `<embedded example>`, `<input>`) the problems are in.
+    pub input: String,
+    /// The problems, errors first (warnings found alongside are kept).
+    pub problems: Vec<Diagnostic>,
+}
+
+impl Errors {
+    /// Problems in `source`.
+    pub fn new(source: impl Into<String>, problems: Vec<Diagnostic>) -> Self {
+        Errors {
+            input: source.into(),
+            problems,
+        }
+    }
+
+    /// A single error.
+    pub fn single(source: impl Into<String>, path: &str, message: impl Into<String>) -> Self {
+        Errors::new(source, vec![Diagnostic::error(path, message)])
+    }
+
+    /// Only the errors (not the warnings).
+    pub fn errors(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.problems
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+    }
+}
+
+impl fmt::Display for Errors {
+    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        let n = self.errors().count();
+        write!(
+            f,
+            "{}: {n} error{} found",
+            self.input,
+            if n == 1 { "" } else { "s" }
+        )?;
+        for d in &self.problems {
+            write!(f, "\n  {d}")?;
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,61 @@
+//! **shgw**: production-grade Kubernetes manifests for the Azure API Management self-hosted
+//! gateway.
+//!
+//! A typed [`Gateway`] (the Gateway file) and a [`Profile`] (`dev`, `production` or your own)
+//! become typed `k8s-openapi` objects: ConfigMap, token Secret, Services, backup claim,
+//! Deployment, PodDisruptionBudget, HorizontalPodAutoscaler, NetworkPolicy. The library does no
+//! I/O, prints nothing and does not panic; every problem comes back with its field path.
+//!
+//! ```
+//! let text = r#"
+//! apiVersion: shgw.dev/v1alpha1
+//! kind: Gateway
+//! metadata: {name: contoso-west, namespace: apim}
+//! spec:
+//!   endpoint: contoso.configuration.azure-api.net
+//!   image: {tag: "2.11.1"}
+//! "#;
+//! let gateways = shgw::parse_gateways("gateway.yaml", text, &[])?;
+//! let profile = shgw::Profile::embedded("production")?;
+//! let manifests = shgw::render(&gateways[0], &profile)?;
+//! let yaml = manifests.to_yaml();
+//! assert!(yaml.contains("externalTrafficPolicy: Local"));
+//! assert!(manifests.objects.iter().any(|o| o.kind() == "PodDisruptionBudget"));
+//! # Ok::<(), shgw::Errors>(())
+//! ```
+
+pub mod defaults;
+mod diag;
+mod load;
+pub mod names;
+mod policy;
+mod profile;
+mod render;
+mod resolve;
+pub mod spec;
+mod token;
+mod validate;
+
+pub use diag::{Diagnostic, Errors, Severity};
+pub use load::{Override, gateway_from_value, parse_documents, parse_gateways};
+pub use profile::{
+    DEFAULT_PROFILE, DefaultMetadata, EMBEDDED as EMBEDDED_PROFILES, Enforcement, Policy, Profile,
+    ProfileDefaults, ProfileMetadata,
+};
+pub use render::{Manifests, Object, RenderOptions, apply_profile, check, render, render_with};
+pub use resolve::{AuthMode, BackupPlan, Resolved, resolve};
+pub use spec::{Gateway, GatewayMetadata, GatewaySpec};
+pub use token::{Token, TokenError};
+
+/// The example Gateway rendered when no file is given (`examples/minimal.yaml`).
+pub const EXAMPLE_GATEWAY: &str = include_str!("../../../examples/minimal.yaml");
+
+/// The JSON Schema of the Gateway file, generated from the types.
+///
+/// ```
+/// let schema = shgw::schema();
+/// assert_eq!(schema["title"], "Gateway");
+/// ```
+pub fn schema() -> serde_json::Value {
+    serde_json::to_value(schemars::schema_for!(Gateway)).unwrap_or_default()
+}

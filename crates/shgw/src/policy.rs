@@ -1,0 +1,121 @@
+//! A profile's policy applied to a resolved Gateway.
+
+use crate::defaults::ROLLING_TAGS;
+use crate::diag::Diagnostic;
+use crate::profile::{Enforcement, Profile};
+use crate::resolve::Resolved;
+use crate::spec::{ServiceType, TrafficPolicy};
+use crate::validate::tag_version;
+
+fn finding(e: Enforcement, path: &str, msg: String) -> Option<Diagnostic> {
+    match e {
+        Enforcement::Allow => None,
+        Enforcement::Warn => Some(Diagnostic::warning(path, msg)),
+        Enforcement::Error => Some(Diagnostic::error(path, msg)),
+    }
+}
+
+/// The findings of `profile`'s policy on `r`.
+pub fn check(profile: &Profile, r: &Resolved) -> Vec<Diagnostic> {
+    let p = &profile.policy;
+    let name = &profile.metadata.name;
+    let mut out = Vec::new();
+    let replicas_path = if r.autoscaling.is_some() {
+        "spec.autoscaling.minReplicas"
+    } else {
+        "spec.replicas"
+    };
+    if r.min_pods < p.min_replicas {
+        out.push(Diagnostic::error(
+            replicas_path,
+            format!(
+                "{} replica(s); the {name} profile needs at least {} so that one pod can fail or be drained",
+                r.min_pods, p.min_replicas
+            ),
+        ));
+    } else if r.min_pods < p.recommended_replicas {
+        out.push(Diagnostic::warning(
+            replicas_path,
+            format!(
+                "{} replicas; {} or more are recommended for {name} (Microsoft's production guidance)",
+                r.min_pods, p.recommended_replicas
+            ),
+        ));
+    }
+    let rolling = match (&r.tag, &r.digest) {
+        (_, Some(_)) => None,
+        (None, None) => Some("no tag or digest".to_owned()),
+        (Some(t), None) if ROLLING_TAGS.contains(&t.as_str()) || t.ends_with("-preview") => {
+            Some(format!("{t:?} is a moving tag"))
+        }
+        (Some(t), None) if tag_version(t).is_none() => {
+            Some(format!("{t:?} is not an exact version (X.Y.Z)"))
+        }
+        _ => None,
+    };
+    if let Some(why) = rolling {
+        out.extend(finding(
+            p.rolling_tags,
+            "spec.image.tag",
+            format!("{why}; pin an exact version such as 2.11.1 or a digest ({name} profile)"),
+        ));
+    }
+    for res in ["cpu", "memory"] {
+        if !r.requests.contains_key(res) {
+            out.extend(finding(
+                p.missing_requests,
+                &format!("spec.resources.requests.{res}"),
+                format!("no {res} request; the scheduler cannot place the gateway sensibly ({name} profile; Microsoft suggests 2 CPU / 2Gi to start)"),
+            ));
+        }
+    }
+    if !r.limits.contains_key("memory") {
+        out.extend(finding(
+            p.missing_limits,
+            "spec.resources.limits.memory",
+            format!("no memory limit; a leaking gateway can starve its node ({name} profile)"),
+        ));
+    }
+    if r.namespace.as_deref().is_none_or(|n| n == "default") {
+        out.extend(finding(
+            p.default_namespace,
+            "metadata.namespace",
+            format!("the default namespace; give the gateway its own ({name} profile)"),
+        ));
+    }
+    if r.backup.is_none() {
+        out.extend(finding(
+            p.backup_disabled,
+            "spec.backup.enabled",
+            format!("no configuration backup: a restarted pod cannot start while Azure is unreachable ({name} profile)"),
+        ));
+    }
+    if r.disruption_budget.is_none() && r.min_pods > 1 {
+        out.extend(finding(
+            p.missing_disruption_budget,
+            "spec.highAvailability.podDisruptionBudget",
+            format!("no PodDisruptionBudget: a node drain may stop every replica at once ({name} profile)"),
+        ));
+    }
+    if r.network_policy.is_none() {
+        out.extend(finding(
+            p.missing_network_policy,
+            "spec.networkPolicy.enabled",
+            format!(
+                "no NetworkPolicy: any pod may reach the gateway's sync ports ({name} profile)"
+            ),
+        ));
+    }
+    if r.service_type != ServiceType::ClusterIP
+        && r.external_traffic_policy != Some(TrafficPolicy::Local)
+    {
+        out.extend(finding(
+            p.cluster_traffic_policy,
+            "spec.service.externalTrafficPolicy",
+            format!(
+                "not Local: the gateway sees node addresses instead of client IPs ({name} profile)"
+            ),
+        ));
+    }
+    out
+}

@@ -1,0 +1,312 @@
+//! From a Gateway and a profile to typed Kubernetes objects.
+
+mod availability;
+mod config;
+mod network;
+mod notes;
+mod workload;
+
+use crate::diag::{Diagnostic, Errors, Severity};
+use crate::load::{merge_under, typed};
+use crate::profile::Profile;
+use crate::resolve::{Resolved, resolve};
+use crate::spec::Gateway;
+use crate::token::Token;
+use crate::{policy, validate};
+use k8s_openapi::api::apps::v1::Deployment;
+use k8s_openapi::api::autoscaling::v2::HorizontalPodAutoscaler;
+use k8s_openapi::api::core::v1::{
+    ConfigMap, PersistentVolumeClaim, Secret, Service, ServiceAccount,
+};
+use k8s_openapi::api::networking::v1::NetworkPolicy;
+use k8s_openapi::api::policy::v1::PodDisruptionBudget;
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, ObjectMeta};
+use serde_json::Value;
+use sha2::{Digest, Sha256};
+
+/// One rendered Kubernetes object.
+#[derive(Debug, Clone, PartialEq)]
+#[allow(clippy::large_enum_variant)]
+pub enum Object {
+    /// Workload-identity ServiceAccount.
+    ServiceAccount(ServiceAccount),
+    /// Gateway settings.
+    ConfigMap(ConfigMap),
+    /// Gateway token (only when one is supplied).
+    Secret(Secret),
+    /// Live-traffic or instance-discovery Service.
+    Service(Service),
+    /// Backup claim.
+    PersistentVolumeClaim(PersistentVolumeClaim),
+    /// The gateway.
+    Deployment(Deployment),
+    /// Disruption budget.
+    PodDisruptionBudget(PodDisruptionBudget),
+    /// Autoscaler.
+    HorizontalPodAutoscaler(HorizontalPodAutoscaler),
+    /// Network policy.
+    NetworkPolicy(NetworkPolicy),
+}
+
+macro_rules! each_object {
+    ($self:ident, $o:ident => $e:expr) => {
+        match $self {
+            Object::ServiceAccount($o) => $e,
+            Object::ConfigMap($o) => $e,
+            Object::Secret($o) => $e,
+            Object::Service($o) => $e,
+            Object::PersistentVolumeClaim($o) => $e,
+            Object::Deployment($o) => $e,
+            Object::PodDisruptionBudget($o) => $e,
+            Object::HorizontalPodAutoscaler($o) => $e,
+            Object::NetworkPolicy($o) => $e,
+        }
+    };
+}
+
+impl Object {
+    /// The object as JSON, with `apiVersion` and `kind`.
+    pub fn to_value(&self) -> Value {
+        each_object!(self, o => serde_json::to_value(o).unwrap_or(Value::Null))
+    }
+
+    /// The object's metadata.
+    pub fn metadata(&self) -> &ObjectMeta {
+        each_object!(self, o => &o.metadata)
+    }
+
+    /// The object's kind.
+    pub fn kind(&self) -> &'static str {
+        use k8s_openapi::Resource;
+        fn kind_of<T: Resource>(_: &T) -> &'static str {
+            T::KIND
+        }
+        each_object!(self, o => kind_of(o))
+    }
+
+    /// Position in kustomize's legacy output order.
+    fn rank(&self) -> usize {
+        match self {
+            Object::ServiceAccount(_) => 0,
+            Object::ConfigMap(_) => 1,
+            Object::Secret(_) => 2,
+            Object::Service(_) => 3,
+            Object::PersistentVolumeClaim(_) => 4,
+            Object::Deployment(_) => 5,
+            Object::PodDisruptionBudget(_) => 6,
+            Object::HorizontalPodAutoscaler(_) => 7,
+            Object::NetworkPolicy(_) => 8,
+        }
+    }
+}
+
+/// What a render produced: objects in output order, and the warnings found on the way.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Manifests {
+    /// The objects, each gateway's in kustomize's legacy order, gateways in file order.
+    pub objects: Vec<Object>,
+    /// Warnings (policy findings that do not stop the render).
+    pub warnings: Vec<Diagnostic>,
+}
+
+impl Manifests {
+    /// Every object as JSON.
+    pub fn to_values(&self) -> Vec<Value> {
+        self.objects.iter().map(Object::to_value).collect()
+    }
+
+    /// A multi-document YAML stream laid out exactly as `kubectl kustomize` prints it.
+    pub fn to_yaml(&self) -> String {
+        shgw_yaml::to_multi_doc(&self.to_values())
+    }
+
+    /// A `v1` `List` holding every object, as pretty JSON.
+    pub fn to_json(&self) -> String {
+        let list =
+            serde_json::json!({"apiVersion": "v1", "kind": "List", "items": self.to_values()});
+        let mut s = serde_json::to_string_pretty(&list).unwrap_or_default();
+        s.push('\n');
+        s
+    }
+}
+
+/// Options for [`render_with`].
+#[derive(Debug, Clone, Default)]
+pub struct RenderOptions {
+    /// A gateway token; when given, the token Secret is rendered too.
+    pub token: Option<Token>,
+}
+
+pub(crate) fn meta(r: &Resolved, name: String) -> ObjectMeta {
+    ObjectMeta {
+        name: Some(name),
+        namespace: r.namespace.clone(),
+        labels: Some(r.labels.clone()),
+        annotations: (!r.annotations.is_empty()).then(|| r.annotations.clone()),
+        ..Default::default()
+    }
+}
+
+pub(crate) fn selector(r: &Resolved) -> LabelSelector {
+    LabelSelector {
+        match_labels: Some(r.selector.clone()),
+        ..Default::default()
+    }
+}
+
+/// The Gateway with the profile's defaults merged under it.
+pub fn apply_profile(g: &Gateway, p: &Profile) -> Result<Gateway, Diagnostic> {
+    let user = serde_json::to_value(g).map_err(|e| Diagnostic::error("", e.to_string()))?;
+    let defaults = serde_json::json!({
+        "metadata": serde_json::to_value(&p.defaults.metadata).unwrap_or_default(),
+        "spec": serde_json::to_value(&p.defaults.spec).unwrap_or_default(),
+    });
+    typed(&merge_under(&defaults, &user))
+}
+
+/// Validation and policy findings for one Gateway under a profile, without rendering.
+pub fn check(g: &Gateway, p: &Profile) -> Vec<Diagnostic> {
+    let merged = match apply_profile(g, p) {
+        Ok(m) => m,
+        Err(d) => return vec![d.for_gateway(&g.metadata.name)],
+    };
+    let r = resolve(&merged);
+    let mut out = validate::validate(&merged, &r);
+    out.extend(policy::check(p, &r));
+    out.sort_by_key(|d| d.severity);
+    out.into_iter()
+        .map(|d| d.for_gateway(&g.metadata.name))
+        .collect()
+}
+
+fn render_one(
+    g: &Gateway,
+    p: &Profile,
+    token: Option<&Token>,
+) -> Result<Manifests, Vec<Diagnostic>> {
+    let problems = check(g, p);
+    if problems.iter().any(|d| d.severity == Severity::Error) {
+        return Err(problems);
+    }
+    let merged = apply_profile(g, p).map_err(|d| vec![d])?;
+    let r = resolve(&merged);
+    let data = config::settings(&r);
+    let hash = {
+        let canonical = serde_json::to_string(&data).unwrap_or_default();
+        let digest = Sha256::digest(canonical.as_bytes());
+        digest
+            .iter()
+            .take(8)
+            .map(|b| format!("{b:02x}"))
+            .collect::<String>()
+    };
+    let mut objects = Vec::new();
+    objects.extend(config::service_account(&r).map(Object::ServiceAccount));
+    objects.push(Object::ConfigMap(config::config_map(&r, data)));
+    if let Some(t) = token {
+        objects.extend(config::token_secret(&r, t.reveal()).map(Object::Secret));
+    }
+    objects.push(Object::Service(network::live_traffic(&r)));
+    objects.push(Object::Service(network::instance_discovery(&r)));
+    objects.extend(availability::backup_claim(&r).map(Object::PersistentVolumeClaim));
+    objects.push(Object::Deployment(workload::deployment(
+        &r,
+        &hash,
+        notes::linter_skips(&r),
+    )));
+    objects.extend(availability::disruption_budget(&r).map(Object::PodDisruptionBudget));
+    objects.extend(availability::autoscaler(&r).map(Object::HorizontalPodAutoscaler));
+    objects.extend(network::network_policy(&r).map(Object::NetworkPolicy));
+    objects.sort_by(|a, b| {
+        a.rank()
+            .cmp(&b.rank())
+            .then_with(|| a.metadata().name.cmp(&b.metadata().name))
+    });
+    Ok(Manifests {
+        objects,
+        warnings: problems,
+    })
+}
+
+/// Renders one Gateway under a profile.
+///
+/// ```
+/// let text = "apiVersion: shgw.dev/v1alpha1\nkind: Gateway\nmetadata: {name: contoso}\nspec: {endpoint: contoso.configuration.azure-api.net}\n";
+/// let gw = &shgw::parse_gateways("gw.yaml", text, &[])?[0];
+/// let out = shgw::render(gw, &shgw::Profile::embedded("production")?)?;
+/// assert!(out.to_yaml().contains("name: contoso-live-traffic"));
+/// # Ok::<(), shgw::Errors>(())
+/// ```
+pub fn render(g: &Gateway, p: &Profile) -> Result<Manifests, Errors> {
+    render_with(
+        &format!("Gateway {}", g.metadata.name),
+        std::slice::from_ref(g),
+        p,
+        &RenderOptions::default(),
+    )
+}
+
+/// Renders a fleet (several Gateways, in order) under one profile; `source` names the input in
+/// errors. A token goes to the gateway whose `gatewayName` it was issued for (or to the only
+/// gateway).
+pub fn render_with(
+    source: &str,
+    gateways: &[Gateway],
+    p: &Profile,
+    opts: &RenderOptions,
+) -> Result<Manifests, Errors> {
+    let mut out = Manifests::default();
+    let mut problems = Vec::new();
+    let token_owner = opts.token.as_ref().map(|t| {
+        gateways.iter().position(|g| {
+            g.spec.gateway_name.as_deref().unwrap_or(&g.metadata.name) == t.gateway_id()
+        })
+    });
+    let token_index = match token_owner {
+        None => None,
+        Some(Some(i)) => Some(i),
+        Some(None) if gateways.len() == 1 => {
+            problems.push(Diagnostic::warning(
+                "spec.gatewayName",
+                format!(
+                    "the token was issued for gateway {:?}; check that it belongs to this gateway",
+                    opts.token.as_ref().map(Token::gateway_id).unwrap_or_default()
+                ),
+            ).for_gateway(&gateways[0].metadata.name));
+            Some(0)
+        }
+        Some(None) => {
+            return Err(Errors::single(
+                source,
+                "",
+                format!(
+                    "the token was issued for gateway {:?}, which is not in this fleet",
+                    opts.token
+                        .as_ref()
+                        .map(Token::gateway_id)
+                        .unwrap_or_default()
+                ),
+            ));
+        }
+    };
+    for (i, g) in gateways.iter().enumerate() {
+        let token = if token_index == Some(i) {
+            opts.token.as_ref()
+        } else {
+            None
+        };
+        match render_one(g, p, token) {
+            Ok(m) => {
+                out.objects.extend(m.objects);
+                problems.extend(m.warnings);
+            }
+            Err(ds) => problems.extend(ds),
+        }
+    }
+    if problems.iter().any(|d| d.severity == Severity::Error) {
+        problems.sort_by_key(|d| d.severity);
+        return Err(Errors::new(source, problems));
+    }
+    out.warnings = problems;
+    Ok(out)
+}

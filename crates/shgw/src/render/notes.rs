@@ -1,0 +1,37 @@
+//! Linter findings that the gateway makes unavoidable, each with its reason, as the
+//! `checkov.io/skipN` annotations checkov reads.
+
+use crate::defaults as d;
+use crate::resolve::{AuthMode, Resolved};
+use crate::spec::PullPolicy;
+use std::collections::BTreeMap;
+
+/// `checkov.io/skip1..N` annotations for the Deployment.
+pub(crate) fn linter_skips(r: &Resolved) -> BTreeMap<String, String> {
+    let mut skips: Vec<String> = vec![
+        "CKV_K8S_22=the gateway writes its CA bundle under /etc/ssl/certs at start; a read-only root filesystem is not supported".into(),
+    ];
+    if r.run_as_user < 10000 {
+        skips.push(format!(
+            "CKV_K8S_40=UID {} is the gateway image's own user, required for local CA certificates and the backup volume",
+            r.run_as_user
+        ));
+    }
+    if !matches!(r.auth, AuthMode::WorkloadIdentity { .. }) {
+        skips.push("CKV_K8S_35=the gateway reads its credential only from an environment variable (config.service.auth / azureAd.clientSecret)".into());
+    }
+    if r.pull_policy != PullPolicy::Always {
+        skips.push("CKV_K8S_15=the image is pinned; IfNotPresent lets pods restart while the registry is unreachable".into());
+    }
+    if r.digest.is_none() {
+        skips.push(format!(
+            "CKV_K8S_43=pinned to an exact version tag ({}); set spec.image.digest to pin by digest",
+            r.tag.as_deref().unwrap_or(d::IMAGE_TAG)
+        ));
+    }
+    skips
+        .into_iter()
+        .enumerate()
+        .map(|(i, s)| (format!("checkov.io/skip{}", i + 1), s))
+        .collect()
+}

@@ -1,0 +1,318 @@
+//! The merged Gateway with every default filled in: what the renderer reads.
+
+use crate::defaults as d;
+use crate::spec::*;
+use std::collections::BTreeMap;
+
+/// How the gateway authenticates, with every name decided.
+#[derive(Debug, Clone, PartialEq)]
+pub enum AuthMode {
+    /// `config.service.auth` from a Secret holding `GatewayKey ...`.
+    Token {
+        /// Secret name.
+        secret_name: String,
+        /// Key in the Secret.
+        secret_key: String,
+    },
+    /// `azureAdApp` with a client secret from a Secret.
+    EntraApp {
+        /// Tenant.
+        tenant_id: String,
+        /// Client.
+        client_id: String,
+        /// Secret name of the client secret.
+        secret_name: String,
+        /// Key in that Secret.
+        secret_key: String,
+        /// Authority override.
+        authority: Option<String>,
+        /// Audience override.
+        token_audience: Option<String>,
+    },
+    /// `workloadIdentity` through a ServiceAccount.
+    WorkloadIdentity {
+        /// Client ID annotated on the ServiceAccount.
+        client_id: String,
+        /// The ServiceAccount.
+        service_account: String,
+    },
+}
+
+/// The backup volume.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BackupPlan {
+    /// Claim mounted at `/apim/config`.
+    pub claim_name: String,
+    /// The claim to create, unless an existing one is used.
+    pub create: Option<(Quantity, AccessMode, Option<String>)>,
+}
+
+/// A Gateway after merging with its profile, with defaults applied.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Resolved {
+    /// `metadata.name`.
+    pub name: String,
+    /// Namespace.
+    pub namespace: Option<String>,
+    /// Labels for every object (user labels plus shgw's).
+    pub labels: BTreeMap<String, String>,
+    /// The selector labels.
+    pub selector: BTreeMap<String, String>,
+    /// Annotations for every object.
+    pub annotations: BTreeMap<String, String>,
+    /// Configuration endpoint.
+    pub endpoint: String,
+    /// `gateway.name`.
+    pub gateway_name: String,
+    /// Authentication.
+    pub auth: AuthMode,
+    /// Full image reference.
+    pub image: String,
+    /// Tag, if any.
+    pub tag: Option<String>,
+    /// Digest, if any.
+    pub digest: Option<String>,
+    /// Pull policy.
+    pub pull_policy: PullPolicy,
+    /// Pull secrets.
+    pub pull_secrets: Vec<String>,
+    /// Replicas on the Deployment (none under autoscaling).
+    pub replicas: Option<i32>,
+    /// The lowest number of pods expected (replicas or autoscaling minimum).
+    pub min_pods: i32,
+    /// `(min, max, cpu %, memory %)` for the HPA.
+    pub autoscaling: Option<(i32, i32, i32, Option<i32>)>,
+    /// Rolling update.
+    pub max_unavailable: IntOrPercent,
+    /// Rolling update.
+    pub max_surge: IntOrPercent,
+    /// Requests by resource name.
+    pub requests: BTreeMap<&'static str, Quantity>,
+    /// Limits by resource name.
+    pub limits: BTreeMap<&'static str, Quantity>,
+    /// DNS.
+    pub dns: Dns,
+    /// Service type.
+    pub service_type: ServiceType,
+    /// External traffic policy (only for LoadBalancer and NodePort).
+    pub external_traffic_policy: Option<TrafficPolicy>,
+    /// Service ports.
+    pub http_port: i32,
+    /// Service ports.
+    pub https_port: i32,
+    /// Service annotations.
+    pub service_annotations: BTreeMap<String, String>,
+    /// Load balancer source ranges.
+    pub source_ranges: Vec<String>,
+    /// Backup.
+    pub backup: Option<BackupPlan>,
+    /// PDB.
+    pub disruption_budget: Option<DisruptionBudget>,
+    /// Spread.
+    pub topology_spread: TopologySpread,
+    /// Anti-affinity.
+    pub anti_affinity: AntiAffinity,
+    /// NetworkPolicy allowed CIDRs, when enabled.
+    pub network_policy: Option<Vec<String>>,
+    /// Logs.
+    pub logs: (LogFormat, LogLevel, Option<bool>),
+    /// Metrics.
+    pub metrics_cloud: bool,
+    /// StatsD.
+    pub statsd: Option<Statsd>,
+    /// OpenTelemetry.
+    pub open_telemetry: Option<OpenTelemetry>,
+    /// Proxy.
+    pub proxy: Proxy,
+    /// Local CA trust.
+    pub trust_local_ca: bool,
+    /// UID.
+    pub run_as_user: i64,
+    /// GID.
+    pub run_as_group: i64,
+    /// fsGroup.
+    pub fs_group: i64,
+    /// Extra settings.
+    pub settings: BTreeMap<String, SettingValue>,
+    /// Pod settings.
+    pub pod: PodConfig,
+    /// Grace period.
+    pub termination_grace_period_seconds: i64,
+}
+
+/// Fills in defaults. Never fails: contradictions are found by validation beforehand.
+pub fn resolve(g: &Gateway) -> Resolved {
+    let s = &g.spec;
+    let name = g.metadata.name.clone();
+    let mut selector = BTreeMap::new();
+    selector.insert(d::LABEL_NAME.to_owned(), d::LABEL_NAME_VALUE.to_owned());
+    selector.insert(d::LABEL_INSTANCE.to_owned(), name.clone());
+    let mut labels = g.metadata.labels.clone();
+    labels.extend(selector.clone());
+    labels.insert(d::LABEL_COMPONENT.into(), "self-hosted-gateway".into());
+    labels.insert(d::LABEL_MANAGED_BY.into(), "shgw".into());
+
+    let auth = s.auth.clone().unwrap_or_default();
+    let auth = if let Some(e) = auth.entra_app {
+        let secret = e.client_secret.unwrap_or_default();
+        AuthMode::EntraApp {
+            tenant_id: e.tenant_id.unwrap_or_default(),
+            client_id: e.client_id.unwrap_or_default(),
+            secret_name: secret
+                .secret_name
+                .unwrap_or_else(|| format!("{name}-entra")),
+            secret_key: secret.secret_key.unwrap_or_else(|| "client-secret".into()),
+            authority: e.authority,
+            token_audience: e.token_audience,
+        }
+    } else if let Some(w) = auth.workload_identity {
+        AuthMode::WorkloadIdentity {
+            client_id: w.client_id.unwrap_or_default(),
+            service_account: w.service_account_name.unwrap_or_else(|| name.clone()),
+        }
+    } else {
+        let t = auth.token.unwrap_or_default();
+        AuthMode::Token {
+            secret_name: t.secret_name.unwrap_or_else(|| format!("{name}-token")),
+            secret_key: t
+                .secret_key
+                .unwrap_or_else(|| d::TOKEN_SECRET_KEY.to_owned()),
+        }
+    };
+
+    let image = s.image.clone().unwrap_or_default();
+    let repository = image
+        .repository
+        .unwrap_or_else(|| d::IMAGE_REPOSITORY.to_owned());
+    let tag = match (&image.tag, &image.digest) {
+        (None, None) => Some(d::IMAGE_TAG.to_owned()),
+        (t, _) => t.clone(),
+    };
+    let mut image_ref = repository;
+    if let Some(t) = &tag {
+        image_ref = format!("{image_ref}:{t}");
+    }
+    if let Some(dg) = &image.digest {
+        image_ref = format!("{image_ref}@{dg}");
+    }
+
+    let autoscaling = s.autoscaling.as_ref().map(|a| {
+        let min = a.min_replicas.unwrap_or(1);
+        (
+            min,
+            a.max_replicas.unwrap_or(min.max(1)),
+            a.cpu_utilization.unwrap_or(d::CPU_UTILIZATION),
+            a.memory_utilization,
+        )
+    });
+    let replicas = match autoscaling {
+        Some(_) => None,
+        None => Some(s.replicas.unwrap_or(1)),
+    };
+    let min_pods = autoscaling.map_or(replicas.unwrap_or(1), |a| a.0);
+    let rollout = s.rollout.clone().unwrap_or_default();
+    let resources = s.resources.clone().unwrap_or_default();
+    let list = |l: Option<ResourceList>| {
+        let l = l.unwrap_or_default();
+        let mut m = BTreeMap::new();
+        for (k, v) in [
+            ("cpu", l.cpu),
+            ("memory", l.memory),
+            ("ephemeral-storage", l.ephemeral_storage),
+        ] {
+            if let Some(v) = v {
+                m.insert(k, v);
+            }
+        }
+        m
+    };
+    let service = s.service.clone().unwrap_or_default();
+    let service_type = service.kind.unwrap_or(ServiceType::LoadBalancer);
+    let external_traffic_policy = match service_type {
+        ServiceType::ClusterIP => None,
+        _ => service.external_traffic_policy,
+    };
+    let backup = s
+        .backup
+        .clone()
+        .filter(|b| b.enabled == Some(true))
+        .map(|b| match b.existing_claim {
+            Some(claim) => BackupPlan {
+                claim_name: claim,
+                create: None,
+            },
+            None => BackupPlan {
+                claim_name: format!("{name}-config-backup"),
+                create: Some((
+                    b.size.unwrap_or_else(|| Quantity(d::BACKUP_SIZE.into())),
+                    b.access_mode.unwrap_or(AccessMode::ReadWriteMany),
+                    b.storage_class_name,
+                )),
+            },
+        });
+    let ha = s.high_availability.clone().unwrap_or_default();
+    let telemetry = s.telemetry.clone().unwrap_or_default();
+    let logs = telemetry.logs.unwrap_or_default();
+    let metrics = telemetry.metrics.unwrap_or_default();
+    let sc = s.security_context.clone().unwrap_or_default();
+    let pod = s.pod.clone().unwrap_or_default();
+
+    Resolved {
+        namespace: g.metadata.namespace.clone(),
+        labels,
+        selector,
+        annotations: g.metadata.annotations.clone(),
+        endpoint: s.endpoint.clone().unwrap_or_default(),
+        gateway_name: s.gateway_name.clone().unwrap_or_else(|| name.clone()),
+        auth,
+        image: image_ref,
+        tag,
+        digest: image.digest,
+        pull_policy: image.pull_policy.unwrap_or(PullPolicy::IfNotPresent),
+        pull_secrets: image.pull_secrets,
+        replicas,
+        min_pods,
+        autoscaling,
+        max_unavailable: rollout.max_unavailable.unwrap_or(IntOrPercent::Int(0)),
+        max_surge: rollout
+            .max_surge
+            .unwrap_or_else(|| IntOrPercent::Percent("25%".into())),
+        requests: list(resources.requests),
+        limits: list(resources.limits),
+        dns: s.dns.clone().unwrap_or_default(),
+        service_type,
+        external_traffic_policy,
+        http_port: service.http_port.unwrap_or(d::HTTP_SERVICE_PORT),
+        https_port: service.https_port.unwrap_or(d::HTTPS_SERVICE_PORT),
+        service_annotations: service.annotations,
+        source_ranges: service.load_balancer_source_ranges,
+        backup,
+        disruption_budget: ha.pod_disruption_budget,
+        topology_spread: ha.topology_spread.unwrap_or(TopologySpread::None),
+        anti_affinity: ha.anti_affinity.unwrap_or(AntiAffinity::None),
+        network_policy: s
+            .network_policy
+            .clone()
+            .filter(|n| n.enabled == Some(true))
+            .map(|n| n.allowed_cidrs),
+        logs: (
+            logs.std.unwrap_or(LogFormat::Text),
+            logs.level.unwrap_or(LogLevel::Info),
+            logs.color,
+        ),
+        metrics_cloud: metrics.cloud.unwrap_or(true),
+        statsd: metrics.statsd,
+        open_telemetry: metrics.open_telemetry,
+        proxy: s.proxy.clone().unwrap_or_default(),
+        trust_local_ca: s.trust_local_ca.unwrap_or(false),
+        run_as_user: sc.run_as_user.unwrap_or(d::GATEWAY_UID),
+        run_as_group: sc.run_as_group.unwrap_or(d::GATEWAY_UID),
+        fs_group: sc.fs_group.unwrap_or(d::GATEWAY_UID),
+        settings: s.settings.clone(),
+        termination_grace_period_seconds: pod
+            .termination_grace_period_seconds
+            .unwrap_or(d::TERMINATION_GRACE_SECONDS),
+        pod,
+        name,
+    }
+}

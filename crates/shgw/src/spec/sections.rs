@@ -1,0 +1,451 @@
+//! The sections of `spec`.
+
+use super::{IntOrPercent, Quantity};
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+macro_rules! section {
+    ($(#[$m:meta])* $name:ident { $($(#[$fm:meta])* $field:ident : $ty:ty),* $(,)? }) => {
+        $(#[$m])*
+        #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+        #[serde(rename_all = "camelCase", deny_unknown_fields)]
+        pub struct $name {
+            $(
+                $(#[$fm])*
+                #[serde(default, skip_serializing_if = "crate::spec::sections::is_unset")]
+                pub $field: $ty,
+            )*
+        }
+    };
+}
+
+/// Implemented by what may be left out of a serialized section.
+pub(crate) trait Unset {
+    fn unset(&self) -> bool;
+}
+impl<T> Unset for Option<T> {
+    fn unset(&self) -> bool {
+        self.is_none()
+    }
+}
+impl<T> Unset for Vec<T> {
+    fn unset(&self) -> bool {
+        self.is_empty()
+    }
+}
+impl<K, V> Unset for BTreeMap<K, V> {
+    fn unset(&self) -> bool {
+        self.is_empty()
+    }
+}
+pub(crate) fn is_unset<T: Unset>(v: &T) -> bool {
+    v.unset()
+}
+
+macro_rules! choice {
+    ($(#[$m:meta])* $name:ident { $($(#[$vm:meta])* $variant:ident = $text:literal),* $(,)? }) => {
+        $(#[$m])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+        pub enum $name {
+            $( $(#[$vm])* #[doc = concat!("`", $text, "`")] #[serde(rename = $text)] $variant, )*
+        }
+        impl $name {
+            /// The text written in the Gateway file and in Kubernetes objects.
+            pub fn as_str(self) -> &'static str {
+                match self { $( $name::$variant => $text, )* }
+            }
+        }
+    };
+}
+
+section!(
+    /// Exactly one of `token`, `entraApp` or `workloadIdentity`.
+    Auth {
+        /// A gateway token (`GatewayKey ...`) read from a Secret (the portal's way).
+        token: Option<TokenAuth>,
+        /// A Microsoft Entra application with a client secret.
+        entra_app: Option<EntraAppAuth>,
+        /// Azure workload identity (image 2.11.0 or later).
+        workload_identity: Option<WorkloadIdentityAuth>,
+    }
+);
+
+section!(
+    /// Where the token Secret is.
+    TokenAuth {
+        /// Secret name; `<name>-token` by default.
+        secret_name: Option<String>,
+        /// Key in the Secret; `value` by default (portal-compatible).
+        secret_key: Option<String>,
+    }
+);
+
+section!(
+    /// A reference to one key of a Secret.
+    SecretKeyRef {
+        /// Secret name.
+        secret_name: Option<String>,
+        /// Key in the Secret.
+        secret_key: Option<String>,
+    }
+);
+
+section!(
+    /// Microsoft Entra application credentials.
+    EntraAppAuth {
+        /// Directory (tenant) ID.
+        tenant_id: Option<String>,
+        /// Application (client) ID.
+        client_id: Option<String>,
+        /// The client secret, only ever through a Secret.
+        client_secret: Option<SecretKeyRef>,
+        /// Entra authority; `https://login.microsoftonline.com` by default.
+        authority: Option<String>,
+        /// Token audience; `https://azure-api.net/configuration` by default.
+        token_audience: Option<String>,
+    }
+);
+
+section!(
+    /// Azure workload identity.
+    WorkloadIdentityAuth {
+        /// Client ID of the federated identity.
+        client_id: Option<String>,
+        /// ServiceAccount to create and run as; `<name>` by default.
+        service_account_name: Option<String>,
+    }
+);
+
+choice!(
+    /// When the kubelet pulls the image.
+    PullPolicy { Always = "Always", IfNotPresent = "IfNotPresent", Never = "Never" }
+);
+
+section!(
+    /// The gateway container image.
+    Image {
+        /// Repository; `mcr.microsoft.com/azure-api-management/gateway` by default.
+        repository: Option<String>,
+        /// Tag, an exact version such as `2.11.1` in production.
+        tag: Option<String>,
+        /// Digest (`sha256:` and 64 hex digits); pins the image exactly.
+        digest: Option<String>,
+        /// Pull policy; `IfNotPresent` by default.
+        pull_policy: Option<PullPolicy>,
+        /// Names of image pull Secrets.
+        pull_secrets: Vec<String>,
+    }
+);
+
+section!(
+    /// A HorizontalPodAutoscaler on CPU (and optionally memory) utilisation.
+    Autoscaling {
+        /// Lowest replica count.
+        min_replicas: Option<i32>,
+        /// Highest replica count.
+        max_replicas: Option<i32>,
+        /// Target average CPU utilisation in percent of requests; 70 by default.
+        cpu_utilization: Option<i32>,
+        /// Target average memory utilisation in percent of requests.
+        memory_utilization: Option<i32>,
+    }
+);
+
+section!(
+    /// Rolling-update limits.
+    Rollout {
+        /// Pods that may be unavailable during a rollout; 0 by default.
+        max_unavailable: Option<IntOrPercent>,
+        /// Extra pods during a rollout; 25% by default.
+        max_surge: Option<IntOrPercent>,
+    }
+);
+
+section!(
+    /// Quantities of one kind (requests or limits).
+    ResourceList {
+        /// CPU cores (`2`, `500m`).
+        cpu: Option<Quantity>,
+        /// Memory (`2Gi`).
+        memory: Option<Quantity>,
+        /// Ephemeral storage (`1Gi`).
+        ephemeral_storage: Option<Quantity>,
+    }
+);
+
+section!(
+    /// Container resource requests and limits.
+    Resources {
+        /// Requests.
+        requests: Option<ResourceList>,
+        /// Limits.
+        limits: Option<ResourceList>,
+    }
+);
+
+choice!(
+    /// Pod DNS policy.
+    DnsPolicy {
+        ClusterFirst = "ClusterFirst",
+        ClusterFirstWithHostNet = "ClusterFirstWithHostNet",
+        Default = "Default",
+        None = "None",
+    }
+);
+
+/// A static `/etc/hosts` entry.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct HostAlias {
+    /// IP address.
+    pub ip: String,
+    /// Host names for it.
+    pub hostnames: Vec<String>,
+}
+
+section!(
+    /// DNS settings of the pod.
+    Dns {
+        /// `ClusterFirst` (default), `Default`, `ClusterFirstWithHostNet` or `None`.
+        policy: Option<DnsPolicy>,
+        /// Extra name servers (required with policy `None`).
+        nameservers: Vec<String>,
+        /// Extra search domains.
+        searches: Vec<String>,
+        /// Resolver options, such as `ndots: "2"`; a null value sets a flag option.
+        options: BTreeMap<String, Option<String>>,
+        /// Static host entries, e.g. for a private configuration endpoint.
+        host_aliases: Vec<HostAlias>,
+    }
+);
+
+choice!(
+    /// Kubernetes Service type.
+    ServiceType { ClusterIP = "ClusterIP", NodePort = "NodePort", LoadBalancer = "LoadBalancer" }
+);
+
+choice!(
+    /// Service external traffic policy.
+    TrafficPolicy { Local = "Local", Cluster = "Cluster" }
+);
+
+section!(
+    /// The `<name>-live-traffic` Service.
+    ServiceConfig {
+        /// Service type; `LoadBalancer` by default.
+        #[serde(rename = "type")]
+        kind: Option<ServiceType>,
+        /// `Local` keeps client IPs; only used with `LoadBalancer` and `NodePort`.
+        external_traffic_policy: Option<TrafficPolicy>,
+        /// Port for HTTP; 80 by default.
+        http_port: Option<i32>,
+        /// Port for HTTPS; 443 by default.
+        https_port: Option<i32>,
+        /// Service annotations (e.g. an internal load balancer).
+        annotations: BTreeMap<String, String>,
+        /// CIDRs allowed to reach a load balancer.
+        load_balancer_source_ranges: Vec<String>,
+    }
+);
+
+choice!(
+    /// Volume access mode for the backup claim.
+    AccessMode {
+        ReadWriteOnce = "ReadWriteOnce",
+        ReadWriteMany = "ReadWriteMany",
+        ReadWriteOncePod = "ReadWriteOncePod",
+    }
+);
+
+section!(
+    /// Configuration backup: a writable volume at `/apim/config`.
+    Backup {
+        /// Turn the backup on.
+        enabled: Option<bool>,
+        /// Claim size; `50Mi` by default.
+        size: Option<Quantity>,
+        /// Access mode; `ReadWriteMany` by default (shared by every replica).
+        access_mode: Option<AccessMode>,
+        /// Storage class; the cluster default when absent.
+        storage_class_name: Option<String>,
+        /// Use this existing claim instead of creating one.
+        existing_claim: Option<String>,
+    }
+);
+
+section!(
+    /// PodDisruptionBudget limits: one of `maxUnavailable` or `minAvailable`.
+    DisruptionBudget {
+        /// Pods that may be evicted at once.
+        max_unavailable: Option<IntOrPercent>,
+        /// Pods that must stay up.
+        min_available: Option<IntOrPercent>,
+    }
+);
+
+choice!(
+    /// Spread pods across zones or nodes.
+    TopologySpread { Zone = "zone", Hostname = "hostname", None = "none" }
+);
+
+choice!(
+    /// Keep pods off each other's node.
+    AntiAffinity { Preferred = "preferred", Required = "required", None = "none" }
+);
+
+section!(
+    /// High-availability scheduling.
+    HighAvailability {
+        /// A PodDisruptionBudget.
+        pod_disruption_budget: Option<DisruptionBudget>,
+        /// Topology spread: `zone`, `hostname` or `none`.
+        topology_spread: Option<TopologySpread>,
+        /// Pod anti-affinity on the node: `preferred`, `required` or `none`.
+        anti_affinity: Option<AntiAffinity>,
+    }
+);
+
+section!(
+    /// A NetworkPolicy for the gateway pods.
+    NetworkPolicyConfig {
+        /// Create it.
+        enabled: Option<bool>,
+        /// CIDRs allowed to send API traffic; everyone when empty.
+        allowed_cidrs: Vec<String>,
+    }
+);
+
+choice!(
+    /// Standard-output log format.
+    LogFormat { None = "none", Text = "text", Json = "json" }
+);
+
+choice!(
+    /// Log level.
+    LogLevel { All = "all", Debug = "debug", Info = "info", Warn = "warn", Error = "error", Fatal = "fatal" }
+);
+
+section!(
+    /// Standard-output logs.
+    Logs {
+        /// `text` (default), `json` or `none`.
+        std: Option<LogFormat>,
+        /// `info` by default.
+        level: Option<LogLevel>,
+        /// Coloured logs.
+        color: Option<bool>,
+    }
+);
+
+choice!(
+    /// StatsD tag format.
+    TagFormat { Librato = "librato", DogStatsD = "dogStatsD", InfluxDb = "influxDB" }
+);
+
+section!(
+    /// Local metrics to a StatsD server.
+    Statsd {
+        /// `host:port` of the StatsD server (UDP).
+        endpoint: Option<String>,
+        /// Sampling rate, 0 to 1.
+        sampling: Option<f64>,
+        /// Tag format; `dogStatsD` by default.
+        tag_format: Option<TagFormat>,
+    }
+);
+
+section!(
+    /// Metrics pushed to an OpenTelemetry collector.
+    OpenTelemetry {
+        /// Collector URI, e.g. `http://otel-collector:4317`.
+        collector_uri: Option<String>,
+        /// Also send CPU, memory and GC metrics.
+        system_metrics: Option<bool>,
+    }
+);
+
+section!(
+    /// Metrics.
+    Metrics {
+        /// Send metrics to Azure Monitor; true by default.
+        cloud: Option<bool>,
+        /// Local StatsD metrics.
+        statsd: Option<Statsd>,
+        /// OpenTelemetry metrics.
+        open_telemetry: Option<OpenTelemetry>,
+    }
+);
+
+section!(
+    /// Logs and metrics.
+    Telemetry {
+        /// Standard-output logs.
+        logs: Option<Logs>,
+        /// Metrics.
+        metrics: Option<Metrics>,
+    }
+);
+
+section!(
+    /// Outbound proxy (`HTTP_PROXY`, `HTTPS_PROXY`, `NO_PROXY`).
+    Proxy {
+        /// Proxy for HTTP.
+        http: Option<String>,
+        /// Proxy for HTTPS.
+        https: Option<String>,
+        /// Hosts that bypass the proxy.
+        no_proxy: Vec<String>,
+    }
+);
+
+section!(
+    /// The user and groups the gateway runs as.
+    SecurityContext {
+        /// UID; 1001 (the image's user) by default.
+        run_as_user: Option<i64>,
+        /// GID; 1001 by default.
+        run_as_group: Option<i64>,
+        /// Volume group; 1001 by default (the backup path must belong to GID 1001).
+        fs_group: Option<i64>,
+    }
+);
+
+/// A pod toleration.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Toleration {
+    /// Taint key (empty with `Exists` matches every taint).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key: Option<String>,
+    /// `Equal` or `Exists`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub operator: Option<String>,
+    /// Taint value.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
+    /// `NoSchedule`, `PreferNoSchedule` or `NoExecute`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub effect: Option<String>,
+    /// How long a `NoExecute` taint is tolerated.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub toleration_seconds: Option<i64>,
+}
+
+section!(
+    /// Pod-level settings.
+    PodConfig {
+        /// Pod annotations.
+        annotations: BTreeMap<String, String>,
+        /// Extra pod labels (not part of the selector).
+        labels: BTreeMap<String, String>,
+        /// Node selector.
+        node_selector: BTreeMap<String, String>,
+        /// Tolerations.
+        tolerations: Vec<Toleration>,
+        /// Priority class.
+        priority_class_name: Option<String>,
+        /// Seconds to drain connections on shutdown; 60 by default.
+        termination_grace_period_seconds: Option<i64>,
+    }
+);
