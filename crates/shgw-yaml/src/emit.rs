@@ -186,7 +186,12 @@ impl Emitter {
         let chars: Vec<char> = s.chars().collect();
         let mut spaces = false;
         for (i, &c) in chars.iter().enumerate() {
-            if !is_printable(c) || c == '\u{FEFF}' || crate::scalar::is_break(c) || c == '"' || c == '\\' {
+            if !is_printable(c)
+                || c == '\u{FEFF}'
+                || crate::scalar::is_break(c)
+                || c == '"'
+                || c == '\\'
+            {
                 self.push(&escape(c));
                 spaces = false;
             } else if c == ' ' {

@@ -28,21 +28,31 @@ pub fn natural_cmp(a: &str, b: &str) -> Ordering {
             return ar[i].cmp(&br[i]);
         }
         if al || bl {
-            return if bl { Ordering::Less } else { Ordering::Greater };
+            return if bl {
+                Ordering::Less
+            } else {
+                Ordering::Greater
+            };
         }
         // Neither is a letter: compare the runs of digits that start here by value, the way
         // go-yaml's keyList.Less does (including its look-back for a leading zero).
         let (mut an, mut bn) = (0u128, 0u128);
-        if ar[i] == '0' || br[i] == '0' {
-            if ar[..i].iter().rev().take_while(|c| c.is_ascii_digit()).any(|&c| c != '0') {
-                an = 1;
-                bn = 1;
-            }
+        if (ar[i] == '0' || br[i] == '0')
+            && ar[..i]
+                .iter()
+                .rev()
+                .take_while(|c| c.is_ascii_digit())
+                .any(|&c| c != '0')
+        {
+            an = 1;
+            bn = 1;
         }
         let scan = |s: &[char], mut n: u128| {
             let mut j = i;
             while j < s.len() && s[j].is_ascii_digit() {
-                n = n.saturating_mul(10).saturating_add(u128::from(s[j] as u32 - '0' as u32));
+                n = n
+                    .saturating_mul(10)
+                    .saturating_add(u128::from(s[j] as u32 - '0' as u32));
                 j += 1;
             }
             (n, j)
@@ -71,11 +81,16 @@ mod tests {
         keys.sort_by(|a, b| natural_cmp(a, b));
         assert_eq!(
             keys,
-            ["-y", ".z", "_x", "B", "a-b", "a.b", "a_b", "a1", "a01", "a001", "a9", "a10", "b"]
+            [
+                "-y", ".z", "_x", "B", "a-b", "a.b", "a_b", "a1", "a01", "a001", "a9", "a10", "b"
+            ]
         );
         let mut top = vec!["type", "spec", "metadata", "kind", "data", "apiVersion"];
         top.sort_by(|a, b| natural_cmp(a, b));
-        assert_eq!(top, ["apiVersion", "data", "kind", "metadata", "spec", "type"]);
+        assert_eq!(
+            top,
+            ["apiVersion", "data", "kind", "metadata", "spec", "type"]
+        );
         let mut mixed = vec!["z", "a", "A", "1", "_b"];
         mixed.sort_by(|a, b| natural_cmp(a, b));
         assert_eq!(mixed, ["_b", "1", "A", "a", "z"]);

@@ -35,13 +35,17 @@ impl Override {
         while let Some(c) = chars.next() {
             match c {
                 '\\' => {
-                    if let Some(next) = chars.next() {
-                        segments.last_mut().map(|s| s.push(next));
+                    if let Some(next) = chars.next()
+                        && let Some(s) = segments.last_mut()
+                    {
+                        s.push(next)
                     }
                 }
                 '.' => segments.push(String::new()),
                 c => {
-                    segments.last_mut().map(|s| s.push(c));
+                    if let Some(s) = segments.last_mut() {
+                        s.push(c)
+                    }
                 }
             }
         }
@@ -243,7 +247,9 @@ pub fn gateway_from_value(doc: &Value) -> Result<Gateway, Vec<Diagnostic>> {
                 let mut probe = Map::new();
                 probe.insert("name".into(), Value::String("probe".into()));
                 probe.insert(k.clone(), v.clone());
-                if let Err(d) = typed::<Gateway>(&base(Value::Object(probe), Value::Null)) {
+                if let Err(d) =
+                    typed::<Gateway>(&base(Value::Object(probe), Value::Object(Map::new())))
+                {
                     problems.push(d);
                 }
             }
@@ -304,9 +310,9 @@ mod tests {
         });
         let problems = gateway_from_value(&doc).unwrap_err();
         let paths: Vec<&str> = problems.iter().map(|d| d.path.as_str()).collect();
-        assert!(paths.contains(&"metadata"), "{problems:?}");
+        assert!(paths.contains(&"metadata.colour"), "{problems:?}");
         assert!(paths.contains(&"spec.replicas"), "{problems:?}");
-        assert!(paths.contains(&"spec.image"), "{problems:?}");
+        assert!(paths.contains(&"spec.image.tga"), "{problems:?}");
         assert_eq!(problems.len(), 3, "{problems:?}");
     }
 

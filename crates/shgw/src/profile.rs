@@ -202,7 +202,7 @@ mod tests {
     fn bad_profile_names_the_field() {
         let text = "apiVersion: shgw.dev/v1alpha1\nkind: Profile\nmetadata: {name: x}\npolicy: {minReplica: 2}\n";
         let e = Profile::from_yaml("p.yaml", text).unwrap_err();
-        assert_eq!(e.problems[0].path, "policy");
+        assert_eq!(e.problems[0].path, "policy.minReplica");
         assert!(e.problems[0].message.contains("minReplica"), "{e}");
     }
 }

@@ -154,13 +154,34 @@ pub(crate) fn selector(r: &Resolved) -> LabelSelector {
     }
 }
 
+/// Fields of which only one may be set: a profile's choice never joins the user's.
+const ONE_OF: &[(&str, &[&str])] = &[
+    ("/spec/auth", &["token", "entraApp", "workloadIdentity"]),
+    (
+        "/spec/highAvailability/podDisruptionBudget",
+        &["maxUnavailable", "minAvailable"],
+    ),
+];
+
 /// The Gateway with the profile's defaults merged under it.
 pub fn apply_profile(g: &Gateway, p: &Profile) -> Result<Gateway, Diagnostic> {
     let user = serde_json::to_value(g).map_err(|e| Diagnostic::error("", e.to_string()))?;
-    let defaults = serde_json::json!({
+    let mut defaults = serde_json::json!({
         "metadata": serde_json::to_value(&p.defaults.metadata).unwrap_or_default(),
         "spec": serde_json::to_value(&p.defaults.spec).unwrap_or_default(),
     });
+    // Where the user picked one member of an either-or group, the profile's pick gives way.
+    for (at, group) in ONE_OF {
+        let chosen = user
+            .pointer(at)
+            .and_then(Value::as_object)
+            .is_some_and(|m| group.iter().any(|k| m.contains_key(*k)));
+        if let Some(m) = defaults.pointer_mut(at).and_then(Value::as_object_mut)
+            && chosen
+        {
+            m.retain(|k, _| !group.contains(&k.as_str()));
+        }
+    }
     typed(&merge_under(&defaults, &user))
 }
 

@@ -29,6 +29,12 @@ pub(crate) fn linter_skips(r: &Resolved) -> BTreeMap<String, String> {
             r.tag.as_deref().unwrap_or(d::IMAGE_TAG)
         ));
     }
+    if r.network_policy.is_none() {
+        skips.push(
+            "CKV2_K8S_6=NetworkPolicy turned off in this profile (spec.networkPolicy.enabled)"
+                .into(),
+        );
+    }
     skips
         .into_iter()
         .enumerate()

@@ -1,0 +1,269 @@
+//! The `shgw` binary as a user runs it: exit codes, stdout only on success, warnings and errors
+//! on stderr, tokens never echoed.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+const TOKEN: &str = "GatewayKey contoso-west&209912312359&U2VjcmV0U2lnbmF0dXJlVmFsdWU0Mg==";
+const SIGNATURE: &str = "U2VjcmV0U2lnbmF0dXJlVmFsdWU0Mg==";
+
+fn shgw(args: &[&str]) -> Output {
+    shgw_stdin(args, None)
+}
+
+fn shgw_stdin(args: &[&str], stdin: Option<&str>) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_shgw"))
+        .args(args)
+        .current_dir(workspace())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    {
+        let mut input = child.stdin.take().unwrap();
+        if let Some(s) = stdin {
+            input.write_all(s.as_bytes()).unwrap();
+        }
+    }
+    child.wait_with_output().unwrap()
+}
+
+fn workspace() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+fn scratch(name: &str, content: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("shgw-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let p = dir.join(name);
+    std::fs::write(&p, content).unwrap();
+    p
+}
+
+#[test]
+fn render_without_arguments_prints_the_example() {
+    let out = shgw(&["render"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let yaml = text(&out.stdout);
+    assert!(yaml.contains("kind: Deployment"));
+    assert!(yaml.contains("name: contoso-west-live-traffic"));
+    assert!(yaml.contains("namespace: apim-gateway"));
+    assert!(
+        !yaml.contains("kind: Secret"),
+        "no token given, so no Secret"
+    );
+}
+
+#[test]
+fn invalid_file_exits_1_with_nothing_on_stdout() {
+    let out = shgw(&[
+        "render",
+        "-f",
+        "crates/shgw/tests/invalid/many-problems.yaml",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(out.stdout.is_empty());
+    let err = text(&out.stderr);
+    assert!(
+        err.contains("crates/shgw/tests/invalid/many-problems.yaml"),
+        "{err}"
+    );
+    assert!(err.contains("spec.resources.requests.memory"), "{err}");
+    assert!(err.contains("metadata.name"), "{err}");
+    assert!(
+        !err.contains("hunter2"),
+        "a secret-looking setting value must not be echoed"
+    );
+}
+
+#[test]
+fn missing_file_and_bad_usage() {
+    let out = shgw(&["render", "-f", "no/such/file.yaml"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(out.stdout.is_empty());
+    assert!(text(&out.stderr).contains("no/such/file.yaml"));
+
+    let out = shgw(&["render", "--no-such-flag"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty());
+
+    let out = shgw(&["render", "--profile", "staging"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty());
+    assert!(text(&out.stderr).contains("dev, production"));
+
+    let out = shgw(&["render", "--set", "spec.replicas"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty());
+}
+
+#[test]
+fn set_overrides_and_policy() {
+    let out = shgw(&["render", "--set", "spec.replicas=5"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(text(&out.stdout).contains("replicas: 5"));
+
+    let out = shgw(&["render", "--set", "spec.replicas=1"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(out.stdout.is_empty());
+    assert!(text(&out.stderr).contains("spec.replicas"));
+
+    let out = shgw(&[
+        "render",
+        "--profile",
+        "dev",
+        "--set",
+        "spec.image.tag=latest",
+    ]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(
+        text(&out.stderr).contains("warning"),
+        "dev warns on a moving tag"
+    );
+
+    let out = shgw(&["render", "--set", "spec.image.tag=v2"]);
+    assert_eq!(out.status.code(), Some(1), "production refuses v2");
+}
+
+#[test]
+fn json_output_is_a_list() {
+    let out = shgw(&["render", "-o", "json", "-f", "examples/fleet.yaml"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["kind"], "List");
+    let deployments = v["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|i| i["kind"] == "Deployment")
+        .count();
+    assert_eq!(deployments, 3);
+}
+
+#[test]
+fn stdin_and_user_profile_file() {
+    let gw = std::fs::read_to_string(workspace().join("examples/minimal.yaml")).unwrap();
+    let out = shgw_stdin(
+        &["render", "-f", "-", "--profile", "profiles/dev.yaml"],
+        Some(&gw),
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("namespace: apim-gateway-dev"));
+}
+
+#[test]
+fn token_goes_only_into_the_secret() {
+    let token_file = scratch("token.txt", &format!("{TOKEN}\n"));
+    let out = shgw(&["render", "--token-file", token_file.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let yaml = text(&out.stdout);
+    assert!(yaml.contains("kind: Secret"));
+    assert!(
+        !yaml.contains(SIGNATURE),
+        "the token is stored base64-encoded"
+    );
+    use base64::Engine;
+    let encoded = base64::engine::general_purpose::STANDARD.encode(TOKEN);
+    assert!(yaml.contains(&format!("value: {encoded}")));
+    assert!(!text(&out.stderr).contains(SIGNATURE));
+
+    // Through the environment, with a file that fails: the token is still not echoed.
+    let out = Command::new(env!("CARGO_BIN_EXE_shgw"))
+        .args([
+            "render",
+            "--token-env",
+            "SHGW_TEST_TOKEN",
+            "-f",
+            "crates/shgw/tests/invalid/many-problems.yaml",
+        ])
+        .current_dir(workspace())
+        .env("SHGW_TEST_TOKEN", TOKEN)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(out.stdout.is_empty());
+    assert!(!text(&out.stderr).contains(SIGNATURE));
+
+    let bad = scratch("bad-token.txt", "GatewayKey not-a-token-SECRETVALUE");
+    let out = shgw(&["render", "--token-file", bad.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(!text(&out.stderr).contains("SECRETVALUE"));
+
+    let expired = scratch("expired.txt", "GatewayKey contoso-west&201904210044&c2ln");
+    let out = shgw(&["render", "--token-file", expired.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(out.stdout.is_empty());
+    assert!(text(&out.stderr).contains("expired"));
+}
+
+#[test]
+fn token_inspect_never_shows_the_signature() {
+    let token_file = scratch("inspect.txt", TOKEN);
+    let out = shgw(&[
+        "token",
+        "inspect",
+        "--token-file",
+        token_file.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(0));
+    let s = text(&out.stdout);
+    assert!(s.contains("gateway: contoso-west"));
+    assert!(s.contains("expires: 2099-12-31T23:59Z"));
+    assert!(!s.contains(SIGNATURE));
+}
+
+#[test]
+fn validate_reports_without_rendering() {
+    let out = shgw(&["validate", "-f", "examples/fleet.yaml"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let s = text(&out.stdout);
+    assert!(s.contains("3 gateway(s)"));
+    assert!(!s.contains("apiVersion"));
+
+    let out = shgw(&[
+        "validate",
+        "-f",
+        "crates/shgw/tests/invalid/auth-conflict.yaml",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(out.stdout.is_empty());
+    assert!(text(&out.stderr).contains("\"path\": \"spec.auth\""));
+}
+
+#[test]
+fn schema_profiles_and_help() {
+    let out = shgw(&["schema"]);
+    assert_eq!(out.status.code(), Some(0));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["title"], "Gateway");
+
+    let out = shgw(&["profiles"]);
+    let s = text(&out.stdout);
+    assert!(s.contains("dev") && s.contains("production (default)"));
+
+    for cmd in [
+        vec!["render"],
+        vec!["validate"],
+        vec!["schema"],
+        vec!["profiles"],
+        vec!["token", "inspect"],
+    ] {
+        let mut args = cmd.clone();
+        args.push("--help");
+        let out = shgw(&args);
+        assert_eq!(out.status.code(), Some(0));
+        assert!(
+            text(&out.stdout).contains("Example"),
+            "{cmd:?} --help has no example"
+        );
+    }
+}

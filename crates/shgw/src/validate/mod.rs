@@ -1,0 +1,361 @@
+//! Checks that a merged Gateway can be deployed: every problem, with its field path.
+
+use crate::defaults as d;
+use crate::diag::Diagnostic;
+use crate::names::*;
+use crate::resolve::{AuthMode, Resolved};
+use crate::spec::*;
+use std::collections::BTreeMap;
+
+mod network;
+mod workload;
+use network::{networking, telemetry};
+use workload::{resources, scaling, security, settings_and_pod, storage_and_ha};
+
+/// Settings that shgw writes itself, and the field that controls each.
+pub(super) const MANAGED_SETTINGS: &[(&str, &str)] = &[
+    ("config.service.endpoint", "spec.endpoint"),
+    ("config.service.auth", "spec.auth"),
+    (
+        "config.service.auth.azureAd.tenantId",
+        "spec.auth.entraApp.tenantId",
+    ),
+    (
+        "config.service.auth.azureAd.clientId",
+        "spec.auth.entraApp.clientId",
+    ),
+    (
+        "config.service.auth.azureAd.clientSecret",
+        "spec.auth.entraApp.clientSecret",
+    ),
+    (
+        "config.service.auth.azureAd.authority",
+        "spec.auth.entraApp.authority",
+    ),
+    (
+        "config.service.auth.tokenAudience",
+        "spec.auth.entraApp.tokenAudience",
+    ),
+    ("gateway.name", "spec.gatewayName"),
+    ("neighborhood.host", "metadata.name"),
+    ("neighborhood.heartbeat.port", "(fixed at 4291)"),
+    ("policy.rate-limit.sync.port", "(fixed at 4290)"),
+    ("telemetry.logs.std", "spec.telemetry.logs.std"),
+    ("telemetry.logs.std.level", "spec.telemetry.logs.level"),
+    ("telemetry.logs.std.color", "spec.telemetry.logs.color"),
+    ("telemetry.metrics.cloud", "spec.telemetry.metrics.cloud"),
+    ("telemetry.metrics.local", "spec.telemetry.metrics.statsd"),
+    ("certificates.local.ca.enabled", "spec.trustLocalCA"),
+];
+
+pub(super) struct Check {
+    out: Vec<Diagnostic>,
+}
+
+impl Check {
+    pub(super) fn err(&mut self, path: impl Into<String>, msg: impl Into<String>) {
+        self.out.push(Diagnostic::error(path, msg));
+    }
+    pub(super) fn warn(&mut self, path: impl Into<String>, msg: impl Into<String>) {
+        self.out.push(Diagnostic::warning(path, msg));
+    }
+    pub(super) fn require(&mut self, path: &str, v: Option<&String>) {
+        if v.is_none_or(|s| s.trim().is_empty()) {
+            self.err(path, "required");
+        }
+    }
+    pub(super) fn labels(&mut self, path: &str, m: &BTreeMap<String, String>, values: bool) {
+        for (k, v) in m {
+            if !is_qualified_name(k) {
+                self.err(
+                    format!("{path}.{k}"),
+                    "not a valid key: an optional DNS prefix and '/', then at most 63 letters, digits, '-', '_' or '.'",
+                );
+            }
+            if values && !is_label_value(v) {
+                self.err(
+                    format!("{path}.{k}"),
+                    format!("{v:?} is not a valid label value: at most 63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit"),
+                );
+            }
+        }
+    }
+    pub(super) fn quantity(&mut self, path: &str, q: &Quantity) -> Option<f64> {
+        let v = parse_quantity(&q.0);
+        if v.is_none() {
+            self.err(
+                path,
+                format!(
+                    "{:?} is not a quantity; write e.g. 2, 500m, 2Gi or 512Mi",
+                    q.0
+                ),
+            );
+        }
+        v
+    }
+    pub(super) fn int_or_percent(&mut self, path: &str, v: &IntOrPercent) {
+        match v {
+            IntOrPercent::Int(i) if *i < 0 => self.err(path, "must not be negative"),
+            IntOrPercent::Percent(s) if v.percent().is_none() => self.err(
+                path,
+                format!("{s:?} is neither a whole number nor a percentage from 0% to 100%"),
+            ),
+            _ => {}
+        }
+    }
+    pub(super) fn subdomain(&mut self, path: &str, v: &str) {
+        if !is_dns1123_subdomain(v) {
+            self.err(
+                path,
+                format!("{v:?} is not a valid name: lower-case letters, digits, '-' and '.', at most 253 characters"),
+            );
+        }
+    }
+}
+
+/// The version in an exact `X.Y.Z` tag.
+pub(crate) fn tag_version(tag: &str) -> Option<(u32, u32, u32)> {
+    let core = tag.split(['-', '+']).next()?;
+    let mut it = core.split('.').map(|p| p.parse::<u32>().ok());
+    let v = (it.next()??, it.next()??, it.next()??);
+    it.next().is_none().then_some(v)
+}
+
+/// Every problem with the merged Gateway `g` (resolved as `r`).
+pub fn validate(g: &Gateway, r: &Resolved) -> Vec<Diagnostic> {
+    let mut c = Check { out: Vec::new() };
+    let s = &g.spec;
+    metadata(&mut c, g);
+    endpoint_and_auth(&mut c, s, r);
+    image(&mut c, s, r);
+    scaling(&mut c, s, r);
+    resources(&mut c, s, r);
+    networking(&mut c, s, r);
+    storage_and_ha(&mut c, s, r);
+    telemetry(&mut c, s);
+    security(&mut c, r);
+    settings_and_pod(&mut c, s, r);
+    c.out
+}
+
+fn metadata(c: &mut Check, g: &Gateway) {
+    let name = &g.metadata.name;
+    if name.is_empty() {
+        c.err("metadata.name", "required");
+    } else if !is_dns1123_label(name) || name.len() > 44 {
+        c.err(
+            "metadata.name",
+            format!("{name:?} must be a DNS-1123 label of at most 44 characters (lower-case letters, digits and '-'), so that \"<name>-instance-discovery\" fits in 63"),
+        );
+    }
+    if let Some(ns) = &g.metadata.namespace
+        && !is_dns1123_label(ns)
+    {
+        c.err(
+            "metadata.namespace",
+            format!(
+                "{ns:?} must be a DNS-1123 label (lower-case letters, digits and '-', at most 63)"
+            ),
+        );
+    }
+    c.labels("metadata.labels", &g.metadata.labels, true);
+    c.labels("metadata.annotations", &g.metadata.annotations, false);
+    for k in g.metadata.labels.keys() {
+        if k == d::LABEL_NAME || k == d::LABEL_INSTANCE {
+            c.err(
+                format!("metadata.labels.{k}"),
+                "is set by shgw (it selects the gateway's pods)",
+            );
+        }
+    }
+}
+
+fn endpoint_and_auth(c: &mut Check, s: &GatewaySpec, r: &Resolved) {
+    match &s.endpoint {
+        None => c.err(
+            "spec.endpoint",
+            "required: the configuration endpoint, e.g. <apim>.configuration.azure-api.net",
+        ),
+        Some(e) => {
+            let ok = if e.contains("://") {
+                is_http_url(e, &["https"])
+            } else {
+                is_host_port(e, false)
+            };
+            if !ok {
+                c.err(
+                    "spec.endpoint",
+                    format!("{e:?} must be a host, host:port or an https:// URL, e.g. contoso.configuration.azure-api.net"),
+                );
+            }
+        }
+    }
+    if let Some(n) = &s.gateway_name
+        && (n.trim().is_empty() || n.chars().any(char::is_whitespace))
+    {
+        c.err(
+            "spec.gatewayName",
+            "must be a non-empty name without spaces",
+        );
+    }
+    if let Some(a) = &s.auth {
+        let set: Vec<&str> = [
+            ("token", a.token.is_some()),
+            ("entraApp", a.entra_app.is_some()),
+            ("workloadIdentity", a.workload_identity.is_some()),
+        ]
+        .into_iter()
+        .filter_map(|(n, on)| on.then_some(n))
+        .collect();
+        if set.len() != 1 {
+            c.err(
+                "spec.auth",
+                format!(
+                    "set exactly one of token, entraApp or workloadIdentity (found {})",
+                    if set.is_empty() {
+                        "none".to_owned()
+                    } else {
+                        set.join(", ")
+                    }
+                ),
+            );
+        }
+        if let Some(e) = &a.entra_app {
+            c.require("spec.auth.entraApp.tenantId", e.tenant_id.as_ref());
+            c.require("spec.auth.entraApp.clientId", e.client_id.as_ref());
+            for (p, v) in [
+                ("authority", &e.authority),
+                ("tokenAudience", &e.token_audience),
+            ] {
+                if let Some(v) = v.as_ref().filter(|v| !is_http_url(v, &["https"])) {
+                    c.err(
+                        format!("spec.auth.entraApp.{p}"),
+                        format!("{v:?} must be an https:// URL"),
+                    );
+                }
+            }
+        }
+        if let Some(w) = &a.workload_identity {
+            c.require("spec.auth.workloadIdentity.clientId", w.client_id.as_ref());
+        }
+    }
+    let min_version = match &r.auth {
+        AuthMode::Token {
+            secret_name,
+            secret_key,
+        } => {
+            // A derived name is only as good as metadata.name, which is checked on its own.
+            let explicit = s.auth.as_ref().and_then(|a| a.token.as_ref());
+            if explicit.is_some_and(|t| t.secret_name.is_some()) {
+                c.subdomain("spec.auth.token.secretName", secret_name);
+            }
+            if !is_config_key(secret_key) {
+                c.err("spec.auth.token.secretKey", "not a valid Secret key");
+            }
+            None
+        }
+        AuthMode::EntraApp {
+            secret_name,
+            secret_key,
+            ..
+        } => {
+            c.subdomain("spec.auth.entraApp.clientSecret.secretName", secret_name);
+            if !is_config_key(secret_key) {
+                c.err(
+                    "spec.auth.entraApp.clientSecret.secretKey",
+                    "not a valid Secret key",
+                );
+            }
+            Some(((2, 3, 0), "spec.auth.entraApp"))
+        }
+        AuthMode::WorkloadIdentity {
+            service_account, ..
+        } => {
+            c.subdomain(
+                "spec.auth.workloadIdentity.serviceAccountName",
+                service_account,
+            );
+            Some(((2, 11, 0), "spec.auth.workloadIdentity"))
+        }
+    };
+    if let (Some((min, path)), Some(v)) = (min_version, r.tag.as_deref().and_then(tag_version))
+        && v < min
+    {
+        c.err(
+            path,
+            format!(
+                "needs gateway image {}.{}.{} or later; spec.image.tag is {}.{}.{}",
+                min.0, min.1, min.2, v.0, v.1, v.2
+            ),
+        );
+    }
+}
+
+fn image(c: &mut Check, s: &GatewaySpec, r: &Resolved) {
+    let Some(img) = &s.image else { return };
+    if let Some(repo) = &img.repository {
+        let last = repo.rsplit('/').next().unwrap_or_default();
+        if repo.is_empty()
+            || repo.chars().any(char::is_whitespace)
+            || repo.contains('@')
+            || last.contains(':')
+        {
+            c.err(
+                "spec.image.repository",
+                format!("{repo:?} must be a repository without tag or digest (use spec.image.tag and spec.image.digest)"),
+            );
+        }
+    }
+    if let Some(tag) = &img.tag {
+        let ok = !tag.is_empty()
+            && tag.len() <= 128
+            && !tag.starts_with(['.', '-'])
+            && tag
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'-'));
+        if !ok {
+            c.err(
+                "spec.image.tag",
+                format!("{tag:?} is not a valid tag: up to 128 letters, digits, '_', '.' and '-', not starting with '.' or '-'"),
+            );
+        }
+    }
+    if let Some(dg) = &img.digest {
+        let ok = dg.split_once(':').is_some_and(|(alg, hex)| {
+            alg == "sha256"
+                && hex.len() == 64
+                && hex
+                    .bytes()
+                    .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+        });
+        if !ok {
+            c.err(
+                "spec.image.digest",
+                format!("{dg:?} must be sha256: followed by 64 lower-case hex digits"),
+            );
+        }
+    }
+    for (i, p) in img.pull_secrets.iter().enumerate() {
+        c.subdomain(&format!("spec.image.pullSecrets[{i}]"), p);
+    }
+    if r.pull_policy == PullPolicy::Never {
+        c.warn(
+            "spec.image.pullPolicy",
+            "Never: pods start only on nodes that already have the image",
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    #[test]
+    fn tag_versions() {
+        assert_eq!(tag_version("2.11.1"), Some((2, 11, 1)));
+        assert_eq!(tag_version("2.11.1-rc1"), Some((2, 11, 1)));
+        assert_eq!(tag_version("v2"), None);
+        assert_eq!(tag_version("2.11"), None);
+    }
+}
