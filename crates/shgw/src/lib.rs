@@ -30,6 +30,7 @@ mod load;
 pub mod names;
 mod policy;
 mod profile;
+mod reference;
 mod render;
 mod resolve;
 pub mod spec;
@@ -42,6 +43,7 @@ pub use profile::{
     DEFAULT_PROFILE, DefaultMetadata, EMBEDDED as EMBEDDED_PROFILES, Enforcement, Policy, Profile,
     ProfileDefaults, ProfileMetadata,
 };
+pub use reference::reference_markdown;
 pub use render::{Manifests, Object, RenderOptions, apply_profile, check, render, render_with};
 pub use resolve::{AuthMode, BackupPlan, Resolved, resolve};
 pub use spec::{Gateway, GatewayMetadata, GatewaySpec};
@@ -59,3 +61,8 @@ pub const EXAMPLE_GATEWAY: &str = include_str!("../../../examples/minimal.yaml")
 pub fn schema() -> serde_json::Value {
     serde_json::to_value(schemars::schema_for!(Gateway)).unwrap_or_default()
 }
+
+/// The README's Rust examples, compiled and run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../../../README.md")]
+pub struct ReadmeDoctests;
