@@ -135,3 +135,18 @@ fn kubectl_kustomize_reprints_output_unchanged() {
         }
     }
 }
+
+#[test]
+fn yamllint_finds_nothing() {
+    let Some(yamllint) = common::tool("yamllint") else { return };
+    let dir = scratch("yamllint");
+    let config = "{extends: default, rules: {document-start: disable, line-length: {max: 120, allow-non-breakable-inline-mappings: true}, indentation: {spaces: 2, indent-sequences: whatever}, truthy: {check-keys: false}}}";
+    for (label, path) in rendered_streams(&dir) {
+        let out = Command::new(&yamllint)
+            .args(["-s", "-f", "parsable", "-d", config])
+            .arg(&path)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{label}: yamllint:\n{}", String::from_utf8_lossy(&out.stdout));
+    }
+}
