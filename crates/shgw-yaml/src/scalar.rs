@@ -136,7 +136,7 @@ pub fn is_ambiguous_in_yaml11(s: &str) -> bool {
         "", "~", "null", "Null", "NULL", "y", "Y", "yes", "Yes", "YES", "on", "On", "ON", "true",
         "True", "TRUE", "n", "N", "no", "No", "NO", "off", "Off", "OFF", "false", "False", "FALSE",
         ".nan", ".NaN", ".NAN", ".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF", "-.inf",
-        "-.Inf", "-.INF", "<<",
+        "-.Inf", "-.INF",
     ];
     if SPECIAL.contains(&s) {
         return true;
@@ -395,7 +395,6 @@ mod tests {
             "2026-11-26",
             "1.25",
             "8080",
-            "<<",
             "",
         ] {
             assert_eq!(value_style(s), Style::Double, "{s:?}");

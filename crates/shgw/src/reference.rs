@@ -18,7 +18,10 @@ fn def<'a>(defs: &'a Map<String, Value>, v: &Value) -> Option<(&'a str, &'a Valu
 fn non_null(v: &Value) -> &Value {
     v.get("anyOf")
         .and_then(Value::as_array)
-        .and_then(|a| a.iter().find(|x| x.get("type") != Some(&Value::from("null"))))
+        .and_then(|a| {
+            a.iter()
+                .find(|x| x.get("type") != Some(&Value::from("null")))
+        })
         .unwrap_or(v)
 }
 
@@ -88,7 +91,9 @@ fn walk(defs: &Map<String, Value>, props: &Map<String, Value>, prefix: &str, row
             "object" => {
                 let value = target
                     .get("additionalProperties")
-                    .map(|v| def(defs, v).map_or_else(|| type_name(v), |(n, _)| n.to_ascii_lowercase()))
+                    .map(|v| {
+                        def(defs, v).map_or_else(|| type_name(v), |(n, _)| n.to_ascii_lowercase())
+                    })
                     .unwrap_or_else(|| "any".into());
                 push(format!("map of {value}"));
             }

@@ -3,8 +3,12 @@
 
 #[test]
 fn readme_reference_matches_the_schema() {
-    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../README.md")).unwrap();
-    let start = readme.find("<!-- reference:start -->\n").expect("start marker") + "<!-- reference:start -->\n".len();
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../README.md")).unwrap();
+    let start = readme
+        .find("<!-- reference:start -->\n")
+        .expect("start marker")
+        + "<!-- reference:start -->\n".len();
     let end = readme.find("<!-- reference:end -->").expect("end marker");
     let generated = shgw::reference_markdown();
     assert!(

@@ -21,19 +21,12 @@ fn rendered_streams(dir: &Path) -> Vec<(String, PathBuf)> {
     out
 }
 
-fn scratch(tag: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("shgw-{tag}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
 #[test]
 fn kubernetes_validate_strict_133_and_137() {
     let Some(kv) = common::tool("kubernetes-validate") else {
         return;
     };
-    let dir = scratch("kv");
+    let dir = common::scratch("kv");
     for (label, path) in rendered_streams(&dir) {
         for version in ["1.33.0", "1.37.0"] {
             let out = Command::new(&kv)
@@ -56,7 +49,7 @@ fn checkov_passes_with_documented_skips_only() {
     let Some(checkov) = common::tool("checkov") else {
         return;
     };
-    let dir = scratch("checkov");
+    let dir = common::scratch("checkov");
     let streams = rendered_streams(&dir);
     let out = Command::new(&checkov)
         .args(["-d"])
@@ -94,7 +87,7 @@ fn kubectl_kustomize_reprints_output_unchanged() {
     let Some(kubectl) = common::tool("kubectl") else {
         return;
     };
-    let dir = scratch("kustomize");
+    let dir = common::scratch("kustomize");
     for (label, path) in rendered_streams(&dir) {
         let case = dir.join(label.replace('/', "-"));
         std::fs::create_dir_all(&case).unwrap();
@@ -138,8 +131,10 @@ fn kubectl_kustomize_reprints_output_unchanged() {
 
 #[test]
 fn yamllint_finds_nothing() {
-    let Some(yamllint) = common::tool("yamllint") else { return };
-    let dir = scratch("yamllint");
+    let Some(yamllint) = common::tool("yamllint") else {
+        return;
+    };
+    let dir = common::scratch("yamllint");
     let config = "{extends: default, rules: {document-start: disable, line-length: {max: 120, allow-non-breakable-inline-mappings: true}, indentation: {spaces: 2, indent-sequences: whatever}, truthy: {check-keys: false}}}";
     for (label, path) in rendered_streams(&dir) {
         let out = Command::new(&yamllint)
@@ -147,6 +142,10 @@ fn yamllint_finds_nothing() {
             .arg(&path)
             .output()
             .unwrap();
-        assert!(out.status.success(), "{label}: yamllint:\n{}", String::from_utf8_lossy(&out.stdout));
+        assert!(
+            out.status.success(),
+            "{label}: yamllint:\n{}",
+            String::from_utf8_lossy(&out.stdout)
+        );
     }
 }

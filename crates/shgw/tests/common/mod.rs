@@ -52,27 +52,4 @@ pub fn settings() -> insta::Settings {
     s
 }
 
-/// Finds an external tool on PATH or in /opt/validators/bin. When it is missing the test is
-/// skipped with a message, unless SHGW_REQUIRE_TOOLS=1 (set by CI), where it fails.
-pub fn tool(name: &str) -> Option<PathBuf> {
-    let candidates = std::env::var_os("PATH")
-        .map(|p| std::env::split_paths(&p).collect::<Vec<_>>())
-        .unwrap_or_default()
-        .into_iter()
-        .chain([PathBuf::from("/opt/validators/bin")]);
-    for dir in candidates {
-        let p = dir.join(name);
-        if p.is_file() {
-            return Some(p);
-        }
-    }
-    if std::env::var("SHGW_REQUIRE_TOOLS").is_ok_and(|v| v == "1") {
-        panic!(
-            "{name} is required (SHGW_REQUIRE_TOOLS=1) but was not found; run shared/tools/install-validators.sh"
-        );
-    }
-    eprintln!(
-        "SKIPPED: {name} not found on PATH or in /opt/validators/bin; install it with ../shared/tools/install-validators.sh"
-    );
-    None
-}
+pub use shgw_testkit::{scratch, tool};

@@ -1,0 +1,43 @@
+//! Helpers for the workspace's tests (a dev-dependency only).
+//!
+//! External judges (kubectl, kubernetes-validate, checkov, yamllint) are looked up on `PATH`
+//! and in `/opt/validators/bin`, where `shared/tools/install-validators.sh` puts them. When one
+//! is missing, [`tool`] prints a visible SKIPPED line and returns `None`, unless
+//! `SHGW_REQUIRE_TOOLS=1` (set by CI), where it panics so the run fails.
+#![allow(clippy::print_stderr, clippy::panic)]
+
+use std::path::PathBuf;
+
+/// The environment variable that turns a missing tool into a failure.
+pub const REQUIRE_TOOLS: &str = "SHGW_REQUIRE_TOOLS";
+
+/// The path of an external tool, or `None` (after a SKIPPED message) when it is missing.
+pub fn tool(name: &str) -> Option<PathBuf> {
+    let path_dirs = std::env::var_os("PATH")
+        .map(|p| std::env::split_paths(&p).collect::<Vec<_>>())
+        .unwrap_or_default();
+    let found = path_dirs
+        .into_iter()
+        .chain([PathBuf::from("/opt/validators/bin")])
+        .map(|dir| dir.join(name))
+        .find(|p| p.is_file());
+    if found.is_none() {
+        if std::env::var(REQUIRE_TOOLS).is_ok_and(|v| v == "1") {
+            panic!(
+                "{name} is required ({REQUIRE_TOOLS}=1) but was not found; run shared/tools/install-validators.sh"
+            );
+        }
+        eprintln!(
+            "SKIPPED: {name} not found on PATH or in /opt/validators/bin; install it with ../shared/tools/install-validators.sh"
+        );
+    }
+    found
+}
+
+/// A fresh, empty folder under the system temp folder, unique to this process and `tag`.
+pub fn scratch(tag: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("shgw-{tag}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let _ = std::fs::create_dir_all(&dir);
+    dir
+}
