@@ -23,6 +23,11 @@ pub enum Command {
         after_help = "Examples:\n  shgw validate -f gateway.yaml --profile production\n  shgw validate -f fleet.yaml --format json"
     )]
     Validate(ValidateArgs),
+    /// Build a kustomization directory like `kubectl kustomize`, expanding Gateway resources.
+    #[command(
+        after_help = "Examples:\n  shgw build overlays/prod | kubectl apply -f -\n  shgw build overlays/dev --profile dev"
+    )]
+    Build(BuildArgs),
     /// Gateway token helpers.
     #[command(subcommand)]
     Token(TokenCommand),
@@ -88,6 +93,15 @@ pub struct ValidateArgs {
     /// Report format.
     #[arg(long, value_enum, default_value = "text")]
     pub format: ReportFormat,
+}
+
+#[derive(Args)]
+pub struct BuildArgs {
+    /// Directory holding a kustomization.yaml.
+    pub dir: std::path::PathBuf,
+    /// Profile for the Gateway resources found in the tree: `dev`, `production` or a file.
+    #[arg(long, value_name = "PROFILE", default_value = shgw::DEFAULT_PROFILE)]
+    pub profile: String,
 }
 
 #[derive(Subcommand)]

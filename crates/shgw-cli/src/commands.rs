@@ -13,6 +13,11 @@ pub(crate) fn run(cli: Cli) -> Result<Output, Failure> {
     match cli.command {
         Command::Render(a) => render(a),
         Command::Validate(a) => validate(a),
+        Command::Build(a) => {
+            let profile = load_profile(&a.profile)?;
+            let (stdout, stderr) = crate::build::build(&a.dir, profile)?;
+            Ok(Output { stdout, stderr })
+        }
         Command::Token(TokenCommand::Inspect(t)) => inspect(t),
         Command::Schema => Ok(Output {
             stdout: pretty(&shgw::schema()),

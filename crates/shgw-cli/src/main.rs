@@ -3,6 +3,7 @@
 //! unless the whole command succeeded.
 
 mod args;
+mod build;
 mod commands;
 
 use clap::Parser;

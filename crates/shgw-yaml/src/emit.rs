@@ -270,7 +270,7 @@ fn escape(c: char) -> String {
 
 /// Numbers as kubectl prints them after its JSON round trip: integers in decimal, floats in
 /// Go's shortest `%g` form with a two-digit exponent (`1e+21`, `1e-06`).
-fn format_number(n: &Number) -> String {
+pub fn format_number(n: &Number) -> String {
     if let Some(i) = n.as_i64() {
         return i.to_string();
     }
@@ -278,7 +278,9 @@ fn format_number(n: &Number) -> String {
         return u.to_string();
     }
     let f = n.as_f64().unwrap_or(0.0);
-    if f.fract() == 0.0 && f.abs() < 1e21 {
+    // An integral float that fits a 64-bit integer reaches go-yaml as an integer (JSON
+    // prints it without exponent); anything larger is read back as a float.
+    if f.fract() == 0.0 && (-9.223_372_036_854_776e18..1.844_674_407_370_955_2e19).contains(&f) {
         return format!("{f:.0}");
     }
     let sci = format!("{f:e}");
@@ -302,6 +304,8 @@ mod tests {
         assert_eq!(f(1.0), "1");
         assert_eq!(f(1.5), "1.5");
         assert_eq!(f(1e21), "1e+21");
+        assert_eq!(f(1e20), "1e+20");
+        assert_eq!(f(1e18), "1000000000000000000");
         assert_eq!(f(0.000001), "1e-06");
         assert_eq!(f(0.25), "0.25");
     }

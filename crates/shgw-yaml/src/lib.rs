@@ -24,6 +24,7 @@ mod emit;
 mod order;
 mod scalar;
 
+pub use emit::format_number;
 pub use order::natural_cmp;
 pub use scalar::{Style, is_ambiguous_in_yaml11, key_style, value_style};
 use serde_json::Value;

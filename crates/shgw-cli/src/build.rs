@@ -1,0 +1,56 @@
+//! `shgw build DIR`: a kustomize build in which every `kind: Gateway` resource is first
+//! expanded into the manifests shgw renders for it.
+
+use crate::Failure;
+use serde_json::Value;
+use shgw::Profile;
+use shgw_kustomize::{BuildOptions, Expander};
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+
+fn is_gateway(doc: &Value) -> bool {
+    doc.get("kind").and_then(Value::as_str) == Some(shgw::spec::KIND)
+        && doc.get("apiVersion").and_then(Value::as_str) == Some(shgw::spec::API_VERSION)
+}
+
+/// The expander handed to the kustomize engine, collecting warnings as it goes.
+fn expander(profile: Profile, warnings: Arc<Mutex<Vec<String>>>) -> Expander {
+    Box::new(move |doc: &Value, file: &Path| {
+        if !is_gateway(doc) {
+            return None;
+        }
+        let source = file.display().to_string();
+        let result = shgw::gateway_from_value(doc)
+            .map_err(|problems| shgw::Errors::new(&source, problems))
+            .and_then(|g| {
+                shgw::render_with(&source, &[g], &profile, &shgw::RenderOptions::default())
+            })
+            .map(|m| {
+                if let Ok(mut w) = warnings.lock() {
+                    w.extend(m.warnings.iter().map(|d| format!("{source}: {d}")));
+                }
+                m.to_values()
+            })
+            .map_err(|e| e.to_string());
+        Some(result)
+    })
+}
+
+/// Builds `dir`; returns the YAML and the warnings.
+pub(crate) fn build(dir: &Path, profile: Profile) -> Result<(String, Vec<String>), Failure> {
+    let warnings = Arc::new(Mutex::new(Vec::new()));
+    let opts = BuildOptions {
+        expander: Some(expander(profile, Arc::clone(&warnings))),
+    };
+    let yaml = shgw_kustomize::build(dir, &opts).map_err(|e| {
+        let mut msg = e.to_string();
+        let mut source = std::error::Error::source(&e);
+        while let Some(s) = source {
+            msg.push_str(&format!(": {s}"));
+            source = s.source();
+        }
+        Failure::invalid(msg)
+    })?;
+    let notes = warnings.lock().map(|w| w.clone()).unwrap_or_default();
+    Ok((yaml, notes))
+}

@@ -1,0 +1,272 @@
+//! The recursive build of a kustomization directory (kustomize's `KustTarget`).
+
+use crate::error::{Error, Result};
+use crate::kustomization::Kustomization;
+use crate::load::{
+    check_in_root, load_kustomization, parse_resource_documents, read_text, resolve,
+};
+use crate::resid::ResId;
+use crate::resource::Resource;
+use crate::{
+    BuildOptions, generators, images, labels, nameref, namespace, order, patches, prefix, replicas,
+};
+use serde_json::Value;
+use std::path::Path;
+
+/// Builds `dir` as the top-level kustomization and returns the final resources in output order.
+pub(crate) fn build_top(dir: &Path, opts: &BuildOptions) -> Result<Vec<Value>> {
+    let dir = std::fs::canonicalize(dir).map_err(|source| Error::Io {
+        path: dir.to_path_buf(),
+        source,
+    })?;
+    let k = load_kustomization(&dir)?;
+    let mut acc = Vec::new();
+    run(&dir, &k, &mut acc, opts)?;
+    for r in acc.iter_mut() {
+        if r.generated.as_ref().is_some_and(|g| g.hash) {
+            let name = format!("{}-{}", r.id().name, crate::hash::hash_of(&r.obj));
+            r.set_name(&name);
+        }
+    }
+    nameref::fix(&mut acc)?;
+    acc.retain(|r| r.annotation("config.kubernetes.io/local-config") != Some("true"));
+    sort(&mut acc, &k)?;
+    Ok(acc.into_iter().map(|r| strip_internal(r.obj)).collect())
+}
+
+fn sort(acc: &mut [Resource], k: &Kustomization) -> Result<()> {
+    let so = k.sort_options.clone().unwrap_or_default();
+    let order = so.order.as_deref().unwrap_or("legacy");
+    match order {
+        "fifo" => {
+            if so.legacy_sort_options.is_some() {
+                return Err(Error::msg(
+                    "the field 'sortOptions.legacySortOptions' is set but the selected sort order is 'fifo', not 'legacy'",
+                ));
+            }
+            Ok(())
+        }
+        "legacy" => {
+            let lo = so.legacy_sort_options.unwrap_or_default();
+            let to_vec = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+            let first = lo.order_first.unwrap_or_else(|| to_vec(order::ORDER_FIRST));
+            let last = lo.order_last.unwrap_or_else(|| to_vec(order::ORDER_LAST));
+            order::legacy_sort(acc, Resource::id, &first, &last);
+            Ok(())
+        }
+        other => Err(Error::msg(format!(
+            "the field 'sortOptions.order' must be one of [fifo, legacy], got '{other}'"
+        ))),
+    }
+}
+
+fn strip_internal(mut obj: Value) -> Value {
+    crate::load::stringify_metadata_maps(&mut obj);
+    if let Some(Value::Object(ann)) = obj
+        .get_mut("metadata")
+        .and_then(|m| m.get_mut("annotations"))
+    {
+        ann.retain(|k, _| {
+            !k.starts_with("internal.config.kubernetes.io/")
+                && k != "config.kubernetes.io/origin"
+                && k != "alpha.config.kubernetes.io/transformations"
+        });
+    }
+    obj
+}
+
+/// The key under which two ids collide (GVK, name, effective namespace).
+fn id_key(id: &ResId) -> String {
+    format!(
+        "{}|{}|{}|{}|{}",
+        id.group,
+        id.version,
+        id.kind,
+        id.name,
+        id.effective_namespace()
+    )
+}
+
+/// Appends resources, failing on an id that is already registered.
+fn append_unique(acc: &mut Vec<Resource>, new: Vec<Resource>, from: &Path) -> Result<()> {
+    let mut seen: std::collections::HashSet<String> = acc.iter().map(|r| id_key(&r.id())).collect();
+    for r in new {
+        let id = r.id();
+        if !seen.insert(id_key(&id)) {
+            return Err(Error::DuplicateId {
+                id: id.to_string(),
+                file: from.to_path_buf(),
+            });
+        }
+        acc.push(r);
+    }
+    Ok(())
+}
+
+/// Turns loaded documents into resources (List flattening, kind/name checks).
+fn to_resources(docs: Vec<Value>, file: &Path, out: &mut Vec<Resource>) -> Result<()> {
+    for doc in docs {
+        if !doc.is_object() {
+            return Err(Error::msg(format!(
+                "{}: not a resource object",
+                file.display()
+            )));
+        }
+        let id = ResId::of(&doc);
+        if id.kind.ends_with("List") && doc.get("items").is_some() {
+            let items = match doc.get("items") {
+                Some(Value::Array(a)) => a.clone(),
+                _ => Vec::new(),
+            };
+            to_resources(items, file, out)?;
+            continue;
+        }
+        if id.kind.is_empty() {
+            return Err(Error::msg(format!(
+                "missing kind in object {id} (in {})",
+                file.display()
+            )));
+        }
+        if id.name.is_empty() && !id.kind.ends_with("List") {
+            return Err(Error::msg(format!(
+                "missing metadata.name in object {id} (in {})",
+                file.display()
+            )));
+        }
+        out.push(Resource::new(doc));
+    }
+    Ok(())
+}
+
+fn load_file(path: &Path, opts: &BuildOptions) -> Result<Vec<Resource>> {
+    let text = read_text(path)?;
+    let docs = parse_resource_documents(&text).map_err(|msg| Error::MalformedYaml {
+        file: path.to_path_buf(),
+        msg,
+    })?;
+    let mut expanded = Vec::new();
+    for doc in docs {
+        match opts.expander.as_ref().and_then(|e| e(&doc, path)) {
+            Some(Ok(new)) => expanded.extend(new),
+            Some(Err(msg)) => {
+                return Err(Error::msg(format!("expanding {}: {msg}", path.display())));
+            }
+            None => expanded.push(doc),
+        }
+    }
+    let mut out = Vec::new();
+    to_resources(expanded, path, &mut out)?;
+    Ok(out)
+}
+
+/// Adds the resources of one `resources:` entry (file or kustomization directory).
+fn accumulate_entry(
+    dir: &Path,
+    entry: &str,
+    acc: &mut Vec<Resource>,
+    opts: &BuildOptions,
+) -> Result<()> {
+    let path = resolve(dir, entry);
+    if path.is_file() {
+        check_in_root(&path, dir)?;
+        append_unique(acc, load_file(&path, opts)?, &path)?;
+    } else if path.is_dir() {
+        let sub = load_kustomization(&path)?;
+        if sub.is_component() {
+            return Err(Error::msg(format!(
+                "expected kind != 'Component' for path '{}'",
+                path.display()
+            )));
+        }
+        let mut sub_acc = Vec::new();
+        run(&path, &sub, &mut sub_acc, opts)?;
+        append_unique(acc, sub_acc, &path)?;
+    } else {
+        return Err(Error::Missing {
+            entry: entry.to_string(),
+            path,
+        });
+    }
+    Ok(())
+}
+
+/// Runs one kustomization (or component) over the accumulator.
+fn run(dir: &Path, k: &Kustomization, acc: &mut Vec<Resource>, opts: &BuildOptions) -> Result<()> {
+    for entry in k.resources.iter().flatten() {
+        accumulate_entry(dir, entry, acc, opts).map_err(|e| match e {
+            Error::Missing { .. } => e,
+            other => Error::Accumulate {
+                entry: entry.clone(),
+                source: Box::new(other),
+            },
+        })?;
+    }
+    let global = k.generator_options.as_ref();
+    for args in k.config_map_generator.iter().flatten() {
+        let r = generators::generate(args, global, dir, false)?;
+        generators::absorb(acc, r, args.behavior.as_deref())?;
+    }
+    for args in k.secret_generator.iter().flatten() {
+        let r = generators::generate(args, global, dir, true)?;
+        generators::absorb(acc, r, args.behavior.as_deref())?;
+    }
+    for entry in k.components.iter().flatten() {
+        let path = resolve(dir, entry);
+        if !path.is_dir() {
+            return Err(Error::msg(format!(
+                "accumulating components: must build at directory: '{}'",
+                path.display()
+            )));
+        }
+        let ck = load_kustomization(&path).map_err(|e| {
+            Error::msg(format!("accumulating components: accumulateDirectory: \"couldn't make target for path '{}': {e}\"", path.display()))
+        })?;
+        if !ck.is_component() {
+            return Err(Error::msg(format!(
+                "accumulating components: accumulateDirectory: \"expected kind 'Component' for path '{}' but got '{}'",
+                path.display(),
+                ck.kind.as_deref().unwrap_or("Kustomization")
+            )));
+        }
+        run(&path, &ck, acc, opts).map_err(|e| {
+            Error::msg(format!("accumulating components: accumulateDirectory: \"recursed accumulation of path '{}': {e}\"", path.display()))
+        })?;
+    }
+    transform(dir, k, acc)
+}
+
+fn transform(dir: &Path, k: &Kustomization, acc: &mut Vec<Resource>) -> Result<()> {
+    if let Some(psm) = &k.patches_strategic_merge {
+        patches::apply_strategic_merge_list(acc, psm, dir)?;
+    }
+    for p in k.patches.iter().flatten() {
+        patches::apply_patch(acc, p, dir)?;
+    }
+    if let Some(ns) = &k.namespace {
+        namespace::apply(acc, ns)?;
+    }
+    prefix::apply(
+        acc,
+        k.name_prefix.as_deref().unwrap_or(""),
+        k.name_suffix.as_deref().unwrap_or(""),
+    );
+    for l in k.labels.iter().flatten() {
+        labels::apply_label_entry(acc, l);
+    }
+    if let Some(cl) = &k.common_labels {
+        labels::apply_map(acc, cl, &labels::common_label_specs());
+    }
+    if let Some(ca) = &k.common_annotations {
+        labels::apply_map(acc, ca, &labels::annotation_specs());
+    }
+    for p in k.patches_json6902.iter().flatten() {
+        patches::apply_json6902_entry(acc, p, dir)?;
+    }
+    for r in k.replicas.iter().flatten() {
+        replicas::apply(acc, r)?;
+    }
+    for img in k.images.iter().flatten() {
+        images::apply(acc, img);
+    }
+    Ok(())
+}

@@ -1,0 +1,95 @@
+//! Errors of the build, with messages close to kustomize's.
+
+use std::path::PathBuf;
+
+/// A build failure.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// No kustomization file in a directory.
+    #[error("unable to find one of 'kustomization.yaml', 'kustomization.yml' or 'Kustomization' in directory '{}'", .0.display())]
+    NoKustomization(PathBuf),
+    /// Several kustomization files in a directory.
+    #[error("Found multiple kustomization files under: {}", .0.display())]
+    MultipleKustomizations(PathBuf),
+    /// The kustomization file could not be decoded.
+    #[error("invalid Kustomization: {msg} (in {})", .file.display())]
+    InvalidKustomization {
+        /// The kustomization file.
+        file: PathBuf,
+        /// What went wrong.
+        msg: String,
+    },
+    /// A file could not be read.
+    #[error("accumulating resources: accumulation err='accumulating resources from '{entry}': evalsymlink failure on '{}' : lstat {}: no such file or directory'", .path.display(), .path.display())]
+    Missing {
+        /// The entry as written in the kustomization.
+        entry: String,
+        /// The resolved path.
+        path: PathBuf,
+    },
+    /// A resource file is not valid YAML.
+    #[error("MalformedYAMLError: {msg} in File: {}", .file.display())]
+    MalformedYaml {
+        /// The file.
+        file: PathBuf,
+        /// Parser message.
+        msg: String,
+    },
+    /// A file lies outside the kustomization root.
+    #[error("security; file '{}' is not in or below '{}'", .file.display(), .root.display())]
+    OutsideRoot {
+        /// The file.
+        file: PathBuf,
+        /// The kustomization root.
+        root: PathBuf,
+    },
+    /// Two resources have the same id.
+    #[error("may not add resource with an already registered id: {id} (from {})", .file.display())]
+    DuplicateId {
+        /// The id.
+        id: String,
+        /// Where the second copy came from.
+        file: PathBuf,
+    },
+    /// An error while accumulating one `resources:` entry.
+    #[error("accumulating resources from '{entry}': {source}")]
+    Accumulate {
+        /// The entry as written in the kustomization.
+        entry: String,
+        /// The underlying error.
+        source: Box<Error>,
+    },
+    /// A kustomization field this engine does not implement.
+    #[error("unsupported kustomization field '{field}' in {} (not implemented by this renderer)", .file.display())]
+    Unsupported {
+        /// The field name.
+        field: &'static str,
+        /// The kustomization file.
+        file: PathBuf,
+    },
+    /// Any other error, with kustomize's wording.
+    #[error("{msg}")]
+    Other {
+        /// The message.
+        msg: String,
+    },
+    /// An I/O failure.
+    #[error("reading {}: {source}", .path.display())]
+    Io {
+        /// The path.
+        path: PathBuf,
+        /// The cause.
+        source: std::io::Error,
+    },
+}
+
+impl Error {
+    /// A free-form error.
+    pub(crate) fn msg(msg: impl Into<String>) -> Self {
+        Error::Other { msg: msg.into() }
+    }
+}
+
+/// Result alias for this crate.
+pub type Result<T, E = Error> = std::result::Result<T, E>;

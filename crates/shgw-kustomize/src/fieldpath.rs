@@ -1,0 +1,98 @@
+//! Field specs: `/`-separated paths with optional GVK filters, walked like kustomize.
+
+use crate::kustomization::FieldSpec;
+use crate::resid::ResId;
+use serde_json::{Map, Value};
+
+/// Splits a field-spec path into segments (`\/` escapes a slash, `[]` is dropped).
+pub fn split_path(path: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    let mut chars = path.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '\\' && chars.peek() == Some(&'/') {
+            cur.push('/');
+            chars.next();
+        } else if c == '/' {
+            out.push(std::mem::take(&mut cur));
+        } else {
+            cur.push(c);
+        }
+    }
+    out.push(cur);
+    out.into_iter().filter(|s| !s.is_empty()).collect()
+}
+
+/// Whether a field spec applies to a resource with id `id`.
+pub fn spec_applies(fs: &FieldSpec, id: &ResId) -> bool {
+    (fs.group.is_empty() || fs.group == id.group)
+        && (fs.version.is_empty() || fs.version == id.version)
+        && (fs.kind.is_empty() || fs.kind == id.kind)
+}
+
+/// Calls `f` on every node at `path` below `v`. With `create`, missing maps along
+/// the way are created and a missing final node is passed as `Value::Null`
+/// (inserted into the parent).
+pub fn visit(v: &mut Value, path: &[String], create: bool, f: &mut dyn FnMut(&mut Value)) {
+    if let Value::Array(items) = v {
+        for item in items {
+            visit(item, path, create, f);
+        }
+        return;
+    }
+    let Some((head, rest)) = path.split_first() else {
+        f(v);
+        return;
+    };
+    let Value::Object(m) = v else { return };
+    let (head, is_seq) = match head.strip_suffix("[]") {
+        Some(h) => (h.to_string(), true),
+        None => (head.clone(), false),
+    };
+    let exists = m.get(&head).is_some_and(|x| !x.is_null());
+    if !exists {
+        if !create || is_seq {
+            return;
+        }
+        let fresh = if rest.is_empty() {
+            Value::Null
+        } else {
+            Value::Object(Map::new())
+        };
+        m.insert(head.clone(), fresh);
+    }
+    if let Some(child) = m.get_mut(&head) {
+        visit(child, rest, create, f);
+    }
+}
+
+/// Shorthand to build a field spec.
+pub fn fs(group: &str, version: &str, kind: &str, path: &str, create: bool) -> FieldSpec {
+    FieldSpec {
+        group: group.into(),
+        version: version.into(),
+        kind: kind.into(),
+        path: path.into(),
+        create,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn walk_and_create() {
+        assert_eq!(split_path("a/b\\/c/d[]/e"), vec!["a", "b/c", "d[]", "e"]);
+        let mut v = json!({"spec": {"c": [{"x": 1}, {"x": 2}]}});
+        visit(&mut v, &split_path("spec/c/x"), false, &mut |n| {
+            *n = json!(0)
+        });
+        assert_eq!(v, json!({"spec": {"c": [{"x": 0}, {"x": 0}]}}));
+        visit(&mut v, &split_path("metadata/labels"), true, &mut |n| {
+            *n = json!({})
+        });
+        assert_eq!(v["metadata"]["labels"], json!({}));
+    }
+}

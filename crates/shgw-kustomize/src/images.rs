@@ -1,0 +1,159 @@
+//! The `images` transformer.
+
+use crate::kustomization::Image;
+use crate::resource::Resource;
+use regex::Regex;
+use serde_json::Value;
+
+/// Splits an image reference into name, tag and digest (kustomize's `image.Split`).
+pub fn split(image: &str) -> (String, String, String) {
+    let slash = image.find('/').filter(|i| *i > 0).unwrap_or(0);
+    let search = &image[slash..];
+    let id = search.find('@');
+    let ic = search.find(':');
+    match (ic, id) {
+        (None, None) => (image.to_string(), String::new(), String::new()),
+        (ic, Some(d)) if ic.is_none_or(|c| d < c) => {
+            let d = d + slash;
+            (
+                image[..d].to_string(),
+                String::new(),
+                image[d + 1..].to_string(),
+            )
+        }
+        (Some(c), Some(d)) => {
+            let (c, d) = (c + slash, d + slash);
+            (
+                image[..c].to_string(),
+                image[c + 1..d].to_string(),
+                image[d + 1..].to_string(),
+            )
+        }
+        (Some(c), None) => {
+            let c = c + slash;
+            (
+                image[..c].to_string(),
+                image[c + 1..].to_string(),
+                String::new(),
+            )
+        }
+        (None, Some(_)) => (image.to_string(), String::new(), String::new()),
+    }
+}
+
+fn rewrite(value: &str, img: &Image, re: &Regex) -> Option<String> {
+    if !re.is_match(value) {
+        return None;
+    }
+    let (mut name, mut tag, mut digest) = split(value);
+    if let Some(n) = img.new_name.as_deref().filter(|s| !s.is_empty()) {
+        name = n.to_string();
+    }
+    let new_tag = img.new_tag.as_deref().unwrap_or("");
+    let new_digest = img.digest.as_deref().unwrap_or("");
+    if !new_tag.is_empty() && !new_digest.is_empty() {
+        tag = new_tag.into();
+        digest = new_digest.into();
+    } else if !new_tag.is_empty() {
+        tag = new_tag.into();
+        digest.clear();
+    } else if !new_digest.is_empty() {
+        tag.clear();
+        digest = new_digest.into();
+    }
+    if let Some(s) = img.tag_suffix.as_deref() {
+        tag.push_str(s);
+    }
+    if !tag.is_empty() {
+        name = format!("{name}:{tag}");
+    }
+    if !digest.is_empty() {
+        name = format!("{name}@{digest}");
+    }
+    Some(name)
+}
+
+const FIELD_SPEC_PATHS: &[&[&str]] = &[
+    &["spec", "containers[]", "image"],
+    &["spec", "initContainers[]", "image"],
+    &["spec", "template", "spec", "containers[]", "image"],
+    &["spec", "template", "spec", "initContainers[]", "image"],
+];
+
+fn walk(v: &mut Value, img: &Image, re: &Regex) {
+    match v {
+        Value::Object(m) => {
+            for (k, child) in m.iter_mut() {
+                if (k == "containers" || k == "initContainers")
+                    && let Value::Array(items) = child
+                {
+                    for c in items.iter_mut() {
+                        if let Some(Value::String(s)) = c.get_mut("image")
+                            && let Some(new) = rewrite(s, img, re)
+                        {
+                            *s = new;
+                        }
+                    }
+                }
+                walk(child, img, re);
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(|i| walk(i, img, re)),
+        _ => {}
+    }
+}
+
+/// Applies one `images:` entry to every resource.
+pub fn apply(resources: &mut [Resource], img: &Image) {
+    let pattern = format!(
+        r"^{}(:[\w][\w.-]{{0,127}})?(@sha256:[0-9A-Za-z]+)?$",
+        img.name
+    );
+    let Ok(re) = Regex::new(&pattern) else { return };
+    for r in resources.iter_mut() {
+        if r.kind() == "CustomResourceDefinition" {
+            continue;
+        }
+        walk(&mut r.obj, img, &re);
+        // kustomize also runs its image field specs, so these paths are visited a
+        // second time (which is why `tagSuffix` is applied twice there, issue #4814).
+        for path in FIELD_SPEC_PATHS {
+            let segs: Vec<String> = path.iter().map(|s| s.to_string()).collect();
+            crate::fieldpath::visit(&mut r.obj, &segs, false, &mut |node| {
+                if let Value::String(s) = node
+                    && let Some(new) = rewrite(s, img, &re)
+                {
+                    *s = new;
+                }
+            });
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn split_and_rewrite() {
+        assert_eq!(
+            split("reg:5000/a/b:1@sha256:x"),
+            ("reg:5000/a/b".into(), "1".into(), "sha256:x".into())
+        );
+        let img = Image {
+            name: "nginx".into(),
+            new_tag: Some("1.25".into()),
+            ..Default::default()
+        };
+        let mut rs = vec![Resource::new(
+            json!({"kind": "Pod", "spec": {"containers": [{"image": "nginx:1.2@sha256:aaaa"}, {"image": "docker.io/library/nginx"}]}}),
+        )];
+        apply(&mut rs, &img);
+        assert_eq!(rs[0].obj["spec"]["containers"][0]["image"], "nginx:1.25");
+        assert_eq!(
+            rs[0].obj["spec"]["containers"][1]["image"],
+            "docker.io/library/nginx"
+        );
+    }
+}

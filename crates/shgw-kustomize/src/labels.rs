@@ -1,0 +1,224 @@
+//! `labels`, `commonLabels` and `commonAnnotations`.
+
+use crate::fieldpath::{fs, spec_applies, split_path, visit};
+use crate::kustomization::{FieldSpec, Label};
+use crate::resource::{Resource, ensure_object};
+use indexmap::IndexMap;
+use serde_json::Value;
+
+const TEMPLATE_KINDS: &[(&str, &str, &str)] = &[
+    ("", "v1", "ReplicationController"),
+    ("", "", "Deployment"),
+    ("", "", "ReplicaSet"),
+    ("", "", "DaemonSet"),
+    ("apps", "", "StatefulSet"),
+    ("batch", "", "Job"),
+];
+
+/// Field specs for pod-template labels (`includeTemplates`).
+pub fn template_label_specs() -> Vec<FieldSpec> {
+    let mut v: Vec<FieldSpec> = TEMPLATE_KINDS
+        .iter()
+        .map(|(g, ver, k)| fs(g, ver, k, "spec/template/metadata/labels", true))
+        .collect();
+    v.push(fs(
+        "batch",
+        "",
+        "CronJob",
+        "spec/jobTemplate/metadata/labels",
+        true,
+    ));
+    v.push(fs(
+        "batch",
+        "",
+        "CronJob",
+        "spec/jobTemplate/spec/template/metadata/labels",
+        true,
+    ));
+    v.push(fs(
+        "apps",
+        "",
+        "StatefulSet",
+        "spec/volumeClaimTemplates[]/metadata/labels",
+        true,
+    ));
+    v
+}
+
+/// The field specs `commonLabels` uses (metadata, selectors and templates).
+pub fn common_label_specs() -> Vec<FieldSpec> {
+    let mut v = vec![
+        fs("", "", "", "metadata/labels", true),
+        fs("", "v1", "Service", "spec/selector", true),
+        fs("", "v1", "ReplicationController", "spec/selector", true),
+        fs("", "", "Deployment", "spec/selector/matchLabels", true),
+        fs("", "", "ReplicaSet", "spec/selector/matchLabels", true),
+        fs("", "", "DaemonSet", "spec/selector/matchLabels", true),
+        fs("apps", "", "StatefulSet", "spec/selector/matchLabels", true),
+        fs("batch", "", "Job", "spec/selector/matchLabels", false),
+        fs(
+            "batch",
+            "",
+            "CronJob",
+            "spec/jobTemplate/spec/selector/matchLabels",
+            false,
+        ),
+        fs(
+            "policy",
+            "",
+            "PodDisruptionBudget",
+            "spec/selector/matchLabels",
+            false,
+        ),
+        fs(
+            "networking.k8s.io",
+            "",
+            "NetworkPolicy",
+            "spec/podSelector/matchLabels",
+            false,
+        ),
+        fs(
+            "networking.k8s.io",
+            "",
+            "NetworkPolicy",
+            "spec/ingress/from/podSelector/matchLabels",
+            false,
+        ),
+        fs(
+            "networking.k8s.io",
+            "",
+            "NetworkPolicy",
+            "spec/egress/to/podSelector/matchLabels",
+            false,
+        ),
+    ];
+    for kind in ["Deployment", "StatefulSet"] {
+        for aff in ["podAffinity", "podAntiAffinity"] {
+            v.push(fs(
+                "apps",
+                "",
+                kind,
+                &format!("spec/template/spec/affinity/{aff}/preferredDuringSchedulingIgnoredDuringExecution/podAffinityTerm/labelSelector/matchLabels"),
+                false,
+            ));
+            v.push(fs(
+                "apps",
+                "",
+                kind,
+                &format!("spec/template/spec/affinity/{aff}/requiredDuringSchedulingIgnoredDuringExecution/labelSelector/matchLabels"),
+                false,
+            ));
+        }
+        v.push(fs(
+            "apps",
+            "",
+            kind,
+            "spec/template/spec/topologySpreadConstraints/labelSelector/matchLabels",
+            false,
+        ));
+    }
+    v.extend(template_label_specs());
+    v
+}
+
+/// The field specs `commonAnnotations` uses.
+pub fn annotation_specs() -> Vec<FieldSpec> {
+    let mut v = vec![fs("", "", "", "metadata/annotations", true)];
+    v.extend(
+        TEMPLATE_KINDS
+            .iter()
+            .map(|(g, ver, k)| fs(g, ver, k, "spec/template/metadata/annotations", true)),
+    );
+    v.push(fs(
+        "batch",
+        "",
+        "CronJob",
+        "spec/jobTemplate/metadata/annotations",
+        true,
+    ));
+    v.push(fs(
+        "batch",
+        "",
+        "CronJob",
+        "spec/jobTemplate/spec/template/metadata/annotations",
+        true,
+    ));
+    v
+}
+
+/// Sets every pair at every applicable field spec of every resource.
+pub fn apply_map(
+    resources: &mut [Resource],
+    pairs: &IndexMap<String, String>,
+    specs: &[FieldSpec],
+) {
+    if pairs.is_empty() {
+        return;
+    }
+    for r in resources.iter_mut() {
+        let id = r.id();
+        for spec in specs.iter().filter(|s| spec_applies(s, &id)) {
+            visit(
+                &mut r.obj,
+                &split_path(&spec.path),
+                spec.create,
+                &mut |node| {
+                    let m = ensure_object(node);
+                    for (k, val) in pairs {
+                        m.insert(k.clone(), Value::String(val.clone()));
+                    }
+                },
+            );
+        }
+    }
+}
+
+/// Applies one `labels:` entry.
+pub fn apply_label_entry(resources: &mut [Resource], label: &Label) {
+    let Some(pairs) = &label.pairs else { return };
+    let mut specs: Vec<FieldSpec> = label.fields.clone().unwrap_or_default();
+    if label.include_selectors {
+        specs.extend(common_label_specs());
+    } else {
+        specs.push(fs("", "", "", "metadata/labels", true));
+        if label.include_templates {
+            specs.extend(template_label_specs());
+        }
+    }
+    apply_map(resources, pairs, &dedup(specs));
+}
+
+fn dedup(specs: Vec<FieldSpec>) -> Vec<FieldSpec> {
+    let mut out: Vec<FieldSpec> = Vec::new();
+    for s in specs {
+        if !out.iter().any(|o| {
+            o.path == s.path && o.kind == s.kind && o.group == s.group && o.version == s.version
+        }) {
+            out.push(s);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn common_labels_on_deployment() {
+        let mut rs = vec![Resource::new(
+            json!({"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "d"}}),
+        )];
+        let pairs: IndexMap<String, String> =
+            [("a".to_string(), "1".to_string())].into_iter().collect();
+        apply_map(&mut rs, &pairs, &common_label_specs());
+        assert_eq!(rs[0].obj["spec"]["selector"]["matchLabels"]["a"], "1");
+        assert_eq!(
+            rs[0].obj["spec"]["template"]["metadata"]["labels"]["a"],
+            "1"
+        );
+        assert_eq!(rs[0].obj["metadata"]["labels"]["a"], "1");
+    }
+}

@@ -1,0 +1,451 @@
+//! Name-reference fix-up: referrers follow renamed ConfigMaps, Secrets, Services, ...
+
+use crate::error::{Error, Result};
+use crate::resid::{ResId, is_cluster_scoped};
+use crate::resource::Resource;
+use serde_json::Value;
+
+/// Where pod specs live, per workload kind.
+const POD_SPECS: &[(&str, &str)] = &[
+    ("Pod", "spec"),
+    ("Deployment", "spec/template/spec"),
+    ("ReplicaSet", "spec/template/spec"),
+    ("DaemonSet", "spec/template/spec"),
+    ("StatefulSet", "spec/template/spec"),
+    ("Job", "spec/template/spec"),
+    ("ReplicationController", "spec/template/spec"),
+    ("CronJob", "spec/jobTemplate/spec/template/spec"),
+    ("PodTemplate", "template/spec"),
+];
+
+const CM_POD_FIELDS: &[&str] = &[
+    "volumes/configMap/name",
+    "volumes/projected/sources/configMap/name",
+    "containers/env/valueFrom/configMapKeyRef/name",
+    "initContainers/env/valueFrom/configMapKeyRef/name",
+    "containers/envFrom/configMapRef/name",
+    "initContainers/envFrom/configMapRef/name",
+];
+
+const SECRET_POD_FIELDS: &[&str] = &[
+    "volumes/secret/secretName",
+    "volumes/projected/sources/secret/name",
+    "containers/env/valueFrom/secretKeyRef/name",
+    "initContainers/env/valueFrom/secretKeyRef/name",
+    "containers/envFrom/secretRef/name",
+    "initContainers/envFrom/secretRef/name",
+    "imagePullSecrets/name",
+];
+
+/// (target kind, referrer kind or "" for any, path)
+fn table() -> Vec<(&'static str, String, String)> {
+    let mut t: Vec<(&'static str, String, String)> = Vec::new();
+    for (kind, base) in POD_SPECS {
+        for f in CM_POD_FIELDS {
+            t.push(("ConfigMap", kind.to_string(), format!("{base}/{f}")));
+        }
+        for f in SECRET_POD_FIELDS {
+            t.push(("Secret", kind.to_string(), format!("{base}/{f}")));
+        }
+        t.push((
+            "ServiceAccount",
+            kind.to_string(),
+            format!("{base}/serviceAccountName"),
+        ));
+        t.push((
+            "PersistentVolumeClaim",
+            kind.to_string(),
+            format!("{base}/volumes/persistentVolumeClaim/claimName"),
+        ));
+        t.push((
+            "PriorityClass",
+            kind.to_string(),
+            format!("{base}/priorityClassName"),
+        ));
+    }
+    let s = |a: &'static str, b: &str, c: &str| (a, b.to_string(), c.to_string());
+    t.extend([
+        s("ConfigMap", "Role", "rules/resourceNames"),
+        s("ConfigMap", "ClusterRole", "rules/resourceNames"),
+        s("Secret", "Role", "rules/resourceNames"),
+        s("Secret", "ClusterRole", "rules/resourceNames"),
+        s("Secret", "ServiceAccount", "imagePullSecrets/name"),
+        s("Secret", "ServiceAccount", "secrets/name"),
+        s("Secret", "Ingress", "spec/tls/secretName"),
+        s("Secret", "StorageClass", "parameters/secretName"),
+        s("Secret", "StorageClass", "parameters/adminSecretName"),
+        s("Secret", "StorageClass", "parameters/userSecretName"),
+        s("Secret", "StorageClass", "parameters/secretRef"),
+        s("Secret", "PersistentVolume", "spec/azureFile/secretName"),
+        s("Service", "StatefulSet", "spec/serviceName"),
+        s(
+            "Service",
+            "Ingress",
+            "spec/rules/http/paths/backend/serviceName",
+        ),
+        s(
+            "Service",
+            "Ingress",
+            "spec/rules/http/paths/backend/service/name",
+        ),
+        s("Service", "Ingress", "spec/backend/serviceName"),
+        s("Service", "Ingress", "spec/backend/service/name"),
+        s("Service", "Ingress", "spec/defaultBackend/service/name"),
+        s(
+            "Deployment",
+            "HorizontalPodAutoscaler",
+            "spec/scaleTargetRef/name",
+        ),
+        s(
+            "ReplicaSet",
+            "HorizontalPodAutoscaler",
+            "spec/scaleTargetRef/name",
+        ),
+        s(
+            "StatefulSet",
+            "HorizontalPodAutoscaler",
+            "spec/scaleTargetRef/name",
+        ),
+        s(
+            "ReplicationController",
+            "HorizontalPodAutoscaler",
+            "spec/scaleTargetRef/name",
+        ),
+        s("Role", "RoleBinding", "roleRef/name"),
+        s("ClusterRole", "RoleBinding", "roleRef/name"),
+        s("ClusterRole", "ClusterRoleBinding", "roleRef/name"),
+        s(
+            "PersistentVolume",
+            "PersistentVolumeClaim",
+            "spec/volumeName",
+        ),
+        s("PersistentVolume", "ClusterRole", "rules/resourceNames"),
+        s("StorageClass", "PersistentVolume", "spec/storageClassName"),
+        s(
+            "StorageClass",
+            "PersistentVolumeClaim",
+            "spec/storageClassName",
+        ),
+        s(
+            "StorageClass",
+            "StatefulSet",
+            "spec/volumeClaimTemplates/spec/storageClassName",
+        ),
+        s("IngressClass", "Ingress", "spec/ingressClassName"),
+        s(
+            "ValidatingAdmissionPolicy",
+            "ValidatingAdmissionPolicyBinding",
+            "spec/policyName",
+        ),
+    ]);
+    t
+}
+
+/// Per resource: current id, previous ids, prefixes, suffixes.
+type Snapshot = Vec<(ResId, Vec<ResId>, Vec<String>, Vec<String>)>;
+
+struct Candidate {
+    name: String,
+    namespace: String,
+    prefixes: Vec<String>,
+    suffixes: Vec<String>,
+}
+
+/// Finds the new name (and namespace) for a reference `old` to `kind`.
+fn lookup(
+    snapshot: &Snapshot,
+    kind: &str,
+    old: &str,
+    referrer: &Resource,
+    subject_ns: Option<&str>,
+) -> Result<Option<(String, String)>> {
+    let rid = referrer.id();
+    let mut cands: Vec<Candidate> = Vec::new();
+    for (cur, prev, prefixes, suffixes) in snapshot {
+        if cur.kind != kind || !prev.iter().any(|p| p.name == old) {
+            continue;
+        }
+        if let Some(sns) = subject_ns {
+            let eff = |s: &str| {
+                if s.is_empty() {
+                    "default".to_string()
+                } else {
+                    s.to_string()
+                }
+            };
+            let orig_ns = prev.first().map(|p| p.namespace.as_str()).unwrap_or("");
+            if !sns.is_empty() && eff(sns) != eff(orig_ns) && eff(sns) != eff(&cur.namespace) {
+                continue;
+            }
+        } else if !is_cluster_scoped(&rid.kind)
+            && !is_cluster_scoped(&cur.kind)
+            && cur.kind != "ServiceAccount"
+            && cur.effective_namespace() != rid.effective_namespace()
+        {
+            continue;
+        }
+        cands.push(Candidate {
+            name: cur.name.clone(),
+            namespace: cur.namespace.clone(),
+            prefixes: prefixes.clone(),
+            suffixes: suffixes.clone(),
+        });
+    }
+    if cands.len() > 1 {
+        let both: Vec<usize> = (0..cands.len())
+            .filter(|i| {
+                same_ending(&cands[*i].prefixes, &referrer.prefixes)
+                    && same_ending(&cands[*i].suffixes, &referrer.suffixes)
+            })
+            .collect();
+        let keep = if both.is_empty() {
+            (0..cands.len())
+                .filter(|i| same_ending(&cands[*i].prefixes, &referrer.prefixes))
+                .collect()
+        } else {
+            both
+        };
+        if !keep.is_empty() {
+            cands = cands
+                .into_iter()
+                .enumerate()
+                .filter(|(i, _)| keep.contains(i))
+                .map(|(_, c)| c)
+                .collect();
+        }
+    }
+    match cands.as_slice() {
+        [] => Ok(None),
+        [first, rest @ ..] => {
+            if rest
+                .iter()
+                .all(|c| c.name == first.name && c.namespace == first.namespace)
+            {
+                Ok(Some((first.name.clone(), first.namespace.clone())))
+            } else {
+                Err(Error::msg(format!(
+                    "found multiple possible referrals: {} **** Too many possible referral targets to referrer: {rid}",
+                    cands
+                        .iter()
+                        .map(|c| format!("{kind}/{}.{}", c.name, c.namespace))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )))
+            }
+        }
+    }
+}
+
+/// kustomize's `SameEndingSubSlice`.
+fn same_ending(a: &[String], b: &[String]) -> bool {
+    let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
+    if short.is_empty() {
+        return long.is_empty();
+    }
+    let diff = long.len() - short.len();
+    short.iter().enumerate().all(|(i, s)| long[i + diff] == *s)
+}
+
+fn visit_strings(
+    v: &mut Value,
+    path: &[&str],
+    f: &mut dyn FnMut(&mut Value) -> Result<()>,
+) -> Result<()> {
+    if let Value::Array(items) = v {
+        for i in items {
+            visit_strings(i, path, f)?;
+        }
+        return Ok(());
+    }
+    match path.split_first() {
+        None => f(v),
+        Some((head, rest)) => match v.get_mut(*head) {
+            Some(child) => visit_strings(child, rest, f),
+            None => Ok(()),
+        },
+    }
+}
+
+/// Rewrites every reference to a renamed resource.
+pub fn fix(acc: &mut [Resource]) -> Result<()> {
+    let snapshot: Snapshot = acc
+        .iter()
+        .map(|r| {
+            (
+                r.id(),
+                r.prev_ids.clone(),
+                r.prefixes.clone(),
+                r.suffixes.clone(),
+            )
+        })
+        .collect();
+    if snapshot.iter().all(|s| s.1.is_empty()) {
+        return Ok(());
+    }
+    let table = table();
+    #[allow(clippy::needless_range_loop)]
+    for i in 0..acc.len() {
+        let referrer_kind = acc[i].kind();
+        let referrer = acc[i].clone();
+        for (target, rkind, path) in table.iter().filter(|t| t.1 == referrer_kind) {
+            let segs: Vec<&str> = path.split('/').collect();
+            let role_ref = segs.first() == Some(&"roleRef");
+            if role_ref {
+                let k = acc[i]
+                    .obj
+                    .get("roleRef")
+                    .and_then(|r| r.get("kind"))
+                    .and_then(Value::as_str)
+                    .unwrap_or("");
+                if k != *target {
+                    continue;
+                }
+            }
+            let _ = rkind;
+            visit_strings(&mut acc[i].obj, &segs, &mut |node| {
+                if let Value::String(s) = node
+                    && let Some((n, _)) = lookup(&snapshot, target, s, &referrer, None)?
+                {
+                    *s = n;
+                }
+                Ok(())
+            })?;
+        }
+        let object_ref = match referrer_kind.as_str() {
+            "APIService" => Some(vec!["spec", "service"]),
+            "ValidatingWebhookConfiguration" | "MutatingWebhookConfiguration" => {
+                Some(vec!["webhooks", "clientConfig", "service"])
+            }
+            _ => None,
+        };
+        if let Some(segs) = object_ref {
+            visit_strings(&mut acc[i].obj, &segs, &mut |node| {
+                let Some(name) = node.get("name").and_then(Value::as_str).map(str::to_string)
+                else {
+                    return Ok(());
+                };
+                let ns = node
+                    .get("namespace")
+                    .and_then(Value::as_str)
+                    .unwrap_or("")
+                    .to_string();
+                if let Some((n, new_ns)) =
+                    lookup(&snapshot, "Service", &name, &referrer, Some(&ns))?
+                    && let Value::Object(m) = node
+                {
+                    m.insert("name".into(), Value::String(n));
+                    if !new_ns.is_empty() {
+                        m.insert("namespace".into(), Value::String(new_ns));
+                    }
+                }
+                Ok(())
+            })?;
+        }
+        if referrer_kind == "RoleBinding" || referrer_kind == "ClusterRoleBinding" {
+            #[allow(clippy::collapsible_if)]
+            if let Some(Value::Array(subjects)) = acc[i].obj.get_mut("subjects") {
+                for s in subjects.iter_mut() {
+                    if s.get("kind").and_then(Value::as_str) != Some("ServiceAccount") {
+                        continue;
+                    }
+                    let Some(name) = s.get("name").and_then(Value::as_str).map(str::to_string)
+                    else {
+                        continue;
+                    };
+                    let ns = s
+                        .get("namespace")
+                        .and_then(Value::as_str)
+                        .unwrap_or("")
+                        .to_string();
+                    if let Some((n, new_ns)) =
+                        lookup(&snapshot, "ServiceAccount", &name, &referrer, Some(&ns))?
+                        && let Value::Object(m) = s
+                    {
+                        m.insert("name".into(), Value::String(n));
+                        if !new_ns.is_empty() {
+                            m.insert("namespace".into(), Value::String(new_ns));
+                        }
+                    }
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn renamed(obj: Value, new_name: &str) -> Resource {
+        let mut r = Resource::new(obj);
+        r.set_name(new_name);
+        r
+    }
+
+    #[test]
+    fn follows_renamed_configmap_and_service_account() {
+        let mut acc = vec![
+            renamed(
+                json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "cfg"}}),
+                "cfg-abc",
+            ),
+            renamed(
+                json!({"apiVersion": "v1", "kind": "ServiceAccount", "metadata": {"name": "sa"}}),
+                "p-sa",
+            ),
+            Resource::new(
+                json!({"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "d"},
+                "spec": {"template": {"spec": {"serviceAccountName": "sa",
+                    "volumes": [{"name": "v", "configMap": {"name": "cfg"}}, {"name": "w", "configMap": {"name": "other"}}]}}}}),
+            ),
+            Resource::new(
+                json!({"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "RoleBinding", "metadata": {"name": "rb"},
+                "subjects": [{"kind": "ServiceAccount", "name": "sa"}, {"kind": "ServiceAccount", "name": "sa", "namespace": "elsewhere"}]}),
+            ),
+        ];
+        fix(&mut acc).unwrap();
+        let spec = &acc[2].obj["spec"]["template"]["spec"];
+        assert_eq!(spec["serviceAccountName"], "p-sa");
+        assert_eq!(spec["volumes"][0]["configMap"]["name"], "cfg-abc");
+        assert_eq!(spec["volumes"][1]["configMap"]["name"], "other");
+        assert_eq!(acc[3].obj["subjects"][0]["name"], "p-sa");
+        assert_eq!(acc[3].obj["subjects"][1]["name"], "sa");
+    }
+
+    #[test]
+    fn ambiguous_referral_is_an_error() {
+        let mut a = renamed(
+            json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "cfg"}}),
+            "a-cfg",
+        );
+        a.prefixes.push("a-".into());
+        let mut b = renamed(
+            json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "cfg"}}),
+            "b-cfg",
+        );
+        b.prefixes.push("b-".into());
+        let pod = Resource::new(
+            json!({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p"},
+            "spec": {"volumes": [{"name": "v", "configMap": {"name": "cfg"}}]}}),
+        );
+        let mut acc = vec![a.clone(), b.clone(), pod.clone()];
+        assert!(
+            fix(&mut acc)
+                .unwrap_err()
+                .to_string()
+                .contains("found multiple possible referrals")
+        );
+        // A referrer with the same prefix chain picks its own copy.
+        let mut pod_a = pod;
+        pod_a.prefixes.push("a-".into());
+        let mut acc = vec![a, b, pod_a];
+        fix(&mut acc).unwrap();
+        assert_eq!(
+            acc[2].obj["spec"]["volumes"][0]["configMap"]["name"],
+            "a-cfg"
+        );
+    }
+}

@@ -1,0 +1,313 @@
+//! `patches`, `patchesStrategicMerge` and `patchesJson6902`.
+
+use crate::error::{Error, Result};
+use crate::kustomization::{Patch, Selector};
+use crate::load::{check_in_root, parse_documents, read_text, resolve};
+use crate::resid::ResId;
+use crate::resource::Resource;
+use crate::{json6902, selector, smp};
+use serde_json::Value;
+use std::path::Path;
+
+enum Parsed {
+    Smp(Vec<Value>),
+    Json(Vec<Value>),
+}
+
+fn is_blank_or_comments(text: &str) -> bool {
+    text.lines().all(|l| {
+        let t = l.trim();
+        t.is_empty() || t.starts_with('#') || t == "---"
+    })
+}
+
+fn parse_patch(text: &str) -> Result<Parsed> {
+    let trimmed = text.trim();
+    let smp = parse_documents(trimmed, false).ok().filter(|docs| {
+        !docs.is_empty()
+            && docs.iter().all(|d| {
+                let id = ResId::of(d);
+                d.is_object() && !id.kind.is_empty() && !id.name.is_empty()
+            })
+    });
+    let json = if trimmed.starts_with('[') {
+        serde_json::from_str::<Value>(trimmed).ok()
+    } else {
+        parse_documents(trimmed, true)
+            .ok()
+            .and_then(|d| d.into_iter().next())
+    }
+    .and_then(|v| match v {
+        Value::Array(ops) if ops.iter().all(Value::is_object) => Some(ops),
+        _ => None,
+    });
+    match (smp, json) {
+        (Some(_), Some(_)) => Err(Error::msg(format!(
+            "illegally qualifies as both an SM and JSON patch: {trimmed}"
+        ))),
+        (Some(d), None) => Ok(Parsed::Smp(d)),
+        (None, Some(ops)) => Ok(Parsed::Json(ops)),
+        (None, None) => Err(Error::msg(format!(
+            "unable to parse SM or JSON patch from [patch: {trimmed:?}]"
+        ))),
+    }
+}
+
+fn patch_text(p: &Patch, dir: &Path) -> Result<Option<String>> {
+    match (&p.path, &p.patch) {
+        (Some(_), Some(_)) => Err(Error::msg("patch and path can't be set at the same time")),
+        (None, None) => Err(Error::msg(
+            "must specify one of patch and path in patch entry",
+        )),
+        (None, Some(inline)) => Ok(Some(inline.clone())),
+        (Some(path), None) => {
+            let full = resolve(dir, path);
+            check_in_root(&full, dir)?;
+            let text = read_text(&full).map_err(|e| {
+                Error::msg(format!(
+                    "failed to get the patch file from path({path}): {e}"
+                ))
+            })?;
+            if is_blank_or_comments(&text) {
+                Ok(None)
+            } else {
+                Ok(Some(text))
+            }
+        }
+    }
+}
+
+fn is_delete_doc(doc: &Value) -> bool {
+    doc.get("$patch").and_then(Value::as_str) == Some("delete")
+}
+
+/// Merges `patch` into resource `idx`, keeping its identity unless allowed to change.
+fn merge_into(
+    acc: &mut [Resource],
+    idx: usize,
+    patch: &Value,
+    allow_name: bool,
+    allow_kind: bool,
+) -> Result<()> {
+    let r = &mut acc[idx];
+    let before = r.id();
+    let before_api = r.obj.get("apiVersion").cloned();
+    let merged = smp::merge_resource(&r.obj, patch).map_err(Error::msg)?;
+    r.obj = merged;
+    let after = r.id();
+    {
+        let meta = r.metadata_mut();
+        meta.insert("name".into(), Value::String(before.name.clone()));
+        if before.namespace.is_empty() {
+            meta.remove("namespace");
+        } else {
+            meta.insert("namespace".into(), Value::String(before.namespace.clone()));
+        }
+    }
+    if let Value::Object(o) = &mut r.obj {
+        o.insert("kind".into(), Value::String(before.kind.clone()));
+        match &before_api {
+            Some(a) => o.insert("apiVersion".into(), a.clone()),
+            None => o.remove("apiVersion"),
+        };
+    }
+    if allow_kind && after.kind != before.kind {
+        r.prev_ids.push(before.clone());
+        if let Value::Object(o) = &mut r.obj {
+            o.insert("kind".into(), Value::String(after.kind.clone()));
+            o.insert("apiVersion".into(), Value::String(after.api_version()));
+        }
+    }
+    if allow_name && after.name != before.name {
+        r.set_name(&after.name);
+    }
+    Ok(())
+}
+
+fn apply_smp_docs(
+    acc: &mut Vec<Resource>,
+    docs: &[Value],
+    target: Option<&Selector>,
+    opts: (bool, bool),
+    psm: bool,
+) -> Result<()> {
+    if let Some(sel) = target {
+        if docs.len() > 1 {
+            return Err(Error::msg(
+                "Multiple Strategic-Merge Patches in one `patches` entry is not allowed to set `patches.target` field",
+            ));
+        }
+        let Some(doc) = docs.first() else {
+            return Ok(());
+        };
+        let idxs = selector::select(acc, sel)?;
+        if is_delete_doc(doc) {
+            let mut i = 0;
+            acc.retain(|_| {
+                let keep = !idxs.contains(&i);
+                i += 1;
+                keep
+            });
+            return Ok(());
+        }
+        for i in idxs {
+            merge_into(acc, i, doc, opts.0, opts.1)?;
+        }
+        return Ok(());
+    }
+    for doc in docs {
+        let id = ResId::of(doc);
+        let found: Vec<usize> = (0..acc.len())
+            .filter(|i| acc[*i].matches_any_id(&id))
+            .collect();
+        if found.len() != 1 {
+            let what = if found.is_empty() {
+                "no matches"
+            } else {
+                "multiple matches"
+            };
+            let base = format!("{what} for Id {id}; failed to find unique target for patch {id}");
+            return Err(Error::msg(if psm {
+                base
+            } else {
+                format!("no resource matches strategic merge patch \"{id}\": {base}")
+            }));
+        }
+        if is_delete_doc(doc) {
+            acc.remove(found[0]);
+        } else {
+            merge_into(acc, found[0], doc, false, false)?;
+        }
+    }
+    Ok(())
+}
+
+fn apply_json(acc: &mut [Resource], ops: &[Value], sel: &Selector) -> Result<()> {
+    for i in selector::select(acc, sel)? {
+        let r = &mut acc[i];
+        let before = r.id();
+        json6902::apply(&mut r.obj, ops).map_err(Error::msg)?;
+        let after = r.id();
+        if after.name != before.name
+            || after.namespace != before.namespace
+            || after.kind != before.kind
+        {
+            r.prev_ids.push(before);
+        }
+    }
+    Ok(())
+}
+
+/// Applies one `patches:` entry.
+pub fn apply_patch(acc: &mut Vec<Resource>, p: &Patch, dir: &Path) -> Result<()> {
+    let Some(text) = patch_text(p, dir)? else {
+        return Ok(());
+    };
+    let opt = |k: &str| {
+        p.options
+            .as_ref()
+            .and_then(|o| o.get(k))
+            .copied()
+            .unwrap_or(false)
+    };
+    match parse_patch(&text)? {
+        Parsed::Smp(docs) => apply_smp_docs(
+            acc,
+            &docs,
+            p.target.as_ref(),
+            (opt("allowNameChange"), opt("allowKindChange")),
+            false,
+        ),
+        Parsed::Json(ops) => match &p.target {
+            Some(sel) => apply_json(acc, &ops, sel),
+            None => Err(Error::msg(format!(
+                "must specify a target for JSON patch [patch: {:?}]",
+                text.trim()
+            ))),
+        },
+    }
+}
+
+/// Applies the deprecated `patchesStrategicMerge` list.
+pub fn apply_strategic_merge_list(
+    acc: &mut Vec<Resource>,
+    entries: &[String],
+    dir: &Path,
+) -> Result<()> {
+    let mut all_empty = true;
+    for e in entries {
+        let inline = parse_documents(e, false)
+            .ok()
+            .filter(|d| d.iter().any(Value::is_object));
+        let docs = match inline {
+            Some(d) => d,
+            None => {
+                let full = resolve(dir, e);
+                check_in_root(&full, dir)?;
+                let text = read_text(&full)?;
+                parse_documents(&text, false).map_err(|msg| Error::MalformedYaml {
+                    file: full.clone(),
+                    msg,
+                })?
+            }
+        };
+        if docs.is_empty() {
+            continue;
+        }
+        all_empty = false;
+        apply_smp_docs(acc, &docs, None, (false, false), true)?;
+    }
+    if all_empty && !entries.is_empty() {
+        return Err(Error::msg("patch appears to be empty"));
+    }
+    Ok(())
+}
+
+/// Applies one deprecated `patchesJson6902` entry.
+pub fn apply_json6902_entry(acc: &mut [Resource], p: &Patch, dir: &Path) -> Result<()> {
+    let Some(sel) = &p.target else {
+        return Err(Error::msg("must specify a target for JSON patch"));
+    };
+    if sel.name.as_deref().is_none_or(str::is_empty) {
+        return Err(Error::msg("must specify the target name"));
+    }
+    let Some(text) = patch_text(p, dir)? else {
+        return Ok(());
+    };
+    let trimmed = text.trim();
+    let ops = if trimmed.starts_with('[') {
+        serde_json::from_str::<Value>(trimmed).map_err(|e| Error::msg(e.to_string()))?
+    } else {
+        parse_documents(trimmed, true)
+            .map_err(Error::msg)?
+            .into_iter()
+            .next()
+            .unwrap_or(Value::Null)
+    };
+    let Value::Array(ops) = ops else {
+        return Err(Error::msg("json patch must be a list of operations"));
+    };
+    apply_json(acc, &ops, sel)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn detection() {
+        assert!(matches!(
+            parse_patch("kind: A\nmetadata:\n  name: x\n"),
+            Ok(Parsed::Smp(_))
+        ));
+        assert!(matches!(
+            parse_patch("- op: add\n  path: /a\n  value: 1\n"),
+            Ok(Parsed::Json(_))
+        ));
+        assert!(matches!(
+            parse_patch("[{\"op\": \"remove\", \"path\": \"/a\"}]"),
+            Ok(Parsed::Json(_))
+        ));
+        assert!(parse_patch("spec: {}\n").is_err());
+    }
+}

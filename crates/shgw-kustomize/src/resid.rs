@@ -1,0 +1,164 @@
+//! Resource identity: group, version, kind, name and namespace.
+
+use serde_json::Value;
+use std::fmt;
+
+/// The identity of a resource, as kustomize compares them.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Default)]
+pub struct ResId {
+    /// API group (`""` for the core group).
+    pub group: String,
+    /// API version.
+    pub version: String,
+    /// Kind.
+    pub kind: String,
+    /// `metadata.name`.
+    pub name: String,
+    /// `metadata.namespace` (`""` when unset).
+    pub namespace: String,
+}
+
+/// Kinds kustomize treats as certainly cluster-scoped.
+const CLUSTER_SCOPED: &[&str] = &[
+    "Namespace",
+    "Node",
+    "PersistentVolume",
+    "ComponentStatus",
+    "ClusterRole",
+    "ClusterRoleBinding",
+    "StorageClass",
+    "CSIDriver",
+    "CSINode",
+    "VolumeAttachment",
+    "PriorityClass",
+    "RuntimeClass",
+    "IngressClass",
+    "CustomResourceDefinition",
+    "APIService",
+    "MutatingWebhookConfiguration",
+    "ValidatingWebhookConfiguration",
+    "CertificateSigningRequest",
+    "PodSecurityPolicy",
+    "FlowSchema",
+    "PriorityLevelConfiguration",
+    "TokenReview",
+    "SelfSubjectAccessReview",
+    "SelfSubjectRulesReview",
+    "SubjectAccessReview",
+];
+
+/// Whether a kind is cluster-scoped in kustomize's built-in schema.
+pub fn is_cluster_scoped(kind: &str) -> bool {
+    CLUSTER_SCOPED.contains(&kind)
+}
+
+/// Splits an `apiVersion` into group and version.
+pub fn split_api_version(api: &str) -> (String, String) {
+    match api.split_once('/') {
+        Some((g, v)) => (g.to_string(), v.to_string()),
+        None => (String::new(), api.to_string()),
+    }
+}
+
+fn str_at<'a>(v: &'a Value, path: &[&str]) -> &'a str {
+    let mut cur = v;
+    for p in path {
+        match cur.get(p) {
+            Some(n) => cur = n,
+            None => return "",
+        }
+    }
+    cur.as_str().unwrap_or("")
+}
+
+impl ResId {
+    /// Reads the id of a resource document.
+    pub fn of(obj: &Value) -> Self {
+        let (group, version) = split_api_version(str_at(obj, &["apiVersion"]));
+        ResId {
+            group,
+            version,
+            kind: str_at(obj, &["kind"]).to_string(),
+            name: str_at(obj, &["metadata", "name"]).to_string(),
+            namespace: str_at(obj, &["metadata", "namespace"]).to_string(),
+        }
+    }
+
+    /// The namespace used for comparisons (`default` for unset namespaced ids).
+    pub fn effective_namespace(&self) -> &str {
+        if is_cluster_scoped(&self.kind) {
+            ""
+        } else if self.namespace.is_empty() {
+            "default"
+        } else {
+            &self.namespace
+        }
+    }
+
+    /// Whether two ids denote the same object.
+    pub fn same_as(&self, other: &ResId) -> bool {
+        self.group == other.group
+            && self.version == other.version
+            && self.kind == other.kind
+            && self.name == other.name
+            && self.effective_namespace() == other.effective_namespace()
+    }
+
+    /// Whether group, version and kind are equal.
+    pub fn same_gvk(&self, other: &ResId) -> bool {
+        self.group == other.group && self.version == other.version && self.kind == other.kind
+    }
+
+    /// The `apiVersion` string.
+    pub fn api_version(&self) -> String {
+        if self.group.is_empty() {
+            self.version.clone()
+        } else {
+            format!("{}/{}", self.group, self.version)
+        }
+    }
+}
+
+fn or<'a>(s: &'a str, placeholder: &'a str) -> &'a str {
+    if s.is_empty() { placeholder } else { s }
+}
+
+impl fmt::Display for ResId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{}.{}.{}/{}.{}",
+            or(&self.kind, "[noKind]"),
+            or(&self.version, "[noVer]"),
+            or(&self.group, "[noGrp]"),
+            or(&self.name, "[noName]"),
+            or(&self.namespace, "[noNs]")
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn display_and_equality() {
+        let a = ResId::of(
+            &json!({"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "d"}}),
+        );
+        assert_eq!(a.to_string(), "Deployment.v1.apps/d.[noNs]");
+        let b = ResId {
+            namespace: "default".into(),
+            ..a.clone()
+        };
+        assert!(a.same_as(&b));
+        let ns = ResId::of(
+            &json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "x", "namespace": "y"}}),
+        );
+        assert!(ns.same_as(&ResId {
+            namespace: String::new(),
+            ..ns.clone()
+        }));
+    }
+}

@@ -1,0 +1,106 @@
+//! A resource in the accumulator: the document plus kustomize's bookkeeping.
+
+use crate::resid::ResId;
+use serde_json::{Map, Value};
+
+/// How a generated resource may be absorbed by later generators.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct GenInfo {
+    /// Whether the name wants a content hash suffix.
+    pub hash: bool,
+}
+
+/// A resource being built.
+#[derive(Clone, Debug)]
+pub(crate) struct Resource {
+    /// The document (always a JSON object).
+    pub obj: Value,
+    /// Ids this resource had before renames, oldest first.
+    pub prev_ids: Vec<ResId>,
+    /// Set for generated ConfigMaps/Secrets.
+    pub generated: Option<GenInfo>,
+    /// Name prefixes applied, innermost first.
+    pub prefixes: Vec<String>,
+    /// Name suffixes applied, innermost first.
+    pub suffixes: Vec<String>,
+}
+
+impl Resource {
+    /// Wraps a document.
+    pub fn new(obj: Value) -> Self {
+        Resource {
+            obj,
+            prev_ids: Vec::new(),
+            generated: None,
+            prefixes: Vec::new(),
+            suffixes: Vec::new(),
+        }
+    }
+
+    /// The current id.
+    pub fn id(&self) -> ResId {
+        ResId::of(&self.obj)
+    }
+
+    /// The original id (before any rename).
+    pub fn orig_id(&self) -> ResId {
+        self.prev_ids.first().cloned().unwrap_or_else(|| self.id())
+    }
+
+    /// Whether the current or any previous id equals `id`.
+    pub fn matches_any_id(&self, id: &ResId) -> bool {
+        self.id().same_as(id) || self.prev_ids.iter().any(|p| p.same_as(id))
+    }
+
+    /// The kind.
+    pub fn kind(&self) -> String {
+        self.id().kind
+    }
+
+    /// Mutable `metadata` map, created if absent.
+    pub fn metadata_mut(&mut self) -> &mut Map<String, Value> {
+        let obj = ensure_object(&mut self.obj);
+        ensure_object(
+            obj.entry("metadata")
+                .or_insert_with(|| Value::Object(Map::new())),
+        )
+    }
+
+    /// Records the current id as a previous id (kustomize's `StorePreviousId`).
+    pub fn store_prev_id(&mut self) {
+        let id = self.id();
+        self.prev_ids.push(id);
+    }
+
+    /// Renames the resource, recording the old id.
+    pub fn set_name(&mut self, name: &str) {
+        let old = self.id();
+        if old.name == name {
+            return;
+        }
+        self.prev_ids.push(old);
+        self.metadata_mut()
+            .insert("name".into(), Value::String(name.to_string()));
+    }
+
+    /// Reads an annotation.
+    pub fn annotation(&self, key: &str) -> Option<&str> {
+        self.obj
+            .get("metadata")?
+            .get("annotations")?
+            .get(key)?
+            .as_str()
+    }
+}
+
+/// Turns `v` into an object if it is not one and returns its map.
+pub(crate) fn ensure_object(v: &mut Value) -> &mut Map<String, Value> {
+    if !v.is_object() {
+        *v = Value::Object(Map::new());
+    }
+    match v {
+        Value::Object(m) => m,
+        // Not reachable: `v` was just made an object.
+        _ => Box::leak(Box::new(Map::new())),
+    }
+}

@@ -1,0 +1,432 @@
+//! Strategic merge, as kustomize's `kyaml/yaml/merge2` implements it.
+//!
+//! The patch is merged into the destination: maps key by key (`null` deletes),
+//! lists according to the Kubernetes merge keys of built-in kinds (patch elements
+//! first, then untouched destination elements), other lists replaced whole.
+//! `$patch: delete|replace|merge` directives are honoured.
+
+use serde_json::{Map, Value};
+
+/// How a list at some path is merged.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ListStrategy {
+    /// The patch's list replaces the destination's.
+    Replace,
+    /// Elements are matched by these keys and merged.
+    Keys(Vec<&'static str>),
+    /// A set union of scalars, patch values first.
+    Primitive,
+}
+
+/// Merge information for one resource type.
+#[derive(Debug, Clone, Default)]
+pub struct Schema {
+    /// Whether the kind is a built-in Kubernetes kind with known merge keys.
+    pub known: bool,
+    /// The kind (some paths depend on it).
+    pub kind: String,
+}
+
+const CORE_GROUPS: &[&str] = &[
+    "",
+    "apps",
+    "extensions",
+    "batch",
+    "autoscaling",
+    "policy",
+    "rbac.authorization.k8s.io",
+    "networking.k8s.io",
+    "storage.k8s.io",
+    "admissionregistration.k8s.io",
+    "apiextensions.k8s.io",
+    "scheduling.k8s.io",
+    "coordination.k8s.io",
+    "certificates.k8s.io",
+    "apiregistration.k8s.io",
+    "node.k8s.io",
+    "discovery.k8s.io",
+];
+
+impl Schema {
+    /// The schema for a resource document (by its apiVersion and kind).
+    pub fn for_resource(obj: &Value) -> Self {
+        let api = obj.get("apiVersion").and_then(Value::as_str).unwrap_or("");
+        let group = api.split_once('/').map(|(g, _)| g).unwrap_or("");
+        let kind = obj
+            .get("kind")
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_string();
+        let version = api.rsplit('/').next().unwrap_or("");
+        let k8s_version = version.strip_prefix('v').is_some_and(|v| {
+            let digits = v.trim_start_matches(|c: char| c.is_ascii_digit());
+            digits.len() < v.len()
+                && (digits.is_empty()
+                    || ["alpha", "beta"].iter().any(|p| {
+                        digits
+                            .strip_prefix(p)
+                            .is_some_and(|n| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()))
+                    }))
+        });
+        Schema {
+            known: k8s_version && CORE_GROUPS.contains(&group),
+            kind,
+        }
+    }
+
+    /// The strategy for the list at `path` (map keys from the document root).
+    pub fn list_strategy(&self, path: &[String]) -> ListStrategy {
+        let Some(last) = path.last() else {
+            return ListStrategy::Replace;
+        };
+        if !self.known {
+            return ListStrategy::Replace;
+        }
+        let parent = if path.len() >= 2 {
+            path[path.len() - 2].as_str()
+        } else {
+            ""
+        };
+        let in_container = path
+            .iter()
+            .any(|p| p == "containers" || p == "initContainers" || p == "ephemeralContainers");
+        match last.as_str() {
+            "containers"
+            | "initContainers"
+            | "ephemeralContainers"
+            | "volumes"
+            | "imagePullSecrets" => ListStrategy::Keys(vec!["name"]),
+            "env" if in_container => ListStrategy::Keys(vec!["name"]),
+            "volumeMounts" if in_container => ListStrategy::Keys(vec!["mountPath"]),
+            "volumeDevices" if in_container => ListStrategy::Keys(vec!["devicePath"]),
+            "ports" if in_container => ListStrategy::Keys(vec!["containerPort", "protocol"]),
+            "ports" if self.kind == "Service" && parent == "spec" && path.len() == 2 => {
+                ListStrategy::Keys(vec!["port", "protocol"])
+            }
+            "hostAliases" => ListStrategy::Keys(vec!["ip"]),
+            "topologySpreadConstraints" => {
+                ListStrategy::Keys(vec!["topologyKey", "whenUnsatisfiable"])
+            }
+            "ownerReferences" if parent == "metadata" => ListStrategy::Keys(vec!["uid"]),
+            "finalizers" if parent == "metadata" => ListStrategy::Primitive,
+            "webhooks" if self.kind.ends_with("WebhookConfiguration") => {
+                ListStrategy::Keys(vec!["name"])
+            }
+            "secrets" if self.kind == "ServiceAccount" => ListStrategy::Keys(vec!["name"]),
+            "conditions" if parent == "status" => ListStrategy::Keys(vec!["type"]),
+            _ => ListStrategy::Replace,
+        }
+    }
+}
+
+/// Merges `patch` into the resource `dest`, using the schema of `dest`.
+///
+/// ```
+/// use serde_json::json;
+/// let dest = json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "c"}, "data": {"a": "1", "b": "2"}});
+/// let patch = json!({"data": {"a": null, "c": "3"}});
+/// let out = shgw_kustomize::smp::merge_resource(&dest, &patch).unwrap();
+/// assert_eq!(out["data"], json!({"b": "2", "c": "3"}));
+/// ```
+///
+/// # Errors
+/// An unknown `$patch` directive.
+pub fn merge_resource(dest: &Value, patch: &Value) -> Result<Value, String> {
+    let schema = Schema::for_resource(dest);
+    let mut path = Vec::new();
+    Ok(merge(Some(dest), patch, &schema, &mut path)?.unwrap_or(Value::Null))
+}
+
+fn directive(m: &Map<String, Value>) -> Result<Option<&str>, String> {
+    match m.get("$patch") {
+        None => Ok(None),
+        Some(Value::String(s)) if s == "delete" || s == "replace" || s == "merge" => {
+            Ok(Some(s.as_str()))
+        }
+        Some(other) => Err(format!(
+            "unknown patch strategy '{}'",
+            other.as_str().unwrap_or("")
+        )),
+    }
+}
+
+/// Merges `patch` into `dest` (absent when `None`). Returns `None` when the
+/// node is deleted.
+pub fn merge(
+    dest: Option<&Value>,
+    patch: &Value,
+    schema: &Schema,
+    path: &mut Vec<String>,
+) -> Result<Option<Value>, String> {
+    match patch {
+        Value::Null => Ok(None),
+        Value::Object(pm) => {
+            match directive(pm)? {
+                Some("delete") => return Ok(None),
+                Some("replace") => {
+                    let mut clean = pm.clone();
+                    clean.remove("$patch");
+                    return merge(None, &Value::Object(clean), schema, path);
+                }
+                _ => {}
+            }
+            let mut out = match dest {
+                Some(Value::Object(dm)) => dm.clone(),
+                _ => Map::new(),
+            };
+            for (k, pv) in pm {
+                if k == "$patch" {
+                    continue;
+                }
+                path.push(k.clone());
+                let merged = merge(out.get(k), pv, schema, path)?;
+                path.pop();
+                match merged {
+                    Some(v) => {
+                        out.insert(k.clone(), v);
+                    }
+                    None => {
+                        out.remove(k);
+                    }
+                }
+            }
+            // Walk destination lists the patch did not mention (kyaml normalises them).
+            if let Some(Value::Object(dm)) = dest {
+                for (k, dv) in dm {
+                    if pm.contains_key(k) {
+                        continue;
+                    }
+                    path.push(k.clone());
+                    let norm = normalize(dv, schema, path);
+                    path.pop();
+                    out.insert(k.clone(), norm);
+                }
+            }
+            Ok(Some(Value::Object(out)))
+        }
+        Value::Array(pl) => merge_list(dest, pl, schema, path),
+        scalar => Ok(Some(scalar.clone())),
+    }
+}
+
+fn normalize(v: &Value, schema: &Schema, path: &mut Vec<String>) -> Value {
+    match v {
+        Value::Object(m) => {
+            let mut out = Map::new();
+            for (k, x) in m {
+                path.push(k.clone());
+                out.insert(k.clone(), normalize(x, schema, path));
+                path.pop();
+            }
+            Value::Object(out)
+        }
+        Value::Array(items) => {
+            let items: Vec<Value> = items.iter().map(|i| normalize(i, schema, path)).collect();
+            match schema.list_strategy(path) {
+                ListStrategy::Keys(keys) => {
+                    let mut out: Vec<Value> = Vec::new();
+                    for it in items {
+                        if !it.is_object() {
+                            out.push(it);
+                            continue;
+                        }
+                        match out
+                            .iter()
+                            .position(|o| o.is_object() && same_keys(o, &it, &keys))
+                        {
+                            Some(i) => out[i] = it,
+                            None => out.push(it),
+                        }
+                    }
+                    Value::Array(out)
+                }
+                _ => Value::Array(items),
+            }
+        }
+        other => other.clone(),
+    }
+}
+
+fn key_value<'a>(v: &'a Value, k: &str) -> Option<&'a Value> {
+    v.get(k).filter(|x| !x.is_null())
+}
+
+/// Exact key equality (a missing key counts as `""`), used to collapse destination lists.
+fn same_keys(a: &Value, b: &Value, keys: &[&str]) -> bool {
+    keys.iter().all(|k| key_value(a, k) == key_value(b, k))
+}
+
+/// Whether patch element `p` lacks a secondary key that destination element `d` has;
+/// kustomize then keeps `d` unchanged and drops `p`.
+fn patch_lacks_key(d: &Value, p: &Value, keys: &[&str]) -> bool {
+    keys.iter()
+        .skip(1)
+        .any(|k| key_value(p, k).is_none() && key_value(d, k).is_some())
+}
+
+fn elem_matches(a: &Value, b: &Value, keys: &[&str]) -> bool {
+    for (i, k) in keys.iter().enumerate() {
+        match (key_value(a, k), key_value(b, k)) {
+            (Some(x), Some(y)) => {
+                if x != y {
+                    return false;
+                }
+            }
+            (None, None) => {}
+            _ if i > 0 => {}
+            _ => return false,
+        }
+    }
+    true
+}
+
+fn merge_list(
+    dest: Option<&Value>,
+    pl: &[Value],
+    schema: &Schema,
+    path: &mut Vec<String>,
+) -> Result<Option<Value>, String> {
+    let dl: Vec<Value> = match dest {
+        Some(Value::Array(d)) => d.clone(),
+        _ => Vec::new(),
+    };
+    // `- $patch: replace` / `- $patch: delete` as list elements.
+    let mut replace = false;
+    let mut rest: Vec<&Value> = Vec::new();
+    for e in pl {
+        if let Value::Object(m) = e {
+            match directive(m)? {
+                Some("replace") if m.len() == 1 => {
+                    replace = true;
+                    continue;
+                }
+                Some("delete") if m.len() == 1 => return Ok(None),
+                Some("merge") if m.len() == 1 => continue,
+                _ => {}
+            }
+        }
+        rest.push(e);
+    }
+    let strategy = schema.list_strategy(path);
+    if replace || strategy == ListStrategy::Replace {
+        let mut out = Vec::new();
+        for e in rest {
+            if let Some(v) = merge(None, e, schema, path)? {
+                out.push(v);
+            }
+        }
+        return Ok(Some(Value::Array(out)));
+    }
+    let out = match strategy {
+        ListStrategy::Primitive => {
+            let mut out: Vec<Value> = Vec::new();
+            for e in rest.into_iter().cloned().chain(dl) {
+                if !out.contains(&e) {
+                    out.push(e);
+                }
+            }
+            out
+        }
+        ListStrategy::Keys(keys) => {
+            let dl = match normalize(&Value::Array(dl), schema, path) {
+                Value::Array(a) => a,
+                _ => Vec::new(),
+            };
+            let mut used = vec![false; dl.len()];
+            let mut out = Vec::new();
+            for e in rest {
+                let pos = if e.is_object() {
+                    (0..dl.len()).find(|i| {
+                        !used[*i] && dl[*i].is_object() && elem_matches(&dl[*i], e, &keys)
+                    })
+                } else {
+                    None
+                };
+                let is_delete = matches!(e, Value::Object(m) if directive(m)? == Some("delete"));
+                if let Some(i) = pos
+                    && !is_delete
+                    && patch_lacks_key(&dl[i], e, &keys)
+                {
+                    // kustomize keeps the destination element where it is and drops the patch element.
+                    continue;
+                }
+                if let Some(i) = pos {
+                    used[i] = true;
+                }
+                if is_delete {
+                    continue;
+                }
+                let merged = merge(pos.map(|i| &dl[i]), e, schema, path)?;
+                if let Some(v) = merged {
+                    out.push(v);
+                }
+            }
+            for (i, d) in dl.into_iter().enumerate() {
+                if !used[i] {
+                    out.push(d);
+                }
+            }
+            out
+        }
+        ListStrategy::Replace => Vec::new(),
+    };
+    Ok(Some(Value::Array(out)))
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn dep(containers: Value) -> Value {
+        json!({"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "d"},
+               "spec": {"template": {"spec": {"containers": containers}}}})
+    }
+
+    #[test]
+    fn containers_merge_patch_first() {
+        let d = dep(json!([{"name": "a", "image": "x"}, {"name": "b"}]));
+        let p = json!({"spec": {"template": {"spec": {"containers": [{"name": "c"}, {"name": "a", "image": "y"}]}}}});
+        let out = merge_resource(&d, &p).unwrap();
+        assert_eq!(
+            out["spec"]["template"]["spec"]["containers"],
+            json!([{"name": "c"}, {"name": "a", "image": "y"}, {"name": "b"}])
+        );
+    }
+
+    #[test]
+    fn delete_directive_and_replace() {
+        let d = dep(json!([{"name": "a"}, {"name": "b"}]));
+        let p = json!({"spec": {"template": {"spec": {"containers": [{"name": "a", "$patch": "delete"}, {"name": "z", "$patch": "delete"}]}}}});
+        let out = merge_resource(&d, &p).unwrap();
+        assert_eq!(
+            out["spec"]["template"]["spec"]["containers"],
+            json!([{"name": "b"}])
+        );
+        let p = json!({"metadata": {"labels": {"$patch": "replace", "only": "this"}}});
+        let out = merge_resource(&d, &p).unwrap();
+        assert_eq!(out["metadata"]["labels"], json!({"only": "this"}));
+    }
+
+    #[test]
+    fn ports_protocol_matching() {
+        // Verified with kubectl kustomize v5.8.1: a patch port without protocol does not
+        // touch a destination port that has one; new ports come first.
+        let d = json!({"apiVersion": "v1", "kind": "Service", "metadata": {"name": "s"}, "spec": {"ports": [{"port": 80, "protocol": "TCP"}, {"port": 53, "protocol": "UDP"}]}});
+        let p = json!({"spec": {"ports": [{"port": 80, "name": "http"}, {"port": 9090}]}});
+        let out = merge_resource(&d, &p).unwrap();
+        assert_eq!(
+            out["spec"]["ports"],
+            json!([{"port": 9090}, {"port": 80, "protocol": "TCP"}, {"port": 53, "protocol": "UDP"}])
+        );
+        // A destination port without protocol merges with a patch port that has one.
+        let d = json!({"apiVersion": "v1", "kind": "Service", "metadata": {"name": "s"}, "spec": {"ports": [{"port": 80}]}});
+        let p = json!({"spec": {"ports": [{"port": 80, "protocol": "TCP", "name": "http"}]}});
+        let out = merge_resource(&d, &p).unwrap();
+        assert_eq!(
+            out["spec"]["ports"],
+            json!([{"port": 80, "protocol": "TCP", "name": "http"}])
+        );
+    }
+}

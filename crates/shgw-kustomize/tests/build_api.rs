@@ -1,0 +1,178 @@
+//! End-to-end tests of `build` on small kustomizations written to a temporary directory.
+#![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
+
+use serde_json::{Value, json};
+use shgw_kustomize::{BuildOptions, Error, build, build_resources};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+static COUNTER: AtomicUsize = AtomicUsize::new(0);
+
+/// A scratch directory removed on drop.
+struct Scratch(PathBuf);
+
+impl Scratch {
+    fn new() -> Self {
+        let n = COUNTER.fetch_add(1, Ordering::SeqCst);
+        let dir =
+            std::env::temp_dir().join(format!("shgw-kustomize-test-{}-{n}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        Scratch(dir)
+    }
+    fn write(&self, rel: &str, text: &str) -> &Self {
+        let p = self.0.join(rel);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+        self
+    }
+    fn path(&self, rel: &str) -> PathBuf {
+        self.0.join(rel)
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+const DEPLOY: &str = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  template:\n    spec:\n      containers:\n      - name: app\n        image: nginx:1.0\n        envFrom:\n        - configMapRef:\n            name: cfg\n";
+
+fn err_text(dir: &Path) -> String {
+    build(dir, &BuildOptions::default())
+        .unwrap_err()
+        .to_string()
+}
+
+#[test]
+fn overlay_with_generator_prefix_namespace_and_nameref() {
+    let s = Scratch::new();
+    s.write("base/kustomization.yaml", "resources: [deploy.yaml]\nnamePrefix: b-\nconfigMapGenerator:\n- name: cfg\n  literals: [A=1, B=2]\n")
+        .write("base/deploy.yaml", DEPLOY)
+        .write(
+            "overlay/kustomization.yaml",
+            "resources: [../base]\nnamespace: prod\nnamePrefix: o-\nlabels:\n- pairs: {team: x}\n  includeSelectors: true\nimages:\n- name: nginx\n  newTag: \"1.25\"\nreplicas:\n- name: web\n  count: 2\n",
+        );
+    // The expected text is the output of `kubectl kustomize` v1.37.1 on the same files.
+    let yaml = build(&s.path("overlay"), &BuildOptions::default()).unwrap();
+    let expected = "apiVersion: v1\ndata:\n  A: \"1\"\n  B: \"2\"\nkind: ConfigMap\nmetadata:\n  labels:\n    team: x\n  name: o-b-cfg-66h9cbh964\n  namespace: prod\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  labels:\n    team: x\n  name: o-b-web\n  namespace: prod\nspec:\n  replicas: 2\n  selector:\n    matchLabels:\n      team: x\n  template:\n    metadata:\n      labels:\n        team: x\n    spec:\n      containers:\n      - envFrom:\n        - configMapRef:\n            name: o-b-cfg-66h9cbh964\n        image: nginx:1.25\n        name: app\n";
+    assert_eq!(yaml, expected);
+}
+
+#[test]
+fn expander_replaces_documents() {
+    let s = Scratch::new();
+    s.write("kustomization.yaml", "resources: [gw.yaml]\nnamespace: ns1\n")
+        .write("gw.yaml", "apiVersion: example.dev/v1\nkind: Gateway\nmetadata:\n  name: g\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: keep\n");
+    let opts = BuildOptions {
+        expander: Some(Box::new(|doc: &Value, file: &Path| {
+            assert!(file.ends_with("gw.yaml"));
+            if doc["kind"] == "Gateway" {
+                let name = doc["metadata"]["name"].as_str().unwrap_or("").to_string();
+                Some(Ok(vec![
+                    json!({"apiVersion": "v1", "kind": "Service", "metadata": {"name": format!("{name}-svc")}}),
+                    json!({"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": format!("{name}-dep")}}),
+                ]))
+            } else {
+                None
+            }
+        })),
+    };
+    let docs = build_resources(&s.path(""), &opts).unwrap();
+    let names: Vec<&str> = docs
+        .iter()
+        .map(|d| d["metadata"]["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, vec!["keep", "g-svc", "g-dep"]);
+    assert!(docs.iter().all(|d| d["metadata"]["namespace"] == "ns1"));
+
+    let failing = BuildOptions {
+        expander: Some(Box::new(|_: &Value, _: &Path| {
+            Some(Err("boom".to_string()))
+        })),
+    };
+    let e = build(&s.path(""), &failing).unwrap_err().to_string();
+    assert!(e.contains("boom") && e.contains("gw.yaml"), "{e}");
+}
+
+#[test]
+fn errors_name_files_and_ids() {
+    let s = Scratch::new();
+    s.write("missing/kustomization.yaml", "resources: [nope.yaml]\n");
+    let e = err_text(&s.path("missing"));
+    assert!(
+        e.contains("nope.yaml") && e.contains("no such file or directory"),
+        "{e}"
+    );
+
+    s.write("bad/kustomization.yaml", "resources: [bad.yaml]\n")
+        .write("bad/bad.yaml", "a: [1, 2\nb: c\n");
+    let e = err_text(&s.path("bad"));
+    assert!(
+        e.contains("MalformedYAMLError") && e.contains("bad.yaml"),
+        "{e}"
+    );
+
+    s.write("unknown/kustomization.yaml", "unknownField: 1\n");
+    assert!(
+        err_text(&s.path("unknown"))
+            .contains("invalid Kustomization: json: unknown field \"unknownField\"")
+    );
+
+    s.write("dup/kustomization.yaml", "resources: [d.yaml, d.yaml]\n")
+        .write("dup/d.yaml", DEPLOY);
+    let e = err_text(&s.path("dup"));
+    assert!(
+        e.contains(
+            "may not add resource with an already registered id: Deployment.v1.apps/web.[noNs]"
+        ),
+        "{e}"
+    );
+
+    s.write("nomatch/kustomization.yaml", "resources: [d.yaml]\npatches:\n- patch: |\n    apiVersion: apps/v1\n    kind: Deployment\n    metadata: {name: nomatch}\n")
+        .write("nomatch/d.yaml", DEPLOY);
+    assert!(err_text(&s.path("nomatch")).contains(
+        "no resource matches strategic merge patch \"Deployment.v1.apps/nomatch.[noNs]\""
+    ));
+
+    s.write("json/kustomization.yaml", "resources: [d.yaml]\npatches:\n- target: {kind: Deployment}\n  patch: |\n    - op: add\n      path: /spec/missing/deeper\n      value: 1\n")
+        .write("json/d.yaml", DEPLOY);
+    assert!(
+        err_text(&s.path("json")).contains(
+            "add operation does not apply: doc is missing path: \"/spec/missing/deeper\""
+        )
+    );
+
+    s.write(
+        "outside/common/cm.yaml",
+        "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n",
+    )
+    .write(
+        "outside/a/kustomization.yaml",
+        "resources: [../common/cm.yaml]\n",
+    );
+    assert!(err_text(&s.path("outside/a")).contains("security; file"));
+
+    assert!(matches!(
+        build(&s.path("outside/common"), &BuildOptions::default()),
+        Err(Error::NoKustomization(_))
+    ));
+}
+
+#[test]
+fn components_and_fifo_order() {
+    let s = Scratch::new();
+    s.write("comp/kustomization.yaml", "apiVersion: kustomize.config.k8s.io/v1alpha1\nkind: Component\nnameSuffix: -c\nconfigMapGenerator:\n- name: cfg\n  behavior: merge\n  literals: [C=3]\n")
+        .write("kustomization.yaml", "resources: [d.yaml]\ncomponents: [comp]\nsortOptions: {order: fifo}\nconfigMapGenerator:\n- name: cfg\n  literals: [A=1]\n")
+        .write("d.yaml", DEPLOY);
+    let docs = build_resources(&s.path(""), &BuildOptions::default()).unwrap();
+    assert_eq!(docs[0]["kind"], "Deployment");
+    assert_eq!(docs[1]["data"], json!({"A": "1", "C": "3"}));
+    let cm_name = docs[1]["metadata"]["name"].as_str().unwrap();
+    assert!(cm_name.starts_with("cfg-c-"), "{cm_name}");
+    assert_eq!(
+        docs[0]["spec"]["template"]["spec"]["containers"][0]["envFrom"][0]["configMapRef"]["name"],
+        cm_name
+    );
+}
