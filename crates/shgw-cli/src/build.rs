@@ -42,15 +42,8 @@ pub(crate) fn build(dir: &Path, profile: Profile) -> Result<(String, Vec<String>
     let opts = BuildOptions {
         expander: Some(expander(profile, Arc::clone(&warnings))),
     };
-    let yaml = shgw_kustomize::build(dir, &opts).map_err(|e| {
-        let mut msg = e.to_string();
-        let mut source = std::error::Error::source(&e);
-        while let Some(s) = source {
-            msg.push_str(&format!(": {s}"));
-            source = s.source();
-        }
-        Failure::invalid(msg)
-    })?;
+    // The engine's errors already carry their causes in their text.
+    let yaml = shgw_kustomize::build(dir, &opts).map_err(|e| Failure::invalid(e.to_string()))?;
     let notes = warnings.lock().map(|w| w.clone()).unwrap_or_default();
     Ok((yaml, notes))
 }
