@@ -78,7 +78,7 @@ pub struct Kustomization {
     pub transformers: Option<Vec<String>>,
     /// `validators` plugins (unsupported).
     pub validators: Option<Vec<String>>,
-    /// `buildMetadata` (ignored).
+    /// `buildMetadata` (unsupported: refused rather than silently ignored).
     pub build_metadata: Option<Vec<String>>,
 }
 

@@ -10,7 +10,7 @@
 //! `configMapGenerator`/`secretGenerator`/`generatorOptions` (with kustomize's hash
 //! suffix), name-reference fix-up, `patches`, `patchesStrategicMerge`,
 //! `patchesJson6902`, `sortOptions` (legacy order by default) and the yaml.v2 output
-//! layout. Not supported (an error is returned when used): `replacements`, `vars`,
+//! layout. Not supported (an error is returned when used): `replacements`, `buildMetadata`, `vars`,
 //! Helm, plugins (`generators`/`transformers`/`validators`), `configurations`,
 //! `openapi`, `crds`, remote resources.
 
