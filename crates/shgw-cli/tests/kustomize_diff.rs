@@ -30,12 +30,12 @@ use std::process::{Command, Output};
 /// and their difference is printed; a case listed here that starts matching fails the test, so
 /// the list cannot go stale.
 const KNOWN_DIFFERENCES: &[&str] = &[
-    // `buildMetadata` is ignored: no `config.kubernetes.io/origin` or
-    // `alpha.config.kubernetes.io/transformations` annotations.
+    // `buildMetadata` is not implemented (shgw refuses it; kubectl adds
+    // `config.kubernetes.io/origin` and `alpha.config.kubernetes.io/transformations`).
     "gw-build-metadata",
     // `replacements` is not implemented (shgw stops with "unsupported kustomization field").
     "gw-replacements",
-    // `buildMetadata: [managedByLabel]` is ignored: no `app.kubernetes.io/managed-by` label.
+    // `buildMetadata: [managedByLabel]` is refused (kubectl adds `app.kubernetes.io/managed-by`).
     "plain-build-metadata-managed-by",
 ];
 
