@@ -99,3 +99,19 @@ fn output_is_deterministic() {
         assert_eq!(a, b);
     }
 }
+
+#[test]
+fn a_token_for_a_gateway_without_token_auth_is_refused() {
+    let text = std::fs::read_to_string(common::workspace().join("examples/entra.yaml")).unwrap();
+    let gws = shgw::parse_gateways("entra.yaml", &text, &[]).unwrap();
+    let token = shgw::Token::parse("northwind-onprem&209901010000&c2ln").unwrap();
+    let p = shgw::Profile::embedded("production").unwrap();
+    let err = shgw::render_with(
+        "entra.yaml",
+        &gws,
+        &p,
+        &shgw::RenderOptions { token: Some(token) },
+    )
+    .unwrap_err();
+    assert_eq!(err.problems[0].path, "spec.auth");
+}

@@ -185,19 +185,25 @@ pub fn apply_profile(g: &Gateway, p: &Profile) -> Result<Gateway, Diagnostic> {
     typed(&merge_under(&defaults, &user))
 }
 
-/// Validation and policy findings for one Gateway under a profile, without rendering.
-pub fn check(g: &Gateway, p: &Profile) -> Vec<Diagnostic> {
+/// Merges, resolves and checks one Gateway; the findings are sorted errors first and tagged
+/// with the gateway's name.
+fn evaluate(g: &Gateway, p: &Profile) -> (Option<Resolved>, Vec<Diagnostic>) {
+    let name = &g.metadata.name;
     let merged = match apply_profile(g, p) {
         Ok(m) => m,
-        Err(d) => return vec![d.for_gateway(&g.metadata.name)],
+        Err(d) => return (None, vec![d.for_gateway(name)]),
     };
     let r = resolve(&merged);
-    let mut out = validate::validate(&merged, &r);
-    out.extend(policy::check(p, &r));
-    out.sort_by_key(|d| d.severity);
-    out.into_iter()
-        .map(|d| d.for_gateway(&g.metadata.name))
-        .collect()
+    let mut found = validate::validate(&merged, &r);
+    found.extend(policy::check(p, &r));
+    found.sort_by_key(|d| d.severity);
+    let found = found.into_iter().map(|d| d.for_gateway(name)).collect();
+    (Some(r), found)
+}
+
+/// Validation and policy findings for one Gateway under a profile, without rendering.
+pub fn check(g: &Gateway, p: &Profile) -> Vec<Diagnostic> {
+    evaluate(g, p).1
 }
 
 fn render_one(
@@ -205,12 +211,20 @@ fn render_one(
     p: &Profile,
     token: Option<&Token>,
 ) -> Result<Manifests, Vec<Diagnostic>> {
-    let problems = check(g, p);
-    if problems.iter().any(|d| d.severity == Severity::Error) {
-        return Err(problems);
+    let (resolved, mut problems) = evaluate(g, p);
+    if let (Some(r), Some(_)) = (&resolved, token)
+        && !matches!(r.auth, crate::resolve::AuthMode::Token { .. })
+    {
+        let msg = "a token was given, but this gateway does not authenticate with a token";
+        problems.insert(
+            0,
+            Diagnostic::error("spec.auth", msg).for_gateway(&g.metadata.name),
+        );
     }
-    let merged = apply_profile(g, p).map_err(|d| vec![d])?;
-    let r = resolve(&merged);
+    let r = match resolved {
+        Some(r) if !problems.iter().any(|d| d.severity == Severity::Error) => r,
+        _ => return Err(problems),
+    };
     let data = config::settings(&r);
     let hash = {
         let canonical = serde_json::to_string(&data).unwrap_or_default();
