@@ -29,7 +29,11 @@ impl Emitter {
 
     fn push(&mut self, s: &str) {
         self.out.push_str(s);
-        self.column += s.chars().count();
+        self.column += if s.is_ascii() {
+            s.len()
+        } else {
+            s.chars().count()
+        };
         self.at_line_start = false;
     }
 
@@ -133,6 +137,10 @@ impl Emitter {
     }
 
     fn plain(&mut self, s: &str, indent: usize, allow_breaks: bool) {
+        if !s.contains(' ') {
+            self.push(s);
+            return;
+        }
         let chars: Vec<char> = s.chars().collect();
         let mut spaces = false;
         for (i, &c) in chars.iter().enumerate() {

@@ -15,15 +15,24 @@ fn is_letter(c: char) -> bool {
 /// assert_eq!(shgw_yaml::natural_cmp("_x", "B"), Ordering::Less);
 /// ```
 pub fn natural_cmp(a: &str, b: &str) -> Ordering {
+    if a.is_ascii() && b.is_ascii() {
+        // Keys are nearly always ASCII: compare bytes without collecting characters.
+        return cmp_units(a.as_bytes(), b.as_bytes());
+    }
     let ar: Vec<char> = a.chars().collect();
     let br: Vec<char> = b.chars().collect();
+    cmp_units(&ar, &br)
+}
+
+fn cmp_units<T: Copy + Ord + Into<char>>(ar: &[T], br: &[T]) -> Ordering {
+    let ch = |t: T| -> char { t.into() };
     let mut i = 0;
     while i < ar.len() && i < br.len() {
         if ar[i] == br[i] {
             i += 1;
             continue;
         }
-        let (al, bl) = (is_letter(ar[i]), is_letter(br[i]));
+        let (al, bl) = (is_letter(ch(ar[i])), is_letter(ch(br[i])));
         if al && bl {
             return ar[i].cmp(&br[i]);
         }
@@ -37,27 +46,27 @@ pub fn natural_cmp(a: &str, b: &str) -> Ordering {
         // Neither is a letter: compare the runs of digits that start here by value, the way
         // go-yaml's keyList.Less does (including its look-back for a leading zero).
         let (mut an, mut bn) = (0u128, 0u128);
-        if (ar[i] == '0' || br[i] == '0')
+        if (ch(ar[i]) == '0' || ch(br[i]) == '0')
             && ar[..i]
                 .iter()
                 .rev()
-                .take_while(|c| c.is_ascii_digit())
-                .any(|&c| c != '0')
+                .take_while(|c| ch(**c).is_ascii_digit())
+                .any(|&c| ch(c) != '0')
         {
             an = 1;
             bn = 1;
         }
-        let scan = |s: &[char], mut n: u128| {
+        let scan = |s: &[T], mut n: u128| {
             let mut j = i;
-            while j < s.len() && s[j].is_ascii_digit() {
+            while j < s.len() && ch(s[j]).is_ascii_digit() {
                 n = n
                     .saturating_mul(10)
-                    .saturating_add(u128::from(s[j] as u32 - '0' as u32));
+                    .saturating_add(u128::from(ch(s[j]) as u32 - '0' as u32));
                 j += 1;
             }
             (n, j)
         };
-        let ((an, ai), (bn, bi)) = (scan(&ar, an), scan(&br, bn));
+        let ((an, ai), (bn, bi)) = (scan(ar, an), scan(br, bn));
         if an != bn {
             return an.cmp(&bn);
         }
