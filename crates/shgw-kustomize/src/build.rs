@@ -30,8 +30,19 @@ pub(crate) fn build_top(dir: &Path, opts: &BuildOptions) -> Result<Vec<Value>> {
     }
     nameref::fix(&mut acc)?;
     acc.retain(|r| r.annotation("config.kubernetes.io/local-config") != Some("true"));
+    // kustomize rebuilds the final ResMap here (`IgnoreLocal`); resources that ended up
+    // with one id (a JSON patch may rename) cannot both be registered.
+    let mut seen = std::collections::HashSet::new();
+    for r in &acc {
+        let id = r.id();
+        if !seen.insert(id_key(&id)) {
+            return Err(Error::msg(format!(
+                "may not add resource with an already registered id: {id}"
+            )));
+        }
+    }
     sort(&mut acc, &k)?;
-    Ok(acc.into_iter().map(|r| strip_internal(r.obj)).collect())
+    Ok(acc.into_iter().map(strip_internal).collect())
 }
 
 fn sort(acc: &mut [Resource], k: &Kustomization) -> Result<()> {
@@ -60,8 +71,9 @@ fn sort(acc: &mut [Resource], k: &Kustomization) -> Result<()> {
     }
 }
 
-fn strip_internal(mut obj: Value) -> Value {
-    crate::load::stringify_metadata_maps(&mut obj);
+fn strip_internal(r: Resource) -> Value {
+    let mut obj = r.obj;
+    crate::load::stringify_annotations(&mut obj, &r.raw_annotations);
     if let Some(Value::Object(ann)) = obj
         .get_mut("metadata")
         .and_then(|m| m.get_mut("annotations"))
@@ -140,22 +152,29 @@ fn to_resources(docs: Vec<Value>, file: &Path, out: &mut Vec<Resource>) -> Resul
 
 fn load_file(path: &Path, opts: &BuildOptions) -> Result<Vec<Resource>> {
     let text = read_text(path)?;
-    let docs = parse_resource_documents(&text).map_err(|msg| Error::MalformedYaml {
+    let (docs, info) = parse_resource_documents(&text).map_err(|msg| Error::MalformedYaml {
         file: path.to_path_buf(),
         msg,
     })?;
-    let mut expanded = Vec::new();
-    for doc in docs {
+    let mut out = Vec::new();
+    for (i, doc) in docs.into_iter().enumerate() {
         match opts.expander.as_ref().and_then(|e| e(&doc, path)) {
-            Some(Ok(new)) => expanded.extend(new),
+            Some(Ok(new)) => to_resources(new, path, &mut out)?,
             Some(Err(msg)) => {
                 return Err(Error::msg(format!("expanding {}: {msg}", path.display())));
             }
-            None => expanded.push(doc),
+            None => {
+                let before = out.len();
+                to_resources(vec![doc], path, &mut out)?;
+                if out.len() == before + 1
+                    && let Some(r) = out.last_mut()
+                {
+                    r.raw_annotations = info.raw_annotations(i);
+                    r.plain_dates.clone_from(&info.dates);
+                }
+            }
         }
     }
-    let mut out = Vec::new();
-    to_resources(expanded, path, &mut out)?;
     Ok(out)
 }
 

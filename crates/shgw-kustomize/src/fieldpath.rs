@@ -1,5 +1,6 @@
 //! Field specs: `/`-separated paths with optional GVK filters, walked like kustomize.
 
+use crate::alias::Seg;
 use crate::kustomization::FieldSpec;
 use crate::resid::ResId;
 use serde_json::{Map, Value};
@@ -34,14 +35,27 @@ pub fn spec_applies(fs: &FieldSpec, id: &ResId) -> bool {
 /// the way are created and a missing final node is passed as `Value::Null`
 /// (inserted into the parent).
 pub fn visit(v: &mut Value, path: &[String], create: bool, f: &mut dyn FnMut(&mut Value)) {
+    visit_at(v, path, create, &mut Vec::new(), &mut |node, _| f(node));
+}
+
+/// Like [`visit`], also passing each node's location in the document.
+pub fn visit_at(
+    v: &mut Value,
+    path: &[String],
+    create: bool,
+    at: &mut Vec<Seg>,
+    f: &mut dyn FnMut(&mut Value, &[Seg]),
+) {
     if let Value::Array(items) = v {
-        for item in items {
-            visit(item, path, create, f);
+        for (i, item) in items.iter_mut().enumerate() {
+            at.push(Seg::Index(i));
+            visit_at(item, path, create, at, f);
+            at.pop();
         }
         return;
     }
     let Some((head, rest)) = path.split_first() else {
-        f(v);
+        f(v, at);
         return;
     };
     let Value::Object(m) = v else { return };
@@ -62,7 +76,9 @@ pub fn visit(v: &mut Value, path: &[String], create: bool, f: &mut dyn FnMut(&mu
         m.insert(head.clone(), fresh);
     }
     if let Some(child) = m.get_mut(&head) {
-        visit(child, rest, create, f);
+        at.push(Seg::Key(head));
+        visit_at(child, rest, create, at, f);
+        at.pop();
     }
 }
 

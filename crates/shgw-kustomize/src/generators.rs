@@ -4,6 +4,7 @@
 use crate::error::{Error, Result};
 use crate::kustomization::{GeneratorArgs, GeneratorOptions};
 use crate::load::{check_in_root, read_text, resolve};
+use crate::load::{restring_metadata_map, stringify_annotations, unconvert_dates};
 use crate::resid::ResId;
 use crate::resource::{GenInfo, Resource, ensure_object};
 use base64::Engine;
@@ -193,24 +194,67 @@ pub fn generate(
     Ok(r)
 }
 
-fn merge_map_field(dst: &mut Value, src: &Value, path: &[&str]) {
-    let Some(src_map) = path
-        .iter()
-        .try_fold(src, |v, p| v.get(*p))
-        .and_then(Value::as_object)
-    else {
+/// `old.<path>` ∪ `new.<path>` (string maps, `new` wins); the field is dropped when the
+/// union is empty, as kyaml's `SetLabels`/`SetDataMap` do.
+fn set_union(dst: &mut Value, old: &Value, new: &Value, path: &[&str]) {
+    let get = |v: &Value| {
+        path.iter()
+            .try_fold(v, |v, p| v.get(*p))
+            .and_then(Value::as_object)
+            .cloned()
+            .unwrap_or_default()
+    };
+    let mut union = get(old);
+    union.extend(get(new));
+    let Some((last, parents)) = path.split_last() else {
         return;
     };
     let mut cur = dst;
-    for p in path {
+    for p in parents {
         cur = ensure_object(cur)
             .entry(p.to_string())
             .or_insert(Value::Null);
     }
     let m = ensure_object(cur);
-    for (k, v) in src_map {
-        m.insert(k.clone(), v.clone());
+    if union.is_empty() {
+        m.remove(*last);
+    } else {
+        m.insert(last.to_string(), Value::Object(union));
     }
+}
+
+/// The document kustomize keeps when a generator merges into or replaces `old`: the new
+/// one, with the old labels and annotations under its own (and, for `merge`, the old
+/// data under its own), under the old name and namespace.
+fn merged_doc(old: &Value, new: &Value, merge: bool) -> Value {
+    let mut out = new.clone();
+    set_union(&mut out, old, new, &["metadata", "labels"]);
+    set_union(&mut out, old, new, &["metadata", "annotations"]);
+    if merge {
+        // `MergeDataMapFrom` reads the old data as strings: `null` becomes "".
+        let mut old = old.clone();
+        for k in ["data", "binaryData"] {
+            if let Some(Value::Object(m)) = old.get_mut(k) {
+                for v in m.values_mut().filter(|v| v.is_null()) {
+                    *v = Value::String(String::new());
+                }
+            }
+        }
+        set_union(&mut out, &old, new, &["data"]);
+        set_union(&mut out, &old, new, &["binaryData"]);
+    }
+    let meta = ensure_object(
+        ensure_object(&mut out)
+            .entry("metadata")
+            .or_insert(Value::Null),
+    );
+    for k in ["name", "namespace"] {
+        match old.get("metadata").and_then(|m| m.get(k)) {
+            Some(v) => meta.insert(k.into(), v.clone()),
+            None => meta.remove(k),
+        };
+    }
+    out
 }
 
 /// Adds a generated resource to the accumulator according to its `behavior`.
@@ -237,21 +281,19 @@ pub fn absorb(acc: &mut Vec<Resource>, new: Resource, behavior: Option<&str>) ->
             let old = &mut acc[*i];
             let hash = old.generated.as_ref().is_some_and(|g| g.hash)
                 && new.generated.as_ref().is_some_and(|g| g.hash);
-            merge_map_field(&mut old.obj, &new.obj, &["metadata", "labels"]);
-            merge_map_field(&mut old.obj, &new.obj, &["metadata", "annotations"]);
-            if behavior == "replace" {
-                let o = ensure_object(&mut old.obj);
-                o.remove("data");
-                o.remove("binaryData");
-                for k in ["data", "binaryData"] {
-                    if let Some(v) = new.obj.get(k) {
-                        o.insert(k.into(), v.clone());
-                    }
+            // kustomize reads the old labels and annotations as strings.
+            let mut prev = old.obj.clone();
+            stringify_annotations(&mut prev, &old.raw_annotations);
+            for field in [&["data"][..], &["binaryData"], &["metadata", "labels"]] {
+                if let Some(m) = field.iter().try_fold(&mut prev, |v, k| v.get_mut(*k)) {
+                    unconvert_dates(m, &old.plain_dates);
                 }
-            } else {
-                merge_map_field(&mut old.obj, &new.obj, &["data"]);
-                merge_map_field(&mut old.obj, &new.obj, &["binaryData"]);
             }
+            restring_metadata_map(&mut prev, "labels");
+            old.obj = merged_doc(&prev, &new.obj, behavior == "merge");
+            old.raw_annotations.clear();
+            old.plain_dates.clear();
+            old.aliases.clear();
             old.generated = Some(GenInfo { hash });
             Ok(())
         }

@@ -1,6 +1,7 @@
 //! `labels`, `commonLabels` and `commonAnnotations`.
 
-use crate::fieldpath::{fs, spec_applies, split_path, visit};
+use crate::alias::{AliasGroup, Seg, resync};
+use crate::fieldpath::{fs, spec_applies, split_path, visit_at};
 use crate::kustomization::{FieldSpec, Label};
 use crate::resource::{Resource, ensure_object};
 use indexmap::IndexMap;
@@ -147,6 +148,9 @@ pub fn annotation_specs() -> Vec<FieldSpec> {
 }
 
 /// Sets every pair at every applicable field spec of every resource.
+///
+/// Like kustomize, the fields where a key was missing share one node per key and
+/// resource (see [`crate::alias`]); an existing field is overwritten in place.
 pub fn apply_map(
     resources: &mut [Resource],
     pairs: &IndexMap<String, String>,
@@ -155,20 +159,37 @@ pub fn apply_map(
     if pairs.is_empty() {
         return;
     }
+    let mut keys: Vec<&String> = pairs.keys().collect();
+    keys.sort();
     for r in resources.iter_mut() {
         let id = r.id();
-        for spec in specs.iter().filter(|s| spec_applies(s, &id)) {
-            visit(
-                &mut r.obj,
-                &split_path(&spec.path),
-                spec.create,
-                &mut |node| {
-                    let m = ensure_object(node);
-                    for (k, val) in pairs {
-                        m.insert(k.clone(), Value::String(val.clone()));
-                    }
-                },
-            );
+        let mut fresh: Vec<(&String, Vec<Vec<Seg>>)> = Vec::new();
+        for k in &keys {
+            let val = Value::String(pairs[*k].clone());
+            let mut created = Vec::new();
+            for spec in specs.iter().filter(|s| spec_applies(s, &id)) {
+                let path = split_path(&spec.path);
+                visit_at(
+                    &mut r.obj,
+                    &path,
+                    spec.create,
+                    &mut Vec::new(),
+                    &mut |node, at| {
+                        let m = ensure_object(node);
+                        if m.insert((*k).clone(), val.clone()).is_none() {
+                            let mut p = at.to_vec();
+                            p.push(Seg::Key((*k).clone()));
+                            created.push(p);
+                        }
+                    },
+                );
+            }
+            fresh.push((k, created));
+        }
+        resync(&mut r.obj, &mut r.aliases, true);
+        for (k, paths) in fresh {
+            r.aliases
+                .extend(AliasGroup::new(paths, Value::String(pairs[k].clone())));
         }
     }
 }

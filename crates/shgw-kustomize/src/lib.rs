@@ -14,6 +14,7 @@
 //! Helm, plugins (`generators`/`transformers`/`validators`), `configurations`,
 //! `openapi`, `crds`, remote resources.
 
+mod alias;
 mod build;
 mod error;
 mod fieldpath;
@@ -25,6 +26,7 @@ pub mod kustomization;
 mod labels;
 mod load;
 mod nameref;
+mod nameref_specs;
 mod namespace;
 mod order;
 mod patches;
@@ -34,6 +36,7 @@ mod resid;
 mod resource;
 mod selector;
 pub mod smp;
+mod textfix;
 
 pub use error::{Error, Result};
 pub use resid::ResId;

@@ -2,6 +2,9 @@
 
 use crate::error::{Error, Result};
 use crate::kustomization::Kustomization;
+use crate::textfix::final_block_scalar_as_go_yaml;
+use indexmap::IndexMap;
+use serde::Deserialize;
 use serde_json::Value;
 use std::path::{Component, Path, PathBuf};
 
@@ -33,42 +36,176 @@ fn options(yaml11: bool, strict_keys: bool) -> serde_saphyr::Options {
 
 /// Parses a multi-document YAML text into its non-empty documents.
 pub fn parse_documents(text: &str, yaml11: bool) -> Result<Vec<Value>, String> {
-    let docs: Vec<Value> = serde_saphyr::from_multiple_with_options(text, options(yaml11, false))
+    let text = final_block_scalar_as_go_yaml(text);
+    let docs: Vec<Value> = serde_saphyr::from_multiple_with_options(&text, options(yaml11, false))
         .map_err(|e| e.to_string())?;
-    Ok(docs.into_iter().filter(|d| !d.is_null()).collect())
+    let mut docs: Vec<Value> = docs.into_iter().filter(|d| !d.is_null()).collect();
+    if yaml11 {
+        docs.iter_mut().for_each(yaml11_bool_keys);
+    }
+    Ok(docs)
+}
+
+/// go-yaml v2 reads map keys such as `on`, `y` or `No` as booleans, which become the
+/// JSON keys "true"/"false" (the last of equal keys wins).
+fn yaml11_bool_keys(v: &mut Value) {
+    match v {
+        Value::Object(m) => {
+            let old = std::mem::take(m);
+            for (k, mut x) in old {
+                yaml11_bool_keys(&mut x);
+                let key = match k.as_str() {
+                    "y" | "Y" | "yes" | "Yes" | "YES" | "true" | "True" | "TRUE" | "on" | "On"
+                    | "ON" => "true".to_string(),
+                    "n" | "N" | "no" | "No" | "NO" | "false" | "False" | "FALSE" | "off"
+                    | "Off" | "OFF" => "false".to_string(),
+                    _ => k,
+                };
+                m.insert(key, x);
+            }
+        }
+        Value::Array(a) => a.iter_mut().for_each(yaml11_bool_keys),
+        _ => {}
+    }
 }
 
 /// Parses a resource file: duplicate keys are errors, label and annotation
 /// values are turned into strings (as kustomize does).
-pub fn parse_resource_documents(text: &str) -> Result<Vec<Value>, String> {
+pub fn parse_resource_documents(text: &str) -> Result<(Vec<Value>, SourceInfo), String> {
+    let text = &final_block_scalar_as_go_yaml(text);
     let docs: Vec<Value> = serde_saphyr::from_multiple_with_options(text, options(false, true))
         .map_err(|e| e.to_string())?;
-    let dates = unquoted_dates(text);
-    Ok(docs
+    let info = SourceInfo::of(text);
+    let docs = docs
         .into_iter()
         .filter(|d| !d.is_null())
         .map(|mut d| {
-            if !dates.is_empty() {
-                convert_dates(&mut d, &dates);
-            }
+            convert_plain_dates(&mut d, &info.dates, false);
             d
         })
-        .collect())
+        .collect();
+    Ok((docs, info))
+}
+
+/// Turns the plain dates of `doc` (found by [`unquoted_dates`] in its source text) into
+/// the RFC 3339 strings kustomize prints for them. Top-level `metadata.annotations` (and
+/// `metadata.labels` when `keep_labels`) are left alone: kustomize rewrites those maps
+/// from their source text, so their dates stay as written.
+pub fn convert_plain_dates(doc: &mut Value, dates: &[String], keep_labels: bool) {
+    if dates.is_empty() {
+        return;
+    }
+    let keep: &[&str] = if keep_labels {
+        &["annotations", "labels"]
+    } else {
+        &["annotations"]
+    };
+    let mut kept = Vec::new();
+    if let Some(Value::Object(meta)) = doc.get_mut("metadata") {
+        for k in keep {
+            if let Some(v) = meta.remove(*k) {
+                kept.push((*k, v));
+            }
+        }
+    }
+    convert_dates(doc, dates);
+    if let Some(Value::Object(meta)) = doc.get_mut("metadata") {
+        for (k, v) in kept {
+            meta.insert(k.to_string(), v);
+        }
+    }
+}
+
+type RawMap = IndexMap<String, Option<String>>;
+
+/// A document's top-level `metadata.labels` and `metadata.annotations`, every value as
+/// its source text.
+#[derive(Debug, Default, Deserialize)]
+struct RawMeta {
+    #[serde(default)]
+    labels: Option<RawMap>,
+    #[serde(default)]
+    annotations: Option<RawMap>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct RawDoc {
+    #[serde(default)]
+    metadata: Option<RawMeta>,
+}
+
+/// What kustomize still knows of a YAML text after parsing it: its plain dates and the
+/// source text of each document's label and annotation values (kustomize's
+/// `GetLabels`/`GetAnnotations` read `1_000`, `1.0` or `0755` as written).
+#[derive(Debug, Default)]
+pub struct SourceInfo {
+    /// Plain dates (see [`unquoted_dates`]).
+    pub dates: Vec<String>,
+    /// Per non-empty document; empty when a document has other shapes.
+    raw: Vec<RawDoc>,
+}
+
+impl SourceInfo {
+    /// Reads `text` (the text [`parse_documents`] parsed).
+    pub fn of(text: &str) -> Self {
+        let raw = serde_saphyr::from_multiple_with_options::<Option<RawDoc>>(
+            &final_block_scalar_as_go_yaml(text),
+            options(false, false),
+        )
+        .map(|docs| docs.into_iter().flatten().collect())
+        .unwrap_or_default();
+        SourceInfo {
+            dates: unquoted_dates(text),
+            raw,
+        }
+    }
+
+    /// The source text of the annotation values of document number `index`.
+    pub fn raw_annotations(&self, index: usize) -> IndexMap<String, String> {
+        self.raw
+            .get(index)
+            .and_then(|d| d.metadata.as_ref())
+            .and_then(|m| m.annotations.as_ref())
+            .map(|a| {
+                a.iter()
+                    .filter_map(|(k, v)| Some((k.clone(), v.clone()?)))
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    /// Puts the source text back into the scalar values of `metadata.<field>` of `doc`,
+    /// document number `index` of the text.
+    pub fn restore(&self, index: usize, doc: &mut Value, fields: &[&str]) {
+        let Some(meta) = self.raw.get(index).and_then(|d| d.metadata.as_ref()) else {
+            return;
+        };
+        for field in fields {
+            let raw = match *field {
+                "labels" => meta.labels.as_ref(),
+                _ => meta.annotations.as_ref(),
+            };
+            let Some(raw) = raw else { continue };
+            let Some(Value::Object(m)) = doc.get_mut("metadata").and_then(|m| m.get_mut(*field))
+            else {
+                continue;
+            };
+            for (k, v) in m.iter_mut() {
+                if let (Value::Number(_) | Value::Bool(_), Some(Some(text))) = (&*v, raw.get(k)) {
+                    *v = Value::String(text.clone());
+                }
+            }
+        }
+    }
 }
 
 /// Plain (unquoted) `YYYY-M-D` scalars in a YAML text: kustomize reads them as
 /// timestamps and prints them as RFC 3339 strings.
-fn unquoted_dates(text: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    for line in text.lines() {
-        let t = line.trim_end();
-        let value = t
-            .rsplit_once(": ")
-            .map(|(_, v)| v)
-            .or_else(|| t.trim_start().strip_prefix("- "));
-        let Some(v) = value.map(str::trim) else {
-            continue;
-        };
+pub fn unquoted_dates(text: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let tokens =
+        text.split(|c: char| c.is_whitespace() || matches!(c, ',' | '{' | '}' | '[' | ']'));
+    for v in tokens {
         let parts: Vec<&str> = v.split('-').collect();
         let is_date = parts.len() == 3
             && parts[0].len() == 4
@@ -81,11 +218,32 @@ fn unquoted_dates(text: &str) -> Vec<String> {
     out
 }
 
+fn rfc3339(date: &str) -> String {
+    let p: Vec<&str> = date.split('-').collect();
+    match p.as_slice() {
+        [y, m, d] => format!("{y}-{m:0>2}-{d:0>2}T00:00:00Z"),
+        _ => date.to_string(),
+    }
+}
+
+/// Undoes [`convert_plain_dates`] in the values of a string map that kustomize reads as
+/// source text (`GetDataMap`, `GetLabels`), given the plain dates of the source.
+pub fn unconvert_dates(map: &mut Value, dates: &[String]) {
+    if let Value::Object(m) = map {
+        for v in m.values_mut() {
+            if let Value::String(s) = v
+                && let Some(d) = dates.iter().find(|d| rfc3339(d) == *s)
+            {
+                *s = d.clone();
+            }
+        }
+    }
+}
+
 fn convert_dates(v: &mut Value, dates: &[String]) {
     match v {
         Value::String(s) if dates.iter().any(|d| d == s) => {
-            let p: Vec<&str> = s.split('-').collect();
-            *s = format!("{}-{:0>2}-{:0>2}T00:00:00Z", p[0], p[1], p[2]);
+            *s = rfc3339(s);
         }
         Value::Array(a) => a.iter_mut().for_each(|x| convert_dates(x, dates)),
         Value::Object(m) => m.values_mut().for_each(|x| convert_dates(x, dates)),
@@ -93,21 +251,45 @@ fn convert_dates(v: &mut Value, dates: &[String]) {
     }
 }
 
-/// Turns scalar annotation values into strings, as kustomize does when it
-/// rewrites annotations at the end of a build.
-pub fn stringify_metadata_maps(doc: &mut Value) {
+/// Turns the scalar values of `metadata.<field>` into strings and drops the field when
+/// it is empty or null, as kustomize's `SetAnnotations`/`SetLabels` do when they rewrite
+/// such a map from its source text (`null` becomes `"null"`).
+pub fn restring_metadata_map(doc: &mut Value, field: &str) {
     let Some(Value::Object(meta)) = doc.get_mut("metadata") else {
         return;
     };
-    if let Some(Value::Object(m)) = meta.get_mut("annotations") {
-        for v in m.values_mut() {
-            match v {
-                Value::Bool(b) => *v = Value::String(b.to_string()),
-                Value::Number(n) => *v = Value::String(shgw_yaml::format_number(n)),
-                _ => {}
+    match meta.get_mut(field) {
+        Some(Value::Object(m)) if !m.is_empty() => {
+            for v in m.values_mut() {
+                match v {
+                    Value::Null => *v = Value::String("null".into()),
+                    Value::Bool(b) => *v = Value::String(b.to_string()),
+                    Value::Number(n) => *v = Value::String(shgw_yaml::format_number(n)),
+                    _ => {}
+                }
+            }
+        }
+        Some(Value::Object(_) | Value::Null) => {
+            meta.remove(field);
+        }
+        _ => {}
+    }
+}
+
+/// Rewrites `metadata.annotations` as kustomize does at the end of a build: typed
+/// scalars read from a file become their source text (`raw`), others their JSON text.
+pub fn stringify_annotations(doc: &mut Value, raw: &IndexMap<String, String>) {
+    if let Some(Value::Object(m)) = doc
+        .get_mut("metadata")
+        .and_then(|m| m.get_mut("annotations"))
+    {
+        for (k, v) in m.iter_mut() {
+            if let (Value::Number(_) | Value::Bool(_), Some(text)) = (&*v, raw.get(k)) {
+                *v = Value::String(text.clone());
             }
         }
     }
+    restring_metadata_map(doc, "annotations");
 }
 
 /// Lexically normalises a path (`.` and `..` removed).
@@ -177,7 +359,22 @@ pub fn load_kustomization(dir: &Path) -> Result<Kustomization> {
         msg,
     };
     let docs = parse_documents(&text, true).map_err(|e| invalid(format!("yaml: {e}")))?;
-    let Some(doc) = docs.into_iter().next() else {
+    // kustomize calls a kustomization that decodes to the zero value (apart from
+    // `apiVersion`/`kind`) empty; `resources: []` is not zero, `namePrefix: ""` is.
+    let is_zero = |v: &Value| match v {
+        Value::Null => true,
+        Value::Bool(b) => !b,
+        Value::String(s) => s.is_empty(),
+        Value::Number(n) => n.as_f64() == Some(0.0),
+        _ => false,
+    };
+    let empty = |doc: &Value| {
+        doc.as_object().is_some_and(|m| {
+            m.iter()
+                .all(|(k, v)| k == "apiVersion" || k == "kind" || is_zero(v))
+        })
+    };
+    let Some(doc) = docs.into_iter().next().filter(|d| !empty(d)) else {
         return Err(Error::msg("kustomization.yaml is empty"));
     };
     let mut k: Kustomization = serde_json::from_value(doc).map_err(|e| invalid(json_error(&e)))?;

@@ -1,145 +1,11 @@
 //! Name-reference fix-up: referrers follow renamed ConfigMaps, Secrets, Services, ...
 
 use crate::error::{Error, Result};
+use crate::fieldpath::split_path;
+use crate::nameref_specs::table;
 use crate::resid::{ResId, is_cluster_scoped};
 use crate::resource::Resource;
 use serde_json::Value;
-
-/// Where pod specs live, per workload kind.
-const POD_SPECS: &[(&str, &str)] = &[
-    ("Pod", "spec"),
-    ("Deployment", "spec/template/spec"),
-    ("ReplicaSet", "spec/template/spec"),
-    ("DaemonSet", "spec/template/spec"),
-    ("StatefulSet", "spec/template/spec"),
-    ("Job", "spec/template/spec"),
-    ("ReplicationController", "spec/template/spec"),
-    ("CronJob", "spec/jobTemplate/spec/template/spec"),
-    ("PodTemplate", "template/spec"),
-];
-
-const CM_POD_FIELDS: &[&str] = &[
-    "volumes/configMap/name",
-    "volumes/projected/sources/configMap/name",
-    "containers/env/valueFrom/configMapKeyRef/name",
-    "initContainers/env/valueFrom/configMapKeyRef/name",
-    "containers/envFrom/configMapRef/name",
-    "initContainers/envFrom/configMapRef/name",
-];
-
-const SECRET_POD_FIELDS: &[&str] = &[
-    "volumes/secret/secretName",
-    "volumes/projected/sources/secret/name",
-    "containers/env/valueFrom/secretKeyRef/name",
-    "initContainers/env/valueFrom/secretKeyRef/name",
-    "containers/envFrom/secretRef/name",
-    "initContainers/envFrom/secretRef/name",
-    "imagePullSecrets/name",
-];
-
-/// (target kind, referrer kind or "" for any, path)
-fn table() -> Vec<(&'static str, String, String)> {
-    let mut t: Vec<(&'static str, String, String)> = Vec::new();
-    for (kind, base) in POD_SPECS {
-        for f in CM_POD_FIELDS {
-            t.push(("ConfigMap", kind.to_string(), format!("{base}/{f}")));
-        }
-        for f in SECRET_POD_FIELDS {
-            t.push(("Secret", kind.to_string(), format!("{base}/{f}")));
-        }
-        t.push((
-            "ServiceAccount",
-            kind.to_string(),
-            format!("{base}/serviceAccountName"),
-        ));
-        t.push((
-            "PersistentVolumeClaim",
-            kind.to_string(),
-            format!("{base}/volumes/persistentVolumeClaim/claimName"),
-        ));
-        t.push((
-            "PriorityClass",
-            kind.to_string(),
-            format!("{base}/priorityClassName"),
-        ));
-    }
-    let s = |a: &'static str, b: &str, c: &str| (a, b.to_string(), c.to_string());
-    t.extend([
-        s("ConfigMap", "Role", "rules/resourceNames"),
-        s("ConfigMap", "ClusterRole", "rules/resourceNames"),
-        s("Secret", "Role", "rules/resourceNames"),
-        s("Secret", "ClusterRole", "rules/resourceNames"),
-        s("Secret", "ServiceAccount", "imagePullSecrets/name"),
-        s("Secret", "ServiceAccount", "secrets/name"),
-        s("Secret", "Ingress", "spec/tls/secretName"),
-        s("Secret", "StorageClass", "parameters/secretName"),
-        s("Secret", "StorageClass", "parameters/adminSecretName"),
-        s("Secret", "StorageClass", "parameters/userSecretName"),
-        s("Secret", "StorageClass", "parameters/secretRef"),
-        s("Secret", "PersistentVolume", "spec/azureFile/secretName"),
-        s("Service", "StatefulSet", "spec/serviceName"),
-        s(
-            "Service",
-            "Ingress",
-            "spec/rules/http/paths/backend/serviceName",
-        ),
-        s(
-            "Service",
-            "Ingress",
-            "spec/rules/http/paths/backend/service/name",
-        ),
-        s("Service", "Ingress", "spec/backend/serviceName"),
-        s("Service", "Ingress", "spec/backend/service/name"),
-        s("Service", "Ingress", "spec/defaultBackend/service/name"),
-        s(
-            "Deployment",
-            "HorizontalPodAutoscaler",
-            "spec/scaleTargetRef/name",
-        ),
-        s(
-            "ReplicaSet",
-            "HorizontalPodAutoscaler",
-            "spec/scaleTargetRef/name",
-        ),
-        s(
-            "StatefulSet",
-            "HorizontalPodAutoscaler",
-            "spec/scaleTargetRef/name",
-        ),
-        s(
-            "ReplicationController",
-            "HorizontalPodAutoscaler",
-            "spec/scaleTargetRef/name",
-        ),
-        s("Role", "RoleBinding", "roleRef/name"),
-        s("ClusterRole", "RoleBinding", "roleRef/name"),
-        s("ClusterRole", "ClusterRoleBinding", "roleRef/name"),
-        s(
-            "PersistentVolume",
-            "PersistentVolumeClaim",
-            "spec/volumeName",
-        ),
-        s("PersistentVolume", "ClusterRole", "rules/resourceNames"),
-        s("StorageClass", "PersistentVolume", "spec/storageClassName"),
-        s(
-            "StorageClass",
-            "PersistentVolumeClaim",
-            "spec/storageClassName",
-        ),
-        s(
-            "StorageClass",
-            "StatefulSet",
-            "spec/volumeClaimTemplates/spec/storageClassName",
-        ),
-        s("IngressClass", "Ingress", "spec/ingressClassName"),
-        s(
-            "ValidatingAdmissionPolicy",
-            "ValidatingAdmissionPolicyBinding",
-            "spec/policyName",
-        ),
-    ]);
-    t
-}
 
 /// Per resource: current id, previous ids, prefixes, suffixes.
 type Snapshot = Vec<(ResId, Vec<ResId>, Vec<String>, Vec<String>)>;
@@ -160,9 +26,20 @@ fn lookup(
     subject_ns: Option<&str>,
 ) -> Result<Option<(String, String)>> {
     let rid = referrer.id();
+    let rb_namespaces = role_binding_namespaces(referrer);
     let mut cands: Vec<Candidate> = Vec::new();
     for (cur, prev, prefixes, suffixes) in snapshot {
         if cur.kind != kind || !prev.iter().any(|p| p.name == old) {
+            continue;
+        }
+        // kustomize's `SubsetThatCouldBeReferencedByResource`: a namespaced referrer sees
+        // cluster-scoped resources, those of its own namespace and, for a RoleBinding,
+        // those in a namespace one of its ServiceAccount subjects names.
+        if !is_cluster_scoped(&rid.kind)
+            && !is_cluster_scoped(&cur.kind)
+            && cur.effective_namespace() != rid.effective_namespace()
+            && !rb_namespaces.contains(&cur.namespace)
+        {
             continue;
         }
         if let Some(sns) = subject_ns {
@@ -236,6 +113,22 @@ fn lookup(
     }
 }
 
+/// The namespaces named by the ServiceAccount subjects of a RoleBinding.
+fn role_binding_namespaces(referrer: &Resource) -> Vec<String> {
+    if referrer.kind() != "RoleBinding" {
+        return Vec::new();
+    }
+    let Some(Value::Array(subjects)) = referrer.obj.get("subjects") else {
+        return Vec::new();
+    };
+    subjects
+        .iter()
+        .filter(|s| s.get("kind").and_then(Value::as_str) == Some("ServiceAccount"))
+        .filter_map(|s| s.get("namespace").and_then(Value::as_str))
+        .map(str::to_string)
+        .collect()
+}
+
 /// kustomize's `SameEndingSubSlice`.
 fn same_ending(a: &[String], b: &[String]) -> bool {
     let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
@@ -287,8 +180,13 @@ pub fn fix(acc: &mut [Resource]) -> Result<()> {
     for i in 0..acc.len() {
         let referrer_kind = acc[i].kind();
         let referrer = acc[i].clone();
-        for (target, rkind, path) in table.iter().filter(|t| t.1 == referrer_kind) {
-            let segs: Vec<&str> = path.split('/').collect();
+        let referrer_group = acc[i].id().group;
+        for (target, _, path, _) in table
+            .iter()
+            .filter(|t| t.1 == referrer_kind && (t.3.is_empty() || t.3 == referrer_group))
+        {
+            let owned = split_path(path);
+            let segs: Vec<&str> = owned.iter().map(String::as_str).collect();
             let role_ref = segs.first() == Some(&"roleRef");
             if role_ref {
                 let k = acc[i]
@@ -301,7 +199,6 @@ pub fn fix(acc: &mut [Resource]) -> Result<()> {
                     continue;
                 }
             }
-            let _ = rkind;
             visit_strings(&mut acc[i].obj, &segs, &mut |node| {
                 if let Value::String(s) = node
                     && let Some((n, _)) = lookup(&snapshot, target, s, &referrer, None)?

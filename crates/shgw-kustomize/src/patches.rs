@@ -1,16 +1,22 @@
 //! `patches`, `patchesStrategicMerge` and `patchesJson6902`.
 
+use crate::alias::resync;
 use crate::error::{Error, Result};
 use crate::kustomization::{Patch, Selector};
-use crate::load::{check_in_root, parse_documents, read_text, resolve};
+use crate::load::{
+    SourceInfo, check_in_root, convert_plain_dates, parse_documents, read_text, resolve,
+    restring_metadata_map,
+};
 use crate::resid::ResId;
 use crate::resource::Resource;
 use crate::{json6902, selector, smp};
+use indexmap::IndexMap;
 use serde_json::Value;
 use std::path::Path;
 
 enum Parsed {
-    Smp(Vec<Value>),
+    /// Strategic-merge documents and what their text tells beyond the values.
+    Smp(Vec<Value>, SourceInfo),
     Json(Vec<Value>),
 }
 
@@ -21,9 +27,11 @@ fn is_blank_or_comments(text: &str) -> bool {
     })
 }
 
+/// Parses a patch text: an inline `patch:` arrives trimmed (kustomize `TrimSpace`s it,
+/// which matters for a block scalar at its end), a patch file as it is.
 fn parse_patch(text: &str) -> Result<Parsed> {
     let trimmed = text.trim();
-    let smp = parse_documents(trimmed, false).ok().filter(|docs| {
+    let smp = parse_documents(text, false).ok().filter(|docs| {
         !docs.is_empty()
             && docs.iter().all(|d| {
                 let id = ResId::of(d);
@@ -33,7 +41,7 @@ fn parse_patch(text: &str) -> Result<Parsed> {
     let json = if trimmed.starts_with('[') {
         serde_json::from_str::<Value>(trimmed).ok()
     } else {
-        parse_documents(trimmed, true)
+        parse_documents(text, true)
             .ok()
             .and_then(|d| d.into_iter().next())
     }
@@ -45,7 +53,7 @@ fn parse_patch(text: &str) -> Result<Parsed> {
         (Some(_), Some(_)) => Err(Error::msg(format!(
             "illegally qualifies as both an SM and JSON patch: {trimmed}"
         ))),
-        (Some(d), None) => Ok(Parsed::Smp(d)),
+        (Some(d), None) => Ok(Parsed::Smp(d, SourceInfo::of(text))),
         (None, Some(ops)) => Ok(Parsed::Json(ops)),
         (None, None) => Err(Error::msg(format!(
             "unable to parse SM or JSON patch from [patch: {trimmed:?}]"
@@ -59,7 +67,7 @@ fn patch_text(p: &Patch, dir: &Path) -> Result<Option<String>> {
         (None, None) => Err(Error::msg(
             "must specify one of patch and path in patch entry",
         )),
-        (None, Some(inline)) => Ok(Some(inline.clone())),
+        (None, Some(inline)) => Ok(Some(inline.trim().to_string())),
         (Some(path), None) => {
             let full = resolve(dir, path);
             check_in_root(&full, dir)?;
@@ -85,15 +93,30 @@ fn is_delete_doc(doc: &Value) -> bool {
 fn merge_into(
     acc: &mut [Resource],
     idx: usize,
-    patch: &Value,
+    patch_doc: &PatchDoc,
     allow_name: bool,
     allow_kind: bool,
 ) -> Result<()> {
+    let patch = &patch_doc.doc;
     let r = &mut acc[idx];
+    // Annotation values the patch sets carry the patch's source text from now on.
+    if let Some(Value::Object(ann)) = patch.get("metadata").and_then(|m| m.get("annotations")) {
+        for (k, v) in ann {
+            match patch_doc.raw.get(k) {
+                Some(text) if matches!(v, Value::Number(_) | Value::Bool(_)) => {
+                    r.raw_annotations.insert(k.clone(), text.clone());
+                }
+                _ => {
+                    r.raw_annotations.shift_remove(k);
+                }
+            }
+        }
+    }
     let before = r.id();
     let before_api = r.obj.get("apiVersion").cloned();
     let merged = smp::merge_resource(&r.obj, patch).map_err(Error::msg)?;
     r.obj = merged;
+    resync(&mut r.obj, &mut r.aliases, false);
     let after = r.id();
     {
         let meta = r.metadata_mut();
@@ -124,9 +147,35 @@ fn merge_into(
     Ok(())
 }
 
+/// Document `index` of a patch text as kustomize applies it. Annotation values keep
+/// their source text. A targeted `patches` entry and `patchesStrategicMerge` go through
+/// `ResMap.ApplySmPatch`, which first copies the patch's labels and annotations onto it as
+/// string maps (`CopyMergeMetaDataFieldsFrom`): values as written, `null` becomes "null",
+/// an empty map disappears.
+fn prepare_smp(doc: &Value, index: usize, info: &SourceInfo, via_resmap: bool) -> PatchDoc {
+    let mut doc = doc.clone();
+    let mut raw = IndexMap::new();
+    if via_resmap {
+        info.restore(index, &mut doc, &["labels", "annotations"]);
+        restring_metadata_map(&mut doc, "labels");
+        restring_metadata_map(&mut doc, "annotations");
+    } else {
+        raw = info.raw_annotations(index);
+    }
+    convert_plain_dates(&mut doc, &info.dates, via_resmap);
+    PatchDoc { doc, raw }
+}
+
+/// A strategic-merge patch document and the source text of its annotation values.
+struct PatchDoc {
+    doc: Value,
+    raw: IndexMap<String, String>,
+}
+
 fn apply_smp_docs(
     acc: &mut Vec<Resource>,
     docs: &[Value],
+    info: &SourceInfo,
     target: Option<&Selector>,
     opts: (bool, bool),
     psm: bool,
@@ -140,8 +189,9 @@ fn apply_smp_docs(
         let Some(doc) = docs.first() else {
             return Ok(());
         };
+        let doc = &prepare_smp(doc, 0, info, true);
         let idxs = selector::select(acc, sel)?;
-        if is_delete_doc(doc) {
+        if is_delete_doc(&doc.doc) {
             let mut i = 0;
             acc.retain(|_| {
                 let keep = !idxs.contains(&i);
@@ -155,8 +205,9 @@ fn apply_smp_docs(
         }
         return Ok(());
     }
-    for doc in docs {
-        let id = ResId::of(doc);
+    for (index, doc) in docs.iter().enumerate() {
+        let doc = &prepare_smp(doc, index, info, psm);
+        let id = ResId::of(&doc.doc);
         let found: Vec<usize> = (0..acc.len())
             .filter(|i| acc[*i].matches_any_id(&id))
             .collect();
@@ -173,7 +224,7 @@ fn apply_smp_docs(
                 format!("no resource matches strategic merge patch \"{id}\": {base}")
             }));
         }
-        if is_delete_doc(doc) {
+        if is_delete_doc(&doc.doc) {
             acc.remove(found[0]);
         } else {
             merge_into(acc, found[0], doc, false, false)?;
@@ -182,15 +233,31 @@ fn apply_smp_docs(
     Ok(())
 }
 
-fn apply_json(acc: &mut [Resource], ops: &[Value], sel: &Selector) -> Result<()> {
+/// Applies JSON patch operations to the selected resources. `patches` entries record the
+/// previous id (`StorePreviousId`); the deprecated `patchesJson6902` does not, so a
+/// rename there leaves no trace for later name matching (verified with kubectl v1.37.1).
+fn apply_json(acc: &mut [Resource], ops: &[Value], sel: &Selector, record: bool) -> Result<()> {
     for i in selector::select(acc, sel)? {
         let r = &mut acc[i];
         let before = r.id();
+        if record {
+            // `patches` stores the previous id in internal annotations first, so the
+            // patch sees an annotations map even on a resource without one.
+            let meta = r.metadata_mut();
+            if !meta.get("annotations").is_some_and(Value::is_object) {
+                meta.insert("annotations".into(), Value::Object(Default::default()));
+            }
+        }
         json6902::apply(&mut r.obj, ops).map_err(Error::msg)?;
+        // kyaml re-creates every node from the patched JSON.
+        r.aliases.clear();
+        r.raw_annotations.clear();
+        r.plain_dates.clear();
         let after = r.id();
-        if after.name != before.name
-            || after.namespace != before.namespace
-            || after.kind != before.kind
+        if record
+            && (after.name != before.name
+                || after.namespace != before.namespace
+                || after.kind != before.kind)
         {
             r.prev_ids.push(before);
         }
@@ -211,15 +278,16 @@ pub fn apply_patch(acc: &mut Vec<Resource>, p: &Patch, dir: &Path) -> Result<()>
             .unwrap_or(false)
     };
     match parse_patch(&text)? {
-        Parsed::Smp(docs) => apply_smp_docs(
+        Parsed::Smp(docs, info) => apply_smp_docs(
             acc,
             &docs,
+            &info,
             p.target.as_ref(),
             (opt("allowNameChange"), opt("allowKindChange")),
             false,
         ),
         Parsed::Json(ops) => match &p.target {
-            Some(sel) => apply_json(acc, &ops, sel),
+            Some(sel) => apply_json(acc, &ops, sel, true),
             None => Err(Error::msg(format!(
                 "must specify a target for JSON patch [patch: {:?}]",
                 text.trim()
@@ -239,23 +307,24 @@ pub fn apply_strategic_merge_list(
         let inline = parse_documents(e, false)
             .ok()
             .filter(|d| d.iter().any(Value::is_object));
-        let docs = match inline {
-            Some(d) => d,
+        let (docs, info) = match inline {
+            Some(d) => (d, SourceInfo::of(e)),
             None => {
                 let full = resolve(dir, e);
                 check_in_root(&full, dir)?;
                 let text = read_text(&full)?;
-                parse_documents(&text, false).map_err(|msg| Error::MalformedYaml {
+                let docs = parse_documents(&text, false).map_err(|msg| Error::MalformedYaml {
                     file: full.clone(),
                     msg,
-                })?
+                })?;
+                (docs, SourceInfo::of(&text))
             }
         };
         if docs.is_empty() {
             continue;
         }
         all_empty = false;
-        apply_smp_docs(acc, &docs, None, (false, false), true)?;
+        apply_smp_docs(acc, &docs, &info, None, (false, false), true)?;
     }
     if all_empty && !entries.is_empty() {
         return Err(Error::msg("patch appears to be empty"));
@@ -274,11 +343,10 @@ pub fn apply_json6902_entry(acc: &mut [Resource], p: &Patch, dir: &Path) -> Resu
     let Some(text) = patch_text(p, dir)? else {
         return Ok(());
     };
-    let trimmed = text.trim();
-    let ops = if trimmed.starts_with('[') {
-        serde_json::from_str::<Value>(trimmed).map_err(|e| Error::msg(e.to_string()))?
+    let ops = if text.trim().starts_with('[') {
+        serde_json::from_str::<Value>(&text).map_err(|e| Error::msg(e.to_string()))?
     } else {
-        parse_documents(trimmed, true)
+        parse_documents(&text, true)
             .map_err(Error::msg)?
             .into_iter()
             .next()
@@ -287,7 +355,7 @@ pub fn apply_json6902_entry(acc: &mut [Resource], p: &Patch, dir: &Path) -> Resu
     let Value::Array(ops) = ops else {
         return Err(Error::msg("json patch must be a list of operations"));
     };
-    apply_json(acc, &ops, sel)
+    apply_json(acc, &ops, sel, false)
 }
 
 #[cfg(test)]
@@ -298,7 +366,7 @@ mod tests {
     fn detection() {
         assert!(matches!(
             parse_patch("kind: A\nmetadata:\n  name: x\n"),
-            Ok(Parsed::Smp(_))
+            Ok(Parsed::Smp(..))
         ));
         assert!(matches!(
             parse_patch("- op: add\n  path: /a\n  value: 1\n"),

@@ -1,6 +1,8 @@
 //! A resource in the accumulator: the document plus kustomize's bookkeeping.
 
+use crate::alias::AliasGroup;
 use crate::resid::ResId;
+use indexmap::IndexMap;
 use serde_json::{Map, Value};
 
 /// How a generated resource may be absorbed by later generators.
@@ -23,6 +25,14 @@ pub(crate) struct Resource {
     pub prefixes: Vec<String>,
     /// Name suffixes applied, innermost first.
     pub suffixes: Vec<String>,
+    /// Fields sharing one YAML node in kustomize (see [`crate::alias`]).
+    pub aliases: Vec<AliasGroup>,
+    /// Source text of typed (non-string) top-level annotation values, which kustomize
+    /// prints as written (`1.0`, `0755`) unless a JSON patch re-created them.
+    pub raw_annotations: IndexMap<String, String>,
+    /// The plain dates of the source file, read as RFC 3339 timestamps everywhere but
+    /// where kustomize reads a map as source text (see [`crate::load::unconvert_dates`]).
+    pub plain_dates: Vec<String>,
 }
 
 impl Resource {
@@ -34,6 +44,9 @@ impl Resource {
             generated: None,
             prefixes: Vec::new(),
             suffixes: Vec::new(),
+            aliases: Vec::new(),
+            raw_annotations: IndexMap::new(),
+            plain_dates: Vec::new(),
         }
     }
 

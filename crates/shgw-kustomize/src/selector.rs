@@ -3,6 +3,7 @@
 use crate::error::{Error, Result};
 use crate::kustomization::Selector;
 use crate::resource::Resource;
+use indexmap::IndexMap;
 use regex::Regex;
 use serde_json::Value;
 
@@ -80,8 +81,31 @@ fn parse_selector(s: &str) -> Vec<Req> {
     reqs
 }
 
-fn selector_matches(sel: &str, map: Option<&Value>) -> bool {
-    let get = |k: &str| map.and_then(|m| m.get(k)).and_then(Value::as_str);
+/// Matches a label or annotation map the way kustomize reads it (`GetLabels`,
+/// `GetAnnotations`): every value as its text, typed ones included (`raw` holds source
+/// text where known).
+fn selector_matches(sel: &str, map: Option<&Value>, raw: &IndexMap<String, String>) -> bool {
+    let texts: IndexMap<&str, String> = map
+        .and_then(Value::as_object)
+        .map(|m| {
+            m.iter()
+                .map(|(k, v)| {
+                    let text = match v {
+                        Value::String(s) => s.clone(),
+                        Value::Null => "null".to_string(),
+                        Value::Bool(b) => b.to_string(),
+                        Value::Number(n) => raw
+                            .get(k)
+                            .cloned()
+                            .unwrap_or_else(|| shgw_yaml::format_number(n)),
+                        other => other.to_string(),
+                    };
+                    (k.as_str(), text)
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let get = |k: &str| texts.get(k).map(String::as_str);
     parse_selector(sel).iter().all(|r| match r {
         Req::Eq(k, v) => get(k) == Some(v.as_str()),
         Req::Ne(k, v) => get(k) != Some(v.as_str()),
@@ -126,12 +150,16 @@ pub fn select(resources: &[Resource], sel: &Selector) -> Result<Vec<usize>> {
         }
         let meta = r.obj.get("metadata");
         if let Some(ls) = sel.label_selector.as_deref().filter(|s| !s.is_empty())
-            && !selector_matches(ls, meta.and_then(|m| m.get("labels")))
+            && !selector_matches(ls, meta.and_then(|m| m.get("labels")), &IndexMap::new())
         {
             continue;
         }
         if let Some(a) = sel.annotation_selector.as_deref().filter(|s| !s.is_empty())
-            && !selector_matches(a, meta.and_then(|m| m.get("annotations")))
+            && !selector_matches(
+                a,
+                meta.and_then(|m| m.get("annotations")),
+                &r.raw_annotations,
+            )
         {
             continue;
         }
@@ -148,9 +176,17 @@ mod tests {
     #[test]
     fn label_selectors() {
         let l = json!({"app": "web", "tier": "fe"});
-        assert!(selector_matches("app=web,tier in (fe, be)", Some(&l)));
-        assert!(!selector_matches("app!=web", Some(&l)));
-        assert!(selector_matches("!missing,app", Some(&l)));
-        assert!(selector_matches("tier notin (be)", Some(&l)));
+        assert!(selector_matches(
+            "app=web,tier in (fe, be)",
+            Some(&l),
+            &IndexMap::new()
+        ));
+        assert!(!selector_matches("app!=web", Some(&l), &IndexMap::new()));
+        assert!(selector_matches("!missing,app", Some(&l), &IndexMap::new()));
+        assert!(selector_matches(
+            "tier notin (be)",
+            Some(&l),
+            &IndexMap::new()
+        ));
     }
 }

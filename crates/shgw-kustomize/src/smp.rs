@@ -74,49 +74,84 @@ impl Schema {
         }
     }
 
+    /// Where the pod spec of this kind lives (map keys from the document root).
+    fn pod_spec(&self) -> Option<&'static [&'static str]> {
+        match self.kind.as_str() {
+            "Pod" => Some(&["spec"]),
+            "Deployment"
+            | "ReplicaSet"
+            | "DaemonSet"
+            | "StatefulSet"
+            | "Job"
+            | "ReplicationController" => Some(&["spec", "template", "spec"]),
+            "CronJob" => Some(&["spec", "jobTemplate", "spec", "template", "spec"]),
+            "PodTemplate" => Some(&["template", "spec"]),
+            _ => None,
+        }
+    }
+
     /// The strategy for the list at `path` (map keys from the document root).
+    ///
+    /// Merge keys come from the schema of the resource's own kind at that very path: a
+    /// `containers` list anywhere else (in a ConfigMap patched with a Deployment-shaped
+    /// patch, in an unknown field) is replaced whole.
     pub fn list_strategy(&self, path: &[String]) -> ListStrategy {
-        let Some(last) = path.last() else {
+        let Some((last, parents)) = path.split_last() else {
             return ListStrategy::Replace;
         };
         if !self.known {
             return ListStrategy::Replace;
         }
-        let parent = if path.len() >= 2 {
-            path[path.len() - 2].as_str()
-        } else {
-            ""
+        let at = |prefix: &[&str]| {
+            parents.len() == prefix.len() && parents.iter().zip(prefix).all(|(a, b)| a == b)
         };
-        let in_container = path
-            .iter()
-            .any(|p| p == "containers" || p == "initContainers" || p == "ephemeralContainers");
-        match last.as_str() {
-            "containers"
-            | "initContainers"
-            | "ephemeralContainers"
-            | "volumes"
-            | "imagePullSecrets" => ListStrategy::Keys(vec!["name"]),
-            "env" if in_container => ListStrategy::Keys(vec!["name"]),
-            "volumeMounts" if in_container => ListStrategy::Keys(vec!["mountPath"]),
-            "volumeDevices" if in_container => ListStrategy::Keys(vec!["devicePath"]),
-            "ports" if in_container => ListStrategy::Keys(vec!["containerPort", "protocol"]),
-            "ports" if self.kind == "Service" && parent == "spec" && path.len() == 2 => {
-                ListStrategy::Keys(vec!["port", "protocol"])
+        if let Some(pod) = self.pod_spec() {
+            if at(pod) {
+                match last.as_str() {
+                    "containers"
+                    | "initContainers"
+                    | "ephemeralContainers"
+                    | "volumes"
+                    | "imagePullSecrets" => return ListStrategy::Keys(vec!["name"]),
+                    "hostAliases" => return ListStrategy::Keys(vec!["ip"]),
+                    "topologySpreadConstraints" => {
+                        return ListStrategy::Keys(vec!["topologyKey", "whenUnsatisfiable"]);
+                    }
+                    _ => {}
+                }
             }
-            "hostAliases" => ListStrategy::Keys(vec!["ip"]),
-            "topologySpreadConstraints" => {
-                ListStrategy::Keys(vec!["topologyKey", "whenUnsatisfiable"])
+            let in_container = parents.len() == pod.len() + 1
+                && at_prefix(parents, pod)
+                && matches!(
+                    parents[pod.len()].as_str(),
+                    "containers" | "initContainers" | "ephemeralContainers"
+                );
+            if in_container {
+                match last.as_str() {
+                    "env" => return ListStrategy::Keys(vec!["name"]),
+                    "volumeMounts" => return ListStrategy::Keys(vec!["mountPath"]),
+                    "volumeDevices" => return ListStrategy::Keys(vec!["devicePath"]),
+                    "ports" => return ListStrategy::Keys(vec!["containerPort", "protocol"]),
+                    _ => {}
+                }
             }
-            "ownerReferences" if parent == "metadata" => ListStrategy::Keys(vec!["uid"]),
-            "finalizers" if parent == "metadata" => ListStrategy::Primitive,
-            "webhooks" if self.kind.ends_with("WebhookConfiguration") => {
+        }
+        match (self.kind.as_str(), last.as_str()) {
+            ("Service", "ports") if at(&["spec"]) => ListStrategy::Keys(vec!["port", "protocol"]),
+            (_, "ownerReferences") if at(&["metadata"]) => ListStrategy::Keys(vec!["uid"]),
+            (_, "finalizers") if at(&["metadata"]) => ListStrategy::Primitive,
+            (k, "webhooks") if k.ends_with("WebhookConfiguration") && parents.is_empty() => {
                 ListStrategy::Keys(vec!["name"])
             }
-            "secrets" if self.kind == "ServiceAccount" => ListStrategy::Keys(vec!["name"]),
-            "conditions" if parent == "status" => ListStrategy::Keys(vec!["type"]),
+            ("ServiceAccount", "secrets") if parents.is_empty() => ListStrategy::Keys(vec!["name"]),
+            (_, "conditions") if at(&["status"]) => ListStrategy::Keys(vec!["type"]),
             _ => ListStrategy::Replace,
         }
     }
+}
+
+fn at_prefix(path: &[String], prefix: &[&str]) -> bool {
+    path.len() >= prefix.len() && path.iter().zip(prefix).all(|(a, b)| a == b)
 }
 
 /// Merges `patch` into the resource `dest`, using the schema of `dest`.
@@ -256,12 +291,13 @@ fn same_keys(a: &Value, b: &Value, keys: &[&str]) -> bool {
     keys.iter().all(|k| key_value(a, k) == key_value(b, k))
 }
 
-/// Whether patch element `p` lacks a secondary key that destination element `d` has;
-/// kustomize then keeps `d` unchanged and drops `p`.
-fn patch_lacks_key(d: &Value, p: &Value, keys: &[&str]) -> bool {
+/// Whether exactly one of patch element `p` and destination element `d` has a secondary
+/// key (a Service port with and one without `protocol`); kustomize then keeps `d`
+/// unchanged and drops `p` (verified both ways with kubectl v1.37.1).
+fn secondary_key_presence_differs(d: &Value, p: &Value, keys: &[&str]) -> bool {
     keys.iter()
         .skip(1)
-        .any(|k| key_value(p, k).is_none() && key_value(d, k).is_some())
+        .any(|k| key_value(p, k).is_none() != key_value(d, k).is_none())
 }
 
 fn elem_matches(a: &Value, b: &Value, keys: &[&str]) -> bool {
@@ -286,6 +322,12 @@ fn merge_list(
     schema: &Schema,
     path: &mut Vec<String>,
 ) -> Result<Option<Value>, String> {
+    let strategy = schema.list_strategy(path);
+    if strategy == ListStrategy::Replace {
+        // kyaml returns a non-associative patch list as it is: its `null`s and `$patch`
+        // elements are not interpreted.
+        return Ok(Some(Value::Array(pl.to_vec())));
+    }
     let dl: Vec<Value> = match dest {
         Some(Value::Array(d)) => d.clone(),
         _ => Vec::new(),
@@ -307,8 +349,7 @@ fn merge_list(
         }
         rest.push(e);
     }
-    let strategy = schema.list_strategy(path);
-    if replace || strategy == ListStrategy::Replace {
+    if replace {
         let mut out = Vec::new();
         for e in rest {
             if let Some(v) = merge(None, e, schema, path)? {
@@ -332,7 +373,17 @@ fn merge_list(
                 Value::Array(a) => a,
                 _ => Vec::new(),
             };
+            // With a secondary key in play (a port's `protocol`), kyaml leaves merged
+            // elements where they are in the destination and puts only new ones first;
+            // otherwise patch elements come first in patch order (verified with kubectl
+            // v1.37.1).
+            let in_place = keys.len() > 1
+                && dl
+                    .iter()
+                    .chain(rest.iter().copied())
+                    .any(|e| keys[1..].iter().any(|k| key_value(e, k).is_some()));
             let mut used = vec![false; dl.len()];
+            let mut merged_at: Vec<Option<Value>> = vec![None; dl.len()];
             let mut out = Vec::new();
             for e in rest {
                 let pos = if e.is_object() {
@@ -345,7 +396,7 @@ fn merge_list(
                 let is_delete = matches!(e, Value::Object(m) if directive(m)? == Some("delete"));
                 if let Some(i) = pos
                     && !is_delete
-                    && patch_lacks_key(&dl[i], e, &keys)
+                    && secondary_key_presence_differs(&dl[i], e, &keys)
                 {
                     // kustomize keeps the destination element where it is and drops the patch element.
                     continue;
@@ -357,13 +408,17 @@ fn merge_list(
                     continue;
                 }
                 let merged = merge(pos.map(|i| &dl[i]), e, schema, path)?;
-                if let Some(v) = merged {
-                    out.push(v);
+                match (pos, merged) {
+                    (Some(i), Some(v)) if in_place => merged_at[i] = Some(v),
+                    (_, Some(v)) => out.push(v),
+                    (_, None) => {}
                 }
             }
             for (i, d) in dl.into_iter().enumerate() {
                 if !used[i] {
                     out.push(d);
+                } else if let Some(v) = merged_at[i].take() {
+                    out.push(v);
                 }
             }
             out
@@ -420,13 +475,11 @@ mod tests {
             out["spec"]["ports"],
             json!([{"port": 9090}, {"port": 80, "protocol": "TCP"}, {"port": 53, "protocol": "UDP"}])
         );
-        // A destination port without protocol merges with a patch port that has one.
+        // Nor does a patch port with a protocol touch a destination port without one
+        // (kubectl v1.37.1 prints `ports: [{port: 80}]` here).
         let d = json!({"apiVersion": "v1", "kind": "Service", "metadata": {"name": "s"}, "spec": {"ports": [{"port": 80}]}});
         let p = json!({"spec": {"ports": [{"port": 80, "protocol": "TCP", "name": "http"}]}});
         let out = merge_resource(&d, &p).unwrap();
-        assert_eq!(
-            out["spec"]["ports"],
-            json!([{"port": 80, "protocol": "TCP", "name": "http"}])
-        );
+        assert_eq!(out["spec"]["ports"], json!([{"port": 80}]));
     }
 }

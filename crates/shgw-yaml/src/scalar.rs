@@ -33,15 +33,15 @@ fn is_blank_or_end(c: Option<char>) -> bool {
     }
 }
 
-/// go-yaml's `is_printable`: the characters it may write without an escape.
+/// go-yaml v2's `is_printable`: the characters it may write without an escape. It looks at
+/// UTF-8 bytes and accepts no 4-byte sequence, so characters beyond the Basic Multilingual
+/// Plane (emoji) are escaped as `\UXXXXXXXX`, and neither is U+0085.
 pub(crate) fn is_printable(c: char) -> bool {
     let u = c as u32;
     u == 0x0A
         || (0x20..=0x7E).contains(&u)
-        || u == 0x85
         || (0xA0..=0xD7FF).contains(&u)
         || ((0xE000..=0xFFFD).contains(&u) && u != 0xFEFF)
-        || (0x10000..=0x10FFFF).contains(&u)
 }
 
 fn analyze(s: &str) -> Analysis {

@@ -78,6 +78,7 @@ fn kubectl_reprints_tricky_documents_unchanged() {
         " indented\nx\n",
         "trailing space \nx",
         "héllo ☃",
+        "emoji \u{1F680} here",
         "\u{a0}nbsp",
         "2.11.1",
         "v2",
