@@ -75,10 +75,10 @@ pub fn parse_resource_documents(text: &str) -> Result<(Vec<Value>, SourceInfo), 
     let text = &final_block_scalar_as_go_yaml(text);
     let docs: Vec<Value> = serde_saphyr::from_multiple_with_options(text, options(false, true))
         .map_err(|e| e.to_string())?;
-    let info = SourceInfo::of(text);
+    let docs: Vec<Value> = docs.into_iter().filter(|d| !d.is_null()).collect();
+    let info = SourceInfo::of_docs(text, &docs);
     let docs = docs
         .into_iter()
-        .filter(|d| !d.is_null())
         .map(|mut d| {
             convert_plain_dates(&mut d, &info.dates, false);
             d
@@ -160,6 +160,31 @@ impl SourceInfo {
         }
     }
 
+    /// Like [`SourceInfo::of`] for the already parsed `docs` of `text`, but skips the second
+    /// parse when no document has a number or a boolean among its top-level label and
+    /// annotation values: only those values ever need their source text.
+    pub fn of_docs(text: &str, docs: &[Value]) -> Self {
+        let typed = docs.iter().any(|d| {
+            ["labels", "annotations"].iter().any(|f| {
+                d.get("metadata")
+                    .and_then(|m| m.get(*f))
+                    .and_then(Value::as_object)
+                    .is_some_and(|m| {
+                        m.values()
+                            .any(|v| matches!(v, Value::Number(_) | Value::Bool(_)))
+                    })
+            })
+        });
+        if typed {
+            SourceInfo::of(text)
+        } else {
+            SourceInfo {
+                dates: unquoted_dates(text),
+                raw: Vec::new(),
+            }
+        }
+    }
+
     /// The source text of the annotation values of document number `index`.
     pub fn raw_annotations(&self, index: usize) -> IndexMap<String, String> {
         self.raw
@@ -206,6 +231,10 @@ pub fn unquoted_dates(text: &str) -> Vec<String> {
     let tokens =
         text.split(|c: char| c.is_whitespace() || matches!(c, ',' | '{' | '}' | '[' | ']'));
     for v in tokens {
+        // Cheap filter first: a date is 8 to 10 characters starting with four digits.
+        if !(8..=10).contains(&v.len()) || !v.as_bytes()[..4].iter().all(u8::is_ascii_digit) {
+            continue;
+        }
         let parts: Vec<&str> = v.split('-').collect();
         let is_date = parts.len() == 3
             && parts[0].len() == 4

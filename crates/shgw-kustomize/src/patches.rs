@@ -53,7 +53,10 @@ fn parse_patch(text: &str) -> Result<Parsed> {
         (Some(_), Some(_)) => Err(Error::msg(format!(
             "illegally qualifies as both an SM and JSON patch: {trimmed}"
         ))),
-        (Some(d), None) => Ok(Parsed::Smp(d, SourceInfo::of(text))),
+        (Some(d), None) => {
+            let info = SourceInfo::of_docs(text, &d);
+            Ok(Parsed::Smp(d, info))
+        }
         (None, Some(ops)) => Ok(Parsed::Json(ops)),
         (None, None) => Err(Error::msg(format!(
             "unable to parse SM or JSON patch from [patch: {trimmed:?}]"
@@ -308,7 +311,10 @@ pub fn apply_strategic_merge_list(
             .ok()
             .filter(|d| d.iter().any(Value::is_object));
         let (docs, info) = match inline {
-            Some(d) => (d, SourceInfo::of(e)),
+            Some(d) => {
+                let info = SourceInfo::of_docs(e, &d);
+                (d, info)
+            }
             None => {
                 let full = resolve(dir, e);
                 check_in_root(&full, dir)?;
@@ -317,7 +323,8 @@ pub fn apply_strategic_merge_list(
                     file: full.clone(),
                     msg,
                 })?;
-                (docs, SourceInfo::of(&text))
+                let info = SourceInfo::of_docs(&text, &docs);
+                (docs, info)
             }
         };
         if docs.is_empty() {
