@@ -35,7 +35,7 @@ pub(crate) fn build_top(dir: &Path, opts: &BuildOptions) -> Result<Vec<Value>> {
     let mut seen = std::collections::HashSet::new();
     for r in &acc {
         let id = r.id();
-        if !seen.insert(id_key(&id)) {
+        if !seen.insert(id.collision_key()) {
             return Err(Error::msg(format!(
                 "may not add resource with an already registered id: {id}"
             )));
@@ -87,24 +87,13 @@ fn strip_internal(r: Resource) -> Value {
     obj
 }
 
-/// The key under which two ids collide (GVK, name, effective namespace).
-fn id_key(id: &ResId) -> String {
-    format!(
-        "{}|{}|{}|{}|{}",
-        id.group,
-        id.version,
-        id.kind,
-        id.name,
-        id.effective_namespace()
-    )
-}
-
 /// Appends resources, failing on an id that is already registered.
 fn append_unique(acc: &mut Vec<Resource>, new: Vec<Resource>, from: &Path) -> Result<()> {
-    let mut seen: std::collections::HashSet<String> = acc.iter().map(|r| id_key(&r.id())).collect();
+    let mut seen: std::collections::HashSet<String> =
+        acc.iter().map(|r| r.id().collision_key()).collect();
     for r in new {
         let id = r.id();
-        if !seen.insert(id_key(&id)) {
+        if !seen.insert(id.collision_key()) {
             return Err(Error::DuplicateId {
                 id: id.to_string(),
                 file: from.to_path_buf(),

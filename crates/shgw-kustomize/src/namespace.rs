@@ -59,14 +59,7 @@ pub fn apply(resources: &mut [Resource], ns: &str) -> Result<()> {
     let mut seen = std::collections::HashSet::new();
     for r in resources.iter() {
         let id = r.id();
-        let key = format!(
-            "{}|{}|{}|{}|{}",
-            id.group,
-            id.version,
-            id.kind,
-            id.name,
-            id.effective_namespace()
-        );
+        let key = id.collision_key();
         if !seen.insert(key) {
             return Err(Error::msg(format!(
                 "namespace transformation produces ID conflict: {id}"

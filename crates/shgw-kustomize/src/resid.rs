@@ -95,6 +95,18 @@ impl ResId {
         }
     }
 
+    /// The key under which two ids collide: GVK, name and effective namespace.
+    pub fn collision_key(&self) -> String {
+        format!(
+            "{}|{}|{}|{}|{}",
+            self.group,
+            self.version,
+            self.kind,
+            self.name,
+            self.effective_namespace()
+        )
+    }
+
     /// Whether two ids denote the same object.
     pub fn same_as(&self, other: &ResId) -> bool {
         self.group == other.group

@@ -41,75 +41,68 @@ impl Visitor<'_> for TextVisitor {
     }
 }
 
-/// A Kubernetes resource quantity such as `2`, `500m`, `2Gi` or `50Mi`. Checked by validation.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct Quantity(pub String);
+/// A newtype over the text of a scalar that YAML may give as a string, a number or (when
+/// `$allow_bool`) a boolean.
+macro_rules! text_scalar {
+    ($(#[$m:meta])* $name:ident, $expecting:literal, $allow_bool:literal, $schema:tt) => {
+        $(#[$m])*
+        #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub struct $name(pub String);
 
-impl Serialize for Quantity {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(&self.0)
-    }
+        impl Serialize for $name {
+            fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.serialize_str(&self.0)
+            }
+        }
+
+        impl<'de> Deserialize<'de> for $name {
+            fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                d.deserialize_any(TextVisitor {
+                    expecting: $expecting,
+                    allow_bool: $allow_bool,
+                })
+                .map($name)
+            }
+        }
+
+        impl JsonSchema for $name {
+            fn schema_name() -> Cow<'static, str> {
+                stringify!($name).into()
+            }
+            fn json_schema(_: &mut SchemaGenerator) -> Schema {
+                json_schema!($schema)
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+    };
 }
 
-impl<'de> Deserialize<'de> for Quantity {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        d.deserialize_any(TextVisitor {
-            expecting: "a quantity such as 2, 500m or 2Gi",
-            allow_bool: false,
-        })
-        .map(Quantity)
+text_scalar!(
+    /// A Kubernetes resource quantity such as `2`, `500m`, `2Gi` or `50Mi`. Checked by validation.
+    Quantity,
+    "a quantity such as 2, 500m or 2Gi",
+    false,
+    {
+        "description": "A Kubernetes quantity: 2, 500m, 1.5, 2Gi, 512Mi.",
+        "anyOf": [{"type": "string"}, {"type": "number"}]
     }
-}
+);
 
-impl JsonSchema for Quantity {
-    fn schema_name() -> Cow<'static, str> {
-        "Quantity".into()
+text_scalar!(
+    /// A gateway setting's value. Booleans and numbers are kept as the text the gateway reads.
+    SettingValue,
+    "a string, number or boolean",
+    true,
+    {
+        "description": "A gateway setting value; numbers and booleans are written as text.",
+        "anyOf": [{"type": "string"}, {"type": "number"}, {"type": "boolean"}]
     }
-    fn json_schema(_: &mut SchemaGenerator) -> Schema {
-        json_schema!({
-            "description": "A Kubernetes quantity: 2, 500m, 1.5, 2Gi, 512Mi.",
-            "anyOf": [{"type": "string"}, {"type": "number"}]
-        })
-    }
-}
-
-impl fmt::Display for Quantity {
-    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-/// A gateway setting's value. Booleans and numbers are kept as the text the gateway reads.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct SettingValue(pub String);
-
-impl Serialize for SettingValue {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(&self.0)
-    }
-}
-
-impl<'de> Deserialize<'de> for SettingValue {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        d.deserialize_any(TextVisitor {
-            expecting: "a string, number or boolean",
-            allow_bool: true,
-        })
-        .map(SettingValue)
-    }
-}
-
-impl JsonSchema for SettingValue {
-    fn schema_name() -> Cow<'static, str> {
-        "SettingValue".into()
-    }
-    fn json_schema(_: &mut SchemaGenerator) -> Schema {
-        json_schema!({
-            "description": "A gateway setting value; numbers and booleans are written as text.",
-            "anyOf": [{"type": "string"}, {"type": "number"}, {"type": "boolean"}]
-        })
-    }
-}
+);
 
 /// A count of pods or a percentage of them (`1`, `25%`).
 #[derive(Debug, Clone, PartialEq, Eq)]
