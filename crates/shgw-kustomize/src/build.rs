@@ -259,7 +259,7 @@ fn transform(dir: &Path, k: &Kustomization, acc: &mut Vec<Resource>) -> Result<(
         k.name_suffix.as_deref().unwrap_or(""),
     );
     for l in k.labels.iter().flatten() {
-        labels::apply_label_entry(acc, l);
+        labels::apply_label_entry(acc, l)?;
     }
     if let Some(cl) = &k.common_labels {
         labels::apply_map(acc, cl, &labels::common_label_specs());

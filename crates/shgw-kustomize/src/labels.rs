@@ -1,6 +1,7 @@
 //! `labels`, `commonLabels` and `commonAnnotations`.
 
 use crate::alias::{AliasGroup, Seg, resync};
+use crate::error::{Error, Result};
 use crate::fieldpath::{fs, spec_applies, split_path, visit_at};
 use crate::kustomization::{FieldSpec, Label};
 use crate::resource::{Resource, ensure_object};
@@ -195,30 +196,50 @@ pub fn apply_map(
 }
 
 /// Applies one `labels:` entry.
-pub fn apply_label_entry(resources: &mut [Resource], label: &Label) {
-    let Some(pairs) = &label.pairs else { return };
+///
+/// # Errors
+/// A custom field spec that kustomize's `FsSlice.MergeOne` finds equal to a built-in
+/// one (same path, selected by the built-in's group/version/kind) but with another
+/// `create` ("conflicting fieldspecs").
+pub fn apply_label_entry(resources: &mut [Resource], label: &Label) -> Result<()> {
+    let Some(pairs) = &label.pairs else {
+        return Ok(());
+    };
     let mut specs: Vec<FieldSpec> = label.fields.clone().unwrap_or_default();
+    let conflict = |what: &str| Error::msg(format!("{what}: conflicting fieldspecs"));
     if label.include_selectors {
-        specs.extend(common_label_specs());
+        merge_all(&mut specs, common_label_specs())
+            .map_err(|()| conflict("failed to merge labels"))?;
     } else {
-        specs.push(fs("", "", "", "metadata/labels", true));
         if label.include_templates {
-            specs.extend(template_label_specs());
+            merge_all(&mut specs, template_label_specs())
+                .map_err(|()| conflict("failed to merge template fieldSpec"))?;
         }
+        merge_all(&mut specs, vec![fs("", "", "", "metadata/labels", true)])
+            .map_err(|()| conflict("failed to merge labels"))?;
     }
-    apply_map(resources, pairs, &dedup(specs));
+    apply_map(resources, pairs, &specs);
+    Ok(())
 }
 
-fn dedup(specs: Vec<FieldSpec>) -> Vec<FieldSpec> {
-    let mut out: Vec<FieldSpec> = Vec::new();
-    for s in specs {
-        if !out.iter().any(|o| {
-            o.path == s.path && o.kind == s.kind && o.group == s.group && o.version == s.version
-        }) {
-            out.push(s);
+/// kustomize's `FsSlice.MergeAll`: each of `more` is skipped when a spec with its path
+/// already exists whose group/version/kind it selects (empty fields are wildcards), an
+/// error when that spec's `create` differs, and appended otherwise.
+fn merge_all(specs: &mut Vec<FieldSpec>, more: Vec<FieldSpec>) -> std::result::Result<(), ()> {
+    for x in more {
+        let selects = |s: &FieldSpec| {
+            s.path == x.path
+                && (x.group.is_empty() || x.group == s.group)
+                && (x.version.is_empty() || x.version == s.version)
+                && (x.kind.is_empty() || x.kind == s.kind)
+        };
+        match specs.iter().find(|s| selects(s)) {
+            Some(s) if s.create != x.create => return Err(()),
+            Some(_) => {}
+            None => specs.push(x),
         }
     }
-    out
+    Ok(())
 }
 
 #[cfg(test)]

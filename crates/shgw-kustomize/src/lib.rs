@@ -18,6 +18,7 @@ mod alias;
 mod build;
 mod error;
 mod fieldpath;
+mod flowempty;
 mod generators;
 mod hash;
 mod images;
@@ -36,6 +37,7 @@ mod resid;
 mod resource;
 mod selector;
 pub mod smp;
+mod smp_keys;
 mod textfix;
 
 pub use error::{Error, Result};

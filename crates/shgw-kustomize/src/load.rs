@@ -1,6 +1,7 @@
 //! Reading files: kustomization files, multi-document YAML, the root restriction.
 
 use crate::error::{Error, Result};
+use crate::flowempty::fix_empty_flow_values;
 use crate::kustomization::Kustomization;
 use crate::textfix::final_block_scalar_as_go_yaml;
 use indexmap::IndexMap;
@@ -32,6 +33,13 @@ fn options(yaml11: bool, strict_keys: bool) -> serde_saphyr::Options {
         legacy_octal_numbers: true,
         with_snippet: false,
     }
+}
+
+/// Options that read every scalar as its source text (`~` stays "~", an empty value is "").
+fn text_options() -> serde_saphyr::Options {
+    let mut o = options(false, false);
+    o.null_as_string = true;
+    o
 }
 
 /// Parses a multi-document YAML text into its non-empty documents.
@@ -73,8 +81,9 @@ fn yaml11_bool_keys(v: &mut Value) {
 /// values are turned into strings (as kustomize does).
 pub fn parse_resource_documents(text: &str) -> Result<(Vec<Value>, SourceInfo), String> {
     let text = &final_block_scalar_as_go_yaml(text);
-    let docs: Vec<Value> = serde_saphyr::from_multiple_with_options(text, options(false, true))
+    let mut docs: Vec<Value> = serde_saphyr::from_multiple_with_options(text, options(false, true))
         .map_err(|e| e.to_string())?;
+    fix_empty_flow_values(text, &mut docs);
     let docs: Vec<Value> = docs.into_iter().filter(|d| !d.is_null()).collect();
     let info = SourceInfo::of_docs(text, &docs);
     let docs = docs
@@ -116,7 +125,7 @@ pub fn convert_plain_dates(doc: &mut Value, dates: &[String], keep_labels: bool)
     }
 }
 
-type RawMap = IndexMap<String, Option<String>>;
+type RawMap = IndexMap<String, String>;
 
 /// A document's top-level `metadata.labels` and `metadata.annotations`, every value as
 /// its source text.
@@ -150,7 +159,7 @@ impl SourceInfo {
     pub fn of(text: &str) -> Self {
         let raw = serde_saphyr::from_multiple_with_options::<Option<RawDoc>>(
             &final_block_scalar_as_go_yaml(text),
-            options(false, false),
+            text_options(),
         )
         .map(|docs| docs.into_iter().flatten().collect())
         .unwrap_or_default();
@@ -161,8 +170,8 @@ impl SourceInfo {
     }
 
     /// Like [`SourceInfo::of`] for the already parsed `docs` of `text`, but skips the second
-    /// parse when no document has a number or a boolean among its top-level label and
-    /// annotation values: only those values ever need their source text.
+    /// parse when no document has a number, a boolean or a null among its top-level label
+    /// and annotation values: only those values ever need their source text.
     pub fn of_docs(text: &str, docs: &[Value]) -> Self {
         let typed = docs.iter().any(|d| {
             ["labels", "annotations"].iter().any(|f| {
@@ -171,7 +180,7 @@ impl SourceInfo {
                     .and_then(Value::as_object)
                     .is_some_and(|m| {
                         m.values()
-                            .any(|v| matches!(v, Value::Number(_) | Value::Bool(_)))
+                            .any(|v| matches!(v, Value::Number(_) | Value::Bool(_) | Value::Null))
                     })
             })
         });
@@ -191,11 +200,7 @@ impl SourceInfo {
             .get(index)
             .and_then(|d| d.metadata.as_ref())
             .and_then(|m| m.annotations.as_ref())
-            .map(|a| {
-                a.iter()
-                    .filter_map(|(k, v)| Some((k.clone(), v.clone()?)))
-                    .collect()
-            })
+            .map(|a| a.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
             .unwrap_or_default()
     }
 
@@ -216,7 +221,9 @@ impl SourceInfo {
                 continue;
             };
             for (k, v) in m.iter_mut() {
-                if let (Value::Number(_) | Value::Bool(_), Some(Some(text))) = (&*v, raw.get(k)) {
+                if let (Value::Number(_) | Value::Bool(_) | Value::Null, Some(text)) =
+                    (&*v, raw.get(k))
+                {
                     *v = Value::String(text.clone());
                 }
             }
@@ -269,7 +276,8 @@ pub fn unconvert_dates(map: &mut Value, dates: &[String]) {
     }
 }
 
-fn convert_dates(v: &mut Value, dates: &[String]) {
+/// Turns the strings of `v` that are one of the plain `dates` into RFC 3339 strings.
+pub fn convert_dates(v: &mut Value, dates: &[String]) {
     match v {
         Value::String(s) if dates.iter().any(|d| d == s) => {
             *s = rfc3339(s);
@@ -313,7 +321,8 @@ pub fn stringify_annotations(doc: &mut Value, raw: &IndexMap<String, String>) {
         .and_then(|m| m.get_mut("annotations"))
     {
         for (k, v) in m.iter_mut() {
-            if let (Value::Number(_) | Value::Bool(_), Some(text)) = (&*v, raw.get(k)) {
+            if let (Value::Number(_) | Value::Bool(_) | Value::Null, Some(text)) = (&*v, raw.get(k))
+            {
                 *v = Value::String(text.clone());
             }
         }

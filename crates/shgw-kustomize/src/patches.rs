@@ -4,8 +4,8 @@ use crate::alias::resync;
 use crate::error::{Error, Result};
 use crate::kustomization::{Patch, Selector};
 use crate::load::{
-    SourceInfo, check_in_root, convert_plain_dates, parse_documents, read_text, resolve,
-    restring_metadata_map,
+    SourceInfo, check_in_root, convert_dates, convert_plain_dates, parse_documents, read_text,
+    resolve, restring_metadata_map,
 };
 use crate::resid::ResId;
 use crate::resource::Resource;
@@ -250,6 +250,15 @@ fn apply_json(acc: &mut [Resource], ops: &[Value], sel: &Selector, record: bool)
             if !meta.get("annotations").is_some_and(Value::is_object) {
                 meta.insert("annotations".into(), Value::Object(Default::default()));
             }
+        }
+        // kyaml converts the resource to JSON first: plain dates kept as written in the
+        // annotations become RFC 3339 strings (verified with kubectl v1.37.1).
+        if let Some(ann) = r
+            .obj
+            .get_mut("metadata")
+            .and_then(|m| m.get_mut("annotations"))
+        {
+            convert_dates(ann, &r.plain_dates);
         }
         json6902::apply(&mut r.obj, ops).map_err(Error::msg)?;
         // kyaml re-creates every node from the patched JSON.

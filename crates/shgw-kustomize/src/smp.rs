@@ -5,6 +5,9 @@
 //! first, then untouched destination elements), other lists replaced whole.
 //! `$patch: delete|replace|merge` directives are honoured.
 
+use crate::smp_keys::{
+    drop_mixed_secondary, elem_matches, key_value, same_keys, secondary_key_presence_differs,
+};
 use serde_json::{Map, Value};
 
 /// How a list at some path is merged.
@@ -172,7 +175,7 @@ pub fn merge_resource(dest: &Value, patch: &Value) -> Result<Value, String> {
     Ok(merge(Some(dest), patch, &schema, &mut path)?.unwrap_or(Value::Null))
 }
 
-fn directive(m: &Map<String, Value>) -> Result<Option<&str>, String> {
+pub(crate) fn directive(m: &Map<String, Value>) -> Result<Option<&str>, String> {
     match m.get("$patch") {
         None => Ok(None),
         Some(Value::String(s)) if s == "delete" || s == "replace" || s == "merge" => {
@@ -282,40 +285,6 @@ fn normalize(v: &Value, schema: &Schema, path: &mut Vec<String>) -> Value {
     }
 }
 
-fn key_value<'a>(v: &'a Value, k: &str) -> Option<&'a Value> {
-    v.get(k).filter(|x| !x.is_null())
-}
-
-/// Exact key equality (a missing key counts as `""`), used to collapse destination lists.
-fn same_keys(a: &Value, b: &Value, keys: &[&str]) -> bool {
-    keys.iter().all(|k| key_value(a, k) == key_value(b, k))
-}
-
-/// Whether exactly one of patch element `p` and destination element `d` has a secondary
-/// key (a Service port with and one without `protocol`); kustomize then keeps `d`
-/// unchanged and drops `p` (verified both ways with kubectl v1.37.1).
-fn secondary_key_presence_differs(d: &Value, p: &Value, keys: &[&str]) -> bool {
-    keys.iter()
-        .skip(1)
-        .any(|k| key_value(p, k).is_none() != key_value(d, k).is_none())
-}
-
-fn elem_matches(a: &Value, b: &Value, keys: &[&str]) -> bool {
-    for (i, k) in keys.iter().enumerate() {
-        match (key_value(a, k), key_value(b, k)) {
-            (Some(x), Some(y)) => {
-                if x != y {
-                    return false;
-                }
-            }
-            (None, None) => {}
-            _ if i > 0 => {}
-            _ => return false,
-        }
-    }
-    true
-}
-
 fn merge_list(
     dest: Option<&Value>,
     pl: &[Value],
@@ -382,6 +351,7 @@ fn merge_list(
                     .iter()
                     .chain(rest.iter().copied())
                     .any(|e| keys[1..].iter().any(|k| key_value(e, k).is_some()));
+            let rest = drop_mixed_secondary(rest, &dl, &keys)?;
             let mut used = vec![false; dl.len()];
             let mut merged_at: Vec<Option<Value>> = vec![None; dl.len()];
             let mut out = Vec::new();

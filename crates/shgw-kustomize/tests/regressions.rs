@@ -1239,3 +1239,425 @@ metadata:
 "#;
     assert_eq!(got.unwrap(), want);
 }
+
+/// Annotation values are printed as their source text: `~` stays "~", an empty value (block
+/// or flow map) is "", `Null` is "Null"; a targeted patch copies its labels and annotations
+/// the same way.
+#[test]
+fn null_annotation_values_keep_their_source_text() {
+    let got = build_tree(
+        "null_annotation_values_keep_their_source_text",
+        &[
+            (
+                "r.yaml",
+                r#"apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: a
+  annotations:
+    t: ~
+    e:
+    n: null
+    N: Null
+    q: "~"
+---
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: b
+  annotations: {d: ~}
+---
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: c
+  annotations: {c: , d: ~}
+"#,
+            ),
+            (
+                "kustomization.yaml",
+                r#"resources: [r.yaml]
+patches:
+- target: {name: b}
+  patch: |
+    apiVersion: v1
+    kind: ConfigMap
+    metadata:
+      name: b
+      labels: {l: ~, m: }
+      annotations: {p: ~, r: Null}
+"#,
+            ),
+        ],
+    );
+    let want = r#"apiVersion: v1
+kind: ConfigMap
+metadata:
+  annotations:
+    "N": "Null"
+    e: ""
+    "n": "null"
+    q: "~"
+    t: "~"
+  name: a
+---
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  annotations:
+    d: "~"
+    p: "~"
+    r: "Null"
+  labels:
+    l: "~"
+    m: ""
+  name: b
+---
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  annotations:
+    c: ""
+    d: "~"
+  name: c
+"#;
+    assert_eq!(got.unwrap(), want);
+}
+
+/// Patch ports with the same port number where only some have a protocol: one without a
+/// protocol is dropped when any other port with its number has one; one with a protocol
+/// is dropped when a destination port with its number has none.
+#[test]
+fn patch_ports_mixing_protocol_presence() {
+    let got = build_tree(
+        "patch_ports_mixing_protocol_presence",
+        &[
+            (
+                "r.yaml",
+                r#"apiVersion: v1
+kind: Service
+metadata:
+  name: web
+spec:
+  ports:
+  - {port: 80, name: http, targetPort: 8080}
+  - {port: 443, name: https}
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: dns
+spec:
+  ports:
+  - {port: 80, name: http, protocol: TCP}
+"#,
+            ),
+            (
+                "kustomization.yaml",
+                r#"resources: [r.yaml]
+patches:
+- patch: |
+    apiVersion: v1
+    kind: Service
+    metadata:
+      name: web
+    spec:
+      ports:
+      - {port: 80, protocol: UDP, targetPort: 53}
+      - {port: 80, targetPort: 9090}
+      - {port: 81, targetPort: 9091}
+      - {port: 81, protocol: UDP, targetPort: 54}
+- patch: |
+    apiVersion: v1
+    kind: Service
+    metadata:
+      name: dns
+    spec:
+      ports:
+      - {port: 80, targetPort: 9090}
+      - {port: 80, protocol: TCP, targetPort: 53}
+"#,
+            ),
+        ],
+    );
+    let want = r#"apiVersion: v1
+kind: Service
+metadata:
+  name: dns
+spec:
+  ports:
+  - name: http
+    port: 80
+    protocol: TCP
+    targetPort: 53
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: web
+spec:
+  ports:
+  - port: 81
+    protocol: UDP
+    targetPort: 54
+  - name: http
+    port: 80
+    targetPort: 8080
+  - name: https
+    port: 443
+"#;
+    assert_eq!(got.unwrap(), want);
+}
+
+/// A `labels` entry merges its custom `fields` with the built-in specs as kustomize's
+/// `FsSlice.MergeAll` does: a built-in spec is dropped when it selects a custom one with the
+/// same path (here `metadata/labels` only on StatefulSets), and a different `create` is
+/// an error.
+#[test]
+fn label_fields_merge_with_builtin_specs() {
+    let resources = r#"apiVersion: apps/v1
+kind: StatefulSet
+metadata:
+  name: s
+spec:
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: d
+spec:
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: svc
+"#;
+    let got = build_tree(
+        "label_fields_merge_with_builtin_specs",
+        &[
+            ("r.yaml", resources),
+            (
+                "kustomization.yaml",
+                r#"resources: [r.yaml]
+labels:
+- pairs: {x: z}
+  fields: [{path: metadata/labels, kind: StatefulSet, create: true}]
+"#,
+            ),
+        ],
+    );
+    let want = r#"apiVersion: v1
+kind: Service
+metadata:
+  name: svc
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: d
+spec:
+  selector:
+    matchLabels:
+      app: web
+  template:
+    metadata:
+      labels:
+        app: web
+---
+apiVersion: apps/v1
+kind: StatefulSet
+metadata:
+  labels:
+    x: z
+  name: s
+spec:
+  selector:
+    matchLabels:
+      app: web
+  template:
+    metadata:
+      labels:
+        app: web
+"#;
+    assert_eq!(got.unwrap(), want);
+    // kubectl: "error: failed to merge template fieldSpec: conflicting fieldspecs"
+    let err = build_tree(
+        "label_fields_merge_with_builtin_specs_conflict",
+        &[
+            ("r.yaml", resources),
+            (
+                "kustomization.yaml",
+                r#"resources: [r.yaml]
+labels:
+- pairs: {x: z}
+  includeTemplates: true
+  fields: [{path: spec/template/metadata/labels, group: apps, kind: StatefulSet}]
+"#,
+            ),
+        ],
+    )
+    .unwrap_err();
+    assert!(
+        err.contains("failed to merge template fieldSpec: conflicting fieldspecs"),
+        "{err}"
+    );
+    // kubectl: "error: failed to merge labels: conflicting fieldspecs"
+    let err = build_tree(
+        "label_fields_merge_with_builtin_specs_conflict2",
+        &[
+            ("r.yaml", resources),
+            (
+                "kustomization.yaml",
+                r#"resources: [r.yaml]
+labels:
+- pairs: {x: z}
+  includeSelectors: true
+  fields: [{path: spec/selector/matchLabels, kind: Deployment}]
+"#,
+            ),
+        ],
+    )
+    .unwrap_err();
+    assert!(
+        err.contains("failed to merge labels: conflicting fieldspecs"),
+        "{err}"
+    );
+}
+
+/// A JSON patch sees the resource as JSON: a plain date among its annotations, otherwise
+/// printed as written, becomes an RFC 3339 string; an unpatched resource keeps it.
+#[test]
+fn json_patch_converts_plain_date_annotations() {
+    let got = build_tree(
+        "json_patch_converts_plain_date_annotations",
+        &[
+            (
+                "r.yaml",
+                r#"apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: a
+  annotations:
+    d: 2001-12-14
+    q: "2024-01-02"
+---
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: b
+  annotations:
+    d: 2001-12-14
+"#,
+            ),
+            (
+                "kustomization.yaml",
+                r#"resources: [r.yaml]
+patches:
+- target: {name: a}
+  patch: '[{"op": "add", "path": "/metadata/annotations/x", "value": "y"}]'
+"#,
+            ),
+        ],
+    );
+    let want = r#"apiVersion: v1
+kind: ConfigMap
+metadata:
+  annotations:
+    d: "2001-12-14T00:00:00Z"
+    q: "2024-01-02"
+    x: "y"
+  name: a
+---
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  annotations:
+    d: "2001-12-14"
+  name: b
+"#;
+    assert_eq!(got.unwrap(), want);
+}
+
+/// go-yaml v3 reads an omitted value in a flow mapping (`{c: }`) as "" (a block `c:` and
+/// `~` stay null), in every field of a resource.
+#[test]
+fn empty_flow_mapping_values_are_empty_strings() {
+    let got = build_tree(
+        "empty_flow_mapping_values_are_empty_strings",
+        &[
+            (
+                "r.yaml",
+                r#"apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: a
+  labels: {c: , d: ~, f: null}
+  annotations: {c: , d: ~}
+data: {c: , d: ~, e: "", f: null}
+binaryData:
+  c:
+---
+apiVersion: v1
+kind: Foo
+metadata:
+  name: a
+spec: {c: , d: ~, f: null, l: [a, ], m: [ ~, ], n: [{x: }, {y: {z: }}]}
+other:
+  c:
+  l:
+  - 
+  - ~
+"#,
+            ),
+            ("kustomization.yaml", "resources: [r.yaml]\n"),
+        ],
+    );
+    let want = r#"apiVersion: v1
+binaryData:
+  c: null
+data:
+  c: ""
+  d: null
+  e: ""
+  f: null
+kind: ConfigMap
+metadata:
+  annotations:
+    c: ""
+    d: "~"
+  labels:
+    c: ""
+    d: null
+    f: null
+  name: a
+---
+apiVersion: v1
+kind: Foo
+metadata:
+  name: a
+other:
+  c: null
+  l:
+  - null
+  - null
+spec:
+  c: ""
+  d: null
+  f: null
+  l:
+  - a
+  m:
+  - null
+  "n":
+  - x: ""
+  - "y":
+      z: ""
+"#;
+    assert_eq!(got.unwrap(), want);
+}

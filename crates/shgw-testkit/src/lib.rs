@@ -1,7 +1,8 @@
 //! Helpers for the workspace's tests (a dev-dependency only).
 //!
-//! External judges (kubectl, kubernetes-validate, checkov, yamllint) are looked up on `PATH`
-//! and in `/opt/validators/bin`, where `shared/tools/install-validators.sh` puts them. When one
+//! External judges (kubectl, kubernetes-validate, checkov, yamllint) are looked up first in
+//! `/opt/validators/bin`, where `shared/tools/install-validators.sh` puts the pinned versions,
+//! then on `PATH`. When one
 //! is missing, [`tool`] prints a visible SKIPPED line and returns `None`, unless
 //! `SHGW_REQUIRE_TOOLS=1` (set by CI), where it panics so the run fails.
 #![allow(clippy::print_stderr, clippy::panic)]
@@ -16,9 +17,11 @@ pub fn tool(name: &str) -> Option<PathBuf> {
     let path_dirs = std::env::var_os("PATH")
         .map(|p| std::env::split_paths(&p).collect::<Vec<_>>())
         .unwrap_or_default();
-    let found = path_dirs
+    // The pinned install comes first: a machine may carry another kubectl (this one has
+    // v1.32 with kustomize 5.5 in /usr/bin), and the reference is kustomize 5.8.1.
+    let found = [PathBuf::from("/opt/validators/bin")]
         .into_iter()
-        .chain([PathBuf::from("/opt/validators/bin")])
+        .chain(path_dirs)
         .map(|dir| dir.join(name))
         .find(|p| p.is_file());
     if found.is_none() {

@@ -6,6 +6,8 @@ Usage: gen.py SEED OUTDIR   (writes OUTDIR/{base,comp,mid,overlay}/...; prints t
 Only features in scope are generated: resources, components, namespace, namePrefix/nameSuffix,
 labels, commonLabels, commonAnnotations, images, replicas, patches (SMP / JSON6902, targets),
 patchesStrategicMerge, patchesJson6902, configMapGenerator/secretGenerator, generatorOptions.
+Also: `labels[].fields`, components with their own resources, `replicas` by current (renamed)
+name, `kubernetes.io/tls` secrets from keyed files, patch targets with group apps/version v1.
 Stdlib only.
 """
 import json
@@ -324,6 +326,22 @@ def other(r, kind):
                      "template": {"metadata": {"labels": {"app": "web"}}}}}
 
 
+# `labels[].fields` entries an overlay might use.
+LABEL_FIELDS = [
+    {"path": "spec/template/metadata/labels", "kind": "Deployment", "create": True},
+    {"path": "spec/selector/matchLabels", "kind": "Deployment", "create": True},
+    {"path": "spec/podSelector/matchLabels", "kind": "NetworkPolicy", "create": True},
+    {"path": "spec/selector/matchLabels", "kind": "PodDisruptionBudget"},
+    {"path": "spec/selector", "kind": "Service", "version": "v1", "create": True},
+    {"path": "spec/jobTemplate/spec/template/metadata/labels", "kind": "CronJob", "create": True},
+    {"path": "spec/volumeClaimTemplates[]/metadata/labels", "kind": "StatefulSet", "create": True},
+    {"path": "spec/template/metadata/labels", "group": "apps", "kind": "StatefulSet", "create": True},
+    {"path": "spec/template/metadata/labels", "group": "apps", "kind": "StatefulSet"},  # conflicts
+    {"path": "metadata/annotations", "kind": "ConfigMap", "create": True},
+]
+# Name changes applied so far (outer levels prepend / append to these).
+RENAME = {"prefix": "", "suffix": ""}
+
 WORKLOADS = ["Deployment", "StatefulSet", "DaemonSet", "Job", "CronJob"]
 OTHERS = ["Service", "ConfigMap", "Secret", "ServiceAccount", "PersistentVolumeClaim",
           "HorizontalPodAutoscaler", "PodDisruptionBudget", "Ingress", "RoleBinding", "Role",
@@ -390,6 +408,13 @@ def generator(r, d, kind, names, created):
         g["literals"] = ["A=1"]
     if kind == "secret" and r.random() < 0.3:
         g["type"] = r.choice(["Opaque", "kubernetes.io/tls-x"])
+    elif kind == "secret" and beh == "create" and r.random() < 0.2:
+        write(d, "tls.crt", "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n")
+        write(d, "server.key", "-----BEGIN PRIVATE KEY-----\nMIIE\n-----END PRIVATE KEY-----\n")
+        g["type"] = "kubernetes.io/tls"
+        g["files"] = [r.choice(["tls.crt", "tls.crt=tls.crt"]), "tls.key=server.key"]
+        g.pop("literals", None)
+        g.pop("envs", None)
     if r.random() < 0.2:
         g["options"] = {"labels": {"gen": rnd_str(r)}}
         if r.random() < 0.4:
@@ -590,6 +615,8 @@ def features(r, d, k, docs, created, level):
                 e["includeSelectors"] = r.random() < 0.7
             if r.random() < 0.4:
                 e["includeTemplates"] = r.random() < 0.8
+            if r.random() < 0.25:
+                e["fields"] = r.sample(LABEL_FIELDS, r.randint(1, 2))
             ls.append(e)
         k["labels"] = ls
     if r.random() < 0.25:
@@ -611,14 +638,20 @@ def features(r, d, k, docs, created, level):
                     e["newTag"] = "2"
             elif c < 0.8:
                 e["digest"] = "sha256:" + "b" * 64
-            else:
+            elif c < 0.9:
                 e["newName"] = "mirror/busy"
                 e["digest"] = "sha256:" + "c" * 64
+            else:
+                e["newTag"] = "3"
+                e["digest"] = "sha256:" + "d" * 64
             ims.append(e)
         k["images"] = ims
     names = [x["metadata"]["name"] for x in docs if x["kind"] in ("Deployment", "StatefulSet")]
     if r.random() < 0.3 and names:
-        k["replicas"] = [{"name": r.choice(names), "count": r.randint(0, 9)}]
+        n = r.choice(names)
+        if r.random() < 0.5:
+            n = RENAME["prefix"] + n + RENAME["suffix"]
+        k["replicas"] = [{"name": n, "count": r.randint(0, 9)}]
     if r.random() < 0.4:
         k["configMapGenerator"] = [generator(r, d, "cm", CM_NAMES, created) for _ in range(r.randint(1, 2))]
     if r.random() < 0.3:
@@ -636,6 +669,15 @@ def features(r, d, k, docs, created, level):
         k["generatorOptions"] = go
     if r.random() < 0.6 and docs:
         patches_block(r, d, k, docs)
+    if r.random() < 0.15 and any(x["kind"] == "Deployment" for x in docs):
+        dep = r.choice([x for x in docs if x["kind"] == "Deployment"])
+        t = {"group": "apps", "version": "v1", "kind": "Deployment"}
+        if r.random() < 0.5:
+            t["name"] = dep["metadata"]["name"]
+        e = {"target": t, "patch": yaml_doc(r, json_ops(r, dep))}
+        k.setdefault("patches", []).append(e)
+    RENAME["prefix"] = k.get("namePrefix", "") + RENAME["prefix"]
+    RENAME["suffix"] = RENAME["suffix"] + k.get("nameSuffix", "")
     if "namespace" in k:
         for name in created:
             created[name] = k["namespace"]
@@ -689,6 +731,12 @@ def main():
         if r.random() < 0.4:
             comp = os.path.join(out, "comp")
             ck = {"apiVersion": "kustomize.config.k8s.io/v1alpha1", "kind": "Component"}
+            if r.random() < 0.4:
+                extra = other(r, r.choice(["NetworkPolicy", "PodDisruptionBudget", "ServiceAccount"]))
+                if (extra["kind"], extra["metadata"]["name"]) not in {(x["kind"], x["metadata"]["name"]) for x in docs}:
+                    write(comp, "comp-res.yaml", yaml_doc(r, extra))
+                    ck["resources"] = ["comp-res.yaml"]
+                    docs = docs + [extra]
             features(r, comp, ck, docs, created, "c")
             write(comp, "kustomization.yaml", yaml_doc(r, ck))
             ok["components"] = ["../comp"]

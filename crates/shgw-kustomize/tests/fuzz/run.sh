@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Differential fuzzing: `shgw build` vs `kubectl kustomize` on random trees from gen.py.
 # Usage: run.sh N [FIRST]   (seeds FIRST..FIRST+N-1, FIRST defaults to 1)
-# Env: KUBECTL (default: kubectl on PATH, else /opt/validators/bin/kubectl),
+# Env: KUBECTL (default: /opt/validators/bin/kubectl, v1.37.1; /usr/bin/kubectl is older),
 #      FUZZ_DIR (default: a temp dir; mismatching trees are kept under it), NO_BUILD=1.
 # Not part of `cargo test`: it is a tool.
 set -u
@@ -9,7 +9,7 @@ N=${1:-200}
 FIRST=${2:-1}
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/../../../.." && pwd)
-KUBECTL=${KUBECTL:-$(command -v kubectl || echo /opt/validators/bin/kubectl)}
+KUBECTL=${KUBECTL:-/opt/validators/bin/kubectl}
 if [ -z "${NO_BUILD:-}" ]; then
   (cd "$ROOT" && cargo build --release -q -p shgw-cli) || exit 2
 fi

@@ -1,0 +1,81 @@
+//! Matching the elements of lists merged by key (`ports` by `port` and `protocol`, ...) as
+//! kustomize's strategic merge does.
+
+use crate::smp::directive;
+use serde_json::Value;
+
+pub(crate) fn key_value<'a>(v: &'a Value, k: &str) -> Option<&'a Value> {
+    v.get(k).filter(|x| !x.is_null())
+}
+
+/// Exact key equality (a missing key counts as `""`), used to collapse destination lists.
+pub(crate) fn same_keys(a: &Value, b: &Value, keys: &[&str]) -> bool {
+    keys.iter().all(|k| key_value(a, k) == key_value(b, k))
+}
+
+/// Whether exactly one of patch element `p` and destination element `d` has a secondary
+/// key (a Service port with and one without `protocol`); kustomize then keeps `d`
+/// unchanged and drops `p` (verified both ways with kubectl v1.37.1).
+pub(crate) fn secondary_key_presence_differs(d: &Value, p: &Value, keys: &[&str]) -> bool {
+    keys.iter()
+        .skip(1)
+        .any(|k| key_value(p, k).is_none() != key_value(d, k).is_none())
+}
+
+/// Drops the patch elements kustomize ignores when elements with the same primary key
+/// differ in having a secondary key (a Service port with and one without `protocol`): an
+/// element without it is dropped when any other element (destination or patch) with its
+/// primary key has it; one with it is dropped when a destination element with its primary
+/// key lacks it (verified with kubectl v1.37.1, several orders and protocols).
+pub(crate) fn drop_mixed_secondary<'a>(
+    rest: Vec<&'a Value>,
+    dl: &[Value],
+    keys: &[&str],
+) -> Result<Vec<&'a Value>, String> {
+    let Some(primary) = keys.first() else {
+        return Ok(rest);
+    };
+    let has_secondary = |e: &Value| keys[1..].iter().any(|k| key_value(e, k).is_some());
+    let same_primary = |a: &Value, b: &Value| {
+        a.is_object()
+            && key_value(a, primary).is_some()
+            && key_value(a, primary) == key_value(b, primary)
+    };
+    let mut out = Vec::with_capacity(rest.len());
+    for (i, e) in rest.iter().enumerate() {
+        let is_delete = matches!(e, Value::Object(m) if directive(m)? == Some("delete"));
+        if keys.len() < 2 || is_delete || !e.is_object() || key_value(e, primary).is_none() {
+            out.push(*e);
+            continue;
+        }
+        let drop = if has_secondary(e) {
+            dl.iter().any(|d| same_primary(d, e) && !has_secondary(d))
+        } else {
+            dl.iter().any(|d| same_primary(d, e) && has_secondary(d))
+                || rest
+                    .iter()
+                    .enumerate()
+                    .any(|(j, o)| j != i && same_primary(o, e) && has_secondary(o))
+        };
+        if !drop {
+            out.push(*e);
+        }
+    }
+    Ok(out)
+}
+
+pub(crate) fn elem_matches(a: &Value, b: &Value, keys: &[&str]) -> bool {
+    for (i, k) in keys.iter().enumerate() {
+        match (key_value(a, k), key_value(b, k)) {
+            (Some(x), Some(y)) => {
+                if x != y {
+                    return false;
+                }
+            }
+            (None, None) => {}
+            _ if i > 0 => {}
+            _ => return false,
+        }
+    }
+    true
+}
