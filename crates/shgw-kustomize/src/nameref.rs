@@ -217,25 +217,7 @@ pub fn fix(acc: &mut [Resource]) -> Result<()> {
         };
         if let Some(segs) = object_ref {
             visit_strings(&mut acc[i].obj, &segs, &mut |node| {
-                let Some(name) = node.get("name").and_then(Value::as_str).map(str::to_string)
-                else {
-                    return Ok(());
-                };
-                let ns = node
-                    .get("namespace")
-                    .and_then(Value::as_str)
-                    .unwrap_or("")
-                    .to_string();
-                if let Some((n, new_ns)) =
-                    lookup(&snapshot, "Service", &name, &referrer, Some(&ns))?
-                    && let Value::Object(m) = node
-                {
-                    m.insert("name".into(), Value::String(n));
-                    if !new_ns.is_empty() {
-                        m.insert("namespace".into(), Value::String(new_ns));
-                    }
-                }
-                Ok(())
+                rewrite_object_ref(node, "Service", &snapshot, &referrer)
             })?;
         }
         if referrer_kind == "RoleBinding" || referrer_kind == "ClusterRoleBinding" {
@@ -245,26 +227,36 @@ pub fn fix(acc: &mut [Resource]) -> Result<()> {
                     if s.get("kind").and_then(Value::as_str) != Some("ServiceAccount") {
                         continue;
                     }
-                    let Some(name) = s.get("name").and_then(Value::as_str).map(str::to_string)
-                    else {
-                        continue;
-                    };
-                    let ns = s
-                        .get("namespace")
-                        .and_then(Value::as_str)
-                        .unwrap_or("")
-                        .to_string();
-                    if let Some((n, new_ns)) =
-                        lookup(&snapshot, "ServiceAccount", &name, &referrer, Some(&ns))?
-                        && let Value::Object(m) = s
-                    {
-                        m.insert("name".into(), Value::String(n));
-                        if !new_ns.is_empty() {
-                            m.insert("namespace".into(), Value::String(new_ns));
-                        }
-                    }
+                    rewrite_object_ref(s, "ServiceAccount", &snapshot, &referrer)?;
                 }
             }
+        }
+    }
+    Ok(())
+}
+
+/// Rewrites a `{name, namespace}` reference to an object of `kind` (a Service reference, a
+/// RoleBinding subject) when that object was renamed or moved.
+fn rewrite_object_ref(
+    node: &mut Value,
+    kind: &str,
+    snapshot: &Snapshot,
+    referrer: &Resource,
+) -> Result<()> {
+    let Some(name) = node.get("name").and_then(Value::as_str).map(str::to_string) else {
+        return Ok(());
+    };
+    let ns = node
+        .get("namespace")
+        .and_then(Value::as_str)
+        .unwrap_or("")
+        .to_string();
+    if let Some((n, new_ns)) = lookup(snapshot, kind, &name, referrer, Some(&ns))?
+        && let Value::Object(m) = node
+    {
+        m.insert("name".into(), Value::String(n));
+        if !new_ns.is_empty() {
+            m.insert("namespace".into(), Value::String(new_ns));
         }
     }
     Ok(())
