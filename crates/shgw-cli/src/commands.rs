@@ -4,7 +4,6 @@ use crate::args::*;
 use crate::{Failure, Output};
 use shgw::{Diagnostic, Gateway, Override, Profile, RenderOptions, Severity, Token};
 use std::io::Read;
-use std::time::{SystemTime, UNIX_EPOCH};
 
 /// Days before expiry from which a token draws a warning.
 const TOKEN_WARN_DAYS: f64 = 7.0;
@@ -107,10 +106,8 @@ fn read_token(t: &TokenSource) -> Result<Option<Token>, Failure> {
         .map_err(|e| Failure::invalid(format!("{origin}: {e}")))
 }
 
-fn now_unix() -> i64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
+fn now() -> jiff::Timestamp {
+    jiff::Timestamp::now()
 }
 
 fn render(a: RenderArgs) -> Result<Output, Failure> {
@@ -118,19 +115,19 @@ fn render(a: RenderArgs) -> Result<Output, Failure> {
     let token = read_token(&a.token)?;
     let mut notes = Vec::new();
     if let Some(t) = &token {
-        let days = t.days_left(now_unix());
+        let days = t.days_left(now());
         if days < 0.0 {
             return Err(Failure::invalid(format!(
                 "the token for gateway {:?} expired at {}; generate a new one in API Management",
                 t.gateway_id(),
-                t.expiry_text()
+                t.expiry_rfc3339()
             )));
         }
         if days < TOKEN_WARN_DAYS {
             notes.push(format!(
                 "warning: the token for gateway {:?} expires at {} ({days:.1} days left)",
                 t.gateway_id(),
-                t.expiry_text()
+                t.expiry_rfc3339()
             ));
         }
     }
@@ -191,16 +188,16 @@ fn validate(a: ValidateArgs) -> Result<Output, Failure> {
 fn inspect(t: TokenSource) -> Result<Output, Failure> {
     let token =
         read_token(&t)?.ok_or_else(|| Failure::usage("give --token-file or --token-env"))?;
-    let days = token.days_left(now_unix());
+    let days = token.days_left(now());
     let stdout = format!(
         "gateway: {}\nexpires: {}\ndays left: {days:.1}\n",
         token.gateway_id(),
-        token.expiry_text()
+        token.expiry_rfc3339()
     );
     if days < 0.0 {
         return Err(Failure::invalid(format!(
             "the token expired at {}\n{stdout}",
-            token.expiry_text()
+            token.expiry_rfc3339()
         )));
     }
     let mut stderr = Vec::new();

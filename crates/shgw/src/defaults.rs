@@ -43,3 +43,8 @@ pub const LABEL_INSTANCE: &str = "app.kubernetes.io/instance";
 pub const LABEL_COMPONENT: &str = "app.kubernetes.io/component";
 /// Label key naming the tool.
 pub const LABEL_MANAGED_BY: &str = "app.kubernetes.io/managed-by";
+/// Annotation on the token Secret: the token's expiry, RFC 3339 in UTC.
+pub const TOKEN_EXPIRY_ANNOTATION: &str = "shgw.dev/token-expiry";
+/// Annotation on the pod template: [`crate::Token::fingerprint`] of the token in use, so that a
+/// new token rolls the pods.
+pub const TOKEN_FINGERPRINT_ANNOTATION: &str = "shgw.dev/token-fingerprint";

@@ -26,6 +26,7 @@
 
 pub mod defaults;
 mod diag;
+mod duration;
 mod load;
 pub mod names;
 mod policy;
@@ -38,6 +39,7 @@ mod token;
 mod validate;
 
 pub use diag::{Diagnostic, Errors, Severity};
+pub use duration::{DurationError, parse_duration};
 pub use load::{Override, gateway_from_value, parse_documents, parse_gateways};
 pub use profile::{
     DEFAULT_PROFILE, DefaultMetadata, EMBEDDED as EMBEDDED_PROFILES, Enforcement, Policy, Profile,
@@ -47,7 +49,7 @@ pub use reference::reference_markdown;
 pub use render::{Manifests, Object, RenderOptions, apply_profile, check, render, render_with};
 pub use resolve::{AuthMode, BackupPlan, Resolved, resolve};
 pub use spec::{Gateway, GatewayMetadata, GatewaySpec};
-pub use token::{Token, TokenError};
+pub use token::{TOKEN_PREFIX, Token, TokenError};
 
 /// The example Gateway rendered when no file is given (`examples/minimal.yaml`).
 pub const EXAMPLE_GATEWAY: &str = include_str!("../../../examples/minimal.yaml");

@@ -1,0 +1,64 @@
+//! Day-scale durations as users write them in Gateway files and on the command line
+//! (`10d`, `36h`, `90m`).
+
+use jiff::SignedDuration;
+
+/// Why a duration was refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "{text:?} is not a duration: write a whole number followed by d (days), h (hours) or m (minutes), such as 10d"
+)]
+pub struct DurationError {
+    /// The text that was given.
+    pub text: String,
+}
+
+/// Parses `<n>d`, `<n>h` or `<n>m` (a positive whole number and a unit).
+///
+/// # Errors
+/// [`DurationError`] for anything else, zero included.
+///
+/// ```
+/// use jiff::SignedDuration;
+/// assert_eq!(shgw::parse_duration("10d").unwrap(), SignedDuration::from_hours(240));
+/// assert_eq!(shgw::parse_duration("90m").unwrap(), SignedDuration::from_mins(90));
+/// assert!(shgw::parse_duration("10").is_err());
+/// assert!(shgw::parse_duration("-1d").is_err());
+/// ```
+pub fn parse_duration(text: &str) -> Result<SignedDuration, DurationError> {
+    let error = || DurationError {
+        text: text.to_owned(),
+    };
+    let unit = text.chars().last().ok_or_else(error)?;
+    let digits = &text[..text.len() - unit.len_utf8()];
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) || digits.len() > 6 {
+        return Err(error());
+    }
+    let n: i64 = digits.parse().map_err(|_| error())?;
+    if n == 0 {
+        return Err(error());
+    }
+    match unit {
+        'd' => Ok(SignedDuration::from_hours(n * 24)),
+        'h' => Ok(SignedDuration::from_hours(n)),
+        'm' => Ok(SignedDuration::from_mins(n)),
+        _ => Err(error()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn units_and_refusals() {
+        assert_eq!(
+            parse_duration("29d"),
+            Ok(SignedDuration::from_hours(29 * 24))
+        );
+        assert_eq!(parse_duration("36h"), Ok(SignedDuration::from_hours(36)));
+        for bad in ["", "d", "0d", "1.5d", "1w", " 1d", "1d ", "1000000d", "１d"] {
+            assert!(parse_duration(bad).is_err(), "{bad:?}");
+        }
+    }
+}
