@@ -37,6 +37,46 @@ pub enum Command {
     /// List the embedded profiles.
     #[command(after_help = "Example:\n  shgw profiles")]
     Profiles,
+    /// Review any gateway deployment (portal YAML, Helm output, a kustomization) against the rules.
+    #[command(
+        after_help = "Examples:\n  shgw review contoso-west.yml\n  helm template gw azure-apim-gateway/azure-api-management-gateway -f values.yaml | shgw review - --format sarif > review.sarif\n  shgw review overlays/prod --profile production --fail-on warning\n  shgw review --explain SHGW055\n\nSuppress a finding on the object or its pod template:\n  metadata.annotations: {shgw.dev/ignore: \"SHGW070=stateless edge gateway until 2027-03-31\"}\n\nExit codes: 0 nothing reaches --fail-on, 1 findings at that level or bad input, 2 usage error."
+    )]
+    Review(ReviewArgs),
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum ReviewFormat {
+    Text,
+    Json,
+    Sarif,
+    Markdown,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum FailOn {
+    Error,
+    Warning,
+    Never,
+}
+
+#[derive(Args)]
+pub struct ReviewArgs {
+    /// Manifests (YAML or JSON, several documents, List kinds), `-` for stdin, or a
+    /// kustomization directory (built first).
+    #[arg(value_name = "FILE|-|DIR", required_unless_present = "explain")]
+    pub input: Option<String>,
+    /// Severities of which profile: dev, production or openshift.
+    #[arg(long, value_name = "PROFILE", default_value = shgw::DEFAULT_PROFILE)]
+    pub profile: String,
+    /// Report format.
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: ReviewFormat,
+    /// Fail (exit 1) when an unsuppressed finding reaches this level.
+    #[arg(long, value_enum, default_value = "error")]
+    pub fail_on: FailOn,
+    /// Print the explanation of a rule (such as SHGW055) and exit.
+    #[arg(long, value_name = "RULE", conflicts_with = "input")]
+    pub explain: Option<String>,
 }
 
 #[derive(Args)]

@@ -23,6 +23,7 @@ pub(crate) fn run(cli: Cli) -> Result<Output, Failure> {
             ..Output::default()
         }),
         Command::Profiles => profiles(),
+        Command::Review(a) => crate::review::review(a),
     }
 }
 
