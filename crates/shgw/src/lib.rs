@@ -13,7 +13,7 @@
 //! metadata: {name: contoso-west, namespace: apim}
 //! spec:
 //!   endpoint: contoso.configuration.azure-api.net
-//!   image: {tag: "2.11.1"}
+//!   image: {tag: "2.12.1"}
 //! "#;
 //! let gateways = shgw::parse_gateways("gateway.yaml", text, &[])?;
 //! let profile = shgw::Profile::embedded("production")?;
@@ -37,6 +37,7 @@ mod resolve;
 pub mod spec;
 mod token;
 mod validate;
+pub mod versions;
 
 pub use diag::{Diagnostic, Errors, Severity};
 pub use duration::{DurationError, parse_duration};

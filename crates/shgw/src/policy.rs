@@ -5,7 +5,7 @@ use crate::diag::Diagnostic;
 use crate::profile::{Enforcement, Profile};
 use crate::resolve::Resolved;
 use crate::spec::{ServiceType, TrafficPolicy};
-use crate::validate::tag_version;
+use crate::versions::{NEWEST, Version};
 
 fn finding(e: Enforcement, path: &str, msg: String) -> Option<Diagnostic> {
     match e {
@@ -48,7 +48,7 @@ pub fn check(profile: &Profile, r: &Resolved) -> Vec<Diagnostic> {
         (Some(t), None) if ROLLING_TAGS.contains(&t.as_str()) || t.ends_with("-preview") => {
             Some(format!("{t:?} is a moving tag"))
         }
-        (Some(t), None) if tag_version(t).is_none() => {
+        (Some(t), None) if Version::from_tag(t).is_none() => {
             Some(format!("{t:?} is not an exact version (X.Y.Z)"))
         }
         _ => None,
@@ -57,7 +57,7 @@ pub fn check(profile: &Profile, r: &Resolved) -> Vec<Diagnostic> {
         out.extend(finding(
             p.rolling_tags,
             "spec.image.tag",
-            format!("{why}; pin an exact version such as 2.11.1 or a digest ({name} profile)"),
+            format!("{why}; pin an exact version such as {NEWEST} or a digest ({name} profile)"),
         ));
     }
     for res in ["cpu", "memory"] {

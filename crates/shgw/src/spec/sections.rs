@@ -127,7 +127,7 @@ section!(
     Image {
         /// Repository; `mcr.microsoft.com/azure-api-management/gateway` by default.
         repository: Option<String>,
-        /// Tag, an exact version such as `2.11.1` in production.
+        /// Tag, an exact version such as `2.12.1` in production.
         tag: Option<String>,
         /// Digest (`sha256:` and 64 hex digits); pins the image exactly.
         digest: Option<String>,

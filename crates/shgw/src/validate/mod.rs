@@ -5,6 +5,7 @@ use crate::diag::Diagnostic;
 use crate::names::*;
 use crate::resolve::{AuthMode, Resolved};
 use crate::spec::*;
+use crate::versions::{self, Feature, Version};
 use std::collections::BTreeMap;
 
 mod network;
@@ -111,14 +112,6 @@ impl Check {
             );
         }
     }
-}
-
-/// The version in an exact `X.Y.Z` tag.
-pub(crate) fn tag_version(tag: &str) -> Option<(u32, u32, u32)> {
-    let core = tag.split(['-', '+']).next()?;
-    let mut it = core.split('.').map(|p| p.parse::<u32>().ok());
-    let v = (it.next()??, it.next()??, it.next()??);
-    it.next().is_none().then_some(v)
 }
 
 /// Every problem with the merged Gateway `g` (resolved as `r`).
@@ -239,7 +232,7 @@ fn endpoint_and_auth(c: &mut Check, s: &GatewaySpec, r: &Resolved) {
             c.require("spec.auth.workloadIdentity.clientId", w.client_id.as_ref());
         }
     }
-    let min_version = match &r.auth {
+    let feature = match &r.auth {
         AuthMode::Token {
             secret_name,
             secret_key,
@@ -266,7 +259,7 @@ fn endpoint_and_auth(c: &mut Check, s: &GatewaySpec, r: &Resolved) {
                     "not a valid Secret key",
                 );
             }
-            Some(((2, 3, 0), "spec.auth.entraApp"))
+            Some(Feature::EntraApp)
         }
         AuthMode::WorkloadIdentity {
             service_account, ..
@@ -275,19 +268,25 @@ fn endpoint_and_auth(c: &mut Check, s: &GatewaySpec, r: &Resolved) {
                 "spec.auth.workloadIdentity.serviceAccountName",
                 service_account,
             );
-            Some(((2, 11, 0), "spec.auth.workloadIdentity"))
+            Some(Feature::WorkloadIdentity)
         }
     };
-    if let (Some((min, path)), Some(v)) = (min_version, r.tag.as_deref().and_then(tag_version))
-        && v < min
-    {
-        c.err(
-            path,
-            format!(
-                "needs gateway image {}.{}.{} or later; spec.image.tag is {}.{}.{}",
-                min.0, min.1, min.2, v.0, v.1, v.2
-            ),
-        );
+    let version = r.tag.as_deref().and_then(Version::from_tag);
+    let needed = feature.and_then(versions::requirement).into_iter().chain(
+        s.settings
+            .iter()
+            .flat_map(|(k, v)| versions::requirements_of_setting(k, &v.0)),
+    );
+    for req in needed {
+        if let Some(v) = version.filter(|v| *v < req.since) {
+            c.err(
+                req.field,
+                format!(
+                    "{} needs gateway image {} or later; spec.image.tag is {v}",
+                    req.title, req.since
+                ),
+            );
+        }
     }
 }
 
@@ -343,19 +342,5 @@ fn image(c: &mut Check, s: &GatewaySpec, r: &Resolved) {
             "spec.image.pullPolicy",
             "Never: pods start only on nodes that already have the image",
         );
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    #![allow(clippy::unwrap_used)]
-    use super::*;
-
-    #[test]
-    fn tag_versions() {
-        assert_eq!(tag_version("2.11.1"), Some((2, 11, 1)));
-        assert_eq!(tag_version("2.11.1-rc1"), Some((2, 11, 1)));
-        assert_eq!(tag_version("v2"), None);
-        assert_eq!(tag_version("2.11"), None);
     }
 }
