@@ -43,6 +43,14 @@ pub const LABEL_INSTANCE: &str = "app.kubernetes.io/instance";
 pub const LABEL_COMPONENT: &str = "app.kubernetes.io/component";
 /// Label key naming the tool.
 pub const LABEL_MANAGED_BY: &str = "app.kubernetes.io/managed-by";
+/// Key of the Entra client certificate in its Secret, by default.
+pub const ENTRA_CERTIFICATE_KEY: &str = "certificate.pfx";
+/// Where the Entra client certificate Secret is mounted (read-only) in the gateway container.
+pub const ENTRA_CERTIFICATE_DIR: &str = "/apim/entra-certificate";
+/// Where the renewer image holds the `shgw` binary (see the `Dockerfile`).
+pub const RENEWER_BINARY: &str = "/usr/local/bin/shgw";
+/// UID and GID the renewer runs as (the distroless "nonroot" user).
+pub const RENEWER_UID: i64 = 65532;
 /// Annotation on the token Secret: the token's expiry, RFC 3339 in UTC.
 pub const TOKEN_EXPIRY_ANNOTATION: &str = "shgw.dev/token-expiry";
 /// Annotation on the pod template: [`crate::Token::fingerprint`] of the token in use, so that a

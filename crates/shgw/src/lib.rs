@@ -24,6 +24,7 @@
 //! # Ok::<(), shgw::Errors>(())
 //! ```
 
+mod cron;
 pub mod defaults;
 mod diag;
 mod duration;
@@ -36,9 +37,11 @@ mod render;
 mod resolve;
 pub mod spec;
 mod token;
+mod token_policy;
 mod validate;
 pub mod versions;
 
+pub use cron::{CronError, Schedule};
 pub use diag::{Diagnostic, Errors, Severity};
 pub use duration::{DurationError, parse_duration};
 pub use load::{Override, gateway_from_value, parse_documents, parse_gateways};
@@ -48,7 +51,7 @@ pub use profile::{
 };
 pub use reference::reference_markdown;
 pub use render::{Manifests, Object, RenderOptions, apply_profile, check, render, render_with};
-pub use resolve::{AuthMode, BackupPlan, Resolved, resolve};
+pub use resolve::{AuthMode, BackupPlan, EntraCredential, RenewalPlan, Resolved, resolve};
 pub use spec::{Gateway, GatewayMetadata, GatewaySpec};
 pub use token::{TOKEN_PREFIX, Token, TokenError};
 

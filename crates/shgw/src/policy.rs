@@ -3,7 +3,7 @@
 use crate::defaults::ROLLING_TAGS;
 use crate::diag::Diagnostic;
 use crate::profile::{Enforcement, Profile};
-use crate::resolve::Resolved;
+use crate::resolve::{AuthMode, Resolved};
 use crate::spec::{ServiceType, TrafficPolicy};
 use crate::versions::{NEWEST, Version};
 
@@ -115,6 +115,13 @@ pub fn check(profile: &Profile, r: &Resolved) -> Vec<Diagnostic> {
             format!(
                 "not Local: the gateway sees node addresses instead of client IPs ({name} profile)"
             ),
+        ));
+    }
+    if let AuthMode::Token { renewal: None, .. } = r.auth {
+        out.extend(finding(
+            p.token_without_renewal,
+            "spec.auth.token.renewal",
+            format!("nothing renews the token: it expires within 30 days and the gateway then answers 200 with an empty body while staying Running (gateway issue #287); set spec.auth.token.renewal, or use spec.auth.workloadIdentity ({name} profile)"),
         ));
     }
     out

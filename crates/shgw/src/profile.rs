@@ -95,7 +95,7 @@ pub enum Enforcement {
 }
 
 /// The rules a profile enforces on the merged Gateway.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Policy {
     /// Fewer replicas (or autoscaling minimum) than this is an error.
@@ -128,6 +128,39 @@ pub struct Policy {
     /// A LoadBalancer or NodePort Service that does not keep client IPs.
     #[serde(default)]
     pub cluster_traffic_policy: Enforcement,
+    /// Days a given token must still be valid (7 by default).
+    #[serde(default = "default_min_token_days")]
+    pub min_token_days: i64,
+    /// A given token with fewer than `minTokenDays` left.
+    #[serde(default)]
+    pub expiring_token: Enforcement,
+    /// Token authentication with nothing that renews the token.
+    #[serde(default)]
+    pub token_without_renewal: Enforcement,
+}
+
+fn default_min_token_days() -> i64 {
+    7
+}
+
+impl Default for Policy {
+    fn default() -> Self {
+        Policy {
+            min_replicas: 0,
+            recommended_replicas: 0,
+            rolling_tags: Enforcement::Allow,
+            missing_requests: Enforcement::Allow,
+            missing_limits: Enforcement::Allow,
+            default_namespace: Enforcement::Allow,
+            backup_disabled: Enforcement::Allow,
+            missing_disruption_budget: Enforcement::Allow,
+            missing_network_policy: Enforcement::Allow,
+            cluster_traffic_policy: Enforcement::Allow,
+            min_token_days: default_min_token_days(),
+            expiring_token: Enforcement::Allow,
+            token_without_renewal: Enforcement::Allow,
+        }
+    }
 }
 
 impl Profile {

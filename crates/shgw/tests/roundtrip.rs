@@ -42,6 +42,8 @@ fn rendered_yaml_parses_back_with_no_field_lost() {
             let p = shgw::Profile::embedded(profile).unwrap();
             let opts = shgw::RenderOptions {
                 token: (name == "minimal").then(|| token.clone()),
+                now: Some(jiff::Timestamp::from_second(1_800_000_000).unwrap()),
+                ..Default::default()
             };
             let m = shgw::render_with(&name, &gws, &p, &opts).unwrap();
             let yaml = m.to_yaml();
@@ -110,7 +112,11 @@ fn a_token_for_a_gateway_without_token_auth_is_refused() {
         "entra.yaml",
         &gws,
         &p,
-        &shgw::RenderOptions { token: Some(token) },
+        &shgw::RenderOptions {
+            token: Some(token),
+            now: Some(jiff::Timestamp::from_second(1_800_000_000).unwrap()),
+            ..Default::default()
+        },
     )
     .unwrap_err();
     assert_eq!(err.problems[0].path, "spec.auth");

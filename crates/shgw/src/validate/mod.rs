@@ -3,12 +3,13 @@
 use crate::defaults as d;
 use crate::diag::Diagnostic;
 use crate::names::*;
-use crate::resolve::{AuthMode, Resolved};
+use crate::resolve::{AuthMode, EntraCredential, Resolved};
 use crate::spec::*;
 use crate::versions::{self, Feature, Version};
 use std::collections::BTreeMap;
 
 mod network;
+mod renewal;
 mod workload;
 use network::{networking, telemetry};
 use workload::{resources, scaling, security, settings_and_pod, storage_and_ha};
@@ -214,6 +215,7 @@ fn endpoint_and_auth(c: &mut Check, s: &GatewaySpec, r: &Resolved) {
             );
         }
         if let Some(e) = &a.entra_app {
+            renewal::entra_credential(c, e);
             c.require("spec.auth.entraApp.tenantId", e.tenant_id.as_ref());
             c.require("spec.auth.entraApp.clientId", e.client_id.as_ref());
             for (p, v) in [
@@ -236,6 +238,7 @@ fn endpoint_and_auth(c: &mut Check, s: &GatewaySpec, r: &Resolved) {
         AuthMode::Token {
             secret_name,
             secret_key,
+            ..
         } => {
             // A derived name is only as good as metadata.name, which is checked on its own.
             let explicit = s.auth.as_ref().and_then(|a| a.token.as_ref());
@@ -245,17 +248,30 @@ fn endpoint_and_auth(c: &mut Check, s: &GatewaySpec, r: &Resolved) {
             if !is_config_key(secret_key) {
                 c.err("spec.auth.token.secretKey", "not a valid Secret key");
             }
+            if let Some(plan) = explicit.and_then(|t| t.renewal.as_ref()) {
+                renewal::renewal(c, plan);
+            }
             None
         }
-        AuthMode::EntraApp {
-            secret_name,
-            secret_key,
-            ..
-        } => {
-            c.subdomain("spec.auth.entraApp.clientSecret.secretName", secret_name);
-            if !is_config_key(secret_key) {
+        AuthMode::EntraApp { credential, .. } => {
+            let (path, name, key) = match credential {
+                EntraCredential::Secret {
+                    secret_name,
+                    secret_key,
+                } => ("clientSecret", secret_name, secret_key),
+                EntraCredential::Certificate { secret_name, key } => {
+                    ("clientCertificate", secret_name, key)
+                }
+            };
+            c.subdomain(&format!("spec.auth.entraApp.{path}.secretName"), name);
+            if !is_config_key(key) {
+                let field = if path == "clientSecret" {
+                    "secretKey"
+                } else {
+                    "key"
+                };
                 c.err(
-                    "spec.auth.entraApp.clientSecret.secretKey",
+                    format!("spec.auth.entraApp.{path}.{field}"),
                     "not a valid Secret key",
                 );
             }
