@@ -46,8 +46,8 @@ pub use diag::{Diagnostic, Errors, Severity};
 pub use duration::{DurationError, parse_duration};
 pub use load::{Override, gateway_from_value, parse_documents, parse_gateways};
 pub use profile::{
-    DEFAULT_PROFILE, DefaultMetadata, EMBEDDED as EMBEDDED_PROFILES, Enforcement, Policy, Profile,
-    ProfileDefaults, ProfileMetadata,
+    DEFAULT_PROFILE, DefaultMetadata, EMBEDDED as EMBEDDED_PROFILES, Enforcement, Platform, Policy,
+    Profile, ProfileDefaults, ProfileMetadata,
 };
 pub use reference::reference_markdown;
 pub use render::{Manifests, Object, RenderOptions, apply_profile, check, render, render_with};

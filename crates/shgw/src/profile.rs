@@ -20,6 +20,10 @@ pub const EMBEDDED: &[(&str, &str)] = &[
         "production",
         include_str!("../../../profiles/production.yaml"),
     ),
+    (
+        "openshift",
+        include_str!("../../../profiles/openshift.yaml"),
+    ),
 ];
 
 /// The profile used when none is named.
@@ -38,6 +42,9 @@ pub struct Profile {
     /// One line on what the profile is for.
     #[serde(default)]
     pub description: String,
+    /// The platform the gateway runs on: `kubernetes` (default) or `openshift`.
+    #[serde(default)]
+    pub platform: Platform,
     /// What a rendered gateway must meet.
     #[serde(default)]
     pub policy: Policy,
@@ -79,6 +86,18 @@ pub struct DefaultMetadata {
     /// Annotations added under the Gateway's own.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub annotations: BTreeMap<String, String>,
+}
+
+/// Where the gateway runs, as far as it changes what is rendered.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Platform {
+    /// Any Kubernetes: shgw fixes the gateway's UID, GID and fsGroup to 1001.
+    #[default]
+    Kubernetes,
+    /// OpenShift: the restricted-v2 SCC assigns UID, GID and fsGroup from the namespace's
+    /// range, so none is set unless the Gateway file asks for one.
+    Openshift,
 }
 
 /// What a breach of a rule does.

@@ -1,6 +1,7 @@
 //! The merged Gateway with every default filled in: what the renderer reads.
 
 use crate::defaults as d;
+use crate::profile::Platform;
 use crate::spec::*;
 use std::collections::BTreeMap;
 
@@ -217,12 +218,14 @@ pub struct Resolved {
     pub trust_local_ca: bool,
     /// Whether shgw fixes UIDs and GIDs (Kubernetes), or the platform assigns them (OpenShift).
     pub fixed_ids: bool,
-    /// UID.
-    pub run_as_user: i64,
-    /// GID.
-    pub run_as_group: i64,
-    /// fsGroup.
-    pub fs_group: i64,
+    /// The platform.
+    pub platform: Platform,
+    /// UID; none when the platform assigns it.
+    pub run_as_user: Option<i64>,
+    /// GID; none when the platform assigns it.
+    pub run_as_group: Option<i64>,
+    /// fsGroup; none when the platform assigns it.
+    pub fs_group: Option<i64>,
     /// Extra settings.
     pub settings: BTreeMap<String, SettingValue>,
     /// Pod settings.
@@ -231,9 +234,11 @@ pub struct Resolved {
     pub termination_grace_period_seconds: i64,
 }
 
-/// Fills in defaults. Never fails: contradictions are found by validation beforehand.
-pub fn resolve(g: &Gateway) -> Resolved {
+/// Fills in defaults for `platform`. Never fails: contradictions are found by validation.
+pub fn resolve(g: &Gateway, platform: Platform) -> Resolved {
     let s = &g.spec;
+    let fixed_ids = platform == Platform::Kubernetes;
+    let default_id = fixed_ids.then_some(d::GATEWAY_UID);
     let name = g.metadata.name.clone();
     let mut selector = BTreeMap::new();
     selector.insert(d::LABEL_NAME.to_owned(), d::LABEL_NAME_VALUE.to_owned());
@@ -410,10 +415,11 @@ pub fn resolve(g: &Gateway) -> Resolved {
         open_telemetry: metrics.open_telemetry,
         proxy: s.proxy.clone().unwrap_or_default(),
         trust_local_ca: s.trust_local_ca.unwrap_or(false),
-        fixed_ids: true,
-        run_as_user: sc.run_as_user.unwrap_or(d::GATEWAY_UID),
-        run_as_group: sc.run_as_group.unwrap_or(d::GATEWAY_UID),
-        fs_group: sc.fs_group.unwrap_or(d::GATEWAY_UID),
+        fixed_ids,
+        platform,
+        run_as_user: sc.run_as_user.or(default_id),
+        run_as_group: sc.run_as_group.or(default_id),
+        fs_group: sc.fs_group.or(default_id),
         settings: s.settings.clone(),
         termination_grace_period_seconds: pod
             .termination_grace_period_seconds

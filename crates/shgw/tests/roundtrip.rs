@@ -29,6 +29,9 @@ fn through_types(v: &Value) -> Value {
         "PodDisruptionBudget" => typed_round_trip::<PodDisruptionBudget>(v),
         "HorizontalPodAutoscaler" => typed_round_trip::<HorizontalPodAutoscaler>(v),
         "NetworkPolicy" => typed_round_trip::<NetworkPolicy>(v),
+        "Role" => typed_round_trip::<k8s_openapi::api::rbac::v1::Role>(v),
+        "RoleBinding" => typed_round_trip::<k8s_openapi::api::rbac::v1::RoleBinding>(v),
+        "CronJob" => typed_round_trip::<k8s_openapi::api::batch::v1::CronJob>(v),
         other => panic!("unexpected kind {other}"),
     }
 }

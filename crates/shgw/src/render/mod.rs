@@ -228,7 +228,7 @@ fn evaluate(g: &Gateway, p: &Profile) -> (Option<Resolved>, Vec<Diagnostic>) {
         Ok(m) => m,
         Err(d) => return (None, vec![d.for_gateway(name)]),
     };
-    let r = resolve(&merged);
+    let r = resolve(&merged, p.platform);
     let mut found = validate::validate(&merged, &r);
     found.extend(policy::check(p, &r));
     found.sort_by_key(|d| d.severity);

@@ -219,8 +219,8 @@ fn container(r: &Resolved) -> Container {
             allow_privilege_escalation: Some(false),
             privileged: Some(false),
             run_as_non_root: Some(true),
-            run_as_user: Some(r.run_as_user),
-            run_as_group: Some(r.run_as_group),
+            run_as_user: r.run_as_user,
+            run_as_group: r.run_as_group,
             // The gateway writes a CA bundle under /etc/ssl/certs at start.
             read_only_root_filesystem: Some(false),
             capabilities: Some(Capabilities {
@@ -344,9 +344,9 @@ pub(crate) fn deployment(
         ),
         security_context: Some(PodSecurityContext {
             run_as_non_root: Some(true),
-            run_as_user: Some(r.run_as_user),
-            run_as_group: Some(r.run_as_group),
-            fs_group: Some(r.fs_group),
+            run_as_user: r.run_as_user,
+            run_as_group: r.run_as_group,
+            fs_group: r.fs_group,
             fs_group_change_policy: r.backup.as_ref().map(|_| "OnRootMismatch".into()),
             seccomp_profile: Some(SeccompProfile {
                 type_: "RuntimeDefault".into(),

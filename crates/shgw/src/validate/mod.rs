@@ -293,6 +293,9 @@ fn endpoint_and_auth(c: &mut Check, s: &GatewaySpec, r: &Resolved) {
             .iter()
             .flat_map(|(k, v)| versions::requirements_of_setting(k, &v.0)),
     );
+    if let Some(v) = version {
+        known_issues(c, r, v);
+    }
     for req in needed {
         if let Some(v) = version.filter(|v| *v < req.since) {
             c.err(
@@ -303,6 +306,21 @@ fn endpoint_and_auth(c: &mut Check, s: &GatewaySpec, r: &Resolved) {
                 ),
             );
         }
+    }
+}
+
+/// Warnings for the known issues of image version `v` that this deployment would meet.
+fn known_issues(c: &mut Check, r: &Resolved, v: Version) {
+    let trigger = if r.platform == crate::profile::Platform::Openshift && r.backup.is_some() {
+        versions::Trigger::BackupOnOpenShift
+    } else {
+        versions::Trigger::Always
+    };
+    for issue in versions::known_issues(v, trigger) {
+        c.warn(
+            "spec.image.tag",
+            format!("{v}: {} ({})", issue.summary, issue.url()),
+        );
     }
 }
 
