@@ -5,7 +5,7 @@ use crate::{Failure, Output};
 use shgw::{Diagnostic, Gateway, Override, Profile, RenderOptions, Severity, Token};
 use std::io::Read;
 
-/// Days before expiry from which a token draws a warning.
+/// Days before expiry from which `token inspect` warns (the profiles' default `minTokenDays`).
 const TOKEN_WARN_DAYS: f64 = 7.0;
 
 pub(crate) fn run(cli: Cli) -> Result<Output, Failure> {
@@ -113,28 +113,15 @@ fn now() -> jiff::Timestamp {
 
 fn render(a: RenderArgs) -> Result<Output, Failure> {
     let (source, gateways, profile) = load(&a.input)?;
-    let token = read_token(&a.token)?;
-    let mut notes = Vec::new();
-    if let Some(t) = &token {
-        let days = t.days_left(now());
-        if days < 0.0 {
-            return Err(Failure::invalid(format!(
-                "the token for gateway {:?} expired at {}; generate a new one in API Management",
-                t.gateway_id(),
-                t.expiry_rfc3339()
-            )));
-        }
-        if days < TOKEN_WARN_DAYS {
-            notes.push(format!(
-                "warning: the token for gateway {:?} expires at {} ({days:.1} days left)",
-                t.gateway_id(),
-                t.expiry_rfc3339()
-            ));
-        }
-    }
-    let opts = RenderOptions { token };
+    let opts = RenderOptions {
+        token: read_token(&a.token)?,
+        now: Some(now()),
+        min_token_days: a.min_token_days,
+        allow_expiring_token: a.allow_expiring_token,
+    };
     let manifests = shgw::render_with(&source, &gateways, &profile, &opts)?;
-    notes.extend(manifests.warnings.iter().map(ToString::to_string));
+    let mut notes: Vec<String> = manifests.warnings.iter().map(ToString::to_string).collect();
+    notes.extend(manifests.next_steps.iter().map(|s| format!("note: {s}")));
     let stdout = match a.output {
         OutputFormat::Yaml => manifests.to_yaml(),
         OutputFormat::Json => manifests.to_json(),

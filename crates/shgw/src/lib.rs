@@ -13,7 +13,7 @@
 //! metadata: {name: contoso-west, namespace: apim}
 //! spec:
 //!   endpoint: contoso.configuration.azure-api.net
-//!   image: {tag: "2.11.1"}
+//!   image: {tag: "2.12.1"}
 //! "#;
 //! let gateways = shgw::parse_gateways("gateway.yaml", text, &[])?;
 //! let profile = shgw::Profile::embedded("production")?;
@@ -24,6 +24,7 @@
 //! # Ok::<(), shgw::Errors>(())
 //! ```
 
+mod cron;
 pub mod defaults;
 mod diag;
 mod duration;
@@ -36,18 +37,21 @@ mod render;
 mod resolve;
 pub mod spec;
 mod token;
+mod token_policy;
 mod validate;
+pub mod versions;
 
+pub use cron::{CronError, Schedule};
 pub use diag::{Diagnostic, Errors, Severity};
 pub use duration::{DurationError, parse_duration};
 pub use load::{Override, gateway_from_value, parse_documents, parse_gateways};
 pub use profile::{
-    DEFAULT_PROFILE, DefaultMetadata, EMBEDDED as EMBEDDED_PROFILES, Enforcement, Policy, Profile,
-    ProfileDefaults, ProfileMetadata,
+    DEFAULT_PROFILE, DefaultMetadata, EMBEDDED as EMBEDDED_PROFILES, Enforcement, Platform, Policy,
+    Profile, ProfileDefaults, ProfileMetadata,
 };
 pub use reference::reference_markdown;
 pub use render::{Manifests, Object, RenderOptions, apply_profile, check, render, render_with};
-pub use resolve::{AuthMode, BackupPlan, Resolved, resolve};
+pub use resolve::{AuthMode, BackupPlan, EntraCredential, RenewalPlan, Resolved, resolve};
 pub use spec::{Gateway, GatewayMetadata, GatewaySpec};
 pub use token::{TOKEN_PREFIX, Token, TokenError};
 

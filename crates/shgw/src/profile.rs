@@ -20,6 +20,10 @@ pub const EMBEDDED: &[(&str, &str)] = &[
         "production",
         include_str!("../../../profiles/production.yaml"),
     ),
+    (
+        "openshift",
+        include_str!("../../../profiles/openshift.yaml"),
+    ),
 ];
 
 /// The profile used when none is named.
@@ -38,6 +42,9 @@ pub struct Profile {
     /// One line on what the profile is for.
     #[serde(default)]
     pub description: String,
+    /// The platform the gateway runs on: `kubernetes` (default) or `openshift`.
+    #[serde(default)]
+    pub platform: Platform,
     /// What a rendered gateway must meet.
     #[serde(default)]
     pub policy: Policy,
@@ -81,6 +88,18 @@ pub struct DefaultMetadata {
     pub annotations: BTreeMap<String, String>,
 }
 
+/// Where the gateway runs, as far as it changes what is rendered.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Platform {
+    /// Any Kubernetes: shgw fixes the gateway's UID, GID and fsGroup to 1001.
+    #[default]
+    Kubernetes,
+    /// OpenShift: the restricted-v2 SCC assigns UID, GID and fsGroup from the namespace's
+    /// range, so none is set unless the Gateway file asks for one.
+    Openshift,
+}
+
 /// What a breach of a rule does.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
@@ -95,7 +114,7 @@ pub enum Enforcement {
 }
 
 /// The rules a profile enforces on the merged Gateway.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Policy {
     /// Fewer replicas (or autoscaling minimum) than this is an error.
@@ -128,6 +147,39 @@ pub struct Policy {
     /// A LoadBalancer or NodePort Service that does not keep client IPs.
     #[serde(default)]
     pub cluster_traffic_policy: Enforcement,
+    /// Days a given token must still be valid (7 by default).
+    #[serde(default = "default_min_token_days")]
+    pub min_token_days: i64,
+    /// A given token with fewer than `minTokenDays` left.
+    #[serde(default)]
+    pub expiring_token: Enforcement,
+    /// Token authentication with nothing that renews the token.
+    #[serde(default)]
+    pub token_without_renewal: Enforcement,
+}
+
+fn default_min_token_days() -> i64 {
+    7
+}
+
+impl Default for Policy {
+    fn default() -> Self {
+        Policy {
+            min_replicas: 0,
+            recommended_replicas: 0,
+            rolling_tags: Enforcement::Allow,
+            missing_requests: Enforcement::Allow,
+            missing_limits: Enforcement::Allow,
+            default_namespace: Enforcement::Allow,
+            backup_disabled: Enforcement::Allow,
+            missing_disruption_budget: Enforcement::Allow,
+            missing_network_policy: Enforcement::Allow,
+            cluster_traffic_policy: Enforcement::Allow,
+            min_token_days: default_min_token_days(),
+            expiring_token: Enforcement::Allow,
+            token_without_renewal: Enforcement::Allow,
+        }
+    }
 }
 
 impl Profile {

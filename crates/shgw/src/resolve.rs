@@ -1,6 +1,7 @@
 //! The merged Gateway with every default filled in: what the renderer reads.
 
 use crate::defaults as d;
+use crate::profile::Platform;
 use crate::spec::*;
 use std::collections::BTreeMap;
 
@@ -13,17 +14,17 @@ pub enum AuthMode {
         secret_name: String,
         /// Key in the Secret.
         secret_key: String,
+        /// The in-cluster renewer, when asked for.
+        renewal: Option<RenewalPlan>,
     },
-    /// `azureAdApp` with a client secret from a Secret.
+    /// `azureAdApp` with a client secret or certificate from a Secret.
     EntraApp {
         /// Tenant.
         tenant_id: String,
         /// Client.
         client_id: String,
-        /// Secret name of the client secret.
-        secret_name: String,
-        /// Key in that Secret.
-        secret_key: String,
+        /// The application's credential.
+        credential: EntraCredential,
         /// Authority override.
         authority: Option<String>,
         /// Audience override.
@@ -36,6 +37,95 @@ pub enum AuthMode {
         /// The ServiceAccount.
         service_account: String,
     },
+}
+
+/// How an Entra application proves itself.
+#[derive(Debug, Clone, PartialEq)]
+pub enum EntraCredential {
+    /// A client secret passed as `config.service.auth.azureAd.clientSecret`.
+    Secret {
+        /// Secret name.
+        secret_name: String,
+        /// Key in that Secret.
+        secret_key: String,
+    },
+    /// A client certificate mounted read-only, passed as `azureAd.certificatePath`.
+    Certificate {
+        /// Secret name.
+        secret_name: String,
+        /// Key in that Secret (the file name under the mount).
+        key: String,
+    },
+}
+
+/// The token renewer: a CronJob running `shgw token renew`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RenewalPlan {
+    /// Subscription of the API Management service.
+    pub subscription_id: String,
+    /// Resource group.
+    pub resource_group: String,
+    /// API Management service name.
+    pub service_name: String,
+    /// Workload identity client ID.
+    pub client_id: String,
+    /// Workload identity tenant, when given.
+    pub tenant_id: Option<String>,
+    /// Cron schedule, in UTC.
+    pub schedule: String,
+    /// Renew when less than this is left (`10d`).
+    pub renew_before: String,
+    /// Validity of a new token (`29d`).
+    pub validity: String,
+    /// Signing key.
+    pub key_type: KeyType,
+    /// ARM endpoint.
+    pub arm_endpoint: String,
+    /// Full image reference.
+    pub image: String,
+    /// Whether the image is pinned by digest.
+    pub pinned_by_digest: bool,
+}
+
+/// Default `renewBefore` of a renewal.
+pub const RENEW_BEFORE: &str = "10d";
+/// Default `validity` of a renewal.
+pub const RENEWAL_VALIDITY: &str = "29d";
+/// The public cloud's Azure Resource Manager.
+pub const ARM_ENDPOINT: &str = "https://management.azure.com";
+
+/// Daily at a minute and hour derived from the name, so that a fleet's renewers do not all
+/// call Azure at once.
+fn default_schedule(name: &str) -> String {
+    let h = name.bytes().fold(0u32, |acc, b| {
+        acc.wrapping_mul(31).wrapping_add(u32::from(b))
+    });
+    format!("{} {} * * *", h % 60, (h / 60) % 24)
+}
+
+fn renewal_plan(name: &str, r: TokenRenewal) -> RenewalPlan {
+    let image = r.image.unwrap_or_default();
+    let mut image_ref = image.repository.unwrap_or_default();
+    if let Some(t) = &image.tag {
+        image_ref = format!("{image_ref}:{t}");
+    }
+    if let Some(dg) = &image.digest {
+        image_ref = format!("{image_ref}@{dg}");
+    }
+    RenewalPlan {
+        subscription_id: r.subscription_id.unwrap_or_default(),
+        resource_group: r.resource_group.unwrap_or_default(),
+        service_name: r.service_name.unwrap_or_default(),
+        client_id: r.client_id.unwrap_or_default(),
+        tenant_id: r.tenant_id,
+        schedule: r.schedule.unwrap_or_else(|| default_schedule(name)),
+        renew_before: r.renew_before.unwrap_or_else(|| RENEW_BEFORE.into()),
+        validity: r.validity.unwrap_or_else(|| RENEWAL_VALIDITY.into()),
+        key_type: r.key_type.unwrap_or(KeyType::Primary),
+        arm_endpoint: r.arm_endpoint.unwrap_or_else(|| ARM_ENDPOINT.into()),
+        image: image_ref,
+        pinned_by_digest: image.digest.is_some(),
+    }
 }
 
 /// The backup volume.
@@ -126,12 +216,16 @@ pub struct Resolved {
     pub proxy: Proxy,
     /// Local CA trust.
     pub trust_local_ca: bool,
-    /// UID.
-    pub run_as_user: i64,
-    /// GID.
-    pub run_as_group: i64,
-    /// fsGroup.
-    pub fs_group: i64,
+    /// Whether shgw fixes UIDs and GIDs (Kubernetes), or the platform assigns them (OpenShift).
+    pub fixed_ids: bool,
+    /// The platform.
+    pub platform: Platform,
+    /// UID; none when the platform assigns it.
+    pub run_as_user: Option<i64>,
+    /// GID; none when the platform assigns it.
+    pub run_as_group: Option<i64>,
+    /// fsGroup; none when the platform assigns it.
+    pub fs_group: Option<i64>,
     /// Extra settings.
     pub settings: BTreeMap<String, SettingValue>,
     /// Pod settings.
@@ -140,9 +234,11 @@ pub struct Resolved {
     pub termination_grace_period_seconds: i64,
 }
 
-/// Fills in defaults. Never fails: contradictions are found by validation beforehand.
-pub fn resolve(g: &Gateway) -> Resolved {
+/// Fills in defaults for `platform`. Never fails: contradictions are found by validation.
+pub fn resolve(g: &Gateway, platform: Platform) -> Resolved {
     let s = &g.spec;
+    let fixed_ids = platform == Platform::Kubernetes;
+    let default_id = fixed_ids.then_some(d::GATEWAY_UID);
     let name = g.metadata.name.clone();
     let mut selector = BTreeMap::new();
     selector.insert(d::LABEL_NAME.to_owned(), d::LABEL_NAME_VALUE.to_owned());
@@ -154,14 +250,27 @@ pub fn resolve(g: &Gateway) -> Resolved {
 
     let auth = s.auth.clone().unwrap_or_default();
     let auth = if let Some(e) = auth.entra_app {
-        let secret = e.client_secret.unwrap_or_default();
+        let credential = match (e.client_certificate, e.client_secret) {
+            (Some(c), None) => EntraCredential::Certificate {
+                secret_name: c
+                    .secret_name
+                    .unwrap_or_else(|| format!("{name}-entra-certificate")),
+                key: c.key.unwrap_or_else(|| d::ENTRA_CERTIFICATE_KEY.into()),
+            },
+            (_, secret) => {
+                let secret = secret.unwrap_or_default();
+                EntraCredential::Secret {
+                    secret_name: secret
+                        .secret_name
+                        .unwrap_or_else(|| format!("{name}-entra")),
+                    secret_key: secret.secret_key.unwrap_or_else(|| "client-secret".into()),
+                }
+            }
+        };
         AuthMode::EntraApp {
             tenant_id: e.tenant_id.unwrap_or_default(),
             client_id: e.client_id.unwrap_or_default(),
-            secret_name: secret
-                .secret_name
-                .unwrap_or_else(|| format!("{name}-entra")),
-            secret_key: secret.secret_key.unwrap_or_else(|| "client-secret".into()),
+            credential,
             authority: e.authority,
             token_audience: e.token_audience,
         }
@@ -177,6 +286,7 @@ pub fn resolve(g: &Gateway) -> Resolved {
             secret_key: t
                 .secret_key
                 .unwrap_or_else(|| d::TOKEN_SECRET_KEY.to_owned()),
+            renewal: t.renewal.map(|r| renewal_plan(&name, r)),
         }
     };
 
@@ -305,9 +415,11 @@ pub fn resolve(g: &Gateway) -> Resolved {
         open_telemetry: metrics.open_telemetry,
         proxy: s.proxy.clone().unwrap_or_default(),
         trust_local_ca: s.trust_local_ca.unwrap_or(false),
-        run_as_user: sc.run_as_user.unwrap_or(d::GATEWAY_UID),
-        run_as_group: sc.run_as_group.unwrap_or(d::GATEWAY_UID),
-        fs_group: sc.fs_group.unwrap_or(d::GATEWAY_UID),
+        fixed_ids,
+        platform,
+        run_as_user: sc.run_as_user.or(default_id),
+        run_as_group: sc.run_as_group.or(default_id),
+        fs_group: sc.fs_group.or(default_id),
         settings: s.settings.clone(),
         termination_grace_period_seconds: pod
             .termination_grace_period_seconds

@@ -29,6 +29,9 @@ fn through_types(v: &Value) -> Value {
         "PodDisruptionBudget" => typed_round_trip::<PodDisruptionBudget>(v),
         "HorizontalPodAutoscaler" => typed_round_trip::<HorizontalPodAutoscaler>(v),
         "NetworkPolicy" => typed_round_trip::<NetworkPolicy>(v),
+        "Role" => typed_round_trip::<k8s_openapi::api::rbac::v1::Role>(v),
+        "RoleBinding" => typed_round_trip::<k8s_openapi::api::rbac::v1::RoleBinding>(v),
+        "CronJob" => typed_round_trip::<k8s_openapi::api::batch::v1::CronJob>(v),
         other => panic!("unexpected kind {other}"),
     }
 }
@@ -42,6 +45,8 @@ fn rendered_yaml_parses_back_with_no_field_lost() {
             let p = shgw::Profile::embedded(profile).unwrap();
             let opts = shgw::RenderOptions {
                 token: (name == "minimal").then(|| token.clone()),
+                now: Some(jiff::Timestamp::from_second(1_800_000_000).unwrap()),
+                ..Default::default()
             };
             let m = shgw::render_with(&name, &gws, &p, &opts).unwrap();
             let yaml = m.to_yaml();
@@ -110,7 +115,11 @@ fn a_token_for_a_gateway_without_token_auth_is_refused() {
         "entra.yaml",
         &gws,
         &p,
-        &shgw::RenderOptions { token: Some(token) },
+        &shgw::RenderOptions {
+            token: Some(token),
+            now: Some(jiff::Timestamp::from_second(1_800_000_000).unwrap()),
+            ..Default::default()
+        },
     )
     .unwrap_err();
     assert_eq!(err.problems[0].path, "spec.auth");

@@ -1,15 +1,18 @@
 //! The ConfigMap of gateway settings, the token Secret and the workload-identity ServiceAccount.
 
 use super::meta;
-use crate::resolve::{AuthMode, Resolved};
+use crate::defaults as d;
+use crate::resolve::{AuthMode, EntraCredential, Resolved};
 use crate::spec::LogFormat;
+use crate::token::Token;
 use k8s_openapi::ByteString;
 use k8s_openapi::api::core::v1::{ConfigMap, Secret, ServiceAccount};
 use std::collections::BTreeMap;
 
 /// Label and annotation keys of Azure workload identity.
 pub(crate) const WI_USE_LABEL: &str = "azure.workload.identity/use";
-const WI_CLIENT_ID_ANNOTATION: &str = "azure.workload.identity/client-id";
+pub(crate) const WI_CLIENT_ID_ANNOTATION: &str = "azure.workload.identity/client-id";
+pub(crate) const WI_TENANT_ID_ANNOTATION: &str = "azure.workload.identity/tenant-id";
 
 /// The gateway settings, as the container reads them through `envFrom`.
 pub(crate) fn settings(r: &Resolved) -> BTreeMap<String, String> {
@@ -23,10 +26,6 @@ pub(crate) fn settings(r: &Resolved) -> BTreeMap<String, String> {
         format!("{}-instance-discovery", r.name),
     );
     put("runtime.deployment.artifact.source", "shgw".into());
-    put(
-        "runtime.deployment.artifact.version",
-        env!("CARGO_PKG_VERSION").into(),
-    );
     put("runtime.deployment.mechanism", "YAML".into());
     put("runtime.deployment.orchestrator.type", "Kubernetes".into());
     put(
@@ -38,10 +37,16 @@ pub(crate) fn settings(r: &Resolved) -> BTreeMap<String, String> {
         AuthMode::EntraApp {
             tenant_id,
             client_id,
+            credential,
             authority,
             token_audience,
-            ..
         } => {
+            if let EntraCredential::Certificate { key, .. } = credential {
+                put(
+                    "config.service.auth.azureAd.certificatePath",
+                    format!("{}/{key}", d::ENTRA_CERTIFICATE_DIR),
+                );
+            }
             put("gateway.name", r.gateway_name.clone());
             put("config.service.auth", "azureAdApp".into());
             put("config.service.auth.azureAd.tenantId", tenant_id.clone());
@@ -111,21 +116,35 @@ pub(crate) fn config_map(r: &Resolved, data: BTreeMap<String, String>) -> Config
     }
 }
 
-/// Secret with the gateway token (only when the caller supplied one).
-pub(crate) fn token_secret(r: &Resolved, token: &str) -> Option<Secret> {
+/// The token Secret: with the token when the caller supplied one; empty (for the renewer to
+/// fill) when renewal is on and no token was given; otherwise none.
+pub(crate) fn token_secret(r: &Resolved, token: Option<&Token>) -> Option<Secret> {
     let AuthMode::Token {
         secret_name,
         secret_key,
+        renewal,
     } = &r.auth
     else {
         return None;
     };
-    let mut data = BTreeMap::new();
-    data.insert(secret_key.clone(), ByteString(token.as_bytes().to_vec()));
+    if token.is_none() && renewal.is_none() {
+        return None;
+    }
+    let mut metadata = meta(r, secret_name.clone());
+    let data = token.map(|t| {
+        metadata
+            .annotations
+            .get_or_insert_with(BTreeMap::new)
+            .insert(d::TOKEN_EXPIRY_ANNOTATION.into(), t.expiry_rfc3339());
+        BTreeMap::from([(
+            secret_key.clone(),
+            ByteString(t.reveal().as_bytes().to_vec()),
+        )])
+    });
     Some(Secret {
-        metadata: meta(r, secret_name.clone()),
+        metadata,
         type_: Some("Opaque".into()),
-        data: Some(data),
+        data,
         ..Default::default()
     })
 }

@@ -4,6 +4,7 @@ mod availability;
 mod config;
 mod network;
 mod notes;
+mod renewal;
 mod workload;
 
 use crate::diag::{Diagnostic, Errors, Severity};
@@ -15,11 +16,13 @@ use crate::token::Token;
 use crate::{policy, validate};
 use k8s_openapi::api::apps::v1::Deployment;
 use k8s_openapi::api::autoscaling::v2::HorizontalPodAutoscaler;
+use k8s_openapi::api::batch::v1::CronJob;
 use k8s_openapi::api::core::v1::{
     ConfigMap, PersistentVolumeClaim, Secret, Service, ServiceAccount,
 };
 use k8s_openapi::api::networking::v1::NetworkPolicy;
 use k8s_openapi::api::policy::v1::PodDisruptionBudget;
+use k8s_openapi::api::rbac::v1::{Role, RoleBinding};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, ObjectMeta};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
@@ -27,12 +30,17 @@ use sha2::{Digest, Sha256};
 /// One rendered Kubernetes object.
 #[derive(Debug, Clone, PartialEq)]
 #[allow(clippy::large_enum_variant)]
+#[non_exhaustive]
 pub enum Object {
-    /// Workload-identity ServiceAccount.
+    /// Workload-identity or token-renewer ServiceAccount.
     ServiceAccount(ServiceAccount),
+    /// What the token renewer may do.
+    Role(Role),
+    /// The token renewer's Role bound to its ServiceAccount.
+    RoleBinding(RoleBinding),
     /// Gateway settings.
     ConfigMap(ConfigMap),
-    /// Gateway token (only when one is supplied).
+    /// Gateway token (when one is supplied, or empty for the renewer to fill).
     Secret(Secret),
     /// Live-traffic or instance-discovery Service.
     Service(Service),
@@ -40,6 +48,8 @@ pub enum Object {
     PersistentVolumeClaim(PersistentVolumeClaim),
     /// The gateway.
     Deployment(Deployment),
+    /// The token renewer.
+    CronJob(CronJob),
     /// Disruption budget.
     PodDisruptionBudget(PodDisruptionBudget),
     /// Autoscaler.
@@ -52,11 +62,14 @@ macro_rules! each_object {
     ($self:ident, $o:ident => $e:expr) => {
         match $self {
             Object::ServiceAccount($o) => $e,
+            Object::Role($o) => $e,
+            Object::RoleBinding($o) => $e,
             Object::ConfigMap($o) => $e,
             Object::Secret($o) => $e,
             Object::Service($o) => $e,
             Object::PersistentVolumeClaim($o) => $e,
             Object::Deployment($o) => $e,
+            Object::CronJob($o) => $e,
             Object::PodDisruptionBudget($o) => $e,
             Object::HorizontalPodAutoscaler($o) => $e,
             Object::NetworkPolicy($o) => $e,
@@ -88,14 +101,18 @@ impl Object {
     fn rank(&self) -> usize {
         match self {
             Object::ServiceAccount(_) => 0,
-            Object::ConfigMap(_) => 1,
-            Object::Secret(_) => 2,
-            Object::Service(_) => 3,
-            Object::PersistentVolumeClaim(_) => 4,
-            Object::Deployment(_) => 5,
-            Object::PodDisruptionBudget(_) => 6,
-            Object::HorizontalPodAutoscaler(_) => 7,
-            Object::NetworkPolicy(_) => 8,
+            Object::Role(_) => 1,
+            Object::RoleBinding(_) => 2,
+            Object::ConfigMap(_) => 3,
+            Object::Secret(_) => 4,
+            Object::Service(_) => 5,
+            Object::PersistentVolumeClaim(_) => 6,
+            Object::Deployment(_) => 7,
+            Object::CronJob(_) => 8,
+            Object::PodDisruptionBudget(_) => 9,
+            // Not in kustomize's fixed list: ordered by group, version and kind.
+            Object::HorizontalPodAutoscaler(_) => 10,
+            Object::NetworkPolicy(_) => 11,
         }
     }
 }
@@ -107,6 +124,9 @@ pub struct Manifests {
     pub objects: Vec<Object>,
     /// Warnings (policy findings that do not stop the render).
     pub warnings: Vec<Diagnostic>,
+    /// What the user still has to do before the gateway can start (such as creating the token
+    /// Secret), one instruction each; never holds a secret.
+    pub next_steps: Vec<String>,
 }
 
 impl Manifests {
@@ -131,10 +151,25 @@ impl Manifests {
 }
 
 /// Options for [`render_with`].
+///
+/// ```
+/// let opts = shgw::RenderOptions {
+///     now: Some(jiff::Timestamp::from_second(1_800_000_000).unwrap()),
+///     ..Default::default()
+/// };
+/// assert!(opts.token.is_none());
+/// ```
 #[derive(Debug, Clone, Default)]
 pub struct RenderOptions {
     /// A gateway token; when given, the token Secret is rendered too.
     pub token: Option<Token>,
+    /// The current time, against which a token's expiry is judged (the library has no clock).
+    /// Required when a token is given.
+    pub now: Option<jiff::Timestamp>,
+    /// Days a token must still be valid; the profile's `minTokenDays` when absent.
+    pub min_token_days: Option<u32>,
+    /// Accept a token with fewer days left than required (a warning instead of an error).
+    pub allow_expiring_token: bool,
 }
 
 pub(crate) fn meta(r: &Resolved, name: String) -> ObjectMeta {
@@ -193,7 +228,7 @@ fn evaluate(g: &Gateway, p: &Profile) -> (Option<Resolved>, Vec<Diagnostic>) {
         Ok(m) => m,
         Err(d) => return (None, vec![d.for_gateway(name)]),
     };
-    let r = resolve(&merged);
+    let r = resolve(&merged, p.platform);
     let mut found = validate::validate(&merged, &r);
     found.extend(policy::check(p, &r));
     found.sort_by_key(|d| d.severity);
@@ -209,49 +244,45 @@ pub fn check(g: &Gateway, p: &Profile) -> Vec<Diagnostic> {
 fn render_one(
     g: &Gateway,
     p: &Profile,
+    opts: &RenderOptions,
     token: Option<&Token>,
 ) -> Result<Manifests, Vec<Diagnostic>> {
     let (resolved, mut problems) = evaluate(g, p);
-    if let (Some(r), Some(_)) = (&resolved, token)
-        && !matches!(r.auth, crate::resolve::AuthMode::Token { .. })
-    {
-        let msg = "a token was given, but this gateway does not authenticate with a token";
-        problems.insert(
-            0,
-            Diagnostic::error("spec.auth", msg).for_gateway(&g.metadata.name),
+    if let (Some(r), Some(t)) = (&resolved, token) {
+        problems.extend(
+            crate::token_policy::check(t, r, p, opts)
+                .into_iter()
+                .map(|d| d.for_gateway(&g.metadata.name)),
         );
     }
+    problems.sort_by_key(|d| d.severity);
     let r = match resolved {
         Some(r) if !problems.iter().any(|d| d.severity == Severity::Error) => r,
         _ => return Err(problems),
     };
     let data = config::settings(&r);
-    let hash = {
-        let canonical = serde_json::to_string(&data).unwrap_or_default();
-        let digest = Sha256::digest(canonical.as_bytes());
-        digest
-            .iter()
-            .take(8)
-            .map(|b| format!("{b:02x}"))
-            .collect::<String>()
-    };
+    let hash = short_digest(&serde_json::to_string(&data).unwrap_or_default());
     let mut objects = Vec::new();
     objects.extend(config::service_account(&r).map(Object::ServiceAccount));
+    objects.extend(renewal::service_account(&r).map(Object::ServiceAccount));
+    objects.extend(renewal::role(&r).map(Object::Role));
+    objects.extend(renewal::role_binding(&r).map(Object::RoleBinding));
     objects.push(Object::ConfigMap(config::config_map(&r, data)));
-    if let Some(t) = token {
-        objects.extend(config::token_secret(&r, t.reveal()).map(Object::Secret));
-    }
+    objects.extend(config::token_secret(&r, token).map(Object::Secret));
     objects.push(Object::Service(network::live_traffic(&r)));
     objects.push(Object::Service(network::instance_discovery(&r)));
     objects.extend(availability::backup_claim(&r).map(Object::PersistentVolumeClaim));
     objects.push(Object::Deployment(workload::deployment(
         &r,
         &hash,
+        token.map(Token::fingerprint),
         notes::linter_skips(&r),
     )));
+    objects.extend(renewal::cron_job(&r).map(Object::CronJob));
     objects.extend(availability::disruption_budget(&r).map(Object::PodDisruptionBudget));
     objects.extend(availability::autoscaler(&r).map(Object::HorizontalPodAutoscaler));
     objects.extend(network::network_policy(&r).map(Object::NetworkPolicy));
+    objects.extend(renewal::network_policy(&r).map(Object::NetworkPolicy));
     objects.sort_by(|a, b| {
         a.rank()
             .cmp(&b.rank())
@@ -260,7 +291,17 @@ fn render_one(
     Ok(Manifests {
         objects,
         warnings: problems,
+        next_steps: crate::token_policy::next_steps(&r, token.is_some()),
     })
+}
+
+/// The first 16 hex digits of the SHA-256 of `text`.
+fn short_digest(text: &str) -> String {
+    Sha256::digest(text.as_bytes())
+        .iter()
+        .take(8)
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 /// Renders one Gateway under a profile.
@@ -300,16 +341,8 @@ pub fn render_with(
     let token_index = match token_owner {
         None => None,
         Some(Some(i)) => Some(i),
-        Some(None) if gateways.len() == 1 => {
-            problems.push(Diagnostic::warning(
-                "spec.gatewayName",
-                format!(
-                    "the token was issued for gateway {:?}; check that it belongs to this gateway",
-                    opts.token.as_ref().map(Token::gateway_id).unwrap_or_default()
-                ),
-            ).for_gateway(&gateways[0].metadata.name));
-            Some(0)
-        }
+        // One gateway: the token is its own; a different gateway id is a warning then.
+        Some(None) if gateways.len() == 1 => Some(0),
         Some(None) => {
             return Err(Errors::single(
                 source,
@@ -330,10 +363,11 @@ pub fn render_with(
         } else {
             None
         };
-        match render_one(g, p, token) {
+        match render_one(g, p, opts, token) {
             Ok(m) => {
                 out.objects.extend(m.objects);
                 problems.extend(m.warnings);
+                out.next_steps.extend(m.next_steps);
             }
             Err(ds) => problems.extend(ds),
         }

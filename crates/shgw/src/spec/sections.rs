@@ -78,6 +78,64 @@ section!(
         secret_name: Option<String>,
         /// Key in the Secret; `value` by default (portal-compatible).
         secret_key: Option<String>,
+        /// Renew the token in the cluster: a CronJob running `shgw token renew` with a
+        /// least-privilege Role.
+        renewal: Option<TokenRenewal>,
+    }
+);
+
+choice!(
+    /// Which gateway key signs a generated token.
+    KeyType { Primary = "primary", Secondary = "secondary" }
+);
+
+section!(
+    /// Token renewal through the management API (`generateToken`), with Azure workload identity.
+    TokenRenewal {
+        /// Azure subscription ID of the API Management service.
+        subscription_id: Option<String>,
+        /// Resource group of the API Management service.
+        resource_group: Option<String>,
+        /// Name of the API Management service.
+        service_name: Option<String>,
+        /// Client ID of the identity allowed to generate tokens (workload identity).
+        client_id: Option<String>,
+        /// Tenant of that identity; the cluster's workload identity default when absent.
+        tenant_id: Option<String>,
+        /// Cron schedule (UTC); daily at a minute derived from the name by default.
+        schedule: Option<String>,
+        /// Renew when less than this is left (`10d` by default).
+        renew_before: Option<String>,
+        /// Validity of a new token (`29d` by default, at most `30d`).
+        validity: Option<String>,
+        /// Gateway key that signs new tokens: `primary` (default) or `secondary`.
+        key_type: Option<KeyType>,
+        /// Azure Resource Manager endpoint; `https://management.azure.com` by default.
+        arm_endpoint: Option<String>,
+        /// Image holding the `shgw` binary. Required.
+        image: Option<RenewerImage>,
+    }
+);
+
+section!(
+    /// The renewer's container image.
+    RenewerImage {
+        /// Repository. Required.
+        repository: Option<String>,
+        /// Tag.
+        tag: Option<String>,
+        /// Digest (`sha256:` and 64 hex digits).
+        digest: Option<String>,
+    }
+);
+
+section!(
+    /// A client certificate in a Secret, mounted read-only into the gateway.
+    CertificateRef {
+        /// Secret name.
+        secret_name: Option<String>,
+        /// Key in the Secret; `certificate.pfx` by default.
+        key: Option<String>,
     }
 );
 
@@ -98,8 +156,10 @@ section!(
         tenant_id: Option<String>,
         /// Application (client) ID.
         client_id: Option<String>,
-        /// The client secret, only ever through a Secret.
+        /// The client secret, only ever through a Secret (or use `clientCertificate`).
         client_secret: Option<SecretKeyRef>,
+        /// A client certificate from a Secret (or use `clientSecret`).
+        client_certificate: Option<CertificateRef>,
         /// Entra authority; `https://login.microsoftonline.com` by default.
         authority: Option<String>,
         /// Token audience; `https://azure-api.net/configuration` by default.
@@ -127,7 +187,7 @@ section!(
     Image {
         /// Repository; `mcr.microsoft.com/azure-api-management/gateway` by default.
         repository: Option<String>,
-        /// Tag, an exact version such as `2.11.1` in production.
+        /// Tag, an exact version such as `2.12.1` in production.
         tag: Option<String>,
         /// Digest (`sha256:` and 64 hex digits); pins the image exactly.
         digest: Option<String>,

@@ -3,6 +3,7 @@
 use super::{Check, MANAGED_SETTINGS};
 use crate::defaults as d;
 use crate::names::*;
+use crate::profile::Platform;
 use crate::resolve::Resolved;
 use crate::spec::*;
 use std::collections::BTreeMap;
@@ -131,13 +132,12 @@ pub(super) fn storage_and_ha(c: &mut Check, s: &GatewaySpec, r: &Resolved) {
                 }
             }
         }
-        if r.fs_group != d::GATEWAY_UID {
+        if let Some(fs_group) = r.fs_group.filter(|g| *g != d::GATEWAY_UID) {
             c.warn(
                 "spec.securityContext.fsGroup",
                 format!(
-                    "the backup path {} must be owned by group 1001; fsGroup is {}",
-                    d::BACKUP_PATH,
-                    r.fs_group
+                    "the backup path {} must be owned by group 1001; fsGroup is {fs_group}",
+                    d::BACKUP_PATH
                 ),
             );
         }
@@ -201,24 +201,43 @@ pub(super) fn security(c: &mut Check, r: &Resolved) {
         ("runAsGroup", r.run_as_group),
         ("fsGroup", r.fs_group),
     ] {
-        if !(0..=2_147_483_647).contains(&v) {
+        if v.is_some_and(|v| !(0..=2_147_483_647).contains(&v)) {
             c.err(
                 format!("spec.securityContext.{p}"),
                 "must be from 0 to 2147483647",
             );
         }
     }
-    if r.run_as_user == 0 {
+    if r.run_as_user == Some(0) {
         c.err(
             "spec.securityContext.runAsUser",
             "0 is root; the gateway runs as a non-root user (1001)",
         );
     }
-    if r.trust_local_ca && r.run_as_user != d::GATEWAY_UID {
-        c.err(
+    if r.trust_local_ca {
+        local_ca_user(c, r);
+    }
+}
+
+/// `certificates.local.ca.enabled` works only as UID 1001 (or root).
+fn local_ca_user(c: &mut Check, r: &Resolved) {
+    match (r.platform, r.run_as_user) {
+        (_, Some(d::GATEWAY_UID)) if r.platform == Platform::Openshift => c.warn(
+            "spec.securityContext.runAsUser",
+            "UID 1001 is outside OpenShift's namespace range: grant the gateway's ServiceAccount the anyuid SCC (oc adm policy add-scc-to-user anyuid -z <serviceaccount> -n <namespace>), or pods are rejected",
+        ),
+        (_, Some(d::GATEWAY_UID)) => {}
+        (Platform::Openshift, None) => c.err(
             "spec.trustLocalCA",
-            format!("local CA certificates need the gateway to run as UID 1001; spec.securityContext.runAsUser is {}", r.run_as_user),
-        );
+            "local CA certificates need the gateway to run as UID 1001, but OpenShift's restricted-v2 SCC assigns a UID from the namespace's range; to accept running as 1001 under the anyuid SCC, set spec.securityContext.runAsUser: 1001 and grant the SCC to the gateway's ServiceAccount",
+        ),
+        (_, uid) => c.err(
+            "spec.trustLocalCA",
+            format!(
+                "local CA certificates need the gateway to run as UID 1001; spec.securityContext.runAsUser is {}",
+                uid.map_or_else(|| "unset".to_owned(), |u| u.to_string())
+            ),
+        ),
     }
 }
 

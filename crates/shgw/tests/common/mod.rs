@@ -29,7 +29,7 @@ pub fn examples() -> Vec<(String, String)> {
     yaml_files(&workspace().join("examples"))
 }
 
-pub const PROFILES: &[&str] = &["dev", "production"];
+pub const PROFILES: &[&str] = &["dev", "production", "openshift"];
 
 /// Renders an example under a profile, panicking on errors.
 pub fn render(name: &str, text: &str, profile: &str) -> shgw::Manifests {
