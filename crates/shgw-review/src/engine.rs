@@ -6,7 +6,7 @@ use crate::finding::{Finding, GatewayInfo, Location, ObjectRef, Report};
 use crate::inventory::{self, Gateway};
 use crate::objects::{field_path, kind, name, namespace, str_at};
 use crate::rules::{self, Ctx, Hit};
-use crate::source::{Document, Stream};
+use crate::source::{Document, LoadError, Stream};
 use crate::suppress;
 use jiff::Timestamp;
 
@@ -92,26 +92,42 @@ pub fn review(stream: &Stream, profile: &str, now: Timestamp) -> Result<Report, 
     })
 }
 
-/// Reviews objects made in memory, such as what `shgw::render` produced (`source` names them
-/// in locations): the same rules as [`review`], so a render can be judged by what it emits.
+/// Why [`review_text`] could not review.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ReviewError {
+    /// The profile has no column in the rule table.
+    #[error(transparent)]
+    Profile(#[from] UnknownProfile),
+    /// The text is not a manifest stream.
+    #[error(transparent)]
+    Load(#[from] LoadError),
+}
+
+/// Reviews manifest text named `source`, such as what `shgw render` prints
+/// (`Manifests::to_yaml()`): the same rules as [`review`], with locations in that text, so a
+/// render is judged by what it emits.
 ///
 /// ```
 /// let text = "apiVersion: shgw.dev/v1alpha1\nkind: Gateway\nmetadata: {name: contoso, namespace: apim}\nspec: {endpoint: contoso.configuration.azure-api.net}\n";
 /// let gw = &shgw::parse_gateways("gw.yaml", text, &[]).unwrap()[0];
 /// let out = shgw::render(gw, &shgw::Profile::embedded("production").unwrap()).unwrap();
-/// let report = shgw_review::review_rendered("rendered", out.to_values(), "production", jiff::Timestamp::UNIX_EPOCH).unwrap();
+/// let now = jiff::Timestamp::UNIX_EPOCH;
+/// let report = shgw_review::review_text("<rendered>", &out.to_yaml(), "production", now).unwrap();
 /// assert_eq!(report.counts().error, 0);
 /// ```
 ///
 /// # Errors
-/// [`UnknownProfile`] when the rule table has no column for `profile`.
-pub fn review_rendered(
+/// [`ReviewError`] for an unknown profile or text that is no manifest stream.
+pub fn review_text(
     source: &str,
-    objects: Vec<serde_json::Value>,
+    text: &str,
     profile: &str,
     now: Timestamp,
-) -> Result<Report, UnknownProfile> {
-    review(&Stream::from_values(source, objects), profile, now)
+) -> Result<Report, ReviewError> {
+    Catalog::get().check_profile(profile)?;
+    let stream = crate::source::load(source, text)?;
+    Ok(review(&stream, profile, now)?)
 }
 
 fn object_ref(d: &Document) -> ObjectRef {

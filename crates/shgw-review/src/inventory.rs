@@ -69,6 +69,9 @@ pub(crate) struct Gateway {
     pub settings: BTreeMap<String, Setting>,
     /// Some settings come from a ConfigMap or Secret that is not in the stream.
     pub opaque_settings: bool,
+    /// Every setting value written in the manifests, also those that another source
+    /// overrides (a credential in a ConfigMap leaks even when env wins over it).
+    pub written: Vec<(String, Setting)>,
 }
 
 impl Gateway {
@@ -124,10 +127,13 @@ pub(crate) fn gateways(stream: &Stream) -> Vec<Gateway> {
             replicas: None,
             settings: BTreeMap::new(),
             opaque_settings: false,
+            written: Vec::new(),
         };
         gw.autoscaler = autoscaler_of(docs, &gw);
         gw.replicas = replicas_of(docs, &gw);
-        gw.settings = settings_of(docs, &gw);
+        let collected = settings_of(docs, &gw);
+        gw.settings = collected.effective;
+        gw.written = collected.written;
         gw.opaque_settings = has_opaque_sources(docs, &gw);
         out.push(gw);
     }
@@ -160,8 +166,24 @@ pub(crate) fn find(docs: &[Document], kind_: &str, ns: &str, name_: &str) -> Opt
     })
 }
 
-fn settings_of(docs: &[Document], gw: &Gateway) -> BTreeMap<String, Setting> {
-    let mut out = BTreeMap::new();
+/// Settings as they are read: the effective ones, and every literal written.
+#[derive(Default)]
+struct Collector {
+    effective: BTreeMap<String, Setting>,
+    written: Vec<(String, Setting)>,
+}
+
+impl Collector {
+    fn insert(&mut self, key: String, s: Setting) {
+        if matches!(s.source, Source::Literal(_)) {
+            self.written.push((key.clone(), s.clone()));
+        }
+        self.effective.insert(key, s);
+    }
+}
+
+fn settings_of(docs: &[Document], gw: &Gateway) -> Collector {
+    let mut out = Collector::default();
     let container = docs[gw.doc].value.pointer(&gw.container);
     let env_from = container
         .and_then(|c| c.get("envFrom"))
@@ -261,13 +283,7 @@ fn config_map_value(docs: &[Document], gw: &Gateway, cm: &str, key: &str) -> Opt
     })
 }
 
-fn load_config_map(
-    docs: &[Document],
-    gw: &Gateway,
-    cm: &str,
-    prefix: &str,
-    out: &mut BTreeMap<String, Setting>,
-) {
+fn load_config_map(docs: &[Document], gw: &Gateway, cm: &str, prefix: &str, out: &mut Collector) {
     // A ConfigMap not in the stream: its keys are unknown and nothing is assumed about them.
     let Some(i) = find(docs, "ConfigMap", &gw.namespace, cm) else {
         return;
@@ -296,7 +312,7 @@ fn load_secret_keys(
     secret: &str,
     prefix: &str,
     at: &str,
-    out: &mut BTreeMap<String, Setting>,
+    out: &mut Collector,
 ) {
     let Some(i) = find(docs, "Secret", &gw.namespace, secret) else {
         return;

@@ -27,7 +27,7 @@ mod source;
 mod suppress;
 
 pub use catalog::{Catalog, Level, Rule, Severity, UnknownProfile};
-pub use engine::{review, review_rendered};
+pub use engine::{ReviewError, review, review_text};
 pub use finding::{Counts, FailOn, Finding, GatewayInfo, Location, ObjectRef, Report, Suppression};
 pub use format::{MarkdownError, explain, to_json, to_markdown, to_sarif, to_text};
 pub use inventory::GATEWAY_IMAGE;

@@ -53,17 +53,6 @@ pub struct Document {
 }
 
 impl Document {
-    /// A document without positions (objects made in memory, such as rendered output):
-    /// every field points at the start of `file`.
-    pub fn unplaced(file: &str, value: Value) -> Document {
-        Document {
-            file: file.to_owned(),
-            value,
-            prefix: String::new(),
-            positions: Arc::new(BTreeMap::new()),
-        }
-    }
-
     /// Where the field at `pointer` (a JSON pointer, `/spec/replicas`) is written: the
     /// position of its key, or of the nearest enclosing field that is written.
     pub fn position(&self, pointer: &str) -> Position {
@@ -85,24 +74,6 @@ impl Document {
 pub struct Stream {
     /// The objects.
     pub documents: Vec<Document>,
-}
-
-impl Stream {
-    /// Objects made in memory (such as `shgw render` output), all placed at the start of
-    /// `file`.
-    pub fn from_values(file: &str, values: Vec<Value>) -> Stream {
-        let mut documents = Vec::new();
-        for v in values {
-            push_expanded(
-                &mut documents,
-                file,
-                v,
-                String::new(),
-                &Arc::new(BTreeMap::new()),
-            );
-        }
-        Stream { documents }
-    }
 }
 
 /// Escapes one JSON pointer segment.

@@ -64,7 +64,7 @@ fn check(cx: &Ctx, gw: &Gateway, hits: &mut Hits) {
 }
 
 fn literals(cx: &Ctx, gw: &Gateway, hits: &mut Hits) {
-    for (key, s) in &gw.settings {
+    for (key, s) in &gw.written {
         let Some(text) = s.literal() else { continue };
         let text = text.trim();
         if text.is_empty() {

@@ -3,10 +3,11 @@
 use super::{Ctx, Hits, Theme};
 use crate::inventory::Gateway;
 use crate::objects::str_at;
+use shgw::versions::{self, Trigger, Version};
 
 pub(crate) const THEME: Theme = Theme {
     name: "image",
-    rules: &["SHGW010", "SHGW011"],
+    rules: &["SHGW010", "SHGW011", "SHGW012", "SHGW013"],
     check,
 };
 
@@ -45,6 +46,10 @@ fn check(cx: &Ctx, gw: &Gateway, hits: &mut Hits) {
         return;
     };
     let r = parse_image(image);
+    if let Some(v) = r.tag.and_then(Version::from_tag) {
+        minimums(gw, v, &pointer, hits);
+        issues(cx, gw, v, &pointer, hits);
+    }
     if r.digest.is_none() {
         match r.tag {
             None => hits.on(
@@ -65,6 +70,71 @@ fn check(cx: &Ctx, gw: &Gateway, hits: &mut Hits) {
             Some(_) => {}
         }
         hits.on(gw, "SHGW011", &pointer, "the image is not pinned by digest");
+    }
+}
+
+/// The first supported major version (v0 and v1 ended on 2023-10-01).
+const FIRST_SUPPORTED: Version = Version::new(2, 0, 0);
+
+fn minimums(gw: &Gateway, v: Version, pointer: &str, hits: &mut Hits) {
+    if v < FIRST_SUPPORTED {
+        hits.on(
+            gw,
+            "SHGW012",
+            pointer,
+            format!(
+                "image {v} is a v0/v1 gateway, out of support since 2023-10-01; use {}",
+                versions::NEWEST
+            ),
+        );
+        return;
+    }
+    for (key, setting) in &gw.settings {
+        let value = setting.literal().unwrap_or_default().trim();
+        for req in versions::requirements_of_setting(key, value) {
+            if v < req.since {
+                hits.on(
+                    gw,
+                    "SHGW012",
+                    pointer,
+                    format!(
+                        "{} ({key}) needs image {} or later; the image is {v}",
+                        req.title, req.since
+                    ),
+                );
+            }
+        }
+    }
+}
+
+fn issues(cx: &Ctx, gw: &Gateway, v: Version, pointer: &str, hits: &mut Hits) {
+    let backup = cx
+        .doc(gw)
+        .pointer(&format!("{}/volumeMounts", gw.container))
+        .and_then(serde_json::Value::as_array)
+        .is_some_and(|ms| {
+            ms.iter().any(|m| {
+                str_at(m, "/mountPath")
+                    .is_some_and(|p| p.trim_end_matches('/') == shgw::defaults::BACKUP_PATH)
+            })
+        });
+    let trigger = if backup && cx.profile == "openshift" {
+        Trigger::BackupOnOpenShift
+    } else {
+        Trigger::Always
+    };
+    for issue in versions::known_issues(v, trigger) {
+        hits.on(
+            gw,
+            "SHGW013",
+            pointer,
+            format!(
+                "image {v}: #{} {} ({})",
+                issue.number,
+                issue.summary,
+                issue.url()
+            ),
+        );
     }
 }
 
