@@ -24,6 +24,7 @@ fn check(cx: &Ctx, gw: &Gateway, hits: &mut Hits) {
         .and_then(serde_json::Value::as_str)
     {
         Some("default") => hits.on(gw, "SHGW042", "/metadata/namespace", "namespace default"),
+        None if is_helm_managed(doc) => {}
         None => hits.on(
             gw,
             "SHGW043",
@@ -32,6 +33,13 @@ fn check(cx: &Ctx, gw: &Gateway, hits: &mut Hits) {
         ),
         Some(_) => {}
     }
+}
+
+/// Objects Helm installs get `helm install --namespace`: they name none on purpose.
+fn is_helm_managed(doc: &serde_json::Value) -> bool {
+    doc.pointer("/metadata/labels/app.kubernetes.io~1managed-by")
+        .and_then(serde_json::Value::as_str)
+        == Some("Helm")
 }
 
 /// The gateway a Service belongs to by name: the longest gateway name that is the Service's
