@@ -24,6 +24,7 @@ pub(crate) fn run(cli: Cli) -> Result<Output, Failure> {
         }),
         Command::Profiles => profiles(),
         Command::Review(a) => crate::review::review(a),
+        Command::Import(a) => crate::import::import(a),
     }
 }
 

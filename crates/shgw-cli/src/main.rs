@@ -5,6 +5,7 @@
 mod args;
 mod build;
 mod commands;
+mod import;
 mod review;
 
 use clap::Parser;

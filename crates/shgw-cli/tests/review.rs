@@ -199,3 +199,84 @@ fn a_kustomization_directory_is_built_first() {
             .ends_with("(kustomize build)")
     );
 }
+
+#[test]
+fn import_prints_a_gateway_file_and_lists_what_it_leaves_out() {
+    let out = shgw(&["import", PORTAL], None);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    assert!(
+        stdout.starts_with("# shgw import: not carried over"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("kind: Gateway") && stdout.contains("secretName: contoso-west-token"));
+    assert!(text(&out.stderr).contains("note: not carried over: contoso-west: no namespace"));
+    // What it prints renders.
+    let dir = shgw_testkit::scratch("import-cli");
+    let file = dir.join("gateway.yaml");
+    std::fs::write(&file, &out.stdout).unwrap();
+    let render = shgw(
+        &["render", "-f", file.to_str().unwrap(), "--profile", "dev"],
+        None,
+    );
+    assert_eq!(render.status.code(), Some(0), "{}", text(&render.stderr));
+    assert!(text(&render.stdout).contains("name: contoso-west-token"));
+    // Helm values, and the chart output on stdin.
+    let out = shgw(
+        &[
+            "import",
+            "--helm-values",
+            "examples/helm/values.yaml",
+            "--release",
+            "contoso-east",
+            "--namespace",
+            "apim-east",
+        ],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("secretKey: gateway-key"));
+    let helm = std::fs::read_to_string(
+        workspace().join("crates/shgw-review/tests/inputs/helm-template.yaml"),
+    )
+    .unwrap();
+    let out = shgw(&["import", "-"], Some(&helm));
+    assert_eq!(out.status.code(), Some(0));
+    assert!(text(&out.stdout).contains("storageClassName: azurefile-csi"));
+}
+
+#[test]
+fn import_without_a_gateway_exits_1_with_nothing_on_stdout() {
+    let out = shgw(
+        &["import", "-"],
+        Some("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\n"),
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(out.stdout.is_empty());
+    assert!(text(&out.stderr).contains("no gateway workload"));
+    let out = shgw(
+        &["import", "--helm-values", "examples/helm/values.yaml"],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(out.stdout.is_empty());
+    assert!(
+        text(&out.stderr).contains("--release"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert_eq!(
+        shgw(
+            &[
+                "import",
+                PORTAL,
+                "--helm-values",
+                "examples/helm/values.yaml"
+            ],
+            None
+        )
+        .status
+        .code(),
+        Some(2)
+    );
+}

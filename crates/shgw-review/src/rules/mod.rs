@@ -4,7 +4,7 @@
 
 mod availability;
 mod credentials;
-mod image;
+pub(crate) mod image;
 mod network;
 mod probes;
 mod resources;
