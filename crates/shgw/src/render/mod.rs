@@ -2,6 +2,8 @@
 
 mod availability;
 mod config;
+mod metrics;
+pub use metrics::{PodMetricsEndpoint, PodMonitor, PodMonitorSpec};
 mod network;
 mod notes;
 mod renewal;
@@ -54,6 +56,8 @@ pub enum Object {
     PodDisruptionBudget(PodDisruptionBudget),
     /// Autoscaler.
     HorizontalPodAutoscaler(HorizontalPodAutoscaler),
+    /// Prometheus Operator PodMonitor for the metrics sidecar.
+    PodMonitor(metrics::PodMonitor),
     /// Network policy.
     NetworkPolicy(NetworkPolicy),
 }
@@ -72,6 +76,7 @@ macro_rules! each_object {
             Object::CronJob($o) => $e,
             Object::PodDisruptionBudget($o) => $e,
             Object::HorizontalPodAutoscaler($o) => $e,
+            Object::PodMonitor($o) => $e,
             Object::NetworkPolicy($o) => $e,
         }
     };
@@ -112,7 +117,8 @@ impl Object {
             Object::PodDisruptionBudget(_) => 9,
             // Not in kustomize's fixed list: ordered by group, version and kind.
             Object::HorizontalPodAutoscaler(_) => 10,
-            Object::NetworkPolicy(_) => 11,
+            Object::PodMonitor(_) => 11,
+            Object::NetworkPolicy(_) => 12,
         }
     }
 }
@@ -261,13 +267,18 @@ fn render_one(
         _ => return Err(problems),
     };
     let data = config::settings(&r);
-    let hash = short_digest(&serde_json::to_string(&data).unwrap_or_default());
+    let mut hashed = serde_json::to_string(&data).unwrap_or_default();
+    if r.prometheus.is_some() {
+        hashed.push_str(metrics::MAPPING);
+    }
+    let hash = short_digest(&hashed);
     let mut objects = Vec::new();
     objects.extend(config::service_account(&r).map(Object::ServiceAccount));
     objects.extend(renewal::service_account(&r).map(Object::ServiceAccount));
     objects.extend(renewal::role(&r).map(Object::Role));
     objects.extend(renewal::role_binding(&r).map(Object::RoleBinding));
     objects.push(Object::ConfigMap(config::config_map(&r, data)));
+    objects.extend(metrics::mapping_config_map(&r).map(Object::ConfigMap));
     objects.extend(config::token_secret(&r, token).map(Object::Secret));
     objects.push(Object::Service(network::live_traffic(&r)));
     objects.push(Object::Service(network::instance_discovery(&r)));
@@ -281,6 +292,7 @@ fn render_one(
     objects.extend(renewal::cron_job(&r).map(Object::CronJob));
     objects.extend(availability::disruption_budget(&r).map(Object::PodDisruptionBudget));
     objects.extend(availability::autoscaler(&r).map(Object::HorizontalPodAutoscaler));
+    objects.extend(metrics::pod_monitor(&r).map(Object::PodMonitor));
     objects.extend(network::network_policy(&r).map(Object::NetworkPolicy));
     objects.extend(renewal::network_policy(&r).map(Object::NetworkPolicy));
     objects.sort_by(|a, b| {
