@@ -215,3 +215,20 @@ fn local_logs_are_typed() {
         ]
     );
 }
+
+#[test]
+fn a_bad_profile_default_is_the_profiles_problem() {
+    let profile = "apiVersion: shgw.dev/v1alpha1\nkind: Profile\nmetadata: {name: team}\ndefaults:\n  spec:\n    resources: {requests: {cpu: 2GB}}\n";
+    let p = Profile::from_yaml("team-profile.yaml", profile).unwrap();
+    let gws = shgw::parse_gateways("gw.yaml", &gateway(""), &[]).unwrap();
+    let e = shgw::render(&gws[0], &p).unwrap_err();
+    let d = e.errors().next().unwrap();
+    assert_eq!(d.origin.as_deref(), Some("team-profile.yaml"));
+    assert_eq!(d.path, "defaults.spec.resources.requests.cpu");
+    assert!(e.to_string().contains("team-profile.yaml: Gateway gw: defaults.spec.resources.requests.cpu"), "{e}");
+    // The same value written by the user is the user's.
+    let gws = shgw::parse_gateways("gw.yaml", &gateway("  resources: {requests: {cpu: 2GB}}\n"), &[]).unwrap();
+    let e = shgw::render(&gws[0], &p).unwrap_err();
+    let d = e.errors().next().unwrap();
+    assert_eq!((d.origin.as_deref(), d.path.as_str()), (None, "spec.resources.requests.cpu"));
+}
