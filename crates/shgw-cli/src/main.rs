@@ -5,6 +5,7 @@
 mod args;
 mod build;
 mod commands;
+mod overrides;
 
 use clap::Parser;
 use std::io::Write;

@@ -15,7 +15,7 @@
 //!   endpoint: contoso.configuration.azure-api.net
 //!   image: {tag: "2.12.1"}
 //! "#;
-//! let gateways = shgw::parse_gateways("gateway.yaml", text, &[])?;
+//! let gateways = shgw::parse_gateways("gateway.yaml", text)?;
 //! let profile = shgw::Profile::embedded("production")?;
 //! let manifests = shgw::render(&gateways[0], &profile)?;
 //! let yaml = manifests.to_yaml();
@@ -45,7 +45,7 @@ pub mod versions;
 pub use cron::{CronError, Schedule};
 pub use diag::{Diagnostic, Errors, Severity};
 pub use duration::{DurationError, parse_duration};
-pub use load::{Override, gateway_from_value, parse_documents, parse_gateways};
+pub use load::{gateway_from_value, gateways_from_documents, parse_documents, parse_gateways};
 pub use managed_settings::{MANAGED_SETTINGS, ManagedSetting, managed_setting};
 pub use profile::{
     DEFAULT_PROFILE, DefaultMetadata, EMBEDDED as EMBEDDED_PROFILES, Enforcement, Platform, Policy,
@@ -59,9 +59,6 @@ pub use render::{
 pub use resolve::{AuthMode, BackupPlan, EntraCredential, RenewalPlan, Resolved, resolve};
 pub use spec::{Gateway, GatewayMetadata, GatewaySpec};
 pub use token::{TOKEN_PREFIX, Token, TokenError};
-
-/// The example Gateway rendered when no file is given (`examples/minimal.yaml`).
-pub const EXAMPLE_GATEWAY: &str = include_str!("../../../examples/minimal.yaml");
 
 /// The JSON Schema of the Gateway file, generated from the types.
 ///

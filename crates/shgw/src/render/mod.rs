@@ -383,7 +383,7 @@ fn short_digest(text: &str) -> String {
 ///
 /// ```
 /// let text = "apiVersion: shgw.dev/v1alpha1\nkind: Gateway\nmetadata: {name: contoso}\nspec: {endpoint: contoso.configuration.azure-api.net}\n";
-/// let gw = &shgw::parse_gateways("gw.yaml", text, &[])?[0];
+/// let gw = &shgw::parse_gateways("gw.yaml", text)?[0];
 /// let out = shgw::render(gw, &shgw::Profile::embedded("production")?)?;
 /// assert!(out.to_yaml().contains("name: contoso-live-traffic"));
 /// # Ok::<(), shgw::Errors>(())
