@@ -1,12 +1,16 @@
 //! What each command does.
 
 use crate::args::*;
+use crate::overrides::Override;
 use crate::{Failure, Output};
-use shgw::{Diagnostic, Gateway, Override, Profile, RenderOptions, Severity, Token};
+use shgw::{Diagnostic, Gateway, Profile, RenderOptions, Severity, Token};
 use std::io::Read;
 
 /// Days before expiry from which `token inspect` warns (the profiles' default `minTokenDays`).
 const TOKEN_WARN_DAYS: f64 = 7.0;
+
+/// The example Gateway rendered when no file is given (`examples/minimal.yaml`).
+const EXAMPLE_GATEWAY: &str = include_str!("../../../examples/minimal.yaml");
 
 pub(crate) fn run(cli: Cli) -> Result<Output, Failure> {
     match cli.command {
@@ -37,10 +41,7 @@ fn pretty(v: &serde_json::Value) -> String {
 /// Reads the Gateway input: a file, stdin (`-`) or the embedded example.
 fn read_input(file: Option<&str>) -> Result<(String, String), Failure> {
     match file {
-        None => Ok((
-            "<embedded example>".into(),
-            shgw::EXAMPLE_GATEWAY.to_owned(),
-        )),
+        None => Ok(("<embedded example>".into(), EXAMPLE_GATEWAY.to_owned())),
         Some("-") => {
             let mut text = String::new();
             std::io::stdin()
@@ -84,7 +85,21 @@ fn load(input: &InputArgs) -> Result<(String, Vec<Gateway>, Profile), Failure> {
         .map_err(Failure::usage)?;
     let profile = load_profile(&input.profile)?;
     let (source, text) = read_input(input.file.as_deref())?;
-    let gateways = shgw::parse_gateways(&source, &text, &overrides)?;
+    let mut docs = shgw::parse_documents(&source, &text)?;
+    let many = docs.len() > 1;
+    for (i, doc) in docs.iter_mut().enumerate() {
+        for o in &overrides {
+            o.apply(doc).map_err(|e| {
+                let at = if many {
+                    format!("document {}: ", i + 1)
+                } else {
+                    String::new()
+                };
+                Failure::invalid(format!("{source}: {at}{e}"))
+            })?;
+        }
+    }
+    let gateways = shgw::gateways_from_documents(&source, docs)?;
     Ok((source, gateways, profile))
 }
 

@@ -6,6 +6,7 @@ mod args;
 mod build;
 mod commands;
 mod import;
+mod overrides;
 mod review;
 
 use clap::Parser;

@@ -110,7 +110,7 @@ pub enum ReviewError {
 ///
 /// ```
 /// let text = "apiVersion: shgw.dev/v1alpha1\nkind: Gateway\nmetadata: {name: contoso, namespace: apim}\nspec: {endpoint: contoso.configuration.azure-api.net}\n";
-/// let gw = &shgw::parse_gateways("gw.yaml", text, &[]).unwrap()[0];
+/// let gw = &shgw::parse_gateways("gw.yaml", text).unwrap()[0];
 /// let out = shgw::render(gw, &shgw::Profile::embedded("production").unwrap()).unwrap();
 /// let now = jiff::Timestamp::UNIX_EPOCH;
 /// let report = shgw_review::review_text("<rendered>", &out.to_yaml(), "production", now).unwrap();

@@ -64,7 +64,7 @@ fn wiring(docs: &[Value]) -> Wiring {
 fn render(imported: &Imported, profile: &str) -> Vec<Value> {
     let yaml = imported.to_yaml();
     let gws =
-        shgw::parse_gateways("imported.yaml", &yaml, &[]).unwrap_or_else(|e| panic!("{e}\n{yaml}"));
+        shgw::parse_gateways("imported.yaml", &yaml).unwrap_or_else(|e| panic!("{e}\n{yaml}"));
     let p = shgw::Profile::embedded(profile).unwrap();
     shgw::render_with("imported.yaml", &gws, &p, &shgw::RenderOptions::default())
         .unwrap_or_else(|e| panic!("{e}\n{yaml}"))

@@ -38,7 +38,7 @@ fn production_renders_have_no_error_findings() {
     for profile_name in ["dev", "production", "openshift"] {
         let profile = shgw::Profile::embedded(profile_name).unwrap();
         for (name, text) in examples() {
-            let gateways = shgw::parse_gateways(&name, &text, &[]).unwrap();
+            let gateways = shgw::parse_gateways(&name, &text).unwrap();
             let out =
                 shgw::render_with(&name, &gateways, &profile, &shgw::RenderOptions::default())
                     .unwrap_or_else(|e| panic!("{name} under {profile_name}: {e}"));

@@ -51,6 +51,20 @@ pub const ENTRA_CERTIFICATE_DIR: &str = "/apim/entra-certificate";
 pub const RENEWER_BINARY: &str = "/usr/local/bin/shgw";
 /// UID and GID the renewer runs as (the distroless "nonroot" user).
 pub const RENEWER_UID: i64 = 65532;
+/// The `statsd-exporter` image used for Prometheus metrics unless one is given.
+pub const STATSD_EXPORTER_REPOSITORY: &str = "prom/statsd-exporter";
+/// Its pinned tag.
+pub const STATSD_EXPORTER_TAG: &str = "v0.29.0";
+/// Port the exporter serves Prometheus metrics on.
+pub const PROMETHEUS_PORT: i32 = 9102;
+/// UDP port the exporter receives StatsD on (from the gateway, over loopback).
+pub const STATSD_EXPORTER_UDP_PORT: i32 = 9125;
+/// Where each CA certificate is mounted: the image rebuilds its trust bundle from the `*.crt`
+/// files under this folder when it starts.
+pub const CA_CERTIFICATES_DIR: &str = "/usr/local/share/ca-certificates/shgw";
+/// .NET's certificate store for CAs assigned in API Management; must be writable with
+/// `certificates.local.ca.enabled` (MicrosoftDocs #116325).
+pub const DOTNET_ROOT_STORE: &str = "/.dotnet/corefx/cryptography/x509stores/root";
 /// Annotation on the token Secret: the token's expiry, RFC 3339 in UTC.
 pub const TOKEN_EXPIRY_ANNOTATION: &str = "shgw.dev/token-expiry";
 /// Annotation on the pod template: [`crate::Token::fingerprint`] of the token in use, so that a

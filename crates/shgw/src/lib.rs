@@ -15,7 +15,7 @@
 //!   endpoint: contoso.configuration.azure-api.net
 //!   image: {tag: "2.12.1"}
 //! "#;
-//! let gateways = shgw::parse_gateways("gateway.yaml", text, &[])?;
+//! let gateways = shgw::parse_gateways("gateway.yaml", text)?;
 //! let profile = shgw::Profile::embedded("production")?;
 //! let manifests = shgw::render(&gateways[0], &profile)?;
 //! let yaml = manifests.to_yaml();
@@ -29,6 +29,7 @@ pub mod defaults;
 mod diag;
 mod duration;
 mod load;
+mod managed_settings;
 pub mod names;
 mod policy;
 mod profile;
@@ -44,19 +45,20 @@ pub mod versions;
 pub use cron::{CronError, Schedule};
 pub use diag::{Diagnostic, Errors, Severity};
 pub use duration::{DurationError, parse_duration};
-pub use load::{Override, gateway_from_value, parse_documents, parse_gateways};
+pub use load::{gateway_from_value, gateways_from_documents, parse_documents, parse_gateways};
+pub use managed_settings::{MANAGED_SETTINGS, ManagedSetting, managed_setting};
 pub use profile::{
     DEFAULT_PROFILE, DefaultMetadata, EMBEDDED as EMBEDDED_PROFILES, Enforcement, Platform, Policy,
     Profile, ProfileDefaults, ProfileMetadata,
 };
 pub use reference::reference_markdown;
-pub use render::{Manifests, Object, RenderOptions, apply_profile, check, render, render_with};
+pub use render::{
+    Manifests, Object, PodMetricsEndpoint, PodMonitor, PodMonitorSpec, RenderOptions,
+    apply_profile, check, render, render_with,
+};
 pub use resolve::{AuthMode, BackupPlan, EntraCredential, RenewalPlan, Resolved, resolve};
 pub use spec::{Gateway, GatewayMetadata, GatewaySpec};
 pub use token::{TOKEN_PREFIX, Token, TokenError};
-
-/// The example Gateway rendered when no file is given (`examples/minimal.yaml`).
-pub const EXAMPLE_GATEWAY: &str = include_str!("../../../examples/minimal.yaml");
 
 /// The JSON Schema of the Gateway file, generated from the types.
 ///

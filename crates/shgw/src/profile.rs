@@ -33,6 +33,9 @@ pub const DEFAULT_PROFILE: &str = "production";
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Profile {
+    /// The file the profile was read from (`profiles/production.yaml` for embedded ones).
+    #[serde(skip)]
+    pub source: String,
     /// Always `shgw.dev/v1alpha1`.
     pub api_version: String,
     /// Always `Profile`.
@@ -193,7 +196,8 @@ impl Profile {
                 format!("a profile file holds one document, found {}", docs.len()),
             ));
         };
-        let profile: Profile = typed(doc).map_err(|d| Errors::new(source, vec![d]))?;
+        let mut profile: Profile = typed(doc).map_err(|d| Errors::new(source, vec![d]))?;
+        profile.source = source.to_owned();
         let mut problems = Vec::new();
         if profile.api_version != PROFILE_API_VERSION {
             problems.push(Diagnostic::error(

@@ -105,13 +105,11 @@ fn default_schedule(name: &str) -> String {
 
 fn renewal_plan(name: &str, r: TokenRenewal) -> RenewalPlan {
     let image = r.image.unwrap_or_default();
-    let mut image_ref = image.repository.unwrap_or_default();
-    if let Some(t) = &image.tag {
-        image_ref = format!("{image_ref}:{t}");
-    }
-    if let Some(dg) = &image.digest {
-        image_ref = format!("{image_ref}@{dg}");
-    }
+    let image_ref = image_reference(
+        image.repository.as_deref().unwrap_or_default(),
+        image.tag.as_deref(),
+        image.digest.as_deref(),
+    );
     RenewalPlan {
         subscription_id: r.subscription_id.unwrap_or_default(),
         resource_group: r.resource_group.unwrap_or_default(),
@@ -126,6 +124,102 @@ fn renewal_plan(name: &str, r: TokenRenewal) -> RenewalPlan {
         image: image_ref,
         pinned_by_digest: image.digest.is_some(),
     }
+}
+
+/// Standard-output and local logs.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LogPlan {
+    /// Format.
+    pub std: LogFormat,
+    /// Level.
+    pub level: LogLevel,
+    /// Colour, when set.
+    pub color: Option<bool>,
+    /// Local logs, when set.
+    pub local: Option<LocalLogs>,
+}
+
+/// The `statsd-exporter` sidecar.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PrometheusPlan {
+    /// Full image reference.
+    pub image: String,
+    /// Whether the image is pinned by digest.
+    pub pinned_by_digest: bool,
+    /// Metrics port.
+    pub port: i32,
+    /// A PodMonitor instead of scrape annotations.
+    pub pod_monitor: bool,
+}
+
+/// Where one CA certificate comes from.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub enum CaSource {
+    /// A ConfigMap key.
+    ConfigMap {
+        /// ConfigMap name.
+        name: String,
+        /// Key.
+        key: String,
+    },
+    /// A Secret key.
+    Secret {
+        /// Secret name.
+        name: String,
+        /// Key.
+        key: String,
+    },
+}
+
+impl CaSource {
+    fn of(c: &CaCertificate) -> Option<CaSource> {
+        let key = c.key.clone()?;
+        match (&c.config_map, &c.secret) {
+            (Some(name), None) => Some(CaSource::ConfigMap {
+                name: name.clone(),
+                key,
+            }),
+            (None, Some(name)) => Some(CaSource::Secret {
+                name: name.clone(),
+                key,
+            }),
+            _ => None,
+        }
+    }
+}
+
+/// Full image reference from repository, tag and digest.
+pub(crate) fn image_reference(repository: &str, tag: Option<&str>, digest: Option<&str>) -> String {
+    let mut image = repository.to_owned();
+    if let Some(t) = tag {
+        image = format!("{image}:{t}");
+    }
+    if let Some(dg) = digest {
+        image = format!("{image}@{dg}");
+    }
+    image
+}
+
+fn prometheus_plan(p: Prometheus) -> Option<PrometheusPlan> {
+    if p.enabled != Some(true) {
+        return None;
+    }
+    let image = p.image.unwrap_or_default();
+    let (repository, tag) = match image.repository {
+        Some(r) => (r, image.tag),
+        None => (
+            d::STATSD_EXPORTER_REPOSITORY.to_owned(),
+            image
+                .tag
+                .or_else(|| Some(d::STATSD_EXPORTER_TAG.to_owned())),
+        ),
+    };
+    Some(PrometheusPlan {
+        image: image_reference(&repository, tag.as_deref(), image.digest.as_deref()),
+        pinned_by_digest: image.digest.is_some(),
+        port: p.port.unwrap_or(d::PROMETHEUS_PORT),
+        pod_monitor: p.pod_monitor.unwrap_or(false),
+    })
 }
 
 /// The backup volume.
@@ -205,13 +299,17 @@ pub struct Resolved {
     /// NetworkPolicy allowed CIDRs, when enabled.
     pub network_policy: Option<Vec<String>>,
     /// Logs.
-    pub logs: (LogFormat, LogLevel, Option<bool>),
+    pub logs: LogPlan,
     /// Metrics.
     pub metrics_cloud: bool,
     /// StatsD.
     pub statsd: Option<Statsd>,
     /// OpenTelemetry.
     pub open_telemetry: Option<OpenTelemetry>,
+    /// The Prometheus metrics sidecar.
+    pub prometheus: Option<PrometheusPlan>,
+    /// CA certificates to trust.
+    pub ca_certificates: Vec<CaSource>,
     /// Proxy.
     pub proxy: Proxy,
     /// Local CA trust.
@@ -298,13 +396,7 @@ pub fn resolve(g: &Gateway, platform: Platform) -> Resolved {
         (None, None) => Some(d::IMAGE_TAG.to_owned()),
         (t, _) => t.clone(),
     };
-    let mut image_ref = repository;
-    if let Some(t) = &tag {
-        image_ref = format!("{image_ref}:{t}");
-    }
-    if let Some(dg) = &image.digest {
-        image_ref = format!("{image_ref}@{dg}");
-    }
+    let image_ref = image_reference(&repository, tag.as_deref(), image.digest.as_deref());
 
     let autoscaling = s.autoscaling.as_ref().map(|a| {
         let min = a.min_replicas.unwrap_or(1);
@@ -405,14 +497,17 @@ pub fn resolve(g: &Gateway, platform: Platform) -> Resolved {
             .clone()
             .filter(|n| n.enabled == Some(true))
             .map(|n| n.allowed_cidrs),
-        logs: (
-            logs.std.unwrap_or(LogFormat::Text),
-            logs.level.unwrap_or(LogLevel::Info),
-            logs.color,
-        ),
+        logs: LogPlan {
+            std: logs.std.unwrap_or(LogFormat::Text),
+            level: logs.level.unwrap_or(LogLevel::Info),
+            color: logs.color,
+            local: logs.local,
+        },
         metrics_cloud: metrics.cloud.unwrap_or(true),
         statsd: metrics.statsd,
         open_telemetry: metrics.open_telemetry,
+        prometheus: metrics.prometheus.and_then(prometheus_plan),
+        ca_certificates: s.ca_certificates.iter().filter_map(CaSource::of).collect(),
         proxy: s.proxy.clone().unwrap_or_default(),
         trust_local_ca: s.trust_local_ca.unwrap_or(false),
         fixed_ids,

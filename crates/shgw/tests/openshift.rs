@@ -8,7 +8,7 @@ fn render(extra: &str) -> Result<shgw::Manifests, shgw::Errors> {
     let text = format!(
         "apiVersion: shgw.dev/v1alpha1\nkind: Gateway\nmetadata: {{name: gw}}\nspec:\n  endpoint: contoso.configuration.azure-api.net\n{extra}"
     );
-    let gws = shgw::parse_gateways("gw.yaml", &text, &[])?;
+    let gws = shgw::parse_gateways("gw.yaml", &text)?;
     shgw::render(&gws[0], &Profile::embedded("openshift")?)
 }
 

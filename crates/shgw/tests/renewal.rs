@@ -12,7 +12,7 @@ fn gateway(renewal: &str) -> String {
 const GOOD: &str = "{subscriptionId: 3f2a6c1e-8b4d-4e7a-9c21-5d6e7f8a9b0c, resourceGroup: rg, serviceName: contoso, clientId: 6a1f3e2d-9c8b-4a7e-b5d4-1c2b3a4f5e6d, image: {repository: example.com/shgw, tag: 0.1.0}";
 
 fn render(renewal: &str) -> Result<shgw::Manifests, shgw::Errors> {
-    let gws = shgw::parse_gateways("gw.yaml", &gateway(renewal), &[])?;
+    let gws = shgw::parse_gateways("gw.yaml", &gateway(renewal))?;
     let p = Profile::embedded("production")?;
     shgw::render_with("gw.yaml", &gws, &p, &RenderOptions::default())
 }
@@ -93,7 +93,7 @@ fn the_schedule_must_run_within_renew_before() {
 #[test]
 fn entra_needs_exactly_one_credential() {
     let text = "apiVersion: shgw.dev/v1alpha1\nkind: Gateway\nmetadata: {name: gw, namespace: apim}\nspec:\n  endpoint: contoso.configuration.azure-api.net\n  auth:\n    entraApp:\n      tenantId: 72f988bf-86f1-41af-91ab-2d7cd011db47\n      clientId: 0f8fad5b-d9cb-469f-a165-70867728950e\n      clientSecret: {secretName: a, secretKey: b}\n      clientCertificate: {secretName: c}\n";
-    let gws = shgw::parse_gateways("gw.yaml", text, &[]).unwrap();
+    let gws = shgw::parse_gateways("gw.yaml", text).unwrap();
     let e = shgw::render_with(
         "gw.yaml",
         &gws,
@@ -115,7 +115,7 @@ fn a_certificate_is_mounted_read_only_and_wired() {
         "/../../examples/entra-certificate.yaml"
     ))
     .unwrap();
-    let gws = shgw::parse_gateways("e.yaml", &text, &[]).unwrap();
+    let gws = shgw::parse_gateways("e.yaml", &text).unwrap();
     let m = shgw::render(&gws[0], &Profile::embedded("production").unwrap()).unwrap();
     let yaml = m.to_yaml();
     assert!(

@@ -24,7 +24,7 @@ fn render(
     token: Option<Token>,
     tweak: impl FnOnce(&mut RenderOptions),
 ) -> Result<shgw::Manifests, shgw::Errors> {
-    let gws = shgw::parse_gateways("gw.yaml", GATEWAY, &[]).unwrap();
+    let gws = shgw::parse_gateways("gw.yaml", GATEWAY).unwrap();
     let mut opts = RenderOptions {
         token,
         now: Some(now()),

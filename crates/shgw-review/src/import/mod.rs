@@ -31,7 +31,7 @@ impl Imported {
     /// let stream = shgw_review::load("contoso-west.yml", &text).unwrap();
     /// let yaml = shgw_review::import_manifests(&stream).unwrap().to_yaml();
     /// assert!(yaml.contains("kind: Gateway"));
-    /// assert!(shgw::parse_gateways("imported.yaml", &yaml, &[]).is_ok());
+    /// assert!(shgw::parse_gateways("imported.yaml", &yaml).is_ok());
     /// ```
     pub fn to_yaml(&self) -> String {
         let mut out = String::new();

@@ -2,6 +2,8 @@
 
 mod availability;
 mod config;
+mod metrics;
+pub use metrics::{PodMetricsEndpoint, PodMonitor, PodMonitorSpec};
 mod network;
 mod notes;
 mod renewal;
@@ -54,6 +56,8 @@ pub enum Object {
     PodDisruptionBudget(PodDisruptionBudget),
     /// Autoscaler.
     HorizontalPodAutoscaler(HorizontalPodAutoscaler),
+    /// Prometheus Operator PodMonitor for the metrics sidecar.
+    PodMonitor(metrics::PodMonitor),
     /// Network policy.
     NetworkPolicy(NetworkPolicy),
 }
@@ -72,6 +76,7 @@ macro_rules! each_object {
             Object::CronJob($o) => $e,
             Object::PodDisruptionBudget($o) => $e,
             Object::HorizontalPodAutoscaler($o) => $e,
+            Object::PodMonitor($o) => $e,
             Object::NetworkPolicy($o) => $e,
         }
     };
@@ -112,7 +117,8 @@ impl Object {
             Object::PodDisruptionBudget(_) => 9,
             // Not in kustomize's fixed list: ordered by group, version and kind.
             Object::HorizontalPodAutoscaler(_) => 10,
-            Object::NetworkPolicy(_) => 11,
+            Object::PodMonitor(_) => 11,
+            Object::NetworkPolicy(_) => 12,
         }
     }
 }
@@ -220,8 +226,63 @@ pub fn apply_profile(g: &Gateway, p: &Profile) -> Result<Gateway, Diagnostic> {
     typed(&merge_under(&defaults, &user))
 }
 
+/// Whether `doc` has a value at the dotted `path` (`spec.settings.a.b`, `spec.x[2].y`); a key
+/// may itself hold dots.
+fn has_path(doc: &Value, path: &str) -> bool {
+    fn walk(v: &Value, segments: &[&str]) -> bool {
+        let Some((first, _)) = segments.split_first() else {
+            return !v.is_null();
+        };
+        let (key, index) = match first.split_once('[') {
+            Some((k, i)) => (k, i.trim_end_matches(']').parse::<usize>().ok()),
+            None => (*first, None),
+        };
+        // The longest run of segments that names one key wins (keys such as `a.b.c`).
+        (1..=segments.len()).rev().any(|n| {
+            let joined = if n == 1 {
+                key.to_owned()
+            } else {
+                std::iter::once(key)
+                    .chain(segments[1..n].iter().copied())
+                    .collect::<Vec<_>>()
+                    .join(".")
+            };
+            let Some(child) = v.get(&joined) else {
+                return false;
+            };
+            let child = match index {
+                Some(i) if n == 1 => match child.get(i) {
+                    Some(c) => c,
+                    None => return false,
+                },
+                _ => child,
+            };
+            walk(child, &segments[n..])
+        })
+    }
+    let segments: Vec<&str> = path.split('.').collect();
+    walk(doc, &segments)
+}
+
+/// A problem at a field the user did not write but the profile did is the profile's, unless
+/// it relates that field to one the user wrote (a request above the user's limit).
+fn attribute(d: Diagnostic, user: &Value, defaults: &Value, p: &Profile) -> Diagnostic {
+    if d.path.is_empty() || has_path(user, &d.path) || !has_path(defaults, &d.path) {
+        return d;
+    }
+    let mentions_users_field = d
+        .message
+        .split(|c: char| c.is_whitespace() || matches!(c, '(' | ')' | ',' | ';'))
+        .filter(|w| w.starts_with("spec.") || w.starts_with("metadata."))
+        .any(|w| has_path(user, w));
+    if mentions_users_field {
+        return d;
+    }
+    d.in_profile(&p.source)
+}
+
 /// Merges, resolves and checks one Gateway; the findings are sorted errors first and tagged
-/// with the gateway's name.
+/// with the gateway's name (or the profile file, for a bad default).
 fn evaluate(g: &Gateway, p: &Profile) -> (Option<Resolved>, Vec<Diagnostic>) {
     let name = &g.metadata.name;
     let merged = match apply_profile(g, p) {
@@ -232,7 +293,15 @@ fn evaluate(g: &Gateway, p: &Profile) -> (Option<Resolved>, Vec<Diagnostic>) {
     let mut found = validate::validate(&merged, &r);
     found.extend(policy::check(p, &r));
     found.sort_by_key(|d| d.severity);
-    let found = found.into_iter().map(|d| d.for_gateway(name)).collect();
+    let user = serde_json::to_value(g).unwrap_or_default();
+    let defaults = serde_json::json!({
+        "metadata": serde_json::to_value(&p.defaults.metadata).unwrap_or_default(),
+        "spec": serde_json::to_value(&p.defaults.spec).unwrap_or_default(),
+    });
+    let found = found
+        .into_iter()
+        .map(|d| attribute(d, &user, &defaults, p).for_gateway(name))
+        .collect();
     (Some(r), found)
 }
 
@@ -261,13 +330,18 @@ fn render_one(
         _ => return Err(problems),
     };
     let data = config::settings(&r);
-    let hash = short_digest(&serde_json::to_string(&data).unwrap_or_default());
+    let mut hashed = serde_json::to_string(&data).unwrap_or_default();
+    if r.prometheus.is_some() {
+        hashed.push_str(metrics::MAPPING);
+    }
+    let hash = short_digest(&hashed);
     let mut objects = Vec::new();
     objects.extend(config::service_account(&r).map(Object::ServiceAccount));
     objects.extend(renewal::service_account(&r).map(Object::ServiceAccount));
     objects.extend(renewal::role(&r).map(Object::Role));
     objects.extend(renewal::role_binding(&r).map(Object::RoleBinding));
     objects.push(Object::ConfigMap(config::config_map(&r, data)));
+    objects.extend(metrics::mapping_config_map(&r).map(Object::ConfigMap));
     objects.extend(config::token_secret(&r, token).map(Object::Secret));
     objects.push(Object::Service(network::live_traffic(&r)));
     objects.push(Object::Service(network::instance_discovery(&r)));
@@ -281,6 +355,7 @@ fn render_one(
     objects.extend(renewal::cron_job(&r).map(Object::CronJob));
     objects.extend(availability::disruption_budget(&r).map(Object::PodDisruptionBudget));
     objects.extend(availability::autoscaler(&r).map(Object::HorizontalPodAutoscaler));
+    objects.extend(metrics::pod_monitor(&r).map(Object::PodMonitor));
     objects.extend(network::network_policy(&r).map(Object::NetworkPolicy));
     objects.extend(renewal::network_policy(&r).map(Object::NetworkPolicy));
     objects.sort_by(|a, b| {
@@ -308,7 +383,7 @@ fn short_digest(text: &str) -> String {
 ///
 /// ```
 /// let text = "apiVersion: shgw.dev/v1alpha1\nkind: Gateway\nmetadata: {name: contoso}\nspec: {endpoint: contoso.configuration.azure-api.net}\n";
-/// let gw = &shgw::parse_gateways("gw.yaml", text, &[])?[0];
+/// let gw = &shgw::parse_gateways("gw.yaml", text)?[0];
 /// let out = shgw::render(gw, &shgw::Profile::embedded("production")?)?;
 /// assert!(out.to_yaml().contains("name: contoso-live-traffic"));
 /// # Ok::<(), shgw::Errors>(())

@@ -3,18 +3,18 @@
 use super::config::WI_USE_LABEL;
 use super::{meta, selector};
 use crate::defaults as d;
-use crate::resolve::{AuthMode, EntraCredential, Resolved};
+use crate::resolve::{AuthMode, CaSource, EntraCredential, Resolved};
 use crate::spec::{AntiAffinity, TopologySpread};
 use k8s_openapi::api::apps::v1::{
     Deployment, DeploymentSpec, DeploymentStrategy, RollingUpdateDeployment,
 };
 use k8s_openapi::api::core::v1::{
-    Affinity, Capabilities, ConfigMapEnvSource, Container, ContainerPort, EnvFromSource, EnvVar,
-    EnvVarSource, HTTPGetAction, HostAlias, KeyToPath, LocalObjectReference,
-    PersistentVolumeClaimVolumeSource, PodAffinityTerm, PodAntiAffinity, PodDNSConfig,
-    PodDNSConfigOption, PodSecurityContext, PodSpec, PodTemplateSpec, Probe, ResourceRequirements,
-    SeccompProfile, SecretKeySelector, SecretVolumeSource, SecurityContext, Toleration,
-    TopologySpreadConstraint, Volume, VolumeMount, WeightedPodAffinityTerm,
+    Affinity, Capabilities, ConfigMapEnvSource, ConfigMapVolumeSource, Container, ContainerPort,
+    EmptyDirVolumeSource, EnvFromSource, EnvVar, EnvVarSource, HTTPGetAction, HostAlias, KeyToPath,
+    LocalObjectReference, PersistentVolumeClaimVolumeSource, PodAffinityTerm, PodAntiAffinity,
+    PodDNSConfig, PodDNSConfigOption, PodSecurityContext, PodSpec, PodTemplateSpec, Probe,
+    ResourceRequirements, SeccompProfile, SecretKeySelector, SecretVolumeSource, SecurityContext,
+    Toleration, TopologySpreadConstraint, Volume, VolumeMount, WeightedPodAffinityTerm,
 };
 use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
@@ -23,6 +23,21 @@ use std::collections::BTreeMap;
 
 const BACKUP_VOLUME: &str = "config-backup";
 const ENTRA_CERTIFICATE_VOLUME: &str = "entra-certificate";
+const DOTNET_ROOT_STORE_VOLUME: &str = "dotnet-root-store";
+
+/// Volume name of the `i`-th CA certificate.
+fn ca_volume(i: usize) -> String {
+    format!("ca-certificate-{i}")
+}
+
+/// File name of a CA certificate under its mount: `update-ca-certificates` only takes `*.crt`.
+fn ca_file(key: &str) -> String {
+    if key.ends_with(".crt") {
+        key.to_owned()
+    } else {
+        format!("{key}.crt")
+    }
+}
 const CONFIG_HASH_ANNOTATION: &str = "shgw.dev/config-hash";
 
 fn non_empty<T>(v: Vec<T>) -> Option<Vec<T>> {
@@ -150,6 +165,21 @@ fn volume_mounts(r: &Resolved) -> Vec<VolumeMount> {
             ..Default::default()
         });
     }
+    for (i, _) in r.ca_certificates.iter().enumerate() {
+        mounts.push(VolumeMount {
+            name: ca_volume(i),
+            mount_path: format!("{}/{i}", d::CA_CERTIFICATES_DIR),
+            read_only: Some(true),
+            ..Default::default()
+        });
+    }
+    if r.trust_local_ca {
+        mounts.push(VolumeMount {
+            name: DOTNET_ROOT_STORE_VOLUME.into(),
+            mount_path: d::DOTNET_ROOT_STORE.into(),
+            ..Default::default()
+        });
+    }
     if entra_certificate(r).is_some() {
         mounts.push(VolumeMount {
             name: ENTRA_CERTIFICATE_VOLUME.into(),
@@ -159,6 +189,40 @@ fn volume_mounts(r: &Resolved) -> Vec<VolumeMount> {
         });
     }
     mounts
+}
+
+/// One CA certificate as a read-only volume holding only its key, as `<key>.crt`.
+fn ca_certificate_volume(i: usize, ca: &CaSource) -> Volume {
+    let item = |key: &str| {
+        Some(vec![KeyToPath {
+            key: key.into(),
+            path: ca_file(key),
+            mode: None,
+        }])
+    };
+    let mut volume = Volume {
+        name: ca_volume(i),
+        ..Default::default()
+    };
+    match ca {
+        CaSource::ConfigMap { name, key } => {
+            volume.config_map = Some(ConfigMapVolumeSource {
+                name: name.clone(),
+                items: item(key),
+                optional: Some(false),
+                ..Default::default()
+            });
+        }
+        CaSource::Secret { name, key } => {
+            volume.secret = Some(SecretVolumeSource {
+                secret_name: Some(name.clone()),
+                items: item(key),
+                optional: Some(false),
+                ..Default::default()
+            });
+        }
+    }
+    volume
 }
 
 fn volumes(r: &Resolved) -> Vec<Volume> {
@@ -173,6 +237,20 @@ fn volumes(r: &Resolved) -> Vec<Volume> {
             ..Default::default()
         });
     }
+    for (i, ca) in r.ca_certificates.iter().enumerate() {
+        volumes.push(ca_certificate_volume(i, ca));
+    }
+    if r.trust_local_ca {
+        volumes.push(Volume {
+            name: DOTNET_ROOT_STORE_VOLUME.into(),
+            empty_dir: Some(EmptyDirVolumeSource {
+                size_limit: Some(Quantity("16Mi".into())),
+                ..Default::default()
+            }),
+            ..Default::default()
+        });
+    }
+    volumes.extend(super::metrics::mapping_volume(r));
     if let Some((secret, key)) = entra_certificate(r) {
         volumes.push(Volume {
             name: ENTRA_CERTIFICATE_VOLUME.into(),
@@ -332,8 +410,11 @@ pub(crate) fn deployment(
         } => Some(service_account.clone()),
         _ => None,
     };
+    pod_annotations.extend(super::metrics::scrape_annotations(r));
+    let mut containers = vec![container(r)];
+    containers.extend(super::metrics::sidecar(r));
     let pod = PodSpec {
-        containers: vec![container(r)],
+        containers,
         service_account_name: service_account,
         automount_service_account_token: Some(false),
         image_pull_secrets: non_empty(

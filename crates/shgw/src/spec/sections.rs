@@ -113,14 +113,14 @@ section!(
         /// Azure Resource Manager endpoint; `https://management.azure.com` by default.
         arm_endpoint: Option<String>,
         /// Image holding the `shgw` binary. Required.
-        image: Option<RenewerImage>,
+        image: Option<ImageRef>,
     }
 );
 
 section!(
-    /// The renewer's container image.
-    RenewerImage {
-        /// Repository. Required.
+    /// A pinned container image for a helper container (the token renewer, the metrics sidecar).
+    ImageRef {
+        /// Repository.
         repository: Option<String>,
         /// Tag.
         tag: Option<String>,
@@ -386,8 +386,33 @@ choice!(
     LogLevel { All = "all", Debug = "debug", Info = "info", Warn = "warn", Error = "error", Fatal = "fatal" }
 );
 
+choice!(
+    /// Where local logs go (`telemetry.logs.local`).
+    LocalLogType {
+        None = "none",
+        Auto = "auto",
+        LocalSyslog = "localsyslog",
+        Rfc5424 = "rfc5424",
+        Journal = "journal",
+        Json = "json",
+    }
+);
+
 section!(
-    /// Standard-output logs.
+    /// Local logs, besides standard output (`telemetry.logs.local.*`).
+    LocalLogs {
+        /// `none`, `auto` (the gateway's default), `localsyslog`, `rfc5424`, `journal` or `json`.
+        #[serde(rename = "type")]
+        kind: Option<LocalLogType>,
+        /// Endpoint: a socket path such as `/dev/log` (syslog), a UDP `host:port` (json) or a path.
+        endpoint: Option<String>,
+        /// Syslog facility, 0 to 23 (`localsyslog` and `rfc5424` only).
+        facility: Option<u8>,
+    }
+);
+
+section!(
+    /// Logs.
     Logs {
         /// `text` (default), `json` or `none`.
         std: Option<LogFormat>,
@@ -395,6 +420,8 @@ section!(
         level: Option<LogLevel>,
         /// Coloured logs.
         color: Option<bool>,
+        /// Local logs (syslog, journal, UDP JSON).
+        local: Option<LocalLogs>,
     }
 );
 
@@ -434,6 +461,35 @@ section!(
         statsd: Option<Statsd>,
         /// OpenTelemetry metrics.
         open_telemetry: Option<OpenTelemetry>,
+        /// Metrics Prometheus scrapes, through a `statsd-exporter` sidecar.
+        prometheus: Option<Prometheus>,
+    }
+);
+
+section!(
+    /// A `statsd-exporter` sidecar that turns the gateway's StatsD metrics into a Prometheus
+    /// endpoint.
+    Prometheus {
+        /// Turn it on.
+        enabled: Option<bool>,
+        /// The exporter image (a mirror, say); a pinned `prom/statsd-exporter` by default.
+        image: Option<ImageRef>,
+        /// Metrics port; 9102 by default.
+        port: Option<i32>,
+        /// Render a `monitoring.coreos.com/v1` PodMonitor instead of `prometheus.io/*` annotations.
+        pod_monitor: Option<bool>,
+    }
+);
+
+section!(
+    /// A CA certificate the gateway trusts, from one key of a ConfigMap or a Secret.
+    CaCertificate {
+        /// ConfigMap holding it (or use `secret`).
+        config_map: Option<String>,
+        /// Secret holding it (or use `configMap`).
+        secret: Option<String>,
+        /// Key of the PEM certificate. Required.
+        key: Option<String>,
     }
 );
 

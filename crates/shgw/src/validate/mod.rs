@@ -10,45 +10,10 @@ use std::collections::BTreeMap;
 
 mod network;
 mod renewal;
+mod trust_and_metrics;
 mod workload;
 use network::{networking, telemetry};
 use workload::{resources, scaling, security, settings_and_pod, storage_and_ha};
-
-/// Settings that shgw writes itself, and the field that controls each.
-pub(super) const MANAGED_SETTINGS: &[(&str, &str)] = &[
-    ("config.service.endpoint", "spec.endpoint"),
-    ("config.service.auth", "spec.auth"),
-    (
-        "config.service.auth.azureAd.tenantId",
-        "spec.auth.entraApp.tenantId",
-    ),
-    (
-        "config.service.auth.azureAd.clientId",
-        "spec.auth.entraApp.clientId",
-    ),
-    (
-        "config.service.auth.azureAd.clientSecret",
-        "spec.auth.entraApp.clientSecret",
-    ),
-    (
-        "config.service.auth.azureAd.authority",
-        "spec.auth.entraApp.authority",
-    ),
-    (
-        "config.service.auth.tokenAudience",
-        "spec.auth.entraApp.tokenAudience",
-    ),
-    ("gateway.name", "spec.gatewayName"),
-    ("neighborhood.host", "metadata.name"),
-    ("neighborhood.heartbeat.port", "(fixed at 4291)"),
-    ("policy.rate-limit.sync.port", "(fixed at 4290)"),
-    ("telemetry.logs.std", "spec.telemetry.logs.std"),
-    ("telemetry.logs.std.level", "spec.telemetry.logs.level"),
-    ("telemetry.logs.std.color", "spec.telemetry.logs.color"),
-    ("telemetry.metrics.cloud", "spec.telemetry.metrics.cloud"),
-    ("telemetry.metrics.local", "spec.telemetry.metrics.statsd"),
-    ("certificates.local.ca.enabled", "spec.trustLocalCA"),
-];
 
 pub(super) struct Check {
     out: Vec<Diagnostic>,
@@ -127,6 +92,7 @@ pub fn validate(g: &Gateway, r: &Resolved) -> Vec<Diagnostic> {
     networking(&mut c, s, r);
     storage_and_ha(&mut c, s, r);
     telemetry(&mut c, s);
+    trust_and_metrics::check(&mut c, s);
     security(&mut c, r);
     settings_and_pod(&mut c, s, r);
     c.out

@@ -4,7 +4,7 @@ use super::Check;
 use crate::cron::Schedule;
 use crate::duration::parse_duration;
 use crate::names::is_http_url;
-use crate::spec::{EntraAppAuth, RenewerImage, TokenRenewal};
+use crate::spec::{EntraAppAuth, ImageRef, TokenRenewal};
 use jiff::SignedDuration;
 
 const PATH: &str = "spec.auth.token.renewal";
@@ -48,7 +48,7 @@ fn duration(
     }
 }
 
-fn image(c: &mut Check, img: Option<&RenewerImage>) {
+fn image(c: &mut Check, img: Option<&ImageRef>) {
     let path = format!("{PATH}.image");
     let Some(img) = img else {
         c.err(path, "required: the image holding the shgw binary (repository and tag or digest); see the Dockerfile");

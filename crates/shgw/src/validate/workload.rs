@@ -1,7 +1,8 @@
 //! Checks of scaling, resources, storage, availability, security and pod settings.
 
-use super::{Check, MANAGED_SETTINGS};
+use super::Check;
 use crate::defaults as d;
+use crate::managed_settings::managed_setting;
 use crate::names::*;
 use crate::profile::Platform;
 use crate::resolve::Resolved;
@@ -249,8 +250,13 @@ pub(super) fn settings_and_pod(c: &mut Check, s: &GatewaySpec, r: &Resolved) {
                 &path,
                 "not a valid setting name: letters, digits, '-', '_' and '.'",
             );
-        } else if let Some((_, field)) = MANAGED_SETTINGS.iter().find(|(k, _)| k == key) {
-            c.err(&path, format!("written by shgw; set {field} instead"));
+        } else if let Some(managed) = managed_setting(key) {
+            let how = if managed.field.starts_with('(') {
+                format!("written by shgw {} and cannot be overridden", managed.field)
+            } else {
+                format!("written by shgw; set {} instead", managed.field)
+            };
+            c.err(&path, how);
         } else if key.to_ascii_lowercase().contains("secret")
             || key.to_ascii_lowercase().contains("password")
         {
