@@ -90,7 +90,7 @@ pub enum FailOn {
 pub struct ReviewArgs {
     /// Manifests (YAML or JSON, several documents, List kinds), `-` for stdin, or a
     /// kustomization directory (built first).
-    #[arg(value_name = "FILE|-|DIR", required_unless_present = "explain")]
+    #[arg(value_name = "FILE|-|DIR", required_unless_present_any = ["explain", "list_rules"])]
     pub input: Option<String>,
     /// Severities of which profile: dev, production or openshift.
     #[arg(long, value_name = "PROFILE", default_value = shgw::DEFAULT_PROFILE)]
@@ -104,6 +104,9 @@ pub struct ReviewArgs {
     /// Print the explanation of a rule (such as SHGW055) and exit.
     #[arg(long, value_name = "RULE", conflicts_with = "input")]
     pub explain: Option<String>,
+    /// List every rule with its severity under each profile, and exit.
+    #[arg(long, conflicts_with_all = ["input", "explain"])]
+    pub list_rules: bool,
 }
 
 #[derive(Args)]

@@ -33,6 +33,12 @@ fn use_color() -> bool {
 }
 
 pub(crate) fn review(a: ReviewArgs) -> Result<Output, Failure> {
+    if a.list_rules {
+        return Ok(Output {
+            stdout: shgw_review::rules_table(),
+            stderr: Vec::new(),
+        });
+    }
     if let Some(id) = &a.explain {
         return shgw_review::explain(id)
             .map(|stdout| Output {

@@ -117,6 +117,12 @@ fn usage_errors_exit_2_and_bad_input_exit_1_with_nothing_on_stdout() {
     assert!(text(&out.stderr).contains("dev, production, openshift"));
     let out = shgw(&["review", "--explain", "SHGW999"], None);
     assert_eq!(out.status.code(), Some(2));
+    let out = shgw(&["review", "--list-rules"], None);
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(
+        text(&out.stdout).lines().count(),
+        shgw_review::Catalog::get().rules().len() + 1
+    );
     let out = shgw(&["review", "--explain", "shgw055"], None);
     assert_eq!(out.status.code(), Some(0));
     assert!(

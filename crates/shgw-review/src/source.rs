@@ -69,6 +69,62 @@ impl Document {
     }
 }
 
+impl Document {
+    /// Where a field given by its dotted path (`spec.resources.requests.cpu`,
+    /// `spec.settings.net.server.http.forwarded.proto.enabled`, `spec.pod.tolerations[0]`) is
+    /// written; keys holding dots are matched against the document, longest first. Fields that
+    /// are not written point at their nearest written parent, as [`Document::position`].
+    ///
+    /// ```
+    /// let text = "kind: Gateway\nspec:\n  settings:\n    net.server.http.forwarded.proto.enabled: yes\n  pod:\n    tolerations:\n    - {key: a}\n";
+    /// let d = &shgw_review::load("gw.yaml", text).unwrap().documents[0];
+    /// let p = d.locate("spec.settings.net.server.http.forwarded.proto.enabled");
+    /// assert_eq!((p.line, p.column), (4, 5));
+    /// assert_eq!(d.locate("spec.pod.tolerations[0].key").line, 7);
+    /// ```
+    pub fn locate(&self, dotted: &str) -> Position {
+        self.position(&pointer_of(&self.value, dotted))
+    }
+}
+
+/// The JSON pointer of a dotted path in `root`, as far as the path matches.
+fn pointer_of(root: &Value, dotted: &str) -> String {
+    let mut pointer = String::new();
+    let mut at = root;
+    let mut rest = dotted.trim_start_matches('.');
+    while !rest.is_empty() {
+        if let Some(tail) = rest.strip_prefix('[') {
+            let Some((index, after)) = tail.split_once(']') else {
+                break;
+            };
+            let Some(next) = index.parse::<usize>().ok().and_then(|i| at.get(i)) else {
+                break;
+            };
+            pointer.push_str(&format!("/{index}"));
+            at = next;
+            rest = after.trim_start_matches('.');
+            continue;
+        }
+        let Some(map) = at.as_object() else { break };
+        // The longest key that is a prefix of the rest at a `.` or `[` boundary.
+        let found = map
+            .keys()
+            .filter(|k| {
+                rest == k.as_str()
+                    || rest
+                        .strip_prefix(k.as_str())
+                        .is_some_and(|r| r.starts_with(['.', '[']))
+            })
+            .max_by_key(|k| k.len());
+        let Some(key) = found else { break };
+        pointer.push('/');
+        pointer.push_str(&escape(key));
+        at = &map[key];
+        rest = rest[key.len()..].trim_start_matches('.');
+    }
+    pointer
+}
+
 /// A whole manifest stream: every object in file order (`List` items in place of the list).
 #[derive(Debug, Clone)]
 pub struct Stream {

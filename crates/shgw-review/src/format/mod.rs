@@ -10,7 +10,7 @@ mod text;
 pub use json::to_json;
 pub use markdown::{MarkdownError, to_markdown};
 pub use sarif::to_sarif;
-pub use text::{explain, to_text};
+pub use text::{explain, rules_table, to_text};
 
 use crate::catalog::{Catalog, Rule};
 use crate::finding::Report;

@@ -157,6 +157,32 @@ pub fn explain(id: &str) -> Option<String> {
     Some(out)
 }
 
+/// Every rule with its level under each profile and its title, one per line.
+///
+/// ```
+/// let table = shgw_review::rules_table();
+/// assert!(table.lines().next().unwrap().starts_with("rule"));
+/// assert!(table.contains("SHGW055  error    error       error      readOnlyRootFilesystem"), "{table}");
+/// ```
+pub fn rules_table() -> String {
+    let catalog = Catalog::get();
+    let widths: Vec<usize> = catalog.profiles().iter().map(|p| p.len().max(7)).collect();
+    let mut out = format!("{:<7}", "rule");
+    for (p, w) in catalog.profiles().iter().zip(&widths) {
+        let _ = write!(out, "  {p:<w$}");
+    }
+    out.push_str("  title\n");
+    for r in catalog.rules() {
+        out.push_str(&r.id);
+        for (p, w) in catalog.profiles().iter().zip(&widths) {
+            let level = r.severity.get(p).map_or("off", |l| level_name(*l));
+            let _ = write!(out, "  {level:<w$}");
+        }
+        let _ = writeln!(out, "  {}", r.title);
+    }
+    out
+}
+
 fn level_name(l: crate::catalog::Level) -> &'static str {
     l.severity().map_or("off", Severity::as_str)
 }
