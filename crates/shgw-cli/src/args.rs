@@ -63,7 +63,7 @@ pub struct ImportArgs {
     /// Read the Azure chart's values file instead.
     #[arg(long, value_name = "FILE")]
     pub helm_values: Option<String>,
-    /// With --helm-values: the Helm release name (objects are named <release>-azure-api-management-gateway).
+    /// With --helm-values: the Helm release name (objects are named `RELEASE-azure-api-management-gateway`).
     #[arg(long, value_name = "NAME", requires = "helm_values")]
     pub release: Option<String>,
     /// With --helm-values: the namespace the release is installed in.
