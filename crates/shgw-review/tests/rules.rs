@@ -515,6 +515,12 @@ fn cases() -> Vec<Case> {
             "data[\"config.service.endpoint\"]",
         ),
         case(
+            "SHGW074",
+            vec![Set(dep, "/spec/template/spec/dnsPolicy", json!("Default"))],
+            dep,
+            "spec.template.spec.dnsPolicy",
+        ),
+        case(
             "SHGW090",
             vec![Set(
                 dep,
@@ -749,6 +755,14 @@ fn near_misses_do_not_trigger() {
                 "/data/config.service.endpoint",
                 json!("https://gw.example.com:8443"),
             )],
+        ),
+        (
+            "SHGW074",
+            vec![
+                Set(dep, "/spec/template/spec/dnsPolicy", json!("Default")),
+                Set(dep, "/spec/replicas", json!(1)),
+                Remove("ConfigMap", "/data/neighborhood.host"),
+            ],
         ),
         (
             "SHGW090",

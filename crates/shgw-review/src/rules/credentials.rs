@@ -46,7 +46,15 @@ fn check(cx: &Ctx, gw: &Gateway, hits: &mut Hits) {
                 .iter()
                 .any(|m| m.eq_ignore_ascii_case(mode.trim())) =>
         {
-            if !mode.trim().eq_ignore_ascii_case("key") && gw.setting("gateway.name").is_none() {
+            // `key`: the token itself is in config.service.auth.key (the 2026 samples).
+            if mode.trim().eq_ignore_ascii_case("key") {
+                if let Some(key_setting) = gw.setting("config.service.auth.key")
+                    && let Source::Secret { name, key } = &key_setting.source
+                {
+                    expiry(cx, gw, name, key, hits);
+                    renewal(cx, gw, name, key_setting, hits);
+                }
+            } else if gw.setting("gateway.name").is_none() {
                 hits.at(
                     auth.doc,
                     "SHGW064",

@@ -10,7 +10,7 @@ use shgw::defaults::{HEARTBEAT_PORT, RATE_LIMIT_SYNC_PORT};
 pub(crate) const THEME: Theme = Theme {
     name: "network",
     rules: &[
-        "SHGW044", "SHGW045", "SHGW046", "SHGW047", "SHGW048", "SHGW049",
+        "SHGW044", "SHGW045", "SHGW046", "SHGW047", "SHGW048", "SHGW049", "SHGW074",
     ],
     check,
 };
@@ -32,6 +32,20 @@ fn check(cx: &Ctx, gw: &Gateway, hits: &mut Hits) {
         discovery(cx, gw, hits);
     }
     external(cx, gw, hits);
+    dns_policy(cx, gw, hits);
+}
+
+/// `dnsPolicy: Default` matters when the gateway must resolve a cluster name: its peers, or a
+/// setting that names a host.
+fn dns_policy(cx: &Ctx, gw: &Gateway, hits: &mut Hits) {
+    let at = format!("{}/dnsPolicy", gw.pod());
+    if str_at(cx.doc(gw), &at) != Some("Default") {
+        return;
+    }
+    let names_cluster_host = gw.is_replicated() || gw.setting("neighborhood.host").is_some();
+    if names_cluster_host {
+        hits.on(gw, "SHGW074", at, "dnsPolicy Default: the node's resolver cannot resolve neighborhood.host or other cluster Service names");
+    }
 }
 
 fn udp_ports(cx: &Ctx, gw: &Gateway, hits: &mut Hits) {
