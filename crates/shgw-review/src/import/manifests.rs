@@ -4,7 +4,7 @@
 use super::build::{DEFAULT_SETTINGS, GatewayDoc, boolean, int_or_percent, quantity};
 use super::{ImportError, Imported};
 use crate::inventory::{self, Gateway, Setting, Source, find, selecting};
-use crate::objects::{kind, map_selects, name, namespace, str_at, string_map};
+use crate::objects::{map_selects, name, namespace, str_at, string_map};
 use crate::rules::image::parse_image;
 use crate::source::{Document, Stream};
 use serde_json::{Map, Value, json};
@@ -24,6 +24,7 @@ pub fn import_manifests(stream: &Stream) -> Result<Imported, ImportError> {
             .unwrap_or_else(|| "<input>".into());
         return Err(ImportError::NoGateway { input: source });
     }
+    let services = crate::objects::service_selectors(&stream.documents);
     let mut out = Imported {
         documents: Vec::new(),
         notes: Vec::new(),
@@ -33,7 +34,7 @@ pub fn import_manifests(stream: &Stream) -> Result<Imported, ImportError> {
             gateway: gw.name.clone(),
             lines: Vec::new(),
         };
-        let doc = one(&stream.documents, gw, &mut notes);
+        let doc = one(&stream.documents, &services, gw, &mut notes);
         out.documents.push(doc);
         out.notes.extend(notes.lines);
     }
@@ -82,7 +83,10 @@ fn gateway_name(v: &Value, gw: &Gateway, notes: &mut Notes) -> String {
     gw.name.clone()
 }
 
-fn one(docs: &[Document], gw: &Gateway, notes: &mut Notes) -> Value {
+/// Every Service with its selector.
+type Services = [(usize, std::collections::BTreeMap<String, String>)];
+
+fn one(docs: &[Document], services: &Services, gw: &Gateway, notes: &mut Notes) -> Value {
     let v = &docs[gw.doc].value;
     let mut g = GatewayDoc::new(&gateway_name(v, gw, notes));
     g.meta(&["namespace"], json!(namespace(v)));
@@ -101,7 +105,7 @@ fn one(docs: &[Document], gw: &Gateway, notes: &mut Notes) -> Value {
     scaling(docs, gw, &mut g, notes);
     container(v, gw, &mut g, notes);
     pod(v, gw, &mut g, notes);
-    service(docs, gw, &mut g, notes);
+    service(docs, services, gw, &mut g, notes);
     backup(docs, gw, &mut g, notes);
     availability(docs, gw, &mut g, notes);
     g.finish()
@@ -532,16 +536,18 @@ fn pod(v: &Value, gw: &Gateway, g: &mut GatewayDoc, notes: &mut Notes) {
     }
 }
 
-fn service(docs: &[Document], gw: &Gateway, g: &mut GatewayDoc, notes: &mut Notes) {
-    let live: Vec<&Value> = docs
+fn service(
+    docs: &[Document],
+    services: &Services,
+    gw: &Gateway,
+    g: &mut GatewayDoc,
+    notes: &mut Notes,
+) {
+    let live: Vec<&Value> = services
         .iter()
-        .map(|d| &d.value)
-        .filter(|v| {
-            kind(v) == "Service"
-                && namespace(v) == gw.namespace
-                && str_at(v, "/spec/clusterIP") != Some("None")
-        })
-        .filter(|v| map_selects(&string_map(v, "/spec/selector"), &gw.labels))
+        .filter(|(i, sel)| docs[*i].id[1] == gw.namespace && map_selects(sel, &gw.labels))
+        .map(|(i, _)| &docs[*i].value)
+        .filter(|v| str_at(v, "/spec/clusterIP") != Some("None"))
         .collect();
     let Some(s) = live.first() else {
         notes.add("no Service selects the gateway pods: shgw renders a LoadBalancer Service (set spec.service.type)");

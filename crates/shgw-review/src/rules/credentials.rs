@@ -3,7 +3,7 @@
 
 use super::{Ctx, Hits, Theme};
 use crate::inventory::{Gateway, Setting, Source, find};
-use crate::objects::{kind, namespace};
+use crate::objects::kind;
 use crate::source::escape;
 use base64::Engine;
 use serde_json::Value;
@@ -143,8 +143,7 @@ fn expiry(cx: &Ctx, gw: &Gateway, secret: &str, key: &str, hits: &mut Hits) {
 /// Whether a CronJob in the namespace mentions the Secret by name anywhere in its spec.
 fn renewed_by_cronjob(cx: &Ctx, ns: &str, secret: &str) -> bool {
     cx.docs.iter().any(|d| {
-        kind(&d.value) == "CronJob"
-            && namespace(&d.value) == ns
+        d.is("CronJob", ns)
             && d.value
                 .get("spec")
                 .is_some_and(|s| s.to_string().contains(secret))

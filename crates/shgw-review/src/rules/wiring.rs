@@ -3,9 +3,7 @@
 
 use super::{Ctx, Hits, Theme};
 use crate::inventory::Gateway;
-use crate::objects::{
-    kind, label_selector_selects, map_selects, name, namespace, pod_template, string_map,
-};
+use crate::objects::{label_selector_selects, map_selects, name};
 
 pub(crate) const THEME: Theme = Theme {
     name: "wiring",
@@ -57,28 +55,25 @@ pub(crate) fn service_owner<'a>(
 }
 
 fn services(cx: &Ctx, gw: &Gateway, hits: &mut Hits) {
-    for (i, d) in cx.docs.iter().enumerate() {
+    for (i, selector) in &cx.services {
+        let (i, d) = (*i, &cx.docs[*i]);
         let v = &d.value;
-        if kind(v) != "Service" || namespace(v) != gw.namespace {
+        if d.id[1] != gw.namespace || !d.id[2].starts_with(&gw.name) {
             continue;
         }
         let owner = service_owner(cx.gateways, &gw.namespace, name(v));
         if owner.is_none_or(|o| o.doc != gw.doc) {
             continue;
         }
-        let selector = string_map(v, "/spec/selector");
         if selector.is_empty() {
             continue; // endpoints managed by hand
         }
-        let any_pod = cx.docs.iter().any(|p| {
-            namespace(&p.value) == gw.namespace
-                && pod_template(kind(&p.value)).is_some_and(|t| {
-                    map_selects(
-                        &selector,
-                        &string_map(&p.value, &format!("{t}/metadata/labels")),
-                    )
-                })
-        });
+        // Usually the Service selects its own gateway's pods; only otherwise look further.
+        let any_pod = map_selects(selector, &gw.labels)
+            || cx
+                .pods
+                .iter()
+                .any(|(ns, labels)| *ns == gw.namespace && map_selects(selector, labels));
         if !any_pod {
             hits.at(
                 i,
