@@ -16,14 +16,8 @@ pub const PROFILE_API_VERSION: &str = "shgw.dev/v1alpha1";
 /// The profiles compiled into the library: `(name, YAML text)`.
 pub const EMBEDDED: &[(&str, &str)] = &[
     ("dev", include_str!("../profiles/dev.yaml")),
-    (
-        "production",
-        include_str!("../profiles/production.yaml"),
-    ),
-    (
-        "openshift",
-        include_str!("../profiles/openshift.yaml"),
-    ),
+    ("production", include_str!("../profiles/production.yaml")),
+    ("openshift", include_str!("../profiles/openshift.yaml")),
 ];
 
 /// The profile used when none is named.
