@@ -159,6 +159,7 @@ fn load_file(path: &Path, opts: &BuildOptions) -> Result<Vec<Resource>> {
                     && let Some(r) = out.last_mut()
                 {
                     r.raw_annotations = info.raw_annotations(i);
+                    r.empty_nulls = info.empty_nulls(i);
                     r.plain_dates.clone_from(&info.dates);
                 }
             }

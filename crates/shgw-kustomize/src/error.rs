@@ -21,7 +21,7 @@ pub enum Error {
         msg: String,
     },
     /// A file could not be read.
-    #[error("accumulating resources: accumulation err='accumulating resources from '{entry}': evalsymlink failure on '{}' : lstat {}: no such file or directory'", .path.display(), .path.display())]
+    #[error("accumulating resources: accumulation err='accumulating resources from '{entry}': evalsymlink failure on '{p}' : lstat {p}: no such file or directory': must build at directory: not a valid directory: evalsymlink failure on '{p}' : lstat {p}: no such file or directory", p = .path.display())]
     Missing {
         /// The entry as written in the kustomization.
         entry: String,

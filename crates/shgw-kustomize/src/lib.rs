@@ -16,9 +16,9 @@
 
 mod alias;
 mod build;
+mod emptyvalues;
 mod error;
 mod fieldpath;
-mod flowempty;
 mod generators;
 mod hash;
 mod images;

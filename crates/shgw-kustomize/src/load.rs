@@ -1,7 +1,8 @@
 //! Reading files: kustomization files, multi-document YAML, the root restriction.
 
+use crate::alias::Seg;
+use crate::emptyvalues::read_empty_values;
 use crate::error::{Error, Result};
-use crate::flowempty::fix_empty_flow_values;
 use crate::kustomization::Kustomization;
 use crate::textfix::final_block_scalar_as_go_yaml;
 use indexmap::IndexMap;
@@ -83,9 +84,14 @@ pub fn parse_resource_documents(text: &str) -> Result<(Vec<Value>, SourceInfo), 
     let text = &final_block_scalar_as_go_yaml(text);
     let mut docs: Vec<Value> = serde_saphyr::from_multiple_with_options(text, options(false, true))
         .map_err(|e| e.to_string())?;
-    fix_empty_flow_values(text, &mut docs);
-    let docs: Vec<Value> = docs.into_iter().filter(|d| !d.is_null()).collect();
-    let info = SourceInfo::of_docs(text, &docs);
+    let mut blocks = read_empty_values(text, &mut docs).into_iter();
+    let (docs, empty_nulls): (Vec<Value>, Vec<Vec<Vec<Seg>>>) = docs
+        .into_iter()
+        .map(|d| (d, blocks.next().unwrap_or_default()))
+        .filter(|(d, _)| !d.is_null())
+        .unzip();
+    let mut info = SourceInfo::of_docs(text, &docs);
+    info.empty_nulls = empty_nulls;
     let docs = docs
         .into_iter()
         .map(|mut d| {
@@ -152,6 +158,9 @@ pub struct SourceInfo {
     pub dates: Vec<String>,
     /// Per non-empty document; empty when a document has other shapes.
     raw: Vec<RawDoc>,
+    /// Per non-empty document: the places of its mapping values written with no text
+    /// (see [`crate::emptyvalues`]).
+    empty_nulls: Vec<Vec<Vec<Seg>>>,
 }
 
 impl SourceInfo {
@@ -166,6 +175,7 @@ impl SourceInfo {
         SourceInfo {
             dates: unquoted_dates(text),
             raw,
+            empty_nulls: Vec::new(),
         }
     }
 
@@ -190,8 +200,14 @@ impl SourceInfo {
             SourceInfo {
                 dates: unquoted_dates(text),
                 raw: Vec::new(),
+                empty_nulls: Vec::new(),
             }
         }
+    }
+
+    /// The places of the values written with no text in document number `index`.
+    pub fn empty_nulls(&self, index: usize) -> Vec<Vec<Seg>> {
+        self.empty_nulls.get(index).cloned().unwrap_or_default()
     }
 
     /// The source text of the annotation values of document number `index`.

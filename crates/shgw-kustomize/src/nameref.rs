@@ -3,7 +3,7 @@
 use crate::error::{Error, Result};
 use crate::fieldpath::split_path;
 use crate::nameref_specs::table;
-use crate::resid::{ResId, is_cluster_scoped};
+use crate::resid::ResId;
 use crate::resource::Resource;
 use serde_json::Value;
 
@@ -35,8 +35,8 @@ fn lookup(
         // kustomize's `SubsetThatCouldBeReferencedByResource`: a namespaced referrer sees
         // cluster-scoped resources, those of its own namespace and, for a RoleBinding,
         // those in a namespace one of its ServiceAccount subjects names.
-        if !is_cluster_scoped(&rid.kind)
-            && !is_cluster_scoped(&cur.kind)
+        if !rid.is_cluster_scoped()
+            && !cur.is_cluster_scoped()
             && cur.effective_namespace() != rid.effective_namespace()
             && !rb_namespaces.contains(&cur.namespace)
         {
@@ -54,8 +54,8 @@ fn lookup(
             if !sns.is_empty() && eff(sns) != eff(orig_ns) && eff(sns) != eff(&cur.namespace) {
                 continue;
             }
-        } else if !is_cluster_scoped(&rid.kind)
-            && !is_cluster_scoped(&cur.kind)
+        } else if !rid.is_cluster_scoped()
+            && !cur.is_cluster_scoped()
             && cur.kind != "ServiceAccount"
             && cur.effective_namespace() != rid.effective_namespace()
         {

@@ -1,7 +1,6 @@
 //! The `namespace` transformer.
 
 use crate::error::{Error, Result};
-use crate::resid::is_cluster_scoped;
 use crate::resource::{Resource, ensure_object};
 use serde_json::Value;
 
@@ -31,20 +30,28 @@ pub fn apply(resources: &mut [Resource], ns: &str) -> Result<()> {
                 .insert("name".into(), Value::String(ns.into()));
             continue;
         }
-        if !is_cluster_scoped(&id.kind) {
+        if !id.is_cluster_scoped() {
             r.metadata_mut()
                 .insert("namespace".into(), Value::String(ns.into()));
         }
-        match id.kind.as_str() {
-            "APIService" => set_if_present(&mut r.obj, &["spec", "service"], ns),
-            "CustomResourceDefinition" => {
+        match (id.group.as_str(), id.kind.as_str()) {
+            ("apiregistration.k8s.io", "APIService") => {
+                let spec = ensure_object(
+                    ensure_object(&mut r.obj)
+                        .entry("spec")
+                        .or_insert(Value::Null),
+                );
+                ensure_object(spec.entry("service").or_insert(Value::Null))
+                    .insert("namespace".into(), Value::String(ns.into()));
+            }
+            ("apiextensions.k8s.io", "CustomResourceDefinition") => {
                 set_if_present(
                     &mut r.obj,
                     &["spec", "conversion", "webhook", "clientConfig", "service"],
                     ns,
                 );
             }
-            "RoleBinding" | "ClusterRoleBinding" => {
+            (_, "RoleBinding" | "ClusterRoleBinding") => {
                 if let Some(Value::Array(subjects)) = r.obj.get_mut("subjects") {
                     for s in subjects.iter_mut() {
                         if s.get("name").and_then(Value::as_str) == Some("default") {

@@ -1,6 +1,6 @@
 //! A resource in the accumulator: the document plus kustomize's bookkeeping.
 
-use crate::alias::AliasGroup;
+use crate::alias::{AliasGroup, Seg};
 use crate::resid::ResId;
 use indexmap::IndexMap;
 use serde_json::{Map, Value};
@@ -33,6 +33,9 @@ pub(crate) struct Resource {
     /// The plain dates of the source file, read as RFC 3339 timestamps everywhere but
     /// where kustomize reads a map as source text (see [`crate::load::unconvert_dates`]).
     pub plain_dates: Vec<String>,
+    /// The places of mapping values the source wrote with no text (`key:`), which a
+    /// strategic merge drops (see [`crate::emptyvalues`]).
+    pub empty_nulls: Vec<Vec<Seg>>,
 }
 
 impl Resource {
@@ -47,6 +50,7 @@ impl Resource {
             aliases: Vec::new(),
             raw_annotations: IndexMap::new(),
             plain_dates: Vec::new(),
+            empty_nulls: Vec::new(),
         }
     }
 
