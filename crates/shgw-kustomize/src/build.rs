@@ -1,5 +1,6 @@
 //! The recursive build of a kustomization directory (kustomize's `KustTarget`).
 
+use crate::config::{self, TransformerConfig};
 use crate::error::{Error, Result};
 use crate::kustomization::Kustomization;
 use crate::load::{
@@ -21,14 +22,15 @@ pub(crate) fn build_top(dir: &Path, opts: &BuildOptions) -> Result<Vec<Value>> {
     })?;
     let k = load_kustomization(&dir)?;
     let mut acc = Vec::new();
-    run(&dir, &k, &mut acc, opts)?;
+    let mut cfg = config::builtin()?;
+    run(&dir, &k, &mut acc, &mut cfg, opts)?;
     for r in acc.iter_mut() {
         if r.generated.as_ref().is_some_and(|g| g.hash) {
             let name = format!("{}-{}", r.id().name, crate::hash::hash_of(&r.obj));
             r.set_name(&name);
         }
     }
-    nameref::fix(&mut acc)?;
+    nameref::fix(&mut acc, &cfg.name_reference)?;
     acc.retain(|r| r.annotation("config.kubernetes.io/local-config") != Some("true"));
     // kustomize rebuilds the final ResMap here (`IgnoreLocal`); resources that ended up
     // with one id (a JSON patch may rename) cannot both be registered.
@@ -173,6 +175,7 @@ fn accumulate_entry(
     dir: &Path,
     entry: &str,
     acc: &mut Vec<Resource>,
+    cfg: &mut TransformerConfig,
     opts: &BuildOptions,
 ) -> Result<()> {
     let path = resolve(dir, entry);
@@ -188,8 +191,10 @@ fn accumulate_entry(
             )));
         }
         let mut sub_acc = Vec::new();
-        run(&path, &sub, &mut sub_acc, opts)?;
+        let mut sub_cfg = config::builtin()?;
+        run(&path, &sub, &mut sub_acc, &mut sub_cfg, opts)?;
         append_unique(acc, sub_acc, &path)?;
+        cfg.merge(&sub_cfg)?;
     } else {
         return Err(Error::Missing {
             entry: entry.to_string(),
@@ -199,10 +204,18 @@ fn accumulate_entry(
     Ok(())
 }
 
-/// Runs one kustomization (or component) over the accumulator.
-fn run(dir: &Path, k: &Kustomization, acc: &mut Vec<Resource>, opts: &BuildOptions) -> Result<()> {
+/// Runs one kustomization (or component) over the accumulator; `cfg` gains the
+/// kustomization's `configurations:` and those of everything it includes.
+fn run(
+    dir: &Path,
+    k: &Kustomization,
+    acc: &mut Vec<Resource>,
+    cfg: &mut TransformerConfig,
+    opts: &BuildOptions,
+) -> Result<()> {
+    cfg.load_files(dir, k.configurations.as_deref().unwrap_or_default())?;
     for entry in k.resources.iter().flatten() {
-        accumulate_entry(dir, entry, acc, opts).map_err(|e| match e {
+        accumulate_entry(dir, entry, acc, cfg, opts).map_err(|e| match e {
             Error::Missing { .. } => e,
             other => Error::Accumulate {
                 entry: entry.clone(),
@@ -237,14 +250,19 @@ fn run(dir: &Path, k: &Kustomization, acc: &mut Vec<Resource>, opts: &BuildOptio
                 ck.kind.as_deref().unwrap_or("Kustomization")
             )));
         }
-        run(&path, &ck, acc, opts).map_err(|e| {
+        run(&path, &ck, acc, cfg, opts).map_err(|e| {
             Error::msg(format!("accumulating components: accumulateDirectory: \"recursed accumulation of path '{}': {e}\"", path.display()))
         })?;
     }
-    transform(dir, k, acc)
+    transform(dir, k, acc, cfg)
 }
 
-fn transform(dir: &Path, k: &Kustomization, acc: &mut Vec<Resource>) -> Result<()> {
+fn transform(
+    dir: &Path,
+    k: &Kustomization,
+    acc: &mut Vec<Resource>,
+    cfg: &TransformerConfig,
+) -> Result<()> {
     if let Some(psm) = &k.patches_strategic_merge {
         patches::apply_strategic_merge_list(acc, psm, dir)?;
     }
@@ -252,7 +270,7 @@ fn transform(dir: &Path, k: &Kustomization, acc: &mut Vec<Resource>) -> Result<(
         patches::apply_patch(acc, p, dir)?;
     }
     if let Some(ns) = &k.namespace {
-        namespace::apply(acc, ns)?;
+        namespace::apply(acc, ns, &cfg.namespace)?;
     }
     prefix::apply(
         acc,
@@ -260,22 +278,22 @@ fn transform(dir: &Path, k: &Kustomization, acc: &mut Vec<Resource>) -> Result<(
         k.name_suffix.as_deref().unwrap_or(""),
     );
     for l in k.labels.iter().flatten() {
-        labels::apply_label_entry(acc, l)?;
+        labels::apply_label_entry(acc, l, cfg)?;
     }
     if let Some(cl) = &k.common_labels {
-        labels::apply_map(acc, cl, &labels::common_label_specs());
+        labels::apply_map(acc, cl, &cfg.common_labels);
     }
     if let Some(ca) = &k.common_annotations {
-        labels::apply_map(acc, ca, &labels::annotation_specs());
+        labels::apply_map(acc, ca, &cfg.common_annotations);
     }
     for p in k.patches_json6902.iter().flatten() {
         patches::apply_json6902_entry(acc, p, dir)?;
     }
     for r in k.replicas.iter().flatten() {
-        replicas::apply(acc, r)?;
+        replicas::apply(acc, r, &cfg.replicas)?;
     }
     for img in k.images.iter().flatten() {
-        images::apply(acc, img);
+        images::apply(acc, img, &cfg.images);
     }
     Ok(())
 }

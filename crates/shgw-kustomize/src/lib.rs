@@ -9,13 +9,15 @@
 //! `labels`, `commonLabels`, `commonAnnotations`, `images`, `replicas`,
 //! `configMapGenerator`/`secretGenerator`/`generatorOptions` (with kustomize's hash
 //! suffix), name-reference fix-up, `patches`, `patchesStrategicMerge`,
-//! `patchesJson6902`, `sortOptions` (legacy order by default) and the yaml.v2 output
-//! layout. Not supported (an error is returned when used): `replacements`, `buildMetadata`, `vars`,
-//! Helm, plugins (`generators`/`transformers`/`validators`), `configurations`,
-//! `openapi`, `crds`, remote resources.
+//! `patchesJson6902`, `sortOptions` (legacy order by default), `configurations:` files
+//! (merged into the built-in field specs, which are data: `builtin_fieldspecs.yaml`) and
+//! the yaml.v2 output layout. Not supported (an error is returned when used):
+//! `replacements`, `buildMetadata`, `vars`, Helm, plugins
+//! (`generators`/`transformers`/`validators`), `openapi`, `crds`, remote resources.
 
 mod alias;
 mod build;
+mod config;
 mod emptyvalues;
 mod error;
 mod fieldpath;
@@ -27,7 +29,6 @@ pub mod kustomization;
 mod labels;
 mod load;
 mod nameref;
-mod nameref_specs;
 mod namespace;
 mod order;
 mod patches;

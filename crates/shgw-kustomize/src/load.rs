@@ -452,7 +452,7 @@ pub fn load_kustomization(dir: &Path) -> Result<Kustomization> {
         v.as_ref()
             .is_some_and(|v| !(v.is_null() || v.as_array().is_some_and(Vec::is_empty)))
     };
-    let unsupported: [(&'static str, bool); 11] = [
+    let unsupported: [(&'static str, bool); 10] = [
         ("replacements", used(&k.replacements)),
         (
             "buildMetadata",
@@ -477,10 +477,6 @@ pub fn load_kustomization(dir: &Path) -> Result<Kustomization> {
             "validators",
             k.validators.as_ref().is_some_and(|v| !v.is_empty()),
         ),
-        (
-            "configurations",
-            k.configurations.as_ref().is_some_and(|v| !v.is_empty()),
-        ),
         ("crds", k.crds.as_ref().is_some_and(|v| !v.is_empty())),
     ];
     if let Some((field, _)) = unsupported.iter().find(|(_, u)| *u) {
@@ -495,7 +491,8 @@ pub fn load_kustomization(dir: &Path) -> Result<Kustomization> {
     Ok(k)
 }
 
-fn json_error(e: &serde_json::Error) -> String {
+/// A serde error in Go's `encoding/json` wording where it has one.
+pub(crate) fn json_error(e: &serde_json::Error) -> String {
     let s = e.to_string();
     if let Some(rest) = s.strip_prefix("unknown field `") {
         let field = rest.split('`').next().unwrap_or(rest);

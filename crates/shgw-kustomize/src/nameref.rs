@@ -1,8 +1,8 @@
 //! Name-reference fix-up: referrers follow renamed ConfigMaps, Secrets, Services, ...
 
+use crate::config::NameBackRef;
 use crate::error::{Error, Result};
-use crate::fieldpath::split_path;
-use crate::nameref_specs::table;
+use crate::fieldpath::{spec_applies, split_path};
 use crate::resid::ResId;
 use crate::resource::Resource;
 use serde_json::Value;
@@ -159,8 +159,9 @@ fn visit_strings(
     }
 }
 
-/// Rewrites every reference to a renamed resource.
-pub fn fix(acc: &mut [Resource]) -> Result<()> {
+/// Rewrites every reference to a renamed resource, at the name-reference field specs
+/// `refs` (plus the `{name, namespace}` object references kustomize handles in code).
+pub fn fix(acc: &mut [Resource], refs: &[NameBackRef]) -> Result<()> {
     let snapshot: Snapshot = acc
         .iter()
         .map(|r| {
@@ -175,38 +176,40 @@ pub fn fix(acc: &mut [Resource]) -> Result<()> {
     if snapshot.iter().all(|s| s.1.is_empty()) {
         return Ok(());
     }
-    let table = table();
     #[allow(clippy::needless_range_loop)]
     for i in 0..acc.len() {
         let referrer_kind = acc[i].kind();
         let referrer = acc[i].clone();
-        let referrer_group = acc[i].id().group;
-        for (target, _, path, _) in table
-            .iter()
-            .filter(|t| t.1 == referrer_kind && (t.3.is_empty() || t.3 == referrer_group))
-        {
-            let owned = split_path(path);
-            let segs: Vec<&str> = owned.iter().map(String::as_str).collect();
-            let role_ref = segs.first() == Some(&"roleRef");
-            if role_ref {
-                let k = acc[i]
-                    .obj
-                    .get("roleRef")
-                    .and_then(|r| r.get("kind"))
-                    .and_then(Value::as_str)
-                    .unwrap_or("");
-                if k != *target {
-                    continue;
+        let referrer_id = referrer.id();
+        for back in refs {
+            let target = back.kind.as_str();
+            for spec in back
+                .field_specs
+                .iter()
+                .filter(|s| spec_applies(s, &referrer_id))
+            {
+                let owned = split_path(&spec.path);
+                let segs: Vec<&str> = owned.iter().map(String::as_str).collect();
+                if segs.first() == Some(&"roleRef") {
+                    let k = acc[i]
+                        .obj
+                        .get("roleRef")
+                        .and_then(|r| r.get("kind"))
+                        .and_then(Value::as_str)
+                        .unwrap_or("");
+                    if k != target {
+                        continue;
+                    }
                 }
+                visit_strings(&mut acc[i].obj, &segs, &mut |node| {
+                    if let Value::String(s) = node
+                        && let Some((n, _)) = lookup(&snapshot, target, s, &referrer, None)?
+                    {
+                        *s = n;
+                    }
+                    Ok(())
+                })?;
             }
-            visit_strings(&mut acc[i].obj, &segs, &mut |node| {
-                if let Value::String(s) = node
-                    && let Some((n, _)) = lookup(&snapshot, target, s, &referrer, None)?
-                {
-                    *s = n;
-                }
-                Ok(())
-            })?;
         }
         let object_ref = match referrer_kind.as_str() {
             "APIService" => Some(vec!["spec", "service"]),
@@ -295,7 +298,7 @@ mod tests {
                 "subjects": [{"kind": "ServiceAccount", "name": "sa"}, {"kind": "ServiceAccount", "name": "sa", "namespace": "elsewhere"}]}),
             ),
         ];
-        fix(&mut acc).unwrap();
+        fix(&mut acc, &crate::config::builtin().unwrap().name_reference).unwrap();
         let spec = &acc[2].obj["spec"]["template"]["spec"];
         assert_eq!(spec["serviceAccountName"], "p-sa");
         assert_eq!(spec["volumes"][0]["configMap"]["name"], "cfg-abc");
@@ -322,7 +325,7 @@ mod tests {
         );
         let mut acc = vec![a.clone(), b.clone(), pod.clone()];
         assert!(
-            fix(&mut acc)
+            fix(&mut acc, &crate::config::builtin().unwrap().name_reference)
                 .unwrap_err()
                 .to_string()
                 .contains("found multiple possible referrals")
@@ -331,7 +334,7 @@ mod tests {
         let mut pod_a = pod;
         pod_a.prefixes.push("a-".into());
         let mut acc = vec![a, b, pod_a];
-        fix(&mut acc).unwrap();
+        fix(&mut acc, &crate::config::builtin().unwrap().name_reference).unwrap();
         assert_eq!(
             acc[2].obj["spec"]["volumes"][0]["configMap"]["name"],
             "a-cfg"

@@ -132,10 +132,7 @@ fn check_kubectl(kubectl: &Path, case: &Path, want: &Expected) -> Result<(), Str
 
 /// Shared reductions the engine does not build like kubectl yet (the test fails when one
 /// of them starts to pass, so the list cannot go stale).
-const PENDING: &[&str] = &[
-    "refused-builtin-transformer-config",
-    "refused-configurations-namereference",
-];
+const PENDING: &[&str] = &["refused-builtin-transformer-config"];
 
 fn is_pending(case: &Path) -> bool {
     case.file_name()
