@@ -6,6 +6,7 @@ use crate::kustomization::Kustomization;
 use crate::load::{
     check_in_root, load_kustomization, parse_resource_documents, read_text, resolve,
 };
+use crate::plugins::{self, Stage};
 use crate::resid::ResId;
 use crate::resource::Resource;
 use crate::{
@@ -232,6 +233,13 @@ fn run(
         let r = generators::generate(args, global, dir, true)?;
         generators::absorb(acc, r, args.behavior.as_deref())?;
     }
+    plugins::run(
+        Stage::Generators,
+        dir,
+        k.generators.as_deref().unwrap_or_default(),
+        acc,
+        &mut |d| build_plugin_dir(d, opts),
+    )?;
     for entry in k.components.iter().flatten() {
         let path = resolve(dir, entry);
         if !path.is_dir() {
@@ -254,7 +262,7 @@ fn run(
             Error::msg(format!("accumulating components: accumulateDirectory: \"recursed accumulation of path '{}': {e}\"", path.display()))
         })?;
     }
-    transform(dir, k, acc, cfg)
+    transform(dir, k, acc, cfg, opts)
 }
 
 fn transform(
@@ -262,6 +270,7 @@ fn transform(
     k: &Kustomization,
     acc: &mut Vec<Resource>,
     cfg: &TransformerConfig,
+    opts: &BuildOptions,
 ) -> Result<()> {
     if let Some(psm) = &k.patches_strategic_merge {
         patches::apply_strategic_merge_list(acc, psm, dir)?;
@@ -292,8 +301,22 @@ fn transform(
     for r in k.replicas.iter().flatten() {
         replicas::apply(acc, r, &cfg.replicas)?;
     }
-    for img in k.images.iter().flatten() {
-        images::apply(acc, img, &cfg.images);
+    for (i, img) in k.images.iter().flatten().enumerate() {
+        images::apply(acc, img, &cfg.images)
+            .map_err(|e| Error::msg(format!("images[{i}]: {e}")))?;
     }
-    Ok(())
+    let transformers = k.transformers.as_deref().unwrap_or_default();
+    plugins::run(Stage::Transformers, dir, transformers, acc, &mut |d| {
+        build_plugin_dir(d, opts)
+    })
+}
+
+/// The documents a kustomization directory named in `transformers:`/`generators:` builds
+/// to: plugin configs.
+fn build_plugin_dir(dir: &Path, opts: &BuildOptions) -> Result<Vec<Value>> {
+    let k = load_kustomization(dir)?;
+    let mut acc = Vec::new();
+    let mut cfg = config::builtin()?;
+    run(dir, &k, &mut acc, &mut cfg, opts)?;
+    Ok(acc.into_iter().map(strip_internal).collect())
 }

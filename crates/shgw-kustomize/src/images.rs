@@ -1,5 +1,6 @@
 //! The `images` transformer.
 
+use crate::error::{Error, Result};
 use crate::fieldpath::{spec_applies, split_path, visit};
 use crate::kustomization::{FieldSpec, Image};
 use crate::resource::Resource;
@@ -98,14 +99,23 @@ fn walk(v: &mut Value, img: &Image, re: &Regex) {
 }
 
 /// Applies one `images:` entry to every resource.
-pub fn apply(resources: &mut [Resource], img: &Image, specs: &[FieldSpec]) {
+///
+/// # Errors
+/// `img.name` is not a valid pattern (kubectl v1.37.1 silently ignores such an entry, or
+/// crashes; an entry that can never apply is refused here instead).
+pub fn apply(resources: &mut [Resource], img: &Image, specs: &[FieldSpec]) -> Result<()> {
     // Go's `\w` is ASCII-only; spelling the classes out keeps the same meaning and avoids
     // compiling Unicode classes repeated 127 times (which cost ~40 ms per entry).
     let pattern = format!(
         r"^{}(:[0-9A-Za-z_][0-9A-Za-z_.-]{{0,127}})?(@sha256:[0-9A-Za-z]+)?$",
         img.name
     );
-    let Ok(re) = Regex::new(&pattern) else { return };
+    let re = Regex::new(&pattern).map_err(|e| {
+        Error::msg(format!(
+            "image name '{}' is not a valid image name pattern: {e}",
+            img.name
+        ))
+    })?;
     for r in resources.iter_mut() {
         if r.kind() == "CustomResourceDefinition" {
             continue;
@@ -122,6 +132,7 @@ pub fn apply(resources: &mut [Resource], img: &Image, specs: &[FieldSpec]) {
             });
         }
     }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -144,7 +155,7 @@ mod tests {
         let mut rs = vec![Resource::new(
             json!({"kind": "Pod", "spec": {"containers": [{"image": "nginx:1.2@sha256:aaaa"}, {"image": "docker.io/library/nginx"}]}}),
         )];
-        apply(&mut rs, &img, &crate::config::builtin().unwrap().images);
+        apply(&mut rs, &img, &crate::config::builtin().unwrap().images).unwrap();
         assert_eq!(rs[0].obj["spec"]["containers"][0]["image"], "nginx:1.25");
         assert_eq!(
             rs[0].obj["spec"]["containers"][1]["image"],

@@ -11,9 +11,14 @@
 //! suffix), name-reference fix-up, `patches`, `patchesStrategicMerge`,
 //! `patchesJson6902`, `sortOptions` (legacy order by default), `configurations:` files
 //! (merged into the built-in field specs, which are data: `builtin_fieldspecs.yaml`) and
-//! the yaml.v2 output layout. Not supported (an error is returned when used):
-//! `replacements`, `buildMetadata`, `vars`, Helm, plugins
-//! (`generators`/`transformers`/`validators`), `openapi`, `crds`, remote resources.
+//! `transformers:`/`generators:` entries that are builtin plugin configs
+//! (`apiVersion: builtin`: LabelTransformer, AnnotationsTransformer,
+//! PrefixSuffixTransformer, NamespaceTransformer, PatchTransformer,
+//! PatchStrategicMergeTransformer, PatchJson6902Transformer, ImageTagTransformer,
+//! ReplicaCountTransformer, HashTransformer, ConfigMapGenerator, SecretGenerator) and the
+//! yaml.v2 output layout. Not supported (an error is returned when used):
+//! `replacements`, `buildMetadata`, `vars`, Helm, KRM function and exec plugins,
+//! `validators`, `openapi`, `crds`, remote resources.
 
 mod alias;
 mod build;
@@ -32,6 +37,7 @@ mod nameref;
 mod namespace;
 mod order;
 mod patches;
+mod plugins;
 mod prefix;
 mod replicas;
 mod resid;

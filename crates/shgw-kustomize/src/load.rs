@@ -452,7 +452,7 @@ pub fn load_kustomization(dir: &Path) -> Result<Kustomization> {
         v.as_ref()
             .is_some_and(|v| !(v.is_null() || v.as_array().is_some_and(Vec::is_empty)))
     };
-    let unsupported: [(&'static str, bool); 10] = [
+    let unsupported: [(&'static str, bool); 8] = [
         ("replacements", used(&k.replacements)),
         (
             "buildMetadata",
@@ -465,14 +465,6 @@ pub fn load_kustomization(dir: &Path) -> Result<Kustomization> {
             used(&k.helm_chart_inflation_generator),
         ),
         ("openapi", used(&k.openapi)),
-        (
-            "generators",
-            k.generators.as_ref().is_some_and(|v| !v.is_empty()),
-        ),
-        (
-            "transformers",
-            k.transformers.as_ref().is_some_and(|v| !v.is_empty()),
-        ),
         (
             "validators",
             k.validators.as_ref().is_some_and(|v| !v.is_empty()),
