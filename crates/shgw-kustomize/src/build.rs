@@ -13,6 +13,7 @@ use crate::{
     BuildOptions, generators, images, labels, nameref, namespace, order, patches, prefix, replicas,
 };
 use serde_json::Value;
+use std::collections::HashSet;
 use std::path::Path;
 
 /// Builds `dir` as the top-level kustomization and returns the final resources in output order.
@@ -90,21 +91,32 @@ fn strip_internal(r: Resource) -> Value {
     obj
 }
 
-/// Appends resources, failing on an id that is already registered.
-fn append_unique(acc: &mut Vec<Resource>, new: Vec<Resource>, from: &Path) -> Result<()> {
-    let mut seen: std::collections::HashSet<String> =
-        acc.iter().map(|r| r.id().collision_key()).collect();
-    for r in new {
-        let id = r.id();
-        if !seen.insert(id.collision_key()) {
-            return Err(Error::DuplicateId {
-                id: id.to_string(),
-                file: from.to_path_buf(),
-            });
-        }
-        acc.push(r);
+/// The ids registered in an accumulator, kept beside it while `resources:` entries are
+/// appended (nothing renames resources then), so each append costs only its own size.
+struct Registered(HashSet<IdKey>);
+
+/// What two ids collide on ([`ResId::collision_key`]).
+type IdKey = (String, String, String, String, String);
+
+impl Registered {
+    fn of(acc: &[Resource]) -> Self {
+        Registered(acc.iter().map(|r| r.id().collision_key()).collect())
     }
-    Ok(())
+
+    /// Appends resources, failing on an id that is already registered.
+    fn append(&mut self, acc: &mut Vec<Resource>, new: Vec<Resource>, from: &Path) -> Result<()> {
+        for r in new {
+            let id = r.id();
+            if !self.0.insert(id.collision_key()) {
+                return Err(Error::DuplicateId {
+                    id: id.to_string(),
+                    file: from.to_path_buf(),
+                });
+            }
+            acc.push(r);
+        }
+        Ok(())
+    }
 }
 
 /// Turns loaded documents into resources (List flattening, kind/name checks).
@@ -176,13 +188,14 @@ fn accumulate_entry(
     dir: &Path,
     entry: &str,
     acc: &mut Vec<Resource>,
+    seen: &mut Registered,
     cfg: &mut TransformerConfig,
     opts: &BuildOptions,
 ) -> Result<()> {
     let path = resolve(dir, entry);
     if path.is_file() {
         check_in_root(&path, dir)?;
-        append_unique(acc, load_file(&path, opts)?, &path)?;
+        seen.append(acc, load_file(&path, opts)?, &path)?;
     } else if path.is_dir() {
         let sub = load_kustomization(&path)?;
         if sub.is_component() {
@@ -194,7 +207,7 @@ fn accumulate_entry(
         let mut sub_acc = Vec::new();
         let mut sub_cfg = config::builtin()?;
         run(&path, &sub, &mut sub_acc, &mut sub_cfg, opts)?;
-        append_unique(acc, sub_acc, &path)?;
+        seen.append(acc, sub_acc, &path)?;
         cfg.merge(&sub_cfg)?;
     } else {
         return Err(Error::Missing {
@@ -215,8 +228,9 @@ fn run(
     opts: &BuildOptions,
 ) -> Result<()> {
     cfg.load_files(dir, k.configurations.as_deref().unwrap_or_default())?;
+    let mut seen = Registered::of(acc);
     for entry in k.resources.iter().flatten() {
-        accumulate_entry(dir, entry, acc, cfg, opts).map_err(|e| match e {
+        accumulate_entry(dir, entry, acc, &mut seen, cfg, opts).map_err(|e| match e {
             Error::Missing { .. } => e,
             other => Error::Accumulate {
                 entry: entry.clone(),

@@ -6,9 +6,27 @@ use crate::fieldpath::{spec_applies, split_path};
 use crate::resid::ResId;
 use crate::resource::Resource;
 use serde_json::Value;
+use std::collections::HashMap;
 
 /// Per resource: current id, previous ids, prefixes, suffixes.
 type Snapshot = Vec<(ResId, Vec<ResId>, Vec<String>, Vec<String>)>;
+
+/// The resources of the snapshot (in order) by current kind and any previous name, so a
+/// reference is resolved without scanning every resource.
+type NameIndex = HashMap<(String, String), Vec<usize>>;
+
+fn name_index(snapshot: &Snapshot) -> NameIndex {
+    let mut index = NameIndex::new();
+    for (j, (cur, prev, _, _)) in snapshot.iter().enumerate() {
+        for p in prev {
+            let list = index.entry((cur.kind.clone(), p.name.clone())).or_default();
+            if list.last() != Some(&j) {
+                list.push(j);
+            }
+        }
+    }
+    index
+}
 
 struct Candidate {
     name: String,
@@ -20,6 +38,7 @@ struct Candidate {
 /// Finds the new name (and namespace) for a reference `old` to `kind`.
 fn lookup(
     snapshot: &Snapshot,
+    index: &NameIndex,
     kind: &str,
     old: &str,
     referrer: &Resource,
@@ -28,10 +47,8 @@ fn lookup(
     let rid = referrer.id();
     let rb_namespaces = role_binding_namespaces(referrer);
     let mut cands: Vec<Candidate> = Vec::new();
-    for (cur, prev, prefixes, suffixes) in snapshot {
-        if cur.kind != kind || !prev.iter().any(|p| p.name == old) {
-            continue;
-        }
+    let found = index.get(&(kind.to_string(), old.to_string()));
+    for (cur, prev, prefixes, suffixes) in found.into_iter().flatten().map(|&j| &snapshot[j]) {
         // kustomize's `SubsetThatCouldBeReferencedByResource`: a namespaced referrer sees
         // cluster-scoped resources, those of its own namespace and, for a RoleBinding,
         // those in a namespace one of its ServiceAccount subjects names.
@@ -176,6 +193,7 @@ pub fn fix(acc: &mut [Resource], refs: &[NameBackRef]) -> Result<()> {
     if snapshot.iter().all(|s| s.1.is_empty()) {
         return Ok(());
     }
+    let index = name_index(&snapshot);
     #[allow(clippy::needless_range_loop)]
     for i in 0..acc.len() {
         let referrer_kind = acc[i].kind();
@@ -203,7 +221,7 @@ pub fn fix(acc: &mut [Resource], refs: &[NameBackRef]) -> Result<()> {
                 }
                 visit_strings(&mut acc[i].obj, &segs, &mut |node| {
                     if let Value::String(s) = node
-                        && let Some((n, _)) = lookup(&snapshot, target, s, &referrer, None)?
+                        && let Some((n, _)) = lookup(&snapshot, &index, target, s, &referrer, None)?
                     {
                         *s = n;
                     }
@@ -220,7 +238,7 @@ pub fn fix(acc: &mut [Resource], refs: &[NameBackRef]) -> Result<()> {
         };
         if let Some(segs) = object_ref {
             visit_strings(&mut acc[i].obj, &segs, &mut |node| {
-                rewrite_object_ref(node, "Service", &snapshot, &referrer)
+                rewrite_object_ref(node, "Service", &snapshot, &index, &referrer)
             })?;
         }
         if referrer_kind == "RoleBinding" || referrer_kind == "ClusterRoleBinding" {
@@ -230,7 +248,7 @@ pub fn fix(acc: &mut [Resource], refs: &[NameBackRef]) -> Result<()> {
                     if s.get("kind").and_then(Value::as_str) != Some("ServiceAccount") {
                         continue;
                     }
-                    rewrite_object_ref(s, "ServiceAccount", &snapshot, &referrer)?;
+                    rewrite_object_ref(s, "ServiceAccount", &snapshot, &index, &referrer)?;
                 }
             }
         }
@@ -244,6 +262,7 @@ fn rewrite_object_ref(
     node: &mut Value,
     kind: &str,
     snapshot: &Snapshot,
+    index: &NameIndex,
     referrer: &Resource,
 ) -> Result<()> {
     let Some(name) = node.get("name").and_then(Value::as_str).map(str::to_string) else {
@@ -254,7 +273,7 @@ fn rewrite_object_ref(
         .and_then(Value::as_str)
         .unwrap_or("")
         .to_string();
-    if let Some((n, new_ns)) = lookup(snapshot, kind, &name, referrer, Some(&ns))?
+    if let Some((n, new_ns)) = lookup(snapshot, index, kind, &name, referrer, Some(&ns))?
         && let Value::Object(m) = node
     {
         m.insert("name".into(), Value::String(n));

@@ -129,14 +129,13 @@ impl ResId {
     }
 
     /// The key under which two ids collide: GVK, name and effective namespace.
-    pub fn collision_key(&self) -> String {
-        format!(
-            "{}|{}|{}|{}|{}",
-            self.group,
-            self.version,
-            self.kind,
-            self.name,
-            self.effective_namespace()
+    pub fn collision_key(&self) -> (String, String, String, String, String) {
+        (
+            self.group.clone(),
+            self.version.clone(),
+            self.kind.clone(),
+            self.name.clone(),
+            self.effective_namespace().to_string(),
         )
     }
 
