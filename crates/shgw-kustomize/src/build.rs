@@ -4,13 +4,14 @@ use crate::config::{self, TransformerConfig};
 use crate::error::{Error, Result};
 use crate::kustomization::Kustomization;
 use crate::load::{
-    check_in_root, load_kustomization, parse_resource_documents, read_text, resolve,
+    check_in_root, is_remote, load_kustomization, parse_resource_documents, read_text, resolve,
 };
 use crate::plugins::{self, Stage};
 use crate::resid::ResId;
 use crate::resource::Resource;
 use crate::{
-    BuildOptions, generators, images, labels, nameref, namespace, order, patches, prefix, replicas,
+    BuildOptions, generators, images, labels, nameref, namespace, order, patches, prefix,
+    replacements, replicas,
 };
 use serde_json::Value;
 use std::collections::HashSet;
@@ -228,6 +229,20 @@ fn run(
     opts: &BuildOptions,
 ) -> Result<()> {
     cfg.load_files(dir, k.configurations.as_deref().unwrap_or_default())?;
+    for (field, list) in [("resources", &k.resources), ("components", &k.components)] {
+        if let Some((index, entry)) = list
+            .iter()
+            .flatten()
+            .enumerate()
+            .find(|(_, e)| is_remote(e))
+        {
+            return Err(Error::Remote {
+                field,
+                index,
+                entry: entry.to_string(),
+            });
+        }
+    }
     let mut seen = Registered::of(acc);
     for entry in k.resources.iter().flatten() {
         accumulate_entry(dir, entry, acc, &mut seen, cfg, opts).map_err(|e| match e {
@@ -318,6 +333,9 @@ fn transform(
     for (i, img) in k.images.iter().flatten().enumerate() {
         images::apply(acc, img, &cfg.images)
             .map_err(|e| Error::msg(format!("images[{i}]: {e}")))?;
+    }
+    if let Some(reps) = &k.replacements {
+        replacements::apply(acc, &replacements::load(dir, reps)?)?;
     }
     let transformers = k.transformers.as_deref().unwrap_or_default();
     plugins::run(Stage::Transformers, dir, transformers, acc, &mut |d| {

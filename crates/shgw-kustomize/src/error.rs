@@ -60,6 +60,18 @@ pub enum Error {
         /// The underlying error.
         source: Box<Error>,
     },
+    /// A `resources:` or `components:` entry that is a remote target (URL, git repository).
+    #[error(
+        "{field}[{index}] '{entry}': remote resources are not supported by this renderer (fetch them and refer to a local copy)"
+    )]
+    Remote {
+        /// `resources` or `components`.
+        field: &'static str,
+        /// The entry's position in the list.
+        index: usize,
+        /// The entry as written.
+        entry: String,
+    },
     /// A kustomization field this engine does not implement.
     #[error("unsupported kustomization field '{field}' in {} (not implemented by this renderer)", .file.display())]
     Unsupported {

@@ -42,8 +42,8 @@ pub struct Kustomization {
     pub images: Option<Vec<Image>>,
     /// `imageTags` (deprecated alias of `images`).
     pub image_tags: Option<Vec<Image>>,
-    /// `replacements` (unsupported).
-    pub replacements: Option<Value>,
+    /// `replacements`: inline, or `path:` entries naming files of replacements.
+    pub replacements: Option<Vec<Replacement>>,
     /// `replicas`.
     pub replicas: Option<Vec<Replica>>,
     /// `vars` (unsupported).
@@ -181,6 +181,86 @@ pub struct Replica {
     /// Replica count.
     #[serde(default)]
     pub count: i64,
+}
+
+/// A `replacements:` entry: copy a field of one resource into fields of others.
+#[derive(Debug, Default, Deserialize, Clone)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct Replacement {
+    /// A file holding one replacement or a list of them (instead of an inline one).
+    pub path: Option<String>,
+    /// Where the value comes from.
+    pub source: Option<ReplacementSource>,
+    /// Where it goes.
+    pub targets: Option<Vec<ReplacementTarget>>,
+}
+
+/// `replacements[].source`.
+#[derive(Debug, Default, Deserialize, Clone)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct ReplacementSource {
+    /// API group.
+    pub group: Option<String>,
+    /// API version.
+    pub version: Option<String>,
+    /// Kind.
+    pub kind: Option<String>,
+    /// Name (current or previous).
+    pub name: Option<String>,
+    /// Namespace.
+    pub namespace: Option<String>,
+    /// The field to copy (default `metadata.name`).
+    pub field_path: Option<String>,
+    /// How to read the field.
+    pub options: Option<FieldOptions>,
+}
+
+/// A resource selector of a replacement target (`select` / `reject`).
+#[derive(Debug, Default, Deserialize, Clone)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct ReplacementSelector {
+    /// API group.
+    pub group: Option<String>,
+    /// API version.
+    pub version: Option<String>,
+    /// Kind.
+    pub kind: Option<String>,
+    /// Name (current or previous).
+    pub name: Option<String>,
+    /// Namespace.
+    pub namespace: Option<String>,
+    /// Kubernetes label selector.
+    pub label_selector: Option<String>,
+    /// Kubernetes-style selector over annotations.
+    pub annotation_selector: Option<String>,
+}
+
+/// `replacements[].targets[]`.
+#[derive(Debug, Default, Deserialize, Clone)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct ReplacementTarget {
+    /// Resources to write to.
+    pub select: Option<ReplacementSelector>,
+    /// Resources among them to leave alone.
+    pub reject: Option<Vec<ReplacementSelector>>,
+    /// Fields to write.
+    pub field_paths: Option<Vec<String>>,
+    /// How to write them.
+    pub options: Option<FieldOptions>,
+}
+
+/// `options` of a replacement source or target.
+#[derive(Debug, Default, Deserialize, Clone)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct FieldOptions {
+    /// Split the value at this delimiter.
+    pub delimiter: Option<String>,
+    /// Which part of the split value.
+    #[serde(default)]
+    pub index: i64,
+    /// Create missing target fields.
+    #[serde(default)]
+    pub create: bool,
 }
 
 /// `sortOptions`.

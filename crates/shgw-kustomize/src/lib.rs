@@ -15,9 +15,9 @@
 //! (`apiVersion: builtin`: LabelTransformer, AnnotationsTransformer,
 //! PrefixSuffixTransformer, NamespaceTransformer, PatchTransformer,
 //! PatchStrategicMergeTransformer, PatchJson6902Transformer, ImageTagTransformer,
-//! ReplicaCountTransformer, HashTransformer, ConfigMapGenerator, SecretGenerator) and the
-//! yaml.v2 output layout. Not supported (an error is returned when used):
-//! `replacements`, `buildMetadata`, `vars`, Helm, KRM function and exec plugins,
+//! ReplicaCountTransformer, ReplacementTransformer, HashTransformer, ConfigMapGenerator,
+//! SecretGenerator), `replacements` (inline and from files) and the yaml.v2 output
+//! layout. Not supported (an error is returned when used): `buildMetadata`, `vars`, Helm, KRM function and exec plugins,
 //! `validators`, `openapi`, `crds`, remote resources.
 
 mod alias;
@@ -39,6 +39,7 @@ mod order;
 mod patches;
 mod plugins;
 mod prefix;
+mod replacements;
 mod replicas;
 mod resid;
 mod resource;

@@ -346,6 +346,26 @@ pub fn stringify_annotations(doc: &mut Value, raw: &IndexMap<String, String>) {
     restring_metadata_map(doc, "annotations");
 }
 
+/// Whether a `resources:`/`components:` entry names a remote target: a URL, a git
+/// repository (`git@host:…`, `git::…`) or a `github.com/…`-style repository path. Such an
+/// entry is refused, never read as a local path.
+pub fn is_remote(entry: &str) -> bool {
+    let e = entry.trim();
+    [
+        "https://", "http://", "ssh://", "git://", "file://", "git@", "git::", "s3::", "gcs::",
+    ]
+    .iter()
+    .any(|p| e.starts_with(p))
+        || [
+            "github.com/",
+            "gitlab.com/",
+            "bitbucket.org/",
+            "dev.azure.com/",
+        ]
+        .iter()
+        .any(|h| e.starts_with(h))
+}
+
 /// Lexically normalises a path (`.` and `..` removed).
 pub fn normalize(p: &Path) -> PathBuf {
     let mut out = PathBuf::new();
@@ -452,8 +472,7 @@ pub fn load_kustomization(dir: &Path) -> Result<Kustomization> {
         v.as_ref()
             .is_some_and(|v| !(v.is_null() || v.as_array().is_some_and(Vec::is_empty)))
     };
-    let unsupported: [(&'static str, bool); 8] = [
-        ("replacements", used(&k.replacements)),
+    let unsupported: [(&'static str, bool); 7] = [
         (
             "buildMetadata",
             k.build_metadata.as_ref().is_some_and(|v| !v.is_empty()),

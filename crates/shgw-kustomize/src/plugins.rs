@@ -7,7 +7,7 @@
 
 use crate::error::{Error, Result};
 use crate::kustomization::{
-    FieldSpec, GeneratorArgs, GeneratorOptions, Image, Patch, Replica, Selector,
+    FieldSpec, GeneratorArgs, GeneratorOptions, Image, Patch, Replacement, Replica, Selector,
 };
 use crate::load::{check_in_root, parse_documents, read_text, resolve};
 use crate::resource::Resource;
@@ -103,6 +103,13 @@ struct ReplicaConfig {
     replica: Replica,
     #[serde(default)]
     field_specs: Vec<FieldSpec>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct ReplacementConfig {
+    #[serde(default)]
+    replacements: Vec<Replacement>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -281,6 +288,10 @@ fn transform(dir: &Path, kind: &str, doc: &Value, acc: &mut Vec<Resource>) -> Re
         "ReplicaCountTransformer" => {
             let c: ReplicaConfig = decode(doc)?;
             replicas::apply(acc, &c.replica, &c.field_specs)?;
+        }
+        "ReplacementTransformer" => {
+            let c: ReplacementConfig = decode(doc)?;
+            crate::replacements::apply(acc, &crate::replacements::load(dir, &c.replacements)?)?;
         }
         "HashTransformer" => hash_now(acc),
         other => {

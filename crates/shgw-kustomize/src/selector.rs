@@ -84,7 +84,11 @@ fn parse_selector(s: &str) -> Vec<Req> {
 /// Matches a label or annotation map the way kustomize reads it (`GetLabels`,
 /// `GetAnnotations`): every value as its text, typed ones included (`raw` holds source
 /// text where known).
-fn selector_matches(sel: &str, map: Option<&Value>, raw: &IndexMap<String, String>) -> bool {
+pub(crate) fn selector_matches(
+    sel: &str,
+    map: Option<&Value>,
+    raw: &IndexMap<String, String>,
+) -> bool {
     let texts: IndexMap<&str, String> = map
         .and_then(Value::as_object)
         .map(|m| {

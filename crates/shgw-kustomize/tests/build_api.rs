@@ -176,3 +176,36 @@ fn components_and_fifo_order() {
         cm_name
     );
 }
+
+#[test]
+fn remote_entries_are_refused_by_name_never_read_as_paths() {
+    for (field, entry) in [
+        ("resources", "https://github.com/org/repo//deploy?ref=v1"),
+        ("resources", "git@github.com:org/repo.git//base"),
+        ("resources", "ssh://git@example.com/org/repo.git"),
+        ("resources", "github.com/org/repo/deploy?ref=main"),
+        ("components", "https://example.com/component.tar.gz"),
+    ] {
+        let s = Scratch::new();
+        // A local folder with the same name must not be picked up instead.
+        s.write(&format!("{entry}/kustomization.yaml"), "resources: []\n");
+        let k = if field == "resources" {
+            format!("resources:\n- local.yaml\n- {entry:?}\n")
+        } else {
+            format!("resources:\n- local.yaml\n{field}:\n- {entry:?}\n")
+        };
+        s.write("kustomization.yaml", &k);
+        s.write(
+            "local.yaml",
+            "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n",
+        );
+        let e = build(&s.0, &BuildOptions::default())
+            .unwrap_err()
+            .to_string();
+        let index = usize::from(field == "resources");
+        assert!(
+            e.contains("remote") && e.contains(&format!("{field}[{index}] '{entry}'")),
+            "{entry}: {e}"
+        );
+    }
+}
