@@ -11,7 +11,7 @@ use crate::resid::ResId;
 use crate::resource::Resource;
 use crate::{
     BuildOptions, generators, images, labels, nameref, namespace, order, patches, prefix,
-    replacements, replicas,
+    replacements, replicas, vars,
 };
 use serde_json::Value;
 use std::collections::HashSet;
@@ -34,6 +34,7 @@ pub(crate) fn build_top(dir: &Path, opts: &BuildOptions) -> Result<Vec<Value>> {
         }
     }
     nameref::fix(&mut acc, &cfg.name_reference)?;
+    vars::substitute(&mut acc, &cfg.vars, &cfg.var_reference)?;
     acc.retain(|r| r.annotation("config.kubernetes.io/local-config") != Some("true"));
     // kustomize rebuilds the final ResMap here (`IgnoreLocal`); resources that ended up
     // with one id (a JSON patch may rename) cannot both be registered.
@@ -291,7 +292,8 @@ fn run(
             Error::msg(format!("accumulating components: accumulateDirectory: \"recursed accumulation of path '{}': {e}\"", path.display()))
         })?;
     }
-    transform(dir, k, acc, cfg, opts)
+    transform(dir, k, acc, cfg, opts)?;
+    vars::collect(&mut cfg.vars, k.vars.as_deref().unwrap_or_default())
 }
 
 fn transform(

@@ -7,7 +7,7 @@
 //! kubectl v1.37.1: a base's `configurations:` apply to an overlay's transformers).
 
 use crate::error::{Error, Result};
-use crate::kustomization::FieldSpec;
+use crate::kustomization::{FieldSpec, Var};
 use crate::load::{check_in_root, json_error, parse_documents, read_text, resolve};
 use serde::Deserialize;
 use std::path::Path;
@@ -68,6 +68,10 @@ pub(crate) struct TransformerConfig {
     /// Fields holding replica counts.
     #[serde(default)]
     pub replicas: Vec<FieldSpec>,
+    /// The `vars:` of the kustomizations merged so far (kustomize's accumulator keeps them
+    /// beside the configuration; never read from a configuration file).
+    #[serde(skip)]
+    pub vars: Vec<Var>,
 }
 
 static BUILTIN_CONFIG: LazyLock<Result<TransformerConfig, String>> = LazyLock::new(|| {
@@ -117,6 +121,7 @@ impl TransformerConfig {
             merge_all(mine, theirs)
                 .map_err(|e| Error::msg(format!("failed to merge {name} fieldSpec: {e}")))?;
         }
+        crate::vars::collect(&mut self.vars, &other.vars)?;
         for b in &other.name_reference {
             match self
                 .name_reference

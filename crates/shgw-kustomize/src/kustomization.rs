@@ -46,8 +46,8 @@ pub struct Kustomization {
     pub replacements: Option<Vec<Replacement>>,
     /// `replicas`.
     pub replicas: Option<Vec<Replica>>,
-    /// `vars` (unsupported).
-    pub vars: Option<Value>,
+    /// `vars` (deprecated): values substituted for `$(NAME)` in the varReference fields.
+    pub vars: Option<Vec<Var>>,
     /// `sortOptions`.
     pub sort_options: Option<SortOptions>,
     /// `resources`: files and kustomization directories.
@@ -261,6 +261,47 @@ pub struct FieldOptions {
     /// Create missing target fields.
     #[serde(default)]
     pub create: bool,
+}
+
+/// A `vars:` entry.
+#[derive(Debug, Default, Deserialize, Clone)]
+#[serde(deny_unknown_fields)]
+pub struct Var {
+    /// The name used as `$(NAME)`.
+    #[serde(default)]
+    pub name: String,
+    /// The resource the value comes from.
+    #[serde(default)]
+    pub objref: VarObjRef,
+    /// The field of that resource (default `metadata.name`).
+    pub fieldref: Option<VarFieldRef>,
+}
+
+/// `vars[].objref`.
+#[derive(Debug, Default, Deserialize, Clone)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct VarObjRef {
+    /// `group/version` of the resource.
+    pub api_version: Option<String>,
+    /// API group.
+    pub group: Option<String>,
+    /// API version.
+    pub version: Option<String>,
+    /// Kind.
+    pub kind: Option<String>,
+    /// Name (current or previous).
+    pub name: Option<String>,
+    /// Namespace.
+    pub namespace: Option<String>,
+}
+
+/// `vars[].fieldref`.
+#[derive(Debug, Default, Deserialize, Clone)]
+#[serde(deny_unknown_fields)]
+pub struct VarFieldRef {
+    /// Dotted path of the field (`spec.ports[0].port`).
+    #[serde(default)]
+    pub fieldpath: String,
 }
 
 /// `sortOptions`.

@@ -16,8 +16,8 @@
 //! PrefixSuffixTransformer, NamespaceTransformer, PatchTransformer,
 //! PatchStrategicMergeTransformer, PatchJson6902Transformer, ImageTagTransformer,
 //! ReplicaCountTransformer, ReplacementTransformer, HashTransformer, ConfigMapGenerator,
-//! SecretGenerator), `replacements` (inline and from files) and the yaml.v2 output
-//! layout. Not supported (an error is returned when used): `buildMetadata`, `vars`, Helm, KRM function and exec plugins,
+//! SecretGenerator), `replacements` (inline and from files), `vars` and the yaml.v2
+//! output layout. Not supported (an error is returned when used): `buildMetadata`, Helm, KRM function and exec plugins,
 //! `validators`, `openapi`, `crds`, remote resources.
 
 mod alias;
@@ -47,6 +47,7 @@ mod selector;
 pub mod smp;
 mod smp_keys;
 mod textfix;
+mod vars;
 
 pub use error::{Error, Result};
 pub use resid::ResId;

@@ -150,7 +150,7 @@ fn source_value(acc: &[Resource], s: &ReplacementSource) -> Result<Value> {
     }
 }
 
-fn scalar_text(v: &Value) -> String {
+pub(crate) fn scalar_text(v: &Value) -> String {
     match v {
         Value::String(s) => s.clone(),
         Value::Null => String::new(),
@@ -262,7 +262,7 @@ fn set_value(node: &mut Value, value: &Value, o: &FieldOptions) -> Result<()> {
 
 /// One step of a replacement field path.
 #[derive(Debug, Clone, PartialEq)]
-enum Step {
+pub(crate) enum Step {
     /// A map key (or, on a list, an index when it is a number).
     Key(String),
     /// `[name=value]`: the list elements whose field `name` is `value`.
@@ -272,7 +272,7 @@ enum Step {
 }
 
 /// Splits a field path at dots outside `[...]`.
-fn split_field_path(fp: &str) -> Vec<Step> {
+pub(crate) fn split_field_path(fp: &str) -> Vec<Step> {
     let mut parts = Vec::new();
     let mut cur = String::new();
     let mut depth = 0usize;
@@ -308,12 +308,12 @@ fn split_field_path(fp: &str) -> Vec<Step> {
 
 /// A place in a document: map keys and list indices.
 #[derive(Debug, Clone)]
-enum Seg {
+pub(crate) enum Seg {
     Key(String),
     Index(usize),
 }
 
-fn get<'a>(v: &'a Value, place: &[Seg]) -> Option<&'a Value> {
+pub(crate) fn get<'a>(v: &'a Value, place: &[Seg]) -> Option<&'a Value> {
     place.iter().try_fold(v, |cur, s| match s {
         Seg::Key(k) => cur.as_object()?.get(k),
         Seg::Index(i) => cur.as_array()?.get(*i),
@@ -329,7 +329,7 @@ fn get_mut<'a>(v: &'a mut Value, place: &[Seg]) -> Option<&'a mut Value> {
 
 /// The places `path` names in `v`; with `create`, missing map fields (and `[k=v]` list
 /// elements) on the way are created.
-fn find(v: &mut Value, path: &[Step], create: bool) -> Result<Vec<Vec<Seg>>> {
+pub(crate) fn find(v: &mut Value, path: &[Step], create: bool) -> Result<Vec<Vec<Seg>>> {
     let mut out = Vec::new();
     walk(v, path, create, &mut Vec::new(), &mut out);
     Ok(out)

@@ -137,7 +137,10 @@ fn check_kubectl(kubectl: &Path, case: &Path, want: &Expected) -> Result<(), Str
     match want {
         Expected::Yaml(w) if out.status.success() && *w == stdout => Ok(()),
         Expected::Err(w) if !out.status.success() => {
-            let msg = normalise(stderr.trim_end().trim_start_matches("error: "), case);
+            // kubectl prints deprecation warnings (`# Warning: ...`) before the error.
+            let text: Vec<&str> = stderr.lines().filter(|l| !l.starts_with("# ")).collect();
+            let text = text.join("\n");
+            let msg = normalise(text.trim_end().trim_start_matches("error: "), case);
             if msg == *w {
                 Ok(())
             } else {
