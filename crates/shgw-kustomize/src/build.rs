@@ -4,11 +4,12 @@ use crate::config::{self, TransformerConfig};
 use crate::error::{Error, Result};
 use crate::kustomization::Kustomization;
 use crate::load::{
-    check_in_root, is_remote, load_kustomization, parse_resource_documents, read_text, resolve,
+    check_in_root, find_kustomization_file, is_remote, load_kustomization,
+    parse_resource_documents, read_text, resolve,
 };
 use crate::plugins::{self, Stage};
 use crate::resid::ResId;
-use crate::resource::Resource;
+use crate::resource::{Origin, Resource, ensure_object};
 use crate::{
     BuildOptions, generators, images, labels, nameref, namespace, order, patches, prefix,
     replacements, replicas, vars,
@@ -48,7 +49,16 @@ pub(crate) fn build_top(dir: &Path, opts: &BuildOptions) -> Result<Vec<Value>> {
         }
     }
     sort(&mut acc, &k)?;
-    Ok(acc.into_iter().map(strip_internal).collect())
+    let meta = BuildMetadata::of(&k)?;
+    Ok(acc
+        .into_iter()
+        .map(|r| {
+            let origin = r.origin.clone();
+            let mut obj = strip_internal(r);
+            meta.apply(&mut obj, origin.as_ref(), &dir);
+            obj
+        })
+        .collect())
 }
 
 fn sort(acc: &mut [Resource], k: &Kustomization) -> Result<()> {
@@ -75,6 +85,80 @@ fn sort(acc: &mut [Resource], k: &Kustomization) -> Result<()> {
             "the field 'sortOptions.order' must be one of [fifo, legacy], got '{other}'"
         ))),
     }
+}
+
+/// `buildMetadata` of the top-level kustomization.
+struct BuildMetadata {
+    origin: bool,
+    managed_by: bool,
+}
+
+impl BuildMetadata {
+    fn of(k: &Kustomization) -> Result<Self> {
+        let mut m = BuildMetadata {
+            origin: false,
+            managed_by: false,
+        };
+        for (i, o) in k.build_metadata.iter().flatten().enumerate() {
+            match o.as_str() {
+                "originAnnotations" => m.origin = true,
+                "managedByLabel" => m.managed_by = true,
+                "transformerAnnotations" => {
+                    return Err(Error::msg(format!(
+                        "buildMetadata[{i}]: transformerAnnotations are not supported by this renderer"
+                    )));
+                }
+                other => {
+                    return Err(Error::msg(format!(
+                        "buildMetadata[{i}]: unknown option '{other}' (originAnnotations, transformerAnnotations, managedByLabel)"
+                    )));
+                }
+            }
+        }
+        Ok(m)
+    }
+
+    /// Adds the origin annotation (paths relative to the top-level directory `top`) and
+    /// the managed-by label, as kustomize v5.8.1 writes them.
+    fn apply(&self, obj: &mut Value, origin: Option<&Origin>, top: &Path) {
+        let meta = ensure_object(ensure_object(obj).entry("metadata").or_insert(Value::Null));
+        if self.origin
+            && let Some(o) = origin
+        {
+            let text = match o {
+                Origin::File(p) => format!("path: {}\n", relative(p, top)),
+                Origin::Generator {
+                    kustomization,
+                    kind,
+                } => format!(
+                    "configuredIn: {}\nconfiguredBy:\n  apiVersion: builtin\n  kind: {kind}\n",
+                    relative(kustomization, top)
+                ),
+            };
+            ensure_object(meta.entry("annotations").or_insert(Value::Null))
+                .insert("config.kubernetes.io/origin".into(), Value::String(text));
+        }
+        if self.managed_by {
+            ensure_object(meta.entry("labels").or_insert(Value::Null)).insert(
+                "app.kubernetes.io/managed-by".into(),
+                Value::String("kustomize-v5.8.1".into()),
+            );
+        }
+    }
+}
+
+/// `path` relative to the directory `base` (both absolute), with `..` where needed.
+fn relative(path: &Path, base: &Path) -> String {
+    let p: Vec<_> = path.components().collect();
+    let b: Vec<_> = base.components().collect();
+    let common = p.iter().zip(&b).take_while(|(x, y)| x == y).count();
+    let mut parts: Vec<String> = vec!["..".to_string(); b.len() - common];
+    parts.extend(
+        p[common..]
+            .iter()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned()),
+    );
+    parts.join("/")
 }
 
 fn strip_internal(r: Resource) -> Value {
@@ -151,7 +235,9 @@ fn to_resources(docs: Vec<Value>, file: &Path, out: &mut Vec<Resource>) -> Resul
                 file.display()
             )));
         }
-        out.push(Resource::new(doc));
+        let mut r = Resource::new(doc);
+        r.origin = Some(Origin::File(file.to_path_buf()));
+        out.push(r);
     }
     Ok(())
 }
@@ -220,6 +306,13 @@ fn accumulate_entry(
     Ok(())
 }
 
+fn generated_in(dir: &Path, kind: &'static str) -> Result<Origin> {
+    Ok(Origin::Generator {
+        kustomization: find_kustomization_file(dir)?,
+        kind,
+    })
+}
+
 /// Runs one kustomization (or component) over the accumulator; `cfg` gains the
 /// kustomization's `configurations:` and those of everything it includes.
 fn run(
@@ -256,11 +349,13 @@ fn run(
     }
     let global = k.generator_options.as_ref();
     for args in k.config_map_generator.iter().flatten() {
-        let r = generators::generate(args, global, dir, false)?;
+        let mut r = generators::generate(args, global, dir, false)?;
+        r.origin = Some(generated_in(dir, "ConfigMapGenerator")?);
         generators::absorb(acc, r, args.behavior.as_deref())?;
     }
     for args in k.secret_generator.iter().flatten() {
-        let r = generators::generate(args, global, dir, true)?;
+        let mut r = generators::generate(args, global, dir, true)?;
+        r.origin = Some(generated_in(dir, "SecretGenerator")?);
         generators::absorb(acc, r, args.behavior.as_deref())?;
     }
     plugins::run(

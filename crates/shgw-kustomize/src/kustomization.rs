@@ -78,7 +78,8 @@ pub struct Kustomization {
     pub transformers: Option<Vec<String>>,
     /// `validators` plugins (unsupported).
     pub validators: Option<Vec<String>>,
-    /// `buildMetadata` (unsupported: refused rather than silently ignored).
+    /// `buildMetadata` of the top-level kustomization: `originAnnotations`, `managedByLabel`
+    /// (`transformerAnnotations` is refused rather than silently ignored).
     pub build_metadata: Option<Vec<String>>,
 }
 

@@ -17,7 +17,8 @@
 //! PatchStrategicMergeTransformer, PatchJson6902Transformer, ImageTagTransformer,
 //! ReplicaCountTransformer, ReplacementTransformer, HashTransformer, ConfigMapGenerator,
 //! SecretGenerator), `replacements` (inline and from files), `vars` and the yaml.v2
-//! output layout. Not supported (an error is returned when used): `buildMetadata`, Helm, KRM function and exec plugins,
+//! output layout, `buildMetadata` (origin annotations, managed-by label). Not supported (an
+//! error is returned when used): transformer annotations, Helm, KRM function and exec plugins,
 //! `validators`, `openapi`, `crds`, remote resources.
 
 mod alias;

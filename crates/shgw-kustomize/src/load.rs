@@ -472,11 +472,7 @@ pub fn load_kustomization(dir: &Path) -> Result<Kustomization> {
         v.as_ref()
             .is_some_and(|v| !(v.is_null() || v.as_array().is_some_and(Vec::is_empty)))
     };
-    let unsupported: [(&'static str, bool); 6] = [
-        (
-            "buildMetadata",
-            k.build_metadata.as_ref().is_some_and(|v| !v.is_empty()),
-        ),
+    let unsupported: [(&'static str, bool); 5] = [
         ("helmCharts", used(&k.helm_charts)),
         (
             "helmChartInflationGenerator",

@@ -12,6 +12,20 @@ pub(crate) struct GenInfo {
     pub hash: bool,
 }
 
+/// Where a resource came from (kustomize's `config.kubernetes.io/origin`).
+#[derive(Clone, Debug)]
+pub(crate) enum Origin {
+    /// A `resources:` file (absolute path).
+    File(std::path::PathBuf),
+    /// A generator of a kustomization file (absolute path).
+    Generator {
+        /// The kustomization file.
+        kustomization: std::path::PathBuf,
+        /// `ConfigMapGenerator` or `SecretGenerator`.
+        kind: &'static str,
+    },
+}
+
 /// A resource being built.
 #[derive(Clone, Debug)]
 pub(crate) struct Resource {
@@ -36,6 +50,8 @@ pub(crate) struct Resource {
     /// The places of mapping values the source wrote with no text (`key:`), which a
     /// strategic merge drops (see [`crate::emptyvalues`]).
     pub empty_nulls: Vec<Vec<Seg>>,
+    /// Where it came from.
+    pub origin: Option<Origin>,
 }
 
 impl Resource {
@@ -51,6 +67,7 @@ impl Resource {
             raw_annotations: IndexMap::new(),
             plain_dates: Vec::new(),
             empty_nulls: Vec::new(),
+            origin: None,
         }
     }
 
