@@ -33,6 +33,7 @@ mod images;
 mod json6902;
 pub mod kustomization;
 mod labels;
+mod labelselector;
 mod load;
 mod nameref;
 mod namespace;

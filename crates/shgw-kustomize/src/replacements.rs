@@ -159,7 +159,7 @@ pub(crate) fn scalar_text(v: &Value) -> String {
     }
 }
 
-fn selector_picks(r: &Resource, s: &ReplacementSelector) -> bool {
+fn selector_picks(r: &Resource, s: &ReplacementSelector) -> Result<bool> {
     if !any_id_selected(
         r,
         opt(&s.group),
@@ -168,26 +168,24 @@ fn selector_picks(r: &Resource, s: &ReplacementSelector) -> bool {
         opt(&s.name),
         opt(&s.namespace),
     ) {
-        return false;
+        return Ok(false);
     }
     let meta = r.obj.get("metadata");
-    let labels_ok = s
-        .label_selector
-        .as_deref()
-        .filter(|l| !l.is_empty())
-        .is_none_or(|l| selector_matches(l, meta.and_then(|m| m.get("labels")), &IndexMap::new()));
-    let annotations_ok = s
-        .annotation_selector
-        .as_deref()
-        .filter(|a| !a.is_empty())
-        .is_none_or(|a| {
-            selector_matches(
-                a,
-                meta.and_then(|m| m.get("annotations")),
-                &r.raw_annotations,
-            )
-        });
-    labels_ok && annotations_ok
+    if let Some(l) = s.label_selector.as_deref().filter(|l| !l.is_empty())
+        && !selector_matches(l, meta.and_then(|m| m.get("labels")), &IndexMap::new())?
+    {
+        return Ok(false);
+    }
+    if let Some(a) = s.annotation_selector.as_deref().filter(|a| !a.is_empty())
+        && !selector_matches(
+            a,
+            meta.and_then(|m| m.get("annotations")),
+            &r.raw_annotations,
+        )?
+    {
+        return Ok(false);
+    }
+    Ok(true)
 }
 
 fn apply_target(acc: &mut [Resource], t: &ReplacementTarget, value: &Value) -> Result<()> {
@@ -196,7 +194,14 @@ fn apply_target(acc: &mut [Resource], t: &ReplacementTarget, value: &Value) -> R
     };
     let opts = t.options.clone().unwrap_or_default();
     for r in acc.iter_mut() {
-        if !selector_picks(r, select) || t.reject.iter().flatten().any(|x| selector_picks(r, x)) {
+        if !selector_picks(r, select)? {
+            continue;
+        }
+        let mut rejected = false;
+        for x in t.reject.iter().flatten() {
+            rejected |= selector_picks(r, x)?;
+        }
+        if rejected {
             continue;
         }
         for fp in t.field_paths.iter().flatten() {
