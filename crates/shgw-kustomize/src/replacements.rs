@@ -301,10 +301,12 @@ pub(crate) fn split_field_path(fp: &str) -> Vec<Step> {
             if p == "*" {
                 return Step::All;
             }
-            if let Some(inner) = p.strip_prefix('[').and_then(|x| x.strip_suffix(']'))
-                && let Some((k, v)) = inner.split_once('=')
-            {
-                return Step::Match(k.to_string(), v.to_string());
+            if let Some(inner) = p.strip_prefix('[').and_then(|x| x.strip_suffix(']')) {
+                // `[name=value]` selects list elements; `[a.b]` is a key holding dots.
+                return match inner.split_once('=') {
+                    Some((k, v)) => Step::Match(k.to_string(), v.to_string()),
+                    None => Step::Key(inner.to_string()),
+                };
             }
             Step::Key(p)
         })
@@ -431,5 +433,9 @@ mod tests {
             ]
         );
         assert_eq!(split_field_path("a.*")[1], Step::All);
+        assert_eq!(
+            split_field_path("data.[a.b.c]"),
+            vec![Step::Key("data".into()), Step::Key("a.b.c".into())]
+        );
     }
 }
