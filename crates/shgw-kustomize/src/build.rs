@@ -87,6 +87,14 @@ fn sort(acc: &mut [Resource], k: &Kustomization) -> Result<()> {
     }
 }
 
+/// `field[i]`, with the file it names (`patches[2] 'p.yaml'`).
+fn entry_name(field: &str, i: usize, path: Option<&str>) -> String {
+    match path {
+        Some(p) => format!("{field}[{i}] '{p}'"),
+        None => format!("{field}[{i}]"),
+    }
+}
+
 /// `buildMetadata` of the top-level kustomization.
 struct BuildMetadata {
     origin: bool,
@@ -348,15 +356,23 @@ fn run(
         })?;
     }
     let global = k.generator_options.as_ref();
-    for args in k.config_map_generator.iter().flatten() {
-        let mut r = generators::generate(args, global, dir, false)?;
-        r.origin = Some(generated_in(dir, "ConfigMapGenerator")?);
-        generators::absorb(acc, r, args.behavior.as_deref())?;
-    }
-    for args in k.secret_generator.iter().flatten() {
-        let mut r = generators::generate(args, global, dir, true)?;
-        r.origin = Some(generated_in(dir, "SecretGenerator")?);
-        generators::absorb(acc, r, args.behavior.as_deref())?;
+    let kfile = find_kustomization_file(dir)?;
+    for (field, list, secret) in [
+        ("configMapGenerator", &k.config_map_generator, false),
+        ("secretGenerator", &k.secret_generator, true),
+    ] {
+        for (i, args) in list.iter().flatten().enumerate() {
+            let kind = if secret {
+                "SecretGenerator"
+            } else {
+                "ConfigMapGenerator"
+            };
+            let mut r = generators::generate(args, global, dir, secret)
+                .map_err(|e| e.at(&kfile, format!("{field}[{i}]")))?;
+            r.origin = Some(generated_in(dir, kind)?);
+            generators::absorb(acc, r, args.behavior.as_deref())
+                .map_err(|e| e.at(&kfile, format!("{field}[{i}]")))?;
+        }
     }
     plugins::run(
         Stage::Generators,
@@ -398,22 +414,29 @@ fn transform(
     cfg: &TransformerConfig,
     opts: &BuildOptions,
 ) -> Result<()> {
+    let kfile = &find_kustomization_file(dir)?;
+    let at = |entry: String| move |e: Error| e.at(kfile, entry);
     if let Some(psm) = &k.patches_strategic_merge {
-        patches::apply_strategic_merge_list(acc, psm, dir)?;
+        patches::apply_strategic_merge_list(acc, psm, dir)
+            .map_err(at("patchesStrategicMerge".into()))?;
     }
-    for p in k.patches.iter().flatten() {
-        patches::apply_patch(acc, p, dir)?;
+    for (i, p) in k.patches.iter().flatten().enumerate() {
+        patches::apply_patch(acc, p, dir).map_err(at(entry_name(
+            "patches",
+            i,
+            p.path.as_deref(),
+        )))?;
     }
     if let Some(ns) = &k.namespace {
-        namespace::apply(acc, ns, &cfg.namespace)?;
+        namespace::apply(acc, ns, &cfg.namespace).map_err(at("namespace".into()))?;
     }
     prefix::apply(
         acc,
         k.name_prefix.as_deref().unwrap_or(""),
         k.name_suffix.as_deref().unwrap_or(""),
     );
-    for l in k.labels.iter().flatten() {
-        labels::apply_label_entry(acc, l, cfg)?;
+    for (i, l) in k.labels.iter().flatten().enumerate() {
+        labels::apply_label_entry(acc, l, cfg).map_err(at(format!("labels[{i}]")))?;
     }
     if let Some(cl) = &k.common_labels {
         labels::apply_map(acc, cl, &cfg.common_labels);
@@ -421,15 +444,18 @@ fn transform(
     if let Some(ca) = &k.common_annotations {
         labels::apply_map(acc, ca, &cfg.common_annotations);
     }
-    for p in k.patches_json6902.iter().flatten() {
-        patches::apply_json6902_entry(acc, p, dir)?;
+    for (i, p) in k.patches_json6902.iter().flatten().enumerate() {
+        patches::apply_json6902_entry(acc, p, dir).map_err(at(entry_name(
+            "patchesJson6902",
+            i,
+            p.path.as_deref(),
+        )))?;
     }
-    for r in k.replicas.iter().flatten() {
-        replicas::apply(acc, r, &cfg.replicas)?;
+    for (i, r) in k.replicas.iter().flatten().enumerate() {
+        replicas::apply(acc, r, &cfg.replicas).map_err(at(format!("replicas[{i}]")))?;
     }
     for (i, img) in k.images.iter().flatten().enumerate() {
-        images::apply(acc, img, &cfg.images)
-            .map_err(|e| Error::msg(format!("images[{i}]: {e}")))?;
+        images::apply(acc, img, &cfg.images).map_err(at(format!("images[{i}]")))?;
     }
     if let Some(reps) = &k.replacements {
         replacements::apply(acc, &replacements::load(dir, reps)?)?;

@@ -80,6 +80,16 @@ pub enum Error {
         /// The kustomization file.
         file: PathBuf,
     },
+    /// An error in one entry of a kustomization file (`patches[2]`, `images[0]`, ...).
+    #[error("{source} (in {} at {entry})", .file.display())]
+    At {
+        /// The kustomization file.
+        file: PathBuf,
+        /// The entry: field and index, with the value where it names a file.
+        entry: String,
+        /// What went wrong, in kustomize's words.
+        source: Box<Error>,
+    },
     /// Any other error, with kustomize's wording.
     #[error("{msg}")]
     Other {
@@ -96,10 +106,75 @@ pub enum Error {
     },
 }
 
+/// What kind of failure an [`Error`] is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ErrorKind {
+    /// No (or more than one) kustomization file in a directory.
+    NoKustomization,
+    /// A kustomization file that does not decode.
+    InvalidKustomization,
+    /// A file or directory that does not exist.
+    Missing,
+    /// A file that is not valid YAML.
+    MalformedYaml,
+    /// A file outside the kustomization root.
+    OutsideRoot,
+    /// Two resources with one id.
+    DuplicateId,
+    /// A feature this engine refuses (remote resources, Helm, KRM functions, ...).
+    Unsupported,
+    /// Reading a file failed.
+    Io,
+    /// Anything else kustomize rejects (a patch matching nothing, a bad selector, ...).
+    Invalid,
+}
+
 impl Error {
     /// A free-form error.
     pub(crate) fn msg(msg: impl Into<String>) -> Self {
         Error::Other { msg: msg.into() }
+    }
+
+    /// Places `self` at `entry` of the kustomization file `file`.
+    pub(crate) fn at(self, file: &std::path::Path, entry: impl Into<String>) -> Self {
+        Error::At {
+            file: file.to_path_buf(),
+            entry: entry.into(),
+            source: Box::new(self),
+        }
+    }
+
+    /// The kind of failure.
+    ///
+    /// ```
+    /// let e = shgw_kustomize::build(std::path::Path::new("/nonexistent"), &Default::default());
+    /// assert_eq!(e.unwrap_err().kind(), shgw_kustomize::ErrorKind::Io);
+    /// ```
+    pub fn kind(&self) -> ErrorKind {
+        match self {
+            Error::NoKustomization(_) | Error::MultipleKustomizations(_) => {
+                ErrorKind::NoKustomization
+            }
+            Error::InvalidKustomization { .. } => ErrorKind::InvalidKustomization,
+            Error::Missing { .. } => ErrorKind::Missing,
+            Error::MalformedYaml { .. } => ErrorKind::MalformedYaml,
+            Error::OutsideRoot { .. } => ErrorKind::OutsideRoot,
+            Error::DuplicateId { .. } => ErrorKind::DuplicateId,
+            Error::Remote { .. } | Error::Unsupported { .. } => ErrorKind::Unsupported,
+            Error::Io { .. } => ErrorKind::Io,
+            Error::At { source, .. } | Error::Accumulate { source, .. } => source.kind(),
+            Error::Other { .. } => ErrorKind::Invalid,
+        }
+    }
+
+    /// The kustomization entry the error is about (`patches[2]`), innermost first.
+    pub fn entry(&self) -> Option<&str> {
+        match self {
+            Error::At { entry, source, .. } => source.entry().or(Some(entry)),
+            Error::Accumulate { entry, source } => source.entry().or(Some(entry)),
+            _ => None,
+        }
     }
 }
 

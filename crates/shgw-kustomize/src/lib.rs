@@ -51,7 +51,7 @@ mod smp_keys;
 mod textfix;
 mod vars;
 
-pub use error::{Error, Result};
+pub use error::{Error, ErrorKind, Result};
 pub use resid::ResId;
 
 use serde_json::Value;

@@ -209,3 +209,34 @@ fn remote_entries_are_refused_by_name_never_read_as_paths() {
         );
     }
 }
+
+#[test]
+fn errors_carry_kind_entry_and_kustomize_wording() {
+    let s = Scratch::new();
+    s.write(
+        "cm.yaml",
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n",
+    );
+    s.write(
+        "kustomization.yaml",
+        "resources: [cm.yaml]\npatches:\n- patch: '[{\"op\": \"add\", \"path\": \"/data\", \"value\": {}}]'\n  target: {kind: ConfigMap}\n- path: p.yaml\n",
+    );
+    s.write(
+        "p.yaml",
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: not-there\n",
+    );
+    let e = build(&s.0, &BuildOptions::default()).unwrap_err();
+    assert_eq!(e.kind(), shgw_kustomize::ErrorKind::Invalid);
+    assert_eq!(e.entry(), Some("patches[1] 'p.yaml'"));
+    let text = e.to_string();
+    assert!(
+        text.starts_with(
+            "no resource matches strategic merge patch \"ConfigMap.v1.[noGrp]/not-there.[noNs]\""
+        ) && text.contains("kustomization.yaml at patches[1] 'p.yaml'"),
+        "{text}"
+    );
+    let s = Scratch::new();
+    s.write("kustomization.yaml", "resources: [gone.yaml]\n");
+    let e = build(&s.0, &BuildOptions::default()).unwrap_err();
+    assert_eq!(e.kind(), shgw_kustomize::ErrorKind::Missing);
+}
