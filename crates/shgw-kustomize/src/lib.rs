@@ -9,29 +9,39 @@
 //! `labels`, `commonLabels`, `commonAnnotations`, `images`, `replicas`,
 //! `configMapGenerator`/`secretGenerator`/`generatorOptions` (with kustomize's hash
 //! suffix), name-reference fix-up, `patches`, `patchesStrategicMerge`,
-//! `patchesJson6902`, `sortOptions` (legacy order by default) and the yaml.v2 output
-//! layout. Not supported (an error is returned when used): `replacements`, `buildMetadata`, `vars`,
-//! Helm, plugins (`generators`/`transformers`/`validators`), `configurations`,
-//! `openapi`, `crds`, remote resources.
+//! `patchesJson6902`, `sortOptions` (legacy order by default), `configurations:` files
+//! (merged into the built-in field specs, which are data: `builtin_fieldspecs.yaml`) and
+//! `transformers:`/`generators:` entries that are builtin plugin configs
+//! (`apiVersion: builtin`: LabelTransformer, AnnotationsTransformer,
+//! PrefixSuffixTransformer, NamespaceTransformer, PatchTransformer,
+//! PatchStrategicMergeTransformer, PatchJson6902Transformer, ImageTagTransformer,
+//! ReplicaCountTransformer, ReplacementTransformer, HashTransformer, ConfigMapGenerator,
+//! SecretGenerator), `replacements` (inline and from files), `vars` and the yaml.v2
+//! output layout, `buildMetadata` (origin annotations, managed-by label). Not supported (an
+//! error is returned when used): transformer annotations, Helm, KRM function and exec plugins,
+//! `validators`, `openapi`, `crds`, remote resources.
 
 mod alias;
 mod build;
+mod config;
+mod emptyvalues;
 mod error;
 mod fieldpath;
-mod flowempty;
 mod generators;
 mod hash;
 mod images;
 mod json6902;
 pub mod kustomization;
 mod labels;
+mod labelselector;
 mod load;
 mod nameref;
-mod nameref_specs;
 mod namespace;
 mod order;
 mod patches;
+mod plugins;
 mod prefix;
+mod replacements;
 mod replicas;
 mod resid;
 mod resource;
@@ -39,8 +49,9 @@ mod selector;
 pub mod smp;
 mod smp_keys;
 mod textfix;
+mod vars;
 
-pub use error::{Error, Result};
+pub use error::{Error, ErrorKind, Result};
 pub use resid::ResId;
 
 use serde_json::Value;

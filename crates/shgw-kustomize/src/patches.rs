@@ -117,6 +117,8 @@ fn merge_into(
     }
     let before = r.id();
     let before_api = r.obj.get("apiVersion").cloned();
+    let empties = std::mem::take(&mut r.empty_nulls);
+    smp::drop_empty_values(&mut r.obj, &empties);
     let merged = smp::merge_resource(&r.obj, patch).map_err(Error::msg)?;
     r.obj = merged;
     resync(&mut r.obj, &mut r.aliases, false);
@@ -263,6 +265,7 @@ fn apply_json(acc: &mut [Resource], ops: &[Value], sel: &Selector, record: bool)
         json6902::apply(&mut r.obj, ops).map_err(Error::msg)?;
         // kyaml re-creates every node from the patched JSON.
         r.aliases.clear();
+        r.empty_nulls.clear();
         r.raw_annotations.clear();
         r.plain_dates.clear();
         let after = r.id();

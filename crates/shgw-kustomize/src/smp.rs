@@ -5,6 +5,7 @@
 //! first, then untouched destination elements), other lists replaced whole.
 //! `$patch: delete|replace|merge` directives are honoured.
 
+use crate::alias::Seg;
 use crate::smp_keys::{
     drop_mixed_secondary, elem_matches, key_value, same_keys, secondary_key_presence_differs,
 };
@@ -173,6 +174,44 @@ pub fn merge_resource(dest: &Value, patch: &Value) -> Result<Value, String> {
     let schema = Schema::for_resource(dest);
     let mut path = Vec::new();
     Ok(merge(Some(dest), patch, &schema, &mut path)?.unwrap_or(Value::Null))
+}
+
+/// Removes from the resource `dest`, before a strategic merge into it, the mapping values
+/// its source wrote with no text (`affinity:` with nothing after it) at `places`: kyaml's
+/// merge walks every map of the resource and every element of a list merged by key, and
+/// drops such fields, where a written `null` or `~` stays (verified with kubectl v1.37.1).
+/// Fields inside lists that are replaced whole are not walked and stay null.
+pub(crate) fn drop_empty_values(dest: &mut Value, places: &[Vec<Seg>]) {
+    if places.is_empty() {
+        return;
+    }
+    let schema = Schema::for_resource(dest);
+    for place in places {
+        let Some((Seg::Key(last), parents)) = place.split_last() else {
+            continue;
+        };
+        let mut keys: Vec<String> = Vec::new();
+        let mut cur = Some(&mut *dest);
+        for seg in parents {
+            cur = match (seg, cur) {
+                (Seg::Key(k), Some(Value::Object(m))) => {
+                    keys.push(k.clone());
+                    m.get_mut(k)
+                }
+                (Seg::Index(i), Some(Value::Array(a)))
+                    if matches!(schema.list_strategy(&keys), ListStrategy::Keys(_)) =>
+                {
+                    a.get_mut(*i)
+                }
+                _ => None,
+            };
+        }
+        if let Some(Value::Object(m)) = cur
+            && m.get(last).is_some_and(Value::is_null)
+        {
+            m.shift_remove(last);
+        }
+    }
 }
 
 pub(crate) fn directive(m: &Map<String, Value>) -> Result<Option<&str>, String> {

@@ -176,3 +176,67 @@ fn components_and_fifo_order() {
         cm_name
     );
 }
+
+#[test]
+fn remote_entries_are_refused_by_name_never_read_as_paths() {
+    for (field, entry) in [
+        ("resources", "https://github.com/org/repo//deploy?ref=v1"),
+        ("resources", "git@github.com:org/repo.git//base"),
+        ("resources", "ssh://git@example.com/org/repo.git"),
+        ("resources", "github.com/org/repo/deploy?ref=main"),
+        ("components", "https://example.com/component.tar.gz"),
+    ] {
+        let s = Scratch::new();
+        // A local folder with the same name must not be picked up instead.
+        s.write(&format!("{entry}/kustomization.yaml"), "resources: []\n");
+        let k = if field == "resources" {
+            format!("resources:\n- local.yaml\n- {entry:?}\n")
+        } else {
+            format!("resources:\n- local.yaml\n{field}:\n- {entry:?}\n")
+        };
+        s.write("kustomization.yaml", &k);
+        s.write(
+            "local.yaml",
+            "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n",
+        );
+        let e = build(&s.0, &BuildOptions::default())
+            .unwrap_err()
+            .to_string();
+        let index = usize::from(field == "resources");
+        assert!(
+            e.contains("remote") && e.contains(&format!("{field}[{index}] '{entry}'")),
+            "{entry}: {e}"
+        );
+    }
+}
+
+#[test]
+fn errors_carry_kind_entry_and_kustomize_wording() {
+    let s = Scratch::new();
+    s.write(
+        "cm.yaml",
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n",
+    );
+    s.write(
+        "kustomization.yaml",
+        "resources: [cm.yaml]\npatches:\n- patch: '[{\"op\": \"add\", \"path\": \"/data\", \"value\": {}}]'\n  target: {kind: ConfigMap}\n- path: p.yaml\n",
+    );
+    s.write(
+        "p.yaml",
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: not-there\n",
+    );
+    let e = build(&s.0, &BuildOptions::default()).unwrap_err();
+    assert_eq!(e.kind(), shgw_kustomize::ErrorKind::Invalid);
+    assert_eq!(e.entry(), Some("patches[1] 'p.yaml'"));
+    let text = e.to_string();
+    assert!(
+        text.starts_with(
+            "no resource matches strategic merge patch \"ConfigMap.v1.[noGrp]/not-there.[noNs]\""
+        ) && text.contains("kustomization.yaml at patches[1] 'p.yaml'"),
+        "{text}"
+    );
+    let s = Scratch::new();
+    s.write("kustomization.yaml", "resources: [gone.yaml]\n");
+    let e = build(&s.0, &BuildOptions::default()).unwrap_err();
+    assert_eq!(e.kind(), shgw_kustomize::ErrorKind::Missing);
+}

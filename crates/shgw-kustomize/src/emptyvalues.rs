@@ -1,17 +1,24 @@
-//! Empty values in flow mappings (`{a: , b: 1}`): go-yaml v3 (kyaml) reads them as the
-//! empty string, where an empty block mapping value (`a:`) is null. The YAML parser used
-//! here reads both as null; [`empty_flow_values`] finds the former so that they can be
-//! turned into `""` (verified with kubectl v1.37.1 in `data`, `metadata.labels`,
-//! `metadata.annotations` and `spec`).
+//! Mapping values written with no text at all (`a:`, `{a: }`).
+//!
+//! In flow mappings go-yaml v3 (kyaml) reads them as the empty string, where an empty
+//! block mapping value is null. The YAML parser used here reads both as null;
+//! [`read_empty_values`] finds the former so that they can be turned into `""` (verified
+//! with kubectl v1.37.1 in `data`, `metadata.labels`, `metadata.annotations` and `spec`).
+//!
+//! The latter stay null, but unlike a written `null` or `~`, kyaml's strategic merge drops
+//! them from the resource it patches, so their places are returned too.
 
+use crate::alias::Seg as Step;
 use serde_json::Value;
 use serde_saphyr::granit_parser::{Event, Parser, ScalarStyle, StructureStyle};
 
-/// One step of a path into a document.
-#[derive(Debug, Clone, PartialEq)]
-enum Step {
-    Key(String),
-    Index(usize),
+/// The places of the empty values of one document.
+#[derive(Debug, Default)]
+struct DocEmpties {
+    /// In flow mappings (read as `""`).
+    flow: Vec<Vec<Step>>,
+    /// In block mappings (read as null).
+    block: Vec<Vec<Step>>,
 }
 
 /// A container being read: its style, and the next key or index.
@@ -20,11 +27,11 @@ enum Frame {
     Seq(usize),
 }
 
-/// The paths (per document of `text`, empty documents included) of the omitted values in
-/// flow mappings. `None` when the text cannot be read so (anything unusual: complex keys,
-/// parse errors); nothing is changed then.
-fn empty_flow_values(text: &str) -> Option<Vec<Vec<Vec<Step>>>> {
-    let mut docs: Vec<Vec<Vec<Step>>> = Vec::new();
+/// The paths (per document of `text`, empty documents included) of the omitted mapping
+/// values. `None` when the text cannot be read so (anything unusual: complex keys, parse
+/// errors); nothing is changed then.
+fn empty_values(text: &str) -> Option<Vec<DocEmpties>> {
+    let mut docs: Vec<DocEmpties> = Vec::new();
     let mut stack: Vec<Frame> = Vec::new();
     let mut path: Vec<Step> = Vec::new();
     for ev in Parser::new_from_str(text) {
@@ -59,11 +66,18 @@ fn empty_flow_values(text: &str) -> Option<Vec<Vec<Vec<Step>>>> {
             }
         }
         match ev {
-            Event::DocumentStart(..) => docs.push(Vec::new()),
+            Event::DocumentStart(..) => docs.push(DocEmpties::default()),
             Event::Scalar(v, style, ..) => {
-                let in_flow_map = matches!(stack.last(), Some(Frame::Map { flow: true, .. }));
-                if in_flow_map && style == ScalarStyle::Plain && v == "~" && span.is_empty() {
-                    docs.last_mut()?.push(path.clone());
+                if style == ScalarStyle::Plain && v == "~" && span.is_empty() {
+                    match stack.last() {
+                        Some(Frame::Map { flow: true, .. }) => {
+                            docs.last_mut()?.flow.push(path.clone())
+                        }
+                        Some(Frame::Map { flow: false, .. }) => {
+                            docs.last_mut()?.block.push(path.clone());
+                        }
+                        _ => {}
+                    }
                 }
                 if !stack.is_empty() {
                     path.pop();
@@ -101,22 +115,36 @@ fn set_empty(v: &mut Value, path: &[Step]) {
 }
 
 /// Turns the empty flow-mapping values of `docs` (all documents parsed from `text`, empty
-/// ones included) into `""`.
-pub fn fix_empty_flow_values(text: &str, docs: &mut [Value]) {
-    // Cheap filter: an omitted flow value needs `:` followed by `,` or `}`.
-    if !text.contains('{') {
-        return;
+/// ones included) into `""`, and returns the places of the empty block-mapping values of
+/// each document (empty when the text has none, or cannot be read so).
+pub fn read_empty_values(text: &str, docs: &mut [Value]) -> Vec<Vec<Vec<Step>>> {
+    // Cheap filter: an omitted flow value needs a `{`, an omitted block value a null.
+    let flow = text.contains('{');
+    if !flow && !docs.iter().any(has_null) {
+        return Vec::new();
     }
-    let Some(paths) = empty_flow_values(text) else {
-        return;
+    let Some(found) = empty_values(text) else {
+        return Vec::new();
     };
-    if paths.len() != docs.len() {
-        return;
+    if found.len() != docs.len() {
+        return Vec::new();
     }
-    for (doc, ps) in docs.iter_mut().zip(paths) {
-        for p in ps {
+    let mut blocks = Vec::with_capacity(docs.len());
+    for (doc, e) in docs.iter_mut().zip(found) {
+        for p in e.flow {
             set_empty(doc, &p);
         }
+        blocks.push(e.block);
+    }
+    blocks
+}
+
+fn has_null(v: &Value) -> bool {
+    match v {
+        Value::Null => true,
+        Value::Object(m) => m.values().any(has_null),
+        Value::Array(a) => a.iter().any(has_null),
+        _ => false,
     }
 }
 
@@ -133,7 +161,9 @@ mod tests {
             json!({"a": {"c": null, "d": null, "e": null}, "b": {"f": null, "g": [{"h": null}, {"i": 1}]}}),
             json!({"k": {"l": {"m": null}}}),
         ];
-        fix_empty_flow_values(text, &mut docs);
+        let blocks = read_empty_values(text, &mut docs);
+        let key = |k: &str| Step::Key(k.to_string());
+        assert_eq!(blocks[0], vec![vec![key("b"), key("f")]]);
         assert_eq!(
             docs[0],
             json!({"a": {"c": "", "d": null, "e": ""}, "b": {"f": null, "g": [{"h": ""}, {"i": 1}]}})
