@@ -5,6 +5,7 @@
 mod args;
 mod build;
 mod commands;
+mod renew;
 
 use clap::Parser;
 use std::io::Write;
