@@ -122,7 +122,11 @@ fn request(a: &RenewArgs) -> Result<Request, Failure> {
 fn report(a: &RenewArgs, outcome: &Outcome) -> String {
     let ns = &a.namespace;
     let secret = format!("Secret {ns}/{}", a.secret);
-    let would = if outcome.dry_run { "would " } else { "" };
+    let (would, store) = if outcome.dry_run {
+        ("would ", "would store")
+    } else {
+        ("", "stored")
+    };
     let mut lines = Vec::new();
     match &outcome.action {
         Action::Kept { expiry, days_left } => lines.push(format!(
@@ -134,7 +138,7 @@ fn report(a: &RenewArgs, outcome: &Outcome) -> String {
             expiry,
             fingerprint,
         } => lines.push(format!(
-            "{secret}: {reason}; {would}store a new token for gateway {} expiring at {expiry} (fingerprint {fingerprint}) in data.{} and set annotation {TOKEN_EXPIRY_ANNOTATION}={expiry}",
+            "{secret}: {reason}; {store} a new token for gateway {} expiring at {expiry} (fingerprint {fingerprint}) in data.{} with annotation {TOKEN_EXPIRY_ANNOTATION}={expiry}",
             a.gateway, a.secret_key
         )),
     }

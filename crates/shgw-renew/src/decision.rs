@@ -71,7 +71,7 @@ impl fmt::Display for Reason {
                 f,
                 "the stored token expires at {expiry} ({days_left:.1} days left, less than --renew-before)"
             ),
-            Reason::Forced => f.write_str("--force"),
+            Reason::Forced => f.write_str("renewal forced with --force"),
         }
     }
 }
