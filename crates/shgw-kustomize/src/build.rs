@@ -7,6 +7,7 @@ use crate::load::{
     check_in_root, find_kustomization_file, is_remote, load_kustomization,
     parse_resource_documents, read_text, resolve,
 };
+use crate::openapi::{self, OpenApi};
 use crate::plugins::{self, Stage};
 use crate::resid::ResId;
 use crate::resource::{Origin, Resource, ensure_object};
@@ -17,6 +18,7 @@ use crate::{
 use serde_json::Value;
 use std::collections::HashSet;
 use std::path::Path;
+use std::sync::Arc;
 
 /// Builds `dir` as the top-level kustomization and returns the final resources in output order.
 pub(crate) fn build_top(dir: &Path, opts: &BuildOptions) -> Result<Vec<Value>> {
@@ -27,7 +29,8 @@ pub(crate) fn build_top(dir: &Path, opts: &BuildOptions) -> Result<Vec<Value>> {
     let k = load_kustomization(&dir)?;
     let mut acc = Vec::new();
     let mut cfg = config::builtin()?;
-    run(&dir, &k, &mut acc, &mut cfg, opts)?;
+    let ctx = Ctx { opts, schema: None };
+    run(&dir, &k, &mut acc, &mut cfg, &ctx)?;
     for r in acc.iter_mut() {
         if r.generated.as_ref().is_some_and(|g| g.hash) {
             let name = format!("{}-{}", r.id().name, crate::hash::hash_of(&r.obj));
@@ -185,6 +188,13 @@ fn strip_internal(r: Resource) -> Value {
     obj
 }
 
+/// What a kustomization's build passes down to the kustomizations it includes.
+struct Ctx<'a> {
+    opts: &'a BuildOptions,
+    /// The custom `openapi:` schema in force.
+    schema: Option<Arc<OpenApi>>,
+}
+
 /// The ids registered in an accumulator, kept beside it while `resources:` entries are
 /// appended (nothing renames resources then), so each append costs only its own size.
 struct Registered(HashSet<IdKey>);
@@ -286,12 +296,12 @@ fn accumulate_entry(
     acc: &mut Vec<Resource>,
     seen: &mut Registered,
     cfg: &mut TransformerConfig,
-    opts: &BuildOptions,
+    ctx: &Ctx,
 ) -> Result<()> {
     let path = resolve(dir, entry);
     if path.is_file() {
         check_in_root(&path, dir)?;
-        seen.append(acc, load_file(&path, opts)?, &path)?;
+        seen.append(acc, load_file(&path, ctx.opts)?, &path)?;
     } else if path.is_dir() {
         let sub = load_kustomization(&path)?;
         if sub.is_component() {
@@ -302,7 +312,7 @@ fn accumulate_entry(
         }
         let mut sub_acc = Vec::new();
         let mut sub_cfg = config::builtin()?;
-        run(&path, &sub, &mut sub_acc, &mut sub_cfg, opts)?;
+        run(&path, &sub, &mut sub_acc, &mut sub_cfg, ctx)?;
         seen.append(acc, sub_acc, &path)?;
         cfg.merge(&sub_cfg)?;
     } else {
@@ -328,8 +338,17 @@ fn run(
     k: &Kustomization,
     acc: &mut Vec<Resource>,
     cfg: &mut TransformerConfig,
-    opts: &BuildOptions,
+    ctx: &Ctx,
 ) -> Result<()> {
+    // A kustomization's `openapi:` holds for it and what it includes, unless they set their own.
+    let own = match k.openapi.as_ref().filter(|v| !v.is_null()) {
+        Some(field) => Some(openapi::load(dir, field)?),
+        None => None,
+    };
+    let ctx = &Ctx {
+        opts: ctx.opts,
+        schema: own.or_else(|| ctx.schema.clone()),
+    };
     cfg.load_files(dir, k.configurations.as_deref().unwrap_or_default())?;
     for (field, list) in [("resources", &k.resources), ("components", &k.components)] {
         if let Some((index, entry)) = list
@@ -347,7 +366,7 @@ fn run(
     }
     let mut seen = Registered::of(acc);
     for entry in k.resources.iter().flatten() {
-        accumulate_entry(dir, entry, acc, &mut seen, cfg, opts).map_err(|e| match e {
+        accumulate_entry(dir, entry, acc, &mut seen, cfg, ctx).map_err(|e| match e {
             Error::Missing { .. } => e,
             other => Error::Accumulate {
                 entry: entry.clone(),
@@ -379,7 +398,8 @@ fn run(
         dir,
         k.generators.as_deref().unwrap_or_default(),
         acc,
-        &mut |d| build_plugin_dir(d, opts),
+        ctx.schema.as_ref(),
+        &mut |d| build_plugin_dir(d, ctx),
     )?;
     for entry in k.components.iter().flatten() {
         let path = resolve(dir, entry);
@@ -399,11 +419,11 @@ fn run(
                 ck.kind.as_deref().unwrap_or("Kustomization")
             )));
         }
-        run(&path, &ck, acc, cfg, opts).map_err(|e| {
+        run(&path, &ck, acc, cfg, ctx).map_err(|e| {
             Error::msg(format!("accumulating components: accumulateDirectory: \"recursed accumulation of path '{}': {e}\"", path.display()))
         })?;
     }
-    transform(dir, k, acc, cfg, opts)?;
+    transform(dir, k, acc, cfg, ctx)?;
     vars::collect(&mut cfg.vars, k.vars.as_deref().unwrap_or_default())
 }
 
@@ -412,16 +432,17 @@ fn transform(
     k: &Kustomization,
     acc: &mut Vec<Resource>,
     cfg: &TransformerConfig,
-    opts: &BuildOptions,
+    ctx: &Ctx,
 ) -> Result<()> {
+    let schema = ctx.schema.as_ref();
     let kfile = &find_kustomization_file(dir)?;
     let at = |entry: String| move |e: Error| e.at(kfile, entry);
     if let Some(psm) = &k.patches_strategic_merge {
-        patches::apply_strategic_merge_list(acc, psm, dir)
+        patches::apply_strategic_merge_list(acc, psm, dir, schema)
             .map_err(at("patchesStrategicMerge".into()))?;
     }
     for (i, p) in k.patches.iter().flatten().enumerate() {
-        patches::apply_patch(acc, p, dir).map_err(at(entry_name(
+        patches::apply_patch(acc, p, dir, schema).map_err(at(entry_name(
             "patches",
             i,
             p.path.as_deref(),
@@ -461,17 +482,22 @@ fn transform(
         replacements::apply(acc, &replacements::load(dir, reps)?)?;
     }
     let transformers = k.transformers.as_deref().unwrap_or_default();
-    plugins::run(Stage::Transformers, dir, transformers, acc, &mut |d| {
-        build_plugin_dir(d, opts)
-    })
+    plugins::run(
+        Stage::Transformers,
+        dir,
+        transformers,
+        acc,
+        schema,
+        &mut |d| build_plugin_dir(d, ctx),
+    )
 }
 
 /// The documents a kustomization directory named in `transformers:`/`generators:` builds
 /// to: plugin configs.
-fn build_plugin_dir(dir: &Path, opts: &BuildOptions) -> Result<Vec<Value>> {
+fn build_plugin_dir(dir: &Path, ctx: &Ctx) -> Result<Vec<Value>> {
     let k = load_kustomization(dir)?;
     let mut acc = Vec::new();
     let mut cfg = config::builtin()?;
-    run(dir, &k, &mut acc, &mut cfg, opts)?;
+    run(dir, &k, &mut acc, &mut cfg, ctx)?;
     Ok(acc.into_iter().map(strip_internal).collect())
 }

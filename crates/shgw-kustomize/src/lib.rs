@@ -17,9 +17,10 @@
 //! PatchStrategicMergeTransformer, PatchJson6902Transformer, ImageTagTransformer,
 //! ReplicaCountTransformer, ReplacementTransformer, HashTransformer, ConfigMapGenerator,
 //! SecretGenerator), `replacements` (inline and from files), `vars` and the yaml.v2
-//! output layout, `buildMetadata` (origin annotations, managed-by label). Not supported (an
+//! output layout, `buildMetadata` (origin annotations, managed-by label), `openapi` with a
+//! local schema file. Not supported (an
 //! error is returned when used): transformer annotations, Helm, KRM function and exec plugins,
-//! `validators`, `openapi`, `crds`, remote resources.
+//! `validators`, `crds`, remote resources.
 
 mod alias;
 mod build;
@@ -37,6 +38,7 @@ mod labelselector;
 mod load;
 mod nameref;
 mod namespace;
+mod openapi;
 mod order;
 mod patches;
 mod plugins;

@@ -472,13 +472,12 @@ pub fn load_kustomization(dir: &Path) -> Result<Kustomization> {
         v.as_ref()
             .is_some_and(|v| !(v.is_null() || v.as_array().is_some_and(Vec::is_empty)))
     };
-    let unsupported: [(&'static str, bool); 5] = [
+    let unsupported: [(&'static str, bool); 4] = [
         ("helmCharts", used(&k.helm_charts)),
         (
             "helmChartInflationGenerator",
             used(&k.helm_chart_inflation_generator),
         ),
-        ("openapi", used(&k.openapi)),
         (
             "validators",
             k.validators.as_ref().is_some_and(|v| !v.is_empty()),
