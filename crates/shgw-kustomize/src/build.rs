@@ -12,16 +12,17 @@ use crate::plugins::{self, Stage};
 use crate::resid::ResId;
 use crate::resource::{Origin, Resource, ensure_object};
 use crate::{
-    BuildOptions, generators, images, labels, nameref, namespace, order, patches, prefix,
-    replacements, replicas, vars,
+    BuildOptions, Output, Warning, generators, images, labels, nameref, namespace, order, patches,
+    prefix, replacements, replicas, vars,
 };
 use serde_json::Value;
+use std::cell::RefCell;
 use std::collections::HashSet;
 use std::path::Path;
 use std::sync::Arc;
 
 /// Builds `dir` as the top-level kustomization and returns the final resources in output order.
-pub(crate) fn build_top(dir: &Path, opts: &BuildOptions) -> Result<Vec<Value>> {
+pub(crate) fn build_top(dir: &Path, opts: &BuildOptions) -> Result<Output> {
     let dir = std::fs::canonicalize(dir).map_err(|source| Error::Io {
         path: dir.to_path_buf(),
         source,
@@ -29,7 +30,12 @@ pub(crate) fn build_top(dir: &Path, opts: &BuildOptions) -> Result<Vec<Value>> {
     let k = load_kustomization(&dir)?;
     let mut acc = Vec::new();
     let mut cfg = config::builtin()?;
-    let ctx = Ctx { opts, schema: None };
+    let warnings = RefCell::new(Vec::new());
+    let ctx = Ctx {
+        opts,
+        warnings: &warnings,
+        schema: None,
+    };
     run(&dir, &k, &mut acc, &mut cfg, &ctx)?;
     for r in acc.iter_mut() {
         if r.generated.as_ref().is_some_and(|g| g.hash) {
@@ -53,7 +59,7 @@ pub(crate) fn build_top(dir: &Path, opts: &BuildOptions) -> Result<Vec<Value>> {
     }
     sort(&mut acc, &k)?;
     let meta = BuildMetadata::of(&k)?;
-    Ok(acc
+    let resources = acc
         .into_iter()
         .map(|r| {
             let origin = r.origin.clone();
@@ -61,7 +67,11 @@ pub(crate) fn build_top(dir: &Path, opts: &BuildOptions) -> Result<Vec<Value>> {
             meta.apply(&mut obj, origin.as_ref(), &dir);
             obj
         })
-        .collect())
+        .collect();
+    Ok(Output {
+        resources,
+        warnings: warnings.into_inner(),
+    })
 }
 
 fn sort(acc: &mut [Resource], k: &Kustomization) -> Result<()> {
@@ -191,6 +201,8 @@ fn strip_internal(r: Resource) -> Value {
 /// What a kustomization's build passes down to the kustomizations it includes.
 struct Ctx<'a> {
     opts: &'a BuildOptions,
+    /// Where the hook's warnings go (one build, one thread: no lock).
+    warnings: &'a RefCell<Vec<Warning>>,
     /// The custom `openapi:` schema in force.
     schema: Option<Arc<OpenApi>>,
 }
@@ -260,7 +272,7 @@ fn to_resources(docs: Vec<Value>, file: &Path, out: &mut Vec<Resource>) -> Resul
     Ok(())
 }
 
-fn load_file(path: &Path, opts: &BuildOptions) -> Result<Vec<Resource>> {
+fn load_file(path: &Path, ctx: &Ctx) -> Result<Vec<Resource>> {
     let text = read_text(path)?;
     let (docs, info) = parse_resource_documents(&text).map_err(|msg| Error::MalformedYaml {
         file: path.to_path_buf(),
@@ -268,10 +280,21 @@ fn load_file(path: &Path, opts: &BuildOptions) -> Result<Vec<Resource>> {
     })?;
     let mut out = Vec::new();
     for (i, doc) in docs.into_iter().enumerate() {
-        match opts.expander.as_ref().and_then(|e| e(&doc, path)) {
-            Some(Ok(new)) => to_resources(new, path, &mut out)?,
-            Some(Err(msg)) => {
-                return Err(Error::msg(format!("expanding {}: {msg}", path.display())));
+        match ctx.opts.expander.as_ref().and_then(|e| e(&doc, path)) {
+            Some(Ok(expansion)) => {
+                ctx.warnings
+                    .borrow_mut()
+                    .extend(expansion.warnings.into_iter().map(|message| Warning {
+                        file: path.to_path_buf(),
+                        message,
+                    }));
+                to_resources(expansion.docs, path, &mut out)?;
+            }
+            Some(Err(source)) => {
+                return Err(Error::Expand {
+                    file: path.to_path_buf(),
+                    source,
+                });
             }
             None => {
                 let before = out.len();
@@ -301,7 +324,7 @@ fn accumulate_entry(
     let path = resolve(dir, entry);
     if path.is_file() {
         check_in_root(&path, dir)?;
-        seen.append(acc, load_file(&path, ctx.opts)?, &path)?;
+        seen.append(acc, load_file(&path, ctx)?, &path)?;
     } else if path.is_dir() {
         let sub = load_kustomization(&path)?;
         if sub.is_component() {
@@ -347,6 +370,7 @@ fn run(
     };
     let ctx = &Ctx {
         opts: ctx.opts,
+        warnings: ctx.warnings,
         schema: own.or_else(|| ctx.schema.clone()),
     };
     cfg.load_files(dir, k.configurations.as_deref().unwrap_or_default())?;

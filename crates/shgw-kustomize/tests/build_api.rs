@@ -2,7 +2,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
 use serde_json::{Value, json};
-use shgw_kustomize::{BuildOptions, Error, build, build_resources};
+use shgw_kustomize::{BuildOptions, Error, Expansion, build, build_output, build_resources};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -70,16 +70,22 @@ fn expander_replaces_documents() {
             assert!(file.ends_with("gw.yaml"));
             if doc["kind"] == "Gateway" {
                 let name = doc["metadata"]["name"].as_str().unwrap_or("").to_string();
-                Some(Ok(vec![
-                    json!({"apiVersion": "v1", "kind": "Service", "metadata": {"name": format!("{name}-svc")}}),
-                    json!({"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": format!("{name}-dep")}}),
-                ]))
+                Some(Ok(Expansion {
+                    docs: vec![
+                        json!({"apiVersion": "v1", "kind": "Service", "metadata": {"name": format!("{name}-svc")}}),
+                        json!({"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": format!("{name}-dep")}}),
+                    ],
+                    warnings: vec![format!("{name} expanded")],
+                }))
             } else {
                 None
             }
         })),
     };
-    let docs = build_resources(&s.path(""), &opts).unwrap();
+    let out = build_output(&s.path(""), &opts).unwrap();
+    assert_eq!(out.warnings.len(), 1);
+    assert!(out.warnings[0].file.ends_with("gw.yaml") && out.warnings[0].message == "g expanded");
+    let docs = out.resources;
     let names: Vec<&str> = docs
         .iter()
         .map(|d| d["metadata"]["name"].as_str().unwrap())
@@ -89,10 +95,20 @@ fn expander_replaces_documents() {
 
     let failing = BuildOptions {
         expander: Some(Box::new(|_: &Value, _: &Path| {
-            Some(Err("boom".to_string()))
+            Some(Err(std::io::Error::other("boom").into()))
         })),
     };
-    let e = build(&s.path(""), &failing).unwrap_err().to_string();
+    let e = build(&s.path(""), &failing).unwrap_err();
+    assert_eq!(e.kind(), shgw_kustomize::ErrorKind::Expand);
+    // The hook's own error is in the source chain, for the caller to downcast.
+    let mut cause: Option<&(dyn std::error::Error + 'static)> = std::error::Error::source(&e);
+    let mut found = false;
+    while let Some(c) = cause {
+        found |= c.downcast_ref::<std::io::Error>().is_some();
+        cause = c.source();
+    }
+    assert!(found, "{e:?}");
+    let e = e.to_string();
     assert!(e.contains("boom") && e.contains("gw.yaml"), "{e}");
 }
 
