@@ -70,6 +70,7 @@ fn expander(profile: Profile) -> Expander {
 pub(crate) fn build(dir: &Path, profile: Profile) -> Result<(String, Vec<String>), Failure> {
     let opts = BuildOptions {
         expander: Some(expander(profile)),
+        ..BuildOptions::default()
     };
     // The engine's errors carry their causes (a Gateway's problems included) in their text.
     let out =

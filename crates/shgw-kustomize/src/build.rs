@@ -23,10 +23,12 @@ use std::sync::Arc;
 
 /// Builds `dir` as the top-level kustomization and returns the final resources in output order.
 pub(crate) fn build_top(dir: &Path, opts: &BuildOptions) -> Result<Output> {
-    let dir = std::fs::canonicalize(dir).map_err(|source| Error::Io {
-        path: dir.to_path_buf(),
-        source,
-    })?;
+    let dir = crate::fs::current()
+        .canonicalize(dir)
+        .map_err(|source| Error::Io {
+            path: dir.to_path_buf(),
+            source,
+        })?;
     let k = load_kustomization(&dir)?;
     let mut acc = Vec::new();
     let mut cfg = config::builtin()?;
@@ -322,10 +324,11 @@ fn accumulate_entry(
     ctx: &Ctx,
 ) -> Result<()> {
     let path = resolve(dir, entry);
-    if path.is_file() {
+    let fs = crate::fs::current();
+    if fs.is_file(&path) {
         check_in_root(&path, dir)?;
         seen.append(acc, load_file(&path, ctx)?, &path)?;
-    } else if path.is_dir() {
+    } else if fs.is_dir(&path) {
         let sub = load_kustomization(&path)?;
         if sub.is_component() {
             return Err(Error::msg(format!(
@@ -427,7 +430,7 @@ fn run(
     )?;
     for entry in k.components.iter().flatten() {
         let path = resolve(dir, entry);
-        if !path.is_dir() {
+        if !crate::fs::current().is_dir(&path) {
             return Err(Error::msg(format!(
                 "accumulating components: must build at directory: '{}'",
                 path.display()

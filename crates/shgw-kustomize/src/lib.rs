@@ -28,6 +28,7 @@ mod config;
 mod emptyvalues;
 mod error;
 mod fieldpath;
+mod fs;
 mod generators;
 mod hash;
 mod images;
@@ -54,6 +55,7 @@ mod textfix;
 mod vars;
 
 pub use error::{Error, ErrorKind, Result};
+pub use fs::{DiskFs, FileSystem, MemoryFs};
 pub use resid::ResId;
 
 use serde_json::Value;
@@ -127,6 +129,8 @@ impl Output {
 pub struct BuildOptions {
     /// Called on every document loaded from a `resources:` file, before anything else.
     pub expander: Option<Expander>,
+    /// The filesystem to read (the disk when `None`), e.g. a [`MemoryFs`].
+    pub fs: Option<std::sync::Arc<dyn FileSystem>>,
 }
 
 impl BuildOptions {
@@ -145,6 +149,7 @@ impl BuildOptions {
     {
         BuildOptions {
             expander: Some(Box::new(f)),
+            fs: None,
         }
     }
 }
@@ -153,6 +158,7 @@ impl std::fmt::Debug for BuildOptions {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("BuildOptions")
             .field("expander", &self.expander.is_some())
+            .field("fs", &self.fs.is_some())
             .finish()
     }
 }
@@ -163,7 +169,7 @@ impl std::fmt::Debug for BuildOptions {
 /// Any kustomize build error (missing files, invalid YAML, unknown fields, id
 /// conflicts, patches matching nothing, ...), with its [`ErrorKind`] and entry.
 pub fn build_output(dir: &Path, opts: &BuildOptions) -> Result<Output> {
-    build::build_top(dir, opts)
+    fs::scoped(opts.fs.clone(), || build::build_top(dir, opts))
 }
 
 /// Builds the kustomization in `dir` and returns the resources in output order.

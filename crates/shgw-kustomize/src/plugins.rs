@@ -155,7 +155,7 @@ fn entry_configs(
         return parse_documents(entry, false).map_err(Error::msg);
     }
     let path = resolve(dir, entry);
-    if path.is_dir() {
+    if crate::fs::current().is_dir(&path) {
         return build_dir(&path);
     }
     check_in_root(&path, dir)?;
