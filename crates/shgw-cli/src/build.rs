@@ -4,9 +4,8 @@
 use crate::Failure;
 use serde_json::Value;
 use shgw::Profile;
-use shgw_kustomize::{BuildOptions, Expander};
+use shgw_kustomize::{BuildOptions, ExpandError, Expander, Expansion};
 use std::path::Path;
-use std::sync::{Arc, Mutex};
 
 fn is_gateway(doc: &Value) -> bool {
     doc.get("kind").and_then(Value::as_str) == Some(shgw::spec::KIND)
@@ -45,11 +44,12 @@ fn refusal(doc: &Value) -> Option<String> {
     None
 }
 
-/// The expander handed to the kustomize engine, collecting warnings as it goes.
-fn expander(profile: Profile, warnings: Arc<Mutex<Vec<String>>>) -> Expander {
+/// The expander handed to the kustomize engine: a Gateway becomes the manifests shgw renders
+/// for it (with the render's warnings), any other `shgw.dev` document is refused.
+fn expander(profile: Profile) -> Expander {
     Box::new(move |doc: &Value, file: &Path| {
         if !is_gateway(doc) {
-            return refusal(doc).map(Err);
+            return refusal(doc).map(|why| Err(why.into()));
         }
         let source = file.display().to_string();
         let result = shgw::gateway_from_value(doc)
@@ -57,25 +57,24 @@ fn expander(profile: Profile, warnings: Arc<Mutex<Vec<String>>>) -> Expander {
             .and_then(|g| {
                 shgw::render_with(&source, &[g], &profile, &shgw::RenderOptions::default())
             })
-            .map(|m| {
-                if let Ok(mut w) = warnings.lock() {
-                    w.extend(m.warnings.iter().map(|d| format!("{source}: {d}")));
-                }
-                m.to_values()
+            .map(|m| Expansion {
+                warnings: m.warnings.iter().map(ToString::to_string).collect(),
+                docs: m.to_values(),
             })
-            .map_err(|e| e.to_string());
+            .map_err(|e| -> ExpandError { Box::new(e) });
         Some(result)
     })
 }
 
 /// Builds `dir`; returns the YAML and the warnings.
 pub(crate) fn build(dir: &Path, profile: Profile) -> Result<(String, Vec<String>), Failure> {
-    let warnings = Arc::new(Mutex::new(Vec::new()));
     let opts = BuildOptions {
-        expander: Some(expander(profile, Arc::clone(&warnings))),
+        expander: Some(expander(profile)),
+        ..BuildOptions::default()
     };
-    // The engine's errors already carry their causes in their text.
-    let yaml = shgw_kustomize::build(dir, &opts).map_err(|e| Failure::invalid(e.to_string()))?;
-    let notes = warnings.lock().map(|w| w.clone()).unwrap_or_default();
-    Ok((yaml, notes))
+    // The engine's errors carry their causes (a Gateway's problems included) in their text.
+    let out =
+        shgw_kustomize::build_output(dir, &opts).map_err(|e| Failure::invalid(e.to_string()))?;
+    let notes = out.warnings.iter().map(ToString::to_string).collect();
+    Ok((out.to_yaml(), notes))
 }

@@ -7,27 +7,38 @@ use crate::load::{
     check_in_root, find_kustomization_file, is_remote, load_kustomization,
     parse_resource_documents, read_text, resolve,
 };
+use crate::openapi::{self, OpenApi};
 use crate::plugins::{self, Stage};
 use crate::resid::ResId;
 use crate::resource::{Origin, Resource, ensure_object};
 use crate::{
-    BuildOptions, generators, images, labels, nameref, namespace, order, patches, prefix,
-    replacements, replicas, vars,
+    BuildOptions, Output, Warning, generators, images, labels, nameref, namespace, order, patches,
+    prefix, replacements, replicas, vars,
 };
 use serde_json::Value;
+use std::cell::RefCell;
 use std::collections::HashSet;
 use std::path::Path;
+use std::sync::Arc;
 
 /// Builds `dir` as the top-level kustomization and returns the final resources in output order.
-pub(crate) fn build_top(dir: &Path, opts: &BuildOptions) -> Result<Vec<Value>> {
-    let dir = std::fs::canonicalize(dir).map_err(|source| Error::Io {
-        path: dir.to_path_buf(),
-        source,
-    })?;
+pub(crate) fn build_top(dir: &Path, opts: &BuildOptions) -> Result<Output> {
+    let dir = crate::fs::current()
+        .canonicalize(dir)
+        .map_err(|source| Error::Io {
+            path: dir.to_path_buf(),
+            source,
+        })?;
     let k = load_kustomization(&dir)?;
     let mut acc = Vec::new();
     let mut cfg = config::builtin()?;
-    run(&dir, &k, &mut acc, &mut cfg, opts)?;
+    let warnings = RefCell::new(Vec::new());
+    let ctx = Ctx {
+        opts,
+        warnings: &warnings,
+        schema: None,
+    };
+    run(&dir, &k, &mut acc, &mut cfg, &ctx)?;
     for r in acc.iter_mut() {
         if r.generated.as_ref().is_some_and(|g| g.hash) {
             let name = format!("{}-{}", r.id().name, crate::hash::hash_of(&r.obj));
@@ -50,7 +61,7 @@ pub(crate) fn build_top(dir: &Path, opts: &BuildOptions) -> Result<Vec<Value>> {
     }
     sort(&mut acc, &k)?;
     let meta = BuildMetadata::of(&k)?;
-    Ok(acc
+    let resources = acc
         .into_iter()
         .map(|r| {
             let origin = r.origin.clone();
@@ -58,7 +69,11 @@ pub(crate) fn build_top(dir: &Path, opts: &BuildOptions) -> Result<Vec<Value>> {
             meta.apply(&mut obj, origin.as_ref(), &dir);
             obj
         })
-        .collect())
+        .collect();
+    Ok(Output {
+        resources,
+        warnings: warnings.into_inner(),
+    })
 }
 
 fn sort(acc: &mut [Resource], k: &Kustomization) -> Result<()> {
@@ -185,6 +200,15 @@ fn strip_internal(r: Resource) -> Value {
     obj
 }
 
+/// What a kustomization's build passes down to the kustomizations it includes.
+struct Ctx<'a> {
+    opts: &'a BuildOptions,
+    /// Where the hook's warnings go (one build, one thread: no lock).
+    warnings: &'a RefCell<Vec<Warning>>,
+    /// The custom `openapi:` schema in force.
+    schema: Option<Arc<OpenApi>>,
+}
+
 /// The ids registered in an accumulator, kept beside it while `resources:` entries are
 /// appended (nothing renames resources then), so each append costs only its own size.
 struct Registered(HashSet<IdKey>);
@@ -250,7 +274,7 @@ fn to_resources(docs: Vec<Value>, file: &Path, out: &mut Vec<Resource>) -> Resul
     Ok(())
 }
 
-fn load_file(path: &Path, opts: &BuildOptions) -> Result<Vec<Resource>> {
+fn load_file(path: &Path, ctx: &Ctx) -> Result<Vec<Resource>> {
     let text = read_text(path)?;
     let (docs, info) = parse_resource_documents(&text).map_err(|msg| Error::MalformedYaml {
         file: path.to_path_buf(),
@@ -258,10 +282,21 @@ fn load_file(path: &Path, opts: &BuildOptions) -> Result<Vec<Resource>> {
     })?;
     let mut out = Vec::new();
     for (i, doc) in docs.into_iter().enumerate() {
-        match opts.expander.as_ref().and_then(|e| e(&doc, path)) {
-            Some(Ok(new)) => to_resources(new, path, &mut out)?,
-            Some(Err(msg)) => {
-                return Err(Error::msg(format!("expanding {}: {msg}", path.display())));
+        match ctx.opts.expander.as_ref().and_then(|e| e(&doc, path)) {
+            Some(Ok(expansion)) => {
+                ctx.warnings
+                    .borrow_mut()
+                    .extend(expansion.warnings.into_iter().map(|message| Warning {
+                        file: path.to_path_buf(),
+                        message,
+                    }));
+                to_resources(expansion.docs, path, &mut out)?;
+            }
+            Some(Err(source)) => {
+                return Err(Error::Expand {
+                    file: path.to_path_buf(),
+                    source,
+                });
             }
             None => {
                 let before = out.len();
@@ -286,13 +321,14 @@ fn accumulate_entry(
     acc: &mut Vec<Resource>,
     seen: &mut Registered,
     cfg: &mut TransformerConfig,
-    opts: &BuildOptions,
+    ctx: &Ctx,
 ) -> Result<()> {
     let path = resolve(dir, entry);
-    if path.is_file() {
+    let fs = crate::fs::current();
+    if fs.is_file(&path) {
         check_in_root(&path, dir)?;
-        seen.append(acc, load_file(&path, opts)?, &path)?;
-    } else if path.is_dir() {
+        seen.append(acc, load_file(&path, ctx)?, &path)?;
+    } else if fs.is_dir(&path) {
         let sub = load_kustomization(&path)?;
         if sub.is_component() {
             return Err(Error::msg(format!(
@@ -302,7 +338,7 @@ fn accumulate_entry(
         }
         let mut sub_acc = Vec::new();
         let mut sub_cfg = config::builtin()?;
-        run(&path, &sub, &mut sub_acc, &mut sub_cfg, opts)?;
+        run(&path, &sub, &mut sub_acc, &mut sub_cfg, ctx)?;
         seen.append(acc, sub_acc, &path)?;
         cfg.merge(&sub_cfg)?;
     } else {
@@ -328,8 +364,18 @@ fn run(
     k: &Kustomization,
     acc: &mut Vec<Resource>,
     cfg: &mut TransformerConfig,
-    opts: &BuildOptions,
+    ctx: &Ctx,
 ) -> Result<()> {
+    // A kustomization's `openapi:` holds for it and what it includes, unless they set their own.
+    let own = match k.openapi.as_ref().filter(|v| !v.is_null()) {
+        Some(field) => Some(openapi::load(dir, field)?),
+        None => None,
+    };
+    let ctx = &Ctx {
+        opts: ctx.opts,
+        warnings: ctx.warnings,
+        schema: own.or_else(|| ctx.schema.clone()),
+    };
     cfg.load_files(dir, k.configurations.as_deref().unwrap_or_default())?;
     for (field, list) in [("resources", &k.resources), ("components", &k.components)] {
         if let Some((index, entry)) = list
@@ -347,7 +393,7 @@ fn run(
     }
     let mut seen = Registered::of(acc);
     for entry in k.resources.iter().flatten() {
-        accumulate_entry(dir, entry, acc, &mut seen, cfg, opts).map_err(|e| match e {
+        accumulate_entry(dir, entry, acc, &mut seen, cfg, ctx).map_err(|e| match e {
             Error::Missing { .. } => e,
             other => Error::Accumulate {
                 entry: entry.clone(),
@@ -379,11 +425,12 @@ fn run(
         dir,
         k.generators.as_deref().unwrap_or_default(),
         acc,
-        &mut |d| build_plugin_dir(d, opts),
+        ctx.schema.as_ref(),
+        &mut |d| build_plugin_dir(d, ctx),
     )?;
     for entry in k.components.iter().flatten() {
         let path = resolve(dir, entry);
-        if !path.is_dir() {
+        if !crate::fs::current().is_dir(&path) {
             return Err(Error::msg(format!(
                 "accumulating components: must build at directory: '{}'",
                 path.display()
@@ -399,11 +446,11 @@ fn run(
                 ck.kind.as_deref().unwrap_or("Kustomization")
             )));
         }
-        run(&path, &ck, acc, cfg, opts).map_err(|e| {
+        run(&path, &ck, acc, cfg, ctx).map_err(|e| {
             Error::msg(format!("accumulating components: accumulateDirectory: \"recursed accumulation of path '{}': {e}\"", path.display()))
         })?;
     }
-    transform(dir, k, acc, cfg, opts)?;
+    transform(dir, k, acc, cfg, ctx)?;
     vars::collect(&mut cfg.vars, k.vars.as_deref().unwrap_or_default())
 }
 
@@ -412,16 +459,17 @@ fn transform(
     k: &Kustomization,
     acc: &mut Vec<Resource>,
     cfg: &TransformerConfig,
-    opts: &BuildOptions,
+    ctx: &Ctx,
 ) -> Result<()> {
+    let schema = ctx.schema.as_ref();
     let kfile = &find_kustomization_file(dir)?;
     let at = |entry: String| move |e: Error| e.at(kfile, entry);
     if let Some(psm) = &k.patches_strategic_merge {
-        patches::apply_strategic_merge_list(acc, psm, dir)
+        patches::apply_strategic_merge_list(acc, psm, dir, schema)
             .map_err(at("patchesStrategicMerge".into()))?;
     }
     for (i, p) in k.patches.iter().flatten().enumerate() {
-        patches::apply_patch(acc, p, dir).map_err(at(entry_name(
+        patches::apply_patch(acc, p, dir, schema).map_err(at(entry_name(
             "patches",
             i,
             p.path.as_deref(),
@@ -461,17 +509,22 @@ fn transform(
         replacements::apply(acc, &replacements::load(dir, reps)?)?;
     }
     let transformers = k.transformers.as_deref().unwrap_or_default();
-    plugins::run(Stage::Transformers, dir, transformers, acc, &mut |d| {
-        build_plugin_dir(d, opts)
-    })
+    plugins::run(
+        Stage::Transformers,
+        dir,
+        transformers,
+        acc,
+        schema,
+        &mut |d| build_plugin_dir(d, ctx),
+    )
 }
 
 /// The documents a kustomization directory named in `transformers:`/`generators:` builds
 /// to: plugin configs.
-fn build_plugin_dir(dir: &Path, opts: &BuildOptions) -> Result<Vec<Value>> {
+fn build_plugin_dir(dir: &Path, ctx: &Ctx) -> Result<Vec<Value>> {
     let k = load_kustomization(dir)?;
     let mut acc = Vec::new();
     let mut cfg = config::builtin()?;
-    run(dir, &k, &mut acc, &mut cfg, opts)?;
+    run(dir, &k, &mut acc, &mut cfg, ctx)?;
     Ok(acc.into_iter().map(strip_internal).collect())
 }

@@ -80,6 +80,14 @@ pub enum Error {
         /// The kustomization file.
         file: PathBuf,
     },
+    /// The [`crate::Expander`] hook refused a document.
+    #[error("expanding {}: {source}", .file.display())]
+    Expand {
+        /// The `resources:` file.
+        file: PathBuf,
+        /// The hook's error.
+        source: crate::ExpandError,
+    },
     /// An error in one entry of a kustomization file (`patches[2]`, `images[0]`, ...).
     #[error("{source} (in {} at {entry})", .file.display())]
     At {
@@ -126,6 +134,8 @@ pub enum ErrorKind {
     Unsupported,
     /// Reading a file failed.
     Io,
+    /// The expansion hook refused a document.
+    Expand,
     /// Anything else kustomize rejects (a patch matching nothing, a bad selector, ...).
     Invalid,
 }
@@ -165,6 +175,7 @@ impl Error {
             Error::Io { .. } => ErrorKind::Io,
             Error::At { source, .. } | Error::Accumulate { source, .. } => source.kind(),
             Error::Other { .. } => ErrorKind::Invalid,
+            Error::Expand { .. } => ErrorKind::Expand,
         }
     }
 

@@ -97,10 +97,12 @@ fn collect_pairs(args: &GeneratorArgs, dir: &Path) -> Result<Vec<(String, Vec<u8
         };
         let path = resolve(dir, p);
         check_in_root(&path, dir)?;
-        let bytes = std::fs::read(&path).map_err(|source| Error::Io {
-            path: path.clone(),
-            source,
-        })?;
+        let bytes = crate::fs::current()
+            .read(&path)
+            .map_err(|source| Error::Io {
+                path: path.clone(),
+                source,
+            })?;
         pairs.push((key, bytes));
     }
     Ok(pairs)

@@ -15,7 +15,7 @@ pub struct Kustomization {
     /// `metadata` (ignored).
     #[serde(rename = "metadata")]
     pub meta_data: Option<Value>,
-    /// `openapi` (unsupported: custom schema).
+    /// `openapi: {path: schema}`: a custom schema for strategic merges (replaces the built-in one).
     #[serde(rename = "openapi")]
     pub openapi: Option<Value>,
     /// `namePrefix`.

@@ -386,7 +386,7 @@ pub fn normalize(p: &Path) -> PathBuf {
 /// Resolves `entry` relative to `dir` (absolute, normalised; symlinks resolved when possible).
 pub fn resolve(dir: &Path, entry: &str) -> PathBuf {
     let joined = normalize(&dir.join(entry));
-    std::fs::canonicalize(&joined).unwrap_or(joined)
+    crate::fs::current().canonicalize(&joined).unwrap_or(joined)
 }
 
 /// Checks that `file` is inside `root`.
@@ -403,19 +403,22 @@ pub fn check_in_root(file: &Path, root: &Path) -> Result<()> {
 
 /// Reads a file as text.
 pub fn read_text(path: &Path) -> Result<String> {
-    let bytes = std::fs::read(path).map_err(|source| Error::Io {
-        path: path.to_path_buf(),
-        source,
-    })?;
+    let bytes = crate::fs::current()
+        .read(path)
+        .map_err(|source| Error::Io {
+            path: path.to_path_buf(),
+            source,
+        })?;
     Ok(String::from_utf8_lossy(&bytes).into_owned())
 }
 
 /// Finds the kustomization file of a directory.
 pub fn find_kustomization_file(dir: &Path) -> Result<PathBuf> {
+    let fs = crate::fs::current();
     let found: Vec<PathBuf> = KUSTOMIZATION_FILES
         .iter()
         .map(|n| dir.join(n))
-        .filter(|p| p.is_file())
+        .filter(|p| fs.is_file(p))
         .collect();
     match found.len() {
         0 => Err(Error::NoKustomization(dir.to_path_buf())),
@@ -472,13 +475,12 @@ pub fn load_kustomization(dir: &Path) -> Result<Kustomization> {
         v.as_ref()
             .is_some_and(|v| !(v.is_null() || v.as_array().is_some_and(Vec::is_empty)))
     };
-    let unsupported: [(&'static str, bool); 5] = [
+    let unsupported: [(&'static str, bool); 4] = [
         ("helmCharts", used(&k.helm_charts)),
         (
             "helmChartInflationGenerator",
             used(&k.helm_chart_inflation_generator),
         ),
-        ("openapi", used(&k.openapi)),
         (
             "validators",
             k.validators.as_ref().is_some_and(|v| !v.is_empty()),

@@ -10,6 +10,7 @@ use crate::kustomization::{
     FieldSpec, GeneratorArgs, GeneratorOptions, Image, Patch, Replacement, Replica, Selector,
 };
 use crate::load::{check_in_root, parse_documents, read_text, resolve};
+use crate::openapi::OpenApi;
 use crate::resource::Resource;
 use crate::{generators, images, labels, namespace, patches, prefix, replicas};
 use indexmap::IndexMap;
@@ -17,6 +18,7 @@ use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 use std::path::Path;
+use std::sync::Arc;
 
 /// `metadata` of a plugin config.
 #[derive(Debug, Default, Deserialize)]
@@ -153,7 +155,7 @@ fn entry_configs(
         return parse_documents(entry, false).map_err(Error::msg);
     }
     let path = resolve(dir, entry);
-    if path.is_dir() {
+    if crate::fs::current().is_dir(&path) {
         return build_dir(&path);
     }
     check_in_root(&path, dir)?;
@@ -171,6 +173,7 @@ pub(crate) fn run(
     dir: &Path,
     entries: &[String],
     acc: &mut Vec<Resource>,
+    schema: Option<&Arc<OpenApi>>,
     build_dir: &mut dyn FnMut(&Path) -> Result<Vec<Value>>,
 ) -> Result<()> {
     for (i, entry) in entries.iter().enumerate() {
@@ -181,13 +184,19 @@ pub(crate) fn run(
         };
         let at = |e: Error| Error::msg(format!("{}[{i}] {name}: {e}", stage.field()));
         for doc in entry_configs(dir, entry, build_dir).map_err(at)? {
-            run_one(stage, dir, &doc, acc).map_err(at)?;
+            run_one(stage, dir, &doc, acc, schema).map_err(at)?;
         }
     }
     Ok(())
 }
 
-fn run_one(stage: Stage, dir: &Path, doc: &Value, acc: &mut Vec<Resource>) -> Result<()> {
+fn run_one(
+    stage: Stage,
+    dir: &Path,
+    doc: &Value,
+    acc: &mut Vec<Resource>,
+    schema: Option<&Arc<OpenApi>>,
+) -> Result<()> {
     let api = doc.get("apiVersion").and_then(Value::as_str).unwrap_or("");
     let kind = doc.get("kind").and_then(Value::as_str).unwrap_or("");
     if api != "builtin" {
@@ -198,7 +207,7 @@ fn run_one(stage: Stage, dir: &Path, doc: &Value, acc: &mut Vec<Resource>) -> Re
     match (stage, kind) {
         (Stage::Generators, "ConfigMapGenerator") => generate(dir, doc, acc, false),
         (Stage::Generators, "SecretGenerator") => generate(dir, doc, acc, true),
-        (Stage::Transformers, _) => transform(dir, kind, doc, acc),
+        (Stage::Transformers, _) => transform(dir, kind, doc, acc, schema),
         (Stage::Generators, other) => Err(Error::msg(format!(
             "builtin plugin {other} is not a generator supported by this renderer (ConfigMapGenerator, SecretGenerator)"
         ))),
@@ -222,7 +231,13 @@ fn generate(dir: &Path, doc: &Value, acc: &mut Vec<Resource>, secret: bool) -> R
     generators::absorb(acc, r, c.behavior.as_deref())
 }
 
-fn transform(dir: &Path, kind: &str, doc: &Value, acc: &mut Vec<Resource>) -> Result<()> {
+fn transform(
+    dir: &Path,
+    kind: &str,
+    doc: &Value,
+    acc: &mut Vec<Resource>,
+    schema: Option<&Arc<OpenApi>>,
+) -> Result<()> {
     match kind {
         "LabelTransformer" => {
             let c: MapConfig = decode(doc)?;
@@ -260,7 +275,7 @@ fn transform(dir: &Path, kind: &str, doc: &Value, acc: &mut Vec<Resource>) -> Re
                 target: c.target,
                 options: c.options,
             };
-            patches::apply_patch(acc, &p, dir)?;
+            patches::apply_patch(acc, &p, dir, schema)?;
         }
         "PatchStrategicMergeTransformer" => {
             let c: SmpConfig = decode(doc)?;
@@ -269,7 +284,7 @@ fn transform(dir: &Path, kind: &str, doc: &Value, acc: &mut Vec<Resource>) -> Re
             if entries.is_empty() {
                 return Err(Error::msg("empty file path and empty patch content"));
             }
-            patches::apply_strategic_merge_list(acc, &entries, dir)?;
+            patches::apply_strategic_merge_list(acc, &entries, dir, schema)?;
         }
         "PatchJson6902Transformer" => {
             let c: JsonConfig = decode(doc)?;

@@ -112,7 +112,8 @@ impl ResId {
         }
     }
 
-    /// Whether kustomize treats this id's kind as cluster-scoped (see [`is_cluster_scoped`]).
+    /// Whether kustomize treats this id's group, version and kind as cluster-scoped (its
+    /// built-in Kubernetes v1.21.2 schema; anything it does not know is namespaced).
     pub fn is_cluster_scoped(&self) -> bool {
         is_cluster_scoped(&self.group, &self.version, &self.kind)
     }
