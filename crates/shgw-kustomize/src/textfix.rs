@@ -43,7 +43,12 @@ fn final_block_scalar_header(text: &str) -> Option<usize> {
         let (start, end) = (span.start.byte_offset()?, span.end.byte_offset()?);
         match ev {
             Event::Scalar(_, style, ..) => last = Some((style, prev_end, start, end)),
-            Event::StreamEnd | Event::DocumentEnd | Event::MappingEnd | Event::SequenceEnd => {}
+            // Comments after the scalar (`a: | # note`) are not nodes.
+            Event::Comment(..)
+            | Event::StreamEnd
+            | Event::DocumentEnd
+            | Event::MappingEnd
+            | Event::SequenceEnd => {}
             _ => last = None,
         }
         prev_end = prev_end.max(end);
