@@ -185,4 +185,10 @@ pub enum TokenCommand {
     /// Show a token's gateway, expiry and days left (never the signature).
     #[command(after_help = "Example:\n  shgw token inspect --token-file token.txt")]
     Inspect(TokenSource),
+    /// Renew the token in a Secret with Azure workload identity when it nears expiry, then
+    /// roll the gateway's pods (what the renewer CronJob runs).
+    #[command(
+        after_help = "Needs get and patch on the Secret and the Deployment, and for Azure the workload identity\nenvironment (AZURE_CLIENT_ID, AZURE_TENANT_ID, AZURE_FEDERATED_TOKEN_FILE, AZURE_AUTHORITY_HOST)\nwith Microsoft.ApiManagement/service/gateways/generateToken/action on the gateway.\n\nExample:\n  shgw token renew --namespace apim-gateway --secret contoso-token --deployment contoso \\\n    --subscription 00000000-0000-0000-0000-000000000000 --resource-group rg \\\n    --service contoso-apim --gateway contoso --dry-run"
+    )]
+    Renew(Box<crate::renew::RenewArgs>),
 }

@@ -22,6 +22,7 @@ pub(crate) fn run(cli: Cli) -> Result<Output, Failure> {
             Ok(Output { stdout, stderr })
         }
         Command::Token(TokenCommand::Inspect(t)) => inspect(t),
+        Command::Token(TokenCommand::Renew(a)) => crate::renew::run(a),
         Command::Schema => Ok(Output {
             stdout: pretty(&shgw::schema()),
             ..Output::default()

@@ -7,6 +7,7 @@ mod build;
 mod commands;
 mod import;
 mod overrides;
+mod renew;
 mod review;
 
 use clap::Parser;

@@ -151,7 +151,13 @@ fn json_output_is_a_list() {
 fn stdin_and_user_profile_file() {
     let gw = std::fs::read_to_string(workspace().join("examples/minimal.yaml")).unwrap();
     let out = shgw_stdin(
-        &["render", "-f", "-", "--profile", "profiles/dev.yaml"],
+        &[
+            "render",
+            "-f",
+            "-",
+            "--profile",
+            "crates/shgw/profiles/dev.yaml",
+        ],
         Some(&gw),
     );
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));

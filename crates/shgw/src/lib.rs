@@ -31,6 +31,7 @@ mod duration;
 mod load;
 mod managed_settings;
 pub mod names;
+mod pipeline;
 mod policy;
 mod profile;
 mod reference;
@@ -47,16 +48,20 @@ pub use diag::{Diagnostic, Errors, Severity};
 pub use duration::{DurationError, parse_duration};
 pub use load::{gateway_from_value, gateways_from_documents, parse_documents, parse_gateways};
 pub use managed_settings::{MANAGED_SETTINGS, ManagedSetting, managed_setting};
+pub use pipeline::{Resolution, check, resolve};
 pub use profile::{
     DEFAULT_PROFILE, DefaultMetadata, EMBEDDED as EMBEDDED_PROFILES, Enforcement, Platform, Policy,
     Profile, ProfileDefaults, ProfileMetadata,
 };
 pub use reference::reference_markdown;
 pub use render::{
-    Manifests, Object, PodMetricsEndpoint, PodMonitor, PodMonitorSpec, RenderOptions,
-    apply_profile, check, render, render_with,
+    Manifests, Object, PodMetricsEndpoint, PodMonitor, PodMonitorSpec, RenderOptions, render,
+    render_with,
 };
-pub use resolve::{AuthMode, BackupPlan, EntraCredential, RenewalPlan, Resolved, resolve};
+pub use resolve::{
+    AuthMode, AutoscalingPlan, BackupPlan, CaSource, EntraCredential, LogPlan, NewClaim,
+    PrometheusPlan, RenewalPlan, Resolved,
+};
 pub use spec::{Gateway, GatewayMetadata, GatewaySpec};
 pub use token::{TOKEN_PREFIX, Token, TokenError};
 
@@ -67,7 +72,7 @@ pub use token::{TOKEN_PREFIX, Token, TokenError};
 /// assert_eq!(schema["title"], "Gateway");
 /// ```
 pub fn schema() -> serde_json::Value {
-    serde_json::to_value(schemars::schema_for!(Gateway)).unwrap_or_default()
+    schemars::schema_for!(Gateway).to_value()
 }
 
 /// The README's Rust examples, compiled and run as doctests.

@@ -1,6 +1,6 @@
 //! Profiles: defaults merged under the Gateway file, and a policy the result must meet.
 //!
-//! `dev` and `production` live in the workspace's `profiles/` folder and are embedded in the
+//! `dev`, `production` and `openshift` live in the crate's `profiles/` folder and are embedded in the
 //! library; a user's own file in the same format works the same way.
 
 use crate::diag::{Diagnostic, Errors};
@@ -15,15 +15,9 @@ pub const PROFILE_API_VERSION: &str = "shgw.dev/v1alpha1";
 
 /// The profiles compiled into the library: `(name, YAML text)`.
 pub const EMBEDDED: &[(&str, &str)] = &[
-    ("dev", include_str!("../../../profiles/dev.yaml")),
-    (
-        "production",
-        include_str!("../../../profiles/production.yaml"),
-    ),
-    (
-        "openshift",
-        include_str!("../../../profiles/openshift.yaml"),
-    ),
+    ("dev", include_str!("../profiles/dev.yaml")),
+    ("production", include_str!("../profiles/production.yaml")),
+    ("openshift", include_str!("../profiles/openshift.yaml")),
 ];
 
 /// The profile used when none is named.

@@ -1,4 +1,4 @@
-//! The merged Gateway with every default filled in: what the renderer reads.
+//! The merged Gateway with every default filled in, as named plans: what the renderer reads.
 
 use crate::defaults as d;
 use crate::profile::Platform;
@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 
 /// How the gateway authenticates, with every name decided.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum AuthMode {
     /// `config.service.auth` from a Secret holding `GatewayKey ...`.
     Token {
@@ -41,6 +42,7 @@ pub enum AuthMode {
 
 /// How an Entra application proves itself.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum EntraCredential {
     /// A client secret passed as `config.service.auth.azureAd.clientSecret`.
     Secret {
@@ -60,6 +62,7 @@ pub enum EntraCredential {
 
 /// The token renewer: a CronJob running `shgw token renew`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct RenewalPlan {
     /// Subscription of the API Management service.
     pub subscription_id: String,
@@ -128,6 +131,7 @@ fn renewal_plan(name: &str, r: TokenRenewal) -> RenewalPlan {
 
 /// Standard-output and local logs.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct LogPlan {
     /// Format.
     pub std: LogFormat,
@@ -141,6 +145,7 @@ pub struct LogPlan {
 
 /// The `statsd-exporter` sidecar.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct PrometheusPlan {
     /// Full image reference.
     pub image: String,
@@ -154,6 +159,7 @@ pub struct PrometheusPlan {
 
 /// Where one CA certificate comes from.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CaSource {
     /// A ConfigMap key.
     ConfigMap {
@@ -224,15 +230,43 @@ fn prometheus_plan(p: Prometheus) -> Option<PrometheusPlan> {
 
 /// The backup volume.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct BackupPlan {
     /// Claim mounted at `/apim/config`.
     pub claim_name: String,
     /// The claim to create, unless an existing one is used.
-    pub create: Option<(Quantity, AccessMode, Option<String>)>,
+    pub create: Option<NewClaim>,
+}
+
+/// A PersistentVolumeClaim shgw creates for the backup.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct NewClaim {
+    /// Requested size.
+    pub size: Quantity,
+    /// Access mode.
+    pub access_mode: AccessMode,
+    /// Storage class; the cluster default when none.
+    pub storage_class: Option<String>,
+}
+
+/// Replica bounds and utilisation targets of the HorizontalPodAutoscaler.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct AutoscalingPlan {
+    /// Lowest replica count.
+    pub min: i32,
+    /// Highest replica count.
+    pub max: i32,
+    /// CPU target, percent of requests.
+    pub cpu: i32,
+    /// Memory target, percent of requests.
+    pub memory: Option<i32>,
 }
 
 /// A Gateway after merging with its profile, with defaults applied.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Resolved {
     /// `metadata.name`.
     pub name: String,
@@ -264,8 +298,8 @@ pub struct Resolved {
     pub replicas: Option<i32>,
     /// The lowest number of pods expected (replicas or autoscaling minimum).
     pub min_pods: i32,
-    /// `(min, max, cpu %, memory %)` for the HPA.
-    pub autoscaling: Option<(i32, i32, i32, Option<i32>)>,
+    /// The HorizontalPodAutoscaler, when autoscaling.
+    pub autoscaling: Option<AutoscalingPlan>,
     /// Rolling update.
     pub max_unavailable: IntOrPercent,
     /// Rolling update.
@@ -332,8 +366,9 @@ pub struct Resolved {
     pub termination_grace_period_seconds: i64,
 }
 
-/// Fills in defaults for `platform`. Never fails: contradictions are found by validation.
-pub fn resolve(g: &Gateway, platform: Platform) -> Resolved {
+/// Fills in defaults for `platform`; contradictions are found by the checks that follow
+/// ([`crate::resolve`]).
+pub(crate) fn fill(g: &Gateway, platform: Platform) -> Resolved {
     let s = &g.spec;
     let fixed_ids = platform == Platform::Kubernetes;
     let default_id = fixed_ids.then_some(d::GATEWAY_UID);
@@ -400,18 +435,18 @@ pub fn resolve(g: &Gateway, platform: Platform) -> Resolved {
 
     let autoscaling = s.autoscaling.as_ref().map(|a| {
         let min = a.min_replicas.unwrap_or(1);
-        (
+        AutoscalingPlan {
             min,
-            a.max_replicas.unwrap_or(min.max(1)),
-            a.cpu_utilization.unwrap_or(d::CPU_UTILIZATION),
-            a.memory_utilization,
-        )
+            max: a.max_replicas.unwrap_or(min.max(1)),
+            cpu: a.cpu_utilization.unwrap_or(d::CPU_UTILIZATION),
+            memory: a.memory_utilization,
+        }
     });
     let replicas = match autoscaling {
         Some(_) => None,
         None => Some(s.replicas.unwrap_or(1)),
     };
-    let min_pods = autoscaling.map_or(replicas.unwrap_or(1), |a| a.0);
+    let min_pods = autoscaling.map_or(replicas.unwrap_or(1), |a| a.min);
     let rollout = s.rollout.clone().unwrap_or_default();
     let resources = s.resources.clone().unwrap_or_default();
     let list = |l: Option<ResourceList>| {
@@ -445,11 +480,11 @@ pub fn resolve(g: &Gateway, platform: Platform) -> Resolved {
             },
             None => BackupPlan {
                 claim_name: format!("{name}-config-backup"),
-                create: Some((
-                    b.size.unwrap_or_else(|| Quantity(d::BACKUP_SIZE.into())),
-                    b.access_mode.unwrap_or(AccessMode::ReadWriteMany),
-                    b.storage_class_name,
-                )),
+                create: Some(NewClaim {
+                    size: b.size.unwrap_or_else(|| Quantity(d::BACKUP_SIZE.into())),
+                    access_mode: b.access_mode.unwrap_or(AccessMode::ReadWriteMany),
+                    storage_class: b.storage_class_name,
+                }),
             },
         });
     let ha = s.high_availability.clone().unwrap_or_default();

@@ -10,12 +10,11 @@ mod renewal;
 mod workload;
 
 use crate::diag::{Diagnostic, Errors, Severity};
-use crate::load::{merge_under, typed};
+use crate::pipeline::{Resolution, resolve};
 use crate::profile::Profile;
-use crate::resolve::{Resolved, resolve};
+use crate::resolve::Resolved;
 use crate::spec::Gateway;
 use crate::token::Token;
-use crate::{policy, validate};
 use k8s_openapi::api::apps::v1::Deployment;
 use k8s_openapi::api::autoscaling::v2::HorizontalPodAutoscaler;
 use k8s_openapi::api::batch::v1::CronJob;
@@ -195,179 +194,52 @@ pub(crate) fn selector(r: &Resolved) -> LabelSelector {
     }
 }
 
-/// Fields of which only one may be set: a profile's choice never joins the user's.
-const ONE_OF: &[(&str, &[&str])] = &[
-    ("/spec/auth", &["token", "entraApp", "workloadIdentity"]),
-    (
-        "/spec/highAvailability/podDisruptionBudget",
-        &["maxUnavailable", "minAvailable"],
-    ),
-];
-
-/// The Gateway with the profile's defaults merged under it.
-pub fn apply_profile(g: &Gateway, p: &Profile) -> Result<Gateway, Diagnostic> {
-    let user = serde_json::to_value(g).map_err(|e| Diagnostic::error("", e.to_string()))?;
-    let mut defaults = serde_json::json!({
-        "metadata": serde_json::to_value(&p.defaults.metadata).unwrap_or_default(),
-        "spec": serde_json::to_value(&p.defaults.spec).unwrap_or_default(),
-    });
-    // Where the user picked one member of an either-or group, the profile's pick gives way.
-    for (at, group) in ONE_OF {
-        let chosen = user
-            .pointer(at)
-            .and_then(Value::as_object)
-            .is_some_and(|m| group.iter().any(|k| m.contains_key(*k)));
-        if let Some(m) = defaults.pointer_mut(at).and_then(Value::as_object_mut)
-            && chosen
-        {
-            m.retain(|k, _| !group.contains(&k.as_str()));
-        }
-    }
-    typed(&merge_under(&defaults, &user))
-}
-
-/// Whether `doc` has a value at the dotted `path` (`spec.settings.a.b`, `spec.x[2].y`); a key
-/// may itself hold dots.
-fn has_path(doc: &Value, path: &str) -> bool {
-    fn walk(v: &Value, segments: &[&str]) -> bool {
-        let Some((first, _)) = segments.split_first() else {
-            return !v.is_null();
-        };
-        let (key, index) = match first.split_once('[') {
-            Some((k, i)) => (k, i.trim_end_matches(']').parse::<usize>().ok()),
-            None => (*first, None),
-        };
-        // The longest run of segments that names one key wins (keys such as `a.b.c`).
-        (1..=segments.len()).rev().any(|n| {
-            let joined = if n == 1 {
-                key.to_owned()
-            } else {
-                std::iter::once(key)
-                    .chain(segments[1..n].iter().copied())
-                    .collect::<Vec<_>>()
-                    .join(".")
-            };
-            let Some(child) = v.get(&joined) else {
-                return false;
-            };
-            let child = match index {
-                Some(i) if n == 1 => match child.get(i) {
-                    Some(c) => c,
-                    None => return false,
-                },
-                _ => child,
-            };
-            walk(child, &segments[n..])
-        })
-    }
-    let segments: Vec<&str> = path.split('.').collect();
-    walk(doc, &segments)
-}
-
-/// A problem at a field the user did not write but the profile did is the profile's, unless
-/// it relates that field to one the user wrote (a request above the user's limit).
-fn attribute(d: Diagnostic, user: &Value, defaults: &Value, p: &Profile) -> Diagnostic {
-    if d.path.is_empty() || has_path(user, &d.path) || !has_path(defaults, &d.path) {
-        return d;
-    }
-    let mentions_users_field = d
-        .message
-        .split(|c: char| c.is_whitespace() || matches!(c, '(' | ')' | ',' | ';'))
-        .filter(|w| w.starts_with("spec.") || w.starts_with("metadata."))
-        .any(|w| has_path(user, w));
-    if mentions_users_field {
-        return d;
-    }
-    d.in_profile(&p.source)
-}
-
-/// Merges, resolves and checks one Gateway; the findings are sorted errors first and tagged
-/// with the gateway's name (or the profile file, for a bad default).
-fn evaluate(g: &Gateway, p: &Profile) -> (Option<Resolved>, Vec<Diagnostic>) {
-    let name = &g.metadata.name;
-    let merged = match apply_profile(g, p) {
-        Ok(m) => m,
-        Err(d) => return (None, vec![d.for_gateway(name)]),
-    };
-    let r = resolve(&merged, p.platform);
-    let mut found = validate::validate(&merged, &r);
-    found.extend(policy::check(p, &r));
-    found.sort_by_key(|d| d.severity);
-    let user = serde_json::to_value(g).unwrap_or_default();
-    let defaults = serde_json::json!({
-        "metadata": serde_json::to_value(&p.defaults.metadata).unwrap_or_default(),
-        "spec": serde_json::to_value(&p.defaults.spec).unwrap_or_default(),
-    });
-    let found = found
-        .into_iter()
-        .map(|d| attribute(d, &user, &defaults, p).for_gateway(name))
-        .collect();
-    (Some(r), found)
-}
-
-/// Validation and policy findings for one Gateway under a profile, without rendering.
-pub fn check(g: &Gateway, p: &Profile) -> Vec<Diagnostic> {
-    evaluate(g, p).1
-}
-
-fn render_one(
-    g: &Gateway,
-    p: &Profile,
-    opts: &RenderOptions,
-    token: Option<&Token>,
-) -> Result<Manifests, Vec<Diagnostic>> {
-    let (resolved, mut problems) = evaluate(g, p);
-    if let (Some(r), Some(t)) = (&resolved, token) {
-        problems.extend(
-            crate::token_policy::check(t, r, p, opts)
-                .into_iter()
-                .map(|d| d.for_gateway(&g.metadata.name)),
-        );
-    }
-    problems.sort_by_key(|d| d.severity);
-    let r = match resolved {
-        Some(r) if !problems.iter().any(|d| d.severity == Severity::Error) => r,
-        _ => return Err(problems),
-    };
-    let data = config::settings(&r);
+/// The objects of one resolved gateway, in kustomize's legacy order.
+fn objects(r: &Resolved, token: Option<&Token>) -> Vec<Object> {
+    let data = config::settings(r);
     let mut hashed = serde_json::to_string(&data).unwrap_or_default();
     if r.prometheus.is_some() {
         hashed.push_str(metrics::MAPPING);
     }
     let hash = short_digest(&hashed);
     let mut objects = Vec::new();
-    objects.extend(config::service_account(&r).map(Object::ServiceAccount));
-    objects.extend(renewal::service_account(&r).map(Object::ServiceAccount));
-    objects.extend(renewal::role(&r).map(Object::Role));
-    objects.extend(renewal::role_binding(&r).map(Object::RoleBinding));
-    objects.push(Object::ConfigMap(config::config_map(&r, data)));
-    objects.extend(metrics::mapping_config_map(&r).map(Object::ConfigMap));
-    objects.extend(config::token_secret(&r, token).map(Object::Secret));
-    objects.push(Object::Service(network::live_traffic(&r)));
-    objects.push(Object::Service(network::instance_discovery(&r)));
-    objects.extend(availability::backup_claim(&r).map(Object::PersistentVolumeClaim));
+    objects.extend(config::service_account(r).map(Object::ServiceAccount));
+    objects.extend(renewal::service_account(r).map(Object::ServiceAccount));
+    objects.extend(renewal::role(r).map(Object::Role));
+    objects.extend(renewal::role_binding(r).map(Object::RoleBinding));
+    objects.push(Object::ConfigMap(config::config_map(r, data)));
+    objects.extend(metrics::mapping_config_map(r).map(Object::ConfigMap));
+    objects.extend(config::token_secret(r, token).map(Object::Secret));
+    objects.push(Object::Service(network::live_traffic(r)));
+    objects.push(Object::Service(network::instance_discovery(r)));
+    objects.extend(availability::backup_claim(r).map(Object::PersistentVolumeClaim));
     objects.push(Object::Deployment(workload::deployment(
-        &r,
+        r,
         &hash,
         token.map(Token::fingerprint),
-        notes::linter_skips(&r),
+        notes::linter_skips(r),
     )));
-    objects.extend(renewal::cron_job(&r).map(Object::CronJob));
-    objects.extend(availability::disruption_budget(&r).map(Object::PodDisruptionBudget));
-    objects.extend(availability::autoscaler(&r).map(Object::HorizontalPodAutoscaler));
-    objects.extend(metrics::pod_monitor(&r).map(Object::PodMonitor));
-    objects.extend(network::network_policy(&r).map(Object::NetworkPolicy));
-    objects.extend(renewal::network_policy(&r).map(Object::NetworkPolicy));
+    objects.extend(renewal::cron_job(r).map(Object::CronJob));
+    objects.extend(availability::disruption_budget(r).map(Object::PodDisruptionBudget));
+    objects.extend(availability::autoscaler(r).map(Object::HorizontalPodAutoscaler));
+    objects.extend(metrics::pod_monitor(r).map(Object::PodMonitor));
+    objects.extend(network::network_policy(r).map(Object::NetworkPolicy));
+    objects.extend(renewal::network_policy(r).map(Object::NetworkPolicy));
     objects.sort_by(|a, b| {
         a.rank()
             .cmp(&b.rank())
             .then_with(|| a.metadata().name.cmp(&b.metadata().name))
     });
-    Ok(Manifests {
-        objects,
-        warnings: problems,
-        next_steps: crate::token_policy::next_steps(&r, token.is_some()),
-    })
+    objects
+}
+
+/// Which gateway of the fleet a token belongs to: the one whose `gateway.name` it was issued
+/// for, or the only one.
+fn token_owner(resolved: &[Option<&Resolution>], token: &Token) -> Option<usize> {
+    let by_name = resolved
+        .iter()
+        .position(|r| r.is_some_and(|r| r.gateway.gateway_name == token.gateway_id()));
+    by_name.or((resolved.len() == 1).then_some(0))
 }
 
 /// The first 16 hex digits of the SHA-256 of `text`.
@@ -406,46 +278,51 @@ pub fn render_with(
     p: &Profile,
     opts: &RenderOptions,
 ) -> Result<Manifests, Errors> {
+    let results: Vec<Result<Resolution, Vec<Diagnostic>>> =
+        gateways.iter().map(|g| resolve(g, p)).collect();
+    let resolved: Vec<Option<&Resolution>> = results.iter().map(|r| r.as_ref().ok()).collect();
+    let owner = match &opts.token {
+        None => None,
+        Some(t) => match token_owner(&resolved, t) {
+            Some(i) => Some((i, t)),
+            None if results.iter().all(Result::is_ok) => {
+                return Err(Errors::single(
+                    source,
+                    "",
+                    format!(
+                        "the token was issued for gateway {:?}, which is not in this fleet",
+                        t.gateway_id()
+                    ),
+                ));
+            }
+            None => None,
+        },
+    };
     let mut out = Manifests::default();
     let mut problems = Vec::new();
-    let token_owner = opts.token.as_ref().map(|t| {
-        gateways.iter().position(|g| {
-            g.spec.gateway_name.as_deref().unwrap_or(&g.metadata.name) == t.gateway_id()
-        })
-    });
-    let token_index = match token_owner {
-        None => None,
-        Some(Some(i)) => Some(i),
-        // One gateway: the token is its own; a different gateway id is a warning then.
-        Some(None) if gateways.len() == 1 => Some(0),
-        Some(None) => {
-            return Err(Errors::single(
-                source,
-                "",
-                format!(
-                    "the token was issued for gateway {:?}, which is not in this fleet",
-                    opts.token
-                        .as_ref()
-                        .map(Token::gateway_id)
-                        .unwrap_or_default()
-                ),
-            ));
-        }
-    };
-    for (i, g) in gateways.iter().enumerate() {
-        let token = if token_index == Some(i) {
-            opts.token.as_ref()
-        } else {
-            None
-        };
-        match render_one(g, p, opts, token) {
-            Ok(m) => {
-                out.objects.extend(m.objects);
-                problems.extend(m.warnings);
-                out.next_steps.extend(m.next_steps);
+    for (i, result) in results.into_iter().enumerate() {
+        let Resolution {
+            gateway: r,
+            warnings,
+        } = match result {
+            Ok(resolution) => resolution,
+            Err(ds) => {
+                problems.extend(ds);
+                continue;
             }
-            Err(ds) => problems.extend(ds),
+        };
+        problems.extend(warnings);
+        let token = owner.filter(|(o, _)| *o == i).map(|(_, t)| t);
+        if let Some(t) = token {
+            problems.extend(
+                crate::token_policy::check(t, &r, p, opts)
+                    .into_iter()
+                    .map(|d| d.for_gateway(&r.name)),
+            );
         }
+        out.objects.extend(objects(&r, token));
+        out.next_steps
+            .extend(crate::token_policy::next_steps(&r, token.is_some()));
     }
     if problems.iter().any(|d| d.severity == Severity::Error) {
         problems.sort_by_key(|d| d.severity);

@@ -20,8 +20,8 @@ pub(super) fn scaling(c: &mut Check, s: &GatewaySpec, r: &Resolved) {
             );
         }
     }
-    if let Some(a) = &s.autoscaling {
-        let (min, max, cpu, mem) = r.autoscaling.unwrap_or((1, 1, 0, None));
+    if let (Some(a), Some(plan)) = (&s.autoscaling, r.autoscaling) {
+        let (min, max, cpu, mem) = (plan.min, plan.max, plan.cpu, plan.memory);
         if min < 1 {
             c.err("spec.autoscaling.minReplicas", "must be at least 1");
         }
@@ -110,7 +110,8 @@ pub(super) fn storage_and_ha(c: &mut Check, s: &GatewaySpec, r: &Resolved) {
     if let Some(b) = &r.backup {
         match &b.create {
             None => c.subdomain("spec.backup.existingClaim", &b.claim_name),
-            Some((size, mode, class)) => {
+            Some(claim) => {
+                let (size, mode, class) = (&claim.size, &claim.access_mode, &claim.storage_class);
                 if c.quantity("spec.backup.size", size)
                     .is_some_and(|v| v <= 0.0)
                 {
@@ -119,7 +120,7 @@ pub(super) fn storage_and_ha(c: &mut Check, s: &GatewaySpec, r: &Resolved) {
                 if let Some(class) = class.as_ref().filter(|cl| !cl.is_empty()) {
                     c.subdomain("spec.backup.storageClassName", class);
                 }
-                let many = r.min_pods > 1 || r.autoscaling.is_some_and(|a| a.1 > 1);
+                let many = r.min_pods > 1 || r.autoscaling.is_some_and(|a| a.max > 1);
                 match mode {
                     AccessMode::ReadWriteOncePod if many => c.err(
                         "spec.backup.accessMode",

@@ -1,0 +1,170 @@
+//! `shgw token renew`: the flags, the call into `shgw-renew`, and the report of what it did.
+
+use crate::{Failure, Output};
+use clap::{Args, ValueEnum};
+use shgw::defaults::{TOKEN_EXPIRY_ANNOTATION, TOKEN_FINGERPRINT_ANNOTATION};
+use shgw_renew::{
+    Action, Endpoint, GatewayRef, KeyType, KubeAccess, Outcome, Request, Rollout, Target,
+};
+use std::path::PathBuf;
+
+/// Flags of `shgw token renew`.
+#[derive(Args)]
+pub struct RenewArgs {
+    /// Namespace of the Secret and the Deployment.
+    #[arg(long, value_name = "NS")]
+    pub namespace: String,
+    /// The Secret holding the token.
+    #[arg(long, value_name = "NAME")]
+    pub secret: String,
+    /// The Secret's key holding `GatewayKey ...`.
+    #[arg(long, value_name = "KEY", default_value = shgw::defaults::TOKEN_SECRET_KEY)]
+    pub secret_key: String,
+    /// The gateway's Deployment: its pod template annotation shgw.dev/token-fingerprint is set
+    /// to the new token's fingerprint so its pods roll.
+    #[arg(long, value_name = "NAME")]
+    pub deployment: Option<String>,
+    /// Azure subscription id of the API Management service.
+    #[arg(long, value_name = "ID")]
+    pub subscription: String,
+    /// Resource group of the API Management service.
+    #[arg(long, value_name = "RG")]
+    pub resource_group: String,
+    /// API Management service name.
+    #[arg(long, value_name = "APIM")]
+    pub service: String,
+    /// Gateway id in API Management.
+    #[arg(long, value_name = "GATEWAY")]
+    pub gateway: String,
+    /// Renew when the stored token has less than this left (d, h or m).
+    #[arg(long, value_name = "DURATION", default_value = "10d")]
+    pub renew_before: String,
+    /// Validity of a new token (at most 30d).
+    #[arg(long, value_name = "DURATION", default_value = "29d")]
+    pub validity: String,
+    /// The gateway key that signs the new token.
+    #[arg(long, value_enum, default_value = "primary")]
+    pub key: Key,
+    /// Azure Resource Manager endpoint (sovereign clouds: https://management.chinacloudapi.cn,
+    /// https://management.usgovcloudapi.net).
+    #[arg(long, value_name = "URL", default_value = Endpoint::PUBLIC_ARM)]
+    pub arm_endpoint: String,
+    /// Kubeconfig file; without it, the pod's ServiceAccount in a cluster, else KUBECONFIG or
+    /// ~/.kube/config.
+    #[arg(long, value_name = "PATH")]
+    pub kubeconfig: Option<PathBuf>,
+    /// Renew even when the stored token has more than --renew-before left.
+    #[arg(long)]
+    pub force: bool,
+    /// Do everything but the writes (sent to the API server as dry runs) and say what would be
+    /// written.
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+/// `--key`.
+#[derive(Clone, Copy, ValueEnum)]
+pub enum Key {
+    /// The primary gateway key.
+    Primary,
+    /// The secondary gateway key.
+    Secondary,
+}
+
+/// Runs the renewal with the process environment and clock.
+pub(crate) fn run(a: Box<RenewArgs>) -> Result<Output, Failure> {
+    let request = request(&a)?;
+    let outcome = shgw_renew::renew(&request, |k| std::env::var(k).ok())
+        .map_err(|e| Failure::invalid(e.to_string()))?;
+    Ok(Output {
+        stdout: report(&a, &outcome),
+        stderr: Vec::new(),
+    })
+}
+
+fn duration(flag: &str, text: &str) -> Result<jiff::SignedDuration, Failure> {
+    shgw::parse_duration(text).map_err(|e| Failure::usage(format!("{flag}: {e}")))
+}
+
+fn request(a: &RenewArgs) -> Result<Request, Failure> {
+    Ok(Request {
+        target: Target {
+            namespace: a.namespace.clone(),
+            secret: a.secret.clone(),
+            secret_key: a.secret_key.clone(),
+            deployment: a.deployment.clone(),
+        },
+        gateway: GatewayRef {
+            subscription: a.subscription.clone(),
+            resource_group: a.resource_group.clone(),
+            service: a.service.clone(),
+            gateway: a.gateway.clone(),
+        },
+        renew_before: duration("--renew-before", &a.renew_before)?,
+        validity: duration("--validity", &a.validity)?,
+        key: match a.key {
+            Key::Primary => KeyType::Primary,
+            Key::Secondary => KeyType::Secondary,
+        },
+        arm: Endpoint::parse("--arm-endpoint", &a.arm_endpoint)
+            .map_err(|e| Failure::usage(e.to_string()))?,
+        kube: a
+            .kubeconfig
+            .clone()
+            .map_or(KubeAccess::Infer, KubeAccess::Kubeconfig),
+        force: a.force,
+        dry_run: a.dry_run,
+        now: jiff::Timestamp::now(),
+    })
+}
+
+/// What was done, one line per object; never the token.
+fn report(a: &RenewArgs, outcome: &Outcome) -> String {
+    let ns = &a.namespace;
+    let secret = format!("Secret {ns}/{}", a.secret);
+    let (would, store) = if outcome.dry_run {
+        ("would ", "would store")
+    } else {
+        ("", "stored")
+    };
+    let mut lines = Vec::new();
+    match &outcome.action {
+        Action::Kept { expiry, days_left } => lines.push(format!(
+            "{secret}: the token for gateway {} expires at {expiry} ({days_left:.1} days left, more than --renew-before {}); not renewed, Azure not called",
+            a.gateway, a.renew_before
+        )),
+        Action::Renewed {
+            reason,
+            expiry,
+            fingerprint,
+        } => lines.push(format!(
+            "{secret}: {reason}; {store} a new token for gateway {} expiring at {expiry} (fingerprint {fingerprint}) in data.{} with annotation {TOKEN_EXPIRY_ANNOTATION}={expiry}",
+            a.gateway, a.secret_key
+        )),
+    }
+    let deployment = a.deployment.as_deref().unwrap_or_default();
+    match &outcome.rollout {
+        Rollout::Patched { fingerprint } => lines.push(format!(
+            "Deployment {ns}/{deployment}: {would}set pod template annotation {TOKEN_FINGERPRINT_ANNOTATION}={fingerprint}, so its pods roll to the stored token"
+        )),
+        Rollout::Current => lines.push(format!(
+            "Deployment {ns}/{deployment}: its pod template already names the stored token ({TOKEN_FINGERPRINT_ANNOTATION})"
+        )),
+        Rollout::NoDeployment => {
+            if matches!(outcome.action, Action::Renewed { .. }) {
+                lines.push(
+                    "no --deployment given: restart the gateway pods so they read the new token (kubectl rollout restart deployment/<name> -n <namespace>)".to_owned(),
+                );
+            }
+        }
+    }
+    if outcome.dry_run {
+        lines.push(
+            "dry run: the API server accepted these writes as dry runs; nothing was changed"
+                .to_owned(),
+        );
+    }
+    let mut out = lines.join("\n");
+    out.push('\n');
+    out
+}

@@ -1,0 +1,234 @@
+//! Why a renewal failed, and what to fix. Messages never contain a token, an access token or
+//! the federated assertion.
+
+use crate::EndpointError;
+use std::path::PathBuf;
+
+/// The Azure service a request went to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Service {
+    /// The Entra ID token endpoint.
+    Entra,
+    /// Azure Resource Manager.
+    Arm,
+}
+
+impl std::fmt::Display for Service {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Service::Entra => "Entra ID token endpoint",
+            Service::Arm => "Azure Resource Manager",
+        })
+    }
+}
+
+/// The ARM permission `generateToken` needs.
+pub const GENERATE_TOKEN_ACTION: &str =
+    "Microsoft.ApiManagement/service/gateways/generateToken/action";
+
+/// Why a renewal failed. Every variant but [`RenewError::RolloutAfterStore`] leaves the
+/// Secret as it was.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum RenewError {
+    /// A command-line value is out of range or malformed.
+    #[error("{flag}: {reason}")]
+    Option {
+        /// The flag at fault.
+        flag: &'static str,
+        /// What is wrong.
+        reason: String,
+    },
+    /// An endpoint is malformed or not HTTPS.
+    #[error(transparent)]
+    Endpoint(#[from] EndpointError),
+    /// A workload identity variable is missing or malformed.
+    #[error(
+        "{var}: {reason} (the Azure workload identity webhook sets it in pods labelled azure.workload.identity/use: \"true\" whose ServiceAccount has azure.workload.identity/client-id)"
+    )]
+    Env {
+        /// The variable.
+        var: &'static str,
+        /// What is wrong.
+        reason: String,
+    },
+    /// The federated token file cannot be read.
+    #[error("cannot read the federated token file {} (AZURE_FEDERATED_TOKEN_FILE): {source}", path.display())]
+    AssertionFile {
+        /// The file.
+        path: PathBuf,
+        /// The I/O error.
+        source: std::io::Error,
+    },
+    /// No usable Kubernetes configuration.
+    #[error("Kubernetes configuration: {detail}")]
+    KubeConfig {
+        /// Where it was looked for and what failed.
+        detail: String,
+    },
+    /// A Kubernetes API call failed.
+    #[error("Kubernetes: cannot {action} {object}: {detail}{hint}")]
+    Kube {
+        /// `get` or `patch`.
+        action: &'static str,
+        /// `Secret ns/name` or `Deployment ns/name`.
+        object: String,
+        /// The HTTP status, when the API server answered.
+        status: Option<u16>,
+        /// The API server's message or the transport error.
+        detail: String,
+        /// What to fix (starts with `; ` when present).
+        hint: String,
+    },
+    /// The stored token is for another gateway than `--gateway`.
+    #[error(
+        "{object} holds a token for gateway {found:?}, not --gateway {expected:?}: check --gateway and --secret (or pass --force to replace it)"
+    )]
+    OtherGateway {
+        /// The Secret.
+        object: String,
+        /// The gateway id in the stored token.
+        found: String,
+        /// `--gateway`.
+        expected: String,
+    },
+    /// A request to Azure did not get an answer.
+    #[error("{service}: no answer from {url}: {detail}")]
+    Transport {
+        /// Which service.
+        service: Service,
+        /// The URL (no secrets in it).
+        url: String,
+        /// The transport error chain.
+        detail: String,
+    },
+    /// Entra ID refused the client-credentials request.
+    #[error(
+        "Entra ID refused a token for client id {client_id} (HTTP {status}, {error}{}): {description}{}",
+        code.as_ref().map(|c| format!(", {c}")).unwrap_or_default(),
+        hint.map(|h| format!("; {h}")).unwrap_or_default()
+    )]
+    Entra {
+        /// HTTP status.
+        status: u16,
+        /// The OAuth `error` (`invalid_client`, ...).
+        error: String,
+        /// Entra's `AADSTS...` code, when given.
+        code: Option<String>,
+        /// The first line of `error_description`, without the assertion.
+        description: String,
+        /// `AZURE_CLIENT_ID`.
+        client_id: String,
+        /// What to fix, for the common codes.
+        hint: Option<&'static str>,
+    },
+    /// ARM answered 401 or 403.
+    #[error(
+        "Azure Resource Manager refused generateToken (HTTP {status}{}): the identity with client id {client_id} needs {GENERATE_TOKEN_ACTION} on {path} (a role assignment with that action, such as a custom role with gateways/read and gateways/generateToken/action){}",
+        code.as_ref().map(|c| format!(" {c}")).unwrap_or_default(),
+        message.as_ref().map(|m| format!("; ARM said: {m}")).unwrap_or_default()
+    )]
+    ArmDenied {
+        /// 401 or 403.
+        status: u16,
+        /// ARM's error code.
+        code: Option<String>,
+        /// ARM's message.
+        message: Option<String>,
+        /// `AZURE_CLIENT_ID`.
+        client_id: String,
+        /// The gateway's resource path.
+        path: String,
+    },
+    /// ARM answered 404.
+    #[error(
+        "Azure Resource Manager: no gateway at {path} (HTTP 404{}): check --subscription, --resource-group, --service and --gateway{}",
+        code.as_ref().map(|c| format!(" {c}")).unwrap_or_default(),
+        message.as_ref().map(|m| format!("; ARM said: {m}")).unwrap_or_default()
+    )]
+    ArmNotFound {
+        /// ARM's error code.
+        code: Option<String>,
+        /// ARM's message.
+        message: Option<String>,
+        /// The gateway's resource path.
+        path: String,
+    },
+    /// ARM answered another error.
+    #[error(
+        "Azure Resource Manager: generateToken on {path} failed (HTTP {status}{}){}",
+        code.as_ref().map(|c| format!(" {c}")).unwrap_or_default(),
+        message.as_ref().map(|m| format!(": {m}")).unwrap_or_default()
+    )]
+    Arm {
+        /// HTTP status.
+        status: u16,
+        /// ARM's error code.
+        code: Option<String>,
+        /// ARM's message.
+        message: Option<String>,
+        /// The gateway's resource path.
+        path: String,
+    },
+    /// An answer that is not what the service documents.
+    #[error("{service}: unexpected answer: {detail}")]
+    BadResponse {
+        /// Which service.
+        service: Service,
+        /// What is wrong (never the token).
+        detail: String,
+    },
+    /// The token ARM issued fails the checks made before storing it.
+    #[error("the token Azure issued was not stored: {detail}")]
+    IssuedToken {
+        /// What is wrong (never the token).
+        detail: String,
+    },
+    /// The Secret write failed; the Secret is unchanged.
+    #[error("the new token was not stored (the Secret is unchanged): {source}")]
+    Store {
+        /// The Kubernetes error.
+        source: Box<RenewError>,
+    },
+    /// The token is stored but the Deployment could not be patched.
+    #[error(
+        "the new token is stored in Secret {namespace}/{secret} (expires {expiry}), but the gateway pods still run with the old one and need a restart: kubectl rollout restart deployment/{deployment} -n {namespace}; cause: {source}"
+    )]
+    RolloutAfterStore {
+        /// Namespace.
+        namespace: String,
+        /// The Secret.
+        secret: String,
+        /// The Deployment.
+        deployment: String,
+        /// The new token's expiry (RFC 3339).
+        expiry: String,
+        /// The Kubernetes error.
+        source: Box<RenewError>,
+    },
+    /// The async runtime could not start.
+    #[error("cannot start the I/O runtime: {0}")]
+    Runtime(#[source] std::io::Error),
+}
+
+impl RenewError {
+    /// Whether the Secret was changed before the failure (only after a successful store).
+    pub fn secret_changed(&self) -> bool {
+        matches!(self, RenewError::RolloutAfterStore { .. })
+    }
+}
+
+/// An error and its sources, joined with `: `.
+pub(crate) fn chain(e: &dyn std::error::Error) -> String {
+    let mut out = e.to_string();
+    let mut cur = e.source();
+    while let Some(s) = cur {
+        let text = s.to_string();
+        if !out.contains(&text) {
+            out.push_str(": ");
+            out.push_str(&text);
+        }
+        cur = s.source();
+    }
+    out
+}

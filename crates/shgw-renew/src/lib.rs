@@ -1,0 +1,59 @@
+//! Renews an Azure API Management self-hosted gateway token stored in a Kubernetes Secret:
+//! the library behind `shgw token renew`.
+//!
+//! A renewal reads the Secret (and the gateway's Deployment), and when the stored token has
+//! less than `renew_before` left, or none is stored, it
+//! 1. exchanges the pod's federated ServiceAccount token for an ARM access token (Azure
+//!    workload identity: `AZURE_CLIENT_ID`, `AZURE_TENANT_ID`, `AZURE_FEDERATED_TOKEN_FILE`,
+//!    `AZURE_AUTHORITY_HOST`),
+//! 2. calls `POST .../gateways/{gateway}/generateToken?api-version=2024-05-01`,
+//! 3. checks the gateway id and expiry of the token it gets,
+//! 4. patches the Secret (the token under the key, `shgw.dev/token-expiry`), then the
+//!    Deployment's pod template (`shgw.dev/token-fingerprint`) so the pods roll.
+//!
+//! It needs `get` and `patch` on the Secret and the Deployment, nothing more. Nothing here
+//! prints; [`Outcome`] and [`RenewError`] say what happened, never showing a token.
+//!
+//! ```no_run
+//! use shgw_renew::*;
+//! let request = Request {
+//!     target: Target {
+//!         namespace: "apim-gateway".into(),
+//!         secret: "contoso-token".into(),
+//!         secret_key: "value".into(),
+//!         deployment: Some("contoso".into()),
+//!     },
+//!     gateway: GatewayRef {
+//!         subscription: "00000000-0000-0000-0000-000000000000".into(),
+//!         resource_group: "rg".into(),
+//!         service: "contoso-apim".into(),
+//!         gateway: "contoso".into(),
+//!     },
+//!     renew_before: shgw::parse_duration("10d").unwrap(),
+//!     validity: shgw::parse_duration("29d").unwrap(),
+//!     key: KeyType::Primary,
+//!     arm: Endpoint::parse("--arm-endpoint", Endpoint::PUBLIC_ARM).unwrap(),
+//!     kube: KubeAccess::Infer,
+//!     force: false,
+//!     dry_run: false,
+//!     now: jiff::Timestamp::now(),
+//! };
+//! let outcome = renew(&request, |k| std::env::var(k).ok());
+//! ```
+
+mod arm;
+mod cluster;
+mod decision;
+mod endpoint;
+mod error;
+mod http;
+mod identity;
+mod request;
+mod run;
+
+pub use decision::{Decision, Reason, Stored, decide};
+pub use endpoint::{Endpoint, EndpointError};
+pub use error::{GENERATE_TOKEN_ACTION, RenewError, Service};
+pub use identity::{ASSERTION_TYPE, WorkloadIdentity};
+pub use request::{API_VERSION, GatewayRef, KeyType, KubeAccess, MAX_VALIDITY, Request, Target};
+pub use run::{Action, Outcome, Rollout, issue_token, renew};

@@ -1,0 +1,578 @@
+//! End to end: `shgw token renew` (the built binary) run as the renewer's ServiceAccount
+//! against a real kube-apiserver with RBAC on, and against the loopback Entra/ARM stand-in.
+//!
+//! Needs `local-apiserver` (shared/tools/install-validators.sh with WITH_APISERVER=1) and
+//! kubectl; without them it prints SKIPPED, and fails under SHGW_REQUIRE_TOOLS=1. It runs the
+//! `shgw` binary next to this test's own binary (`target/<profile>/shgw`, built by
+//! `cargo test --workspace`; `cargo build -p shgw-cli` before `cargo test -p shgw-renew`),
+//! or `SHGW_BIN`.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::print_stderr,
+    clippy::panic
+)]
+
+mod standin;
+
+use serde_json::Value;
+use shgw::Token;
+use standin::{ArmMode, EntraMode, Expect, StandIn};
+use std::io::Write;
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::time::SystemTime;
+
+const NS: &str = "apim-gateway";
+const NAME: &str = "contoso-west";
+const SECRET: &str = "contoso-west-token";
+const RENEWER: &str = "contoso-west-token-renewer";
+const CLIENT_ID: &str = "11111111-2222-3333-4444-555555555555";
+const TENANT: &str = "72f988bf-86f1-41af-91ab-2d7cd011db47";
+/// The signature of the token shgw render puts in the Secret first.
+const OLD_SIGNATURE: &str = "T2xkU2lnbmF0dXJlRm9yRTJFVGVzdA==";
+
+/// The workspace root.
+fn workspace() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn require_tools() -> bool {
+    std::env::var(shgw_testkit::REQUIRE_TOOLS).is_ok_and(|v| v == "1")
+}
+
+/// The newest modification time of the sources the binary is built from.
+fn newest_source(dir: &Path, newest: &mut SystemTime) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            if p.file_name().is_some_and(|n| n != "tests" && n != "target") {
+                newest_source(&p, newest);
+            }
+        } else if p.extension().is_some_and(|x| x == "rs" || x == "toml")
+            && let Ok(m) = e.metadata().and_then(|m| m.modified())
+        {
+            *newest = (*newest).max(m);
+        }
+    }
+}
+
+/// The `shgw` binary to run, refusing one older than the sources.
+fn shgw_bin() -> Option<PathBuf> {
+    if let Some(p) = std::env::var_os("SHGW_BIN") {
+        return Some(PathBuf::from(p));
+    }
+    let exe = std::env::current_exe().unwrap();
+    let bin = exe.parent()?.parent()?.join("shgw");
+    if !bin.is_file() {
+        let msg = format!(
+            "{} not built: run cargo build -p shgw-cli (or cargo test --workspace) first",
+            bin.display()
+        );
+        if require_tools() {
+            panic!("{msg}");
+        }
+        eprintln!("SKIPPED: {msg}");
+        return None;
+    }
+    let mut newest = SystemTime::UNIX_EPOCH;
+    newest_source(&workspace().join("crates"), &mut newest);
+    let built = std::fs::metadata(&bin).and_then(|m| m.modified()).unwrap();
+    assert!(
+        built >= newest,
+        "{} is older than the sources: run cargo build -p shgw-cli first",
+        bin.display()
+    );
+    Some(bin)
+}
+
+/// A port `p` with `p + 1` free too (etcd's client and peer ports).
+fn free_port_pair() -> u16 {
+    for _ in 0..200 {
+        let l = TcpListener::bind("127.0.0.1:0").unwrap();
+        let p = l.local_addr().unwrap().port();
+        if p < 65_000 && TcpListener::bind(("127.0.0.1", p + 1)).is_ok() {
+            return p;
+        }
+    }
+    panic!("no free port pair on 127.0.0.1");
+}
+
+/// A running kube-apiserver; stopped when dropped.
+struct ApiServer {
+    tool: PathBuf,
+    dir: PathBuf,
+    port: u16,
+}
+
+impl Drop for ApiServer {
+    /// Stops the API server first and waits for it (it shuts down in well under a second
+    /// while etcd still runs, in about 40 s once etcd is gone), then etcd.
+    fn drop(&mut self) {
+        let pid = std::fs::read_to_string(self.dir.join("apiserver.pid")).unwrap_or_default();
+        let pid = pid.trim();
+        if !pid.is_empty() {
+            let _ = Command::new("kill").args(["-TERM", pid]).status();
+            let proc_dir = PathBuf::from(format!("/proc/{pid}"));
+            for _ in 0..100 {
+                if !proc_dir.exists() {
+                    break;
+                }
+                std::thread::sleep(std::time::Duration::from_millis(100));
+            }
+            if proc_dir.exists() {
+                let _ = Command::new("kill").args(["-KILL", pid]).status();
+            }
+        }
+        let _ = Command::new(&self.tool).arg("stop").arg(&self.dir).status();
+    }
+}
+
+struct Env {
+    api: ApiServer,
+    kubectl: PathBuf,
+    shgw: PathBuf,
+    standin: StandIn,
+    scratch: PathBuf,
+    assertion_file: PathBuf,
+    assertion: String,
+    /// Every stdout and stderr of every run, searched for secrets at the end.
+    outputs: Vec<String>,
+}
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+impl Env {
+    fn admin_kubeconfig(&self) -> PathBuf {
+        self.api.dir.join("kubeconfig")
+    }
+
+    /// A kubeconfig for a static token user, trusting the API server's own CA.
+    fn user_kubeconfig(&self, user: &str, token: &str) -> PathBuf {
+        let path = self.scratch.join(format!("{user}.kubeconfig"));
+        let ca = self.api.dir.join("certs/apiserver.crt");
+        std::fs::write(
+            &path,
+            format!(
+                "apiVersion: v1\nkind: Config\nclusters:\n- name: local\n  cluster:\n    server: https://127.0.0.1:{}\n    certificate-authority: {}\nusers:\n- name: {user}\n  user:\n    token: {token}\ncontexts:\n- name: local\n  context: {{cluster: local, user: {user}}}\ncurrent-context: local\n",
+                self.api.port,
+                ca.display()
+            ),
+        )
+        .unwrap();
+        path
+    }
+
+    fn kubectl(&self, kubeconfig: &Path, args: &[&str], stdin: Option<&str>) -> Output {
+        let mut child = Command::new(&self.kubectl)
+            .arg("--kubeconfig")
+            .arg(kubeconfig)
+            .args(args)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        {
+            let mut input = child.stdin.take().unwrap();
+            if let Some(s) = stdin {
+                input.write_all(s.as_bytes()).unwrap();
+            }
+        }
+        child.wait_with_output().unwrap()
+    }
+
+    fn admin(&self, args: &[&str], stdin: Option<&str>) -> String {
+        let out = self.kubectl(&self.admin_kubeconfig(), args, stdin);
+        assert!(
+            out.status.success(),
+            "kubectl {args:?}: {}",
+            text(&out.stderr)
+        );
+        text(&out.stdout)
+    }
+
+    fn get(&self, kind: &str, name: &str) -> Value {
+        serde_json::from_str(&self.admin(&["get", kind, name, "-n", NS, "-o", "json"], None))
+            .unwrap()
+    }
+
+    /// Runs `shgw token renew` with the workload identity environment and nothing else.
+    fn renew(&mut self, kubeconfig: &Path, extra: &[&str]) -> Output {
+        let arm = self.standin.url();
+        let kc = kubeconfig.display().to_string();
+        let defaults = [
+            ("--namespace", NS),
+            ("--secret", SECRET),
+            ("--deployment", NAME),
+            ("--subscription", "0000-sub"),
+            ("--resource-group", "rg-gateways"),
+            ("--service", "contoso-apim"),
+            ("--gateway", NAME),
+            ("--arm-endpoint", &arm),
+            ("--kubeconfig", &kc),
+        ];
+        let through_env = extra.contains(&"--no-kubeconfig-flag");
+        let mut args = vec!["token", "renew"];
+        for (flag, value) in defaults {
+            let replaced = extra.contains(&flag) || (through_env && flag == "--kubeconfig");
+            if !replaced {
+                args.extend([flag, value]);
+            }
+        }
+        args.extend(extra.iter().filter(|a| **a != "--no-kubeconfig-flag"));
+        let mut cmd = Command::new(&self.shgw);
+        cmd.args(&args)
+            .env_clear()
+            .env("HOME", &self.scratch)
+            .env("AZURE_CLIENT_ID", CLIENT_ID)
+            .env("AZURE_TENANT_ID", TENANT)
+            .env("AZURE_FEDERATED_TOKEN_FILE", &self.assertion_file)
+            .env("AZURE_AUTHORITY_HOST", format!("{}/", self.standin.url()));
+        if through_env {
+            cmd.env("KUBECONFIG", kubeconfig);
+        }
+        let out = cmd.output().unwrap();
+        self.outputs.push(text(&out.stdout));
+        self.outputs.push(text(&out.stderr));
+        out
+    }
+
+    fn secret_value(&self) -> Option<String> {
+        let s = self.get("secret", SECRET);
+        let b64 = s["data"]["value"].as_str()?;
+        use base64::Engine as _;
+        let bytes = base64::engine::general_purpose::STANDARD
+            .decode(b64)
+            .unwrap();
+        Some(String::from_utf8(bytes).unwrap())
+    }
+}
+
+fn start() -> Option<Env> {
+    let tool = shgw_testkit::tool("local-apiserver")?;
+    let kubectl = shgw_testkit::tool("kubectl")?;
+    let shgw = shgw_bin()?;
+    let scratch = shgw_testkit::scratch("renew-e2e");
+    let port = free_port_pair();
+    let etcd_port = free_port_pair();
+    let tokens = format!(
+        "renewer-{pid}-token,system:serviceaccount:{NS}:{RENEWER},renewer-uid,\"system:serviceaccounts,system:serviceaccounts:{NS}\"\nlimited-{pid}-token,system:serviceaccount:{NS}:limited,limited-uid,\"system:serviceaccounts,system:serviceaccounts:{NS}\"",
+        pid = std::process::id()
+    );
+    let dir = scratch.join("kas");
+    let out = Command::new(&tool)
+        .arg("start")
+        .arg(&dir)
+        .env("PORT", port.to_string())
+        .env("ETCD_PORT", etcd_port.to_string())
+        .env("AUTHZ", "RBAC")
+        .env("EXTRA_TOKENS", tokens)
+        .output()
+        .unwrap();
+    let api = ApiServer { tool, dir, port };
+    assert!(
+        out.status.success(),
+        "local-apiserver start: {}{}",
+        text(&out.stdout),
+        text(&out.stderr)
+    );
+    let assertion_file = scratch.join("azure-identity-token");
+    let assertion = "eyJhbGciOiJSUzI1NiIsImtpZCI6ImUyZSJ9.eyJzdWIiOiJzeXN0ZW06c2VydmljZWFjY291bnQifQ.ZTJlLWFzc2VydGlvbg".to_owned();
+    std::fs::write(&assertion_file, &assertion).unwrap();
+    let standin = StandIn::start(Expect {
+        tenant: TENANT.into(),
+        client_id: CLIENT_ID.into(),
+        assertion_file: assertion_file.clone(),
+        arm_base: String::new(),
+        subscription: "0000-sub".into(),
+        resource_group: "rg-gateways".into(),
+        service: "contoso-apim".into(),
+        gateway: NAME.into(),
+        key_type: "primary",
+        entra: EntraMode::Issue,
+        arm: ArmMode::Issue,
+    });
+    let url = standin.url();
+    standin.set(|e| e.arm_base = url);
+    Some(Env {
+        api,
+        kubectl,
+        shgw,
+        standin,
+        scratch,
+        assertion_file,
+        assertion,
+        outputs: Vec::new(),
+    })
+}
+
+/// The gateway's objects as `shgw render` writes them, from a token with 9 days left (less than
+/// the default --renew-before of 10d), keeping the kinds a v1.20 API server serves.
+fn rendered(env: &Env) -> String {
+    let expiry = jiff::Timestamp::now() + jiff::SignedDuration::from_hours(9 * 24);
+    let token = format!(
+        "GatewayKey {NAME}&{}&{OLD_SIGNATURE}",
+        expiry.strftime("%Y%m%d%H%M")
+    );
+    let token_file = env.scratch.join("old-token.txt");
+    std::fs::write(&token_file, &token).unwrap();
+    let out = Command::new(&env.shgw)
+        .args(["render", "--profile", "production", "--token-file"])
+        .arg(&token_file)
+        .current_dir(workspace())
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "shgw render: {}", text(&out.stderr));
+    let yaml = text(&out.stdout);
+    let docs: Vec<&str> = yaml
+        .split("\n---\n")
+        .filter(|d| {
+            ["ConfigMap", "Secret", "Deployment"]
+                .iter()
+                .any(|k| d.contains(&format!("\nkind: {k}\n")))
+        })
+        .collect();
+    assert_eq!(docs.len(), 3, "{yaml}");
+    // v1.20 serves CronJob only as batch/v1beta1; the rendered batch/v1 is lowered here only.
+    docs.join("\n---\n").replace(
+        "apiVersion: batch/v1\nkind: CronJob",
+        "apiVersion: batch/v1beta1\nkind: CronJob",
+    )
+}
+
+/// The renewer's ServiceAccount, Role and RoleBinding as issue 6 specifies them: get and patch
+/// on exactly the token Secret and the Deployment. `limited` may only read the Deployment.
+fn rbac() -> String {
+    let role = |name: &str, deployment_verbs: &str| {
+        format!(
+            "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: {name}\n  namespace: {NS}\n  annotations:\n    azure.workload.identity/client-id: {CLIENT_ID}\n---\napiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nmetadata:\n  name: {name}\n  namespace: {NS}\nrules:\n- apiGroups: [\"\"]\n  resources: [secrets]\n  resourceNames: [{SECRET}]\n  verbs: [get, patch]\n- apiGroups: [apps]\n  resources: [deployments]\n  resourceNames: [{NAME}]\n  verbs: [{deployment_verbs}]\n---\napiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBinding\nmetadata:\n  name: {name}\n  namespace: {NS}\nroleRef:\n  apiGroup: rbac.authorization.k8s.io\n  kind: Role\n  name: {name}\nsubjects:\n- kind: ServiceAccount\n  name: {name}\n  namespace: {NS}\n"
+        )
+    };
+    format!(
+        "{}---\n{}---\napiVersion: v1\nkind: Secret\nmetadata:\n  name: another-token\n  namespace: {NS}\ntype: Opaque\nstringData:\n  value: untouchable\n",
+        role(RENEWER, "get, patch"),
+        role("limited", "get")
+    )
+}
+
+fn fingerprint_annotation(d: &Value) -> Option<String> {
+    d["spec"]["template"]["metadata"]["annotations"]["shgw.dev/token-fingerprint"]
+        .as_str()
+        .map(str::to_owned)
+}
+
+#[test]
+fn renews_the_secret_and_rolls_the_deployment_with_exactly_get_and_patch() {
+    let Some(mut env) = start() else { return };
+    env.admin(&["create", "namespace", NS], None);
+    env.admin(
+        &["apply", "--validate=false", "-f", "-"],
+        Some(&rendered(&env)),
+    );
+    env.admin(&["apply", "-f", "-"], Some(&rbac()));
+    let pid = std::process::id();
+    let renewer = env.user_kubeconfig("renewer", &format!("renewer-{pid}-token"));
+    let limited = env.user_kubeconfig("limited", &format!("limited-{pid}-token"));
+    let old_value = env.secret_value().unwrap();
+    assert!(old_value.contains(OLD_SIGNATURE));
+
+    // 1. ARM refuses (403): exit 1 naming the permission and the identity; nothing written.
+    let before_secret = env.get("secret", SECRET);
+    let before_deploy = env.get("deployment", NAME);
+    env.standin.set(|e| {
+        e.arm = ArmMode::Fail(
+            403,
+            "AuthorizationFailed",
+            format!("The client '{CLIENT_ID}' does not have authorization to perform action 'Microsoft.ApiManagement/service/gateways/generateToken/action'"),
+        )
+    });
+    let out = env.renew(&renewer, &[]);
+    let err = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(out.stdout.is_empty());
+    assert!(
+        err.contains("Microsoft.ApiManagement/service/gateways/generateToken/action")
+            && err.contains(CLIENT_ID),
+        "{err}"
+    );
+    assert_eq!(env.get("secret", SECRET), before_secret, "Secret untouched");
+    assert_eq!(env.get("deployment", NAME), before_deploy);
+    assert_eq!(
+        (env.standin.count("entra"), env.standin.count("arm")),
+        (1, 1)
+    );
+
+    // 2. The renewal: new token in the Secret, expiry annotation, pod template rolled.
+    env.standin.set(|e| e.arm = ArmMode::Issue);
+    env.standin.clear_calls();
+    let out = env.renew(&renewer, &[]);
+    let stdout = text(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    env.standin.assert_all_valid();
+    assert_eq!(
+        (env.standin.count("entra"), env.standin.count("arm")),
+        (1, 1)
+    );
+    let issued = env.standin.last_gateway_token().unwrap();
+    let value = env.secret_value().unwrap();
+    assert_eq!(value, format!("GatewayKey {issued}"));
+    let token = Token::parse(&value).unwrap();
+    let secret = env.get("secret", SECRET);
+    assert_eq!(
+        secret["metadata"]["annotations"]["shgw.dev/token-expiry"],
+        token.expiry_rfc3339()
+    );
+    let days = token.days_left(jiff::Timestamp::now());
+    assert!(days > 28.9 && days <= 29.0, "{days}");
+    let deploy = env.get("deployment", NAME);
+    assert_eq!(
+        fingerprint_annotation(&deploy).as_deref(),
+        Some(token.fingerprint().as_str())
+    );
+    assert_ne!(
+        fingerprint_annotation(&before_deploy),
+        fingerprint_annotation(&deploy)
+    );
+    assert!(
+        deploy["metadata"]["generation"].as_i64()
+            > before_deploy["metadata"]["generation"].as_i64(),
+        "the template changed, so the pods roll"
+    );
+    assert!(stdout.contains(&token.expiry_rfc3339()), "{stdout}");
+    assert!(
+        stdout.contains(&format!("Deployment {NS}/{NAME}")),
+        "{stdout}"
+    );
+
+    // 3. A second run (through KUBECONFIG this time) finds the token fresh: no call, no write.
+    env.standin.clear_calls();
+    let (secret_rv, deploy_rv) = (
+        env.get("secret", SECRET)["metadata"]["resourceVersion"].clone(),
+        env.get("deployment", NAME)["metadata"]["resourceVersion"].clone(),
+    );
+    let out = env.renew(&renewer, &["--no-kubeconfig-flag"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("not renewed, Azure not called"));
+    assert!(env.standin.calls().is_empty(), "{:?}", env.standin.calls());
+    assert_eq!(
+        env.get("secret", SECRET)["metadata"]["resourceVersion"],
+        secret_rv
+    );
+    assert_eq!(
+        env.get("deployment", NAME)["metadata"]["resourceVersion"],
+        deploy_rv
+    );
+
+    // 4. --dry-run --force: Azure is asked, the writes go as server dry runs, nothing changes.
+    let out = env.renew(&renewer, &["--force", "--dry-run"]);
+    let stdout = text(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(stdout.contains("would store a new token"), "{stdout}");
+    assert!(stdout.contains("nothing was changed"), "{stdout}");
+    assert_eq!(
+        (env.standin.count("entra"), env.standin.count("arm")),
+        (1, 1)
+    );
+    assert_eq!(env.secret_value().unwrap(), value);
+    assert_eq!(
+        env.get("deployment", NAME)["metadata"]["resourceVersion"],
+        deploy_rv
+    );
+
+    // 5. The ServiceAccount can do nothing else: list Secrets, read or patch another one.
+    for args in [
+        vec!["get", "secrets", "-n", NS],
+        vec!["get", "secret", "another-token", "-n", NS],
+        vec![
+            "patch",
+            "secret",
+            "another-token",
+            "-n",
+            NS,
+            "-p",
+            r#"{"stringData":{"value":"x"}}"#,
+        ],
+        vec!["get", "deployments", "-n", NS],
+        vec![
+            "create",
+            "secret",
+            "generic",
+            "new-one",
+            "-n",
+            NS,
+            "--from-literal=a=b",
+        ],
+    ] {
+        let out = env.kubectl(&renewer, &args, None);
+        assert!(!out.status.success(), "{args:?} must be forbidden");
+        let err = text(&out.stderr);
+        assert!(err.to_lowercase().contains("forbidden"), "{args:?}: {err}");
+    }
+    env.standin.clear_calls();
+    let out = env.renew(&renewer, &["--secret", "another-token"]);
+    let err = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        err.contains("cannot get Secret apim-gateway/another-token"),
+        "{err}"
+    );
+    assert!(err.contains("resourceNames [another-token]"), "{err}");
+    assert!(env.standin.calls().is_empty());
+    assert_eq!(
+        env.get("secret", "another-token")["data"]["value"],
+        "dW50b3VjaGFibGU="
+    );
+
+    // 6. A failure after the store (here: no patch on the Deployment) says the token is stored
+    //    and how to restart the pods; the next run of the real renewer rolls them without
+    //    calling Azure.
+    let out = env.renew(&limited, &["--force"]);
+    let err = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("the new token is stored"), "{err}");
+    assert!(
+        err.contains(&format!(
+            "kubectl rollout restart deployment/{NAME} -n {NS}"
+        )),
+        "{err}"
+    );
+    let stored = Token::parse(&env.secret_value().unwrap()).unwrap();
+    assert_eq!(
+        stored.reveal(),
+        format!("GatewayKey {}", env.standin.last_gateway_token().unwrap())
+    );
+    assert_ne!(
+        fingerprint_annotation(&env.get("deployment", NAME)),
+        Some(stored.fingerprint())
+    );
+    env.standin.clear_calls();
+    let out = env.renew(&renewer, &[]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(env.standin.calls().is_empty());
+    assert!(text(&out.stdout).contains("so its pods roll"));
+    assert_eq!(
+        fingerprint_annotation(&env.get("deployment", NAME)),
+        Some(stored.fingerprint())
+    );
+
+    // 7. No output of any run shows a token, a signature, an access token or the assertion.
+    env.standin.assert_all_valid();
+    let mut secrets = env.standin.secrets();
+    secrets.extend([env.assertion.clone(), OLD_SIGNATURE.to_owned(), old_value]);
+    for out in &env.outputs {
+        for s in &secrets {
+            assert!(!out.contains(s.as_str()), "secret in output: {out}");
+        }
+    }
+    assert_eq!(env.outputs.len(), 14, "7 runs");
+    if std::env::var_os("SHGW_SHOW_OUTPUT").is_some() {
+        eprintln!("{}", env.outputs.join("\n"));
+    }
+}
