@@ -527,6 +527,21 @@ mod tests {
     }
 
     #[test]
+    fn comment_only_and_empty_documents_are_skipped_in_step() {
+        let text = "---\n# Source: chart/templates/empty.yaml\n---\n---\nkind: A\n---\n~\n---\nkind: B\nx: 1\n";
+        let s = load("h.yaml", text).unwrap();
+        assert_eq!(s.documents.len(), 2);
+        assert_eq!(s.documents[1].value["kind"], "B");
+        assert_eq!(
+            s.documents[1].position("/x"),
+            Position {
+                line: 10,
+                column: 1
+            }
+        );
+    }
+
+    #[test]
     fn thousands_of_documents_read() {
         let text = "kind: ConfigMap\nmetadata: {name: x}\n---\n".repeat(3000);
         assert_eq!(load("many.yaml", &text).unwrap().documents.len(), 3000);
