@@ -294,3 +294,40 @@ fn every_example_rendered_then_imported_renders_the_same() {
         }
     }
 }
+
+/// The chart's other auth types become the Gateway's, and render as the chart would wire them.
+#[test]
+fn helm_values_with_entra_and_workload_identity() {
+    let wi = "image: {tag: \"2.12.1\"}\ngateway:\n  name: edge\n  configuration: {uri: c.configuration.azure-api.net}\n  auth: {type: WorkloadIdentity}\nserviceAccount:\n  name: edge-gateway\n  annotations: {azure.workload.identity/client-id: 7d8f2c4e-3b1a-4c5d-9e6f-0a1b2c3d4e5f}\n";
+    let imported = import_helm_values("wi.yaml", wi, Some("edge"), Some("apim")).unwrap();
+    let auth = &imported.documents[0]["spec"]["auth"]["workloadIdentity"];
+    assert_eq!(auth["serviceAccountName"], "edge-gateway");
+    assert_eq!(auth["clientId"], "7d8f2c4e-3b1a-4c5d-9e6f-0a1b2c3d4e5f");
+    let rendered = render(&imported, "production");
+    let dep = rendered.iter().find(|d| d["kind"] == "Deployment").unwrap();
+    assert_eq!(
+        dep["spec"]["template"]["spec"]["serviceAccountName"],
+        "edge-gateway"
+    );
+    let cm = rendered.iter().find(|d| d["kind"] == "ConfigMap").unwrap();
+    assert_eq!(cm["data"]["config.service.auth"], "workloadIdentity");
+    assert_eq!(cm["data"]["gateway.name"], "edge");
+
+    let entra = "image: {tag: \"2.12.1\"}\ngateway:\n  name: edge\n  configuration: {uri: c.configuration.azure-api.net}\n  auth:\n    type: AzureAdApp\n    azureAd:\n      tenant: {id: 72f988bf-86f1-41af-91ab-2d7cd011db47}\n      app: {id: 0f8fad5b-d9cb-469f-a165-70867728950e, secret: do-not-copy-me}\nsecret: {existingSecretName: edge-entra}\n";
+    let imported = import_helm_values("entra.yaml", entra, Some("edge"), None).unwrap();
+    assert!(!imported.to_yaml().contains("do-not-copy-me"));
+    let rendered = render(&imported, "production");
+    let dep = rendered.iter().find(|d| d["kind"] == "Deployment").unwrap();
+    let env = dep["spec"]["template"]["spec"]["containers"][0]["env"]
+        .as_array()
+        .unwrap();
+    let secret = env
+        .iter()
+        .find(|e| e["name"] == "config.service.auth.azureAd.clientSecret")
+        .unwrap();
+    assert_eq!(secret["valueFrom"]["secretKeyRef"]["name"], "edge-entra");
+    assert_eq!(
+        secret["valueFrom"]["secretKeyRef"]["key"],
+        "azure-ad-app-secret"
+    );
+}
