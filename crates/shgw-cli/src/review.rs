@@ -46,6 +46,23 @@ fn review_profile(name: &str) -> Result<String, Failure> {
     Ok(crate::self_review::review_profile(&profile).to_owned())
 }
 
+/// What the input looks like instead, when it is a Gateway file or the chart's values.
+fn hint(stream: &shgw_review::Stream) -> &'static str {
+    let docs = &stream.documents;
+    if docs.iter().any(|d| {
+        d.value.get("apiVersion").and_then(|v| v.as_str()) == Some(shgw::spec::API_VERSION)
+    }) {
+        return "; this is a Gateway file: shgw validate -f FILE judges it with the same rules";
+    }
+    if docs
+        .iter()
+        .any(|d| d.value.pointer("/gateway/configuration").is_some())
+    {
+        return "; this looks like the Azure chart's values: shgw import --helm-values FILE --release NAME, then review the render";
+    }
+    ""
+}
+
 /// Colour only on a terminal, and never when `NO_COLOR` is set to anything.
 fn use_color() -> bool {
     std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
@@ -79,8 +96,9 @@ pub(crate) fn review(a: ReviewArgs) -> Result<Output, Failure> {
         .map_err(|e| Failure::usage(e.to_string()))?;
     if report.gateways.is_empty() {
         return Err(Failure::invalid(format!(
-            "{source}: no gateway workload (a Deployment, StatefulSet or DaemonSet running {}) to review",
-            shgw_review::GATEWAY_IMAGE
+            "{source}: no gateway workload (a Deployment, StatefulSet or DaemonSet running {}) to review{}",
+            shgw_review::GATEWAY_IMAGE,
+            hint(&stream)
         )));
     }
     let stdout = match a.format {
