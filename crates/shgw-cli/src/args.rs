@@ -81,6 +81,12 @@ pub struct RenderArgs {
     pub input: InputArgs,
     #[command(flatten)]
     pub token: TokenSource,
+    /// Days the token must still be valid; the profile's `minTokenDays` (7) otherwise.
+    #[arg(long, value_name = "DAYS")]
+    pub min_token_days: Option<u32>,
+    /// Render even when the token has fewer days left than required (a warning instead).
+    #[arg(long)]
+    pub allow_expiring_token: bool,
     /// Output format.
     #[arg(short = 'o', long = "output", value_enum, default_value = "yaml")]
     pub output: OutputFormat,

@@ -1,12 +1,16 @@
 //! What each command does.
 
 use crate::args::*;
+use crate::overrides::Override;
 use crate::{Failure, Output};
-use shgw::{Diagnostic, Gateway, Override, Profile, RenderOptions, Severity, Token};
+use shgw::{Diagnostic, Gateway, Profile, RenderOptions, Severity, Token};
 use std::io::Read;
 
-/// Days before expiry from which a token draws a warning.
+/// Days before expiry from which `token inspect` warns (the profiles' default `minTokenDays`).
 const TOKEN_WARN_DAYS: f64 = 7.0;
+
+/// The example Gateway rendered when no file is given (`examples/minimal.yaml`).
+const EXAMPLE_GATEWAY: &str = include_str!("../../../examples/minimal.yaml");
 
 pub(crate) fn run(cli: Cli) -> Result<Output, Failure> {
     match cli.command {
@@ -36,10 +40,7 @@ fn pretty(v: &serde_json::Value) -> String {
 /// Reads the Gateway input: a file, stdin (`-`) or the embedded example.
 fn read_input(file: Option<&str>) -> Result<(String, String), Failure> {
     match file {
-        None => Ok((
-            "<embedded example>".into(),
-            shgw::EXAMPLE_GATEWAY.to_owned(),
-        )),
+        None => Ok(("<embedded example>".into(), EXAMPLE_GATEWAY.to_owned())),
         Some("-") => {
             let mut text = String::new();
             std::io::stdin()
@@ -83,7 +84,21 @@ fn load(input: &InputArgs) -> Result<(String, Vec<Gateway>, Profile), Failure> {
         .map_err(Failure::usage)?;
     let profile = load_profile(&input.profile)?;
     let (source, text) = read_input(input.file.as_deref())?;
-    let gateways = shgw::parse_gateways(&source, &text, &overrides)?;
+    let mut docs = shgw::parse_documents(&source, &text)?;
+    let many = docs.len() > 1;
+    for (i, doc) in docs.iter_mut().enumerate() {
+        for o in &overrides {
+            o.apply(doc).map_err(|e| {
+                let at = if many {
+                    format!("document {}: ", i + 1)
+                } else {
+                    String::new()
+                };
+                Failure::invalid(format!("{source}: {at}{e}"))
+            })?;
+        }
+    }
+    let gateways = shgw::gateways_from_documents(&source, docs)?;
     Ok((source, gateways, profile))
 }
 
@@ -113,28 +128,15 @@ fn now() -> jiff::Timestamp {
 
 fn render(a: RenderArgs) -> Result<Output, Failure> {
     let (source, gateways, profile) = load(&a.input)?;
-    let token = read_token(&a.token)?;
-    let mut notes = Vec::new();
-    if let Some(t) = &token {
-        let days = t.days_left(now());
-        if days < 0.0 {
-            return Err(Failure::invalid(format!(
-                "the token for gateway {:?} expired at {}; generate a new one in API Management",
-                t.gateway_id(),
-                t.expiry_rfc3339()
-            )));
-        }
-        if days < TOKEN_WARN_DAYS {
-            notes.push(format!(
-                "warning: the token for gateway {:?} expires at {} ({days:.1} days left)",
-                t.gateway_id(),
-                t.expiry_rfc3339()
-            ));
-        }
-    }
-    let opts = RenderOptions { token };
+    let opts = RenderOptions {
+        token: read_token(&a.token)?,
+        now: Some(now()),
+        min_token_days: a.min_token_days,
+        allow_expiring_token: a.allow_expiring_token,
+    };
     let manifests = shgw::render_with(&source, &gateways, &profile, &opts)?;
-    notes.extend(manifests.warnings.iter().map(ToString::to_string));
+    let mut notes: Vec<String> = manifests.warnings.iter().map(ToString::to_string).collect();
+    notes.extend(manifests.next_steps.iter().map(|s| format!("note: {s}")));
     let stdout = match a.output {
         OutputFormat::Yaml => manifests.to_yaml(),
         OutputFormat::Json => manifests.to_json(),

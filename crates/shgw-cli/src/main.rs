@@ -5,6 +5,7 @@
 mod args;
 mod build;
 mod commands;
+mod overrides;
 mod renew;
 
 use clap::Parser;

@@ -151,7 +151,13 @@ fn json_output_is_a_list() {
 fn stdin_and_user_profile_file() {
     let gw = std::fs::read_to_string(workspace().join("examples/minimal.yaml")).unwrap();
     let out = shgw_stdin(
-        &["render", "-f", "-", "--profile", "profiles/dev.yaml"],
+        &[
+            "render",
+            "-f",
+            "-",
+            "--profile",
+            "crates/shgw/profiles/dev.yaml",
+        ],
         Some(&gw),
     );
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
@@ -215,7 +221,7 @@ fn token_inspect_never_shows_the_signature() {
     assert_eq!(out.status.code(), Some(0));
     let s = text(&out.stdout);
     assert!(s.contains("gateway: contoso-west"));
-    assert!(s.contains("expires: 2099-12-31T23:59Z"));
+    assert!(s.contains("expires: 2099-12-31T23:59:00Z"));
     assert!(!s.contains(SIGNATURE));
 }
 
@@ -266,4 +272,67 @@ fn schema_profiles_and_help() {
             "{cmd:?} --help has no example"
         );
     }
+}
+
+#[test]
+fn set_cannot_override_a_managed_setting() {
+    for key in [
+        "runtime\\.deployment\\.mechanism",
+        "config\\.service\\.endpoint",
+        "telemetry\\.metrics\\.local",
+    ] {
+        let set = format!("spec.settings.{key}=Helm");
+        let out = shgw(&["render", "--set", &set]);
+        assert_eq!(out.status.code(), Some(1), "{key}");
+        assert!(out.stdout.is_empty());
+        assert!(
+            text(&out.stderr).contains("written by shgw"),
+            "{}",
+            text(&out.stderr)
+        );
+    }
+}
+
+#[test]
+fn render_without_a_token_prints_the_secret_command_on_stderr() {
+    let out = shgw(&["render"]);
+    assert_eq!(out.status.code(), Some(0));
+    let err = text(&out.stderr);
+    assert!(err.contains("kubectl create secret generic contoso-west-token --namespace apim-gateway --type=Opaque --from-literal=value='GatewayKey ...'"), "{err}");
+    assert!(!text(&out.stdout).contains("kubectl create"));
+}
+
+#[test]
+fn an_expiring_token_fails_production_unless_allowed() {
+    let soon = jiff::Timestamp::now() + jiff::SignedDuration::from_hours(48);
+    let stamp = soon.strftime("%Y%m%d%H%M").to_string();
+    let token = scratch(
+        "soon.txt",
+        &format!("GatewayKey contoso-west&{stamp}&{SIGNATURE}"),
+    );
+    let file = token.to_str().unwrap();
+    let out = shgw(&["render", "--token-file", file]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(out.stdout.is_empty());
+    assert!(text(&out.stderr).contains("--allow-expiring-token"));
+    let out = shgw(&["render", "--token-file", file, "--allow-expiring-token"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let out = shgw(&["render", "--token-file", file, "--profile", "dev"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(text(&out.stderr).contains("warning"));
+    let out = shgw(&[
+        "render",
+        "--token-file",
+        file,
+        "--profile",
+        "dev",
+        "--min-token-days",
+        "1",
+    ]);
+    assert!(
+        !text(&out.stderr).contains("days from now"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert!(!text(&out.stderr).contains(SIGNATURE));
 }

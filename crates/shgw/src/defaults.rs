@@ -3,8 +3,8 @@
 
 /// Image repository on the Microsoft Container Registry.
 pub const IMAGE_REPOSITORY: &str = "mcr.microsoft.com/azure-api-management/gateway";
-/// The gateway version pinned when nothing else is given (Helm chart 1.15.1's appVersion).
-pub const IMAGE_TAG: &str = "2.11.1";
+/// The gateway version pinned when nothing else is given: [`crate::versions::NEWEST`] (Helm chart 1.16.1).
+pub const IMAGE_TAG: &str = "2.12.1";
 /// Health endpoint used by the portal file and the Helm chart for every probe.
 pub const PROBE_PATH: &str = "/status-0123456789abcdef";
 /// Container port for HTTP traffic.
@@ -43,8 +43,38 @@ pub const LABEL_INSTANCE: &str = "app.kubernetes.io/instance";
 pub const LABEL_COMPONENT: &str = "app.kubernetes.io/component";
 /// Label key naming the tool.
 pub const LABEL_MANAGED_BY: &str = "app.kubernetes.io/managed-by";
+/// Key of the Entra client certificate in its Secret, by default.
+pub const ENTRA_CERTIFICATE_KEY: &str = "certificate.pfx";
+/// Where the Entra client certificate Secret is mounted (read-only) in the gateway container.
+pub const ENTRA_CERTIFICATE_DIR: &str = "/apim/entra-certificate";
+/// Where the renewer image holds the `shgw` binary (see the `Dockerfile`).
+pub const RENEWER_BINARY: &str = "/usr/local/bin/shgw";
+/// UID and GID the renewer runs as (the distroless "nonroot" user).
+pub const RENEWER_UID: i64 = 65532;
+/// The `statsd-exporter` image used for Prometheus metrics unless one is given.
+pub const STATSD_EXPORTER_REPOSITORY: &str = "prom/statsd-exporter";
+/// Its pinned tag.
+pub const STATSD_EXPORTER_TAG: &str = "v0.29.0";
+/// Port the exporter serves Prometheus metrics on.
+pub const PROMETHEUS_PORT: i32 = 9102;
+/// UDP port the exporter receives StatsD on (from the gateway, over loopback).
+pub const STATSD_EXPORTER_UDP_PORT: i32 = 9125;
+/// Where each CA certificate is mounted: the image rebuilds its trust bundle from the `*.crt`
+/// files under this folder when it starts.
+pub const CA_CERTIFICATES_DIR: &str = "/usr/local/share/ca-certificates/shgw";
+/// .NET's certificate store for CAs assigned in API Management; must be writable with
+/// `certificates.local.ca.enabled` (MicrosoftDocs #116325).
+pub const DOTNET_ROOT_STORE: &str = "/.dotnet/corefx/cryptography/x509stores/root";
 /// Annotation on the token Secret: the token's expiry, RFC 3339 in UTC.
 pub const TOKEN_EXPIRY_ANNOTATION: &str = "shgw.dev/token-expiry";
 /// Annotation on the pod template: [`crate::Token::fingerprint`] of the token in use, so that a
 /// new token rolls the pods.
 pub const TOKEN_FINGERPRINT_ANNOTATION: &str = "shgw.dev/token-fingerprint";
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn default_tag_is_the_newest_release() {
+        assert_eq!(super::IMAGE_TAG, crate::versions::NEWEST.to_string());
+    }
+}

@@ -21,6 +21,10 @@ pub struct Diagnostic {
     /// Which Gateway (its `metadata.name`), when known.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub gateway: Option<String>,
+    /// The file the problem is in when it is not the input's: a profile whose default is
+    /// wrong (its path is then `defaults.spec...` in that file).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub origin: Option<String>,
     /// Dotted field path, such as `spec.resources.requests.cpu`.
     pub path: String,
     /// What is wrong and what is allowed.
@@ -33,6 +37,7 @@ impl Diagnostic {
         Diagnostic {
             severity: Severity::Error,
             gateway: None,
+            origin: None,
             path: path.into(),
             message: message.into(),
         }
@@ -44,6 +49,13 @@ impl Diagnostic {
             severity: Severity::Warning,
             ..Diagnostic::error(path, message)
         }
+    }
+
+    /// The same problem, found in `origin` (a profile file) at `defaults.<path>`.
+    pub fn in_profile(mut self, origin: &str) -> Self {
+        self.origin = Some(origin.to_owned());
+        self.path = format!("defaults.{}", self.path);
+        self
     }
 
     /// The same problem, tagged with the gateway it belongs to.
@@ -62,6 +74,9 @@ impl fmt::Display for Diagnostic {
             Severity::Warning => "warning",
         };
         write!(f, "{level}: ")?;
+        if let Some(o) = &self.origin {
+            write!(f, "{o}: ")?;
+        }
         if let Some(g) = &self.gateway {
             write!(f, "Gateway {g}: ")?;
         }

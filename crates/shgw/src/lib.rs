@@ -13,9 +13,9 @@
 //! metadata: {name: contoso-west, namespace: apim}
 //! spec:
 //!   endpoint: contoso.configuration.azure-api.net
-//!   image: {tag: "2.11.1"}
+//!   image: {tag: "2.12.1"}
 //! "#;
-//! let gateways = shgw::parse_gateways("gateway.yaml", text, &[])?;
+//! let gateways = shgw::parse_gateways("gateway.yaml", text)?;
 //! let profile = shgw::Profile::embedded("production")?;
 //! let manifests = shgw::render(&gateways[0], &profile)?;
 //! let yaml = manifests.to_yaml();
@@ -24,11 +24,14 @@
 //! # Ok::<(), shgw::Errors>(())
 //! ```
 
+mod cron;
 pub mod defaults;
 mod diag;
 mod duration;
 mod load;
+mod managed_settings;
 pub mod names;
+mod pipeline;
 mod policy;
 mod profile;
 mod reference;
@@ -36,23 +39,31 @@ mod render;
 mod resolve;
 pub mod spec;
 mod token;
+mod token_policy;
 mod validate;
+pub mod versions;
 
+pub use cron::{CronError, Schedule};
 pub use diag::{Diagnostic, Errors, Severity};
 pub use duration::{DurationError, parse_duration};
-pub use load::{Override, gateway_from_value, parse_documents, parse_gateways};
+pub use load::{gateway_from_value, gateways_from_documents, parse_documents, parse_gateways};
+pub use managed_settings::{MANAGED_SETTINGS, ManagedSetting, managed_setting};
+pub use pipeline::{Resolution, check, resolve};
 pub use profile::{
-    DEFAULT_PROFILE, DefaultMetadata, EMBEDDED as EMBEDDED_PROFILES, Enforcement, Policy, Profile,
-    ProfileDefaults, ProfileMetadata,
+    DEFAULT_PROFILE, DefaultMetadata, EMBEDDED as EMBEDDED_PROFILES, Enforcement, Platform, Policy,
+    Profile, ProfileDefaults, ProfileMetadata,
 };
 pub use reference::reference_markdown;
-pub use render::{Manifests, Object, RenderOptions, apply_profile, check, render, render_with};
-pub use resolve::{AuthMode, BackupPlan, Resolved, resolve};
+pub use render::{
+    Manifests, Object, PodMetricsEndpoint, PodMonitor, PodMonitorSpec, RenderOptions, render,
+    render_with,
+};
+pub use resolve::{
+    AuthMode, AutoscalingPlan, BackupPlan, CaSource, EntraCredential, LogPlan, NewClaim,
+    PrometheusPlan, RenewalPlan, Resolved,
+};
 pub use spec::{Gateway, GatewayMetadata, GatewaySpec};
 pub use token::{TOKEN_PREFIX, Token, TokenError};
-
-/// The example Gateway rendered when no file is given (`examples/minimal.yaml`).
-pub const EXAMPLE_GATEWAY: &str = include_str!("../../../examples/minimal.yaml");
 
 /// The JSON Schema of the Gateway file, generated from the types.
 ///
@@ -61,7 +72,7 @@ pub const EXAMPLE_GATEWAY: &str = include_str!("../../../examples/minimal.yaml")
 /// assert_eq!(schema["title"], "Gateway");
 /// ```
 pub fn schema() -> serde_json::Value {
-    serde_json::to_value(schemars::schema_for!(Gateway)).unwrap_or_default()
+    schemars::schema_for!(Gateway).to_value()
 }
 
 /// The README's Rust examples, compiled and run as doctests.

@@ -6,116 +6,6 @@ use crate::spec::{API_VERSION, Gateway, KIND};
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 
-/// A `--set PATH=VALUE` override: a dotted path (`spec.replicas`, `\.` for a literal dot) and a
-/// value read as a YAML scalar or flow collection (`4`, `true`, `2Gi`, `[a, b]`).
-#[derive(Debug, Clone, PartialEq)]
-pub struct Override {
-    /// Path segments.
-    pub path: Vec<String>,
-    /// The value to put there.
-    pub value: Value,
-    /// The text the user wrote, for messages.
-    pub text: String,
-}
-
-impl Override {
-    /// Parses `PATH=VALUE`.
-    ///
-    /// ```
-    /// let o = shgw::Override::parse("spec.settings.net\\.server\\.http\\.forwarded\\.proto\\.enabled=true").unwrap();
-    /// assert_eq!(o.path, ["spec", "settings", "net.server.http.forwarded.proto.enabled"]);
-    /// assert_eq!(o.value, serde_json::json!(true));
-    /// ```
-    pub fn parse(text: &str) -> Result<Self, String> {
-        let (path, value) = text
-            .split_once('=')
-            .ok_or_else(|| format!("--set {text}: expected PATH=VALUE"))?;
-        let mut segments = vec![String::new()];
-        let mut chars = path.chars();
-        while let Some(c) = chars.next() {
-            match c {
-                '\\' => {
-                    if let Some(next) = chars.next()
-                        && let Some(s) = segments.last_mut()
-                    {
-                        s.push(next)
-                    }
-                }
-                '.' => segments.push(String::new()),
-                c => {
-                    if let Some(s) = segments.last_mut() {
-                        s.push(c)
-                    }
-                }
-            }
-        }
-        if segments.iter().any(String::is_empty) {
-            return Err(format!("--set {text}: the path has an empty segment"));
-        }
-        let value = if value.trim().is_empty() {
-            Value::String(String::new())
-        } else {
-            serde_saphyr::from_str::<Value>(value)
-                .map_err(|e| format!("--set {text}: the value is not valid YAML: {e}"))?
-        };
-        Ok(Override {
-            path: segments,
-            value,
-            text: text.to_owned(),
-        })
-    }
-
-    /// Puts the value into `doc`, creating mappings on the way.
-    pub fn apply(&self, doc: &mut Value) -> Result<(), String> {
-        let mut at = doc;
-        for (i, seg) in self.path.iter().enumerate() {
-            let last = i + 1 == self.path.len();
-            let here = self.path[..i].join(".");
-            at = match at {
-                Value::Object(m) => {
-                    if last {
-                        m.insert(seg.clone(), self.value.clone());
-                        return Ok(());
-                    }
-                    m.entry(seg.clone())
-                        .or_insert_with(|| Value::Object(Map::new()))
-                }
-                Value::Array(items) => {
-                    let idx: usize = seg.parse().map_err(|_| {
-                        format!("--set {}: {here} is a list; use an index", self.text)
-                    })?;
-                    let len = items.len();
-                    let slot = items
-                        .get_mut(idx)
-                        .ok_or_else(|| format!("--set {}: {here} has {len} items", self.text))?;
-                    if last {
-                        *slot = self.value.clone();
-                        return Ok(());
-                    }
-                    slot
-                }
-                Value::Null => {
-                    *at = Value::Object(Map::new());
-                    match at {
-                        Value::Object(m) if last => {
-                            m.insert(seg.clone(), self.value.clone());
-                            return Ok(());
-                        }
-                        Value::Object(m) => m
-                            .entry(seg.clone())
-                            .or_insert_with(|| Value::Object(Map::new())),
-                        _ => return Err(format!("--set {}: cannot set {here}", self.text)),
-                    }
-                }
-                _ => {
-                    return Err(format!("--set {}: {here} is not a mapping", self.text));
-                }
-            };
-        }
-        Ok(())
-    }
-}
-
 /// Parses YAML (or JSON) text holding one or more documents into generic values, skipping
 /// empty documents.
 pub fn parse_documents(source: &str, text: &str) -> Result<Vec<Value>, Errors> {
@@ -124,37 +14,38 @@ pub fn parse_documents(source: &str, text: &str) -> Result<Vec<Value>, Errors> {
     Ok(docs.into_iter().filter(|d| !d.is_null()).collect())
 }
 
-/// Reads every Gateway in `text` (a fleet renders in file order), applying the overrides to
-/// each. All problems of all documents are reported together.
+/// Reads every Gateway in `text` (a fleet renders in file order). All problems of all
+/// documents are reported together.
+///
+/// # Errors
+/// [`Errors`] with every problem of every document, each with its field path.
 ///
 /// ```
 /// let text = "apiVersion: shgw.dev/v1alpha1\nkind: Gateway\nmetadata: {name: gw}\nspec: {endpoint: x.configuration.azure-api.net}\n";
-/// let gws = shgw::parse_gateways("gw.yaml", text, &[]).unwrap();
+/// let gws = shgw::parse_gateways("gw.yaml", text).unwrap();
 /// assert_eq!(gws[0].metadata.name, "gw");
 /// ```
-pub fn parse_gateways(
-    source: &str,
-    text: &str,
-    overrides: &[Override],
-) -> Result<Vec<Gateway>, Errors> {
-    let docs = parse_documents(source, text)?;
+pub fn parse_gateways(source: &str, text: &str) -> Result<Vec<Gateway>, Errors> {
+    gateways_from_documents(source, parse_documents(source, text)?)
+}
+
+/// Reads every Gateway among already parsed documents (after a caller changed them, say).
+///
+/// # Errors
+/// [`Errors`] with every problem of every document.
+pub fn gateways_from_documents(source: &str, docs: Vec<Value>) -> Result<Vec<Gateway>, Errors> {
     if docs.is_empty() {
         return Err(Errors::single(source, "", "no Gateway document found"));
     }
     let many = docs.len() > 1;
     let mut gateways = Vec::new();
     let mut problems = Vec::new();
-    for (i, mut doc) in docs.into_iter().enumerate() {
+    for (i, doc) in docs.into_iter().enumerate() {
         let prefix = if many {
             format!("document {}: ", i + 1)
         } else {
             String::new()
         };
-        for o in overrides {
-            if let Err(e) = o.apply(&mut doc) {
-                problems.push(Diagnostic::error("", format!("{prefix}{e}")));
-            }
-        }
         match gateway_from_value(&doc) {
             Ok(g) => gateways.push(g),
             Err(ds) => {
@@ -314,30 +205,6 @@ mod tests {
         assert!(paths.contains(&"spec.replicas"), "{problems:?}");
         assert!(paths.contains(&"spec.image.tga"), "{problems:?}");
         assert_eq!(problems.len(), 3, "{problems:?}");
-    }
-
-    #[test]
-    fn overrides_create_and_replace() {
-        let mut doc = json!({"spec": {"replicas": 2}});
-        Override::parse("spec.replicas=4")
-            .unwrap()
-            .apply(&mut doc)
-            .unwrap();
-        Override::parse("spec.image.tag=2.11.1")
-            .unwrap()
-            .apply(&mut doc)
-            .unwrap();
-        assert_eq!(
-            doc,
-            json!({"spec": {"replicas": 4, "image": {"tag": "2.11.1"}}})
-        );
-        let err = Override::parse("spec.replicas.x=1")
-            .unwrap()
-            .apply(&mut doc)
-            .unwrap_err();
-        assert!(err.contains("spec.replicas is not a mapping"), "{err}");
-        assert!(Override::parse("spec..x=1").is_err());
-        assert!(Override::parse("nothing").is_err());
     }
 
     #[test]

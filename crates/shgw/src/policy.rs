@@ -3,9 +3,9 @@
 use crate::defaults::ROLLING_TAGS;
 use crate::diag::Diagnostic;
 use crate::profile::{Enforcement, Profile};
-use crate::resolve::Resolved;
+use crate::resolve::{AuthMode, Resolved};
 use crate::spec::{ServiceType, TrafficPolicy};
-use crate::validate::tag_version;
+use crate::versions::{NEWEST, Version};
 
 fn finding(e: Enforcement, path: &str, msg: String) -> Option<Diagnostic> {
     match e {
@@ -48,7 +48,7 @@ pub fn check(profile: &Profile, r: &Resolved) -> Vec<Diagnostic> {
         (Some(t), None) if ROLLING_TAGS.contains(&t.as_str()) || t.ends_with("-preview") => {
             Some(format!("{t:?} is a moving tag"))
         }
-        (Some(t), None) if tag_version(t).is_none() => {
+        (Some(t), None) if Version::from_tag(t).is_none() => {
             Some(format!("{t:?} is not an exact version (X.Y.Z)"))
         }
         _ => None,
@@ -57,7 +57,7 @@ pub fn check(profile: &Profile, r: &Resolved) -> Vec<Diagnostic> {
         out.extend(finding(
             p.rolling_tags,
             "spec.image.tag",
-            format!("{why}; pin an exact version such as 2.11.1 or a digest ({name} profile)"),
+            format!("{why}; pin an exact version such as {NEWEST} or a digest ({name} profile)"),
         ));
     }
     for res in ["cpu", "memory"] {
@@ -115,6 +115,13 @@ pub fn check(profile: &Profile, r: &Resolved) -> Vec<Diagnostic> {
             format!(
                 "not Local: the gateway sees node addresses instead of client IPs ({name} profile)"
             ),
+        ));
+    }
+    if let AuthMode::Token { renewal: None, .. } = r.auth {
+        out.extend(finding(
+            p.token_without_renewal,
+            "spec.auth.token.renewal",
+            format!("nothing renews the token: it expires within 30 days and the gateway then answers 200 with an empty body while staying Running (gateway issue #287); set spec.auth.token.renewal, or use spec.auth.workloadIdentity ({name} profile)"),
         ));
     }
     out

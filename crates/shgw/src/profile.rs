@@ -1,6 +1,6 @@
 //! Profiles: defaults merged under the Gateway file, and a policy the result must meet.
 //!
-//! `dev` and `production` live in the workspace's `profiles/` folder and are embedded in the
+//! `dev`, `production` and `openshift` live in the crate's `profiles/` folder and are embedded in the
 //! library; a user's own file in the same format works the same way.
 
 use crate::diag::{Diagnostic, Errors};
@@ -15,11 +15,9 @@ pub const PROFILE_API_VERSION: &str = "shgw.dev/v1alpha1";
 
 /// The profiles compiled into the library: `(name, YAML text)`.
 pub const EMBEDDED: &[(&str, &str)] = &[
-    ("dev", include_str!("../../../profiles/dev.yaml")),
-    (
-        "production",
-        include_str!("../../../profiles/production.yaml"),
-    ),
+    ("dev", include_str!("../profiles/dev.yaml")),
+    ("production", include_str!("../profiles/production.yaml")),
+    ("openshift", include_str!("../profiles/openshift.yaml")),
 ];
 
 /// The profile used when none is named.
@@ -29,6 +27,9 @@ pub const DEFAULT_PROFILE: &str = "production";
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Profile {
+    /// The file the profile was read from (`profiles/production.yaml` for embedded ones).
+    #[serde(skip)]
+    pub source: String,
     /// Always `shgw.dev/v1alpha1`.
     pub api_version: String,
     /// Always `Profile`.
@@ -38,6 +39,9 @@ pub struct Profile {
     /// One line on what the profile is for.
     #[serde(default)]
     pub description: String,
+    /// The platform the gateway runs on: `kubernetes` (default) or `openshift`.
+    #[serde(default)]
+    pub platform: Platform,
     /// What a rendered gateway must meet.
     #[serde(default)]
     pub policy: Policy,
@@ -81,6 +85,18 @@ pub struct DefaultMetadata {
     pub annotations: BTreeMap<String, String>,
 }
 
+/// Where the gateway runs, as far as it changes what is rendered.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Platform {
+    /// Any Kubernetes: shgw fixes the gateway's UID, GID and fsGroup to 1001.
+    #[default]
+    Kubernetes,
+    /// OpenShift: the restricted-v2 SCC assigns UID, GID and fsGroup from the namespace's
+    /// range, so none is set unless the Gateway file asks for one.
+    Openshift,
+}
+
 /// What a breach of a rule does.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
@@ -95,7 +111,7 @@ pub enum Enforcement {
 }
 
 /// The rules a profile enforces on the merged Gateway.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Policy {
     /// Fewer replicas (or autoscaling minimum) than this is an error.
@@ -128,6 +144,39 @@ pub struct Policy {
     /// A LoadBalancer or NodePort Service that does not keep client IPs.
     #[serde(default)]
     pub cluster_traffic_policy: Enforcement,
+    /// Days a given token must still be valid (7 by default).
+    #[serde(default = "default_min_token_days")]
+    pub min_token_days: i64,
+    /// A given token with fewer than `minTokenDays` left.
+    #[serde(default)]
+    pub expiring_token: Enforcement,
+    /// Token authentication with nothing that renews the token.
+    #[serde(default)]
+    pub token_without_renewal: Enforcement,
+}
+
+fn default_min_token_days() -> i64 {
+    7
+}
+
+impl Default for Policy {
+    fn default() -> Self {
+        Policy {
+            min_replicas: 0,
+            recommended_replicas: 0,
+            rolling_tags: Enforcement::Allow,
+            missing_requests: Enforcement::Allow,
+            missing_limits: Enforcement::Allow,
+            default_namespace: Enforcement::Allow,
+            backup_disabled: Enforcement::Allow,
+            missing_disruption_budget: Enforcement::Allow,
+            missing_network_policy: Enforcement::Allow,
+            cluster_traffic_policy: Enforcement::Allow,
+            min_token_days: default_min_token_days(),
+            expiring_token: Enforcement::Allow,
+            token_without_renewal: Enforcement::Allow,
+        }
+    }
 }
 
 impl Profile {
@@ -141,7 +190,8 @@ impl Profile {
                 format!("a profile file holds one document, found {}", docs.len()),
             ));
         };
-        let profile: Profile = typed(doc).map_err(|d| Errors::new(source, vec![d]))?;
+        let mut profile: Profile = typed(doc).map_err(|d| Errors::new(source, vec![d]))?;
+        profile.source = source.to_owned();
         let mut problems = Vec::new();
         if profile.api_version != PROFILE_API_VERSION {
             problems.push(Diagnostic::error(

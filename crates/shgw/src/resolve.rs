@@ -1,11 +1,13 @@
-//! The merged Gateway with every default filled in: what the renderer reads.
+//! The merged Gateway with every default filled in, as named plans: what the renderer reads.
 
 use crate::defaults as d;
+use crate::profile::Platform;
 use crate::spec::*;
 use std::collections::BTreeMap;
 
 /// How the gateway authenticates, with every name decided.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum AuthMode {
     /// `config.service.auth` from a Secret holding `GatewayKey ...`.
     Token {
@@ -13,17 +15,17 @@ pub enum AuthMode {
         secret_name: String,
         /// Key in the Secret.
         secret_key: String,
+        /// The in-cluster renewer, when asked for.
+        renewal: Option<RenewalPlan>,
     },
-    /// `azureAdApp` with a client secret from a Secret.
+    /// `azureAdApp` with a client secret or certificate from a Secret.
     EntraApp {
         /// Tenant.
         tenant_id: String,
         /// Client.
         client_id: String,
-        /// Secret name of the client secret.
-        secret_name: String,
-        /// Key in that Secret.
-        secret_key: String,
+        /// The application's credential.
+        credential: EntraCredential,
         /// Authority override.
         authority: Option<String>,
         /// Audience override.
@@ -38,17 +40,233 @@ pub enum AuthMode {
     },
 }
 
+/// How an Entra application proves itself.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum EntraCredential {
+    /// A client secret passed as `config.service.auth.azureAd.clientSecret`.
+    Secret {
+        /// Secret name.
+        secret_name: String,
+        /// Key in that Secret.
+        secret_key: String,
+    },
+    /// A client certificate mounted read-only, passed as `azureAd.certificatePath`.
+    Certificate {
+        /// Secret name.
+        secret_name: String,
+        /// Key in that Secret (the file name under the mount).
+        key: String,
+    },
+}
+
+/// The token renewer: a CronJob running `shgw token renew`.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct RenewalPlan {
+    /// Subscription of the API Management service.
+    pub subscription_id: String,
+    /// Resource group.
+    pub resource_group: String,
+    /// API Management service name.
+    pub service_name: String,
+    /// Workload identity client ID.
+    pub client_id: String,
+    /// Workload identity tenant, when given.
+    pub tenant_id: Option<String>,
+    /// Cron schedule, in UTC.
+    pub schedule: String,
+    /// Renew when less than this is left (`10d`).
+    pub renew_before: String,
+    /// Validity of a new token (`29d`).
+    pub validity: String,
+    /// Signing key.
+    pub key_type: KeyType,
+    /// ARM endpoint.
+    pub arm_endpoint: String,
+    /// Full image reference.
+    pub image: String,
+    /// Whether the image is pinned by digest.
+    pub pinned_by_digest: bool,
+}
+
+/// Default `renewBefore` of a renewal.
+pub const RENEW_BEFORE: &str = "10d";
+/// Default `validity` of a renewal.
+pub const RENEWAL_VALIDITY: &str = "29d";
+/// The public cloud's Azure Resource Manager.
+pub const ARM_ENDPOINT: &str = "https://management.azure.com";
+
+/// Daily at a minute and hour derived from the name, so that a fleet's renewers do not all
+/// call Azure at once.
+fn default_schedule(name: &str) -> String {
+    let h = name.bytes().fold(0u32, |acc, b| {
+        acc.wrapping_mul(31).wrapping_add(u32::from(b))
+    });
+    format!("{} {} * * *", h % 60, (h / 60) % 24)
+}
+
+fn renewal_plan(name: &str, r: TokenRenewal) -> RenewalPlan {
+    let image = r.image.unwrap_or_default();
+    let image_ref = image_reference(
+        image.repository.as_deref().unwrap_or_default(),
+        image.tag.as_deref(),
+        image.digest.as_deref(),
+    );
+    RenewalPlan {
+        subscription_id: r.subscription_id.unwrap_or_default(),
+        resource_group: r.resource_group.unwrap_or_default(),
+        service_name: r.service_name.unwrap_or_default(),
+        client_id: r.client_id.unwrap_or_default(),
+        tenant_id: r.tenant_id,
+        schedule: r.schedule.unwrap_or_else(|| default_schedule(name)),
+        renew_before: r.renew_before.unwrap_or_else(|| RENEW_BEFORE.into()),
+        validity: r.validity.unwrap_or_else(|| RENEWAL_VALIDITY.into()),
+        key_type: r.key_type.unwrap_or(KeyType::Primary),
+        arm_endpoint: r.arm_endpoint.unwrap_or_else(|| ARM_ENDPOINT.into()),
+        image: image_ref,
+        pinned_by_digest: image.digest.is_some(),
+    }
+}
+
+/// Standard-output and local logs.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct LogPlan {
+    /// Format.
+    pub std: LogFormat,
+    /// Level.
+    pub level: LogLevel,
+    /// Colour, when set.
+    pub color: Option<bool>,
+    /// Local logs, when set.
+    pub local: Option<LocalLogs>,
+}
+
+/// The `statsd-exporter` sidecar.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct PrometheusPlan {
+    /// Full image reference.
+    pub image: String,
+    /// Whether the image is pinned by digest.
+    pub pinned_by_digest: bool,
+    /// Metrics port.
+    pub port: i32,
+    /// A PodMonitor instead of scrape annotations.
+    pub pod_monitor: bool,
+}
+
+/// Where one CA certificate comes from.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum CaSource {
+    /// A ConfigMap key.
+    ConfigMap {
+        /// ConfigMap name.
+        name: String,
+        /// Key.
+        key: String,
+    },
+    /// A Secret key.
+    Secret {
+        /// Secret name.
+        name: String,
+        /// Key.
+        key: String,
+    },
+}
+
+impl CaSource {
+    fn of(c: &CaCertificate) -> Option<CaSource> {
+        let key = c.key.clone()?;
+        match (&c.config_map, &c.secret) {
+            (Some(name), None) => Some(CaSource::ConfigMap {
+                name: name.clone(),
+                key,
+            }),
+            (None, Some(name)) => Some(CaSource::Secret {
+                name: name.clone(),
+                key,
+            }),
+            _ => None,
+        }
+    }
+}
+
+/// Full image reference from repository, tag and digest.
+pub(crate) fn image_reference(repository: &str, tag: Option<&str>, digest: Option<&str>) -> String {
+    let mut image = repository.to_owned();
+    if let Some(t) = tag {
+        image = format!("{image}:{t}");
+    }
+    if let Some(dg) = digest {
+        image = format!("{image}@{dg}");
+    }
+    image
+}
+
+fn prometheus_plan(p: Prometheus) -> Option<PrometheusPlan> {
+    if p.enabled != Some(true) {
+        return None;
+    }
+    let image = p.image.unwrap_or_default();
+    let (repository, tag) = match image.repository {
+        Some(r) => (r, image.tag),
+        None => (
+            d::STATSD_EXPORTER_REPOSITORY.to_owned(),
+            image
+                .tag
+                .or_else(|| Some(d::STATSD_EXPORTER_TAG.to_owned())),
+        ),
+    };
+    Some(PrometheusPlan {
+        image: image_reference(&repository, tag.as_deref(), image.digest.as_deref()),
+        pinned_by_digest: image.digest.is_some(),
+        port: p.port.unwrap_or(d::PROMETHEUS_PORT),
+        pod_monitor: p.pod_monitor.unwrap_or(false),
+    })
+}
+
 /// The backup volume.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct BackupPlan {
     /// Claim mounted at `/apim/config`.
     pub claim_name: String,
     /// The claim to create, unless an existing one is used.
-    pub create: Option<(Quantity, AccessMode, Option<String>)>,
+    pub create: Option<NewClaim>,
+}
+
+/// A PersistentVolumeClaim shgw creates for the backup.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct NewClaim {
+    /// Requested size.
+    pub size: Quantity,
+    /// Access mode.
+    pub access_mode: AccessMode,
+    /// Storage class; the cluster default when none.
+    pub storage_class: Option<String>,
+}
+
+/// Replica bounds and utilisation targets of the HorizontalPodAutoscaler.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct AutoscalingPlan {
+    /// Lowest replica count.
+    pub min: i32,
+    /// Highest replica count.
+    pub max: i32,
+    /// CPU target, percent of requests.
+    pub cpu: i32,
+    /// Memory target, percent of requests.
+    pub memory: Option<i32>,
 }
 
 /// A Gateway after merging with its profile, with defaults applied.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Resolved {
     /// `metadata.name`.
     pub name: String,
@@ -80,8 +298,8 @@ pub struct Resolved {
     pub replicas: Option<i32>,
     /// The lowest number of pods expected (replicas or autoscaling minimum).
     pub min_pods: i32,
-    /// `(min, max, cpu %, memory %)` for the HPA.
-    pub autoscaling: Option<(i32, i32, i32, Option<i32>)>,
+    /// The HorizontalPodAutoscaler, when autoscaling.
+    pub autoscaling: Option<AutoscalingPlan>,
     /// Rolling update.
     pub max_unavailable: IntOrPercent,
     /// Rolling update.
@@ -115,23 +333,31 @@ pub struct Resolved {
     /// NetworkPolicy allowed CIDRs, when enabled.
     pub network_policy: Option<Vec<String>>,
     /// Logs.
-    pub logs: (LogFormat, LogLevel, Option<bool>),
+    pub logs: LogPlan,
     /// Metrics.
     pub metrics_cloud: bool,
     /// StatsD.
     pub statsd: Option<Statsd>,
     /// OpenTelemetry.
     pub open_telemetry: Option<OpenTelemetry>,
+    /// The Prometheus metrics sidecar.
+    pub prometheus: Option<PrometheusPlan>,
+    /// CA certificates to trust.
+    pub ca_certificates: Vec<CaSource>,
     /// Proxy.
     pub proxy: Proxy,
     /// Local CA trust.
     pub trust_local_ca: bool,
-    /// UID.
-    pub run_as_user: i64,
-    /// GID.
-    pub run_as_group: i64,
-    /// fsGroup.
-    pub fs_group: i64,
+    /// Whether shgw fixes UIDs and GIDs (Kubernetes), or the platform assigns them (OpenShift).
+    pub fixed_ids: bool,
+    /// The platform.
+    pub platform: Platform,
+    /// UID; none when the platform assigns it.
+    pub run_as_user: Option<i64>,
+    /// GID; none when the platform assigns it.
+    pub run_as_group: Option<i64>,
+    /// fsGroup; none when the platform assigns it.
+    pub fs_group: Option<i64>,
     /// Extra settings.
     pub settings: BTreeMap<String, SettingValue>,
     /// Pod settings.
@@ -140,9 +366,12 @@ pub struct Resolved {
     pub termination_grace_period_seconds: i64,
 }
 
-/// Fills in defaults. Never fails: contradictions are found by validation beforehand.
-pub fn resolve(g: &Gateway) -> Resolved {
+/// Fills in defaults for `platform`; contradictions are found by the checks that follow
+/// ([`crate::resolve`]).
+pub(crate) fn fill(g: &Gateway, platform: Platform) -> Resolved {
     let s = &g.spec;
+    let fixed_ids = platform == Platform::Kubernetes;
+    let default_id = fixed_ids.then_some(d::GATEWAY_UID);
     let name = g.metadata.name.clone();
     let mut selector = BTreeMap::new();
     selector.insert(d::LABEL_NAME.to_owned(), d::LABEL_NAME_VALUE.to_owned());
@@ -154,14 +383,27 @@ pub fn resolve(g: &Gateway) -> Resolved {
 
     let auth = s.auth.clone().unwrap_or_default();
     let auth = if let Some(e) = auth.entra_app {
-        let secret = e.client_secret.unwrap_or_default();
+        let credential = match (e.client_certificate, e.client_secret) {
+            (Some(c), None) => EntraCredential::Certificate {
+                secret_name: c
+                    .secret_name
+                    .unwrap_or_else(|| format!("{name}-entra-certificate")),
+                key: c.key.unwrap_or_else(|| d::ENTRA_CERTIFICATE_KEY.into()),
+            },
+            (_, secret) => {
+                let secret = secret.unwrap_or_default();
+                EntraCredential::Secret {
+                    secret_name: secret
+                        .secret_name
+                        .unwrap_or_else(|| format!("{name}-entra")),
+                    secret_key: secret.secret_key.unwrap_or_else(|| "client-secret".into()),
+                }
+            }
+        };
         AuthMode::EntraApp {
             tenant_id: e.tenant_id.unwrap_or_default(),
             client_id: e.client_id.unwrap_or_default(),
-            secret_name: secret
-                .secret_name
-                .unwrap_or_else(|| format!("{name}-entra")),
-            secret_key: secret.secret_key.unwrap_or_else(|| "client-secret".into()),
+            credential,
             authority: e.authority,
             token_audience: e.token_audience,
         }
@@ -177,6 +419,7 @@ pub fn resolve(g: &Gateway) -> Resolved {
             secret_key: t
                 .secret_key
                 .unwrap_or_else(|| d::TOKEN_SECRET_KEY.to_owned()),
+            renewal: t.renewal.map(|r| renewal_plan(&name, r)),
         }
     };
 
@@ -188,28 +431,22 @@ pub fn resolve(g: &Gateway) -> Resolved {
         (None, None) => Some(d::IMAGE_TAG.to_owned()),
         (t, _) => t.clone(),
     };
-    let mut image_ref = repository;
-    if let Some(t) = &tag {
-        image_ref = format!("{image_ref}:{t}");
-    }
-    if let Some(dg) = &image.digest {
-        image_ref = format!("{image_ref}@{dg}");
-    }
+    let image_ref = image_reference(&repository, tag.as_deref(), image.digest.as_deref());
 
     let autoscaling = s.autoscaling.as_ref().map(|a| {
         let min = a.min_replicas.unwrap_or(1);
-        (
+        AutoscalingPlan {
             min,
-            a.max_replicas.unwrap_or(min.max(1)),
-            a.cpu_utilization.unwrap_or(d::CPU_UTILIZATION),
-            a.memory_utilization,
-        )
+            max: a.max_replicas.unwrap_or(min.max(1)),
+            cpu: a.cpu_utilization.unwrap_or(d::CPU_UTILIZATION),
+            memory: a.memory_utilization,
+        }
     });
     let replicas = match autoscaling {
         Some(_) => None,
         None => Some(s.replicas.unwrap_or(1)),
     };
-    let min_pods = autoscaling.map_or(replicas.unwrap_or(1), |a| a.0);
+    let min_pods = autoscaling.map_or(replicas.unwrap_or(1), |a| a.min);
     let rollout = s.rollout.clone().unwrap_or_default();
     let resources = s.resources.clone().unwrap_or_default();
     let list = |l: Option<ResourceList>| {
@@ -243,11 +480,11 @@ pub fn resolve(g: &Gateway) -> Resolved {
             },
             None => BackupPlan {
                 claim_name: format!("{name}-config-backup"),
-                create: Some((
-                    b.size.unwrap_or_else(|| Quantity(d::BACKUP_SIZE.into())),
-                    b.access_mode.unwrap_or(AccessMode::ReadWriteMany),
-                    b.storage_class_name,
-                )),
+                create: Some(NewClaim {
+                    size: b.size.unwrap_or_else(|| Quantity(d::BACKUP_SIZE.into())),
+                    access_mode: b.access_mode.unwrap_or(AccessMode::ReadWriteMany),
+                    storage_class: b.storage_class_name,
+                }),
             },
         });
     let ha = s.high_availability.clone().unwrap_or_default();
@@ -295,19 +532,24 @@ pub fn resolve(g: &Gateway) -> Resolved {
             .clone()
             .filter(|n| n.enabled == Some(true))
             .map(|n| n.allowed_cidrs),
-        logs: (
-            logs.std.unwrap_or(LogFormat::Text),
-            logs.level.unwrap_or(LogLevel::Info),
-            logs.color,
-        ),
+        logs: LogPlan {
+            std: logs.std.unwrap_or(LogFormat::Text),
+            level: logs.level.unwrap_or(LogLevel::Info),
+            color: logs.color,
+            local: logs.local,
+        },
         metrics_cloud: metrics.cloud.unwrap_or(true),
         statsd: metrics.statsd,
         open_telemetry: metrics.open_telemetry,
+        prometheus: metrics.prometheus.and_then(prometheus_plan),
+        ca_certificates: s.ca_certificates.iter().filter_map(CaSource::of).collect(),
         proxy: s.proxy.clone().unwrap_or_default(),
         trust_local_ca: s.trust_local_ca.unwrap_or(false),
-        run_as_user: sc.run_as_user.unwrap_or(d::GATEWAY_UID),
-        run_as_group: sc.run_as_group.unwrap_or(d::GATEWAY_UID),
-        fs_group: sc.fs_group.unwrap_or(d::GATEWAY_UID),
+        fixed_ids,
+        platform,
+        run_as_user: sc.run_as_user.or(default_id),
+        run_as_group: sc.run_as_group.or(default_id),
+        fs_group: sc.fs_group.or(default_id),
         settings: s.settings.clone(),
         termination_grace_period_seconds: pod
             .termination_grace_period_seconds

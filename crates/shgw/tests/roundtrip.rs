@@ -29,6 +29,11 @@ fn through_types(v: &Value) -> Value {
         "PodDisruptionBudget" => typed_round_trip::<PodDisruptionBudget>(v),
         "HorizontalPodAutoscaler" => typed_round_trip::<HorizontalPodAutoscaler>(v),
         "NetworkPolicy" => typed_round_trip::<NetworkPolicy>(v),
+        "Role" => typed_round_trip::<k8s_openapi::api::rbac::v1::Role>(v),
+        "RoleBinding" => typed_round_trip::<k8s_openapi::api::rbac::v1::RoleBinding>(v),
+        "CronJob" => typed_round_trip::<k8s_openapi::api::batch::v1::CronJob>(v),
+        // No k8s-openapi type: the custom resource is only re-read as JSON.
+        "PodMonitor" => v.clone(),
         other => panic!("unexpected kind {other}"),
     }
 }
@@ -38,10 +43,12 @@ fn rendered_yaml_parses_back_with_no_field_lost() {
     let token = shgw::Token::parse("GatewayKey contoso-west&203001010000&c2lnbmF0dXJl").unwrap();
     for (name, text) in common::examples() {
         for profile in common::PROFILES {
-            let gws = shgw::parse_gateways(&name, &text, &[]).unwrap();
+            let gws = shgw::parse_gateways(&name, &text).unwrap();
             let p = shgw::Profile::embedded(profile).unwrap();
             let opts = shgw::RenderOptions {
                 token: (name == "minimal").then(|| token.clone()),
+                now: Some(jiff::Timestamp::from_second(1_800_000_000).unwrap()),
+                ..Default::default()
             };
             let m = shgw::render_with(&name, &gws, &p, &opts).unwrap();
             let yaml = m.to_yaml();
@@ -72,7 +79,7 @@ spec:
   endpoint: gw.configuration.azure-api.net
   settings: {a.yes: "yes", a.on: "on", a.time: "12:30", a.num: "1_000", a.date: "2026-11-26", a.y: "y", a.off: "OFF", a.oct: "0755", a.float: "1.25", a.null: "~"}
 "#;
-    let gws = shgw::parse_gateways("gw.yaml", text, &[]).unwrap();
+    let gws = shgw::parse_gateways("gw.yaml", text).unwrap();
     let m = shgw::render(&gws[0], &shgw::Profile::embedded("production").unwrap()).unwrap();
     let yaml = m.to_yaml();
     for line in [
@@ -103,14 +110,18 @@ fn output_is_deterministic() {
 #[test]
 fn a_token_for_a_gateway_without_token_auth_is_refused() {
     let text = std::fs::read_to_string(common::workspace().join("examples/entra.yaml")).unwrap();
-    let gws = shgw::parse_gateways("entra.yaml", &text, &[]).unwrap();
+    let gws = shgw::parse_gateways("entra.yaml", &text).unwrap();
     let token = shgw::Token::parse("northwind-onprem&209901010000&c2ln").unwrap();
     let p = shgw::Profile::embedded("production").unwrap();
     let err = shgw::render_with(
         "entra.yaml",
         &gws,
         &p,
-        &shgw::RenderOptions { token: Some(token) },
+        &shgw::RenderOptions {
+            token: Some(token),
+            now: Some(jiff::Timestamp::from_second(1_800_000_000).unwrap()),
+            ..Default::default()
+        },
     )
     .unwrap_err();
     assert_eq!(err.problems[0].path, "spec.auth");

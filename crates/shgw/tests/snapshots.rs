@@ -34,7 +34,7 @@ fn invalid_files_report_every_problem() {
     assert!(files.len() >= 4);
     for (name, text) in &files {
         let file = format!("{name}.yaml");
-        let result = shgw::parse_gateways(&file, text, &[]).and_then(|gws| {
+        let result = shgw::parse_gateways(&file, text).and_then(|gws| {
             let p = shgw::Profile::embedded("production")?;
             shgw::render_with(&file, &gws, &p, &shgw::RenderOptions::default())
         });

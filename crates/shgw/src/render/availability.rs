@@ -16,14 +16,14 @@ use std::collections::BTreeMap;
 /// PersistentVolumeClaim for the configuration backup, unless an existing claim is used.
 pub(crate) fn backup_claim(r: &Resolved) -> Option<PersistentVolumeClaim> {
     let plan = r.backup.as_ref()?;
-    let (size, mode, class) = plan.create.as_ref()?;
+    let claim = plan.create.as_ref()?;
     let mut requests = BTreeMap::new();
-    requests.insert("storage".to_owned(), Quantity(size.0.clone()));
+    requests.insert("storage".to_owned(), Quantity(claim.size.0.clone()));
     Some(PersistentVolumeClaim {
         metadata: meta(r, plan.claim_name.clone()),
         spec: Some(PersistentVolumeClaimSpec {
-            access_modes: Some(vec![mode.as_str().into()]),
-            storage_class_name: class.clone(),
+            access_modes: Some(vec![claim.access_mode.as_str().into()]),
+            storage_class_name: claim.storage_class.clone(),
             resources: Some(VolumeResourceRequirements {
                 requests: Some(requests),
                 ..Default::default()
@@ -66,9 +66,9 @@ fn utilization(resource: &str, percent: i32) -> MetricSpec {
 
 /// HorizontalPodAutoscaler `<name>` (autoscaling/v2).
 pub(crate) fn autoscaler(r: &Resolved) -> Option<HorizontalPodAutoscaler> {
-    let (min, max, cpu, memory) = r.autoscaling?;
-    let mut metrics = vec![utilization("cpu", cpu)];
-    if let Some(m) = memory {
+    let a = r.autoscaling?;
+    let mut metrics = vec![utilization("cpu", a.cpu)];
+    if let Some(m) = a.memory {
         metrics.push(utilization("memory", m));
     }
     Some(HorizontalPodAutoscaler {
@@ -79,8 +79,8 @@ pub(crate) fn autoscaler(r: &Resolved) -> Option<HorizontalPodAutoscaler> {
                 kind: "Deployment".into(),
                 name: r.name.clone(),
             },
-            min_replicas: Some(min),
-            max_replicas: max,
+            min_replicas: Some(a.min),
+            max_replicas: a.max,
             metrics: Some(metrics),
             ..Default::default()
         }),

@@ -1,105 +1,151 @@
 //! The ConfigMap of gateway settings, the token Secret and the workload-identity ServiceAccount.
 
 use super::meta;
-use crate::resolve::{AuthMode, Resolved};
-use crate::spec::LogFormat;
+use crate::defaults as d;
+use crate::managed_settings::{self as m, ManagedSetting};
+use crate::resolve::{AuthMode, EntraCredential, Resolved};
+use crate::spec::{LocalLogType, LogFormat, TagFormat};
+use crate::token::Token;
 use k8s_openapi::ByteString;
 use k8s_openapi::api::core::v1::{ConfigMap, Secret, ServiceAccount};
 use std::collections::BTreeMap;
 
 /// Label and annotation keys of Azure workload identity.
 pub(crate) const WI_USE_LABEL: &str = "azure.workload.identity/use";
-const WI_CLIENT_ID_ANNOTATION: &str = "azure.workload.identity/client-id";
+pub(crate) const WI_CLIENT_ID_ANNOTATION: &str = "azure.workload.identity/client-id";
+pub(crate) const WI_TENANT_ID_ANNOTATION: &str = "azure.workload.identity/tenant-id";
 
-/// The gateway settings, as the container reads them through `envFrom`.
-pub(crate) fn settings(r: &Resolved) -> BTreeMap<String, String> {
-    let mut m = BTreeMap::new();
-    let mut put = |k: &str, v: String| {
-        m.insert(k.to_owned(), v);
-    };
-    put("config.service.endpoint", r.endpoint.clone());
-    put(
-        "neighborhood.host",
-        format!("{}-instance-discovery", r.name),
-    );
-    put("runtime.deployment.artifact.source", "shgw".into());
-    put(
-        "runtime.deployment.artifact.version",
-        env!("CARGO_PKG_VERSION").into(),
-    );
-    put("runtime.deployment.mechanism", "YAML".into());
-    put("runtime.deployment.orchestrator.type", "Kubernetes".into());
-    put(
-        "runtime.deployment.highAvailability.enabled",
-        (r.min_pods > 1 && r.disruption_budget.is_some()).to_string(),
-    );
+/// The settings shgw writes, each a key of the one table of managed settings.
+struct Settings(BTreeMap<String, String>);
+
+impl Settings {
+    fn put(&mut self, setting: ManagedSetting, value: impl Into<String>) {
+        self.0.insert(setting.key.to_owned(), value.into());
+    }
+}
+
+fn auth_settings(out: &mut Settings, r: &Resolved) {
     match &r.auth {
         AuthMode::Token { .. } => {}
         AuthMode::EntraApp {
             tenant_id,
             client_id,
+            credential,
             authority,
             token_audience,
-            ..
         } => {
-            put("gateway.name", r.gateway_name.clone());
-            put("config.service.auth", "azureAdApp".into());
-            put("config.service.auth.azureAd.tenantId", tenant_id.clone());
-            put("config.service.auth.azureAd.clientId", client_id.clone());
+            out.put(m::GATEWAY_NAME, r.gateway_name.clone());
+            out.put(m::AUTH, "azureAdApp");
+            out.put(m::ENTRA_TENANT, tenant_id.clone());
+            out.put(m::ENTRA_CLIENT, client_id.clone());
+            if let EntraCredential::Certificate { key, .. } = credential {
+                out.put(
+                    m::ENTRA_CERTIFICATE,
+                    format!("{}/{key}", d::ENTRA_CERTIFICATE_DIR),
+                );
+            }
             if let Some(a) = authority {
-                put("config.service.auth.azureAd.authority", a.clone());
+                out.put(m::ENTRA_AUTHORITY, a.clone());
             }
             if let Some(a) = token_audience {
-                put("config.service.auth.tokenAudience", a.clone());
+                out.put(m::TOKEN_AUDIENCE, a.clone());
             }
         }
         AuthMode::WorkloadIdentity { .. } => {
-            put("gateway.name", r.gateway_name.clone());
-            put("config.service.auth", "workloadIdentity".into());
+            out.put(m::GATEWAY_NAME, r.gateway_name.clone());
+            out.put(m::AUTH, "workloadIdentity");
         }
     }
-    let (std, level, color) = r.logs;
-    put("telemetry.logs.std", std.as_str().into());
-    put("telemetry.logs.std.level", level.as_str().into());
-    let color = color.unwrap_or(std == LogFormat::Text);
-    put("telemetry.logs.std.color", color.to_string());
-    put("telemetry.metrics.cloud", r.metrics_cloud.to_string());
-    match &r.statsd {
-        Some(s) => {
-            put("telemetry.metrics.local", "statsd".into());
-            put(
-                "telemetry.metrics.local.statsd.endpoint",
-                s.endpoint.clone().unwrap_or_default(),
-            );
-            put(
-                "telemetry.metrics.local.statsd.sampling",
-                s.sampling.unwrap_or(1.0).to_string(),
-            );
-            put(
-                "telemetry.metrics.local.statsd.tag-format",
-                s.tag_format.map_or("dogStatsD", |t| t.as_str()).to_owned(),
-            );
+}
+
+fn log_settings(out: &mut Settings, r: &Resolved) {
+    let logs = &r.logs;
+    out.put(m::LOGS_STD, logs.std.as_str());
+    out.put(m::LOGS_LEVEL, logs.level.as_str());
+    let color = logs.color.unwrap_or(logs.std == LogFormat::Text);
+    out.put(m::LOGS_COLOR, color.to_string());
+    let Some(local) = &logs.local else { return };
+    let kind = local.kind.unwrap_or(LocalLogType::Auto);
+    out.put(m::LOGS_LOCAL, kind.as_str());
+    let (endpoint, facility) = match kind {
+        LocalLogType::LocalSyslog => (m::LOGS_SYSLOG_ENDPOINT, Some(m::LOGS_SYSLOG_FACILITY)),
+        LocalLogType::Rfc5424 => (m::LOGS_RFC5424_ENDPOINT, Some(m::LOGS_RFC5424_FACILITY)),
+        LocalLogType::Journal => (m::LOGS_JOURNAL_ENDPOINT, None),
+        LocalLogType::Json => (m::LOGS_JSON_ENDPOINT, None),
+        LocalLogType::None | LocalLogType::Auto => return,
+    };
+    if let Some(e) = &local.endpoint {
+        out.put(endpoint, e.clone());
+    }
+    if let (Some(key), Some(f)) = (facility, local.facility) {
+        out.put(key, f.to_string());
+    }
+}
+
+fn metric_settings(out: &mut Settings, r: &Resolved) {
+    out.put(m::METRICS_CLOUD, r.metrics_cloud.to_string());
+    let statsd = match (&r.prometheus, &r.statsd) {
+        (Some(_), _) => Some((
+            format!("127.0.0.1:{}", d::STATSD_EXPORTER_UDP_PORT),
+            1.0,
+            TagFormat::DogStatsD,
+        )),
+        (None, Some(s)) => Some((
+            s.endpoint.clone().unwrap_or_default(),
+            s.sampling.unwrap_or(1.0),
+            s.tag_format.unwrap_or(TagFormat::DogStatsD),
+        )),
+        (None, None) => None,
+    };
+    match statsd {
+        Some((endpoint, sampling, tags)) => {
+            out.put(m::METRICS_LOCAL, "statsd");
+            out.put(m::STATSD_ENDPOINT, endpoint);
+            out.put(m::STATSD_SAMPLING, sampling.to_string());
+            out.put(m::STATSD_TAG_FORMAT, tags.as_str());
         }
-        None => put("telemetry.metrics.local", "none".into()),
+        None => out.put(m::METRICS_LOCAL, "none"),
     }
     if let Some(o) = &r.open_telemetry {
-        put("observability.opentelemetry.enabled", "true".into());
-        put(
-            "observability.opentelemetry.collector.uri",
+        out.put(m::OTEL_ENABLED, "true");
+        out.put(
+            m::OTEL_COLLECTOR,
             o.collector_uri.clone().unwrap_or_default(),
         );
-        put(
-            "observability.opentelemetry.system-metrics.enabled",
+        out.put(
+            m::OTEL_SYSTEM_METRICS,
             o.system_metrics.unwrap_or(false).to_string(),
         );
     }
+}
+
+/// The gateway settings, as the container reads them through `envFrom`: the managed ones,
+/// then `spec.settings` (validation has refused any managed key there).
+pub(crate) fn settings(r: &Resolved) -> BTreeMap<String, String> {
+    let mut out = Settings(BTreeMap::new());
+    out.put(m::ENDPOINT, r.endpoint.clone());
+    out.put(
+        m::NEIGHBORHOOD_HOST,
+        format!("{}-instance-discovery", r.name),
+    );
+    out.put(m::ARTIFACT_SOURCE, "shgw");
+    out.put(m::MECHANISM, "YAML");
+    out.put(m::ORCHESTRATOR, "Kubernetes");
+    out.put(
+        m::HIGH_AVAILABILITY,
+        (r.min_pods > 1 && r.disruption_budget.is_some()).to_string(),
+    );
+    auth_settings(&mut out, r);
+    log_settings(&mut out, r);
+    metric_settings(&mut out, r);
     if r.trust_local_ca {
-        put("certificates.local.ca.enabled", "true".into());
+        out.put(m::LOCAL_CA, "true");
     }
+    let mut all = out.0;
     for (k, v) in &r.settings {
-        put(k, v.0.clone());
+        all.insert(k.clone(), v.0.clone());
     }
-    m
+    all
 }
 
 /// ConfigMap `<name>-env`.
@@ -111,21 +157,35 @@ pub(crate) fn config_map(r: &Resolved, data: BTreeMap<String, String>) -> Config
     }
 }
 
-/// Secret with the gateway token (only when the caller supplied one).
-pub(crate) fn token_secret(r: &Resolved, token: &str) -> Option<Secret> {
+/// The token Secret: with the token when the caller supplied one; empty (for the renewer to
+/// fill) when renewal is on and no token was given; otherwise none.
+pub(crate) fn token_secret(r: &Resolved, token: Option<&Token>) -> Option<Secret> {
     let AuthMode::Token {
         secret_name,
         secret_key,
+        renewal,
     } = &r.auth
     else {
         return None;
     };
-    let mut data = BTreeMap::new();
-    data.insert(secret_key.clone(), ByteString(token.as_bytes().to_vec()));
+    if token.is_none() && renewal.is_none() {
+        return None;
+    }
+    let mut metadata = meta(r, secret_name.clone());
+    let data = token.map(|t| {
+        metadata
+            .annotations
+            .get_or_insert_with(BTreeMap::new)
+            .insert(d::TOKEN_EXPIRY_ANNOTATION.into(), t.expiry_rfc3339());
+        BTreeMap::from([(
+            secret_key.clone(),
+            ByteString(t.reveal().as_bytes().to_vec()),
+        )])
+    });
     Some(Secret {
-        metadata: meta(r, secret_name.clone()),
+        metadata,
         type_: Some("Opaque".into()),
-        data: Some(data),
+        data,
         ..Default::default()
     })
 }

@@ -2,24 +2,28 @@
 
 mod availability;
 mod config;
+mod metrics;
+pub use metrics::{PodMetricsEndpoint, PodMonitor, PodMonitorSpec};
 mod network;
 mod notes;
+mod renewal;
 mod workload;
 
 use crate::diag::{Diagnostic, Errors, Severity};
-use crate::load::{merge_under, typed};
+use crate::pipeline::{Resolution, resolve};
 use crate::profile::Profile;
-use crate::resolve::{Resolved, resolve};
+use crate::resolve::Resolved;
 use crate::spec::Gateway;
 use crate::token::Token;
-use crate::{policy, validate};
 use k8s_openapi::api::apps::v1::Deployment;
 use k8s_openapi::api::autoscaling::v2::HorizontalPodAutoscaler;
+use k8s_openapi::api::batch::v1::CronJob;
 use k8s_openapi::api::core::v1::{
     ConfigMap, PersistentVolumeClaim, Secret, Service, ServiceAccount,
 };
 use k8s_openapi::api::networking::v1::NetworkPolicy;
 use k8s_openapi::api::policy::v1::PodDisruptionBudget;
+use k8s_openapi::api::rbac::v1::{Role, RoleBinding};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, ObjectMeta};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
@@ -27,12 +31,17 @@ use sha2::{Digest, Sha256};
 /// One rendered Kubernetes object.
 #[derive(Debug, Clone, PartialEq)]
 #[allow(clippy::large_enum_variant)]
+#[non_exhaustive]
 pub enum Object {
-    /// Workload-identity ServiceAccount.
+    /// Workload-identity or token-renewer ServiceAccount.
     ServiceAccount(ServiceAccount),
+    /// What the token renewer may do.
+    Role(Role),
+    /// The token renewer's Role bound to its ServiceAccount.
+    RoleBinding(RoleBinding),
     /// Gateway settings.
     ConfigMap(ConfigMap),
-    /// Gateway token (only when one is supplied).
+    /// Gateway token (when one is supplied, or empty for the renewer to fill).
     Secret(Secret),
     /// Live-traffic or instance-discovery Service.
     Service(Service),
@@ -40,10 +49,14 @@ pub enum Object {
     PersistentVolumeClaim(PersistentVolumeClaim),
     /// The gateway.
     Deployment(Deployment),
+    /// The token renewer.
+    CronJob(CronJob),
     /// Disruption budget.
     PodDisruptionBudget(PodDisruptionBudget),
     /// Autoscaler.
     HorizontalPodAutoscaler(HorizontalPodAutoscaler),
+    /// Prometheus Operator PodMonitor for the metrics sidecar.
+    PodMonitor(metrics::PodMonitor),
     /// Network policy.
     NetworkPolicy(NetworkPolicy),
 }
@@ -52,13 +65,17 @@ macro_rules! each_object {
     ($self:ident, $o:ident => $e:expr) => {
         match $self {
             Object::ServiceAccount($o) => $e,
+            Object::Role($o) => $e,
+            Object::RoleBinding($o) => $e,
             Object::ConfigMap($o) => $e,
             Object::Secret($o) => $e,
             Object::Service($o) => $e,
             Object::PersistentVolumeClaim($o) => $e,
             Object::Deployment($o) => $e,
+            Object::CronJob($o) => $e,
             Object::PodDisruptionBudget($o) => $e,
             Object::HorizontalPodAutoscaler($o) => $e,
+            Object::PodMonitor($o) => $e,
             Object::NetworkPolicy($o) => $e,
         }
     };
@@ -88,14 +105,19 @@ impl Object {
     fn rank(&self) -> usize {
         match self {
             Object::ServiceAccount(_) => 0,
-            Object::ConfigMap(_) => 1,
-            Object::Secret(_) => 2,
-            Object::Service(_) => 3,
-            Object::PersistentVolumeClaim(_) => 4,
-            Object::Deployment(_) => 5,
-            Object::PodDisruptionBudget(_) => 6,
-            Object::HorizontalPodAutoscaler(_) => 7,
-            Object::NetworkPolicy(_) => 8,
+            Object::Role(_) => 1,
+            Object::RoleBinding(_) => 2,
+            Object::ConfigMap(_) => 3,
+            Object::Secret(_) => 4,
+            Object::Service(_) => 5,
+            Object::PersistentVolumeClaim(_) => 6,
+            Object::Deployment(_) => 7,
+            Object::CronJob(_) => 8,
+            Object::PodDisruptionBudget(_) => 9,
+            // Not in kustomize's fixed list: ordered by group, version and kind.
+            Object::HorizontalPodAutoscaler(_) => 10,
+            Object::PodMonitor(_) => 11,
+            Object::NetworkPolicy(_) => 12,
         }
     }
 }
@@ -107,6 +129,9 @@ pub struct Manifests {
     pub objects: Vec<Object>,
     /// Warnings (policy findings that do not stop the render).
     pub warnings: Vec<Diagnostic>,
+    /// What the user still has to do before the gateway can start (such as creating the token
+    /// Secret), one instruction each; never holds a secret.
+    pub next_steps: Vec<String>,
 }
 
 impl Manifests {
@@ -131,10 +156,25 @@ impl Manifests {
 }
 
 /// Options for [`render_with`].
+///
+/// ```
+/// let opts = shgw::RenderOptions {
+///     now: Some(jiff::Timestamp::from_second(1_800_000_000).unwrap()),
+///     ..Default::default()
+/// };
+/// assert!(opts.token.is_none());
+/// ```
 #[derive(Debug, Clone, Default)]
 pub struct RenderOptions {
     /// A gateway token; when given, the token Secret is rendered too.
     pub token: Option<Token>,
+    /// The current time, against which a token's expiry is judged (the library has no clock).
+    /// Required when a token is given.
+    pub now: Option<jiff::Timestamp>,
+    /// Days a token must still be valid; the profile's `minTokenDays` when absent.
+    pub min_token_days: Option<u32>,
+    /// Accept a token with fewer days left than required (a warning instead of an error).
+    pub allow_expiring_token: bool,
 }
 
 pub(crate) fn meta(r: &Resolved, name: String) -> ObjectMeta {
@@ -154,120 +194,68 @@ pub(crate) fn selector(r: &Resolved) -> LabelSelector {
     }
 }
 
-/// Fields of which only one may be set: a profile's choice never joins the user's.
-const ONE_OF: &[(&str, &[&str])] = &[
-    ("/spec/auth", &["token", "entraApp", "workloadIdentity"]),
-    (
-        "/spec/highAvailability/podDisruptionBudget",
-        &["maxUnavailable", "minAvailable"],
-    ),
-];
-
-/// The Gateway with the profile's defaults merged under it.
-pub fn apply_profile(g: &Gateway, p: &Profile) -> Result<Gateway, Diagnostic> {
-    let user = serde_json::to_value(g).map_err(|e| Diagnostic::error("", e.to_string()))?;
-    let mut defaults = serde_json::json!({
-        "metadata": serde_json::to_value(&p.defaults.metadata).unwrap_or_default(),
-        "spec": serde_json::to_value(&p.defaults.spec).unwrap_or_default(),
-    });
-    // Where the user picked one member of an either-or group, the profile's pick gives way.
-    for (at, group) in ONE_OF {
-        let chosen = user
-            .pointer(at)
-            .and_then(Value::as_object)
-            .is_some_and(|m| group.iter().any(|k| m.contains_key(*k)));
-        if let Some(m) = defaults.pointer_mut(at).and_then(Value::as_object_mut)
-            && chosen
-        {
-            m.retain(|k, _| !group.contains(&k.as_str()));
-        }
+/// The objects of one resolved gateway, in kustomize's legacy order.
+fn objects(r: &Resolved, token: Option<&Token>) -> Vec<Object> {
+    let data = config::settings(r);
+    let mut hashed = serde_json::to_string(&data).unwrap_or_default();
+    if r.prometheus.is_some() {
+        hashed.push_str(metrics::MAPPING);
     }
-    typed(&merge_under(&defaults, &user))
-}
-
-/// Merges, resolves and checks one Gateway; the findings are sorted errors first and tagged
-/// with the gateway's name.
-fn evaluate(g: &Gateway, p: &Profile) -> (Option<Resolved>, Vec<Diagnostic>) {
-    let name = &g.metadata.name;
-    let merged = match apply_profile(g, p) {
-        Ok(m) => m,
-        Err(d) => return (None, vec![d.for_gateway(name)]),
-    };
-    let r = resolve(&merged);
-    let mut found = validate::validate(&merged, &r);
-    found.extend(policy::check(p, &r));
-    found.sort_by_key(|d| d.severity);
-    let found = found.into_iter().map(|d| d.for_gateway(name)).collect();
-    (Some(r), found)
-}
-
-/// Validation and policy findings for one Gateway under a profile, without rendering.
-pub fn check(g: &Gateway, p: &Profile) -> Vec<Diagnostic> {
-    evaluate(g, p).1
-}
-
-fn render_one(
-    g: &Gateway,
-    p: &Profile,
-    token: Option<&Token>,
-) -> Result<Manifests, Vec<Diagnostic>> {
-    let (resolved, mut problems) = evaluate(g, p);
-    if let (Some(r), Some(_)) = (&resolved, token)
-        && !matches!(r.auth, crate::resolve::AuthMode::Token { .. })
-    {
-        let msg = "a token was given, but this gateway does not authenticate with a token";
-        problems.insert(
-            0,
-            Diagnostic::error("spec.auth", msg).for_gateway(&g.metadata.name),
-        );
-    }
-    let r = match resolved {
-        Some(r) if !problems.iter().any(|d| d.severity == Severity::Error) => r,
-        _ => return Err(problems),
-    };
-    let data = config::settings(&r);
-    let hash = {
-        let canonical = serde_json::to_string(&data).unwrap_or_default();
-        let digest = Sha256::digest(canonical.as_bytes());
-        digest
-            .iter()
-            .take(8)
-            .map(|b| format!("{b:02x}"))
-            .collect::<String>()
-    };
+    let hash = short_digest(&hashed);
     let mut objects = Vec::new();
-    objects.extend(config::service_account(&r).map(Object::ServiceAccount));
-    objects.push(Object::ConfigMap(config::config_map(&r, data)));
-    if let Some(t) = token {
-        objects.extend(config::token_secret(&r, t.reveal()).map(Object::Secret));
-    }
-    objects.push(Object::Service(network::live_traffic(&r)));
-    objects.push(Object::Service(network::instance_discovery(&r)));
-    objects.extend(availability::backup_claim(&r).map(Object::PersistentVolumeClaim));
+    objects.extend(config::service_account(r).map(Object::ServiceAccount));
+    objects.extend(renewal::service_account(r).map(Object::ServiceAccount));
+    objects.extend(renewal::role(r).map(Object::Role));
+    objects.extend(renewal::role_binding(r).map(Object::RoleBinding));
+    objects.push(Object::ConfigMap(config::config_map(r, data)));
+    objects.extend(metrics::mapping_config_map(r).map(Object::ConfigMap));
+    objects.extend(config::token_secret(r, token).map(Object::Secret));
+    objects.push(Object::Service(network::live_traffic(r)));
+    objects.push(Object::Service(network::instance_discovery(r)));
+    objects.extend(availability::backup_claim(r).map(Object::PersistentVolumeClaim));
     objects.push(Object::Deployment(workload::deployment(
-        &r,
+        r,
         &hash,
-        notes::linter_skips(&r),
+        token.map(Token::fingerprint),
+        notes::linter_skips(r),
     )));
-    objects.extend(availability::disruption_budget(&r).map(Object::PodDisruptionBudget));
-    objects.extend(availability::autoscaler(&r).map(Object::HorizontalPodAutoscaler));
-    objects.extend(network::network_policy(&r).map(Object::NetworkPolicy));
+    objects.extend(renewal::cron_job(r).map(Object::CronJob));
+    objects.extend(availability::disruption_budget(r).map(Object::PodDisruptionBudget));
+    objects.extend(availability::autoscaler(r).map(Object::HorizontalPodAutoscaler));
+    objects.extend(metrics::pod_monitor(r).map(Object::PodMonitor));
+    objects.extend(network::network_policy(r).map(Object::NetworkPolicy));
+    objects.extend(renewal::network_policy(r).map(Object::NetworkPolicy));
     objects.sort_by(|a, b| {
         a.rank()
             .cmp(&b.rank())
             .then_with(|| a.metadata().name.cmp(&b.metadata().name))
     });
-    Ok(Manifests {
-        objects,
-        warnings: problems,
-    })
+    objects
+}
+
+/// Which gateway of the fleet a token belongs to: the one whose `gateway.name` it was issued
+/// for, or the only one.
+fn token_owner(resolved: &[Option<&Resolution>], token: &Token) -> Option<usize> {
+    let by_name = resolved
+        .iter()
+        .position(|r| r.is_some_and(|r| r.gateway.gateway_name == token.gateway_id()));
+    by_name.or((resolved.len() == 1).then_some(0))
+}
+
+/// The first 16 hex digits of the SHA-256 of `text`.
+fn short_digest(text: &str) -> String {
+    Sha256::digest(text.as_bytes())
+        .iter()
+        .take(8)
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 /// Renders one Gateway under a profile.
 ///
 /// ```
 /// let text = "apiVersion: shgw.dev/v1alpha1\nkind: Gateway\nmetadata: {name: contoso}\nspec: {endpoint: contoso.configuration.azure-api.net}\n";
-/// let gw = &shgw::parse_gateways("gw.yaml", text, &[])?[0];
+/// let gw = &shgw::parse_gateways("gw.yaml", text)?[0];
 /// let out = shgw::render(gw, &shgw::Profile::embedded("production")?)?;
 /// assert!(out.to_yaml().contains("name: contoso-live-traffic"));
 /// # Ok::<(), shgw::Errors>(())
@@ -290,53 +278,51 @@ pub fn render_with(
     p: &Profile,
     opts: &RenderOptions,
 ) -> Result<Manifests, Errors> {
+    let results: Vec<Result<Resolution, Vec<Diagnostic>>> =
+        gateways.iter().map(|g| resolve(g, p)).collect();
+    let resolved: Vec<Option<&Resolution>> = results.iter().map(|r| r.as_ref().ok()).collect();
+    let owner = match &opts.token {
+        None => None,
+        Some(t) => match token_owner(&resolved, t) {
+            Some(i) => Some((i, t)),
+            None if results.iter().all(Result::is_ok) => {
+                return Err(Errors::single(
+                    source,
+                    "",
+                    format!(
+                        "the token was issued for gateway {:?}, which is not in this fleet",
+                        t.gateway_id()
+                    ),
+                ));
+            }
+            None => None,
+        },
+    };
     let mut out = Manifests::default();
     let mut problems = Vec::new();
-    let token_owner = opts.token.as_ref().map(|t| {
-        gateways.iter().position(|g| {
-            g.spec.gateway_name.as_deref().unwrap_or(&g.metadata.name) == t.gateway_id()
-        })
-    });
-    let token_index = match token_owner {
-        None => None,
-        Some(Some(i)) => Some(i),
-        Some(None) if gateways.len() == 1 => {
-            problems.push(Diagnostic::warning(
-                "spec.gatewayName",
-                format!(
-                    "the token was issued for gateway {:?}; check that it belongs to this gateway",
-                    opts.token.as_ref().map(Token::gateway_id).unwrap_or_default()
-                ),
-            ).for_gateway(&gateways[0].metadata.name));
-            Some(0)
-        }
-        Some(None) => {
-            return Err(Errors::single(
-                source,
-                "",
-                format!(
-                    "the token was issued for gateway {:?}, which is not in this fleet",
-                    opts.token
-                        .as_ref()
-                        .map(Token::gateway_id)
-                        .unwrap_or_default()
-                ),
-            ));
-        }
-    };
-    for (i, g) in gateways.iter().enumerate() {
-        let token = if token_index == Some(i) {
-            opts.token.as_ref()
-        } else {
-            None
-        };
-        match render_one(g, p, token) {
-            Ok(m) => {
-                out.objects.extend(m.objects);
-                problems.extend(m.warnings);
+    for (i, result) in results.into_iter().enumerate() {
+        let Resolution {
+            gateway: r,
+            warnings,
+        } = match result {
+            Ok(resolution) => resolution,
+            Err(ds) => {
+                problems.extend(ds);
+                continue;
             }
-            Err(ds) => problems.extend(ds),
+        };
+        problems.extend(warnings);
+        let token = owner.filter(|(o, _)| *o == i).map(|(_, t)| t);
+        if let Some(t) = token {
+            problems.extend(
+                crate::token_policy::check(t, &r, p, opts)
+                    .into_iter()
+                    .map(|d| d.for_gateway(&r.name)),
+            );
         }
+        out.objects.extend(objects(&r, token));
+        out.next_steps
+            .extend(crate::token_policy::next_steps(&r, token.is_some()));
     }
     if problems.iter().any(|d| d.severity == Severity::Error) {
         problems.sort_by_key(|d| d.severity);

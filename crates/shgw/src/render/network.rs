@@ -96,6 +96,18 @@ fn np_port(port: i32, protocol: &str) -> NetworkPolicyPort {
     }
 }
 
+/// Prometheus may scrape the metrics sidecar from any namespace.
+fn scrape_rule(r: &Resolved) -> Option<NetworkPolicyIngressRule> {
+    let p = r.prometheus.as_ref()?;
+    Some(NetworkPolicyIngressRule {
+        from: Some(vec![NetworkPolicyPeer {
+            namespace_selector: Some(LabelSelector::default()),
+            ..Default::default()
+        }]),
+        ports: Some(vec![np_port(p.port, "TCP")]),
+    })
+}
+
 /// NetworkPolicy `<name>`: API traffic from anywhere (or the allowed CIDRs), instance sync only
 /// from the gateway's own pods. Egress stays open: backends can be anywhere on any port.
 pub(crate) fn network_policy(r: &Resolved) -> Option<NetworkPolicy> {
@@ -117,28 +129,33 @@ pub(crate) fn network_policy(r: &Resolved) -> Option<NetworkPolicy> {
         spec: Some(NetworkPolicySpec {
             pod_selector: Some(selector(r)),
             policy_types: Some(vec!["Ingress".into()]),
-            ingress: Some(vec![
-                NetworkPolicyIngressRule {
-                    from,
-                    ports: Some(vec![
-                        np_port(d::HTTP_CONTAINER_PORT, "TCP"),
-                        np_port(d::HTTPS_CONTAINER_PORT, "TCP"),
-                    ]),
-                },
-                NetworkPolicyIngressRule {
-                    from: Some(vec![NetworkPolicyPeer {
-                        pod_selector: Some(LabelSelector {
-                            match_labels: Some(r.selector.clone()),
+            ingress: Some(
+                vec![
+                    NetworkPolicyIngressRule {
+                        from,
+                        ports: Some(vec![
+                            np_port(d::HTTP_CONTAINER_PORT, "TCP"),
+                            np_port(d::HTTPS_CONTAINER_PORT, "TCP"),
+                        ]),
+                    },
+                    NetworkPolicyIngressRule {
+                        from: Some(vec![NetworkPolicyPeer {
+                            pod_selector: Some(LabelSelector {
+                                match_labels: Some(r.selector.clone()),
+                                ..Default::default()
+                            }),
                             ..Default::default()
-                        }),
-                        ..Default::default()
-                    }]),
-                    ports: Some(vec![
-                        np_port(d::RATE_LIMIT_SYNC_PORT, "UDP"),
-                        np_port(d::HEARTBEAT_PORT, "UDP"),
-                    ]),
-                },
-            ]),
+                        }]),
+                        ports: Some(vec![
+                            np_port(d::RATE_LIMIT_SYNC_PORT, "UDP"),
+                            np_port(d::HEARTBEAT_PORT, "UDP"),
+                        ]),
+                    },
+                ]
+                .into_iter()
+                .chain(scrape_rule(r))
+                .collect(),
+            ),
             ..Default::default()
         }),
     })

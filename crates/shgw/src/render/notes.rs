@@ -11,11 +11,15 @@ pub(crate) fn linter_skips(r: &Resolved) -> BTreeMap<String, String> {
     let mut skips: Vec<String> = vec![
         "CKV_K8S_22=the gateway writes its CA bundle under /etc/ssl/certs at start; a read-only root filesystem is not supported".into(),
     ];
-    if r.run_as_user < 10000 {
-        skips.push(format!(
-            "CKV_K8S_40=UID {} is the gateway image's own user, required for local CA certificates and the backup volume",
-            r.run_as_user
-        ));
+    match r.run_as_user {
+        Some(uid) if uid < 10000 => skips.push(format!(
+            "CKV_K8S_40=UID {uid} is the gateway image's own user, required for local CA certificates and the backup volume"
+        )),
+        None => skips.push(
+            "CKV_K8S_40=the platform assigns the UID from the namespace's range (OpenShift restricted-v2 SCC)"
+                .into(),
+        ),
+        Some(_) => {}
     }
     if !matches!(r.auth, AuthMode::WorkloadIdentity { .. }) {
         skips.push("CKV_K8S_35=the gateway reads its credential only from an environment variable (config.service.auth / azureAd.clientSecret)".into());

@@ -3,18 +3,18 @@
 use super::config::WI_USE_LABEL;
 use super::{meta, selector};
 use crate::defaults as d;
-use crate::resolve::{AuthMode, Resolved};
+use crate::resolve::{AuthMode, CaSource, EntraCredential, Resolved};
 use crate::spec::{AntiAffinity, TopologySpread};
 use k8s_openapi::api::apps::v1::{
     Deployment, DeploymentSpec, DeploymentStrategy, RollingUpdateDeployment,
 };
 use k8s_openapi::api::core::v1::{
-    Affinity, Capabilities, ConfigMapEnvSource, Container, ContainerPort, EnvFromSource, EnvVar,
-    EnvVarSource, HTTPGetAction, HostAlias, LocalObjectReference,
-    PersistentVolumeClaimVolumeSource, PodAffinityTerm, PodAntiAffinity, PodDNSConfig,
-    PodDNSConfigOption, PodSecurityContext, PodSpec, PodTemplateSpec, Probe, ResourceRequirements,
-    SeccompProfile, SecretKeySelector, SecurityContext, Toleration, TopologySpreadConstraint,
-    Volume, VolumeMount, WeightedPodAffinityTerm,
+    Affinity, Capabilities, ConfigMapEnvSource, ConfigMapVolumeSource, Container, ContainerPort,
+    EmptyDirVolumeSource, EnvFromSource, EnvVar, EnvVarSource, HTTPGetAction, HostAlias, KeyToPath,
+    LocalObjectReference, PersistentVolumeClaimVolumeSource, PodAffinityTerm, PodAntiAffinity,
+    PodDNSConfig, PodDNSConfigOption, PodSecurityContext, PodSpec, PodTemplateSpec, Probe,
+    ResourceRequirements, SeccompProfile, SecretKeySelector, SecretVolumeSource, SecurityContext,
+    Toleration, TopologySpreadConstraint, Volume, VolumeMount, WeightedPodAffinityTerm,
 };
 use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
@@ -22,6 +22,22 @@ use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 use std::collections::BTreeMap;
 
 const BACKUP_VOLUME: &str = "config-backup";
+const ENTRA_CERTIFICATE_VOLUME: &str = "entra-certificate";
+const DOTNET_ROOT_STORE_VOLUME: &str = "dotnet-root-store";
+
+/// Volume name of the `i`-th CA certificate.
+fn ca_volume(i: usize) -> String {
+    format!("ca-certificate-{i}")
+}
+
+/// File name of a CA certificate under its mount: `update-ca-certificates` only takes `*.crt`.
+fn ca_file(key: &str) -> String {
+    if key.ends_with(".crt") {
+        key.to_owned()
+    } else {
+        format!("{key}.crt")
+    }
+}
 const CONFIG_HASH_ANNOTATION: &str = "shgw.dev/config-hash";
 
 fn non_empty<T>(v: Vec<T>) -> Option<Vec<T>> {
@@ -78,17 +94,21 @@ fn env(r: &Resolved) -> Vec<EnvVar> {
         AuthMode::Token {
             secret_name,
             secret_key,
+            ..
         } => env.push(secret_env("config.service.auth", secret_name, secret_key)),
         AuthMode::EntraApp {
-            secret_name,
-            secret_key,
+            credential:
+                EntraCredential::Secret {
+                    secret_name,
+                    secret_key,
+                },
             ..
         } => env.push(secret_env(
             "config.service.auth.azureAd.clientSecret",
             secret_name,
             secret_key,
         )),
-        AuthMode::WorkloadIdentity { .. } => {}
+        AuthMode::EntraApp { .. } | AuthMode::WorkloadIdentity { .. } => {}
     }
     let p = &r.proxy;
     for (name, v) in [
@@ -125,6 +145,131 @@ fn resources(r: &Resolved) -> ResourceRequirements {
     }
 }
 
+/// The Entra client certificate Secret, when the application proves itself with one.
+fn entra_certificate(r: &Resolved) -> Option<(&str, &str)> {
+    match &r.auth {
+        AuthMode::EntraApp {
+            credential: EntraCredential::Certificate { secret_name, key },
+            ..
+        } => Some((secret_name, key)),
+        _ => None,
+    }
+}
+
+fn volume_mounts(r: &Resolved) -> Vec<VolumeMount> {
+    let mut mounts = Vec::new();
+    if r.backup.is_some() {
+        mounts.push(VolumeMount {
+            name: BACKUP_VOLUME.into(),
+            mount_path: d::BACKUP_PATH.into(),
+            ..Default::default()
+        });
+    }
+    for (i, _) in r.ca_certificates.iter().enumerate() {
+        mounts.push(VolumeMount {
+            name: ca_volume(i),
+            mount_path: format!("{}/{i}", d::CA_CERTIFICATES_DIR),
+            read_only: Some(true),
+            ..Default::default()
+        });
+    }
+    if r.trust_local_ca {
+        mounts.push(VolumeMount {
+            name: DOTNET_ROOT_STORE_VOLUME.into(),
+            mount_path: d::DOTNET_ROOT_STORE.into(),
+            ..Default::default()
+        });
+    }
+    if entra_certificate(r).is_some() {
+        mounts.push(VolumeMount {
+            name: ENTRA_CERTIFICATE_VOLUME.into(),
+            mount_path: d::ENTRA_CERTIFICATE_DIR.into(),
+            read_only: Some(true),
+            ..Default::default()
+        });
+    }
+    mounts
+}
+
+/// One CA certificate as a read-only volume holding only its key, as `<key>.crt`.
+fn ca_certificate_volume(i: usize, ca: &CaSource) -> Volume {
+    let item = |key: &str| {
+        Some(vec![KeyToPath {
+            key: key.into(),
+            path: ca_file(key),
+            mode: None,
+        }])
+    };
+    let mut volume = Volume {
+        name: ca_volume(i),
+        ..Default::default()
+    };
+    match ca {
+        CaSource::ConfigMap { name, key } => {
+            volume.config_map = Some(ConfigMapVolumeSource {
+                name: name.clone(),
+                items: item(key),
+                optional: Some(false),
+                ..Default::default()
+            });
+        }
+        CaSource::Secret { name, key } => {
+            volume.secret = Some(SecretVolumeSource {
+                secret_name: Some(name.clone()),
+                items: item(key),
+                optional: Some(false),
+                ..Default::default()
+            });
+        }
+    }
+    volume
+}
+
+fn volumes(r: &Resolved) -> Vec<Volume> {
+    let mut volumes = Vec::new();
+    if let Some(b) = &r.backup {
+        volumes.push(Volume {
+            name: BACKUP_VOLUME.into(),
+            persistent_volume_claim: Some(PersistentVolumeClaimVolumeSource {
+                claim_name: b.claim_name.clone(),
+                read_only: None,
+            }),
+            ..Default::default()
+        });
+    }
+    for (i, ca) in r.ca_certificates.iter().enumerate() {
+        volumes.push(ca_certificate_volume(i, ca));
+    }
+    if r.trust_local_ca {
+        volumes.push(Volume {
+            name: DOTNET_ROOT_STORE_VOLUME.into(),
+            empty_dir: Some(EmptyDirVolumeSource {
+                size_limit: Some(Quantity("16Mi".into())),
+                ..Default::default()
+            }),
+            ..Default::default()
+        });
+    }
+    volumes.extend(super::metrics::mapping_volume(r));
+    if let Some((secret, key)) = entra_certificate(r) {
+        volumes.push(Volume {
+            name: ENTRA_CERTIFICATE_VOLUME.into(),
+            secret: Some(SecretVolumeSource {
+                secret_name: Some(secret.into()),
+                items: Some(vec![KeyToPath {
+                    key: key.into(),
+                    path: key.into(),
+                    mode: None,
+                }]),
+                default_mode: Some(0o440),
+                optional: Some(false),
+            }),
+            ..Default::default()
+        });
+    }
+    volumes
+}
+
 fn container(r: &Resolved) -> Container {
     Container {
         name: "gateway".into(),
@@ -152,8 +297,8 @@ fn container(r: &Resolved) -> Container {
             allow_privilege_escalation: Some(false),
             privileged: Some(false),
             run_as_non_root: Some(true),
-            run_as_user: Some(r.run_as_user),
-            run_as_group: Some(r.run_as_group),
+            run_as_user: r.run_as_user,
+            run_as_group: r.run_as_group,
             // The gateway writes a CA bundle under /etc/ssl/certs at start.
             read_only_root_filesystem: Some(false),
             capabilities: Some(Capabilities {
@@ -162,13 +307,7 @@ fn container(r: &Resolved) -> Container {
             }),
             ..Default::default()
         }),
-        volume_mounts: r.backup.as_ref().map(|_| {
-            vec![VolumeMount {
-                name: BACKUP_VOLUME.into(),
-                mount_path: d::BACKUP_PATH.into(),
-                ..Default::default()
-            }]
-        }),
+        volume_mounts: non_empty(volume_mounts(r)),
         ..Default::default()
     }
 }
@@ -250,6 +389,7 @@ fn scheduling(r: &Resolved) -> (Option<Affinity>, Option<Vec<TopologySpreadConst
 pub(crate) fn deployment(
     r: &Resolved,
     config_hash: &str,
+    token_fingerprint: Option<String>,
     annotations: BTreeMap<String, String>,
 ) -> Deployment {
     let mut pod_labels = r.pod.labels.clone();
@@ -259,6 +399,9 @@ pub(crate) fn deployment(
     }
     let mut pod_annotations = r.pod.annotations.clone();
     pod_annotations.insert(CONFIG_HASH_ANNOTATION.into(), config_hash.into());
+    if let Some(f) = token_fingerprint {
+        pod_annotations.insert(d::TOKEN_FINGERPRINT_ANNOTATION.into(), f);
+    }
     let (dns_config, host_aliases) = dns(r);
     let (affinity, spread) = scheduling(r);
     let service_account = match &r.auth {
@@ -267,8 +410,11 @@ pub(crate) fn deployment(
         } => Some(service_account.clone()),
         _ => None,
     };
+    pod_annotations.extend(super::metrics::scrape_annotations(r));
+    let mut containers = vec![container(r)];
+    containers.extend(super::metrics::sidecar(r));
     let pod = PodSpec {
-        containers: vec![container(r)],
+        containers,
         service_account_name: service_account,
         automount_service_account_token: Some(false),
         image_pull_secrets: non_empty(
@@ -279,9 +425,9 @@ pub(crate) fn deployment(
         ),
         security_context: Some(PodSecurityContext {
             run_as_non_root: Some(true),
-            run_as_user: Some(r.run_as_user),
-            run_as_group: Some(r.run_as_group),
-            fs_group: Some(r.fs_group),
+            run_as_user: r.run_as_user,
+            run_as_group: r.run_as_group,
+            fs_group: r.fs_group,
             fs_group_change_policy: r.backup.as_ref().map(|_| "OnRootMismatch".into()),
             seccomp_profile: Some(SeccompProfile {
                 type_: "RuntimeDefault".into(),
@@ -310,16 +456,7 @@ pub(crate) fn deployment(
         ),
         priority_class_name: r.pod.priority_class_name.clone(),
         termination_grace_period_seconds: Some(r.termination_grace_period_seconds),
-        volumes: r.backup.as_ref().map(|b| {
-            vec![Volume {
-                name: BACKUP_VOLUME.into(),
-                persistent_volume_claim: Some(PersistentVolumeClaimVolumeSource {
-                    claim_name: b.claim_name.clone(),
-                    read_only: None,
-                }),
-                ..Default::default()
-            }]
-        }),
+        volumes: non_empty(volumes(r)),
         ..Default::default()
     };
     let mut metadata = meta(r, r.name.clone());

@@ -101,6 +101,10 @@ pub struct GatewaySpec {
     /// Outbound HTTP(S) proxy.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub proxy: Option<Proxy>,
+    /// CA certificates the gateway trusts for the configuration endpoint and backends, each from
+    /// a ConfigMap or Secret key, mounted read-only where the image's trust store takes them in.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub ca_certificates: Vec<CaCertificate>,
     /// Trust CA certificates assigned to the gateway in API Management
     /// (`certificates.local.ca.enabled`); needs UID 1001.
     #[serde(

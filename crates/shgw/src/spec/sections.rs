@@ -78,6 +78,64 @@ section!(
         secret_name: Option<String>,
         /// Key in the Secret; `value` by default (portal-compatible).
         secret_key: Option<String>,
+        /// Renew the token in the cluster: a CronJob running `shgw token renew` with a
+        /// least-privilege Role.
+        renewal: Option<TokenRenewal>,
+    }
+);
+
+choice!(
+    /// Which gateway key signs a generated token.
+    KeyType { Primary = "primary", Secondary = "secondary" }
+);
+
+section!(
+    /// Token renewal through the management API (`generateToken`), with Azure workload identity.
+    TokenRenewal {
+        /// Azure subscription ID of the API Management service.
+        subscription_id: Option<String>,
+        /// Resource group of the API Management service.
+        resource_group: Option<String>,
+        /// Name of the API Management service.
+        service_name: Option<String>,
+        /// Client ID of the identity allowed to generate tokens (workload identity).
+        client_id: Option<String>,
+        /// Tenant of that identity; the cluster's workload identity default when absent.
+        tenant_id: Option<String>,
+        /// Cron schedule (UTC); daily at a minute derived from the name by default.
+        schedule: Option<String>,
+        /// Renew when less than this is left (`10d` by default).
+        renew_before: Option<String>,
+        /// Validity of a new token (`29d` by default, at most `30d`).
+        validity: Option<String>,
+        /// Gateway key that signs new tokens: `primary` (default) or `secondary`.
+        key_type: Option<KeyType>,
+        /// Azure Resource Manager endpoint; `https://management.azure.com` by default.
+        arm_endpoint: Option<String>,
+        /// Image holding the `shgw` binary. Required.
+        image: Option<ImageRef>,
+    }
+);
+
+section!(
+    /// A pinned container image for a helper container (the token renewer, the metrics sidecar).
+    ImageRef {
+        /// Repository.
+        repository: Option<String>,
+        /// Tag.
+        tag: Option<String>,
+        /// Digest (`sha256:` and 64 hex digits).
+        digest: Option<String>,
+    }
+);
+
+section!(
+    /// A client certificate in a Secret, mounted read-only into the gateway.
+    CertificateRef {
+        /// Secret name.
+        secret_name: Option<String>,
+        /// Key in the Secret; `certificate.pfx` by default.
+        key: Option<String>,
     }
 );
 
@@ -98,8 +156,10 @@ section!(
         tenant_id: Option<String>,
         /// Application (client) ID.
         client_id: Option<String>,
-        /// The client secret, only ever through a Secret.
+        /// The client secret, only ever through a Secret (or use `clientCertificate`).
         client_secret: Option<SecretKeyRef>,
+        /// A client certificate from a Secret (or use `clientSecret`).
+        client_certificate: Option<CertificateRef>,
         /// Entra authority; `https://login.microsoftonline.com` by default.
         authority: Option<String>,
         /// Token audience; `https://azure-api.net/configuration` by default.
@@ -127,7 +187,7 @@ section!(
     Image {
         /// Repository; `mcr.microsoft.com/azure-api-management/gateway` by default.
         repository: Option<String>,
-        /// Tag, an exact version such as `2.11.1` in production.
+        /// Tag, an exact version such as `2.12.1` in production.
         tag: Option<String>,
         /// Digest (`sha256:` and 64 hex digits); pins the image exactly.
         digest: Option<String>,
@@ -326,8 +386,33 @@ choice!(
     LogLevel { All = "all", Debug = "debug", Info = "info", Warn = "warn", Error = "error", Fatal = "fatal" }
 );
 
+choice!(
+    /// Where local logs go (`telemetry.logs.local`).
+    LocalLogType {
+        None = "none",
+        Auto = "auto",
+        LocalSyslog = "localsyslog",
+        Rfc5424 = "rfc5424",
+        Journal = "journal",
+        Json = "json",
+    }
+);
+
 section!(
-    /// Standard-output logs.
+    /// Local logs, besides standard output (`telemetry.logs.local.*`).
+    LocalLogs {
+        /// `none`, `auto` (the gateway's default), `localsyslog`, `rfc5424`, `journal` or `json`.
+        #[serde(rename = "type")]
+        kind: Option<LocalLogType>,
+        /// Endpoint: a socket path such as `/dev/log` (syslog), a UDP `host:port` (json) or a path.
+        endpoint: Option<String>,
+        /// Syslog facility, 0 to 23 (`localsyslog` and `rfc5424` only).
+        facility: Option<u8>,
+    }
+);
+
+section!(
+    /// Logs.
     Logs {
         /// `text` (default), `json` or `none`.
         std: Option<LogFormat>,
@@ -335,6 +420,8 @@ section!(
         level: Option<LogLevel>,
         /// Coloured logs.
         color: Option<bool>,
+        /// Local logs (syslog, journal, UDP JSON).
+        local: Option<LocalLogs>,
     }
 );
 
@@ -374,6 +461,35 @@ section!(
         statsd: Option<Statsd>,
         /// OpenTelemetry metrics.
         open_telemetry: Option<OpenTelemetry>,
+        /// Metrics Prometheus scrapes, through a `statsd-exporter` sidecar.
+        prometheus: Option<Prometheus>,
+    }
+);
+
+section!(
+    /// A `statsd-exporter` sidecar that turns the gateway's StatsD metrics into a Prometheus
+    /// endpoint.
+    Prometheus {
+        /// Turn it on.
+        enabled: Option<bool>,
+        /// The exporter image (a mirror, say); a pinned `prom/statsd-exporter` by default.
+        image: Option<ImageRef>,
+        /// Metrics port; 9102 by default.
+        port: Option<i32>,
+        /// Render a `monitoring.coreos.com/v1` PodMonitor instead of `prometheus.io/*` annotations.
+        pod_monitor: Option<bool>,
+    }
+);
+
+section!(
+    /// A CA certificate the gateway trusts, from one key of a ConfigMap or a Secret.
+    CaCertificate {
+        /// ConfigMap holding it (or use `secret`).
+        config_map: Option<String>,
+        /// Secret holding it (or use `configMap`).
+        secret: Option<String>,
+        /// Key of the PEM certificate. Required.
+        key: Option<String>,
     }
 );
 

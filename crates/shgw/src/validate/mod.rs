@@ -3,50 +3,17 @@
 use crate::defaults as d;
 use crate::diag::Diagnostic;
 use crate::names::*;
-use crate::resolve::{AuthMode, Resolved};
+use crate::resolve::{AuthMode, EntraCredential, Resolved};
 use crate::spec::*;
+use crate::versions::{self, Feature, Version};
 use std::collections::BTreeMap;
 
 mod network;
+mod renewal;
+mod trust_and_metrics;
 mod workload;
 use network::{networking, telemetry};
 use workload::{resources, scaling, security, settings_and_pod, storage_and_ha};
-
-/// Settings that shgw writes itself, and the field that controls each.
-pub(super) const MANAGED_SETTINGS: &[(&str, &str)] = &[
-    ("config.service.endpoint", "spec.endpoint"),
-    ("config.service.auth", "spec.auth"),
-    (
-        "config.service.auth.azureAd.tenantId",
-        "spec.auth.entraApp.tenantId",
-    ),
-    (
-        "config.service.auth.azureAd.clientId",
-        "spec.auth.entraApp.clientId",
-    ),
-    (
-        "config.service.auth.azureAd.clientSecret",
-        "spec.auth.entraApp.clientSecret",
-    ),
-    (
-        "config.service.auth.azureAd.authority",
-        "spec.auth.entraApp.authority",
-    ),
-    (
-        "config.service.auth.tokenAudience",
-        "spec.auth.entraApp.tokenAudience",
-    ),
-    ("gateway.name", "spec.gatewayName"),
-    ("neighborhood.host", "metadata.name"),
-    ("neighborhood.heartbeat.port", "(fixed at 4291)"),
-    ("policy.rate-limit.sync.port", "(fixed at 4290)"),
-    ("telemetry.logs.std", "spec.telemetry.logs.std"),
-    ("telemetry.logs.std.level", "spec.telemetry.logs.level"),
-    ("telemetry.logs.std.color", "spec.telemetry.logs.color"),
-    ("telemetry.metrics.cloud", "spec.telemetry.metrics.cloud"),
-    ("telemetry.metrics.local", "spec.telemetry.metrics.statsd"),
-    ("certificates.local.ca.enabled", "spec.trustLocalCA"),
-];
 
 pub(super) struct Check {
     out: Vec<Diagnostic>,
@@ -113,14 +80,6 @@ impl Check {
     }
 }
 
-/// The version in an exact `X.Y.Z` tag.
-pub(crate) fn tag_version(tag: &str) -> Option<(u32, u32, u32)> {
-    let core = tag.split(['-', '+']).next()?;
-    let mut it = core.split('.').map(|p| p.parse::<u32>().ok());
-    let v = (it.next()??, it.next()??, it.next()??);
-    it.next().is_none().then_some(v)
-}
-
 /// Every problem with the merged Gateway `g` (resolved as `r`).
 pub fn validate(g: &Gateway, r: &Resolved) -> Vec<Diagnostic> {
     let mut c = Check { out: Vec::new() };
@@ -133,6 +92,7 @@ pub fn validate(g: &Gateway, r: &Resolved) -> Vec<Diagnostic> {
     networking(&mut c, s, r);
     storage_and_ha(&mut c, s, r);
     telemetry(&mut c, s);
+    trust_and_metrics::check(&mut c, s);
     security(&mut c, r);
     settings_and_pod(&mut c, s, r);
     c.out
@@ -221,6 +181,7 @@ fn endpoint_and_auth(c: &mut Check, s: &GatewaySpec, r: &Resolved) {
             );
         }
         if let Some(e) = &a.entra_app {
+            renewal::entra_credential(c, e);
             c.require("spec.auth.entraApp.tenantId", e.tenant_id.as_ref());
             c.require("spec.auth.entraApp.clientId", e.client_id.as_ref());
             for (p, v) in [
@@ -239,10 +200,11 @@ fn endpoint_and_auth(c: &mut Check, s: &GatewaySpec, r: &Resolved) {
             c.require("spec.auth.workloadIdentity.clientId", w.client_id.as_ref());
         }
     }
-    let min_version = match &r.auth {
+    let feature = match &r.auth {
         AuthMode::Token {
             secret_name,
             secret_key,
+            ..
         } => {
             // A derived name is only as good as metadata.name, which is checked on its own.
             let explicit = s.auth.as_ref().and_then(|a| a.token.as_ref());
@@ -252,21 +214,34 @@ fn endpoint_and_auth(c: &mut Check, s: &GatewaySpec, r: &Resolved) {
             if !is_config_key(secret_key) {
                 c.err("spec.auth.token.secretKey", "not a valid Secret key");
             }
+            if let Some(plan) = explicit.and_then(|t| t.renewal.as_ref()) {
+                renewal::renewal(c, plan);
+            }
             None
         }
-        AuthMode::EntraApp {
-            secret_name,
-            secret_key,
-            ..
-        } => {
-            c.subdomain("spec.auth.entraApp.clientSecret.secretName", secret_name);
-            if !is_config_key(secret_key) {
+        AuthMode::EntraApp { credential, .. } => {
+            let (path, name, key) = match credential {
+                EntraCredential::Secret {
+                    secret_name,
+                    secret_key,
+                } => ("clientSecret", secret_name, secret_key),
+                EntraCredential::Certificate { secret_name, key } => {
+                    ("clientCertificate", secret_name, key)
+                }
+            };
+            c.subdomain(&format!("spec.auth.entraApp.{path}.secretName"), name);
+            if !is_config_key(key) {
+                let field = if path == "clientSecret" {
+                    "secretKey"
+                } else {
+                    "key"
+                };
                 c.err(
-                    "spec.auth.entraApp.clientSecret.secretKey",
+                    format!("spec.auth.entraApp.{path}.{field}"),
                     "not a valid Secret key",
                 );
             }
-            Some(((2, 3, 0), "spec.auth.entraApp"))
+            Some(Feature::EntraApp)
         }
         AuthMode::WorkloadIdentity {
             service_account, ..
@@ -275,18 +250,42 @@ fn endpoint_and_auth(c: &mut Check, s: &GatewaySpec, r: &Resolved) {
                 "spec.auth.workloadIdentity.serviceAccountName",
                 service_account,
             );
-            Some(((2, 11, 0), "spec.auth.workloadIdentity"))
+            Some(Feature::WorkloadIdentity)
         }
     };
-    if let (Some((min, path)), Some(v)) = (min_version, r.tag.as_deref().and_then(tag_version))
-        && v < min
-    {
-        c.err(
-            path,
-            format!(
-                "needs gateway image {}.{}.{} or later; spec.image.tag is {}.{}.{}",
-                min.0, min.1, min.2, v.0, v.1, v.2
-            ),
+    let version = r.tag.as_deref().and_then(Version::from_tag);
+    let needed = feature.and_then(versions::requirement).into_iter().chain(
+        s.settings
+            .iter()
+            .flat_map(|(k, v)| versions::requirements_of_setting(k, &v.0)),
+    );
+    if let Some(v) = version {
+        known_issues(c, r, v);
+    }
+    for req in needed {
+        if let Some(v) = version.filter(|v| *v < req.since) {
+            c.err(
+                req.field,
+                format!(
+                    "{} needs gateway image {} or later; spec.image.tag is {v}",
+                    req.title, req.since
+                ),
+            );
+        }
+    }
+}
+
+/// Warnings for the known issues of image version `v` that this deployment would meet.
+fn known_issues(c: &mut Check, r: &Resolved, v: Version) {
+    let trigger = if r.platform == crate::profile::Platform::Openshift && r.backup.is_some() {
+        versions::Trigger::BackupOnOpenShift
+    } else {
+        versions::Trigger::Always
+    };
+    for issue in versions::known_issues(v, trigger) {
+        c.warn(
+            "spec.image.tag",
+            format!("{v}: {} ({})", issue.summary, issue.url()),
         );
     }
 }
@@ -343,19 +342,5 @@ fn image(c: &mut Check, s: &GatewaySpec, r: &Resolved) {
             "spec.image.pullPolicy",
             "Never: pods start only on nodes that already have the image",
         );
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    #![allow(clippy::unwrap_used)]
-    use super::*;
-
-    #[test]
-    fn tag_versions() {
-        assert_eq!(tag_version("2.11.1"), Some((2, 11, 1)));
-        assert_eq!(tag_version("2.11.1-rc1"), Some((2, 11, 1)));
-        assert_eq!(tag_version("v2"), None);
-        assert_eq!(tag_version("2.11"), None);
     }
 }

@@ -1,8 +1,10 @@
 //! Checks of scaling, resources, storage, availability, security and pod settings.
 
-use super::{Check, MANAGED_SETTINGS};
+use super::Check;
 use crate::defaults as d;
+use crate::managed_settings::managed_setting;
 use crate::names::*;
+use crate::profile::Platform;
 use crate::resolve::Resolved;
 use crate::spec::*;
 use std::collections::BTreeMap;
@@ -18,8 +20,8 @@ pub(super) fn scaling(c: &mut Check, s: &GatewaySpec, r: &Resolved) {
             );
         }
     }
-    if let Some(a) = &s.autoscaling {
-        let (min, max, cpu, mem) = r.autoscaling.unwrap_or((1, 1, 0, None));
+    if let (Some(a), Some(plan)) = (&s.autoscaling, r.autoscaling) {
+        let (min, max, cpu, mem) = (plan.min, plan.max, plan.cpu, plan.memory);
         if min < 1 {
             c.err("spec.autoscaling.minReplicas", "must be at least 1");
         }
@@ -108,7 +110,8 @@ pub(super) fn storage_and_ha(c: &mut Check, s: &GatewaySpec, r: &Resolved) {
     if let Some(b) = &r.backup {
         match &b.create {
             None => c.subdomain("spec.backup.existingClaim", &b.claim_name),
-            Some((size, mode, class)) => {
+            Some(claim) => {
+                let (size, mode, class) = (&claim.size, &claim.access_mode, &claim.storage_class);
                 if c.quantity("spec.backup.size", size)
                     .is_some_and(|v| v <= 0.0)
                 {
@@ -117,7 +120,7 @@ pub(super) fn storage_and_ha(c: &mut Check, s: &GatewaySpec, r: &Resolved) {
                 if let Some(class) = class.as_ref().filter(|cl| !cl.is_empty()) {
                     c.subdomain("spec.backup.storageClassName", class);
                 }
-                let many = r.min_pods > 1 || r.autoscaling.is_some_and(|a| a.1 > 1);
+                let many = r.min_pods > 1 || r.autoscaling.is_some_and(|a| a.max > 1);
                 match mode {
                     AccessMode::ReadWriteOncePod if many => c.err(
                         "spec.backup.accessMode",
@@ -131,13 +134,12 @@ pub(super) fn storage_and_ha(c: &mut Check, s: &GatewaySpec, r: &Resolved) {
                 }
             }
         }
-        if r.fs_group != d::GATEWAY_UID {
+        if let Some(fs_group) = r.fs_group.filter(|g| *g != d::GATEWAY_UID) {
             c.warn(
                 "spec.securityContext.fsGroup",
                 format!(
-                    "the backup path {} must be owned by group 1001; fsGroup is {}",
-                    d::BACKUP_PATH,
-                    r.fs_group
+                    "the backup path {} must be owned by group 1001; fsGroup is {fs_group}",
+                    d::BACKUP_PATH
                 ),
             );
         }
@@ -201,24 +203,43 @@ pub(super) fn security(c: &mut Check, r: &Resolved) {
         ("runAsGroup", r.run_as_group),
         ("fsGroup", r.fs_group),
     ] {
-        if !(0..=2_147_483_647).contains(&v) {
+        if v.is_some_and(|v| !(0..=2_147_483_647).contains(&v)) {
             c.err(
                 format!("spec.securityContext.{p}"),
                 "must be from 0 to 2147483647",
             );
         }
     }
-    if r.run_as_user == 0 {
+    if r.run_as_user == Some(0) {
         c.err(
             "spec.securityContext.runAsUser",
             "0 is root; the gateway runs as a non-root user (1001)",
         );
     }
-    if r.trust_local_ca && r.run_as_user != d::GATEWAY_UID {
-        c.err(
+    if r.trust_local_ca {
+        local_ca_user(c, r);
+    }
+}
+
+/// `certificates.local.ca.enabled` works only as UID 1001 (or root).
+fn local_ca_user(c: &mut Check, r: &Resolved) {
+    match (r.platform, r.run_as_user) {
+        (_, Some(d::GATEWAY_UID)) if r.platform == Platform::Openshift => c.warn(
+            "spec.securityContext.runAsUser",
+            "UID 1001 is outside OpenShift's namespace range: grant the gateway's ServiceAccount the anyuid SCC (oc adm policy add-scc-to-user anyuid -z <serviceaccount> -n <namespace>), or pods are rejected",
+        ),
+        (_, Some(d::GATEWAY_UID)) => {}
+        (Platform::Openshift, None) => c.err(
             "spec.trustLocalCA",
-            format!("local CA certificates need the gateway to run as UID 1001; spec.securityContext.runAsUser is {}", r.run_as_user),
-        );
+            "local CA certificates need the gateway to run as UID 1001, but OpenShift's restricted-v2 SCC assigns a UID from the namespace's range; to accept running as 1001 under the anyuid SCC, set spec.securityContext.runAsUser: 1001 and grant the SCC to the gateway's ServiceAccount",
+        ),
+        (_, uid) => c.err(
+            "spec.trustLocalCA",
+            format!(
+                "local CA certificates need the gateway to run as UID 1001; spec.securityContext.runAsUser is {}",
+                uid.map_or_else(|| "unset".to_owned(), |u| u.to_string())
+            ),
+        ),
     }
 }
 
@@ -230,8 +251,13 @@ pub(super) fn settings_and_pod(c: &mut Check, s: &GatewaySpec, r: &Resolved) {
                 &path,
                 "not a valid setting name: letters, digits, '-', '_' and '.'",
             );
-        } else if let Some((_, field)) = MANAGED_SETTINGS.iter().find(|(k, _)| k == key) {
-            c.err(&path, format!("written by shgw; set {field} instead"));
+        } else if let Some(managed) = managed_setting(key) {
+            let how = if managed.field.starts_with('(') {
+                format!("written by shgw {} and cannot be overridden", managed.field)
+            } else {
+                format!("written by shgw; set {} instead", managed.field)
+            };
+            c.err(&path, how);
         } else if key.to_ascii_lowercase().contains("secret")
             || key.to_ascii_lowercase().contains("password")
         {

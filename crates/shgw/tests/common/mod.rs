@@ -29,11 +29,11 @@ pub fn examples() -> Vec<(String, String)> {
     yaml_files(&workspace().join("examples"))
 }
 
-pub const PROFILES: &[&str] = &["dev", "production"];
+pub const PROFILES: &[&str] = &["dev", "production", "openshift"];
 
 /// Renders an example under a profile, panicking on errors.
 pub fn render(name: &str, text: &str, profile: &str) -> shgw::Manifests {
-    let gws = shgw::parse_gateways(name, text, &[]).unwrap();
+    let gws = shgw::parse_gateways(name, text).unwrap();
     let p = shgw::Profile::embedded(profile).unwrap();
     shgw::render_with(name, &gws, &p, &shgw::RenderOptions::default())
         .unwrap_or_else(|e| panic!("{e}"))

@@ -1,0 +1,162 @@
+//! From a Gateway and a profile to a checked [`Resolved`]: merge the profile's defaults under
+//! the file, fill in the rest, check everything, and say whose problem each finding is.
+
+use crate::diag::{Diagnostic, Severity};
+use crate::load::{merge_under, typed};
+use crate::profile::Profile;
+use crate::resolve::{Resolved, fill};
+use crate::spec::Gateway;
+use crate::{policy, validate};
+use serde_json::Value;
+
+/// Fields of which only one may be set: a profile's choice never joins the user's.
+const ONE_OF: &[(&str, &[&str])] = &[
+    ("/spec/auth", &["token", "entraApp", "workloadIdentity"]),
+    (
+        "/spec/highAvailability/podDisruptionBudget",
+        &["maxUnavailable", "minAvailable"],
+    ),
+];
+
+/// The Gateway with the profile's defaults merged under it.
+pub(crate) fn apply_profile(g: &Gateway, p: &Profile) -> Result<Gateway, Diagnostic> {
+    let user = serde_json::to_value(g).map_err(|e| Diagnostic::error("", e.to_string()))?;
+    let mut defaults = serde_json::json!({
+        "metadata": serde_json::to_value(&p.defaults.metadata).unwrap_or_default(),
+        "spec": serde_json::to_value(&p.defaults.spec).unwrap_or_default(),
+    });
+    // Where the user picked one member of an either-or group, the profile's pick gives way.
+    for (at, group) in ONE_OF {
+        let chosen = user
+            .pointer(at)
+            .and_then(Value::as_object)
+            .is_some_and(|m| group.iter().any(|k| m.contains_key(*k)));
+        if let Some(m) = defaults.pointer_mut(at).and_then(Value::as_object_mut)
+            && chosen
+        {
+            m.retain(|k, _| !group.contains(&k.as_str()));
+        }
+    }
+    typed(&merge_under(&defaults, &user))
+}
+
+/// Whether `doc` has a value at the dotted `path` (`spec.settings.a.b`, `spec.x[2].y`); a key
+/// may itself hold dots.
+fn has_path(doc: &Value, path: &str) -> bool {
+    fn walk(v: &Value, segments: &[&str]) -> bool {
+        let Some((first, _)) = segments.split_first() else {
+            return !v.is_null();
+        };
+        let (key, index) = match first.split_once('[') {
+            Some((k, i)) => (k, i.trim_end_matches(']').parse::<usize>().ok()),
+            None => (*first, None),
+        };
+        // The longest run of segments that names one key wins (keys such as `a.b.c`).
+        (1..=segments.len()).rev().any(|n| {
+            let joined = if n == 1 {
+                key.to_owned()
+            } else {
+                std::iter::once(key)
+                    .chain(segments[1..n].iter().copied())
+                    .collect::<Vec<_>>()
+                    .join(".")
+            };
+            let Some(child) = v.get(&joined) else {
+                return false;
+            };
+            let child = match index {
+                Some(i) if n == 1 => match child.get(i) {
+                    Some(c) => c,
+                    None => return false,
+                },
+                _ => child,
+            };
+            walk(child, &segments[n..])
+        })
+    }
+    let segments: Vec<&str> = path.split('.').collect();
+    walk(doc, &segments)
+}
+
+/// A problem at a field the user did not write but the profile did is the profile's, unless
+/// it relates that field to one the user wrote (a request above the user's limit).
+fn attribute(d: Diagnostic, user: &Value, defaults: &Value, p: &Profile) -> Diagnostic {
+    if d.path.is_empty() || has_path(user, &d.path) || !has_path(defaults, &d.path) {
+        return d;
+    }
+    let mentions_users_field = d
+        .message
+        .split(|c: char| c.is_whitespace() || matches!(c, '(' | ')' | ',' | ';'))
+        .filter(|w| w.starts_with("spec.") || w.starts_with("metadata."))
+        .any(|w| has_path(user, w));
+    if mentions_users_field {
+        return d;
+    }
+    d.in_profile(&p.source)
+}
+
+/// A Gateway resolved under a profile: every default filled in, every check passed.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct Resolution {
+    /// What the renderer reads.
+    pub gateway: Resolved,
+    /// Warnings found on the way.
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// Merges the profile's defaults under the Gateway, fills in the rest, and checks the result
+/// against the spec and the profile's policy: the one step between a Gateway file and the
+/// objects rendered from it.
+///
+/// # Errors
+/// Every problem found (errors first, warnings after), each tagged with the gateway's name,
+/// and with the profile file when a profile's default is at fault.
+///
+/// ```
+/// let text = "apiVersion: shgw.dev/v1alpha1\nkind: Gateway\nmetadata: {name: gw}\nspec: {endpoint: gw.configuration.azure-api.net}\n";
+/// let gw = &shgw::parse_gateways("gw.yaml", text).unwrap()[0];
+/// let r = shgw::resolve(gw, &shgw::Profile::embedded("production").unwrap()).unwrap();
+/// assert_eq!(r.gateway.min_pods, 3);
+/// let bad = "apiVersion: shgw.dev/v1alpha1\nkind: Gateway\nmetadata: {name: gw}\nspec: {}\n";
+/// let gw = &shgw::parse_gateways("gw.yaml", bad).unwrap()[0];
+/// let problems = shgw::resolve(gw, &shgw::Profile::embedded("dev").unwrap()).unwrap_err();
+/// assert_eq!(problems[0].path, "spec.endpoint");
+/// ```
+pub fn resolve(g: &Gateway, p: &Profile) -> Result<Resolution, Vec<Diagnostic>> {
+    let (resolved, found) = evaluate(g, p);
+    match resolved {
+        Some(gateway) if !found.iter().any(|d| d.severity == Severity::Error) => Ok(Resolution {
+            gateway,
+            warnings: found,
+        }),
+        _ => Err(found),
+    }
+}
+
+/// Validation and policy findings for one Gateway under a profile, without rendering.
+pub fn check(g: &Gateway, p: &Profile) -> Vec<Diagnostic> {
+    evaluate(g, p).1
+}
+
+fn evaluate(g: &Gateway, p: &Profile) -> (Option<Resolved>, Vec<Diagnostic>) {
+    let name = &g.metadata.name;
+    let merged = match apply_profile(g, p) {
+        Ok(m) => m,
+        Err(d) => return (None, vec![d.for_gateway(name)]),
+    };
+    let r = fill(&merged, p.platform);
+    let mut found = validate::validate(&merged, &r);
+    found.extend(policy::check(p, &r));
+    found.sort_by_key(|d| d.severity);
+    let user = serde_json::to_value(g).unwrap_or_default();
+    let defaults = serde_json::json!({
+        "metadata": serde_json::to_value(&p.defaults.metadata).unwrap_or_default(),
+        "spec": serde_json::to_value(&p.defaults.spec).unwrap_or_default(),
+    });
+    let found = found
+        .into_iter()
+        .map(|d| attribute(d, &user, &defaults, p).for_gateway(name))
+        .collect();
+    (Some(r), found)
+}

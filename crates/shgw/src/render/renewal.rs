@@ -1,0 +1,302 @@
+//! The token renewer: a ServiceAccount for workload identity, a Role that may read and patch
+//! exactly the token Secret and the gateway Deployment, and a CronJob running
+//! `shgw token renew`.
+
+use super::config::{WI_CLIENT_ID_ANNOTATION, WI_TENANT_ID_ANNOTATION, WI_USE_LABEL};
+use crate::defaults as d;
+use crate::resolve::{AuthMode, RenewalPlan, Resolved};
+use k8s_openapi::api::batch::v1::{CronJob, CronJobSpec, JobSpec, JobTemplateSpec};
+use k8s_openapi::api::core::v1::{
+    Capabilities, Container, EnvVar, EnvVarSource, ObjectFieldSelector, PodSecurityContext,
+    PodSpec, PodTemplateSpec, ResourceRequirements, SeccompProfile, SecurityContext,
+    ServiceAccount,
+};
+use k8s_openapi::api::networking::v1::{NetworkPolicy, NetworkPolicySpec};
+use k8s_openapi::api::rbac::v1::{PolicyRule, Role, RoleBinding, RoleRef, Subject};
+use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, ObjectMeta};
+use std::collections::BTreeMap;
+
+/// Value of `app.kubernetes.io/name` on the renewer's objects and pods: not the gateway's, so
+/// that no gateway Service, PDB or NetworkPolicy selects the renewer's pods.
+const RENEWER_APP: &str = "shgw-token-renewer";
+/// Environment variable holding the pod's namespace (downward API).
+const NAMESPACE_ENV: &str = "POD_NAMESPACE";
+
+/// The renewer plan, the token Secret's name and key, when renewal is on.
+fn plan(r: &Resolved) -> Option<(&RenewalPlan, &str, &str)> {
+    match &r.auth {
+        AuthMode::Token {
+            secret_name,
+            secret_key,
+            renewal: Some(plan),
+        } => Some((plan, secret_name, secret_key)),
+        _ => None,
+    }
+}
+
+/// `<name>-token-renewer`.
+pub(crate) fn renewer_name(r: &Resolved) -> String {
+    format!("{}-token-renewer", r.name)
+}
+
+fn selector_labels(r: &Resolved) -> BTreeMap<String, String> {
+    BTreeMap::from([
+        (d::LABEL_NAME.to_owned(), RENEWER_APP.to_owned()),
+        (d::LABEL_INSTANCE.to_owned(), r.name.clone()),
+    ])
+}
+
+fn labels(r: &Resolved) -> BTreeMap<String, String> {
+    let mut labels: BTreeMap<String, String> = r
+        .labels
+        .iter()
+        .filter(|(k, _)| !r.selector.contains_key(*k) && *k != d::LABEL_COMPONENT)
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    labels.extend(selector_labels(r));
+    labels.insert(d::LABEL_COMPONENT.into(), "token-renewer".into());
+    labels
+}
+
+fn meta(r: &Resolved) -> ObjectMeta {
+    ObjectMeta {
+        name: Some(renewer_name(r)),
+        namespace: r.namespace.clone(),
+        labels: Some(labels(r)),
+        annotations: (!r.annotations.is_empty()).then(|| r.annotations.clone()),
+        ..Default::default()
+    }
+}
+
+/// ServiceAccount `<name>-token-renewer`, federated with the identity that may generate tokens.
+pub(crate) fn service_account(r: &Resolved) -> Option<ServiceAccount> {
+    let (plan, _, _) = plan(r)?;
+    let mut metadata = meta(r);
+    let annotations = metadata.annotations.get_or_insert_with(BTreeMap::new);
+    annotations.insert(WI_CLIENT_ID_ANNOTATION.into(), plan.client_id.clone());
+    if let Some(t) = &plan.tenant_id {
+        annotations.insert(WI_TENANT_ID_ANNOTATION.into(), t.clone());
+    }
+    Some(ServiceAccount {
+        metadata,
+        ..Default::default()
+    })
+}
+
+fn rule(group: &str, resource: &str, name: &str) -> PolicyRule {
+    PolicyRule {
+        api_groups: Some(vec![group.into()]),
+        resources: Some(vec![resource.into()]),
+        resource_names: Some(vec![name.into()]),
+        verbs: vec!["get".into(), "patch".into()],
+        ..Default::default()
+    }
+}
+
+/// Role `<name>-token-renewer`: `get` and `patch` on the token Secret and the Deployment only.
+pub(crate) fn role(r: &Resolved) -> Option<Role> {
+    let (_, secret, _) = plan(r)?;
+    Some(Role {
+        metadata: meta(r),
+        rules: Some(vec![
+            rule("", "secrets", secret),
+            rule("apps", "deployments", &r.name),
+        ]),
+    })
+}
+
+/// RoleBinding `<name>-token-renewer` of that Role to the renewer's ServiceAccount.
+pub(crate) fn role_binding(r: &Resolved) -> Option<RoleBinding> {
+    plan(r)?;
+    Some(RoleBinding {
+        metadata: meta(r),
+        role_ref: RoleRef {
+            api_group: "rbac.authorization.k8s.io".into(),
+            kind: "Role".into(),
+            name: renewer_name(r),
+        },
+        subjects: Some(vec![Subject {
+            kind: "ServiceAccount".into(),
+            name: renewer_name(r),
+            namespace: r.namespace.clone(),
+            ..Default::default()
+        }]),
+    })
+}
+
+/// The command line the CronJob runs; `$(POD_NAMESPACE)` is expanded by the kubelet.
+fn args(r: &Resolved, plan: &RenewalPlan, secret: &str, key: &str) -> Vec<String> {
+    let flags: [(&str, &str); 12] = [
+        ("--namespace", &format!("$({NAMESPACE_ENV})")),
+        ("--secret", secret),
+        ("--secret-key", key),
+        ("--deployment", &r.name),
+        ("--subscription", &plan.subscription_id),
+        ("--resource-group", &plan.resource_group),
+        ("--service", &plan.service_name),
+        ("--gateway", &r.gateway_name),
+        ("--renew-before", &plan.renew_before),
+        ("--validity", &plan.validity),
+        ("--key", plan.key_type.as_str()),
+        ("--arm-endpoint", &plan.arm_endpoint),
+    ];
+    let mut args = vec!["token".to_owned(), "renew".to_owned()];
+    for (flag, value) in flags {
+        args.push(flag.to_owned());
+        args.push(value.to_owned());
+    }
+    args
+}
+
+fn quantities(cpu: &str, memory: &str) -> Option<BTreeMap<String, Quantity>> {
+    Some(BTreeMap::from([
+        ("cpu".to_owned(), Quantity(cpu.into())),
+        ("memory".to_owned(), Quantity(memory.into())),
+    ]))
+}
+
+fn container(r: &Resolved, plan: &RenewalPlan, secret: &str, key: &str) -> Container {
+    Container {
+        name: "renewer".into(),
+        image: Some(plan.image.clone()),
+        image_pull_policy: Some("IfNotPresent".into()),
+        command: Some(vec![d::RENEWER_BINARY.into()]),
+        args: Some(args(r, plan, secret, key)),
+        env: Some(vec![EnvVar {
+            name: NAMESPACE_ENV.into(),
+            value_from: Some(EnvVarSource {
+                field_ref: Some(ObjectFieldSelector {
+                    field_path: "metadata.namespace".into(),
+                    ..Default::default()
+                }),
+                ..Default::default()
+            }),
+            ..Default::default()
+        }]),
+        resources: Some(ResourceRequirements {
+            requests: quantities("10m", "32Mi"),
+            limits: quantities("100m", "64Mi"),
+            ..Default::default()
+        }),
+        security_context: Some(SecurityContext {
+            allow_privilege_escalation: Some(false),
+            privileged: Some(false),
+            run_as_non_root: Some(true),
+            read_only_root_filesystem: Some(true),
+            capabilities: Some(Capabilities {
+                drop: Some(vec!["ALL".into()]),
+                ..Default::default()
+            }),
+            ..Default::default()
+        }),
+        ..Default::default()
+    }
+}
+
+fn pod_security(r: &Resolved) -> PodSecurityContext {
+    let uid = r.fixed_ids.then_some(d::RENEWER_UID);
+    PodSecurityContext {
+        run_as_non_root: Some(true),
+        run_as_user: uid,
+        run_as_group: uid,
+        seccomp_profile: Some(SeccompProfile {
+            type_: "RuntimeDefault".into(),
+            ..Default::default()
+        }),
+        ..Default::default()
+    }
+}
+
+/// Why checkov's findings on the renewer do not apply, as `checkov.io/skipN` annotations.
+fn linter_skips(r: &Resolved, plan: &RenewalPlan) -> BTreeMap<String, String> {
+    let mut skips = vec![
+        "CKV_K8S_38=the renewer reads and patches the token Secret through the API server with its own ServiceAccount token".to_owned(),
+        "CKV_K8S_15=the image is pinned; IfNotPresent lets the job run while the registry is unreachable".to_owned(),
+    ];
+    if !plan.pinned_by_digest {
+        skips.push(
+            "CKV_K8S_43=pinned to an exact tag; set spec.auth.token.renewal.image.digest to pin by digest"
+                .to_owned(),
+        );
+    }
+    if r.network_policy.is_none() {
+        skips.push(
+            "CKV2_K8S_6=NetworkPolicy turned off in this profile (spec.networkPolicy.enabled)"
+                .to_owned(),
+        );
+    }
+    if !r.fixed_ids {
+        skips.push("CKV_K8S_40=the platform assigns the UID from the namespace's range".to_owned());
+    }
+    skips
+        .into_iter()
+        .enumerate()
+        .map(|(i, s)| (format!("checkov.io/skip{}", i + 1), s))
+        .collect()
+}
+
+/// CronJob `<name>-token-renewer`.
+pub(crate) fn cron_job(r: &Resolved) -> Option<CronJob> {
+    let (plan, secret, key) = plan(r)?;
+    let mut pod_labels = labels(r);
+    pod_labels.insert(WI_USE_LABEL.into(), "true".into());
+    let pod = PodSpec {
+        service_account_name: Some(renewer_name(r)),
+        restart_policy: Some("Never".into()),
+        security_context: Some(pod_security(r)),
+        containers: vec![container(r, plan, secret, key)],
+        ..Default::default()
+    };
+    let mut metadata = meta(r);
+    metadata
+        .annotations
+        .get_or_insert_with(BTreeMap::new)
+        .extend(linter_skips(r, plan));
+    Some(CronJob {
+        metadata,
+        spec: Some(CronJobSpec {
+            schedule: plan.schedule.clone(),
+            time_zone: Some("Etc/UTC".into()),
+            concurrency_policy: Some("Forbid".into()),
+            starting_deadline_seconds: Some(3600),
+            successful_jobs_history_limit: Some(3),
+            failed_jobs_history_limit: Some(3),
+            job_template: JobTemplateSpec {
+                metadata: None,
+                spec: Some(JobSpec {
+                    backoff_limit: Some(3),
+                    active_deadline_seconds: Some(600),
+                    template: PodTemplateSpec {
+                        metadata: Some(ObjectMeta {
+                            labels: Some(pod_labels),
+                            ..Default::default()
+                        }),
+                        spec: Some(pod),
+                    },
+                    ..Default::default()
+                }),
+            },
+            ..Default::default()
+        }),
+        ..Default::default()
+    })
+}
+
+/// NetworkPolicy `<name>-token-renewer`: nothing may connect to the renewer; it may reach the
+/// API server and Azure.
+pub(crate) fn network_policy(r: &Resolved) -> Option<NetworkPolicy> {
+    plan(r)?;
+    r.network_policy.as_ref()?;
+    Some(NetworkPolicy {
+        metadata: meta(r),
+        spec: Some(NetworkPolicySpec {
+            pod_selector: Some(LabelSelector {
+                match_labels: Some(selector_labels(r)),
+                ..Default::default()
+            }),
+            policy_types: Some(vec!["Ingress".into()]),
+            ..Default::default()
+        }),
+    })
+}

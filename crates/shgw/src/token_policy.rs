@@ -1,0 +1,106 @@
+//! What a given token must meet (not expired, enough days left, for this gateway), and what
+//! the user must do when no token is given.
+
+use crate::diag::Diagnostic;
+use crate::profile::{Enforcement, Profile};
+use crate::render::RenderOptions;
+use crate::resolve::{AuthMode, Resolved};
+use crate::token::{TOKEN_PREFIX, Token};
+
+/// Where token findings point.
+const TOKEN_PATH: &str = "spec.auth.token";
+
+/// Findings on `token`, given to render the gateway `r` under `profile`.
+pub(crate) fn check(
+    token: &Token,
+    r: &Resolved,
+    profile: &Profile,
+    opts: &RenderOptions,
+) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    if !matches!(r.auth, AuthMode::Token { .. }) {
+        out.push(Diagnostic::error(
+            "spec.auth",
+            "a token was given, but this gateway does not authenticate with a token",
+        ));
+        return out;
+    }
+    if token.gateway_id() != r.gateway_name {
+        out.push(Diagnostic::warning(
+            "spec.gatewayName",
+            format!(
+                "the token was issued for gateway {:?}, but this gateway is {:?} in API Management; check that it belongs to this gateway",
+                token.gateway_id(),
+                r.gateway_name
+            ),
+        ));
+    }
+    let Some(now) = opts.now else {
+        out.push(Diagnostic::error(
+            TOKEN_PATH,
+            "the render options carry no current time (RenderOptions::now), so the token's expiry cannot be checked",
+        ));
+        return out;
+    };
+    let days = token.days_left(now);
+    let expiry = token.expiry_rfc3339();
+    if days < 0.0 {
+        out.push(Diagnostic::error(
+            TOKEN_PATH,
+            format!("the token for gateway {:?} expired at {expiry}; generate a new one in API Management (Gateways > {} > Deployment), or let shgw renew it (spec.auth.token.renewal)", token.gateway_id(), r.gateway_name),
+        ));
+        return out;
+    }
+    let min_days = opts
+        .min_token_days
+        .map_or(profile.policy.min_token_days, i64::from);
+    if days < min_days as f64 {
+        let enforcement = match profile.policy.expiring_token {
+            Enforcement::Error if opts.allow_expiring_token => Enforcement::Warn,
+            e => e,
+        };
+        let msg = format!(
+            "the token for gateway {:?} expires at {expiry}, {days:.1} days from now; the {} profile asks for at least {min_days} (--min-token-days){}",
+            token.gateway_id(),
+            profile.metadata.name,
+            if enforcement == Enforcement::Error {
+                "; generate a new token, or pass --allow-expiring-token"
+            } else {
+                ""
+            }
+        );
+        match enforcement {
+            Enforcement::Allow => {}
+            Enforcement::Warn => out.push(Diagnostic::warning(TOKEN_PATH, msg)),
+            Enforcement::Error => out.push(Diagnostic::error(TOKEN_PATH, msg)),
+        }
+    }
+    out
+}
+
+/// What the user must still do for `r` to start: create the token Secret when no token was
+/// given and nothing renews it, or run the renewer once.
+pub(crate) fn next_steps(r: &Resolved, token_given: bool) -> Vec<String> {
+    let AuthMode::Token {
+        secret_name,
+        secret_key,
+        renewal,
+    } = &r.auth
+    else {
+        return Vec::new();
+    };
+    if token_given {
+        return Vec::new();
+    }
+    let ns = r.namespace.as_deref().unwrap_or("default");
+    match renewal {
+        None => vec![format!(
+            "no token given, so no Secret was rendered; before the gateway {} can start, create it with a token from API Management (Gateways > {} > Deployment):\n  kubectl create secret generic {secret_name} --namespace {ns} --type=Opaque --from-literal={secret_key}='{TOKEN_PREFIX}...'",
+            r.name, r.gateway_name
+        )],
+        Some(_) => vec![format!(
+            "no token given: the Secret {secret_name} is rendered empty and the renewer fills it on its first scheduled run; to get a token now, run it once:\n  kubectl create job --from=cronjob/{name}-token-renewer {name}-token-renewer-first --namespace {ns}",
+            name = r.name
+        )],
+    }
+}

@@ -1,0 +1,244 @@
+//! CA certificates, the Prometheus sidecar, local logs and managed settings: what is rendered
+//! and what is refused, with its path.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use shgw::Profile;
+
+fn gateway(spec_extra: &str) -> String {
+    format!(
+        "apiVersion: shgw.dev/v1alpha1\nkind: Gateway\nmetadata: {{name: gw, namespace: apim}}\nspec:\n  endpoint: contoso.configuration.azure-api.net\n{spec_extra}"
+    )
+}
+
+/// Renders with `settings` added to `spec.settings` (as `--set` would put them).
+fn render(spec_extra: &str, settings: &[(&str, &str)]) -> Result<shgw::Manifests, shgw::Errors> {
+    let mut docs = shgw::parse_documents("gw.yaml", &gateway(spec_extra))?;
+    for (k, v) in settings {
+        docs[0]["spec"]["settings"][*k] = serde_json::json!(v);
+    }
+    let gws = shgw::gateways_from_documents("gw.yaml", docs)?;
+    shgw::render(&gws[0], &Profile::embedded("production")?)
+}
+
+fn error_paths(spec_extra: &str, settings: &[(&str, &str)]) -> Vec<String> {
+    render(spec_extra, settings)
+        .unwrap_err()
+        .errors()
+        .map(|d| d.path.clone())
+        .collect()
+}
+
+fn deployment(m: &shgw::Manifests) -> serde_json::Value {
+    m.objects
+        .iter()
+        .find(|o| o.kind() == "Deployment")
+        .unwrap()
+        .to_value()
+}
+
+#[test]
+fn every_managed_setting_is_refused_in_settings() {
+    for managed in shgw::MANAGED_SETTINGS {
+        let paths = error_paths("", &[(managed.key, "x")]);
+        assert_eq!(
+            paths,
+            [format!("spec.settings.{}", managed.key)],
+            "{}",
+            managed.key
+        );
+    }
+    let e = render("", &[("runtime.deployment.mechanism", "Helm")]).unwrap_err();
+    assert!(e.to_string().contains("written by shgw"), "{e}");
+}
+
+#[test]
+fn every_key_shgw_writes_is_in_the_table() {
+    let extra = "  telemetry:\n    logs: {local: {type: localsyslog, endpoint: /dev/log, facility: 7}}\n    metrics:\n      prometheus: {enabled: true}\n      openTelemetry: {collectorUri: \"http://otel:4317\"}\n  trustLocalCA: true\n";
+    let m = render(extra, &[]).unwrap();
+    let cm = m
+        .objects
+        .iter()
+        .find(|o| o.metadata().name.as_deref() == Some("gw-env"))
+        .unwrap();
+    for key in cm.to_value()["data"].as_object().unwrap().keys() {
+        assert!(
+            shgw::managed_setting(key).is_some(),
+            "{key} is written but not in the table"
+        );
+    }
+}
+
+#[test]
+fn ca_certificates_are_mounted_read_only_as_crt_files() {
+    let m = render("  caCertificates:\n  - {configMap: corp-ca, key: root.pem}\n  - {secret: issuing, key: issuing.crt}\n", &[]).unwrap();
+    let d = deployment(&m);
+    let pod = &d["spec"]["template"]["spec"];
+    let volumes = pod["volumes"].as_array().unwrap();
+    let v0 = volumes
+        .iter()
+        .find(|v| v["name"] == "ca-certificate-0")
+        .unwrap();
+    assert_eq!(v0["configMap"]["items"][0]["path"], "root.pem.crt");
+    let v1 = volumes
+        .iter()
+        .find(|v| v["name"] == "ca-certificate-1")
+        .unwrap();
+    assert_eq!(v1["secret"]["items"][0]["path"], "issuing.crt");
+    let mounts = pod["containers"][0]["volumeMounts"].as_array().unwrap();
+    for i in 0..2 {
+        let mount = mounts
+            .iter()
+            .find(|v| v["name"] == format!("ca-certificate-{i}"))
+            .unwrap();
+        assert_eq!(mount["readOnly"], true);
+        assert_eq!(
+            mount["mountPath"],
+            format!("/usr/local/share/ca-certificates/shgw/{i}")
+        );
+    }
+}
+
+#[test]
+fn bad_ca_entries_name_their_index() {
+    let paths = error_paths(
+        "  caCertificates:\n  - {}\n  - {configMap: a, secret: b, key: k}\n  - {configMap: a}\n  - {configMap: ca, key: k}\n  - {configMap: ca, key: k}\n",
+        &[],
+    );
+    assert_eq!(
+        paths,
+        [
+            "spec.caCertificates[0]",
+            "spec.caCertificates[0].key",
+            "spec.caCertificates[1]",
+            "spec.caCertificates[2].key",
+            "spec.caCertificates[4]",
+        ]
+    );
+}
+
+#[test]
+fn trust_local_ca_gets_a_writable_dotnet_store() {
+    let m = render("  trustLocalCA: true\n", &[]).unwrap();
+    let d = deployment(&m);
+    let mounts = d["spec"]["template"]["spec"]["containers"][0]["volumeMounts"]
+        .as_array()
+        .unwrap()
+        .clone();
+    let store = mounts
+        .iter()
+        .find(|v| v["mountPath"] == "/.dotnet/corefx/cryptography/x509stores/root")
+        .unwrap();
+    assert!(store.get("readOnly").is_none());
+}
+
+#[test]
+fn prometheus_sidecar_annotations_or_pod_monitor() {
+    let m = render(
+        "  telemetry: {metrics: {prometheus: {enabled: true}}}\n",
+        &[],
+    )
+    .unwrap();
+    let d = deployment(&m);
+    let template = &d["spec"]["template"];
+    assert_eq!(
+        template["metadata"]["annotations"]["prometheus.io/port"],
+        "9102"
+    );
+    let sidecar = &template["spec"]["containers"][1];
+    assert_eq!(sidecar["name"], "statsd-exporter");
+    assert_eq!(sidecar["securityContext"]["readOnlyRootFilesystem"], true);
+    assert_eq!(sidecar["ports"][0]["name"], "metrics");
+    assert!(m.objects.iter().all(|o| o.kind() != "PodMonitor"));
+    let np = m
+        .objects
+        .iter()
+        .find(|o| o.kind() == "NetworkPolicy")
+        .unwrap()
+        .to_value();
+    assert!(np.to_string().contains("9102"));
+
+    let m = render("  telemetry: {metrics: {prometheus: {enabled: true, podMonitor: true, port: 9200, image: {repository: mirror.example/statsd-exporter, tag: v0.29.0}}}}\n", &[]).unwrap();
+    let pm = m
+        .objects
+        .iter()
+        .find(|o| o.kind() == "PodMonitor")
+        .unwrap()
+        .to_value();
+    assert_eq!(pm["apiVersion"], "monitoring.coreos.com/v1");
+    assert_eq!(pm["spec"]["podMetricsEndpoints"][0]["port"], "metrics");
+    let d = deployment(&m);
+    assert!(
+        d["spec"]["template"]["metadata"]["annotations"]
+            .get("prometheus.io/scrape")
+            .is_none()
+    );
+    assert_eq!(
+        d["spec"]["template"]["spec"]["containers"][1]["image"],
+        "mirror.example/statsd-exporter:v0.29.0"
+    );
+}
+
+#[test]
+fn statsd_elsewhere_with_the_sidecar_is_an_error() {
+    let paths = error_paths(
+        "  telemetry: {metrics: {prometheus: {enabled: true}, statsd: {endpoint: \"statsd:8125\"}}}\n",
+        &[],
+    );
+    assert_eq!(paths, ["spec.telemetry.metrics.statsd"]);
+    let paths = error_paths(
+        "  telemetry: {metrics: {prometheus: {enabled: true, port: 8080}}}\n",
+        &[],
+    );
+    assert_eq!(paths, ["spec.telemetry.metrics.prometheus.port"]);
+}
+
+#[test]
+fn local_logs_are_typed() {
+    let m = render(
+        "  telemetry: {logs: {local: {type: rfc5424, endpoint: \"/dev/log\", facility: 3}}}\n",
+        &[],
+    )
+    .unwrap();
+    let yaml = m.to_yaml();
+    assert!(yaml.contains("telemetry.logs.local: rfc5424"));
+    assert!(
+        yaml.contains("telemetry.logs.local.rfc5424.facility: \"3\""),
+        "{yaml}"
+    );
+    let paths = error_paths(
+        "  telemetry: {logs: {local: {type: json, facility: 3, endpoint: nowhere}}}\n",
+        &[],
+    );
+    assert_eq!(
+        paths,
+        [
+            "spec.telemetry.logs.local.facility",
+            "spec.telemetry.logs.local.endpoint"
+        ]
+    );
+}
+
+#[test]
+fn a_bad_profile_default_is_the_profiles_problem() {
+    let profile = "apiVersion: shgw.dev/v1alpha1\nkind: Profile\nmetadata: {name: team}\ndefaults:\n  spec:\n    resources: {requests: {cpu: 2GB}}\n";
+    let p = Profile::from_yaml("team-profile.yaml", profile).unwrap();
+    let gws = shgw::parse_gateways("gw.yaml", &gateway("")).unwrap();
+    let e = shgw::render(&gws[0], &p).unwrap_err();
+    let d = e.errors().next().unwrap();
+    assert_eq!(d.origin.as_deref(), Some("team-profile.yaml"));
+    assert_eq!(d.path, "defaults.spec.resources.requests.cpu");
+    assert!(
+        e.to_string()
+            .contains("team-profile.yaml: Gateway gw: defaults.spec.resources.requests.cpu"),
+        "{e}"
+    );
+    // The same value written by the user is the user's.
+    let gws =
+        shgw::parse_gateways("gw.yaml", &gateway("  resources: {requests: {cpu: 2GB}}\n")).unwrap();
+    let e = shgw::render(&gws[0], &p).unwrap_err();
+    let d = e.errors().next().unwrap();
+    assert_eq!(
+        (d.origin.as_deref(), d.path.as_str()),
+        (None, "spec.resources.requests.cpu")
+    );
+}
