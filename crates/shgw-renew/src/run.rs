@@ -32,6 +32,9 @@ pub enum Action {
         expiry: String,
         /// Days left.
         days_left: f64,
+        /// The Secret's `shgw.dev/token-expiry` did not match the token and was set (or
+        /// would be); Azure was not called for that either.
+        annotated: bool,
     },
     /// A new token was stored (or would be).
     Renewed {
@@ -129,12 +132,14 @@ async fn run(
         Decision::Keep(token) => {
             // A fresh token whose pods were never rolled (a rollout that failed after a
             // store) is rolled now; Azure is not called.
+            let annotated = annotate(&cluster, request, &secret, &token).await?;
             let rollout = roll(&cluster, request, deployment.as_ref(), &token).await?;
             return Ok(Outcome {
                 dry_run: request.dry_run,
                 action: Action::Kept {
                     expiry: token.expiry_rfc3339(),
                     days_left: token.days_left(request.now),
+                    annotated,
                 },
                 rollout,
             });
@@ -185,6 +190,35 @@ async fn store(
         .map_err(|source| RenewError::Store {
             source: Box::new(source),
         })
+}
+
+/// Sets the Secret's expiry annotation when it does not match the stored token (a Secret made
+/// by hand has none), so what monitors read is true.
+async fn annotate(
+    cluster: &Cluster,
+    request: &Request,
+    secret: &k8s_openapi::api::core::v1::Secret,
+    token: &Token,
+) -> Result<bool, RenewError> {
+    let expiry = token.expiry_rfc3339();
+    let current = secret
+        .metadata
+        .annotations
+        .as_ref()
+        .and_then(|a| a.get(TOKEN_EXPIRY_ANNOTATION));
+    if current == Some(&expiry) {
+        return Ok(false);
+    }
+    let mut patch = serde_json::json!({
+        "metadata": {"annotations": {TOKEN_EXPIRY_ANNOTATION: expiry}},
+    });
+    if let Some(rv) = &secret.metadata.resource_version {
+        patch["metadata"]["resourceVersion"] = serde_json::Value::String(rv.clone());
+    }
+    cluster
+        .patch_secret(&request.target.secret, &patch, request.dry_run)
+        .await?;
+    Ok(true)
 }
 
 /// Sets the pod template's fingerprint annotation unless it already names `token`.

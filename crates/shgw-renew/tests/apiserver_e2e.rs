@@ -13,7 +13,10 @@
     clippy::panic
 )]
 
+mod binary;
 mod standin;
+
+use binary::{shgw_bin, workspace};
 
 use serde_json::Value;
 use shgw::Token;
@@ -22,7 +25,6 @@ use std::io::Write;
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
-use std::time::SystemTime;
 
 const NS: &str = "apim-gateway";
 const NAME: &str = "contoso-west";
@@ -32,63 +34,6 @@ const CLIENT_ID: &str = "11111111-2222-3333-4444-555555555555";
 const TENANT: &str = "72f988bf-86f1-41af-91ab-2d7cd011db47";
 /// The signature of the token shgw render puts in the Secret first.
 const OLD_SIGNATURE: &str = "T2xkU2lnbmF0dXJlRm9yRTJFVGVzdA==";
-
-/// The workspace root.
-fn workspace() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-fn require_tools() -> bool {
-    std::env::var(shgw_testkit::REQUIRE_TOOLS).is_ok_and(|v| v == "1")
-}
-
-/// The newest modification time of the sources the binary is built from.
-fn newest_source(dir: &Path, newest: &mut SystemTime) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    for e in entries.flatten() {
-        let p = e.path();
-        if p.is_dir() {
-            if p.file_name().is_some_and(|n| n != "tests" && n != "target") {
-                newest_source(&p, newest);
-            }
-        } else if p.extension().is_some_and(|x| x == "rs" || x == "toml")
-            && let Ok(m) = e.metadata().and_then(|m| m.modified())
-        {
-            *newest = (*newest).max(m);
-        }
-    }
-}
-
-/// The `shgw` binary to run, refusing one older than the sources.
-fn shgw_bin() -> Option<PathBuf> {
-    if let Some(p) = std::env::var_os("SHGW_BIN") {
-        return Some(PathBuf::from(p));
-    }
-    let exe = std::env::current_exe().unwrap();
-    let bin = exe.parent()?.parent()?.join("shgw");
-    if !bin.is_file() {
-        let msg = format!(
-            "{} not built: run cargo build -p shgw-cli (or cargo test --workspace) first",
-            bin.display()
-        );
-        if require_tools() {
-            panic!("{msg}");
-        }
-        eprintln!("SKIPPED: {msg}");
-        return None;
-    }
-    let mut newest = SystemTime::UNIX_EPOCH;
-    newest_source(&workspace().join("crates"), &mut newest);
-    let built = std::fs::metadata(&bin).and_then(|m| m.modified()).unwrap();
-    assert!(
-        built >= newest,
-        "{} is older than the sources: run cargo build -p shgw-cli first",
-        bin.display()
-    );
-    Some(bin)
-}
 
 /// A port `p` with `p + 1` free too (etcd's client and peer ports).
 fn free_port_pair() -> u16 {
@@ -383,9 +328,33 @@ fn renews_the_secret_and_rolls_the_deployment_with_exactly_get_and_patch() {
     let old_value = env.secret_value().unwrap();
     assert!(old_value.contains(OLD_SIGNATURE));
 
-    // 1. ARM refuses (403): exit 1 naming the permission and the identity; nothing written.
+    // 0. Entra refuses the assertion: exit 1 with Entra's code, ARM not called, nothing written.
     let before_secret = env.get("secret", SECRET);
     let before_deploy = env.get("deployment", NAME);
+    env.standin.set(|e| {
+        e.entra = EntraMode::Fail(
+            400,
+            "invalid_request",
+            "AADSTS70021: No matching federated identity record found for presented assertion.\r\nTrace ID: 1".into(),
+        )
+    });
+    let out = env.renew(&renewer, &[]);
+    let err = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(out.stdout.is_empty());
+    assert!(
+        err.contains("AADSTS70021") && err.contains("api://AzureADTokenExchange"),
+        "{err}"
+    );
+    assert_eq!(
+        (env.standin.count("entra"), env.standin.count("arm")),
+        (1, 0)
+    );
+    assert_eq!(env.get("secret", SECRET), before_secret, "Secret untouched");
+    env.standin.set(|e| e.entra = EntraMode::Issue);
+    env.standin.clear_calls();
+
+    // 1. ARM refuses (403): exit 1 naming the permission and the identity; nothing written.
     env.standin.set(|e| {
         e.arm = ArmMode::Fail(
             403,
@@ -562,7 +531,61 @@ fn renews_the_secret_and_rolls_the_deployment_with_exactly_get_and_patch() {
         Some(stored.fingerprint())
     );
 
-    // 7. No output of any run shows a token, a signature, an access token or the assertion.
+    // 7. A Secret without the key (made before the first renewal) is renewed.
+    env.admin(
+        &["patch", "secret", SECRET, "-n", NS, "--type=json", "-p",
+          r#"[{"op":"remove","path":"/data/value"},{"op":"remove","path":"/metadata/annotations/shgw.dev~1token-expiry"}]"#],
+        None,
+    );
+    assert_eq!(env.secret_value(), None);
+    env.standin.clear_calls();
+    let out = env.renew(&renewer, &[]);
+    let stdout = text(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(stdout.contains("the Secret holds no token yet"), "{stdout}");
+    assert_eq!(
+        (env.standin.count("entra"), env.standin.count("arm")),
+        (1, 1)
+    );
+    let first = Token::parse(&env.secret_value().unwrap()).unwrap();
+    assert_eq!(
+        first.reveal(),
+        format!("GatewayKey {}", env.standin.last_gateway_token().unwrap())
+    );
+    assert_eq!(
+        env.get("secret", SECRET)["metadata"]["annotations"]["shgw.dev/token-expiry"],
+        first.expiry_rfc3339()
+    );
+    assert_eq!(
+        fingerprint_annotation(&env.get("deployment", NAME)),
+        Some(first.fingerprint())
+    );
+
+    // 8. An expiry annotation that does not match the stored token is set right, without Azure.
+    env.admin(
+        &[
+            "annotate",
+            "--overwrite",
+            "secret",
+            SECRET,
+            "-n",
+            NS,
+            "shgw.dev/token-expiry=2000-01-01T00:00:00Z",
+        ],
+        None,
+    );
+    env.standin.clear_calls();
+    let out = env.renew(&renewer, &[]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("it did not match the stored token"));
+    assert!(env.standin.calls().is_empty());
+    assert_eq!(
+        env.get("secret", SECRET)["metadata"]["annotations"]["shgw.dev/token-expiry"],
+        first.expiry_rfc3339()
+    );
+    assert_eq!(env.secret_value().unwrap(), first.reveal());
+
+    // 9. No output of any run shows a token, a signature, an access token or the assertion.
     env.standin.assert_all_valid();
     let mut secrets = env.standin.secrets();
     secrets.extend([env.assertion.clone(), OLD_SIGNATURE.to_owned(), old_value]);
@@ -571,7 +594,7 @@ fn renews_the_secret_and_rolls_the_deployment_with_exactly_get_and_patch() {
             assert!(!out.contains(s.as_str()), "secret in output: {out}");
         }
     }
-    assert_eq!(env.outputs.len(), 14, "7 runs");
+    assert_eq!(env.outputs.len(), 20, "10 runs");
     if std::env::var_os("SHGW_SHOW_OUTPUT").is_some() {
         eprintln!("{}", env.outputs.join("\n"));
     }
