@@ -47,6 +47,16 @@ fn free_port_pair() -> u16 {
     panic!("no free port pair on 127.0.0.1");
 }
 
+/// How the renewer reaches the API server.
+enum Kube<'a> {
+    /// `--kubeconfig PATH`.
+    Flag(&'a Path),
+    /// `KUBECONFIG=PATH`.
+    Env(&'a Path),
+    /// As in a pod, with this ServiceAccount token.
+    InCluster(&'a str),
+}
+
 /// A running kube-apiserver; stopped when dropped.
 struct ApiServer {
     tool: PathBuf,
@@ -80,6 +90,7 @@ impl Drop for ApiServer {
 struct Env {
     api: ApiServer,
     kubectl: PathBuf,
+    unshare: PathBuf,
     shgw: PathBuf,
     standin: StandIn,
     scratch: PathBuf,
@@ -148,10 +159,10 @@ impl Env {
             .unwrap()
     }
 
-    /// Runs `shgw token renew` with the workload identity environment and nothing else.
-    fn renew(&mut self, kubeconfig: &Path, extra: &[&str]) -> Output {
+    /// Runs `shgw token renew` with the workload identity environment and nothing else;
+    /// `extra` flags replace the defaults of the same name.
+    fn renew(&mut self, kube: Kube, extra: &[&str]) -> Output {
         let arm = self.standin.url();
-        let kc = kubeconfig.display().to_string();
         let defaults = [
             ("--namespace", NS),
             ("--secret", SECRET),
@@ -161,32 +172,65 @@ impl Env {
             ("--service", "contoso-apim"),
             ("--gateway", NAME),
             ("--arm-endpoint", &arm),
-            ("--kubeconfig", &kc),
         ];
-        let through_env = extra.contains(&"--no-kubeconfig-flag");
-        let mut args = vec!["token", "renew"];
+        let mut args: Vec<String> = vec!["token".into(), "renew".into()];
         for (flag, value) in defaults {
-            let replaced = extra.contains(&flag) || (through_env && flag == "--kubeconfig");
-            if !replaced {
-                args.extend([flag, value]);
+            if !extra.contains(&flag) {
+                args.extend([flag.to_owned(), value.to_owned()]);
             }
         }
-        args.extend(extra.iter().filter(|a| **a != "--no-kubeconfig-flag"));
-        let mut cmd = Command::new(&self.shgw);
+        if let Kube::Flag(path) = &kube {
+            args.extend(["--kubeconfig".to_owned(), path.display().to_string()]);
+        }
+        args.extend(extra.iter().map(|a| (*a).to_owned()));
+        let mut cmd = match &kube {
+            Kube::InCluster(token) => self.in_cluster(token),
+            _ => {
+                let mut c = Command::new(&self.shgw);
+                c.env_clear();
+                c
+            }
+        };
         cmd.args(&args)
-            .env_clear()
             .env("HOME", &self.scratch)
             .env("AZURE_CLIENT_ID", CLIENT_ID)
             .env("AZURE_TENANT_ID", TENANT)
             .env("AZURE_FEDERATED_TOKEN_FILE", &self.assertion_file)
             .env("AZURE_AUTHORITY_HOST", format!("{}/", self.standin.url()));
-        if through_env {
-            cmd.env("KUBECONFIG", kubeconfig);
+        if let Kube::Env(path) = &kube {
+            cmd.env("KUBECONFIG", path);
         }
         let out = cmd.output().unwrap();
         self.outputs.push(text(&out.stdout));
         self.outputs.push(text(&out.stderr));
         out
+    }
+
+    /// `shgw` as in a pod: in a private mount namespace whose /var/run/secrets/kubernetes.io/
+    /// serviceaccount holds the ServiceAccount's token, the cluster CA and the namespace, with
+    /// KUBERNETES_SERVICE_HOST/PORT set. Nothing on the host changes.
+    fn in_cluster(&self, token: &str) -> Command {
+        let sa = self.scratch.join("serviceaccount");
+        std::fs::create_dir_all(&sa).unwrap();
+        std::fs::write(sa.join("token"), token).unwrap();
+        std::fs::write(sa.join("namespace"), NS).unwrap();
+        std::fs::copy(self.api.dir.join("certs/apiserver.crt"), sa.join("ca.crt")).unwrap();
+        let mut cmd = Command::new(&self.unshare);
+        cmd.args(["--mount", "--propagation", "private", "sh", "-c"])
+            .arg(
+                "set -e; run=\"$(readlink -f /var/run)\"; mount -t tmpfs tmpfs \"$run\"; \
+                 mkdir -p /var/run/secrets/kubernetes.io/serviceaccount; \
+                 cp \"$SA\"/* /var/run/secrets/kubernetes.io/serviceaccount/; \
+                 unset SA PATH; exec \"$@\"",
+            )
+            .arg("sh")
+            .arg(&self.shgw)
+            .env_clear()
+            .env("PATH", "/usr/sbin:/usr/bin:/sbin:/bin")
+            .env("SA", &sa)
+            .env("KUBERNETES_SERVICE_HOST", "127.0.0.1")
+            .env("KUBERNETES_SERVICE_PORT", self.api.port.to_string());
+        cmd
     }
 
     fn secret_value(&self) -> Option<String> {
@@ -203,6 +247,7 @@ impl Env {
 fn start() -> Option<Env> {
     let tool = shgw_testkit::tool("local-apiserver")?;
     let kubectl = shgw_testkit::tool("kubectl")?;
+    let unshare = shgw_testkit::tool("unshare")?;
     let shgw = shgw_bin()?;
     let scratch = shgw_testkit::scratch("renew-e2e");
     let port = free_port_pair();
@@ -249,6 +294,7 @@ fn start() -> Option<Env> {
     Some(Env {
         api,
         kubectl,
+        unshare,
         shgw,
         standin,
         scratch,
@@ -323,7 +369,8 @@ fn renews_the_secret_and_rolls_the_deployment_with_exactly_get_and_patch() {
     );
     env.admin(&["apply", "-f", "-"], Some(&rbac()));
     let pid = std::process::id();
-    let renewer = env.user_kubeconfig("renewer", &format!("renewer-{pid}-token"));
+    let renewer_token = format!("renewer-{pid}-token");
+    let renewer = env.user_kubeconfig("renewer", &renewer_token);
     let limited = env.user_kubeconfig("limited", &format!("limited-{pid}-token"));
     let old_value = env.secret_value().unwrap();
     assert!(old_value.contains(OLD_SIGNATURE));
@@ -338,7 +385,7 @@ fn renews_the_secret_and_rolls_the_deployment_with_exactly_get_and_patch() {
             "AADSTS70021: No matching federated identity record found for presented assertion.\r\nTrace ID: 1".into(),
         )
     });
-    let out = env.renew(&renewer, &[]);
+    let out = env.renew(Kube::Flag(&renewer), &[]);
     let err = text(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "{err}");
     assert!(out.stdout.is_empty());
@@ -362,7 +409,7 @@ fn renews_the_secret_and_rolls_the_deployment_with_exactly_get_and_patch() {
             format!("The client '{CLIENT_ID}' does not have authorization to perform action 'Microsoft.ApiManagement/service/gateways/generateToken/action'"),
         )
     });
-    let out = env.renew(&renewer, &[]);
+    let out = env.renew(Kube::Flag(&renewer), &[]);
     let err = text(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "{err}");
     assert!(out.stdout.is_empty());
@@ -378,10 +425,11 @@ fn renews_the_secret_and_rolls_the_deployment_with_exactly_get_and_patch() {
         (1, 1)
     );
 
-    // 2. The renewal: new token in the Secret, expiry annotation, pod template rolled.
+    // 2. The renewal, run as in the CronJob's pod (in-cluster ServiceAccount config): new token
+    //    in the Secret, expiry annotation, pod template rolled.
     env.standin.set(|e| e.arm = ArmMode::Issue);
     env.standin.clear_calls();
-    let out = env.renew(&renewer, &[]);
+    let out = env.renew(Kube::InCluster(&renewer_token), &[]);
     let stdout = text(&out.stdout);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     env.standin.assert_all_valid();
@@ -420,13 +468,13 @@ fn renews_the_secret_and_rolls_the_deployment_with_exactly_get_and_patch() {
         "{stdout}"
     );
 
-    // 3. A second run (through KUBECONFIG this time) finds the token fresh: no call, no write.
+    // 3. A second run (through KUBECONFIG) finds the token fresh: no call, no write.
     env.standin.clear_calls();
     let (secret_rv, deploy_rv) = (
         env.get("secret", SECRET)["metadata"]["resourceVersion"].clone(),
         env.get("deployment", NAME)["metadata"]["resourceVersion"].clone(),
     );
-    let out = env.renew(&renewer, &["--no-kubeconfig-flag"]);
+    let out = env.renew(Kube::Env(&renewer), &[]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     assert!(text(&out.stdout).contains("not renewed, Azure not called"));
     assert!(env.standin.calls().is_empty(), "{:?}", env.standin.calls());
@@ -440,7 +488,7 @@ fn renews_the_secret_and_rolls_the_deployment_with_exactly_get_and_patch() {
     );
 
     // 4. --dry-run --force: Azure is asked, the writes go as server dry runs, nothing changes.
-    let out = env.renew(&renewer, &["--force", "--dry-run"]);
+    let out = env.renew(Kube::Flag(&renewer), &["--force", "--dry-run"]);
     let stdout = text(&out.stdout);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     assert!(stdout.contains("would store a new token"), "{stdout}");
@@ -485,7 +533,7 @@ fn renews_the_secret_and_rolls_the_deployment_with_exactly_get_and_patch() {
         assert!(err.to_lowercase().contains("forbidden"), "{args:?}: {err}");
     }
     env.standin.clear_calls();
-    let out = env.renew(&renewer, &["--secret", "another-token"]);
+    let out = env.renew(Kube::Flag(&renewer), &["--secret", "another-token"]);
     let err = text(&out.stderr);
     assert_eq!(out.status.code(), Some(1));
     assert!(
@@ -502,7 +550,7 @@ fn renews_the_secret_and_rolls_the_deployment_with_exactly_get_and_patch() {
     // 6. A failure after the store (here: no patch on the Deployment) says the token is stored
     //    and how to restart the pods; the next run of the real renewer rolls them without
     //    calling Azure.
-    let out = env.renew(&limited, &["--force"]);
+    let out = env.renew(Kube::Flag(&limited), &["--force"]);
     let err = text(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "{err}");
     assert!(err.contains("the new token is stored"), "{err}");
@@ -522,7 +570,7 @@ fn renews_the_secret_and_rolls_the_deployment_with_exactly_get_and_patch() {
         Some(stored.fingerprint())
     );
     env.standin.clear_calls();
-    let out = env.renew(&renewer, &[]);
+    let out = env.renew(Kube::Flag(&renewer), &[]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     assert!(env.standin.calls().is_empty());
     assert!(text(&out.stdout).contains("so its pods roll"));
@@ -539,7 +587,7 @@ fn renews_the_secret_and_rolls_the_deployment_with_exactly_get_and_patch() {
     );
     assert_eq!(env.secret_value(), None);
     env.standin.clear_calls();
-    let out = env.renew(&renewer, &[]);
+    let out = env.renew(Kube::Flag(&renewer), &[]);
     let stdout = text(&out.stdout);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     assert!(stdout.contains("the Secret holds no token yet"), "{stdout}");
@@ -575,7 +623,7 @@ fn renews_the_secret_and_rolls_the_deployment_with_exactly_get_and_patch() {
         None,
     );
     env.standin.clear_calls();
-    let out = env.renew(&renewer, &[]);
+    let out = env.renew(Kube::Flag(&renewer), &[]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     assert!(text(&out.stdout).contains("it did not match the stored token"));
     assert!(env.standin.calls().is_empty());
