@@ -6,6 +6,7 @@ use crate::decision::{Decision, Reason, Stored, decide};
 use crate::error::RenewError;
 use crate::http::Https;
 use crate::identity::WorkloadIdentity;
+use crate::proxy::Proxy;
 use crate::request::Request;
 use base64::Engine as _;
 use k8s_openapi::api::apps::v1::Deployment;
@@ -61,8 +62,8 @@ pub enum Rollout {
     },
 }
 
-/// Runs a renewal; `env` looks up the workload identity variables (read only when Azure is
-/// called).
+/// Runs a renewal; `env` looks up the workload identity and proxy variables (read only when
+/// Azure is called).
 ///
 /// # Errors
 /// Every [`RenewError`]; only [`RenewError::RolloutAfterStore`] comes after the Secret was
@@ -84,17 +85,25 @@ pub fn renew(
 ///
 /// # Errors
 /// [`RenewError`] from the options, Entra ID, ARM or the checks.
-pub fn issue_token(request: &Request, identity: &WorkloadIdentity) -> Result<Token, RenewError> {
+pub fn issue_token(
+    request: &Request,
+    identity: &WorkloadIdentity,
+    proxy: &Proxy,
+) -> Result<Token, RenewError> {
     request.check()?;
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .map_err(RenewError::Runtime)?;
-    runtime.block_on(issue(request, identity))
+    runtime.block_on(issue(request, identity, proxy))
 }
 
-async fn issue(request: &Request, identity: &WorkloadIdentity) -> Result<Token, RenewError> {
-    let http = Https::new();
+async fn issue(
+    request: &Request,
+    identity: &WorkloadIdentity,
+    proxy: &Proxy,
+) -> Result<Token, RenewError> {
+    let http = Https::new(proxy);
     let scope = format!("{}/.default", request.arm);
     let bearer = identity.access_token(&http, &scope).await?;
     let expiry = request.requested_expiry();
@@ -146,8 +155,9 @@ async fn run(
         }
         Decision::Renew(reason) => reason,
     };
-    let identity = WorkloadIdentity::from_env(env)?;
-    let token = issue(request, &identity).await?;
+    let identity = WorkloadIdentity::from_env(&env)?;
+    let proxy = Proxy::from_env(&env)?;
+    let token = issue(request, &identity, &proxy).await?;
     store(&cluster, request, &secret, &token).await?;
     let rollout = roll(&cluster, request, deployment.as_ref(), &token)
         .await

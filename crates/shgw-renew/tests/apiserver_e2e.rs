@@ -20,7 +20,7 @@ use binary::{shgw_bin, workspace};
 
 use serde_json::Value;
 use shgw::Token;
-use standin::{ArmMode, EntraMode, Expect, StandIn};
+use standin::{ArmMode, ConnectProxy, EntraMode, Expect, StandIn};
 use std::io::Write;
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
@@ -98,6 +98,8 @@ struct Env {
     assertion: String,
     /// Every stdout and stderr of every run, searched for secrets at the end.
     outputs: Vec<String>,
+    /// Variables set (or replaced) for the next runs.
+    extra_env: Vec<(&'static str, String)>,
 }
 
 fn text(b: &[u8]) -> String {
@@ -200,6 +202,9 @@ impl Env {
         if let Kube::Env(path) = &kube {
             cmd.env("KUBECONFIG", path);
         }
+        for (k, v) in &self.extra_env {
+            cmd.env(k, v);
+        }
         let out = cmd.output().unwrap();
         self.outputs.push(text(&out.stdout));
         self.outputs.push(text(&out.stderr));
@@ -301,6 +306,7 @@ fn start() -> Option<Env> {
         assertion_file,
         assertion,
         outputs: Vec::new(),
+        extra_env: Vec::new(),
     })
 }
 
@@ -633,7 +639,31 @@ fn renews_the_secret_and_rolls_the_deployment_with_exactly_get_and_patch() {
     );
     assert_eq!(env.secret_value().unwrap(), first.reveal());
 
-    // 9. No output of any run shows a token, a signature, an access token or the assertion.
+    // 9. In the pod, with HTTPS_PROXY set: Azure's real names go through the proxy, which
+    //    tunnels to the API server, whose certificate the compiled-in roots do not trust, so
+    //    the run stops there. The in-cluster API server connection does not use the proxy.
+    let proxy = ConnectProxy::start(Some(format!("127.0.0.1:{}", env.api.port).parse().unwrap()));
+    env.extra_env = vec![
+        ("HTTPS_PROXY", format!("http://{}", proxy.addr)),
+        (
+            "AZURE_AUTHORITY_HOST",
+            "https://login.microsoftonline.com/".to_owned(),
+        ),
+    ];
+    let before = env.get("secret", SECRET);
+    env.standin.clear_calls();
+    let out = env.renew(Kube::InCluster(&renewer_token), &["--force"]);
+    let err = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("invalid peer certificate"), "{err}");
+    // Only Azure went through the proxy.
+    let asked: Vec<String> = proxy.connects().into_iter().map(|c| c.0).collect();
+    assert_eq!(asked, ["CONNECT login.microsoftonline.com:443"]);
+    assert!(env.standin.calls().is_empty());
+    assert_eq!(env.get("secret", SECRET), before, "Secret untouched");
+    env.extra_env.clear();
+
+    // 10. No output of any run shows a token, a signature, an access token or the assertion.
     env.standin.assert_all_valid();
     let mut secrets = env.standin.secrets();
     secrets.extend([env.assertion.clone(), OLD_SIGNATURE.to_owned(), old_value]);
@@ -642,7 +672,7 @@ fn renews_the_secret_and_rolls_the_deployment_with_exactly_get_and_patch() {
             assert!(!out.contains(s.as_str()), "secret in output: {out}");
         }
     }
-    assert_eq!(env.outputs.len(), 20, "10 runs");
+    assert_eq!(env.outputs.len(), 22, "11 runs");
     if std::env::var_os("SHGW_SHOW_OUTPUT").is_some() {
         eprintln!("{}", env.outputs.join("\n"));
     }
