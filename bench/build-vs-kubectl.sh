@@ -15,6 +15,11 @@
 #   SHGW_RUNS=k         runs per size for shgw   (default 10 for N<=1000, 5 above)
 #   BENCH_KEEP=1        keep the generated trees and outputs (their directory is printed)
 #   BENCH_STRICT=1      also exit 1 when a speed-up target (10x everywhere, 100x at N>=4000) is missed
+#   LAYOUT=per-file     one ConfigMap/Deployment/Service triple per base file (default: chunked,
+#                       200 documents per file; see bench/gen-tree.py)
+#
+# Peak memory (maximum resident set size) of each tool's last run is measured with
+# /usr/bin/time when it is installed.
 #
 # Exit status: 0 when every build succeeded with identical outputs, 1 otherwise.
 set -euo pipefail
@@ -69,7 +74,9 @@ time_runs() {
     TIMES=()
     for ((i = 1; i <= runs; i++)); do
         t0=$(now)
-        if ! "$@" >"$out" 2>"$err"; then return 1; fi
+        if [ -x /usr/bin/time ]; then
+            if ! /usr/bin/time -f %M -o "$out.rss" "$@" >"$out" 2>"$err"; then return 1; fi
+        elif ! "$@" >"$out" 2>"$err"; then return 1; fi
         t1=$(now)
         TIMES+=("$(awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.6f", b - a}')")
     done
@@ -115,7 +122,7 @@ load1() { cut -d' ' -f1 /proc/loadavg 2>/dev/null || echo '?'; }
 for n in "${sizes[@]}"; do
     dir="$work/n$n"
     load_before=$(load1)
-    python3 "$here/gen-tree.py" "$n" "$dir"
+    python3 "$here/gen-tree.py" "$n" "$dir" "${LAYOUT:-chunked}"
     kr=$(kubectl_runs "$n")
     sr=$(shgw_runs "$n")
 
@@ -190,7 +197,9 @@ for n in "${sizes[@]}"; do
         fi
     fi
     [ "$match" = MISMATCH ] && speed="$speed MISMATCH"
-    rows+=("| $docs | $kcell | $scell | $speed | $per |")
+    rss() { if [ -s "$1" ]; then awk '{printf "%.0f", $1 / 1024}' "$1"; else echo "?"; fi; }
+    krss=$(rss "$dir/kubectl.yaml.rss"); srss=$(rss "$dir/shgw.yaml.rss")
+    rows+=("| $docs | $kcell | $scell | $speed | $per | $krss | $srss |")
     loads+=("N=$n: $load_before before, $(load1) after")
     log "N=$n: $docs documents, outputs $match, kubectl $kcell s, shgw $scell s, speed-up $speed"
     [ "${BENCH_KEEP:-0}" = 1 ] || rm -rf "$dir"
@@ -206,10 +215,12 @@ echo "- load average (1/5/15 min): $load_start at start, $load_end at end"
 echo "- 1-min load per size: $(IFS=';'; echo "${loads[*]}" | sed 's/;/; /g')"
 echo "- kubectl: $kubectl_version ($KUBECTL)"
 echo "- shgw: $shgw_version, commit $commit ($shgw_path)"
+echo "- layout: ${LAYOUT:-chunked}"
 echo "- times: wall clock in seconds, median of n runs (min in brackets); outputs checked byte-identical first"
+echo "- peak RSS: maximum resident set size of the last run, MB (/usr/bin/time)"
 echo
-echo "| resources | kubectl kustomize (s) | shgw build (s) | speed-up | shgw µs per resource |"
-echo "|---:|---:|---:|---:|---:|"
+echo "| resources | kubectl kustomize (s) | shgw build (s) | speed-up | shgw µs per resource | kubectl peak RSS (MB) | shgw peak RSS (MB) |"
+echo "|---:|---:|---:|---:|---:|---:|---:|"
 printf '%s\n' "${rows[@]}"
 echo
 for v in "${verdicts[@]}"; do echo "- $v"; done

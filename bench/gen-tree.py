@@ -1,7 +1,11 @@
 #!/usr/bin/env python3
 """Generate a kustomize tree whose `overlay/` builds to about N resources.
 
-Usage: gen-tree.py N OUT_DIR
+Usage: gen-tree.py N OUT_DIR [chunked|per-file]
+
+The `per-file` layout puts one app (a ConfigMap, a Deployment and a Service) in each base
+file, so the base lists about N/3 files: the layout that made duplicate-id checks
+quadratic. The default (`chunked`) is described below.
 
 Layout (OUT_DIR/overlay is what gets built):
 
@@ -249,15 +253,36 @@ def plan(n: int) -> dict[str, list[str]]:
     return groups
 
 
-def generate(n: int, out: str) -> None:
+def per_file_base(n: int, base: str) -> tuple[list[str], dict[str, list[str]]]:
+    """One file per app, each a ConfigMap, a Deployment and a Service."""
+    budget = max(n - FIXED, 1)
+    files: list[str] = []
+    deployments: list[str] = []
+    i = 0
+    while budget > 0:
+        docs = [configmap(i), deployment(i, False), service(i)][:budget]
+        budget -= len(docs)
+        if len(docs) > 1:
+            deployments.append(docs[1])
+        name = f"apps/app-{i:05d}.yaml"
+        write(os.path.join(base, name), "---\n".join(docs))
+        files.append(name)
+        i += 1
+    return files, {"deployments": deployments}
+
+
+def generate(n: int, out: str, layout: str = "chunked") -> None:
     base = os.path.join(out, "base")
     files: list[str] = []
-    groups = plan(n)
-    for group, docs in groups.items():
-        for c in range(0, len(docs), CHUNK):
-            name = f"{group}-{c // CHUNK:03d}.yaml"
-            write(os.path.join(base, name), "---\n".join(docs[c : c + CHUNK]))
-            files.append(name)
+    if layout == "per-file":
+        files, groups = per_file_base(n, base)
+    else:
+        groups = plan(n)
+        for group, docs in groups.items():
+            for c in range(0, len(docs), CHUNK):
+                name = f"{group}-{c // CHUNK:03d}.yaml"
+                write(os.path.join(base, name), "---\n".join(docs[c : c + CHUNK]))
+                files.append(name)
 
     write(
         os.path.join(base, "kustomization.yaml"),
@@ -425,7 +450,7 @@ patches:
 
 
 def main() -> int:
-    if len(sys.argv) != 3:
+    if len(sys.argv) not in (3, 4) or (len(sys.argv) == 4 and sys.argv[3] not in ("chunked", "per-file")):
         print(__doc__, file=sys.stderr)
         return 2
     try:
@@ -436,7 +461,7 @@ def main() -> int:
     if n < 1:
         print("gen-tree.py: N must be at least 1", file=sys.stderr)
         return 2
-    generate(n, sys.argv[2])
+    generate(n, sys.argv[2], sys.argv[3] if len(sys.argv) == 4 else "chunked")
     return 0
 
 

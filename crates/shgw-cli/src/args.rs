@@ -37,6 +37,76 @@ pub enum Command {
     /// List the embedded profiles.
     #[command(after_help = "Example:\n  shgw profiles")]
     Profiles,
+    /// Review any gateway deployment (portal YAML, Helm output, a kustomization) against the rules.
+    #[command(
+        after_help = "Examples:\n  shgw review contoso-west.yml\n  helm template gw azure-apim-gateway/azure-api-management-gateway -f values.yaml | shgw review - --format sarif > review.sarif\n  shgw review overlays/prod --profile production --fail-on warning\n  shgw review --explain SHGW055\n\nSuppress a finding on the object or its pod template:\n  metadata.annotations: {shgw.dev/ignore: \"SHGW070=stateless edge gateway until 2027-03-31\"}\n\nExit codes: 0 nothing reaches --fail-on, 1 findings at that level or bad input, 2 usage error."
+    )]
+    Review(ReviewArgs),
+    /// Gateway file(s) from an existing deployment (portal YAML, `helm template` output) or the
+    /// Azure chart's values.
+    #[command(
+        after_help = "Examples:\n  shgw import contoso-west.yml > gateway.yaml\n  helm template gw azure-apim-gateway/azure-api-management-gateway -f values.yaml | shgw import -\n  shgw import --helm-values values.yaml --release contoso-east --namespace apim-east\n\nWhat cannot be carried over is listed on stderr and as a comment at the top of the output.\nSecret values are never carried over, only the names of the Secrets."
+    )]
+    Import(ImportArgs),
+}
+
+#[derive(Args)]
+pub struct ImportArgs {
+    /// Manifests holding gateway deployments (YAML or JSON, several documents, List kinds);
+    /// `-` reads stdin.
+    #[arg(
+        value_name = "FILE|-",
+        required_unless_present = "helm_values",
+        conflicts_with = "helm_values"
+    )]
+    pub input: Option<String>,
+    /// Read the Azure chart's values file instead.
+    #[arg(long, value_name = "FILE")]
+    pub helm_values: Option<String>,
+    /// With --helm-values: the Helm release name (objects are named `RELEASE-azure-api-management-gateway`).
+    #[arg(long, value_name = "NAME", requires = "helm_values")]
+    pub release: Option<String>,
+    /// With --helm-values: the namespace the release is installed in.
+    #[arg(long, value_name = "NS", requires = "helm_values")]
+    pub namespace: Option<String>,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum ReviewFormat {
+    Text,
+    Json,
+    Sarif,
+    Markdown,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum FailOn {
+    Error,
+    Warning,
+    Never,
+}
+
+#[derive(Args)]
+pub struct ReviewArgs {
+    /// Manifests (YAML or JSON, several documents, List kinds), `-` for stdin, or a
+    /// kustomization directory (built first).
+    #[arg(value_name = "FILE|-|DIR", required_unless_present_any = ["explain", "list_rules"])]
+    pub input: Option<String>,
+    /// Severities of which profile: dev, production or openshift.
+    #[arg(long, value_name = "PROFILE", default_value = shgw::DEFAULT_PROFILE)]
+    pub profile: String,
+    /// Report format.
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: ReviewFormat,
+    /// Fail (exit 1) when an unsuppressed finding reaches this level.
+    #[arg(long, value_enum, default_value = "error")]
+    pub fail_on: FailOn,
+    /// Print the explanation of a rule (such as SHGW055) and exit.
+    #[arg(long, value_name = "RULE", conflicts_with = "input")]
+    pub explain: Option<String>,
+    /// List every rule with its severity under each profile, and exit.
+    #[arg(long, conflicts_with_all = ["input", "explain"])]
+    pub list_rules: bool,
 }
 
 #[derive(Args)]

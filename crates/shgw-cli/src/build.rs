@@ -4,20 +4,52 @@
 use crate::Failure;
 use serde_json::Value;
 use shgw::Profile;
-use shgw_kustomize::{BuildOptions, Expander};
+use shgw_kustomize::{BuildOptions, ExpandError, Expander, Expansion};
 use std::path::Path;
-use std::sync::{Arc, Mutex};
 
 fn is_gateway(doc: &Value) -> bool {
     doc.get("kind").and_then(Value::as_str) == Some(shgw::spec::KIND)
         && doc.get("apiVersion").and_then(Value::as_str) == Some(shgw::spec::API_VERSION)
 }
 
-/// The expander handed to the kustomize engine, collecting warnings as it goes.
-fn expander(profile: Profile, warnings: Arc<Mutex<Vec<String>>>) -> Expander {
+/// The API group of shgw's own documents (`shgw.dev/<version>`).
+const GROUP_PREFIX: &str = "shgw.dev/";
+
+fn str_field<'a>(doc: &'a Value, key: &str) -> &'a str {
+    doc.get(key).and_then(Value::as_str).unwrap_or("")
+}
+
+/// Why a document that is not a Gateway shgw can expand must not pass through silently: a
+/// `shgw.dev` document of another version or kind, or a `List` holding `shgw.dev` items
+/// (which kustomize would flatten without expanding).
+fn refusal(doc: &Value) -> Option<String> {
+    let (api, kind) = (str_field(doc, "apiVersion"), str_field(doc, "kind"));
+    if api.starts_with(GROUP_PREFIX) {
+        return Some(format!(
+            "unknown shgw.dev document: kind '{kind}' in apiVersion '{api}' (shgw knows kind '{}' in apiVersion '{}')",
+            shgw::spec::KIND,
+            shgw::spec::API_VERSION
+        ));
+    }
+    let items = doc.get("items").and_then(Value::as_array)?;
+    if kind.ends_with("List")
+        && let Some(i) = items
+            .iter()
+            .position(|item| str_field(item, "apiVersion").starts_with(GROUP_PREFIX))
+    {
+        return Some(format!(
+            "{kind} item {i} is a shgw.dev document: Gateways inside a List are not expanded; write each Gateway as a document of its own"
+        ));
+    }
+    None
+}
+
+/// The expander handed to the kustomize engine: a Gateway becomes the manifests shgw renders
+/// for it (with the render's warnings), any other `shgw.dev` document is refused.
+fn expander(profile: Profile) -> Expander {
     Box::new(move |doc: &Value, file: &Path| {
         if !is_gateway(doc) {
-            return None;
+            return refusal(doc).map(|why| Err(why.into()));
         }
         let source = file.display().to_string();
         let result = shgw::gateway_from_value(doc)
@@ -25,25 +57,24 @@ fn expander(profile: Profile, warnings: Arc<Mutex<Vec<String>>>) -> Expander {
             .and_then(|g| {
                 shgw::render_with(&source, &[g], &profile, &shgw::RenderOptions::default())
             })
-            .map(|m| {
-                if let Ok(mut w) = warnings.lock() {
-                    w.extend(m.warnings.iter().map(|d| format!("{source}: {d}")));
-                }
-                m.to_values()
+            .map(|m| Expansion {
+                warnings: m.warnings.iter().map(ToString::to_string).collect(),
+                docs: m.to_values(),
             })
-            .map_err(|e| e.to_string());
+            .map_err(|e| -> ExpandError { Box::new(e) });
         Some(result)
     })
 }
 
 /// Builds `dir`; returns the YAML and the warnings.
 pub(crate) fn build(dir: &Path, profile: Profile) -> Result<(String, Vec<String>), Failure> {
-    let warnings = Arc::new(Mutex::new(Vec::new()));
     let opts = BuildOptions {
-        expander: Some(expander(profile, Arc::clone(&warnings))),
+        expander: Some(expander(profile)),
+        ..BuildOptions::default()
     };
-    // The engine's errors already carry their causes in their text.
-    let yaml = shgw_kustomize::build(dir, &opts).map_err(|e| Failure::invalid(e.to_string()))?;
-    let notes = warnings.lock().map(|w| w.clone()).unwrap_or_default();
-    Ok((yaml, notes))
+    // The engine's errors carry their causes (a Gateway's problems included) in their text.
+    let out =
+        shgw_kustomize::build_output(dir, &opts).map_err(|e| Failure::invalid(e.to_string()))?;
+    let notes = out.warnings.iter().map(ToString::to_string).collect();
+    Ok((out.to_yaml(), notes))
 }

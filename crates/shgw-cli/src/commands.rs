@@ -28,6 +28,8 @@ pub(crate) fn run(cli: Cli) -> Result<Output, Failure> {
             ..Output::default()
         }),
         Command::Profiles => profiles(),
+        Command::Review(a) => crate::review::review(a),
+        Command::Import(a) => crate::import::import(a),
     }
 }
 

@@ -5,8 +5,10 @@
 mod args;
 mod build;
 mod commands;
+mod import;
 mod overrides;
 mod renew;
+mod review;
 
 use clap::Parser;
 use std::io::Write;
@@ -16,6 +18,8 @@ use std::process::ExitCode;
 pub(crate) struct Failure {
     pub code: u8,
     pub message: String,
+    /// A report that still belongs on stdout (`shgw review` that finds errors).
+    pub report: String,
 }
 
 impl Failure {
@@ -23,12 +27,21 @@ impl Failure {
         Failure {
             code: 1,
             message: message.into(),
+            report: String::new(),
+        }
+    }
+    /// Exit 1 with `report` still printed on stdout.
+    pub(crate) fn with_report(message: impl Into<String>, report: String) -> Self {
+        Failure {
+            report,
+            ..Failure::invalid(message)
         }
     }
     pub(crate) fn usage(message: impl Into<String>) -> Self {
         Failure {
             code: 2,
             message: message.into(),
+            report: String::new(),
         }
     }
 }
@@ -68,6 +81,12 @@ fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
         Err(f) => {
+            if !f.report.is_empty() {
+                let mut out = std::io::stdout().lock();
+                let _ = out
+                    .write_all(f.report.as_bytes())
+                    .and_then(|()| out.flush());
+            }
             let _ = writeln!(err, "error: {}", f.message);
             ExitCode::from(f.code)
         }

@@ -30,13 +30,9 @@ use std::process::{Command, Output};
 /// and their difference is printed; a case listed here that starts matching fails the test, so
 /// the list cannot go stale.
 const KNOWN_DIFFERENCES: &[&str] = &[
-    // `buildMetadata` is not implemented (shgw refuses it; kubectl adds
-    // `config.kubernetes.io/origin` and `alpha.config.kubernetes.io/transformations`).
+    // `buildMetadata: [transformerAnnotations]` is refused (kubectl adds
+    // `alpha.config.kubernetes.io/transformations`); origin annotations are supported.
     "gw-build-metadata",
-    // `replacements` is not implemented (shgw stops with "unsupported kustomization field").
-    "gw-replacements",
-    // `buildMetadata: [managedByLabel]` is refused (kubectl adds `app.kubernetes.io/managed-by`).
-    "plain-build-metadata-managed-by",
 ];
 
 /// The fewest cases the corpus may hold (guards against a lost folder).

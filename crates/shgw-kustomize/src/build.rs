@@ -1,34 +1,52 @@
 //! The recursive build of a kustomization directory (kustomize's `KustTarget`).
 
+use crate::config::{self, TransformerConfig};
 use crate::error::{Error, Result};
 use crate::kustomization::Kustomization;
 use crate::load::{
-    check_in_root, load_kustomization, parse_resource_documents, read_text, resolve,
+    check_in_root, find_kustomization_file, is_remote, load_kustomization,
+    parse_resource_documents, read_text, resolve,
 };
+use crate::openapi::{self, OpenApi};
+use crate::plugins::{self, Stage};
 use crate::resid::ResId;
-use crate::resource::Resource;
+use crate::resource::{Origin, Resource, ensure_object};
 use crate::{
-    BuildOptions, generators, images, labels, nameref, namespace, order, patches, prefix, replicas,
+    BuildOptions, Output, Warning, generators, images, labels, nameref, namespace, order, patches,
+    prefix, replacements, replicas, vars,
 };
 use serde_json::Value;
+use std::cell::RefCell;
+use std::collections::HashSet;
 use std::path::Path;
+use std::sync::Arc;
 
 /// Builds `dir` as the top-level kustomization and returns the final resources in output order.
-pub(crate) fn build_top(dir: &Path, opts: &BuildOptions) -> Result<Vec<Value>> {
-    let dir = std::fs::canonicalize(dir).map_err(|source| Error::Io {
-        path: dir.to_path_buf(),
-        source,
-    })?;
+pub(crate) fn build_top(dir: &Path, opts: &BuildOptions) -> Result<Output> {
+    let dir = crate::fs::current()
+        .canonicalize(dir)
+        .map_err(|source| Error::Io {
+            path: dir.to_path_buf(),
+            source,
+        })?;
     let k = load_kustomization(&dir)?;
     let mut acc = Vec::new();
-    run(&dir, &k, &mut acc, opts)?;
+    let mut cfg = config::builtin()?;
+    let warnings = RefCell::new(Vec::new());
+    let ctx = Ctx {
+        opts,
+        warnings: &warnings,
+        schema: None,
+    };
+    run(&dir, &k, &mut acc, &mut cfg, &ctx)?;
     for r in acc.iter_mut() {
         if r.generated.as_ref().is_some_and(|g| g.hash) {
             let name = format!("{}-{}", r.id().name, crate::hash::hash_of(&r.obj));
             r.set_name(&name);
         }
     }
-    nameref::fix(&mut acc)?;
+    nameref::fix(&mut acc, &cfg.name_reference)?;
+    vars::substitute(&mut acc, &cfg.vars, &cfg.var_reference)?;
     acc.retain(|r| r.annotation("config.kubernetes.io/local-config") != Some("true"));
     // kustomize rebuilds the final ResMap here (`IgnoreLocal`); resources that ended up
     // with one id (a JSON patch may rename) cannot both be registered.
@@ -42,7 +60,20 @@ pub(crate) fn build_top(dir: &Path, opts: &BuildOptions) -> Result<Vec<Value>> {
         }
     }
     sort(&mut acc, &k)?;
-    Ok(acc.into_iter().map(strip_internal).collect())
+    let meta = BuildMetadata::of(&k)?;
+    let resources = acc
+        .into_iter()
+        .map(|r| {
+            let origin = r.origin.clone();
+            let mut obj = strip_internal(r);
+            meta.apply(&mut obj, origin.as_ref(), &dir);
+            obj
+        })
+        .collect();
+    Ok(Output {
+        resources,
+        warnings: warnings.into_inner(),
+    })
 }
 
 fn sort(acc: &mut [Resource], k: &Kustomization) -> Result<()> {
@@ -71,6 +102,88 @@ fn sort(acc: &mut [Resource], k: &Kustomization) -> Result<()> {
     }
 }
 
+/// `field[i]`, with the file it names (`patches[2] 'p.yaml'`).
+fn entry_name(field: &str, i: usize, path: Option<&str>) -> String {
+    match path {
+        Some(p) => format!("{field}[{i}] '{p}'"),
+        None => format!("{field}[{i}]"),
+    }
+}
+
+/// `buildMetadata` of the top-level kustomization.
+struct BuildMetadata {
+    origin: bool,
+    managed_by: bool,
+}
+
+impl BuildMetadata {
+    fn of(k: &Kustomization) -> Result<Self> {
+        let mut m = BuildMetadata {
+            origin: false,
+            managed_by: false,
+        };
+        for (i, o) in k.build_metadata.iter().flatten().enumerate() {
+            match o.as_str() {
+                "originAnnotations" => m.origin = true,
+                "managedByLabel" => m.managed_by = true,
+                "transformerAnnotations" => {
+                    return Err(Error::msg(format!(
+                        "buildMetadata[{i}]: transformerAnnotations are not supported by this renderer"
+                    )));
+                }
+                other => {
+                    return Err(Error::msg(format!(
+                        "buildMetadata[{i}]: unknown option '{other}' (originAnnotations, transformerAnnotations, managedByLabel)"
+                    )));
+                }
+            }
+        }
+        Ok(m)
+    }
+
+    /// Adds the origin annotation (paths relative to the top-level directory `top`) and
+    /// the managed-by label, as kustomize v5.8.1 writes them.
+    fn apply(&self, obj: &mut Value, origin: Option<&Origin>, top: &Path) {
+        let meta = ensure_object(ensure_object(obj).entry("metadata").or_insert(Value::Null));
+        if self.origin
+            && let Some(o) = origin
+        {
+            let text = match o {
+                Origin::File(p) => format!("path: {}\n", relative(p, top)),
+                Origin::Generator {
+                    kustomization,
+                    kind,
+                } => format!(
+                    "configuredIn: {}\nconfiguredBy:\n  apiVersion: builtin\n  kind: {kind}\n",
+                    relative(kustomization, top)
+                ),
+            };
+            ensure_object(meta.entry("annotations").or_insert(Value::Null))
+                .insert("config.kubernetes.io/origin".into(), Value::String(text));
+        }
+        if self.managed_by {
+            ensure_object(meta.entry("labels").or_insert(Value::Null)).insert(
+                "app.kubernetes.io/managed-by".into(),
+                Value::String("kustomize-v5.8.1".into()),
+            );
+        }
+    }
+}
+
+/// `path` relative to the directory `base` (both absolute), with `..` where needed.
+fn relative(path: &Path, base: &Path) -> String {
+    let p: Vec<_> = path.components().collect();
+    let b: Vec<_> = base.components().collect();
+    let common = p.iter().zip(&b).take_while(|(x, y)| x == y).count();
+    let mut parts: Vec<String> = vec!["..".to_string(); b.len() - common];
+    parts.extend(
+        p[common..]
+            .iter()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned()),
+    );
+    parts.join("/")
+}
+
 fn strip_internal(r: Resource) -> Value {
     let mut obj = r.obj;
     crate::load::stringify_annotations(&mut obj, &r.raw_annotations);
@@ -87,21 +200,41 @@ fn strip_internal(r: Resource) -> Value {
     obj
 }
 
-/// Appends resources, failing on an id that is already registered.
-fn append_unique(acc: &mut Vec<Resource>, new: Vec<Resource>, from: &Path) -> Result<()> {
-    let mut seen: std::collections::HashSet<String> =
-        acc.iter().map(|r| r.id().collision_key()).collect();
-    for r in new {
-        let id = r.id();
-        if !seen.insert(id.collision_key()) {
-            return Err(Error::DuplicateId {
-                id: id.to_string(),
-                file: from.to_path_buf(),
-            });
-        }
-        acc.push(r);
+/// What a kustomization's build passes down to the kustomizations it includes.
+struct Ctx<'a> {
+    opts: &'a BuildOptions,
+    /// Where the hook's warnings go (one build, one thread: no lock).
+    warnings: &'a RefCell<Vec<Warning>>,
+    /// The custom `openapi:` schema in force.
+    schema: Option<Arc<OpenApi>>,
+}
+
+/// The ids registered in an accumulator, kept beside it while `resources:` entries are
+/// appended (nothing renames resources then), so each append costs only its own size.
+struct Registered(HashSet<IdKey>);
+
+/// What two ids collide on ([`ResId::collision_key`]).
+type IdKey = (String, String, String, String, String);
+
+impl Registered {
+    fn of(acc: &[Resource]) -> Self {
+        Registered(acc.iter().map(|r| r.id().collision_key()).collect())
     }
-    Ok(())
+
+    /// Appends resources, failing on an id that is already registered.
+    fn append(&mut self, acc: &mut Vec<Resource>, new: Vec<Resource>, from: &Path) -> Result<()> {
+        for r in new {
+            let id = r.id();
+            if !self.0.insert(id.collision_key()) {
+                return Err(Error::DuplicateId {
+                    id: id.to_string(),
+                    file: from.to_path_buf(),
+                });
+            }
+            acc.push(r);
+        }
+        Ok(())
+    }
 }
 
 /// Turns loaded documents into resources (List flattening, kind/name checks).
@@ -134,12 +267,14 @@ fn to_resources(docs: Vec<Value>, file: &Path, out: &mut Vec<Resource>) -> Resul
                 file.display()
             )));
         }
-        out.push(Resource::new(doc));
+        let mut r = Resource::new(doc);
+        r.origin = Some(Origin::File(file.to_path_buf()));
+        out.push(r);
     }
     Ok(())
 }
 
-fn load_file(path: &Path, opts: &BuildOptions) -> Result<Vec<Resource>> {
+fn load_file(path: &Path, ctx: &Ctx) -> Result<Vec<Resource>> {
     let text = read_text(path)?;
     let (docs, info) = parse_resource_documents(&text).map_err(|msg| Error::MalformedYaml {
         file: path.to_path_buf(),
@@ -147,10 +282,21 @@ fn load_file(path: &Path, opts: &BuildOptions) -> Result<Vec<Resource>> {
     })?;
     let mut out = Vec::new();
     for (i, doc) in docs.into_iter().enumerate() {
-        match opts.expander.as_ref().and_then(|e| e(&doc, path)) {
-            Some(Ok(new)) => to_resources(new, path, &mut out)?,
-            Some(Err(msg)) => {
-                return Err(Error::msg(format!("expanding {}: {msg}", path.display())));
+        match ctx.opts.expander.as_ref().and_then(|e| e(&doc, path)) {
+            Some(Ok(expansion)) => {
+                ctx.warnings
+                    .borrow_mut()
+                    .extend(expansion.warnings.into_iter().map(|message| Warning {
+                        file: path.to_path_buf(),
+                        message,
+                    }));
+                to_resources(expansion.docs, path, &mut out)?;
+            }
+            Some(Err(source)) => {
+                return Err(Error::Expand {
+                    file: path.to_path_buf(),
+                    source,
+                });
             }
             None => {
                 let before = out.len();
@@ -159,6 +305,7 @@ fn load_file(path: &Path, opts: &BuildOptions) -> Result<Vec<Resource>> {
                     && let Some(r) = out.last_mut()
                 {
                     r.raw_annotations = info.raw_annotations(i);
+                    r.empty_nulls = info.empty_nulls(i);
                     r.plain_dates.clone_from(&info.dates);
                 }
             }
@@ -172,13 +319,16 @@ fn accumulate_entry(
     dir: &Path,
     entry: &str,
     acc: &mut Vec<Resource>,
-    opts: &BuildOptions,
+    seen: &mut Registered,
+    cfg: &mut TransformerConfig,
+    ctx: &Ctx,
 ) -> Result<()> {
     let path = resolve(dir, entry);
-    if path.is_file() {
+    let fs = crate::fs::current();
+    if fs.is_file(&path) {
         check_in_root(&path, dir)?;
-        append_unique(acc, load_file(&path, opts)?, &path)?;
-    } else if path.is_dir() {
+        seen.append(acc, load_file(&path, ctx)?, &path)?;
+    } else if fs.is_dir(&path) {
         let sub = load_kustomization(&path)?;
         if sub.is_component() {
             return Err(Error::msg(format!(
@@ -187,8 +337,10 @@ fn accumulate_entry(
             )));
         }
         let mut sub_acc = Vec::new();
-        run(&path, &sub, &mut sub_acc, opts)?;
-        append_unique(acc, sub_acc, &path)?;
+        let mut sub_cfg = config::builtin()?;
+        run(&path, &sub, &mut sub_acc, &mut sub_cfg, ctx)?;
+        seen.append(acc, sub_acc, &path)?;
+        cfg.merge(&sub_cfg)?;
     } else {
         return Err(Error::Missing {
             entry: entry.to_string(),
@@ -198,10 +350,50 @@ fn accumulate_entry(
     Ok(())
 }
 
-/// Runs one kustomization (or component) over the accumulator.
-fn run(dir: &Path, k: &Kustomization, acc: &mut Vec<Resource>, opts: &BuildOptions) -> Result<()> {
+fn generated_in(dir: &Path, kind: &'static str) -> Result<Origin> {
+    Ok(Origin::Generator {
+        kustomization: find_kustomization_file(dir)?,
+        kind,
+    })
+}
+
+/// Runs one kustomization (or component) over the accumulator; `cfg` gains the
+/// kustomization's `configurations:` and those of everything it includes.
+fn run(
+    dir: &Path,
+    k: &Kustomization,
+    acc: &mut Vec<Resource>,
+    cfg: &mut TransformerConfig,
+    ctx: &Ctx,
+) -> Result<()> {
+    // A kustomization's `openapi:` holds for it and what it includes, unless they set their own.
+    let own = match k.openapi.as_ref().filter(|v| !v.is_null()) {
+        Some(field) => Some(openapi::load(dir, field)?),
+        None => None,
+    };
+    let ctx = &Ctx {
+        opts: ctx.opts,
+        warnings: ctx.warnings,
+        schema: own.or_else(|| ctx.schema.clone()),
+    };
+    cfg.load_files(dir, k.configurations.as_deref().unwrap_or_default())?;
+    for (field, list) in [("resources", &k.resources), ("components", &k.components)] {
+        if let Some((index, entry)) = list
+            .iter()
+            .flatten()
+            .enumerate()
+            .find(|(_, e)| is_remote(e))
+        {
+            return Err(Error::Remote {
+                field,
+                index,
+                entry: entry.to_string(),
+            });
+        }
+    }
+    let mut seen = Registered::of(acc);
     for entry in k.resources.iter().flatten() {
-        accumulate_entry(dir, entry, acc, opts).map_err(|e| match e {
+        accumulate_entry(dir, entry, acc, &mut seen, cfg, ctx).map_err(|e| match e {
             Error::Missing { .. } => e,
             other => Error::Accumulate {
                 entry: entry.clone(),
@@ -210,17 +402,35 @@ fn run(dir: &Path, k: &Kustomization, acc: &mut Vec<Resource>, opts: &BuildOptio
         })?;
     }
     let global = k.generator_options.as_ref();
-    for args in k.config_map_generator.iter().flatten() {
-        let r = generators::generate(args, global, dir, false)?;
-        generators::absorb(acc, r, args.behavior.as_deref())?;
+    let kfile = find_kustomization_file(dir)?;
+    for (field, list, secret) in [
+        ("configMapGenerator", &k.config_map_generator, false),
+        ("secretGenerator", &k.secret_generator, true),
+    ] {
+        for (i, args) in list.iter().flatten().enumerate() {
+            let kind = if secret {
+                "SecretGenerator"
+            } else {
+                "ConfigMapGenerator"
+            };
+            let mut r = generators::generate(args, global, dir, secret)
+                .map_err(|e| e.at(&kfile, format!("{field}[{i}]")))?;
+            r.origin = Some(generated_in(dir, kind)?);
+            generators::absorb(acc, r, args.behavior.as_deref())
+                .map_err(|e| e.at(&kfile, format!("{field}[{i}]")))?;
+        }
     }
-    for args in k.secret_generator.iter().flatten() {
-        let r = generators::generate(args, global, dir, true)?;
-        generators::absorb(acc, r, args.behavior.as_deref())?;
-    }
+    plugins::run(
+        Stage::Generators,
+        dir,
+        k.generators.as_deref().unwrap_or_default(),
+        acc,
+        ctx.schema.as_ref(),
+        &mut |d| build_plugin_dir(d, ctx),
+    )?;
     for entry in k.components.iter().flatten() {
         let path = resolve(dir, entry);
-        if !path.is_dir() {
+        if !crate::fs::current().is_dir(&path) {
             return Err(Error::msg(format!(
                 "accumulating components: must build at directory: '{}'",
                 path.display()
@@ -236,45 +446,85 @@ fn run(dir: &Path, k: &Kustomization, acc: &mut Vec<Resource>, opts: &BuildOptio
                 ck.kind.as_deref().unwrap_or("Kustomization")
             )));
         }
-        run(&path, &ck, acc, opts).map_err(|e| {
+        run(&path, &ck, acc, cfg, ctx).map_err(|e| {
             Error::msg(format!("accumulating components: accumulateDirectory: \"recursed accumulation of path '{}': {e}\"", path.display()))
         })?;
     }
-    transform(dir, k, acc)
+    transform(dir, k, acc, cfg, ctx)?;
+    vars::collect(&mut cfg.vars, k.vars.as_deref().unwrap_or_default())
 }
 
-fn transform(dir: &Path, k: &Kustomization, acc: &mut Vec<Resource>) -> Result<()> {
+fn transform(
+    dir: &Path,
+    k: &Kustomization,
+    acc: &mut Vec<Resource>,
+    cfg: &TransformerConfig,
+    ctx: &Ctx,
+) -> Result<()> {
+    let schema = ctx.schema.as_ref();
+    let kfile = &find_kustomization_file(dir)?;
+    let at = |entry: String| move |e: Error| e.at(kfile, entry);
     if let Some(psm) = &k.patches_strategic_merge {
-        patches::apply_strategic_merge_list(acc, psm, dir)?;
+        patches::apply_strategic_merge_list(acc, psm, dir, schema)
+            .map_err(at("patchesStrategicMerge".into()))?;
     }
-    for p in k.patches.iter().flatten() {
-        patches::apply_patch(acc, p, dir)?;
+    for (i, p) in k.patches.iter().flatten().enumerate() {
+        patches::apply_patch(acc, p, dir, schema).map_err(at(entry_name(
+            "patches",
+            i,
+            p.path.as_deref(),
+        )))?;
     }
     if let Some(ns) = &k.namespace {
-        namespace::apply(acc, ns)?;
+        namespace::apply(acc, ns, &cfg.namespace).map_err(at("namespace".into()))?;
     }
     prefix::apply(
         acc,
         k.name_prefix.as_deref().unwrap_or(""),
         k.name_suffix.as_deref().unwrap_or(""),
     );
-    for l in k.labels.iter().flatten() {
-        labels::apply_label_entry(acc, l)?;
+    for (i, l) in k.labels.iter().flatten().enumerate() {
+        labels::apply_label_entry(acc, l, cfg).map_err(at(format!("labels[{i}]")))?;
     }
     if let Some(cl) = &k.common_labels {
-        labels::apply_map(acc, cl, &labels::common_label_specs());
+        labels::apply_map(acc, cl, &cfg.common_labels);
     }
     if let Some(ca) = &k.common_annotations {
-        labels::apply_map(acc, ca, &labels::annotation_specs());
+        labels::apply_map(acc, ca, &cfg.common_annotations);
     }
-    for p in k.patches_json6902.iter().flatten() {
-        patches::apply_json6902_entry(acc, p, dir)?;
+    for (i, p) in k.patches_json6902.iter().flatten().enumerate() {
+        patches::apply_json6902_entry(acc, p, dir).map_err(at(entry_name(
+            "patchesJson6902",
+            i,
+            p.path.as_deref(),
+        )))?;
     }
-    for r in k.replicas.iter().flatten() {
-        replicas::apply(acc, r)?;
+    for (i, r) in k.replicas.iter().flatten().enumerate() {
+        replicas::apply(acc, r, &cfg.replicas).map_err(at(format!("replicas[{i}]")))?;
     }
-    for img in k.images.iter().flatten() {
-        images::apply(acc, img);
+    for (i, img) in k.images.iter().flatten().enumerate() {
+        images::apply(acc, img, &cfg.images).map_err(at(format!("images[{i}]")))?;
     }
-    Ok(())
+    if let Some(reps) = &k.replacements {
+        replacements::apply(acc, &replacements::load(dir, reps)?)?;
+    }
+    let transformers = k.transformers.as_deref().unwrap_or_default();
+    plugins::run(
+        Stage::Transformers,
+        dir,
+        transformers,
+        acc,
+        schema,
+        &mut |d| build_plugin_dir(d, ctx),
+    )
+}
+
+/// The documents a kustomization directory named in `transformers:`/`generators:` builds
+/// to: plugin configs.
+fn build_plugin_dir(dir: &Path, ctx: &Ctx) -> Result<Vec<Value>> {
+    let k = load_kustomization(dir)?;
+    let mut acc = Vec::new();
+    let mut cfg = config::builtin()?;
+    run(dir, &k, &mut acc, &mut cfg, ctx)?;
+    Ok(acc.into_iter().map(strip_internal).collect())
 }

@@ -21,7 +21,7 @@ pub enum Error {
         msg: String,
     },
     /// A file could not be read.
-    #[error("accumulating resources: accumulation err='accumulating resources from '{entry}': evalsymlink failure on '{}' : lstat {}: no such file or directory'", .path.display(), .path.display())]
+    #[error("accumulating resources: accumulation err='accumulating resources from '{entry}': evalsymlink failure on '{p}' : lstat {p}: no such file or directory': must build at directory: not a valid directory: evalsymlink failure on '{p}' : lstat {p}: no such file or directory", p = .path.display())]
     Missing {
         /// The entry as written in the kustomization.
         entry: String,
@@ -60,6 +60,18 @@ pub enum Error {
         /// The underlying error.
         source: Box<Error>,
     },
+    /// A `resources:` or `components:` entry that is a remote target (URL, git repository).
+    #[error(
+        "{field}[{index}] '{entry}': remote resources are not supported by this renderer (fetch them and refer to a local copy)"
+    )]
+    Remote {
+        /// `resources` or `components`.
+        field: &'static str,
+        /// The entry's position in the list.
+        index: usize,
+        /// The entry as written.
+        entry: String,
+    },
     /// A kustomization field this engine does not implement.
     #[error("unsupported kustomization field '{field}' in {} (not implemented by this renderer)", .file.display())]
     Unsupported {
@@ -67,6 +79,24 @@ pub enum Error {
         field: &'static str,
         /// The kustomization file.
         file: PathBuf,
+    },
+    /// The [`crate::Expander`] hook refused a document.
+    #[error("expanding {}: {source}", .file.display())]
+    Expand {
+        /// The `resources:` file.
+        file: PathBuf,
+        /// The hook's error.
+        source: crate::ExpandError,
+    },
+    /// An error in one entry of a kustomization file (`patches[2]`, `images[0]`, ...).
+    #[error("{source} (in {} at {entry})", .file.display())]
+    At {
+        /// The kustomization file.
+        file: PathBuf,
+        /// The entry: field and index, with the value where it names a file.
+        entry: String,
+        /// What went wrong, in kustomize's words.
+        source: Box<Error>,
     },
     /// Any other error, with kustomize's wording.
     #[error("{msg}")]
@@ -84,10 +114,78 @@ pub enum Error {
     },
 }
 
+/// What kind of failure an [`Error`] is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ErrorKind {
+    /// No (or more than one) kustomization file in a directory.
+    NoKustomization,
+    /// A kustomization file that does not decode.
+    InvalidKustomization,
+    /// A file or directory that does not exist.
+    Missing,
+    /// A file that is not valid YAML.
+    MalformedYaml,
+    /// A file outside the kustomization root.
+    OutsideRoot,
+    /// Two resources with one id.
+    DuplicateId,
+    /// A feature this engine refuses (remote resources, Helm, KRM functions, ...).
+    Unsupported,
+    /// Reading a file failed.
+    Io,
+    /// The expansion hook refused a document.
+    Expand,
+    /// Anything else kustomize rejects (a patch matching nothing, a bad selector, ...).
+    Invalid,
+}
+
 impl Error {
     /// A free-form error.
     pub(crate) fn msg(msg: impl Into<String>) -> Self {
         Error::Other { msg: msg.into() }
+    }
+
+    /// Places `self` at `entry` of the kustomization file `file`.
+    pub(crate) fn at(self, file: &std::path::Path, entry: impl Into<String>) -> Self {
+        Error::At {
+            file: file.to_path_buf(),
+            entry: entry.into(),
+            source: Box::new(self),
+        }
+    }
+
+    /// The kind of failure.
+    ///
+    /// ```
+    /// let e = shgw_kustomize::build(std::path::Path::new("/nonexistent"), &Default::default());
+    /// assert_eq!(e.unwrap_err().kind(), shgw_kustomize::ErrorKind::Io);
+    /// ```
+    pub fn kind(&self) -> ErrorKind {
+        match self {
+            Error::NoKustomization(_) | Error::MultipleKustomizations(_) => {
+                ErrorKind::NoKustomization
+            }
+            Error::InvalidKustomization { .. } => ErrorKind::InvalidKustomization,
+            Error::Missing { .. } => ErrorKind::Missing,
+            Error::MalformedYaml { .. } => ErrorKind::MalformedYaml,
+            Error::OutsideRoot { .. } => ErrorKind::OutsideRoot,
+            Error::DuplicateId { .. } => ErrorKind::DuplicateId,
+            Error::Remote { .. } | Error::Unsupported { .. } => ErrorKind::Unsupported,
+            Error::Io { .. } => ErrorKind::Io,
+            Error::At { source, .. } | Error::Accumulate { source, .. } => source.kind(),
+            Error::Other { .. } => ErrorKind::Invalid,
+            Error::Expand { .. } => ErrorKind::Expand,
+        }
+    }
+
+    /// The kustomization entry the error is about (`patches[2]`), innermost first.
+    pub fn entry(&self) -> Option<&str> {
+        match self {
+            Error::At { entry, source, .. } => source.entry().or(Some(entry)),
+            Error::Accumulate { entry, source } => source.entry().or(Some(entry)),
+            _ => None,
+        }
     }
 }
 

@@ -97,10 +97,12 @@ fn collect_pairs(args: &GeneratorArgs, dir: &Path) -> Result<Vec<(String, Vec<u8
         };
         let path = resolve(dir, p);
         check_in_root(&path, dir)?;
-        let bytes = std::fs::read(&path).map_err(|source| Error::Io {
-            path: path.clone(),
-            source,
-        })?;
+        let bytes = crate::fs::current()
+            .read(&path)
+            .map_err(|source| Error::Io {
+                path: path.clone(),
+                source,
+            })?;
         pairs.push((key, bytes));
     }
     Ok(pairs)
@@ -263,18 +265,22 @@ pub fn absorb(acc: &mut Vec<Resource>, new: Resource, behavior: Option<&str>) ->
     let matches: Vec<usize> = (0..acc.len())
         .filter(|i| acc[*i].matches_any_id(&id))
         .collect();
-    let behavior = behavior.unwrap_or("create");
+    // kustomize's `BehaviorFromString`: anything but these three is "unspecified",
+    // which acts as create (verified with kubectl v1.37.1: `behavior: add`, `Merge`).
+    let behavior = behavior
+        .filter(|b| ["create", "merge", "replace"].contains(b))
+        .unwrap_or("unspecified");
     match (matches.as_slice(), behavior) {
-        ([], "create" | "") => {
+        ([], "create" | "unspecified") => {
             acc.push(new);
             Ok(())
         }
         ([], _) => Err(Error::msg(format!(
-            "id {} does not exist; cannot merge or replace",
+            "merging from generator: id {} does not exist; cannot merge or replace",
             fmt_resid(&id)
         ))),
-        ([_], "create" | "") => Err(Error::msg(format!(
-            "id {} exists; behavior must be merge or replace",
+        ([_], "create" | "unspecified") => Err(Error::msg(format!(
+            "merging from generator: id {} exists; can not use behavior: '{behavior}', behavior must be merge or replace",
             fmt_resid(&id)
         ))),
         ([i], "merge" | "replace") => {
@@ -294,10 +300,10 @@ pub fn absorb(acc: &mut Vec<Resource>, new: Resource, behavior: Option<&str>) ->
             old.raw_annotations.clear();
             old.plain_dates.clear();
             old.aliases.clear();
+            old.empty_nulls.clear();
             old.generated = Some(GenInfo { hash });
             Ok(())
         }
-        ([_], other) => Err(Error::msg(format!("unknown generation behavior: {other}"))),
         (_, _) => Err(Error::msg(format!(
             "found multiple objects that could accept merge of {id}"
         ))),
@@ -306,8 +312,13 @@ pub fn absorb(acc: &mut Vec<Resource>, new: Resource, behavior: Option<&str>) ->
 
 fn fmt_resid(id: &ResId) -> String {
     format!(
-        "resid.ResId{{Gvk:resid.Gvk{{Group:\"{}\", Version:\"{}\", Kind:\"{}\"}}, Name:\"{}\", Namespace:\"{}\"}}",
-        id.group, id.version, id.kind, id.name, id.namespace
+        "resid.ResId{{Gvk:resid.Gvk{{Group:\"{}\", Version:\"{}\", Kind:\"{}\", isClusterScoped:{}}}, Name:\"{}\", Namespace:\"{}\"}}",
+        id.group,
+        id.version,
+        id.kind,
+        id.is_cluster_scoped(),
+        id.name,
+        id.namespace
     )
 }
 

@@ -1,6 +1,8 @@
 //! The `images` transformer.
 
-use crate::kustomization::Image;
+use crate::error::{Error, Result};
+use crate::fieldpath::{spec_applies, split_path, visit};
+use crate::kustomization::{FieldSpec, Image};
 use crate::resource::Resource;
 use regex::Regex;
 use serde_json::Value;
@@ -73,13 +75,6 @@ fn rewrite(value: &str, img: &Image, re: &Regex) -> Option<String> {
     Some(name)
 }
 
-const FIELD_SPEC_PATHS: &[&[&str]] = &[
-    &["spec", "containers[]", "image"],
-    &["spec", "initContainers[]", "image"],
-    &["spec", "template", "spec", "containers[]", "image"],
-    &["spec", "template", "spec", "initContainers[]", "image"],
-];
-
 fn walk(v: &mut Value, img: &Image, re: &Regex) {
     match v {
         Value::Object(m) => {
@@ -104,24 +99,31 @@ fn walk(v: &mut Value, img: &Image, re: &Regex) {
 }
 
 /// Applies one `images:` entry to every resource.
-pub fn apply(resources: &mut [Resource], img: &Image) {
+///
+/// # Errors
+/// `img.name` is not a valid pattern (kubectl v1.37.1 silently ignores such an entry, or
+/// crashes; an entry that can never apply is refused here instead).
+pub fn apply(resources: &mut [Resource], img: &Image, specs: &[FieldSpec]) -> Result<()> {
     // Go's `\w` is ASCII-only; spelling the classes out keeps the same meaning and avoids
     // compiling Unicode classes repeated 127 times (which cost ~40 ms per entry).
     let pattern = format!(
         r"^{}(:[0-9A-Za-z_][0-9A-Za-z_.-]{{0,127}})?(@sha256:[0-9A-Za-z]+)?$",
         img.name
     );
-    let Ok(re) = Regex::new(&pattern) else { return };
+    let re = Regex::new(&pattern).map_err(|e| {
+        Error::msg(format!(
+            "image name '{}' is not a valid image name pattern: {e}",
+            img.name
+        ))
+    })?;
     for r in resources.iter_mut() {
         if r.kind() == "CustomResourceDefinition" {
             continue;
         }
         walk(&mut r.obj, img, &re);
-        // kustomize also runs its image field specs, so these paths are visited a
-        // second time (which is why `tagSuffix` is applied twice there, issue #4814).
-        for path in FIELD_SPEC_PATHS {
-            let segs: Vec<String> = path.iter().map(|s| s.to_string()).collect();
-            crate::fieldpath::visit(&mut r.obj, &segs, false, &mut |node| {
+        let id = r.id();
+        for spec in specs.iter().filter(|s| spec_applies(s, &id)) {
+            visit(&mut r.obj, &split_path(&spec.path), false, &mut |node| {
                 if let Value::String(s) = node
                     && let Some(new) = rewrite(s, img, &re)
                 {
@@ -130,9 +132,11 @@ pub fn apply(resources: &mut [Resource], img: &Image) {
             });
         }
     }
+    Ok(())
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
     use serde_json::json;
@@ -151,7 +155,7 @@ mod tests {
         let mut rs = vec![Resource::new(
             json!({"kind": "Pod", "spec": {"containers": [{"image": "nginx:1.2@sha256:aaaa"}, {"image": "docker.io/library/nginx"}]}}),
         )];
-        apply(&mut rs, &img);
+        apply(&mut rs, &img, &crate::config::builtin().unwrap().images).unwrap();
         assert_eq!(rs[0].obj["spec"]["containers"][0]["image"], "nginx:1.25");
         assert_eq!(
             rs[0].obj["spec"]["containers"][1]["image"],

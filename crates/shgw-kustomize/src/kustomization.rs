@@ -15,7 +15,7 @@ pub struct Kustomization {
     /// `metadata` (ignored).
     #[serde(rename = "metadata")]
     pub meta_data: Option<Value>,
-    /// `openapi` (unsupported: custom schema).
+    /// `openapi: {path: schema}`: a custom schema for strategic merges (replaces the built-in one).
     #[serde(rename = "openapi")]
     pub openapi: Option<Value>,
     /// `namePrefix`.
@@ -42,12 +42,12 @@ pub struct Kustomization {
     pub images: Option<Vec<Image>>,
     /// `imageTags` (deprecated alias of `images`).
     pub image_tags: Option<Vec<Image>>,
-    /// `replacements` (unsupported).
-    pub replacements: Option<Value>,
+    /// `replacements`: inline, or `path:` entries naming files of replacements.
+    pub replacements: Option<Vec<Replacement>>,
     /// `replicas`.
     pub replicas: Option<Vec<Replica>>,
-    /// `vars` (unsupported).
-    pub vars: Option<Value>,
+    /// `vars` (deprecated): values substituted for `$(NAME)` in the varReference fields.
+    pub vars: Option<Vec<Var>>,
     /// `sortOptions`.
     pub sort_options: Option<SortOptions>,
     /// `resources`: files and kustomization directories.
@@ -78,7 +78,8 @@ pub struct Kustomization {
     pub transformers: Option<Vec<String>>,
     /// `validators` plugins (unsupported).
     pub validators: Option<Vec<String>>,
-    /// `buildMetadata` (unsupported: refused rather than silently ignored).
+    /// `buildMetadata` of the top-level kustomization: `originAnnotations`, `managedByLabel`
+    /// (`transformerAnnotations` is refused rather than silently ignored).
     pub build_metadata: Option<Vec<String>>,
 }
 
@@ -181,6 +182,127 @@ pub struct Replica {
     /// Replica count.
     #[serde(default)]
     pub count: i64,
+}
+
+/// A `replacements:` entry: copy a field of one resource into fields of others.
+#[derive(Debug, Default, Deserialize, Clone)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct Replacement {
+    /// A file holding one replacement or a list of them (instead of an inline one).
+    pub path: Option<String>,
+    /// Where the value comes from.
+    pub source: Option<ReplacementSource>,
+    /// Where it goes.
+    pub targets: Option<Vec<ReplacementTarget>>,
+}
+
+/// `replacements[].source`.
+#[derive(Debug, Default, Deserialize, Clone)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct ReplacementSource {
+    /// API group.
+    pub group: Option<String>,
+    /// API version.
+    pub version: Option<String>,
+    /// Kind.
+    pub kind: Option<String>,
+    /// Name (current or previous).
+    pub name: Option<String>,
+    /// Namespace.
+    pub namespace: Option<String>,
+    /// The field to copy (default `metadata.name`).
+    pub field_path: Option<String>,
+    /// How to read the field.
+    pub options: Option<FieldOptions>,
+}
+
+/// A resource selector of a replacement target (`select` / `reject`).
+#[derive(Debug, Default, Deserialize, Clone)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct ReplacementSelector {
+    /// API group.
+    pub group: Option<String>,
+    /// API version.
+    pub version: Option<String>,
+    /// Kind.
+    pub kind: Option<String>,
+    /// Name (current or previous).
+    pub name: Option<String>,
+    /// Namespace.
+    pub namespace: Option<String>,
+    /// Kubernetes label selector.
+    pub label_selector: Option<String>,
+    /// Kubernetes-style selector over annotations.
+    pub annotation_selector: Option<String>,
+}
+
+/// `replacements[].targets[]`.
+#[derive(Debug, Default, Deserialize, Clone)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct ReplacementTarget {
+    /// Resources to write to.
+    pub select: Option<ReplacementSelector>,
+    /// Resources among them to leave alone.
+    pub reject: Option<Vec<ReplacementSelector>>,
+    /// Fields to write.
+    pub field_paths: Option<Vec<String>>,
+    /// How to write them.
+    pub options: Option<FieldOptions>,
+}
+
+/// `options` of a replacement source or target.
+#[derive(Debug, Default, Deserialize, Clone)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct FieldOptions {
+    /// Split the value at this delimiter.
+    pub delimiter: Option<String>,
+    /// Which part of the split value.
+    #[serde(default)]
+    pub index: i64,
+    /// Create missing target fields.
+    #[serde(default)]
+    pub create: bool,
+}
+
+/// A `vars:` entry.
+#[derive(Debug, Default, Deserialize, Clone)]
+#[serde(deny_unknown_fields)]
+pub struct Var {
+    /// The name used as `$(NAME)`.
+    #[serde(default)]
+    pub name: String,
+    /// The resource the value comes from.
+    #[serde(default)]
+    pub objref: VarObjRef,
+    /// The field of that resource (default `metadata.name`).
+    pub fieldref: Option<VarFieldRef>,
+}
+
+/// `vars[].objref`.
+#[derive(Debug, Default, Deserialize, Clone)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct VarObjRef {
+    /// `group/version` of the resource.
+    pub api_version: Option<String>,
+    /// API group.
+    pub group: Option<String>,
+    /// API version.
+    pub version: Option<String>,
+    /// Kind.
+    pub kind: Option<String>,
+    /// Name (current or previous).
+    pub name: Option<String>,
+    /// Namespace.
+    pub namespace: Option<String>,
+}
+
+/// `vars[].fieldref`.
+#[derive(Debug, Default, Deserialize, Clone)]
+#[serde(deny_unknown_fields)]
+pub struct VarFieldRef {
+    /// Dotted path of the field (`spec.ports[0].port`).
+    #[serde(default)]
+    pub fieldpath: String,
 }
 
 /// `sortOptions`.

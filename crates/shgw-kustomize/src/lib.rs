@@ -9,29 +9,42 @@
 //! `labels`, `commonLabels`, `commonAnnotations`, `images`, `replicas`,
 //! `configMapGenerator`/`secretGenerator`/`generatorOptions` (with kustomize's hash
 //! suffix), name-reference fix-up, `patches`, `patchesStrategicMerge`,
-//! `patchesJson6902`, `sortOptions` (legacy order by default) and the yaml.v2 output
-//! layout. Not supported (an error is returned when used): `replacements`, `buildMetadata`, `vars`,
-//! Helm, plugins (`generators`/`transformers`/`validators`), `configurations`,
-//! `openapi`, `crds`, remote resources.
+//! `patchesJson6902`, `sortOptions` (legacy order by default), `configurations:` files
+//! (merged into the built-in field specs, which are data: `builtin_fieldspecs.yaml`) and
+//! `transformers:`/`generators:` entries that are builtin plugin configs
+//! (`apiVersion: builtin`: LabelTransformer, AnnotationsTransformer,
+//! PrefixSuffixTransformer, NamespaceTransformer, PatchTransformer,
+//! PatchStrategicMergeTransformer, PatchJson6902Transformer, ImageTagTransformer,
+//! ReplicaCountTransformer, ReplacementTransformer, HashTransformer, ConfigMapGenerator,
+//! SecretGenerator), `replacements` (inline and from files), `vars` and the yaml.v2
+//! output layout, `buildMetadata` (origin annotations, managed-by label), `openapi` with a
+//! local schema file. Not supported (an
+//! error is returned when used): transformer annotations, Helm, KRM function and exec plugins,
+//! `validators`, `crds`, remote resources.
 
 mod alias;
 mod build;
+mod config;
+mod emptyvalues;
 mod error;
 mod fieldpath;
-mod flowempty;
+mod fs;
 mod generators;
 mod hash;
 mod images;
 mod json6902;
 pub mod kustomization;
 mod labels;
+mod labelselector;
 mod load;
 mod nameref;
-mod nameref_specs;
 mod namespace;
+mod openapi;
 mod order;
 mod patches;
+mod plugins;
 mod prefix;
+mod replacements;
 mod replicas;
 mod resid;
 mod resource;
@@ -39,8 +52,10 @@ mod selector;
 pub mod smp;
 mod smp_keys;
 mod textfix;
+mod vars;
 
-pub use error::{Error, Result};
+pub use error::{Error, ErrorKind, Result};
+pub use fs::{DiskFs, FileSystem, MemoryFs};
 pub use resid::ResId;
 
 use serde_json::Value;
@@ -57,35 +72,84 @@ pub fn to_yaml(docs: &[Value]) -> String {
     shgw_yaml::to_multi_doc(docs)
 }
 
+/// The error an [`Expander`] hook fails with (kept as the source of [`Error::Expand`], so
+/// the caller can downcast it to its own type).
+pub type ExpandError = Box<dyn std::error::Error + Send + Sync>;
+
+/// What an [`Expander`] hook puts in place of a document.
+#[derive(Debug, Default)]
+pub struct Expansion {
+    /// The documents that replace it.
+    pub docs: Vec<Value>,
+    /// Warnings about it, reported in [`Output::warnings`].
+    pub warnings: Vec<String>,
+}
+
 /// A hook that may replace a document loaded from a `resources:` file.
 ///
 /// It receives the document and the file it came from. `None` keeps the document,
-/// `Some(Ok(docs))` replaces it by `docs`, `Some(Err(msg))` fails the build.
-pub type Expander = Box<dyn Fn(&Value, &Path) -> Option<Result<Vec<Value>, String>> + Send + Sync>;
+/// `Some(Ok(expansion))` replaces it by `expansion.docs`, `Some(Err(e))` fails the build with
+/// [`Error::Expand`].
+pub type Expander =
+    Box<dyn Fn(&Value, &Path) -> Option<Result<Expansion, ExpandError>> + Send + Sync>;
+
+/// A warning raised while building, with the file it is about.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Warning {
+    /// The `resources:` file.
+    pub file: std::path::PathBuf,
+    /// What the hook reported.
+    pub message: String,
+}
+
+impl std::fmt::Display for Warning {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.file.display(), self.message)
+    }
+}
+
+/// The result of [`build_output`]: the resources in output order and the warnings.
+#[derive(Debug, Default)]
+pub struct Output {
+    /// The resources, as `kubectl kustomize` would print them, in its order.
+    pub resources: Vec<Value>,
+    /// Warnings the [`Expander`] hook reported, in the order it reported them.
+    pub warnings: Vec<Warning>,
+}
+
+impl Output {
+    /// The resources as YAML, exactly as `kubectl kustomize` prints them.
+    pub fn to_yaml(&self) -> String {
+        to_yaml(&self.resources)
+    }
+}
 
 /// Options of a build.
 #[derive(Default)]
 pub struct BuildOptions {
     /// Called on every document loaded from a `resources:` file, before anything else.
     pub expander: Option<Expander>,
+    /// The filesystem to read (the disk when `None`), e.g. a [`MemoryFs`].
+    pub fs: Option<std::sync::Arc<dyn FileSystem>>,
 }
 
 impl BuildOptions {
     /// Options with an [`Expander`] hook.
     ///
     /// ```
-    /// use shgw_kustomize::BuildOptions;
+    /// use shgw_kustomize::{BuildOptions, Expansion};
     /// let opts = BuildOptions::with_expander(|doc, _file| {
-    ///     (doc["kind"] == "Gateway").then(|| Ok(vec![]))
+    ///     (doc["kind"] == "Gateway").then(|| Ok(Expansion::default()))
     /// });
     /// assert!(opts.expander.is_some());
     /// ```
     pub fn with_expander<F>(f: F) -> Self
     where
-        F: Fn(&Value, &Path) -> Option<Result<Vec<Value>, String>> + Send + Sync + 'static,
+        F: Fn(&Value, &Path) -> Option<Result<Expansion, ExpandError>> + Send + Sync + 'static,
     {
         BuildOptions {
             expander: Some(Box::new(f)),
+            fs: None,
         }
     }
 }
@@ -94,17 +158,26 @@ impl std::fmt::Debug for BuildOptions {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("BuildOptions")
             .field("expander", &self.expander.is_some())
+            .field("fs", &self.fs.is_some())
             .finish()
     }
+}
+
+/// Builds the kustomization in `dir`: the resources in output order and the hook's warnings.
+///
+/// # Errors
+/// Any kustomize build error (missing files, invalid YAML, unknown fields, id
+/// conflicts, patches matching nothing, ...), with its [`ErrorKind`] and entry.
+pub fn build_output(dir: &Path, opts: &BuildOptions) -> Result<Output> {
+    fs::scoped(opts.fs.clone(), || build::build_top(dir, opts))
 }
 
 /// Builds the kustomization in `dir` and returns the resources in output order.
 ///
 /// # Errors
-/// Any kustomize build error (missing files, invalid YAML, unknown fields, id
-/// conflicts, patches matching nothing, ...).
+/// See [`build_output`].
 pub fn build_resources(dir: &Path, opts: &BuildOptions) -> Result<Vec<Value>> {
-    build::build_top(dir, opts)
+    Ok(build_output(dir, opts)?.resources)
 }
 
 /// Builds the kustomization in `dir` and renders it like `kubectl kustomize`.
@@ -117,7 +190,7 @@ pub fn build_resources(dir: &Path, opts: &BuildOptions) -> Result<Vec<Value>> {
 /// ```
 ///
 /// # Errors
-/// See [`build_resources`].
+/// See [`build_output`].
 pub fn build(dir: &Path, opts: &BuildOptions) -> Result<String> {
-    Ok(to_yaml(&build_resources(dir, opts)?))
+    Ok(build_output(dir, opts)?.to_yaml())
 }

@@ -1,7 +1,8 @@
 //! Reading files: kustomization files, multi-document YAML, the root restriction.
 
+use crate::alias::Seg;
+use crate::emptyvalues::read_empty_values;
 use crate::error::{Error, Result};
-use crate::flowempty::fix_empty_flow_values;
 use crate::kustomization::Kustomization;
 use crate::textfix::final_block_scalar_as_go_yaml;
 use indexmap::IndexMap;
@@ -83,9 +84,14 @@ pub fn parse_resource_documents(text: &str) -> Result<(Vec<Value>, SourceInfo), 
     let text = &final_block_scalar_as_go_yaml(text);
     let mut docs: Vec<Value> = serde_saphyr::from_multiple_with_options(text, options(false, true))
         .map_err(|e| e.to_string())?;
-    fix_empty_flow_values(text, &mut docs);
-    let docs: Vec<Value> = docs.into_iter().filter(|d| !d.is_null()).collect();
-    let info = SourceInfo::of_docs(text, &docs);
+    let mut blocks = read_empty_values(text, &mut docs).into_iter();
+    let (docs, empty_nulls): (Vec<Value>, Vec<Vec<Vec<Seg>>>) = docs
+        .into_iter()
+        .map(|d| (d, blocks.next().unwrap_or_default()))
+        .filter(|(d, _)| !d.is_null())
+        .unzip();
+    let mut info = SourceInfo::of_docs(text, &docs);
+    info.empty_nulls = empty_nulls;
     let docs = docs
         .into_iter()
         .map(|mut d| {
@@ -152,6 +158,9 @@ pub struct SourceInfo {
     pub dates: Vec<String>,
     /// Per non-empty document; empty when a document has other shapes.
     raw: Vec<RawDoc>,
+    /// Per non-empty document: the places of its mapping values written with no text
+    /// (see [`crate::emptyvalues`]).
+    empty_nulls: Vec<Vec<Vec<Seg>>>,
 }
 
 impl SourceInfo {
@@ -166,6 +175,7 @@ impl SourceInfo {
         SourceInfo {
             dates: unquoted_dates(text),
             raw,
+            empty_nulls: Vec::new(),
         }
     }
 
@@ -190,8 +200,14 @@ impl SourceInfo {
             SourceInfo {
                 dates: unquoted_dates(text),
                 raw: Vec::new(),
+                empty_nulls: Vec::new(),
             }
         }
+    }
+
+    /// The places of the values written with no text in document number `index`.
+    pub fn empty_nulls(&self, index: usize) -> Vec<Vec<Seg>> {
+        self.empty_nulls.get(index).cloned().unwrap_or_default()
     }
 
     /// The source text of the annotation values of document number `index`.
@@ -330,6 +346,26 @@ pub fn stringify_annotations(doc: &mut Value, raw: &IndexMap<String, String>) {
     restring_metadata_map(doc, "annotations");
 }
 
+/// Whether a `resources:`/`components:` entry names a remote target: a URL, a git
+/// repository (`git@host:…`, `git::…`) or a `github.com/…`-style repository path. Such an
+/// entry is refused, never read as a local path.
+pub fn is_remote(entry: &str) -> bool {
+    let e = entry.trim();
+    [
+        "https://", "http://", "ssh://", "git://", "file://", "git@", "git::", "s3::", "gcs::",
+    ]
+    .iter()
+    .any(|p| e.starts_with(p))
+        || [
+            "github.com/",
+            "gitlab.com/",
+            "bitbucket.org/",
+            "dev.azure.com/",
+        ]
+        .iter()
+        .any(|h| e.starts_with(h))
+}
+
 /// Lexically normalises a path (`.` and `..` removed).
 pub fn normalize(p: &Path) -> PathBuf {
     let mut out = PathBuf::new();
@@ -350,7 +386,7 @@ pub fn normalize(p: &Path) -> PathBuf {
 /// Resolves `entry` relative to `dir` (absolute, normalised; symlinks resolved when possible).
 pub fn resolve(dir: &Path, entry: &str) -> PathBuf {
     let joined = normalize(&dir.join(entry));
-    std::fs::canonicalize(&joined).unwrap_or(joined)
+    crate::fs::current().canonicalize(&joined).unwrap_or(joined)
 }
 
 /// Checks that `file` is inside `root`.
@@ -367,19 +403,22 @@ pub fn check_in_root(file: &Path, root: &Path) -> Result<()> {
 
 /// Reads a file as text.
 pub fn read_text(path: &Path) -> Result<String> {
-    let bytes = std::fs::read(path).map_err(|source| Error::Io {
-        path: path.to_path_buf(),
-        source,
-    })?;
+    let bytes = crate::fs::current()
+        .read(path)
+        .map_err(|source| Error::Io {
+            path: path.to_path_buf(),
+            source,
+        })?;
     Ok(String::from_utf8_lossy(&bytes).into_owned())
 }
 
 /// Finds the kustomization file of a directory.
 pub fn find_kustomization_file(dir: &Path) -> Result<PathBuf> {
+    let fs = crate::fs::current();
     let found: Vec<PathBuf> = KUSTOMIZATION_FILES
         .iter()
         .map(|n| dir.join(n))
-        .filter(|p| p.is_file())
+        .filter(|p| fs.is_file(p))
         .collect();
     match found.len() {
         0 => Err(Error::NoKustomization(dir.to_path_buf())),
@@ -436,34 +475,15 @@ pub fn load_kustomization(dir: &Path) -> Result<Kustomization> {
         v.as_ref()
             .is_some_and(|v| !(v.is_null() || v.as_array().is_some_and(Vec::is_empty)))
     };
-    let unsupported: [(&'static str, bool); 11] = [
-        ("replacements", used(&k.replacements)),
-        (
-            "buildMetadata",
-            k.build_metadata.as_ref().is_some_and(|v| !v.is_empty()),
-        ),
-        ("vars", used(&k.vars)),
+    let unsupported: [(&'static str, bool); 4] = [
         ("helmCharts", used(&k.helm_charts)),
         (
             "helmChartInflationGenerator",
             used(&k.helm_chart_inflation_generator),
         ),
-        ("openapi", used(&k.openapi)),
-        (
-            "generators",
-            k.generators.as_ref().is_some_and(|v| !v.is_empty()),
-        ),
-        (
-            "transformers",
-            k.transformers.as_ref().is_some_and(|v| !v.is_empty()),
-        ),
         (
             "validators",
             k.validators.as_ref().is_some_and(|v| !v.is_empty()),
-        ),
-        (
-            "configurations",
-            k.configurations.as_ref().is_some_and(|v| !v.is_empty()),
         ),
         ("crds", k.crds.as_ref().is_some_and(|v| !v.is_empty())),
     ];
@@ -479,7 +499,8 @@ pub fn load_kustomization(dir: &Path) -> Result<Kustomization> {
     Ok(k)
 }
 
-fn json_error(e: &serde_json::Error) -> String {
+/// A serde error in Go's `encoding/json` wording where it has one.
+pub(crate) fn json_error(e: &serde_json::Error) -> String {
     let s = e.to_string();
     if let Some(rest) = s.strip_prefix("unknown field `") {
         let field = rest.split('`').next().unwrap_or(rest);

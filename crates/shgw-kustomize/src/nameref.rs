@@ -1,14 +1,32 @@
 //! Name-reference fix-up: referrers follow renamed ConfigMaps, Secrets, Services, ...
 
+use crate::config::NameBackRef;
 use crate::error::{Error, Result};
-use crate::fieldpath::split_path;
-use crate::nameref_specs::table;
-use crate::resid::{ResId, is_cluster_scoped};
+use crate::fieldpath::{spec_applies, split_path};
+use crate::resid::ResId;
 use crate::resource::Resource;
 use serde_json::Value;
+use std::collections::HashMap;
 
 /// Per resource: current id, previous ids, prefixes, suffixes.
 type Snapshot = Vec<(ResId, Vec<ResId>, Vec<String>, Vec<String>)>;
+
+/// The resources of the snapshot (in order) by current kind and any previous name, so a
+/// reference is resolved without scanning every resource.
+type NameIndex = HashMap<(String, String), Vec<usize>>;
+
+fn name_index(snapshot: &Snapshot) -> NameIndex {
+    let mut index = NameIndex::new();
+    for (j, (cur, prev, _, _)) in snapshot.iter().enumerate() {
+        for p in prev {
+            let list = index.entry((cur.kind.clone(), p.name.clone())).or_default();
+            if list.last() != Some(&j) {
+                list.push(j);
+            }
+        }
+    }
+    index
+}
 
 struct Candidate {
     name: String,
@@ -20,6 +38,7 @@ struct Candidate {
 /// Finds the new name (and namespace) for a reference `old` to `kind`.
 fn lookup(
     snapshot: &Snapshot,
+    index: &NameIndex,
     kind: &str,
     old: &str,
     referrer: &Resource,
@@ -28,15 +47,13 @@ fn lookup(
     let rid = referrer.id();
     let rb_namespaces = role_binding_namespaces(referrer);
     let mut cands: Vec<Candidate> = Vec::new();
-    for (cur, prev, prefixes, suffixes) in snapshot {
-        if cur.kind != kind || !prev.iter().any(|p| p.name == old) {
-            continue;
-        }
+    let found = index.get(&(kind.to_string(), old.to_string()));
+    for (cur, prev, prefixes, suffixes) in found.into_iter().flatten().map(|&j| &snapshot[j]) {
         // kustomize's `SubsetThatCouldBeReferencedByResource`: a namespaced referrer sees
         // cluster-scoped resources, those of its own namespace and, for a RoleBinding,
         // those in a namespace one of its ServiceAccount subjects names.
-        if !is_cluster_scoped(&rid.kind)
-            && !is_cluster_scoped(&cur.kind)
+        if !rid.is_cluster_scoped()
+            && !cur.is_cluster_scoped()
             && cur.effective_namespace() != rid.effective_namespace()
             && !rb_namespaces.contains(&cur.namespace)
         {
@@ -54,8 +71,8 @@ fn lookup(
             if !sns.is_empty() && eff(sns) != eff(orig_ns) && eff(sns) != eff(&cur.namespace) {
                 continue;
             }
-        } else if !is_cluster_scoped(&rid.kind)
-            && !is_cluster_scoped(&cur.kind)
+        } else if !rid.is_cluster_scoped()
+            && !cur.is_cluster_scoped()
             && cur.kind != "ServiceAccount"
             && cur.effective_namespace() != rid.effective_namespace()
         {
@@ -159,8 +176,9 @@ fn visit_strings(
     }
 }
 
-/// Rewrites every reference to a renamed resource.
-pub fn fix(acc: &mut [Resource]) -> Result<()> {
+/// Rewrites every reference to a renamed resource, at the name-reference field specs
+/// `refs` (plus the `{name, namespace}` object references kustomize handles in code).
+pub fn fix(acc: &mut [Resource], refs: &[NameBackRef]) -> Result<()> {
     let snapshot: Snapshot = acc
         .iter()
         .map(|r| {
@@ -175,38 +193,41 @@ pub fn fix(acc: &mut [Resource]) -> Result<()> {
     if snapshot.iter().all(|s| s.1.is_empty()) {
         return Ok(());
     }
-    let table = table();
+    let index = name_index(&snapshot);
     #[allow(clippy::needless_range_loop)]
     for i in 0..acc.len() {
         let referrer_kind = acc[i].kind();
         let referrer = acc[i].clone();
-        let referrer_group = acc[i].id().group;
-        for (target, _, path, _) in table
-            .iter()
-            .filter(|t| t.1 == referrer_kind && (t.3.is_empty() || t.3 == referrer_group))
-        {
-            let owned = split_path(path);
-            let segs: Vec<&str> = owned.iter().map(String::as_str).collect();
-            let role_ref = segs.first() == Some(&"roleRef");
-            if role_ref {
-                let k = acc[i]
-                    .obj
-                    .get("roleRef")
-                    .and_then(|r| r.get("kind"))
-                    .and_then(Value::as_str)
-                    .unwrap_or("");
-                if k != *target {
-                    continue;
+        let referrer_id = referrer.id();
+        for back in refs {
+            let target = back.kind.as_str();
+            for spec in back
+                .field_specs
+                .iter()
+                .filter(|s| spec_applies(s, &referrer_id))
+            {
+                let owned = split_path(&spec.path);
+                let segs: Vec<&str> = owned.iter().map(String::as_str).collect();
+                if segs.first() == Some(&"roleRef") {
+                    let k = acc[i]
+                        .obj
+                        .get("roleRef")
+                        .and_then(|r| r.get("kind"))
+                        .and_then(Value::as_str)
+                        .unwrap_or("");
+                    if k != target {
+                        continue;
+                    }
                 }
+                visit_strings(&mut acc[i].obj, &segs, &mut |node| {
+                    if let Value::String(s) = node
+                        && let Some((n, _)) = lookup(&snapshot, &index, target, s, &referrer, None)?
+                    {
+                        *s = n;
+                    }
+                    Ok(())
+                })?;
             }
-            visit_strings(&mut acc[i].obj, &segs, &mut |node| {
-                if let Value::String(s) = node
-                    && let Some((n, _)) = lookup(&snapshot, target, s, &referrer, None)?
-                {
-                    *s = n;
-                }
-                Ok(())
-            })?;
         }
         let object_ref = match referrer_kind.as_str() {
             "APIService" => Some(vec!["spec", "service"]),
@@ -217,7 +238,7 @@ pub fn fix(acc: &mut [Resource]) -> Result<()> {
         };
         if let Some(segs) = object_ref {
             visit_strings(&mut acc[i].obj, &segs, &mut |node| {
-                rewrite_object_ref(node, "Service", &snapshot, &referrer)
+                rewrite_object_ref(node, "Service", &snapshot, &index, &referrer)
             })?;
         }
         if referrer_kind == "RoleBinding" || referrer_kind == "ClusterRoleBinding" {
@@ -227,7 +248,7 @@ pub fn fix(acc: &mut [Resource]) -> Result<()> {
                     if s.get("kind").and_then(Value::as_str) != Some("ServiceAccount") {
                         continue;
                     }
-                    rewrite_object_ref(s, "ServiceAccount", &snapshot, &referrer)?;
+                    rewrite_object_ref(s, "ServiceAccount", &snapshot, &index, &referrer)?;
                 }
             }
         }
@@ -241,6 +262,7 @@ fn rewrite_object_ref(
     node: &mut Value,
     kind: &str,
     snapshot: &Snapshot,
+    index: &NameIndex,
     referrer: &Resource,
 ) -> Result<()> {
     let Some(name) = node.get("name").and_then(Value::as_str).map(str::to_string) else {
@@ -251,7 +273,7 @@ fn rewrite_object_ref(
         .and_then(Value::as_str)
         .unwrap_or("")
         .to_string();
-    if let Some((n, new_ns)) = lookup(snapshot, kind, &name, referrer, Some(&ns))?
+    if let Some((n, new_ns)) = lookup(snapshot, index, kind, &name, referrer, Some(&ns))?
         && let Value::Object(m) = node
     {
         m.insert("name".into(), Value::String(n));
@@ -295,7 +317,7 @@ mod tests {
                 "subjects": [{"kind": "ServiceAccount", "name": "sa"}, {"kind": "ServiceAccount", "name": "sa", "namespace": "elsewhere"}]}),
             ),
         ];
-        fix(&mut acc).unwrap();
+        fix(&mut acc, &crate::config::builtin().unwrap().name_reference).unwrap();
         let spec = &acc[2].obj["spec"]["template"]["spec"];
         assert_eq!(spec["serviceAccountName"], "p-sa");
         assert_eq!(spec["volumes"][0]["configMap"]["name"], "cfg-abc");
@@ -322,7 +344,7 @@ mod tests {
         );
         let mut acc = vec![a.clone(), b.clone(), pod.clone()];
         assert!(
-            fix(&mut acc)
+            fix(&mut acc, &crate::config::builtin().unwrap().name_reference)
                 .unwrap_err()
                 .to_string()
                 .contains("found multiple possible referrals")
@@ -331,7 +353,7 @@ mod tests {
         let mut pod_a = pod;
         pod_a.prefixes.push("a-".into());
         let mut acc = vec![a, b, pod_a];
-        fix(&mut acc).unwrap();
+        fix(&mut acc, &crate::config::builtin().unwrap().name_reference).unwrap();
         assert_eq!(
             acc[2].obj["spec"]["volumes"][0]["configMap"]["name"],
             "a-cfg"

@@ -1,25 +1,14 @@
 //! The `namespace` transformer.
 
 use crate::error::{Error, Result};
-use crate::resid::is_cluster_scoped;
+use crate::fieldpath::{spec_applies, split_path, visit};
+use crate::kustomization::FieldSpec;
 use crate::resource::{Resource, ensure_object};
 use serde_json::Value;
 
-fn set_if_present(v: &mut Value, path: &[&str], ns: &str) {
-    let mut cur = v;
-    for p in path {
-        match cur.get_mut(*p) {
-            Some(n) => cur = n,
-            None => return,
-        }
-    }
-    if let Value::Object(m) = cur {
-        m.insert("namespace".into(), Value::String(ns.into()));
-    }
-}
-
-/// Moves every namespaced resource into `ns`.
-pub fn apply(resources: &mut [Resource], ns: &str) -> Result<()> {
+/// Moves every namespaced resource into `ns`, and writes `ns` at the other field specs
+/// of `specs` (the namespace field specs of the configuration).
+pub fn apply(resources: &mut [Resource], ns: &str, specs: &[FieldSpec]) -> Result<()> {
     if ns.is_empty() {
         return Ok(());
     }
@@ -31,29 +20,31 @@ pub fn apply(resources: &mut [Resource], ns: &str) -> Result<()> {
                 .insert("name".into(), Value::String(ns.into()));
             continue;
         }
-        if !is_cluster_scoped(&id.kind) {
+        if !id.is_cluster_scoped() {
             r.metadata_mut()
                 .insert("namespace".into(), Value::String(ns.into()));
         }
-        match id.kind.as_str() {
-            "APIService" => set_if_present(&mut r.obj, &["spec", "service"], ns),
-            "CustomResourceDefinition" => {
-                set_if_present(
-                    &mut r.obj,
-                    &["spec", "conversion", "webhook", "clientConfig", "service"],
-                    ns,
-                );
-            }
-            "RoleBinding" | "ClusterRoleBinding" => {
-                if let Some(Value::Array(subjects)) = r.obj.get_mut("subjects") {
-                    for s in subjects.iter_mut() {
-                        if s.get("name").and_then(Value::as_str) == Some("default") {
-                            ensure_object(s).insert("namespace".into(), Value::String(ns.into()));
-                        }
-                    }
+        for spec in specs
+            .iter()
+            .filter(|s| s.path != "metadata/namespace" && spec_applies(s, &id))
+        {
+            visit(
+                &mut r.obj,
+                &split_path(&spec.path),
+                spec.create,
+                &mut |node| {
+                    *node = Value::String(ns.into());
+                },
+            );
+        }
+        if (id.kind == "RoleBinding" || id.kind == "ClusterRoleBinding")
+            && let Some(Value::Array(subjects)) = r.obj.get_mut("subjects")
+        {
+            for s in subjects.iter_mut() {
+                if s.get("name").and_then(Value::as_str) == Some("default") {
+                    ensure_object(s).insert("namespace".into(), Value::String(ns.into()));
                 }
             }
-            _ => {}
         }
     }
     let mut seen = std::collections::HashSet::new();
@@ -70,6 +61,7 @@ pub fn apply(resources: &mut [Resource], ns: &str) -> Result<()> {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
     use serde_json::json;
@@ -87,7 +79,8 @@ mod tests {
                 json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "c", "namespace": "o"}}),
             ),
         ];
-        assert!(apply(&mut rs, "prod").is_ok());
+        let specs = crate::config::builtin().unwrap().namespace;
+        assert!(apply(&mut rs, "prod", &specs).is_ok());
         assert_eq!(rs[0].obj["metadata"]["name"], "prod");
         assert!(rs[1].obj["metadata"].get("namespace").is_none());
         assert_eq!(rs[2].obj["metadata"]["namespace"], "prod");

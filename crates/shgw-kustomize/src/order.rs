@@ -74,9 +74,14 @@ pub fn legacy_cmp(a: &ResId, b: &ResId, first: &[String], last: &[String]) -> Or
         }
         return gvk_string(a).cmp(&gvk_string(b));
     }
-    or(&a.namespace, "~X")
-        .cmp(or(&b.namespace, "~X"))
-        .then_with(|| or(&a.name, "~N").cmp(or(&b.name, "~N")))
+    legacy_id_string(a).cmp(&legacy_id_string(b))
+}
+
+/// kustomize's legacy sort string of an id below its GVK: namespace and name joined by
+/// `|` and compared as one string, so namespace `team-system` sorts before `team`
+/// (`-` is below `|`).
+fn legacy_id_string(id: &ResId) -> String {
+    format!("{}|{}", or(&id.namespace, "~X"), or(&id.name, "~N"))
 }
 
 /// Sorts items by legacy order of their ids (stable).

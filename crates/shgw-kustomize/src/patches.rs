@@ -7,12 +7,14 @@ use crate::load::{
     SourceInfo, check_in_root, convert_dates, convert_plain_dates, parse_documents, read_text,
     resolve, restring_metadata_map,
 };
+use crate::openapi::OpenApi;
 use crate::resid::ResId;
 use crate::resource::Resource;
 use crate::{json6902, selector, smp};
 use indexmap::IndexMap;
 use serde_json::Value;
 use std::path::Path;
+use std::sync::Arc;
 
 enum Parsed {
     /// Strategic-merge documents and what their text tells beyond the values.
@@ -99,6 +101,7 @@ fn merge_into(
     patch_doc: &PatchDoc,
     allow_name: bool,
     allow_kind: bool,
+    schema: Option<&Arc<OpenApi>>,
 ) -> Result<()> {
     let patch = &patch_doc.doc;
     let r = &mut acc[idx];
@@ -117,7 +120,9 @@ fn merge_into(
     }
     let before = r.id();
     let before_api = r.obj.get("apiVersion").cloned();
-    let merged = smp::merge_resource(&r.obj, patch).map_err(Error::msg)?;
+    let empties = std::mem::take(&mut r.empty_nulls);
+    smp::drop_empty_values(&mut r.obj, &empties, schema);
+    let merged = smp::merge_resource_with(&r.obj, patch, schema).map_err(Error::msg)?;
     r.obj = merged;
     resync(&mut r.obj, &mut r.aliases, false);
     let after = r.id();
@@ -182,6 +187,7 @@ fn apply_smp_docs(
     target: Option<&Selector>,
     opts: (bool, bool),
     psm: bool,
+    schema: Option<&Arc<OpenApi>>,
 ) -> Result<()> {
     if let Some(sel) = target {
         if docs.len() > 1 {
@@ -204,7 +210,7 @@ fn apply_smp_docs(
             return Ok(());
         }
         for i in idxs {
-            merge_into(acc, i, doc, opts.0, opts.1)?;
+            merge_into(acc, i, doc, opts.0, opts.1, schema)?;
         }
         return Ok(());
     }
@@ -230,7 +236,7 @@ fn apply_smp_docs(
         if is_delete_doc(&doc.doc) {
             acc.remove(found[0]);
         } else {
-            merge_into(acc, found[0], doc, false, false)?;
+            merge_into(acc, found[0], doc, false, false, schema)?;
         }
     }
     Ok(())
@@ -263,6 +269,7 @@ fn apply_json(acc: &mut [Resource], ops: &[Value], sel: &Selector, record: bool)
         json6902::apply(&mut r.obj, ops).map_err(Error::msg)?;
         // kyaml re-creates every node from the patched JSON.
         r.aliases.clear();
+        r.empty_nulls.clear();
         r.raw_annotations.clear();
         r.plain_dates.clear();
         let after = r.id();
@@ -278,7 +285,12 @@ fn apply_json(acc: &mut [Resource], ops: &[Value], sel: &Selector, record: bool)
 }
 
 /// Applies one `patches:` entry.
-pub fn apply_patch(acc: &mut Vec<Resource>, p: &Patch, dir: &Path) -> Result<()> {
+pub fn apply_patch(
+    acc: &mut Vec<Resource>,
+    p: &Patch,
+    dir: &Path,
+    schema: Option<&Arc<OpenApi>>,
+) -> Result<()> {
     let Some(text) = patch_text(p, dir)? else {
         return Ok(());
     };
@@ -297,6 +309,7 @@ pub fn apply_patch(acc: &mut Vec<Resource>, p: &Patch, dir: &Path) -> Result<()>
             p.target.as_ref(),
             (opt("allowNameChange"), opt("allowKindChange")),
             false,
+            schema,
         ),
         Parsed::Json(ops) => match &p.target {
             Some(sel) => apply_json(acc, &ops, sel, true),
@@ -313,6 +326,7 @@ pub fn apply_strategic_merge_list(
     acc: &mut Vec<Resource>,
     entries: &[String],
     dir: &Path,
+    schema: Option<&Arc<OpenApi>>,
 ) -> Result<()> {
     let mut all_empty = true;
     for e in entries {
@@ -340,7 +354,7 @@ pub fn apply_strategic_merge_list(
             continue;
         }
         all_empty = false;
-        apply_smp_docs(acc, &docs, &info, None, (false, false), true)?;
+        apply_smp_docs(acc, &docs, &info, None, (false, false), true, schema)?;
     }
     if all_empty && !entries.is_empty() {
         return Err(Error::msg("patch appears to be empty"));

@@ -1,39 +1,61 @@
 //! The `replicas` transformer.
 
 use crate::error::{Error, Result};
+use crate::fieldpath::{spec_applies, split_path, visit};
+use crate::kustomization::FieldSpec;
 use crate::kustomization::Replica;
-use crate::resource::{Resource, ensure_object};
+use crate::resource::Resource;
 use serde_json::Value;
 
-const KINDS: &[&str] = &[
-    "Deployment",
-    "ReplicationController",
-    "ReplicaSet",
-    "StatefulSet",
-];
-
-/// Sets `spec.replicas` on the workloads named by `rep`.
-pub fn apply(resources: &mut [Resource], rep: &Replica) -> Result<()> {
+/// Sets the replica count of the workloads named `rep.name` (current or previous name) at
+/// the replica field specs `specs` that apply to them.
+///
+/// # Errors
+/// No resource of a kind the specs name has that name (kustomize's wording).
+pub fn apply(resources: &mut [Resource], rep: &Replica, specs: &[FieldSpec]) -> Result<()> {
     let mut found = false;
     for r in resources.iter_mut() {
         let id = r.id();
-        if !KINDS.contains(&id.kind.as_str()) {
-            continue;
-        }
         if id.name != rep.name && !r.prev_ids.iter().any(|p| p.name == rep.name) {
             continue;
         }
-        found = true;
-        let obj = ensure_object(&mut r.obj);
-        let spec = ensure_object(obj.entry("spec").or_insert(Value::Null));
-        spec.insert("replicas".into(), Value::from(rep.count));
+        for spec in specs.iter().filter(|s| spec_applies(s, &id)) {
+            found = true;
+            visit(
+                &mut r.obj,
+                &split_path(&spec.path),
+                spec.create,
+                &mut |node| {
+                    *node = Value::from(rep.count);
+                },
+            );
+        }
     }
     if found {
         Ok(())
     } else {
+        let gvks: Vec<String> = specs
+            .iter()
+            .map(|s| {
+                let or = |v: &str, p: &'static str| {
+                    if v.is_empty() {
+                        p.to_string()
+                    } else {
+                        v.to_string()
+                    }
+                };
+                format!(
+                    "{}.{}.{}",
+                    or(&s.kind, "[noKind]"),
+                    or(&s.version, "[noVer]"),
+                    or(&s.group, "[noGrp]")
+                )
+            })
+            .collect();
         Err(Error::msg(format!(
-            "resource with name {} does not match a config with the following GVK [Deployment.[noVer].[noGrp] StatefulSet.[noVer].[noGrp] ReplicaSet.[noVer].[noGrp] ReplicationController.[noVer].[noGrp]]",
-            rep.name
+            "resource with name {} does not match a config with the following GVK [{}]",
+            rep.name,
+            gvks.join(" ")
         )))
     }
 }
@@ -51,12 +73,14 @@ mod tests {
         );
         r.set_name("p-web");
         let mut rs = vec![r];
+        let specs = crate::config::builtin().unwrap().replicas;
         apply(
             &mut rs,
             &Replica {
                 name: "web".into(),
                 count: 3,
             },
+            &specs,
         )
         .unwrap();
         assert_eq!(rs[0].obj["spec"]["replicas"], 3);
@@ -66,7 +90,8 @@ mod tests {
                 &Replica {
                     name: "nope".into(),
                     count: 1
-                }
+                },
+                &specs,
             )
             .is_err()
         );

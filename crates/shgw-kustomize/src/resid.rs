@@ -18,38 +18,66 @@ pub struct ResId {
     pub namespace: String,
 }
 
-/// Kinds kustomize treats as certainly cluster-scoped.
-const CLUSTER_SCOPED: &[&str] = &[
-    "Namespace",
-    "Node",
-    "PersistentVolume",
-    "ComponentStatus",
-    "ClusterRole",
-    "ClusterRoleBinding",
-    "StorageClass",
-    "CSIDriver",
-    "CSINode",
-    "VolumeAttachment",
-    "PriorityClass",
-    "RuntimeClass",
-    "IngressClass",
-    "CustomResourceDefinition",
-    "APIService",
-    "MutatingWebhookConfiguration",
-    "ValidatingWebhookConfiguration",
-    "CertificateSigningRequest",
-    "PodSecurityPolicy",
-    "FlowSchema",
-    "PriorityLevelConfiguration",
-    "TokenReview",
-    "SelfSubjectAccessReview",
-    "SelfSubjectRulesReview",
-    "SubjectAccessReview",
+/// The kinds kustomize v5.8.1 treats as certainly cluster-scoped, with the API versions
+/// its built-in schema (Kubernetes v1.21.2) has them in: scope is decided by group,
+/// version and kind together, so a `ClusterRole` of another group, a v1 `FlowSchema` or an
+/// `APIService` of `v1alpha1` is namespaced (all verified with kubectl v1.37.1).
+const CLUSTER_SCOPED: &[(&str, &[&str], &[&str])] = &[
+    (
+        "",
+        &["v1"],
+        &["Namespace", "Node", "PersistentVolume", "ComponentStatus"],
+    ),
+    (
+        "rbac.authorization.k8s.io",
+        &["v1", "v1beta1"],
+        &["ClusterRole", "ClusterRoleBinding"],
+    ),
+    (
+        "storage.k8s.io",
+        &["v1", "v1beta1"],
+        &["StorageClass", "CSIDriver", "CSINode", "VolumeAttachment"],
+    ),
+    ("scheduling.k8s.io", &["v1", "v1beta1"], &["PriorityClass"]),
+    ("node.k8s.io", &["v1", "v1beta1"], &["RuntimeClass"]),
+    ("networking.k8s.io", &["v1", "v1beta1"], &["IngressClass"]),
+    (
+        "apiextensions.k8s.io",
+        &["v1", "v1beta1"],
+        &["CustomResourceDefinition"],
+    ),
+    (
+        "apiregistration.k8s.io",
+        &["v1", "v1beta1"],
+        &["APIService"],
+    ),
+    (
+        "admissionregistration.k8s.io",
+        &["v1", "v1beta1"],
+        &[
+            "MutatingWebhookConfiguration",
+            "ValidatingWebhookConfiguration",
+        ],
+    ),
+    (
+        "certificates.k8s.io",
+        &["v1", "v1beta1"],
+        &["CertificateSigningRequest"],
+    ),
+    ("policy", &["v1beta1"], &["PodSecurityPolicy"]),
+    (
+        "flowcontrol.apiserver.k8s.io",
+        &["v1beta1"],
+        &["FlowSchema", "PriorityLevelConfiguration"],
+    ),
 ];
 
-/// Whether a kind is cluster-scoped in kustomize's built-in schema.
-pub fn is_cluster_scoped(kind: &str) -> bool {
-    CLUSTER_SCOPED.contains(&kind)
+/// Whether kustomize's built-in schema knows `group`/`version`/`kind` as cluster-scoped
+/// (anything it does not know, such as every custom resource, is namespaced).
+pub fn is_cluster_scoped(group: &str, version: &str, kind: &str) -> bool {
+    CLUSTER_SCOPED
+        .iter()
+        .any(|(g, vs, ks)| *g == group && vs.contains(&version) && ks.contains(&kind))
 }
 
 /// Splits an `apiVersion` into group and version.
@@ -84,9 +112,15 @@ impl ResId {
         }
     }
 
+    /// Whether kustomize treats this id's group, version and kind as cluster-scoped (its
+    /// built-in Kubernetes v1.21.2 schema; anything it does not know is namespaced).
+    pub fn is_cluster_scoped(&self) -> bool {
+        is_cluster_scoped(&self.group, &self.version, &self.kind)
+    }
+
     /// The namespace used for comparisons (`default` for unset namespaced ids).
     pub fn effective_namespace(&self) -> &str {
-        if is_cluster_scoped(&self.kind) {
+        if self.is_cluster_scoped() {
             ""
         } else if self.namespace.is_empty() {
             "default"
@@ -96,14 +130,13 @@ impl ResId {
     }
 
     /// The key under which two ids collide: GVK, name and effective namespace.
-    pub fn collision_key(&self) -> String {
-        format!(
-            "{}|{}|{}|{}|{}",
-            self.group,
-            self.version,
-            self.kind,
-            self.name,
-            self.effective_namespace()
+    pub fn collision_key(&self) -> (String, String, String, String, String) {
+        (
+            self.group.clone(),
+            self.version.clone(),
+            self.kind.clone(),
+            self.name.clone(),
+            self.effective_namespace().to_string(),
         )
     }
 

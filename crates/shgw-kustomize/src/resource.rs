@@ -1,6 +1,6 @@
 //! A resource in the accumulator: the document plus kustomize's bookkeeping.
 
-use crate::alias::AliasGroup;
+use crate::alias::{AliasGroup, Seg};
 use crate::resid::ResId;
 use indexmap::IndexMap;
 use serde_json::{Map, Value};
@@ -10,6 +10,20 @@ use serde_json::{Map, Value};
 pub(crate) struct GenInfo {
     /// Whether the name wants a content hash suffix.
     pub hash: bool,
+}
+
+/// Where a resource came from (kustomize's `config.kubernetes.io/origin`).
+#[derive(Clone, Debug)]
+pub(crate) enum Origin {
+    /// A `resources:` file (absolute path).
+    File(std::path::PathBuf),
+    /// A generator of a kustomization file (absolute path).
+    Generator {
+        /// The kustomization file.
+        kustomization: std::path::PathBuf,
+        /// `ConfigMapGenerator` or `SecretGenerator`.
+        kind: &'static str,
+    },
 }
 
 /// A resource being built.
@@ -33,6 +47,11 @@ pub(crate) struct Resource {
     /// The plain dates of the source file, read as RFC 3339 timestamps everywhere but
     /// where kustomize reads a map as source text (see [`crate::load::unconvert_dates`]).
     pub plain_dates: Vec<String>,
+    /// The places of mapping values the source wrote with no text (`key:`), which a
+    /// strategic merge drops (see [`crate::emptyvalues`]).
+    pub empty_nulls: Vec<Vec<Seg>>,
+    /// Where it came from.
+    pub origin: Option<Origin>,
 }
 
 impl Resource {
@@ -47,6 +66,8 @@ impl Resource {
             aliases: Vec::new(),
             raw_annotations: IndexMap::new(),
             plain_dates: Vec::new(),
+            empty_nulls: Vec::new(),
+            origin: None,
         }
     }
 

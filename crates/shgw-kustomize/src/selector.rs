@@ -2,6 +2,7 @@
 
 use crate::error::{Error, Result};
 use crate::kustomization::Selector;
+use crate::labelselector;
 use crate::resource::Resource;
 use indexmap::IndexMap;
 use regex::Regex;
@@ -19,72 +20,17 @@ fn opt_re(s: &Option<String>) -> Result<Option<Regex>> {
     }
 }
 
-#[derive(Debug)]
-enum Req {
-    Eq(String, String),
-    Ne(String, String),
-    In(String, Vec<String>),
-    NotIn(String, Vec<String>),
-    Exists(String),
-    NotExists(String),
-}
-
-fn split_top(s: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut depth = 0;
-    let mut cur = String::new();
-    for c in s.chars() {
-        match c {
-            '(' => depth += 1,
-            ')' => depth -= 1,
-            ',' if depth == 0 => {
-                out.push(std::mem::take(&mut cur));
-                continue;
-            }
-            _ => {}
-        }
-        cur.push(c);
-    }
-    out.push(cur);
-    out.into_iter()
-        .map(|s| s.trim().to_string())
-        .filter(|s| !s.is_empty())
-        .collect()
-}
-
-fn parse_set(s: &str) -> Vec<String> {
-    s.trim()
-        .trim_start_matches('(')
-        .trim_end_matches(')')
-        .split(',')
-        .map(|x| x.trim().to_string())
-        .collect()
-}
-
-fn parse_selector(s: &str) -> Vec<Req> {
-    let mut reqs = Vec::new();
-    for part in split_top(s) {
-        if let Some(k) = part.strip_prefix('!') {
-            reqs.push(Req::NotExists(k.trim().into()));
-        } else if let Some((k, v)) = part.split_once("!=") {
-            reqs.push(Req::Ne(k.trim().into(), v.trim().into()));
-        } else if let Some((k, v)) = part.split_once("==").or_else(|| part.split_once('=')) {
-            reqs.push(Req::Eq(k.trim().into(), v.trim().into()));
-        } else if let Some((k, v)) = part.split_once(" notin ") {
-            reqs.push(Req::NotIn(k.trim().into(), parse_set(v)));
-        } else if let Some((k, v)) = part.split_once(" in ") {
-            reqs.push(Req::In(k.trim().into(), parse_set(v)));
-        } else {
-            reqs.push(Req::Exists(part.trim().into()));
-        }
-    }
-    reqs
-}
-
 /// Matches a label or annotation map the way kustomize reads it (`GetLabels`,
 /// `GetAnnotations`): every value as its text, typed ones included (`raw` holds source
 /// text where known).
-fn selector_matches(sel: &str, map: Option<&Value>, raw: &IndexMap<String, String>) -> bool {
+///
+/// # Errors
+/// A selector that does not parse.
+pub(crate) fn selector_matches(
+    sel: &str,
+    map: Option<&Value>,
+    raw: &IndexMap<String, String>,
+) -> Result<bool> {
     let texts: IndexMap<&str, String> = map
         .and_then(Value::as_object)
         .map(|m| {
@@ -105,15 +51,8 @@ fn selector_matches(sel: &str, map: Option<&Value>, raw: &IndexMap<String, Strin
                 .collect()
         })
         .unwrap_or_default();
-    let get = |k: &str| texts.get(k).map(String::as_str);
-    parse_selector(sel).iter().all(|r| match r {
-        Req::Eq(k, v) => get(k) == Some(v.as_str()),
-        Req::Ne(k, v) => get(k) != Some(v.as_str()),
-        Req::In(k, vs) => get(k).is_some_and(|x| vs.iter().any(|v| v == x)),
-        Req::NotIn(k, vs) => get(k).is_none_or(|x| !vs.iter().any(|v| v == x)),
-        Req::Exists(k) => get(k).is_some(),
-        Req::NotExists(k) => get(k).is_none(),
-    })
+    let reqs = labelselector::parse(sel).map_err(Error::msg)?;
+    Ok(labelselector::matches(&reqs, &|k| texts.get(k).cloned()))
 }
 
 /// Indices of the resources a selector picks.
@@ -150,7 +89,7 @@ pub fn select(resources: &[Resource], sel: &Selector) -> Result<Vec<usize>> {
         }
         let meta = r.obj.get("metadata");
         if let Some(ls) = sel.label_selector.as_deref().filter(|s| !s.is_empty())
-            && !selector_matches(ls, meta.and_then(|m| m.get("labels")), &IndexMap::new())
+            && !selector_matches(ls, meta.and_then(|m| m.get("labels")), &IndexMap::new())?
         {
             continue;
         }
@@ -159,7 +98,7 @@ pub fn select(resources: &[Resource], sel: &Selector) -> Result<Vec<usize>> {
                 a,
                 meta.and_then(|m| m.get("annotations")),
                 &r.raw_annotations,
-            )
+            )?
         {
             continue;
         }
@@ -169,6 +108,7 @@ pub fn select(resources: &[Resource], sel: &Selector) -> Result<Vec<usize>> {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
     use serde_json::json;
@@ -176,17 +116,11 @@ mod tests {
     #[test]
     fn label_selectors() {
         let l = json!({"app": "web", "tier": "fe"});
-        assert!(selector_matches(
-            "app=web,tier in (fe, be)",
-            Some(&l),
-            &IndexMap::new()
-        ));
-        assert!(!selector_matches("app!=web", Some(&l), &IndexMap::new()));
-        assert!(selector_matches("!missing,app", Some(&l), &IndexMap::new()));
-        assert!(selector_matches(
-            "tier notin (be)",
-            Some(&l),
-            &IndexMap::new()
-        ));
+        let m = |s: &str| selector_matches(s, Some(&l), &IndexMap::new()).unwrap();
+        assert!(m("app=web,tier in (fe, be)"));
+        assert!(!m("app!=web"));
+        assert!(m("!missing,app"));
+        assert!(m("tier notin (be)"));
+        assert!(selector_matches("a b", Some(&l), &IndexMap::new()).is_err());
     }
 }

@@ -5,10 +5,13 @@
 //! first, then untouched destination elements), other lists replaced whole.
 //! `$patch: delete|replace|merge` directives are honoured.
 
+use crate::alias::Seg;
+use crate::openapi::OpenApi;
 use crate::smp_keys::{
     drop_mixed_secondary, elem_matches, key_value, same_keys, secondary_key_presence_differs,
 };
 use serde_json::{Map, Value};
+use std::sync::Arc;
 
 /// How a list at some path is merged.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -16,9 +19,13 @@ pub enum ListStrategy {
     /// The patch's list replaces the destination's.
     Replace,
     /// Elements are matched by these keys and merged.
-    Keys(Vec<&'static str>),
+    Keys(Vec<String>),
     /// A set union of scalars, patch values first.
     Primitive,
+}
+
+fn keys(k: &[&str]) -> Vec<String> {
+    k.iter().map(|s| (*s).to_string()).collect()
 }
 
 /// Merge information for one resource type.
@@ -28,6 +35,11 @@ pub struct Schema {
     pub known: bool,
     /// The kind (some paths depend on it).
     pub kind: String,
+    /// API group and version (for a custom schema's lookup).
+    group: String,
+    version: String,
+    /// A custom `openapi:` schema, which replaces the built-in merge knowledge.
+    custom: Option<Arc<OpenApi>>,
 }
 
 const CORE_GROUPS: &[&str] = &[
@@ -74,6 +86,9 @@ impl Schema {
         Schema {
             known: k8s_version && CORE_GROUPS.contains(&group),
             kind,
+            group: group.to_string(),
+            version: version.to_string(),
+            custom: None,
         }
     }
 
@@ -99,6 +114,9 @@ impl Schema {
     /// `containers` list anywhere else (in a ConfigMap patched with a Deployment-shaped
     /// patch, in an unknown field) is replaced whole.
     pub fn list_strategy(&self, path: &[String]) -> ListStrategy {
+        if let Some(c) = &self.custom {
+            return c.list_strategy(&self.group, &self.version, &self.kind, path);
+        }
         let Some((last, parents)) = path.split_last() else {
             return ListStrategy::Replace;
         };
@@ -115,10 +133,10 @@ impl Schema {
                     | "initContainers"
                     | "ephemeralContainers"
                     | "volumes"
-                    | "imagePullSecrets" => return ListStrategy::Keys(vec!["name"]),
-                    "hostAliases" => return ListStrategy::Keys(vec!["ip"]),
+                    | "imagePullSecrets" => return ListStrategy::Keys(keys(&["name"])),
+                    "hostAliases" => return ListStrategy::Keys(keys(&["ip"])),
                     "topologySpreadConstraints" => {
-                        return ListStrategy::Keys(vec!["topologyKey", "whenUnsatisfiable"]);
+                        return ListStrategy::Keys(keys(&["topologyKey", "whenUnsatisfiable"]));
                     }
                     _ => {}
                 }
@@ -131,23 +149,27 @@ impl Schema {
                 );
             if in_container {
                 match last.as_str() {
-                    "env" => return ListStrategy::Keys(vec!["name"]),
-                    "volumeMounts" => return ListStrategy::Keys(vec!["mountPath"]),
-                    "volumeDevices" => return ListStrategy::Keys(vec!["devicePath"]),
-                    "ports" => return ListStrategy::Keys(vec!["containerPort", "protocol"]),
+                    "env" => return ListStrategy::Keys(keys(&["name"])),
+                    "volumeMounts" => return ListStrategy::Keys(keys(&["mountPath"])),
+                    "volumeDevices" => return ListStrategy::Keys(keys(&["devicePath"])),
+                    "ports" => return ListStrategy::Keys(keys(&["containerPort", "protocol"])),
                     _ => {}
                 }
             }
         }
         match (self.kind.as_str(), last.as_str()) {
-            ("Service", "ports") if at(&["spec"]) => ListStrategy::Keys(vec!["port", "protocol"]),
-            (_, "ownerReferences") if at(&["metadata"]) => ListStrategy::Keys(vec!["uid"]),
+            ("Service", "ports") if at(&["spec"]) => {
+                ListStrategy::Keys(keys(&["port", "protocol"]))
+            }
+            (_, "ownerReferences") if at(&["metadata"]) => ListStrategy::Keys(keys(&["uid"])),
             (_, "finalizers") if at(&["metadata"]) => ListStrategy::Primitive,
             (k, "webhooks") if k.ends_with("WebhookConfiguration") && parents.is_empty() => {
-                ListStrategy::Keys(vec!["name"])
+                ListStrategy::Keys(keys(&["name"]))
             }
-            ("ServiceAccount", "secrets") if parents.is_empty() => ListStrategy::Keys(vec!["name"]),
-            (_, "conditions") if at(&["status"]) => ListStrategy::Keys(vec!["type"]),
+            ("ServiceAccount", "secrets") if parents.is_empty() => {
+                ListStrategy::Keys(keys(&["name"]))
+            }
+            (_, "conditions") if at(&["status"]) => ListStrategy::Keys(keys(&["type"])),
             _ => ListStrategy::Replace,
         }
     }
@@ -170,9 +192,62 @@ fn at_prefix(path: &[String], prefix: &[&str]) -> bool {
 /// # Errors
 /// An unknown `$patch` directive.
 pub fn merge_resource(dest: &Value, patch: &Value) -> Result<Value, String> {
-    let schema = Schema::for_resource(dest);
+    merge_resource_with(dest, patch, None)
+}
+
+/// [`merge_resource`] with a custom `openapi:` schema, when there is one.
+pub(crate) fn merge_resource_with(
+    dest: &Value,
+    patch: &Value,
+    custom: Option<&Arc<OpenApi>>,
+) -> Result<Value, String> {
+    let mut schema = Schema::for_resource(dest);
+    schema.custom = custom.cloned();
     let mut path = Vec::new();
     Ok(merge(Some(dest), patch, &schema, &mut path)?.unwrap_or(Value::Null))
+}
+
+/// Removes from the resource `dest`, before a strategic merge into it, the mapping values
+/// its source wrote with no text (`affinity:` with nothing after it) at `places`: kyaml's
+/// merge walks every map of the resource and every element of a list merged by key, and
+/// drops such fields, where a written `null` or `~` stays (verified with kubectl v1.37.1).
+/// Fields inside lists that are replaced whole are not walked and stay null.
+pub(crate) fn drop_empty_values(
+    dest: &mut Value,
+    places: &[Vec<Seg>],
+    custom: Option<&Arc<OpenApi>>,
+) {
+    if places.is_empty() {
+        return;
+    }
+    let mut schema = Schema::for_resource(dest);
+    schema.custom = custom.cloned();
+    for place in places {
+        let Some((Seg::Key(last), parents)) = place.split_last() else {
+            continue;
+        };
+        let mut keys: Vec<String> = Vec::new();
+        let mut cur = Some(&mut *dest);
+        for seg in parents {
+            cur = match (seg, cur) {
+                (Seg::Key(k), Some(Value::Object(m))) => {
+                    keys.push(k.clone());
+                    m.get_mut(k)
+                }
+                (Seg::Index(i), Some(Value::Array(a)))
+                    if matches!(schema.list_strategy(&keys), ListStrategy::Keys(_)) =>
+                {
+                    a.get_mut(*i)
+                }
+                _ => None,
+            };
+        }
+        if let Some(Value::Object(m)) = cur
+            && m.get(last).is_some_and(Value::is_null)
+        {
+            m.shift_remove(last);
+        }
+    }
 }
 
 pub(crate) fn directive(m: &Map<String, Value>) -> Result<Option<&str>, String> {
@@ -261,7 +336,8 @@ fn normalize(v: &Value, schema: &Schema, path: &mut Vec<String>) -> Value {
         Value::Array(items) => {
             let items: Vec<Value> = items.iter().map(|i| normalize(i, schema, path)).collect();
             match schema.list_strategy(path) {
-                ListStrategy::Keys(keys) => {
+                ListStrategy::Keys(owned) => {
+                    let keys: Vec<&str> = owned.iter().map(String::as_str).collect();
                     let mut out: Vec<Value> = Vec::new();
                     for it in items {
                         if !it.is_object() {
@@ -337,7 +413,8 @@ fn merge_list(
             }
             out
         }
-        ListStrategy::Keys(keys) => {
+        ListStrategy::Keys(owned) => {
+            let keys: Vec<&str> = owned.iter().map(String::as_str).collect();
             let dl = match normalize(&Value::Array(dl), schema, path) {
                 Value::Array(a) => a,
                 _ => Vec::new(),

@@ -1,23 +1,13 @@
 //! Source-text adjustments that make the YAML parser read a text as go-yaml does.
 
-use regex::Regex;
+use serde_saphyr::granit_parser::{Event, Parser, ScalarStyle};
 use std::borrow::Cow;
-use std::sync::LazyLock;
-
-/// A block scalar header at the end of a line: `key: |`, `- >-`, `|2+ # note`, ...
-static BLOCK_HEADER: LazyLock<Option<Regex>> = LazyLock::new(|| {
-    Regex::new(r"^(\s*(?:-\s+)*(?:[^#'\x22\s][^#]*?:\s+)?(?:-\s+)*)([|>])([1-9]?[+-]?|[+-][1-9])(\s*(?:#.*)?)$")
-        .ok()
-});
-
-fn indent(line: &str) -> usize {
-    line.len() - line.trim_start_matches(' ').len()
-}
 
 /// go-yaml ends a block scalar that runs into the end of a text lacking a final line
 /// break without a trailing newline, whatever its chomping indicator; the parser used
-/// here adds one. When `text` ends in such a block scalar, its header is rewritten to
-/// strip chomping (`|-`), which reads the same as go-yaml does.
+/// here adds one. When `text` ends in such a block scalar, its header (found by the
+/// parser, so a `|` inside the scalar's content is never taken for it) is rewritten to
+/// strip chomping (`|-`), which reads the same as go-yaml does. No other line changes.
 ///
 /// ```text
 /// "a: |\n  x\n  y"   →   "a: |-\n  x\n  y"      (value "x\ny", not "x\ny\n")
@@ -26,48 +16,55 @@ pub fn final_block_scalar_as_go_yaml(text: &str) -> Cow<'_, str> {
     if text.is_empty() || text.ends_with('\n') {
         return Cow::Borrowed(text);
     }
-    let Some(re) = BLOCK_HEADER.as_ref() else {
+    let Some(at) = final_block_scalar_header(text) else {
         return Cow::Borrowed(text);
     };
-    let lines: Vec<&str> = text.split('\n').collect();
-    let Some(last) = lines.last().filter(|l| !l.trim().is_empty()) else {
-        return Cow::Borrowed(text);
-    };
-    // Walk up over the block's content lines to the first less indented line.
-    let mut min = indent(last);
-    for i in (0..lines.len() - 1).rev() {
-        let line = lines[i];
-        if line.trim().is_empty() {
-            continue;
-        }
-        let ind = indent(line);
-        if ind >= min {
-            continue;
-        }
-        if let Some(c) = re.captures(line) {
-            let (Some(head), Some(kind), Some(tail)) = (c.get(1), c.get(2), c.get(4)) else {
-                return Cow::Borrowed(text);
-            };
-            let digits: String = c
-                .get(3)
-                .map(|m| m.as_str().chars().filter(char::is_ascii_digit).collect())
-                .unwrap_or_default();
-            let fixed = format!(
-                "{}{}{digits}-{}",
-                head.as_str(),
-                kind.as_str(),
-                tail.as_str()
-            );
-            let mut out: Vec<String> = lines.iter().map(|l| (*l).to_string()).collect();
-            out[i] = fixed;
-            return Cow::Owned(out.join("\n"));
-        }
-        if ind == 0 {
-            break;
-        }
-        min = ind;
+    let bytes = text.as_bytes();
+    let mut end = at + 1;
+    while end < bytes.len() && (bytes[end].is_ascii_digit() || matches!(bytes[end], b'+' | b'-')) {
+        end += 1;
     }
-    Cow::Borrowed(text)
+    let digits: String = text[at + 1..end]
+        .chars()
+        .filter(char::is_ascii_digit)
+        .collect();
+    Cow::Owned(format!("{}{digits}-{}", &text[..=at], &text[end..]))
+}
+
+/// The byte offset of the header indicator (`|` or `>`) of the block scalar `text` ends
+/// in, if it ends in one.
+fn final_block_scalar_header(text: &str) -> Option<usize> {
+    // (style, where the text before the scalar's content starts, where its content starts
+    // and ends), of the last node event.
+    let mut last: Option<(ScalarStyle, usize, usize, usize)> = None;
+    let mut prev_end = 0;
+    for ev in Parser::new_from_str(text) {
+        let (ev, span) = ev.ok()?;
+        let (start, end) = (span.start.byte_offset()?, span.end.byte_offset()?);
+        match ev {
+            Event::Scalar(_, style, ..) => last = Some((style, prev_end, start, end)),
+            // Comments after the scalar (`a: | # note`) are not nodes.
+            Event::Comment(..)
+            | Event::StreamEnd
+            | Event::DocumentEnd
+            | Event::MappingEnd
+            | Event::SequenceEnd => {}
+            _ => last = None,
+        }
+        prev_end = prev_end.max(end);
+    }
+    let (style, before, start, end) = last?;
+    if !matches!(style, ScalarStyle::Literal | ScalarStyle::Folded) {
+        return None;
+    }
+    // The scalar must run to the end of the text (not end before a trailing comment).
+    if !text.get(end..)?.trim().is_empty() {
+        return None;
+    }
+    // The header is the first indicator between the previous node and the content (the
+    // content itself is never searched).
+    let gap = text.get(before..start)?;
+    gap.find(['|', '>']).map(|i| before + i)
 }
 
 #[cfg(test)]
@@ -83,5 +80,11 @@ mod tests {
         assert_eq!(fix("a: |\n  x\nb: c"), "a: |\n  x\nb: c");
         assert_eq!(fix("a: b |\n  c"), "a: b |\n  c");
         assert_eq!(fix("a:\n  b: c"), "a:\n  b: c");
+        assert_eq!(fix("a: | # note\n  x"), "a: |- # note\n  x");
+        // A `|` inside the content is not the header.
+        assert_eq!(
+            fix("t: |\n  s:\n      at: |\n          [1]"),
+            "t: |-\n  s:\n      at: |\n          [1]"
+        );
     }
 }

@@ -1,48 +1,41 @@
-//! End-to-end tests of `build` on small kustomizations written to a temporary directory.
+//! End-to-end tests of `build` on small kustomizations held in memory (`MemoryFs`).
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
 use serde_json::{Value, json};
-use shgw_kustomize::{BuildOptions, Error, build, build_resources};
+use shgw_kustomize::{
+    BuildOptions, Error, Expansion, MemoryFs, build, build_output, build_resources,
+};
+use std::cell::RefCell;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
 
-static COUNTER: AtomicUsize = AtomicUsize::new(0);
-
-/// A scratch directory removed on drop.
-struct Scratch(PathBuf);
+/// A kustomization tree held in memory (the engine reads it through its `MemoryFs`).
+struct Scratch(PathBuf, RefCell<MemoryFs>);
 
 impl Scratch {
     fn new() -> Self {
-        let n = COUNTER.fetch_add(1, Ordering::SeqCst);
-        let dir =
-            std::env::temp_dir().join(format!("shgw-kustomize-test-{}-{n}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        Scratch(dir)
+        Scratch(PathBuf::from("/tree"), RefCell::new(MemoryFs::new()))
     }
     fn write(&self, rel: &str, text: &str) -> &Self {
-        let p = self.0.join(rel);
-        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-        std::fs::write(p, text).unwrap();
+        self.1.borrow_mut().insert(self.0.join(rel), text);
         self
     }
     fn path(&self, rel: &str) -> PathBuf {
         self.0.join(rel)
     }
-}
-
-impl Drop for Scratch {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
+    /// Options that read this tree.
+    fn opts(&self) -> BuildOptions {
+        BuildOptions {
+            fs: Some(Arc::new(self.1.borrow().clone())),
+            ..BuildOptions::default()
+        }
     }
 }
 
 const DEPLOY: &str = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  template:\n    spec:\n      containers:\n      - name: app\n        image: nginx:1.0\n        envFrom:\n        - configMapRef:\n            name: cfg\n";
 
-fn err_text(dir: &Path) -> String {
-    build(dir, &BuildOptions::default())
-        .unwrap_err()
-        .to_string()
+fn err_text(s: &Scratch, dir: &Path) -> String {
+    build(dir, &s.opts()).unwrap_err().to_string()
 }
 
 #[test]
@@ -55,7 +48,7 @@ fn overlay_with_generator_prefix_namespace_and_nameref() {
             "resources: [../base]\nnamespace: prod\nnamePrefix: o-\nlabels:\n- pairs: {team: x}\n  includeSelectors: true\nimages:\n- name: nginx\n  newTag: \"1.25\"\nreplicas:\n- name: web\n  count: 2\n",
         );
     // The expected text is the output of `kubectl kustomize` v1.37.1 on the same files.
-    let yaml = build(&s.path("overlay"), &BuildOptions::default()).unwrap();
+    let yaml = build(&s.path("overlay"), &s.opts()).unwrap();
     let expected = "apiVersion: v1\ndata:\n  A: \"1\"\n  B: \"2\"\nkind: ConfigMap\nmetadata:\n  labels:\n    team: x\n  name: o-b-cfg-66h9cbh964\n  namespace: prod\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  labels:\n    team: x\n  name: o-b-web\n  namespace: prod\nspec:\n  replicas: 2\n  selector:\n    matchLabels:\n      team: x\n  template:\n    metadata:\n      labels:\n        team: x\n    spec:\n      containers:\n      - envFrom:\n        - configMapRef:\n            name: o-b-cfg-66h9cbh964\n        image: nginx:1.25\n        name: app\n";
     assert_eq!(yaml, expected);
 }
@@ -70,16 +63,23 @@ fn expander_replaces_documents() {
             assert!(file.ends_with("gw.yaml"));
             if doc["kind"] == "Gateway" {
                 let name = doc["metadata"]["name"].as_str().unwrap_or("").to_string();
-                Some(Ok(vec![
-                    json!({"apiVersion": "v1", "kind": "Service", "metadata": {"name": format!("{name}-svc")}}),
-                    json!({"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": format!("{name}-dep")}}),
-                ]))
+                Some(Ok(Expansion {
+                    docs: vec![
+                        json!({"apiVersion": "v1", "kind": "Service", "metadata": {"name": format!("{name}-svc")}}),
+                        json!({"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": format!("{name}-dep")}}),
+                    ],
+                    warnings: vec![format!("{name} expanded")],
+                }))
             } else {
                 None
             }
         })),
+        ..s.opts()
     };
-    let docs = build_resources(&s.path(""), &opts).unwrap();
+    let out = build_output(&s.path(""), &opts).unwrap();
+    assert_eq!(out.warnings.len(), 1);
+    assert!(out.warnings[0].file.ends_with("gw.yaml") && out.warnings[0].message == "g expanded");
+    let docs = out.resources;
     let names: Vec<&str> = docs
         .iter()
         .map(|d| d["metadata"]["name"].as_str().unwrap())
@@ -89,10 +89,21 @@ fn expander_replaces_documents() {
 
     let failing = BuildOptions {
         expander: Some(Box::new(|_: &Value, _: &Path| {
-            Some(Err("boom".to_string()))
+            Some(Err(std::io::Error::other("boom").into()))
         })),
+        ..s.opts()
     };
-    let e = build(&s.path(""), &failing).unwrap_err().to_string();
+    let e = build(&s.path(""), &failing).unwrap_err();
+    assert_eq!(e.kind(), shgw_kustomize::ErrorKind::Expand);
+    // The hook's own error is in the source chain, for the caller to downcast.
+    let mut cause: Option<&(dyn std::error::Error + 'static)> = std::error::Error::source(&e);
+    let mut found = false;
+    while let Some(c) = cause {
+        found |= c.downcast_ref::<std::io::Error>().is_some();
+        cause = c.source();
+    }
+    assert!(found, "{e:?}");
+    let e = e.to_string();
     assert!(e.contains("boom") && e.contains("gw.yaml"), "{e}");
 }
 
@@ -100,7 +111,7 @@ fn expander_replaces_documents() {
 fn errors_name_files_and_ids() {
     let s = Scratch::new();
     s.write("missing/kustomization.yaml", "resources: [nope.yaml]\n");
-    let e = err_text(&s.path("missing"));
+    let e = err_text(&s, &s.path("missing"));
     assert!(
         e.contains("nope.yaml") && e.contains("no such file or directory"),
         "{e}"
@@ -108,7 +119,7 @@ fn errors_name_files_and_ids() {
 
     s.write("bad/kustomization.yaml", "resources: [bad.yaml]\n")
         .write("bad/bad.yaml", "a: [1, 2\nb: c\n");
-    let e = err_text(&s.path("bad"));
+    let e = err_text(&s, &s.path("bad"));
     assert!(
         e.contains("MalformedYAMLError") && e.contains("bad.yaml"),
         "{e}"
@@ -116,13 +127,13 @@ fn errors_name_files_and_ids() {
 
     s.write("unknown/kustomization.yaml", "unknownField: 1\n");
     assert!(
-        err_text(&s.path("unknown"))
+        err_text(&s, &s.path("unknown"))
             .contains("invalid Kustomization: json: unknown field \"unknownField\"")
     );
 
     s.write("dup/kustomization.yaml", "resources: [d.yaml, d.yaml]\n")
         .write("dup/d.yaml", DEPLOY);
-    let e = err_text(&s.path("dup"));
+    let e = err_text(&s, &s.path("dup"));
     assert!(
         e.contains(
             "may not add resource with an already registered id: Deployment.v1.apps/web.[noNs]"
@@ -132,14 +143,14 @@ fn errors_name_files_and_ids() {
 
     s.write("nomatch/kustomization.yaml", "resources: [d.yaml]\npatches:\n- patch: |\n    apiVersion: apps/v1\n    kind: Deployment\n    metadata: {name: nomatch}\n")
         .write("nomatch/d.yaml", DEPLOY);
-    assert!(err_text(&s.path("nomatch")).contains(
+    assert!(err_text(&s, &s.path("nomatch")).contains(
         "no resource matches strategic merge patch \"Deployment.v1.apps/nomatch.[noNs]\""
     ));
 
     s.write("json/kustomization.yaml", "resources: [d.yaml]\npatches:\n- target: {kind: Deployment}\n  patch: |\n    - op: add\n      path: /spec/missing/deeper\n      value: 1\n")
         .write("json/d.yaml", DEPLOY);
     assert!(
-        err_text(&s.path("json")).contains(
+        err_text(&s, &s.path("json")).contains(
             "add operation does not apply: doc is missing path: \"/spec/missing/deeper\""
         )
     );
@@ -152,10 +163,10 @@ fn errors_name_files_and_ids() {
         "outside/a/kustomization.yaml",
         "resources: [../common/cm.yaml]\n",
     );
-    assert!(err_text(&s.path("outside/a")).contains("security; file"));
+    assert!(err_text(&s, &s.path("outside/a")).contains("security; file"));
 
     assert!(matches!(
-        build(&s.path("outside/common"), &BuildOptions::default()),
+        build(&s.path("outside/common"), &s.opts()),
         Err(Error::NoKustomization(_))
     ));
 }
@@ -166,7 +177,7 @@ fn components_and_fifo_order() {
     s.write("comp/kustomization.yaml", "apiVersion: kustomize.config.k8s.io/v1alpha1\nkind: Component\nnameSuffix: -c\nconfigMapGenerator:\n- name: cfg\n  behavior: merge\n  literals: [C=3]\n")
         .write("kustomization.yaml", "resources: [d.yaml]\ncomponents: [comp]\nsortOptions: {order: fifo}\nconfigMapGenerator:\n- name: cfg\n  literals: [A=1]\n")
         .write("d.yaml", DEPLOY);
-    let docs = build_resources(&s.path(""), &BuildOptions::default()).unwrap();
+    let docs = build_resources(&s.path(""), &s.opts()).unwrap();
     assert_eq!(docs[0]["kind"], "Deployment");
     assert_eq!(docs[1]["data"], json!({"A": "1", "C": "3"}));
     let cm_name = docs[1]["metadata"]["name"].as_str().unwrap();
@@ -175,4 +186,66 @@ fn components_and_fifo_order() {
         docs[0]["spec"]["template"]["spec"]["containers"][0]["envFrom"][0]["configMapRef"]["name"],
         cm_name
     );
+}
+
+#[test]
+fn remote_entries_are_refused_by_name_never_read_as_paths() {
+    for (field, entry) in [
+        ("resources", "https://github.com/org/repo//deploy?ref=v1"),
+        ("resources", "git@github.com:org/repo.git//base"),
+        ("resources", "ssh://git@example.com/org/repo.git"),
+        ("resources", "github.com/org/repo/deploy?ref=main"),
+        ("components", "https://example.com/component.tar.gz"),
+    ] {
+        let s = Scratch::new();
+        // A local folder with the same name must not be picked up instead.
+        s.write(&format!("{entry}/kustomization.yaml"), "resources: []\n");
+        let k = if field == "resources" {
+            format!("resources:\n- local.yaml\n- {entry:?}\n")
+        } else {
+            format!("resources:\n- local.yaml\n{field}:\n- {entry:?}\n")
+        };
+        s.write("kustomization.yaml", &k);
+        s.write(
+            "local.yaml",
+            "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n",
+        );
+        let e = build(&s.0, &s.opts()).unwrap_err().to_string();
+        let index = usize::from(field == "resources");
+        assert!(
+            e.contains("remote") && e.contains(&format!("{field}[{index}] '{entry}'")),
+            "{entry}: {e}"
+        );
+    }
+}
+
+#[test]
+fn errors_carry_kind_entry_and_kustomize_wording() {
+    let s = Scratch::new();
+    s.write(
+        "cm.yaml",
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n",
+    );
+    s.write(
+        "kustomization.yaml",
+        "resources: [cm.yaml]\npatches:\n- patch: '[{\"op\": \"add\", \"path\": \"/data\", \"value\": {}}]'\n  target: {kind: ConfigMap}\n- path: p.yaml\n",
+    );
+    s.write(
+        "p.yaml",
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: not-there\n",
+    );
+    let e = build(&s.0, &s.opts()).unwrap_err();
+    assert_eq!(e.kind(), shgw_kustomize::ErrorKind::Invalid);
+    assert_eq!(e.entry(), Some("patches[1] 'p.yaml'"));
+    let text = e.to_string();
+    assert!(
+        text.starts_with(
+            "no resource matches strategic merge patch \"ConfigMap.v1.[noGrp]/not-there.[noNs]\""
+        ) && text.contains("kustomization.yaml at patches[1] 'p.yaml'"),
+        "{text}"
+    );
+    let s = Scratch::new();
+    s.write("kustomization.yaml", "resources: [gone.yaml]\n");
+    let e = build(&s.0, &s.opts()).unwrap_err();
+    assert_eq!(e.kind(), shgw_kustomize::ErrorKind::Missing);
 }

@@ -1,0 +1,36 @@
+//! `shgw import [FILE|-] | --helm-values FILE`: Gateway files from existing deployments.
+
+use crate::args::ImportArgs;
+use crate::{Failure, Output};
+
+pub(crate) fn import(a: ImportArgs) -> Result<Output, Failure> {
+    let imported = match &a.helm_values {
+        Some(path) => {
+            let text = std::fs::read_to_string(path)
+                .map_err(|e| Failure::invalid(format!("{path}: cannot read: {e}")))?;
+            shgw_review::import_helm_values(
+                path,
+                &text,
+                a.release.as_deref(),
+                a.namespace.as_deref(),
+            )
+        }
+        None => {
+            let input = a.input.as_deref().unwrap_or("-");
+            let (source, text) = crate::review::read_manifests(input, shgw::DEFAULT_PROFILE)?;
+            let stream =
+                shgw_review::load(&source, &text).map_err(|e| Failure::invalid(e.to_string()))?;
+            shgw_review::import_manifests(&stream)
+        }
+    }
+    .map_err(|e| Failure::invalid(e.to_string()))?;
+    let stderr = imported
+        .notes
+        .iter()
+        .map(|n| format!("note: not carried over: {n}"))
+        .collect();
+    Ok(Output {
+        stdout: imported.to_yaml(),
+        stderr,
+    })
+}

@@ -1,0 +1,114 @@
+//! `shgw review [FILE|-|DIR]`: the policy review of any manifest stream or kustomization, and
+//! `--explain RULE`.
+
+use crate::args::{FailOn, ReviewArgs, ReviewFormat};
+use crate::{Failure, Output};
+use std::io::{IsTerminal, Read};
+use std::path::Path;
+
+/// Reads the input: stdin, a kustomization directory (built first), or a file.
+pub(crate) fn read_manifests(input: &str, profile: &str) -> Result<(String, String), Failure> {
+    if input == "-" {
+        let mut text = String::new();
+        std::io::stdin()
+            .read_to_string(&mut text)
+            .map_err(|e| Failure::invalid(format!("<stdin>: cannot read: {e}")))?;
+        return Ok(("<stdin>".into(), text));
+    }
+    let path = Path::new(input);
+    if path.is_dir() {
+        // Gateway resources in the tree are rendered with the shgw profile of the same name.
+        let shgw_profile = crate::commands::load_profile(profile)?;
+        let (yaml, _warnings) = crate::build::build(path, shgw_profile)?;
+        return Ok((format!("{input} (kustomize build)"), yaml));
+    }
+    std::fs::read_to_string(path)
+        .map(|t| (input.to_owned(), t))
+        .map_err(|e| Failure::invalid(format!("{input}: cannot read: {e}")))
+}
+
+/// Colour only on a terminal, and never when `NO_COLOR` is set to anything.
+fn use_color() -> bool {
+    std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+}
+
+pub(crate) fn review(a: ReviewArgs) -> Result<Output, Failure> {
+    if a.list_rules {
+        return Ok(Output {
+            stdout: shgw_review::rules_table(),
+            stderr: Vec::new(),
+        });
+    }
+    if let Some(id) = &a.explain {
+        return shgw_review::explain(id)
+            .map(|stdout| Output {
+                stdout,
+                stderr: Vec::new(),
+            })
+            .ok_or_else(|| {
+                Failure::usage(format!(
+                    "--explain {id}: no such rule; rules are SHGW001 to {}",
+                    last_rule()
+                ))
+            });
+    }
+    shgw_review::Catalog::get()
+        .check_profile(&a.profile)
+        .map_err(|e| Failure::usage(format!("--profile: {e}")))?;
+    let input = a.input.as_deref().unwrap_or("-");
+    let (source, text) = read_manifests(input, &a.profile)?;
+    let stream = shgw_review::load(&source, &text).map_err(|e| Failure::invalid(e.to_string()))?;
+    let report = shgw_review::review(&stream, &a.profile, jiff::Timestamp::now())
+        .map_err(|e| Failure::usage(e.to_string()))?;
+    if report.gateways.is_empty() {
+        return Err(Failure::invalid(format!(
+            "{source}: no gateway workload (a Deployment, StatefulSet or DaemonSet running {}) to review",
+            shgw_review::GATEWAY_IMAGE
+        )));
+    }
+    let stdout = match a.format {
+        ReviewFormat::Text => shgw_review::to_text(&report, use_color()),
+        ReviewFormat::Json => shgw_review::to_json(&report),
+        ReviewFormat::Sarif => shgw_review::to_sarif(&report),
+        ReviewFormat::Markdown => {
+            shgw_review::to_markdown(&report).map_err(|e| Failure::invalid(e.to_string()))?
+        }
+    };
+    let level = match a.fail_on {
+        FailOn::Error => shgw_review::FailOn::Error,
+        FailOn::Warning => shgw_review::FailOn::Warning,
+        FailOn::Never => shgw_review::FailOn::Never,
+    };
+    if report.fails(level) {
+        let c = report.counts();
+        return Err(Failure::with_report(
+            format!(
+                "{source}: review failed: {} error(s), {} warning(s) (--fail-on {})",
+                c.error,
+                c.warning,
+                fail_name(a.fail_on)
+            ),
+            stdout,
+        ));
+    }
+    Ok(Output {
+        stdout,
+        stderr: Vec::new(),
+    })
+}
+
+fn fail_name(f: FailOn) -> &'static str {
+    match f {
+        FailOn::Error => "error",
+        FailOn::Warning => "warning",
+        FailOn::Never => "never",
+    }
+}
+
+fn last_rule() -> String {
+    shgw_review::Catalog::get()
+        .rules()
+        .last()
+        .map(|r| r.id.clone())
+        .unwrap_or_default()
+}

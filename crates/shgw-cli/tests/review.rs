@@ -1,0 +1,288 @@
+//! `shgw review` and `shgw import` as a user runs them: exit codes, what goes to stdout and
+//! stderr, kustomization directories, and no secret ever echoed.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+const SIGNATURE: &str = "U2VjcmV0U2lnbmF0dXJlVmFsdWU0Mg==";
+
+fn workspace() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn shgw(args: &[&str], stdin: Option<&str>) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_shgw"))
+        .args(args)
+        .current_dir(workspace())
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    {
+        let mut input = child.stdin.take().unwrap();
+        if let Some(s) = stdin {
+            input.write_all(s.as_bytes()).unwrap();
+        }
+    }
+    child.wait_with_output().unwrap()
+}
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+const PORTAL: &str = "examples/portal/contoso-west.yml";
+
+#[test]
+fn the_portal_file_fails_production_with_the_report_on_stdout() {
+    let out = shgw(&["review", PORTAL], None);
+    assert_eq!(out.status.code(), Some(1));
+    let stdout = text(&out.stdout);
+    assert!(
+        stdout.contains("examples/portal/contoso-west.yml:23:3: error SHGW001"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("1 gateway(s), profile production: 4 error(s)"),
+        "{stdout}"
+    );
+    assert!(!stdout.contains('\u{1b}'), "no colour when not a terminal");
+    assert!(text(&out.stderr).contains("review failed: 4 error(s)"));
+    // The same under dev has no error: exit 0.
+    let out = shgw(&["review", PORTAL, "--profile", "dev"], None);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stdout));
+    // --fail-on decides.
+    assert_eq!(
+        shgw(&["review", PORTAL, "--fail-on", "never"], None)
+            .status
+            .code(),
+        Some(0)
+    );
+    assert_eq!(
+        shgw(
+            &["review", PORTAL, "--profile", "dev", "--fail-on", "warning"],
+            None
+        )
+        .status
+        .code(),
+        Some(1)
+    );
+}
+
+#[test]
+fn formats_and_stdin() {
+    let portal = std::fs::read_to_string(workspace().join(PORTAL)).unwrap();
+    for format in ["json", "sarif"] {
+        let out = shgw(
+            &["review", "-", "--format", format, "--fail-on", "never"],
+            Some(&portal),
+        );
+        assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert!(v.is_object());
+        assert!(text(&out.stdout).contains("<stdin>") || text(&out.stdout).contains("\"stdin\""));
+    }
+    let out = shgw(
+        &[
+            "review",
+            PORTAL,
+            "--format",
+            "markdown",
+            "--fail-on",
+            "never",
+        ],
+        None,
+    );
+    assert!(text(&out.stdout).starts_with("## shgw review: 4 error(s)"));
+    // JSON input works too.
+    let stream = shgw_review::load("p.yml", &portal).unwrap();
+    let json: Vec<_> = stream.documents.iter().map(|d| d.value.clone()).collect();
+    let list = serde_json::json!({"apiVersion": "v1", "kind": "List", "items": json});
+    let out = shgw(
+        &["review", "-", "--format", "json", "--fail-on", "never"],
+        Some(&serde_json::to_string_pretty(&list).unwrap()),
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["summary"]["error"], 4);
+}
+
+#[test]
+fn usage_errors_exit_2_and_bad_input_exit_1_with_nothing_on_stdout() {
+    let out = shgw(&["review", PORTAL, "--profile", "staging"], None);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("dev, production, openshift"));
+    let out = shgw(&["review", "--explain", "SHGW999"], None);
+    assert_eq!(out.status.code(), Some(2));
+    let out = shgw(&["review", "--list-rules"], None);
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(
+        text(&out.stdout).lines().count(),
+        shgw_review::Catalog::get().rules().len() + 1
+    );
+    let out = shgw(&["review", "--explain", "shgw055"], None);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(
+        text(&out.stdout).contains("readOnlyRootFilesystem")
+            && text(&out.stdout).contains("Guidance: https://")
+    );
+    let out = shgw(
+        &["review", "-"],
+        Some("kind: ConfigMap\nmetadata: {name: x}\n"),
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(out.stdout.is_empty());
+    assert!(text(&out.stderr).contains("no gateway workload"));
+    let out = shgw(
+        &["review", "-"],
+        Some("kind: Deployment\nspec:\n  replicas: [1\n"),
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(out.stdout.is_empty());
+    assert!(
+        text(&out.stderr).contains("<stdin>:"),
+        "{}",
+        text(&out.stderr)
+    );
+}
+
+#[test]
+fn a_token_written_in_a_config_map_is_reported_never_repeated() {
+    let portal = std::fs::read_to_string(workspace().join(PORTAL)).unwrap();
+    let leaked = portal.replace(
+        "  neighborhood.host:",
+        &format!("  config.service.auth: \"GatewayKey contoso-west&209912312359&{SIGNATURE}\"\n  neighborhood.host:"),
+    );
+    for format in ["text", "json", "sarif", "markdown"] {
+        let out = shgw(&["review", "-", "--format", format], Some(&leaked));
+        let all = format!("{}{}", text(&out.stdout), text(&out.stderr));
+        assert!(all.contains("SHGW060"), "{format}: {all}");
+        assert!(!all.contains(SIGNATURE), "{format} repeats the token");
+    }
+}
+
+#[test]
+fn a_kustomization_directory_is_built_first() {
+    let dir = shgw_testkit::scratch("review-kustomize");
+    std::fs::copy(workspace().join(PORTAL), dir.join("gateway.yml")).unwrap();
+    std::fs::write(
+        dir.join("kustomization.yaml"),
+        "namespace: apim-west\nresources:\n- gateway.yml\n",
+    )
+    .unwrap();
+    let out = shgw(
+        &[
+            "review",
+            dir.to_str().unwrap(),
+            "--format",
+            "json",
+            "--fail-on",
+            "never",
+        ],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let rules: Vec<&str> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["rule"].as_str().unwrap())
+        .collect();
+    assert!(rules.contains(&"SHGW001"), "{rules:?}");
+    assert!(
+        !rules.contains(&"SHGW043"),
+        "the overlay sets the namespace: {rules:?}"
+    );
+    assert_eq!(v["gateways"][0]["object"]["namespace"], "apim-west");
+    assert!(
+        v["findings"][0]["location"]["file"]
+            .as_str()
+            .unwrap()
+            .ends_with("(kustomize build)")
+    );
+}
+
+#[test]
+fn import_prints_a_gateway_file_and_lists_what_it_leaves_out() {
+    let out = shgw(&["import", PORTAL], None);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    assert!(
+        stdout.starts_with("# shgw import: not carried over"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("kind: Gateway") && stdout.contains("secretName: contoso-west-token"));
+    assert!(text(&out.stderr).contains("note: not carried over: contoso-west: no namespace"));
+    // What it prints renders.
+    let dir = shgw_testkit::scratch("import-cli");
+    let file = dir.join("gateway.yaml");
+    std::fs::write(&file, &out.stdout).unwrap();
+    let render = shgw(
+        &["render", "-f", file.to_str().unwrap(), "--profile", "dev"],
+        None,
+    );
+    assert_eq!(render.status.code(), Some(0), "{}", text(&render.stderr));
+    assert!(text(&render.stdout).contains("name: contoso-west-token"));
+    // Helm values, and the chart output on stdin.
+    let out = shgw(
+        &[
+            "import",
+            "--helm-values",
+            "examples/helm/values.yaml",
+            "--release",
+            "contoso-east",
+            "--namespace",
+            "apim-east",
+        ],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("secretKey: gateway-key"));
+    let helm = std::fs::read_to_string(
+        workspace().join("crates/shgw-review/tests/inputs/helm-template.yaml"),
+    )
+    .unwrap();
+    let out = shgw(&["import", "-"], Some(&helm));
+    assert_eq!(out.status.code(), Some(0));
+    assert!(text(&out.stdout).contains("storageClassName: azurefile-csi"));
+}
+
+#[test]
+fn import_without_a_gateway_exits_1_with_nothing_on_stdout() {
+    let out = shgw(
+        &["import", "-"],
+        Some("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\n"),
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(out.stdout.is_empty());
+    assert!(text(&out.stderr).contains("no gateway workload"));
+    let out = shgw(
+        &["import", "--helm-values", "examples/helm/values.yaml"],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(out.stdout.is_empty());
+    assert!(
+        text(&out.stderr).contains("--release"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert_eq!(
+        shgw(
+            &[
+                "import",
+                PORTAL,
+                "--helm-values",
+                "examples/helm/values.yaml"
+            ],
+            None
+        )
+        .status
+        .code(),
+        Some(2)
+    );
+}

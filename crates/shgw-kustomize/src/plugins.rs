@@ -1,0 +1,331 @@
+//! `transformers:` and `generators:` entries that are builtin plugin configs
+//! (`apiVersion: builtin`), run as kubectl runs them, with no plugin flag.
+//!
+//! An entry is a file of plugin configs (one per document), a kustomization directory
+//! whose output is plugin configs, or an inline YAML config. KRM function and exec plugins
+//! are refused with an error naming the entry.
+
+use crate::error::{Error, Result};
+use crate::kustomization::{
+    FieldSpec, GeneratorArgs, GeneratorOptions, Image, Patch, Replacement, Replica, Selector,
+};
+use crate::load::{check_in_root, parse_documents, read_text, resolve};
+use crate::openapi::OpenApi;
+use crate::resource::Resource;
+use crate::{generators, images, labels, namespace, patches, prefix, replicas};
+use indexmap::IndexMap;
+use serde::Deserialize;
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+use std::path::Path;
+use std::sync::Arc;
+
+/// `metadata` of a plugin config.
+#[derive(Debug, Default, Deserialize)]
+struct Meta {
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    namespace: String,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct MapConfig {
+    #[serde(default)]
+    labels: IndexMap<String, String>,
+    #[serde(default)]
+    annotations: IndexMap<String, String>,
+    #[serde(default)]
+    field_specs: Vec<FieldSpec>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct PrefixSuffixConfig {
+    #[serde(default)]
+    prefix: String,
+    #[serde(default)]
+    suffix: String,
+    #[serde(default)]
+    field_specs: Vec<FieldSpec>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct NamespaceConfig {
+    #[serde(default)]
+    metadata: Meta,
+    #[serde(default)]
+    field_specs: Vec<FieldSpec>,
+    #[serde(default)]
+    unset_only: bool,
+    #[serde(default)]
+    set_role_binding_subjects: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct PatchConfig {
+    path: Option<String>,
+    patch: Option<String>,
+    target: Option<Selector>,
+    options: Option<IndexMap<String, bool>>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct SmpConfig {
+    #[serde(default)]
+    paths: Vec<String>,
+    patches: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct JsonConfig {
+    target: Option<Selector>,
+    path: Option<String>,
+    json_op: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct ImageConfig {
+    #[serde(default)]
+    image_tag: Image,
+    #[serde(default)]
+    field_specs: Vec<FieldSpec>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct ReplicaConfig {
+    #[serde(default)]
+    replica: Replica,
+    #[serde(default)]
+    field_specs: Vec<FieldSpec>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct ReplacementConfig {
+    #[serde(default)]
+    replacements: Vec<Replacement>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct GeneratorConfig {
+    #[serde(default)]
+    metadata: Meta,
+    behavior: Option<String>,
+    literals: Option<Vec<String>>,
+    files: Option<Vec<String>>,
+    envs: Option<Vec<String>>,
+    env: Option<String>,
+    options: Option<GeneratorOptions>,
+    #[serde(rename = "type")]
+    type_: Option<String>,
+}
+
+/// Which list an entry comes from (for messages and what it may hold).
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Stage {
+    Generators,
+    Transformers,
+}
+
+impl Stage {
+    fn field(self) -> &'static str {
+        match self {
+            Stage::Generators => "generators",
+            Stage::Transformers => "transformers",
+        }
+    }
+}
+
+/// The plugin config documents of one entry.
+fn entry_configs(
+    dir: &Path,
+    entry: &str,
+    build_dir: &mut dyn FnMut(&Path) -> Result<Vec<Value>>,
+) -> Result<Vec<Value>> {
+    if entry.contains('\n') {
+        return parse_documents(entry, false).map_err(Error::msg);
+    }
+    let path = resolve(dir, entry);
+    if crate::fs::current().is_dir(&path) {
+        return build_dir(&path);
+    }
+    check_in_root(&path, dir)?;
+    let text = read_text(&path)?;
+    parse_documents(&text, false).map_err(|msg| Error::MalformedYaml { file: path, msg })
+}
+
+fn decode<T: DeserializeOwned>(doc: &Value) -> Result<T> {
+    serde_json::from_value(doc.clone()).map_err(|e| Error::msg(e.to_string()))
+}
+
+/// Runs the entries of `transformers:` or `generators:` of the kustomization in `dir`.
+pub(crate) fn run(
+    stage: Stage,
+    dir: &Path,
+    entries: &[String],
+    acc: &mut Vec<Resource>,
+    schema: Option<&Arc<OpenApi>>,
+    build_dir: &mut dyn FnMut(&Path) -> Result<Vec<Value>>,
+) -> Result<()> {
+    for (i, entry) in entries.iter().enumerate() {
+        let name = if entry.contains('\n') {
+            "inline config".to_string()
+        } else {
+            format!("'{entry}'")
+        };
+        let at = |e: Error| Error::msg(format!("{}[{i}] {name}: {e}", stage.field()));
+        for doc in entry_configs(dir, entry, build_dir).map_err(at)? {
+            run_one(stage, dir, &doc, acc, schema).map_err(at)?;
+        }
+    }
+    Ok(())
+}
+
+fn run_one(
+    stage: Stage,
+    dir: &Path,
+    doc: &Value,
+    acc: &mut Vec<Resource>,
+    schema: Option<&Arc<OpenApi>>,
+) -> Result<()> {
+    let api = doc.get("apiVersion").and_then(Value::as_str).unwrap_or("");
+    let kind = doc.get("kind").and_then(Value::as_str).unwrap_or("");
+    if api != "builtin" {
+        return Err(Error::msg(format!(
+            "plugin {kind}.{api}: only builtin plugin configs (apiVersion: builtin) are supported; KRM function and exec plugins are not run by this renderer"
+        )));
+    }
+    match (stage, kind) {
+        (Stage::Generators, "ConfigMapGenerator") => generate(dir, doc, acc, false),
+        (Stage::Generators, "SecretGenerator") => generate(dir, doc, acc, true),
+        (Stage::Transformers, _) => transform(dir, kind, doc, acc, schema),
+        (Stage::Generators, other) => Err(Error::msg(format!(
+            "builtin plugin {other} is not a generator supported by this renderer (ConfigMapGenerator, SecretGenerator)"
+        ))),
+    }
+}
+
+fn generate(dir: &Path, doc: &Value, acc: &mut Vec<Resource>, secret: bool) -> Result<()> {
+    let c: GeneratorConfig = decode(doc)?;
+    let args = GeneratorArgs {
+        name: Some(c.metadata.name),
+        namespace: Some(c.metadata.namespace),
+        behavior: c.behavior.clone(),
+        literals: c.literals,
+        files: c.files,
+        envs: c.envs,
+        env: c.env,
+        options: c.options,
+        type_: c.type_,
+    };
+    let r = generators::generate(&args, None, dir, secret)?;
+    generators::absorb(acc, r, c.behavior.as_deref())
+}
+
+fn transform(
+    dir: &Path,
+    kind: &str,
+    doc: &Value,
+    acc: &mut Vec<Resource>,
+    schema: Option<&Arc<OpenApi>>,
+) -> Result<()> {
+    match kind {
+        "LabelTransformer" => {
+            let c: MapConfig = decode(doc)?;
+            labels::apply_map(acc, &c.labels, &c.field_specs);
+        }
+        "AnnotationsTransformer" => {
+            let c: MapConfig = decode(doc)?;
+            labels::apply_map(acc, &c.annotations, &c.field_specs);
+        }
+        "PrefixSuffixTransformer" => {
+            let c: PrefixSuffixConfig = decode(doc)?;
+            if c.field_specs.iter().any(|s| s.path != "metadata/name") {
+                return Err(Error::msg(
+                    "PrefixSuffixTransformer: field specs other than metadata/name are not supported by this renderer",
+                ));
+            }
+            if !c.field_specs.is_empty() {
+                prefix::apply(acc, &c.prefix, &c.suffix);
+            }
+        }
+        "NamespaceTransformer" => {
+            let c: NamespaceConfig = decode(doc)?;
+            if c.unset_only || c.set_role_binding_subjects.is_some() {
+                return Err(Error::msg(
+                    "NamespaceTransformer: unsetOnly and setRoleBindingSubjects are not supported by this renderer",
+                ));
+            }
+            namespace::apply(acc, &c.metadata.namespace, &c.field_specs)?;
+        }
+        "PatchTransformer" => {
+            let c: PatchConfig = decode(doc)?;
+            let p = Patch {
+                path: c.path,
+                patch: c.patch,
+                target: c.target,
+                options: c.options,
+            };
+            patches::apply_patch(acc, &p, dir, schema)?;
+        }
+        "PatchStrategicMergeTransformer" => {
+            let c: SmpConfig = decode(doc)?;
+            let mut entries = c.paths;
+            entries.extend(c.patches.filter(|p| !p.trim().is_empty()));
+            if entries.is_empty() {
+                return Err(Error::msg("empty file path and empty patch content"));
+            }
+            patches::apply_strategic_merge_list(acc, &entries, dir, schema)?;
+        }
+        "PatchJson6902Transformer" => {
+            let c: JsonConfig = decode(doc)?;
+            let p = Patch {
+                path: c.path,
+                patch: c.json_op,
+                target: c.target,
+                options: None,
+            };
+            patches::apply_json6902_entry(acc, &p, dir)?;
+        }
+        "ImageTagTransformer" => {
+            let c: ImageConfig = decode(doc)?;
+            images::apply(acc, &c.image_tag, &c.field_specs)?;
+        }
+        "ReplicaCountTransformer" => {
+            let c: ReplicaConfig = decode(doc)?;
+            replicas::apply(acc, &c.replica, &c.field_specs)?;
+        }
+        "ReplacementTransformer" => {
+            let c: ReplacementConfig = decode(doc)?;
+            crate::replacements::apply(acc, &crate::replacements::load(dir, &c.replacements)?)?;
+        }
+        "HashTransformer" => hash_now(acc),
+        other => {
+            return Err(Error::msg(format!(
+                "builtin plugin {other} is not supported by this renderer"
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// kustomize's `HashTransformer`: generated objects that want a content hash get it now
+/// (and not again at the end of the build).
+fn hash_now(acc: &mut [Resource]) {
+    for r in acc.iter_mut() {
+        if let Some(g) = r.generated.as_mut().filter(|g| g.hash) {
+            g.hash = false;
+            let name = format!("{}-{}", r.id().name, crate::hash::hash_of(&r.obj));
+            r.set_name(&name);
+        }
+    }
+}

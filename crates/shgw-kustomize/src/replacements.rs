@@ -1,0 +1,441 @@
+//! `replacements`: copy a field of one resource (or a part of it, split at a delimiter)
+//! into fields of the resources a target selects, as kustomize v5.8.1 does.
+
+use crate::error::{Error, Result};
+use crate::kustomization::{
+    FieldOptions, Replacement, ReplacementSelector, ReplacementSource, ReplacementTarget,
+};
+use crate::load::{check_in_root, parse_documents, read_text, resolve};
+use crate::resid::ResId;
+use crate::resource::Resource;
+use crate::selector::selector_matches;
+use indexmap::IndexMap;
+use serde_json::{Map, Value};
+use std::path::Path;
+
+/// The replacements of a kustomization: inline entries as they are, `path:` entries read
+/// from their file (one replacement or a list).
+pub fn load(dir: &Path, entries: &[Replacement]) -> Result<Vec<Replacement>> {
+    let mut out = Vec::new();
+    for (i, e) in entries.iter().enumerate() {
+        let Some(p) = &e.path else {
+            out.push(e.clone());
+            continue;
+        };
+        if e.source.is_some() || e.targets.is_some() {
+            return Err(Error::msg(format!(
+                "replacements[{i}]: cannot specify both path and inline replacement"
+            )));
+        }
+        let path = resolve(dir, p);
+        check_in_root(&path, dir)?;
+        let text = read_text(&path)?;
+        let at = |msg: String| Error::msg(format!("replacements[{i}] '{p}': {msg}"));
+        // Only the first document counts (verified with kubectl v1.37.1).
+        let doc = parse_documents(&text, false)
+            .map_err(at)?
+            .into_iter()
+            .next()
+            .unwrap_or_default();
+        let list = match doc {
+            Value::Array(a) => a,
+            other => vec![other],
+        };
+        for r in list {
+            out.push(serde_json::from_value(r).map_err(|e| at(e.to_string()))?);
+        }
+    }
+    Ok(out)
+}
+
+/// Applies replacements in order.
+pub fn apply(acc: &mut [Resource], reps: &[Replacement]) -> Result<()> {
+    for (i, r) in reps.iter().enumerate() {
+        apply_one(acc, r).map_err(|e| Error::msg(format!("replacements[{i}]: {e}")))?;
+    }
+    Ok(())
+}
+
+fn apply_one(acc: &mut [Resource], r: &Replacement) -> Result<()> {
+    let Some(src) = &r.source else {
+        return Err(Error::msg("replacement source must be specified"));
+    };
+    let value = source_value(acc, src)?;
+    for t in r.targets.iter().flatten() {
+        apply_target(acc, t, &value)?;
+    }
+    Ok(())
+}
+
+fn opt(s: &Option<String>) -> &str {
+    s.as_deref().unwrap_or("")
+}
+
+/// The id string of a selector, as kustomize prints it in messages.
+fn selector_string(g: &str, v: &str, k: &str, n: &str, ns: &str) -> String {
+    ResId {
+        group: g.into(),
+        version: v.into(),
+        kind: k.into(),
+        name: n.into(),
+        namespace: ns.into(),
+    }
+    .to_string()
+}
+
+/// kustomize's `ResId.IsSelectedBy`: every field the selector sets equals the id's (the
+/// namespace literally: `default` does not select a resource without one, verified with
+/// kubectl v1.37.1).
+fn id_selected(id: &ResId, g: &str, v: &str, k: &str, n: &str, ns: &str) -> bool {
+    (g.is_empty() || g == id.group)
+        && (v.is_empty() || v == id.version)
+        && (k.is_empty() || k == id.kind)
+        && (n.is_empty() || n == id.name)
+        && (ns.is_empty() || ns == id.namespace)
+}
+
+fn any_id_selected(r: &Resource, g: &str, v: &str, k: &str, n: &str, ns: &str) -> bool {
+    std::iter::once(r.id())
+        .chain(r.prev_ids.iter().cloned())
+        .any(|id| id_selected(&id, g, v, k, n, ns))
+}
+
+fn source_value(acc: &[Resource], s: &ReplacementSource) -> Result<Value> {
+    let (g, v, k, n, ns) = (
+        opt(&s.group),
+        opt(&s.version),
+        opt(&s.kind),
+        opt(&s.name),
+        opt(&s.namespace),
+    );
+    let found: Vec<&Resource> = acc
+        .iter()
+        .filter(|r| any_id_selected(r, g, v, k, n, ns))
+        .collect();
+    let sel = selector_string(g, v, k, n, ns);
+    let r = match found.as_slice() {
+        [one] => *one,
+        [] => return Err(Error::msg(format!("nothing selected by {sel}"))),
+        _ => return Err(Error::msg(format!("multiple matches for selector {sel}"))),
+    };
+    let fp = s.field_path.as_deref().unwrap_or("metadata.name");
+    let path = split_field_path(fp);
+    let mut obj = r.obj.clone();
+    let places = find(&mut obj, &path, false)?;
+    let Some(first) = places.first() else {
+        return Err(Error::msg(format!(
+            "fieldPath `{fp}` is missing for replacement source {}",
+            selector_string(g, v, k, n, ns)
+        )));
+    };
+    let value = get(&obj, first).cloned().unwrap_or(Value::Null);
+    match s
+        .options
+        .as_ref()
+        .and_then(|o| o.delimiter.as_deref().map(|d| (d, o)))
+    {
+        Some((d, o)) if !d.is_empty() => {
+            let text = scalar_text(&value);
+            let parts: Vec<&str> = text.split(d).collect();
+            let idx = usize::try_from(o.index).ok().filter(|i| *i < parts.len());
+            match idx {
+                Some(i) => Ok(Value::String(parts[i].to_string())),
+                None => Err(Error::msg(format!(
+                    "options.index {} is out of bounds for value {text}",
+                    o.index
+                ))),
+            }
+        }
+        _ => Ok(value),
+    }
+}
+
+pub(crate) fn scalar_text(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.clone(),
+        Value::Null => String::new(),
+        Value::Number(n) => shgw_yaml::format_number(n),
+        other => other.to_string(),
+    }
+}
+
+fn selector_picks(r: &Resource, s: &ReplacementSelector) -> Result<bool> {
+    if !any_id_selected(
+        r,
+        opt(&s.group),
+        opt(&s.version),
+        opt(&s.kind),
+        opt(&s.name),
+        opt(&s.namespace),
+    ) {
+        return Ok(false);
+    }
+    let meta = r.obj.get("metadata");
+    if let Some(l) = s.label_selector.as_deref().filter(|l| !l.is_empty())
+        && !selector_matches(l, meta.and_then(|m| m.get("labels")), &IndexMap::new())?
+    {
+        return Ok(false);
+    }
+    if let Some(a) = s.annotation_selector.as_deref().filter(|a| !a.is_empty())
+        && !selector_matches(
+            a,
+            meta.and_then(|m| m.get("annotations")),
+            &r.raw_annotations,
+        )?
+    {
+        return Ok(false);
+    }
+    Ok(true)
+}
+
+fn apply_target(acc: &mut [Resource], t: &ReplacementTarget, value: &Value) -> Result<()> {
+    let Some(select) = &t.select else {
+        return Err(Error::msg("target must specify resources to select"));
+    };
+    let opts = t.options.clone().unwrap_or_default();
+    for r in acc.iter_mut() {
+        if !selector_picks(r, select)? {
+            continue;
+        }
+        let mut rejected = false;
+        for x in t.reject.iter().flatten() {
+            rejected |= selector_picks(r, x)?;
+        }
+        if rejected {
+            continue;
+        }
+        for fp in t.field_paths.iter().flatten() {
+            let path = split_field_path(fp);
+            let mut places = find(&mut r.obj, &path, false)?;
+            let created = places.is_empty() && opts.create;
+            if created {
+                places = find(&mut r.obj, &path, true)?;
+            }
+            if places.is_empty() {
+                return Err(Error::msg(format!(
+                    "unable to find field \"{fp}\" in replacement target"
+                )));
+            }
+            // kyaml writes a created field as an untagged plain scalar, so a string that
+            // reads as a number or a boolean is printed as one (verified with kubectl
+            // v1.37.1: `"5432"` copied into a new field prints `5432`).
+            let value = if created { &plain(value) } else { value };
+            for place in places {
+                if let Some(node) = get_mut(&mut r.obj, &place) {
+                    set_value(node, value, &opts)?;
+                }
+            }
+        }
+        r.aliases.clear();
+    }
+    Ok(())
+}
+
+/// A string value as a plain scalar reads it: integers and booleans become typed.
+fn plain(v: &Value) -> Value {
+    let Value::String(s) = v else {
+        return v.clone();
+    };
+    match s.as_str() {
+        "true" => Value::Bool(true),
+        "false" => Value::Bool(false),
+        _ => match s.parse::<i64>() {
+            Ok(n) if n.to_string() == *s => Value::from(n),
+            _ => v.clone(),
+        },
+    }
+}
+
+fn set_value(node: &mut Value, value: &Value, o: &FieldOptions) -> Result<()> {
+    match o.delimiter.as_deref().filter(|d| !d.is_empty()) {
+        None => *node = value.clone(),
+        Some(d) => {
+            let text = scalar_text(node);
+            let mut parts: Vec<String> = text.split(d).map(str::to_string).collect();
+            let idx = usize::try_from(o.index)
+                .map_err(|_| Error::msg(format!("options.index {} is out of bounds", o.index)))?;
+            if idx < parts.len() {
+                parts[idx] = scalar_text(value);
+            } else {
+                parts.push(scalar_text(value));
+            }
+            *node = Value::String(parts.join(d));
+        }
+    }
+    Ok(())
+}
+
+/// One step of a replacement field path.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Step {
+    /// A map key (or, on a list, an index when it is a number).
+    Key(String),
+    /// `[name=value]`: the list elements whose field `name` is `value`.
+    Match(String, String),
+    /// `*`: every element of a list (or value of a map).
+    All,
+}
+
+/// Splits a field path at dots outside `[...]`.
+pub(crate) fn split_field_path(fp: &str) -> Vec<Step> {
+    let mut parts = Vec::new();
+    let mut cur = String::new();
+    let mut depth = 0usize;
+    for c in fp.chars() {
+        match c {
+            '[' => depth += 1,
+            ']' => depth = depth.saturating_sub(1),
+            '.' if depth == 0 => {
+                parts.push(std::mem::take(&mut cur));
+                continue;
+            }
+            _ => {}
+        }
+        cur.push(c);
+    }
+    parts.push(cur);
+    parts
+        .into_iter()
+        .filter(|p| !p.is_empty())
+        .map(|p| {
+            if p == "*" {
+                return Step::All;
+            }
+            if let Some(inner) = p.strip_prefix('[').and_then(|x| x.strip_suffix(']')) {
+                // `[name=value]` selects list elements; `[a.b]` is a key holding dots.
+                return match inner.split_once('=') {
+                    Some((k, v)) => Step::Match(k.to_string(), v.to_string()),
+                    None => Step::Key(inner.to_string()),
+                };
+            }
+            Step::Key(p)
+        })
+        .collect()
+}
+
+/// A place in a document: map keys and list indices.
+#[derive(Debug, Clone)]
+pub(crate) enum Seg {
+    Key(String),
+    Index(usize),
+}
+
+pub(crate) fn get<'a>(v: &'a Value, place: &[Seg]) -> Option<&'a Value> {
+    place.iter().try_fold(v, |cur, s| match s {
+        Seg::Key(k) => cur.as_object()?.get(k),
+        Seg::Index(i) => cur.as_array()?.get(*i),
+    })
+}
+
+fn get_mut<'a>(v: &'a mut Value, place: &[Seg]) -> Option<&'a mut Value> {
+    place.iter().try_fold(v, |cur, s| match s {
+        Seg::Key(k) => cur.as_object_mut()?.get_mut(k),
+        Seg::Index(i) => cur.as_array_mut()?.get_mut(*i),
+    })
+}
+
+/// The places `path` names in `v`; with `create`, missing map fields (and `[k=v]` list
+/// elements) on the way are created.
+pub(crate) fn find(v: &mut Value, path: &[Step], create: bool) -> Result<Vec<Vec<Seg>>> {
+    let mut out = Vec::new();
+    walk(v, path, create, &mut Vec::new(), &mut out);
+    Ok(out)
+}
+
+fn walk(v: &mut Value, path: &[Step], create: bool, at: &mut Vec<Seg>, out: &mut Vec<Vec<Seg>>) {
+    let Some((step, rest)) = path.split_first() else {
+        out.push(at.clone());
+        return;
+    };
+    match (step, v) {
+        (Step::All, Value::Array(items)) => {
+            for (i, item) in items.iter_mut().enumerate() {
+                at.push(Seg::Index(i));
+                walk(item, rest, create, at, out);
+                at.pop();
+            }
+        }
+        (Step::All, Value::Object(m)) => {
+            for (k, item) in m.iter_mut() {
+                at.push(Seg::Key(k.clone()));
+                walk(item, rest, create, at, out);
+                at.pop();
+            }
+        }
+        (Step::Match(k, want), Value::Array(items)) => {
+            let mut any = false;
+            for (i, item) in items.iter_mut().enumerate() {
+                if item.get(k).map(scalar_text).as_deref() == Some(want.as_str()) {
+                    any = true;
+                    at.push(Seg::Index(i));
+                    walk(item, rest, create, at, out);
+                    at.pop();
+                }
+            }
+            if !any && create {
+                let mut m = Map::new();
+                m.insert(k.clone(), Value::String(want.clone()));
+                items.push(Value::Object(m));
+                let i = items.len() - 1;
+                at.push(Seg::Index(i));
+                walk(&mut items[i], rest, create, at, out);
+                at.pop();
+            }
+        }
+        (Step::Key(k), Value::Array(items)) => {
+            if let Ok(i) = k.parse::<usize>()
+                && let Some(item) = items.get_mut(i)
+            {
+                at.push(Seg::Index(i));
+                walk(item, rest, create, at, out);
+                at.pop();
+            }
+        }
+        (Step::Key(k), node) => {
+            if node.is_null() && create {
+                *node = Value::Object(Map::new());
+            }
+            let Value::Object(m) = node else { return };
+            if !m.contains_key(k) {
+                if !create {
+                    return;
+                }
+                let fresh = match rest.first() {
+                    None => Value::Null,
+                    Some(Step::Match(..)) => Value::Array(Vec::new()),
+                    Some(_) => Value::Object(Map::new()),
+                };
+                m.insert(k.clone(), fresh);
+            }
+            if let Some(child) = m.get_mut(k) {
+                at.push(Seg::Key(k.clone()));
+                walk(child, rest, create, at, out);
+                at.pop();
+            }
+        }
+        _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn field_paths() {
+        assert_eq!(
+            split_field_path("spec.containers.[name=a.b].image"),
+            vec![
+                Step::Key("spec".into()),
+                Step::Key("containers".into()),
+                Step::Match("name".into(), "a.b".into()),
+                Step::Key("image".into()),
+            ]
+        );
+        assert_eq!(split_field_path("a.*")[1], Step::All);
+        assert_eq!(
+            split_field_path("data.[a.b.c]"),
+            vec![Step::Key("data".into()), Step::Key("a.b.c".into())]
+        );
+    }
+}

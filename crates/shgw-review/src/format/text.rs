@@ -1,0 +1,206 @@
+//! Text for a terminal: findings grouped by gateway, colour only when asked for.
+
+use crate::catalog::{Catalog, Severity};
+use crate::finding::{Finding, Report};
+use std::fmt::Write;
+
+struct Paint {
+    on: bool,
+}
+
+impl Paint {
+    fn wrap(&self, code: &str, s: &str) -> String {
+        if self.on {
+            format!("\x1b[{code}m{s}\x1b[0m")
+        } else {
+            s.to_owned()
+        }
+    }
+
+    fn severity(&self, f: &Finding) -> String {
+        if f.suppression.is_some() {
+            return self.wrap("2", "suppressed");
+        }
+        let (code, s) = match f.severity {
+            Severity::Error => ("1;31", "error"),
+            Severity::Warning => ("33", "warning"),
+            Severity::Info => ("36", "info"),
+        };
+        self.wrap(code, s)
+    }
+}
+
+/// The report as text: one block per gateway (then findings that belong to none), each
+/// finding with its location, rule, object, field, message and guidance link, and a summary
+/// line. `color` adds ANSI colours (the CLI turns it on only on a terminal without `NO_COLOR`).
+pub fn to_text(report: &Report, color: bool) -> String {
+    let paint = Paint { on: color };
+    let mut out = String::new();
+    let mut groups: Vec<(Option<&str>, Vec<&Finding>)> = report
+        .gateways
+        .iter()
+        .map(|g| (Some(g.name.as_str()), Vec::new()))
+        .collect();
+    groups.push((None, Vec::new()));
+    for f in &report.findings {
+        let slot = groups
+            .iter()
+            .position(|(g, _)| *g == f.gateway.as_deref())
+            .unwrap_or(groups.len() - 1);
+        groups[slot].1.push(f);
+    }
+    for (i, (gateway, findings)) in groups.iter().enumerate() {
+        match gateway.and_then(|_| report.gateways.get(i)) {
+            Some(g) => {
+                let _ = writeln!(
+                    out,
+                    "{} {} ({}) at {}:{}",
+                    paint.wrap("1", "gateway"),
+                    g.name,
+                    g.object,
+                    g.location.file,
+                    g.location.line
+                );
+            }
+            None if findings.is_empty() => continue,
+            None => out.push_str("other findings\n"),
+        }
+        if findings.is_empty() {
+            out.push_str("  no findings\n");
+        }
+        for f in findings {
+            let _ = writeln!(
+                out,
+                "  {}:{}:{}: {} {} {}",
+                f.location.file,
+                f.location.line,
+                f.location.column,
+                paint.severity(f),
+                f.rule,
+                f.name
+            );
+            let field = if f.path.is_empty() {
+                String::new()
+            } else {
+                format!(" {}", f.path)
+            };
+            let _ = writeln!(out, "    {}{field}: {}", f.object, f.message);
+            if let Some(s) = &f.suppression {
+                let until = s
+                    .until
+                    .as_deref()
+                    .map(|d| format!(" until {d}"))
+                    .unwrap_or_default();
+                let _ = writeln!(
+                    out,
+                    "    suppressed on {}: {}{until}",
+                    s.on, s.justification
+                );
+            }
+            if let Some(rule) = Catalog::get().rule(&f.rule) {
+                let _ = writeln!(out, "    {} ({})", rule.title, rule.help);
+            }
+        }
+    }
+    let c = report.counts();
+    let _ = writeln!(
+        out,
+        "{} gateway(s), profile {}: {} error(s), {} warning(s), {} info, {} suppressed",
+        report.gateways.len(),
+        report.profile,
+        c.error,
+        c.warning,
+        c.info,
+        c.suppressed
+    );
+    out
+}
+
+/// A rule's explanation for `shgw review --explain`, or `None` for an unknown id.
+///
+/// ```
+/// let text = shgw_review::explain("SHGW055").unwrap();
+/// assert!(text.contains("readOnlyRootFilesystem"));
+/// assert!(text.contains("production: error"));
+/// assert!(shgw_review::explain("SHGW999").is_none());
+/// ```
+pub fn explain(id: &str) -> Option<String> {
+    let catalog = Catalog::get();
+    let rule = catalog.rule(&id.to_ascii_uppercase())?;
+    let mut out = format!("{} {}: {}\n\n", rule.id, rule.name, rule.title);
+    for line in wrap(&rule.explanation, 88) {
+        out.push_str(&line);
+        out.push('\n');
+    }
+    out.push_str("\nSeverity: ");
+    let levels: Vec<String> = catalog
+        .profiles()
+        .iter()
+        .map(|p| {
+            format!(
+                "{p}: {}",
+                rule.severity.get(p).map_or("off", |l| level_name(*l))
+            )
+        })
+        .collect();
+    out.push_str(&levels.join(", "));
+    if let Some(theme) = crate::rules::theme_of(&rule.id) {
+        let _ = write!(out, "\nTheme: {theme}");
+    }
+    let _ = write!(
+        out,
+        "\nGuidance: {}\nSuppress: {}: \"{}=<reason> [until YYYY-MM-DD]\"\n",
+        rule.help,
+        crate::suppress::ANNOTATION,
+        rule.id
+    );
+    Some(out)
+}
+
+/// Every rule with its level under each profile and its title, one per line.
+///
+/// ```
+/// let table = shgw_review::rules_table();
+/// assert!(table.lines().next().unwrap().starts_with("rule"));
+/// assert!(table.contains("SHGW055  error    error       error      readOnlyRootFilesystem"), "{table}");
+/// ```
+pub fn rules_table() -> String {
+    let catalog = Catalog::get();
+    let widths: Vec<usize> = catalog.profiles().iter().map(|p| p.len().max(7)).collect();
+    let mut out = format!("{:<7}", "rule");
+    for (p, w) in catalog.profiles().iter().zip(&widths) {
+        let _ = write!(out, "  {p:<w$}");
+    }
+    out.push_str("  title\n");
+    for r in catalog.rules() {
+        out.push_str(&r.id);
+        for (p, w) in catalog.profiles().iter().zip(&widths) {
+            let level = r.severity.get(p).map_or("off", |l| level_name(*l));
+            let _ = write!(out, "  {level:<w$}");
+        }
+        let _ = writeln!(out, "  {}", r.title);
+    }
+    out
+}
+
+fn level_name(l: crate::catalog::Level) -> &'static str {
+    l.severity().map_or("off", Severity::as_str)
+}
+
+fn wrap(text: &str, width: usize) -> Vec<String> {
+    let mut lines = Vec::new();
+    let mut line = String::new();
+    for word in text.split_whitespace() {
+        if !line.is_empty() && line.len() + 1 + word.len() > width {
+            lines.push(std::mem::take(&mut line));
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(word);
+    }
+    if !line.is_empty() {
+        lines.push(line);
+    }
+    lines
+}

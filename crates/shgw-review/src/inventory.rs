@@ -1,0 +1,354 @@
+//! The gateways of a stream and what they read: the workloads running the gateway image, their
+//! gateway container, pod labels, effective replica count and settings (from `env` and from
+//! the ConfigMaps loaded with `envFrom`).
+
+use crate::objects::{
+    int_at, kind, label_selector_selects, name, namespace, pod_template, str_at, string_map,
+};
+use crate::source::{Document, Stream, escape};
+use serde_json::Value;
+use std::collections::BTreeMap;
+
+/// The image path that identifies the self-hosted gateway.
+pub const GATEWAY_IMAGE: &str = "azure-api-management/gateway";
+
+/// The kinds that may run the gateway.
+const WORKLOAD_KINDS: &[&str] = &["Deployment", "StatefulSet", "DaemonSet"];
+
+/// Where a setting's value comes from.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Source {
+    /// Written in the manifest (env `value` or ConfigMap data).
+    Literal(String),
+    /// `secretKeyRef` (env) or a key of a Secret loaded by `envFrom.secretRef`.
+    Secret { name: String, key: String },
+    /// Read from somewhere the stream does not show (a ConfigMap not in the stream, a field ref).
+    Elsewhere,
+}
+
+/// One setting of one gateway and where it is written.
+#[derive(Debug, Clone)]
+pub(crate) struct Setting {
+    pub source: Source,
+    /// The document that writes it.
+    pub doc: usize,
+    /// The JSON pointer of the field that writes it.
+    pub pointer: String,
+}
+
+impl Setting {
+    /// The literal value, if the manifest writes one.
+    pub fn literal(&self) -> Option<&str> {
+        match &self.source {
+            Source::Literal(s) => Some(s),
+            _ => None,
+        }
+    }
+}
+
+/// One gateway workload.
+#[derive(Debug, Clone)]
+pub(crate) struct Gateway {
+    /// Index of its document in the stream.
+    pub doc: usize,
+    pub name: String,
+    pub namespace: String,
+    pub kind: String,
+    /// Pointer to the pod template (`/spec/template`).
+    pub template: String,
+    /// Pointer to the gateway container.
+    pub container: String,
+    /// Pod template labels.
+    pub labels: BTreeMap<String, String>,
+    /// Index of the HorizontalPodAutoscaler that scales it.
+    pub autoscaler: Option<usize>,
+    /// Replicas it runs with at least (the autoscaler's minimum when there is one); `None`
+    /// for a DaemonSet.
+    pub replicas: Option<i64>,
+    /// Settings by name; `env` wins over `envFrom`, later `envFrom` sources over earlier.
+    pub settings: BTreeMap<String, Setting>,
+    /// Some settings come from a ConfigMap or Secret that is not in the stream.
+    pub opaque_settings: bool,
+    /// Every setting value written in the manifests, also those that another source
+    /// overrides (a credential in a ConfigMap leaks even when env wins over it).
+    pub written: Vec<(String, Setting)>,
+}
+
+impl Gateway {
+    /// The pod spec pointer.
+    pub fn pod(&self) -> String {
+        format!("{}/spec", self.template)
+    }
+
+    /// More than one replica (or a DaemonSet).
+    pub fn is_replicated(&self) -> bool {
+        self.replicas.is_none_or(|r| r > 1)
+    }
+
+    /// A setting by name.
+    pub fn setting(&self, key: &str) -> Option<&Setting> {
+        self.settings.get(key)
+    }
+}
+
+/// Whether `image` is the self-hosted gateway.
+pub(crate) fn is_gateway_image(image: &str) -> bool {
+    image.contains(GATEWAY_IMAGE)
+}
+
+/// Finds every gateway workload of the stream, in stream order.
+pub(crate) fn gateways(stream: &Stream) -> Vec<Gateway> {
+    let docs = &stream.documents;
+    let mut out = Vec::new();
+    for (i, d) in docs.iter().enumerate() {
+        let k = kind(&d.value);
+        if !WORKLOAD_KINDS.contains(&k) {
+            continue;
+        }
+        let Some(template) = pod_template(k) else {
+            continue;
+        };
+        let containers = d.value.pointer(&format!("{template}/spec/containers"));
+        let Some(idx) = containers.and_then(Value::as_array).and_then(|cs| {
+            cs.iter()
+                .position(|c| str_at(c, "/image").is_some_and(is_gateway_image))
+        }) else {
+            continue;
+        };
+        let mut gw = Gateway {
+            doc: i,
+            name: name(&d.value).to_owned(),
+            namespace: namespace(&d.value).to_owned(),
+            kind: k.to_owned(),
+            template: template.to_owned(),
+            container: format!("{template}/spec/containers/{idx}"),
+            labels: string_map(&d.value, &format!("{template}/metadata/labels")),
+            autoscaler: None,
+            replicas: None,
+            settings: BTreeMap::new(),
+            opaque_settings: false,
+            written: Vec::new(),
+        };
+        gw.autoscaler = autoscaler_of(docs, &gw);
+        gw.replicas = replicas_of(docs, &gw);
+        let collected = settings_of(docs, &gw);
+        gw.settings = collected.effective;
+        gw.written = collected.written;
+        gw.opaque_settings = has_opaque_sources(docs, &gw);
+        out.push(gw);
+    }
+    out
+}
+
+fn autoscaler_of(docs: &[Document], gw: &Gateway) -> Option<usize> {
+    docs.iter().position(|d| {
+        kind(&d.value) == "HorizontalPodAutoscaler"
+            && namespace(&d.value) == gw.namespace
+            && str_at(&d.value, "/spec/scaleTargetRef/kind") == Some(gw.kind.as_str())
+            && str_at(&d.value, "/spec/scaleTargetRef/name") == Some(gw.name.as_str())
+    })
+}
+
+fn replicas_of(docs: &[Document], gw: &Gateway) -> Option<i64> {
+    if gw.kind == "DaemonSet" {
+        return None;
+    }
+    if let Some(h) = gw.autoscaler.and_then(|i| docs.get(i)) {
+        return Some(int_at(&h.value, "/spec/minReplicas").unwrap_or(1));
+    }
+    Some(int_at(&docs[gw.doc].value, "/spec/replicas").unwrap_or(1))
+}
+
+/// The document index of the object `kind`/`name` in `ns`.
+pub(crate) fn find(docs: &[Document], kind_: &str, ns: &str, name_: &str) -> Option<usize> {
+    docs.iter().position(|d| {
+        kind(&d.value) == kind_ && namespace(&d.value) == ns && name(&d.value) == name_
+    })
+}
+
+/// Settings as they are read: the effective ones, and every literal written.
+#[derive(Default)]
+struct Collector {
+    effective: BTreeMap<String, Setting>,
+    written: Vec<(String, Setting)>,
+}
+
+impl Collector {
+    fn insert(&mut self, key: String, s: Setting) {
+        if matches!(s.source, Source::Literal(_)) {
+            self.written.push((key.clone(), s.clone()));
+        }
+        self.effective.insert(key, s);
+    }
+}
+
+fn settings_of(docs: &[Document], gw: &Gateway) -> Collector {
+    let mut out = Collector::default();
+    let container = docs[gw.doc].value.pointer(&gw.container);
+    let env_from = container
+        .and_then(|c| c.get("envFrom"))
+        .and_then(Value::as_array);
+    for (i, source) in env_from.into_iter().flatten().enumerate() {
+        let prefix = str_at(source, "/prefix").unwrap_or_default();
+        let at = format!("{}/envFrom/{i}", gw.container);
+        if let Some(cm) = str_at(source, "/configMapRef/name") {
+            load_config_map(docs, gw, cm, prefix, &mut out);
+        } else if let Some(secret) = str_at(source, "/secretRef/name") {
+            load_secret_keys(docs, gw, secret, prefix, &at, &mut out);
+        }
+    }
+    let env = container
+        .and_then(|c| c.get("env"))
+        .and_then(Value::as_array);
+    for (i, e) in env.into_iter().flatten().enumerate() {
+        let Some(key) = str_at(e, "/name") else {
+            continue;
+        };
+        let at = format!("{}/env/{i}", gw.container);
+        let source = if let Some(v) = e.get("value") {
+            let pointer = format!("{at}/value");
+            let text = v
+                .as_str()
+                .map(str::to_owned)
+                .unwrap_or_else(|| v.to_string());
+            out.insert(
+                key.to_owned(),
+                Setting {
+                    source: Source::Literal(text),
+                    doc: gw.doc,
+                    pointer,
+                },
+            );
+            continue;
+        } else if let (Some(n), Some(k)) = (
+            str_at(e, "/valueFrom/secretKeyRef/name"),
+            str_at(e, "/valueFrom/secretKeyRef/key"),
+        ) {
+            Source::Secret {
+                name: n.to_owned(),
+                key: k.to_owned(),
+            }
+        } else if let (Some(n), Some(k)) = (
+            str_at(e, "/valueFrom/configMapKeyRef/name"),
+            str_at(e, "/valueFrom/configMapKeyRef/key"),
+        ) {
+            match config_map_value(docs, gw, n, k) {
+                Some(s) => {
+                    out.insert(key.to_owned(), s);
+                    continue;
+                }
+                None => Source::Elsewhere,
+            }
+        } else if e.get("value").is_none() && e.get("valueFrom").is_none() {
+            Source::Literal(String::new())
+        } else {
+            Source::Elsewhere
+        };
+        out.insert(
+            key.to_owned(),
+            Setting {
+                source,
+                doc: gw.doc,
+                pointer: at,
+            },
+        );
+    }
+    out
+}
+
+fn has_opaque_sources(docs: &[Document], gw: &Gateway) -> bool {
+    let env_from = docs[gw.doc]
+        .value
+        .pointer(&format!("{}/envFrom", gw.container))
+        .and_then(Value::as_array);
+    env_from.into_iter().flatten().any(|s| {
+        let cm = str_at(s, "/configMapRef/name").map(|n| ("ConfigMap", n));
+        let secret = str_at(s, "/secretRef/name").map(|n| ("Secret", n));
+        cm.or(secret)
+            .is_some_and(|(k, n)| find(docs, k, &gw.namespace, n).is_none())
+    })
+}
+
+fn config_map_value(docs: &[Document], gw: &Gateway, cm: &str, key: &str) -> Option<Setting> {
+    let i = find(docs, "ConfigMap", &gw.namespace, cm)?;
+    let v = docs[i].value.pointer(&format!("/data/{}", escape(key)))?;
+    Some(Setting {
+        source: Source::Literal(
+            v.as_str()
+                .map(str::to_owned)
+                .unwrap_or_else(|| v.to_string()),
+        ),
+        doc: i,
+        pointer: format!("/data/{}", escape(key)),
+    })
+}
+
+fn load_config_map(docs: &[Document], gw: &Gateway, cm: &str, prefix: &str, out: &mut Collector) {
+    // A ConfigMap not in the stream: its keys are unknown and nothing is assumed about them.
+    let Some(i) = find(docs, "ConfigMap", &gw.namespace, cm) else {
+        return;
+    };
+    if let Some(Value::Object(data)) = docs[i].value.get("data") {
+        for (k, v) in data {
+            let text = v
+                .as_str()
+                .map(str::to_owned)
+                .unwrap_or_else(|| v.to_string());
+            out.insert(
+                format!("{prefix}{k}"),
+                Setting {
+                    source: Source::Literal(text),
+                    doc: i,
+                    pointer: format!("/data/{}", escape(k)),
+                },
+            );
+        }
+    }
+}
+
+fn load_secret_keys(
+    docs: &[Document],
+    gw: &Gateway,
+    secret: &str,
+    prefix: &str,
+    at: &str,
+    out: &mut Collector,
+) {
+    let Some(i) = find(docs, "Secret", &gw.namespace, secret) else {
+        return;
+    };
+    let v = &docs[i].value;
+    let keys = ["data", "stringData"]
+        .iter()
+        .filter_map(|f| v.get(*f).and_then(Value::as_object))
+        .flat_map(|m| m.keys());
+    for k in keys {
+        out.insert(
+            format!("{prefix}{k}"),
+            Setting {
+                source: Source::Secret {
+                    name: secret.to_owned(),
+                    key: k.clone(),
+                },
+                doc: gw.doc,
+                pointer: at.to_owned(),
+            },
+        );
+    }
+}
+
+/// Indexes of the objects of `kind_` in the gateway's namespace whose `LabelSelector` at
+/// `selector` selects the gateway's pods.
+pub(crate) fn selecting(
+    docs: &[Document],
+    gw: &Gateway,
+    kind_: &str,
+    selector: &str,
+) -> Vec<usize> {
+    docs.iter()
+        .enumerate()
+        .filter(|(_, d)| kind(&d.value) == kind_ && namespace(&d.value) == gw.namespace)
+        .filter(|(_, d)| label_selector_selects(d.value.pointer(selector), &gw.labels))
+        .map(|(i, _)| i)
+        .collect()
+}

@@ -1,0 +1,166 @@
+//! Generic Kubernetes object helpers: identity, labels, selectors, pod templates, field paths.
+
+use serde_json::Value;
+use std::collections::BTreeMap;
+
+/// A string at a JSON pointer.
+pub(crate) fn str_at<'a>(v: &'a Value, pointer: &str) -> Option<&'a str> {
+    v.pointer(pointer).and_then(Value::as_str)
+}
+
+/// An integer at a JSON pointer (numbers, or digits in a string).
+pub(crate) fn int_at(v: &Value, pointer: &str) -> Option<i64> {
+    match v.pointer(pointer)? {
+        Value::Number(n) => n.as_i64(),
+        Value::String(s) => s.trim().parse().ok(),
+        _ => None,
+    }
+}
+
+/// The object's kind.
+pub(crate) fn kind(v: &Value) -> &str {
+    str_at(v, "/kind").unwrap_or_default()
+}
+
+/// The object's name.
+pub(crate) fn name(v: &Value) -> &str {
+    str_at(v, "/metadata/name").unwrap_or_default()
+}
+
+/// The object's namespace, or `""` when it names none.
+pub(crate) fn namespace(v: &Value) -> &str {
+    str_at(v, "/metadata/namespace").unwrap_or_default()
+}
+
+/// A string map (labels, annotations, a Service selector) at `pointer`.
+pub(crate) fn string_map(v: &Value, pointer: &str) -> BTreeMap<String, String> {
+    let mut out = BTreeMap::new();
+    if let Some(Value::Object(m)) = v.pointer(pointer) {
+        for (k, val) in m {
+            let text = match val {
+                Value::String(s) => s.clone(),
+                Value::Null => String::new(),
+                other => other.to_string(),
+            };
+            out.insert(k.clone(), text);
+        }
+    }
+    out
+}
+
+/// The kinds whose pod template this reviewer reads, and where the template is.
+pub(crate) fn pod_template(kind: &str) -> Option<&'static str> {
+    match kind {
+        "Deployment" | "StatefulSet" | "DaemonSet" | "ReplicaSet" => Some("/spec/template"),
+        "Job" => Some("/spec/template"),
+        "CronJob" => Some("/spec/jobTemplate/spec/template"),
+        _ => None,
+    }
+}
+
+/// Whether a Service-style selector (a plain map) selects pods with `labels`; an empty or
+/// missing selector selects nothing.
+pub(crate) fn map_selects(
+    selector: &BTreeMap<String, String>,
+    labels: &BTreeMap<String, String>,
+) -> bool {
+    !selector.is_empty() && selector.iter().all(|(k, v)| labels.get(k) == Some(v))
+}
+
+/// Whether a `LabelSelector` (matchLabels and matchExpressions) selects `labels`. An empty
+/// selector selects everything; a missing one (`None`) nothing.
+pub(crate) fn label_selector_selects(
+    selector: Option<&Value>,
+    labels: &BTreeMap<String, String>,
+) -> bool {
+    let Some(sel) = selector else { return false };
+    let match_labels = string_map(sel, "/matchLabels");
+    if !match_labels.iter().all(|(k, v)| labels.get(k) == Some(v)) {
+        return false;
+    }
+    let exprs = sel.get("matchExpressions").and_then(Value::as_array);
+    exprs
+        .into_iter()
+        .flatten()
+        .all(|e| expression_holds(e, labels))
+}
+
+fn expression_holds(e: &Value, labels: &BTreeMap<String, String>) -> bool {
+    let key = str_at(e, "/key").unwrap_or_default();
+    let values: Vec<&str> = e
+        .get("values")
+        .and_then(Value::as_array)
+        .map(|a| a.iter().filter_map(Value::as_str).collect())
+        .unwrap_or_default();
+    let have = labels.get(key).map(String::as_str);
+    match str_at(e, "/operator").unwrap_or_default() {
+        "In" => have.is_some_and(|h| values.contains(&h)),
+        "NotIn" => have.is_none_or(|h| !values.contains(&h)),
+        "Exists" => have.is_some(),
+        "DoesNotExist" => have.is_none(),
+        _ => false,
+    }
+}
+
+/// The field path of a JSON pointer, as Kubernetes writes it:
+/// `spec.template.spec.containers[0].resources`, with keys holding dots in brackets
+/// (`data["config.service.endpoint"]`).
+pub(crate) fn field_path(root: &Value, pointer: &str) -> String {
+    let mut out = String::new();
+    let mut at = Some(root);
+    for raw in pointer.split('/').skip(1) {
+        let seg = raw.replace("~1", "/").replace("~0", "~");
+        match at {
+            Some(Value::Array(items)) => {
+                out.push_str(&format!("[{seg}]"));
+                at = seg.parse::<usize>().ok().and_then(|i| items.get(i));
+            }
+            other => {
+                if seg.contains(['.', '/', '[', ']', ' ']) || seg.is_empty() {
+                    out.push_str(&format!("[{seg:?}]"));
+                } else {
+                    if !out.is_empty() {
+                        out.push('.');
+                    }
+                    out.push_str(&seg);
+                }
+                at = other.and_then(|v| v.get(&seg));
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn field_paths_read_like_kubectl() {
+        let v = json!({"spec": {"containers": [{"ports": [1]}]}, "data": {"a.b": "x"}});
+        assert_eq!(
+            field_path(&v, "/spec/containers/0/ports"),
+            "spec.containers[0].ports"
+        );
+        assert_eq!(field_path(&v, "/data/a.b"), "data[\"a.b\"]");
+        assert_eq!(field_path(&v, "/spec/missing/x"), "spec.missing.x");
+        assert_eq!(field_path(&v, ""), "");
+    }
+
+    #[test]
+    fn selectors() {
+        let labels: BTreeMap<String, String> = [
+            ("app".to_string(), "gw".to_string()),
+            ("tier".to_string(), "edge".to_string()),
+        ]
+        .into();
+        let sel = json!({"matchLabels": {"app": "gw"}, "matchExpressions": [{"key": "tier", "operator": "In", "values": ["edge"]}]});
+        assert!(label_selector_selects(Some(&sel), &labels));
+        let sel = json!({"matchExpressions": [{"key": "tier", "operator": "DoesNotExist"}]});
+        assert!(!label_selector_selects(Some(&sel), &labels));
+        assert!(label_selector_selects(Some(&json!({})), &labels));
+        assert!(!label_selector_selects(None, &labels));
+        assert!(!map_selects(&BTreeMap::new(), &labels));
+    }
+}

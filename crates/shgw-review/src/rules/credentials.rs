@@ -1,0 +1,163 @@
+//! How the gateway authenticates: credentials written in plain text, the token Secret's
+//! expiry (read, never shown), renewal, and what Entra and workload identity need.
+
+use super::{Ctx, Hits, Theme};
+use crate::inventory::{Gateway, Setting, Source, find};
+use crate::objects::{kind, namespace};
+use crate::source::escape;
+use base64::Engine;
+use serde_json::Value;
+use shgw::Token;
+
+pub(crate) const THEME: Theme = Theme {
+    name: "credentials",
+    rules: &["SHGW060", "SHGW061", "SHGW062", "SHGW063", "SHGW064"],
+    check,
+};
+
+/// Days before expiry from which a token is reported.
+const EXPIRING_DAYS: f64 = 7.0;
+
+/// `config.service.auth` values that name a mode rather than hold a credential.
+const AUTH_MODES: &[&str] = &["azureAdApp", "workloadIdentity", "key"];
+
+/// Settings whose value is a credential.
+const SECRET_SETTINGS: &[&str] = &[
+    "config.service.auth.azureAd.clientSecret",
+    "config.service.auth.key",
+];
+
+fn where_written(cx: &Ctx, s: &Setting) -> String {
+    let v = &cx.docs[s.doc].value;
+    match kind(v) {
+        "ConfigMap" => format!("ConfigMap {}", crate::objects::name(v)),
+        _ => "an env value".to_owned(),
+    }
+}
+
+fn check(cx: &Ctx, gw: &Gateway, hits: &mut Hits) {
+    literals(cx, gw, hits);
+    let Some(auth) = gw.setting("config.service.auth") else {
+        return;
+    };
+    match &auth.source {
+        Source::Literal(mode)
+            if AUTH_MODES
+                .iter()
+                .any(|m| m.eq_ignore_ascii_case(mode.trim())) =>
+        {
+            // `key`: the token itself is in config.service.auth.key (the 2026 samples).
+            if mode.trim().eq_ignore_ascii_case("key") {
+                if let Some(key_setting) = gw.setting("config.service.auth.key")
+                    && let Source::Secret { name, key } = &key_setting.source
+                {
+                    expiry(cx, gw, name, key, hits);
+                    renewal(cx, gw, name, key_setting, hits);
+                }
+            } else if gw.setting("gateway.name").is_none() {
+                hits.at(
+                    auth.doc,
+                    "SHGW064",
+                    &auth.pointer,
+                    format!("config.service.auth {} without gateway.name", mode.trim()),
+                );
+            }
+        }
+        Source::Secret { name, key } => {
+            expiry(cx, gw, name, key, hits);
+            renewal(cx, gw, name, auth, hits);
+        }
+        Source::Literal(_) | Source::Elsewhere => {}
+    }
+}
+
+fn literals(cx: &Ctx, gw: &Gateway, hits: &mut Hits) {
+    for (key, s) in &gw.written {
+        let Some(text) = s.literal() else { continue };
+        let text = text.trim();
+        if text.is_empty() {
+            continue;
+        }
+        let credential = if key == "config.service.auth" {
+            !AUTH_MODES.iter().any(|m| m.eq_ignore_ascii_case(text))
+        } else {
+            SECRET_SETTINGS.contains(&key.as_str()) || Token::parse(text).is_ok()
+        };
+        if credential {
+            hits.at(
+                s.doc,
+                "SHGW060",
+                &s.pointer,
+                format!(
+                    "{key} is written as a literal in {} (value not shown)",
+                    where_written(cx, s)
+                ),
+            );
+        }
+    }
+}
+
+/// The value of `key` in Secret `name`: `stringData`, or `data` decoded from base64.
+fn secret_value(v: &Value, key: &str) -> Option<(String, String)> {
+    let k = escape(key);
+    if let Some(s) = v
+        .pointer(&format!("/stringData/{k}"))
+        .and_then(Value::as_str)
+    {
+        return Some((s.to_owned(), format!("/stringData/{k}")));
+    }
+    let b64 = v.pointer(&format!("/data/{k}")).and_then(Value::as_str)?;
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(b64.trim())
+        .ok()?;
+    Some((String::from_utf8(bytes).ok()?, format!("/data/{k}")))
+}
+
+fn expiry(cx: &Ctx, gw: &Gateway, secret: &str, key: &str, hits: &mut Hits) {
+    let Some(i) = find(cx.docs, "Secret", &gw.namespace, secret) else {
+        return;
+    };
+    let Some((text, pointer)) = secret_value(&cx.docs[i].value, key) else {
+        return;
+    };
+    let Ok(token) = Token::parse(&text) else {
+        return;
+    };
+    let days = token.days_left(cx.now);
+    if days < 0.0 {
+        hits.at(
+            i,
+            "SHGW061",
+            pointer,
+            format!(
+                "the token in Secret {secret} (key {key}) for gateway {} expired at {}",
+                token.gateway_id(),
+                token.expiry_rfc3339()
+            ),
+        );
+    } else if days < EXPIRING_DAYS {
+        hits.at(i, "SHGW062", pointer, format!("the token in Secret {secret} (key {key}) for gateway {} expires at {} ({days:.1} days left)", token.gateway_id(), token.expiry_rfc3339()));
+    }
+}
+
+/// Whether a CronJob in the namespace mentions the Secret by name anywhere in its spec.
+fn renewed_by_cronjob(cx: &Ctx, ns: &str, secret: &str) -> bool {
+    cx.docs.iter().any(|d| {
+        kind(&d.value) == "CronJob"
+            && namespace(&d.value) == ns
+            && d.value
+                .get("spec")
+                .is_some_and(|s| s.to_string().contains(secret))
+    })
+}
+
+fn renewal(cx: &Ctx, gw: &Gateway, secret: &str, auth: &Setting, hits: &mut Hits) {
+    if !renewed_by_cronjob(cx, &gw.namespace, secret) {
+        hits.at(
+            auth.doc,
+            "SHGW063",
+            &auth.pointer,
+            format!("token from Secret {secret}, and no CronJob in the stream renews it"),
+        );
+    }
+}

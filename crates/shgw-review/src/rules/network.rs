@@ -1,0 +1,181 @@
+//! Network around the gateway: NetworkPolicy, the UDP discovery ports and headless Service,
+//! `neighborhood.host`, and how external Services route traffic.
+
+use super::{Ctx, Hits, Theme};
+use crate::inventory::{Gateway, selecting};
+use crate::objects::{int_at, kind, map_selects, name, namespace, str_at, string_map};
+use serde_json::Value;
+use shgw::defaults::{HEARTBEAT_PORT, RATE_LIMIT_SYNC_PORT};
+
+pub(crate) const THEME: Theme = Theme {
+    name: "network",
+    rules: &[
+        "SHGW044", "SHGW045", "SHGW046", "SHGW047", "SHGW048", "SHGW049", "SHGW074",
+    ],
+    check,
+};
+
+/// Replicas below which `externalTrafficPolicy: Local` leaves zones without a pod.
+const ZONES: i64 = 3;
+
+fn check(cx: &Ctx, gw: &Gateway, hits: &mut Hits) {
+    if selecting(cx.docs, gw, "NetworkPolicy", "/spec/podSelector").is_empty() {
+        hits.on(
+            gw,
+            "SHGW044",
+            format!("{}/metadata/labels", gw.template),
+            "no NetworkPolicy in the stream selects the gateway pods",
+        );
+    }
+    if gw.is_replicated() {
+        udp_ports(cx, gw, hits);
+        discovery(cx, gw, hits);
+    }
+    external(cx, gw, hits);
+    dns_policy(cx, gw, hits);
+}
+
+/// `dnsPolicy: Default` matters when the gateway must resolve a cluster name: its peers, or a
+/// setting that names a host.
+fn dns_policy(cx: &Ctx, gw: &Gateway, hits: &mut Hits) {
+    let at = format!("{}/dnsPolicy", gw.pod());
+    if str_at(cx.doc(gw), &at) != Some("Default") {
+        return;
+    }
+    let names_cluster_host = gw.is_replicated() || gw.setting("neighborhood.host").is_some();
+    if names_cluster_host {
+        hits.on(gw, "SHGW074", at, "dnsPolicy Default: the node's resolver cannot resolve neighborhood.host or other cluster Service names");
+    }
+}
+
+fn udp_ports(cx: &Ctx, gw: &Gateway, hits: &mut Hits) {
+    let ports = cx
+        .doc(gw)
+        .pointer(&format!("{}/ports", gw.container))
+        .and_then(Value::as_array);
+    let has = |n: i32| {
+        ports.into_iter().flatten().any(|p| {
+            int_at(p, "/containerPort") == Some(i64::from(n))
+                && str_at(p, "/protocol") == Some("UDP")
+        })
+    };
+    let missing: Vec<String> = [RATE_LIMIT_SYNC_PORT, HEARTBEAT_PORT]
+        .into_iter()
+        .filter(|p| !has(*p))
+        .map(|p| format!("{p}/UDP"))
+        .collect();
+    if !missing.is_empty() {
+        let at = if ports.is_some() {
+            format!("{}/ports", gw.container)
+        } else {
+            gw.container.clone()
+        };
+        hits.on(
+            gw,
+            "SHGW045",
+            at,
+            format!(
+                "{} replicas but no container port {}",
+                replicas_text(gw),
+                missing.join(" or ")
+            ),
+        );
+    }
+}
+
+fn replicas_text(gw: &Gateway) -> String {
+    gw.replicas
+        .map_or_else(|| "one pod per node".to_owned(), |r| r.to_string())
+}
+
+fn is_headless(v: &Value) -> bool {
+    str_at(v, "/spec/clusterIP") == Some("None")
+}
+
+/// Services in the gateway's namespace whose selector matches its pods.
+fn selecting_services<'a>(
+    cx: &'a Ctx,
+    gw: &'a Gateway,
+) -> impl Iterator<Item = (usize, &'a Value)> + 'a {
+    cx.docs
+        .iter()
+        .enumerate()
+        .map(|(i, d)| (i, &d.value))
+        .filter(move |(_, v)| {
+            kind(v) == "Service"
+                && namespace(v) == gw.namespace
+                && map_selects(&string_map(v, "/spec/selector"), &gw.labels)
+        })
+}
+
+fn discovery(cx: &Ctx, gw: &Gateway, hits: &mut Hits) {
+    let headless: Vec<(usize, &Value)> = selecting_services(cx, gw)
+        .filter(|(_, v)| is_headless(v))
+        .collect();
+    if headless.is_empty() {
+        hits.on(
+            gw,
+            "SHGW046",
+            "/spec",
+            format!(
+                "{} replicas but no headless Service selects the pods for instance discovery",
+                replicas_text(gw)
+            ),
+        );
+    }
+    match gw.setting("neighborhood.host") {
+        None => hits.on(
+            gw,
+            "SHGW047",
+            &gw.container,
+            "neighborhood.host is not set: the replicas cannot find each other",
+        ),
+        Some(s) => {
+            let Some(host) = s.literal() else { return };
+            let mut labels = host.split('.');
+            let service = labels.next().unwrap_or_default();
+            let ns = labels.next().unwrap_or(gw.namespace.as_str());
+            if ns != gw.namespace {
+                return; // another namespace: not in this stream's view
+            }
+            let ok = headless.iter().any(|(_, v)| name(v) == service);
+            if !ok {
+                let what = match cx.docs.iter().find(|d| {
+                    kind(&d.value) == "Service"
+                        && namespace(&d.value) == gw.namespace
+                        && name(&d.value) == service
+                }) {
+                    None => format!("neighborhood.host {host:?} names no Service in the stream"),
+                    Some(d) if !is_headless(&d.value) => format!(
+                        "neighborhood.host {host:?} names Service {service}, which is not headless (clusterIP None)"
+                    ),
+                    Some(_) => format!(
+                        "neighborhood.host {host:?} names Service {service}, which does not select the gateway pods"
+                    ),
+                };
+                hits.at(s.doc, "SHGW047", &s.pointer, what);
+            }
+        }
+    }
+}
+
+fn external(cx: &Ctx, gw: &Gateway, hits: &mut Hits) {
+    for (i, v) in selecting_services(cx, gw) {
+        let ty = str_at(v, "/spec/type").unwrap_or("ClusterIP");
+        if ty != "LoadBalancer" && ty != "NodePort" {
+            continue;
+        }
+        let svc = name(v);
+        match str_at(v, "/spec/externalTrafficPolicy") {
+            Some("Local") => {
+                if let Some(r) = gw.replicas
+                    && r < ZONES
+                {
+                    hits.at(i, "SHGW048", "/spec/externalTrafficPolicy", format!("Service {svc}: externalTrafficPolicy Local with {r} replica(s), fewer than the usual {ZONES} zones"));
+                }
+            }
+            Some(other) => hits.at(i, "SHGW049", "/spec/externalTrafficPolicy", format!("Service {svc} ({ty}): externalTrafficPolicy {other} hides client IPs")),
+            None => hits.at(i, "SHGW049", "/spec/type", format!("Service {svc} ({ty}) has no externalTrafficPolicy, so Cluster: client IPs are hidden")),
+        }
+    }
+}

@@ -1,0 +1,118 @@
+//! Gateway settings that decide whether it can start and survive outages: the configuration
+//! endpoint and the configuration backup at `/apim/config`.
+
+use super::{Ctx, Hits, Theme};
+use crate::inventory::Gateway;
+use crate::objects::str_at;
+use serde_json::Value;
+use shgw::defaults::{BACKUP_PATH, GATEWAY_UID};
+use shgw::names::{is_host_port, is_http_url};
+
+pub(crate) const THEME: Theme = Theme {
+    name: "settings",
+    rules: &["SHGW070", "SHGW071", "SHGW072", "SHGW073"],
+    check,
+};
+
+fn check(cx: &Ctx, gw: &Gateway, hits: &mut Hits) {
+    backup(cx, gw, hits);
+    endpoint(gw, hits);
+}
+
+fn backup(cx: &Ctx, gw: &Gateway, hits: &mut Hits) {
+    let doc = cx.doc(gw);
+    let mounts_at = format!("{}/volumeMounts", gw.container);
+    let mounts = doc.pointer(&mounts_at).and_then(Value::as_array);
+    let mount = mounts
+        .into_iter()
+        .flatten()
+        .find(|m| str_at(m, "/mountPath").is_some_and(|p| p.trim_end_matches('/') == BACKUP_PATH));
+    let Some(mount) = mount else {
+        let at = if mounts.is_some() {
+            mounts_at
+        } else {
+            gw.container.clone()
+        };
+        hits.on(
+            gw,
+            "SHGW070",
+            at,
+            format!("nothing is mounted at {BACKUP_PATH}"),
+        );
+        return;
+    };
+    let pod = gw.pod();
+    let volume_name = str_at(mount, "/name").unwrap_or_default();
+    let volumes = doc
+        .pointer(&format!("{pod}/volumes"))
+        .and_then(Value::as_array);
+    if let Some(i) = volumes
+        .into_iter()
+        .flatten()
+        .position(|v| str_at(v, "/name") == Some(volume_name))
+        && doc
+            .pointer(&format!("{pod}/volumes/{i}/emptyDir"))
+            .is_some()
+    {
+        hits.on(
+            gw,
+            "SHGW072",
+            format!("{pod}/volumes/{i}/emptyDir"),
+            format!("volume {volume_name} at {BACKUP_PATH} is an emptyDir, lost with the pod"),
+        );
+    }
+    let fs_at = format!("{pod}/securityContext/fsGroup");
+    match doc.pointer(&fs_at).and_then(Value::as_i64) {
+        Some(g) if g == GATEWAY_UID => {}
+        Some(g) => hits.on(
+            gw,
+            "SHGW071",
+            fs_at,
+            format!("fsGroup {g}; {BACKUP_PATH} must belong to group {GATEWAY_UID}"),
+        ),
+        None => {
+            let at = if doc.pointer(&format!("{pod}/securityContext")).is_some() {
+                format!("{pod}/securityContext")
+            } else {
+                pod.clone()
+            };
+            hits.on(
+                gw,
+                "SHGW071",
+                at,
+                format!("no fsGroup; {BACKUP_PATH} must belong to group {GATEWAY_UID}"),
+            );
+        }
+    }
+}
+
+/// Why an endpoint is wrong, if it is.
+fn endpoint_problem(e: &str) -> Option<String> {
+    let e = e.trim();
+    if e.is_empty() {
+        return Some("config.service.endpoint is empty".into());
+    }
+    if e.contains("management.azure-api.net") || e.contains("/subscriptions/") {
+        return Some(format!(
+            "config.service.endpoint {e:?} is a Configuration API v1 URL, out of support since 2023-10-01; use <apim>.configuration.azure-api.net"
+        ));
+    }
+    let ok = if e.contains("://") {
+        is_http_url(e, &["https"])
+    } else {
+        is_host_port(e, false)
+    };
+    (!ok).then(|| format!("config.service.endpoint {e:?} is not a host, host:port or https:// URL"))
+}
+
+fn endpoint(gw: &Gateway, hits: &mut Hits) {
+    match gw.setting("config.service.endpoint") {
+        None if !gw.opaque_settings => hits.on(gw, "SHGW073", &gw.container, "config.service.endpoint is not set (neither in env nor in a ConfigMap loaded by envFrom)"),
+        None => {}
+        Some(s) => {
+            if let Some(problem) = s.literal().and_then(endpoint_problem) {
+                hits.at(s.doc, "SHGW073", &s.pointer, problem);
+            }
+        }
+    }
+}

@@ -1,0 +1,196 @@
+//! Suppressions: `shgw.dev/ignore: "SHGW012=reason; SHGW020=reason until 2027-03-31"` on an
+//! object or on its pod template. A reason is required; an expired or unreadable entry
+//! suppresses nothing and is itself reported.
+
+use crate::catalog::Catalog;
+use crate::finding::Suppression;
+use crate::objects::pod_template;
+use crate::source::{Document, escape};
+use jiff::Timestamp;
+use jiff::civil::Date;
+
+/// The annotation that holds suppressions.
+pub const ANNOTATION: &str = "shgw.dev/ignore";
+
+/// The rules this module reports.
+pub(crate) const RULES: &[&str] = &["SHGW090", "SHGW091", "SHGW092"];
+
+/// A suppression that applies to one document.
+#[derive(Debug, Clone)]
+pub(crate) struct Entry {
+    pub rule: String,
+    pub suppression: Suppression,
+}
+
+/// A problem with a suppression entry.
+#[derive(Debug, Clone)]
+pub(crate) struct Problem {
+    pub rule: &'static str,
+    pub pointer: String,
+    pub message: String,
+}
+
+/// The suppressions of one document and the problems with them.
+#[derive(Debug, Default)]
+pub(crate) struct Suppressions {
+    pub entries: Vec<Entry>,
+    pub problems: Vec<Problem>,
+}
+
+impl Suppressions {
+    /// The suppression covering `rule`, if one does.
+    pub fn covering(&self, rule: &str) -> Option<&Suppression> {
+        self.entries
+            .iter()
+            .find(|e| e.rule == rule)
+            .map(|e| &e.suppression)
+    }
+}
+
+/// Reads the suppressions of `doc` (the object's and its pod template's) as of `now`.
+pub(crate) fn read(doc: &Document, now: Timestamp) -> Suppressions {
+    let mut out = Suppressions::default();
+    let key = escape(ANNOTATION);
+    let mut places = vec![(
+        "metadata.annotations".to_owned(),
+        format!("/metadata/annotations/{key}"),
+    )];
+    if let Some(t) = pod_template(crate::objects::kind(&doc.value)) {
+        let on = format!(
+            "{}.metadata.annotations",
+            t.trim_start_matches('/').replace('/', ".")
+        );
+        places.push((on, format!("{t}/metadata/annotations/{key}")));
+    }
+    let today = now.to_zoned(jiff::tz::TimeZone::UTC).date();
+    for (on, pointer) in places {
+        if let Some(text) = doc
+            .value
+            .pointer(&pointer)
+            .and_then(serde_json::Value::as_str)
+        {
+            parse_into(text, &on, &pointer, today, &mut out);
+        }
+    }
+    out
+}
+
+fn parse_into(text: &str, on: &str, pointer: &str, today: Date, out: &mut Suppressions) {
+    let catalog = Catalog::get();
+    for raw in text
+        .split([';', '\n'])
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
+        let problem = |rule: &'static str, message: String| Problem {
+            rule,
+            pointer: pointer.to_owned(),
+            message,
+        };
+        let Some((id, rest)) = raw.split_once('=') else {
+            out.problems.push(problem(
+                "SHGW090",
+                format!(
+                    "{ANNOTATION} entry {:?} has no reason: write RULE=reason",
+                    short(raw)
+                ),
+            ));
+            continue;
+        };
+        let id = id.trim();
+        let (reason, until) = match rest.rsplit_once(" until ") {
+            Some((r, d)) => (r.trim(), Some(d.trim())),
+            None => (rest.trim(), None),
+        };
+        if catalog.rule(id).is_none() {
+            out.problems.push(problem(
+                "SHGW092",
+                format!("{ANNOTATION} names {id:?}, which is no shgw rule"),
+            ));
+            continue;
+        }
+        if reason.is_empty() {
+            out.problems.push(problem(
+                "SHGW090",
+                format!("{ANNOTATION} entry for {id} has no reason"),
+            ));
+            continue;
+        }
+        let until = match until.map(|d| (d, d.parse::<Date>())) {
+            None => None,
+            Some((d, Err(_))) => {
+                out.problems.push(problem(
+                    "SHGW090",
+                    format!("{ANNOTATION} entry for {id}: {d:?} is not a date (YYYY-MM-DD)"),
+                ));
+                continue;
+            }
+            Some((d, Ok(date))) if date < today => {
+                out.problems.push(problem(
+                    "SHGW091",
+                    format!(
+                        "{ANNOTATION} entry for {id} expired on {d}; the finding is reported again"
+                    ),
+                ));
+                continue;
+            }
+            Some((d, Ok(_))) => Some(d.to_owned()),
+        };
+        out.entries.push(Entry {
+            rule: id.to_owned(),
+            suppression: Suppression {
+                justification: reason.to_owned(),
+                until,
+                on: on.to_owned(),
+            },
+        });
+    }
+}
+
+/// At most 40 characters of an entry, for messages.
+fn short(s: &str) -> String {
+    let cut: String = s.chars().take(40).collect();
+    if cut.len() < s.len() {
+        format!("{cut}...")
+    } else {
+        cut
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    fn parse(text: &str) -> Suppressions {
+        let mut out = Suppressions::default();
+        parse_into(
+            text,
+            "metadata.annotations",
+            "/p",
+            "2026-12-01".parse().unwrap(),
+            &mut out,
+        );
+        out
+    }
+
+    #[test]
+    fn entries_reasons_and_dates() {
+        let s = parse(
+            "SHGW070=stateless edge; SHGW010=pinned by digest elsewhere until 2027-03-31\nSHGW001=",
+        );
+        assert_eq!(s.entries.len(), 2);
+        assert_eq!(
+            s.entries[1].suppression.until.as_deref(),
+            Some("2027-03-31")
+        );
+        assert_eq!(s.problems.len(), 1);
+        assert_eq!(s.problems[0].rule, "SHGW090");
+        let s = parse("SHGW070=old until 2026-11-30; SHGW999=x; SHGW070; SHGW002=x until someday");
+        let rules: Vec<&str> = s.problems.iter().map(|p| p.rule).collect();
+        assert_eq!(rules, ["SHGW091", "SHGW092", "SHGW090", "SHGW090"]);
+        assert!(s.entries.is_empty());
+        // the last day still counts
+        assert_eq!(parse("SHGW070=x until 2026-12-01").entries.len(), 1);
+    }
+}

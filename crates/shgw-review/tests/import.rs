@@ -1,0 +1,217 @@
+//! `shgw import` round trips: the portal's file, the Helm chart's output and the chart's values
+//! become Gateway files that shgw accepts, whose render reads the same Secret and key, the same
+//! endpoint and the same image as the original. Imports are reviewed snapshots.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use serde_json::Value;
+use shgw_review::{ImportError, Imported, import_helm_values, import_manifests, load};
+use std::path::{Path, PathBuf};
+
+fn workspace() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn read(path: &str) -> String {
+    std::fs::read_to_string(workspace().join(path)).unwrap()
+}
+
+fn settings() -> insta::Settings {
+    let mut s = insta::Settings::clone_current();
+    s.set_snapshot_path(workspace().join("snapshots"));
+    s.set_prepend_module_to_snapshot(false);
+    s.set_omit_expression(true);
+    s
+}
+
+/// The wiring that must survive: Secret name and key of config.service.auth, the endpoint, the
+/// image.
+#[derive(Debug, PartialEq)]
+struct Wiring {
+    secret: (String, String),
+    endpoint: String,
+    image: String,
+}
+
+/// The wiring of the first gateway Deployment in `docs`, reading the endpoint from env or the
+/// ConfigMap it loads.
+fn wiring(docs: &[Value]) -> Wiring {
+    let dep = docs.iter().find(|d| d["kind"] == "Deployment").unwrap();
+    let c = &dep["spec"]["template"]["spec"]["containers"][0];
+    let env = c["env"].as_array().unwrap();
+    let auth = env
+        .iter()
+        .find(|e| e["name"] == "config.service.auth")
+        .unwrap();
+    let r = &auth["valueFrom"]["secretKeyRef"];
+    let cm_name = c["envFrom"][0]["configMapRef"]["name"].as_str().unwrap();
+    let cm = docs
+        .iter()
+        .find(|d| d["kind"] == "ConfigMap" && d["metadata"]["name"] == cm_name)
+        .unwrap();
+    Wiring {
+        secret: (
+            r["name"].as_str().unwrap().into(),
+            r["key"].as_str().unwrap().into(),
+        ),
+        endpoint: cm["data"]["config.service.endpoint"]
+            .as_str()
+            .unwrap()
+            .into(),
+        image: c["image"].as_str().unwrap().into(),
+    }
+}
+
+fn render(imported: &Imported, profile: &str) -> Vec<Value> {
+    let yaml = imported.to_yaml();
+    let gws =
+        shgw::parse_gateways("imported.yaml", &yaml).unwrap_or_else(|e| panic!("{e}\n{yaml}"));
+    let p = shgw::Profile::embedded(profile).unwrap();
+    shgw::render_with("imported.yaml", &gws, &p, &shgw::RenderOptions::default())
+        .unwrap_or_else(|e| panic!("{e}\n{yaml}"))
+        .to_values()
+}
+
+fn original(path: &str) -> Vec<Value> {
+    load(path, &read(path))
+        .unwrap()
+        .documents
+        .into_iter()
+        .map(|d| d.value)
+        .collect()
+}
+
+#[test]
+fn the_portal_file_round_trips() {
+    let path = "examples/portal/contoso-west.yml";
+    let imported = import_manifests(&load(path, &read(path)).unwrap()).unwrap();
+    settings().bind(|| insta::assert_snapshot!("import__portal", imported.to_yaml()));
+    // dev: the portal's single replica and v2 tag are what it had (production refuses them).
+    let rendered = render(&imported, "dev");
+    assert_eq!(wiring(&rendered), wiring(&original(path)));
+    let dep = rendered.iter().find(|d| d["kind"] == "Deployment").unwrap();
+    assert_eq!(dep["spec"]["replicas"], 1);
+    assert_eq!(dep["spec"]["strategy"]["rollingUpdate"]["maxSurge"], "25%");
+}
+
+#[test]
+fn the_helm_chart_output_round_trips_and_passes_production() {
+    let path = "crates/shgw-review/tests/inputs/helm-template.yaml";
+    let imported = import_manifests(&load(path, &read(path)).unwrap()).unwrap();
+    settings().bind(|| insta::assert_snapshot!("import__helm-template", imported.to_yaml()));
+    let rendered = render(&imported, "production");
+    let w = wiring(&rendered);
+    assert_eq!(w, wiring(&original(path)));
+    assert_eq!(
+        w.secret,
+        ("contoso-east-token".into(), "gateway-key".into())
+    );
+    let dep = rendered.iter().find(|d| d["kind"] == "Deployment").unwrap();
+    let env = dep["spec"]["template"]["spec"]["containers"][0]["env"]
+        .as_array()
+        .unwrap();
+    assert!(
+        env.iter()
+            .any(|e| e["name"] == "HTTPS_PROXY" && e["value"] == "http://proxy.corp.example:3128")
+    );
+    let svc = rendered
+        .iter()
+        .find(|d| d["kind"] == "Service" && d["spec"]["type"] == "LoadBalancer")
+        .unwrap();
+    assert_eq!(svc["spec"]["ports"][0]["port"], 8080);
+    assert_eq!(
+        svc["metadata"]["annotations"]["service.beta.kubernetes.io/azure-load-balancer-internal"],
+        "true"
+    );
+    let pvc = rendered
+        .iter()
+        .find(|d| d["kind"] == "PersistentVolumeClaim")
+        .unwrap();
+    assert_eq!(pvc["spec"]["storageClassName"], "azurefile-csi");
+    let pdb = rendered
+        .iter()
+        .find(|d| d["kind"] == "PodDisruptionBudget")
+        .unwrap();
+    assert_eq!(pdb["spec"]["maxUnavailable"], "25%");
+    // The render of the import has no error-level finding under production.
+    let report = shgw_review::review_text(
+        "rendered",
+        &shgw_yaml::to_multi_doc(&rendered),
+        "production",
+        "2026-12-01T00:00:00Z".parse().unwrap(),
+    )
+    .unwrap();
+    assert_eq!(
+        report.counts().error,
+        0,
+        "{}",
+        shgw_review::to_text(&report, false)
+    );
+}
+
+#[test]
+fn the_helm_values_round_trip_to_the_same_wiring_as_the_chart_output() {
+    let values = read("examples/helm/values.yaml");
+    let imported = import_helm_values(
+        "examples/helm/values.yaml",
+        &values,
+        Some("contoso-east"),
+        Some("apim-east"),
+    )
+    .unwrap();
+    settings().bind(|| insta::assert_snapshot!("import__helm-values", imported.to_yaml()));
+    let rendered = render(&imported, "production");
+    assert_eq!(
+        wiring(&rendered),
+        wiring(&original(
+            "crates/shgw-review/tests/inputs/helm-template.yaml"
+        ))
+    );
+    let dep = rendered.iter().find(|d| d["kind"] == "Deployment").unwrap();
+    assert_eq!(dep["metadata"]["namespace"], "apim-east");
+    // Without a release name or fullnameOverride there is no name: a clear error.
+    let e = import_helm_values("v.yaml", &values, None, None).unwrap_err();
+    assert!(e.to_string().contains("fullnameOverride"), "{e}");
+    let e = import_helm_values("v.yaml", "gateway: {}\n", Some("x"), None).unwrap_err();
+    assert!(e.to_string().contains("gateway.configuration.uri"), "{e}");
+}
+
+#[test]
+fn the_chart_created_secret_and_literal_tokens_are_named_never_copied() {
+    let values = "gateway:\n  configuration: {uri: c.configuration.azure-api.net}\n  auth: {key: \"GatewayKey gw&209912312359&U2VjcmV0\"}\n";
+    let imported = import_helm_values("v.yaml", values, Some("gw"), None).unwrap();
+    let yaml = imported.to_yaml();
+    assert!(!yaml.contains("U2VjcmV0"), "{yaml}");
+    assert!(yaml.contains("# - gw-azure-api-management-gateway: the chart creates Secret gw-azure-api-management-gateway"), "{yaml}");
+    let portal = read("examples/portal/contoso-west.yml").replace(
+        "  neighborhood.host:",
+        "  my.secret.setting: \"hunter2\"\n  neighborhood.host:",
+    );
+    let leaked = portal.replace("          valueFrom:\n            secretKeyRef:\n              name: contoso-west-token\n              key: value\n", "          value: \"GatewayKey contoso-west&209912312359&U2VjcmV0\"\n");
+    assert_ne!(leaked, portal);
+    let imported = import_manifests(&load("p.yml", &leaked).unwrap()).unwrap();
+    let yaml = imported.to_yaml();
+    assert!(
+        !yaml.contains("U2VjcmV0") && !yaml.contains("hunter2"),
+        "{yaml}"
+    );
+    assert!(
+        imported
+            .notes
+            .iter()
+            .any(|n| n.contains("config.service.auth holds a token in plain text"))
+    );
+    assert!(
+        imported
+            .notes
+            .iter()
+            .any(|n| n.contains("my.secret.setting"))
+    );
+    assert!(yaml.starts_with("# shgw import: not carried over"));
+}
+
+#[test]
+fn a_stream_without_a_gateway_is_an_error() {
+    let e = import_manifests(&load("cm.yaml", "kind: ConfigMap\nmetadata: {name: x}\n").unwrap())
+        .unwrap_err();
+    assert!(matches!(e, ImportError::NoGateway { .. }), "{e}");
+}
