@@ -19,10 +19,11 @@ LABEL org.opencontainers.image.title="shgw" \
       org.opencontainers.image.description="Azure API Management self-hosted gateway manifests and token renewal (shgw token renew)" \
       org.opencontainers.image.licenses="MIT OR Apache-2.0"
 
-COPY --chmod=0555 ${SHGW_BINARY} /shgw
+# The path the rendered CronJob runs (shgw::defaults::RENEWER_BINARY).
+COPY --chmod=0555 ${SHGW_BINARY} /usr/local/bin/shgw
 
 # Numeric, so runAsNonRoot can verify it without an /etc/passwd.
 USER 65532:65532
 
-ENTRYPOINT ["/shgw"]
+ENTRYPOINT ["/usr/local/bin/shgw"]
 CMD ["--help"]

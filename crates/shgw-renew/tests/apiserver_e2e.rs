@@ -16,7 +16,7 @@
 mod binary;
 mod standin;
 
-use binary::{shgw_bin, workspace};
+use binary::shgw_bin;
 
 use serde_json::Value;
 use shgw::Token;
@@ -32,7 +32,7 @@ const SECRET: &str = "contoso-west-token";
 const RENEWER: &str = "contoso-west-token-renewer";
 const CLIENT_ID: &str = "11111111-2222-3333-4444-555555555555";
 const TENANT: &str = "72f988bf-86f1-41af-91ab-2d7cd011db47";
-/// The signature of the token shgw render puts in the Secret first.
+/// The signature of a token near expiry put in the Secret by hand.
 const OLD_SIGNATURE: &str = "T2xkU2lnbmF0dXJlRm9yRTJFVGVzdA==";
 
 /// A port `p` with `p + 1` free too (etcd's client and peer ports).
@@ -100,6 +100,8 @@ struct Env {
     outputs: Vec<String>,
     /// Variables set (or replaced) for the next runs.
     extra_env: Vec<(&'static str, String)>,
+    /// The rendered CronJob's container arguments, as stored by the API server.
+    cron_args: Vec<String>,
 }
 
 fn text(b: &[u8]) -> String {
@@ -161,30 +163,37 @@ impl Env {
             .unwrap()
     }
 
-    /// Runs `shgw token renew` with the workload identity environment and nothing else;
-    /// `extra` flags replace the defaults of the same name.
+    /// Runs the rendered CronJob's command line (`--arm-endpoint` pointed at the stand-in) with
+    /// the workload identity environment and nothing else; `extra` flags replace the CronJob's
+    /// of the same name, others are added.
     fn renew(&mut self, kube: Kube, extra: &[&str]) -> Output {
-        let arm = self.standin.url();
-        let defaults = [
-            ("--namespace", NS),
-            ("--secret", SECRET),
-            ("--deployment", NAME),
-            ("--subscription", "0000-sub"),
-            ("--resource-group", "rg-gateways"),
-            ("--service", "contoso-apim"),
-            ("--gateway", NAME),
-            ("--arm-endpoint", &arm),
-        ];
-        let mut args: Vec<String> = vec!["token".into(), "renew".into()];
-        for (flag, value) in defaults {
-            if !extra.contains(&flag) {
-                args.extend([flag.to_owned(), value.to_owned()]);
+        assert_eq!(self.cron_args[..2], ["token", "renew"]);
+        let mut pairs: Vec<(String, String)> = self.cron_args[2..]
+            .chunks(2)
+            .map(|c| (c[0].clone(), c[1].clone()))
+            .collect();
+        let mut set = |flag: &str, value: &str| match pairs.iter_mut().find(|(f, _)| f == flag) {
+            Some(pair) => pair.1 = value.to_owned(),
+            None => pairs.push((flag.to_owned(), value.to_owned())),
+        };
+        set("--arm-endpoint", &self.standin.url());
+        let mut bare = Vec::new();
+        let mut rest = extra.iter();
+        while let Some(flag) = rest.next() {
+            if ["--force", "--dry-run"].contains(flag) {
+                bare.push((*flag).to_owned());
+            } else {
+                set(flag, rest.next().unwrap());
             }
         }
+        let mut args: Vec<String> = vec!["token".into(), "renew".into()];
+        for (flag, value) in pairs {
+            args.extend([flag, value]);
+        }
+        args.extend(bare);
         if let Kube::Flag(path) = &kube {
             args.extend(["--kubeconfig".to_owned(), path.display().to_string()]);
         }
-        args.extend(extra.iter().map(|a| (*a).to_owned()));
         let mut cmd = match &kube {
             Kube::InCluster(token) => self.in_cluster(token),
             _ => {
@@ -286,7 +295,7 @@ fn start() -> Option<Env> {
         client_id: CLIENT_ID.into(),
         assertion_file: assertion_file.clone(),
         arm_base: String::new(),
-        subscription: "0000-sub".into(),
+        subscription: SUBSCRIPTION.into(),
         resource_group: "rg-gateways".into(),
         service: "contoso-apim".into(),
         gateway: NAME.into(),
@@ -307,36 +316,46 @@ fn start() -> Option<Env> {
         assertion,
         outputs: Vec::new(),
         extra_env: Vec::new(),
+        cron_args: Vec::new(),
     })
 }
 
-/// The gateway's objects as `shgw render` writes them, from a token with 9 days left (less than
-/// the default --renew-before of 10d), keeping the kinds a v1.20 API server serves.
+const SUBSCRIPTION: &str = "3f2a6c1e-8b4d-4e7a-9c21-5d6e7f8a9b0c";
+
+/// A Gateway with `spec.auth.token.renewal` and no token, as a user would start.
+fn gateway_file() -> String {
+    format!(
+        "apiVersion: shgw.dev/v1alpha1\nkind: Gateway\nmetadata:\n  name: {NAME}\n  namespace: {NS}\nspec:\n  endpoint: contoso.configuration.azure-api.net\n  auth:\n    token:\n      renewal:\n        subscriptionId: {SUBSCRIPTION}\n        resourceGroup: rg-gateways\n        serviceName: contoso-apim\n        clientId: {CLIENT_ID}\n        tenantId: {TENANT}\n        image: {{repository: registry.example/platform/shgw, tag: 0.1.0}}\n"
+    )
+}
+
+/// `shgw render` of [`gateway_file`], with the kinds a v1.20 API server serves (the gateway's
+/// ConfigMap, empty Secret and Deployment; the renewer's ServiceAccount, Role, RoleBinding and
+/// CronJob).
 fn rendered(env: &Env) -> String {
-    let expiry = jiff::Timestamp::now() + jiff::SignedDuration::from_hours(9 * 24);
-    let token = format!(
-        "GatewayKey {NAME}&{}&{OLD_SIGNATURE}",
-        expiry.strftime("%Y%m%d%H%M")
-    );
-    let token_file = env.scratch.join("old-token.txt");
-    std::fs::write(&token_file, &token).unwrap();
+    let file = env.scratch.join("gateway.yaml");
+    std::fs::write(&file, gateway_file()).unwrap();
     let out = Command::new(&env.shgw)
-        .args(["render", "--profile", "production", "--token-file"])
-        .arg(&token_file)
-        .current_dir(workspace())
+        .args(["render", "--profile", "production", "-f"])
+        .arg(&file)
         .output()
         .unwrap();
     assert!(out.status.success(), "shgw render: {}", text(&out.stderr));
     let yaml = text(&out.stdout);
+    let kinds = [
+        "ConfigMap",
+        "Secret",
+        "Deployment",
+        "ServiceAccount",
+        "Role",
+        "RoleBinding",
+        "CronJob",
+    ];
     let docs: Vec<&str> = yaml
         .split("\n---\n")
-        .filter(|d| {
-            ["ConfigMap", "Secret", "Deployment"]
-                .iter()
-                .any(|k| d.contains(&format!("\nkind: {k}\n")))
-        })
+        .filter(|d| kinds.iter().any(|k| d.contains(&format!("\nkind: {k}\n"))))
         .collect();
-    assert_eq!(docs.len(), 3, "{yaml}");
+    assert_eq!(docs.len(), kinds.len(), "{yaml}");
     // v1.20 serves CronJob only as batch/v1beta1; the rendered batch/v1 is lowered here only.
     docs.join("\n---\n").replace(
         "apiVersion: batch/v1\nkind: CronJob",
@@ -344,17 +363,16 @@ fn rendered(env: &Env) -> String {
     )
 }
 
-/// The renewer's ServiceAccount, Role and RoleBinding as issue 6 specifies them: get and patch
-/// on exactly the token Secret and the Deployment. `limited` may only read the Deployment.
-fn rbac() -> String {
+/// A ServiceAccount `limited` that may read and patch the token Secret but only read the
+/// Deployment (to fail after the store), and another Secret nobody may touch.
+fn extra_objects() -> String {
     let role = |name: &str, deployment_verbs: &str| {
         format!(
-            "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: {name}\n  namespace: {NS}\n  annotations:\n    azure.workload.identity/client-id: {CLIENT_ID}\n---\napiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nmetadata:\n  name: {name}\n  namespace: {NS}\nrules:\n- apiGroups: [\"\"]\n  resources: [secrets]\n  resourceNames: [{SECRET}]\n  verbs: [get, patch]\n- apiGroups: [apps]\n  resources: [deployments]\n  resourceNames: [{NAME}]\n  verbs: [{deployment_verbs}]\n---\napiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBinding\nmetadata:\n  name: {name}\n  namespace: {NS}\nroleRef:\n  apiGroup: rbac.authorization.k8s.io\n  kind: Role\n  name: {name}\nsubjects:\n- kind: ServiceAccount\n  name: {name}\n  namespace: {NS}\n"
+            "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: {name}\n  namespace: {NS}\n---\napiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nmetadata:\n  name: {name}\n  namespace: {NS}\nrules:\n- apiGroups: [\"\"]\n  resources: [secrets]\n  resourceNames: [{SECRET}]\n  verbs: [get, patch]\n- apiGroups: [apps]\n  resources: [deployments]\n  resourceNames: [{NAME}]\n  verbs: [{deployment_verbs}]\n---\napiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBinding\nmetadata:\n  name: {name}\n  namespace: {NS}\nroleRef:\n  apiGroup: rbac.authorization.k8s.io\n  kind: Role\n  name: {name}\nsubjects:\n- kind: ServiceAccount\n  name: {name}\n  namespace: {NS}\n"
         )
     };
     format!(
-        "{}---\n{}---\napiVersion: v1\nkind: Secret\nmetadata:\n  name: another-token\n  namespace: {NS}\ntype: Opaque\nstringData:\n  value: untouchable\n",
-        role(RENEWER, "get, patch"),
+        "{}---\napiVersion: v1\nkind: Secret\nmetadata:\n  name: another-token\n  namespace: {NS}\ntype: Opaque\nstringData:\n  value: untouchable\n",
         role("limited", "get")
     )
 }
@@ -369,17 +387,33 @@ fn fingerprint_annotation(d: &Value) -> Option<String> {
 fn renews_the_secret_and_rolls_the_deployment_with_exactly_get_and_patch() {
     let Some(mut env) = start() else { return };
     env.admin(&["create", "namespace", NS], None);
+    // Unknown fields (added after 1.20) are dropped by a 1.20 server instead of refused.
     env.admin(
         &["apply", "--validate=false", "-f", "-"],
         Some(&rendered(&env)),
     );
-    env.admin(&["apply", "-f", "-"], Some(&rbac()));
+    env.admin(&["apply", "-f", "-"], Some(&extra_objects()));
+    let cron = env.get("cronjob", RENEWER);
+    let container = &cron["spec"]["jobTemplate"]["spec"]["template"]["spec"]["containers"][0];
+    assert_eq!(
+        container["command"][0], "/usr/local/bin/shgw",
+        "the Dockerfile's path"
+    );
+    env.cron_args = container["args"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a.as_str().unwrap().replace("$(POD_NAMESPACE)", NS))
+        .collect();
     let pid = std::process::id();
     let renewer_token = format!("renewer-{pid}-token");
     let renewer = env.user_kubeconfig("renewer", &renewer_token);
     let limited = env.user_kubeconfig("limited", &format!("limited-{pid}-token"));
-    let old_value = env.secret_value().unwrap();
-    assert!(old_value.contains(OLD_SIGNATURE));
+    assert_eq!(
+        env.secret_value(),
+        None,
+        "rendered empty: the renewer fills it"
+    );
 
     // 0. Entra refuses the assertion: exit 1 with Entra's code, ARM not called, nothing written.
     let before_secret = env.get("secret", SECRET);
@@ -431,8 +465,8 @@ fn renews_the_secret_and_rolls_the_deployment_with_exactly_get_and_patch() {
         (1, 1)
     );
 
-    // 2. The renewal, run as in the CronJob's pod (in-cluster ServiceAccount config): new token
-    //    in the Secret, expiry annotation, pod template rolled.
+    // 2. The first renewal, run as in the CronJob's pod (in-cluster ServiceAccount config) with
+    //    its arguments: new token in the empty Secret, expiry annotation, pod template rolled.
     env.standin.set(|e| e.arm = ArmMode::Issue);
     env.standin.clear_calls();
     let out = env.renew(Kube::InCluster(&renewer_token), &[]);
@@ -469,6 +503,7 @@ fn renews_the_secret_and_rolls_the_deployment_with_exactly_get_and_patch() {
         "the template changed, so the pods roll"
     );
     assert!(stdout.contains(&token.expiry_rfc3339()), "{stdout}");
+    assert!(stdout.contains("the Secret holds no token yet"), "{stdout}");
     assert!(
         stdout.contains(&format!("Deployment {NS}/{NAME}")),
         "{stdout}"
@@ -585,18 +620,26 @@ fn renews_the_secret_and_rolls_the_deployment_with_exactly_get_and_patch() {
         Some(stored.fingerprint())
     );
 
-    // 7. A Secret without the key (made before the first renewal) is renewed.
-    env.admin(
-        &["patch", "secret", SECRET, "-n", NS, "--type=json", "-p",
-          r#"[{"op":"remove","path":"/data/value"},{"op":"remove","path":"/metadata/annotations/shgw.dev~1token-expiry"}]"#],
-        None,
+    // 7. A token with 9 days left (less than the CronJob's --renew-before 10d) is renewed.
+    let expiry = jiff::Timestamp::now() + jiff::SignedDuration::from_hours(9 * 24);
+    let old_value = format!(
+        "GatewayKey {NAME}&{}&{OLD_SIGNATURE}",
+        expiry.strftime("%Y%m%d%H%M")
     );
-    assert_eq!(env.secret_value(), None);
+    use base64::Engine as _;
+    let patch = format!(
+        r#"{{"data":{{"value":"{}"}}}}"#,
+        base64::engine::general_purpose::STANDARD.encode(&old_value)
+    );
+    env.admin(&["patch", "secret", SECRET, "-n", NS, "-p", &patch], None);
     env.standin.clear_calls();
     let out = env.renew(Kube::Flag(&renewer), &[]);
     let stdout = text(&out.stdout);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
-    assert!(stdout.contains("the Secret holds no token yet"), "{stdout}");
+    assert!(
+        stdout.contains("(9.0 days left, less than --renew-before)"),
+        "{stdout}"
+    );
     assert_eq!(
         (env.standin.count("entra"), env.standin.count("arm")),
         (1, 1)
