@@ -5,7 +5,8 @@
 //! kubectl; without them it prints SKIPPED, and fails under SHGW_REQUIRE_TOOLS=1. It runs the
 //! `shgw` binary next to this test's own binary (`target/<profile>/shgw`, built by
 //! `cargo test --workspace`; `cargo build -p shgw-cli` before `cargo test -p shgw-renew`),
-//! or `SHGW_BIN`.
+//! or `SHGW_BIN`. With `SHGW_RENEW_IN_IMAGE=1` and `SHGW_BIN` the static binary, the in-cluster
+//! runs happen chrooted into a root as empty as the renewer image, as user 65532.
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -206,7 +207,7 @@ impl Env {
             .env("HOME", &self.scratch)
             .env("AZURE_CLIENT_ID", CLIENT_ID)
             .env("AZURE_TENANT_ID", TENANT)
-            .env("AZURE_FEDERATED_TOKEN_FILE", &self.assertion_file)
+            .env("AZURE_FEDERATED_TOKEN_FILE", self.token_file(&kube))
             .env("AZURE_AUTHORITY_HOST", format!("{}/", self.standin.url()));
         if let Kube::Env(path) = &kube {
             cmd.env("KUBECONFIG", path);
@@ -220,10 +221,23 @@ impl Env {
         out
     }
 
+    /// Where the run finds the federated token.
+    fn token_file(&self, kube: &Kube) -> PathBuf {
+        match kube {
+            Kube::InCluster(_) if std::env::var_os(IMAGE_ENV).is_some() => {
+                PathBuf::from("/var/run/secrets/azure/tokens/azure-identity-token")
+            }
+            _ => self.assertion_file.clone(),
+        }
+    }
+
     /// `shgw` as in a pod: in a private mount namespace whose /var/run/secrets/kubernetes.io/
     /// serviceaccount holds the ServiceAccount's token, the cluster CA and the namespace, with
     /// KUBERNETES_SERVICE_HOST/PORT set. Nothing on the host changes.
     fn in_cluster(&self, token: &str) -> Command {
+        if std::env::var_os(IMAGE_ENV).is_some() {
+            return self.in_image(token);
+        }
         let sa = self.scratch.join("serviceaccount");
         std::fs::create_dir_all(&sa).unwrap();
         std::fs::write(sa.join("token"), token).unwrap();
@@ -242,6 +256,39 @@ impl Env {
             .env_clear()
             .env("PATH", "/usr/sbin:/usr/bin:/sbin:/bin")
             .env("SA", &sa)
+            .env("KUBERNETES_SERVICE_HOST", "127.0.0.1")
+            .env("KUBERNETES_SERVICE_PORT", self.api.port.to_string());
+        cmd
+    }
+
+    /// `shgw` as the renewer image runs it: chrooted as 65532:65532 into a root holding only
+    /// /usr/local/bin/shgw and what the kubelet and the workload identity webhook mount (the
+    /// ServiceAccount files, the federated token). Needs the static binary (`SHGW_BIN`).
+    fn in_image(&self, token: &str) -> Command {
+        let root = self.scratch.join("image");
+        let _ = std::fs::remove_dir_all(&root);
+        let sa = root.join("var/run/secrets/kubernetes.io/serviceaccount");
+        let azure = root.join("var/run/secrets/azure/tokens");
+        let bin = root.join("usr/local/bin");
+        for dir in [&sa, &azure, &bin] {
+            std::fs::create_dir_all(dir).unwrap();
+        }
+        std::fs::write(sa.join("token"), token).unwrap();
+        std::fs::write(sa.join("namespace"), NS).unwrap();
+        std::fs::copy(self.api.dir.join("certs/apiserver.crt"), sa.join("ca.crt")).unwrap();
+        std::fs::copy(&self.assertion_file, azure.join("azure-identity-token")).unwrap();
+        std::fs::copy(&self.shgw, bin.join("shgw")).unwrap();
+        let opened = Command::new("chmod")
+            .args(["-R", "a+rX"])
+            .arg(&root)
+            .status()
+            .unwrap();
+        assert!(opened.success());
+        let mut cmd = Command::new(CHROOT);
+        cmd.arg("--userspec=65532:65532")
+            .arg(&root)
+            .arg("/usr/local/bin/shgw")
+            .env_clear()
             .env("KUBERNETES_SERVICE_HOST", "127.0.0.1")
             .env("KUBERNETES_SERVICE_PORT", self.api.port.to_string());
         cmd
@@ -319,6 +366,11 @@ fn start() -> Option<Env> {
         cron_args: Vec::new(),
     })
 }
+
+/// Set (with `SHGW_BIN` the static binary) to run the in-cluster steps in an image-like root.
+const IMAGE_ENV: &str = "SHGW_RENEW_IN_IMAGE";
+/// chroot(8), in /usr/sbin, which a non-login PATH may lack.
+const CHROOT: &str = "/usr/sbin/chroot";
 
 const SUBSCRIPTION: &str = "3f2a6c1e-8b4d-4e7a-9c21-5d6e7f8a9b0c";
 
