@@ -77,7 +77,10 @@ pub(crate) fn load_profile(name: &str) -> Result<Profile, Failure> {
     }
 }
 
-fn load(input: &InputArgs) -> Result<(String, Vec<Gateway>, Profile), Failure> {
+/// The input's name, its text, its Gateways and the profile.
+type Loaded = (String, String, Vec<Gateway>, Profile);
+
+fn load(input: &InputArgs) -> Result<Loaded, Failure> {
     let overrides = input
         .set
         .iter()
@@ -101,7 +104,7 @@ fn load(input: &InputArgs) -> Result<(String, Vec<Gateway>, Profile), Failure> {
         }
     }
     let gateways = shgw::gateways_from_documents(&source, docs)?;
-    Ok((source, gateways, profile))
+    Ok((source, text, gateways, profile))
 }
 
 fn read_token(t: &TokenSource) -> Result<Option<Token>, Failure> {
@@ -129,7 +132,7 @@ fn now() -> jiff::Timestamp {
 }
 
 fn render(a: RenderArgs) -> Result<Output, Failure> {
-    let (source, gateways, profile) = load(&a.input)?;
+    let (source, _, gateways, profile) = load(&a.input)?;
     let opts = RenderOptions {
         token: read_token(&a.token)?,
         now: Some(now()),
@@ -137,10 +140,13 @@ fn render(a: RenderArgs) -> Result<Output, Failure> {
         allow_expiring_token: a.allow_expiring_token,
     };
     let manifests = shgw::render_with(&source, &gateways, &profile, &opts)?;
+    let yaml = manifests.to_yaml();
+    let review_notes = crate::self_review::check_render(&yaml, &profile)?;
     let mut notes: Vec<String> = manifests.warnings.iter().map(ToString::to_string).collect();
     notes.extend(manifests.next_steps.iter().map(|s| format!("note: {s}")));
+    notes.extend(review_notes);
     let stdout = match a.output {
-        OutputFormat::Yaml => manifests.to_yaml(),
+        OutputFormat::Yaml => yaml,
         OutputFormat::Json => manifests.to_json(),
     };
     Ok(Output {
@@ -150,7 +156,8 @@ fn render(a: RenderArgs) -> Result<Output, Failure> {
 }
 
 fn validate(a: ValidateArgs) -> Result<Output, Failure> {
-    let (source, gateways, profile) = load(&a.input)?;
+    let (source, text, gateways, profile) = load(&a.input)?;
+    let stream = shgw_review::load(&source, &text).ok();
     let findings: Vec<Diagnostic> = gateways
         .iter()
         .flat_map(|g| shgw::check(g, &profile))
@@ -159,30 +166,71 @@ fn validate(a: ValidateArgs) -> Result<Output, Failure> {
         .iter()
         .filter(|d| d.severity == Severity::Error)
         .count();
+    // The review rules on what would be rendered, when it renders at all.
+    let opts = RenderOptions {
+        now: Some(now()),
+        ..Default::default()
+    };
+    let review = match shgw::render_with(&source, &gateways, &profile, &opts) {
+        Ok(m) => Some(crate::self_review::review_rendered(&m.to_yaml(), &profile)?),
+        Err(_) => None,
+    };
+    let review_findings: Vec<&shgw_review::Finding> = review
+        .iter()
+        .flat_map(|r| &r.findings)
+        .filter(|f| f.suppression.is_none())
+        .collect();
+    let review_errors = review_findings
+        .iter()
+        .filter(|f| f.severity == shgw_review::Severity::Error)
+        .count();
+    let located = |d: &Diagnostic| crate::self_review::locate(stream.as_ref(), d);
     let report = match a.format {
         ReportFormat::Json => pretty(&serde_json::json!({
             "input": source,
             "profile": profile.metadata.name,
             "gateways": gateways.iter().map(|g| g.metadata.name.clone()).collect::<Vec<_>>(),
-            "valid": errors == 0,
-            "findings": findings,
+            "valid": errors + review_errors == 0,
+            "findings": findings.iter().map(|d| {
+                let mut v = serde_json::to_value(d).unwrap_or_default();
+                if let (Some((line, column)), Some(m)) = (located(d), v.as_object_mut()) {
+                    m.insert("line".into(), line.into());
+                    m.insert("column".into(), column.into());
+                }
+                v
+            }).collect::<Vec<_>>(),
+            "review": review_findings,
         })),
         ReportFormat::Text => {
             let mut s = String::new();
-            for f in &findings {
-                s.push_str(&format!("{source}: {f}\n"));
+            for d in &findings {
+                match located(d) {
+                    Some((line, column)) => s.push_str(&format!("{source}:{line}:{column}: {d}\n")),
+                    None => s.push_str(&format!("{source}: {d}\n")),
+                }
             }
+            for f in &review_findings {
+                s.push_str(&format!(
+                    "<rendered>: {}\n",
+                    crate::self_review::finding_line(f)
+                ));
+            }
+            let review_infos = review_findings
+                .iter()
+                .filter(|f| f.severity == shgw_review::Severity::Info)
+                .count();
             s.push_str(&format!(
-                "{source}: {} gateway(s), profile {}: {errors} error(s), {} warning(s)\n",
+                "{source}: {} gateway(s), profile {}: {} error(s), {} warning(s), {review_infos} info\n",
                 gateways.len(),
                 profile.metadata.name,
-                findings.len() - errors
+                errors + review_errors,
+                findings.len() - errors + review_findings.len() - review_errors - review_infos
             ));
             s
         }
     };
-    if errors > 0 {
-        return Err(Failure::invalid(format!("validation failed\n{report}")));
+    if errors + review_errors > 0 {
+        return Err(Failure::with_report("validation failed", report));
     }
     Ok(Output {
         stdout: report,

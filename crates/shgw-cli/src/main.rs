@@ -9,6 +9,7 @@ mod import;
 mod overrides;
 mod renew;
 mod review;
+mod self_review;
 
 use clap::Parser;
 use std::io::Write;

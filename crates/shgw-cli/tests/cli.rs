@@ -240,9 +240,50 @@ fn validate_reports_without_rendering() {
         "--format",
         "json",
     ]);
+    // The JSON report reaches stdout even when validation fails (exit 1); only render keeps
+    // stdout empty on failure.
     assert_eq!(out.status.code(), Some(1));
-    assert!(out.stdout.is_empty());
-    assert!(text(&out.stderr).contains("\"path\": \"spec.auth\""));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["valid"], false);
+    let auth = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["path"] == "spec.auth")
+        .unwrap();
+    assert_eq!(
+        (auth["line"].as_u64(), auth["column"].as_u64()),
+        (Some(9), Some(3))
+    );
+
+    // Text places each problem at its line and column.
+    let out = shgw(&[
+        "validate",
+        "-f",
+        "crates/shgw/tests/invalid/auth-conflict.yaml",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out.stdout).contains("auth-conflict.yaml:9:3: error: Gateway gw: spec.auth:"),
+        "{}",
+        text(&out.stdout)
+    );
+}
+
+#[test]
+fn render_and_validate_run_the_review_rules() {
+    let out = shgw(&["render"]);
+    assert!(
+        text(&out.stderr).contains("note: review of the rendered manifests (production rules)"),
+        "{}",
+        text(&out.stderr)
+    );
+    let out = shgw(&["validate", "-f", "examples/renewal.yaml"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let s = text(&out.stdout);
+    assert!(!s.contains("SHGW063"), "the renewer renews the token: {s}");
+    let out = shgw(&["validate", "-f", "examples/minimal.yaml"]);
+    assert!(text(&out.stdout).contains("<rendered>: warning SHGW063 token-not-renewed"));
 }
 
 #[test]

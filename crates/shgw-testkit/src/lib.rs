@@ -7,6 +7,9 @@
 //! `SHGW_REQUIRE_TOOLS=1` (set by CI), where it panics so the run fails.
 #![allow(clippy::print_stderr, clippy::panic)]
 
+mod apiserver;
+pub use apiserver::ApiServer;
+
 use std::path::PathBuf;
 
 /// The environment variable that turns a missing tool into a failure.

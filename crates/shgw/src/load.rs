@@ -8,6 +8,9 @@ use serde_json::{Map, Value};
 
 /// Parses YAML (or JSON) text holding one or more documents into generic values, skipping
 /// empty documents.
+///
+/// # Errors
+/// [`Errors`] naming `source` when the text is not YAML.
 pub fn parse_documents(source: &str, text: &str) -> Result<Vec<Value>, Errors> {
     let docs: Vec<Value> = serde_saphyr::from_multiple(text)
         .map_err(|e| Errors::single(source, "", format!("not valid YAML: {e}")))?;
@@ -86,6 +89,9 @@ pub(crate) fn typed<T: DeserializeOwned>(value: &Value) -> Result<T, Diagnostic>
 
 /// One Gateway document: on failure, each top-level section of `metadata` and `spec` is tried
 /// on its own, so that every bad section is named.
+///
+/// # Errors
+/// Every problem found, each with its field path.
 pub fn gateway_from_value(doc: &Value) -> Result<Gateway, Vec<Diagnostic>> {
     let Some(obj) = doc.as_object() else {
         return Err(vec![Diagnostic::error(

@@ -180,7 +180,11 @@ impl Default for Policy {
 }
 
 impl Profile {
-    /// Reads a profile file; `source` names it in errors.
+    /// Reads a profile file; `source` names it in errors and in the problems its defaults
+    /// cause later.
+    ///
+    /// # Errors
+    /// [`Errors`] for text that is not one profile document, or fields that are wrong.
     pub fn from_yaml(source: &str, text: &str) -> Result<Profile, Errors> {
         let docs = parse_documents(source, text)?;
         let [doc] = docs.as_slice() else {
@@ -213,6 +217,9 @@ impl Profile {
     }
 
     /// One of the embedded profiles by name.
+    ///
+    /// # Errors
+    /// [`Errors`] when no embedded profile has that name.
     ///
     /// ```
     /// let p = shgw::Profile::embedded("production").unwrap();

@@ -83,8 +83,11 @@ macro_rules! each_object {
 
 impl Object {
     /// The object as JSON, with `apiVersion` and `kind`.
+    #[allow(clippy::expect_used)]
     pub fn to_value(&self) -> Value {
-        each_object!(self, o => serde_json::to_value(o).unwrap_or(Value::Null))
+        // Invariant: these types hold only strings, numbers, booleans, lists and maps with
+        // string keys, which always serialize (every rendered object is serialized in tests).
+        each_object!(self, o => serde_json::to_value(o).expect("a Kubernetes object serializes to JSON"))
     }
 
     /// The object's metadata.
@@ -251,7 +254,10 @@ fn short_digest(text: &str) -> String {
         .collect()
 }
 
-/// Renders one Gateway under a profile.
+/// Renders one Gateway under a profile (no token, so no time is needed).
+///
+/// # Errors
+/// [`Errors`] with every problem found, errors first.
 ///
 /// ```
 /// let text = "apiVersion: shgw.dev/v1alpha1\nkind: Gateway\nmetadata: {name: contoso}\nspec: {endpoint: contoso.configuration.azure-api.net}\n";
@@ -271,7 +277,10 @@ pub fn render(g: &Gateway, p: &Profile) -> Result<Manifests, Errors> {
 
 /// Renders a fleet (several Gateways, in order) under one profile; `source` names the input in
 /// errors. A token goes to the gateway whose `gatewayName` it was issued for (or to the only
-/// gateway).
+/// gateway), and is judged against `opts.now`.
+///
+/// # Errors
+/// [`Errors`] with every problem of every gateway, errors first; nothing is rendered then.
 pub fn render_with(
     source: &str,
     gateways: &[Gateway],

@@ -1,0 +1,99 @@
+//! A real kube-apiserver accepts every rendered example under every profile
+//! (`kubectl apply --dry-run=server`). The server is v1.20: the test lowers the three kinds it
+//! serves only as beta (HorizontalPodAutoscaler, PodDisruptionBudget, CronJob) and drops the
+//! three fields added after it (`topologySpreadConstraints[].matchLabelKeys`, CronJob
+//! `timeZone`, PodDisruptionBudget `unhealthyPodEvictionPolicy`);
+//! the PodMonitor has no CRD there. Everything else is sent as rendered.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use serde_json::Value;
+use std::collections::BTreeSet;
+
+/// The object as a v1.20 server takes it, or `None` for a kind it cannot know.
+fn lowered(mut v: Value) -> Option<Value> {
+    let kind = v["kind"].as_str().unwrap_or_default().to_owned();
+    match kind.as_str() {
+        "PodMonitor" => return None,
+        "HorizontalPodAutoscaler" => v["apiVersion"] = "autoscaling/v2beta2".into(),
+        "PodDisruptionBudget" => {
+            v["apiVersion"] = "policy/v1beta1".into();
+            if let Some(spec) = v["spec"].as_object_mut() {
+                spec.remove("unhealthyPodEvictionPolicy");
+            }
+        }
+        "CronJob" => {
+            v["apiVersion"] = "batch/v1beta1".into();
+            if let Some(spec) = v["spec"].as_object_mut() {
+                spec.remove("timeZone");
+            }
+        }
+        "Deployment" => {
+            if let Some(spread) = v
+                .pointer_mut("/spec/template/spec/topologySpreadConstraints")
+                .and_then(Value::as_array_mut)
+            {
+                for c in spread {
+                    if let Some(c) = c.as_object_mut() {
+                        c.remove("matchLabelKeys");
+                    }
+                }
+            }
+        }
+        _ => {}
+    }
+    Some(v)
+}
+
+#[test]
+fn a_real_api_server_accepts_every_example_under_every_profile() {
+    let Some(api) = shgw_testkit::ApiServer::start("dry-run", &[]) else {
+        return;
+    };
+    let mut renders = Vec::new();
+    for (name, text) in common::examples() {
+        for profile in common::PROFILES {
+            renders.push((
+                format!("{name}/{profile}"),
+                common::render(&name, &text, profile),
+            ));
+        }
+    }
+    let namespaces: BTreeSet<String> = renders
+        .iter()
+        .flat_map(|(_, m)| {
+            m.objects
+                .iter()
+                .filter_map(|o| o.metadata().namespace.clone())
+        })
+        .collect();
+    for ns in &namespaces {
+        let out = api.kubectl(&["create", "namespace", ns], None);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let mut checked = 0;
+    for (what, m) in &renders {
+        let docs: Vec<Value> = m.to_values().into_iter().filter_map(lowered).collect();
+        checked += docs.len();
+        let stream = shgw_yaml::to_multi_doc(&docs);
+        let out = api.kubectl(&["apply", "--dry-run=server", "-f", "-"], Some(&stream));
+        assert!(
+            out.status.success(),
+            "{what}: the API server refused it:\n{}\n{}",
+            String::from_utf8_lossy(&out.stderr),
+            String::from_utf8_lossy(&out.stdout)
+        );
+        let said = String::from_utf8_lossy(&out.stdout);
+        assert_eq!(
+            said.matches("(server dry run)").count(),
+            docs.len(),
+            "{what}: {said}"
+        );
+    }
+    assert!(checked > 100, "only {checked} objects checked");
+}
