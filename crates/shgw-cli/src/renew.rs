@@ -46,9 +46,13 @@ pub struct RenewArgs {
     /// The gateway key that signs the new token.
     #[arg(long, value_enum, default_value = "primary")]
     pub key: Key,
-    /// Azure Resource Manager endpoint (sovereign clouds: https://management.chinacloudapi.cn,
-    /// https://management.usgovcloudapi.net).
-    #[arg(long, value_name = "URL", default_value = Endpoint::PUBLIC_ARM)]
+    /// Azure Resource Manager endpoint (the help text names the sovereign clouds).
+    #[arg(
+        long,
+        value_name = "URL",
+        default_value = Endpoint::PUBLIC_ARM,
+        help = "Azure Resource Manager endpoint (sovereign clouds: https://management.chinacloudapi.cn, https://management.usgovcloudapi.net)"
+    )]
     pub arm_endpoint: String,
     /// Kubeconfig file; without it, the pod's ServiceAccount in a cluster, else KUBECONFIG or
     /// ~/.kube/config.
