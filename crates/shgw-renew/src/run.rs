@@ -10,6 +10,7 @@ use crate::proxy::Proxy;
 use crate::request::Request;
 use base64::Engine as _;
 use k8s_openapi::api::apps::v1::Deployment;
+use k8s_openapi::api::core::v1::Secret;
 use shgw::Token;
 use shgw::defaults::{TOKEN_EXPIRY_ANNOTATION, TOKEN_FINGERPRINT_ANNOTATION};
 
@@ -121,38 +122,16 @@ async fn run(
         Some(name) => Some(cluster.deployment(name).await?),
         None => None,
     };
-    let object = format!("Secret {}/{}", target.namespace, target.secret);
-    let stored = Stored::from_bytes(
-        secret
-            .data
-            .as_ref()
-            .and_then(|d| d.get(&target.secret_key))
-            .map(|b| b.0.as_slice()),
-    );
     let decision = decide(
-        &stored,
-        &object,
+        &stored(&secret, &target.secret_key),
+        &format!("Secret {}/{}", target.namespace, target.secret),
         &request.gateway.gateway,
         request.now,
         request.renew_before,
         request.force,
     )?;
     let reason = match decision {
-        Decision::Keep(token) => {
-            // A fresh token whose pods were never rolled (a rollout that failed after a
-            // store) is rolled now; Azure is not called.
-            let annotated = annotate(&cluster, request, &secret, &token).await?;
-            let rollout = roll(&cluster, request, deployment.as_ref(), &token).await?;
-            return Ok(Outcome {
-                dry_run: request.dry_run,
-                action: Action::Kept {
-                    expiry: token.expiry_rfc3339(),
-                    days_left: token.days_left(request.now),
-                    annotated,
-                },
-                rollout,
-            });
-        }
+        Decision::Keep(token) => return keep(&cluster, request, &secret, deployment, &token).await,
         Decision::Renew(reason) => reason,
     };
     let identity = WorkloadIdentity::from_env(&env)?;
@@ -179,11 +158,44 @@ async fn run(
     })
 }
 
+/// What the Secret holds under `key`.
+fn stored(secret: &Secret, key: &str) -> Stored {
+    Stored::from_bytes(
+        secret
+            .data
+            .as_ref()
+            .and_then(|d| d.get(key))
+            .map(|b| b.0.as_slice()),
+    )
+}
+
+/// A token that lasts: Azure is not called, but the cluster is made to agree with it (the
+/// expiry annotation, and the pod template of a rollout that failed after a store).
+async fn keep(
+    cluster: &Cluster,
+    request: &Request,
+    secret: &Secret,
+    deployment: Option<Deployment>,
+    token: &Token,
+) -> Result<Outcome, RenewError> {
+    let annotated = annotate(cluster, request, secret, token).await?;
+    let rollout = roll(cluster, request, deployment.as_ref(), token).await?;
+    Ok(Outcome {
+        dry_run: request.dry_run,
+        action: Action::Kept {
+            expiry: token.expiry_rfc3339(),
+            days_left: token.days_left(request.now),
+            annotated,
+        },
+        rollout,
+    })
+}
+
 /// Writes the token and its expiry annotation, provided the Secret is still the one read.
 async fn store(
     cluster: &Cluster,
     request: &Request,
-    secret: &k8s_openapi::api::core::v1::Secret,
+    secret: &Secret,
     token: &Token,
 ) -> Result<(), RenewError> {
     let value = base64::engine::general_purpose::STANDARD.encode(token.reveal());
@@ -207,7 +219,7 @@ async fn store(
 async fn annotate(
     cluster: &Cluster,
     request: &Request,
-    secret: &k8s_openapi::api::core::v1::Secret,
+    secret: &Secret,
     token: &Token,
 ) -> Result<bool, RenewError> {
     let expiry = token.expiry_rfc3339();
