@@ -6,9 +6,6 @@ use crate::{Failure, Output};
 use shgw::{Diagnostic, Gateway, Profile, RenderOptions, Severity, Token};
 use std::io::Read;
 
-/// Days before expiry from which `token inspect` warns (the profiles' default `minTokenDays`).
-const TOKEN_WARN_DAYS: f64 = 7.0;
-
 /// The example Gateway rendered when no file is given (`examples/minimal.yaml`).
 const EXAMPLE_GATEWAY: &str = include_str!("../../../examples/minimal.yaml");
 
@@ -254,7 +251,8 @@ fn inspect(t: TokenSource) -> Result<Output, Failure> {
         )));
     }
     let mut stderr = Vec::new();
-    if days < TOKEN_WARN_DAYS {
+    // The threshold profiles use when they say nothing (`minTokenDays`).
+    if days < shgw::Policy::default().min_token_days as f64 {
         stderr.push(format!("warning: the token expires in {days:.1} days"));
     }
     Ok(Output { stdout, stderr })

@@ -5,8 +5,8 @@ use super::{meta, selector};
 use crate::defaults as d;
 use crate::resolve::{PrometheusPlan, Resolved};
 use k8s_openapi::api::core::v1::{
-    Capabilities, ConfigMap, ConfigMapVolumeSource, Container, ContainerPort, HTTPGetAction, Probe,
-    ResourceRequirements, SecurityContext, Volume, VolumeMount,
+    ConfigMap, ConfigMapVolumeSource, Container, ContainerPort, HTTPGetAction, Probe,
+    ResourceRequirements, Volume, VolumeMount,
 };
 use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, ObjectMeta};
@@ -92,19 +92,7 @@ pub(crate) fn sidecar(r: &Resolved) -> Option<Container> {
             limits: quantities("200m", "128Mi"),
             ..Default::default()
         }),
-        security_context: Some(SecurityContext {
-            allow_privilege_escalation: Some(false),
-            privileged: Some(false),
-            run_as_non_root: Some(true),
-            run_as_user: r.run_as_user,
-            run_as_group: r.run_as_group,
-            read_only_root_filesystem: Some(true),
-            capabilities: Some(Capabilities {
-                drop: Some(vec!["ALL".into()]),
-                ..Default::default()
-            }),
-            ..Default::default()
-        }),
+        security_context: Some(super::hardened(r.run_as_user, r.run_as_group, true)),
         volume_mounts: Some(vec![VolumeMount {
             name: MAPPING_VOLUME.into(),
             mount_path: MAPPING_DIR.into(),

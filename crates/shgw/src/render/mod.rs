@@ -190,6 +190,28 @@ pub(crate) fn meta(r: &Resolved, name: String) -> ObjectMeta {
     }
 }
 
+/// A container's hardening: non-root, no escalation, no privileges, every capability dropped;
+/// the root filesystem read-only unless the container must write to it.
+pub(crate) fn hardened(
+    user: Option<i64>,
+    group: Option<i64>,
+    read_only_root: bool,
+) -> k8s_openapi::api::core::v1::SecurityContext {
+    k8s_openapi::api::core::v1::SecurityContext {
+        allow_privilege_escalation: Some(false),
+        privileged: Some(false),
+        run_as_non_root: Some(true),
+        run_as_user: user,
+        run_as_group: group,
+        read_only_root_filesystem: Some(read_only_root),
+        capabilities: Some(k8s_openapi::api::core::v1::Capabilities {
+            drop: Some(vec!["ALL".into()]),
+            ..Default::default()
+        }),
+        ..Default::default()
+    }
+}
+
 pub(crate) fn selector(r: &Resolved) -> LabelSelector {
     LabelSelector {
         match_labels: Some(r.selector.clone()),

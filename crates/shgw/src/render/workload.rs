@@ -9,12 +9,12 @@ use k8s_openapi::api::apps::v1::{
     Deployment, DeploymentSpec, DeploymentStrategy, RollingUpdateDeployment,
 };
 use k8s_openapi::api::core::v1::{
-    Affinity, Capabilities, ConfigMapEnvSource, ConfigMapVolumeSource, Container, ContainerPort,
+    Affinity, ConfigMapEnvSource, ConfigMapVolumeSource, Container, ContainerPort,
     EmptyDirVolumeSource, EnvFromSource, EnvVar, EnvVarSource, HTTPGetAction, HostAlias, KeyToPath,
     LocalObjectReference, PersistentVolumeClaimVolumeSource, PodAffinityTerm, PodAntiAffinity,
     PodDNSConfig, PodDNSConfigOption, PodSecurityContext, PodSpec, PodTemplateSpec, Probe,
-    ResourceRequirements, SeccompProfile, SecretKeySelector, SecretVolumeSource, SecurityContext,
-    Toleration, TopologySpreadConstraint, Volume, VolumeMount, WeightedPodAffinityTerm,
+    ResourceRequirements, SeccompProfile, SecretKeySelector, SecretVolumeSource, Toleration,
+    TopologySpreadConstraint, Volume, VolumeMount, WeightedPodAffinityTerm,
 };
 use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
@@ -293,20 +293,8 @@ fn container(r: &Resolved) -> Container {
         liveness_probe: Some(probe(10, 5, 6)),
         startup_probe: Some(probe(5, 1, 60)),
         resources: Some(resources(r)),
-        security_context: Some(SecurityContext {
-            allow_privilege_escalation: Some(false),
-            privileged: Some(false),
-            run_as_non_root: Some(true),
-            run_as_user: r.run_as_user,
-            run_as_group: r.run_as_group,
-            // The gateway writes a CA bundle under /etc/ssl/certs at start.
-            read_only_root_filesystem: Some(false),
-            capabilities: Some(Capabilities {
-                drop: Some(vec!["ALL".into()]),
-                ..Default::default()
-            }),
-            ..Default::default()
-        }),
+        // The gateway writes a CA bundle under /etc/ssl/certs at start: no read-only root.
+        security_context: Some(super::hardened(r.run_as_user, r.run_as_group, false)),
         volume_mounts: non_empty(volume_mounts(r)),
         ..Default::default()
     }
