@@ -92,7 +92,8 @@ pub struct ReviewArgs {
     /// kustomization directory (built first).
     #[arg(value_name = "FILE|-|DIR", required_unless_present_any = ["explain", "list_rules"])]
     pub input: Option<String>,
-    /// Severities of which profile: dev, production or openshift.
+    /// Severities of which profile: dev, production, openshift, or a profile file (judged as the
+    /// embedded profile of its platform).
     #[arg(long, value_name = "PROFILE", default_value = shgw::DEFAULT_PROFILE)]
     pub profile: String,
     /// Report format.

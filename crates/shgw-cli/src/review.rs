@@ -27,6 +27,25 @@ pub(crate) fn read_manifests(input: &str, profile: &str) -> Result<(String, Stri
         .map_err(|e| Failure::invalid(format!("{input}: cannot read: {e}")))
 }
 
+/// The rule table's profile for `--profile`: one of its names, or a profile file judged like
+/// the embedded profile of its platform (as `render` and `validate` do).
+fn review_profile(name: &str) -> Result<String, Failure> {
+    let catalog = shgw_review::Catalog::get();
+    if catalog.check_profile(name).is_ok() {
+        return Ok(name.to_owned());
+    }
+    if !name.contains(['/', '.']) {
+        let e = catalog
+            .check_profile(name)
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        return Err(Failure::usage(format!("--profile: {e}, or a profile file")));
+    }
+    let profile = crate::commands::load_profile(name)?;
+    Ok(crate::self_review::review_profile(&profile).to_owned())
+}
+
 /// Colour only on a terminal, and never when `NO_COLOR` is set to anything.
 fn use_color() -> bool {
     std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
@@ -52,13 +71,11 @@ pub(crate) fn review(a: ReviewArgs) -> Result<Output, Failure> {
                 ))
             });
     }
-    shgw_review::Catalog::get()
-        .check_profile(&a.profile)
-        .map_err(|e| Failure::usage(format!("--profile: {e}")))?;
+    let profile = review_profile(&a.profile)?;
     let input = a.input.as_deref().unwrap_or("-");
     let (source, text) = read_manifests(input, &a.profile)?;
     let stream = shgw_review::load(&source, &text).map_err(|e| Failure::invalid(e.to_string()))?;
-    let report = shgw_review::review(&stream, &a.profile, jiff::Timestamp::now())
+    let report = shgw_review::review(&stream, &profile, jiff::Timestamp::now())
         .map_err(|e| Failure::usage(e.to_string()))?;
     if report.gateways.is_empty() {
         return Err(Failure::invalid(format!(

@@ -117,6 +117,20 @@ fn usage_errors_exit_2_and_bad_input_exit_1_with_nothing_on_stdout() {
     assert!(text(&out.stderr).contains("dev, production, openshift"));
     let out = shgw(&["review", "--explain", "SHGW999"], None);
     assert_eq!(out.status.code(), Some(2));
+    // A profile file is judged like the embedded profile of its platform.
+    let out = shgw(
+        &[
+            "review",
+            PORTAL,
+            "--profile",
+            "crates/shgw/profiles/dev.yaml",
+            "--format",
+            "json",
+        ],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("\"profile\": \"dev\""));
     let out = shgw(&["review", "--list-rules"], None);
     assert_eq!(out.status.code(), Some(0));
     assert_eq!(

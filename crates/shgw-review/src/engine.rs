@@ -29,11 +29,15 @@ pub fn review(stream: &Stream, profile: &str, now: Timestamp) -> Result<Report, 
     catalog.check_profile(profile)?;
     let docs = &stream.documents;
     let gateways = inventory::gateways(stream);
+    let pods = crate::objects::pod_labels(docs);
+    let services = crate::objects::service_selectors(docs);
     let cx = Ctx {
         docs,
         gateways: &gateways,
         now,
         profile,
+        pods,
+        services,
     };
     let mut hits = rules::run(&cx);
     let suppressions: Vec<suppress::Suppressions> =

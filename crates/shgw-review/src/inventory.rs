@@ -142,8 +142,7 @@ pub(crate) fn gateways(stream: &Stream) -> Vec<Gateway> {
 
 fn autoscaler_of(docs: &[Document], gw: &Gateway) -> Option<usize> {
     docs.iter().position(|d| {
-        kind(&d.value) == "HorizontalPodAutoscaler"
-            && namespace(&d.value) == gw.namespace
+        d.is("HorizontalPodAutoscaler", &gw.namespace)
             && str_at(&d.value, "/spec/scaleTargetRef/kind") == Some(gw.kind.as_str())
             && str_at(&d.value, "/spec/scaleTargetRef/name") == Some(gw.name.as_str())
     })
@@ -161,9 +160,8 @@ fn replicas_of(docs: &[Document], gw: &Gateway) -> Option<i64> {
 
 /// The document index of the object `kind`/`name` in `ns`.
 pub(crate) fn find(docs: &[Document], kind_: &str, ns: &str, name_: &str) -> Option<usize> {
-    docs.iter().position(|d| {
-        kind(&d.value) == kind_ && namespace(&d.value) == ns && name(&d.value) == name_
-    })
+    docs.iter()
+        .position(|d| d.is(kind_, ns) && d.id[2] == name_)
 }
 
 /// Settings as they are read: the effective ones, and every literal written.
@@ -347,7 +345,7 @@ pub(crate) fn selecting(
 ) -> Vec<usize> {
     docs.iter()
         .enumerate()
-        .filter(|(_, d)| kind(&d.value) == kind_ && namespace(&d.value) == gw.namespace)
+        .filter(|(_, d)| d.is(kind_, &gw.namespace))
         .filter(|(_, d)| label_selector_selects(d.value.pointer(selector), &gw.labels))
         .map(|(i, _)| i)
         .collect()

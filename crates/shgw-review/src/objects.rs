@@ -19,17 +19,25 @@ pub(crate) fn int_at(v: &Value, pointer: &str) -> Option<i64> {
 
 /// The object's kind.
 pub(crate) fn kind(v: &Value) -> &str {
-    str_at(v, "/kind").unwrap_or_default()
+    v.get("kind").and_then(Value::as_str).unwrap_or_default()
+}
+
+/// A field of `metadata`, without building a pointer (these run for every pair of objects).
+fn meta_str<'a>(v: &'a Value, field: &str) -> &'a str {
+    v.get("metadata")
+        .and_then(|m| m.get(field))
+        .and_then(Value::as_str)
+        .unwrap_or_default()
 }
 
 /// The object's name.
 pub(crate) fn name(v: &Value) -> &str {
-    str_at(v, "/metadata/name").unwrap_or_default()
+    meta_str(v, "name")
 }
 
 /// The object's namespace, or `""` when it names none.
 pub(crate) fn namespace(v: &Value) -> &str {
-    str_at(v, "/metadata/namespace").unwrap_or_default()
+    meta_str(v, "namespace")
 }
 
 /// A string map (labels, annotations, a Service selector) at `pointer`.
@@ -56,6 +64,32 @@ pub(crate) fn pod_template(kind: &str) -> Option<&'static str> {
         "CronJob" => Some("/spec/jobTemplate/spec/template"),
         _ => None,
     }
+}
+
+/// The namespace and labels of every pod template of `docs`.
+pub(crate) fn pod_labels(
+    docs: &[crate::source::Document],
+) -> Vec<(String, BTreeMap<String, String>)> {
+    docs.iter()
+        .filter_map(|d| {
+            let t = pod_template(kind(&d.value))?;
+            Some((
+                namespace(&d.value).to_owned(),
+                string_map(&d.value, &format!("{t}/metadata/labels")),
+            ))
+        })
+        .collect()
+}
+
+/// Every Service of `docs` with its selector.
+pub(crate) fn service_selectors(
+    docs: &[crate::source::Document],
+) -> Vec<(usize, BTreeMap<String, String>)> {
+    docs.iter()
+        .enumerate()
+        .filter(|(_, d)| d.id[0] == "Service")
+        .map(|(i, d)| (i, string_map(&d.value, "/spec/selector")))
+        .collect()
 }
 
 /// Whether a Service-style selector (a plain map) selects pods with `labels`; an empty or

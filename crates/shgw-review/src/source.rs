@@ -50,6 +50,9 @@ pub struct Document {
     /// item, empty otherwise).
     prefix: String,
     positions: Arc<BTreeMap<String, Position>>,
+    /// `kind`, `metadata.namespace` (or `""`) and `metadata.name`, read once: reviews compare
+    /// them for every pair of objects.
+    pub(crate) id: [String; 3],
 }
 
 impl Document {
@@ -70,6 +73,11 @@ impl Document {
 }
 
 impl Document {
+    /// Whether this is the object `kind` in `namespace` (`""` for none).
+    pub(crate) fn is(&self, kind: &str, namespace: &str) -> bool {
+        self.id[0] == kind && self.id[1] == namespace
+    }
+
     /// Where a field given by its dotted path (`spec.resources.requests.cpu`,
     /// `spec.settings.net.server.http.forwarded.proto.enabled`, `spec.pod.tolerations[0]`) is
     /// written; keys holding dots are matched against the document, longest first. Fields that
@@ -205,11 +213,17 @@ fn push_expanded(
         .is_some_and(|k| k.ends_with("List"))
         && value.get("items").is_some_and(Value::is_array);
     if !is_list {
+        let id = [
+            crate::objects::kind(&value).to_owned(),
+            crate::objects::namespace(&value).to_owned(),
+            crate::objects::name(&value).to_owned(),
+        ];
         out.push(Document {
             file: file.to_owned(),
             value,
             prefix,
             positions: Arc::clone(positions),
+            id,
         });
         return;
     }
@@ -224,8 +238,20 @@ fn push_expanded(
 }
 
 /// The values, and whether only a JSON reader could read them.
+/// The parser's safety limits, in proportion to the input: a stream of thousands of objects
+/// reads, an alias bomb does not.
+fn options(text: &str) -> serde_saphyr::Options {
+    let mut budget = serde_saphyr::Budget::default();
+    let len = text.len();
+    budget.max_documents = budget.max_documents.max(len / 4 + 1);
+    budget.max_events = budget.max_events.max(len.saturating_mul(4));
+    budget.max_nodes = budget.max_nodes.max(len.saturating_mul(4));
+    budget.max_total_scalar_bytes = budget.max_total_scalar_bytes.max(len.saturating_mul(4));
+    serde_saphyr::options! { budget: Some(budget) }
+}
+
 fn parse_values(file: &str, text: &str) -> Result<(Vec<Value>, bool), LoadError> {
-    match serde_saphyr::from_multiple::<Value>(text) {
+    match serde_saphyr::from_multiple_with_options::<Value>(text, options(text)) {
         Ok(v) => Ok((v, false)),
         Err(yaml_err) => {
             // JSON that YAML cannot read (tabs for indentation, say) is still JSON.
@@ -498,6 +524,27 @@ mod tests {
                 column: 11
             }
         );
+    }
+
+    #[test]
+    fn comment_only_and_empty_documents_are_skipped_in_step() {
+        let text = "---\n# Source: chart/templates/empty.yaml\n---\n---\nkind: A\n---\n~\n---\nkind: B\nx: 1\n";
+        let s = load("h.yaml", text).unwrap();
+        assert_eq!(s.documents.len(), 2);
+        assert_eq!(s.documents[1].value["kind"], "B");
+        assert_eq!(
+            s.documents[1].position("/x"),
+            Position {
+                line: 10,
+                column: 1
+            }
+        );
+    }
+
+    #[test]
+    fn thousands_of_documents_read() {
+        let text = "kind: ConfigMap\nmetadata: {name: x}\n---\n".repeat(3000);
+        assert_eq!(load("many.yaml", &text).unwrap().documents.len(), 3000);
     }
 
     #[test]

@@ -215,3 +215,119 @@ fn a_stream_without_a_gateway_is_an_error() {
         .unwrap_err();
     assert!(matches!(e, ImportError::NoGateway { .. }), "{e}");
 }
+
+/// What a render's wiring is, compared after importing it back: ConfigMap settings, env of the
+/// gateway container (values and Secret references), image, replicas or autoscaler, Services'
+/// type and ports, claim, budget.
+fn full_wiring(docs: &[Value]) -> Value {
+    let pick = |kind: &str| {
+        docs.iter()
+            .filter(|d| d["kind"] == kind)
+            .cloned()
+            .collect::<Vec<_>>()
+    };
+    let dep = pick("Deployment").into_iter().next().unwrap();
+    let c = &dep["spec"]["template"]["spec"]["containers"][0];
+    let mut data = pick("ConfigMap").into_iter().next().unwrap()["data"].clone();
+    if let Some(m) = data.as_object_mut() {
+        m.retain(|k, _| !k.starts_with("runtime.deployment."));
+    }
+    let services: Vec<Value> = pick("Service")
+        .iter()
+        .map(|s| {
+            serde_json::json!([
+                s["spec"]["type"],
+                s["spec"]["clusterIP"],
+                s["spec"]["ports"],
+                s["spec"]["externalTrafficPolicy"],
+                s["metadata"]["annotations"]
+            ])
+        })
+        .collect();
+    serde_json::json!({
+        "namespace": dep["metadata"]["namespace"],
+        "data": data,
+        "env": c["env"],
+        "image": c["image"],
+        "resources": c["resources"],
+        "replicas": dep["spec"]["replicas"],
+        "strategy": dep["spec"]["strategy"],
+        "pod": [dep["spec"]["template"]["spec"]["securityContext"], dep["spec"]["template"]["spec"]["nodeSelector"], dep["spec"]["template"]["spec"]["tolerations"], dep["spec"]["template"]["spec"]["dnsConfig"], dep["spec"]["template"]["spec"]["hostAliases"], dep["spec"]["template"]["spec"]["serviceAccountName"], dep["spec"]["template"]["spec"]["priorityClassName"]],
+        "volumes": dep["spec"]["template"]["spec"]["volumes"],
+        "services": services,
+        "claims": pick("PersistentVolumeClaim").iter().map(|p| p["spec"].clone()).collect::<Vec<_>>(),
+        "budgets": pick("PodDisruptionBudget").iter().map(|p| p["spec"].clone()).collect::<Vec<_>>(),
+        "autoscalers": pick("HorizontalPodAutoscaler").iter().map(|p| p["spec"].clone()).collect::<Vec<_>>(),
+        "policies": pick("NetworkPolicy").len(),
+    })
+}
+
+/// shgw's own output imported back renders the same wiring: every example, every profile.
+#[test]
+fn every_example_rendered_then_imported_renders_the_same() {
+    let dir = workspace().join("examples");
+    let mut names: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "yaml"))
+        .collect();
+    names.sort();
+    for path in names {
+        let text = std::fs::read_to_string(&path).unwrap();
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        for profile in ["production", "dev"] {
+            let p = shgw::Profile::embedded(profile).unwrap();
+            for gw in shgw::parse_gateways(&name, &text).unwrap() {
+                let first = shgw::render(&gw, &p).unwrap().to_values();
+                let stream = load("rendered.yaml", &shgw_yaml::to_multi_doc(&first)).unwrap();
+                let imported = import_manifests(&stream).unwrap();
+                let second = render(&imported, profile);
+                assert_eq!(
+                    full_wiring(&second),
+                    full_wiring(&first),
+                    "{name} {} under {profile}: notes {:?}\n{}",
+                    gw.metadata.name,
+                    imported.notes,
+                    imported.to_yaml()
+                );
+            }
+        }
+    }
+}
+
+/// The chart's other auth types become the Gateway's, and render as the chart would wire them.
+#[test]
+fn helm_values_with_entra_and_workload_identity() {
+    let wi = "image: {tag: \"2.12.1\"}\ngateway:\n  name: edge\n  configuration: {uri: c.configuration.azure-api.net}\n  auth: {type: WorkloadIdentity}\nserviceAccount:\n  name: edge-gateway\n  annotations: {azure.workload.identity/client-id: 7d8f2c4e-3b1a-4c5d-9e6f-0a1b2c3d4e5f}\n";
+    let imported = import_helm_values("wi.yaml", wi, Some("edge"), Some("apim")).unwrap();
+    let auth = &imported.documents[0]["spec"]["auth"]["workloadIdentity"];
+    assert_eq!(auth["serviceAccountName"], "edge-gateway");
+    assert_eq!(auth["clientId"], "7d8f2c4e-3b1a-4c5d-9e6f-0a1b2c3d4e5f");
+    let rendered = render(&imported, "production");
+    let dep = rendered.iter().find(|d| d["kind"] == "Deployment").unwrap();
+    assert_eq!(
+        dep["spec"]["template"]["spec"]["serviceAccountName"],
+        "edge-gateway"
+    );
+    let cm = rendered.iter().find(|d| d["kind"] == "ConfigMap").unwrap();
+    assert_eq!(cm["data"]["config.service.auth"], "workloadIdentity");
+    assert_eq!(cm["data"]["gateway.name"], "edge");
+
+    let entra = "image: {tag: \"2.12.1\"}\ngateway:\n  name: edge\n  configuration: {uri: c.configuration.azure-api.net}\n  auth:\n    type: AzureAdApp\n    azureAd:\n      tenant: {id: 72f988bf-86f1-41af-91ab-2d7cd011db47}\n      app: {id: 0f8fad5b-d9cb-469f-a165-70867728950e, secret: do-not-copy-me}\nsecret: {existingSecretName: edge-entra}\n";
+    let imported = import_helm_values("entra.yaml", entra, Some("edge"), None).unwrap();
+    assert!(!imported.to_yaml().contains("do-not-copy-me"));
+    let rendered = render(&imported, "production");
+    let dep = rendered.iter().find(|d| d["kind"] == "Deployment").unwrap();
+    let env = dep["spec"]["template"]["spec"]["containers"][0]["env"]
+        .as_array()
+        .unwrap();
+    let secret = env
+        .iter()
+        .find(|e| e["name"] == "config.service.auth.azureAd.clientSecret")
+        .unwrap();
+    assert_eq!(secret["valueFrom"]["secretKeyRef"]["name"], "edge-entra");
+    assert_eq!(
+        secret["valueFrom"]["secretKeyRef"]["key"],
+        "azure-ad-app-secret"
+    );
+}

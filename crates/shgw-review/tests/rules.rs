@@ -781,6 +781,23 @@ fn near_misses_do_not_trigger() {
             shgw_review::to_text(&report, false)
         );
     }
+    // A Service not named after the gateway but aimed at its ports is judged too.
+    let stray = json!({"apiVersion": "v1", "kind": "Service", "metadata": {"name": "edge-lb", "namespace": "apim"},
+        "spec": {"type": "ClusterIP", "selector": {"app": "gateway"}, "ports": [{"port": 80, "targetPort": 8080}]}});
+    let (report, _) = review_docs(&apply(&[Add(stray)]), "production");
+    assert_eq!(
+        findings_of(&report, "SHGW041").len(),
+        1,
+        "{}",
+        shgw_review::to_text(&report, false)
+    );
+    let other = json!({"apiVersion": "v1", "kind": "Service", "metadata": {"name": "redis", "namespace": "apim"},
+        "spec": {"selector": {"app": "redis"}, "ports": [{"port": 6379}]}});
+    let (report, _) = review_docs(&apply(&[Add(other)]), "production");
+    assert!(
+        findings_of(&report, "SHGW041").is_empty(),
+        "a Service of something else is not ours"
+    );
     // Severities follow the profile: dev does not ask for three replicas nor a budget.
     let (report, _) = review_docs(
         &apply(&[

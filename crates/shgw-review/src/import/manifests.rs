@@ -4,7 +4,7 @@
 use super::build::{DEFAULT_SETTINGS, GatewayDoc, boolean, int_or_percent, quantity};
 use super::{ImportError, Imported};
 use crate::inventory::{self, Gateway, Setting, Source, find, selecting};
-use crate::objects::{kind, map_selects, name, namespace, str_at, string_map};
+use crate::objects::{map_selects, name, namespace, str_at, string_map};
 use crate::rules::image::parse_image;
 use crate::source::{Document, Stream};
 use serde_json::{Map, Value, json};
@@ -24,6 +24,7 @@ pub fn import_manifests(stream: &Stream) -> Result<Imported, ImportError> {
             .unwrap_or_else(|| "<input>".into());
         return Err(ImportError::NoGateway { input: source });
     }
+    let services = crate::objects::service_selectors(&stream.documents);
     let mut out = Imported {
         documents: Vec::new(),
         notes: Vec::new(),
@@ -33,7 +34,7 @@ pub fn import_manifests(stream: &Stream) -> Result<Imported, ImportError> {
             gateway: gw.name.clone(),
             lines: Vec::new(),
         };
-        let doc = one(&stream.documents, gw, &mut notes);
+        let doc = one(&stream.documents, &services, gw, &mut notes);
         out.documents.push(doc);
         out.notes.extend(notes.lines);
     }
@@ -82,7 +83,10 @@ fn gateway_name(v: &Value, gw: &Gateway, notes: &mut Notes) -> String {
     gw.name.clone()
 }
 
-fn one(docs: &[Document], gw: &Gateway, notes: &mut Notes) -> Value {
+/// Every Service with its selector.
+type Services = [(usize, std::collections::BTreeMap<String, String>)];
+
+fn one(docs: &[Document], services: &Services, gw: &Gateway, notes: &mut Notes) -> Value {
     let v = &docs[gw.doc].value;
     let mut g = GatewayDoc::new(&gateway_name(v, gw, notes));
     g.meta(&["namespace"], json!(namespace(v)));
@@ -101,8 +105,9 @@ fn one(docs: &[Document], gw: &Gateway, notes: &mut Notes) -> Value {
     scaling(docs, gw, &mut g, notes);
     container(v, gw, &mut g, notes);
     pod(v, gw, &mut g, notes);
-    service(docs, gw, &mut g, notes);
+    service(docs, services, gw, &mut g, notes);
     backup(docs, gw, &mut g, notes);
+    mounts(v, gw, &mut g, notes);
     availability(docs, gw, &mut g, notes);
     g.finish()
 }
@@ -116,6 +121,7 @@ fn handled_elsewhere(key: &str) -> bool {
     key.starts_with("config.service.auth")
         || key.starts_with("runtime.deployment.")
         || key.starts_with("telemetry.logs.std")
+        || key.starts_with("telemetry.logs.local")
         || key.starts_with("telemetry.metrics.local")
         || key.starts_with("observability.opentelemetry.")
         || matches!(
@@ -140,7 +146,7 @@ fn settings(docs: &[Document], gw: &Gateway, g: &mut GatewayDoc, notes: &mut Not
         g.set(&["gatewayName"], json!(n));
     }
     auth(docs, gw, g, notes);
-    telemetry(gw, g, notes);
+    telemetry(docs, gw, g, notes);
     if let Some(b) = literal(gw, "certificates.local.ca.enabled").and_then(boolean) {
         g.set(&["trustLocalCA"], json!(b));
     }
@@ -194,8 +200,11 @@ fn auth(docs: &[Document], gw: &Gateway, g: &mut GatewayDoc, notes: &mut Notes) 
         return;
     };
     match &auth.source {
-        Source::Secret { name, key } => g.set(&["auth", "token"], json!({"secretName": name, "secretKey": key})),
-        Source::Literal(mode) if mode.trim() == "azureAdApp" => entra(gw, g, notes),
+        Source::Secret { name, key } => {
+            g.set(&["auth", "token"], json!({"secretName": name, "secretKey": key}));
+            super::renewal::renewal(docs, gw, name, g);
+        }
+        Source::Literal(mode) if mode.trim() == "azureAdApp" => entra(&docs[gw.doc].value, gw, g, notes),
         Source::Literal(mode) if mode.trim() == "workloadIdentity" => workload_identity(docs, gw, g, notes),
         Source::Literal(mode) if mode.trim() == "key" => notes.add("config.service.auth key (a key read from config.service.auth.key) has no shgw form: put the token in a Secret and set spec.auth.token"),
         Source::Literal(_) => notes.add("config.service.auth holds a token in plain text: not carried over; store it in a Secret and set spec.auth.token"),
@@ -203,7 +212,25 @@ fn auth(docs: &[Document], gw: &Gateway, g: &mut GatewayDoc, notes: &mut Notes) 
     }
 }
 
-fn entra(gw: &Gateway, g: &mut GatewayDoc, notes: &mut Notes) {
+/// The Secret and key a file path inside a Secret volume mount of the gateway container reads.
+fn mounted_secret(v: &Value, gw: &Gateway, path: &str) -> Option<(String, String)> {
+    let mounts = v
+        .pointer(&format!("{}/volumeMounts", gw.container))?
+        .as_array()?;
+    let (mount, key) = mounts.iter().find_map(|m| {
+        let at = str_at(m, "/mountPath")?.trim_end_matches('/');
+        let key = path.strip_prefix(at)?.strip_prefix('/')?;
+        Some((str_at(m, "/name")?, key))
+    })?;
+    let volumes = v.pointer(&format!("{}/volumes", gw.pod()))?.as_array()?;
+    let volume = volumes.iter().find(|x| str_at(x, "/name") == Some(mount))?;
+    Some((
+        str_at(volume, "/secret/secretName")?.to_owned(),
+        key.to_owned(),
+    ))
+}
+
+fn entra(v: &Value, gw: &Gateway, g: &mut GatewayDoc, notes: &mut Notes) {
     for (setting, field) in [
         ("config.service.auth.azureAd.tenantId", "tenantId"),
         ("config.service.auth.azureAd.clientId", "clientId"),
@@ -217,7 +244,12 @@ fn entra(gw: &Gateway, g: &mut GatewayDoc, notes: &mut Notes) {
     match gw.setting("config.service.auth.azureAd.clientSecret").map(|s| &s.source) {
         Some(Source::Secret { name, key }) => g.set(&["auth", "entraApp", "clientSecret"], json!({"secretName": name, "secretKey": key})),
         Some(Source::Literal(_)) => notes.add("config.service.auth.azureAd.clientSecret is written in plain text: not carried over; set spec.auth.entraApp.clientSecret to a Secret"),
-        _ if gw.setting("config.service.auth.azureAd.certificatePath").is_some() => notes.add("the Entra client certificate (azureAd.certificatePath) is not carried over: set spec.auth.entraApp.clientCertificate"),
+        _ if literal(gw, "config.service.auth.azureAd.certificatePath").is_some() => {
+            match literal(gw, "config.service.auth.azureAd.certificatePath").and_then(|p| mounted_secret(v, gw, p)) {
+                Some((secret, key)) => g.set(&["auth", "entraApp", "clientCertificate"], json!({"secretName": secret, "key": key})),
+                None => notes.add("the Entra client certificate (azureAd.certificatePath) is not a file of a mounted Secret: set spec.auth.entraApp.clientCertificate"),
+            }
+        }
         _ => notes.add("no Entra client secret found: set spec.auth.entraApp.clientSecret"),
     }
 }
@@ -241,7 +273,55 @@ fn workload_identity(docs: &[Document], gw: &Gateway, g: &mut GatewayDoc, notes:
     }
 }
 
-fn telemetry(gw: &Gateway, g: &mut GatewayDoc, notes: &mut Notes) {
+/// The statsd-exporter sidecar shgw adds for Prometheus metrics, if the pod has one: its index
+/// among the containers.
+fn statsd_exporter(v: &Value, gw: &Gateway) -> Option<usize> {
+    v.pointer(&format!("{}/containers", gw.pod()))?
+        .as_array()?
+        .iter()
+        .position(|c| str_at(c, "/image").is_some_and(|i| i.contains("statsd-exporter")))
+}
+
+fn prometheus(docs: &[Document], gw: &Gateway, i: usize, g: &mut GatewayDoc) {
+    let v = &docs[gw.doc].value;
+    let c = format!("{}/containers/{i}", gw.pod());
+    g.set(
+        &["telemetry", "metrics", "prometheus", "enabled"],
+        json!(true),
+    );
+    if let Some(image) = str_at(v, &format!("{c}/image")) {
+        let r = parse_image(image);
+        let default = r.repository == shgw::defaults::STATSD_EXPORTER_REPOSITORY
+            && r.tag == Some(shgw::defaults::STATSD_EXPORTER_TAG)
+            && r.digest.is_none();
+        if !default {
+            g.set(
+                &["telemetry", "metrics", "prometheus", "image"],
+                json!({"repository": r.repository, "tag": r.tag, "digest": r.digest}),
+            );
+        }
+    }
+    let port = v
+        .pointer(&format!("{c}/ports"))
+        .and_then(Value::as_array)
+        .and_then(|ps| {
+            ps.iter()
+                .find(|p| str_at(p, "/protocol").unwrap_or("TCP") == "TCP")
+        })
+        .and_then(|p| p.get("containerPort"))
+        .and_then(Value::as_i64);
+    if let Some(p) = port.filter(|p| *p != i64::from(shgw::defaults::PROMETHEUS_PORT)) {
+        g.set(&["telemetry", "metrics", "prometheus", "port"], json!(p));
+    }
+    if !selecting(docs, gw, "PodMonitor", "/spec/selector").is_empty() {
+        g.set(
+            &["telemetry", "metrics", "prometheus", "podMonitor"],
+            json!(true),
+        );
+    }
+}
+
+fn telemetry(docs: &[Document], gw: &Gateway, g: &mut GatewayDoc, notes: &mut Notes) {
     let choice =
         |key: &str, allowed: &[&str], field: &str, g: &mut GatewayDoc, notes: &mut Notes| {
             if let Some(v) = literal(gw, key) {
@@ -272,7 +352,23 @@ fn telemetry(gw: &Gateway, g: &mut GatewayDoc, notes: &mut Notes) {
     if let Some(b) = literal(gw, "telemetry.metrics.cloud").and_then(boolean) {
         g.set(&["telemetry", "metrics", "cloud"], json!(b));
     }
-    if literal(gw, "telemetry.metrics.local") == Some("statsd") {
+    let local = literal(gw, "telemetry.logs.local").filter(|t| *t != "auto");
+    if let Some(t) = local {
+        g.set(&["telemetry", "logs", "local", "type"], json!(t));
+        g.set(
+            &["telemetry", "logs", "local", "endpoint"],
+            json!(literal(gw, &format!("telemetry.logs.local.{t}.endpoint"))),
+        );
+        if let Some(f) = literal(gw, &format!("telemetry.logs.local.{t}.facility"))
+            .and_then(|f| f.parse::<u8>().ok())
+        {
+            g.set(&["telemetry", "logs", "local", "facility"], json!(f));
+        }
+    }
+    let sidecar = statsd_exporter(&docs[gw.doc].value, gw);
+    if let Some(i) = sidecar {
+        prometheus(docs, gw, i, g);
+    } else if literal(gw, "telemetry.metrics.local") == Some("statsd") {
         g.set(
             &["telemetry", "metrics", "statsd", "endpoint"],
             json!(literal(gw, "telemetry.metrics.local.statsd.endpoint")),
@@ -425,10 +521,12 @@ fn container(v: &Value, gw: &Gateway, g: &mut GatewayDoc, notes: &mut Notes) {
         .pointer(&format!("{}/containers", gw.pod()))
         .and_then(Value::as_array)
         .map_or(0, Vec::len);
-    if containers > 1 {
+    let sidecars = containers
+        .saturating_sub(1)
+        .saturating_sub(usize::from(statsd_exporter(v, gw).is_some()));
+    if sidecars > 0 {
         notes.add(format!(
-            "{} other container(s) in the pod are not carried over",
-            containers - 1
+            "{sidecars} other container(s) in the pod are not carried over"
         ));
     }
     if v.pointer(&format!("{}/initContainers", gw.pod()))
@@ -532,16 +630,18 @@ fn pod(v: &Value, gw: &Gateway, g: &mut GatewayDoc, notes: &mut Notes) {
     }
 }
 
-fn service(docs: &[Document], gw: &Gateway, g: &mut GatewayDoc, notes: &mut Notes) {
-    let live: Vec<&Value> = docs
+fn service(
+    docs: &[Document],
+    services: &Services,
+    gw: &Gateway,
+    g: &mut GatewayDoc,
+    notes: &mut Notes,
+) {
+    let live: Vec<&Value> = services
         .iter()
-        .map(|d| &d.value)
-        .filter(|v| {
-            kind(v) == "Service"
-                && namespace(v) == gw.namespace
-                && str_at(v, "/spec/clusterIP") != Some("None")
-        })
-        .filter(|v| map_selects(&string_map(v, "/spec/selector"), &gw.labels))
+        .filter(|(i, sel)| docs[*i].id[1] == gw.namespace && map_selects(sel, &gw.labels))
+        .map(|(i, _)| &docs[*i].value)
+        .filter(|v| str_at(v, "/spec/clusterIP") != Some("None"))
         .collect();
     let Some(s) = live.first() else {
         notes.add("no Service selects the gateway pods: shgw renders a LoadBalancer Service (set spec.service.type)");
@@ -611,6 +711,64 @@ fn service(docs: &[Document], gw: &Gateway, g: &mut GatewayDoc, notes: &mut Note
             name(s)
         ));
     }
+}
+
+/// Where the image builds its trust store from at start: CA files mounted under it are trusted.
+const CA_DIR: &str = "/usr/local/share/ca-certificates";
+
+/// Volumes of the gateway container other than the backup: CA certificates become
+/// `caCertificates`; the Entra certificate is carried with the auth; anything else is listed.
+fn mounts(v: &Value, gw: &Gateway, g: &mut GatewayDoc, notes: &mut Notes) {
+    let mounts = v
+        .pointer(&format!("{}/volumeMounts", gw.container))
+        .and_then(Value::as_array);
+    let volumes = v
+        .pointer(&format!("{}/volumes", gw.pod()))
+        .and_then(Value::as_array);
+    let certificate =
+        literal(gw, "config.service.auth.azureAd.certificatePath").unwrap_or_default();
+    let mut cas = Vec::new();
+    for m in mounts.into_iter().flatten() {
+        let (Some(path), Some(vol)) = (str_at(m, "/mountPath"), str_at(m, "/name")) else {
+            continue;
+        };
+        let path = path.trim_end_matches('/');
+        if path == BACKUP_PATH
+            || (!certificate.is_empty() && certificate.starts_with(&format!("{path}/")))
+        {
+            continue;
+        }
+        let volume = volumes
+            .into_iter()
+            .flatten()
+            .find(|x| str_at(x, "/name") == Some(vol));
+        let source = volume.and_then(|x| {
+            str_at(x, "/configMap/name")
+                .map(|n| ("configMap", n, x.pointer("/configMap/items")))
+                .or_else(|| {
+                    str_at(x, "/secret/secretName")
+                        .map(|n| ("secret", n, x.pointer("/secret/items")))
+                })
+        });
+        let items: Vec<&str> = source
+            .and_then(|(_, _, i)| i)
+            .and_then(Value::as_array)
+            .map(|a| a.iter().filter_map(|i| str_at(i, "/key")).collect())
+            .unwrap_or_default();
+        match source {
+            Some((field, name, _)) if path.starts_with(CA_DIR) && !items.is_empty() => {
+                cas.extend(
+                    items
+                        .into_iter()
+                        .map(|key| json!({field: name, "key": key})),
+                );
+            }
+            _ => notes.add(format!(
+                "volume {vol} mounted at {path} is not carried over"
+            )),
+        }
+    }
+    g.set(&["caCertificates"], Value::Array(cas));
 }
 
 fn backup(docs: &[Document], gw: &Gateway, g: &mut GatewayDoc, notes: &mut Notes) {

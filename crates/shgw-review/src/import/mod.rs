@@ -8,6 +8,7 @@
 mod build;
 mod helm_values;
 mod manifests;
+mod renewal;
 
 pub use helm_values::import_helm_values;
 pub use manifests::import_manifests;

@@ -3,7 +3,7 @@
 
 use super::{Ctx, Hits, Theme};
 use crate::inventory::{Gateway, Setting, Source, find};
-use crate::objects::{kind, namespace};
+use crate::objects::kind;
 use crate::source::escape;
 use base64::Engine;
 use serde_json::Value;
@@ -140,11 +140,14 @@ fn expiry(cx: &Ctx, gw: &Gateway, secret: &str, key: &str, hits: &mut Hits) {
     }
 }
 
-/// Whether a CronJob in the namespace mentions the Secret by name anywhere in its spec.
+/// Kinds that keep a Secret's value up to date: a CronJob rotating it, or an operator syncing it
+/// from a vault (External Secrets, the Secrets Store CSI driver).
+const RENEWERS: &[&str] = &["CronJob", "ExternalSecret", "SecretProviderClass"];
+
+/// Whether an object of [`RENEWERS`] in the namespace mentions the Secret by name in its spec.
 fn renewed_by_cronjob(cx: &Ctx, ns: &str, secret: &str) -> bool {
     cx.docs.iter().any(|d| {
-        kind(&d.value) == "CronJob"
-            && namespace(&d.value) == ns
+        RENEWERS.iter().any(|k| d.is(k, ns))
             && d.value
                 .get("spec")
                 .is_some_and(|s| s.to_string().contains(secret))
@@ -157,7 +160,7 @@ fn renewal(cx: &Ctx, gw: &Gateway, secret: &str, auth: &Setting, hits: &mut Hits
             auth.doc,
             "SHGW063",
             &auth.pointer,
-            format!("token from Secret {secret}, and no CronJob in the stream renews it"),
+            format!("token from Secret {secret}, and nothing in the stream renews it (no CronJob, ExternalSecret or SecretProviderClass names it)"),
         );
     }
 }

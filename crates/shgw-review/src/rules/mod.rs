@@ -22,6 +22,10 @@ pub(crate) struct Ctx<'a> {
     pub gateways: &'a [Gateway],
     pub now: Timestamp,
     pub profile: &'a str,
+    /// Namespace and labels of every pod template in the stream.
+    pub pods: Vec<(String, std::collections::BTreeMap<String, String>)>,
+    /// Every Service: its document and its selector.
+    pub services: Vec<(usize, std::collections::BTreeMap<String, String>)>,
 }
 
 impl Ctx<'_> {

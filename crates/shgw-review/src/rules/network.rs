@@ -3,7 +3,7 @@
 
 use super::{Ctx, Hits, Theme};
 use crate::inventory::{Gateway, selecting};
-use crate::objects::{int_at, kind, map_selects, name, namespace, str_at, string_map};
+use crate::objects::{int_at, kind, map_selects, name, namespace, str_at};
 use serde_json::Value;
 use shgw::defaults::{HEARTBEAT_PORT, RATE_LIMIT_SYNC_PORT};
 
@@ -97,15 +97,10 @@ fn selecting_services<'a>(
     cx: &'a Ctx,
     gw: &'a Gateway,
 ) -> impl Iterator<Item = (usize, &'a Value)> + 'a {
-    cx.docs
+    cx.services
         .iter()
-        .enumerate()
-        .map(|(i, d)| (i, &d.value))
-        .filter(move |(_, v)| {
-            kind(v) == "Service"
-                && namespace(v) == gw.namespace
-                && map_selects(&string_map(v, "/spec/selector"), &gw.labels)
-        })
+        .filter(move |(i, sel)| cx.docs[*i].id[1] == gw.namespace && map_selects(sel, &gw.labels))
+        .map(move |(i, _)| (*i, &cx.docs[*i].value))
 }
 
 fn discovery(cx: &Ctx, gw: &Gateway, hits: &mut Hits) {

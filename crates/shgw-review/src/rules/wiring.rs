@@ -3,9 +3,7 @@
 
 use super::{Ctx, Hits, Theme};
 use crate::inventory::Gateway;
-use crate::objects::{
-    kind, label_selector_selects, map_selects, name, namespace, pod_template, string_map,
-};
+use crate::objects::{label_selector_selects, map_selects, name};
 
 pub(crate) const THEME: Theme = Theme {
     name: "wiring",
@@ -44,6 +42,23 @@ fn is_helm_managed(doc: &serde_json::Value) -> bool {
 
 /// The gateway a Service belongs to by name: the longest gateway name that is the Service's
 /// name or a `<name>-` prefix of it, in the same namespace.
+/// Whether a Service's target ports are the gateway's (8080, 8081, the UDP sync ports or their
+/// names as the portal and the chart write them).
+fn targets_gateway_ports(v: &serde_json::Value) -> bool {
+    const NAMES: &[&str] = &["http", "https", "rate-limit-dc", "dc-heartbeat"];
+    const NUMBERS: &[i64] = &[8080, 8081, 4290, 4291];
+    let ports = v
+        .pointer("/spec/ports")
+        .and_then(serde_json::Value::as_array);
+    let mut ports = ports.into_iter().flatten().peekable();
+    ports.peek().is_some()
+        && ports.all(|p| match p.get("targetPort").or_else(|| p.get("port")) {
+            Some(serde_json::Value::String(n)) => NAMES.contains(&n.as_str()),
+            Some(t) => t.as_i64().is_some_and(|n| NUMBERS.contains(&n)),
+            None => false,
+        })
+}
+
 pub(crate) fn service_owner<'a>(
     gateways: &'a [Gateway],
     ns: &str,
@@ -57,28 +72,37 @@ pub(crate) fn service_owner<'a>(
 }
 
 fn services(cx: &Ctx, gw: &Gateway, hits: &mut Hits) {
-    for (i, d) in cx.docs.iter().enumerate() {
+    for (i, selector) in &cx.services {
+        let (i, d) = (*i, &cx.docs[*i]);
         let v = &d.value;
-        if kind(v) != "Service" || namespace(v) != gw.namespace {
+        if d.id[1] != gw.namespace {
             continue;
         }
-        let owner = service_owner(cx.gateways, &gw.namespace, name(v));
+        // By name (`<gateway>-live-traffic`), else a Service aimed at the gateway's ports
+        // belongs to the first gateway of its namespace.
+        let owner = if d.id[2].starts_with(&gw.name) {
+            service_owner(cx.gateways, &gw.namespace, name(v))
+        } else {
+            None
+        };
+        let owner = owner.or_else(|| {
+            (service_owner(cx.gateways, &gw.namespace, name(v)).is_none()
+                && targets_gateway_ports(v))
+            .then(|| cx.gateways.iter().find(|g| g.namespace == gw.namespace))
+            .flatten()
+        });
         if owner.is_none_or(|o| o.doc != gw.doc) {
             continue;
         }
-        let selector = string_map(v, "/spec/selector");
         if selector.is_empty() {
             continue; // endpoints managed by hand
         }
-        let any_pod = cx.docs.iter().any(|p| {
-            namespace(&p.value) == gw.namespace
-                && pod_template(kind(&p.value)).is_some_and(|t| {
-                    map_selects(
-                        &selector,
-                        &string_map(&p.value, &format!("{t}/metadata/labels")),
-                    )
-                })
-        });
+        // Usually the Service selects its own gateway's pods; only otherwise look further.
+        let any_pod = map_selects(selector, &gw.labels)
+            || cx
+                .pods
+                .iter()
+                .any(|(ns, labels)| *ns == gw.namespace && map_selects(selector, labels));
         if !any_pod {
             hits.at(
                 i,
