@@ -151,7 +151,7 @@ impl TransformerConfig {
             let text = read_text(&path)?;
             let docs = parse_documents(&text, true).map_err(at)?;
             let doc = docs.into_iter().next().unwrap_or_default();
-            let cfg: TransformerConfig = serde_json::from_value(doc).map_err(|e| {
+            let cfg: TransformerConfig = crate::decode::decode(doc).map_err(|e| {
                 at(format!(
                     "error unmarshaling JSON: while decoding JSON: {}",
                     json_error(&e)

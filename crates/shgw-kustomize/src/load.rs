@@ -454,7 +454,7 @@ pub fn load_kustomization(dir: &Path) -> Result<Kustomization> {
     let Some(doc) = docs.into_iter().next().filter(|d| !empty(d)) else {
         return Err(Error::msg("kustomization.yaml is empty"));
     };
-    let mut k: Kustomization = serde_json::from_value(doc).map_err(|e| invalid(json_error(&e)))?;
+    let mut k: Kustomization = crate::decode::decode(doc).map_err(|e| invalid(json_error(&e)))?;
     if let Some(kind) = k.kind.as_deref() {
         if kind != "Kustomization" && kind != "Component" {
             return Err(invalid(format!(

@@ -42,7 +42,7 @@ pub fn load(dir: &Path, entries: &[Replacement]) -> Result<Vec<Replacement>> {
             other => vec![other],
         };
         for r in list {
-            out.push(serde_json::from_value(r).map_err(|e| at(e.to_string()))?);
+            out.push(crate::decode::decode(r).map_err(|e| at(e.to_string()))?);
         }
     }
     Ok(out)
