@@ -108,34 +108,13 @@ fn field_specs_are_kubectls() {
             .iter()
             .map(spec_of)
             .collect();
-        // Done in code: namespace on `metadata/namespace` of every namespaced resource and the
-        // v1 Namespace rename; `labels` with includeTemplates adds `metadata/labels` itself.
-        let in_code: &[Spec] = &[
-            (
-                "".into(),
-                "".into(),
-                "Namespace".into(),
-                "metadata/name".into(),
-                true,
-            ),
-            (
+        // Done in code: `labels` with includeTemplates adds `metadata/labels` itself.
+        if field == "templateLabels" {
+            want.remove(&(
                 "".into(),
                 "".into(),
                 "".into(),
                 "metadata/labels".into(),
-                true,
-            ),
-        ];
-        if field == "namespace" || field == "templateLabels" {
-            want.retain(|s| !in_code.contains(s));
-        }
-        let mut have = have;
-        if field == "namespace" {
-            have.remove(&(
-                "".into(),
-                "".into(),
-                "".into(),
-                "metadata/namespace".into(),
                 true,
             ));
         }
