@@ -153,6 +153,10 @@ impl BuildMetadata {
                 Origin::Generator {
                     kustomization,
                     kind,
+                }
+                | Origin::Transformer {
+                    kustomization,
+                    kind,
                 } => format!(
                     "configuredIn: {}\nconfiguredBy:\n  apiVersion: builtin\n  kind: {kind}\n",
                     relative(kustomization, top)
