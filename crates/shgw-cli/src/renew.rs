@@ -4,7 +4,8 @@ use crate::{Failure, Output};
 use clap::{Args, ValueEnum};
 use shgw::defaults::{TOKEN_EXPIRY_ANNOTATION, TOKEN_FINGERPRINT_ANNOTATION};
 use shgw_renew::{
-    Action, Endpoint, GatewayRef, KeyType, KubeAccess, Outcome, Request, Rollout, Target,
+    Action, Endpoint, GatewayRef, KeyType, KubeAccess, Outcome, RenewError, Request, Rollout,
+    Target,
 };
 use std::path::PathBuf;
 
@@ -45,9 +46,13 @@ pub struct RenewArgs {
     /// The gateway key that signs the new token.
     #[arg(long, value_enum, default_value = "primary")]
     pub key: Key,
-    /// Azure Resource Manager endpoint (sovereign clouds: https://management.chinacloudapi.cn,
-    /// https://management.usgovcloudapi.net).
-    #[arg(long, value_name = "URL", default_value = Endpoint::PUBLIC_ARM)]
+    /// Azure Resource Manager endpoint (the help text names the sovereign clouds).
+    #[arg(
+        long,
+        value_name = "URL",
+        default_value = Endpoint::PUBLIC_ARM,
+        help = "Azure Resource Manager endpoint (sovereign clouds: https://management.chinacloudapi.cn, https://management.usgovcloudapi.net)"
+    )]
     pub arm_endpoint: String,
     /// Kubeconfig file; without it, the pod's ServiceAccount in a cluster, else KUBECONFIG or
     /// ~/.kube/config.
@@ -74,8 +79,11 @@ pub enum Key {
 /// Runs the renewal with the process environment and clock.
 pub(crate) fn run(a: Box<RenewArgs>) -> Result<Output, Failure> {
     let request = request(&a)?;
-    let outcome = shgw_renew::renew(&request, |k| std::env::var(k).ok())
-        .map_err(|e| Failure::invalid(e.to_string()))?;
+    let outcome = shgw_renew::renew(&request, |k| std::env::var(k).ok()).map_err(|e| match e {
+        // Flag values out of range are usage errors, like the ones clap finds.
+        RenewError::Option { .. } => Failure::usage(e.to_string()),
+        _ => Failure::invalid(e.to_string()),
+    })?;
     Ok(Output {
         stdout: report(&a, &outcome),
         stderr: Vec::new(),
@@ -129,10 +137,21 @@ fn report(a: &RenewArgs, outcome: &Outcome) -> String {
     };
     let mut lines = Vec::new();
     match &outcome.action {
-        Action::Kept { expiry, days_left } => lines.push(format!(
-            "{secret}: the token for gateway {} expires at {expiry} ({days_left:.1} days left, more than --renew-before {}); not renewed, Azure not called",
-            a.gateway, a.renew_before
-        )),
+        Action::Kept {
+            expiry,
+            days_left,
+            annotated,
+        } => {
+            lines.push(format!(
+                "{secret}: the token for gateway {} expires at {expiry} ({days_left:.1} days left, more than --renew-before {}); not renewed, Azure not called",
+                a.gateway, a.renew_before
+            ));
+            if *annotated {
+                lines.push(format!(
+                    "{secret}: {would}set annotation {TOKEN_EXPIRY_ANNOTATION}={expiry} (it did not match the stored token)"
+                ));
+            }
+        }
         Action::Renewed {
             reason,
             expiry,
@@ -158,7 +177,15 @@ fn report(a: &RenewArgs, outcome: &Outcome) -> String {
             }
         }
     }
-    if outcome.dry_run {
+    let writes = matches!(
+        outcome.action,
+        Action::Renewed { .. }
+            | Action::Kept {
+                annotated: true,
+                ..
+            }
+    ) || matches!(outcome.rollout, Rollout::Patched { .. });
+    if outcome.dry_run && writes {
         lines.push(
             "dry run: the API server accepted these writes as dry runs; nothing was changed"
                 .to_owned(),

@@ -46,7 +46,8 @@ pub(crate) fn build_top(dir: &Path, opts: &BuildOptions) -> Result<Output> {
         }
     }
     nameref::fix(&mut acc, &cfg.name_reference)?;
-    vars::substitute(&mut acc, &cfg.vars, &cfg.var_reference)?;
+    let copies = k.build_metadata.as_ref().is_some_and(|b| !b.is_empty());
+    vars::substitute(&mut acc, &cfg.vars, &cfg.var_reference, !copies)?;
     acc.retain(|r| r.annotation("config.kubernetes.io/local-config") != Some("true"));
     // kustomize rebuilds the final ResMap here (`IgnoreLocal`); resources that ended up
     // with one id (a JSON patch may rename) cannot both be registered.
@@ -151,6 +152,10 @@ impl BuildMetadata {
             let text = match o {
                 Origin::File(p) => format!("path: {}\n", relative(p, top)),
                 Origin::Generator {
+                    kustomization,
+                    kind,
+                }
+                | Origin::Transformer {
                     kustomization,
                     kind,
                 } => format!(

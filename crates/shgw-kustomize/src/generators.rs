@@ -302,6 +302,11 @@ pub fn absorb(acc: &mut Vec<Resource>, new: Resource, behavior: Option<&str>) ->
             old.aliases.clear();
             old.empty_nulls.clear();
             old.generated = Some(GenInfo { hash });
+            // A replacing generator is the origin from now on; a merging one is not
+            // (verified with kubectl v1.37.1).
+            if behavior == "replace" {
+                old.origin.clone_from(&new.origin);
+            }
             Ok(())
         }
         (_, _) => Err(Error::msg(format!(

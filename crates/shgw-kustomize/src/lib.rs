@@ -25,6 +25,7 @@
 mod alias;
 mod build;
 mod config;
+mod decode;
 mod emptyvalues;
 mod error;
 mod fieldpath;

@@ -278,6 +278,12 @@ fn rfc3339(date: &str) -> String {
     }
 }
 
+/// Whether `s` is one of the plain `dates` of the source as [`convert_plain_dates`] wrote
+/// it (kyaml holds such a value as a timestamp, not a string).
+pub fn is_converted_date(s: &str, dates: &[String]) -> bool {
+    dates.iter().any(|d| rfc3339(d) == s)
+}
+
 /// Undoes [`convert_plain_dates`] in the values of a string map that kustomize reads as
 /// source text (`GetDataMap`, `GetLabels`), given the plain dates of the source.
 pub fn unconvert_dates(map: &mut Value, dates: &[String]) {
@@ -454,7 +460,7 @@ pub fn load_kustomization(dir: &Path) -> Result<Kustomization> {
     let Some(doc) = docs.into_iter().next().filter(|d| !empty(d)) else {
         return Err(Error::msg("kustomization.yaml is empty"));
     };
-    let mut k: Kustomization = serde_json::from_value(doc).map_err(|e| invalid(json_error(&e)))?;
+    let mut k: Kustomization = crate::decode::decode(doc).map_err(|e| invalid(json_error(&e)))?;
     if let Some(kind) = k.kind.as_deref() {
         if kind != "Kustomization" && kind != "Component" {
             return Err(invalid(format!(

@@ -6,8 +6,9 @@ use crate::kustomization::FieldSpec;
 use crate::resource::{Resource, ensure_object};
 use serde_json::Value;
 
-/// Moves every namespaced resource into `ns`, and writes `ns` at the other field specs
-/// of `specs` (the namespace field specs of the configuration).
+/// Moves every namespaced resource into `ns`, renames the v1 Namespace when `specs` say so,
+/// and writes `ns` at the other field specs of `specs` (the namespace field specs of the
+/// configuration).
 pub fn apply(resources: &mut [Resource], ns: &str, specs: &[FieldSpec]) -> Result<()> {
     if ns.is_empty() {
         return Ok(());
@@ -15,19 +16,28 @@ pub fn apply(resources: &mut [Resource], ns: &str, specs: &[FieldSpec]) -> Resul
     for r in resources.iter_mut() {
         let id = r.id();
         r.store_prev_id();
+        // kustomize's `metaNamespaceHack`: `metadata.namespace` of every namespaced
+        // resource, whatever the field specs say; `metadata/name` specs apply to the v1
+        // Namespace alone (its rename), and only when the specs have one (a
+        // NamespaceTransformer config without it leaves Namespaces alone; verified with
+        // kubectl v1.37.1).
         if id.kind == "Namespace" && id.group.is_empty() && id.version == "v1" {
-            r.metadata_mut()
-                .insert("name".into(), Value::String(ns.into()));
+            if specs
+                .iter()
+                .any(|s| s.path == "metadata/name" && spec_applies(s, &id))
+            {
+                r.metadata_mut()
+                    .insert("name".into(), Value::String(ns.into()));
+            }
             continue;
         }
         if !id.is_cluster_scoped() {
             r.metadata_mut()
                 .insert("namespace".into(), Value::String(ns.into()));
         }
-        for spec in specs
-            .iter()
-            .filter(|s| s.path != "metadata/namespace" && spec_applies(s, &id))
-        {
+        for spec in specs.iter().filter(|s| {
+            s.path != "metadata/namespace" && s.path != "metadata/name" && spec_applies(s, &id)
+        }) {
             visit(
                 &mut r.obj,
                 &split_path(&spec.path),

@@ -4,12 +4,12 @@ use crate::alias::resync;
 use crate::error::{Error, Result};
 use crate::kustomization::{Patch, Selector};
 use crate::load::{
-    SourceInfo, check_in_root, convert_dates, convert_plain_dates, parse_documents, read_text,
-    resolve, restring_metadata_map,
+    SourceInfo, check_in_root, convert_dates, convert_plain_dates, find_kustomization_file,
+    parse_documents, read_text, resolve, restring_metadata_map,
 };
 use crate::openapi::OpenApi;
 use crate::resid::ResId;
-use crate::resource::Resource;
+use crate::resource::{Origin, Resource};
 use crate::{json6902, selector, smp};
 use indexmap::IndexMap;
 use serde_json::Value;
@@ -245,9 +245,38 @@ fn apply_smp_docs(
 /// Applies JSON patch operations to the selected resources. `patches` entries record the
 /// previous id (`StorePreviousId`); the deprecated `patchesJson6902` does not, so a
 /// rename there leaves no trace for later name matching (verified with kubectl v1.37.1).
-fn apply_json(acc: &mut [Resource], ops: &[Value], sel: &Selector, record: bool) -> Result<()> {
+fn apply_json(
+    acc: &mut [Resource],
+    ops: &[Value],
+    sel: &Selector,
+    record: bool,
+    dir: &Path,
+) -> Result<()> {
+    // kustomize keeps a resource's origin as an annotation while it builds: an operation
+    // that writes the whole `metadata.annotations` (or `metadata`) drops it, and the patch
+    // becomes the origin (verified with kubectl v1.37.1).
+    let drops_origin = ops.iter().any(|op| {
+        let path = op.get("path").and_then(Value::as_str).unwrap_or("");
+        let kind = op.get("op").and_then(Value::as_str).unwrap_or("");
+        matches!(path, "/metadata/annotations" | "/metadata") && kind != "test"
+    });
+    let origin = if drops_origin {
+        Some(Origin::Transformer {
+            kustomization: find_kustomization_file(dir)?,
+            kind: if record {
+                "PatchTransformer"
+            } else {
+                "PatchJson6902Transformer"
+            },
+        })
+    } else {
+        None
+    };
     for i in selector::select(acc, sel)? {
         let r = &mut acc[i];
+        if origin.is_some() {
+            r.origin.clone_from(&origin);
+        }
         let before = r.id();
         if record {
             // `patches` stores the previous id in internal annotations first, so the
@@ -312,7 +341,7 @@ pub fn apply_patch(
             schema,
         ),
         Parsed::Json(ops) => match &p.target {
-            Some(sel) => apply_json(acc, &ops, sel, true),
+            Some(sel) => apply_json(acc, &ops, sel, true, dir),
             None => Err(Error::msg(format!(
                 "must specify a target for JSON patch [patch: {:?}]",
                 text.trim()
@@ -385,7 +414,7 @@ pub fn apply_json6902_entry(acc: &mut [Resource], p: &Patch, dir: &Path) -> Resu
     let Value::Array(ops) = ops else {
         return Err(Error::msg("json patch must be a list of operations"));
     };
-    apply_json(acc, &ops, sel, false)
+    apply_json(acc, &ops, sel, false, dir)
 }
 
 #[cfg(test)]

@@ -164,7 +164,7 @@ fn entry_configs(
 }
 
 fn decode<T: DeserializeOwned>(doc: &Value) -> Result<T> {
-    serde_json::from_value(doc.clone()).map_err(|e| Error::msg(e.to_string()))
+    crate::decode::decode(doc.clone()).map_err(|e| Error::msg(e.to_string()))
 }
 
 /// Runs the entries of `transformers:` or `generators:` of the kustomization in `dir`.

@@ -1,6 +1,7 @@
 //! `replacements`: copy a field of one resource (or a part of it, split at a delimiter)
 //! into fields of the resources a target selects, as kustomize v5.8.1 does.
 
+use crate::alias::resync;
 use crate::error::{Error, Result};
 use crate::kustomization::{
     FieldOptions, Replacement, ReplacementSelector, ReplacementSource, ReplacementTarget,
@@ -42,7 +43,7 @@ pub fn load(dir: &Path, entries: &[Replacement]) -> Result<Vec<Replacement>> {
             other => vec![other],
         };
         for r in list {
-            out.push(serde_json::from_value(r).map_err(|e| at(e.to_string()))?);
+            out.push(crate::decode::decode(r).map_err(|e| at(e.to_string()))?);
         }
     }
     Ok(out)
@@ -226,7 +227,8 @@ fn apply_target(acc: &mut [Resource], t: &ReplacementTarget, value: &Value) -> R
                 }
             }
         }
-        r.aliases.clear();
+        // kyaml writes a replacement into the existing node: fields sharing it follow.
+        resync(&mut r.obj, &mut r.aliases, true);
     }
     Ok(())
 }

@@ -24,6 +24,13 @@ pub(crate) enum Origin {
         /// `ConfigMapGenerator` or `SecretGenerator`.
         kind: &'static str,
     },
+    /// A transformer of a kustomization file that rewrote the resource's annotations.
+    Transformer {
+        /// The kustomization file.
+        kustomization: std::path::PathBuf,
+        /// The builtin transformer (`PatchTransformer`, ...).
+        kind: &'static str,
+    },
 }
 
 /// A resource being built.

@@ -1,9 +1,11 @@
 //! `vars` (deprecated in kustomize, still used): `$(NAME)` in the varReference fields is
 //! replaced by a field of another resource, once, at the end of the top-level build.
 
+use crate::alias::{Seg, resync};
 use crate::error::{Error, Result};
-use crate::fieldpath::{spec_applies, split_path, visit};
+use crate::fieldpath::{spec_applies, split_path, visit_at};
 use crate::kustomization::{FieldSpec, Var};
+use crate::load::is_converted_date;
 use crate::replacements::{find, get, scalar_text, split_field_path};
 use crate::resid::split_api_version;
 use crate::resource::Resource;
@@ -188,7 +190,16 @@ fn expand_node(node: &mut Value, vals: &IndexMap<String, Value>, texts: &IndexMa
 ///
 /// # Errors
 /// A var whose resource or field cannot be found, or is ambiguous.
-pub fn substitute(acc: &mut [Resource], vars: &[Var], specs: &[FieldSpec]) -> Result<()> {
+///
+/// With `shared` false the substitution stays in the field it is made in, even where
+/// kustomize shares a node between fields (it copies the resources first when the top-level
+/// kustomization has `buildMetadata`; verified with kubectl v1.37.1).
+pub fn substitute(
+    acc: &mut [Resource],
+    vars: &[Var],
+    specs: &[FieldSpec],
+    shared: bool,
+) -> Result<()> {
     if vars.is_empty() {
         return Ok(());
     }
@@ -202,10 +213,36 @@ pub fn substitute(acc: &mut [Resource], vars: &[Var], specs: &[FieldSpec]) -> Re
         .collect();
     for r in acc.iter_mut() {
         let id = r.id();
+        let dates = r.plain_dates.clone();
+        let is_text = |v: &Value| v.as_str().is_some_and(|s| !is_converted_date(s, &dates));
         for spec in specs.iter().filter(|s| spec_applies(s, &id)) {
-            visit(&mut r.obj, &split_path(&spec.path), false, &mut |node| {
-                expand_node(node, &vals, &texts);
-            });
+            let path = split_path(&spec.path);
+            let mut bad = false;
+            visit_at(
+                &mut r.obj,
+                &path,
+                false,
+                &mut Vec::new(),
+                &mut |node, at| {
+                    // kyaml refuses a list with anything but strings in a varReference field.
+                    if matches!(at.last(), Some(Seg::Index(_))) && !is_text(node) {
+                        bad = true;
+                    }
+                    expand_node(node, &vals, &texts);
+                },
+            );
+            if bad {
+                return Err(Error::msg(format!(
+                    "considering field '{}' of object {id}: visit traversal on path: [{}]: invalid value type expect a string",
+                    spec.path,
+                    path.last().map(String::as_str).unwrap_or("")
+                )));
+            }
+        }
+        // A node kustomize shares between fields (a label or annotation it created) is
+        // rewritten in place, so the substitution shows in all of them.
+        if shared {
+            resync(&mut r.obj, &mut r.aliases, true);
         }
     }
     Ok(())

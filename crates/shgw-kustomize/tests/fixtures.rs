@@ -137,8 +137,16 @@ fn check_kubectl(kubectl: &Path, case: &Path, want: &Expected) -> Result<(), Str
     match want {
         Expected::Yaml(w) if out.status.success() && *w == stdout => Ok(()),
         Expected::Err(w) if !out.status.success() => {
-            // kubectl prints deprecation warnings (`# Warning: ...`) before the error.
-            let text: Vec<&str> = stderr.lines().filter(|l| !l.starts_with("# ")).collect();
+            // kubectl prints deprecation warnings (`# Warning: ...`) and klog lines
+            // (`I1201 16:37:10.779450 ...`) before the error.
+            let klog = |l: &str| {
+                let b = l.as_bytes();
+                b.len() > 5 && b"IWE".contains(&b[0]) && b[1..5].iter().all(u8::is_ascii_digit)
+            };
+            let text: Vec<&str> = stderr
+                .lines()
+                .filter(|l| !l.starts_with("# ") && !klog(l))
+                .collect();
             let text = text.join("\n");
             let msg = normalise(text.trim_end().trim_start_matches("error: "), case);
             if msg == *w {

@@ -59,7 +59,11 @@ pub(crate) fn check_issued(
     request: &Request,
     asked: Timestamp,
 ) -> Result<(), RenewError> {
-    if token.gateway_id() != request.gateway.gateway {
+    // ARM resource names are case-insensitive.
+    if !token
+        .gateway_id()
+        .eq_ignore_ascii_case(&request.gateway.gateway)
+    {
         return Err(RenewError::IssuedToken {
             detail: format!(
                 "it is for gateway {:?}, not {:?}",

@@ -2,7 +2,7 @@
 
 use crate::error::RenewError;
 use jiff::{SignedDuration, Timestamp};
-use shgw::{Token, TokenError};
+use shgw::{TOKEN_PREFIX, Token, TokenError};
 use std::fmt;
 
 /// What the Secret holds under the token key.
@@ -32,6 +32,13 @@ impl Stored {
         match std::str::from_utf8(bytes) {
             Err(_) => Stored::Unreadable("not UTF-8 text".into()),
             Ok(text) => match Token::parse(text) {
+                // The gateway reads the value as it is: without the prefix it is refused.
+                Ok(_) if !text.trim_start().starts_with(TOKEN_PREFIX) => {
+                    Stored::Unreadable(format!(
+                        "no {:?} prefix, which the gateway needs",
+                        TOKEN_PREFIX.trim_end()
+                    ))
+                }
                 Ok(t) => Stored::Token(t),
                 Err(TokenError::Empty) => Stored::Missing,
                 Err(e) => Stored::Unreadable(e.to_string()),
@@ -94,7 +101,7 @@ pub enum Decision {
 /// ```
 /// use jiff::{SignedDuration, Timestamp};
 /// use shgw_renew::{decide, Decision, Stored};
-/// let stored = Stored::from_bytes(Some(b"gw&202701100000&c2ln"));
+/// let stored = Stored::from_bytes(Some(b"GatewayKey gw&202701100000&c2ln"));
 /// let now: Timestamp = "2027-01-01T00:00:00Z".parse().unwrap();
 /// let ten_days = SignedDuration::from_hours(240);
 /// assert!(matches!(decide(&stored, "Secret a/b", "gw", now, ten_days, false), Ok(Decision::Renew(_))));
@@ -117,7 +124,8 @@ pub fn decide(
     if force {
         return Ok(Decision::Renew(Reason::Forced));
     }
-    if token.gateway_id() != gateway {
+    // ARM resource names are case-insensitive.
+    if !token.gateway_id().eq_ignore_ascii_case(gateway) {
         return Err(RenewError::OtherGateway {
             object: object.to_owned(),
             found: token.gateway_id().to_owned(),
@@ -179,6 +187,7 @@ mod tests {
             (Some(&b"  \n"[..]), true),
             (Some(&b"GatewayKey gw&202702310000&c2ln"[..]), false),
             (Some(&b"\xff\xfe"[..]), false),
+            (Some(&b"gw&202701110000&c2ln"[..]), false),
         ] {
             let d = decide(&Stored::from_bytes(bytes), "S", "gw", now, ten, false).unwrap();
             match d {
@@ -194,7 +203,7 @@ mod tests {
 
     #[test]
     fn another_gateways_token_is_not_overwritten_without_force() {
-        let stored = Stored::from_bytes(Some(b"other&202701110000&c2ln"));
+        let stored = Stored::from_bytes(Some(b"GatewayKey other&202701110000&c2ln"));
         let now = at("2027-01-10T00:00:00Z");
         let ten = SignedDuration::from_hours(240);
         let e = decide(&stored, "Secret ns/s", "gw", now, ten, false).unwrap_err();
@@ -205,5 +214,11 @@ mod tests {
         );
         assert!(!e.to_string().contains("c2ln"));
         assert!(decide(&stored, "S", "gw", now, ten, true).is_ok());
+        // ARM names are case-insensitive: the same gateway in another case is kept.
+        let upper = Stored::from_bytes(Some(b"GatewayKey GW&202702110000&c2ln"));
+        assert!(matches!(
+            decide(&upper, "S", "gw", now, ten, false),
+            Ok(Decision::Keep(_))
+        ));
     }
 }

@@ -2,10 +2,10 @@
 //! the Mozilla roots compiled into the binary, so an image without a CA bundle reaches Azure.
 
 use crate::error::{RenewError, Service, chain};
+use crate::proxy::{Connector, Proxy};
 use http_body_util::{BodyExt, Full, Limited};
 use hyper::body::Bytes;
 use hyper_util::client::legacy::Client;
-use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::rt::TokioExecutor;
 use std::time::Duration;
 
@@ -22,18 +22,18 @@ pub(crate) struct Answer {
 
 /// A client for Entra ID and ARM.
 pub(crate) struct Https {
-    client: Client<hyper_rustls::HttpsConnector<HttpConnector>, Full<Bytes>>,
+    client: Client<hyper_rustls::HttpsConnector<Connector>, Full<Bytes>>,
 }
 
 impl Https {
     /// Plain `http://` is reachable only because [`crate::Endpoint`] admits it for loopback
-    /// addresses alone.
-    pub fn new() -> Https {
+    /// addresses alone; HTTPS goes through `proxy` when it says so.
+    pub fn new(proxy: &Proxy) -> Https {
         let connector = hyper_rustls::HttpsConnectorBuilder::new()
             .with_webpki_roots()
             .https_or_http()
             .enable_http1()
-            .build();
+            .wrap_connector(Connector::new(proxy));
         Https {
             client: Client::builder(TokioExecutor::new()).build(connector),
         }

@@ -48,6 +48,7 @@ mod endpoint;
 mod error;
 mod http;
 mod identity;
+mod proxy;
 mod request;
 mod run;
 
@@ -55,5 +56,6 @@ pub use decision::{Decision, Reason, Stored, decide};
 pub use endpoint::{Endpoint, EndpointError};
 pub use error::{GENERATE_TOKEN_ACTION, RenewError, Service};
 pub use identity::{ASSERTION_TYPE, WorkloadIdentity};
+pub use proxy::Proxy;
 pub use request::{API_VERSION, GatewayRef, KeyType, KubeAccess, MAX_VALIDITY, Request, Target};
 pub use run::{Action, Outcome, Rollout, issue_token, renew};

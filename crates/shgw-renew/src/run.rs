@@ -6,9 +6,11 @@ use crate::decision::{Decision, Reason, Stored, decide};
 use crate::error::RenewError;
 use crate::http::Https;
 use crate::identity::WorkloadIdentity;
+use crate::proxy::Proxy;
 use crate::request::Request;
 use base64::Engine as _;
 use k8s_openapi::api::apps::v1::Deployment;
+use k8s_openapi::api::core::v1::Secret;
 use shgw::Token;
 use shgw::defaults::{TOKEN_EXPIRY_ANNOTATION, TOKEN_FINGERPRINT_ANNOTATION};
 
@@ -32,6 +34,9 @@ pub enum Action {
         expiry: String,
         /// Days left.
         days_left: f64,
+        /// The Secret's `shgw.dev/token-expiry` did not match the token and was set (or
+        /// would be); Azure was not called for that either.
+        annotated: bool,
     },
     /// A new token was stored (or would be).
     Renewed {
@@ -58,8 +63,8 @@ pub enum Rollout {
     },
 }
 
-/// Runs a renewal; `env` looks up the workload identity variables (read only when Azure is
-/// called).
+/// Runs a renewal; `env` looks up the workload identity and proxy variables (read only when
+/// Azure is called).
 ///
 /// # Errors
 /// Every [`RenewError`]; only [`RenewError::RolloutAfterStore`] comes after the Secret was
@@ -81,17 +86,25 @@ pub fn renew(
 ///
 /// # Errors
 /// [`RenewError`] from the options, Entra ID, ARM or the checks.
-pub fn issue_token(request: &Request, identity: &WorkloadIdentity) -> Result<Token, RenewError> {
+pub fn issue_token(
+    request: &Request,
+    identity: &WorkloadIdentity,
+    proxy: &Proxy,
+) -> Result<Token, RenewError> {
     request.check()?;
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .map_err(RenewError::Runtime)?;
-    runtime.block_on(issue(request, identity))
+    runtime.block_on(issue(request, identity, proxy))
 }
 
-async fn issue(request: &Request, identity: &WorkloadIdentity) -> Result<Token, RenewError> {
-    let http = Https::new();
+async fn issue(
+    request: &Request,
+    identity: &WorkloadIdentity,
+    proxy: &Proxy,
+) -> Result<Token, RenewError> {
+    let http = Https::new(proxy);
     let scope = format!("{}/.default", request.arm);
     let bearer = identity.access_token(&http, &scope).await?;
     let expiry = request.requested_expiry();
@@ -109,40 +122,21 @@ async fn run(
         Some(name) => Some(cluster.deployment(name).await?),
         None => None,
     };
-    let object = format!("Secret {}/{}", target.namespace, target.secret);
-    let stored = Stored::from_bytes(
-        secret
-            .data
-            .as_ref()
-            .and_then(|d| d.get(&target.secret_key))
-            .map(|b| b.0.as_slice()),
-    );
     let decision = decide(
-        &stored,
-        &object,
+        &stored(&secret, &target.secret_key),
+        &format!("Secret {}/{}", target.namespace, target.secret),
         &request.gateway.gateway,
         request.now,
         request.renew_before,
         request.force,
     )?;
     let reason = match decision {
-        Decision::Keep(token) => {
-            // A fresh token whose pods were never rolled (a rollout that failed after a
-            // store) is rolled now; Azure is not called.
-            let rollout = roll(&cluster, request, deployment.as_ref(), &token).await?;
-            return Ok(Outcome {
-                dry_run: request.dry_run,
-                action: Action::Kept {
-                    expiry: token.expiry_rfc3339(),
-                    days_left: token.days_left(request.now),
-                },
-                rollout,
-            });
-        }
+        Decision::Keep(token) => return keep(&cluster, request, &secret, deployment, &token).await,
         Decision::Renew(reason) => reason,
     };
-    let identity = WorkloadIdentity::from_env(env)?;
-    let token = issue(request, &identity).await?;
+    let identity = WorkloadIdentity::from_env(&env)?;
+    let proxy = Proxy::from_env(&env)?;
+    let token = issue(request, &identity, &proxy).await?;
     store(&cluster, request, &secret, &token).await?;
     let rollout = roll(&cluster, request, deployment.as_ref(), &token)
         .await
@@ -164,11 +158,44 @@ async fn run(
     })
 }
 
+/// What the Secret holds under `key`.
+fn stored(secret: &Secret, key: &str) -> Stored {
+    Stored::from_bytes(
+        secret
+            .data
+            .as_ref()
+            .and_then(|d| d.get(key))
+            .map(|b| b.0.as_slice()),
+    )
+}
+
+/// A token that lasts: Azure is not called, but the cluster is made to agree with it (the
+/// expiry annotation, and the pod template of a rollout that failed after a store).
+async fn keep(
+    cluster: &Cluster,
+    request: &Request,
+    secret: &Secret,
+    deployment: Option<Deployment>,
+    token: &Token,
+) -> Result<Outcome, RenewError> {
+    let annotated = annotate(cluster, request, secret, token).await?;
+    let rollout = roll(cluster, request, deployment.as_ref(), token).await?;
+    Ok(Outcome {
+        dry_run: request.dry_run,
+        action: Action::Kept {
+            expiry: token.expiry_rfc3339(),
+            days_left: token.days_left(request.now),
+            annotated,
+        },
+        rollout,
+    })
+}
+
 /// Writes the token and its expiry annotation, provided the Secret is still the one read.
 async fn store(
     cluster: &Cluster,
     request: &Request,
-    secret: &k8s_openapi::api::core::v1::Secret,
+    secret: &Secret,
     token: &Token,
 ) -> Result<(), RenewError> {
     let value = base64::engine::general_purpose::STANDARD.encode(token.reveal());
@@ -185,6 +212,35 @@ async fn store(
         .map_err(|source| RenewError::Store {
             source: Box::new(source),
         })
+}
+
+/// Sets the Secret's expiry annotation when it does not match the stored token (a Secret made
+/// by hand has none), so what monitors read is true.
+async fn annotate(
+    cluster: &Cluster,
+    request: &Request,
+    secret: &Secret,
+    token: &Token,
+) -> Result<bool, RenewError> {
+    let expiry = token.expiry_rfc3339();
+    let current = secret
+        .metadata
+        .annotations
+        .as_ref()
+        .and_then(|a| a.get(TOKEN_EXPIRY_ANNOTATION));
+    if current == Some(&expiry) {
+        return Ok(false);
+    }
+    let mut patch = serde_json::json!({
+        "metadata": {"annotations": {TOKEN_EXPIRY_ANNOTATION: expiry}},
+    });
+    if let Some(rv) = &secret.metadata.resource_version {
+        patch["metadata"]["resourceVersion"] = serde_json::Value::String(rv.clone());
+    }
+    cluster
+        .patch_secret(&request.target.secret, &patch, request.dry_run)
+        .await?;
+    Ok(true)
 }
 
 /// Sets the pod template's fingerprint annotation unless it already names `token`.

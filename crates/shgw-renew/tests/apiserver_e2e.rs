@@ -5,7 +5,8 @@
 //! kubectl; without them it prints SKIPPED, and fails under SHGW_REQUIRE_TOOLS=1. It runs the
 //! `shgw` binary next to this test's own binary (`target/<profile>/shgw`, built by
 //! `cargo test --workspace`; `cargo build -p shgw-cli` before `cargo test -p shgw-renew`),
-//! or `SHGW_BIN`.
+//! or `SHGW_BIN`. With `SHGW_RENEW_IN_IMAGE=1` and `SHGW_BIN` the static binary, the in-cluster
+//! runs happen chrooted into a root as empty as the renewer image, as user 65532.
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -13,16 +14,18 @@
     clippy::panic
 )]
 
+mod binary;
 mod standin;
+
+use binary::shgw_bin;
 
 use serde_json::Value;
 use shgw::Token;
-use standin::{ArmMode, EntraMode, Expect, StandIn};
+use standin::{ArmMode, ConnectProxy, EntraMode, Expect, StandIn};
 use std::io::Write;
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
-use std::time::SystemTime;
 
 const NS: &str = "apim-gateway";
 const NAME: &str = "contoso-west";
@@ -30,65 +33,8 @@ const SECRET: &str = "contoso-west-token";
 const RENEWER: &str = "contoso-west-token-renewer";
 const CLIENT_ID: &str = "11111111-2222-3333-4444-555555555555";
 const TENANT: &str = "72f988bf-86f1-41af-91ab-2d7cd011db47";
-/// The signature of the token shgw render puts in the Secret first.
+/// The signature of a token near expiry put in the Secret by hand.
 const OLD_SIGNATURE: &str = "T2xkU2lnbmF0dXJlRm9yRTJFVGVzdA==";
-
-/// The workspace root.
-fn workspace() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-fn require_tools() -> bool {
-    std::env::var(shgw_testkit::REQUIRE_TOOLS).is_ok_and(|v| v == "1")
-}
-
-/// The newest modification time of the sources the binary is built from.
-fn newest_source(dir: &Path, newest: &mut SystemTime) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    for e in entries.flatten() {
-        let p = e.path();
-        if p.is_dir() {
-            if p.file_name().is_some_and(|n| n != "tests" && n != "target") {
-                newest_source(&p, newest);
-            }
-        } else if p.extension().is_some_and(|x| x == "rs" || x == "toml")
-            && let Ok(m) = e.metadata().and_then(|m| m.modified())
-        {
-            *newest = (*newest).max(m);
-        }
-    }
-}
-
-/// The `shgw` binary to run, refusing one older than the sources.
-fn shgw_bin() -> Option<PathBuf> {
-    if let Some(p) = std::env::var_os("SHGW_BIN") {
-        return Some(PathBuf::from(p));
-    }
-    let exe = std::env::current_exe().unwrap();
-    let bin = exe.parent()?.parent()?.join("shgw");
-    if !bin.is_file() {
-        let msg = format!(
-            "{} not built: run cargo build -p shgw-cli (or cargo test --workspace) first",
-            bin.display()
-        );
-        if require_tools() {
-            panic!("{msg}");
-        }
-        eprintln!("SKIPPED: {msg}");
-        return None;
-    }
-    let mut newest = SystemTime::UNIX_EPOCH;
-    newest_source(&workspace().join("crates"), &mut newest);
-    let built = std::fs::metadata(&bin).and_then(|m| m.modified()).unwrap();
-    assert!(
-        built >= newest,
-        "{} is older than the sources: run cargo build -p shgw-cli first",
-        bin.display()
-    );
-    Some(bin)
-}
 
 /// A port `p` with `p + 1` free too (etcd's client and peer ports).
 fn free_port_pair() -> u16 {
@@ -100,6 +46,16 @@ fn free_port_pair() -> u16 {
         }
     }
     panic!("no free port pair on 127.0.0.1");
+}
+
+/// How the renewer reaches the API server.
+enum Kube<'a> {
+    /// `--kubeconfig PATH`.
+    Flag(&'a Path),
+    /// `KUBECONFIG=PATH`.
+    Env(&'a Path),
+    /// As in a pod, with this ServiceAccount token.
+    InCluster(&'a str),
 }
 
 /// A running kube-apiserver; stopped when dropped.
@@ -135,6 +91,7 @@ impl Drop for ApiServer {
 struct Env {
     api: ApiServer,
     kubectl: PathBuf,
+    unshare: PathBuf,
     shgw: PathBuf,
     standin: StandIn,
     scratch: PathBuf,
@@ -142,6 +99,10 @@ struct Env {
     assertion: String,
     /// Every stdout and stderr of every run, searched for secrets at the end.
     outputs: Vec<String>,
+    /// Variables set (or replaced) for the next runs.
+    extra_env: Vec<(&'static str, String)>,
+    /// The rendered CronJob's container arguments, as stored by the API server.
+    cron_args: Vec<String>,
 }
 
 fn text(b: &[u8]) -> String {
@@ -203,45 +164,134 @@ impl Env {
             .unwrap()
     }
 
-    /// Runs `shgw token renew` with the workload identity environment and nothing else.
-    fn renew(&mut self, kubeconfig: &Path, extra: &[&str]) -> Output {
-        let arm = self.standin.url();
-        let kc = kubeconfig.display().to_string();
-        let defaults = [
-            ("--namespace", NS),
-            ("--secret", SECRET),
-            ("--deployment", NAME),
-            ("--subscription", "0000-sub"),
-            ("--resource-group", "rg-gateways"),
-            ("--service", "contoso-apim"),
-            ("--gateway", NAME),
-            ("--arm-endpoint", &arm),
-            ("--kubeconfig", &kc),
-        ];
-        let through_env = extra.contains(&"--no-kubeconfig-flag");
-        let mut args = vec!["token", "renew"];
-        for (flag, value) in defaults {
-            let replaced = extra.contains(&flag) || (through_env && flag == "--kubeconfig");
-            if !replaced {
-                args.extend([flag, value]);
+    /// Runs the rendered CronJob's command line (`--arm-endpoint` pointed at the stand-in) with
+    /// the workload identity environment and nothing else; `extra` flags replace the CronJob's
+    /// of the same name, others are added.
+    fn renew(&mut self, kube: Kube, extra: &[&str]) -> Output {
+        assert_eq!(self.cron_args[..2], ["token", "renew"]);
+        let mut pairs: Vec<(String, String)> = self.cron_args[2..]
+            .chunks(2)
+            .map(|c| (c[0].clone(), c[1].clone()))
+            .collect();
+        let mut set = |flag: &str, value: &str| match pairs.iter_mut().find(|(f, _)| f == flag) {
+            Some(pair) => pair.1 = value.to_owned(),
+            None => pairs.push((flag.to_owned(), value.to_owned())),
+        };
+        set("--arm-endpoint", &self.standin.url());
+        let mut bare = Vec::new();
+        let mut rest = extra.iter();
+        while let Some(flag) = rest.next() {
+            if ["--force", "--dry-run"].contains(flag) {
+                bare.push((*flag).to_owned());
+            } else {
+                set(flag, rest.next().unwrap());
             }
         }
-        args.extend(extra.iter().filter(|a| **a != "--no-kubeconfig-flag"));
-        let mut cmd = Command::new(&self.shgw);
+        let mut args: Vec<String> = vec!["token".into(), "renew".into()];
+        for (flag, value) in pairs {
+            args.extend([flag, value]);
+        }
+        args.extend(bare);
+        if let Kube::Flag(path) = &kube {
+            args.extend(["--kubeconfig".to_owned(), path.display().to_string()]);
+        }
+        let mut cmd = match &kube {
+            Kube::InCluster(token) => self.in_cluster(token),
+            _ => {
+                let mut c = Command::new(&self.shgw);
+                c.env_clear();
+                c
+            }
+        };
         cmd.args(&args)
-            .env_clear()
             .env("HOME", &self.scratch)
             .env("AZURE_CLIENT_ID", CLIENT_ID)
             .env("AZURE_TENANT_ID", TENANT)
-            .env("AZURE_FEDERATED_TOKEN_FILE", &self.assertion_file)
+            .env("AZURE_FEDERATED_TOKEN_FILE", self.token_file(&kube))
             .env("AZURE_AUTHORITY_HOST", format!("{}/", self.standin.url()));
-        if through_env {
-            cmd.env("KUBECONFIG", kubeconfig);
+        if let Kube::Env(path) = &kube {
+            cmd.env("KUBECONFIG", path);
+        }
+        for (k, v) in &self.extra_env {
+            cmd.env(k, v);
         }
         let out = cmd.output().unwrap();
         self.outputs.push(text(&out.stdout));
         self.outputs.push(text(&out.stderr));
         out
+    }
+
+    /// Where the run finds the federated token.
+    fn token_file(&self, kube: &Kube) -> PathBuf {
+        match kube {
+            Kube::InCluster(_) if std::env::var_os(IMAGE_ENV).is_some() => {
+                PathBuf::from("/var/run/secrets/azure/tokens/azure-identity-token")
+            }
+            _ => self.assertion_file.clone(),
+        }
+    }
+
+    /// `shgw` as in a pod: in a private mount namespace whose /var/run/secrets/kubernetes.io/
+    /// serviceaccount holds the ServiceAccount's token, the cluster CA and the namespace, with
+    /// KUBERNETES_SERVICE_HOST/PORT set. Nothing on the host changes.
+    fn in_cluster(&self, token: &str) -> Command {
+        if std::env::var_os(IMAGE_ENV).is_some() {
+            return self.in_image(token);
+        }
+        let sa = self.scratch.join("serviceaccount");
+        std::fs::create_dir_all(&sa).unwrap();
+        std::fs::write(sa.join("token"), token).unwrap();
+        std::fs::write(sa.join("namespace"), NS).unwrap();
+        std::fs::copy(self.api.dir.join("certs/apiserver.crt"), sa.join("ca.crt")).unwrap();
+        let mut cmd = Command::new(&self.unshare);
+        cmd.args(["--mount", "--propagation", "private", "sh", "-c"])
+            .arg(
+                "set -e; run=\"$(readlink -f /var/run)\"; mount -t tmpfs tmpfs \"$run\"; \
+                 mkdir -p /var/run/secrets/kubernetes.io/serviceaccount; \
+                 cp \"$SA\"/* /var/run/secrets/kubernetes.io/serviceaccount/; \
+                 unset SA PATH; exec \"$@\"",
+            )
+            .arg("sh")
+            .arg(&self.shgw)
+            .env_clear()
+            .env("PATH", "/usr/sbin:/usr/bin:/sbin:/bin")
+            .env("SA", &sa)
+            .env("KUBERNETES_SERVICE_HOST", "127.0.0.1")
+            .env("KUBERNETES_SERVICE_PORT", self.api.port.to_string());
+        cmd
+    }
+
+    /// `shgw` as the renewer image runs it: chrooted as 65532:65532 into a root holding only
+    /// /usr/local/bin/shgw and what the kubelet and the workload identity webhook mount (the
+    /// ServiceAccount files, the federated token). Needs the static binary (`SHGW_BIN`).
+    fn in_image(&self, token: &str) -> Command {
+        let root = self.scratch.join("image");
+        let _ = std::fs::remove_dir_all(&root);
+        let sa = root.join("var/run/secrets/kubernetes.io/serviceaccount");
+        let azure = root.join("var/run/secrets/azure/tokens");
+        let bin = root.join("usr/local/bin");
+        for dir in [&sa, &azure, &bin] {
+            std::fs::create_dir_all(dir).unwrap();
+        }
+        std::fs::write(sa.join("token"), token).unwrap();
+        std::fs::write(sa.join("namespace"), NS).unwrap();
+        std::fs::copy(self.api.dir.join("certs/apiserver.crt"), sa.join("ca.crt")).unwrap();
+        std::fs::copy(&self.assertion_file, azure.join("azure-identity-token")).unwrap();
+        std::fs::copy(&self.shgw, bin.join("shgw")).unwrap();
+        let opened = Command::new("chmod")
+            .args(["-R", "a+rX"])
+            .arg(&root)
+            .status()
+            .unwrap();
+        assert!(opened.success());
+        let mut cmd = Command::new(CHROOT);
+        cmd.arg("--userspec=65532:65532")
+            .arg(&root)
+            .arg("/usr/local/bin/shgw")
+            .env_clear()
+            .env("KUBERNETES_SERVICE_HOST", "127.0.0.1")
+            .env("KUBERNETES_SERVICE_PORT", self.api.port.to_string());
+        cmd
     }
 
     fn secret_value(&self) -> Option<String> {
@@ -258,6 +308,7 @@ impl Env {
 fn start() -> Option<Env> {
     let tool = shgw_testkit::tool("local-apiserver")?;
     let kubectl = shgw_testkit::tool("kubectl")?;
+    let unshare = shgw_testkit::tool("unshare")?;
     let shgw = shgw_bin()?;
     let scratch = shgw_testkit::scratch("renew-e2e");
     let port = free_port_pair();
@@ -291,7 +342,7 @@ fn start() -> Option<Env> {
         client_id: CLIENT_ID.into(),
         assertion_file: assertion_file.clone(),
         arm_base: String::new(),
-        subscription: "0000-sub".into(),
+        subscription: SUBSCRIPTION.into(),
         resource_group: "rg-gateways".into(),
         service: "contoso-apim".into(),
         gateway: NAME.into(),
@@ -304,42 +355,59 @@ fn start() -> Option<Env> {
     Some(Env {
         api,
         kubectl,
+        unshare,
         shgw,
         standin,
         scratch,
         assertion_file,
         assertion,
         outputs: Vec::new(),
+        extra_env: Vec::new(),
+        cron_args: Vec::new(),
     })
 }
 
-/// The gateway's objects as `shgw render` writes them, from a token with 9 days left (less than
-/// the default --renew-before of 10d), keeping the kinds a v1.20 API server serves.
+/// Set (with `SHGW_BIN` the static binary) to run the in-cluster steps in an image-like root.
+const IMAGE_ENV: &str = "SHGW_RENEW_IN_IMAGE";
+/// chroot(8), in /usr/sbin, which a non-login PATH may lack.
+const CHROOT: &str = "/usr/sbin/chroot";
+
+const SUBSCRIPTION: &str = "3f2a6c1e-8b4d-4e7a-9c21-5d6e7f8a9b0c";
+
+/// A Gateway with `spec.auth.token.renewal` and no token, as a user would start.
+fn gateway_file() -> String {
+    format!(
+        "apiVersion: shgw.dev/v1alpha1\nkind: Gateway\nmetadata:\n  name: {NAME}\n  namespace: {NS}\nspec:\n  endpoint: contoso.configuration.azure-api.net\n  auth:\n    token:\n      renewal:\n        subscriptionId: {SUBSCRIPTION}\n        resourceGroup: rg-gateways\n        serviceName: contoso-apim\n        clientId: {CLIENT_ID}\n        tenantId: {TENANT}\n        image: {{repository: registry.example/platform/shgw, tag: 0.1.0}}\n"
+    )
+}
+
+/// `shgw render` of [`gateway_file`], with the kinds a v1.20 API server serves (the gateway's
+/// ConfigMap, empty Secret and Deployment; the renewer's ServiceAccount, Role, RoleBinding and
+/// CronJob).
 fn rendered(env: &Env) -> String {
-    let expiry = jiff::Timestamp::now() + jiff::SignedDuration::from_hours(9 * 24);
-    let token = format!(
-        "GatewayKey {NAME}&{}&{OLD_SIGNATURE}",
-        expiry.strftime("%Y%m%d%H%M")
-    );
-    let token_file = env.scratch.join("old-token.txt");
-    std::fs::write(&token_file, &token).unwrap();
+    let file = env.scratch.join("gateway.yaml");
+    std::fs::write(&file, gateway_file()).unwrap();
     let out = Command::new(&env.shgw)
-        .args(["render", "--profile", "production", "--token-file"])
-        .arg(&token_file)
-        .current_dir(workspace())
+        .args(["render", "--profile", "production", "-f"])
+        .arg(&file)
         .output()
         .unwrap();
     assert!(out.status.success(), "shgw render: {}", text(&out.stderr));
     let yaml = text(&out.stdout);
+    let kinds = [
+        "ConfigMap",
+        "Secret",
+        "Deployment",
+        "ServiceAccount",
+        "Role",
+        "RoleBinding",
+        "CronJob",
+    ];
     let docs: Vec<&str> = yaml
         .split("\n---\n")
-        .filter(|d| {
-            ["ConfigMap", "Secret", "Deployment"]
-                .iter()
-                .any(|k| d.contains(&format!("\nkind: {k}\n")))
-        })
+        .filter(|d| kinds.iter().any(|k| d.contains(&format!("\nkind: {k}\n"))))
         .collect();
-    assert_eq!(docs.len(), 3, "{yaml}");
+    assert_eq!(docs.len(), kinds.len(), "{yaml}");
     // v1.20 serves CronJob only as batch/v1beta1; the rendered batch/v1 is lowered here only.
     docs.join("\n---\n").replace(
         "apiVersion: batch/v1\nkind: CronJob",
@@ -347,17 +415,16 @@ fn rendered(env: &Env) -> String {
     )
 }
 
-/// The renewer's ServiceAccount, Role and RoleBinding as issue 6 specifies them: get and patch
-/// on exactly the token Secret and the Deployment. `limited` may only read the Deployment.
-fn rbac() -> String {
+/// A ServiceAccount `limited` that may read and patch the token Secret but only read the
+/// Deployment (to fail after the store), and another Secret nobody may touch.
+fn extra_objects() -> String {
     let role = |name: &str, deployment_verbs: &str| {
         format!(
-            "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: {name}\n  namespace: {NS}\n  annotations:\n    azure.workload.identity/client-id: {CLIENT_ID}\n---\napiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nmetadata:\n  name: {name}\n  namespace: {NS}\nrules:\n- apiGroups: [\"\"]\n  resources: [secrets]\n  resourceNames: [{SECRET}]\n  verbs: [get, patch]\n- apiGroups: [apps]\n  resources: [deployments]\n  resourceNames: [{NAME}]\n  verbs: [{deployment_verbs}]\n---\napiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBinding\nmetadata:\n  name: {name}\n  namespace: {NS}\nroleRef:\n  apiGroup: rbac.authorization.k8s.io\n  kind: Role\n  name: {name}\nsubjects:\n- kind: ServiceAccount\n  name: {name}\n  namespace: {NS}\n"
+            "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: {name}\n  namespace: {NS}\n---\napiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nmetadata:\n  name: {name}\n  namespace: {NS}\nrules:\n- apiGroups: [\"\"]\n  resources: [secrets]\n  resourceNames: [{SECRET}]\n  verbs: [get, patch]\n- apiGroups: [apps]\n  resources: [deployments]\n  resourceNames: [{NAME}]\n  verbs: [{deployment_verbs}]\n---\napiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBinding\nmetadata:\n  name: {name}\n  namespace: {NS}\nroleRef:\n  apiGroup: rbac.authorization.k8s.io\n  kind: Role\n  name: {name}\nsubjects:\n- kind: ServiceAccount\n  name: {name}\n  namespace: {NS}\n"
         )
     };
     format!(
-        "{}---\n{}---\napiVersion: v1\nkind: Secret\nmetadata:\n  name: another-token\n  namespace: {NS}\ntype: Opaque\nstringData:\n  value: untouchable\n",
-        role(RENEWER, "get, patch"),
+        "{}---\napiVersion: v1\nkind: Secret\nmetadata:\n  name: another-token\n  namespace: {NS}\ntype: Opaque\nstringData:\n  value: untouchable\n",
         role("limited", "get")
     )
 }
@@ -372,20 +439,61 @@ fn fingerprint_annotation(d: &Value) -> Option<String> {
 fn renews_the_secret_and_rolls_the_deployment_with_exactly_get_and_patch() {
     let Some(mut env) = start() else { return };
     env.admin(&["create", "namespace", NS], None);
+    // Unknown fields (added after 1.20) are dropped by a 1.20 server instead of refused.
     env.admin(
         &["apply", "--validate=false", "-f", "-"],
         Some(&rendered(&env)),
     );
-    env.admin(&["apply", "-f", "-"], Some(&rbac()));
+    env.admin(&["apply", "-f", "-"], Some(&extra_objects()));
+    let cron = env.get("cronjob", RENEWER);
+    let container = &cron["spec"]["jobTemplate"]["spec"]["template"]["spec"]["containers"][0];
+    assert_eq!(
+        container["command"][0], "/usr/local/bin/shgw",
+        "the Dockerfile's path"
+    );
+    env.cron_args = container["args"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a.as_str().unwrap().replace("$(POD_NAMESPACE)", NS))
+        .collect();
     let pid = std::process::id();
-    let renewer = env.user_kubeconfig("renewer", &format!("renewer-{pid}-token"));
+    let renewer_token = format!("renewer-{pid}-token");
+    let renewer = env.user_kubeconfig("renewer", &renewer_token);
     let limited = env.user_kubeconfig("limited", &format!("limited-{pid}-token"));
-    let old_value = env.secret_value().unwrap();
-    assert!(old_value.contains(OLD_SIGNATURE));
+    assert_eq!(
+        env.secret_value(),
+        None,
+        "rendered empty: the renewer fills it"
+    );
 
-    // 1. ARM refuses (403): exit 1 naming the permission and the identity; nothing written.
+    // 0. Entra refuses the assertion: exit 1 with Entra's code, ARM not called, nothing written.
     let before_secret = env.get("secret", SECRET);
     let before_deploy = env.get("deployment", NAME);
+    env.standin.set(|e| {
+        e.entra = EntraMode::Fail(
+            400,
+            "invalid_request",
+            "AADSTS70021: No matching federated identity record found for presented assertion.\r\nTrace ID: 1".into(),
+        )
+    });
+    let out = env.renew(Kube::Flag(&renewer), &[]);
+    let err = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(out.stdout.is_empty());
+    assert!(
+        err.contains("AADSTS70021") && err.contains("api://AzureADTokenExchange"),
+        "{err}"
+    );
+    assert_eq!(
+        (env.standin.count("entra"), env.standin.count("arm")),
+        (1, 0)
+    );
+    assert_eq!(env.get("secret", SECRET), before_secret, "Secret untouched");
+    env.standin.set(|e| e.entra = EntraMode::Issue);
+    env.standin.clear_calls();
+
+    // 1. ARM refuses (403): exit 1 naming the permission and the identity; nothing written.
     env.standin.set(|e| {
         e.arm = ArmMode::Fail(
             403,
@@ -393,7 +501,7 @@ fn renews_the_secret_and_rolls_the_deployment_with_exactly_get_and_patch() {
             format!("The client '{CLIENT_ID}' does not have authorization to perform action 'Microsoft.ApiManagement/service/gateways/generateToken/action'"),
         )
     });
-    let out = env.renew(&renewer, &[]);
+    let out = env.renew(Kube::Flag(&renewer), &[]);
     let err = text(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "{err}");
     assert!(out.stdout.is_empty());
@@ -409,10 +517,11 @@ fn renews_the_secret_and_rolls_the_deployment_with_exactly_get_and_patch() {
         (1, 1)
     );
 
-    // 2. The renewal: new token in the Secret, expiry annotation, pod template rolled.
+    // 2. The first renewal, run as in the CronJob's pod (in-cluster ServiceAccount config) with
+    //    its arguments: new token in the empty Secret, expiry annotation, pod template rolled.
     env.standin.set(|e| e.arm = ArmMode::Issue);
     env.standin.clear_calls();
-    let out = env.renew(&renewer, &[]);
+    let out = env.renew(Kube::InCluster(&renewer_token), &[]);
     let stdout = text(&out.stdout);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     env.standin.assert_all_valid();
@@ -446,18 +555,19 @@ fn renews_the_secret_and_rolls_the_deployment_with_exactly_get_and_patch() {
         "the template changed, so the pods roll"
     );
     assert!(stdout.contains(&token.expiry_rfc3339()), "{stdout}");
+    assert!(stdout.contains("the Secret holds no token yet"), "{stdout}");
     assert!(
         stdout.contains(&format!("Deployment {NS}/{NAME}")),
         "{stdout}"
     );
 
-    // 3. A second run (through KUBECONFIG this time) finds the token fresh: no call, no write.
+    // 3. A second run (through KUBECONFIG) finds the token fresh: no call, no write.
     env.standin.clear_calls();
     let (secret_rv, deploy_rv) = (
         env.get("secret", SECRET)["metadata"]["resourceVersion"].clone(),
         env.get("deployment", NAME)["metadata"]["resourceVersion"].clone(),
     );
-    let out = env.renew(&renewer, &["--no-kubeconfig-flag"]);
+    let out = env.renew(Kube::Env(&renewer), &[]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     assert!(text(&out.stdout).contains("not renewed, Azure not called"));
     assert!(env.standin.calls().is_empty(), "{:?}", env.standin.calls());
@@ -471,7 +581,7 @@ fn renews_the_secret_and_rolls_the_deployment_with_exactly_get_and_patch() {
     );
 
     // 4. --dry-run --force: Azure is asked, the writes go as server dry runs, nothing changes.
-    let out = env.renew(&renewer, &["--force", "--dry-run"]);
+    let out = env.renew(Kube::Flag(&renewer), &["--force", "--dry-run"]);
     let stdout = text(&out.stdout);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     assert!(stdout.contains("would store a new token"), "{stdout}");
@@ -516,7 +626,7 @@ fn renews_the_secret_and_rolls_the_deployment_with_exactly_get_and_patch() {
         assert!(err.to_lowercase().contains("forbidden"), "{args:?}: {err}");
     }
     env.standin.clear_calls();
-    let out = env.renew(&renewer, &["--secret", "another-token"]);
+    let out = env.renew(Kube::Flag(&renewer), &["--secret", "another-token"]);
     let err = text(&out.stderr);
     assert_eq!(out.status.code(), Some(1));
     assert!(
@@ -533,7 +643,7 @@ fn renews_the_secret_and_rolls_the_deployment_with_exactly_get_and_patch() {
     // 6. A failure after the store (here: no patch on the Deployment) says the token is stored
     //    and how to restart the pods; the next run of the real renewer rolls them without
     //    calling Azure.
-    let out = env.renew(&limited, &["--force"]);
+    let out = env.renew(Kube::Flag(&limited), &["--force"]);
     let err = text(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "{err}");
     assert!(err.contains("the new token is stored"), "{err}");
@@ -553,7 +663,7 @@ fn renews_the_secret_and_rolls_the_deployment_with_exactly_get_and_patch() {
         Some(stored.fingerprint())
     );
     env.standin.clear_calls();
-    let out = env.renew(&renewer, &[]);
+    let out = env.renew(Kube::Flag(&renewer), &[]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     assert!(env.standin.calls().is_empty());
     assert!(text(&out.stdout).contains("so its pods roll"));
@@ -562,7 +672,93 @@ fn renews_the_secret_and_rolls_the_deployment_with_exactly_get_and_patch() {
         Some(stored.fingerprint())
     );
 
-    // 7. No output of any run shows a token, a signature, an access token or the assertion.
+    // 7. A token with 9 days left (less than the CronJob's --renew-before 10d) is renewed.
+    let expiry = jiff::Timestamp::now() + jiff::SignedDuration::from_hours(9 * 24);
+    let old_value = format!(
+        "GatewayKey {NAME}&{}&{OLD_SIGNATURE}",
+        expiry.strftime("%Y%m%d%H%M")
+    );
+    use base64::Engine as _;
+    let patch = format!(
+        r#"{{"data":{{"value":"{}"}}}}"#,
+        base64::engine::general_purpose::STANDARD.encode(&old_value)
+    );
+    env.admin(&["patch", "secret", SECRET, "-n", NS, "-p", &patch], None);
+    env.standin.clear_calls();
+    let out = env.renew(Kube::Flag(&renewer), &[]);
+    let stdout = text(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(
+        stdout.contains("(9.0 days left, less than --renew-before)"),
+        "{stdout}"
+    );
+    assert_eq!(
+        (env.standin.count("entra"), env.standin.count("arm")),
+        (1, 1)
+    );
+    let first = Token::parse(&env.secret_value().unwrap()).unwrap();
+    assert_eq!(
+        first.reveal(),
+        format!("GatewayKey {}", env.standin.last_gateway_token().unwrap())
+    );
+    assert_eq!(
+        env.get("secret", SECRET)["metadata"]["annotations"]["shgw.dev/token-expiry"],
+        first.expiry_rfc3339()
+    );
+    assert_eq!(
+        fingerprint_annotation(&env.get("deployment", NAME)),
+        Some(first.fingerprint())
+    );
+
+    // 8. An expiry annotation that does not match the stored token is set right, without Azure.
+    env.admin(
+        &[
+            "annotate",
+            "--overwrite",
+            "secret",
+            SECRET,
+            "-n",
+            NS,
+            "shgw.dev/token-expiry=2000-01-01T00:00:00Z",
+        ],
+        None,
+    );
+    env.standin.clear_calls();
+    let out = env.renew(Kube::Flag(&renewer), &[]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("it did not match the stored token"));
+    assert!(env.standin.calls().is_empty());
+    assert_eq!(
+        env.get("secret", SECRET)["metadata"]["annotations"]["shgw.dev/token-expiry"],
+        first.expiry_rfc3339()
+    );
+    assert_eq!(env.secret_value().unwrap(), first.reveal());
+
+    // 9. In the pod, with HTTPS_PROXY set: Azure's real names go through the proxy, which
+    //    tunnels to the API server, whose certificate the compiled-in roots do not trust, so
+    //    the run stops there. The in-cluster API server connection does not use the proxy.
+    let proxy = ConnectProxy::start(Some(format!("127.0.0.1:{}", env.api.port).parse().unwrap()));
+    env.extra_env = vec![
+        ("HTTPS_PROXY", format!("http://{}", proxy.addr)),
+        (
+            "AZURE_AUTHORITY_HOST",
+            "https://login.microsoftonline.com/".to_owned(),
+        ),
+    ];
+    let before = env.get("secret", SECRET);
+    env.standin.clear_calls();
+    let out = env.renew(Kube::InCluster(&renewer_token), &["--force"]);
+    let err = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("invalid peer certificate"), "{err}");
+    // Only Azure went through the proxy.
+    let asked: Vec<String> = proxy.connects().into_iter().map(|c| c.0).collect();
+    assert_eq!(asked, ["CONNECT login.microsoftonline.com:443"]);
+    assert!(env.standin.calls().is_empty());
+    assert_eq!(env.get("secret", SECRET), before, "Secret untouched");
+    env.extra_env.clear();
+
+    // 10. No output of any run shows a token, a signature, an access token or the assertion.
     env.standin.assert_all_valid();
     let mut secrets = env.standin.secrets();
     secrets.extend([env.assertion.clone(), OLD_SIGNATURE.to_owned(), old_value]);
@@ -571,7 +767,7 @@ fn renews_the_secret_and_rolls_the_deployment_with_exactly_get_and_patch() {
             assert!(!out.contains(s.as_str()), "secret in output: {out}");
         }
     }
-    assert_eq!(env.outputs.len(), 14, "7 runs");
+    assert_eq!(env.outputs.len(), 22, "11 runs");
     if std::env::var_os("SHGW_SHOW_OUTPUT").is_some() {
         eprintln!("{}", env.outputs.join("\n"));
     }

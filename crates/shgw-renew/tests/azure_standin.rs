@@ -6,10 +6,10 @@ mod standin;
 
 use jiff::{SignedDuration, Timestamp};
 use shgw_renew::{
-    Endpoint, GatewayRef, KeyType, KubeAccess, RenewError, Request, Target, WorkloadIdentity,
-    issue_token,
+    Endpoint, GatewayRef, KeyType, KubeAccess, Proxy, RenewError, Request, Target,
+    WorkloadIdentity, issue_token,
 };
-use standin::{ArmMode, EntraMode, Expect, StandIn};
+use standin::{ArmMode, ConnectProxy, EntraMode, Expect, StandIn};
 use std::path::PathBuf;
 
 const CLIENT_ID: &str = "11111111-2222-3333-4444-555555555555";
@@ -100,7 +100,7 @@ impl Fixture {
 fn a_token_is_issued_for_the_gateway_and_expiry_asked() {
     let f = fixture("ok");
     let request = f.request();
-    let token = issue_token(&request, &f.identity()).unwrap();
+    let token = issue_token(&request, &f.identity(), &Proxy::none()).unwrap();
     f.standin.assert_all_valid();
     assert_eq!(f.standin.count("entra"), 1);
     assert_eq!(f.standin.count("arm"), 1);
@@ -116,13 +116,13 @@ fn a_token_is_issued_for_the_gateway_and_expiry_asked() {
 #[test]
 fn the_assertion_is_read_again_for_every_request() {
     let f = fixture("reread");
-    issue_token(&f.request(), &f.identity()).unwrap();
+    issue_token(&f.request(), &f.identity(), &Proxy::none()).unwrap();
     std::fs::write(
         &f.assertion_file,
         "eyJhbGciOiJSUzI1NiJ9.rotated-by-kubelet.c2ln",
     )
     .unwrap();
-    issue_token(&f.request(), &f.identity()).unwrap();
+    issue_token(&f.request(), &f.identity(), &Proxy::none()).unwrap();
     f.standin.assert_all_valid();
     assert_eq!(f.standin.count("entra"), 2);
 }
@@ -137,7 +137,7 @@ fn the_secondary_key_and_a_sovereign_cloud_on_another_host_name() {
     let arm = format!("http://localhost:{}", f.standin.addr.port());
     f.standin.set(|e| e.arm_base = arm.clone());
     request.arm = Endpoint::parse("--arm-endpoint", &arm).unwrap();
-    issue_token(&request, &f.identity()).unwrap();
+    issue_token(&request, &f.identity(), &Proxy::none()).unwrap();
     f.standin.assert_all_valid();
     assert_eq!(f.standin.count("arm"), 1);
 }
@@ -148,7 +148,7 @@ fn the_stand_in_rejects_a_wrong_field() {
     // shows Entra's error code.
     let f = fixture("strict");
     f.standin.set(|e| e.client_id = "someone-else".into());
-    let e = issue_token(&f.request(), &f.identity()).unwrap_err();
+    let e = issue_token(&f.request(), &f.identity(), &Proxy::none()).unwrap_err();
     let text = e.to_string();
     assert!(matches!(e, RenewError::Entra { status: 400, .. }), "{text}");
     assert!(text.contains("AADSTS900144"), "{text}");
@@ -166,7 +166,7 @@ fn entra_errors_show_the_aadsts_code_and_never_the_assertion() {
     );
     f.standin
         .set(|e| e.entra = EntraMode::Fail(401, "invalid_client", description));
-    let e = issue_token(&f.request(), &f.identity()).unwrap_err();
+    let e = issue_token(&f.request(), &f.identity(), &Proxy::none()).unwrap_err();
     let text = e.to_string();
     assert!(text.contains("AADSTS70021"), "{text}");
     assert!(text.contains("invalid_client"), "{text}");
@@ -195,7 +195,7 @@ fn arm_403_names_the_permission_and_the_identity() {
             "The client '11111111-2222-3333-4444-555555555555' with object id 'x' does not have authorization to perform action 'Microsoft.ApiManagement/service/gateways/generateToken/action'".into(),
         )
     });
-    let e = issue_token(&f.request(), &f.identity()).unwrap_err();
+    let e = issue_token(&f.request(), &f.identity(), &Proxy::none()).unwrap_err();
     let text = e.to_string();
     assert!(
         matches!(e, RenewError::ArmDenied { status: 403, .. }),
@@ -216,7 +216,7 @@ fn arm_401_is_a_permission_error_too() {
     let f = fixture("401");
     f.standin
         .set(|e| e.arm = ArmMode::Fail(401, "InvalidAuthenticationToken", "expired".into()));
-    let e = issue_token(&f.request(), &f.identity()).unwrap_err();
+    let e = issue_token(&f.request(), &f.identity(), &Proxy::none()).unwrap_err();
     assert!(
         matches!(e, RenewError::ArmDenied { status: 401, .. }),
         "{e}"
@@ -228,7 +228,7 @@ fn arm_404_names_the_gateway_path() {
     let f = fixture("404");
     f.standin
         .set(|e| e.arm = ArmMode::Fail(404, "ResourceNotFound", "Gateway not found.".into()));
-    let e = issue_token(&f.request(), &f.identity()).unwrap_err();
+    let e = issue_token(&f.request(), &f.identity(), &Proxy::none()).unwrap_err();
     let text = e.to_string();
     assert!(
         text.contains("/subscriptions/0000-sub/resourceGroups/rg-gw/providers/Microsoft.ApiManagement/service/contoso-apim/gateways/contoso-west"),
@@ -243,7 +243,7 @@ fn other_arm_errors_show_status_and_code() {
     let f = fixture("500");
     f.standin
         .set(|e| e.arm = ArmMode::Fail(500, "InternalServerError", "try later".into()));
-    let e = issue_token(&f.request(), &f.identity()).unwrap_err();
+    let e = issue_token(&f.request(), &f.identity(), &Proxy::none()).unwrap_err();
     let text = e.to_string();
     assert!(text.contains("HTTP 500 InternalServerError"), "{text}");
     f.assert_clean(&text);
@@ -260,7 +260,7 @@ fn a_token_for_another_gateway_or_expiry_is_refused_without_showing_it() {
     ] {
         let f = fixture("wrong");
         f.standin.set(|e| e.arm = mode.clone());
-        let e = issue_token(&f.request(), &f.identity()).unwrap_err();
+        let e = issue_token(&f.request(), &f.identity(), &Proxy::none()).unwrap_err();
         let text = e.to_string();
         assert!(matches!(e, RenewError::IssuedToken { .. }), "{text}");
         assert!(text.contains(needle), "{text}");
@@ -273,7 +273,7 @@ fn a_token_for_another_gateway_or_expiry_is_refused_without_showing_it() {
 fn the_missing_assertion_file_is_named() {
     let f = fixture("nofile");
     std::fs::remove_file(&f.assertion_file).unwrap();
-    let e = issue_token(&f.request(), &f.identity()).unwrap_err();
+    let e = issue_token(&f.request(), &f.identity(), &Proxy::none()).unwrap_err();
     assert!(matches!(e, RenewError::AssertionFile { .. }), "{e}");
     assert!(e.to_string().contains("AZURE_FEDERATED_TOKEN_FILE"));
     assert!(f.standin.calls().is_empty());
@@ -284,14 +284,14 @@ fn options_out_of_range_are_refused_before_any_call() {
     let f = fixture("options");
     let mut r = f.request();
     r.validity = SignedDuration::from_hours(31 * 24);
-    let e = issue_token(&r, &f.identity()).unwrap_err();
+    let e = issue_token(&r, &f.identity(), &Proxy::none()).unwrap_err();
     assert!(e.to_string().starts_with("--validity"), "{e}");
     let mut r = f.request();
     r.renew_before = r.validity;
-    assert!(issue_token(&r, &f.identity()).is_err());
+    assert!(issue_token(&r, &f.identity(), &Proxy::none()).is_err());
     let mut r = f.request();
     r.gateway.gateway = "gw/../../x".into();
-    let e = issue_token(&r, &f.identity()).unwrap_err();
+    let e = issue_token(&r, &f.identity(), &Proxy::none()).unwrap_err();
     assert!(e.to_string().starts_with("--gateway"), "{e}");
     assert!(f.standin.calls().is_empty());
 }
@@ -312,7 +312,7 @@ fn no_answer_is_a_transport_error_naming_the_url() {
     .unwrap();
     let mut r = Fixture::request_for(&url);
     r.now = Timestamp::now();
-    let e = issue_token(&r, &identity).unwrap_err();
+    let e = issue_token(&r, &identity, &Proxy::none()).unwrap_err();
     assert!(matches!(e, RenewError::Transport { .. }), "{e}");
     assert!(
         e.to_string()
@@ -346,4 +346,52 @@ impl Fixture {
             now: Timestamp::now(),
         }
     }
+}
+
+#[test]
+fn https_goes_through_the_proxy_with_its_credentials_never_shown() {
+    // The real authority and ARM hosts, reached only through a loopback proxy that refuses
+    // every CONNECT: nothing leaves the machine.
+    let proxy = ConnectProxy::start(None);
+    let url = format!("http://renewer:pr0xy-pass@{}", proxy.addr);
+    let settings = Proxy::from_env(|k| (k == "HTTPS_PROXY").then(|| url.clone())).unwrap();
+    let dir = shgw_testkit::scratch("renew-proxy");
+    let file = dir.join("token");
+    std::fs::write(&file, "eyJhbGciOiJSUzI1NiJ9.proxy.c2ln").unwrap();
+    let path = file.display().to_string();
+    let identity = WorkloadIdentity::from_env(|k| match k {
+        "AZURE_CLIENT_ID" => Some(CLIENT_ID.into()),
+        "AZURE_TENANT_ID" => Some(TENANT.into()),
+        "AZURE_FEDERATED_TOKEN_FILE" => Some(path.clone()),
+        _ => None,
+    })
+    .unwrap();
+    let request = Fixture::request_for(Endpoint::PUBLIC_ARM);
+    let e = issue_token(&request, &identity, &settings).unwrap_err();
+    let text = e.to_string();
+    assert!(matches!(e, RenewError::Transport { .. }), "{text}");
+    assert!(
+        text.contains(&format!("through proxy http://{}", proxy.addr)),
+        "{text}"
+    );
+    assert!(!text.contains("pr0xy-pass"), "{text}");
+    assert_eq!(
+        proxy.connects(),
+        [(
+            "CONNECT login.microsoftonline.com:443".to_owned(),
+            // base64("renewer:pr0xy-pass")
+            Some("Basic cmVuZXdlcjpwcjB4eS1wYXNz".to_owned())
+        )]
+    );
+}
+
+#[test]
+fn loopback_endpoints_never_use_the_proxy() {
+    let f = fixture("noproxy");
+    let proxy = ConnectProxy::start(None);
+    let url = format!("http://{}", proxy.addr);
+    let settings = Proxy::from_env(|k| (k == "ALL_PROXY").then(|| url.clone())).unwrap();
+    issue_token(&f.request(), &f.identity(), &settings).unwrap();
+    f.standin.assert_all_valid();
+    assert!(proxy.connects().is_empty());
 }

@@ -676,11 +676,67 @@ def features(r, d, k, docs, created, level):
             t["name"] = dep["metadata"]["name"]
         e = {"target": t, "patch": yaml_doc(r, json_ops(r, dep))}
         k.setdefault("patches", []).append(e)
+    newer_features(r, d, k, docs, level)
     RENAME["prefix"] = k.get("namePrefix", "") + RENAME["prefix"]
     RENAME["suffix"] = RENAME["suffix"] + k.get("nameSuffix", "")
     if "namespace" in k:
         for name in created:
             created[name] = k["namespace"]
+
+
+def newer_features(r, d, k, docs, level):
+    """replacements, vars, builtin plugin configs, configurations."""
+    if r.random() < 0.25 and docs:
+        src = r.choice(docs)
+        source = {"kind": src["kind"], "name": src["metadata"]["name"]}
+        if r.random() < 0.5:
+            source["fieldPath"] = r.choice(["metadata.name", "metadata.labels.app", "kind"])
+        if r.random() < 0.2:
+            source["options"] = {"delimiter": "-", "index": r.randint(0, 1)}
+        tgt = r.choice(docs)
+        t = {"select": {"kind": tgt["kind"]},
+             "fieldPaths": [r.choice(["metadata.annotations.copied", "metadata.labels.copied",
+                                      "spec.template.metadata.annotations.copied", "metadata.name"])]}
+        if r.random() < 0.6:
+            t["options"] = {"create": r.random() < 0.8}
+            if r.random() < 0.3:
+                t["options"]["delimiter"] = "."
+                t["options"]["index"] = r.randint(0, 2)
+        if r.random() < 0.2:
+            t["reject"] = [{"name": tgt["metadata"]["name"]}]
+        k["replacements"] = [{"source": source, "targets": [t]}]
+    if r.random() < 0.15 and docs:
+        src = r.choice(docs)
+        var = {"name": "V" + level.upper(), "objref": {"kind": src["kind"], "name": src["metadata"]["name"],
+                                                        "apiVersion": src["apiVersion"]}}
+        if r.random() < 0.4:
+            var["fieldref"] = {"fieldpath": r.choice(["metadata.name", "metadata.labels.app", "apiVersion"])}
+        k["vars"] = [var]
+        k.setdefault("commonAnnotations", {})["uses-var"] = "$(V" + level.upper() + ")/x"
+    if r.random() < 0.15:
+        cfgs = []
+        c = r.random()
+        if c < 0.35:
+            cfgs.append({"apiVersion": "builtin", "kind": "LabelTransformer", "metadata": {"name": "l"},
+                         "labels": {"plugin": rnd_str(r, 0.3)},
+                         "fieldSpecs": [{"path": "metadata/labels", "create": True}]})
+        elif c < 0.6:
+            cfgs.append({"apiVersion": "builtin", "kind": "PrefixSuffixTransformer", "metadata": {"name": "p"},
+                         "prefix": "t-", "fieldSpecs": [{"path": "metadata/name"}]})
+        elif c < 0.8:
+            cfgs.append({"apiVersion": "builtin", "kind": "AnnotationsTransformer", "metadata": {"name": "a"},
+                         "annotations": {"plugin": rnd_str(r, 0.5)},
+                         "fieldSpecs": [{"path": "metadata/annotations", "create": True}]})
+        else:
+            cfgs.append({"apiVersion": "builtin", "kind": "NamespaceTransformer",
+                         "metadata": {"name": "n", "namespace": "plugin-ns"},
+                         "fieldSpecs": [{"path": "metadata/namespace", "create": True}]})
+        write(d, "plugins.yaml", "---\n".join(yaml_doc(r, x) for x in cfgs))
+        k["transformers"] = ["plugins.yaml"]
+    if r.random() < 0.1:
+        write(d, "kcfg.yaml", yaml_doc(r, {"commonLabels": [{"path": "spec/extra/labels", "kind": "Service", "create": True}],
+                                           "nameReference": [{"kind": "ConfigMap", "fieldSpecs": [{"path": "metadata/annotations/cm", "kind": "Service"}]}]}))
+        k["configurations"] = ["kcfg.yaml"]
 
 
 def write(d, fn, text):
@@ -741,6 +797,10 @@ def main():
             write(comp, "kustomization.yaml", yaml_doc(r, ck))
             ok["components"] = ["../comp"]
         features(r, ov, ok, docs, created, "o")
+        if r.random() < 0.15:
+            ok["buildMetadata"] = r.sample(["managedByLabel", "originAnnotations"], r.randint(1, 2))
+        if r.random() < 0.2:
+            ok["sortOptions"] = {"order": "fifo"}
         write(ov, "kustomization.yaml", yaml_doc(r, ok))
         top = ov
     print(top)

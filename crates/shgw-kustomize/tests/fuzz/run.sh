@@ -11,7 +11,7 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/../../../.." && pwd)
 KUBECTL=${KUBECTL:-/opt/validators/bin/kubectl}
 if [ -z "${NO_BUILD:-}" ]; then
-  (cd "$ROOT" && cargo build --release -q -p shgw-cli) || exit 2
+  (cd "$ROOT" && cargo build --locked --release -q -p shgw-cli) || exit 2
 fi
 SHGW="$ROOT/target/release/shgw"
 WORK=${FUZZ_DIR:-$(mktemp -d /tmp/kfuzz.XXXXXX)}

@@ -535,3 +535,59 @@ fn check_arm(
     }
     Ok(())
 }
+
+/// A loopback HTTP proxy that records each `CONNECT` and either refuses it (403) or tunnels it
+/// to one fixed loopback address, whatever host was asked for (so nothing leaves the machine).
+/// `(request line, Proxy-Authorization header)` of one proxy request.
+pub type ProxyRequest = (String, Option<String>);
+
+pub struct ConnectProxy {
+    pub addr: std::net::SocketAddr,
+    /// Each request the proxy got.
+    pub connects: Arc<Mutex<Vec<ProxyRequest>>>,
+}
+
+impl ConnectProxy {
+    /// `tunnel_to: None` refuses every CONNECT with 403.
+    pub fn start(tunnel_to: Option<std::net::SocketAddr>) -> ConnectProxy {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let addr = listener.local_addr().unwrap();
+        let connects = Arc::new(Mutex::new(Vec::new()));
+        let log = connects.clone();
+        std::thread::spawn(move || {
+            for conn in listener.incoming().flatten() {
+                let _ = conn.set_read_timeout(Some(std::time::Duration::from_secs(10)));
+                let Some(req) = read_request(&conn) else {
+                    continue;
+                };
+                log.lock().unwrap().push((
+                    format!("{} {}", req.method, req.path),
+                    req.headers.get("proxy-authorization").cloned(),
+                ));
+                let mut client = &conn;
+                let target = tunnel_to.and_then(|t| TcpStream::connect(t).ok());
+                let (Some(target), "CONNECT") = (target, req.method.as_str()) else {
+                    let _ =
+                        client.write_all(b"HTTP/1.1 403 Forbidden\r\ncontent-length: 0\r\n\r\n");
+                    continue;
+                };
+                let _ = client.write_all(b"HTTP/1.1 200 Connection Established\r\n\r\n");
+                let (mut up_r, mut up_w) = (conn.try_clone().unwrap(), target.try_clone().unwrap());
+                let (mut down_r, mut down_w) = (target, conn);
+                std::thread::spawn(move || {
+                    let _ = std::io::copy(&mut up_r, &mut up_w);
+                    let _ = up_w.shutdown(std::net::Shutdown::Write);
+                });
+                std::thread::spawn(move || {
+                    let _ = std::io::copy(&mut down_r, &mut down_w);
+                    let _ = down_w.shutdown(std::net::Shutdown::Write);
+                });
+            }
+        });
+        ConnectProxy { addr, connects }
+    }
+
+    pub fn connects(&self) -> Vec<ProxyRequest> {
+        self.connects.lock().unwrap().clone()
+    }
+}
