@@ -18,10 +18,24 @@ pub(crate) fn check(
     opts: &RenderOptions,
 ) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    if !matches!(r.auth, AuthMode::Token { .. }) {
+    let renewal = match &r.auth {
+        AuthMode::Token { renewal, .. } => renewal.is_some(),
+        _ => {
+            out.push(Diagnostic::error(
+                "spec.auth",
+                "a token was given, but this gateway does not authenticate with a token",
+            ));
+            return out;
+        }
+    };
+    if renewal {
         out.push(Diagnostic::error(
-            "spec.auth",
-            "a token was given, but this gateway does not authenticate with a token",
+            "spec.auth.token.renewal",
+            format!(
+                "a token was given, but the renewer owns the token Secret: a rendered token would be put back by every later kubectl apply, undoing renewals; render without a token and fill the Secret by running the renewer once (kubectl create job --from=cronjob/{name}-token-renewer {name}-token-renewer-first --namespace {ns})",
+                name = r.name,
+                ns = r.namespace.as_deref().unwrap_or("default")
+            ),
         ));
         return out;
     }

@@ -143,3 +143,24 @@ fn a_certificate_is_mounted_read_only_and_wired() {
             .is_none_or(|e| !e.to_string().contains("clientSecret"))
     );
 }
+
+#[test]
+fn a_token_is_refused_when_the_renewer_owns_the_secret() {
+    let gws = shgw::parse_gateways("gw.yaml", &gateway(&format!("{GOOD}}}"))).unwrap();
+    let token = shgw::Token::parse("GatewayKey gw&209901010000&c2lnbmF0dXJl").unwrap();
+    let opts = RenderOptions {
+        token: Some(token),
+        now: Some(jiff::Timestamp::UNIX_EPOCH),
+        ..Default::default()
+    };
+    let e =
+        shgw::render_with("gw.yaml", &gws, &Profile::embedded("dev").unwrap(), &opts).unwrap_err();
+    let d = e.errors().next().unwrap();
+    assert_eq!(d.path, "spec.auth.token.renewal");
+    assert!(
+        d.message
+            .contains("kubectl create job --from=cronjob/gw-token-renewer"),
+        "{d}"
+    );
+    assert!(!e.to_string().contains("c2lnbmF0dXJl"));
+}
