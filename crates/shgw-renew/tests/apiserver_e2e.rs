@@ -23,7 +23,6 @@ use serde_json::Value;
 use shgw::Token;
 use standin::{ArmMode, ConnectProxy, EntraMode, Expect, StandIn};
 use std::io::Write;
-use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
@@ -36,18 +35,6 @@ const TENANT: &str = "72f988bf-86f1-41af-91ab-2d7cd011db47";
 /// The signature of a token near expiry put in the Secret by hand.
 const OLD_SIGNATURE: &str = "T2xkU2lnbmF0dXJlRm9yRTJFVGVzdA==";
 
-/// A port `p` with `p + 1` free too (etcd's client and peer ports).
-fn free_port_pair() -> u16 {
-    for _ in 0..200 {
-        let l = TcpListener::bind("127.0.0.1:0").unwrap();
-        let p = l.local_addr().unwrap().port();
-        if p < 65_000 && TcpListener::bind(("127.0.0.1", p + 1)).is_ok() {
-            return p;
-        }
-    }
-    panic!("no free port pair on 127.0.0.1");
-}
-
 /// How the renewer reaches the API server.
 enum Kube<'a> {
     /// `--kubeconfig PATH`.
@@ -58,38 +45,8 @@ enum Kube<'a> {
     InCluster(&'a str),
 }
 
-/// A running kube-apiserver; stopped when dropped.
-struct ApiServer {
-    tool: PathBuf,
-    dir: PathBuf,
-    port: u16,
-}
-
-impl Drop for ApiServer {
-    /// Stops the API server first and waits for it (it shuts down in well under a second
-    /// while etcd still runs, in about 40 s once etcd is gone), then etcd.
-    fn drop(&mut self) {
-        let pid = std::fs::read_to_string(self.dir.join("apiserver.pid")).unwrap_or_default();
-        let pid = pid.trim();
-        if !pid.is_empty() {
-            let _ = Command::new("kill").args(["-TERM", pid]).status();
-            let proc_dir = PathBuf::from(format!("/proc/{pid}"));
-            for _ in 0..100 {
-                if !proc_dir.exists() {
-                    break;
-                }
-                std::thread::sleep(std::time::Duration::from_millis(100));
-            }
-            if proc_dir.exists() {
-                let _ = Command::new("kill").args(["-KILL", pid]).status();
-            }
-        }
-        let _ = Command::new(&self.tool).arg("stop").arg(&self.dir).status();
-    }
-}
-
 struct Env {
-    api: ApiServer,
+    api: shgw_testkit::ApiServer,
     kubectl: PathBuf,
     unshare: PathBuf,
     shgw: PathBuf,
@@ -111,18 +68,18 @@ fn text(b: &[u8]) -> String {
 
 impl Env {
     fn admin_kubeconfig(&self) -> PathBuf {
-        self.api.dir.join("kubeconfig")
+        self.api.dir().join("kubeconfig")
     }
 
     /// A kubeconfig for a static token user, trusting the API server's own CA.
     fn user_kubeconfig(&self, user: &str, token: &str) -> PathBuf {
         let path = self.scratch.join(format!("{user}.kubeconfig"));
-        let ca = self.api.dir.join("certs/apiserver.crt");
+        let ca = self.api.dir().join("certs/apiserver.crt");
         std::fs::write(
             &path,
             format!(
                 "apiVersion: v1\nkind: Config\nclusters:\n- name: local\n  cluster:\n    server: https://127.0.0.1:{}\n    certificate-authority: {}\nusers:\n- name: {user}\n  user:\n    token: {token}\ncontexts:\n- name: local\n  context: {{cluster: local, user: {user}}}\ncurrent-context: local\n",
-                self.api.port,
+                self.api.port(),
                 ca.display()
             ),
         )
@@ -242,7 +199,11 @@ impl Env {
         std::fs::create_dir_all(&sa).unwrap();
         std::fs::write(sa.join("token"), token).unwrap();
         std::fs::write(sa.join("namespace"), NS).unwrap();
-        std::fs::copy(self.api.dir.join("certs/apiserver.crt"), sa.join("ca.crt")).unwrap();
+        std::fs::copy(
+            self.api.dir().join("certs/apiserver.crt"),
+            sa.join("ca.crt"),
+        )
+        .unwrap();
         let mut cmd = Command::new(&self.unshare);
         cmd.args(["--mount", "--propagation", "private", "sh", "-c"])
             .arg(
@@ -257,7 +218,7 @@ impl Env {
             .env("PATH", "/usr/sbin:/usr/bin:/sbin:/bin")
             .env("SA", &sa)
             .env("KUBERNETES_SERVICE_HOST", "127.0.0.1")
-            .env("KUBERNETES_SERVICE_PORT", self.api.port.to_string());
+            .env("KUBERNETES_SERVICE_PORT", self.api.port().to_string());
         cmd
     }
 
@@ -275,7 +236,11 @@ impl Env {
         }
         std::fs::write(sa.join("token"), token).unwrap();
         std::fs::write(sa.join("namespace"), NS).unwrap();
-        std::fs::copy(self.api.dir.join("certs/apiserver.crt"), sa.join("ca.crt")).unwrap();
+        std::fs::copy(
+            self.api.dir().join("certs/apiserver.crt"),
+            sa.join("ca.crt"),
+        )
+        .unwrap();
         std::fs::copy(&self.assertion_file, azure.join("azure-identity-token")).unwrap();
         std::fs::copy(&self.shgw, bin.join("shgw")).unwrap();
         let opened = Command::new("chmod")
@@ -290,7 +255,7 @@ impl Env {
             .arg("/usr/local/bin/shgw")
             .env_clear()
             .env("KUBERNETES_SERVICE_HOST", "127.0.0.1")
-            .env("KUBERNETES_SERVICE_PORT", self.api.port.to_string());
+            .env("KUBERNETES_SERVICE_PORT", self.api.port().to_string());
         cmd
     }
 
@@ -306,34 +271,18 @@ impl Env {
 }
 
 fn start() -> Option<Env> {
-    let tool = shgw_testkit::tool("local-apiserver")?;
     let kubectl = shgw_testkit::tool("kubectl")?;
     let unshare = shgw_testkit::tool("unshare")?;
     let shgw = shgw_bin()?;
     let scratch = shgw_testkit::scratch("renew-e2e");
-    let port = free_port_pair();
-    let etcd_port = free_port_pair();
     let tokens = format!(
         "renewer-{pid}-token,system:serviceaccount:{NS}:{RENEWER},renewer-uid,\"system:serviceaccounts,system:serviceaccounts:{NS}\"\nlimited-{pid}-token,system:serviceaccount:{NS}:limited,limited-uid,\"system:serviceaccounts,system:serviceaccounts:{NS}\"",
         pid = std::process::id()
     );
-    let dir = scratch.join("kas");
-    let out = Command::new(&tool)
-        .arg("start")
-        .arg(&dir)
-        .env("PORT", port.to_string())
-        .env("ETCD_PORT", etcd_port.to_string())
-        .env("AUTHZ", "RBAC")
-        .env("EXTRA_TOKENS", tokens)
-        .output()
-        .unwrap();
-    let api = ApiServer { tool, dir, port };
-    assert!(
-        out.status.success(),
-        "local-apiserver start: {}{}",
-        text(&out.stdout),
-        text(&out.stderr)
-    );
+    let api = shgw_testkit::ApiServer::start(
+        "renew-e2e-kas",
+        &[("AUTHZ", "RBAC"), ("EXTRA_TOKENS", &tokens)],
+    )?;
     let assertion_file = scratch.join("azure-identity-token");
     let assertion = "eyJhbGciOiJSUzI1NiIsImtpZCI6ImUyZSJ9.eyJzdWIiOiJzeXN0ZW06c2VydmljZWFjY291bnQifQ.ZTJlLWFzc2VydGlvbg".to_owned();
     std::fs::write(&assertion_file, &assertion).unwrap();
@@ -737,7 +686,9 @@ fn renews_the_secret_and_rolls_the_deployment_with_exactly_get_and_patch() {
     // 9. In the pod, with HTTPS_PROXY set: Azure's real names go through the proxy, which
     //    tunnels to the API server, whose certificate the compiled-in roots do not trust, so
     //    the run stops there. The in-cluster API server connection does not use the proxy.
-    let proxy = ConnectProxy::start(Some(format!("127.0.0.1:{}", env.api.port).parse().unwrap()));
+    let proxy = ConnectProxy::start(Some(
+        format!("127.0.0.1:{}", env.api.port()).parse().unwrap(),
+    ));
     env.extra_env = vec![
         ("HTTPS_PROXY", format!("http://{}", proxy.addr)),
         (

@@ -10,6 +10,7 @@ pub struct ApiServer {
     tool: PathBuf,
     kubectl: PathBuf,
     dir: PathBuf,
+    port: u16,
 }
 
 /// A port `p` with `p + 1` free too (etcd's client and peer ports).
@@ -42,7 +43,12 @@ impl ApiServer {
             cmd.env(k, v);
         }
         let out = cmd.output().ok()?;
-        let server = ApiServer { tool, kubectl, dir };
+        let server = ApiServer {
+            tool,
+            kubectl,
+            dir,
+            port,
+        };
         assert!(
             out.status.success(),
             "local-apiserver start: {}{}",
@@ -50,6 +56,16 @@ impl ApiServer {
             String::from_utf8_lossy(&out.stderr)
         );
         Some(server)
+    }
+
+    /// Its state folder (`certs/apiserver.crt` is its serving certificate).
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// Its HTTPS port on 127.0.0.1.
+    pub fn port(&self) -> u16 {
+        self.port
     }
 
     /// The admin's kubeconfig.

@@ -22,7 +22,10 @@ fn newest_source(dir: &Path, newest: &mut SystemTime) {
     for e in entries.flatten() {
         let p = e.path();
         if p.is_dir() {
-            if p.file_name().is_some_and(|n| n != "tests" && n != "target") {
+            // Test-only code is not in the binary.
+            if p.file_name()
+                .is_some_and(|n| n != "tests" && n != "target" && n != "shgw-testkit")
+            {
                 newest_source(&p, newest);
             }
         } else if p.extension().is_some_and(|x| x == "rs" || x == "toml")
