@@ -511,7 +511,7 @@ fn transform(
         images::apply(acc, img, &cfg.images).map_err(at(format!("images[{i}]")))?;
     }
     if let Some(reps) = &k.replacements {
-        replacements::apply(acc, &replacements::load(dir, reps)?)?;
+        replacements::apply(acc, &replacements::load(dir, reps)?, kfile)?;
     }
     let transformers = k.transformers.as_deref().unwrap_or_default();
     plugins::run(

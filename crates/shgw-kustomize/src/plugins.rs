@@ -9,7 +9,7 @@ use crate::error::{Error, Result};
 use crate::kustomization::{
     FieldSpec, GeneratorArgs, GeneratorOptions, Image, Patch, Replacement, Replica, Selector,
 };
-use crate::load::{check_in_root, parse_documents, read_text, resolve};
+use crate::load::{check_in_root, find_kustomization_file, parse_documents, read_text, resolve};
 use crate::openapi::OpenApi;
 use crate::resource::Resource;
 use crate::{generators, images, labels, namespace, patches, prefix, replicas};
@@ -306,7 +306,8 @@ fn transform(
         }
         "ReplacementTransformer" => {
             let c: ReplacementConfig = decode(doc)?;
-            crate::replacements::apply(acc, &crate::replacements::load(dir, &c.replacements)?)?;
+            let reps = crate::replacements::load(dir, &c.replacements)?;
+            crate::replacements::apply(acc, &reps, &find_kustomization_file(dir)?)?;
         }
         "HashTransformer" => hash_now(acc),
         other => {
