@@ -182,7 +182,9 @@ pub(crate) fn run(
         } else {
             format!("'{entry}'")
         };
-        let at = |e: Error| Error::msg(format!("{}[{i}] {name}: {e}", stage.field()));
+        let place = format!("{}[{i}] {name}", stage.field());
+        let kfile = find_kustomization_file(dir)?;
+        let at = |e: Error| e.at(&kfile, place.clone());
         for doc in entry_configs(dir, entry, build_dir).map_err(at)? {
             run_one(stage, dir, &doc, acc, schema).map_err(at)?;
         }
