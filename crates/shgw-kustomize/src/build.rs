@@ -488,14 +488,26 @@ fn transform(
         k.name_prefix.as_deref().unwrap_or(""),
         k.name_suffix.as_deref().unwrap_or(""),
     );
+    // With `buildMetadata`, kustomize works on copies between transformers: the label and
+    // annotation nodes one of them creates are not shared with the next (verified with
+    // kubectl v1.37.1).
+    let copies = k.build_metadata.as_ref().is_some_and(|b| !b.is_empty());
+    let unshare = |acc: &mut Vec<Resource>| {
+        if copies {
+            acc.iter_mut().for_each(|r| r.aliases.clear());
+        }
+    };
     for (i, l) in k.labels.iter().flatten().enumerate() {
         labels::apply_label_entry(acc, l, cfg).map_err(at(format!("labels[{i}]")))?;
+        unshare(acc);
     }
     if let Some(cl) = &k.common_labels {
         labels::apply_map(acc, cl, &cfg.common_labels);
+        unshare(acc);
     }
     if let Some(ca) = &k.common_annotations {
         labels::apply_map(acc, ca, &cfg.common_annotations);
+        unshare(acc);
     }
     for (i, p) in k.patches_json6902.iter().flatten().enumerate() {
         patches::apply_json6902_entry(acc, p, dir).map_err(at(entry_name(

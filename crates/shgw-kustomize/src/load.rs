@@ -50,8 +50,9 @@ fn text_options(len: usize) -> serde_saphyr::Options {
 /// Parses a multi-document YAML text into its non-empty documents.
 pub fn parse_documents(text: &str, yaml11: bool) -> Result<Vec<Value>, String> {
     let text = final_block_scalar_as_go_yaml(text);
-    let docs: Vec<Value> = serde_saphyr::from_multiple_with_options(&text, options(yaml11, false, text.len()))
-        .map_err(|e| e.to_string())?;
+    let docs: Vec<Value> =
+        serde_saphyr::from_multiple_with_options(&text, options(yaml11, false, text.len()))
+            .map_err(|e| e.to_string())?;
     let mut docs: Vec<Value> = docs.into_iter().filter(|d| !d.is_null()).collect();
     if yaml11 {
         docs.iter_mut().for_each(yaml11_bool_keys);
@@ -86,8 +87,9 @@ fn yaml11_bool_keys(v: &mut Value) {
 /// values are turned into strings (as kustomize does).
 pub fn parse_resource_documents(text: &str) -> Result<(Vec<Value>, SourceInfo), String> {
     let text = &final_block_scalar_as_go_yaml(text);
-    let mut docs: Vec<Value> = serde_saphyr::from_multiple_with_options(text, options(false, true, text.len()))
-        .map_err(|e| e.to_string())?;
+    let mut docs: Vec<Value> =
+        serde_saphyr::from_multiple_with_options(text, options(false, true, text.len()))
+            .map_err(|e| e.to_string())?;
     let mut blocks = read_empty_values(text, &mut docs).into_iter();
     let (docs, empty_nulls): (Vec<Value>, Vec<Vec<Vec<Seg>>>) = docs
         .into_iter()
