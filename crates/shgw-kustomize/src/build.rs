@@ -1,5 +1,6 @@
 //! The recursive build of a kustomization directory (kustomize's `KustTarget`).
 
+use crate::alias::{Seg, detach_under};
 use crate::config::{self, TransformerConfig};
 use crate::error::{Error, Result};
 use crate::kustomization::Kustomization;
@@ -46,8 +47,7 @@ pub(crate) fn build_top(dir: &Path, opts: &BuildOptions) -> Result<Output> {
         }
     }
     nameref::fix(&mut acc, &cfg.name_reference)?;
-    let copies = k.build_metadata.as_ref().is_some_and(|b| !b.is_empty());
-    vars::substitute(&mut acc, &cfg.vars, &cfg.var_reference, !copies)?;
+    vars::substitute(&mut acc, &cfg.vars, &cfg.var_reference)?;
     acc.retain(|r| r.annotation("config.kubernetes.io/local-config") != Some("true"));
     // kustomize rebuilds the final ResMap here (`IgnoreLocal`); resources that ended up
     // with one id (a JSON patch may rename) cannot both be registered.
@@ -488,13 +488,15 @@ fn transform(
         k.name_prefix.as_deref().unwrap_or(""),
         k.name_suffix.as_deref().unwrap_or(""),
     );
-    // With `buildMetadata`, kustomize works on copies between transformers: the label and
-    // annotation nodes one of them creates are not shared with the next (verified with
-    // kubectl v1.37.1).
+    // With `buildMetadata`, kustomize rewrites `metadata.annotations` after each transformer
+    // (its build annotations): a node shared with a field there is shared no longer (verified
+    // with kubectl v1.37.1; label and selector nodes stay shared).
     let copies = k.build_metadata.as_ref().is_some_and(|b| !b.is_empty());
+    let annotations = [Seg::Key("metadata".into()), Seg::Key("annotations".into())];
     let unshare = |acc: &mut Vec<Resource>| {
         if copies {
-            acc.iter_mut().for_each(|r| r.aliases.clear());
+            acc.iter_mut()
+                .for_each(|r| detach_under(&mut r.aliases, &annotations));
         }
     };
     for (i, l) in k.labels.iter().flatten().enumerate() {

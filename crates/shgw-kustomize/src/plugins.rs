@@ -8,6 +8,7 @@
 use crate::error::{Error, Result};
 use crate::kustomization::{
     FieldSpec, GeneratorArgs, GeneratorOptions, Image, Patch, Replacement, Replica, Selector,
+    nullable_map,
 };
 use crate::load::{check_in_root, find_kustomization_file, parse_documents, read_text, resolve};
 use crate::openapi::OpenApi;
@@ -32,10 +33,10 @@ struct Meta {
 #[derive(Debug, Default, Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct MapConfig {
-    #[serde(default)]
-    labels: IndexMap<String, String>,
-    #[serde(default)]
-    annotations: IndexMap<String, String>,
+    #[serde(default, deserialize_with = "nullable_map")]
+    labels: Option<IndexMap<String, String>>,
+    #[serde(default, deserialize_with = "nullable_map")]
+    annotations: Option<IndexMap<String, String>>,
     #[serde(default)]
     field_specs: Vec<FieldSpec>,
 }
@@ -243,11 +244,11 @@ fn transform(
     match kind {
         "LabelTransformer" => {
             let c: MapConfig = decode(doc)?;
-            labels::apply_map(acc, &c.labels, &c.field_specs);
+            labels::apply_map(acc, &c.labels.unwrap_or_default(), &c.field_specs);
         }
         "AnnotationsTransformer" => {
             let c: MapConfig = decode(doc)?;
-            labels::apply_map(acc, &c.annotations, &c.field_specs);
+            labels::apply_map(acc, &c.annotations.unwrap_or_default(), &c.field_specs);
         }
         "PrefixSuffixTransformer" => {
             let c: PrefixSuffixConfig = decode(doc)?;
