@@ -83,6 +83,15 @@ pub(crate) fn resync(obj: &mut Value, groups: &mut Vec<AliasGroup>, lists_in_pla
     groups.retain(|g| g.paths.len() > 1);
 }
 
+/// Takes the fields under `prefix` out of their groups (kustomize rewrote that map, so its
+/// nodes are no longer the shared ones).
+pub(crate) fn detach_under(groups: &mut Vec<AliasGroup>, prefix: &[Seg]) {
+    for g in groups.iter_mut() {
+        g.paths.retain(|p| !p.starts_with(prefix));
+    }
+    groups.retain(|g| g.paths.len() > 1);
+}
+
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
 mod tests {

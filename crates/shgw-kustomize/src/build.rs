@@ -1,5 +1,6 @@
 //! The recursive build of a kustomization directory (kustomize's `KustTarget`).
 
+use crate::alias::{Seg, detach_under};
 use crate::config::{self, TransformerConfig};
 use crate::error::{Error, Result};
 use crate::kustomization::Kustomization;
@@ -46,8 +47,7 @@ pub(crate) fn build_top(dir: &Path, opts: &BuildOptions) -> Result<Output> {
         }
     }
     nameref::fix(&mut acc, &cfg.name_reference)?;
-    let copies = k.build_metadata.as_ref().is_some_and(|b| !b.is_empty());
-    vars::substitute(&mut acc, &cfg.vars, &cfg.var_reference, !copies)?;
+    vars::substitute(&mut acc, &cfg.vars, &cfg.var_reference)?;
     acc.retain(|r| r.annotation("config.kubernetes.io/local-config") != Some("true"));
     // kustomize rebuilds the final ResMap here (`IgnoreLocal`); resources that ended up
     // with one id (a JSON patch may rename) cannot both be registered.
@@ -488,14 +488,28 @@ fn transform(
         k.name_prefix.as_deref().unwrap_or(""),
         k.name_suffix.as_deref().unwrap_or(""),
     );
+    // With `buildMetadata`, kustomize rewrites `metadata.annotations` after each transformer
+    // (its build annotations): a node shared with a field there is shared no longer (verified
+    // with kubectl v1.37.1; label and selector nodes stay shared).
+    let copies = k.build_metadata.as_ref().is_some_and(|b| !b.is_empty());
+    let annotations = [Seg::Key("metadata".into()), Seg::Key("annotations".into())];
+    let unshare = |acc: &mut Vec<Resource>| {
+        if copies {
+            acc.iter_mut()
+                .for_each(|r| detach_under(&mut r.aliases, &annotations));
+        }
+    };
     for (i, l) in k.labels.iter().flatten().enumerate() {
         labels::apply_label_entry(acc, l, cfg).map_err(at(format!("labels[{i}]")))?;
+        unshare(acc);
     }
     if let Some(cl) = &k.common_labels {
         labels::apply_map(acc, cl, &cfg.common_labels);
+        unshare(acc);
     }
     if let Some(ca) = &k.common_annotations {
         labels::apply_map(acc, ca, &cfg.common_annotations);
+        unshare(acc);
     }
     for (i, p) in k.patches_json6902.iter().flatten().enumerate() {
         patches::apply_json6902_entry(acc, p, dir).map_err(at(entry_name(
@@ -511,7 +525,7 @@ fn transform(
         images::apply(acc, img, &cfg.images).map_err(at(format!("images[{i}]")))?;
     }
     if let Some(reps) = &k.replacements {
-        replacements::apply(acc, &replacements::load(dir, reps)?)?;
+        replacements::apply(acc, &replacements::load(dir, reps)?, kfile)?;
     }
     let transformers = k.transformers.as_deref().unwrap_or_default();
     plugins::run(

@@ -369,7 +369,7 @@ pub struct GeneratorOptions {
 }
 
 /// A `map[string]string` as Go decodes it: `null` values become `""`.
-fn nullable_map<'de, D>(d: D) -> Result<Option<IndexMap<String, String>>, D::Error>
+pub(crate) fn nullable_map<'de, D>(d: D) -> Result<Option<IndexMap<String, String>>, D::Error>
 where
     D: serde::Deserializer<'de>,
 {

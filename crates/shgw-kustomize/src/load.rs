@@ -14,19 +14,23 @@ use std::path::{Component, Path, PathBuf};
 pub const KUSTOMIZATION_FILES: [&str; 3] =
     ["kustomization.yaml", "kustomization.yml", "Kustomization"];
 
-fn options(yaml11: bool, strict_keys: bool) -> serde_saphyr::Options {
+/// Parser options for a text of `len` bytes. The safety budgets grow with the input (a
+/// YAML text cannot hold more documents, nodes, events or scalar bytes than a small multiple
+/// of its length), so a large manifest parses while a small hostile one (an alias bomb) is
+/// still stopped.
+fn options(yaml11: bool, strict_keys: bool, len: usize) -> serde_saphyr::Options {
     let dup = if strict_keys {
         serde_saphyr::DuplicateKeyPolicy::Error
     } else {
         serde_saphyr::DuplicateKeyPolicy::LastWins
     };
-    // Manifests can be large: raise the parser's safety limits well beyond the defaults.
+    let scaled = |per_byte: usize, floor: usize| len.saturating_mul(per_byte).max(floor);
     let mut budget = serde_saphyr::Budget::default();
-    budget.max_documents = 10_000_000;
-    budget.max_events = 500_000_000;
-    budget.max_nodes = 200_000_000;
+    budget.max_documents = scaled(1, 1_000);
+    budget.max_events = scaled(8, 1_000_000);
+    budget.max_nodes = scaled(4, 500_000);
     budget.max_depth = 512;
-    budget.max_total_scalar_bytes = 1 << 31;
+    budget.max_total_scalar_bytes = scaled(2, 1 << 20);
     serde_saphyr::options! {
         budget: Some(budget),
         duplicate_keys: dup,
@@ -37,8 +41,8 @@ fn options(yaml11: bool, strict_keys: bool) -> serde_saphyr::Options {
 }
 
 /// Options that read every scalar as its source text (`~` stays "~", an empty value is "").
-fn text_options() -> serde_saphyr::Options {
-    let mut o = options(false, false);
+fn text_options(len: usize) -> serde_saphyr::Options {
+    let mut o = options(false, false, len);
     o.null_as_string = true;
     o
 }
@@ -46,8 +50,9 @@ fn text_options() -> serde_saphyr::Options {
 /// Parses a multi-document YAML text into its non-empty documents.
 pub fn parse_documents(text: &str, yaml11: bool) -> Result<Vec<Value>, String> {
     let text = final_block_scalar_as_go_yaml(text);
-    let docs: Vec<Value> = serde_saphyr::from_multiple_with_options(&text, options(yaml11, false))
-        .map_err(|e| e.to_string())?;
+    let docs: Vec<Value> =
+        serde_saphyr::from_multiple_with_options(&text, options(yaml11, false, text.len()))
+            .map_err(|e| e.to_string())?;
     let mut docs: Vec<Value> = docs.into_iter().filter(|d| !d.is_null()).collect();
     if yaml11 {
         docs.iter_mut().for_each(yaml11_bool_keys);
@@ -82,8 +87,9 @@ fn yaml11_bool_keys(v: &mut Value) {
 /// values are turned into strings (as kustomize does).
 pub fn parse_resource_documents(text: &str) -> Result<(Vec<Value>, SourceInfo), String> {
     let text = &final_block_scalar_as_go_yaml(text);
-    let mut docs: Vec<Value> = serde_saphyr::from_multiple_with_options(text, options(false, true))
-        .map_err(|e| e.to_string())?;
+    let mut docs: Vec<Value> =
+        serde_saphyr::from_multiple_with_options(text, options(false, true, text.len()))
+            .map_err(|e| e.to_string())?;
     let mut blocks = read_empty_values(text, &mut docs).into_iter();
     let (docs, empty_nulls): (Vec<Value>, Vec<Vec<Vec<Seg>>>) = docs
         .into_iter()
@@ -168,7 +174,7 @@ impl SourceInfo {
     pub fn of(text: &str) -> Self {
         let raw = serde_saphyr::from_multiple_with_options::<Option<RawDoc>>(
             &final_block_scalar_as_go_yaml(text),
-            text_options(),
+            text_options(text.len()),
         )
         .map(|docs| docs.into_iter().flatten().collect())
         .unwrap_or_default();

@@ -8,8 +8,9 @@
 use crate::error::{Error, Result};
 use crate::kustomization::{
     FieldSpec, GeneratorArgs, GeneratorOptions, Image, Patch, Replacement, Replica, Selector,
+    nullable_map,
 };
-use crate::load::{check_in_root, parse_documents, read_text, resolve};
+use crate::load::{check_in_root, find_kustomization_file, parse_documents, read_text, resolve};
 use crate::openapi::OpenApi;
 use crate::resource::Resource;
 use crate::{generators, images, labels, namespace, patches, prefix, replicas};
@@ -32,10 +33,10 @@ struct Meta {
 #[derive(Debug, Default, Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct MapConfig {
-    #[serde(default)]
-    labels: IndexMap<String, String>,
-    #[serde(default)]
-    annotations: IndexMap<String, String>,
+    #[serde(default, deserialize_with = "nullable_map")]
+    labels: Option<IndexMap<String, String>>,
+    #[serde(default, deserialize_with = "nullable_map")]
+    annotations: Option<IndexMap<String, String>>,
     #[serde(default)]
     field_specs: Vec<FieldSpec>,
 }
@@ -182,7 +183,9 @@ pub(crate) fn run(
         } else {
             format!("'{entry}'")
         };
-        let at = |e: Error| Error::msg(format!("{}[{i}] {name}: {e}", stage.field()));
+        let place = format!("{}[{i}] {name}", stage.field());
+        let kfile = find_kustomization_file(dir)?;
+        let at = |e: Error| e.at(&kfile, place.clone());
         for doc in entry_configs(dir, entry, build_dir).map_err(at)? {
             run_one(stage, dir, &doc, acc, schema).map_err(at)?;
         }
@@ -241,11 +244,11 @@ fn transform(
     match kind {
         "LabelTransformer" => {
             let c: MapConfig = decode(doc)?;
-            labels::apply_map(acc, &c.labels, &c.field_specs);
+            labels::apply_map(acc, &c.labels.unwrap_or_default(), &c.field_specs);
         }
         "AnnotationsTransformer" => {
             let c: MapConfig = decode(doc)?;
-            labels::apply_map(acc, &c.annotations, &c.field_specs);
+            labels::apply_map(acc, &c.annotations.unwrap_or_default(), &c.field_specs);
         }
         "PrefixSuffixTransformer" => {
             let c: PrefixSuffixConfig = decode(doc)?;
@@ -306,7 +309,8 @@ fn transform(
         }
         "ReplacementTransformer" => {
             let c: ReplacementConfig = decode(doc)?;
-            crate::replacements::apply(acc, &crate::replacements::load(dir, &c.replacements)?)?;
+            let reps = crate::replacements::load(dir, &c.replacements)?;
+            crate::replacements::apply(acc, &reps, &find_kustomization_file(dir)?)?;
         }
         "HashTransformer" => hash_now(acc),
         other => {

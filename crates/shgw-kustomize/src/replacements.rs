@@ -49,10 +49,10 @@ pub fn load(dir: &Path, entries: &[Replacement]) -> Result<Vec<Replacement>> {
     Ok(out)
 }
 
-/// Applies replacements in order.
-pub fn apply(acc: &mut [Resource], reps: &[Replacement]) -> Result<()> {
+/// Applies replacements in order; an error names its entry of the kustomization `kfile`.
+pub fn apply(acc: &mut [Resource], reps: &[Replacement], kfile: &Path) -> Result<()> {
     for (i, r) in reps.iter().enumerate() {
-        apply_one(acc, r).map_err(|e| Error::msg(format!("replacements[{i}]: {e}")))?;
+        apply_one(acc, r).map_err(|e| e.at(kfile, format!("replacements[{i}]")))?;
     }
     Ok(())
 }
@@ -207,6 +207,16 @@ fn apply_target(acc: &mut [Resource], t: &ReplacementTarget, value: &Value) -> R
         }
         for fp in t.field_paths.iter().flatten() {
             let path = split_field_path(fp);
+            if path.contains(&Step::Malformed) {
+                let what = if opts.create {
+                    "find or create"
+                } else {
+                    "find"
+                };
+                return Err(Error::msg(format!(
+                    "unable to {what} field \"{fp}\" in replacement target: list path element must contain fieldName=fieldValue for element to match"
+                )));
+            }
             let mut places = find(&mut r.obj, &path, false)?;
             let created = places.is_empty() && opts.create;
             if created {
@@ -276,6 +286,8 @@ pub(crate) enum Step {
     Match(String, String),
     /// `*`: every element of a list (or value of a map).
     All,
+    /// `[x]` with neither `=` nor a dot in it.
+    Malformed,
 }
 
 /// Splits a field path at dots outside `[...]`.
@@ -304,10 +316,12 @@ pub(crate) fn split_field_path(fp: &str) -> Vec<Step> {
                 return Step::All;
             }
             if let Some(inner) = p.strip_prefix('[').and_then(|x| x.strip_suffix(']')) {
-                // `[name=value]` selects list elements; `[a.b]` is a key holding dots.
+                // `[name=value]` selects list elements; `[a.b]` is a key holding dots; any
+                // other bracket is a malformed list matcher (verified with kubectl v1.37.1).
                 return match inner.split_once('=') {
                     Some((k, v)) => Step::Match(k.to_string(), v.to_string()),
-                    None => Step::Key(inner.to_string()),
+                    None if inner.contains('.') => Step::Key(inner.to_string()),
+                    None => Step::Malformed,
                 };
             }
             Step::Key(p)
@@ -439,5 +453,6 @@ mod tests {
             split_field_path("data.[a.b.c]"),
             vec![Step::Key("data".into()), Step::Key("a.b.c".into())]
         );
+        assert_eq!(split_field_path("data.[x]")[1], Step::Malformed);
     }
 }

@@ -190,16 +190,7 @@ fn expand_node(node: &mut Value, vals: &IndexMap<String, Value>, texts: &IndexMa
 ///
 /// # Errors
 /// A var whose resource or field cannot be found, or is ambiguous.
-///
-/// With `shared` false the substitution stays in the field it is made in, even where
-/// kustomize shares a node between fields (it copies the resources first when the top-level
-/// kustomization has `buildMetadata`; verified with kubectl v1.37.1).
-pub fn substitute(
-    acc: &mut [Resource],
-    vars: &[Var],
-    specs: &[FieldSpec],
-    shared: bool,
-) -> Result<()> {
+pub fn substitute(acc: &mut [Resource], vars: &[Var], specs: &[FieldSpec]) -> Result<()> {
     if vars.is_empty() {
         return Ok(());
     }
@@ -241,9 +232,7 @@ pub fn substitute(
         }
         // A node kustomize shares between fields (a label or annotation it created) is
         // rewritten in place, so the substitution shows in all of them.
-        if shared {
-            resync(&mut r.obj, &mut r.aliases, true);
-        }
+        resync(&mut r.obj, &mut r.aliases, true);
     }
     Ok(())
 }
