@@ -2,9 +2,8 @@
 //! on stderr, tokens never echoed.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Output};
 
 const TOKEN: &str = "GatewayKey contoso-west&209912312359&U2VjcmV0U2lnbmF0dXJlVmFsdWU0Mg==";
 const SIGNATURE: &str = "U2VjcmV0U2lnbmF0dXJlVmFsdWU0Mg==";
@@ -14,21 +13,9 @@ fn shgw(args: &[&str]) -> Output {
 }
 
 fn shgw_stdin(args: &[&str], stdin: Option<&str>) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_shgw"))
-        .args(args)
-        .current_dir(workspace())
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    {
-        let mut input = child.stdin.take().unwrap();
-        if let Some(s) = stdin {
-            input.write_all(s.as_bytes()).unwrap();
-        }
-    }
-    child.wait_with_output().unwrap()
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_shgw"));
+    cmd.args(args).current_dir(workspace());
+    shgw_testkit::run_with_stdin(&mut cmd, stdin)
 }
 
 fn workspace() -> PathBuf {

@@ -2,9 +2,8 @@
 //! stderr, kustomization directories, and no secret ever echoed.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Output};
 
 const SIGNATURE: &str = "U2VjcmV0U2lnbmF0dXJlVmFsdWU0Mg==";
 
@@ -13,22 +12,9 @@ fn workspace() -> PathBuf {
 }
 
 fn shgw(args: &[&str], stdin: Option<&str>) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_shgw"))
-        .args(args)
-        .current_dir(workspace())
-        .env("NO_COLOR", "1")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    {
-        let mut input = child.stdin.take().unwrap();
-        if let Some(s) = stdin {
-            input.write_all(s.as_bytes()).unwrap();
-        }
-    }
-    child.wait_with_output().unwrap()
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_shgw"));
+    cmd.args(args).current_dir(workspace()).env("NO_COLOR", "1");
+    shgw_testkit::run_with_stdin(&mut cmd, stdin)
 }
 
 fn text(b: &[u8]) -> String {

@@ -22,9 +22,8 @@ use binary::shgw_bin;
 use serde_json::Value;
 use shgw::Token;
 use standin::{ArmMode, ConnectProxy, EntraMode, Expect, StandIn};
-use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Output};
 
 const NS: &str = "apim-gateway";
 const NAME: &str = "contoso-west";
@@ -88,22 +87,9 @@ impl Env {
     }
 
     fn kubectl(&self, kubeconfig: &Path, args: &[&str], stdin: Option<&str>) -> Output {
-        let mut child = Command::new(&self.kubectl)
-            .arg("--kubeconfig")
-            .arg(kubeconfig)
-            .args(args)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        {
-            let mut input = child.stdin.take().unwrap();
-            if let Some(s) = stdin {
-                input.write_all(s.as_bytes()).unwrap();
-            }
-        }
-        child.wait_with_output().unwrap()
+        let mut cmd = Command::new(&self.kubectl);
+        cmd.arg("--kubeconfig").arg(kubeconfig).args(args);
+        shgw_testkit::run_with_stdin(&mut cmd, stdin)
     }
 
     fn admin(&self, args: &[&str], stdin: Option<&str>) -> String {

@@ -3,7 +3,7 @@
 
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Output};
 
 /// A running API server.
 pub struct ApiServer {
@@ -80,26 +80,9 @@ impl ApiServer {
 
     /// Runs kubectl as the admin, with `stdin` piped in.
     pub fn kubectl(&self, args: &[&str], stdin: Option<&str>) -> Output {
-        use std::io::Write;
-        let mut child = match Command::new(&self.kubectl)
-            .arg("--kubeconfig")
-            .arg(self.kubeconfig())
-            .args(args)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-        {
-            Ok(c) => c,
-            Err(e) => panic!("kubectl: {e}"),
-        };
-        if let (Some(mut input), Some(text)) = (child.stdin.take(), stdin) {
-            let _ = input.write_all(text.as_bytes());
-        }
-        match child.wait_with_output() {
-            Ok(o) => o,
-            Err(e) => panic!("kubectl: {e}"),
-        }
+        let mut cmd = Command::new(&self.kubectl);
+        cmd.arg("--kubeconfig").arg(self.kubeconfig()).args(args);
+        crate::run_with_stdin(&mut cmd, stdin)
     }
 }
 

@@ -47,3 +47,33 @@ pub fn scratch(tag: &str) -> PathBuf {
     let _ = std::fs::create_dir_all(&dir);
     dir
 }
+
+/// Runs `cmd` with `stdin` piped in (nothing when `None`) and its output captured.
+///
+/// # Panics
+/// When the program cannot be started: the test cannot go on.
+pub fn run_with_stdin(
+    cmd: &mut std::process::Command,
+    stdin: Option<&str>,
+) -> std::process::Output {
+    use std::io::Write;
+    use std::process::Stdio;
+    let mut child = match cmd
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+    {
+        Ok(c) => c,
+        Err(e) => panic!("cannot start {:?}: {e}", cmd.get_program()),
+    };
+    if let Some(mut input) = child.stdin.take()
+        && let Some(text) = stdin
+    {
+        let _ = input.write_all(text.as_bytes());
+    }
+    match child.wait_with_output() {
+        Ok(o) => o,
+        Err(e) => panic!("{:?}: {e}", cmd.get_program()),
+    }
+}
