@@ -129,6 +129,13 @@ fn renewal_plan(name: &str, r: TokenRenewal) -> RenewalPlan {
     }
 }
 
+impl Resolved {
+    /// Whether shgw fixes UIDs and GIDs (Kubernetes), or the platform assigns them (OpenShift).
+    pub fn fixed_ids(&self) -> bool {
+        self.platform == Platform::Kubernetes
+    }
+}
+
 /// Standard-output and local logs.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -348,8 +355,6 @@ pub struct Resolved {
     pub proxy: Proxy,
     /// Local CA trust.
     pub trust_local_ca: bool,
-    /// Whether shgw fixes UIDs and GIDs (Kubernetes), or the platform assigns them (OpenShift).
-    pub fixed_ids: bool,
     /// The platform.
     pub platform: Platform,
     /// UID; none when the platform assigns it.
@@ -370,8 +375,7 @@ pub struct Resolved {
 /// ([`crate::resolve`]).
 pub(crate) fn fill(g: &Gateway, platform: Platform) -> Resolved {
     let s = &g.spec;
-    let fixed_ids = platform == Platform::Kubernetes;
-    let default_id = fixed_ids.then_some(d::GATEWAY_UID);
+    let default_id = (platform == Platform::Kubernetes).then_some(d::GATEWAY_UID);
     let name = g.metadata.name.clone();
     let mut selector = BTreeMap::new();
     selector.insert(d::LABEL_NAME.to_owned(), d::LABEL_NAME_VALUE.to_owned());
@@ -545,7 +549,6 @@ pub(crate) fn fill(g: &Gateway, platform: Platform) -> Resolved {
         ca_certificates: s.ca_certificates.iter().filter_map(CaSource::of).collect(),
         proxy: s.proxy.clone().unwrap_or_default(),
         trust_local_ca: s.trust_local_ca.unwrap_or(false),
-        fixed_ids,
         platform,
         run_as_user: sc.run_as_user.or(default_id),
         run_as_group: sc.run_as_group.or(default_id),

@@ -184,7 +184,7 @@ fn container(r: &Resolved, plan: &RenewalPlan, secret: &str, key: &str) -> Conta
 }
 
 fn pod_security(r: &Resolved) -> PodSecurityContext {
-    let uid = r.fixed_ids.then_some(d::RENEWER_UID);
+    let uid = r.fixed_ids().then_some(d::RENEWER_UID);
     PodSecurityContext {
         run_as_non_root: Some(true),
         run_as_user: uid,
@@ -215,7 +215,7 @@ fn linter_skips(r: &Resolved, plan: &RenewalPlan) -> BTreeMap<String, String> {
                 .to_owned(),
         );
     }
-    if !r.fixed_ids {
+    if !r.fixed_ids() {
         skips.push("CKV_K8S_40=the platform assigns the UID from the namespace's range".to_owned());
     }
     skips
