@@ -134,6 +134,18 @@ impl Resolved {
     pub fn fixed_ids(&self) -> bool {
         self.platform == Platform::Kubernetes
     }
+
+    /// With token authentication: the Secret's name and key, and the renewer if any.
+    pub fn token_secret(&self) -> Option<(&str, &str, Option<&RenewalPlan>)> {
+        match &self.auth {
+            AuthMode::Token {
+                secret_name,
+                secret_key,
+                renewal,
+            } => Some((secret_name, secret_key, renewal.as_ref())),
+            _ => None,
+        }
+    }
 }
 
 /// Standard-output and local logs.

@@ -95,12 +95,7 @@ pub(crate) fn check(
 /// What the user must still do for `r` to start: create the token Secret when no token was
 /// given and nothing renews it, or run the renewer once.
 pub(crate) fn next_steps(r: &Resolved, token_given: bool) -> Vec<String> {
-    let AuthMode::Token {
-        secret_name,
-        secret_key,
-        renewal,
-    } = &r.auth
-    else {
+    let Some((secret_name, secret_key, renewal)) = r.token_secret() else {
         return Vec::new();
     };
     if token_given {

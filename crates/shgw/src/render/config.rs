@@ -160,25 +160,18 @@ pub(crate) fn config_map(r: &Resolved, data: BTreeMap<String, String>) -> Config
 /// The token Secret: with the token when the caller supplied one; empty (for the renewer to
 /// fill) when renewal is on and no token was given; otherwise none.
 pub(crate) fn token_secret(r: &Resolved, token: Option<&Token>) -> Option<Secret> {
-    let AuthMode::Token {
-        secret_name,
-        secret_key,
-        renewal,
-    } = &r.auth
-    else {
-        return None;
-    };
+    let (secret_name, secret_key, renewal) = r.token_secret()?;
     if token.is_none() && renewal.is_none() {
         return None;
     }
-    let mut metadata = meta(r, secret_name.clone());
+    let mut metadata = meta(r, secret_name.to_owned());
     let data = token.map(|t| {
         metadata
             .annotations
             .get_or_insert_with(BTreeMap::new)
             .insert(d::TOKEN_EXPIRY_ANNOTATION.into(), t.expiry_rfc3339());
         BTreeMap::from([(
-            secret_key.clone(),
+            secret_key.to_owned(),
             ByteString(t.reveal().as_bytes().to_vec()),
         )])
     });

@@ -4,7 +4,7 @@
 
 use super::config::{WI_CLIENT_ID_ANNOTATION, WI_TENANT_ID_ANNOTATION, WI_USE_LABEL};
 use crate::defaults as d;
-use crate::resolve::{AuthMode, RenewalPlan, Resolved};
+use crate::resolve::{RenewalPlan, Resolved};
 use k8s_openapi::api::batch::v1::{CronJob, CronJobSpec, JobSpec, JobTemplateSpec};
 use k8s_openapi::api::core::v1::{
     Container, EnvVar, EnvVarSource, ObjectFieldSelector, PodSecurityContext, PodSpec,
@@ -24,14 +24,8 @@ const NAMESPACE_ENV: &str = "POD_NAMESPACE";
 
 /// The renewer plan, the token Secret's name and key, when renewal is on.
 fn plan(r: &Resolved) -> Option<(&RenewalPlan, &str, &str)> {
-    match &r.auth {
-        AuthMode::Token {
-            secret_name,
-            secret_key,
-            renewal: Some(plan),
-        } => Some((plan, secret_name, secret_key)),
-        _ => None,
-    }
+    let (secret, key, plan) = r.token_secret()?;
+    Some((plan?, secret, key))
 }
 
 /// `<name>-token-renewer`.
