@@ -21,6 +21,7 @@
 //! ```
 
 mod emit;
+pub mod node;
 mod order;
 mod scalar;
 

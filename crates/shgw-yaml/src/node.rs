@@ -1,0 +1,429 @@
+//! A YAML document as kustomize's kyaml holds it: mappings, sequences and scalars, where every
+//! scalar keeps its source text, its tag and the style it was written in.
+//!
+//! A [`serde_json::Value`] cannot tell `2024-01-02` (a timestamp) from `"2024-01-02"` (a
+//! string), `1.0` from `1`, `0755` from `493`, or a value written as `~` from one written
+//! with no text at all; kustomize can, and prints them differently. [`Node`] keeps all of
+//! that, and [`Node::to_value`] is kyaml's `Map()`: the typed value a JSON encoder sees.
+//!
+//! ```
+//! use shgw_yaml::node::{Node, Tag};
+//! let docs = shgw_yaml::parse::parse_documents("a: 2024-01-02\nb: \"2024-01-02\"\n", &Default::default()).unwrap();
+//! let doc = &docs[0];
+//! assert_eq!(doc["a"].scalar().map(|s| s.tag), Some(Tag::Timestamp));
+//! assert_eq!(doc["a"].to_value(), "2024-01-02T00:00:00Z");
+//! assert_eq!(doc["b"].as_str(), Some("2024-01-02"));
+//! ```
+
+use indexmap::IndexMap;
+use serde_json::{Number, Value};
+
+/// A mapping: keys in the order they were written.
+pub type Map = IndexMap<String, Node>;
+
+/// A YAML node.
+#[derive(Clone, Debug)]
+pub enum Node {
+    /// A scalar with its source text, tag and style.
+    Scalar(Scalar),
+    /// A sequence.
+    Seq(Vec<Node>),
+    /// A mapping.
+    Map(Map),
+}
+
+/// What a scalar is, resolved from its text, style and explicit tag as kyaml resolves it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Tag {
+    /// `~`, `null`, or nothing at all.
+    Null,
+    /// `true` / `false` (and, in YAML 1.1 files, `yes`, `on`, ...).
+    Bool,
+    /// An integer (`12`, `0x1F`, `0o17`, `0755`, `1_000`).
+    Int,
+    /// A finite floating-point number (`1.0`, `1e3`, `.5`).
+    Float,
+    /// A string.
+    Str,
+    /// A plain `YYYY-M-D` date, which kustomize prints as an RFC 3339 timestamp.
+    Timestamp,
+    /// A `!!binary` scalar: kustomize keeps its base64 text.
+    Binary,
+}
+
+/// How a scalar was written.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Written {
+    /// Plain (unquoted), or made by a transformer.
+    #[default]
+    Plain,
+    /// `'single quoted'`.
+    SingleQuoted,
+    /// `"double quoted"`.
+    DoubleQuoted,
+    /// A `|` block.
+    Literal,
+    /// A `>` block.
+    Folded,
+}
+
+/// A scalar node.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Scalar {
+    /// The text as written (after unquoting and block folding): kyaml's `YNode.Value`.
+    pub text: String,
+    /// What the text resolves to.
+    pub tag: Tag,
+    /// How it was written.
+    pub style: Written,
+}
+
+impl Scalar {
+    /// A string scalar, as a transformer writes one.
+    pub fn string(text: impl Into<String>) -> Self {
+        Scalar {
+            text: text.into(),
+            tag: Tag::Str,
+            style: Written::Plain,
+        }
+    }
+
+    /// Whether the source wrote nothing at all here (`key:` with no value).
+    pub fn is_empty_null(&self) -> bool {
+        self.tag == Tag::Null && self.text.is_empty() && self.style == Written::Plain
+    }
+
+    /// The typed value a JSON encoder sees (kyaml's `Map()` of this scalar).
+    pub fn to_value(&self) -> Value {
+        match self.tag {
+            Tag::Null => Value::Null,
+            Tag::Bool => Value::Bool(bool_value(&self.text)),
+            Tag::Int => int_value(&self.text)
+                .or_else(|| float_value(&self.text))
+                .unwrap_or_else(|| Value::String(self.text.clone())),
+            Tag::Float => {
+                float_value(&self.text).unwrap_or_else(|| Value::String(self.text.clone()))
+            }
+            Tag::Str | Tag::Binary => Value::String(self.text.clone()),
+            Tag::Timestamp => Value::String(rfc3339(&self.text)),
+        }
+    }
+}
+
+/// A YAML 1.1 or 1.2 boolean's truth (`true`, `yes`, `on`, `y` in any case).
+fn bool_value(text: &str) -> bool {
+    matches!(
+        text.to_ascii_lowercase().as_str(),
+        "true" | "yes" | "on" | "y"
+    )
+}
+
+/// An integer's value: decimal, `0x` hex, `0o` or legacy leading-zero octal, `0b` binary,
+/// with `_` separators; a magnitude beyond 64 bits is a float, as Go's decoder makes it.
+fn int_value(text: &str) -> Option<Value> {
+    let clean: String = text.chars().filter(|c| *c != '_').collect();
+    let (neg, digits) = match clean.as_bytes().first() {
+        Some(b'-') => (true, &clean[1..]),
+        Some(b'+') => (false, &clean[1..]),
+        _ => (false, clean.as_str()),
+    };
+    let (radix, body) = if let Some(h) = digits.strip_prefix("0x") {
+        (16, h)
+    } else if let Some(o) = digits.strip_prefix("0o") {
+        (8, o)
+    } else if let Some(b) = digits.strip_prefix("0b") {
+        (2, b)
+    } else if digits.len() > 1 && digits.starts_with('0') {
+        (8, &digits[1..])
+    } else {
+        (10, digits)
+    };
+    let magnitude = u128::from_str_radix(body, radix).ok()?;
+    if neg {
+        let v = i64::try_from(magnitude)
+            .ok()
+            .map(|m| -m)
+            .or_else(|| (magnitude == 1u128 << 63).then_some(i64::MIN));
+        match v {
+            Some(v) => Some(Value::Number(v.into())),
+            None => Number::from_f64(-(magnitude as f64)).map(Value::Number),
+        }
+    } else {
+        match u64::try_from(magnitude) {
+            Ok(v) => Some(Value::Number(v.into())),
+            Err(_) => Number::from_f64(magnitude as f64).map(Value::Number),
+        }
+    }
+}
+
+/// A finite float's value.
+fn float_value(text: &str) -> Option<Value> {
+    let clean: String = text.chars().filter(|c| *c != '_').collect();
+    let f: f64 = clean.parse().ok()?;
+    Number::from_f64(f).map(Value::Number)
+}
+
+/// `2024-1-2` as kustomize prints the timestamp: `2024-01-02T00:00:00Z`.
+pub fn rfc3339(date: &str) -> String {
+    let p: Vec<&str> = date.split('-').collect();
+    match p.as_slice() {
+        [y, m, d] => format!("{y}-{m:0>2}-{d:0>2}T00:00:00Z"),
+        _ => date.to_string(),
+    }
+}
+
+/// What [`Node::index`] returns for a missing key.
+static MISSING: Node = Node::Scalar(Scalar {
+    text: String::new(),
+    tag: Tag::Null,
+    style: Written::Plain,
+});
+
+impl Node {
+    /// A string scalar.
+    pub fn string(text: impl Into<String>) -> Self {
+        Node::Scalar(Scalar::string(text))
+    }
+
+    /// A null scalar (as a transformer writes one: `null`).
+    pub fn null() -> Self {
+        Node::Scalar(Scalar {
+            text: "null".into(),
+            tag: Tag::Null,
+            style: Written::Plain,
+        })
+    }
+
+    /// An empty mapping.
+    pub fn empty_map() -> Self {
+        Node::Map(Map::new())
+    }
+
+    /// The node of a JSON value, as kyaml builds nodes from JSON (scalars plain, tagged by
+    /// their JSON type).
+    pub fn from_value(v: &Value) -> Self {
+        let scalar = |text: String, tag: Tag| {
+            Node::Scalar(Scalar {
+                text,
+                tag,
+                style: Written::Plain,
+            })
+        };
+        match v {
+            Value::Null => Node::null(),
+            Value::Bool(b) => scalar(b.to_string(), Tag::Bool),
+            Value::Number(n) => {
+                let tag = if n.is_f64() { Tag::Float } else { Tag::Int };
+                scalar(crate::format_number(n), tag)
+            }
+            Value::String(s) => Node::string(s.clone()),
+            Value::Array(a) => Node::Seq(a.iter().map(Node::from_value).collect()),
+            Value::Object(m) => Node::Map(
+                m.iter()
+                    .map(|(k, v)| (k.clone(), Node::from_value(v)))
+                    .collect(),
+            ),
+        }
+    }
+
+    /// The typed value (kyaml's `Map()`): what kustomize hands to JSON encoders and prints.
+    pub fn to_value(&self) -> Value {
+        match self {
+            Node::Scalar(s) => s.to_value(),
+            Node::Seq(items) => Value::Array(items.iter().map(Node::to_value).collect()),
+            Node::Map(m) => {
+                Value::Object(m.iter().map(|(k, v)| (k.clone(), v.to_value())).collect())
+            }
+        }
+    }
+
+    /// The scalar, if this is one.
+    pub fn scalar(&self) -> Option<&Scalar> {
+        match self {
+            Node::Scalar(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// The text of a string scalar (`!!str`, or `!!binary` text).
+    pub fn as_str(&self) -> Option<&str> {
+        match self {
+            Node::Scalar(s) if matches!(s.tag, Tag::Str | Tag::Binary) => Some(&s.text),
+            _ => None,
+        }
+    }
+
+    /// The source text of any scalar (kyaml's `YNode.Value`): `1.0`, `0755`, `2024-1-2`.
+    pub fn text(&self) -> Option<&str> {
+        self.scalar().map(|s| s.text.as_str())
+    }
+
+    /// Whether this is a null scalar.
+    pub fn is_null(&self) -> bool {
+        matches!(self, Node::Scalar(s) if s.tag == Tag::Null)
+    }
+
+    /// Whether this is a mapping.
+    pub fn is_map(&self) -> bool {
+        matches!(self, Node::Map(_))
+    }
+
+    /// Whether this is a sequence.
+    pub fn is_seq(&self) -> bool {
+        matches!(self, Node::Seq(_))
+    }
+
+    /// The mapping, if this is one.
+    pub fn as_map(&self) -> Option<&Map> {
+        match self {
+            Node::Map(m) => Some(m),
+            _ => None,
+        }
+    }
+
+    /// The mapping, mutably, if this is one.
+    pub fn as_map_mut(&mut self) -> Option<&mut Map> {
+        match self {
+            Node::Map(m) => Some(m),
+            _ => None,
+        }
+    }
+
+    /// The sequence, if this is one.
+    pub fn as_seq(&self) -> Option<&Vec<Node>> {
+        match self {
+            Node::Seq(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// The sequence, mutably, if this is one.
+    pub fn as_seq_mut(&mut self) -> Option<&mut Vec<Node>> {
+        match self {
+            Node::Seq(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// The value under `key` of a mapping.
+    pub fn get(&self, key: &str) -> Option<&Node> {
+        self.as_map()?.get(key)
+    }
+
+    /// The value under `key` of a mapping, mutably.
+    pub fn get_mut(&mut self, key: &str) -> Option<&mut Node> {
+        self.as_map_mut()?.get_mut(key)
+    }
+
+    /// Makes this node a mapping if it is not one, and returns the mapping.
+    pub fn ensure_map(&mut self) -> &mut Map {
+        if !self.is_map() {
+            *self = Node::empty_map();
+        }
+        match self {
+            Node::Map(m) => m,
+            // Just made a mapping above.
+            _ => unreachable!("ensure_map: the node was just made a mapping"),
+        }
+    }
+
+    /// Takes the node out, leaving a null in its place.
+    pub fn take(&mut self) -> Node {
+        std::mem::replace(self, Node::null())
+    }
+}
+
+/// Equal as kustomize compares values: scalars by their typed value, collections element by
+/// element (mapping keys in any order).
+impl PartialEq for Node {
+    fn eq(&self, other: &Node) -> bool {
+        match (self, other) {
+            (Node::Scalar(a), Node::Scalar(b)) => {
+                (a.tag == b.tag && a.text == b.text) || a.to_value() == b.to_value()
+            }
+            (Node::Seq(a), Node::Seq(b)) => a == b,
+            (Node::Map(a), Node::Map(b)) => {
+                a.len() == b.len() && a.iter().all(|(k, v)| b.get(k) == Some(v))
+            }
+            _ => false,
+        }
+    }
+}
+
+impl std::ops::Index<&str> for Node {
+    type Output = Node;
+    /// The value under `key`, or a null when there is none.
+    fn index(&self, key: &str) -> &Node {
+        self.get(key).unwrap_or(&MISSING)
+    }
+}
+
+impl std::ops::Index<usize> for Node {
+    type Output = Node;
+    /// Element `i` of a sequence, or a null when there is none.
+    fn index(&self, i: usize) -> &Node {
+        self.as_seq().and_then(|s| s.get(i)).unwrap_or(&MISSING)
+    }
+}
+
+impl PartialEq<&str> for Node {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == Some(*other)
+    }
+}
+
+impl From<&str> for Node {
+    fn from(s: &str) -> Self {
+        Node::string(s)
+    }
+}
+
+impl From<String> for Node {
+    fn from(s: String) -> Self {
+        Node::string(s)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn scalar(text: &str, tag: Tag) -> Scalar {
+        Scalar {
+            text: text.into(),
+            tag,
+            style: Written::Plain,
+        }
+    }
+
+    #[test]
+    fn typed_values() {
+        assert_eq!(scalar("0755", Tag::Int).to_value(), json!(493));
+        assert_eq!(scalar("0x1F", Tag::Int).to_value(), json!(31));
+        assert_eq!(scalar("0o12", Tag::Int).to_value(), json!(10));
+        assert_eq!(scalar("1_000", Tag::Int).to_value(), json!(1000));
+        assert_eq!(scalar("-12", Tag::Int).to_value(), json!(-12));
+        assert_eq!(scalar("1e3", Tag::Float).to_value(), json!(1000.0));
+        assert_eq!(scalar("Yes", Tag::Bool).to_value(), json!(true));
+        assert_eq!(
+            scalar("2024-1-2", Tag::Timestamp).to_value(),
+            json!("2024-01-02T00:00:00Z")
+        );
+        assert_eq!(
+            scalar("aGVsbG8=", Tag::Binary).to_value(),
+            json!("aGVsbG8=")
+        );
+        assert_eq!(scalar("", Tag::Null).to_value(), json!(null));
+    }
+
+    #[test]
+    fn json_round_trip() {
+        let v = json!({"a": [1, 2.5, "x", null, true], "b": {"c": "d"}});
+        assert_eq!(Node::from_value(&v).to_value(), v);
+        let n = Node::from_value(&v);
+        assert_eq!(n["a"][2], "x");
+        assert!(n["zz"].is_null());
+        assert_eq!(n["a"][1].text(), Some("2.5"));
+    }
+}
