@@ -9,7 +9,7 @@
 //! with kubectl v1.37.1 / kustomize v5.8.1). A JSON patch re-creates every node and ends
 //! the sharing; deleting a field ends it for that field.
 
-use serde_json::Value;
+use shgw_yaml::node::Node;
 
 /// One step of a path into a document.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -24,32 +24,34 @@ pub(crate) enum Seg {
 #[derive(Clone, Debug)]
 pub(crate) struct AliasGroup {
     paths: Vec<Vec<Seg>>,
-    value: Value,
+    value: Node,
 }
 
 impl AliasGroup {
     /// A group of `paths` (the fields just given `value`); `None` unless it shares.
-    pub fn new(paths: Vec<Vec<Seg>>, value: Value) -> Option<Self> {
+    pub fn new(paths: Vec<Vec<Seg>>, value: Node) -> Option<Self> {
         (paths.len() > 1).then_some(AliasGroup { paths, value })
     }
 }
 
-fn get<'a>(v: &'a Value, path: &[Seg]) -> Option<&'a Value> {
+/// The node at `path` below `v`.
+pub(crate) fn get<'a>(v: &'a Node, path: &[Seg]) -> Option<&'a Node> {
     path.iter().try_fold(v, |cur, s| match s {
-        Seg::Key(k) => cur.as_object()?.get(k),
-        Seg::Index(i) => cur.as_array()?.get(*i),
+        Seg::Key(k) => cur.as_map()?.get(k),
+        Seg::Index(i) => cur.as_seq()?.get(*i),
     })
 }
 
-fn get_mut<'a>(v: &'a mut Value, path: &[Seg]) -> Option<&'a mut Value> {
+/// The node at `path` below `v`, mutably.
+pub(crate) fn get_mut<'a>(v: &'a mut Node, path: &[Seg]) -> Option<&'a mut Node> {
     path.iter().try_fold(v, |cur, s| match s {
-        Seg::Key(k) => cur.as_object_mut()?.get_mut(k),
-        Seg::Index(i) => cur.as_array_mut()?.get_mut(*i),
+        Seg::Key(k) => cur.as_map_mut()?.get_mut(k),
+        Seg::Index(i) => cur.as_seq_mut()?.get_mut(*i),
     })
 }
 
-fn is_scalar(v: &Value) -> bool {
-    !(v.is_object() || v.is_array() || v.is_null())
+fn is_scalar(v: &Node) -> bool {
+    v.scalar().is_some() && !v.is_null()
 }
 
 /// Brings the shared fields of `obj` back in line after a transformation: a field of a
@@ -57,7 +59,7 @@ fn is_scalar(v: &Value) -> bool {
 /// fields that still hold the old one. Fields that vanished or were replaced otherwise
 /// leave their group. With `lists_in_place` false (a strategic merge, which may reorder
 /// or replace lists), a changed field below a list is taken as replaced, not written.
-pub(crate) fn resync(obj: &mut Value, groups: &mut Vec<AliasGroup>, lists_in_place: bool) {
+pub(crate) fn resync(obj: &mut Node, groups: &mut Vec<AliasGroup>, lists_in_place: bool) {
     for g in groups.iter_mut() {
         g.paths.retain(|p| get(obj, p).is_some());
         let written = g
@@ -104,23 +106,25 @@ mod tests {
 
     #[test]
     fn in_place_write_reaches_every_alias() {
-        let mut obj = json!({"a": {"x": "new"}, "b": {"x": "old"}, "c": {"x": "old"}});
+        let mut obj = Node::from_value(
+            &json!({"a": {"x": "new"}, "b": {"x": "old"}, "c": {"x": "old"}}),
+        );
         let mut groups = vec![
             AliasGroup::new(
                 vec![p(&["a", "x"]), p(&["b", "x"]), p(&["c", "x"])],
-                json!("old"),
+                Node::string("old"),
             )
             .unwrap(),
         ];
         resync(&mut obj, &mut groups, false);
         assert_eq!(
-            obj,
+            obj.to_value(),
             json!({"a": {"x": "new"}, "b": {"x": "new"}, "c": {"x": "new"}})
         );
         // A deleted field leaves the group; the rest keep sharing.
-        obj["a"].as_object_mut().unwrap().remove("x");
-        obj["b"]["x"] = json!("z");
+        obj.get_mut("a").unwrap().as_map_mut().unwrap().shift_remove("x");
+        *obj.get_mut("b").unwrap().get_mut("x").unwrap() = Node::string("z");
         resync(&mut obj, &mut groups, false);
-        assert_eq!(obj, json!({"a": {}, "b": {"x": "z"}, "c": {"x": "z"}}));
+        assert_eq!(obj.to_value(), json!({"a": {}, "b": {"x": "z"}, "c": {"x": "z"}}));
     }
 }

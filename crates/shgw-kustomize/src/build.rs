@@ -5,18 +5,19 @@ use crate::config::{self, TransformerConfig};
 use crate::error::{Error, Result};
 use crate::kustomization::Kustomization;
 use crate::load::{
-    check_in_root, find_kustomization_file, is_remote, load_kustomization,
-    parse_resource_documents, read_text, resolve,
+    Mode, check_in_root, find_kustomization_file, is_remote, load_kustomization, parse_nodes,
+    read_text, resolve, restring_metadata_map,
 };
 use crate::openapi::{self, OpenApi};
 use crate::plugins::{self, Stage};
 use crate::resid::ResId;
-use crate::resource::{Origin, Resource, ensure_object};
+use crate::resource::{Origin, Resource};
 use crate::{
     BuildOptions, Output, Warning, generators, images, labels, nameref, namespace, order, patches,
     prefix, replacements, replicas, vars,
 };
 use serde_json::Value;
+use shgw_yaml::node::Node;
 use std::cell::RefCell;
 use std::collections::HashSet;
 use std::path::Path;
@@ -42,7 +43,7 @@ pub(crate) fn build_top(dir: &Path, opts: &BuildOptions) -> Result<Output> {
     run(&dir, &k, &mut acc, &mut cfg, &ctx)?;
     for r in acc.iter_mut() {
         if r.generated.as_ref().is_some_and(|g| g.hash) {
-            let name = format!("{}-{}", r.id().name, crate::hash::hash_of(&r.obj));
+            let name = format!("{}-{}", r.id().name, crate::hash::hash_of(&r.obj.to_value()));
             r.set_name(&name);
         }
     }
@@ -68,7 +69,7 @@ pub(crate) fn build_top(dir: &Path, opts: &BuildOptions) -> Result<Output> {
             let origin = r.origin.clone();
             let mut obj = strip_internal(r);
             meta.apply(&mut obj, origin.as_ref(), &dir);
-            obj
+            obj.to_value()
         })
         .collect();
     Ok(Output {
@@ -144,8 +145,12 @@ impl BuildMetadata {
 
     /// Adds the origin annotation (paths relative to the top-level directory `top`) and
     /// the managed-by label, as kustomize v5.8.1 writes them.
-    fn apply(&self, obj: &mut Value, origin: Option<&Origin>, top: &Path) {
-        let meta = ensure_object(ensure_object(obj).entry("metadata").or_insert(Value::Null));
+    fn apply(&self, obj: &mut Node, origin: Option<&Origin>, top: &Path) {
+        let meta = obj
+            .ensure_map()
+            .entry("metadata".to_string())
+            .or_insert_with(Node::null)
+            .ensure_map();
         if self.origin
             && let Some(o) = origin
         {
@@ -163,14 +168,19 @@ impl BuildMetadata {
                     relative(kustomization, top)
                 ),
             };
-            ensure_object(meta.entry("annotations").or_insert(Value::Null))
-                .insert("config.kubernetes.io/origin".into(), Value::String(text));
+            meta.entry("annotations".to_string())
+                .or_insert_with(Node::null)
+                .ensure_map()
+                .insert("config.kubernetes.io/origin".into(), Node::string(text));
         }
         if self.managed_by {
-            ensure_object(meta.entry("labels").or_insert(Value::Null)).insert(
-                "app.kubernetes.io/managed-by".into(),
-                Value::String("kustomize-v5.8.1".into()),
-            );
+            meta.entry("labels".to_string())
+                .or_insert_with(Node::null)
+                .ensure_map()
+                .insert(
+                    "app.kubernetes.io/managed-by".into(),
+                    Node::string("kustomize-v5.8.1"),
+                );
         }
     }
 }
@@ -189,10 +199,12 @@ fn relative(path: &Path, base: &Path) -> String {
     parts.join("/")
 }
 
-fn strip_internal(r: Resource) -> Value {
+/// The document as kustomize prints it: annotations as strings of their source text, the
+/// build's own annotations gone.
+fn strip_internal(r: Resource) -> Node {
     let mut obj = r.obj;
-    crate::load::stringify_annotations(&mut obj, &r.raw_annotations);
-    if let Some(Value::Object(ann)) = obj
+    restring_metadata_map(&mut obj, "annotations");
+    if let Some(Node::Map(ann)) = obj
         .get_mut("metadata")
         .and_then(|m| m.get_mut("annotations"))
     {
@@ -243,9 +255,9 @@ impl Registered {
 }
 
 /// Turns loaded documents into resources (List flattening, kind/name checks).
-fn to_resources(docs: Vec<Value>, file: &Path, out: &mut Vec<Resource>) -> Result<()> {
+fn to_resources(docs: Vec<Node>, file: &Path, out: &mut Vec<Resource>) -> Result<()> {
     for doc in docs {
-        if !doc.is_object() {
+        if !doc.is_map() {
             return Err(Error::msg(format!(
                 "{}: not a resource object",
                 file.display()
@@ -254,7 +266,7 @@ fn to_resources(docs: Vec<Value>, file: &Path, out: &mut Vec<Resource>) -> Resul
         let id = ResId::of(&doc);
         if id.kind.ends_with("List") && doc.get("items").is_some() {
             let items = match doc.get("items") {
-                Some(Value::Array(a)) => a.clone(),
+                Some(Node::Seq(a)) => a.clone(),
                 _ => Vec::new(),
             };
             to_resources(items, file, out)?;
@@ -281,13 +293,14 @@ fn to_resources(docs: Vec<Value>, file: &Path, out: &mut Vec<Resource>) -> Resul
 
 fn load_file(path: &Path, ctx: &Ctx) -> Result<Vec<Resource>> {
     let text = read_text(path)?;
-    let (docs, info) = parse_resource_documents(&text).map_err(|msg| Error::MalformedYaml {
+    let docs = parse_nodes(&text, Mode::Resource).map_err(|msg| Error::MalformedYaml {
         file: path.to_path_buf(),
         msg,
     })?;
     let mut out = Vec::new();
-    for (i, doc) in docs.into_iter().enumerate() {
-        match ctx.opts.expander.as_ref().and_then(|e| e(&doc, path)) {
+    for doc in docs {
+        let hook = ctx.opts.expander.as_ref();
+        match hook.and_then(|e| e(&doc.to_value(), path)) {
             Some(Ok(expansion)) => {
                 ctx.warnings
                     .borrow_mut()
@@ -295,7 +308,8 @@ fn load_file(path: &Path, ctx: &Ctx) -> Result<Vec<Resource>> {
                         file: path.to_path_buf(),
                         message,
                     }));
-                to_resources(expansion.docs, path, &mut out)?;
+                let docs = expansion.docs.iter().map(Node::from_value).collect();
+                to_resources(docs, path, &mut out)?;
             }
             Some(Err(source)) => {
                 return Err(Error::Expand {
@@ -303,17 +317,7 @@ fn load_file(path: &Path, ctx: &Ctx) -> Result<Vec<Resource>> {
                     source,
                 });
             }
-            None => {
-                let before = out.len();
-                to_resources(vec![doc], path, &mut out)?;
-                if out.len() == before + 1
-                    && let Some(r) = out.last_mut()
-                {
-                    r.raw_annotations = info.raw_annotations(i);
-                    r.empty_nulls = info.empty_nulls(i);
-                    r.plain_dates.clone_from(&info.dates);
-                }
-            }
+            None => to_resources(vec![doc], path, &mut out)?,
         }
     }
     Ok(out)
@@ -545,5 +549,8 @@ fn build_plugin_dir(dir: &Path, ctx: &Ctx) -> Result<Vec<Value>> {
     let mut acc = Vec::new();
     let mut cfg = config::builtin()?;
     run(dir, &k, &mut acc, &mut cfg, ctx)?;
-    Ok(acc.into_iter().map(strip_internal).collect())
+    Ok(acc
+        .into_iter()
+        .map(|r| strip_internal(r).to_value())
+        .collect())
 }

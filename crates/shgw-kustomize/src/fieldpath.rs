@@ -3,7 +3,7 @@
 use crate::alias::Seg;
 use crate::kustomization::FieldSpec;
 use crate::resid::ResId;
-use serde_json::{Map, Value};
+use shgw_yaml::node::Node;
 
 /// Splits a field-spec path into segments (`\/` escapes a slash, `[]` is dropped).
 pub fn split_path(path: &str) -> Vec<String> {
@@ -32,21 +32,21 @@ pub fn spec_applies(fs: &FieldSpec, id: &ResId) -> bool {
 }
 
 /// Calls `f` on every node at `path` below `v`. With `create`, missing maps along
-/// the way are created and a missing final node is passed as `Value::Null`
+/// the way are created and a missing final node is passed as a null
 /// (inserted into the parent).
-pub fn visit(v: &mut Value, path: &[String], create: bool, f: &mut dyn FnMut(&mut Value)) {
+pub fn visit(v: &mut Node, path: &[String], create: bool, f: &mut dyn FnMut(&mut Node)) {
     visit_at(v, path, create, &mut Vec::new(), &mut |node, _| f(node));
 }
 
 /// Like [`visit`], also passing each node's location in the document.
 pub fn visit_at(
-    v: &mut Value,
+    v: &mut Node,
     path: &[String],
     create: bool,
     at: &mut Vec<Seg>,
-    f: &mut dyn FnMut(&mut Value, &[Seg]),
+    f: &mut dyn FnMut(&mut Node, &[Seg]),
 ) {
-    if let Value::Array(items) = v {
+    if let Node::Seq(items) = v {
         for (i, item) in items.iter_mut().enumerate() {
             at.push(Seg::Index(i));
             visit_at(item, path, create, at, f);
@@ -58,7 +58,7 @@ pub fn visit_at(
         f(v, at);
         return;
     };
-    let Value::Object(m) = v else { return };
+    let Node::Map(m) = v else { return };
     let (head, is_seq) = match head.strip_suffix("[]") {
         Some(h) => (h.to_string(), true),
         None => (head.clone(), false),
@@ -69,9 +69,9 @@ pub fn visit_at(
             return;
         }
         let fresh = if rest.is_empty() {
-            Value::Null
+            Node::null()
         } else {
-            Value::Object(Map::new())
+            Node::empty_map()
         };
         m.insert(head.clone(), fresh);
     }
@@ -101,14 +101,14 @@ mod tests {
     #[test]
     fn walk_and_create() {
         assert_eq!(split_path("a/b\\/c/d[]/e"), vec!["a", "b/c", "d[]", "e"]);
-        let mut v = json!({"spec": {"c": [{"x": 1}, {"x": 2}]}});
+        let mut v = Node::from_value(&json!({"spec": {"c": [{"x": 1}, {"x": 2}]}}));
         visit(&mut v, &split_path("spec/c/x"), false, &mut |n| {
-            *n = json!(0)
+            *n = Node::string("0")
         });
-        assert_eq!(v, json!({"spec": {"c": [{"x": 0}, {"x": 0}]}}));
+        assert_eq!(v.to_value(), json!({"spec": {"c": [{"x": "0"}, {"x": "0"}]}}));
         visit(&mut v, &split_path("metadata/labels"), true, &mut |n| {
-            *n = json!({})
+            *n = Node::empty_map()
         });
-        assert_eq!(v["metadata"]["labels"], json!({}));
+        assert_eq!(v["metadata"]["labels"].to_value(), json!({}));
     }
 }

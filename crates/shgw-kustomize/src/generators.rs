@@ -4,11 +4,12 @@
 use crate::error::{Error, Result};
 use crate::kustomization::{GeneratorArgs, GeneratorOptions};
 use crate::load::{check_in_root, read_text, resolve};
-use crate::load::{restring_metadata_map, stringify_annotations, unconvert_dates};
+use crate::load::{restring, restring_metadata_map};
 use crate::resid::ResId;
-use crate::resource::{GenInfo, Resource, ensure_object};
+use crate::resource::{GenInfo, Resource};
 use base64::Engine;
 use serde_json::{Map, Value};
+use shgw_yaml::node::Node;
 use std::path::Path;
 
 /// Base64 with kustomize's wrapping (70-character lines, each followed by `\n`).
@@ -213,11 +214,11 @@ fn set_union(dst: &mut Value, old: &Value, new: &Value, path: &[&str]) {
     };
     let mut cur = dst;
     for p in parents {
-        cur = ensure_object(cur)
+        cur = crate::resource::ensure_object(cur)
             .entry(p.to_string())
             .or_insert(Value::Null);
     }
-    let m = ensure_object(cur);
+    let m = crate::resource::ensure_object(cur);
     if union.is_empty() {
         m.remove(*last);
     } else {
@@ -245,8 +246,8 @@ fn merged_doc(old: &Value, new: &Value, merge: bool) -> Value {
         set_union(&mut out, &old, new, &["data"]);
         set_union(&mut out, &old, new, &["binaryData"]);
     }
-    let meta = ensure_object(
-        ensure_object(&mut out)
+    let meta = crate::resource::ensure_object(
+        crate::resource::ensure_object(&mut out)
             .entry("metadata")
             .or_insert(Value::Null),
     );
@@ -287,20 +288,19 @@ pub fn absorb(acc: &mut Vec<Resource>, new: Resource, behavior: Option<&str>) ->
             let old = &mut acc[*i];
             let hash = old.generated.as_ref().is_some_and(|g| g.hash)
                 && new.generated.as_ref().is_some_and(|g| g.hash);
-            // kustomize reads the old labels and annotations as strings.
+            // kustomize reads the old data, labels and annotations as strings of their
+            // source text (`GetDataMap`, `GetLabels`, `GetAnnotations`).
             let mut prev = old.obj.clone();
-            stringify_annotations(&mut prev, &old.raw_annotations);
-            for field in [&["data"][..], &["binaryData"], &["metadata", "labels"]] {
-                if let Some(m) = field.iter().try_fold(&mut prev, |v, k| v.get_mut(*k)) {
-                    unconvert_dates(m, &old.plain_dates);
+            restring_metadata_map(&mut prev, "annotations");
+            for field in ["data", "binaryData"] {
+                if let Some(Node::Map(m)) = prev.get_mut(field) {
+                    m.values_mut().for_each(restring);
                 }
             }
             restring_metadata_map(&mut prev, "labels");
-            old.obj = merged_doc(&prev, &new.obj, behavior == "merge");
-            old.raw_annotations.clear();
-            old.plain_dates.clear();
+            let merged = merged_doc(&prev.to_value(), &new.obj.to_value(), behavior == "merge");
+            old.obj = Node::from_value(&merged);
             old.aliases.clear();
-            old.empty_nulls.clear();
             old.generated = Some(GenInfo { hash });
             // A replacing generator is the origin from now on; a merging one is not
             // (verified with kubectl v1.37.1).
@@ -365,11 +365,11 @@ mod tests {
         assert!(absorb(&mut acc, make("c", &["A=1"], true), Some("create")).is_err());
         absorb(&mut acc, make("c", &["B=3", "C=4"], true), Some("merge")).unwrap();
         assert_eq!(
-            acc[0].obj["data"],
+            acc[0].obj["data"].to_value(),
             serde_json::json!({"A": "1", "B": "3", "C": "4"})
         );
         absorb(&mut acc, make("c", &["Z=0"], false), Some("replace")).unwrap();
-        assert_eq!(acc[0].obj["data"], serde_json::json!({"Z": "0"}));
+        assert_eq!(acc[0].obj["data"].to_value(), serde_json::json!({"Z": "0"}));
         assert!(!acc[0].generated.as_ref().unwrap().hash);
         assert!(absorb(&mut acc, make("nothere", &[], true), Some("merge")).is_err());
     }

@@ -5,7 +5,7 @@ use crate::fieldpath::{spec_applies, split_path, visit};
 use crate::kustomization::{FieldSpec, Image};
 use crate::resource::Resource;
 use regex::Regex;
-use serde_json::Value;
+use shgw_yaml::node::{Node, Scalar};
 
 /// Splits an image reference into name, tag and digest (kustomize's `image.Split`).
 pub fn split(image: &str) -> (String, String, String) {
@@ -75,26 +75,31 @@ fn rewrite(value: &str, img: &Image, re: &Regex) -> Option<String> {
     Some(name)
 }
 
-fn walk(v: &mut Value, img: &Image, re: &Regex) {
+/// Rewrites `node` when it is a string scalar naming an image `img` matches.
+fn rewrite_node(node: &mut Node, img: &Image, re: &Regex) {
+    if let Some(new) = node.as_str().and_then(|s| rewrite(s, img, re)) {
+        *node = Node::Scalar(Scalar::string(new));
+    }
+}
+
+fn walk(v: &mut Node, img: &Image, re: &Regex) {
     match v {
-        Value::Object(m) => {
+        Node::Map(m) => {
             for (k, child) in m.iter_mut() {
                 if (k == "containers" || k == "initContainers")
-                    && let Value::Array(items) = child
+                    && let Node::Seq(items) = child
                 {
                     for c in items.iter_mut() {
-                        if let Some(Value::String(s)) = c.get_mut("image")
-                            && let Some(new) = rewrite(s, img, re)
-                        {
-                            *s = new;
+                        if let Some(image) = c.get_mut("image") {
+                            rewrite_node(image, img, re);
                         }
                     }
                 }
                 walk(child, img, re);
             }
         }
-        Value::Array(items) => items.iter_mut().for_each(|i| walk(i, img, re)),
-        _ => {}
+        Node::Seq(items) => items.iter_mut().for_each(|i| walk(i, img, re)),
+        Node::Scalar(_) => {}
     }
 }
 
@@ -124,11 +129,7 @@ pub fn apply(resources: &mut [Resource], img: &Image, specs: &[FieldSpec]) -> Re
         let id = r.id();
         for spec in specs.iter().filter(|s| spec_applies(s, &id)) {
             visit(&mut r.obj, &split_path(&spec.path), false, &mut |node| {
-                if let Value::String(s) = node
-                    && let Some(new) = rewrite(s, img, &re)
-                {
-                    *s = new;
-                }
+                rewrite_node(node, img, &re);
             });
         }
     }

@@ -5,9 +5,9 @@ use crate::config::{TransformerConfig, merge_all};
 use crate::error::{Error, Result};
 use crate::fieldpath::{fs, spec_applies, split_path, visit_at};
 use crate::kustomization::{FieldSpec, Label};
-use crate::resource::{Resource, ensure_object};
+use crate::resource::Resource;
 use indexmap::IndexMap;
-use serde_json::Value;
+use shgw_yaml::node::Node;
 
 /// Sets every pair at every applicable field spec of every resource.
 ///
@@ -27,7 +27,7 @@ pub fn apply_map(
         let id = r.id();
         let mut fresh: Vec<(&String, Vec<Vec<Seg>>)> = Vec::new();
         for k in &keys {
-            let val = Value::String(pairs[*k].clone());
+            let val = Node::string(pairs[*k].clone());
             let mut created = Vec::new();
             for spec in specs.iter().filter(|s| spec_applies(s, &id)) {
                 let path = split_path(&spec.path);
@@ -37,7 +37,7 @@ pub fn apply_map(
                     spec.create,
                     &mut Vec::new(),
                     &mut |node, at| {
-                        let m = ensure_object(node);
+                        let m = node.ensure_map();
                         if m.insert((*k).clone(), val.clone()).is_none() {
                             let mut p = at.to_vec();
                             p.push(Seg::Key((*k).clone()));
@@ -51,7 +51,7 @@ pub fn apply_map(
         resync(&mut r.obj, &mut r.aliases, true);
         for (k, paths) in fresh {
             r.aliases
-                .extend(AliasGroup::new(paths, Value::String(pairs[k].clone())));
+                .extend(AliasGroup::new(paths, Node::string(pairs[k].clone())));
         }
     }
 }

@@ -26,7 +26,6 @@ mod alias;
 mod build;
 mod config;
 mod decode;
-mod emptyvalues;
 mod error;
 mod fieldpath;
 mod fs;
@@ -52,7 +51,6 @@ mod resource;
 mod selector;
 pub mod smp;
 mod smp_keys;
-mod textfix;
 mod vars;
 
 pub use error::{Error, ErrorKind, Result};

@@ -5,7 +5,7 @@ use crate::error::{Error, Result};
 use crate::fieldpath::{spec_applies, split_path};
 use crate::resid::ResId;
 use crate::resource::Resource;
-use serde_json::Value;
+use shgw_yaml::node::Node;
 use std::collections::HashMap;
 
 /// Per resource: current id, previous ids, prefixes, suffixes.
@@ -135,13 +135,13 @@ fn role_binding_namespaces(referrer: &Resource) -> Vec<String> {
     if referrer.kind() != "RoleBinding" {
         return Vec::new();
     }
-    let Some(Value::Array(subjects)) = referrer.obj.get("subjects") else {
+    let Some(Node::Seq(subjects)) = referrer.obj.get("subjects") else {
         return Vec::new();
     };
     subjects
         .iter()
-        .filter(|s| s.get("kind").and_then(Value::as_str) == Some("ServiceAccount"))
-        .filter_map(|s| s.get("namespace").and_then(Value::as_str))
+        .filter(|s| s.get("kind").and_then(Node::as_str) == Some("ServiceAccount"))
+        .filter_map(|s| s.get("namespace").and_then(Node::as_str))
         .map(str::to_string)
         .collect()
 }
@@ -157,11 +157,11 @@ fn same_ending(a: &[String], b: &[String]) -> bool {
 }
 
 fn visit_strings(
-    v: &mut Value,
+    v: &mut Node,
     path: &[&str],
-    f: &mut dyn FnMut(&mut Value) -> Result<()>,
+    f: &mut dyn FnMut(&mut Node) -> Result<()>,
 ) -> Result<()> {
-    if let Value::Array(items) = v {
+    if let Node::Seq(items) = v {
         for i in items {
             visit_strings(i, path, f)?;
         }
@@ -213,17 +213,19 @@ pub fn fix(acc: &mut [Resource], refs: &[NameBackRef]) -> Result<()> {
                         .obj
                         .get("roleRef")
                         .and_then(|r| r.get("kind"))
-                        .and_then(Value::as_str)
+                        .and_then(Node::as_str)
                         .unwrap_or("");
                     if k != target {
                         continue;
                     }
                 }
                 visit_strings(&mut acc[i].obj, &segs, &mut |node| {
-                    if let Value::String(s) = node
-                        && let Some((n, _)) = lookup(&snapshot, &index, target, s, &referrer, None)?
-                    {
-                        *s = n;
+                    let found = match node.as_str() {
+                        Some(s) => lookup(&snapshot, &index, target, s, &referrer, None)?,
+                        None => None,
+                    };
+                    if let Some((n, _)) = found {
+                        *node = Node::string(n);
                     }
                     Ok(())
                 })?;
@@ -243,9 +245,9 @@ pub fn fix(acc: &mut [Resource], refs: &[NameBackRef]) -> Result<()> {
         }
         if referrer_kind == "RoleBinding" || referrer_kind == "ClusterRoleBinding" {
             #[allow(clippy::collapsible_if)]
-            if let Some(Value::Array(subjects)) = acc[i].obj.get_mut("subjects") {
+            if let Some(Node::Seq(subjects)) = acc[i].obj.get_mut("subjects") {
                 for s in subjects.iter_mut() {
-                    if s.get("kind").and_then(Value::as_str) != Some("ServiceAccount") {
+                    if s.get("kind").and_then(Node::as_str) != Some("ServiceAccount") {
                         continue;
                     }
                     rewrite_object_ref(s, "ServiceAccount", &snapshot, &index, &referrer)?;
@@ -259,26 +261,26 @@ pub fn fix(acc: &mut [Resource], refs: &[NameBackRef]) -> Result<()> {
 /// Rewrites a `{name, namespace}` reference to an object of `kind` (a Service reference, a
 /// RoleBinding subject) when that object was renamed or moved.
 fn rewrite_object_ref(
-    node: &mut Value,
+    node: &mut Node,
     kind: &str,
     snapshot: &Snapshot,
     index: &NameIndex,
     referrer: &Resource,
 ) -> Result<()> {
-    let Some(name) = node.get("name").and_then(Value::as_str).map(str::to_string) else {
+    let Some(name) = node.get("name").and_then(Node::as_str).map(str::to_string) else {
         return Ok(());
     };
     let ns = node
         .get("namespace")
-        .and_then(Value::as_str)
+        .and_then(Node::as_str)
         .unwrap_or("")
         .to_string();
     if let Some((n, new_ns)) = lookup(snapshot, index, kind, &name, referrer, Some(&ns))?
-        && let Value::Object(m) = node
+        && let Node::Map(m) = node
     {
-        m.insert("name".into(), Value::String(n));
+        m.insert("name".into(), Node::string(n));
         if !new_ns.is_empty() {
-            m.insert("namespace".into(), Value::String(new_ns));
+            m.insert("namespace".into(), Node::string(new_ns));
         }
     }
     Ok(())
@@ -290,7 +292,7 @@ mod tests {
     use super::*;
     use serde_json::json;
 
-    fn renamed(obj: Value, new_name: &str) -> Resource {
+    fn renamed(obj: serde_json::Value, new_name: &str) -> Resource {
         let mut r = Resource::new(obj);
         r.set_name(new_name);
         r

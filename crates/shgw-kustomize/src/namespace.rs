@@ -3,8 +3,8 @@
 use crate::error::{Error, Result};
 use crate::fieldpath::{spec_applies, split_path, visit};
 use crate::kustomization::FieldSpec;
-use crate::resource::{Resource, ensure_object};
-use serde_json::Value;
+use crate::resource::Resource;
+use shgw_yaml::node::Node;
 
 /// Moves every namespaced resource into `ns`, renames the v1 Namespace when `specs` say so,
 /// and writes `ns` at the other field specs of `specs` (the namespace field specs of the
@@ -27,13 +27,13 @@ pub fn apply(resources: &mut [Resource], ns: &str, specs: &[FieldSpec]) -> Resul
                 .any(|s| s.path == "metadata/name" && spec_applies(s, &id))
             {
                 r.metadata_mut()
-                    .insert("name".into(), Value::String(ns.into()));
+                    .insert("name".into(), Node::string(ns));
             }
             continue;
         }
         if !id.is_cluster_scoped() {
             r.metadata_mut()
-                .insert("namespace".into(), Value::String(ns.into()));
+                .insert("namespace".into(), Node::string(ns));
         }
         for spec in specs.iter().filter(|s| {
             s.path != "metadata/namespace" && s.path != "metadata/name" && spec_applies(s, &id)
@@ -43,16 +43,16 @@ pub fn apply(resources: &mut [Resource], ns: &str, specs: &[FieldSpec]) -> Resul
                 &split_path(&spec.path),
                 spec.create,
                 &mut |node| {
-                    *node = Value::String(ns.into());
+                    *node = Node::string(ns);
                 },
             );
         }
         if (id.kind == "RoleBinding" || id.kind == "ClusterRoleBinding")
-            && let Some(Value::Array(subjects)) = r.obj.get_mut("subjects")
+            && let Some(Node::Seq(subjects)) = r.obj.get_mut("subjects")
         {
             for s in subjects.iter_mut() {
-                if s.get("name").and_then(Value::as_str) == Some("default") {
-                    ensure_object(s).insert("namespace".into(), Value::String(ns.into()));
+                if s.get("name").and_then(Node::as_str) == Some("default") {
+                    s.ensure_map().insert("namespace".into(), Node::string(ns));
                 }
             }
         }

@@ -4,21 +4,21 @@ use crate::alias::resync;
 use crate::error::{Error, Result};
 use crate::kustomization::{Patch, Selector};
 use crate::load::{
-    SourceInfo, check_in_root, convert_dates, convert_plain_dates, find_kustomization_file,
-    parse_documents, read_text, resolve, restring_metadata_map,
+    Mode, check_in_root, find_kustomization_file, parse_documents, parse_nodes, read_text,
+    resolve, restring_metadata_map,
 };
 use crate::openapi::OpenApi;
 use crate::resid::ResId;
 use crate::resource::{Origin, Resource};
 use crate::{json6902, selector, smp};
-use indexmap::IndexMap;
 use serde_json::Value;
+use shgw_yaml::node::Node;
 use std::path::Path;
 use std::sync::Arc;
 
 enum Parsed {
-    /// Strategic-merge documents and what their text tells beyond the values.
-    Smp(Vec<Value>, SourceInfo),
+    /// Strategic-merge documents.
+    Smp(Vec<Node>),
     Json(Vec<Value>),
 }
 
@@ -33,11 +33,11 @@ fn is_blank_or_comments(text: &str) -> bool {
 /// which matters for a block scalar at its end), a patch file as it is.
 fn parse_patch(text: &str) -> Result<Parsed> {
     let trimmed = text.trim();
-    let smp = parse_documents(text, false).ok().filter(|docs| {
+    let smp = parse_nodes(text, Mode::Patch).ok().filter(|docs| {
         !docs.is_empty()
             && docs.iter().all(|d| {
                 let id = ResId::of(d);
-                d.is_object() && !id.kind.is_empty() && !id.name.is_empty()
+                d.is_map() && !id.kind.is_empty() && !id.name.is_empty()
             })
     });
     let json = if trimmed.starts_with('[') {
@@ -55,10 +55,7 @@ fn parse_patch(text: &str) -> Result<Parsed> {
         (Some(_), Some(_)) => Err(Error::msg(format!(
             "illegally qualifies as both an SM and JSON patch: {trimmed}"
         ))),
-        (Some(d), None) => {
-            let info = SourceInfo::of_docs(text, &d);
-            Ok(Parsed::Smp(d, info))
-        }
+        (Some(d), None) => Ok(Parsed::Smp(d)),
         (None, Some(ops)) => Ok(Parsed::Json(ops)),
         (None, None) => Err(Error::msg(format!(
             "unable to parse SM or JSON patch from [patch: {trimmed:?}]"
@@ -90,8 +87,8 @@ fn patch_text(p: &Patch, dir: &Path) -> Result<Option<String>> {
     }
 }
 
-fn is_delete_doc(doc: &Value) -> bool {
-    doc.get("$patch").and_then(Value::as_str) == Some("delete")
+fn is_delete_doc(doc: &Node) -> bool {
+    doc.get("$patch").and_then(Node::as_str) == Some("delete")
 }
 
 /// Merges `patch` into resource `idx`, keeping its identity unless allowed to change.
@@ -105,48 +102,34 @@ fn merge_into(
 ) -> Result<()> {
     let patch = &patch_doc.doc;
     let r = &mut acc[idx];
-    // Annotation values the patch sets carry the patch's source text from now on.
-    if let Some(Value::Object(ann)) = patch.get("metadata").and_then(|m| m.get("annotations")) {
-        for (k, v) in ann {
-            match patch_doc.raw.get(k) {
-                Some(text) if matches!(v, Value::Number(_) | Value::Bool(_)) => {
-                    r.raw_annotations.insert(k.clone(), text.clone());
-                }
-                _ => {
-                    r.raw_annotations.shift_remove(k);
-                }
-            }
-        }
-    }
     let before = r.id();
     let before_api = r.obj.get("apiVersion").cloned();
-    let empties = std::mem::take(&mut r.empty_nulls);
-    smp::drop_empty_values(&mut r.obj, &empties, schema);
+    smp::drop_empty_values(&mut r.obj, schema);
     let merged = smp::merge_resource_with(&r.obj, patch, schema).map_err(Error::msg)?;
     r.obj = merged;
     resync(&mut r.obj, &mut r.aliases, false);
     let after = r.id();
     {
         let meta = r.metadata_mut();
-        meta.insert("name".into(), Value::String(before.name.clone()));
+        meta.insert("name".into(), Node::string(before.name.clone()));
         if before.namespace.is_empty() {
-            meta.remove("namespace");
+            meta.shift_remove("namespace");
         } else {
-            meta.insert("namespace".into(), Value::String(before.namespace.clone()));
+            meta.insert("namespace".into(), Node::string(before.namespace.clone()));
         }
     }
-    if let Value::Object(o) = &mut r.obj {
-        o.insert("kind".into(), Value::String(before.kind.clone()));
+    if let Node::Map(o) = &mut r.obj {
+        o.insert("kind".into(), Node::string(before.kind.clone()));
         match &before_api {
             Some(a) => o.insert("apiVersion".into(), a.clone()),
-            None => o.remove("apiVersion"),
+            None => o.shift_remove("apiVersion"),
         };
     }
     if allow_kind && after.kind != before.kind {
         r.prev_ids.push(before.clone());
-        if let Value::Object(o) = &mut r.obj {
-            o.insert("kind".into(), Value::String(after.kind.clone()));
-            o.insert("apiVersion".into(), Value::String(after.api_version()));
+        if let Node::Map(o) = &mut r.obj {
+            o.insert("kind".into(), Node::string(after.kind.clone()));
+            o.insert("apiVersion".into(), Node::string(after.api_version()));
         }
     }
     if allow_name && after.name != before.name {
@@ -155,35 +138,27 @@ fn merge_into(
     Ok(())
 }
 
-/// Document `index` of a patch text as kustomize applies it. Annotation values keep
-/// their source text. A targeted `patches` entry and `patchesStrategicMerge` go through
-/// `ResMap.ApplySmPatch`, which first copies the patch's labels and annotations onto it as
-/// string maps (`CopyMergeMetaDataFieldsFrom`): values as written, `null` becomes "null",
-/// an empty map disappears.
-fn prepare_smp(doc: &Value, index: usize, info: &SourceInfo, via_resmap: bool) -> PatchDoc {
+/// A patch document as kustomize applies it. A targeted `patches` entry and
+/// `patchesStrategicMerge` go through `ResMap.ApplySmPatch`, which first copies the patch's
+/// labels and annotations onto it as string maps (`CopyMergeMetaDataFieldsFrom`): values as
+/// written, an empty map disappears.
+fn prepare_smp(doc: &Node, via_resmap: bool) -> PatchDoc {
     let mut doc = doc.clone();
-    let mut raw = IndexMap::new();
     if via_resmap {
-        info.restore(index, &mut doc, &["labels", "annotations"]);
         restring_metadata_map(&mut doc, "labels");
         restring_metadata_map(&mut doc, "annotations");
-    } else {
-        raw = info.raw_annotations(index);
     }
-    convert_plain_dates(&mut doc, &info.dates, via_resmap);
-    PatchDoc { doc, raw }
+    PatchDoc { doc }
 }
 
-/// A strategic-merge patch document and the source text of its annotation values.
+/// A strategic-merge patch document, ready to merge.
 struct PatchDoc {
-    doc: Value,
-    raw: IndexMap<String, String>,
+    doc: Node,
 }
 
 fn apply_smp_docs(
     acc: &mut Vec<Resource>,
-    docs: &[Value],
-    info: &SourceInfo,
+    docs: &[Node],
     target: Option<&Selector>,
     opts: (bool, bool),
     psm: bool,
@@ -198,7 +173,7 @@ fn apply_smp_docs(
         let Some(doc) = docs.first() else {
             return Ok(());
         };
-        let doc = &prepare_smp(doc, 0, info, true);
+        let doc = &prepare_smp(doc, true);
         let idxs = selector::select(acc, sel)?;
         if is_delete_doc(&doc.doc) {
             let mut i = 0;
@@ -214,8 +189,8 @@ fn apply_smp_docs(
         }
         return Ok(());
     }
-    for (index, doc) in docs.iter().enumerate() {
-        let doc = &prepare_smp(doc, index, info, psm);
+    for doc in docs {
+        let doc = &prepare_smp(doc, psm);
         let id = ResId::of(&doc.doc);
         let found: Vec<usize> = (0..acc.len())
             .filter(|i| acc[*i].matches_any_id(&id))
@@ -282,25 +257,17 @@ fn apply_json(
             // `patches` stores the previous id in internal annotations first, so the
             // patch sees an annotations map even on a resource without one.
             let meta = r.metadata_mut();
-            if !meta.get("annotations").is_some_and(Value::is_object) {
-                meta.insert("annotations".into(), Value::Object(Default::default()));
+            if !meta.get("annotations").is_some_and(Node::is_map) {
+                meta.insert("annotations".into(), Node::empty_map());
             }
         }
-        // kyaml converts the resource to JSON first: plain dates kept as written in the
-        // annotations become RFC 3339 strings (verified with kubectl v1.37.1).
-        if let Some(ann) = r
-            .obj
-            .get_mut("metadata")
-            .and_then(|m| m.get_mut("annotations"))
-        {
-            convert_dates(ann, &r.plain_dates);
-        }
-        json6902::apply(&mut r.obj, ops).map_err(Error::msg)?;
-        // kyaml re-creates every node from the patched JSON.
+        // kyaml converts the resource to JSON (plain dates become RFC 3339 strings, typed
+        // annotation values their JSON text), patches that, and re-creates every node from
+        // the patched JSON (verified with kubectl v1.37.1).
+        let mut json = r.obj.to_value();
+        json6902::apply(&mut json, ops).map_err(Error::msg)?;
+        r.obj = Node::from_value(&json);
         r.aliases.clear();
-        r.empty_nulls.clear();
-        r.raw_annotations.clear();
-        r.plain_dates.clear();
         let after = r.id();
         if record
             && (after.name != before.name
@@ -331,10 +298,9 @@ pub fn apply_patch(
             .unwrap_or(false)
     };
     match parse_patch(&text)? {
-        Parsed::Smp(docs, info) => apply_smp_docs(
+        Parsed::Smp(docs) => apply_smp_docs(
             acc,
             &docs,
-            &info,
             p.target.as_ref(),
             (opt("allowNameChange"), opt("allowKindChange")),
             false,
@@ -359,31 +325,26 @@ pub fn apply_strategic_merge_list(
 ) -> Result<()> {
     let mut all_empty = true;
     for e in entries {
-        let inline = parse_documents(e, false)
+        let inline = parse_nodes(e, Mode::Patch)
             .ok()
-            .filter(|d| d.iter().any(Value::is_object));
-        let (docs, info) = match inline {
-            Some(d) => {
-                let info = SourceInfo::of_docs(e, &d);
-                (d, info)
-            }
+            .filter(|d| d.iter().any(Node::is_map));
+        let docs = match inline {
+            Some(d) => d,
             None => {
                 let full = resolve(dir, e);
                 check_in_root(&full, dir)?;
                 let text = read_text(&full)?;
-                let docs = parse_documents(&text, false).map_err(|msg| Error::MalformedYaml {
+                parse_nodes(&text, Mode::Patch).map_err(|msg| Error::MalformedYaml {
                     file: full.clone(),
                     msg,
-                })?;
-                let info = SourceInfo::of_docs(&text, &docs);
-                (docs, info)
+                })?
             }
         };
         if docs.is_empty() {
             continue;
         }
         all_empty = false;
-        apply_smp_docs(acc, &docs, &info, None, (false, false), true, schema)?;
+        apply_smp_docs(acc, &docs, None, (false, false), true, schema)?;
     }
     if all_empty && !entries.is_empty() {
         return Err(Error::msg("patch appears to be empty"));

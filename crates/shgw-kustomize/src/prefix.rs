@@ -1,7 +1,7 @@
 //! `namePrefix` / `nameSuffix`.
 
 use crate::resource::Resource;
-use serde_json::Value;
+use shgw_yaml::node::Node;
 
 const SKIPPED_KINDS: &[&str] = &["CustomResourceDefinition", "APIService", "Namespace"];
 
@@ -16,10 +16,8 @@ pub fn apply(resources: &mut [Resource], prefix: &str, suffix: &str) {
         }
         let name = r.id().name;
         r.store_prev_id();
-        r.metadata_mut().insert(
-            "name".into(),
-            Value::String(format!("{prefix}{name}{suffix}")),
-        );
+        r.metadata_mut()
+            .insert("name".into(), Node::string(format!("{prefix}{name}{suffix}")));
         if !prefix.is_empty() {
             r.prefixes.push(prefix.to_string());
         }

@@ -10,8 +10,8 @@ use crate::load::{check_in_root, parse_documents, read_text, resolve};
 use crate::resid::ResId;
 use crate::resource::Resource;
 use crate::selector::selector_matches;
-use indexmap::IndexMap;
-use serde_json::{Map, Value};
+use serde_json::Value;
+use shgw_yaml::node::{Map, Node, Scalar};
 use std::path::Path;
 
 /// The replacements of a kustomization: inline entries as they are, `path:` entries read
@@ -101,7 +101,7 @@ fn any_id_selected(r: &Resource, g: &str, v: &str, k: &str, n: &str, ns: &str) -
         .any(|id| id_selected(&id, g, v, k, n, ns))
 }
 
-fn source_value(acc: &[Resource], s: &ReplacementSource) -> Result<Value> {
+fn source_value(acc: &[Resource], s: &ReplacementSource) -> Result<Node> {
     let (g, v, k, n, ns) = (
         opt(&s.group),
         opt(&s.version),
@@ -129,7 +129,7 @@ fn source_value(acc: &[Resource], s: &ReplacementSource) -> Result<Value> {
             selector_string(g, v, k, n, ns)
         )));
     };
-    let value = get(&obj, first).cloned().unwrap_or(Value::Null);
+    let value = get(&obj, first).cloned().unwrap_or_else(Node::null);
     match s
         .options
         .as_ref()
@@ -140,7 +140,7 @@ fn source_value(acc: &[Resource], s: &ReplacementSource) -> Result<Value> {
             let parts: Vec<&str> = text.split(d).collect();
             let idx = usize::try_from(o.index).ok().filter(|i| *i < parts.len());
             match idx {
-                Some(i) => Ok(Value::String(parts[i].to_string())),
+                Some(i) => Ok(Node::string(parts[i])),
                 None => Err(Error::msg(format!(
                     "options.index {} is out of bounds for value {text}",
                     o.index
@@ -151,12 +151,12 @@ fn source_value(acc: &[Resource], s: &ReplacementSource) -> Result<Value> {
     }
 }
 
-pub(crate) fn scalar_text(v: &Value) -> String {
+/// A node's text as kyaml reads it for a replacement or a var: a scalar's source text
+/// (`""` for null), a collection's JSON text.
+pub(crate) fn scalar_text(v: &Node) -> String {
     match v {
-        Value::String(s) => s.clone(),
-        Value::Null => String::new(),
-        Value::Number(n) => shgw_yaml::format_number(n),
-        other => other.to_string(),
+        Node::Scalar(_) => v.text_or_empty().to_string(),
+        other => other.to_value().to_string(),
     }
 }
 
@@ -173,23 +173,19 @@ fn selector_picks(r: &Resource, s: &ReplacementSelector) -> Result<bool> {
     }
     let meta = r.obj.get("metadata");
     if let Some(l) = s.label_selector.as_deref().filter(|l| !l.is_empty())
-        && !selector_matches(l, meta.and_then(|m| m.get("labels")), &IndexMap::new())?
+        && !selector_matches(l, meta.and_then(|m| m.get("labels")))?
     {
         return Ok(false);
     }
     if let Some(a) = s.annotation_selector.as_deref().filter(|a| !a.is_empty())
-        && !selector_matches(
-            a,
-            meta.and_then(|m| m.get("annotations")),
-            &r.raw_annotations,
-        )?
+        && !selector_matches(a, meta.and_then(|m| m.get("annotations")))?
     {
         return Ok(false);
     }
     Ok(true)
 }
 
-fn apply_target(acc: &mut [Resource], t: &ReplacementTarget, value: &Value) -> Result<()> {
+fn apply_target(acc: &mut [Resource], t: &ReplacementTarget, value: &Node) -> Result<()> {
     let Some(select) = &t.select else {
         return Err(Error::msg("target must specify resources to select"));
     };
@@ -227,13 +223,9 @@ fn apply_target(acc: &mut [Resource], t: &ReplacementTarget, value: &Value) -> R
                     "unable to find field \"{fp}\" in replacement target"
                 )));
             }
-            // kyaml writes a created field as an untagged plain scalar, so a string that
-            // reads as a number or a boolean is printed as one (verified with kubectl
-            // v1.37.1: `"5432"` copied into a new field prints `5432`).
-            let value = if created { &plain(value) } else { value };
             for place in places {
                 if let Some(node) = get_mut(&mut r.obj, &place) {
-                    set_value(node, value, &opts)?;
+                    set_value(node, value, &opts, created)?;
                 }
             }
         }
@@ -243,27 +235,23 @@ fn apply_target(acc: &mut [Resource], t: &ReplacementTarget, value: &Value) -> R
     Ok(())
 }
 
-/// A string value as a plain scalar reads it: integers and booleans become typed.
-fn plain(v: &Value) -> Value {
-    let Value::String(s) = v else {
-        return v.clone();
-    };
-    match s.as_str() {
-        "true" => Value::Bool(true),
-        "false" => Value::Bool(false),
-        _ => match s.parse::<i64>() {
-            Ok(n) if n.to_string() == *s => Value::from(n),
-            _ => v.clone(),
+/// Writes `value` into the target `node` as kyaml's `setFieldValue` does: a scalar target
+/// takes the text and keeps its own tag (`"5432"` copied into `port: 80` prints `5432`, into
+/// `name: x` prints `"5432"`); a field the replacement created is an untagged plain scalar,
+/// whose tag the text decides; a collection target is replaced by the value (all verified
+/// with kubectl v1.37.1).
+fn set_value(node: &mut Node, value: &Node, o: &FieldOptions, created: bool) -> Result<()> {
+    let text = match o.delimiter.as_deref().filter(|d| !d.is_empty()) {
+        None => match value {
+            Node::Scalar(v) => v.text.clone(),
+            collection => {
+                *node = collection.clone();
+                return Ok(());
+            }
         },
-    }
-}
-
-fn set_value(node: &mut Value, value: &Value, o: &FieldOptions) -> Result<()> {
-    match o.delimiter.as_deref().filter(|d| !d.is_empty()) {
-        None => *node = value.clone(),
         Some(d) => {
-            let text = scalar_text(node);
-            let mut parts: Vec<String> = text.split(d).map(str::to_string).collect();
+            let old = scalar_text(node);
+            let mut parts: Vec<String> = old.split(d).map(str::to_string).collect();
             let idx = usize::try_from(o.index)
                 .map_err(|_| Error::msg(format!("options.index {} is out of bounds", o.index)))?;
             if idx < parts.len() {
@@ -271,8 +259,12 @@ fn set_value(node: &mut Value, value: &Value, o: &FieldOptions) -> Result<()> {
             } else {
                 parts.push(scalar_text(value));
             }
-            *node = Value::String(parts.join(d));
+            parts.join(d)
         }
+    };
+    match node {
+        Node::Scalar(s) if !created => s.text = text,
+        _ => *node = Node::Scalar(Scalar::plain(text)),
     }
     Ok(())
 }
@@ -336,49 +328,49 @@ pub(crate) enum Seg {
     Index(usize),
 }
 
-pub(crate) fn get<'a>(v: &'a Value, place: &[Seg]) -> Option<&'a Value> {
+pub(crate) fn get<'a>(v: &'a Node, place: &[Seg]) -> Option<&'a Node> {
     place.iter().try_fold(v, |cur, s| match s {
-        Seg::Key(k) => cur.as_object()?.get(k),
-        Seg::Index(i) => cur.as_array()?.get(*i),
+        Seg::Key(k) => cur.as_map()?.get(k),
+        Seg::Index(i) => cur.as_seq()?.get(*i),
     })
 }
 
-fn get_mut<'a>(v: &'a mut Value, place: &[Seg]) -> Option<&'a mut Value> {
+fn get_mut<'a>(v: &'a mut Node, place: &[Seg]) -> Option<&'a mut Node> {
     place.iter().try_fold(v, |cur, s| match s {
-        Seg::Key(k) => cur.as_object_mut()?.get_mut(k),
-        Seg::Index(i) => cur.as_array_mut()?.get_mut(*i),
+        Seg::Key(k) => cur.as_map_mut()?.get_mut(k),
+        Seg::Index(i) => cur.as_seq_mut()?.get_mut(*i),
     })
 }
 
 /// The places `path` names in `v`; with `create`, missing map fields (and `[k=v]` list
 /// elements) on the way are created.
-pub(crate) fn find(v: &mut Value, path: &[Step], create: bool) -> Result<Vec<Vec<Seg>>> {
+pub(crate) fn find(v: &mut Node, path: &[Step], create: bool) -> Result<Vec<Vec<Seg>>> {
     let mut out = Vec::new();
     walk(v, path, create, &mut Vec::new(), &mut out);
     Ok(out)
 }
 
-fn walk(v: &mut Value, path: &[Step], create: bool, at: &mut Vec<Seg>, out: &mut Vec<Vec<Seg>>) {
+fn walk(v: &mut Node, path: &[Step], create: bool, at: &mut Vec<Seg>, out: &mut Vec<Vec<Seg>>) {
     let Some((step, rest)) = path.split_first() else {
         out.push(at.clone());
         return;
     };
     match (step, v) {
-        (Step::All, Value::Array(items)) => {
+        (Step::All, Node::Seq(items)) => {
             for (i, item) in items.iter_mut().enumerate() {
                 at.push(Seg::Index(i));
                 walk(item, rest, create, at, out);
                 at.pop();
             }
         }
-        (Step::All, Value::Object(m)) => {
+        (Step::All, Node::Map(m)) => {
             for (k, item) in m.iter_mut() {
                 at.push(Seg::Key(k.clone()));
                 walk(item, rest, create, at, out);
                 at.pop();
             }
         }
-        (Step::Match(k, want), Value::Array(items)) => {
+        (Step::Match(k, want), Node::Seq(items)) => {
             let mut any = false;
             for (i, item) in items.iter_mut().enumerate() {
                 if item.get(k).map(scalar_text).as_deref() == Some(want.as_str()) {
@@ -390,15 +382,15 @@ fn walk(v: &mut Value, path: &[Step], create: bool, at: &mut Vec<Seg>, out: &mut
             }
             if !any && create {
                 let mut m = Map::new();
-                m.insert(k.clone(), Value::String(want.clone()));
-                items.push(Value::Object(m));
+                m.insert(k.clone(), Node::string(want.clone()));
+                items.push(Node::Map(m));
                 let i = items.len() - 1;
                 at.push(Seg::Index(i));
                 walk(&mut items[i], rest, create, at, out);
                 at.pop();
             }
         }
-        (Step::Key(k), Value::Array(items)) => {
+        (Step::Key(k), Node::Seq(items)) => {
             if let Ok(i) = k.parse::<usize>()
                 && let Some(item) = items.get_mut(i)
             {
@@ -409,17 +401,17 @@ fn walk(v: &mut Value, path: &[Step], create: bool, at: &mut Vec<Seg>, out: &mut
         }
         (Step::Key(k), node) => {
             if node.is_null() && create {
-                *node = Value::Object(Map::new());
+                *node = Node::empty_map();
             }
-            let Value::Object(m) = node else { return };
+            let Node::Map(m) = node else { return };
             if !m.contains_key(k) {
                 if !create {
                     return;
                 }
                 let fresh = match rest.first() {
-                    None => Value::Null,
-                    Some(Step::Match(..)) => Value::Array(Vec::new()),
-                    Some(_) => Value::Object(Map::new()),
+                    None => Node::null(),
+                    Some(Step::Match(..)) => Node::Seq(Vec::new()),
+                    Some(_) => Node::empty_map(),
                 };
                 m.insert(k.clone(), fresh);
             }

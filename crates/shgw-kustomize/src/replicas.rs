@@ -5,7 +5,7 @@ use crate::fieldpath::{spec_applies, split_path, visit};
 use crate::kustomization::FieldSpec;
 use crate::kustomization::Replica;
 use crate::resource::Resource;
-use serde_json::Value;
+use shgw_yaml::node::Node;
 
 /// Sets the replica count of the workloads named `rep.name` (current or previous name) at
 /// the replica field specs `specs` that apply to them.
@@ -26,7 +26,7 @@ pub fn apply(resources: &mut [Resource], rep: &Replica, specs: &[FieldSpec]) -> 
                 &split_path(&spec.path),
                 spec.create,
                 &mut |node| {
-                    *node = Value::from(rep.count);
+                    *node = Node::from_value(&rep.count.into());
                 },
             );
         }
@@ -83,7 +83,7 @@ mod tests {
             &specs,
         )
         .unwrap();
-        assert_eq!(rs[0].obj["spec"]["replicas"], 3);
+        assert_eq!(rs[0].obj["spec"]["replicas"].to_value(), 3);
         assert!(
             apply(
                 &mut rs,

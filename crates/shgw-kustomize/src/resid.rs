@@ -1,6 +1,6 @@
 //! Resource identity: group, version, kind, name and namespace.
 
-use serde_json::Value;
+use shgw_yaml::node::Node;
 use std::fmt;
 
 /// The identity of a resource, as kustomize compares them.
@@ -88,7 +88,7 @@ pub fn split_api_version(api: &str) -> (String, String) {
     }
 }
 
-fn str_at<'a>(v: &'a Value, path: &[&str]) -> &'a str {
+fn str_at<'a>(v: &'a Node, path: &[&str]) -> &'a str {
     let mut cur = v;
     for p in path {
         match cur.get(p) {
@@ -101,7 +101,7 @@ fn str_at<'a>(v: &'a Value, path: &[&str]) -> &'a str {
 
 impl ResId {
     /// Reads the id of a resource document.
-    pub fn of(obj: &Value) -> Self {
+    pub fn of(obj: &Node) -> Self {
         let (group, version) = split_api_version(str_at(obj, &["apiVersion"]));
         ResId {
             group,
@@ -189,18 +189,18 @@ mod tests {
 
     #[test]
     fn display_and_equality() {
-        let a = ResId::of(
+        let a = ResId::of(&Node::from_value(
             &json!({"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "d"}}),
-        );
+        ));
         assert_eq!(a.to_string(), "Deployment.v1.apps/d.[noNs]");
         let b = ResId {
             namespace: "default".into(),
             ..a.clone()
         };
         assert!(a.same_as(&b));
-        let ns = ResId::of(
+        let ns = ResId::of(&Node::from_value(
             &json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "x", "namespace": "y"}}),
-        );
+        ));
         assert!(ns.same_as(&ResId {
             namespace: String::new(),
             ..ns.clone()

@@ -1,9 +1,8 @@
 //! A resource in the accumulator: the document plus kustomize's bookkeeping.
 
-use crate::alias::{AliasGroup, Seg};
+use crate::alias::AliasGroup;
 use crate::resid::ResId;
-use indexmap::IndexMap;
-use serde_json::{Map, Value};
+use shgw_yaml::node::{Map, Node};
 
 /// How a generated resource may be absorbed by later generators.
 #[derive(Clone, Debug, Default)]
@@ -36,8 +35,8 @@ pub(crate) enum Origin {
 /// A resource being built.
 #[derive(Clone, Debug)]
 pub(crate) struct Resource {
-    /// The document (always a JSON object).
-    pub obj: Value,
+    /// The document (always a mapping).
+    pub obj: Node,
     /// Ids this resource had before renames, oldest first.
     pub prev_ids: Vec<ResId>,
     /// Set for generated ConfigMaps/Secrets.
@@ -48,32 +47,20 @@ pub(crate) struct Resource {
     pub suffixes: Vec<String>,
     /// Fields sharing one YAML node in kustomize (see [`crate::alias`]).
     pub aliases: Vec<AliasGroup>,
-    /// Source text of typed (non-string) top-level annotation values, which kustomize
-    /// prints as written (`1.0`, `0755`) unless a JSON patch re-created them.
-    pub raw_annotations: IndexMap<String, String>,
-    /// The plain dates of the source file, read as RFC 3339 timestamps everywhere but
-    /// where kustomize reads a map as source text (see [`crate::load::unconvert_dates`]).
-    pub plain_dates: Vec<String>,
-    /// The places of mapping values the source wrote with no text (`key:`), which a
-    /// strategic merge drops (see [`crate::emptyvalues`]).
-    pub empty_nulls: Vec<Vec<Seg>>,
     /// Where it came from.
     pub origin: Option<Origin>,
 }
 
 impl Resource {
     /// Wraps a document.
-    pub fn new(obj: Value) -> Self {
+    pub fn new(obj: impl Into<Node>) -> Self {
         Resource {
-            obj,
+            obj: obj.into(),
             prev_ids: Vec::new(),
             generated: None,
             prefixes: Vec::new(),
             suffixes: Vec::new(),
             aliases: Vec::new(),
-            raw_annotations: IndexMap::new(),
-            plain_dates: Vec::new(),
-            empty_nulls: Vec::new(),
             origin: None,
         }
     }
@@ -99,12 +86,12 @@ impl Resource {
     }
 
     /// Mutable `metadata` map, created if absent.
-    pub fn metadata_mut(&mut self) -> &mut Map<String, Value> {
-        let obj = ensure_object(&mut self.obj);
-        ensure_object(
-            obj.entry("metadata")
-                .or_insert_with(|| Value::Object(Map::new())),
-        )
+    pub fn metadata_mut(&mut self) -> &mut Map {
+        self.obj
+            .ensure_map()
+            .entry("metadata".to_string())
+            .or_insert_with(Node::empty_map)
+            .ensure_map()
     }
 
     /// Records the current id as a previous id (kustomize's `StorePreviousId`).
@@ -121,7 +108,7 @@ impl Resource {
         }
         self.prev_ids.push(old);
         self.metadata_mut()
-            .insert("name".into(), Value::String(name.to_string()));
+            .insert("name".into(), Node::string(name));
     }
 
     /// Reads an annotation.
@@ -134,14 +121,14 @@ impl Resource {
     }
 }
 
-/// Turns `v` into an object if it is not one and returns its map.
-pub(crate) fn ensure_object(v: &mut Value) -> &mut Map<String, Value> {
+
+/// Turns `v` into a JSON object if it is not one and returns its map.
+pub(crate) fn ensure_object(v: &mut serde_json::Value) -> &mut serde_json::Map<String, serde_json::Value> {
     if !v.is_object() {
-        *v = Value::Object(Map::new());
+        *v = serde_json::Value::Object(serde_json::Map::new());
     }
     match v {
-        Value::Object(m) => m,
-        // Not reachable: `v` was just made an object.
-        _ => Box::leak(Box::new(Map::new())),
+        serde_json::Value::Object(m) => m,
+        _ => unreachable!("ensure_object: the value was just made an object"),
     }
 }

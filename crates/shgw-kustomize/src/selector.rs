@@ -6,7 +6,7 @@ use crate::labelselector;
 use crate::resource::Resource;
 use indexmap::IndexMap;
 use regex::Regex;
-use serde_json::Value;
+use shgw_yaml::node::Node;
 
 fn anchored(re: &str) -> Result<Regex> {
     Regex::new(&format!("^(?:{re})$"))
@@ -21,33 +21,16 @@ fn opt_re(s: &Option<String>) -> Result<Option<Regex>> {
 }
 
 /// Matches a label or annotation map the way kustomize reads it (`GetLabels`,
-/// `GetAnnotations`): every value as its text, typed ones included (`raw` holds source
-/// text where known).
+/// `GetAnnotations`): every value as its source text, typed ones included.
 ///
 /// # Errors
 /// A selector that does not parse.
-pub(crate) fn selector_matches(
-    sel: &str,
-    map: Option<&Value>,
-    raw: &IndexMap<String, String>,
-) -> Result<bool> {
+pub(crate) fn selector_matches(sel: &str, map: Option<&Node>) -> Result<bool> {
     let texts: IndexMap<&str, String> = map
-        .and_then(Value::as_object)
+        .and_then(Node::as_map)
         .map(|m| {
             m.iter()
-                .map(|(k, v)| {
-                    let text = match v {
-                        Value::String(s) => s.clone(),
-                        Value::Null => "null".to_string(),
-                        Value::Bool(b) => b.to_string(),
-                        Value::Number(n) => raw
-                            .get(k)
-                            .cloned()
-                            .unwrap_or_else(|| shgw_yaml::format_number(n)),
-                        other => other.to_string(),
-                    };
-                    (k.as_str(), text)
-                })
+                .filter_map(|(k, v)| Some((k.as_str(), v.text()?.to_string())))
                 .collect()
         })
         .unwrap_or_default();
@@ -89,16 +72,12 @@ pub fn select(resources: &[Resource], sel: &Selector) -> Result<Vec<usize>> {
         }
         let meta = r.obj.get("metadata");
         if let Some(ls) = sel.label_selector.as_deref().filter(|s| !s.is_empty())
-            && !selector_matches(ls, meta.and_then(|m| m.get("labels")), &IndexMap::new())?
+            && !selector_matches(ls, meta.and_then(|m| m.get("labels")))?
         {
             continue;
         }
         if let Some(a) = sel.annotation_selector.as_deref().filter(|s| !s.is_empty())
-            && !selector_matches(
-                a,
-                meta.and_then(|m| m.get("annotations")),
-                &r.raw_annotations,
-            )?
+            && !selector_matches(a, meta.and_then(|m| m.get("annotations")))?
         {
             continue;
         }
@@ -115,12 +94,12 @@ mod tests {
 
     #[test]
     fn label_selectors() {
-        let l = json!({"app": "web", "tier": "fe"});
-        let m = |s: &str| selector_matches(s, Some(&l), &IndexMap::new()).unwrap();
+        let l = Node::from_value(&json!({"app": "web", "tier": "fe"}));
+        let m = |s: &str| selector_matches(s, Some(&l)).unwrap();
         assert!(m("app=web,tier in (fe, be)"));
         assert!(!m("app!=web"));
         assert!(m("!missing,app"));
         assert!(m("tier notin (be)"));
-        assert!(selector_matches("a b", Some(&l), &IndexMap::new()).is_err());
+        assert!(selector_matches("a b", Some(&l)).is_err());
     }
 }

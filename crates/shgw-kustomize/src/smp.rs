@@ -5,12 +5,12 @@
 //! first, then untouched destination elements), other lists replaced whole.
 //! `$patch: delete|replace|merge` directives are honoured.
 
-use crate::alias::Seg;
 use crate::openapi::OpenApi;
 use crate::smp_keys::{
     drop_mixed_secondary, elem_matches, key_value, same_keys, secondary_key_presence_differs,
 };
-use serde_json::{Map, Value};
+use serde_json::Value;
+use shgw_yaml::node::{Map, Node};
 use std::sync::Arc;
 
 /// How a list at some path is merged.
@@ -64,12 +64,12 @@ const CORE_GROUPS: &[&str] = &[
 
 impl Schema {
     /// The schema for a resource document (by its apiVersion and kind).
-    pub fn for_resource(obj: &Value) -> Self {
-        let api = obj.get("apiVersion").and_then(Value::as_str).unwrap_or("");
+    pub fn for_resource(obj: &Node) -> Self {
+        let api = obj.get("apiVersion").and_then(Node::as_str).unwrap_or("");
         let group = api.split_once('/').map(|(g, _)| g).unwrap_or("");
         let kind = obj
             .get("kind")
-            .and_then(Value::as_str)
+            .and_then(Node::as_str)
             .unwrap_or("")
             .to_string();
         let version = api.rsplit('/').next().unwrap_or("");
@@ -192,99 +192,84 @@ fn at_prefix(path: &[String], prefix: &[&str]) -> bool {
 /// # Errors
 /// An unknown `$patch` directive.
 pub fn merge_resource(dest: &Value, patch: &Value) -> Result<Value, String> {
-    merge_resource_with(dest, patch, None)
+    merge_resource_with(&Node::from_value(dest), &Node::from_value(patch), None)
+        .map(|n| n.to_value())
 }
 
 /// [`merge_resource`] with a custom `openapi:` schema, when there is one.
 pub(crate) fn merge_resource_with(
-    dest: &Value,
-    patch: &Value,
+    dest: &Node,
+    patch: &Node,
     custom: Option<&Arc<OpenApi>>,
-) -> Result<Value, String> {
+) -> Result<Node, String> {
     let mut schema = Schema::for_resource(dest);
     schema.custom = custom.cloned();
     let mut path = Vec::new();
-    Ok(merge(Some(dest), patch, &schema, &mut path)?.unwrap_or(Value::Null))
+    Ok(merge(Some(dest), patch, &schema, &mut path)?.unwrap_or_else(Node::null))
 }
 
 /// Removes from the resource `dest`, before a strategic merge into it, the mapping values
-/// its source wrote with no text (`affinity:` with nothing after it) at `places`: kyaml's
-/// merge walks every map of the resource and every element of a list merged by key, and
-/// drops such fields, where a written `null` or `~` stays (verified with kubectl v1.37.1).
-/// Fields inside lists that are replaced whole are not walked and stay null.
-pub(crate) fn drop_empty_values(
-    dest: &mut Value,
-    places: &[Vec<Seg>],
-    custom: Option<&Arc<OpenApi>>,
-) {
-    if places.is_empty() {
-        return;
-    }
+/// its source wrote with no text (`affinity:` with nothing after it): kyaml's merge walks
+/// every map of the resource and every element of a list merged by key, and drops such
+/// fields, where a written `null` or `~` stays (verified with kubectl v1.37.1). Fields inside
+/// lists that are replaced whole are not walked and stay null.
+pub(crate) fn drop_empty_values(dest: &mut Node, custom: Option<&Arc<OpenApi>>) {
     let mut schema = Schema::for_resource(dest);
     schema.custom = custom.cloned();
-    for place in places {
-        let Some((Seg::Key(last), parents)) = place.split_last() else {
-            continue;
-        };
-        let mut keys: Vec<String> = Vec::new();
-        let mut cur = Some(&mut *dest);
-        for seg in parents {
-            cur = match (seg, cur) {
-                (Seg::Key(k), Some(Value::Object(m))) => {
-                    keys.push(k.clone());
-                    m.get_mut(k)
-                }
-                (Seg::Index(i), Some(Value::Array(a)))
-                    if matches!(schema.list_strategy(&keys), ListStrategy::Keys(_)) =>
-                {
-                    a.get_mut(*i)
-                }
-                _ => None,
-            };
+    drop_empty_below(dest, &schema, &mut Vec::new());
+}
+
+fn drop_empty_below(node: &mut Node, schema: &Schema, path: &mut Vec<String>) {
+    match node {
+        Node::Map(m) => {
+            m.retain(|_, v| !v.scalar().is_some_and(|s| s.is_empty_null()));
+            for (k, v) in m.iter_mut() {
+                path.push(k.clone());
+                drop_empty_below(v, schema, path);
+                path.pop();
+            }
         }
-        if let Some(Value::Object(m)) = cur
-            && m.get(last).is_some_and(Value::is_null)
-        {
-            m.shift_remove(last);
+        Node::Seq(items) if matches!(schema.list_strategy(path), ListStrategy::Keys(_)) => {
+            items
+                .iter_mut()
+                .for_each(|i| drop_empty_below(i, schema, path));
         }
+        _ => {}
     }
 }
 
-pub(crate) fn directive(m: &Map<String, Value>) -> Result<Option<&str>, String> {
+pub(crate) fn directive(m: &Map) -> Result<Option<&str>, String> {
     match m.get("$patch") {
         None => Ok(None),
-        Some(Value::String(s)) if s == "delete" || s == "replace" || s == "merge" => {
-            Ok(Some(s.as_str()))
-        }
-        Some(other) => Err(format!(
-            "unknown patch strategy '{}'",
-            other.as_str().unwrap_or("")
-        )),
+        Some(n) => match n.text_or_empty() {
+            s @ ("delete" | "replace" | "merge") => Ok(Some(s)),
+            other => Err(format!("unknown patch strategy '{other}'")),
+        },
     }
 }
 
 /// Merges `patch` into `dest` (absent when `None`). Returns `None` when the
 /// node is deleted.
-pub fn merge(
-    dest: Option<&Value>,
-    patch: &Value,
+pub(crate) fn merge(
+    dest: Option<&Node>,
+    patch: &Node,
     schema: &Schema,
     path: &mut Vec<String>,
-) -> Result<Option<Value>, String> {
+) -> Result<Option<Node>, String> {
     match patch {
-        Value::Null => Ok(None),
-        Value::Object(pm) => {
+        n if n.is_null() => Ok(None),
+        Node::Map(pm) => {
             match directive(pm)? {
                 Some("delete") => return Ok(None),
                 Some("replace") => {
                     let mut clean = pm.clone();
-                    clean.remove("$patch");
-                    return merge(None, &Value::Object(clean), schema, path);
+                    clean.shift_remove("$patch");
+                    return merge(None, &Node::Map(clean), schema, path);
                 }
                 _ => {}
             }
             let mut out = match dest {
-                Some(Value::Object(dm)) => dm.clone(),
+                Some(Node::Map(dm)) => dm.clone(),
                 _ => Map::new(),
             };
             for (k, pv) in pm {
@@ -299,12 +284,12 @@ pub fn merge(
                         out.insert(k.clone(), v);
                     }
                     None => {
-                        out.remove(k);
+                        out.shift_remove(k);
                     }
                 }
             }
             // Walk destination lists the patch did not mention (kyaml normalises them).
-            if let Some(Value::Object(dm)) = dest {
+            if let Some(Node::Map(dm)) = dest {
                 for (k, dv) in dm {
                     if pm.contains_key(k) {
                         continue;
@@ -315,46 +300,46 @@ pub fn merge(
                     out.insert(k.clone(), norm);
                 }
             }
-            Ok(Some(Value::Object(out)))
+            Ok(Some(Node::Map(out)))
         }
-        Value::Array(pl) => merge_list(dest, pl, schema, path),
+        Node::Seq(pl) => merge_list(dest, pl, schema, path),
         scalar => Ok(Some(scalar.clone())),
     }
 }
 
-fn normalize(v: &Value, schema: &Schema, path: &mut Vec<String>) -> Value {
+fn normalize(v: &Node, schema: &Schema, path: &mut Vec<String>) -> Node {
     match v {
-        Value::Object(m) => {
+        Node::Map(m) => {
             let mut out = Map::new();
             for (k, x) in m {
                 path.push(k.clone());
                 out.insert(k.clone(), normalize(x, schema, path));
                 path.pop();
             }
-            Value::Object(out)
+            Node::Map(out)
         }
-        Value::Array(items) => {
-            let items: Vec<Value> = items.iter().map(|i| normalize(i, schema, path)).collect();
+        Node::Seq(items) => {
+            let items: Vec<Node> = items.iter().map(|i| normalize(i, schema, path)).collect();
             match schema.list_strategy(path) {
                 ListStrategy::Keys(owned) => {
                     let keys: Vec<&str> = owned.iter().map(String::as_str).collect();
-                    let mut out: Vec<Value> = Vec::new();
+                    let mut out: Vec<Node> = Vec::new();
                     for it in items {
-                        if !it.is_object() {
+                        if !it.is_map() {
                             out.push(it);
                             continue;
                         }
                         match out
                             .iter()
-                            .position(|o| o.is_object() && same_keys(o, &it, &keys))
+                            .position(|o| o.is_map() && same_keys(o, &it, &keys))
                         {
                             Some(i) => out[i] = it,
                             None => out.push(it),
                         }
                     }
-                    Value::Array(out)
+                    Node::Seq(out)
                 }
-                _ => Value::Array(items),
+                _ => Node::Seq(items),
             }
         }
         other => other.clone(),
@@ -362,26 +347,26 @@ fn normalize(v: &Value, schema: &Schema, path: &mut Vec<String>) -> Value {
 }
 
 fn merge_list(
-    dest: Option<&Value>,
-    pl: &[Value],
+    dest: Option<&Node>,
+    pl: &[Node],
     schema: &Schema,
     path: &mut Vec<String>,
-) -> Result<Option<Value>, String> {
+) -> Result<Option<Node>, String> {
     let strategy = schema.list_strategy(path);
     if strategy == ListStrategy::Replace {
         // kyaml returns a non-associative patch list as it is: its `null`s and `$patch`
         // elements are not interpreted.
-        return Ok(Some(Value::Array(pl.to_vec())));
+        return Ok(Some(Node::Seq(pl.to_vec())));
     }
-    let dl: Vec<Value> = match dest {
-        Some(Value::Array(d)) => d.clone(),
+    let dl: Vec<Node> = match dest {
+        Some(Node::Seq(d)) => d.clone(),
         _ => Vec::new(),
     };
     // `- $patch: replace` / `- $patch: delete` as list elements.
     let mut replace = false;
-    let mut rest: Vec<&Value> = Vec::new();
+    let mut rest: Vec<&Node> = Vec::new();
     for e in pl {
-        if let Value::Object(m) = e {
+        if let Node::Map(m) = e {
             match directive(m)? {
                 Some("replace") if m.len() == 1 => {
                     replace = true;
@@ -401,11 +386,11 @@ fn merge_list(
                 out.push(v);
             }
         }
-        return Ok(Some(Value::Array(out)));
+        return Ok(Some(Node::Seq(out)));
     }
     let out = match strategy {
         ListStrategy::Primitive => {
-            let mut out: Vec<Value> = Vec::new();
+            let mut out: Vec<Node> = Vec::new();
             for e in rest.into_iter().cloned().chain(dl) {
                 if !out.contains(&e) {
                     out.push(e);
@@ -415,8 +400,8 @@ fn merge_list(
         }
         ListStrategy::Keys(owned) => {
             let keys: Vec<&str> = owned.iter().map(String::as_str).collect();
-            let dl = match normalize(&Value::Array(dl), schema, path) {
-                Value::Array(a) => a,
+            let dl = match normalize(&Node::Seq(dl), schema, path) {
+                Node::Seq(a) => a,
                 _ => Vec::new(),
             };
             // With a secondary key in play (a port's `protocol`), kyaml leaves merged
@@ -430,17 +415,17 @@ fn merge_list(
                     .any(|e| keys[1..].iter().any(|k| key_value(e, k).is_some()));
             let rest = drop_mixed_secondary(rest, &dl, &keys)?;
             let mut used = vec![false; dl.len()];
-            let mut merged_at: Vec<Option<Value>> = vec![None; dl.len()];
+            let mut merged_at: Vec<Option<Node>> = vec![None; dl.len()];
             let mut out = Vec::new();
             for e in rest {
-                let pos = if e.is_object() {
+                let pos = if e.is_map() {
                     (0..dl.len()).find(|i| {
-                        !used[*i] && dl[*i].is_object() && elem_matches(&dl[*i], e, &keys)
+                        !used[*i] && dl[*i].is_map() && elem_matches(&dl[*i], e, &keys)
                     })
                 } else {
                     None
                 };
-                let is_delete = matches!(e, Value::Object(m) if directive(m)? == Some("delete"));
+                let is_delete = matches!(e, Node::Map(m) if directive(m)? == Some("delete"));
                 if let Some(i) = pos
                     && !is_delete
                     && secondary_key_presence_differs(&dl[i], e, &keys)
@@ -472,7 +457,7 @@ fn merge_list(
         }
         ListStrategy::Replace => Vec::new(),
     };
-    Ok(Some(Value::Array(out)))
+    Ok(Some(Node::Seq(out)))
 }
 
 #[cfg(test)]

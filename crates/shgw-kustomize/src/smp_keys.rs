@@ -2,21 +2,21 @@
 //! kustomize's strategic merge does.
 
 use crate::smp::directive;
-use serde_json::Value;
+use shgw_yaml::node::Node;
 
-pub(crate) fn key_value<'a>(v: &'a Value, k: &str) -> Option<&'a Value> {
+pub(crate) fn key_value<'a>(v: &'a Node, k: &str) -> Option<&'a Node> {
     v.get(k).filter(|x| !x.is_null())
 }
 
 /// Exact key equality (a missing key counts as `""`), used to collapse destination lists.
-pub(crate) fn same_keys(a: &Value, b: &Value, keys: &[&str]) -> bool {
+pub(crate) fn same_keys(a: &Node, b: &Node, keys: &[&str]) -> bool {
     keys.iter().all(|k| key_value(a, k) == key_value(b, k))
 }
 
 /// Whether exactly one of patch element `p` and destination element `d` has a secondary
 /// key (a Service port with and one without `protocol`); kustomize then keeps `d`
 /// unchanged and drops `p` (verified both ways with kubectl v1.37.1).
-pub(crate) fn secondary_key_presence_differs(d: &Value, p: &Value, keys: &[&str]) -> bool {
+pub(crate) fn secondary_key_presence_differs(d: &Node, p: &Node, keys: &[&str]) -> bool {
     keys.iter()
         .skip(1)
         .any(|k| key_value(p, k).is_none() != key_value(d, k).is_none())
@@ -28,23 +28,23 @@ pub(crate) fn secondary_key_presence_differs(d: &Value, p: &Value, keys: &[&str]
 /// primary key has it; one with it is dropped when a destination element with its primary
 /// key lacks it (verified with kubectl v1.37.1, several orders and protocols).
 pub(crate) fn drop_mixed_secondary<'a>(
-    rest: Vec<&'a Value>,
-    dl: &[Value],
+    rest: Vec<&'a Node>,
+    dl: &[Node],
     keys: &[&str],
-) -> Result<Vec<&'a Value>, String> {
+) -> Result<Vec<&'a Node>, String> {
     let Some(primary) = keys.first() else {
         return Ok(rest);
     };
-    let has_secondary = |e: &Value| keys[1..].iter().any(|k| key_value(e, k).is_some());
-    let same_primary = |a: &Value, b: &Value| {
-        a.is_object()
+    let has_secondary = |e: &Node| keys[1..].iter().any(|k| key_value(e, k).is_some());
+    let same_primary = |a: &Node, b: &Node| {
+        a.is_map()
             && key_value(a, primary).is_some()
             && key_value(a, primary) == key_value(b, primary)
     };
     let mut out = Vec::with_capacity(rest.len());
     for (i, e) in rest.iter().enumerate() {
-        let is_delete = matches!(e, Value::Object(m) if directive(m)? == Some("delete"));
-        if keys.len() < 2 || is_delete || !e.is_object() || key_value(e, primary).is_none() {
+        let is_delete = matches!(e, Node::Map(m) if directive(m)? == Some("delete"));
+        if keys.len() < 2 || is_delete || !e.is_map() || key_value(e, primary).is_none() {
             out.push(*e);
             continue;
         }
@@ -64,7 +64,7 @@ pub(crate) fn drop_mixed_secondary<'a>(
     Ok(out)
 }
 
-pub(crate) fn elem_matches(a: &Value, b: &Value, keys: &[&str]) -> bool {
+pub(crate) fn elem_matches(a: &Node, b: &Node, keys: &[&str]) -> bool {
     for (i, k) in keys.iter().enumerate() {
         match (key_value(a, k), key_value(b, k)) {
             (Some(x), Some(y)) => {

@@ -5,12 +5,11 @@ use crate::alias::{Seg, resync};
 use crate::error::{Error, Result};
 use crate::fieldpath::{spec_applies, split_path, visit_at};
 use crate::kustomization::{FieldSpec, Var};
-use crate::load::is_converted_date;
 use crate::replacements::{find, get, scalar_text, split_field_path};
 use crate::resid::split_api_version;
 use crate::resource::Resource;
 use indexmap::IndexMap;
-use serde_json::Value;
+use shgw_yaml::node::Node;
 
 /// Adds the vars of one kustomization to those collected from the ones it includes.
 ///
@@ -39,7 +38,7 @@ fn field_path(v: &Var) -> &str {
 }
 
 /// The value of a var from the resources (a scalar).
-fn value_of(acc: &[Resource], v: &Var) -> Result<Value> {
+fn value_of(acc: &[Resource], v: &Var) -> Result<Node> {
     let o = &v.objref;
     let (g, ver) = match o.api_version.as_deref() {
         Some(a) if !a.is_empty() => split_api_version(a),
@@ -93,7 +92,7 @@ fn value_of(acc: &[Resource], v: &Var) -> Result<Value> {
     let mut obj = r.obj.clone();
     let places = find(&mut obj, &split_field_path(&dotted), false)?;
     match places.first().and_then(|p| get(&obj, p)) {
-        Some(Value::Object(_) | Value::Array(_)) | None => Err(Error::msg(format!(
+        Some(Node::Map(_) | Node::Seq(_)) | None => Err(Error::msg(format!(
             "field specified in var '{}' not found in corresponding resource or is not a scalar",
             v.name
         ))),
@@ -166,23 +165,25 @@ fn expand(s: &str, vals: &IndexMap<String, String>) -> String {
     out
 }
 
-fn expand_node(node: &mut Value, vals: &IndexMap<String, Value>, texts: &IndexMap<String, String>) {
+fn expand_node(node: &mut Node, vals: &IndexMap<String, Node>, texts: &IndexMap<String, String>) {
     match node {
-        // A field that is exactly one reference takes the value with its type (kubectl
-        // v1.37.1 prints a port copied into `args` as `8080`, not `"8080"`).
-        Value::String(s) if s.contains('$') => {
+        Node::Map(m) => m.values_mut().for_each(|v| expand_node(v, vals, texts)),
+        Node::Seq(a) => a.iter_mut().for_each(|v| expand_node(v, vals, texts)),
+        Node::Scalar(_) => {
+            let Some(s) = node.as_str().filter(|s| s.contains('$')) else {
+                return;
+            };
+            // A field that is exactly one reference takes the value with its type (kubectl
+            // v1.37.1 prints a port copied into `args` as `8080`, not `"8080"`).
             let whole = s
                 .strip_prefix("$(")
                 .and_then(|r| r.strip_suffix(')'))
                 .and_then(|name| vals.get(name));
-            match whole {
-                Some(v) => *node = v.clone(),
-                None => *s = expand(s, texts),
-            }
+            *node = match whole {
+                Some(v) => v.clone(),
+                None => Node::string(expand(s, texts)),
+            };
         }
-        Value::Object(m) => m.values_mut().for_each(|v| expand_node(v, vals, texts)),
-        Value::Array(a) => a.iter_mut().for_each(|v| expand_node(v, vals, texts)),
-        _ => {}
     }
 }
 
@@ -204,8 +205,7 @@ pub fn substitute(acc: &mut [Resource], vars: &[Var], specs: &[FieldSpec]) -> Re
         .collect();
     for r in acc.iter_mut() {
         let id = r.id();
-        let dates = r.plain_dates.clone();
-        let is_text = |v: &Value| v.as_str().is_some_and(|s| !is_converted_date(s, &dates));
+        let is_text = |v: &Node| v.as_str().is_some();
         for spec in specs.iter().filter(|s| spec_applies(s, &id)) {
             let path = split_path(&spec.path);
             let mut bad = false;
