@@ -23,7 +23,10 @@
 mod emit;
 pub mod node;
 mod order;
+pub mod parse;
+mod resolve;
 mod scalar;
+mod timestamp;
 
 pub use emit::format_number;
 pub use order::natural_cmp;

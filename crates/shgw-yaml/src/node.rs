@@ -45,9 +45,11 @@ pub enum Tag {
     Float,
     /// A string.
     Str,
-    /// A plain `YYYY-M-D` date, which kustomize prints as an RFC 3339 timestamp.
+    /// A timestamp (a plain `YYYY-M-D` date, `2024-01-02T10:00:00Z`, ...), which kustomize
+    /// prints as an RFC 3339 timestamp.
     Timestamp,
-    /// A `!!binary` scalar: kustomize keeps its base64 text.
+    /// A `!!binary` scalar: the node keeps its base64 text; kustomize prints the decoded
+    /// bytes.
     Binary,
 }
 
@@ -115,7 +117,8 @@ impl Scalar {
             Tag::Float => {
                 float_value(&self.text).unwrap_or_else(|| Value::String(self.text.clone()))
             }
-            Tag::Str | Tag::Binary => Value::String(self.text.clone()),
+            Tag::Str => Value::String(self.text.clone()),
+            Tag::Binary => Value::String(binary_value(&self.text)),
             Tag::Timestamp => Value::String(rfc3339(&self.text)),
         }
     }
@@ -203,58 +206,44 @@ fn bool_value(text: &str) -> bool {
     )
 }
 
-/// An integer's value: decimal, `0x` hex, `0o` or legacy leading-zero octal, `0b` binary,
-/// with `_` separators; a magnitude beyond 64 bits is a float, as Go's decoder makes it.
+/// An integer's value as go-yaml reads it (Go's `ParseInt`/`ParseUint` with base prefixes
+/// after dropping `_`): decimal, `0x` hex, `0o` or legacy leading-zero octal, `0b` binary.
 fn int_value(text: &str) -> Option<Value> {
     let clean: String = text.chars().filter(|c| *c != '_').collect();
-    let (neg, digits) = match clean.as_bytes().first() {
-        Some(b'-') => (true, &clean[1..]),
-        Some(b'+') => (false, &clean[1..]),
-        _ => (false, clean.as_str()),
-    };
-    let (radix, body) = if let Some(h) = digits.strip_prefix("0x") {
-        (16, h)
-    } else if let Some(o) = digits.strip_prefix("0o") {
-        (8, o)
-    } else if let Some(b) = digits.strip_prefix("0b") {
-        (2, b)
-    } else if digits.len() > 1 && digits.starts_with('0') {
-        (8, &digits[1..])
+    let v = crate::resolve::go_int(&clean)?;
+    if let Ok(i) = i64::try_from(v) {
+        Some(Value::Number(i.into()))
     } else {
-        (10, digits)
-    };
-    let magnitude = u128::from_str_radix(body, radix).ok()?;
-    if neg {
-        let v = i64::try_from(magnitude)
-            .ok()
-            .map(|m| -m)
-            .or_else(|| (magnitude == 1u128 << 63).then_some(i64::MIN));
-        match v {
-            Some(v) => Some(Value::Number(v.into())),
-            None => Number::from_f64(-(magnitude as f64)).map(Value::Number),
-        }
-    } else {
-        match u64::try_from(magnitude) {
-            Ok(v) => Some(Value::Number(v.into())),
-            Err(_) => Number::from_f64(magnitude as f64).map(Value::Number),
-        }
+        u64::try_from(v).ok().map(|u| Value::Number(u.into()))
     }
 }
 
-/// A finite float's value.
+/// A finite float's value; an integer text (`!!float 0x10`) is converted.
 fn float_value(text: &str) -> Option<Value> {
     let clean: String = text.chars().filter(|c| *c != '_').collect();
-    let f: f64 = clean.parse().ok()?;
+    let f = match clean.parse::<f64>() {
+        Ok(f) => f,
+        // Below 2^64, so the conversion to f64 only rounds.
+        #[allow(clippy::cast_precision_loss)]
+        Err(_) => crate::resolve::go_int(&clean)? as f64,
+    };
     Number::from_f64(f).map(Value::Number)
 }
 
-/// `2024-1-2` as kustomize prints the timestamp: `2024-01-02T00:00:00Z`.
+/// A timestamp as kubectl prints it: RFC 3339 with nanoseconds, in the zone it was written
+/// with (`2024-1-2` → `2024-01-02T00:00:00Z`, `2001-12-14t21:59:43.10-05:00` →
+/// `2001-12-14T21:59:43.1-05:00`). Text that is no timestamp is returned as it is.
 pub fn rfc3339(date: &str) -> String {
-    let p: Vec<&str> = date.split('-').collect();
-    match p.as_slice() {
-        [y, m, d] => format!("{y}-{m:0>2}-{d:0>2}T00:00:00Z"),
-        _ => date.to_string(),
-    }
+    crate::timestamp::Timestamp::parse(date).map_or_else(|| date.to_string(), |t| t.rfc3339())
+}
+
+/// A `!!binary` scalar's value as kubectl prints it: the decoded bytes as a string (bytes
+/// that are not UTF-8 become U+FFFD); text that is not base64 is returned as it is.
+fn binary_value(text: &str) -> String {
+    crate::resolve::decode_base64(text).map_or_else(
+        || text.to_string(),
+        |bytes| crate::resolve::go_lossy_utf8(&bytes),
+    )
 }
 
 /// What [`Node::index`] returns for a missing key.
@@ -510,9 +499,16 @@ mod tests {
             scalar("2024-1-2", Tag::Timestamp).to_value(),
             json!("2024-01-02T00:00:00Z")
         );
+        assert_eq!(scalar("aGVsbG8=", Tag::Binary).to_value(), json!("hello"));
+        assert_eq!(scalar("0x10", Tag::Float).to_value(), json!(16.0));
+        assert_eq!(scalar("0X1F", Tag::Int).to_value(), json!(31));
         assert_eq!(
-            scalar("aGVsbG8=", Tag::Binary).to_value(),
-            json!("aGVsbG8=")
+            scalar("18446744073709551615", Tag::Int).to_value(),
+            json!(18446744073709551615u64)
+        );
+        assert_eq!(
+            scalar("2001-12-14t21:59:43.10-05:00", Tag::Timestamp).to_value(),
+            json!("2001-12-14T21:59:43.1-05:00")
         );
         assert_eq!(scalar("", Tag::Null).to_value(), json!(null));
     }

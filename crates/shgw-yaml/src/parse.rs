@@ -1,0 +1,1014 @@
+//! YAML text to [`Node`]s, read as kubectl kustomize (v1.37.1, kustomize v5.8.1) reads it.
+//!
+//! Resources are read as kyaml reads them (go-yaml v3: the YAML 1.2 core schema, plus legacy
+//! `0755` octals and timestamps); kustomization files in YAML 1.1 mode ([`ParseOptions::yaml11`]:
+//! go-yaml v2 rules, `yes`/`on`/`y` booleans, dates stay strings). The nodes are built in one
+//! pass over the parser's events; anchors, aliases and merge keys (`<<`) are resolved on the
+//! way, as kyaml's `DeAnchor` does.
+//!
+//! ```
+//! use shgw_yaml::node::Tag;
+//! use shgw_yaml::parse::{parse_documents, ParseOptions};
+//! let docs = parse_documents("a: 0755\nb: yes\n---\n", &ParseOptions::default()).unwrap();
+//! assert_eq!(docs.len(), 1);
+//! assert_eq!(docs[0]["a"].to_value(), 493);
+//! assert_eq!(docs[0]["b"].as_str(), Some("yes"));
+//! let err = parse_documents("a: 1\na: 2\n", &ParseOptions::default()).unwrap_err();
+//! assert_eq!((err.line(), err.column()), (2, 1));
+//! assert_eq!(err.message(), "mapping key \"a\" already defined at line 1");
+//! let kustomization = ParseOptions { yaml11: true, ..Default::default() };
+//! let docs = parse_documents("b: yes\n", &kustomization).unwrap();
+//! assert_eq!(docs[0]["b"].scalar().map(|s| s.tag), Some(Tag::Bool));
+//! ```
+
+use crate::node::{Map, Node, Scalar, Tag, Written};
+use crate::resolve;
+use serde_saphyr::granit_parser::{
+    Event, Marker, Options, Parser, ScalarStyle, ScanError, StructureStyle, Tag as EventTag,
+};
+use std::collections::BTreeMap;
+
+/// How to read a text.
+#[derive(Clone, Debug, Default)]
+pub struct ParseOptions {
+    /// Read it as go-yaml v2 reads kustomization files (YAML 1.1 booleans, mapping keys that
+    /// read as booleans become `"true"`/`"false"`, no timestamps), instead of as kyaml
+    /// (go-yaml v3) reads resources.
+    pub yaml11: bool,
+    /// What a key written twice in one mapping does.
+    pub duplicate_keys: DuplicateKeys,
+}
+
+/// What a key written twice in one mapping does.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum DuplicateKeys {
+    /// An error naming the key and both lines (kubectl fails so on resources).
+    #[default]
+    Error,
+    /// The later value replaces the earlier one (as kustomization files are read).
+    LastWins,
+}
+
+/// A text that cannot be read: what is wrong, and where (1-based line and column).
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{message} (line {line}, column {column})")]
+pub struct ParseError {
+    message: String,
+    line: usize,
+    column: usize,
+}
+
+impl ParseError {
+    fn new(message: impl Into<String>, at: Pos) -> Self {
+        ParseError {
+            message: message.into(),
+            line: at.line,
+            column: at.column,
+        }
+    }
+
+    /// The 1-based line.
+    pub fn line(&self) -> usize {
+        self.line
+    }
+
+    /// The 1-based column.
+    pub fn column(&self) -> usize {
+        self.column
+    }
+
+    /// What is wrong, without the place.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+}
+
+impl From<ScanError> for ParseError {
+    fn from(e: ScanError) -> Self {
+        let at = Pos::of(e.marker());
+        let info = e.info();
+        let message = if info.is_empty() {
+            "invalid YAML".to_string()
+        } else {
+            info
+        };
+        ParseError::new(message, at)
+    }
+}
+
+/// Collections nested deeper than this are refused.
+pub const MAX_DEPTH: usize = 512;
+
+/// The most nodes (alias copies included) a text of `len` bytes may make.
+pub fn node_budget(len: usize) -> usize {
+    len.saturating_mul(4).max(500_000)
+}
+
+/// All non-empty documents of `text`. A document with no content, or only a null scalar, is
+/// left out.
+pub fn parse_documents(text: &str, opts: &ParseOptions) -> Result<Vec<Node>, ParseError> {
+    let mut b = Builder {
+        opts,
+        budget: node_budget(text.len()),
+        created: 0,
+        stack: Vec::new(),
+        anchors: BTreeMap::new(),
+        root: None,
+        docs: Vec::new(),
+    };
+    for ev in Parser::new_from_str_with_options(text, parser_options()) {
+        let (ev, span) = ev?;
+        b.event(
+            ev,
+            Pos::of(&span.start),
+            span.start.index() == span.end.index(),
+        )?;
+    }
+    Ok(b.docs)
+}
+
+fn parser_options() -> Options {
+    let mut o = Options::default();
+    // go-yaml ends a block scalar that runs into the end of a text with no final line break
+    // without a trailing newline, whatever its chomping indicator.
+    o.block_scalar_eof_without_line_feed = true;
+    // Our own depth limit is the one users meet (the scanner runs ahead of the events).
+    o.flow_nesting_limit = MAX_DEPTH * 4;
+    o.block_nesting_limit = MAX_DEPTH * 4;
+    o
+}
+
+/// A place in the text, 1-based.
+#[derive(Clone, Copy, Debug)]
+struct Pos {
+    line: usize,
+    column: usize,
+}
+
+impl Pos {
+    fn of(m: &Marker) -> Pos {
+        Pos {
+            line: m.line(),
+            column: m.col() + 1,
+        }
+    }
+}
+
+/// What a mapping key does.
+#[derive(Debug)]
+enum KeyKind {
+    /// An ordinary key.
+    Plain(String),
+    /// `<<`: the value's mappings are merged in.
+    Merge,
+    /// A `!!merge` tag on another text: merged in, and also kept as an ordinary key (as kyaml
+    /// does).
+    MergeAndKey(String),
+    /// A quoted `"<<"` (or `!!str <<`): kyaml drops it unless the mapping also has a merge
+    /// key, where it is an ordinary key.
+    QuotedMerge,
+}
+
+#[derive(Debug)]
+struct Key {
+    kind: KeyKind,
+    at: Pos,
+}
+
+/// A collection being read.
+enum Frame {
+    Seq {
+        items: Vec<Node>,
+        info: Info,
+        /// The value of a merge key: its mappings are merge sources.
+        merge_list: bool,
+    },
+    Map {
+        entries: Vec<(Key, Node)>,
+        key: Option<Key>,
+        info: Info,
+        flow: bool,
+        /// A mapping merged into another: duplicate keys are no error, the first one wins.
+        merge_source: bool,
+    },
+}
+
+/// Bookkeeping of a collection being read.
+struct Info {
+    anchor: usize,
+    /// Nodes in it so far, itself included.
+    count: usize,
+    /// Nesting levels below it so far.
+    height: usize,
+}
+
+/// A finished node with what its parent needs to know.
+struct Done {
+    node: Node,
+    count: usize,
+    height: usize,
+    anchor: usize,
+    at: Pos,
+}
+
+/// An anchored node, ready to be copied by aliases.
+struct Anchored {
+    node: Node,
+    count: usize,
+    height: usize,
+}
+
+struct Builder<'o> {
+    opts: &'o ParseOptions,
+    budget: usize,
+    created: usize,
+    stack: Vec<Frame>,
+    anchors: BTreeMap<usize, Anchored>,
+    root: Option<Node>,
+    docs: Vec<Node>,
+}
+
+impl Builder<'_> {
+    fn event(&mut self, ev: Event<'_>, at: Pos, empty: bool) -> Result<(), ParseError> {
+        match ev {
+            Event::DocumentStart(..) => {
+                self.anchors.clear();
+                self.root = None;
+            }
+            Event::DocumentEnd => {
+                if let Some(root) = self.root.take()
+                    && !root.is_null()
+                {
+                    self.docs.push(root);
+                }
+            }
+            Event::Scalar(text, style, anchor, tag) => {
+                self.count(1, at)?;
+                self.scalar(&text, style, anchor, tag.as_deref(), at, empty)?;
+            }
+            Event::SequenceStart(_, anchor, _) => {
+                self.open(at)?;
+                let merge_list = matches!(
+                    self.stack.last(),
+                    Some(Frame::Map {
+                        key: Some(Key {
+                            kind: KeyKind::Merge | KeyKind::MergeAndKey(_),
+                            ..
+                        }),
+                        ..
+                    })
+                );
+                self.stack.push(Frame::Seq {
+                    items: Vec::new(),
+                    info: Info::new(anchor),
+                    merge_list,
+                });
+            }
+            Event::MappingStart(style, anchor, _) => {
+                self.open(at)?;
+                let merge_source = match self.stack.last() {
+                    Some(Frame::Map { key: Some(k), .. }) => {
+                        matches!(k.kind, KeyKind::Merge | KeyKind::MergeAndKey(_))
+                    }
+                    Some(Frame::Seq { merge_list, .. }) => *merge_list,
+                    _ => false,
+                };
+                self.stack.push(Frame::Map {
+                    entries: Vec::new(),
+                    key: None,
+                    info: Info::new(anchor),
+                    flow: style == StructureStyle::Flow,
+                    merge_source,
+                });
+            }
+            Event::SequenceEnd | Event::MappingEnd => self.close(at)?,
+            Event::Alias(id) => self.alias(id, at)?,
+            _ => {}
+        }
+        Ok(())
+    }
+
+    /// Counts `n` new nodes against the budget.
+    fn count(&mut self, n: usize, at: Pos) -> Result<(), ParseError> {
+        self.created = self.created.saturating_add(n);
+        if self.created > self.budget {
+            return Err(ParseError::new(
+                format!(
+                    "the text makes more than {} nodes (aliases copy their anchor's nodes)",
+                    self.budget
+                ),
+                at,
+            ));
+        }
+        Ok(())
+    }
+
+    /// Starts a collection: counted, nested within the depth limit, and never a key.
+    fn open(&mut self, at: Pos) -> Result<(), ParseError> {
+        self.count(1, at)?;
+        if self.expects_key() {
+            return Err(ParseError::new(
+                "a mapping key must be a scalar (kubectl: invalid map key)",
+                at,
+            ));
+        }
+        if self.stack.len() >= MAX_DEPTH {
+            return Err(ParseError::new(
+                format!("collections nested deeper than {MAX_DEPTH} levels"),
+                at,
+            ));
+        }
+        Ok(())
+    }
+
+    fn expects_key(&self) -> bool {
+        matches!(self.stack.last(), Some(Frame::Map { key: None, .. }))
+    }
+
+    fn in_flow_map(&self) -> bool {
+        matches!(self.stack.last(), Some(Frame::Map { flow: true, .. }))
+    }
+
+    fn scalar(
+        &mut self,
+        text: &str,
+        style: ScalarStyle,
+        anchor: usize,
+        tag: Option<&EventTag>,
+        at: Pos,
+        empty: bool,
+    ) -> Result<(), ParseError> {
+        let written = match style {
+            ScalarStyle::Plain => Written::Plain,
+            ScalarStyle::SingleQuoted => Written::SingleQuoted,
+            ScalarStyle::DoubleQuoted => Written::DoubleQuoted,
+            ScalarStyle::Literal => Written::Literal,
+            ScalarStyle::Folded => Written::Folded,
+        };
+        // A value written with no text at all.
+        let empty = empty && written == Written::Plain;
+        let text = if empty { "" } else { text };
+        let explicit = Explicit::of(tag);
+        let yaml11 = self.opts.yaml11;
+        let resolved = match &explicit {
+            // go-yaml v3 reads an omitted flow-mapping value as "" (an omitted key is null).
+            Explicit::None if empty && self.in_flow_map() && !self.expects_key() => Ok(Tag::Str),
+            Explicit::None if written == Written::Plain => {
+                Ok(resolve::implicit(text, yaml11, !yaml11))
+            }
+            Explicit::None | Explicit::Other => Ok(Tag::Str),
+            Explicit::Core(suffix) => resolve::explicit(suffix, text, yaml11),
+        };
+        let tag = resolved.map_err(|m| ParseError::new(m, at))?;
+        if tag == Tag::Float && resolve::is_special_float(text) {
+            return Err(ParseError::new(
+                format!("`{text}` is not a finite number; kubectl cannot print it as JSON"),
+                at,
+            ));
+        }
+        let scalar = Scalar {
+            text: text.to_string(),
+            tag,
+            style: written,
+        };
+        if self.expects_key() {
+            let kind = self.key_kind(&scalar, &explicit, at)?;
+            if anchor != 0 {
+                let node = Node::Scalar(scalar);
+                self.anchors.insert(
+                    anchor,
+                    Anchored {
+                        node,
+                        count: 1,
+                        height: 0,
+                    },
+                );
+            }
+            self.set_key(Key { kind, at });
+            return Ok(());
+        }
+        self.finish(Done {
+            node: Node::Scalar(scalar),
+            count: 1,
+            height: 0,
+            anchor,
+            at,
+        })
+    }
+
+    /// What a scalar key does, or why it cannot be one.
+    fn key_kind(
+        &self,
+        s: &Scalar,
+        explicit: &Explicit<'_>,
+        at: Pos,
+    ) -> Result<KeyKind, ParseError> {
+        let yaml11 = self.opts.yaml11;
+        if let Explicit::Core("merge") = explicit {
+            return Ok(if s.text == "<<" {
+                KeyKind::Merge
+            } else {
+                KeyKind::MergeAndKey(s.text.clone())
+            });
+        }
+        if s.text == "<<" {
+            if s.style == Written::Plain && matches!(explicit, Explicit::None) {
+                return Ok(KeyKind::Merge);
+            }
+            if !yaml11 && s.tag == Tag::Str {
+                return Ok(KeyKind::QuotedMerge);
+            }
+        }
+        let custom = matches!(explicit, Explicit::Other | Explicit::Core(_))
+            && !matches!(explicit, Explicit::Core("str"));
+        key_text(s, yaml11, custom)
+            .map(KeyKind::Plain)
+            .map_err(|m| ParseError::new(m, at))
+    }
+
+    fn set_key(&mut self, k: Key) {
+        if let Some(Frame::Map { key, .. }) = self.stack.last_mut() {
+            *key = Some(k);
+        }
+    }
+
+    fn alias(&mut self, id: usize, at: Pos) -> Result<(), ParseError> {
+        let Some(a) = self.anchors.get(&id) else {
+            return Err(ParseError::new("unknown anchor", at));
+        };
+        let (count, height) = (a.count, a.height);
+        if self.expects_key() {
+            let Node::Scalar(s) = &a.node else {
+                return Err(ParseError::new(
+                    "a mapping key must be a scalar (kubectl: invalid map key)",
+                    at,
+                ));
+            };
+            let text = key_text(s, self.opts.yaml11, false).map_err(|m| ParseError::new(m, at))?;
+            self.count(1, at)?;
+            self.set_key(Key {
+                kind: KeyKind::Plain(text),
+                at,
+            });
+            return Ok(());
+        }
+        self.count(count, at)?;
+        if self.stack.len() + height > MAX_DEPTH {
+            return Err(ParseError::new(
+                format!("collections nested deeper than {MAX_DEPTH} levels (through an alias)"),
+                at,
+            ));
+        }
+        let Some(node) = self.anchors.get(&id).map(|a| a.node.clone()) else {
+            return Err(ParseError::new("unknown anchor", at));
+        };
+        self.finish(Done {
+            node,
+            count,
+            height,
+            anchor: 0,
+            at,
+        })
+    }
+
+    /// Ends the innermost collection.
+    fn close(&mut self, at: Pos) -> Result<(), ParseError> {
+        let Some(frame) = self.stack.pop() else {
+            return Ok(());
+        };
+        let done = match frame {
+            Frame::Seq { items, info, .. } => Done {
+                node: Node::Seq(items),
+                count: info.count,
+                height: info.height + 1,
+                anchor: info.anchor,
+                at,
+            },
+            Frame::Map {
+                entries,
+                info,
+                merge_source,
+                ..
+            } => {
+                let duplicates = if merge_source {
+                    Duplicates::FirstWins
+                } else {
+                    match self.opts.duplicate_keys {
+                        DuplicateKeys::Error => Duplicates::Error,
+                        DuplicateKeys::LastWins => Duplicates::LastWins,
+                    }
+                };
+                Done {
+                    node: Node::Map(build_map(entries, duplicates)?),
+                    count: info.count,
+                    height: info.height + 1,
+                    anchor: info.anchor,
+                    at,
+                }
+            }
+        };
+        self.finish(done)
+    }
+
+    /// Hands a finished node to its parent (or makes it the document's root).
+    fn finish(&mut self, d: Done) -> Result<(), ParseError> {
+        if d.anchor != 0 {
+            self.anchors.insert(
+                d.anchor,
+                Anchored {
+                    node: d.node.clone(),
+                    count: d.count,
+                    height: d.height,
+                },
+            );
+        }
+        match self.stack.last_mut() {
+            None => self.root = Some(d.node),
+            Some(Frame::Seq { items, info, .. }) => {
+                info.add(d.count, d.height);
+                items.push(d.node);
+            }
+            Some(Frame::Map {
+                entries, key, info, ..
+            }) => {
+                info.add(d.count, d.height);
+                match key.take() {
+                    Some(k) => entries.push((k, d.node)),
+                    None => {
+                        return Err(ParseError::new(
+                            "a mapping key must be a scalar (kubectl: invalid map key)",
+                            d.at,
+                        ));
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+impl Info {
+    fn new(anchor: usize) -> Info {
+        Info {
+            anchor,
+            count: 1,
+            height: 0,
+        }
+    }
+
+    fn add(&mut self, count: usize, height: usize) {
+        self.count = self.count.saturating_add(count);
+        self.height = self.height.max(height);
+    }
+}
+
+/// An explicit tag on a node.
+enum Explicit<'t> {
+    /// None, or the non-specific `!`.
+    None,
+    /// A tag in the `tag:yaml.org,2002:` namespace (`!!int`), by its name.
+    Core(&'t str),
+    /// A local or foreign tag (`!Foo`).
+    Other,
+}
+
+impl<'t> Explicit<'t> {
+    fn of(tag: Option<&'t EventTag>) -> Explicit<'t> {
+        let Some(tag) = tag else {
+            return Explicit::None;
+        };
+        // The non-specific tag `!`.
+        if (tag.handle(), tag.suffix()) == ("!", "") || (tag.handle(), tag.suffix()) == ("", "!") {
+            return Explicit::None;
+        }
+        if let Some(prefix_tail) = "tag:yaml.org,2002:".strip_prefix(tag.handle())
+            && let Some(name) = tag.suffix().strip_prefix(prefix_tail)
+        {
+            return Explicit::Core(name);
+        }
+        if let Some(name) = tag.handle().strip_prefix("tag:yaml.org,2002:")
+            && name.is_empty()
+        {
+            return Explicit::Core(tag.suffix());
+        }
+        Explicit::Other
+    }
+}
+
+/// The text of a scalar mapping key. kubectl can only print mappings whose keys are strings:
+/// in YAML 1.2 mode a key that reads as anything else (`1`, `true`, `2024-01-02`, a custom
+/// tag) is an error; in YAML 1.1 mode booleans become `"true"`/`"false"` and other keys keep
+/// their text. A null key is an error in both.
+fn key_text(s: &Scalar, yaml11: bool, custom_tag: bool) -> Result<String, String> {
+    match s.tag {
+        Tag::Null => Err(format!(
+            "mapping key `{}` is null; kubectl cannot print it",
+            s.text
+        )),
+        Tag::Bool if yaml11 => Ok(if s.to_value() == true {
+            "true".into()
+        } else {
+            "false".into()
+        }),
+        Tag::Str if !custom_tag || yaml11 => Ok(s.text.clone()),
+        _ if yaml11 => Ok(s.text.clone()),
+        tag => Err(format!(
+            "mapping key `{}` is read as {}, not a string; kubectl cannot print the mapping (quote the key)",
+            s.text,
+            if custom_tag && tag == Tag::Str {
+                "a custom-tagged value"
+            } else {
+                resolve::tag_name(tag)
+            }
+        )),
+    }
+}
+
+/// What a key written twice does in one mapping.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Duplicates {
+    Error,
+    LastWins,
+    FirstWins,
+}
+
+/// The mapping of a finished mapping's entries: explicit keys, then what merge keys bring in
+/// (explicit keys win over merged ones, earlier merged mappings over later ones).
+fn build_map(entries: Vec<(Key, Node)>, duplicates: Duplicates) -> Result<Map, ParseError> {
+    let mut map = Map::with_capacity(entries.len());
+    let mut lines: Vec<usize> = Vec::with_capacity(entries.len());
+    let mut merge: Option<(Node, Pos)> = None;
+    let mut quoted: Vec<(Key, Node)> = Vec::new();
+    let mut insert = |map: &mut Map, key: String, at: Pos, value: Node| {
+        if let Some(i) = map.get_index_of(&key) {
+            match duplicates {
+                Duplicates::Error => {
+                    let first = lines.get(i).copied().unwrap_or(at.line);
+                    return Err(ParseError::new(
+                        format!("mapping key \"{key}\" already defined at line {first}"),
+                        at,
+                    ));
+                }
+                Duplicates::LastWins => {
+                    if let Some(slot) = map.get_index_mut(i) {
+                        *slot.1 = value;
+                    }
+                }
+                Duplicates::FirstWins => {}
+            }
+        } else {
+            map.insert(key, value);
+            lines.push(at.line);
+        }
+        Ok(())
+    };
+    for (key, value) in entries {
+        let at = key.at;
+        let value = match key.kind {
+            KeyKind::Plain(k) => {
+                insert(&mut map, k, at, value)?;
+                continue;
+            }
+            KeyKind::QuotedMerge => {
+                quoted.push((key, value));
+                continue;
+            }
+            KeyKind::Merge => value,
+            KeyKind::MergeAndKey(k) => {
+                insert(&mut map, k, at, value.clone())?;
+                value
+            }
+        };
+        if merge.is_some() {
+            return Err(ParseError::new("duplicate merge key", at));
+        }
+        merge = Some((value, at));
+    }
+    let Some((value, at)) = merge else {
+        // kyaml drops quoted `"<<"` keys from a mapping without a merge key.
+        return Ok(map);
+    };
+    for (key, value) in quoted {
+        insert(&mut map, "<<".into(), key.at, value)?;
+    }
+    for source in merge_sources(value, at)? {
+        for (k, v) in source {
+            map.entry(k).or_insert(v);
+        }
+    }
+    Ok(map)
+}
+
+/// The mappings a merge key's value brings in, in priority order.
+fn merge_sources(value: Node, at: Pos) -> Result<Vec<Map>, ParseError> {
+    const NOT_MAPS: &str = "map merge requires map or sequence of maps as the value";
+    match value {
+        Node::Map(m) => Ok(vec![m]),
+        Node::Seq(items) => items
+            .into_iter()
+            .map(|item| match item {
+                Node::Map(m) => Ok(m),
+                Node::Seq(_) => Err(ParseError::new(
+                    "invalid map merge: received a nested sequence",
+                    at,
+                )),
+                Node::Scalar(_) => Err(ParseError::new(NOT_MAPS, at)),
+            })
+            .collect(),
+        Node::Scalar(_) => Err(ParseError::new(NOT_MAPS, at)),
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn docs(text: &str) -> Vec<Node> {
+        parse_documents(text, &ParseOptions::default()).unwrap()
+    }
+
+    fn one(text: &str) -> Node {
+        let mut d = docs(text);
+        assert_eq!(d.len(), 1, "{text}");
+        d.remove(0)
+    }
+
+    fn err(text: &str) -> ParseError {
+        parse_documents(text, &ParseOptions::default()).unwrap_err()
+    }
+
+    fn yaml11(text: &str) -> Node {
+        let o = ParseOptions {
+            yaml11: true,
+            duplicate_keys: DuplicateKeys::LastWins,
+        };
+        parse_documents(text, &o).unwrap().remove(0)
+    }
+
+    fn scalar(n: &Node) -> (&str, Tag, Written) {
+        let s = n.scalar().unwrap();
+        (s.text.as_str(), s.tag, s.style)
+    }
+
+    #[test]
+    fn plain_scalars_resolve_as_go_yaml_v3() {
+        let d = one(
+            "a: ~\nb: true\nc: yes\nd: 0755\ne: 1.0\nf: 2024-1-2\ng: x\nh: .5\ni: 0x1F\nj: 09\n",
+        );
+        assert_eq!(scalar(&d["a"]), ("~", Tag::Null, Written::Plain));
+        assert_eq!(scalar(&d["b"]).1, Tag::Bool);
+        assert_eq!(scalar(&d["c"]).1, Tag::Str);
+        assert_eq!(scalar(&d["d"]).1, Tag::Int);
+        assert_eq!(scalar(&d["e"]).1, Tag::Float);
+        assert_eq!(scalar(&d["f"]).1, Tag::Timestamp);
+        assert_eq!(scalar(&d["g"]).1, Tag::Str);
+        assert_eq!(scalar(&d["h"]).1, Tag::Float);
+        assert_eq!(scalar(&d["j"]).1, Tag::Float);
+        assert_eq!(
+            d.to_value(),
+            json!({"a": null, "b": true, "c": "yes", "d": 493, "e": 1.0, "f": "2024-01-02T00:00:00Z",
+                   "g": "x", "h": 0.5, "i": 31, "j": 9.0})
+        );
+    }
+
+    #[test]
+    fn quoted_and_block_scalars_are_strings() {
+        let d = one("a: 'true'\nb: \"12\"\nc: |\n  1\nd: >-\n  ~\n");
+        assert_eq!(scalar(&d["a"]), ("true", Tag::Str, Written::SingleQuoted));
+        assert_eq!(scalar(&d["b"]), ("12", Tag::Str, Written::DoubleQuoted));
+        assert_eq!(scalar(&d["c"]), ("1\n", Tag::Str, Written::Literal));
+        assert_eq!(scalar(&d["d"]), ("~", Tag::Str, Written::Folded));
+    }
+
+    #[test]
+    fn yaml11_mode() {
+        let d = yaml11("a: yes\nb: Off\nc: 2024-01-02\nyes: 1\nn: 2\nd: y\n");
+        assert_eq!(
+            d.to_value(),
+            json!({"a": true, "b": false, "c": "2024-01-02", "true": 1, "false": 2, "d": true})
+        );
+        let d = yaml11("a: 1\na: 2\n");
+        assert_eq!(d["a"].to_value(), json!(2));
+    }
+
+    #[test]
+    fn explicit_tags() {
+        let d = one(concat!(
+            "a: !!str 12\nb: !!int \"12\"\nc: !!float 1\nd: !!binary aGVsbG8=\n",
+            "e: !!timestamp \"2024-01-02\"\nf: !Foo 12\ng: !!null ''\nh: !<tag:yaml.org,2002:int> \"7\"\n",
+            "i: !Foo {x: 1}\nj: !!seq {x: 1}\nk: !!str\nl: !!float 0x10\nm: ! 12\n"
+        ));
+        assert_eq!(scalar(&d["a"]), ("12", Tag::Str, Written::Plain));
+        assert_eq!(scalar(&d["b"]), ("12", Tag::Int, Written::DoubleQuoted));
+        assert_eq!(scalar(&d["d"]), ("aGVsbG8=", Tag::Binary, Written::Plain));
+        assert_eq!(d["d"].as_str(), Some("aGVsbG8="));
+        assert_eq!(scalar(&d["f"]).1, Tag::Str);
+        assert_eq!(
+            d.to_value(),
+            json!({"a": "12", "b": 12, "c": 1.0, "d": "hello", "e": "2024-01-02T00:00:00Z",
+                   "f": "12", "g": null, "h": 7, "i": {"x": 1}, "j": {"x": 1}, "k": "", "l": 16.0, "m": 12})
+        );
+        for (text, msg) in [
+            ("a: !!int x\n", "cannot decode !!str `x` as a !!int"),
+            ("a: !!bool yes\n", "cannot decode !!str `yes` as a !!bool"),
+            (
+                "a: !!binary '!!!'\n",
+                "!!binary value contains invalid base64 data",
+            ),
+        ] {
+            // The place is the scalar's text, after its tag.
+            let e = err(text);
+            let col = text.rfind([' ']).unwrap() + 2;
+            assert_eq!((e.message(), e.line(), e.column()), (msg, 1, col), "{text}");
+        }
+    }
+
+    #[test]
+    fn empty_values() {
+        let d = one("a:\nb: {c: , d: ~}\ne:\n- \n- {f: }\n");
+        assert!(d["a"].scalar().unwrap().is_empty_null());
+        assert_eq!(scalar(&d["b"]["c"]), ("", Tag::Str, Written::Plain));
+        assert_eq!(scalar(&d["b"]["d"]), ("~", Tag::Null, Written::Plain));
+        assert!(d["e"][0].scalar().unwrap().is_empty_null());
+        assert_eq!(scalar(&d["e"][1]["f"]).1, Tag::Str);
+        let d = one("a: {b}\nc: [d: ]\ne:\n  ? f\n");
+        assert_eq!(
+            d.to_value(),
+            json!({"a": {"b": ""}, "c": [{"d": ""}], "e": {"f": null}})
+        );
+        assert!(d["e"]["f"].scalar().unwrap().is_empty_null());
+        assert!(err("a: {: x}\n").message().contains("null"));
+    }
+
+    #[test]
+    fn final_block_scalar_without_line_break() {
+        for (text, want) in [
+            ("a: |\n  x\n  y", "x\ny"),
+            ("a: |+\n  x\n  y", "x\ny"),
+            ("a: >\n  x\n  y", "x y"),
+            ("a: |\n  x\n  y\n", "x\ny\n"),
+            ("a: |+\n  x\n\n", "x\n\n"),
+        ] {
+            assert_eq!(one(text)[want_key(text)].text(), Some(want), "{text:?}");
+        }
+        assert_eq!(
+            one("a: |\n  x\nb: |\n  y").to_value(),
+            json!({"a": "x\n", "b": "y"})
+        );
+        assert_eq!(one("- |2\n   x").to_value(), json!([" x"]));
+    }
+
+    fn want_key(text: &str) -> &'static str {
+        if text.starts_with('-') { "" } else { "a" }
+    }
+
+    #[test]
+    fn anchors_aliases_merge_keys() {
+        let d = one(concat!(
+            "a: &x {p: 1, q: 2}\n",
+            "b: {<<: *x, q: 3}\n",
+            "c: {<<: [*x, {p: 5, r: 6}]}\n",
+            "d: {q: 9, <<: *x}\n",
+            "e: {\"<<\": *x, z: 1}\n",
+            "f: {<<: {p: 1}, \"<<\": {q: 1}}\n",
+            "g: &s [1, &t two]\n",
+            "h: [*s, *t]\n",
+            "i: {<<: {p: 1, p: 2}}\n",
+            "j: {<<: []}\n",
+        ));
+        assert_eq!(
+            d.to_value(),
+            json!({"a": {"p": 1, "q": 2}, "b": {"p": 1, "q": 3}, "c": {"p": 1, "q": 2, "r": 6},
+                   "d": {"p": 1, "q": 9}, "e": {"z": 1}, "f": {"p": 1, "<<": {"q": 1}},
+                   "g": [1, "two"], "h": [[1, "two"], "two"], "i": {"p": 1}, "j": {}})
+        );
+        for (text, msg) in [
+            ("a: {<<: {p: 7}, <<: {r: 8}}\n", "duplicate merge key"),
+            (
+                "a: {<<: 1}\n",
+                "map merge requires map or sequence of maps as the value",
+            ),
+            (
+                "a: {<<: }\n",
+                "map merge requires map or sequence of maps as the value",
+            ),
+            (
+                "a: {<<: [[{p: 1}]]}\n",
+                "invalid map merge: received a nested sequence",
+            ),
+            (
+                "a: {<<: [{p: 1}, 2]}\n",
+                "map merge requires map or sequence of maps as the value",
+            ),
+        ] {
+            assert_eq!(err(text).message(), msg, "{text}");
+        }
+    }
+
+    #[test]
+    fn keys() {
+        let d = one("\"1\": a\n!!str 2: b\n'': c\nyes: d\n\"x\": e\n");
+        assert_eq!(
+            d.to_value(),
+            json!({"1": "a", "2": "b", "": "c", "yes": "d", "x": "e"})
+        );
+        for text in [
+            "1: a\n",
+            "true: a\n",
+            "~: a\n",
+            "null: a\n",
+            "2024-01-02: a\n",
+            "!Foo x: a\n",
+            "1.5: a\n",
+        ] {
+            assert!(err(text).message().starts_with("mapping key"), "{text}");
+        }
+        assert_eq!(
+            yaml11("1: a\n0x10: b\n").to_value(),
+            json!({"1": "a", "0x10": "b"})
+        );
+        assert!(err("? [a]\n: b\n").message().contains("must be a scalar"));
+        assert!(
+            err("? {a: 1}\n: b\n")
+                .message()
+                .contains("must be a scalar")
+        );
+        assert!(
+            err("a: &k [1]\n*k : b\n")
+                .message()
+                .contains("must be a scalar")
+        );
+        assert_eq!(one("a: &k key\n*k : b\n")["key"].as_str(), Some("b"));
+    }
+
+    #[test]
+    fn duplicate_keys() {
+        let e = err("a: 1\nb:\n  c: 1\n  c: 2\n");
+        assert_eq!(e.message(), "mapping key \"c\" already defined at line 3");
+        assert_eq!((e.line(), e.column()), (4, 3));
+        assert_eq!(
+            e.to_string(),
+            "mapping key \"c\" already defined at line 3 (line 4, column 3)"
+        );
+        let o = ParseOptions {
+            yaml11: false,
+            duplicate_keys: DuplicateKeys::LastWins,
+        };
+        let d = parse_documents("a: 1\na: 2\n", &o).unwrap();
+        assert_eq!(d[0].to_value(), json!({"a": 2}));
+    }
+
+    #[test]
+    fn documents() {
+        let d = docs("\u{feff}# c\n---\n---\n~\n---\na: 1 # c\n...\n---\nnull\n--- b\n");
+        assert_eq!(d.len(), 2);
+        assert_eq!(d[0].to_value(), json!({"a": 1}));
+        assert_eq!(d[1].as_str(), Some("b"));
+        assert!(docs("").is_empty());
+        assert!(docs("# only\n").is_empty());
+        let d = one("a: |\r\n  x\r\n  y\r\nb: \"t\\tu\"\r\nc: t\tu\r\nd: héllo ☃\r\n");
+        assert_eq!(
+            d.to_value(),
+            json!({"a": "x\ny\n", "b": "t\tu", "c": "t\tu", "d": "héllo ☃"})
+        );
+    }
+
+    #[test]
+    fn syntax_errors_have_places() {
+        let e = err("a: 1\nb: [1, 2\n");
+        assert!(e.line() >= 2, "{e}");
+        let e = err("a: b: c\n");
+        assert_eq!(e.line(), 1, "{e}");
+        assert!(!e.message().is_empty());
+        assert!(err("a: .inf\n").message().contains("not a finite number"));
+        assert!(err("a: *nope\n").line() == 1);
+    }
+
+    #[test]
+    fn budgets() {
+        // Billion laughs: every level doubles the nodes.
+        let mut text = String::from("a0: &a0 [x, x]\n");
+        for i in 1..40 {
+            text.push_str(&format!("a{i}: &a{i} [*a{}, *a{}]\n", i - 1, i - 1));
+        }
+        assert!(err(&text).message().contains("more than 500000 nodes"));
+        let deep = format!("{}{}", "[".repeat(600), "]".repeat(600));
+        assert!(
+            err(&deep).message().contains("deeper than 512"),
+            "{}",
+            err(&deep)
+        );
+        let ok = format!("{}{}", "[".repeat(512), "]".repeat(512));
+        assert_eq!(docs(&ok).len(), 1);
+        let mut deep = String::from("a: &a ");
+        deep.push_str(&"[".repeat(300));
+        deep.push_str(&"]".repeat(300));
+        deep.push_str("\nb: ");
+        deep.push_str(&"[".repeat(300));
+        deep.push_str("*a");
+        deep.push_str(&"]".repeat(300));
+        assert!(err(&deep).message().contains("through an alias"));
+    }
+}
