@@ -106,9 +106,8 @@ mod tests {
 
     #[test]
     fn in_place_write_reaches_every_alias() {
-        let mut obj = Node::from_value(
-            &json!({"a": {"x": "new"}, "b": {"x": "old"}, "c": {"x": "old"}}),
-        );
+        let mut obj =
+            Node::from_value(&json!({"a": {"x": "new"}, "b": {"x": "old"}, "c": {"x": "old"}}));
         let mut groups = vec![
             AliasGroup::new(
                 vec![p(&["a", "x"]), p(&["b", "x"]), p(&["c", "x"])],
@@ -122,9 +121,16 @@ mod tests {
             json!({"a": {"x": "new"}, "b": {"x": "new"}, "c": {"x": "new"}})
         );
         // A deleted field leaves the group; the rest keep sharing.
-        obj.get_mut("a").unwrap().as_map_mut().unwrap().shift_remove("x");
+        obj.get_mut("a")
+            .unwrap()
+            .as_map_mut()
+            .unwrap()
+            .shift_remove("x");
         *obj.get_mut("b").unwrap().get_mut("x").unwrap() = Node::string("z");
         resync(&mut obj, &mut groups, false);
-        assert_eq!(obj.to_value(), json!({"a": {}, "b": {"x": "z"}, "c": {"x": "z"}}));
+        assert_eq!(
+            obj.to_value(),
+            json!({"a": {}, "b": {"x": "z"}, "c": {"x": "z"}})
+        );
     }
 }

@@ -43,7 +43,11 @@ pub(crate) fn build_top(dir: &Path, opts: &BuildOptions) -> Result<Output> {
     run(&dir, &k, &mut acc, &mut cfg, &ctx)?;
     for r in acc.iter_mut() {
         if r.generated.as_ref().is_some_and(|g| g.hash) {
-            let name = format!("{}-{}", r.id().name, crate::hash::hash_of(&r.obj.to_value()));
+            let name = format!(
+                "{}-{}",
+                r.id().name,
+                crate::hash::hash_of(&r.obj.to_value())
+            );
             r.set_name(&name);
         }
     }
@@ -376,14 +380,14 @@ fn run(
     ctx: &Ctx,
 ) -> Result<()> {
     // A kustomization's `openapi:` holds for it and what it includes, unless they set their own.
-    let own = match k.openapi.as_ref().filter(|v| !v.is_null()) {
-        Some(field) => Some(openapi::load(dir, field)?),
-        None => None,
+    let schema = match k.openapi.as_ref().filter(|v| !v.is_null()) {
+        Some(field) => openapi::load(dir, field)?,
+        None => ctx.schema.clone(),
     };
     let ctx = &Ctx {
         opts: ctx.opts,
         warnings: ctx.warnings,
-        schema: own.or_else(|| ctx.schema.clone()),
+        schema,
     };
     cfg.load_files(dir, k.configurations.as_deref().unwrap_or_default())?;
     for (field, list) in [("resources", &k.resources), ("components", &k.components)] {

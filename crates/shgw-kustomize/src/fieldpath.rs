@@ -105,7 +105,10 @@ mod tests {
         visit(&mut v, &split_path("spec/c/x"), false, &mut |n| {
             *n = Node::string("0")
         });
-        assert_eq!(v.to_value(), json!({"spec": {"c": [{"x": "0"}, {"x": "0"}]}}));
+        assert_eq!(
+            v.to_value(),
+            json!({"spec": {"c": [{"x": "0"}, {"x": "0"}]}})
+        );
         visit(&mut v, &split_path("metadata/labels"), true, &mut |n| {
             *n = Node::empty_map()
         });

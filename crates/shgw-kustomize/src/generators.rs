@@ -289,12 +289,13 @@ pub fn absorb(acc: &mut Vec<Resource>, new: Resource, behavior: Option<&str>) ->
             let hash = old.generated.as_ref().is_some_and(|g| g.hash)
                 && new.generated.as_ref().is_some_and(|g| g.hash);
             // kustomize reads the old data, labels and annotations as strings of their
-            // source text (`GetDataMap`, `GetLabels`, `GetAnnotations`).
+            // source text (`GetDataMap`, `GetLabels`, `GetAnnotations`); a null data value
+            // is left to `merged_doc`.
             let mut prev = old.obj.clone();
             restring_metadata_map(&mut prev, "annotations");
             for field in ["data", "binaryData"] {
                 if let Some(Node::Map(m)) = prev.get_mut(field) {
-                    m.values_mut().for_each(restring);
+                    m.values_mut().filter(|v| !v.is_null()).for_each(restring);
                 }
             }
             restring_metadata_map(&mut prev, "labels");

@@ -25,22 +25,26 @@ pub enum Mode {
 /// Parses a multi-document YAML text into its non-empty documents, each built once from
 /// the parser's events (see [`shgw_yaml::node`]).
 pub fn parse_nodes(text: &str, mode: Mode) -> Result<Vec<Node>, String> {
-    // TEMPORARY-SHIM until shgw_yaml::parse lands.
-    let dup = if mode == Mode::Resource {
-        serde_saphyr::DuplicateKeyPolicy::Error
-    } else {
-        serde_saphyr::DuplicateKeyPolicy::LastWins
+    use shgw_yaml::parse::{DuplicateKeys, ParseOptions};
+    let opts = ParseOptions {
+        yaml11: mode == Mode::Config,
+        duplicate_keys: if mode == Mode::Resource {
+            DuplicateKeys::Error
+        } else {
+            DuplicateKeys::LastWins
+        },
     };
-    let o = serde_saphyr::options! { duplicate_keys: dup, strict_booleans: mode != Mode::Config, legacy_octal_numbers: true, with_snippet: false, };
-    let docs: Vec<Value> = serde_saphyr::from_multiple_with_options(text, o).map_err(|e| e.to_string())?;
-    Ok(docs.iter().filter(|d| !d.is_null()).map(Node::from_value).collect())
+    shgw_yaml::parse::parse_documents(text, &opts).map_err(|e| e.to_string())
 }
 
 /// Parses a multi-document configuration text (`yaml11`: go-yaml v2 rules) into the typed
 /// values of its non-empty documents.
 pub fn parse_documents(text: &str, yaml11: bool) -> Result<Vec<Value>, String> {
     let mode = if yaml11 { Mode::Config } else { Mode::Patch };
-    Ok(parse_nodes(text, mode)?.iter().map(Node::to_value).collect())
+    Ok(parse_nodes(text, mode)?
+        .iter()
+        .map(Node::to_value)
+        .collect())
 }
 
 /// Rewrites the string map `metadata.<field>` as kustomize's `SetAnnotations`/`SetLabels`

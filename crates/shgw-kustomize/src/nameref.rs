@@ -169,7 +169,7 @@ fn visit_strings(
     }
     match path.split_first() {
         None => f(v),
-        Some((head, rest)) => match v.get_mut(*head) {
+        Some((head, rest)) => match v.get_mut(head) {
             Some(child) => visit_strings(child, rest, f),
             None => Ok(()),
         },

@@ -26,8 +26,7 @@ pub fn apply(resources: &mut [Resource], ns: &str, specs: &[FieldSpec]) -> Resul
                 .iter()
                 .any(|s| s.path == "metadata/name" && spec_applies(s, &id))
             {
-                r.metadata_mut()
-                    .insert("name".into(), Node::string(ns));
+                r.metadata_mut().insert("name".into(), Node::string(ns));
             }
             continue;
         }

@@ -18,17 +18,34 @@ pub struct OpenApi {
     by_gvk: HashMap<(String, String, String), String>,
 }
 
-/// Reads the `openapi:` field of the kustomization in `dir`.
+/// The one schema version built into kustomize v5.8.1.
+const BUILTIN_VERSION: &str = "v1.21.2";
+
+/// Reads the `openapi:` field of the kustomization in `dir`: `None` for the built-in schema
+/// (`version: v1.21.2`, or neither field), else the schema file `path:` names.
 ///
 /// # Errors
-/// Anything but `path:` (a schema file), a file outside the root, a file that is not a
-/// schema.
-pub(crate) fn load(dir: &Path, field: &Value) -> Result<Arc<OpenApi>> {
-    let Some(p) = field.get("path").and_then(Value::as_str) else {
-        return Err(Error::msg(
-            "openapi: only `path:` (a local schema file) is supported by this renderer",
-        ));
+/// Another built-in version, both fields, a file outside the root, a file that is not a
+/// schema (kustomize's wording).
+pub(crate) fn load(dir: &Path, field: &Value) -> Result<Option<Arc<OpenApi>>> {
+    let text_of = |k: &str| {
+        field
+            .get(k)
+            .and_then(Value::as_str)
+            .filter(|s| !s.is_empty())
     };
+    let version = text_of("version");
+    if version.is_some_and(|v| v != BUILTIN_VERSION) {
+        return Err(Error::msg("the specified OpenAPI version is not built in"));
+    }
+    let Some(p) = text_of("path") else {
+        return Ok(None);
+    };
+    if version.is_some() {
+        return Err(Error::msg(
+            "builtin version and custom schema provided, cannot use both",
+        ));
+    }
     let path = resolve(dir, p);
     check_in_root(&path, dir)?;
     let text = read_text(&path)?;
@@ -54,10 +71,10 @@ pub(crate) fn load(dir: &Path, field: &Value) -> Result<Arc<OpenApi>> {
             by_gvk.insert((s("group"), s("version"), s("kind")), name.clone());
         }
     }
-    Ok(Arc::new(OpenApi {
+    Ok(Some(Arc::new(OpenApi {
         definitions,
         by_gvk,
-    }))
+    })))
 }
 
 impl OpenApi {

@@ -4,8 +4,8 @@ use crate::alias::resync;
 use crate::error::{Error, Result};
 use crate::kustomization::{Patch, Selector};
 use crate::load::{
-    Mode, check_in_root, find_kustomization_file, parse_documents, parse_nodes, read_text,
-    resolve, restring_metadata_map,
+    Mode, check_in_root, find_kustomization_file, parse_documents, parse_nodes, read_text, resolve,
+    restring_metadata_map,
 };
 use crate::openapi::OpenApi;
 use crate::resid::ResId;

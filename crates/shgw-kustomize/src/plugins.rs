@@ -328,7 +328,11 @@ fn hash_now(acc: &mut [Resource]) {
     for r in acc.iter_mut() {
         if let Some(g) = r.generated.as_mut().filter(|g| g.hash) {
             g.hash = false;
-            let name = format!("{}-{}", r.id().name, crate::hash::hash_of(&r.obj.to_value()));
+            let name = format!(
+                "{}-{}",
+                r.id().name,
+                crate::hash::hash_of(&r.obj.to_value())
+            );
             r.set_name(&name);
         }
     }

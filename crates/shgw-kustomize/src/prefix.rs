@@ -16,8 +16,10 @@ pub fn apply(resources: &mut [Resource], prefix: &str, suffix: &str) {
         }
         let name = r.id().name;
         r.store_prev_id();
-        r.metadata_mut()
-            .insert("name".into(), Node::string(format!("{prefix}{name}{suffix}")));
+        r.metadata_mut().insert(
+            "name".into(),
+            Node::string(format!("{prefix}{name}{suffix}")),
+        );
         if !prefix.is_empty() {
             r.prefixes.push(prefix.to_string());
         }

@@ -121,9 +121,10 @@ impl Resource {
     }
 }
 
-
 /// Turns `v` into a JSON object if it is not one and returns its map.
-pub(crate) fn ensure_object(v: &mut serde_json::Value) -> &mut serde_json::Map<String, serde_json::Value> {
+pub(crate) fn ensure_object(
+    v: &mut serde_json::Value,
+) -> &mut serde_json::Map<String, serde_json::Value> {
     if !v.is_object() {
         *v = serde_json::Value::Object(serde_json::Map::new());
     }

@@ -419,9 +419,8 @@ fn merge_list(
             let mut out = Vec::new();
             for e in rest {
                 let pos = if e.is_map() {
-                    (0..dl.len()).find(|i| {
-                        !used[*i] && dl[*i].is_map() && elem_matches(&dl[*i], e, &keys)
-                    })
+                    (0..dl.len())
+                        .find(|i| !used[*i] && dl[*i].is_map() && elem_matches(&dl[*i], e, &keys))
                 } else {
                     None
                 };

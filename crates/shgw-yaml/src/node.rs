@@ -95,7 +95,7 @@ impl Scalar {
     pub fn plain(text: impl Into<String>) -> Self {
         let text = text.into();
         Scalar {
-            tag: plain_tag(&text, false),
+            tag: crate::resolve::implicit(&text, false, true),
             text,
             style: Written::Plain,
         }
@@ -122,80 +122,6 @@ impl Scalar {
             Tag::Timestamp => Value::String(rfc3339(&self.text)),
         }
     }
-}
-
-/// The tag of a plain scalar's text: go-yaml v3's resolution (YAML 1.2 core schema with
-/// legacy `0755` octals and `_` separators), or go-yaml v2's when `yaml11` (more booleans, no
-/// timestamps).
-pub fn plain_tag(text: &str, yaml11: bool) -> Tag {
-    match text {
-        "" | "~" | "null" | "Null" | "NULL" => return Tag::Null,
-        "true" | "True" | "TRUE" | "false" | "False" | "FALSE" => return Tag::Bool,
-        "y" | "Y" | "yes" | "Yes" | "YES" | "n" | "N" | "no" | "No" | "NO" | "on" | "On"
-        | "ON" | "off" | "Off" | "OFF"
-            if yaml11 =>
-        {
-            return Tag::Bool;
-        }
-        _ => {}
-    }
-    if is_int(text) {
-        Tag::Int
-    } else if is_float(text) {
-        Tag::Float
-    } else if !yaml11 && is_date(text) {
-        Tag::Timestamp
-    } else {
-        Tag::Str
-    }
-}
-
-fn is_int(text: &str) -> bool {
-    let body = text.strip_prefix(['-', '+']).unwrap_or(text);
-    let digits = |s: &str, ok: fn(&char) -> bool| {
-        !s.is_empty() && s.chars().all(|c| c == '_' || ok(&c)) && s.chars().any(|c| ok(&c))
-    };
-    if let Some(h) = body.strip_prefix("0x") {
-        digits(h, char::is_ascii_hexdigit)
-    } else if let Some(o) = body.strip_prefix("0o") {
-        digits(o, |c| ('0'..='7').contains(c))
-    } else if let Some(b) = body.strip_prefix("0b") {
-        digits(b, |c| matches!(c, '0' | '1'))
-    } else if body.len() > 1 && body.starts_with('0') {
-        digits(body, |c| ('0'..='7').contains(c))
-    } else {
-        digits(body, char::is_ascii_digit) && !body.starts_with('_')
-    }
-}
-
-fn is_float(text: &str) -> bool {
-    let body = text.strip_prefix(['-', '+']).unwrap_or(text);
-    let (mantissa, exp) = match body.find(['e', 'E']) {
-        Some(i) => (&body[..i], Some(&body[i + 1..])),
-        None => (body, None),
-    };
-    let (int, frac) = match mantissa.split_once('.') {
-        Some((i, f)) => (i, Some(f)),
-        None => (mantissa, None),
-    };
-    let all_digits = |s: &str| s.chars().all(|c| c.is_ascii_digit() || c == '_');
-    let mantissa_ok = match frac {
-        Some(f) => all_digits(int) && all_digits(f) && (!int.is_empty() || !f.is_empty()),
-        None => !int.is_empty() && all_digits(int),
-    };
-    let exp_ok = exp.is_none_or(|e| {
-        let e = e.strip_prefix(['-', '+']).unwrap_or(e);
-        !e.is_empty() && e.chars().all(|c| c.is_ascii_digit())
-    });
-    mantissa_ok && exp_ok && (frac.is_some() || exp.is_some())
-}
-
-fn is_date(text: &str) -> bool {
-    let parts: Vec<&str> = text.split('-').collect();
-    parts.len() == 3
-        && parts[0].len() == 4
-        && parts[1..].iter().all(|p| (1..=2).contains(&p.len()))
-        && parts.iter().all(|p| p.chars().all(|c| c.is_ascii_digit()))
 }
 
 /// A YAML 1.1 or 1.2 boolean's truth (`true`, `yes`, `on`, `y` in any case).
