@@ -39,6 +39,9 @@ pub(crate) fn build_top(dir: &Path, opts: &BuildOptions) -> Result<Output> {
         opts,
         warnings: &warnings,
         schema: None,
+        build_annotations: BuildAnnotations(
+            k.build_metadata.as_ref().is_some_and(|b| !b.is_empty()),
+        ),
     };
     run(&dir, &k, &mut acc, &mut cfg, &ctx)?;
     for r in acc.iter_mut() {
@@ -228,6 +231,30 @@ struct Ctx<'a> {
     warnings: &'a RefCell<Vec<Warning>>,
     /// The custom `openapi:` schema in force.
     schema: Option<Arc<OpenApi>>,
+    /// Whether the build keeps build annotations (the top-level `buildMetadata`).
+    build_annotations: BuildAnnotations,
+}
+
+/// With `buildMetadata`, kustomize keeps its build annotations on every resource of the whole
+/// tree and, after each transformer, writes `metadata.annotations` back from
+/// `GetAnnotations`: every value becomes a string of its text (a `~` that a later JSON patch
+/// sees stays `"~"`), and a node shared with a field there is shared no longer; label and
+/// selector nodes stay shared (verified with kubectl v1.37.1).
+#[derive(Clone, Copy)]
+pub(crate) struct BuildAnnotations(bool);
+
+impl BuildAnnotations {
+    /// After a transformer ran over `acc`.
+    pub(crate) fn rewrite(self, acc: &mut [Resource]) {
+        if !self.0 {
+            return;
+        }
+        let annotations = [Seg::Key("metadata".into()), Seg::Key("annotations".into())];
+        for r in acc.iter_mut() {
+            restring_metadata_map(&mut r.obj, "annotations");
+            detach_under(&mut r.aliases, &annotations);
+        }
+    }
 }
 
 /// The ids registered in an accumulator, kept beside it while `resources:` entries are
@@ -388,6 +415,7 @@ fn run(
         opts: ctx.opts,
         warnings: ctx.warnings,
         schema,
+        build_annotations: ctx.build_annotations,
     };
     cfg.load_files(dir, k.configurations.as_deref().unwrap_or_default())?;
     for (field, list) in [("resources", &k.resources), ("components", &k.components)] {
@@ -440,6 +468,7 @@ fn run(
         acc,
         ctx.schema.as_ref(),
         &mut |d| build_plugin_dir(d, ctx),
+        ctx.build_annotations,
     )?;
     for entry in k.components.iter().flatten() {
         let path = resolve(dir, entry);
@@ -477,9 +506,11 @@ fn transform(
     let schema = ctx.schema.as_ref();
     let kfile = &find_kustomization_file(dir)?;
     let at = |entry: String| move |e: Error| e.at(kfile, entry);
+    let done = |acc: &mut Vec<Resource>| ctx.build_annotations.rewrite(acc);
     if let Some(psm) = &k.patches_strategic_merge {
         patches::apply_strategic_merge_list(acc, psm, dir, schema)
             .map_err(at("patchesStrategicMerge".into()))?;
+        done(acc);
     }
     for (i, p) in k.patches.iter().flatten().enumerate() {
         patches::apply_patch(acc, p, dir, schema).map_err(at(entry_name(
@@ -487,37 +518,31 @@ fn transform(
             i,
             p.path.as_deref(),
         )))?;
+        done(acc);
     }
     if let Some(ns) = &k.namespace {
         namespace::apply(acc, ns, &cfg.namespace).map_err(at("namespace".into()))?;
+        done(acc);
     }
-    prefix::apply(
-        acc,
+    let (prefix, suffix) = (
         k.name_prefix.as_deref().unwrap_or(""),
         k.name_suffix.as_deref().unwrap_or(""),
     );
-    // With `buildMetadata`, kustomize rewrites `metadata.annotations` after each transformer
-    // (its build annotations): a node shared with a field there is shared no longer (verified
-    // with kubectl v1.37.1; label and selector nodes stay shared).
-    let copies = k.build_metadata.as_ref().is_some_and(|b| !b.is_empty());
-    let annotations = [Seg::Key("metadata".into()), Seg::Key("annotations".into())];
-    let unshare = |acc: &mut Vec<Resource>| {
-        if copies {
-            acc.iter_mut()
-                .for_each(|r| detach_under(&mut r.aliases, &annotations));
-        }
-    };
+    if !(prefix.is_empty() && suffix.is_empty()) {
+        prefix::apply(acc, prefix, suffix);
+        done(acc);
+    }
     for (i, l) in k.labels.iter().flatten().enumerate() {
         labels::apply_label_entry(acc, l, cfg).map_err(at(format!("labels[{i}]")))?;
-        unshare(acc);
+        done(acc);
     }
     if let Some(cl) = &k.common_labels {
         labels::apply_map(acc, cl, &cfg.common_labels);
-        unshare(acc);
+        done(acc);
     }
     if let Some(ca) = &k.common_annotations {
         labels::apply_map(acc, ca, &cfg.common_annotations);
-        unshare(acc);
+        done(acc);
     }
     for (i, p) in k.patches_json6902.iter().flatten().enumerate() {
         patches::apply_json6902_entry(acc, p, dir).map_err(at(entry_name(
@@ -525,15 +550,19 @@ fn transform(
             i,
             p.path.as_deref(),
         )))?;
+        done(acc);
     }
     for (i, r) in k.replicas.iter().flatten().enumerate() {
         replicas::apply(acc, r, &cfg.replicas).map_err(at(format!("replicas[{i}]")))?;
+        done(acc);
     }
     for (i, img) in k.images.iter().flatten().enumerate() {
         images::apply(acc, img, &cfg.images).map_err(at(format!("images[{i}]")))?;
+        done(acc);
     }
     if let Some(reps) = &k.replacements {
         replacements::apply(acc, &replacements::load(dir, reps)?, kfile)?;
+        done(acc);
     }
     let transformers = k.transformers.as_deref().unwrap_or_default();
     plugins::run(
@@ -543,6 +572,7 @@ fn transform(
         acc,
         schema,
         &mut |d| build_plugin_dir(d, ctx),
+        ctx.build_annotations,
     )
 }
 

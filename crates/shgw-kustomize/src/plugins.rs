@@ -176,6 +176,7 @@ pub(crate) fn run(
     acc: &mut Vec<Resource>,
     schema: Option<&Arc<OpenApi>>,
     build_dir: &mut dyn FnMut(&Path) -> Result<Vec<Value>>,
+    build_annotations: crate::build::BuildAnnotations,
 ) -> Result<()> {
     for (i, entry) in entries.iter().enumerate() {
         let name = if entry.contains('\n') {
@@ -188,6 +189,9 @@ pub(crate) fn run(
         let at = |e: Error| e.at(&kfile, place.clone());
         for doc in entry_configs(dir, entry, build_dir).map_err(at)? {
             run_one(stage, dir, &doc, acc, schema).map_err(at)?;
+            if stage == Stage::Transformers {
+                build_annotations.rewrite(acc);
+            }
         }
     }
     Ok(())
