@@ -42,6 +42,7 @@ pub(crate) fn build_top(dir: &Path, opts: &BuildOptions) -> Result<Output> {
         build_annotations: BuildAnnotations(
             k.build_metadata.as_ref().is_some_and(|b| !b.is_empty()),
         ),
+        roots: Vec::new(),
     };
     run(&dir, &k, &mut acc, &mut cfg, &ctx)?;
     for r in acc.iter_mut() {
@@ -233,6 +234,23 @@ struct Ctx<'a> {
     schema: Option<Arc<OpenApi>>,
     /// Whether the build keeps build annotations (the top-level `buildMetadata`).
     build_annotations: BuildAnnotations,
+    /// The kustomization directories being built, outermost first.
+    roots: Vec<std::path::PathBuf>,
+}
+
+impl Ctx<'_> {
+    /// Refuses to build `dir` when it holds a directory already being built (kustomize's
+    /// loader check, which stops a cycle of kustomizations).
+    fn check_cycle(&self, dir: &Path) -> Result<()> {
+        match self.roots.iter().rfind(|v| v.starts_with(dir)) {
+            Some(visited) => Err(Error::msg(format!(
+                "cycle detected: candidate root '{}' contains visited root '{}'",
+                dir.display(),
+                visited.display()
+            ))),
+            None => Ok(()),
+        }
+    }
 }
 
 /// With `buildMetadata`, kustomize keeps its build annotations on every resource of the whole
@@ -369,6 +387,7 @@ fn accumulate_entry(
         check_in_root(&path, dir)?;
         seen.append(acc, load_file(&path, ctx)?, &path)?;
     } else if fs.is_dir(&path) {
+        ctx.check_cycle(&path)?;
         let sub = load_kustomization(&path)?;
         if sub.is_component() {
             return Err(Error::msg(format!(
@@ -411,11 +430,14 @@ fn run(
         Some(field) => openapi::load(dir, field)?,
         None => ctx.schema.clone(),
     };
+    let mut roots = ctx.roots.clone();
+    roots.push(dir.to_path_buf());
     let ctx = &Ctx {
         opts: ctx.opts,
         warnings: ctx.warnings,
         schema,
         build_annotations: ctx.build_annotations,
+        roots,
     };
     cfg.load_files(dir, k.configurations.as_deref().unwrap_or_default())?;
     for (field, list) in [("resources", &k.resources), ("components", &k.components)] {
@@ -478,6 +500,7 @@ fn run(
                 path.display()
             )));
         }
+        ctx.check_cycle(&path)?;
         let ck = load_kustomization(&path).map_err(|e| {
             Error::msg(format!("accumulating components: accumulateDirectory: \"couldn't make target for path '{}': {e}\"", path.display()))
         })?;
@@ -579,6 +602,7 @@ fn transform(
 /// The documents a kustomization directory named in `transformers:`/`generators:` builds
 /// to: plugin configs.
 fn build_plugin_dir(dir: &Path, ctx: &Ctx) -> Result<Vec<Value>> {
+    ctx.check_cycle(dir)?;
     let k = load_kustomization(dir)?;
     let mut acc = Vec::new();
     let mut cfg = config::builtin()?;
