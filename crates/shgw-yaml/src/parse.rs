@@ -22,10 +22,11 @@
 //! ```
 
 use crate::node::{Map, Node, Scalar, Tag, Written};
-use crate::resolve;
+use crate::{reprint, resolve};
 use serde_saphyr::granit_parser::{
     Event, Marker, Options, Parser, ScalarStyle, ScanError, StructureStyle, Tag as EventTag,
 };
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 /// How to read a text.
@@ -132,6 +133,8 @@ fn parser_options() -> Options {
     // go-yaml ends a block scalar that runs into the end of a text with no final line break
     // without a trailing newline, whatever its chomping indicator.
     o.block_scalar_eof_without_line_feed = true;
+    // go-yaml reads a byte-order mark inside a document as text.
+    o.bom_inside_document_as_content = true;
     // Our own depth limit is the one users meet (the scanner runs ahead of the events).
     o.flow_nesting_limit = MAX_DEPTH * 4;
     o.block_nesting_limit = MAX_DEPTH * 4;
@@ -180,6 +183,7 @@ enum Frame {
     Seq {
         items: Vec<Node>,
         info: Info,
+        flow: bool,
         /// The value of a merge key: its mappings are merge sources.
         merge_list: bool,
     },
@@ -246,7 +250,7 @@ impl Builder<'_> {
                 self.count(1, at)?;
                 self.scalar(&text, style, anchor, tag.as_deref(), at, empty)?;
             }
-            Event::SequenceStart(_, anchor, _) => {
+            Event::SequenceStart(style, anchor, _) => {
                 self.open(at)?;
                 let merge_list = matches!(
                     self.stack.last(),
@@ -261,6 +265,7 @@ impl Builder<'_> {
                 self.stack.push(Frame::Seq {
                     items: Vec::new(),
                     info: Info::new(anchor),
+                    flow: style == StructureStyle::Flow,
                     merge_list,
                 });
             }
@@ -325,8 +330,12 @@ impl Builder<'_> {
         matches!(self.stack.last(), Some(Frame::Map { key: None, .. }))
     }
 
-    fn in_flow_map(&self) -> bool {
-        matches!(self.stack.last(), Some(Frame::Map { flow: true, .. }))
+    /// Whether the next node is inside a flow collection.
+    fn in_flow(&self) -> bool {
+        matches!(
+            self.stack.last(),
+            Some(Frame::Map { flow: true, .. } | Frame::Seq { flow: true, .. })
+        )
     }
 
     fn scalar(
@@ -351,23 +360,48 @@ impl Builder<'_> {
         let explicit = Explicit::of(tag);
         let yaml11 = self.opts.yaml11;
         let resolved = match &explicit {
-            // go-yaml v3 reads an omitted flow-mapping value as "" (an omitted key is null).
-            Explicit::None if empty && self.in_flow_map() && !self.expects_key() => Ok(Tag::Str),
+            // kubectl reads an omitted flow-mapping value as "" (an omitted key is null).
+            Explicit::None if empty && self.in_flow() && !self.expects_key() => Ok(Tag::Str),
             Explicit::None if written == Written::Plain => {
                 Ok(resolve::implicit(text, yaml11, !yaml11))
             }
             Explicit::None | Explicit::Other => Ok(Tag::Str),
             Explicit::Core(suffix) => resolve::explicit(suffix, text, yaml11),
         };
-        let tag = resolved.map_err(|m| ParseError::new(m, at))?;
-        if tag == Tag::Float && resolve::is_special_float(text) {
+        let mut tag = resolved.map_err(|m| ParseError::new(m, at))?;
+        let mut text = Cow::Borrowed(text);
+        if !yaml11 {
+            // What kustomize's internal re-print of the resource changes.
+            let implicit = matches!(explicit, Explicit::None) && written == Written::Plain;
+            if implicit
+                && tag == Tag::Timestamp
+                && self.in_flow()
+                && reprint::needs_quotes_in_flow(&text)
+            {
+                tag = Tag::Str;
+            }
+            if written == Written::Folded
+                && let Some(v) = reprint::folded(&text)
+            {
+                text = Cow::Owned(v);
+            }
+        }
+        if tag == Tag::Float && resolve::is_special_float(&text) {
             return Err(ParseError::new(
                 format!("`{text}` is not a finite number; kubectl cannot print it as JSON"),
                 at,
             ));
         }
+        if tag == Tag::Timestamp
+            && crate::timestamp::Timestamp::parse(&text).is_some_and(|t| !t.encodable())
+        {
+            return Err(ParseError::new(
+                format!("timestamp `{text}`: kubectl cannot print a zone offset of 24 hours"),
+                at,
+            ));
+        }
         let scalar = Scalar {
-            text: text.to_string(),
+            text: text.into_owned(),
             tag,
             style: written,
         };
@@ -905,6 +939,40 @@ mod tests {
         ] {
             assert_eq!(err(text).message(), msg, "{text}");
         }
+    }
+
+    #[test]
+    fn kustomize_reprint_effects() {
+        // Timestamps with a time inside flow collections come back as strings.
+        let d = one(
+            "a: {x: 2024-01-02T10:00:00Z, y: 2024-01-02}\nb: [2024-01-02 10:00:00]\nc: 2024-01-02T10:00:00Z\nd: {? 2024-01-02T10:00:00Z : 1}\n",
+        );
+        assert_eq!(scalar(&d["a"]["x"]).1, Tag::Str);
+        assert_eq!(scalar(&d["a"]["y"]).1, Tag::Timestamp);
+        assert_eq!(scalar(&d["b"][0]).1, Tag::Str);
+        assert_eq!(scalar(&d["c"]).1, Tag::Timestamp);
+        assert_eq!(d["d"]["2024-01-02T10:00:00Z"].to_value(), json!(1));
+        assert!(
+            err("a: 2024-01-02T10:00:00+24:00\n")
+                .message()
+                .contains("24 hours")
+        );
+        // Folded scalars with more-indented lines.
+        assert_eq!(
+            one("a: >-\n  x\n   more\n  y\n")["a"].text(),
+            Some("x\n\n more\ny")
+        );
+        assert_eq!(
+            one("a: >2-\n   m\n  x\n\n  y\n")["a"].text(),
+            Some(" m\nx y")
+        );
+        // Not in YAML 1.1 mode (kustomization files are not re-printed).
+        let o = ParseOptions {
+            yaml11: true,
+            ..Default::default()
+        };
+        let d = parse_documents("a: >-\n  x\n   more\n  y\n", &o).unwrap();
+        assert_eq!(d[0]["a"].text(), Some("x\n more\ny"));
     }
 
     #[test]
