@@ -446,7 +446,9 @@ impl Builder<'_> {
             });
         }
         if s.text == "<<" {
-            if s.style == Written::Plain && matches!(explicit, Explicit::None) {
+            // go-yaml v2 takes a quoted `"<<"` for a merge key too; kyaml does not.
+            let untagged = matches!(explicit, Explicit::None);
+            if untagged && (s.style == Written::Plain || yaml11) {
                 return Ok(KeyKind::Merge);
             }
             if !yaml11 && s.tag == Tag::Str {
@@ -524,7 +526,7 @@ impl Builder<'_> {
                 merge_source,
                 ..
             } => {
-                let duplicates = if merge_source {
+                let duplicates = if merge_source && !self.opts.yaml11 {
                     Duplicates::FirstWins
                 } else {
                     match self.opts.duplicate_keys {
@@ -532,8 +534,13 @@ impl Builder<'_> {
                         DuplicateKeys::LastWins => Duplicates::LastWins,
                     }
                 };
+                let map = if self.opts.yaml11 {
+                    build_map_v2(entries, duplicates)?
+                } else {
+                    build_map(entries, duplicates)?
+                };
                 Done {
-                    node: Node::Map(build_map(entries, duplicates)?),
+                    node: Node::Map(map),
                     count: info.count,
                     height: info.height + 1,
                     anchor: info.anchor,
@@ -547,6 +554,8 @@ impl Builder<'_> {
     /// Hands a finished node to its parent (or makes it the document's root).
     fn finish(&mut self, d: Done) -> Result<(), ParseError> {
         if d.anchor != 0 {
+            // The copy kept for aliases counts too, so nested anchors cannot make quadratic work.
+            self.count(d.count, d.at)?;
             self.anchors.insert(
                 d.anchor,
                 Anchored {
@@ -728,6 +737,38 @@ fn build_map(entries: Vec<(Key, Node)>, duplicates: Duplicates) -> Result<Map, P
     for source in merge_sources(value, at)? {
         for (k, v) in source {
             map.entry(k).or_insert(v);
+        }
+    }
+    Ok(map)
+}
+
+/// The mapping of a finished mapping's entries as go-yaml v2 builds it (kustomization files):
+/// entries in order, each merge key setting the keys its mappings bring (earlier mappings of
+/// a list win), so a merge key overrides the explicit keys before it and not those after it.
+fn build_map_v2(entries: Vec<(Key, Node)>, duplicates: Duplicates) -> Result<Map, ParseError> {
+    let mut map = Map::with_capacity(entries.len());
+    // The line of each explicit key, for duplicates.
+    let mut explicit: BTreeMap<String, usize> = BTreeMap::new();
+    for (key, value) in entries {
+        let at = key.at;
+        match key.kind {
+            KeyKind::Plain(k) => {
+                if let Some(first) = explicit.get(&k)
+                    && duplicates == Duplicates::Error
+                {
+                    return Err(ParseError::new(
+                        format!("mapping key \"{k}\" already defined at line {first}"),
+                        at,
+                    ));
+                }
+                explicit.insert(k.clone(), at.line);
+                map.insert(k, value);
+            }
+            KeyKind::Merge | KeyKind::QuotedMerge | KeyKind::MergeAndKey(_) => {
+                for source in merge_sources(value, at)?.into_iter().rev() {
+                    map.extend(source);
+                }
+            }
         }
     }
     Ok(map)
@@ -976,6 +1017,28 @@ mod tests {
     }
 
     #[test]
+    fn yaml11_merge_keys() {
+        // As kubectl reads kustomization files (go-yaml v2 via sigs.k8s.io/yaml).
+        let d = yaml11(
+            "a: {x: 2, <<: {x: 1, q: 1}}\nb: {<<: {x: 1, q: 1}, x: 2}\nc: {<<: [{x: 1}, {x: 3, z: 3}]}\nd: {\"<<\": {x: 1}}\ne: {<<: {x: 1}, <<: {q: 2}}\n",
+        );
+        assert_eq!(
+            d.to_value(),
+            json!({"a": {"x": 1, "q": 1}, "b": {"x": 2, "q": 1}, "c": {"x": 1, "z": 3},
+                   "d": {"x": 1}, "e": {"x": 1, "q": 2}})
+        );
+        let o = ParseOptions {
+            yaml11: true,
+            duplicate_keys: DuplicateKeys::Error,
+        };
+        let e = parse_documents("a: 1\nb: 2\na: 3\n", &o).unwrap_err();
+        assert_eq!(
+            (e.message(), e.line()),
+            ("mapping key \"a\" already defined at line 1", 3)
+        );
+    }
+
+    #[test]
     fn keys() {
         let d = one("\"1\": a\n!!str 2: b\n'': c\nyes: d\n\"x\": e\n");
         assert_eq!(
@@ -1070,6 +1133,14 @@ mod tests {
         );
         let ok = format!("{}{}", "[".repeat(512), "]".repeat(512));
         assert_eq!(docs(&ok).len(), 1);
+        // Nested anchors: each level keeps a copy of everything below it.
+        let mut nested = String::new();
+        for i in 0..300 {
+            nested.push_str(&format!("&n{i} ["));
+            nested.push_str(&"x, ".repeat(300));
+        }
+        nested.push_str(&"]".repeat(300));
+        assert!(err(&nested).message().contains("more than"));
         let mut deep = String::from("a: &a ");
         deep.push_str(&"[".repeat(300));
         deep.push_str(&"]".repeat(300));
