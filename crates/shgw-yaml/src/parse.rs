@@ -357,7 +357,7 @@ impl Builder<'_> {
         // A value written with no text at all.
         let empty = empty && written == Written::Plain;
         let text = if empty { "" } else { text };
-        let explicit = Explicit::of(tag);
+        let explicit = Explicit::of(tag, self.opts.yaml11);
         let yaml11 = self.opts.yaml11;
         let resolved = match &explicit {
             // kubectl reads an omitted flow-mapping value as "" (an omitted key is null).
@@ -616,13 +616,18 @@ enum Explicit<'t> {
 }
 
 impl<'t> Explicit<'t> {
-    fn of(tag: Option<&'t EventTag>) -> Explicit<'t> {
+    /// The tag of an event. The non-specific tag `!` is no tag to go-yaml v3 (`! 12` is an
+    /// integer) but makes a string for go-yaml v2.
+    fn of(tag: Option<&'t EventTag>, yaml11: bool) -> Explicit<'t> {
         let Some(tag) = tag else {
             return Explicit::None;
         };
-        // The non-specific tag `!`.
         if (tag.handle(), tag.suffix()) == ("!", "") || (tag.handle(), tag.suffix()) == ("", "!") {
-            return Explicit::None;
+            return if yaml11 {
+                Explicit::Other
+            } else {
+                Explicit::None
+            };
         }
         if let Some(prefix_tail) = "tag:yaml.org,2002:".strip_prefix(tag.handle())
             && let Some(name) = tag.suffix().strip_prefix(prefix_tail)
@@ -864,6 +869,7 @@ mod tests {
             d.to_value(),
             json!({"a": true, "b": false, "c": "2024-01-02", "true": 1, "false": 2, "d": true})
         );
+        assert_eq!(yaml11("a: ! 12\n")["a"].as_str(), Some("12"));
         let d = yaml11("a: 1\na: 2\n");
         assert_eq!(d["a"].to_value(), json!(2));
     }

@@ -358,3 +358,61 @@ fn parsed_resources_print_as_kubectl_prints_them() {
         failures.join("\n")
     );
 }
+
+/// The same spellings in a kustomization file, read in YAML 1.1 mode: as a
+/// `commonAnnotations` value, kubectl accepts exactly the ones that read as strings (or null,
+/// an empty annotation) and prints their text.
+#[test]
+fn kustomization_scalars_read_as_kubectl_reads_them() {
+    let Some(kubectl) = shgw_testkit::tool("kubectl") else {
+        return;
+    };
+    let root = shgw_testkit::scratch("yaml-parse-kubectl-k11");
+    let yaml11 = ParseOptions {
+        yaml11: true,
+        duplicate_keys: shgw_yaml::parse::DuplicateKeys::LastWins,
+    };
+    let mut failures = Vec::new();
+    for (i, v) in SCALARS.iter().enumerate() {
+        let kustomization = format!("resources:\n- r.yaml\ncommonAnnotations:\n  k: {v}\n");
+        let dir = root.join(i.to_string());
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("kustomization.yaml"), &kustomization).unwrap();
+        std::fs::write(dir.join("r.yaml"), HEADER).unwrap();
+        let out = Command::new(&kubectl)
+            .arg("kustomize")
+            .arg(&dir)
+            .output()
+            .unwrap();
+        let ours = parse_documents(&kustomization, &yaml11)
+            .map_err(|e| e.to_string())
+            .and_then(|docs| match docs[0]["commonAnnotations"]["k"].to_value() {
+                serde_json::Value::String(s) => Ok(s),
+                serde_json::Value::Null => Ok(String::new()),
+                other => Err(format!("not a string: {other}")),
+            })
+            .map(|text| {
+                shgw_yaml::to_string(&serde_json::json!({
+                    "apiVersion": "x.io/v1", "kind": "X",
+                    "metadata": {"annotations": {"k": text}, "name": "a"}
+                }))
+            });
+        let theirs = if out.status.success() {
+            Ok(String::from_utf8(out.stdout).unwrap())
+        } else {
+            Err(String::from_utf8_lossy(&out.stderr).into_owned())
+        };
+        match (&theirs, &ours) {
+            (Ok(k), Ok(o)) if k == o => {}
+            (Err(_), Err(_)) => {}
+            _ => failures.push(format!("--- {v:?}\nkubectl: {theirs:?}\nours:    {ours:?}")),
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} of {} spellings differ:\n{}",
+        failures.len(),
+        SCALARS.len(),
+        failures.join("\n")
+    );
+}
