@@ -192,9 +192,13 @@ impl Emitter {
     fn double_quoted(&mut self, s: &str, indent: usize, allow_breaks: bool) {
         self.push_char('"');
         let chars: Vec<char> = s.chars().collect();
+        // go-yaml v2 checks for a byte-order mark at the start of the string rather than at
+        // each character: after a leading BOM, every character is escaped.
+        let bom_first = s.starts_with('\u{FEFF}');
         let mut spaces = false;
         for (i, &c) in chars.iter().enumerate() {
-            if !is_printable(c)
+            if bom_first
+                || !is_printable(c)
                 || c == '\u{FEFF}'
                 || crate::scalar::is_break(c)
                 || c == '"'
@@ -288,7 +292,8 @@ pub fn format_number(n: &Number) -> String {
     let f = n.as_f64().unwrap_or(0.0);
     // An integral float that fits a 64-bit integer reaches go-yaml as an integer (JSON
     // prints it without exponent); anything larger is read back as a float.
-    if f.fract() == 0.0 && (-9.223_372_036_854_776e18..1.844_674_407_370_955_2e19).contains(&f) {
+    // -2^63 itself comes back as a float (verified with kubectl v1.37.1).
+    if f.fract() == 0.0 && f > -9.223_372_036_854_776e18 && f < 1.844_674_407_370_955_2e19 {
         return format!("{f:.0}");
     }
     let sci = format!("{f:e}");
@@ -316,5 +321,7 @@ mod tests {
         assert_eq!(f(1e18), "1000000000000000000");
         assert_eq!(f(0.000001), "1e-06");
         assert_eq!(f(0.25), "0.25");
+        assert_eq!(f(-9.223_372_036_854_776e18), "-9.223372036854776e+18");
+        assert_eq!(f(-9.2e18), "-9200000000000000000");
     }
 }

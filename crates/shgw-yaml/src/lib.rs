@@ -24,6 +24,7 @@ mod emit;
 pub mod node;
 mod order;
 pub mod parse;
+mod reprint;
 mod resolve;
 mod scalar;
 mod timestamp;

@@ -22,10 +22,11 @@
 //! ```
 
 use crate::node::{Map, Node, Scalar, Tag, Written};
-use crate::resolve;
+use crate::{reprint, resolve};
 use serde_saphyr::granit_parser::{
     Event, Marker, Options, Parser, ScalarStyle, ScanError, StructureStyle, Tag as EventTag,
 };
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 /// How to read a text.
@@ -132,6 +133,8 @@ fn parser_options() -> Options {
     // go-yaml ends a block scalar that runs into the end of a text with no final line break
     // without a trailing newline, whatever its chomping indicator.
     o.block_scalar_eof_without_line_feed = true;
+    // go-yaml reads a byte-order mark inside a document as text.
+    o.bom_inside_document_as_content = true;
     // Our own depth limit is the one users meet (the scanner runs ahead of the events).
     o.flow_nesting_limit = MAX_DEPTH * 4;
     o.block_nesting_limit = MAX_DEPTH * 4;
@@ -180,6 +183,7 @@ enum Frame {
     Seq {
         items: Vec<Node>,
         info: Info,
+        flow: bool,
         /// The value of a merge key: its mappings are merge sources.
         merge_list: bool,
     },
@@ -246,7 +250,7 @@ impl Builder<'_> {
                 self.count(1, at)?;
                 self.scalar(&text, style, anchor, tag.as_deref(), at, empty)?;
             }
-            Event::SequenceStart(_, anchor, _) => {
+            Event::SequenceStart(style, anchor, _) => {
                 self.open(at)?;
                 let merge_list = matches!(
                     self.stack.last(),
@@ -261,6 +265,7 @@ impl Builder<'_> {
                 self.stack.push(Frame::Seq {
                     items: Vec::new(),
                     info: Info::new(anchor),
+                    flow: style == StructureStyle::Flow,
                     merge_list,
                 });
             }
@@ -325,8 +330,12 @@ impl Builder<'_> {
         matches!(self.stack.last(), Some(Frame::Map { key: None, .. }))
     }
 
-    fn in_flow_map(&self) -> bool {
-        matches!(self.stack.last(), Some(Frame::Map { flow: true, .. }))
+    /// Whether the next node is inside a flow collection.
+    fn in_flow(&self) -> bool {
+        matches!(
+            self.stack.last(),
+            Some(Frame::Map { flow: true, .. } | Frame::Seq { flow: true, .. })
+        )
     }
 
     fn scalar(
@@ -348,26 +357,51 @@ impl Builder<'_> {
         // A value written with no text at all.
         let empty = empty && written == Written::Plain;
         let text = if empty { "" } else { text };
-        let explicit = Explicit::of(tag);
+        let explicit = Explicit::of(tag, self.opts.yaml11);
         let yaml11 = self.opts.yaml11;
         let resolved = match &explicit {
-            // go-yaml v3 reads an omitted flow-mapping value as "" (an omitted key is null).
-            Explicit::None if empty && self.in_flow_map() && !self.expects_key() => Ok(Tag::Str),
+            // kubectl reads an omitted flow-mapping value as "" (an omitted key is null).
+            Explicit::None if empty && self.in_flow() && !self.expects_key() => Ok(Tag::Str),
             Explicit::None if written == Written::Plain => {
                 Ok(resolve::implicit(text, yaml11, !yaml11))
             }
             Explicit::None | Explicit::Other => Ok(Tag::Str),
             Explicit::Core(suffix) => resolve::explicit(suffix, text, yaml11),
         };
-        let tag = resolved.map_err(|m| ParseError::new(m, at))?;
-        if tag == Tag::Float && resolve::is_special_float(text) {
+        let mut tag = resolved.map_err(|m| ParseError::new(m, at))?;
+        let mut text = Cow::Borrowed(text);
+        if !yaml11 {
+            // What kustomize's internal re-print of the resource changes.
+            let implicit = matches!(explicit, Explicit::None) && written == Written::Plain;
+            if implicit
+                && tag == Tag::Timestamp
+                && self.in_flow()
+                && reprint::needs_quotes_in_flow(&text)
+            {
+                tag = Tag::Str;
+            }
+            if written == Written::Folded
+                && let Some(v) = reprint::folded(&text)
+            {
+                text = Cow::Owned(v);
+            }
+        }
+        if tag == Tag::Float && resolve::is_special_float(&text) {
             return Err(ParseError::new(
                 format!("`{text}` is not a finite number; kubectl cannot print it as JSON"),
                 at,
             ));
         }
+        if tag == Tag::Timestamp
+            && crate::timestamp::Timestamp::parse(&text).is_some_and(|t| !t.encodable())
+        {
+            return Err(ParseError::new(
+                format!("timestamp `{text}`: kubectl cannot print a zone offset of 24 hours"),
+                at,
+            ));
+        }
         let scalar = Scalar {
-            text: text.to_string(),
+            text: text.into_owned(),
             tag,
             style: written,
         };
@@ -412,7 +446,9 @@ impl Builder<'_> {
             });
         }
         if s.text == "<<" {
-            if s.style == Written::Plain && matches!(explicit, Explicit::None) {
+            // go-yaml v2 takes a quoted `"<<"` for a merge key too; kyaml does not.
+            let untagged = matches!(explicit, Explicit::None);
+            if untagged && (s.style == Written::Plain || yaml11) {
                 return Ok(KeyKind::Merge);
             }
             if !yaml11 && s.tag == Tag::Str {
@@ -490,7 +526,7 @@ impl Builder<'_> {
                 merge_source,
                 ..
             } => {
-                let duplicates = if merge_source {
+                let duplicates = if merge_source && !self.opts.yaml11 {
                     Duplicates::FirstWins
                 } else {
                     match self.opts.duplicate_keys {
@@ -498,8 +534,13 @@ impl Builder<'_> {
                         DuplicateKeys::LastWins => Duplicates::LastWins,
                     }
                 };
+                let map = if self.opts.yaml11 {
+                    build_map_v2(entries, duplicates)?
+                } else {
+                    build_map(entries, duplicates)?
+                };
                 Done {
-                    node: Node::Map(build_map(entries, duplicates)?),
+                    node: Node::Map(map),
                     count: info.count,
                     height: info.height + 1,
                     anchor: info.anchor,
@@ -513,6 +554,8 @@ impl Builder<'_> {
     /// Hands a finished node to its parent (or makes it the document's root).
     fn finish(&mut self, d: Done) -> Result<(), ParseError> {
         if d.anchor != 0 {
+            // The copy kept for aliases counts too, so nested anchors cannot make quadratic work.
+            self.count(d.count, d.at)?;
             self.anchors.insert(
                 d.anchor,
                 Anchored {
@@ -573,13 +616,18 @@ enum Explicit<'t> {
 }
 
 impl<'t> Explicit<'t> {
-    fn of(tag: Option<&'t EventTag>) -> Explicit<'t> {
+    /// The tag of an event. The non-specific tag `!` is no tag to go-yaml v3 (`! 12` is an
+    /// integer) but makes a string for go-yaml v2.
+    fn of(tag: Option<&'t EventTag>, yaml11: bool) -> Explicit<'t> {
         let Some(tag) = tag else {
             return Explicit::None;
         };
-        // The non-specific tag `!`.
         if (tag.handle(), tag.suffix()) == ("!", "") || (tag.handle(), tag.suffix()) == ("", "!") {
-            return Explicit::None;
+            return if yaml11 {
+                Explicit::Other
+            } else {
+                Explicit::None
+            };
         }
         if let Some(prefix_tail) = "tag:yaml.org,2002:".strip_prefix(tag.handle())
             && let Some(name) = tag.suffix().strip_prefix(prefix_tail)
@@ -699,6 +747,38 @@ fn build_map(entries: Vec<(Key, Node)>, duplicates: Duplicates) -> Result<Map, P
     Ok(map)
 }
 
+/// The mapping of a finished mapping's entries as go-yaml v2 builds it (kustomization files):
+/// entries in order, each merge key setting the keys its mappings bring (earlier mappings of
+/// a list win), so a merge key overrides the explicit keys before it and not those after it.
+fn build_map_v2(entries: Vec<(Key, Node)>, duplicates: Duplicates) -> Result<Map, ParseError> {
+    let mut map = Map::with_capacity(entries.len());
+    // The line of each explicit key, for duplicates.
+    let mut explicit: BTreeMap<String, usize> = BTreeMap::new();
+    for (key, value) in entries {
+        let at = key.at;
+        match key.kind {
+            KeyKind::Plain(k) => {
+                if let Some(first) = explicit.get(&k)
+                    && duplicates == Duplicates::Error
+                {
+                    return Err(ParseError::new(
+                        format!("mapping key \"{k}\" already defined at line {first}"),
+                        at,
+                    ));
+                }
+                explicit.insert(k.clone(), at.line);
+                map.insert(k, value);
+            }
+            KeyKind::Merge | KeyKind::QuotedMerge | KeyKind::MergeAndKey(_) => {
+                for source in merge_sources(value, at)?.into_iter().rev() {
+                    map.extend(source);
+                }
+            }
+        }
+    }
+    Ok(map)
+}
+
 /// The mappings a merge key's value brings in, in priority order.
 fn merge_sources(value: Node, at: Pos) -> Result<Vec<Map>, ParseError> {
     const NOT_MAPS: &str = "map merge requires map or sequence of maps as the value";
@@ -789,6 +869,7 @@ mod tests {
             d.to_value(),
             json!({"a": true, "b": false, "c": "2024-01-02", "true": 1, "false": 2, "d": true})
         );
+        assert_eq!(yaml11("a: ! 12\n")["a"].as_str(), Some("12"));
         let d = yaml11("a: 1\na: 2\n");
         assert_eq!(d["a"].to_value(), json!(2));
     }
@@ -908,6 +989,62 @@ mod tests {
     }
 
     #[test]
+    fn kustomize_reprint_effects() {
+        // Timestamps with a time inside flow collections come back as strings.
+        let d = one(
+            "a: {x: 2024-01-02T10:00:00Z, y: 2024-01-02}\nb: [2024-01-02 10:00:00]\nc: 2024-01-02T10:00:00Z\nd: {? 2024-01-02T10:00:00Z : 1}\n",
+        );
+        assert_eq!(scalar(&d["a"]["x"]).1, Tag::Str);
+        assert_eq!(scalar(&d["a"]["y"]).1, Tag::Timestamp);
+        assert_eq!(scalar(&d["b"][0]).1, Tag::Str);
+        assert_eq!(scalar(&d["c"]).1, Tag::Timestamp);
+        assert_eq!(d["d"]["2024-01-02T10:00:00Z"].to_value(), json!(1));
+        assert!(
+            err("a: 2024-01-02T10:00:00+24:00\n")
+                .message()
+                .contains("24 hours")
+        );
+        // Folded scalars with more-indented lines.
+        assert_eq!(
+            one("a: >-\n  x\n   more\n  y\n")["a"].text(),
+            Some("x\n\n more\ny")
+        );
+        assert_eq!(
+            one("a: >2-\n   m\n  x\n\n  y\n")["a"].text(),
+            Some(" m\nx y")
+        );
+        // Not in YAML 1.1 mode (kustomization files are not re-printed).
+        let o = ParseOptions {
+            yaml11: true,
+            ..Default::default()
+        };
+        let d = parse_documents("a: >-\n  x\n   more\n  y\n", &o).unwrap();
+        assert_eq!(d[0]["a"].text(), Some("x\n more\ny"));
+    }
+
+    #[test]
+    fn yaml11_merge_keys() {
+        // As kubectl reads kustomization files (go-yaml v2 via sigs.k8s.io/yaml).
+        let d = yaml11(
+            "a: {x: 2, <<: {x: 1, q: 1}}\nb: {<<: {x: 1, q: 1}, x: 2}\nc: {<<: [{x: 1}, {x: 3, z: 3}]}\nd: {\"<<\": {x: 1}}\ne: {<<: {x: 1}, <<: {q: 2}}\n",
+        );
+        assert_eq!(
+            d.to_value(),
+            json!({"a": {"x": 1, "q": 1}, "b": {"x": 2, "q": 1}, "c": {"x": 1, "z": 3},
+                   "d": {"x": 1}, "e": {"x": 1, "q": 2}})
+        );
+        let o = ParseOptions {
+            yaml11: true,
+            duplicate_keys: DuplicateKeys::Error,
+        };
+        let e = parse_documents("a: 1\nb: 2\na: 3\n", &o).unwrap_err();
+        assert_eq!(
+            (e.message(), e.line()),
+            ("mapping key \"a\" already defined at line 1", 3)
+        );
+    }
+
+    #[test]
     fn keys() {
         let d = one("\"1\": a\n!!str 2: b\n'': c\nyes: d\n\"x\": e\n");
         assert_eq!(
@@ -1002,6 +1139,14 @@ mod tests {
         );
         let ok = format!("{}{}", "[".repeat(512), "]".repeat(512));
         assert_eq!(docs(&ok).len(), 1);
+        // Nested anchors: each level keeps a copy of everything below it.
+        let mut nested = String::new();
+        for i in 0..300 {
+            nested.push_str(&format!("&n{i} ["));
+            nested.push_str(&"x, ".repeat(300));
+        }
+        nested.push_str(&"]".repeat(300));
+        assert!(err(&nested).message().contains("more than"));
         let mut deep = String::from("a: &a ");
         deep.push_str(&"[".repeat(300));
         deep.push_str(&"]".repeat(300));

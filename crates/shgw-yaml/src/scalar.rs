@@ -133,99 +133,10 @@ fn analyze(s: &str) -> Analysis {
 /// Whether a YAML 1.1 reader (go-yaml v2, PyYAML) would read the plain text `s` as something
 /// other than a string: a boolean, null, a number, a timestamp or a merge key.
 pub fn is_ambiguous_in_yaml11(s: &str) -> bool {
-    const SPECIAL: &[&str] = &[
-        "", "~", "null", "Null", "NULL", "y", "Y", "yes", "Yes", "YES", "on", "On", "ON", "true",
-        "True", "TRUE", "n", "N", "no", "No", "NO", "off", "Off", "OFF", "false", "False", "FALSE",
-        ".nan", ".NaN", ".NAN", ".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF", "-.inf",
-        "-.Inf", "-.INF",
-    ];
-    if SPECIAL.contains(&s) {
-        return true;
-    }
-    let Some(first) = s.chars().next() else {
-        return true;
-    };
-    let by_first = match first {
-        '.' => is_go_float(s),
-        '+' | '-' | '0'..='9' => {
-            is_timestamp(s) || {
-                let plain: String = s.chars().filter(|&c| c != '_').collect();
-                is_go_int(&plain) || is_yaml_style_float(&plain) || is_binary_int(&plain)
-            }
-        }
-        _ => false,
-    };
-    by_first || is_base60_float(s)
-}
-
-/// Go's `strconv.ParseInt(s, 0, 64)` or `ParseUint` succeeding (ignoring overflow, which then
-/// still resolves to a float in go-yaml).
-fn is_go_int(s: &str) -> bool {
-    let body = s.strip_prefix(['+', '-']).unwrap_or(s);
-    if body.is_empty() {
-        return false;
-    }
-    let lower = body.to_ascii_lowercase();
-    let (digits, radix) = if let Some(r) = lower.strip_prefix("0x") {
-        (r, 16)
-    } else if let Some(r) = lower.strip_prefix("0o") {
-        (r, 8)
-    } else if let Some(r) = lower.strip_prefix("0b") {
-        (r, 2)
-    } else if lower.len() > 1 && lower.starts_with('0') {
-        (&lower[1..], 8)
-    } else {
-        (lower.as_str(), 10)
-    };
-    !digits.is_empty() && digits.chars().all(|c| c.is_digit(radix))
-}
-
-fn is_binary_int(s: &str) -> bool {
-    let body = s.strip_prefix('-').unwrap_or(s);
-    body.strip_prefix("0b")
-        .is_some_and(|d| !d.is_empty() && d.chars().all(|c| c == '0' || c == '1'))
-}
-
-/// `^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$`
-fn is_yaml_style_float(s: &str) -> bool {
-    let b = s.as_bytes();
-    let mut i = usize::from(matches!(b.first(), Some(b'+' | b'-')));
-    let digits = |i: &mut usize| {
-        let start = *i;
-        while *i < b.len() && b[*i].is_ascii_digit() {
-            *i += 1;
-        }
-        *i - start
-    };
-    if b.get(i) == Some(&b'.') {
-        i += 1;
-        if digits(&mut i) == 0 {
-            return false;
-        }
-    } else {
-        if digits(&mut i) == 0 {
-            return false;
-        }
-        if b.get(i) == Some(&b'.') {
-            i += 1;
-            digits(&mut i);
-        }
-    }
-    if matches!(b.get(i), Some(b'e' | b'E')) {
-        i += 1;
-        if matches!(b.get(i), Some(b'+' | b'-')) {
-            i += 1;
-        }
-        if digits(&mut i) == 0 {
-            return false;
-        }
-    }
-    i == b.len()
-}
-
-/// Go's `strconv.ParseFloat` for text that starts with `.` (`.5`, `.5e3`).
-fn is_go_float(s: &str) -> bool {
-    is_yaml_style_float(s)
+    // go-yaml v2's own resolution (YAML 1.1 booleans, Go number syntax, timestamps), which
+    // its emitter asks before writing a string plainly, plus the base-60 floats it also
+    // quotes.
+    crate::resolve::implicit(s, true, true) != crate::node::Tag::Str || is_base60_float(s)
 }
 
 /// `^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?$`
@@ -263,75 +174,6 @@ fn is_base60_float(s: &str) -> bool {
     i == b.len()
 }
 
-/// go-yaml v2 `parseTimestamp`: `YYYY-M-D`, optionally followed by a time.
-fn is_timestamp(s: &str) -> bool {
-    let b = s.as_bytes();
-    if b.len() < 8 || !b[..4].iter().all(u8::is_ascii_digit) || b[4] != b'-' {
-        return false;
-    }
-    let mut i = 5;
-    let num = |i: &mut usize, max_len: usize| -> Option<u32> {
-        let start = *i;
-        while *i < b.len() && b[*i].is_ascii_digit() && *i - start < max_len {
-            *i += 1;
-        }
-        if *i == start {
-            return None;
-        }
-        s[start..*i].parse().ok()
-    };
-    let Some(month) = num(&mut i, 2) else {
-        return false;
-    };
-    if b.get(i) != Some(&b'-') {
-        return false;
-    }
-    i += 1;
-    let Some(day) = num(&mut i, 2) else {
-        return false;
-    };
-    if !(1..=12).contains(&month) || !(1..=31).contains(&day) {
-        return false;
-    }
-    if i == b.len() {
-        return true;
-    }
-    if !matches!(b[i], b'T' | b't' | b' ') {
-        return false;
-    }
-    i += 1;
-    let (Some(h), true, Some(m), true, Some(sec)) = (
-        num(&mut i, 2),
-        b.get(i) == Some(&b':') && {
-            i += 1;
-            true
-        },
-        num(&mut i, 2),
-        b.get(i) == Some(&b':') && {
-            i += 1;
-            true
-        },
-        num(&mut i, 2),
-    ) else {
-        return false;
-    };
-    if h > 23 || m > 59 || sec > 59 {
-        return false;
-    }
-    if b.get(i) == Some(&b'.') {
-        i += 1;
-        while i < b.len() && b[i].is_ascii_digit() {
-            i += 1;
-        }
-    }
-    let rest = &s[i..];
-    rest.is_empty()
-        || rest == "Z"
-        || (rest.len() == 6
-            && matches!(rest.as_bytes()[0], b'+' | b'-')
-            && rest.as_bytes()[3] == b':')
-}
-
 /// The style go-yaml v2 gives the string `s` as a mapping value or sequence item.
 pub fn value_style(s: &str) -> Style {
     let a = analyze(s);
@@ -365,6 +207,21 @@ pub fn key_style(s: &str) -> Style {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn go_yaml_strings_stay_plain() {
+        // go-yaml v2 reads these as strings, so kubectl prints them plainly.
+        for s in [
+            "0x1FFFFFFFFFFFFFFFFF",
+            "1e400",
+            "2023-02-29",
+            "2024-01-02T10:00:00",
+            "0x",
+            "_1",
+        ] {
+            assert_eq!(value_style(s), Style::Plain, "{s:?}");
+        }
+    }
 
     #[test]
     fn yaml11_lookalikes_are_double_quoted() {

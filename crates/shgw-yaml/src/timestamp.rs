@@ -142,6 +142,11 @@ impl Timestamp {
         Some(())
     }
 
+    /// Whether Go's JSON encoder can print it: it refuses zone offsets of 24 hours.
+    pub(crate) fn encodable(&self) -> bool {
+        self.offset.abs() < 24 * 60
+    }
+
     /// RFC 3339 with nanoseconds, as Go's `time.Time` JSON encoding prints it.
     pub(crate) fn rfc3339(&self) -> String {
         let mut out = format!(

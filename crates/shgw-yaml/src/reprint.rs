@@ -1,0 +1,124 @@
+//! What kustomize's internal re-print changes in a resource.
+//!
+//! kustomize writes each resource it reads back to YAML with go-yaml v3's emitter (keeping
+//! every node's style) and reads that text again. Two things do not survive the trip, and
+//! kubectl prints the result:
+//!
+//! - A plain timestamp with a time (`2024-01-02T10:00:00Z`) inside a flow collection: the
+//!   emitter may not write `:` plainly in flow context, quotes it, and it comes back as a
+//!   string, printed as written instead of reformatted. (The same makes an omitted
+//!   flow-mapping value `""` rather than null.)
+//! - A folded (`>`) scalar: go-yaml's folded writer decides where to add the blank line that
+//!   keeps a line break by looking at the first character of the whole value instead of the
+//!   next line. When the value starts with a non-blank character, a line that starts with a
+//!   blank (more indented) gets one more line break before it, and so does the end of a value
+//!   kept with `+`; when it starts with a blank, line breaks between ordinary lines fold into
+//!   spaces.
+
+use crate::scalar::is_printable;
+
+/// Whether a plain scalar inside a flow collection cannot be written plainly there.
+pub(crate) fn needs_quotes_in_flow(text: &str) -> bool {
+    text.contains([',', '?', '[', ']', '{', '}', ':'])
+}
+
+/// The value of a folded scalar after the re-print, or `None` when it comes back unchanged
+/// (the emitter cannot write it as a block and double-quotes it).
+pub(crate) fn folded(value: &str) -> Option<String> {
+    if !block_allowed(value) {
+        return None;
+    }
+    let blank = |line: &str| line.starts_with([' ', '\t']);
+    // The emitter's mistaken look-ahead: the first character after the value's leading breaks.
+    let extra_on = value
+        .trim_start_matches('\n')
+        .chars()
+        .next()
+        .is_some_and(|c| c != ' ' && c != '\t');
+    let body = value.trim_start_matches('\n');
+    let mut out = "\n".repeat(value.len() - body.len());
+    let content = body.trim_end_matches('\n');
+    let trailing = body.len() - content.len();
+    // Content lines and the number of line breaks after each (the last one has none here).
+    let mut lines: Vec<(&str, usize)> = Vec::new();
+    for line in content.split('\n') {
+        match lines.last_mut() {
+            Some(last) if line.is_empty() => last.1 += 1,
+            _ => lines.push((line, 1)),
+        }
+    }
+    let count = lines.len();
+    for (i, (line, breaks)) in lines.iter().enumerate() {
+        out.push_str(line);
+        let extra = usize::from(extra_on && !blank(line));
+        match lines.get(i + 1) {
+            Some((next, _)) => {
+                let written = breaks + extra;
+                if !blank(line) && !blank(next) {
+                    if written == 1 {
+                        out.push(' ');
+                    } else {
+                        out.push_str(&"\n".repeat(written - 1));
+                    }
+                } else {
+                    out.push_str(&"\n".repeat(written));
+                }
+            }
+            None => {
+                debug_assert_eq!(i + 1, count);
+                let kept = if trailing >= 2 {
+                    trailing + extra
+                } else {
+                    trailing
+                };
+                out.push_str(&"\n".repeat(kept));
+            }
+        }
+    }
+    (out != value).then_some(out)
+}
+
+/// go-yaml v3's analysis: a block scalar may hold tabs but no other unprintable character,
+/// no space before a line break and no trailing space.
+fn block_allowed(value: &str) -> bool {
+    !value.is_empty()
+        && !value.ends_with(' ')
+        && !value.contains(" \n")
+        && value.chars().all(|c| c == '\t' || is_printable(c))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::folded;
+
+    #[test]
+    fn folded_values_after_the_reprint() {
+        // Verified with kubectl v1.37.1.
+        assert_eq!(folded("x\n more\ny").as_deref(), Some("x\n\n more\ny"));
+        assert_eq!(folded("x\n\n more\ny").as_deref(), Some("x\n\n\n more\ny"));
+        assert_eq!(folded("a b\n  c\nd").as_deref(), Some("a b\n\n  c\nd"));
+        assert_eq!(
+            folded("x\n m1\n m2\ny").as_deref(),
+            Some("x\n\n m1\n m2\ny")
+        );
+        assert_eq!(folded("x\n m\n\ny").as_deref(), Some("x\n\n m\n\ny"));
+        assert_eq!(folded("x\n\ttab\ny").as_deref(), Some("x\n\n\ttab\ny"));
+        assert_eq!(folded("x\n\n\n m").as_deref(), Some("x\n\n\n\n m"));
+        assert_eq!(folded(" m\nx\ny").as_deref(), Some(" m\nx y"));
+        assert_eq!(folded("x\n\n").as_deref(), Some("x\n\n\n"));
+        assert_eq!(folded("x\n m1\n\n m2").as_deref(), Some("x\n\n m1\n\n m2"));
+        // Unchanged.
+        for v in [
+            "x y\nz\n",
+            "x\n",
+            "x",
+            " m1\nx",
+            "x\n   \ny",
+            "x\n \n m",
+            "x\n\ny",
+            "",
+        ] {
+            assert_eq!(folded(v), None, "{v:?}");
+        }
+    }
+}
