@@ -306,6 +306,10 @@ impl Registered {
 /// Turns loaded documents into resources (List flattening, kind/name checks).
 fn to_resources(docs: Vec<Node>, file: &Path, out: &mut Vec<Resource>) -> Result<()> {
     for doc in docs {
+        // kustomize skips a document that is an empty mapping or sequence (`{}`, `[]`).
+        if doc.as_map().is_some_and(|m| m.is_empty()) || doc.as_seq().is_some_and(Vec::is_empty) {
+            continue;
+        }
         if !doc.is_map() {
             return Err(Error::msg(format!(
                 "{}: not a resource object",

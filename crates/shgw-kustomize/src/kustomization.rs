@@ -152,7 +152,19 @@ pub struct Patch {
     /// Which resources to patch.
     pub target: Option<Selector>,
     /// `allowNameChange` / `allowKindChange`.
-    pub options: Option<IndexMap<String, bool>>,
+    pub options: Option<PatchOptions>,
+}
+
+/// `options` of a `patches:` entry (any other key is an error, as in kubectl).
+#[derive(Debug, Default, Deserialize, Clone, Copy)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct PatchOptions {
+    /// A strategic-merge patch may rename its target.
+    #[serde(default)]
+    pub allow_name_change: bool,
+    /// A strategic-merge patch may change its target's kind.
+    #[serde(default)]
+    pub allow_kind_change: bool,
 }
 
 /// An `images:` entry.

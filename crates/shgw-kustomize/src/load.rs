@@ -190,21 +190,32 @@ pub fn load_kustomization(dir: &Path) -> Result<Kustomization> {
         return Err(Error::msg("kustomization.yaml is empty"));
     };
     let mut k: Kustomization = crate::decode::decode(doc).map_err(|e| invalid(json_error(&e)))?;
-    if let Some(kind) = k.kind.as_deref() {
-        if kind != "Kustomization" && kind != "Component" {
-            return Err(invalid(format!(
-                "kind should be Kustomization or Component, got {kind}"
-            )));
-        }
-        if kind == "Component"
-            && k.api_version
-                .as_deref()
-                .is_some_and(|a| a != "kustomize.config.k8s.io/v1alpha1")
-        {
-            return Err(Error::msg(
-                "apiVersion for Component should be kustomize.config.k8s.io/v1alpha1",
-            ));
-        }
+    if let Some(kind) = k.kind.as_deref()
+        && kind != "Kustomization"
+        && kind != "Component"
+    {
+        return Err(invalid(format!(
+            "kind should be Kustomization or Component, got {kind}"
+        )));
+    }
+    let kind = k
+        .kind
+        .as_deref()
+        .filter(|k| !k.is_empty())
+        .unwrap_or("Kustomization");
+    let expected = if kind == "Component" {
+        "kustomize.config.k8s.io/v1alpha1"
+    } else {
+        "kustomize.config.k8s.io/v1beta1"
+    };
+    if k.api_version
+        .as_deref()
+        .is_some_and(|a| !a.is_empty() && a != expected)
+    {
+        return Err(Error::msg(format!(
+            "Failed to read kustomization file under {}:\napiVersion for {kind} should be {expected}",
+            dir.display()
+        )));
     }
     let used = |v: &Option<Value>| {
         v.as_ref()

@@ -33,7 +33,14 @@ fn is_blank_or_comments(text: &str) -> bool {
 /// which matters for a block scalar at its end), a patch file as it is.
 fn parse_patch(text: &str) -> Result<Parsed> {
     let trimmed = text.trim();
-    let smp = parse_nodes(text, Mode::Patch).ok().filter(|docs| {
+    let docs = parse_nodes(text, Mode::Patch).ok();
+    // A patch of empty mappings (`{}`) patches nothing (verified with kubectl v1.37.1).
+    if docs.as_ref().is_some_and(|d| {
+        !d.is_empty() && d.iter().all(|d| d.as_map().is_some_and(|m| m.is_empty()))
+    }) {
+        return Ok(Parsed::Smp(Vec::new()));
+    }
+    let smp = docs.filter(|docs| {
         !docs.is_empty()
             && docs.iter().all(|d| {
                 let id = ResId::of(d);
@@ -290,19 +297,13 @@ pub fn apply_patch(
     let Some(text) = patch_text(p, dir)? else {
         return Ok(());
     };
-    let opt = |k: &str| {
-        p.options
-            .as_ref()
-            .and_then(|o| o.get(k))
-            .copied()
-            .unwrap_or(false)
-    };
+    let opts = p.options.unwrap_or_default();
     match parse_patch(&text)? {
         Parsed::Smp(docs) => apply_smp_docs(
             acc,
             &docs,
             p.target.as_ref(),
-            (opt("allowNameChange"), opt("allowKindChange")),
+            (opts.allow_name_change, opts.allow_kind_change),
             false,
             schema,
         ),

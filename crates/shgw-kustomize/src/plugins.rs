@@ -71,7 +71,7 @@ struct PatchConfig {
     path: Option<String>,
     patch: Option<String>,
     target: Option<Selector>,
-    options: Option<IndexMap<String, bool>>,
+    options: Option<crate::kustomization::PatchOptions>,
 }
 
 #[derive(Debug, Default, Deserialize)]

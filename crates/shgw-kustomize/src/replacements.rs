@@ -250,14 +250,13 @@ fn set_value(node: &mut Node, value: &Node, o: &FieldOptions, created: bool) -> 
             }
         },
         Some(d) => {
+            // An index before the first part prepends, one after the last appends (kyaml).
             let old = scalar_text(node);
             let mut parts: Vec<String> = old.split(d).map(str::to_string).collect();
-            let idx = usize::try_from(o.index)
-                .map_err(|_| Error::msg(format!("options.index {} is out of bounds", o.index)))?;
-            if idx < parts.len() {
-                parts[idx] = scalar_text(value);
-            } else {
-                parts.push(scalar_text(value));
+            match usize::try_from(o.index) {
+                Ok(i) if i < parts.len() => parts[i] = scalar_text(value),
+                Ok(_) => parts.push(scalar_text(value)),
+                Err(_) => parts.insert(0, scalar_text(value)),
             }
             parts.join(d)
         }
@@ -391,9 +390,13 @@ fn walk(v: &mut Node, path: &[Step], create: bool, at: &mut Vec<Seg>, out: &mut 
             }
         }
         (Step::Key(k), Node::Seq(items)) => {
-            if let Ok(i) = k.parse::<usize>()
-                && let Some(item) = items.get_mut(i)
-            {
+            let Ok(i) = k.parse::<usize>() else { return };
+            // Creating through the index one past the end appends (kubebuilder's
+            // `spec.dnsNames.1` on a Certificate with one name; verified with kubectl v1.37.1).
+            if create && i == items.len() {
+                items.push(fresh_for(rest));
+            }
+            if let Some(item) = items.get_mut(i) {
                 at.push(Seg::Index(i));
                 walk(item, rest, create, at, out);
                 at.pop();
@@ -408,12 +411,7 @@ fn walk(v: &mut Node, path: &[Step], create: bool, at: &mut Vec<Seg>, out: &mut 
                 if !create {
                     return;
                 }
-                let fresh = match rest.first() {
-                    None => Node::null(),
-                    Some(Step::Match(..)) => Node::Seq(Vec::new()),
-                    Some(_) => Node::empty_map(),
-                };
-                m.insert(k.clone(), fresh);
+                m.insert(k.clone(), fresh_for(rest));
             }
             if let Some(child) = m.get_mut(k) {
                 at.push(Seg::Key(k.clone()));
@@ -422,6 +420,17 @@ fn walk(v: &mut Node, path: &[Step], create: bool, at: &mut Vec<Seg>, out: &mut 
             }
         }
         _ => {}
+    }
+}
+
+/// The node a replacement creates where `rest` of its path still has to go: a list before a
+/// `[k=v]` matcher or an index, a map before a key, a null at the end.
+fn fresh_for(rest: &[Step]) -> Node {
+    match rest.first() {
+        None => Node::null(),
+        Some(Step::Match(..)) => Node::Seq(Vec::new()),
+        Some(Step::Key(k)) if k.parse::<usize>().is_ok() => Node::Seq(Vec::new()),
+        Some(_) => Node::empty_map(),
     }
 }
 

@@ -96,7 +96,9 @@ fn str_at<'a>(v: &'a Node, path: &[&str]) -> &'a str {
             None => return "",
         }
     }
-    cur.as_str().unwrap_or("")
+    // kyaml reads the text of any scalar: `name: 2048` is the name "2048" (verified with
+    // kubectl v1.37.1).
+    cur.text_or_empty()
 }
 
 impl ResId {

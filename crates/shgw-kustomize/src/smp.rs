@@ -256,6 +256,17 @@ pub(crate) fn merge(
     schema: &Schema,
     path: &mut Vec<String>,
 ) -> Result<Option<Node>, String> {
+    if let Some(d) = dest.filter(|d| !d.is_null())
+        && !patch.is_null()
+        && node_kind(d) != node_kind(patch)
+    {
+        return Err(format!(
+            "wrong node kind: expected {} but got {}: node contents:\n{}",
+            node_kind(d),
+            node_kind(patch),
+            shgw_yaml::to_string(&patch.to_value())
+        ));
+    }
     match patch {
         n if n.is_null() => Ok(None),
         Node::Map(pm) => {
@@ -304,6 +315,15 @@ pub(crate) fn merge(
         }
         Node::Seq(pl) => merge_list(dest, pl, schema, path),
         scalar => Ok(Some(scalar.clone())),
+    }
+}
+
+/// kyaml's name for the kind of a node.
+fn node_kind(n: &Node) -> &'static str {
+    match n {
+        Node::Scalar(_) => "ScalarNode",
+        Node::Seq(_) => "SequenceNode",
+        Node::Map(_) => "MappingNode",
     }
 }
 
