@@ -444,6 +444,9 @@ fn run(
         roots,
     };
     cfg.load_files(dir, k.configurations.as_deref().unwrap_or_default())?;
+    if let Some(files) = k.crds.as_deref().filter(|f| !f.is_empty()) {
+        cfg.merge(&crate::crds::load(dir, files)?)?;
+    }
     for (field, list) in [("resources", &k.resources), ("components", &k.components)] {
         if let Some((index, entry)) = list
             .iter()

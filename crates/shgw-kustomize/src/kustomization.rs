@@ -54,7 +54,7 @@ pub struct Kustomization {
     pub resources: Option<Vec<String>>,
     /// `components`: Component directories.
     pub components: Option<Vec<String>>,
-    /// `crds` (unsupported).
+    /// `crds`: OpenAPI definition files of custom types (see `crds.rs`).
     pub crds: Option<Vec<String>>,
     /// `bases` (deprecated alias of `resources`).
     pub bases: Option<Vec<String>>,

@@ -20,11 +20,12 @@
 //! output layout, `buildMetadata` (origin annotations, managed-by label), `openapi` with a
 //! local schema file. Not supported (an
 //! error is returned when used): transformer annotations, Helm, KRM function and exec plugins,
-//! `validators`, `crds`, remote resources.
+//! `validators`, remote resources.
 
 mod alias;
 mod build;
 mod config;
+mod crds;
 mod decode;
 mod error;
 mod fieldpath;

@@ -221,7 +221,7 @@ pub fn load_kustomization(dir: &Path) -> Result<Kustomization> {
         v.as_ref()
             .is_some_and(|v| !(v.is_null() || v.as_array().is_some_and(Vec::is_empty)))
     };
-    let unsupported: [(&'static str, bool); 4] = [
+    let unsupported: [(&'static str, bool); 3] = [
         ("helmCharts", used(&k.helm_charts)),
         (
             "helmChartInflationGenerator",
@@ -231,7 +231,6 @@ pub fn load_kustomization(dir: &Path) -> Result<Kustomization> {
             "validators",
             k.validators.as_ref().is_some_and(|v| !v.is_empty()),
         ),
-        ("crds", k.crds.as_ref().is_some_and(|v| !v.is_empty())),
     ];
     if let Some((field, _)) = unsupported.iter().find(|(_, u)| *u) {
         return Err(Error::Unsupported { field, file });
