@@ -1,6 +1,6 @@
 //! The recursive build of a kustomization directory (kustomize's `KustTarget`).
 
-use crate::alias::{Seg, detach_under};
+use crate::alias::{Seg, unshare_under};
 use crate::config::{self, TransformerConfig};
 use crate::error::{Error, Result};
 use crate::kustomization::Kustomization;
@@ -270,7 +270,7 @@ impl BuildAnnotations {
         let annotations = [Seg::Key("metadata".into()), Seg::Key("annotations".into())];
         for r in acc.iter_mut() {
             restring_metadata_map(&mut r.obj, "annotations");
-            detach_under(&mut r.aliases, &annotations);
+            unshare_under(&mut r.obj, &annotations);
         }
     }
 }

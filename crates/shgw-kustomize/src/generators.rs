@@ -301,7 +301,6 @@ pub fn absorb(acc: &mut Vec<Resource>, new: Resource, behavior: Option<&str>) ->
             restring_metadata_map(&mut prev, "labels");
             let merged = merged_doc(&prev.to_value(), &new.obj.to_value(), behavior == "merge");
             old.obj = Node::from_value(&merged);
-            old.aliases.clear();
             old.generated = Some(GenInfo { hash });
             // A replacing generator is the origin from now on; a merging one is not
             // (verified with kubectl v1.37.1).

@@ -1,13 +1,14 @@
 //! `labels`, `commonLabels` and `commonAnnotations`.
 
-use crate::alias::{AliasGroup, Seg, resync};
+use crate::alias::{new_share, propagate, write_in_place};
 use crate::config::{TransformerConfig, merge_all};
 use crate::error::{Error, Result};
-use crate::fieldpath::{fs, spec_applies, split_path, visit_at};
+use crate::fieldpath::{fs, spec_applies, split_path, visit};
 use crate::kustomization::{FieldSpec, Label};
 use crate::resource::Resource;
 use indexmap::IndexMap;
-use shgw_yaml::node::Node;
+use indexmap::map::Entry;
+use shgw_yaml::node::{Node, Scalar, Tag};
 
 /// Sets every pair at every applicable field spec of every resource.
 ///
@@ -25,34 +26,27 @@ pub fn apply_map(
     keys.sort();
     for r in resources.iter_mut() {
         let id = r.id();
-        let mut fresh: Vec<(&String, Vec<Vec<Seg>>)> = Vec::new();
         for k in &keys {
-            let val = Node::string(pairs[*k].clone());
-            let mut created = Vec::new();
+            // One node per key and resource, put wherever the key was missing.
+            let text = &pairs[*k];
+            let mut one = Scalar::string(text.clone());
+            one.share = Some(new_share(text, Tag::Str));
+            let fresh = Node::Scalar(one);
             for spec in specs.iter().filter(|s| spec_applies(s, &id)) {
-                let path = split_path(&spec.path);
-                visit_at(
+                visit(
                     &mut r.obj,
-                    &path,
+                    &split_path(&spec.path),
                     spec.create,
-                    &mut Vec::new(),
-                    &mut |node, at| {
-                        let m = node.ensure_map();
-                        if m.insert((*k).clone(), val.clone()).is_none() {
-                            let mut p = at.to_vec();
-                            p.push(Seg::Key((*k).clone()));
-                            created.push(p);
+                    &mut |node| match node.ensure_map().entry((*k).clone()) {
+                        Entry::Occupied(mut e) => write_in_place(e.get_mut(), Node::string(text)),
+                        Entry::Vacant(e) => {
+                            e.insert(fresh.clone());
                         }
                     },
                 );
             }
-            fresh.push((k, created));
         }
-        resync(&mut r.obj, &mut r.aliases, true);
-        for (k, paths) in fresh {
-            r.aliases
-                .extend(AliasGroup::new(paths, Node::string(pairs[k].clone())));
-        }
+        propagate(&mut r.obj);
     }
 }
 

@@ -1,6 +1,6 @@
 //! `patches`, `patchesStrategicMerge` and `patchesJson6902`.
 
-use crate::alias::resync;
+use crate::alias::propagate;
 use crate::error::{Error, Result};
 use crate::kustomization::{Patch, Selector};
 use crate::load::{
@@ -114,7 +114,7 @@ fn merge_into(
     smp::drop_empty_values(&mut r.obj, schema);
     let merged = smp::merge_resource_with(&r.obj, patch, schema).map_err(Error::msg)?;
     r.obj = merged;
-    resync(&mut r.obj, &mut r.aliases, false);
+    propagate(&mut r.obj);
     let after = r.id();
     {
         let meta = r.metadata_mut();
@@ -274,7 +274,6 @@ fn apply_json(
         let mut json = r.obj.to_value();
         json6902::apply(&mut json, ops).map_err(Error::msg)?;
         r.obj = Node::from_value(&json);
-        r.aliases.clear();
         let after = r.id();
         if record
             && (after.name != before.name

@@ -1,7 +1,7 @@
 //! `replacements`: copy a field of one resource (or a part of it, split at a delimiter)
 //! into fields of the resources a target selects, as kustomize v5.8.1 does.
 
-use crate::alias::resync;
+use crate::alias::propagate;
 use crate::error::{Error, Result};
 use crate::kustomization::{
     FieldOptions, Replacement, ReplacementSelector, ReplacementSource, ReplacementTarget,
@@ -230,7 +230,7 @@ fn apply_target(acc: &mut [Resource], t: &ReplacementTarget, value: &Node) -> Re
             }
         }
         // kyaml writes a replacement into the existing node: fields sharing it follow.
-        resync(&mut r.obj, &mut r.aliases, true);
+        propagate(&mut r.obj);
     }
     Ok(())
 }
@@ -245,7 +245,7 @@ fn set_value(node: &mut Node, value: &Node, o: &FieldOptions, created: bool) -> 
         None => match value {
             Node::Scalar(v) => v.text.clone(),
             collection => {
-                *node = collection.clone();
+                *node = crate::alias::detached(collection.clone());
                 return Ok(());
             }
         },

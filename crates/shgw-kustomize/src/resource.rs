@@ -1,6 +1,5 @@
 //! A resource in the accumulator: the document plus kustomize's bookkeeping.
 
-use crate::alias::AliasGroup;
 use crate::resid::ResId;
 use shgw_yaml::node::{Map, Node};
 
@@ -45,8 +44,6 @@ pub(crate) struct Resource {
     pub prefixes: Vec<String>,
     /// Name suffixes applied, innermost first.
     pub suffixes: Vec<String>,
-    /// Fields sharing one YAML node in kustomize (see [`crate::alias`]).
-    pub aliases: Vec<AliasGroup>,
     /// Where it came from.
     pub origin: Option<Origin>,
 }
@@ -60,7 +57,6 @@ impl Resource {
             generated: None,
             prefixes: Vec::new(),
             suffixes: Vec::new(),
-            aliases: Vec::new(),
             origin: None,
         }
     }

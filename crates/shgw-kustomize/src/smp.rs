@@ -314,7 +314,14 @@ pub(crate) fn merge(
             Ok(Some(Node::Map(out)))
         }
         Node::Seq(pl) => merge_list(dest, pl, schema, path),
-        scalar => Ok(Some(scalar.clone())),
+        // kyaml writes a scalar over an existing one in place: a shared field stays shared.
+        scalar => {
+            let mut out = scalar.clone();
+            if let (Some(Node::Scalar(d)), Node::Scalar(o)) = (dest, &mut out) {
+                o.share.clone_from(&d.share);
+            }
+            Ok(Some(out))
+        }
     }
 }
 

@@ -1,7 +1,7 @@
 //! `vars` (deprecated in kustomize, still used): `$(NAME)` in the varReference fields is
 //! replaced by a field of another resource, once, at the end of the top-level build.
 
-use crate::alias::{Seg, resync};
+use crate::alias::{Seg, propagate, write_in_place};
 use crate::error::{Error, Result};
 use crate::fieldpath::{spec_applies, split_path, visit_at};
 use crate::kustomization::{FieldSpec, Var};
@@ -179,10 +179,11 @@ fn expand_node(node: &mut Node, vals: &IndexMap<String, Node>, texts: &IndexMap<
                 .strip_prefix("$(")
                 .and_then(|r| r.strip_suffix(')'))
                 .and_then(|name| vals.get(name));
-            *node = match whole {
+            let new = match whole {
                 Some(v) => v.clone(),
                 None => Node::string(expand(s, texts)),
             };
+            write_in_place(node, new);
         }
     }
 }
@@ -232,7 +233,7 @@ pub fn substitute(acc: &mut [Resource], vars: &[Var], specs: &[FieldSpec]) -> Re
         }
         // A node kustomize shares between fields (a label or annotation it created) is
         // rewritten in place, so the substitution shows in all of them.
-        resync(&mut r.obj, &mut r.aliases, true);
+        propagate(&mut r.obj);
     }
     Ok(())
 }

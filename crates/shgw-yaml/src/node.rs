@@ -78,6 +78,22 @@ pub struct Scalar {
     pub tag: Tag,
     /// How it was written.
     pub style: Written,
+    /// The node this scalar is one of, when a transformer put one node at several fields of
+    /// a document (kyaml's label and annotation transformers do).
+    pub share: Option<Share>,
+}
+
+/// The identity of a node kyaml holds at several fields of one document, and the value all
+/// of them had when they last agreed. A field written in place keeps its identity and
+/// differs from that value until the writer brings the others along.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Share {
+    /// Which node (unique within a build).
+    pub id: u64,
+    /// The text the fields last agreed on.
+    pub text: String,
+    /// The tag the fields last agreed on.
+    pub tag: Tag,
 }
 
 impl Scalar {
@@ -87,6 +103,7 @@ impl Scalar {
             text: text.into(),
             tag: Tag::Str,
             style: Written::Plain,
+            share: None,
         }
     }
 
@@ -98,6 +115,7 @@ impl Scalar {
             tag: crate::resolve::implicit(&text, false, true),
             text,
             style: Written::Plain,
+            share: None,
         }
     }
 
@@ -177,6 +195,7 @@ static MISSING: Node = Node::Scalar(Scalar {
     text: String::new(),
     tag: Tag::Null,
     style: Written::Plain,
+    share: None,
 });
 
 impl Node {
@@ -191,6 +210,7 @@ impl Node {
             text: "null".into(),
             tag: Tag::Null,
             style: Written::Plain,
+            share: None,
         })
     }
 
@@ -207,6 +227,7 @@ impl Node {
                 text,
                 tag,
                 style: Written::Plain,
+                share: None,
             })
         };
         match v {
@@ -409,6 +430,7 @@ mod tests {
             text: text.into(),
             tag,
             style: Written::Plain,
+            share: None,
         }
     }
 

@@ -404,6 +404,7 @@ impl Builder<'_> {
             text: text.into_owned(),
             tag,
             style: written,
+            share: None,
         };
         if self.expects_key() {
             let kind = self.key_kind(&scalar, &explicit, at)?;
