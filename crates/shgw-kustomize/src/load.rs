@@ -67,8 +67,14 @@ pub fn restring_metadata_map(doc: &mut Node, field: &str) {
     }
 }
 
-/// Makes a scalar a string of its source text (kyaml's `YNode.Value` stored as `!!str`).
+/// Makes a node a string of its source text (kyaml's `YNode.Value` stored as `!!str`); a
+/// mapping or a sequence, whose `Value` is empty, becomes `""` (verified with kubectl
+/// v1.37.1 for an annotation holding a map).
 pub fn restring(n: &mut Node) {
+    if !matches!(n, Node::Scalar(_)) {
+        *n = Node::string("");
+        return;
+    }
     if let Node::Scalar(s) = n
         && s.tag != Tag::Str
     {

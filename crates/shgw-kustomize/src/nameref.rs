@@ -220,8 +220,9 @@ pub fn fix(acc: &mut [Resource], refs: &[NameBackRef]) -> Result<()> {
                     }
                 }
                 visit_strings(&mut acc[i].obj, &segs, &mut |node| {
-                    let found = match node.as_str() {
-                        Some(s) => lookup(&snapshot, &index, target, s, &referrer, None)?,
+                    // kyaml reads any scalar's text: `name: 404` refers to "404".
+                    let found = match node.scalar().filter(|_| !node.is_null()) {
+                        Some(s) => lookup(&snapshot, &index, target, &s.text, &referrer, None)?,
                         None => None,
                     };
                     if let Some((n, _)) = found {

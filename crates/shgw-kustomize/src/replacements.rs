@@ -242,9 +242,11 @@ fn apply_target(acc: &mut [Resource], t: &ReplacementTarget, value: &Node) -> Re
 /// with kubectl v1.37.1).
 fn set_value(node: &mut Node, value: &Node, o: &FieldOptions, created: bool) -> Result<()> {
     let text = match o.delimiter.as_deref().filter(|d| !d.is_empty()) {
-        None => match value {
-            Node::Scalar(v) => v.text.clone(),
-            collection => {
+        None => match (value, &*node) {
+            (Node::Scalar(v), _) => v.text.clone(),
+            // A scalar target takes the collection's scalar value, which is empty.
+            (_, Node::Scalar(_)) if !created => String::new(),
+            (collection, _) => {
                 *node = crate::alias::detached(collection.clone());
                 return Ok(());
             }
