@@ -1,10 +1,31 @@
 //! YAML text to [`Node`]s, read as kubectl kustomize (v1.37.1, kustomize v5.8.1) reads it.
 //!
-//! Resources are read as kyaml reads them (go-yaml v3: the YAML 1.2 core schema, plus legacy
-//! `0755` octals and timestamps); kustomization files in YAML 1.1 mode ([`ParseOptions::yaml11`]:
-//! go-yaml v2 rules, `yes`/`on`/`y` booleans, dates stay strings). The nodes are built in one
-//! pass over the parser's events; anchors, aliases and merge keys (`<<`) are resolved on the
-//! way, as kyaml's `DeAnchor` does.
+//! Resources (the default) are read as kyaml reads them, every rule checked against kubectl:
+//!
+//! - the file is split as kyaml splits it: CRLF made LF, pieces between `---` lines (a
+//!   separator with more than a comment after it is an error), only the first document of
+//!   each piece kept; empty and null documents are left out;
+//! - scalars resolve as go-yaml v3 resolves them: the YAML 1.2 core schema with Go's number
+//!   syntax (`0755`, `0x1F`, `1_000`, `09` a float), timestamps, `.inf`/`.nan` refused (kubectl
+//!   cannot print them); explicit tags are checked (`!!int x` is an error);
+//! - mapping keys must read as strings (kubectl cannot print a mapping with a `1:`, `true:`
+//!   or null key); duplicate keys are an error ([`DuplicateKeys`]);
+//! - anchors, aliases and merge keys (`<<`) are resolved on the way, as kyaml's `DeAnchor`
+//!   does (explicit keys win over merged ones, earlier merged mappings over later ones);
+//! - what kustomize's internal re-print of each resource changes is applied: timestamps with a
+//!   time inside flow collections and omitted flow-mapping values become strings, folded
+//!   scalars gain or lose line breaks around more-indented lines, a `\N` in a double-quoted
+//!   scalar becomes a space (see `reprint.rs`);
+//! - a block scalar that runs into the end of a text with no final line break gets no
+//!   trailing newline, whatever its chomping.
+//!
+//! Kustomization files are read in YAML 1.1 mode ([`ParseOptions::yaml11`]), as
+//! sigs.k8s.io/yaml (go-yaml v2) reads them: the whole text, `yes`/`on`/`y` booleans (and
+//! such keys become `"true"`/`"false"`), dates stay strings, `! 12` is a string, merge keys
+//! apply in order (a quoted `"<<"` merges too).
+//!
+//! Budgets keep hostile input cheap: at most [`node_budget`] nodes (anchor copies and alias
+//! copies counted) and [`MAX_DEPTH`] levels of nesting; beyond them, an error.
 //!
 //! ```
 //! use shgw_yaml::node::Tag;
@@ -68,6 +89,12 @@ impl ParseError {
         }
     }
 
+    /// The same error in a piece that starts after `lines` lines of the whole text.
+    fn below(mut self, lines: usize) -> Self {
+        self.line += lines;
+        self
+    }
+
     /// The 1-based line.
     pub fn line(&self) -> usize {
         self.line
@@ -117,15 +144,137 @@ pub fn parse_documents(text: &str, opts: &ParseOptions) -> Result<Vec<Node>, Par
         root: None,
         docs: Vec::new(),
     };
-    for ev in Parser::new_from_str_with_options(text, parser_options()) {
-        let (ev, span) = ev?;
-        b.event(
-            ev,
-            Pos::of(&span.start),
-            span.start.index() == span.end.index(),
-        )?;
+    // go-yaml reads U+0085 (NEL) as a line break, like LF.
+    let text = if text.contains('\u{85}') {
+        Cow::Owned(text.replace('\u{85}', "\n"))
+    } else {
+        Cow::Borrowed(text)
+    };
+    let text = go_quote_escapes(text);
+    if opts.yaml11 {
+        b.read(&text, false)?;
+    } else {
+        // kyaml (kio.ByteReader) reads resources file by file this way: CRLF line ends made
+        // LF, the text split at `---` lines, and the first document of each piece decoded.
+        let text = if text.contains("\r\n") {
+            Cow::Owned(text.replace("\r\n", "\n"))
+        } else {
+            text
+        };
+        for (line, piece) in split_documents(&text)? {
+            b.read(&piece, true).map_err(|e| e.below(line))?;
+        }
     }
     Ok(b.docs)
+}
+
+/// kyaml's `splitDocuments`: the pieces of `text` between lines matching `\n---.*\n`, each
+/// with the number of lines before it; every piece but the last gets its line break back. A
+/// separator line with more than a comment after `---` is an error.
+fn split_documents(text: &str) -> Result<Vec<(usize, Cow<'_, str>)>, ParseError> {
+    let mut pieces = Vec::new();
+    let (mut prev, mut search) = (0, 0);
+    while let Some(found) = text.get(search..).and_then(|t| t.find("\n---")) {
+        let at = search + found;
+        let Some(len) = text.get(at + 1..).and_then(|t| t.find('\n')) else {
+            break;
+        };
+        let end = at + 1 + len + 1;
+        let separator = text.get(at..end).unwrap_or_default();
+        let after = separator.get(4..).unwrap_or_default().trim();
+        if !after.is_empty() && !after.starts_with('#') {
+            let line = lines_before(text, at + 1) + 1;
+            return Err(ParseError::new(
+                format!("invalid document separator: {}", separator.trim()),
+                Pos { line, column: 1 },
+            ));
+        }
+        let piece = text.get(prev..at).unwrap_or_default();
+        pieces.push((lines_before(text, prev), Cow::Owned(format!("{piece}\n"))));
+        (prev, search) = (end, end);
+    }
+    pieces.push((
+        lines_before(text, prev),
+        Cow::Borrowed(text.get(prev..).unwrap_or_default()),
+    ));
+    Ok(pieces)
+}
+
+fn lines_before(text: &str, at: usize) -> usize {
+    text.get(..at).map_or(0, |t| t.matches('\n').count())
+}
+
+/// go-yaml refuses a piece whose first token is a document end marker (`...`).
+fn starts_with_document_end(text: &str) -> Option<usize> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    for (i, line) in text.lines().enumerate() {
+        let t = line.trim_start();
+        if t.is_empty() || t.starts_with('#') {
+            continue;
+        }
+        let marker = line
+            .strip_prefix("...")
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with([' ', '\t']));
+        return marker.then_some(i + 1);
+    }
+    None
+}
+
+/// `text` with each `\'` escape of a double-quoted scalar written `'`: go-yaml knows that
+/// escape, the parser here does not. Each one is found where the parser stops at it (it
+/// reports the scalar's opening quote), so a `\'` anywhere else is never touched.
+fn go_quote_escapes(mut text: Cow<'_, str>) -> Cow<'_, str> {
+    let mut left = text.matches("\\'").count();
+    while left > 0 {
+        left -= 1;
+        let Some(Err(e)) =
+            Parser::new_from_str_with_options(&text, parser_options()).find(Result::is_err)
+        else {
+            break;
+        };
+        if !e.info().contains("unknown escape") {
+            break;
+        }
+        let quote = text
+            .char_indices()
+            .nth(e.marker().index())
+            .map(|(b, _)| b)
+            .filter(|b| text.get(*b..).is_some_and(|t| t.starts_with('"')));
+        let Some(at) = quote.and_then(|q| escaped_quote(&text, q)) else {
+            break;
+        };
+        text.to_mut().replace_range(at..at + 2, "'");
+    }
+    text
+}
+
+/// The byte offset of the first `\'` in the double-quoted scalar opening at `quote`.
+fn escaped_quote(text: &str, quote: usize) -> Option<usize> {
+    let mut chars = text.get(quote + 1..)?.char_indices();
+    while let Some((i, c)) = chars.next() {
+        match c {
+            '"' => return None,
+            '\\' => match chars.next() {
+                Some((_, '\'')) => return Some(quote + 1 + i),
+                Some(_) => {}
+                None => return None,
+            },
+            _ => {}
+        }
+    }
+    None
+}
+
+/// Escapes go-yaml does not know in the double-quoted scalar `raw` (as written, quotes
+/// included): `\/` is YAML 1.2 only.
+fn unknown_escape(raw: &str) -> bool {
+    let mut chars = raw.chars();
+    while let Some(c) = chars.next() {
+        if c == '\\' && chars.next() == Some('/') {
+            return true;
+        }
+    }
+    false
 }
 
 fn parser_options() -> Options {
@@ -233,6 +382,66 @@ struct Builder<'o> {
 }
 
 impl Builder<'_> {
+    /// Reads the events of `text` (only its first document when `first_only`).
+    fn read(&mut self, text: &str, first_only: bool) -> Result<(), ParseError> {
+        if first_only && let Some(line) = starts_with_document_end(text) {
+            return Err(ParseError::new(
+                "did not find expected node content",
+                Pos { line, column: 1 },
+            ));
+        }
+        for ev in Parser::new_from_str_with_options(text, parser_options()) {
+            let (ev, span) = ev?;
+            let at = Pos::of(&span.start);
+            let (start, end) = (span.start.byte_offset(), span.end.byte_offset());
+            if let Event::Scalar(_, ScalarStyle::DoubleQuoted, ..) = ev
+                && let (Some(start), Some(end)) = (start, end)
+                && text.get(start..end).is_some_and(unknown_escape)
+            {
+                return Err(ParseError::new("found unknown escape character", at));
+            }
+            let raw = start
+                .zip(end)
+                .and_then(|(s, e)| text.get(s..e))
+                .unwrap_or_default();
+            let ev = self.unicode_breaks(ev, raw, at)?;
+            let document_end = matches!(ev, Event::DocumentEnd);
+            self.event(ev, at, span.start.index() == span.end.index())?;
+            if first_only && document_end {
+                break;
+            }
+        }
+        Ok(())
+    }
+
+    /// go-yaml takes U+2028 and U+2029 for line breaks (YAML 1.1), the parser here for text.
+    /// In a quoted or flow scalar they stay as they are (go-yaml keeps them as the break);
+    /// anywhere else (plain block scalars, block scalars, comments) the break ends the line
+    /// where kubectl then fails, and so do we. (U+0085 is made a line break beforehand.)
+    fn unicode_breaks<'e>(
+        &self,
+        ev: Event<'e>,
+        raw: &str,
+        at: Pos,
+    ) -> Result<Event<'e>, ParseError> {
+        if !raw.contains(['\u{2028}', '\u{2029}']) {
+            return Ok(ev);
+        }
+        match ev {
+            Event::Scalar(_, style, ..)
+                if matches!(style, ScalarStyle::SingleQuoted | ScalarStyle::DoubleQuoted)
+                    || (style == ScalarStyle::Plain && self.in_flow()) =>
+            {
+                Ok(ev)
+            }
+            Event::Scalar(..) | Event::Comment(..) => Err(ParseError::new(
+                "U+2028 and U+2029 are line breaks to kubectl (go-yaml); quote the text",
+                at,
+            )),
+            other => Ok(other),
+        }
+    }
+
     fn event(&mut self, ev: Event<'_>, at: Pos, empty: bool) -> Result<(), ParseError> {
         match ev {
             Event::DocumentStart(..) => {
@@ -380,9 +589,12 @@ impl Builder<'_> {
             {
                 tag = Tag::Str;
             }
-            if written == Written::Folded
-                && let Some(v) = reprint::folded(&text)
-            {
+            let reprinted = match written {
+                Written::Folded => reprint::folded(&text),
+                Written::DoubleQuoted => reprint::double_quoted(&text),
+                _ => None,
+            };
+            if let Some(v) = reprinted {
                 text = Cow::Owned(v);
             }
         }
@@ -1099,7 +1311,7 @@ mod tests {
 
     #[test]
     fn documents() {
-        let d = docs("\u{feff}# c\n---\n---\n~\n---\na: 1 # c\n...\n---\nnull\n--- b\n");
+        let d = docs("\u{feff}# c\n---\n---\n~\n---\na: 1 # c\n...\n--- # c\nnull\n---\nb\n");
         assert_eq!(d.len(), 2);
         assert_eq!(d[0].to_value(), json!({"a": 1}));
         assert_eq!(d[1].as_str(), Some("b"));
@@ -1109,6 +1321,57 @@ mod tests {
         assert_eq!(
             d.to_value(),
             json!({"a": "x\ny\n", "b": "t\tu", "c": "t\tu", "d": "héllo ☃"})
+        );
+        // As kyaml splits a file: only the first document between `---` lines counts.
+        assert_eq!(docs("a: 1\n...\nb: 2\n").len(), 1);
+        let e = err("a: 1\n--- b\nc: 1\n");
+        assert_eq!(
+            (e.message(), e.line()),
+            ("invalid document separator: --- b", 2)
+        );
+        assert_eq!(
+            err("a: 1\n---x\n").message(),
+            "invalid document separator: ---x"
+        );
+        assert_eq!(err("a: 1\n---\n# c\n...\n").line(), 4);
+        assert!(err("%YAML 1.2\n---\na: 1\n").line() >= 1);
+        // Errors are placed in the whole text.
+        assert_eq!(err("a: 1\n---\nb: 1\nb: 2\n").line(), 4);
+        // Anchors do not reach across documents.
+        assert!(err("a: &x 1\n---\nb: *x\n").message().contains("anchor"));
+        assert_eq!(
+            err("a: \"x\\/y\"\n").message(),
+            "found unknown escape character"
+        );
+        // Unicode line breaks.
+        let d = one(
+            "a: \"x\u{2028}y\"\nb: 'x \u{85} y'\nc: [x\u{85}\u{85}y]\nd: \"x\\Ny\"\ne: \"x\u{85}\n\n  y\"\n",
+        );
+        assert_eq!(
+            d.to_value(),
+            json!({"a": "x\u{2028}y", "b": "x y", "c": ["x\ny"], "d": "x y", "e": "x\n\ny"})
+        );
+        // go-yaml's `\'` escape.
+        let d = one("a: \"it\\'s\"\nb: 'it''s \\'\nc: \"\\\\'\"\n");
+        assert_eq!(
+            d.to_value(),
+            json!({"a": "it's", "b": "it's \\", "c": "\\'"})
+        );
+        for text in [
+            "a: x\u{2028}y\n",
+            "a: |\n  x\u{85}y\n",
+            "a: 1 # x\u{2029}y\n",
+        ] {
+            assert!(err(text).line() >= 1, "{text:?}");
+        }
+        // Kustomization files are read whole.
+        let o = ParseOptions {
+            yaml11: true,
+            ..Default::default()
+        };
+        assert_eq!(
+            parse_documents("a: 1\n...\n---\nb: 2\n", &o).unwrap().len(),
+            2
         );
     }
 
