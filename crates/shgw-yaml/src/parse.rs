@@ -569,8 +569,11 @@ impl Builder<'_> {
         let explicit = Explicit::of(tag, self.opts.yaml11);
         let yaml11 = self.opts.yaml11;
         let resolved = match &explicit {
-            // kubectl reads an omitted flow-mapping value as "" (an omitted key is null).
-            Explicit::None if empty && self.in_flow() && !self.expects_key() => Ok(Tag::Str),
+            // kubectl reads an omitted flow-mapping value of a resource as "" (kustomize's
+            // re-print quotes it); go-yaml v2 and an omitted key read null.
+            Explicit::None if empty && !yaml11 && self.in_flow() && !self.expects_key() => {
+                Ok(Tag::Str)
+            }
             Explicit::None if written == Written::Plain => {
                 Ok(resolve::implicit(text, yaml11, !yaml11))
             }
@@ -1082,6 +1085,7 @@ mod tests {
             json!({"a": true, "b": false, "c": "2024-01-02", "true": 1, "false": 2, "d": true})
         );
         assert_eq!(yaml11("a: ! 12\n")["a"].as_str(), Some("12"));
+        assert!(yaml11("a: {b: }\n")["a"]["b"].is_null());
         let d = yaml11("a: 1\na: 2\n");
         assert_eq!(d["a"].to_value(), json!(2));
     }
