@@ -1157,6 +1157,10 @@ mod tests {
         assert_eq!(one("- |2\n   x").to_value(), json!([" x"]));
     }
 
+    fn shgw_yaml_print(n: &Node) -> String {
+        crate::to_string(&n.to_value())
+    }
+
     fn want_key(text: &str) -> &'static str {
         if text.starts_with('-') { "" } else { "a" }
     }
@@ -1404,8 +1408,17 @@ mod tests {
             "{}",
             err(&deep)
         );
-        let ok = format!("{}{}", "[".repeat(512), "]".repeat(512));
-        assert_eq!(docs(&ok).len(), 1);
+        let ok = format!("{}{}", "[".repeat(511), "]".repeat(511));
+        let d = docs(&format!("a: {ok}\n"));
+        // The deepest document prints without exhausting the stack.
+        assert!(shgw_yaml_print(&d[0]).ends_with("- - []\n"));
+        let mut block = String::new();
+        for i in 0..512 {
+            block.push_str(&format!("{}k:\n", " ".repeat(i)));
+        }
+        assert_eq!(docs(&block).len(), 1);
+        block.push_str(&format!("{}k:\n", " ".repeat(512)));
+        assert!(err(&block).message().contains("deeper than 512"));
         // Nested anchors: each level keeps a copy of everything below it.
         let mut nested = String::new();
         for i in 0..300 {
