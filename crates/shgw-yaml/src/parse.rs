@@ -42,8 +42,13 @@
 //! assert_eq!(docs[0]["b"].scalar().map(|s| s.tag), Some(Tag::Bool));
 //! ```
 
-use crate::node::{Map, Node, Scalar, Tag, Written};
+use crate::node::{Node, Scalar, Tag, Written};
 use crate::{reprint, resolve};
+use mapping::{Duplicates, Key, KeyKind, build_map, build_map_v2};
+use source::{go_quote_escapes, split_documents, starts_with_document_end, unknown_escape};
+
+mod mapping;
+mod source;
 use serde_saphyr::granit_parser::{
     Event, Marker, Options, Parser, ScalarStyle, ScanError, StructureStyle, Tag as EventTag,
 };
@@ -168,115 +173,6 @@ pub fn parse_documents(text: &str, opts: &ParseOptions) -> Result<Vec<Node>, Par
     Ok(b.docs)
 }
 
-/// kyaml's `splitDocuments`: the pieces of `text` between lines matching `\n---.*\n`, each
-/// with the number of lines before it; every piece but the last gets its line break back. A
-/// separator line with more than a comment after `---` is an error.
-fn split_documents(text: &str) -> Result<Vec<(usize, Cow<'_, str>)>, ParseError> {
-    let mut pieces = Vec::new();
-    let (mut prev, mut search) = (0, 0);
-    while let Some(found) = text.get(search..).and_then(|t| t.find("\n---")) {
-        let at = search + found;
-        let Some(len) = text.get(at + 1..).and_then(|t| t.find('\n')) else {
-            break;
-        };
-        let end = at + 1 + len + 1;
-        let separator = text.get(at..end).unwrap_or_default();
-        let after = separator.get(4..).unwrap_or_default().trim();
-        if !after.is_empty() && !after.starts_with('#') {
-            let line = lines_before(text, at + 1) + 1;
-            return Err(ParseError::new(
-                format!("invalid document separator: {}", separator.trim()),
-                Pos { line, column: 1 },
-            ));
-        }
-        let piece = text.get(prev..at).unwrap_or_default();
-        pieces.push((lines_before(text, prev), Cow::Owned(format!("{piece}\n"))));
-        (prev, search) = (end, end);
-    }
-    pieces.push((
-        lines_before(text, prev),
-        Cow::Borrowed(text.get(prev..).unwrap_or_default()),
-    ));
-    Ok(pieces)
-}
-
-fn lines_before(text: &str, at: usize) -> usize {
-    text.get(..at).map_or(0, |t| t.matches('\n').count())
-}
-
-/// go-yaml refuses a piece whose first token is a document end marker (`...`).
-fn starts_with_document_end(text: &str) -> Option<usize> {
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    for (i, line) in text.lines().enumerate() {
-        let t = line.trim_start();
-        if t.is_empty() || t.starts_with('#') {
-            continue;
-        }
-        let marker = line
-            .strip_prefix("...")
-            .is_some_and(|rest| rest.is_empty() || rest.starts_with([' ', '\t']));
-        return marker.then_some(i + 1);
-    }
-    None
-}
-
-/// `text` with each `\'` escape of a double-quoted scalar written `'`: go-yaml knows that
-/// escape, the parser here does not. Each one is found where the parser stops at it (it
-/// reports the scalar's opening quote), so a `\'` anywhere else is never touched.
-fn go_quote_escapes(mut text: Cow<'_, str>) -> Cow<'_, str> {
-    let mut left = text.matches("\\'").count();
-    while left > 0 {
-        left -= 1;
-        let Some(Err(e)) =
-            Parser::new_from_str_with_options(&text, parser_options()).find(Result::is_err)
-        else {
-            break;
-        };
-        if !e.info().contains("unknown escape") {
-            break;
-        }
-        let quote = text
-            .char_indices()
-            .nth(e.marker().index())
-            .map(|(b, _)| b)
-            .filter(|b| text.get(*b..).is_some_and(|t| t.starts_with('"')));
-        let Some(at) = quote.and_then(|q| escaped_quote(&text, q)) else {
-            break;
-        };
-        text.to_mut().replace_range(at..at + 2, "'");
-    }
-    text
-}
-
-/// The byte offset of the first `\'` in the double-quoted scalar opening at `quote`.
-fn escaped_quote(text: &str, quote: usize) -> Option<usize> {
-    let mut chars = text.get(quote + 1..)?.char_indices();
-    while let Some((i, c)) = chars.next() {
-        match c {
-            '"' => return None,
-            '\\' => match chars.next() {
-                Some((_, '\'')) => return Some(quote + 1 + i),
-                Some(_) => {}
-                None => return None,
-            },
-            _ => {}
-        }
-    }
-    None
-}
-
-/// Escapes go-yaml does not know in the double-quoted scalar `raw` (as written, quotes
-/// included): `\/` is YAML 1.2 only.
-fn unknown_escape(raw: &str) -> bool {
-    let mut chars = raw.chars();
-    while let Some(c) = chars.next() {
-        if c == '\\' && chars.next() == Some('/') {
-            return true;
-        }
-    }
-    false
-}
-
 fn parser_options() -> Options {
     let mut o = Options::default();
     // go-yaml ends a block scalar that runs into the end of a text with no final line break
@@ -304,27 +200,6 @@ impl Pos {
             column: m.col() + 1,
         }
     }
-}
-
-/// What a mapping key does.
-#[derive(Debug)]
-enum KeyKind {
-    /// An ordinary key.
-    Plain(String),
-    /// `<<`: the value's mappings are merged in.
-    Merge,
-    /// A `!!merge` tag on another text: merged in, and also kept as an ordinary key (as kyaml
-    /// does).
-    MergeAndKey(String),
-    /// A quoted `"<<"` (or `!!str <<`): kyaml drops it unless the mapping also has a merge
-    /// key, where it is an ordinary key.
-    QuotedMerge,
-}
-
-#[derive(Debug)]
-struct Key {
-    kind: KeyKind,
-    at: Pos,
 }
 
 /// A collection being read.
@@ -884,133 +759,6 @@ fn key_text(s: &Scalar, yaml11: bool, custom_tag: bool) -> Result<String, String
                 resolve::tag_name(tag)
             }
         )),
-    }
-}
-
-/// What a key written twice does in one mapping.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Duplicates {
-    Error,
-    LastWins,
-    FirstWins,
-}
-
-/// The mapping of a finished mapping's entries: explicit keys, then what merge keys bring in
-/// (explicit keys win over merged ones, earlier merged mappings over later ones).
-fn build_map(entries: Vec<(Key, Node)>, duplicates: Duplicates) -> Result<Map, ParseError> {
-    let mut map = Map::with_capacity(entries.len());
-    let mut lines: Vec<usize> = Vec::with_capacity(entries.len());
-    let mut merge: Option<(Node, Pos)> = None;
-    let mut quoted: Vec<(Key, Node)> = Vec::new();
-    let mut insert = |map: &mut Map, key: String, at: Pos, value: Node| {
-        if let Some(i) = map.get_index_of(&key) {
-            match duplicates {
-                Duplicates::Error => {
-                    let first = lines.get(i).copied().unwrap_or(at.line);
-                    return Err(ParseError::new(
-                        format!("mapping key \"{key}\" already defined at line {first}"),
-                        at,
-                    ));
-                }
-                Duplicates::LastWins => {
-                    if let Some(slot) = map.get_index_mut(i) {
-                        *slot.1 = value;
-                    }
-                }
-                Duplicates::FirstWins => {}
-            }
-        } else {
-            map.insert(key, value);
-            lines.push(at.line);
-        }
-        Ok(())
-    };
-    for (key, value) in entries {
-        let at = key.at;
-        let value = match key.kind {
-            KeyKind::Plain(k) => {
-                insert(&mut map, k, at, value)?;
-                continue;
-            }
-            KeyKind::QuotedMerge => {
-                quoted.push((key, value));
-                continue;
-            }
-            KeyKind::Merge => value,
-            KeyKind::MergeAndKey(k) => {
-                insert(&mut map, k, at, value.clone())?;
-                value
-            }
-        };
-        if merge.is_some() {
-            return Err(ParseError::new("duplicate merge key", at));
-        }
-        merge = Some((value, at));
-    }
-    let Some((value, at)) = merge else {
-        // kyaml drops quoted `"<<"` keys from a mapping without a merge key.
-        return Ok(map);
-    };
-    for (key, value) in quoted {
-        insert(&mut map, "<<".into(), key.at, value)?;
-    }
-    for source in merge_sources(value, at)? {
-        for (k, v) in source {
-            map.entry(k).or_insert(v);
-        }
-    }
-    Ok(map)
-}
-
-/// The mapping of a finished mapping's entries as go-yaml v2 builds it (kustomization files):
-/// entries in order, each merge key setting the keys its mappings bring (earlier mappings of
-/// a list win), so a merge key overrides the explicit keys before it and not those after it.
-fn build_map_v2(entries: Vec<(Key, Node)>, duplicates: Duplicates) -> Result<Map, ParseError> {
-    let mut map = Map::with_capacity(entries.len());
-    // The line of each explicit key, for duplicates.
-    let mut explicit: BTreeMap<String, usize> = BTreeMap::new();
-    for (key, value) in entries {
-        let at = key.at;
-        match key.kind {
-            KeyKind::Plain(k) => {
-                if let Some(first) = explicit.get(&k)
-                    && duplicates == Duplicates::Error
-                {
-                    return Err(ParseError::new(
-                        format!("mapping key \"{k}\" already defined at line {first}"),
-                        at,
-                    ));
-                }
-                explicit.insert(k.clone(), at.line);
-                map.insert(k, value);
-            }
-            KeyKind::Merge | KeyKind::QuotedMerge | KeyKind::MergeAndKey(_) => {
-                for source in merge_sources(value, at)?.into_iter().rev() {
-                    map.extend(source);
-                }
-            }
-        }
-    }
-    Ok(map)
-}
-
-/// The mappings a merge key's value brings in, in priority order.
-fn merge_sources(value: Node, at: Pos) -> Result<Vec<Map>, ParseError> {
-    const NOT_MAPS: &str = "map merge requires map or sequence of maps as the value";
-    match value {
-        Node::Map(m) => Ok(vec![m]),
-        Node::Seq(items) => items
-            .into_iter()
-            .map(|item| match item {
-                Node::Map(m) => Ok(m),
-                Node::Seq(_) => Err(ParseError::new(
-                    "invalid map merge: received a nested sequence",
-                    at,
-                )),
-                Node::Scalar(_) => Err(ParseError::new(NOT_MAPS, at)),
-            })
-            .collect(),
-        Node::Scalar(_) => Err(ParseError::new(NOT_MAPS, at)),
     }
 }
 
