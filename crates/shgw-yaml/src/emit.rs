@@ -259,21 +259,32 @@ impl Emitter {
     }
 
     fn literal(&mut self, s: &str, indent: usize) {
+        use crate::scalar::is_break;
         self.push_char('|');
-        if s.starts_with([' ', '\n']) {
+        if s.starts_with(|c: char| c == ' ' || is_break(c)) {
             self.push_char('2');
         }
-        let trailing = s.len() - s.trim_end_matches('\n').len();
-        match trailing {
-            0 => self.push_char('-'),
-            1 if s.len() > 1 => {}
-            _ => self.push_char('+'),
+        // go-yaml v2's chomping hint: `-` without a final line break, `+` when the break
+        // before it is one too (or it is the only character), clip otherwise.
+        let mut last = s.chars().rev();
+        match (last.next(), last.next()) {
+            (Some(c), _) if !is_break(c) => self.push_char('-'),
+            (None, _) => self.push_char('-'),
+            (Some(_), None) => self.push_char('+'),
+            (Some(_), Some(b)) if is_break(b) => self.push_char('+'),
+            _ => {}
         }
         self.newline();
         let mut at_break = true;
         for c in s.chars() {
             if c == '\n' {
                 self.newline();
+                at_break = true;
+            } else if is_break(c) {
+                // U+2028, U+2029, U+0085 and CR are line breaks to go-yaml, written as they are.
+                self.out.push(c);
+                self.column = 0;
+                self.at_line_start = true;
                 at_break = true;
             } else {
                 if at_break {

@@ -173,6 +173,26 @@ pub fn parse_documents(text: &str, opts: &ParseOptions) -> Result<Vec<Node>, Par
     Ok(b.docs)
 }
 
+/// `text` without the spaces and tabs before and after each U+2028 and U+2029.
+fn trim_around_unicode_breaks(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut after_break = false;
+    for c in text.chars() {
+        if c == '\u{2028}' || c == '\u{2029}' {
+            let kept = out.trim_end_matches([' ', '\t']).len();
+            out.truncate(kept);
+            out.push(c);
+            after_break = true;
+        } else if after_break && (c == ' ' || c == '\t') {
+            continue;
+        } else {
+            after_break = false;
+            out.push(c);
+        }
+    }
+    out
+}
+
 fn parser_options() -> Options {
     let mut o = Options::default();
     // go-yaml ends a block scalar that runs into the end of a text with no final line break
@@ -290,7 +310,8 @@ impl Builder<'_> {
     }
 
     /// go-yaml takes U+2028 and U+2029 for line breaks (YAML 1.1), the parser here for text.
-    /// In a quoted or flow scalar they stay as they are (go-yaml keeps them as the break);
+    /// In a quoted or flow scalar they stay as they are (go-yaml keeps them as the break, and
+    /// drops the blanks around it as it does around any line break);
     /// anywhere else (plain block scalars, block scalars, comments) the break ends the line
     /// where kubectl then fails, and so do we. (U+0085 is made a line break beforehand.)
     fn unicode_breaks<'e>(
@@ -303,11 +324,13 @@ impl Builder<'_> {
             return Ok(ev);
         }
         match ev {
-            Event::Scalar(_, style, ..)
+            Event::Scalar(text, style, anchor, tag)
                 if matches!(style, ScalarStyle::SingleQuoted | ScalarStyle::DoubleQuoted)
                     || (style == ScalarStyle::Plain && self.in_flow()) =>
             {
-                Ok(ev)
+                // Blanks around a line break are not content.
+                let text = Cow::Owned(trim_around_unicode_breaks(&text));
+                Ok(Event::Scalar(text, style, anchor, tag))
             }
             Event::Scalar(..) | Event::Comment(..) => Err(ParseError::new(
                 "U+2028 and U+2029 are line breaks to kubectl (go-yaml); quote the text",
@@ -1106,6 +1129,11 @@ mod tests {
         assert_eq!(
             d.to_value(),
             json!({"a": "x\u{2028}y", "b": "x y", "c": ["x\ny"], "d": "x y", "e": "x\n\ny"})
+        );
+        let d = one("a: 'x \u{2028}   y'\nb: \"\u{2028}\t\u{2029} z\"\n");
+        assert_eq!(
+            d.to_value(),
+            json!({"a": "x\u{2028}y", "b": "\u{2028}\u{2029}z"})
         );
         // go-yaml's `\'` escape.
         let d = one("a: \"it\\'s\"\nb: 'it''s \\'\nc: \"\\\\'\"\n");

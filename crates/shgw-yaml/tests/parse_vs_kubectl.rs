@@ -245,6 +245,7 @@ const DOCUMENTS: &[&str] = &[
     "spec:\n  a: \"x\u{2028}y\"\n  b: 'x \u{85} y'\n  c: [x\u{85}\u{85}y, x\u{2029}y]\n  d: \"x\u{85}\n\n  y\"\n",
     "spec:\n  &k a: 1\n  b: *k\n",
     "spec: {a: 1,}\n",
+    "spec:\n  a: \"\\L\\n\"\n  b: \"x\\Ly\\nz\"\n  c: \"x\\Ly\"\n  d: \"\\P\"\n  e: \"x\\L\\n\"\n",
     "spec:\n  a: \"x\\N\\Ny\"\n  b: \"x \\N y\"\n  c: \"x\\N\\ny\"\n  d: \"x\\N\\N\\Ny\"\n  e: \"x\\t\\Ny\"\n  f: \"\\L\\N\"\n  g: \"\\Nx\"\n",
     "spec:\n  a: |\n    x\n\n  # not content\n  b: 1\n",
     "spec:\n  ? |\n    block key\n  : v\n",
