@@ -173,20 +173,82 @@ pub fn parse_documents(text: &str, opts: &ParseOptions) -> Result<Vec<Node>, Par
     Ok(b.docs)
 }
 
-/// `text` without the spaces and tabs before and after each U+2028 and U+2029.
-fn trim_around_unicode_breaks(text: &str) -> String {
+/// Whether a line that U+2028 or U+2029 starts begins with `---` or `...` and a blank: a
+/// document marker to go-yaml.
+fn document_marker_after_unicode_break(raw: &str) -> bool {
+    raw.match_indices(['\u{2028}', '\u{2029}']).any(|(i, b)| {
+        let rest = raw.get(i + b.len()..).unwrap_or_default();
+        (rest.starts_with("---") || rest.starts_with("..."))
+            && rest
+                .get(3..)
+                .and_then(|r| r.chars().next())
+                .is_none_or(|c| matches!(c, ' ' | '\t' | '\n' | '\r' | '\u{2028}' | '\u{2029}'))
+    })
+}
+
+/// For each U+2028/U+2029 of a scalar's value, in order, how many blanks (spaces, tabs)
+/// were written right before and after it in `raw`: none for one written as an escape
+/// (`\L`, `\u2028`), and an escaped blank (`\t`) is content.
+fn unicode_break_blanks(raw: &str, double: bool) -> Vec<(usize, usize)> {
+    let chars: Vec<char> = raw.chars().collect();
+    let mut out = Vec::new();
+    // Written blanks right before the current position.
+    let mut run = 0;
+    let mut i = 0;
+    while let Some(&c) = chars.get(i) {
+        if double && c == '\\' {
+            let rest: String = chars.iter().skip(i + 1).take(9).collect();
+            let escaped_break = ["L", "P", "u2028", "u2029", "U00002028", "U00002029"]
+                .iter()
+                .find(|e| rest.starts_with(**e));
+            if let Some(e) = escaped_break {
+                out.push((0, 0));
+                i += 1 + e.len();
+            } else {
+                i += 2;
+            }
+            run = 0;
+            continue;
+        }
+        match c {
+            ' ' | '\t' => run += 1,
+            '\u{2028}' | '\u{2029}' => {
+                let after = chars
+                    .iter()
+                    .skip(i + 1)
+                    .take_while(|c| matches!(c, ' ' | '\t'))
+                    .count();
+                out.push((run, after));
+                run = 0;
+                i += 1 + after;
+                continue;
+            }
+            _ => run = 0,
+        }
+        i += 1;
+    }
+    out
+}
+
+/// `text` without the written blanks around each U+2028 and U+2029 (`blanks`, in order).
+fn trim_around_unicode_breaks(text: &str, blanks: &[(usize, usize)]) -> String {
     let mut out = String::with_capacity(text.len());
-    let mut after_break = false;
+    let mut breaks = blanks.iter();
+    let mut skip = 0;
     for c in text.chars() {
         if c == '\u{2028}' || c == '\u{2029}' {
-            let kept = out.trim_end_matches([' ', '\t']).len();
-            out.truncate(kept);
+            let (before, after) = breaks.next().copied().unwrap_or((0, 0));
+            for _ in 0..before {
+                if out.ends_with([' ', '\t']) {
+                    out.pop();
+                }
+            }
             out.push(c);
-            after_break = true;
-        } else if after_break && (c == ' ' || c == '\t') {
-            continue;
+            skip = after;
+        } else if skip > 0 && (c == ' ' || c == '\t') {
+            skip -= 1;
         } else {
-            after_break = false;
+            skip = 0;
             out.push(c);
         }
     }
@@ -228,16 +290,19 @@ enum Frame {
         items: Vec<Node>,
         info: Info,
         flow: bool,
-        /// The value of a merge key: its mappings are merge sources.
-        merge_list: bool,
+        /// The value of a merge key: its mappings are merge sources, merged into a mapping
+        /// written in flow style (`Some(true)`) or block style.
+        merge_target: Option<bool>,
     },
     Map {
         entries: Vec<(Key, Node)>,
         key: Option<Key>,
         info: Info,
         flow: bool,
-        /// A mapping merged into another: duplicate keys are no error, the first one wins.
-        merge_source: bool,
+        /// A mapping merged into another (written in flow style when `Some(true)`): duplicate
+        /// keys are no error, the first one wins, and its values are re-printed where they
+        /// land.
+        merge_target: Option<bool>,
     },
 }
 
@@ -257,6 +322,8 @@ struct Done {
     height: usize,
     anchor: usize,
     at: Pos,
+    /// Whether it was written in flow context (scalars) or flow style (collections).
+    flow: bool,
 }
 
 /// An anchored node, ready to be copied by aliases.
@@ -264,6 +331,8 @@ struct Anchored {
     node: Node,
     count: usize,
     height: usize,
+    /// As [`Done::flow`].
+    flow: bool,
 }
 
 struct Builder<'o> {
@@ -328,8 +397,15 @@ impl Builder<'_> {
                 if matches!(style, ScalarStyle::SingleQuoted | ScalarStyle::DoubleQuoted)
                     || (style == ScalarStyle::Plain && self.in_flow()) =>
             {
-                // Blanks around a line break are not content.
-                let text = Cow::Owned(trim_around_unicode_breaks(&text));
+                if document_marker_after_unicode_break(raw) {
+                    return Err(ParseError::new(
+                        "found unexpected document indicator (after a U+2028 or U+2029 line break)",
+                        at,
+                    ));
+                }
+                // Blanks written around a line break are not content.
+                let blanks = unicode_break_blanks(raw, style == ScalarStyle::DoubleQuoted);
+                let text = Cow::Owned(trim_around_unicode_breaks(&text, &blanks));
                 Ok(Event::Scalar(text, style, anchor, tag))
             }
             Event::Scalar(..) | Event::Comment(..) => Err(ParseError::new(
@@ -359,38 +435,28 @@ impl Builder<'_> {
             }
             Event::SequenceStart(style, anchor, _) => {
                 self.open(at)?;
-                let merge_list = matches!(
-                    self.stack.last(),
+                let merge_target = match self.stack.last() {
                     Some(Frame::Map {
-                        key: Some(Key {
-                            kind: KeyKind::Merge | KeyKind::MergeAndKey(_),
-                            ..
-                        }),
-                        ..
-                    })
-                );
+                        key: Some(k), flow, ..
+                    }) if k.kind.merges() => Some(*flow),
+                    _ => None,
+                };
                 self.stack.push(Frame::Seq {
                     items: Vec::new(),
                     info: Info::new(anchor),
                     flow: style == StructureStyle::Flow,
-                    merge_list,
+                    merge_target,
                 });
             }
             Event::MappingStart(style, anchor, _) => {
                 self.open(at)?;
-                let merge_source = match self.stack.last() {
-                    Some(Frame::Map { key: Some(k), .. }) => {
-                        matches!(k.kind, KeyKind::Merge | KeyKind::MergeAndKey(_))
-                    }
-                    Some(Frame::Seq { merge_list, .. }) => *merge_list,
-                    _ => false,
-                };
+                let merge_target = self.merge_target();
                 self.stack.push(Frame::Map {
                     entries: Vec::new(),
                     key: None,
                     info: Info::new(anchor),
                     flow: style == StructureStyle::Flow,
-                    merge_source,
+                    merge_target,
                 });
             }
             Event::SequenceEnd | Event::MappingEnd => self.close(at)?,
@@ -437,6 +503,30 @@ impl Builder<'_> {
         matches!(self.stack.last(), Some(Frame::Map { key: None, .. }))
     }
 
+    /// When the next node is a merge source (the value of a merge key, or a mapping in the
+    /// list that is), whether the mapping it is merged into is written in flow style.
+    fn merge_target(&self) -> Option<bool> {
+        match self.stack.last() {
+            Some(Frame::Map {
+                key: Some(k), flow, ..
+            }) if k.kind.merges() => Some(*flow),
+            Some(Frame::Seq { merge_target, .. }) => *merge_target,
+            _ => None,
+        }
+    }
+
+    /// Whether kustomize's re-print writes the next scalar in flow context: inside a flow
+    /// collection, or merged into a flow mapping.
+    fn reprint_flow(&self) -> bool {
+        match self.stack.last() {
+            Some(Frame::Map {
+                merge_target: Some(target),
+                ..
+            }) => *target,
+            _ => self.in_flow(),
+        }
+    }
+
     /// Whether the next node is inside a flow collection.
     fn in_flow(&self) -> bool {
         matches!(
@@ -469,7 +559,7 @@ impl Builder<'_> {
         let resolved = match &explicit {
             // kubectl reads an omitted flow-mapping value of a resource as "" (kustomize's
             // re-print quotes it); go-yaml v2 and an omitted key read null.
-            Explicit::None if empty && !yaml11 && self.in_flow() && !self.expects_key() => {
+            Explicit::None if empty && !yaml11 && self.reprint_flow() && !self.expects_key() => {
                 Ok(Tag::Str)
             }
             Explicit::None if written == Written::Plain => {
@@ -485,7 +575,7 @@ impl Builder<'_> {
             let implicit = matches!(explicit, Explicit::None) && written == Written::Plain;
             if implicit
                 && tag == Tag::Timestamp
-                && self.in_flow()
+                && self.reprint_flow()
                 && reprint::needs_quotes_in_flow(&text)
             {
                 tag = Tag::Str;
@@ -528,18 +618,21 @@ impl Builder<'_> {
                         node,
                         count: 1,
                         height: 0,
+                        flow: false,
                     },
                 );
             }
             self.set_key(Key { kind, at });
             return Ok(());
         }
+        let flow = self.reprint_flow();
         self.finish(Done {
             node: Node::Scalar(scalar),
             count: 1,
             height: 0,
             anchor,
             at,
+            flow,
         })
     }
 
@@ -608,15 +701,32 @@ impl Builder<'_> {
                 at,
             ));
         }
-        let Some(node) = self.anchors.get(&id).map(|a| a.node.clone()) else {
+        let Some((mut node, flow)) = self.anchors.get(&id).map(|a| (a.node.clone(), a.flow)) else {
             return Err(ParseError::new("unknown anchor", at));
         };
+        if !self.opts.yaml11 {
+            // The copy is re-printed where it lands (kyaml resolves aliases and merge keys
+            // before the re-print): a scalar in this context, a merged mapping's values in the
+            // mapping it is merged into.
+            match (&mut node, self.merge_target()) {
+                (Node::Scalar(s), _) => reprint::place(s, flow, self.reprint_flow()),
+                (Node::Map(m), Some(target)) => {
+                    for v in m.values_mut() {
+                        if let Node::Scalar(s) = v {
+                            reprint::place(s, flow, target);
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
         self.finish(Done {
             node,
             count,
             height,
             anchor: 0,
             at,
+            flow,
         })
     }
 
@@ -626,20 +736,24 @@ impl Builder<'_> {
             return Ok(());
         };
         let done = match frame {
-            Frame::Seq { items, info, .. } => Done {
+            Frame::Seq {
+                items, info, flow, ..
+            } => Done {
                 node: Node::Seq(items),
                 count: info.count,
                 height: info.height + 1,
                 anchor: info.anchor,
                 at,
+                flow,
             },
             Frame::Map {
                 entries,
                 info,
-                merge_source,
+                merge_target,
+                flow,
                 ..
             } => {
-                let duplicates = if merge_source && !self.opts.yaml11 {
+                let duplicates = if merge_target.is_some() && !self.opts.yaml11 {
                     Duplicates::FirstWins
                 } else {
                     match self.opts.duplicate_keys {
@@ -658,6 +772,7 @@ impl Builder<'_> {
                     height: info.height + 1,
                     anchor: info.anchor,
                     at,
+                    flow,
                 }
             }
         };
@@ -675,6 +790,7 @@ impl Builder<'_> {
                     node: d.node.clone(),
                     count: d.count,
                     height: d.height,
+                    flow: d.flow,
                 },
             );
         }
@@ -1130,10 +1246,19 @@ mod tests {
             d.to_value(),
             json!({"a": "x\u{2028}y", "b": "x y", "c": ["x\ny"], "d": "x y", "e": "x\n\ny"})
         );
-        let d = one("a: 'x \u{2028}   y'\nb: \"\u{2028}\t\u{2029} z\"\n");
+        assert!(
+            err("a: '\u{2028}--- '\n")
+                .message()
+                .contains("document indicator")
+        );
+        assert_eq!(
+            one("a: '\u{2028}---x'\n")["a"].as_str(),
+            Some("\u{2028}---x")
+        );
+        let d = one("a: 'x \u{2028}   y'\nb: \"\u{2028}\t\u{2029} z\"\nc: \"\\t\u{2028}\\L \"\n");
         assert_eq!(
             d.to_value(),
-            json!({"a": "x\u{2028}y", "b": "\u{2028}\u{2029}z"})
+            json!({"a": "x\u{2028}y", "b": "\u{2028}\u{2029}z", "c": "\t\u{2028}\u{2028} "})
         );
         // go-yaml's `\'` escape.
         let d = one("a: \"it\\'s\"\nb: 'it''s \\'\nc: \"\\\\'\"\n");

@@ -18,6 +18,7 @@
 //!   and it is read back as a line break and folded (with the spaces around it) into a space,
 //!   or `n` of them into `n - 1` newlines.
 
+use crate::node::{Scalar, Tag, Written};
 use crate::scalar::is_printable;
 
 /// The value of a double-quoted scalar after the re-print, or `None` when unchanged.
@@ -42,6 +43,27 @@ pub(crate) fn double_quoted(value: &str) -> Option<String> {
     }
     out.push_str(rest);
     Some(out)
+}
+
+/// A plain scalar read in flow context (`from_flow`) or block context, re-printed in the
+/// other: what the re-print makes of an omitted value (null in block context, `""` in flow
+/// context) and of a timestamp with a time (a string in flow context) follows it there.
+pub(crate) fn place(s: &mut Scalar, from_flow: bool, to_flow: bool) {
+    if from_flow == to_flow || s.style != Written::Plain {
+        return;
+    }
+    match (s.tag, to_flow) {
+        (Tag::Null, true) if s.text.is_empty() => s.tag = Tag::Str,
+        (Tag::Timestamp, true) if needs_quotes_in_flow(&s.text) => s.tag = Tag::Str,
+        (Tag::Str, false) if s.text.is_empty() => s.tag = Tag::Null,
+        (Tag::Str, false)
+            if needs_quotes_in_flow(&s.text)
+                && crate::resolve::implicit(&s.text, false, true) == Tag::Timestamp =>
+        {
+            s.tag = Tag::Timestamp;
+        }
+        _ => {}
+    }
 }
 
 /// Whether a plain scalar inside a flow collection cannot be written plainly there.

@@ -129,8 +129,8 @@ proptest! {
     #[test]
     fn generated_documents_read_and_print_stably(t in tree()) {
         let text = format!("root:{}\n", common::value_text(&t));
-        let docs = parse_documents(&text, &ParseOptions::default());
-        prop_assert!(docs.is_ok(), "{:?}: {:?}", text, docs);
+        // (Aliases to missing anchors and bad merge keys are errors; the rest must print
+        // stably.)
         check(&text)?;
     }
 

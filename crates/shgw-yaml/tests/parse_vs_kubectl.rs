@@ -239,6 +239,12 @@ const DOCUMENTS: &[&str] = &[
     "spec:\n  a: {x: 2001-12-14t21:59:43.10-05:00}\n  b: [2024-01-02 10:00:00]\n  c: {x: 2024-01-02}\n  d: {x: !!timestamp 2001-12-14t21:59:43.10-05:00}\n",
     "spec:\n  e: [2001-12-14t21:59:43.10-05:00]\n  f: {x: [{y: 2001-12-14t21:59:43.10-05:00}]}\n  g: 2001-12-14t21:59:43.10-05:00\n  h: {? 2001-12-14t21:59:43.10-05:00 : 1}\n",
     "spec: [2024-01-02T10:00:00+24:00]\n",
+    // the re-print happens after aliases and merge keys are resolved: where a value lands
+    // decides
+    "spec: {<<: {k0: , t: 2001-12-14t21:59:43.10-05:00}}\n",
+    "spec:\n  a: [&t 2001-12-14t21:59:43.10-05:00]\n  b: *t\n  c: &e\n  d: {x: *e}\n  e: [*t]\n",
+    "spec:\n  s: &s {x: , t: 2001-12-14t21:59:43.10-05:00}\n  m:\n    <<: *s\n  l:\n    <<: [*s]\n",
+    "spec:\n  s: &s\n    x:\n    t: 2001-12-14t21:59:43.10-05:00\n  m: {<<: *s}\n  l: {<<: [{y: }, *s]}\n",
     // escapes and line folding in quoted scalars
     "spec:\n  a: \"\\x41\\u00e9\\U0001F600\\N\\_\\L\\P\\0\\a\\e\\ \\\t|\\v\\b\\'\\\"\"\n  b: \"line \\\n    continued\"\n  c: \"a\n\n    b\n    c  \"\n",
     "spec:\n  a: 'a\n     b\n\n\n    c'\n  b: ' lead and trail '\n  c: '  '\n",

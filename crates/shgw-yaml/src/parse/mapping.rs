@@ -20,6 +20,14 @@ pub(super) enum KeyKind {
     QuotedMerge,
 }
 
+impl KeyKind {
+    /// Whether the key merges its value in.
+    pub(super) fn merges(&self) -> bool {
+        matches!(self, KeyKind::Merge | KeyKind::MergeAndKey(_))
+    }
+}
+
+/// A mapping key and where it was written.
 #[derive(Debug)]
 pub(super) struct Key {
     pub(super) kind: KeyKind,

@@ -86,6 +86,10 @@ pub enum Tree {
     Map(Vec<(u8, Tree)>, bool),
     /// A value written with no text (`key:`).
     Empty,
+    /// `&aN` on a node (N of four names, so aliases often find them).
+    Anchor(u8, Box<Tree>),
+    /// `*aN`.
+    Alias(u8),
     Seq(Vec<Tree>, bool),
 }
 
@@ -96,6 +100,7 @@ fn text() -> impl Strategy<Value = String> {
 pub fn tree() -> impl Strategy<Value = Tree> {
     let leaf = prop_oneof![
         Just(Tree::Empty),
+        any::<u8>().prop_map(Tree::Alias),
         prop::sample::select(PLAIN).prop_map(Tree::Plain),
         (text(), any::<bool>()).prop_map(|(t, double)| Tree::Quoted(t, double)),
         (
@@ -119,8 +124,9 @@ pub fn tree() -> impl Strategy<Value = Tree> {
                 any::<bool>()
             )
                 .prop_map(|(v, flow)| Tree::Map(v, flow)),
-            (prop::collection::vec(inner, 0..5), any::<bool>())
+            (prop::collection::vec(inner.clone(), 0..5), any::<bool>())
                 .prop_map(|(v, flow)| Tree::Seq(v, flow)),
+            (any::<u8>(), inner).prop_map(|(n, t)| Tree::Anchor(n, Box::new(t))),
         ]
     })
 }
@@ -153,13 +159,14 @@ fn quote(t: &str, double: bool) -> String {
 
 /// The `i`-th key of a mapping, spelled by `kind` (all distinct for distinct `i`).
 fn key(kind: u8, i: usize) -> String {
-    match kind % 8 {
+    match kind % 9 {
         0..=2 => format!("k{i}"),
         3 => format!("\"quoted: k{i}\""),
         4 => format!("'it''s k{i}'"),
         5 => format!("\"{}{i}\"", "long".repeat(33)),
         6 => format!("\"multi\\nline{i}\""),
-        _ => format!("\"yes{i}\""),
+        7 => format!("\"yes{i}\""),
+        _ => "<<".to_string(),
     }
 }
 
@@ -170,6 +177,8 @@ pub fn render(t: &Tree, indent: usize, flow: bool) -> String {
         Tree::Plain(p) if flow && p.contains(['\'', '"']) => quote(p, true),
         Tree::Plain(p) => (*p).to_string(),
         Tree::Empty => String::new(),
+        Tree::Alias(n) => format!("*a{}", n % 4),
+        Tree::Anchor(n, inner) => format!("&a{} {}", n % 4, render(inner, indent, flow)),
         Tree::Quoted(q, double) => quote(q, *double),
         Tree::Block(_, _, _) if flow => "\"in flow\"".into(),
         Tree::Block(lines, style, chomp) => {
