@@ -1,5 +1,6 @@
-//! How kyaml and go-yaml see a text before any YAML is parsed: kyaml's split into documents,
-//! and the double-quoted escapes go-yaml knows differently from the parser used here.
+//! How kyaml and go-yaml see a text where the parser used here sees it otherwise: kyaml's
+//! split into documents, the double-quoted escapes go-yaml knows differently, and U+2028 and
+//! U+2029, which are line breaks to go-yaml.
 
 use super::{ParseError, Pos, parser_options};
 use serde_saphyr::granit_parser::Parser;
@@ -112,4 +113,86 @@ pub(super) fn unknown_escape(raw: &str) -> bool {
         }
     }
     false
+}
+
+/// Whether a line that U+2028 or U+2029 starts begins with `---` or `...` and a blank: a
+/// document marker to go-yaml.
+pub(super) fn document_marker_after_unicode_break(raw: &str) -> bool {
+    raw.match_indices(['\u{2028}', '\u{2029}']).any(|(i, b)| {
+        let rest = raw.get(i + b.len()..).unwrap_or_default();
+        (rest.starts_with("---") || rest.starts_with("..."))
+            && rest
+                .get(3..)
+                .and_then(|r| r.chars().next())
+                .is_none_or(|c| matches!(c, ' ' | '\t' | '\n' | '\r' | '\u{2028}' | '\u{2029}'))
+    })
+}
+
+/// For each U+2028/U+2029 of a scalar's value, in order, how many blanks (spaces, tabs)
+/// were written right before and after it in `raw`: none for one written as an escape
+/// (`\L`, `\u2028`), and an escaped blank (`\t`) is content.
+pub(super) fn unicode_break_blanks(raw: &str, double: bool) -> Vec<(usize, usize)> {
+    let chars: Vec<char> = raw.chars().collect();
+    let mut out = Vec::new();
+    // Written blanks right before the current position.
+    let mut run = 0;
+    let mut i = 0;
+    while let Some(&c) = chars.get(i) {
+        if double && c == '\\' {
+            let rest: String = chars.iter().skip(i + 1).take(9).collect();
+            let escaped_break = ["L", "P", "u2028", "u2029", "U00002028", "U00002029"]
+                .iter()
+                .find(|e| rest.starts_with(**e));
+            if let Some(e) = escaped_break {
+                out.push((0, 0));
+                i += 1 + e.len();
+            } else {
+                i += 2;
+            }
+            run = 0;
+            continue;
+        }
+        match c {
+            ' ' | '\t' => run += 1,
+            '\u{2028}' | '\u{2029}' => {
+                let after = chars
+                    .iter()
+                    .skip(i + 1)
+                    .take_while(|c| matches!(c, ' ' | '\t'))
+                    .count();
+                out.push((run, after));
+                run = 0;
+                i += 1 + after;
+                continue;
+            }
+            _ => run = 0,
+        }
+        i += 1;
+    }
+    out
+}
+
+/// `text` without the written blanks around each U+2028 and U+2029 (`blanks`, in order).
+pub(super) fn trim_around_unicode_breaks(text: &str, blanks: &[(usize, usize)]) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut breaks = blanks.iter();
+    let mut skip = 0;
+    for c in text.chars() {
+        if c == '\u{2028}' || c == '\u{2029}' {
+            let (before, after) = breaks.next().copied().unwrap_or((0, 0));
+            for _ in 0..before {
+                if out.ends_with([' ', '\t']) {
+                    out.pop();
+                }
+            }
+            out.push(c);
+            skip = after;
+        } else if skip > 0 && (c == ' ' || c == '\t') {
+            skip -= 1;
+        } else {
+            skip = 0;
+            out.push(c);
+        }
+    }
+    out
 }
