@@ -97,8 +97,9 @@ fn text() -> impl Strategy<Value = String> {
     prop::collection::vec(prop::sample::select(CHARS), 0..12).prop_map(|p| p.concat())
 }
 
-pub fn tree() -> impl Strategy<Value = Tree> {
-    let leaf = prop_oneof![
+/// A scalar (or an alias, or nothing).
+pub fn leaf() -> impl Strategy<Value = Tree> {
+    prop_oneof![
         Just(Tree::Empty),
         any::<u8>().prop_map(Tree::Alias),
         prop::sample::select(PLAIN).prop_map(Tree::Plain),
@@ -116,8 +117,12 @@ pub fn tree() -> impl Strategy<Value = Tree> {
             prop::sample::select(vec!["", "-", "+"]),
         )
             .prop_map(|(lines, s, c)| Tree::Block(lines, s, c)),
-    ];
-    leaf.prop_recursive(4, 40, 5, |inner| {
+    ]
+}
+
+/// A document: nested collections of [`leaf`]s.
+pub fn tree() -> impl Strategy<Value = Tree> {
+    leaf().prop_recursive(4, 40, 5, |inner| {
         prop_oneof![
             (
                 prop::collection::vec((any::<u8>(), inner.clone()), 0..5),
