@@ -81,6 +81,10 @@ impl Emitter {
             if n > 0 {
                 self.line(indent);
             }
+            if !is_simple_key(k) {
+                self.complex_entry(k, v, indent);
+                continue;
+            }
             self.string(k, key_style(k), indent + 2, false);
             self.push_char(':');
             match v {
@@ -97,6 +101,19 @@ impl Emitter {
                     self.scalar(scalar, indent + 2);
                 }
             }
+        }
+    }
+
+    /// `? key` and `: value` lines, for a key go-yaml v2 will not write as a simple key.
+    fn complex_entry(&mut self, k: &str, v: &Value, indent: usize) {
+        self.push("? ");
+        self.string(k, value_style(k), indent + 2, true);
+        self.line(indent);
+        self.push(": ");
+        match v {
+            Value::Object(inner) if !inner.is_empty() => self.mapping(inner, indent + 2),
+            Value::Array(items) if !items.is_empty() => self.sequence(items, indent + 2),
+            scalar => self.scalar(scalar, indent + 2),
         }
     }
 
@@ -163,6 +180,7 @@ impl Emitter {
         self.push_char('\'');
         let chars: Vec<char> = s.chars().collect();
         let mut spaces = false;
+        let mut after_break = false;
         for (i, &c) in chars.iter().enumerate() {
             if c == ' ' {
                 let next_is_space = chars.get(i + 1) == Some(&' ');
@@ -178,7 +196,18 @@ impl Emitter {
                     self.push_char(c);
                 }
                 spaces = true;
+            } else if c == '\u{2028}' || c == '\u{2029}' {
+                // A line break to go-yaml: the text goes on on the next line, indented.
+                self.out.push(c);
+                self.column = 0;
+                self.at_line_start = true;
+                after_break = true;
+                spaces = false;
             } else {
+                if after_break {
+                    self.line(indent);
+                    after_break = false;
+                }
                 if c == '\'' {
                     self.push_char('\'');
                 }
@@ -230,21 +259,32 @@ impl Emitter {
     }
 
     fn literal(&mut self, s: &str, indent: usize) {
+        use crate::scalar::is_break;
         self.push_char('|');
-        if s.starts_with([' ', '\n']) {
+        if s.starts_with(|c: char| c == ' ' || is_break(c)) {
             self.push_char('2');
         }
-        let trailing = s.len() - s.trim_end_matches('\n').len();
-        match trailing {
-            0 => self.push_char('-'),
-            1 if s.len() > 1 => {}
-            _ => self.push_char('+'),
+        // go-yaml v2's chomping hint: `-` without a final line break, `+` when the break
+        // before it is one too (or it is the only character), clip otherwise.
+        let mut last = s.chars().rev();
+        match (last.next(), last.next()) {
+            (Some(c), _) if !is_break(c) => self.push_char('-'),
+            (None, _) => self.push_char('-'),
+            (Some(_), None) => self.push_char('+'),
+            (Some(_), Some(b)) if is_break(b) => self.push_char('+'),
+            _ => {}
         }
         self.newline();
         let mut at_break = true;
         for c in s.chars() {
             if c == '\n' {
                 self.newline();
+                at_break = true;
+            } else if is_break(c) {
+                // U+2028, U+2029, U+0085 and CR are line breaks to go-yaml, written as they are.
+                self.out.push(c);
+                self.column = 0;
+                self.at_line_start = true;
                 at_break = true;
             } else {
                 if at_break {
@@ -255,6 +295,12 @@ impl Emitter {
             }
         }
     }
+}
+
+/// go-yaml v2 writes a key longer than 128 bytes, or one with a line break, as a complex key
+/// (`? key` / `: value`).
+fn is_simple_key(k: &str) -> bool {
+    k.len() <= 128 && !k.chars().any(crate::scalar::is_break)
 }
 
 fn escape(c: char) -> String {

@@ -1,10 +1,31 @@
 //! YAML text to [`Node`]s, read as kubectl kustomize (v1.37.1, kustomize v5.8.1) reads it.
 //!
-//! Resources are read as kyaml reads them (go-yaml v3: the YAML 1.2 core schema, plus legacy
-//! `0755` octals and timestamps); kustomization files in YAML 1.1 mode ([`ParseOptions::yaml11`]:
-//! go-yaml v2 rules, `yes`/`on`/`y` booleans, dates stay strings). The nodes are built in one
-//! pass over the parser's events; anchors, aliases and merge keys (`<<`) are resolved on the
-//! way, as kyaml's `DeAnchor` does.
+//! Resources (the default) are read as kyaml reads them, every rule checked against kubectl:
+//!
+//! - the file is split as kyaml splits it: CRLF made LF, pieces between `---` lines (a
+//!   separator with more than a comment after it is an error), only the first document of
+//!   each piece kept; empty and null documents are left out;
+//! - scalars resolve as go-yaml v3 resolves them: the YAML 1.2 core schema with Go's number
+//!   syntax (`0755`, `0x1F`, `1_000`, `09` a float), timestamps, `.inf`/`.nan` refused (kubectl
+//!   cannot print them); explicit tags are checked (`!!int x` is an error);
+//! - mapping keys must read as strings (kubectl cannot print a mapping with a `1:`, `true:`
+//!   or null key); duplicate keys are an error ([`DuplicateKeys`]);
+//! - anchors, aliases and merge keys (`<<`) are resolved on the way, as kyaml's `DeAnchor`
+//!   does (explicit keys win over merged ones, earlier merged mappings over later ones);
+//! - what kustomize's internal re-print of each resource changes is applied: timestamps with a
+//!   time inside flow collections and omitted flow-mapping values become strings, folded
+//!   scalars gain or lose line breaks around more-indented lines, a `\N` in a double-quoted
+//!   scalar becomes a space (see `reprint.rs`);
+//! - a block scalar that runs into the end of a text with no final line break gets no
+//!   trailing newline, whatever its chomping.
+//!
+//! Kustomization files are read in YAML 1.1 mode ([`ParseOptions::yaml11`]), as
+//! sigs.k8s.io/yaml (go-yaml v2) reads them: the whole text, `yes`/`on`/`y` booleans (and
+//! such keys become `"true"`/`"false"`), dates stay strings, `! 12` is a string, merge keys
+//! apply in order (a quoted `"<<"` merges too).
+//!
+//! Budgets keep hostile input cheap: at most [`node_budget`] nodes (anchor copies and alias
+//! copies counted) and [`MAX_DEPTH`] levels of nesting; beyond them, an error.
 //!
 //! ```
 //! use shgw_yaml::node::Tag;
@@ -21,8 +42,16 @@
 //! assert_eq!(docs[0]["b"].scalar().map(|s| s.tag), Some(Tag::Bool));
 //! ```
 
-use crate::node::{Map, Node, Scalar, Tag, Written};
+use crate::node::{Node, Scalar, Tag, Written};
 use crate::{reprint, resolve};
+use mapping::{Duplicates, Key, KeyKind, build_map, build_map_v2};
+use source::{
+    document_marker_after_unicode_break, go_quote_escapes, split_documents,
+    starts_with_document_end, trim_around_unicode_breaks, unicode_break_blanks, unknown_escape,
+};
+
+mod mapping;
+mod source;
 use serde_saphyr::granit_parser::{
     Event, Marker, Options, Parser, ScalarStyle, ScanError, StructureStyle, Tag as EventTag,
 };
@@ -66,6 +95,12 @@ impl ParseError {
             line: at.line,
             column: at.column,
         }
+    }
+
+    /// The same error in a piece that starts after `lines` lines of the whole text.
+    fn below(mut self, lines: usize) -> Self {
+        self.line += lines;
+        self
     }
 
     /// The 1-based line.
@@ -117,13 +152,26 @@ pub fn parse_documents(text: &str, opts: &ParseOptions) -> Result<Vec<Node>, Par
         root: None,
         docs: Vec::new(),
     };
-    for ev in Parser::new_from_str_with_options(text, parser_options()) {
-        let (ev, span) = ev?;
-        b.event(
-            ev,
-            Pos::of(&span.start),
-            span.start.index() == span.end.index(),
-        )?;
+    // go-yaml reads U+0085 (NEL) as a line break, like LF.
+    let text = if text.contains('\u{85}') {
+        Cow::Owned(text.replace('\u{85}', "\n"))
+    } else {
+        Cow::Borrowed(text)
+    };
+    let text = go_quote_escapes(text);
+    if opts.yaml11 {
+        b.read(&text, false)?;
+    } else {
+        // kyaml (kio.ByteReader) reads resources file by file this way: CRLF line ends made
+        // LF, the text split at `---` lines, and the first document of each piece decoded.
+        let text = if text.contains("\r\n") {
+            Cow::Owned(text.replace("\r\n", "\n"))
+        } else {
+            text
+        };
+        for (line, piece) in split_documents(&text)? {
+            b.read(&piece, true).map_err(|e| e.below(line))?;
+        }
     }
     Ok(b.docs)
 }
@@ -157,43 +205,25 @@ impl Pos {
     }
 }
 
-/// What a mapping key does.
-#[derive(Debug)]
-enum KeyKind {
-    /// An ordinary key.
-    Plain(String),
-    /// `<<`: the value's mappings are merged in.
-    Merge,
-    /// A `!!merge` tag on another text: merged in, and also kept as an ordinary key (as kyaml
-    /// does).
-    MergeAndKey(String),
-    /// A quoted `"<<"` (or `!!str <<`): kyaml drops it unless the mapping also has a merge
-    /// key, where it is an ordinary key.
-    QuotedMerge,
-}
-
-#[derive(Debug)]
-struct Key {
-    kind: KeyKind,
-    at: Pos,
-}
-
 /// A collection being read.
 enum Frame {
     Seq {
         items: Vec<Node>,
         info: Info,
         flow: bool,
-        /// The value of a merge key: its mappings are merge sources.
-        merge_list: bool,
+        /// The value of a merge key: its mappings are merge sources, merged into a mapping
+        /// written in flow style (`Some(true)`) or block style.
+        merge_target: Option<bool>,
     },
     Map {
         entries: Vec<(Key, Node)>,
         key: Option<Key>,
         info: Info,
         flow: bool,
-        /// A mapping merged into another: duplicate keys are no error, the first one wins.
-        merge_source: bool,
+        /// A mapping merged into another (written in flow style when `Some(true)`): duplicate
+        /// keys are no error, the first one wins, and its values are re-printed where they
+        /// land.
+        merge_target: Option<bool>,
     },
 }
 
@@ -213,6 +243,8 @@ struct Done {
     height: usize,
     anchor: usize,
     at: Pos,
+    /// Whether it was written in flow context (scalars) or flow style (collections).
+    flow: bool,
 }
 
 /// An anchored node, ready to be copied by aliases.
@@ -220,6 +252,8 @@ struct Anchored {
     node: Node,
     count: usize,
     height: usize,
+    /// As [`Done::flow`].
+    flow: bool,
 }
 
 struct Builder<'o> {
@@ -233,6 +267,76 @@ struct Builder<'o> {
 }
 
 impl Builder<'_> {
+    /// Reads the events of `text` (only its first document when `first_only`).
+    fn read(&mut self, text: &str, first_only: bool) -> Result<(), ParseError> {
+        if first_only && let Some(line) = starts_with_document_end(text) {
+            return Err(ParseError::new(
+                "did not find expected node content",
+                Pos { line, column: 1 },
+            ));
+        }
+        for ev in Parser::new_from_str_with_options(text, parser_options()) {
+            let (ev, span) = ev?;
+            let at = Pos::of(&span.start);
+            let (start, end) = (span.start.byte_offset(), span.end.byte_offset());
+            if let Event::Scalar(_, ScalarStyle::DoubleQuoted, ..) = ev
+                && let (Some(start), Some(end)) = (start, end)
+                && text.get(start..end).is_some_and(unknown_escape)
+            {
+                return Err(ParseError::new("found unknown escape character", at));
+            }
+            let raw = start
+                .zip(end)
+                .and_then(|(s, e)| text.get(s..e))
+                .unwrap_or_default();
+            let ev = self.unicode_breaks(ev, raw, at)?;
+            let document_end = matches!(ev, Event::DocumentEnd);
+            self.event(ev, at, span.start.index() == span.end.index())?;
+            if first_only && document_end {
+                break;
+            }
+        }
+        Ok(())
+    }
+
+    /// go-yaml takes U+2028 and U+2029 for line breaks (YAML 1.1), the parser here for text.
+    /// In a quoted or flow scalar they stay as they are (go-yaml keeps them as the break, and
+    /// drops the blanks around it as it does around any line break);
+    /// anywhere else (plain block scalars, block scalars, comments) the break ends the line
+    /// where kubectl then fails, and so do we. (U+0085 is made a line break beforehand.)
+    fn unicode_breaks<'e>(
+        &self,
+        ev: Event<'e>,
+        raw: &str,
+        at: Pos,
+    ) -> Result<Event<'e>, ParseError> {
+        if !raw.contains(['\u{2028}', '\u{2029}']) {
+            return Ok(ev);
+        }
+        match ev {
+            Event::Scalar(text, style, anchor, tag)
+                if matches!(style, ScalarStyle::SingleQuoted | ScalarStyle::DoubleQuoted)
+                    || (style == ScalarStyle::Plain && self.in_flow()) =>
+            {
+                if document_marker_after_unicode_break(raw) {
+                    return Err(ParseError::new(
+                        "found unexpected document indicator (after a U+2028 or U+2029 line break)",
+                        at,
+                    ));
+                }
+                // Blanks written around a line break are not content.
+                let blanks = unicode_break_blanks(raw, style == ScalarStyle::DoubleQuoted);
+                let text = Cow::Owned(trim_around_unicode_breaks(&text, &blanks));
+                Ok(Event::Scalar(text, style, anchor, tag))
+            }
+            Event::Scalar(..) | Event::Comment(..) => Err(ParseError::new(
+                "U+2028 and U+2029 are line breaks to kubectl (go-yaml); quote the text",
+                at,
+            )),
+            other => Ok(other),
+        }
+    }
+
     fn event(&mut self, ev: Event<'_>, at: Pos, empty: bool) -> Result<(), ParseError> {
         match ev {
             Event::DocumentStart(..) => {
@@ -252,38 +356,28 @@ impl Builder<'_> {
             }
             Event::SequenceStart(style, anchor, _) => {
                 self.open(at)?;
-                let merge_list = matches!(
-                    self.stack.last(),
+                let merge_target = match self.stack.last() {
                     Some(Frame::Map {
-                        key: Some(Key {
-                            kind: KeyKind::Merge | KeyKind::MergeAndKey(_),
-                            ..
-                        }),
-                        ..
-                    })
-                );
+                        key: Some(k), flow, ..
+                    }) if k.kind.merges() => Some(*flow),
+                    _ => None,
+                };
                 self.stack.push(Frame::Seq {
                     items: Vec::new(),
                     info: Info::new(anchor),
                     flow: style == StructureStyle::Flow,
-                    merge_list,
+                    merge_target,
                 });
             }
             Event::MappingStart(style, anchor, _) => {
                 self.open(at)?;
-                let merge_source = match self.stack.last() {
-                    Some(Frame::Map { key: Some(k), .. }) => {
-                        matches!(k.kind, KeyKind::Merge | KeyKind::MergeAndKey(_))
-                    }
-                    Some(Frame::Seq { merge_list, .. }) => *merge_list,
-                    _ => false,
-                };
+                let merge_target = self.merge_target();
                 self.stack.push(Frame::Map {
                     entries: Vec::new(),
                     key: None,
                     info: Info::new(anchor),
                     flow: style == StructureStyle::Flow,
-                    merge_source,
+                    merge_target,
                 });
             }
             Event::SequenceEnd | Event::MappingEnd => self.close(at)?,
@@ -330,6 +424,30 @@ impl Builder<'_> {
         matches!(self.stack.last(), Some(Frame::Map { key: None, .. }))
     }
 
+    /// When the next node is a merge source (the value of a merge key, or a mapping in the
+    /// list that is), whether the mapping it is merged into is written in flow style.
+    fn merge_target(&self) -> Option<bool> {
+        match self.stack.last() {
+            Some(Frame::Map {
+                key: Some(k), flow, ..
+            }) if k.kind.merges() => Some(*flow),
+            Some(Frame::Seq { merge_target, .. }) => *merge_target,
+            _ => None,
+        }
+    }
+
+    /// Whether kustomize's re-print writes the next scalar in flow context: inside a flow
+    /// collection, or merged into a flow mapping.
+    fn reprint_flow(&self) -> bool {
+        match self.stack.last() {
+            Some(Frame::Map {
+                merge_target: Some(target),
+                ..
+            }) => *target,
+            _ => self.in_flow(),
+        }
+    }
+
     /// Whether the next node is inside a flow collection.
     fn in_flow(&self) -> bool {
         matches!(
@@ -360,8 +478,11 @@ impl Builder<'_> {
         let explicit = Explicit::of(tag, self.opts.yaml11);
         let yaml11 = self.opts.yaml11;
         let resolved = match &explicit {
-            // kubectl reads an omitted flow-mapping value as "" (an omitted key is null).
-            Explicit::None if empty && self.in_flow() && !self.expects_key() => Ok(Tag::Str),
+            // kubectl reads an omitted flow-mapping value of a resource as "" (kustomize's
+            // re-print quotes it); go-yaml v2 and an omitted key read null.
+            Explicit::None if empty && !yaml11 && self.reprint_flow() && !self.expects_key() => {
+                Ok(Tag::Str)
+            }
             Explicit::None if written == Written::Plain => {
                 Ok(resolve::implicit(text, yaml11, !yaml11))
             }
@@ -375,14 +496,17 @@ impl Builder<'_> {
             let implicit = matches!(explicit, Explicit::None) && written == Written::Plain;
             if implicit
                 && tag == Tag::Timestamp
-                && self.in_flow()
+                && self.reprint_flow()
                 && reprint::needs_quotes_in_flow(&text)
             {
                 tag = Tag::Str;
             }
-            if written == Written::Folded
-                && let Some(v) = reprint::folded(&text)
-            {
+            let reprinted = match written {
+                Written::Folded => reprint::folded(&text),
+                Written::DoubleQuoted => reprint::double_quoted(&text),
+                _ => None,
+            };
+            if let Some(v) = reprinted {
                 text = Cow::Owned(v);
             }
         }
@@ -416,18 +540,21 @@ impl Builder<'_> {
                         node,
                         count: 1,
                         height: 0,
+                        flow: false,
                     },
                 );
             }
             self.set_key(Key { kind, at });
             return Ok(());
         }
+        let flow = self.reprint_flow();
         self.finish(Done {
             node: Node::Scalar(scalar),
             count: 1,
             height: 0,
             anchor,
             at,
+            flow,
         })
     }
 
@@ -496,15 +623,32 @@ impl Builder<'_> {
                 at,
             ));
         }
-        let Some(node) = self.anchors.get(&id).map(|a| a.node.clone()) else {
+        let Some((mut node, flow)) = self.anchors.get(&id).map(|a| (a.node.clone(), a.flow)) else {
             return Err(ParseError::new("unknown anchor", at));
         };
+        if !self.opts.yaml11 {
+            // The copy is re-printed where it lands (kyaml resolves aliases and merge keys
+            // before the re-print): a scalar in this context, a merged mapping's values in the
+            // mapping it is merged into.
+            match (&mut node, self.merge_target()) {
+                (Node::Scalar(s), _) => reprint::place(s, flow, self.reprint_flow()),
+                (Node::Map(m), Some(target)) => {
+                    for v in m.values_mut() {
+                        if let Node::Scalar(s) = v {
+                            reprint::place(s, flow, target);
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
         self.finish(Done {
             node,
             count,
             height,
             anchor: 0,
             at,
+            flow,
         })
     }
 
@@ -514,20 +658,24 @@ impl Builder<'_> {
             return Ok(());
         };
         let done = match frame {
-            Frame::Seq { items, info, .. } => Done {
+            Frame::Seq {
+                items, info, flow, ..
+            } => Done {
                 node: Node::Seq(items),
                 count: info.count,
                 height: info.height + 1,
                 anchor: info.anchor,
                 at,
+                flow,
             },
             Frame::Map {
                 entries,
                 info,
-                merge_source,
+                merge_target,
+                flow,
                 ..
             } => {
-                let duplicates = if merge_source && !self.opts.yaml11 {
+                let duplicates = if merge_target.is_some() && !self.opts.yaml11 {
                     Duplicates::FirstWins
                 } else {
                     match self.opts.duplicate_keys {
@@ -546,6 +694,7 @@ impl Builder<'_> {
                     height: info.height + 1,
                     anchor: info.anchor,
                     at,
+                    flow,
                 }
             }
         };
@@ -563,6 +712,7 @@ impl Builder<'_> {
                     node: d.node.clone(),
                     count: d.count,
                     height: d.height,
+                    flow: d.flow,
                 },
             );
         }
@@ -673,133 +823,6 @@ fn key_text(s: &Scalar, yaml11: bool, custom_tag: bool) -> Result<String, String
     }
 }
 
-/// What a key written twice does in one mapping.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Duplicates {
-    Error,
-    LastWins,
-    FirstWins,
-}
-
-/// The mapping of a finished mapping's entries: explicit keys, then what merge keys bring in
-/// (explicit keys win over merged ones, earlier merged mappings over later ones).
-fn build_map(entries: Vec<(Key, Node)>, duplicates: Duplicates) -> Result<Map, ParseError> {
-    let mut map = Map::with_capacity(entries.len());
-    let mut lines: Vec<usize> = Vec::with_capacity(entries.len());
-    let mut merge: Option<(Node, Pos)> = None;
-    let mut quoted: Vec<(Key, Node)> = Vec::new();
-    let mut insert = |map: &mut Map, key: String, at: Pos, value: Node| {
-        if let Some(i) = map.get_index_of(&key) {
-            match duplicates {
-                Duplicates::Error => {
-                    let first = lines.get(i).copied().unwrap_or(at.line);
-                    return Err(ParseError::new(
-                        format!("mapping key \"{key}\" already defined at line {first}"),
-                        at,
-                    ));
-                }
-                Duplicates::LastWins => {
-                    if let Some(slot) = map.get_index_mut(i) {
-                        *slot.1 = value;
-                    }
-                }
-                Duplicates::FirstWins => {}
-            }
-        } else {
-            map.insert(key, value);
-            lines.push(at.line);
-        }
-        Ok(())
-    };
-    for (key, value) in entries {
-        let at = key.at;
-        let value = match key.kind {
-            KeyKind::Plain(k) => {
-                insert(&mut map, k, at, value)?;
-                continue;
-            }
-            KeyKind::QuotedMerge => {
-                quoted.push((key, value));
-                continue;
-            }
-            KeyKind::Merge => value,
-            KeyKind::MergeAndKey(k) => {
-                insert(&mut map, k, at, value.clone())?;
-                value
-            }
-        };
-        if merge.is_some() {
-            return Err(ParseError::new("duplicate merge key", at));
-        }
-        merge = Some((value, at));
-    }
-    let Some((value, at)) = merge else {
-        // kyaml drops quoted `"<<"` keys from a mapping without a merge key.
-        return Ok(map);
-    };
-    for (key, value) in quoted {
-        insert(&mut map, "<<".into(), key.at, value)?;
-    }
-    for source in merge_sources(value, at)? {
-        for (k, v) in source {
-            map.entry(k).or_insert(v);
-        }
-    }
-    Ok(map)
-}
-
-/// The mapping of a finished mapping's entries as go-yaml v2 builds it (kustomization files):
-/// entries in order, each merge key setting the keys its mappings bring (earlier mappings of
-/// a list win), so a merge key overrides the explicit keys before it and not those after it.
-fn build_map_v2(entries: Vec<(Key, Node)>, duplicates: Duplicates) -> Result<Map, ParseError> {
-    let mut map = Map::with_capacity(entries.len());
-    // The line of each explicit key, for duplicates.
-    let mut explicit: BTreeMap<String, usize> = BTreeMap::new();
-    for (key, value) in entries {
-        let at = key.at;
-        match key.kind {
-            KeyKind::Plain(k) => {
-                if let Some(first) = explicit.get(&k)
-                    && duplicates == Duplicates::Error
-                {
-                    return Err(ParseError::new(
-                        format!("mapping key \"{k}\" already defined at line {first}"),
-                        at,
-                    ));
-                }
-                explicit.insert(k.clone(), at.line);
-                map.insert(k, value);
-            }
-            KeyKind::Merge | KeyKind::QuotedMerge | KeyKind::MergeAndKey(_) => {
-                for source in merge_sources(value, at)?.into_iter().rev() {
-                    map.extend(source);
-                }
-            }
-        }
-    }
-    Ok(map)
-}
-
-/// The mappings a merge key's value brings in, in priority order.
-fn merge_sources(value: Node, at: Pos) -> Result<Vec<Map>, ParseError> {
-    const NOT_MAPS: &str = "map merge requires map or sequence of maps as the value";
-    match value {
-        Node::Map(m) => Ok(vec![m]),
-        Node::Seq(items) => items
-            .into_iter()
-            .map(|item| match item {
-                Node::Map(m) => Ok(m),
-                Node::Seq(_) => Err(ParseError::new(
-                    "invalid map merge: received a nested sequence",
-                    at,
-                )),
-                Node::Scalar(_) => Err(ParseError::new(NOT_MAPS, at)),
-            })
-            .collect(),
-        Node::Scalar(_) => Err(ParseError::new(NOT_MAPS, at)),
-    }
-}
-
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
 mod tests {
@@ -871,6 +894,7 @@ mod tests {
             json!({"a": true, "b": false, "c": "2024-01-02", "true": 1, "false": 2, "d": true})
         );
         assert_eq!(yaml11("a: ! 12\n")["a"].as_str(), Some("12"));
+        assert!(yaml11("a: {b: }\n")["a"]["b"].is_null());
         let d = yaml11("a: 1\na: 2\n");
         assert_eq!(d["a"].to_value(), json!(2));
     }
@@ -940,6 +964,10 @@ mod tests {
             json!({"a": "x\n", "b": "y"})
         );
         assert_eq!(one("- |2\n   x").to_value(), json!([" x"]));
+    }
+
+    fn shgw_yaml_print(n: &Node) -> String {
+        crate::to_string(&n.to_value())
     }
 
     fn want_key(text: &str) -> &'static str {
@@ -1100,7 +1128,7 @@ mod tests {
 
     #[test]
     fn documents() {
-        let d = docs("\u{feff}# c\n---\n---\n~\n---\na: 1 # c\n...\n---\nnull\n--- b\n");
+        let d = docs("\u{feff}# c\n---\n---\n~\n---\na: 1 # c\n...\n--- # c\nnull\n---\nb\n");
         assert_eq!(d.len(), 2);
         assert_eq!(d[0].to_value(), json!({"a": 1}));
         assert_eq!(d[1].as_str(), Some("b"));
@@ -1110,6 +1138,71 @@ mod tests {
         assert_eq!(
             d.to_value(),
             json!({"a": "x\ny\n", "b": "t\tu", "c": "t\tu", "d": "héllo ☃"})
+        );
+        // As kyaml splits a file: only the first document between `---` lines counts.
+        assert_eq!(docs("a: 1\n...\nb: 2\n").len(), 1);
+        let e = err("a: 1\n--- b\nc: 1\n");
+        assert_eq!(
+            (e.message(), e.line()),
+            ("invalid document separator: --- b", 2)
+        );
+        assert_eq!(
+            err("a: 1\n---x\n").message(),
+            "invalid document separator: ---x"
+        );
+        assert_eq!(err("a: 1\n---\n# c\n...\n").line(), 4);
+        assert!(err("%YAML 1.2\n---\na: 1\n").line() >= 1);
+        // Errors are placed in the whole text.
+        assert_eq!(err("a: 1\n---\nb: 1\nb: 2\n").line(), 4);
+        // Anchors do not reach across documents.
+        assert!(err("a: &x 1\n---\nb: *x\n").message().contains("anchor"));
+        assert_eq!(
+            err("a: \"x\\/y\"\n").message(),
+            "found unknown escape character"
+        );
+        // Unicode line breaks.
+        let d = one(
+            "a: \"x\u{2028}y\"\nb: 'x \u{85} y'\nc: [x\u{85}\u{85}y]\nd: \"x\\Ny\"\ne: \"x\u{85}\n\n  y\"\n",
+        );
+        assert_eq!(
+            d.to_value(),
+            json!({"a": "x\u{2028}y", "b": "x y", "c": ["x\ny"], "d": "x y", "e": "x\n\ny"})
+        );
+        assert!(
+            err("a: '\u{2028}--- '\n")
+                .message()
+                .contains("document indicator")
+        );
+        assert_eq!(
+            one("a: '\u{2028}---x'\n")["a"].as_str(),
+            Some("\u{2028}---x")
+        );
+        let d = one("a: 'x \u{2028}   y'\nb: \"\u{2028}\t\u{2029} z\"\nc: \"\\t\u{2028}\\L \"\n");
+        assert_eq!(
+            d.to_value(),
+            json!({"a": "x\u{2028}y", "b": "\u{2028}\u{2029}z", "c": "\t\u{2028}\u{2028} "})
+        );
+        // go-yaml's `\'` escape.
+        let d = one("a: \"it\\'s\"\nb: 'it''s \\'\nc: \"\\\\'\"\n");
+        assert_eq!(
+            d.to_value(),
+            json!({"a": "it's", "b": "it's \\", "c": "\\'"})
+        );
+        for text in [
+            "a: x\u{2028}y\n",
+            "a: |\n  x\u{85}y\n",
+            "a: 1 # x\u{2029}y\n",
+        ] {
+            assert!(err(text).line() >= 1, "{text:?}");
+        }
+        // Kustomization files are read whole.
+        let o = ParseOptions {
+            yaml11: true,
+            ..Default::default()
+        };
+        assert_eq!(
+            parse_documents("a: 1\n...\n---\nb: 2\n", &o).unwrap().len(),
+            2
         );
     }
 
@@ -1138,8 +1231,17 @@ mod tests {
             "{}",
             err(&deep)
         );
-        let ok = format!("{}{}", "[".repeat(512), "]".repeat(512));
-        assert_eq!(docs(&ok).len(), 1);
+        let ok = format!("{}{}", "[".repeat(511), "]".repeat(511));
+        let d = docs(&format!("a: {ok}\n"));
+        // The deepest document prints without exhausting the stack.
+        assert!(shgw_yaml_print(&d[0]).ends_with("- - []\n"));
+        let mut block = String::new();
+        for i in 0..512 {
+            block.push_str(&format!("{}k:\n", " ".repeat(i)));
+        }
+        assert_eq!(docs(&block).len(), 1);
+        block.push_str(&format!("{}k:\n", " ".repeat(512)));
+        assert!(err(&block).message().contains("deeper than 512"));
         // Nested anchors: each level keeps a copy of everything below it.
         let mut nested = String::new();
         for i in 0..300 {

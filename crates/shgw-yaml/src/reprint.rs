@@ -14,8 +14,57 @@
 //!   blank (more indented) gets one more line break before it, and so does the end of a value
 //!   kept with `+`; when it starts with a blank, line breaks between ordinary lines fold into
 //!   spaces.
+//! - A U+0085 (NEL, written `\N`) in a double-quoted scalar: the emitter writes it as it is,
+//!   and it is read back as a line break and folded (with the spaces around it) into a space,
+//!   or `n` of them into `n - 1` newlines.
 
+use crate::node::{Scalar, Tag, Written};
 use crate::scalar::is_printable;
+
+/// The value of a double-quoted scalar after the re-print, or `None` when unchanged.
+pub(crate) fn double_quoted(value: &str) -> Option<String> {
+    if !value.contains('\u{85}') {
+        return None;
+    }
+    let mut out = String::with_capacity(value.len());
+    let mut rest = value;
+    while let Some(i) = rest.find('\u{85}') {
+        let (before, after) = rest.split_at(i);
+        out.push_str(before.trim_end_matches(' '));
+        let run = after
+            .find(|c: char| c != '\u{85}' && c != ' ')
+            .unwrap_or(after.len());
+        let (breaks, tail) = after.split_at(run);
+        match breaks.matches('\u{85}').count() {
+            1 => out.push(' '),
+            n => out.push_str(&"\n".repeat(n - 1)),
+        }
+        rest = tail;
+    }
+    out.push_str(rest);
+    Some(out)
+}
+
+/// A plain scalar read in flow context (`from_flow`) or block context, re-printed in the
+/// other: what the re-print makes of an omitted value (null in block context, `""` in flow
+/// context) and of a timestamp with a time (a string in flow context) follows it there.
+pub(crate) fn place(s: &mut Scalar, from_flow: bool, to_flow: bool) {
+    if from_flow == to_flow || s.style != Written::Plain {
+        return;
+    }
+    match (s.tag, to_flow) {
+        (Tag::Null, true) if s.text.is_empty() => s.tag = Tag::Str,
+        (Tag::Timestamp, true) if needs_quotes_in_flow(&s.text) => s.tag = Tag::Str,
+        (Tag::Str, false) if s.text.is_empty() => s.tag = Tag::Null,
+        (Tag::Str, false)
+            if needs_quotes_in_flow(&s.text)
+                && crate::resolve::implicit(&s.text, false, true) == Tag::Timestamp =>
+        {
+            s.tag = Tag::Timestamp;
+        }
+        _ => {}
+    }
+}
 
 /// Whether a plain scalar inside a flow collection cannot be written plainly there.
 pub(crate) fn needs_quotes_in_flow(text: &str) -> bool {
@@ -90,6 +139,20 @@ fn block_allowed(value: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::folded;
+
+    #[test]
+    fn double_quoted_values_after_the_reprint() {
+        // Verified with kubectl v1.37.1.
+        let dq = |v: &str| super::double_quoted(v);
+        assert_eq!(dq("x\u{85}y").as_deref(), Some("x y"));
+        assert_eq!(dq("x\u{85}\u{85}y").as_deref(), Some("x\ny"));
+        assert_eq!(dq("x \u{85} y").as_deref(), Some("x y"));
+        assert_eq!(dq("x\u{85}\ny").as_deref(), Some("x \ny"));
+        assert_eq!(dq("x\u{85}\u{85}\u{85}y").as_deref(), Some("x\n\ny"));
+        assert_eq!(dq("x\t\u{85}y").as_deref(), Some("x\t y"));
+        assert_eq!(dq("\u{2028}\u{85}").as_deref(), Some("\u{2028} "));
+        assert_eq!(dq("x y"), None);
+    }
 
     #[test]
     fn folded_values_after_the_reprint() {

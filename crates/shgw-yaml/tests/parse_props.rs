@@ -2,6 +2,9 @@
 //! stably (printing, reading back and printing again gives the same text).
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
+mod common;
+
+use common::tree;
 use proptest::prelude::*;
 use shgw_yaml::parse::{DuplicateKeys, ParseOptions, parse_documents};
 
@@ -76,192 +79,6 @@ fn soup() -> impl Strategy<Value = String> {
     prop::collection::vec(prop::sample::select(PIECES), 0..60).prop_map(|p| p.concat())
 }
 
-/// Plain scalars that are valid anywhere (block and flow).
-const PLAIN: &[&str] = &[
-    "a",
-    "x y",
-    "1",
-    "-1",
-    "0755",
-    "0x1F",
-    "1e3",
-    ".5",
-    "1.0",
-    "09",
-    "~",
-    "null",
-    "true",
-    "yes",
-    "No",
-    "2024-01-02",
-    "2024-1-2",
-    "12:30",
-    "v1",
-    "-x",
-    "1_000",
-    "18446744073709551616",
-    "0x1FFFFFFFFFFFFFFFFF",
-    "1e400",
-    "é☃",
-    "a'b",
-    "a\"b",
-];
-
-/// Characters for quoted and block scalars.
-const CHARS: &[&str] = &[
-    "a",
-    "b",
-    " ",
-    "  ",
-    "\n",
-    "\t",
-    "'",
-    "\"",
-    "\\",
-    "#",
-    ": ",
-    "- ",
-    "é",
-    "\u{1F600}",
-    "\u{85}",
-    "\u{feff}",
-    "\r",
-    "\u{7}",
-    "yes",
-    "1",
-    "---",
-    "...",
-    "{",
-    "]",
-    ",",
-];
-
-/// A random tree of YAML nodes.
-#[derive(Clone, Debug)]
-enum Tree {
-    Plain(&'static str),
-    Quoted(String, bool),
-    Block(Vec<String>, char, &'static str),
-    Map(Vec<Tree>, bool),
-    Seq(Vec<Tree>, bool),
-}
-
-fn text() -> impl Strategy<Value = String> {
-    prop::collection::vec(prop::sample::select(CHARS), 0..12).prop_map(|p| p.concat())
-}
-
-fn tree() -> impl Strategy<Value = Tree> {
-    let leaf = prop_oneof![
-        prop::sample::select(PLAIN).prop_map(Tree::Plain),
-        (text(), any::<bool>()).prop_map(|(t, double)| Tree::Quoted(t, double)),
-        (
-            (
-                "[a-z][a-z ]{0,6}[a-z]",
-                prop::collection::vec("([a-z][a-z ]{0,6}| [a-z]{1,5}|\\t[a-z]|)", 0..5)
-            )
-                .prop_map(|(first, mut rest)| {
-                    rest.insert(0, first);
-                    rest
-                }),
-            prop::sample::select(vec!['|', '>']),
-            prop::sample::select(vec!["", "-", "+"]),
-        )
-            .prop_map(|(lines, s, c)| Tree::Block(lines, s, c)),
-    ];
-    leaf.prop_recursive(4, 40, 5, |inner| {
-        prop_oneof![
-            (prop::collection::vec(inner.clone(), 0..5), any::<bool>())
-                .prop_map(|(v, flow)| Tree::Map(v, flow)),
-            (prop::collection::vec(inner, 0..5), any::<bool>())
-                .prop_map(|(v, flow)| Tree::Seq(v, flow)),
-        ]
-    })
-}
-
-fn quote(t: &str, double: bool) -> String {
-    if double {
-        let mut out = String::from("\"");
-        for c in t.chars() {
-            match c {
-                '"' => out.push_str("\\\""),
-                '\\' => out.push_str("\\\\"),
-                '\n' => out.push_str("\\n"),
-                '\r' => out.push_str("\\r"),
-                '\t' => out.push_str("\\t"),
-                '\u{7}' => out.push_str("\\a"),
-                '\u{85}' => out.push_str("\\N"),
-                '\u{feff}' => out.push_str("\\uFEFF"),
-                c => out.push(c),
-            }
-        }
-        out.push('"');
-        out
-    } else {
-        let clean: String = t
-            .chars()
-            .filter(|c| !c.is_control() && *c != '\u{feff}')
-            .collect();
-        format!("'{}'", clean.replace('\'', "''"))
-    }
-}
-
-/// `t` as YAML text at `indent`, for a place in block (`flow` false) or flow context.
-fn render(t: &Tree, indent: usize, flow: bool) -> String {
-    let pad = " ".repeat(indent);
-    match t {
-        Tree::Plain(p) if flow && p.contains(['\'', '"']) => quote(p, true),
-        Tree::Plain(p) => (*p).to_string(),
-        Tree::Quoted(q, double) => quote(q, *double),
-        Tree::Block(_, _, _) if flow => "\"in flow\"".into(),
-        Tree::Block(lines, style, chomp) => {
-            let mut out = format!("{style}{chomp}");
-            for l in lines {
-                out.push('\n');
-                if !l.is_empty() {
-                    out.push_str(&pad);
-                    out.push_str("  ");
-                    out.push_str(l);
-                }
-            }
-            out
-        }
-        Tree::Map(items, as_flow) if flow || *as_flow || items.is_empty() => {
-            let parts: Vec<String> = items
-                .iter()
-                .enumerate()
-                .map(|(i, v)| format!("k{i}: {}", render(v, indent, true)))
-                .collect();
-            format!("{{{}}}", parts.join(", "))
-        }
-        Tree::Seq(items, as_flow) if flow || *as_flow || items.is_empty() => {
-            let parts: Vec<String> = items.iter().map(|v| render(v, indent, true)).collect();
-            format!("[{}]", parts.join(", "))
-        }
-        Tree::Map(items, _) => items
-            .iter()
-            .enumerate()
-            .map(|(i, v)| match v {
-                Tree::Map(m, false) | Tree::Seq(m, false) if !m.is_empty() => {
-                    format!("\n{pad}k{i}:{}", render(v, indent + 2, false))
-                }
-                _ => format!("\n{pad}k{i}: {}", render(v, indent + 2, false)),
-            })
-            .collect(),
-        Tree::Seq(items, _) => items
-            .iter()
-            .map(|v| match v {
-                Tree::Map(m, false) | Tree::Seq(m, false) if !m.is_empty() => {
-                    format!(
-                        "\n{pad}- {}",
-                        render(v, indent + 2, false).trim_start_matches(['\n', ' '])
-                    )
-                }
-                _ => format!("\n{pad}- {}", render(v, indent + 2, false)),
-            })
-            .collect(),
-    }
-}
-
 fn options() -> [ParseOptions; 2] {
     [
         ParseOptions::default(),
@@ -286,8 +103,10 @@ fn check(text: &str) -> Result<(), TestCaseError> {
             if !(value.is_object() || value.is_array()) {
                 continue;
             }
-            // A key `<<` read from a kustomization file is a merge key in a resource.
-            if printed.contains("<<") {
+            // A key `<<` read from a kustomization file is a merge key in a resource; a
+            // U+2028 or U+2029 that go-yaml v2 writes into a block scalar cannot be read back
+            // (by go-yaml either).
+            if printed.contains("<<") || printed.contains(['\u{2028}', '\u{2029}']) {
                 continue;
             }
             let again = parse_documents(&printed, &ParseOptions::default());
@@ -309,12 +128,9 @@ proptest! {
 
     #[test]
     fn generated_documents_read_and_print_stably(t in tree()) {
-        let text = format!("root:{}\n", match &t {
-            Tree::Map(m, false) | Tree::Seq(m, false) if !m.is_empty() => render(&t, 2, false),
-            _ => format!(" {}", render(&t, 2, false)),
-        });
-        let docs = parse_documents(&text, &ParseOptions::default());
-        prop_assert!(docs.is_ok(), "{:?}: {:?}", text, docs);
+        let text = format!("root:{}\n", common::value_text(&t));
+        // (Aliases to missing anchors and bad merge keys are errors; the rest must print
+        // stably.)
         check(&text)?;
     }
 

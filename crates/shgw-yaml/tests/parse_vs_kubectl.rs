@@ -239,10 +239,33 @@ const DOCUMENTS: &[&str] = &[
     "spec:\n  a: {x: 2001-12-14t21:59:43.10-05:00}\n  b: [2024-01-02 10:00:00]\n  c: {x: 2024-01-02}\n  d: {x: !!timestamp 2001-12-14t21:59:43.10-05:00}\n",
     "spec:\n  e: [2001-12-14t21:59:43.10-05:00]\n  f: {x: [{y: 2001-12-14t21:59:43.10-05:00}]}\n  g: 2001-12-14t21:59:43.10-05:00\n  h: {? 2001-12-14t21:59:43.10-05:00 : 1}\n",
     "spec: [2024-01-02T10:00:00+24:00]\n",
+    // the re-print happens after aliases and merge keys are resolved: where a value lands
+    // decides
+    "spec: {<<: {k0: , t: 2001-12-14t21:59:43.10-05:00}}\n",
+    "spec:\n  a: [&t 2001-12-14t21:59:43.10-05:00]\n  b: *t\n  c: &e\n  d: {x: *e}\n  e: [*t]\n",
+    "spec:\n  s: &s {x: , t: 2001-12-14t21:59:43.10-05:00}\n  m:\n    <<: *s\n  l:\n    <<: [*s]\n",
+    "spec:\n  s: &s\n    x:\n    t: 2001-12-14t21:59:43.10-05:00\n  m: {<<: *s}\n  l: {<<: [{y: }, *s]}\n",
+    // escapes and line folding in quoted scalars
+    "spec:\n  a: \"\\x41\\u00e9\\U0001F600\\N\\_\\L\\P\\0\\a\\e\\ \\\t|\\v\\b\\'\\\"\"\n  b: \"line \\\n    continued\"\n  c: \"a\n\n    b\n    c  \"\n",
+    "spec:\n  a: 'a\n     b\n\n\n    c'\n  b: ' lead and trail '\n  c: '  '\n",
+    "spec:\n  a: \"x\u{2028}y\"\n  b: 'x \u{85} y'\n  c: [x\u{85}\u{85}y, x\u{2029}y]\n  d: \"x\u{85}\n\n  y\"\n",
+    "spec:\n  &k a: 1\n  b: *k\n",
+    "spec: {a: 1,}\n",
+    "spec:\n  a: \"\\L\\n\"\n  b: \"x\\Ly\\nz\"\n  c: \"x\\Ly\"\n  d: \"\\P\"\n  e: \"x\\L\\n\"\n",
+    "spec:\n  a: \"x\\N\\Ny\"\n  b: \"x \\N y\"\n  c: \"x\\N\\ny\"\n  d: \"x\\N\\N\\Ny\"\n  e: \"x\\t\\Ny\"\n  f: \"\\L\\N\"\n  g: \"\\Nx\"\n",
+    "spec:\n  a: |\n    x\n\n  # not content\n  b: 1\n",
+    "spec:\n  ? |\n    block key\n  : v\n",
+    "spec:\n  a: plain # comment\n  b: \"q\" # comment\n  c: 'multi # not\n    comment'\n",
+    "spec:\n  - a\n  -\n  - - b\n    - c\n  - ? d\n    : e\n",
+    "spec:\n  a: !!str\n  b: !!null\n  c: !Foo\n",
 ];
 
 /// Whole texts (no header added).
 const RAW: &[&str] = &[
+    "---\n# only a comment\n---\n~\n...\n---\napiVersion: x.io/v1\nkind: X\nmetadata:\n  name: a\n---\n\n---\napiVersion: x.io/v1\nkind: X\nmetadata:\n  name: b\nspec: 1\n",
+    "apiVersion: x.io/v1\nkind: X\nmetadata:\n  name: a\n...\napiVersion: x.io/v1\nkind: X\nmetadata:\n  name: b\n",
+    "apiVersion: x.io/v1\nkind: X\nmetadata:\n  name: a\n--- # c\n---\n---\napiVersion: x.io/v1\nkind: X\nmetadata:\n  name: b\n",
+    "apiVersion: x.io/v1\nkind: X\nmetadata:\n  name: a\nspec: |+\n  x\n\n---\napiVersion: x.io/v1\nkind: X\nmetadata:\n  name: b\nspec: |\n  y",
     "\u{feff}apiVersion: x.io/v1\nkind: X\nmetadata:\n  name: a\nspec:\n  a: 1\n",
     "# lead\n---\napiVersion: x.io/v1\nkind: X\nmetadata:\n  name: a\nspec: 1\n...\n",
     "apiVersion: x.io/v1\r\nkind: X\r\nmetadata:\r\n  name: a\r\nspec:\r\n  a: |-\r\n    x\r\n    y",
@@ -290,6 +313,27 @@ const ERRORS: &[&str] = &[
     "spec: {a: *nope}\n",
     "spec: \"unterminated\n",
     "spec:\n  b: 2024-01-02T10:00:00+24:00\n",
+    "spec:\n  a: |\n    x\n# c\n    y\n",
+    "spec:\n  a: |10\n    x\n",
+    "spec:\n  a: *x\n---\napiVersion: x.io/v1\nkind: X\nmetadata:\n  name: b\n",
+    "spec: &x 1\n---\napiVersion: x.io/v1\nkind: X\nmetadata:\n  name: b\nspec: *x\n",
+    "spec: {a: 1\n",
+    "spec: [a, , b]\n",
+    "spec:\n  a: 'x\n",
+    "spec: {a: \"x\\/y\"}\n",
+    "spec: {a: \"x\\cy\"}\n",
+    "spec:\n  a: x\u{2028}y\n",
+    "spec:\n  a: |\n    x\u{85}y\n",
+    "spec:\n  a: 1 # c\u{2028}d\n",
+    "spec: 1\n--- b\napiVersion: x.io/v1\nkind: X\nmetadata:\n  name: b\n",
+    "spec: 1\n---x\n",
+    "spec: 1\n---\n...\n---\napiVersion: x.io/v1\nkind: X\nmetadata:\n  name: b\n",
+];
+
+/// Whole texts kubectl refuses.
+const RAW_ERRORS: &[&str] = &[
+    "%YAML 1.1\n---\napiVersion: x.io/v1\nkind: X\nmetadata:\n  name: a\nspec: [yes, on, 2024-01-02]\n",
+    "%TAG !e! tag:example.com,2000:\n---\napiVersion: x.io/v1\nkind: X\nmetadata:\n  name: a\nspec: !e!foo 12\n",
 ];
 
 struct Outcome {
@@ -313,9 +357,9 @@ fn run(kubectl: &Path, dir: &Path, text: &str) -> Outcome {
     };
     let ours = parse_documents(text, &ParseOptions::default())
         .map_err(|e| e.to_string())
-        .and_then(|docs| match docs.as_slice() {
-            [doc] => Ok(shgw_yaml::to_string(&doc.to_value())),
-            _ => Err(format!("{} documents", docs.len())),
+        .map(|docs| {
+            let values: Vec<_> = docs.iter().map(|d| d.to_value()).collect();
+            shgw_yaml::to_multi_doc(&values)
         });
     Outcome { kubectl, ours }
 }
@@ -332,6 +376,7 @@ fn parsed_resources_print_as_kubectl_prints_them() {
         .collect();
     cases.extend(DOCUMENTS.iter().map(|d| (format!("{HEADER}{d}"), true)));
     cases.extend(RAW.iter().map(|d| ((*d).to_string(), true)));
+    cases.extend(RAW_ERRORS.iter().map(|d| ((*d).to_string(), false)));
     cases.extend(ERRORS.iter().map(|d| (format!("{HEADER}{d}"), false)));
     let mut failures = Vec::new();
     for (i, (text, should_build)) in cases.iter().enumerate() {
