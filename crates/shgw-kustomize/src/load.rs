@@ -16,7 +16,10 @@ pub enum Mode {
     /// A kustomization or another configuration file (go-yaml v2 rules: YAML 1.1 booleans,
     /// a later duplicate key wins).
     Config,
-    /// A patch (kyaml's YAML 1.2 rules; a later duplicate key wins).
+    /// A configuration read with YAML 1.2 rules (a schema file, a plugin config; a later
+    /// duplicate key wins).
+    Data,
+    /// A patch (kyaml's YAML 1.2 rules; of a key written twice the first counts).
     Patch,
     /// A resource file (kyaml's YAML 1.2 rules; duplicate keys are errors).
     Resource,
@@ -28,10 +31,10 @@ pub fn parse_nodes(text: &str, mode: Mode) -> Result<Vec<Node>, String> {
     use shgw_yaml::parse::{DuplicateKeys, ParseOptions};
     let opts = ParseOptions {
         yaml11: mode == Mode::Config,
-        duplicate_keys: if mode == Mode::Resource {
-            DuplicateKeys::Error
-        } else {
-            DuplicateKeys::LastWins
+        duplicate_keys: match mode {
+            Mode::Resource => DuplicateKeys::Error,
+            Mode::Patch => DuplicateKeys::FirstWins,
+            Mode::Config | Mode::Data => DuplicateKeys::LastWins,
         },
     };
     shgw_yaml::parse::parse_documents(text, &opts).map_err(|e| e.to_string())
@@ -40,7 +43,7 @@ pub fn parse_nodes(text: &str, mode: Mode) -> Result<Vec<Node>, String> {
 /// Parses a multi-document configuration text (`yaml11`: go-yaml v2 rules) into the typed
 /// values of its non-empty documents.
 pub fn parse_documents(text: &str, yaml11: bool) -> Result<Vec<Value>, String> {
-    let mode = if yaml11 { Mode::Config } else { Mode::Patch };
+    let mode = if yaml11 { Mode::Config } else { Mode::Data };
     Ok(parse_nodes(text, mode)?
         .iter()
         .map(Node::to_value)

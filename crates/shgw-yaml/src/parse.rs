@@ -77,6 +77,9 @@ pub enum DuplicateKeys {
     Error,
     /// The later value replaces the earlier one (as kustomization files are read).
     LastWins,
+    /// The earlier value stays (as kyaml looks a field up in a patch's mapping node, which
+    /// keeps both entries; verified with kubectl v1.37.1).
+    FirstWins,
 }
 
 /// A text that cannot be read: what is wrong, and where (1-based line and column).
@@ -681,6 +684,7 @@ impl Builder<'_> {
                     match self.opts.duplicate_keys {
                         DuplicateKeys::Error => Duplicates::Error,
                         DuplicateKeys::LastWins => Duplicates::LastWins,
+                        DuplicateKeys::FirstWins => Duplicates::FirstWins,
                     }
                 };
                 let map = if self.opts.yaml11 {
