@@ -325,6 +325,35 @@ pub(crate) fn merge(
     }
 }
 
+/// A list merged by one key whose patch has an element without that key (a container with
+/// no `name`, a `null`): kyaml keeps only the patch's keyed elements, each merged with the
+/// destination element it names as long as no key-less element came before it; the rest of
+/// the destination is gone (verified with kubectl v1.37.1).
+fn merge_keyed_only(
+    dl: &[Node],
+    rest: &[&Node],
+    key: &str,
+    schema: &Schema,
+    path: &mut Vec<String>,
+) -> Result<Vec<Node>, String> {
+    let mut out = Vec::new();
+    // Elements after a key-less one no longer find the destination's.
+    let mut dl = dl;
+    for e in rest {
+        if key_value(e, key).is_none() {
+            dl = &[];
+            continue;
+        }
+        let dest = dl
+            .iter()
+            .find(|d| d.is_map() && key_value(d, key) == key_value(e, key));
+        if let Some(v) = merge(dest, e, schema, path)? {
+            out.push(v);
+        }
+    }
+    Ok(out)
+}
+
 /// kyaml's name for the kind of a node.
 fn node_kind(n: &Node) -> &'static str {
     match n {
@@ -431,6 +460,11 @@ fn merge_list(
                 Node::Seq(a) => a,
                 _ => Vec::new(),
             };
+            if let [key] = keys.as_slice()
+                && rest.iter().any(|e| key_value(e, key).is_none())
+            {
+                return merge_keyed_only(&dl, &rest, key, schema, path).map(|l| Some(Node::Seq(l)));
+            }
             // With a secondary key in play (a port's `protocol`), kyaml leaves merged
             // elements where they are in the destination and puts only new ones first;
             // otherwise patch elements come first in patch order (verified with kubectl
