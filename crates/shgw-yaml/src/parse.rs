@@ -1153,6 +1153,8 @@ mod tests {
         assert!(err("%YAML 1.2\n---\na: 1\n").line() >= 1);
         // Errors are placed in the whole text.
         assert_eq!(err("a: 1\n---\nb: 1\nb: 2\n").line(), 4);
+        assert_eq!(err("a: 1\n---\nb: 1\n--- # c\n\nc: 1\nc: 2\n").line(), 7);
+        assert_eq!(err("a: 1\n---\nb: 1\n\n--- x\n").line(), 5);
         // Anchors do not reach across documents.
         assert!(err("a: &x 1\n---\nb: *x\n").message().contains("anchor"));
         assert_eq!(

@@ -12,6 +12,10 @@ use std::borrow::Cow;
 pub(super) fn split_documents(text: &str) -> Result<Vec<(usize, Cow<'_, str>)>, ParseError> {
     let mut pieces = Vec::new();
     let (mut prev, mut search) = (0, 0);
+    // Lines before `prev`, counted as the pieces go (not from the start each time).
+    let mut lines = 0;
+    let newlines =
+        |from: usize, to: usize| text.get(from..to).map_or(0, |t| t.matches('\n').count());
     while let Some(found) = text.get(search..).and_then(|t| t.find("\n---")) {
         let at = search + found;
         let Some(len) = text.get(at + 1..).and_then(|t| t.find('\n')) else {
@@ -21,25 +25,19 @@ pub(super) fn split_documents(text: &str) -> Result<Vec<(usize, Cow<'_, str>)>, 
         let separator = text.get(at..end).unwrap_or_default();
         let after = separator.get(4..).unwrap_or_default().trim();
         if !after.is_empty() && !after.starts_with('#') {
-            let line = lines_before(text, at + 1) + 1;
+            let line = lines + newlines(prev, at + 1) + 1;
             return Err(ParseError::new(
                 format!("invalid document separator: {}", separator.trim()),
                 Pos { line, column: 1 },
             ));
         }
         let piece = text.get(prev..at).unwrap_or_default();
-        pieces.push((lines_before(text, prev), Cow::Owned(format!("{piece}\n"))));
+        pieces.push((lines, Cow::Owned(format!("{piece}\n"))));
+        lines += newlines(prev, end);
         (prev, search) = (end, end);
     }
-    pieces.push((
-        lines_before(text, prev),
-        Cow::Borrowed(text.get(prev..).unwrap_or_default()),
-    ));
+    pieces.push((lines, Cow::Borrowed(text.get(prev..).unwrap_or_default())));
     Ok(pieces)
-}
-
-pub(super) fn lines_before(text: &str, at: usize) -> usize {
-    text.get(..at).map_or(0, |t| t.matches('\n').count())
 }
 
 /// go-yaml refuses a piece whose first token is a document end marker (`...`).
