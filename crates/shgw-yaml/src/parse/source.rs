@@ -56,13 +56,18 @@ pub(super) fn starts_with_document_end(text: &str) -> Option<usize> {
     None
 }
 
-/// `text` with each `\'` escape of a double-quoted scalar written `'`: go-yaml knows that
-/// escape, the parser here does not. Each one is found where the parser stops at it (it
+/// At most this many double-quoted scalars with `\'` escapes are rewritten (each costs a
+/// parse of the text); beyond, the parser's error stands.
+const MAX_QUOTE_ESCAPE_SCALARS: usize = 16;
+
+/// `text` with the `\'` escapes of double-quoted scalars written `'`: go-yaml knows that
+/// escape, the parser here does not. Each scalar is found where the parser stops at it (it
 /// reports the scalar's opening quote), so a `\'` anywhere else is never touched.
 pub(super) fn go_quote_escapes(mut text: Cow<'_, str>) -> Cow<'_, str> {
-    let mut left = text.matches("\\'").count();
-    while left > 0 {
-        left -= 1;
+    if !text.contains("\\'") {
+        return text;
+    }
+    for _ in 0..MAX_QUOTE_ESCAPE_SCALARS {
         let Some(Err(e)) =
             Parser::new_from_str_with_options(&text, parser_options()).find(Result::is_err)
         else {
@@ -76,29 +81,37 @@ pub(super) fn go_quote_escapes(mut text: Cow<'_, str>) -> Cow<'_, str> {
             .nth(e.marker().index())
             .map(|(b, _)| b)
             .filter(|b| text.get(*b..).is_some_and(|t| t.starts_with('"')));
-        let Some(at) = quote.and_then(|q| escaped_quote(&text, q)) else {
+        let escapes = quote.map(|q| escaped_quotes(&text, q)).unwrap_or_default();
+        if escapes.is_empty() {
             break;
-        };
-        text.to_mut().replace_range(at..at + 2, "'");
+        }
+        let fixed = text.to_mut();
+        for at in escapes.into_iter().rev() {
+            fixed.replace_range(at..at + 2, "'");
+        }
     }
     text
 }
 
-/// The byte offset of the first `\'` in the double-quoted scalar opening at `quote`.
-pub(super) fn escaped_quote(text: &str, quote: usize) -> Option<usize> {
-    let mut chars = text.get(quote + 1..)?.char_indices();
+/// The byte offsets of the `\'` escapes of the double-quoted scalar opening at `quote`.
+fn escaped_quotes(text: &str, quote: usize) -> Vec<usize> {
+    let mut found = Vec::new();
+    let Some(body) = text.get(quote + 1..) else {
+        return found;
+    };
+    let mut chars = body.char_indices();
     while let Some((i, c)) = chars.next() {
         match c {
-            '"' => return None,
+            '"' => break,
             '\\' => match chars.next() {
-                Some((_, '\'')) => return Some(quote + 1 + i),
+                Some((_, '\'')) => found.push(quote + 1 + i),
                 Some(_) => {}
-                None => return None,
+                None => break,
             },
             _ => {}
         }
     }
-    None
+    found
 }
 
 /// Escapes go-yaml does not know in the double-quoted scalar `raw` (as written, quotes
