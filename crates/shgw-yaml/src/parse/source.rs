@@ -2,7 +2,7 @@
 //! split into documents, the double-quoted escapes go-yaml knows differently, and U+2028 and
 //! U+2029, which are line breaks to go-yaml.
 
-use super::{ParseError, Pos, parser_options};
+use super::{ParseError, ParseErrorKind, Pos, parser_options};
 use serde_saphyr::granit_parser::Parser;
 use std::borrow::Cow;
 
@@ -27,6 +27,7 @@ pub(super) fn split_documents(text: &str) -> Result<Vec<(usize, Cow<'_, str>)>, 
         if !after.is_empty() && !after.starts_with('#') {
             let line = lines + newlines(prev, at + 1) + 1;
             return Err(ParseError::new(
+                ParseErrorKind::Syntax,
                 format!("invalid document separator: {}", separator.trim()),
                 Pos { line, column: 1 },
             ));
