@@ -82,22 +82,48 @@ pub enum DuplicateKeys {
     FirstWins,
 }
 
+/// What kind of problem a [`ParseError`] is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ParseErrorKind {
+    /// Not YAML as go-yaml and kyaml read it (including an unknown anchor, a bad document
+    /// separator, an escape go-yaml does not know).
+    Syntax,
+    /// A scalar that does not fit its explicit tag (`!!int x`), or that kubectl cannot print
+    /// (`.inf`, a timestamp with a 24-hour zone offset).
+    Value,
+    /// A mapping key that is not a scalar, or does not read as a string (resources) or is null.
+    Key,
+    /// A key written twice in one mapping ([`DuplicateKeys::Error`]).
+    DuplicateKey,
+    /// A merge key (`<<`) whose value is not a mapping or a list of mappings, or two of them.
+    Merge,
+    /// Beyond [`MAX_DEPTH`] or the [`node_budget`].
+    Limit,
+}
+
 /// A text that cannot be read: what is wrong, and where (1-based line and column).
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[error("{message} (line {line}, column {column})")]
 pub struct ParseError {
+    kind: ParseErrorKind,
     message: String,
     line: usize,
     column: usize,
 }
 
 impl ParseError {
-    fn new(message: impl Into<String>, at: Pos) -> Self {
+    fn new(kind: ParseErrorKind, message: impl Into<String>, at: Pos) -> Self {
         ParseError {
+            kind,
             message: message.into(),
             line: at.line,
             column: at.column,
         }
+    }
+
+    /// What kind of problem it is.
+    pub fn kind(&self) -> ParseErrorKind {
+        self.kind
     }
 
     /// The same error in a piece that starts after `lines` lines of the whole text.
@@ -131,7 +157,7 @@ impl From<ScanError> for ParseError {
         } else {
             info
         };
-        ParseError::new(message, at)
+        ParseError::new(ParseErrorKind::Syntax, message, at)
     }
 }
 
@@ -274,6 +300,7 @@ impl Builder<'_> {
     fn read(&mut self, text: &str, first_only: bool) -> Result<(), ParseError> {
         if first_only && let Some(line) = starts_with_document_end(text) {
             return Err(ParseError::new(
+                ParseErrorKind::Syntax,
                 "did not find expected node content",
                 Pos { line, column: 1 },
             ));
@@ -286,7 +313,11 @@ impl Builder<'_> {
                 && let (Some(start), Some(end)) = (start, end)
                 && text.get(start..end).is_some_and(unknown_escape)
             {
-                return Err(ParseError::new("found unknown escape character", at));
+                return Err(ParseError::new(
+                    ParseErrorKind::Syntax,
+                    "found unknown escape character",
+                    at,
+                ));
             }
             let raw = start
                 .zip(end)
@@ -323,6 +354,7 @@ impl Builder<'_> {
             {
                 if document_marker_after_unicode_break(raw) {
                     return Err(ParseError::new(
+                        ParseErrorKind::Syntax,
                         "found unexpected document indicator (after a U+2028 or U+2029 line break)",
                         at,
                     ));
@@ -333,6 +365,7 @@ impl Builder<'_> {
                 Ok(Event::Scalar(text, style, anchor, tag))
             }
             Event::Scalar(..) | Event::Comment(..) => Err(ParseError::new(
+                ParseErrorKind::Syntax,
                 "U+2028 and U+2029 are line breaks to kubectl (go-yaml); quote the text",
                 at,
             )),
@@ -395,6 +428,7 @@ impl Builder<'_> {
         self.created = self.created.saturating_add(n);
         if self.created > self.budget {
             return Err(ParseError::new(
+                ParseErrorKind::Limit,
                 format!(
                     "the text makes more than {} nodes (aliases copy their anchor's nodes)",
                     self.budget
@@ -410,12 +444,14 @@ impl Builder<'_> {
         self.count(1, at)?;
         if self.expects_key() {
             return Err(ParseError::new(
+                ParseErrorKind::Key,
                 "a mapping key must be a scalar (kubectl: invalid map key)",
                 at,
             ));
         }
         if self.stack.len() >= MAX_DEPTH {
             return Err(ParseError::new(
+                ParseErrorKind::Limit,
                 format!("collections nested deeper than {MAX_DEPTH} levels"),
                 at,
             ));
@@ -492,7 +528,7 @@ impl Builder<'_> {
             Explicit::None | Explicit::Other => Ok(Tag::Str),
             Explicit::Core(suffix) => resolve::explicit(suffix, text, yaml11),
         };
-        let mut tag = resolved.map_err(|m| ParseError::new(m, at))?;
+        let mut tag = resolved.map_err(|m| ParseError::new(ParseErrorKind::Value, m, at))?;
         let mut text = Cow::Borrowed(text);
         if !yaml11 {
             // What kustomize's internal re-print of the resource changes.
@@ -515,6 +551,7 @@ impl Builder<'_> {
         }
         if tag == Tag::Float && resolve::is_special_float(&text) {
             return Err(ParseError::new(
+                ParseErrorKind::Value,
                 format!("`{text}` is not a finite number; kubectl cannot print it as JSON"),
                 at,
             ));
@@ -523,6 +560,7 @@ impl Builder<'_> {
             && crate::timestamp::Timestamp::parse(&text).is_some_and(|t| !t.encodable())
         {
             return Err(ParseError::new(
+                ParseErrorKind::Value,
                 format!("timestamp `{text}`: kubectl cannot print a zone offset of 24 hours"),
                 at,
             ));
@@ -590,7 +628,7 @@ impl Builder<'_> {
             && !matches!(explicit, Explicit::Core("str"));
         key_text(s, yaml11, custom)
             .map(KeyKind::Plain)
-            .map_err(|m| ParseError::new(m, at))
+            .map_err(|m| ParseError::new(ParseErrorKind::Key, m, at))
     }
 
     fn set_key(&mut self, k: Key) {
@@ -601,17 +639,23 @@ impl Builder<'_> {
 
     fn alias(&mut self, id: usize, at: Pos) -> Result<(), ParseError> {
         let Some(a) = self.anchors.get(&id) else {
-            return Err(ParseError::new("unknown anchor", at));
+            return Err(ParseError::new(
+                ParseErrorKind::Syntax,
+                "unknown anchor",
+                at,
+            ));
         };
         let (count, height) = (a.count, a.height);
         if self.expects_key() {
             let Node::Scalar(s) = &a.node else {
                 return Err(ParseError::new(
+                    ParseErrorKind::Key,
                     "a mapping key must be a scalar (kubectl: invalid map key)",
                     at,
                 ));
             };
-            let text = key_text(s, self.opts.yaml11, false).map_err(|m| ParseError::new(m, at))?;
+            let text = key_text(s, self.opts.yaml11, false)
+                .map_err(|m| ParseError::new(ParseErrorKind::Key, m, at))?;
             self.count(1, at)?;
             self.set_key(Key {
                 kind: KeyKind::Plain(text),
@@ -622,12 +666,17 @@ impl Builder<'_> {
         self.count(count, at)?;
         if self.stack.len() + height > MAX_DEPTH {
             return Err(ParseError::new(
+                ParseErrorKind::Limit,
                 format!("collections nested deeper than {MAX_DEPTH} levels (through an alias)"),
                 at,
             ));
         }
         let Some((mut node, flow)) = self.anchors.get(&id).map(|a| (a.node.clone(), a.flow)) else {
-            return Err(ParseError::new("unknown anchor", at));
+            return Err(ParseError::new(
+                ParseErrorKind::Syntax,
+                "unknown anchor",
+                at,
+            ));
         };
         if !self.opts.yaml11 {
             // The copy is re-printed where it lands (kyaml resolves aliases and merge keys
@@ -734,6 +783,7 @@ impl Builder<'_> {
                     Some(k) => entries.push((k, d.node)),
                     None => {
                         return Err(ParseError::new(
+                            ParseErrorKind::Key,
                             "a mapping key must be a scalar (kubectl: invalid map key)",
                             d.at,
                         ));
@@ -1116,6 +1166,7 @@ mod tests {
     #[test]
     fn duplicate_keys() {
         let e = err("a: 1\nb:\n  c: 1\n  c: 2\n");
+        assert_eq!(e.kind(), ParseErrorKind::DuplicateKey);
         assert_eq!(e.message(), "mapping key \"c\" already defined at line 3");
         assert_eq!((e.line(), e.column()), (4, 3));
         assert_eq!(
@@ -1158,6 +1209,8 @@ mod tests {
         assert!(err("%YAML 1.2\n---\na: 1\n").line() >= 1);
         // Errors are placed in the whole text.
         assert_eq!(err("a: 1\n---\nb: 1\nb: 2\n").line(), 4);
+        assert_eq!(err("a: 1\n---\nb: 1\n--- # c\n\nc: 1\nc: 2\n").line(), 7);
+        assert_eq!(err("a: 1\n---\nb: 1\n\n--- x\n").line(), 5);
         // Anchors do not reach across documents.
         assert!(err("a: &x 1\n---\nb: *x\n").message().contains("anchor"));
         assert_eq!(
@@ -1187,11 +1240,14 @@ mod tests {
             json!({"a": "x\u{2028}y", "b": "\u{2028}\u{2029}z", "c": "\t\u{2028}\u{2028} "})
         );
         // go-yaml's `\'` escape.
-        let d = one("a: \"it\\'s\"\nb: 'it''s \\'\nc: \"\\\\'\"\n");
+        let d = one("a: \"it\\'s \\'x\\'\"\nb: 'it''s \\'\nc: \"\\\\'\"\n");
         assert_eq!(
             d.to_value(),
-            json!({"a": "it's", "b": "it's \\", "c": "\\'"})
+            json!({"a": "it's 'x'", "b": "it's \\", "c": "\\'"})
         );
+        // Hostile input stays cheap: beyond 16 such scalars, the parser's error stands.
+        let many = "- \"\\'\"\n".repeat(40);
+        assert!(err(&many).message().contains("escape"));
         for text in [
             "a: x\u{2028}y\n",
             "a: |\n  x\u{85}y\n",
@@ -1229,6 +1285,11 @@ mod tests {
             text.push_str(&format!("a{i}: &a{i} [*a{}, *a{}]\n", i - 1, i - 1));
         }
         assert!(err(&text).message().contains("more than 500000 nodes"));
+        assert_eq!(err(&text).kind(), ParseErrorKind::Limit);
+        assert_eq!(err("a: {<<: 1}\n").kind(), ParseErrorKind::Merge);
+        assert_eq!(err("1: a\n").kind(), ParseErrorKind::Key);
+        assert_eq!(err("a: !!int x\n").kind(), ParseErrorKind::Value);
+        assert_eq!(err("a: [\n").kind(), ParseErrorKind::Syntax);
         let deep = format!("{}{}", "[".repeat(600), "]".repeat(600));
         assert!(
             err(&deep).message().contains("deeper than 512"),

@@ -1,7 +1,7 @@
 //! Mappings built from their entries: keys, duplicates and merge keys (`<<`), as kyaml builds
 //! resources and go-yaml v2 kustomization files.
 
-use super::{ParseError, Pos};
+use super::{ParseError, ParseErrorKind, Pos};
 use crate::node::{Map, Node};
 use std::collections::BTreeMap;
 
@@ -58,6 +58,7 @@ pub(super) fn build_map(
                 Duplicates::Error => {
                     let first = lines.get(i).copied().unwrap_or(at.line);
                     return Err(ParseError::new(
+                        ParseErrorKind::DuplicateKey,
                         format!("mapping key \"{key}\" already defined at line {first}"),
                         at,
                     ));
@@ -93,7 +94,11 @@ pub(super) fn build_map(
             }
         };
         if merge.is_some() {
-            return Err(ParseError::new("duplicate merge key", at));
+            return Err(ParseError::new(
+                ParseErrorKind::Merge,
+                "duplicate merge key",
+                at,
+            ));
         }
         merge = Some((value, at));
     }
@@ -130,6 +135,7 @@ pub(super) fn build_map_v2(
                     && duplicates == Duplicates::Error
                 {
                     return Err(ParseError::new(
+                        ParseErrorKind::DuplicateKey,
                         format!("mapping key \"{k}\" already defined at line {first}"),
                         at,
                     ));
@@ -157,12 +163,13 @@ pub(super) fn merge_sources(value: Node, at: Pos) -> Result<Vec<Map>, ParseError
             .map(|item| match item {
                 Node::Map(m) => Ok(m),
                 Node::Seq(_) => Err(ParseError::new(
+                    ParseErrorKind::Merge,
                     "invalid map merge: received a nested sequence",
                     at,
                 )),
-                Node::Scalar(_) => Err(ParseError::new(NOT_MAPS, at)),
+                Node::Scalar(_) => Err(ParseError::new(ParseErrorKind::Merge, NOT_MAPS, at)),
             })
             .collect(),
-        Node::Scalar(_) => Err(ParseError::new(NOT_MAPS, at)),
+        Node::Scalar(_) => Err(ParseError::new(ParseErrorKind::Merge, NOT_MAPS, at)),
     }
 }

@@ -2,7 +2,7 @@
 //! split into documents, the double-quoted escapes go-yaml knows differently, and U+2028 and
 //! U+2029, which are line breaks to go-yaml.
 
-use super::{ParseError, Pos, parser_options};
+use super::{ParseError, ParseErrorKind, Pos, parser_options};
 use serde_saphyr::granit_parser::Parser;
 use std::borrow::Cow;
 
@@ -12,6 +12,10 @@ use std::borrow::Cow;
 pub(super) fn split_documents(text: &str) -> Result<Vec<(usize, Cow<'_, str>)>, ParseError> {
     let mut pieces = Vec::new();
     let (mut prev, mut search) = (0, 0);
+    // Lines before `prev`, counted as the pieces go (not from the start each time).
+    let mut lines = 0;
+    let newlines =
+        |from: usize, to: usize| text.get(from..to).map_or(0, |t| t.matches('\n').count());
     while let Some(found) = text.get(search..).and_then(|t| t.find("\n---")) {
         let at = search + found;
         let Some(len) = text.get(at + 1..).and_then(|t| t.find('\n')) else {
@@ -21,25 +25,20 @@ pub(super) fn split_documents(text: &str) -> Result<Vec<(usize, Cow<'_, str>)>, 
         let separator = text.get(at..end).unwrap_or_default();
         let after = separator.get(4..).unwrap_or_default().trim();
         if !after.is_empty() && !after.starts_with('#') {
-            let line = lines_before(text, at + 1) + 1;
+            let line = lines + newlines(prev, at + 1) + 1;
             return Err(ParseError::new(
+                ParseErrorKind::Syntax,
                 format!("invalid document separator: {}", separator.trim()),
                 Pos { line, column: 1 },
             ));
         }
         let piece = text.get(prev..at).unwrap_or_default();
-        pieces.push((lines_before(text, prev), Cow::Owned(format!("{piece}\n"))));
+        pieces.push((lines, Cow::Owned(format!("{piece}\n"))));
+        lines += newlines(prev, end);
         (prev, search) = (end, end);
     }
-    pieces.push((
-        lines_before(text, prev),
-        Cow::Borrowed(text.get(prev..).unwrap_or_default()),
-    ));
+    pieces.push((lines, Cow::Borrowed(text.get(prev..).unwrap_or_default())));
     Ok(pieces)
-}
-
-pub(super) fn lines_before(text: &str, at: usize) -> usize {
-    text.get(..at).map_or(0, |t| t.matches('\n').count())
 }
 
 /// go-yaml refuses a piece whose first token is a document end marker (`...`).
@@ -58,13 +57,18 @@ pub(super) fn starts_with_document_end(text: &str) -> Option<usize> {
     None
 }
 
-/// `text` with each `\'` escape of a double-quoted scalar written `'`: go-yaml knows that
-/// escape, the parser here does not. Each one is found where the parser stops at it (it
+/// At most this many double-quoted scalars with `\'` escapes are rewritten (each costs a
+/// parse of the text); beyond, the parser's error stands.
+const MAX_QUOTE_ESCAPE_SCALARS: usize = 16;
+
+/// `text` with the `\'` escapes of double-quoted scalars written `'`: go-yaml knows that
+/// escape, the parser here does not. Each scalar is found where the parser stops at it (it
 /// reports the scalar's opening quote), so a `\'` anywhere else is never touched.
 pub(super) fn go_quote_escapes(mut text: Cow<'_, str>) -> Cow<'_, str> {
-    let mut left = text.matches("\\'").count();
-    while left > 0 {
-        left -= 1;
+    if !text.contains("\\'") {
+        return text;
+    }
+    for _ in 0..MAX_QUOTE_ESCAPE_SCALARS {
         let Some(Err(e)) =
             Parser::new_from_str_with_options(&text, parser_options()).find(Result::is_err)
         else {
@@ -78,29 +82,37 @@ pub(super) fn go_quote_escapes(mut text: Cow<'_, str>) -> Cow<'_, str> {
             .nth(e.marker().index())
             .map(|(b, _)| b)
             .filter(|b| text.get(*b..).is_some_and(|t| t.starts_with('"')));
-        let Some(at) = quote.and_then(|q| escaped_quote(&text, q)) else {
+        let escapes = quote.map(|q| escaped_quotes(&text, q)).unwrap_or_default();
+        if escapes.is_empty() {
             break;
-        };
-        text.to_mut().replace_range(at..at + 2, "'");
+        }
+        let fixed = text.to_mut();
+        for at in escapes.into_iter().rev() {
+            fixed.replace_range(at..at + 2, "'");
+        }
     }
     text
 }
 
-/// The byte offset of the first `\'` in the double-quoted scalar opening at `quote`.
-pub(super) fn escaped_quote(text: &str, quote: usize) -> Option<usize> {
-    let mut chars = text.get(quote + 1..)?.char_indices();
+/// The byte offsets of the `\'` escapes of the double-quoted scalar opening at `quote`.
+fn escaped_quotes(text: &str, quote: usize) -> Vec<usize> {
+    let mut found = Vec::new();
+    let Some(body) = text.get(quote + 1..) else {
+        return found;
+    };
+    let mut chars = body.char_indices();
     while let Some((i, c)) = chars.next() {
         match c {
-            '"' => return None,
+            '"' => break,
             '\\' => match chars.next() {
-                Some((_, '\'')) => return Some(quote + 1 + i),
+                Some((_, '\'')) => found.push(quote + 1 + i),
                 Some(_) => {}
-                None => return None,
+                None => break,
             },
             _ => {}
         }
     }
-    None
+    found
 }
 
 /// Escapes go-yaml does not know in the double-quoted scalar `raw` (as written, quotes
