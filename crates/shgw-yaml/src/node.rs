@@ -171,6 +171,8 @@ fn float_value(text: &str) -> Option<Value> {
         #[allow(clippy::cast_precision_loss)]
         Err(_) => crate::resolve::go_int(&clean)? as f64,
     };
+    // kubectl prints a negative zero as `0` (verified with kubectl v1.37.1).
+    let f = if f == 0.0 { 0.0 } else { f };
     Number::from_f64(f).map(Value::Number)
 }
 
