@@ -460,10 +460,21 @@ fn merge_list(
                 Node::Seq(a) => a,
                 _ => Vec::new(),
             };
-            if let [key] = keys.as_slice()
-                && rest.iter().any(|e| key_value(e, key).is_none())
-            {
-                return merge_keyed_only(&dl, &rest, key, schema, path).map(|l| Some(Node::Seq(l)));
+            if let [key] = keys.as_slice() {
+                let keyless = |e: &&Node| e.is_map() && key_value(e, key).is_none();
+                if matches!(dest, Some(Node::Seq(_)))
+                    && rest.iter().any(|e| e.is_null() || keyless(e))
+                {
+                    return merge_keyed_only(&dl, &rest, key, schema, path)
+                        .map(|l| Some(Node::Seq(l)));
+                }
+                // With no list to merge into, the key-less elements all have the same (empty)
+                // key: the last of them is the list (verified with kubectl v1.37.1).
+                if !matches!(dest, Some(Node::Seq(_)))
+                    && let Some(last) = rest.iter().rev().find(|e| keyless(e))
+                {
+                    return Ok(merge(None, last, schema, path)?.map(|v| Node::Seq(vec![v])));
+                }
             }
             // With a secondary key in play (a port's `protocol`), kyaml leaves merged
             // elements where they are in the destination and puts only new ones first;
