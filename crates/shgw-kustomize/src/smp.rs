@@ -7,7 +7,8 @@
 
 use crate::openapi::OpenApi;
 use crate::smp_keys::{
-    drop_mixed_secondary, elem_matches, key_value, same_keys, secondary_key_presence_differs,
+    drop_mixed_secondary, elem_matches, key_value, replaces, same_keys,
+    secondary_key_presence_differs,
 };
 use serde_json::Value;
 use shgw_yaml::node::{Map, Node};
@@ -387,7 +388,7 @@ fn normalize(v: &Node, schema: &Schema, path: &mut Vec<String>) -> Node {
                         }
                         match out
                             .iter()
-                            .position(|o| o.is_map() && same_keys(o, &it, &keys))
+                            .position(|o| o.is_map() && replaces(o, &it, &keys))
                         {
                             Some(i) => out[i] = it,
                             None => out.push(it),
@@ -490,15 +491,25 @@ fn merge_list(
             let mut merged_at: Vec<Option<Node>> = vec![None; dl.len()];
             let mut out = Vec::new();
             for e in rest {
+                // An exact match of every key first, then one that leaves out a secondary key.
                 let pos = if e.is_map() {
+                    let free = |i: &usize| !used[*i] && dl[*i].is_map();
                     (0..dl.len())
-                        .find(|i| !used[*i] && dl[*i].is_map() && elem_matches(&dl[*i], e, &keys))
+                        .find(|i| free(i) && same_keys(&dl[*i], e, &keys))
+                        .or_else(|| {
+                            (0..dl.len()).find(|i| free(i) && elem_matches(&dl[*i], e, &keys))
+                        })
                 } else {
                     None
                 };
                 let is_delete = matches!(e, Node::Map(m) if directive(m)? == Some("delete"));
+                let is_replace = matches!(e, Node::Map(m) if directive(m)? == Some("replace"));
+                // An element that names a destination element and says `$patch: replace`
+                // leaves that element as it is (verified with kubectl v1.37.1).
+                if pos.is_some() && is_replace {
+                    continue;
+                }
                 if let Some(i) = pos
-                    && !is_delete
                     && secondary_key_presence_differs(&dl[i], e, &keys)
                 {
                     // kustomize keeps the destination element where it is and drops the patch element.

@@ -1,7 +1,6 @@
 //! Matching the elements of lists merged by key (`ports` by `port` and `protocol`, ...) as
 //! kustomize's strategic merge does.
 
-use crate::smp::directive;
 use shgw_yaml::node::Node;
 
 pub(crate) fn key_value<'a>(v: &'a Node, k: &str) -> Option<&'a Node> {
@@ -11,6 +10,20 @@ pub(crate) fn key_value<'a>(v: &'a Node, k: &str) -> Option<&'a Node> {
 /// Exact key equality (a missing key counts as `""`), used to collapse destination lists.
 pub(crate) fn same_keys(a: &Node, b: &Node, keys: &[&str]) -> bool {
     keys.iter().all(|k| key_value(a, k) == key_value(b, k))
+}
+
+/// Whether the later destination element `later` takes the place of `earlier` when kyaml
+/// normalises a list merged by key: the same primary key, and each secondary key of `later`
+/// either left out or equal (a port without `protocol` written after the same port with one
+/// replaces it; verified with kubectl v1.37.1).
+pub(crate) fn replaces(earlier: &Node, later: &Node, keys: &[&str]) -> bool {
+    let Some((primary, secondary)) = keys.split_first() else {
+        return false;
+    };
+    key_value(earlier, primary) == key_value(later, primary)
+        && secondary
+            .iter()
+            .all(|k| key_value(later, k).is_none() || key_value(later, k) == key_value(earlier, k))
 }
 
 /// Whether exactly one of patch element `p` and destination element `d` has a secondary
@@ -43,13 +56,16 @@ pub(crate) fn drop_mixed_secondary<'a>(
     };
     let mut out = Vec::with_capacity(rest.len());
     for (i, e) in rest.iter().enumerate() {
-        let is_delete = matches!(e, Node::Map(m) if directive(m)? == Some("delete"));
-        if keys.len() < 2 || is_delete || !e.is_map() || key_value(e, primary).is_none() {
+        if keys.len() < 2 || !e.is_map() || key_value(e, primary).is_none() {
             out.push(*e);
             continue;
         }
+        // A `$patch: delete` element is dropped by the same rules (verified with kubectl
+        // v1.37.1); an element with a secondary key that a destination element matches
+        // exactly is kept.
         let drop = if has_secondary(e) {
             dl.iter().any(|d| same_primary(d, e) && !has_secondary(d))
+                && !dl.iter().any(|d| d.is_map() && same_keys(d, e, keys))
         } else {
             dl.iter().any(|d| same_primary(d, e) && has_secondary(d))
                 || rest
