@@ -18,9 +18,14 @@
 //! ReplicaCountTransformer, ReplacementTransformer, HashTransformer, ConfigMapGenerator,
 //! SecretGenerator), `replacements` (inline and from files), `vars` and the yaml.v2
 //! output layout, `buildMetadata` (origin annotations, managed-by label), `openapi` with a
-//! local schema file. Not supported (an
+//! local schema file or the built-in version, and `crds:` definition files. Not supported (an
 //! error is returned when used): transformer annotations, Helm, KRM function and exec plugins,
 //! `validators`, remote resources.
+//!
+//! Documents are [`shgw_yaml::node::Node`]s, built once from the YAML parser's events: every
+//! scalar keeps its source text, tag and style, and a node kustomize shares between fields
+//! carries its identity, so each transformer reads and writes what kyaml would. The typed
+//! values (kyaml's `Map()`) are what the output, JSON patches and hashes see.
 
 mod alias;
 mod build;
