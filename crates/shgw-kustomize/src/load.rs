@@ -81,12 +81,7 @@ pub fn restring(n: &mut Node) {
     if let Node::Scalar(s) = n
         && s.tag != Tag::Str
     {
-        let text = if s.is_empty_null() {
-            String::new()
-        } else {
-            std::mem::take(&mut s.text)
-        };
-        *n = Node::string(text);
+        *n = Node::string(std::mem::take(&mut s.text));
     }
 }
 
