@@ -9,6 +9,7 @@ use kube::api::{Api, Patch, PatchParams};
 use kube::config::{KubeConfigOptions, Kubeconfig};
 use kube::{Client, Config};
 use serde_json::Value;
+use std::path::Path;
 use std::time::Duration;
 
 /// The field manager named in the API server's managed fields.
@@ -23,38 +24,67 @@ pub(crate) struct Cluster {
 
 /// Connects: `--kubeconfig`, else the pod's ServiceAccount, else `KUBECONFIG`/`~/.kube/config`.
 pub(crate) async fn connect(access: &KubeAccess, target: &Target) -> Result<Cluster, RenewError> {
-    let mut config = match access {
-        KubeAccess::Kubeconfig(path) => {
-            let file = Kubeconfig::read_from(path).map_err(|e| RenewError::KubeConfig {
-                detail: format!("--kubeconfig {}: {}", path.display(), chain(&e)),
-            })?;
-            Config::from_custom_kubeconfig(file, &KubeConfigOptions::default())
-                .await
-                .map_err(|e| RenewError::KubeConfig {
-                    detail: format!("--kubeconfig {}: {}", path.display(), chain(&e)),
-                })?
-        }
-        KubeAccess::Infer => match Config::incluster() {
-            Ok(c) => c,
-            Err(in_cluster) => Config::from_kubeconfig(&KubeConfigOptions::default())
-                .await
-                .map_err(|kubeconfig| RenewError::KubeConfig {
-                    detail: format!(
-                        "not in a cluster ({}) and no usable KUBECONFIG or ~/.kube/config ({}); pass --kubeconfig",
-                        chain(&in_cluster),
-                        chain(&kubeconfig)
-                    ),
-                })?,
-        },
+    let path = match access {
+        KubeAccess::Kubeconfig(path) => Some(path.as_path()),
+        KubeAccess::Infer => None,
     };
-    config.read_timeout = Some(Duration::from_secs(60));
-    let client =
-        Client::try_from(config).map_err(|e| RenewError::KubeConfig { detail: chain(&e) })?;
+    let client = kube_client(path, None).await?;
     Ok(Cluster {
         secrets: Api::namespaced(client.clone(), &target.namespace),
         deployments: Api::namespaced(client, &target.namespace),
         namespace: target.namespace.clone(),
     })
+}
+
+/// A Kubernetes client: from `kubeconfig` when given (its `context`, or its current context);
+/// otherwise the pod's ServiceAccount, else `KUBECONFIG` or `~/.kube/config` (a `context`
+/// skips the ServiceAccount). Reads time out after 60 seconds.
+///
+/// Call it inside a Tokio runtime that outlives the client.
+///
+/// # Errors
+/// [`RenewError::KubeConfig`] saying where the configuration was looked for and what failed.
+pub async fn kube_client(
+    kubeconfig: Option<&Path>,
+    context: Option<&str>,
+) -> Result<Client, RenewError> {
+    let options = KubeConfigOptions {
+        context: context.map(str::to_owned),
+        ..KubeConfigOptions::default()
+    };
+    let mut config = match kubeconfig {
+        Some(path) => {
+            let file = Kubeconfig::read_from(path).map_err(|e| RenewError::KubeConfig {
+                detail: format!("--kubeconfig {}: {}", path.display(), chain(&e)),
+            })?;
+            Config::from_custom_kubeconfig(file, &options)
+                .await
+                .map_err(|e| RenewError::KubeConfig {
+                    detail: format!("--kubeconfig {}: {}", path.display(), chain(&e)),
+                })?
+        }
+        None if context.is_some() => {
+            Config::from_kubeconfig(&options)
+                .await
+                .map_err(|e| RenewError::KubeConfig {
+                    detail: format!("KUBECONFIG or ~/.kube/config: {}", chain(&e)),
+                })?
+        }
+        None => match Config::incluster() {
+            Ok(c) => c,
+            Err(in_cluster) => Config::from_kubeconfig(&options).await.map_err(|kubeconfig| {
+                RenewError::KubeConfig {
+                    detail: format!(
+                        "not in a cluster ({}) and no usable KUBECONFIG or ~/.kube/config ({}); pass --kubeconfig",
+                        chain(&in_cluster),
+                        chain(&kubeconfig)
+                    ),
+                }
+            })?,
+        },
+    };
+    config.read_timeout = Some(Duration::from_secs(60));
+    Client::try_from(config).map_err(|e| RenewError::KubeConfig { detail: chain(&e) })
 }
 
 impl Cluster {

@@ -52,6 +52,7 @@ mod proxy;
 mod request;
 mod run;
 
+pub use cluster::kube_client;
 pub use decision::{Decision, Reason, Stored, decide};
 pub use endpoint::{Endpoint, EndpointError};
 pub use error::{GENERATE_TOKEN_ACTION, RenewError, Service};
