@@ -67,6 +67,10 @@ pub const CA_CERTIFICATES_DIR: &str = "/usr/local/share/ca-certificates/shgw";
 pub const DOTNET_ROOT_STORE: &str = "/.dotnet/corefx/cryptography/x509stores/root";
 /// Annotation on the token Secret: the token's expiry, RFC 3339 in UTC.
 pub const TOKEN_EXPIRY_ANNOTATION: &str = "shgw.dev/token-expiry";
+/// Annotation on the token Secret: when the renewer last succeeded (RFC 3339 in UTC), stamped
+/// by `shgw token renew` on every successful run, renewal or not; `shgw status` judges the
+/// renewer by it, as CronJob `status.lastSuccessfulTime` is missing before Kubernetes 1.21.
+pub const RENEWER_LAST_SUCCESS_ANNOTATION: &str = "shgw.dev/renewer-last-success";
 /// Annotation on the pod template: [`crate::Token::fingerprint`] of the token in use, so that a
 /// new token rolls the pods.
 pub const TOKEN_FINGERPRINT_ANNOTATION: &str = "shgw.dev/token-fingerprint";
