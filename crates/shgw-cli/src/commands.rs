@@ -27,6 +27,7 @@ pub(crate) fn run(cli: Cli) -> Result<Output, Failure> {
         Command::Profiles => profiles(),
         Command::Review(a) => crate::review::review(a),
         Command::Import(a) => crate::import::import(a),
+        Command::Status(a) => crate::status::run(a),
     }
 }
 
@@ -37,7 +38,7 @@ fn pretty(v: &serde_json::Value) -> String {
 }
 
 /// Reads the Gateway input: a file, stdin (`-`) or the embedded example.
-fn read_input(file: Option<&str>) -> Result<(String, String), Failure> {
+pub(crate) fn read_input(file: Option<&str>) -> Result<(String, String), Failure> {
     match file {
         None => Ok(("<embedded example>".into(), EXAMPLE_GATEWAY.to_owned())),
         Some("-") => {

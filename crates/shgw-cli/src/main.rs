@@ -10,6 +10,7 @@ mod overrides;
 mod renew;
 mod review;
 mod self_review;
+mod status;
 
 use clap::Parser;
 use std::io::Write;
