@@ -48,6 +48,42 @@ pub enum Command {
         after_help = "Examples:\n  shgw import contoso-west.yml > gateway.yaml\n  helm template gw azure-apim-gateway/azure-api-management-gateway -f values.yaml | shgw import -\n  shgw import --helm-values values.yaml --release contoso-east --namespace apim-east\n\nWhat cannot be carried over is listed on stderr and as a comment at the top of the output.\nSecret values are never carried over, only the names of the Secrets."
     )]
     Import(ImportArgs),
+    /// Read the live objects a Gateway renders from the cluster and report their health.
+    #[command(
+        after_help = "Checks: every object present; the Deployment's available/desired replicas and rollout; the\nService's external address; the backup claim's phase; the token's expiry (annotation\nshgw.dev/token-expiry, read from the Secret's metadata only: never the token); the renewer's last\nsuccess (annotation shgw.dev/renewer-last-success, or the CronJob's status.lastSuccessfulTime),\nstale beyond twice the longest gap between its runs; recent Warning events of what is not ok.\nA Role that is enough: examples/status-role.yaml.\n\nExamples:\n  shgw status -f gateway.yaml\n  shgw status -f fleet.yaml --context prod-westeurope --format json\n  shgw build overlays/prod | shgw status -f - --wait 5m\n\nExit codes: 0 healthy, 1 not healthy (or bad input), 2 usage error, 3 the cluster cannot be\nreached (no configuration, no connection, TLS failure, credentials refused)."
+    )]
+    Status(StatusArgs),
+}
+
+#[derive(Args)]
+pub struct StatusArgs {
+    /// Gateway file, or manifests (such as `shgw build` output; Gateway documents in them are
+    /// rendered); `-` reads stdin. Without it, the embedded example gateway.
+    #[arg(short = 'f', long = "file", value_name = "FILE|-")]
+    pub file: Option<String>,
+    /// Profile the Gateways render with, and whose minTokenDays a token is judged by: `dev`,
+    /// `production`, `openshift` or a profile file.
+    #[arg(long, value_name = "PROFILE", default_value = shgw::DEFAULT_PROFILE)]
+    pub profile: String,
+    /// Kubeconfig file; without it, the pod's ServiceAccount in a cluster, else KUBECONFIG or
+    /// ~/.kube/config.
+    #[arg(long, value_name = "PATH")]
+    pub kubeconfig: Option<PathBuf>,
+    /// Kubeconfig context; its current context otherwise.
+    #[arg(long, value_name = "NAME")]
+    pub context: Option<String>,
+    /// Report format.
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: ReportFormat,
+    /// Poll until healthy, for at most DURATION (90s, 5m, 1h30m), then print the report;
+    /// without a value (or 0) no limit, as `kubectl rollout status` waits by default.
+    #[arg(
+        long,
+        value_name = "DURATION",
+        num_args = 0..=1,
+        default_missing_value = "0"
+    )]
+    pub wait: Option<String>,
 }
 
 #[derive(Args)]
