@@ -545,6 +545,28 @@ fn status_against_a_real_api_server() {
         "{stderr}"
     );
     assert!(stderr.contains("Connection refused"), "{stderr}");
+    // A server whose certificate is not trusted (no CA given), and a name that does not
+    // resolve: both exit 3, naming the cause.
+    for (server, cause) in [
+        (
+            format!("https://127.0.0.1:{port}"),
+            "invalid peer certificate",
+        ),
+        ("https://no-such-host.invalid:6443".to_owned(), "dns error"),
+    ] {
+        let path = env.scratch.join("elsewhere.kubeconfig");
+        std::fs::write(
+            &path,
+            format!("apiVersion: v1\nkind: Config\nclusters:\n- name: c\n  cluster: {{server: \"{server}\"}}\nusers:\n- name: u\n  user: {{token: {status_token}}}\ncontexts:\n- name: c\n  context: {{cluster: c, user: u}}\ncurrent-context: c\n"),
+        )
+        .unwrap();
+        let path = path.display().to_string();
+        let out = env.shgw(&["status", "-f", &gw, "--kubeconfig", &path], None);
+        let stderr = text(&out.stderr);
+        assert_eq!(out.status.code(), Some(3), "{server}: {stderr}");
+        assert!(out.stdout.is_empty());
+        assert!(stderr.to_lowercase().contains(cause), "{server}: {stderr}");
+    }
     let out = env.shgw(
         &[
             "status",
@@ -567,4 +589,54 @@ fn status_against_a_real_api_server() {
             "token in output: {o}"
         );
     }
+}
+
+/// What is decided before any cluster is asked: usage (2), input (1), no configuration (3).
+#[test]
+fn usage_input_and_configuration_errors_need_no_cluster() {
+    let scratch = shgw_testkit::scratch("status-offline");
+    let run = |args: &[&str], stdin: Option<&str>| {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_shgw"));
+        cmd.args(args)
+            .env_clear()
+            .env("HOME", &scratch)
+            .current_dir(&scratch);
+        shgw_testkit::run_with_stdin(&mut cmd, stdin)
+    };
+    std::fs::write(scratch.join("gateway.yaml"), GATEWAY).unwrap();
+    let out = run(&["status", "-f", "gateway.yaml", "--wait", "5x"], None);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("--wait: \"5x\" is not a duration"));
+    let out = run(&["status", "-f", "missing.yaml"], None);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out.stderr).contains("missing.yaml: cannot read"));
+    let bad = GATEWAY.replace("endpoint:", "endpiont:");
+    let out = run(&["status", "-f", "-"], Some(&bad));
+    assert_eq!(out.status.code(), Some(1));
+    assert!(out.stdout.is_empty());
+    assert!(
+        text(&out.stderr).contains("endpiont"),
+        "{}",
+        text(&out.stderr)
+    );
+    let out = run(
+        &["status", "-f", "-"],
+        Some("kind: ConfigMap\nmetadata: {name: x}\n"),
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out.stderr).contains("<stdin>: document 1: no apiVersion"),
+        "{}",
+        text(&out.stderr)
+    );
+    // No kubeconfig, no KUBECONFIG, not in a pod: the cluster cannot be reached.
+    let out = run(&["status", "-f", "gateway.yaml"], None);
+    assert_eq!(out.status.code(), Some(3));
+    assert!(out.stdout.is_empty());
+    assert!(
+        text(&out.stderr)
+            .contains("cannot reach the cluster: Kubernetes configuration: not in a cluster"),
+        "{}",
+        text(&out.stderr)
+    );
 }
