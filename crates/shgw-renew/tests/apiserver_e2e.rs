@@ -312,7 +312,7 @@ const SUBSCRIPTION: &str = "3f2a6c1e-8b4d-4e7a-9c21-5d6e7f8a9b0c";
 /// A Gateway with `spec.auth.token.renewal` and no token, as a user would start.
 fn gateway_file() -> String {
     format!(
-        "apiVersion: shgw.dev/v1alpha1\nkind: Gateway\nmetadata:\n  name: {NAME}\n  namespace: {NS}\nspec:\n  endpoint: contoso.configuration.azure-api.net\n  auth:\n    token:\n      renewal:\n        subscriptionId: {SUBSCRIPTION}\n        resourceGroup: rg-gateways\n        serviceName: contoso-apim\n        clientId: {CLIENT_ID}\n        tenantId: {TENANT}\n        image: {{repository: registry.example/platform/shgw, tag: 0.1.0}}\n"
+        "apiVersion: shgw.dev/v1alpha1\nkind: Gateway\nmetadata:\n  name: {NAME}\n  namespace: {NS}\nspec:\n  endpoint: contoso.configuration.azure-api.net\n  backup: {{storageClassName: azurefile-csi}}\n  auth:\n    token:\n      renewal:\n        subscriptionId: {SUBSCRIPTION}\n        resourceGroup: rg-gateways\n        serviceName: contoso-apim\n        clientId: {CLIENT_ID}\n        tenantId: {TENANT}\n        image: {{repository: registry.example/platform/shgw, tag: 0.1.0}}\n"
     )
 }
 

@@ -113,7 +113,7 @@ pub enum ReviewError {
 /// render is judged by what it emits.
 ///
 /// ```
-/// let text = "apiVersion: shgw.dev/v1alpha1\nkind: Gateway\nmetadata: {name: contoso, namespace: apim}\nspec: {endpoint: contoso.configuration.azure-api.net}\n";
+/// let text = "apiVersion: shgw.dev/v1alpha1\nkind: Gateway\nmetadata: {name: contoso, namespace: apim}\nspec: {endpoint: contoso.configuration.azure-api.net, backup: {storageClassName: azurefile-csi}}\n";
 /// let gw = &shgw::parse_gateways("gw.yaml", text).unwrap()[0];
 /// let out = shgw::render(gw, &shgw::Profile::embedded("production").unwrap()).unwrap();
 /// let now = jiff::Timestamp::UNIX_EPOCH;

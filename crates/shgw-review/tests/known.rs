@@ -132,6 +132,7 @@ fn the_configuration_backup_example() {
             ("SHGW063", 42),
             ("SHGW071", 31),
             ("SHGW074", 32),
+            ("SHGW075", 79),
         ],
     );
 }

@@ -73,3 +73,102 @@ fn production_renders_have_no_error_findings() {
         failures.join("\n")
     );
 }
+
+/// A profile's defaults never produce what its own rules flag: a Gateway that states only what
+/// the profile cannot decide for the cluster (its endpoint, a storage class, how its token is
+/// renewed) renders under every embedded profile with no warning of the profile's policy and
+/// no review finding above info. (OpenShift's default image once met issue #418 with the
+/// backup the same profile turns on.)
+#[test]
+fn profile_defaults_meet_their_own_rules() {
+    let text = "apiVersion: shgw.dev/v1alpha1\nkind: Gateway\nmetadata: {name: gw, namespace: apim}\nspec:\n  endpoint: contoso.configuration.azure-api.net\n  backup: {storageClassName: azurefile-csi}\n  auth:\n    workloadIdentity: {clientId: 11111111-2222-3333-4444-555555555555}\n";
+    for profile_name in ["dev", "production", "openshift"] {
+        let profile = shgw::Profile::embedded(profile_name).unwrap();
+        let gateways = shgw::parse_gateways("gw.yaml", text).unwrap();
+        let out = shgw::render_with(
+            "gw.yaml",
+            &gateways,
+            &profile,
+            &shgw::RenderOptions::default(),
+        )
+        .unwrap_or_else(|e| panic!("{profile_name}: {e}"));
+        assert!(
+            out.warnings.is_empty(),
+            "{profile_name}: {:?}",
+            out.warnings
+        );
+        let report = review_text("gw.yaml", &out.to_yaml(), profile_name, now()).unwrap();
+        let above_info: Vec<_> = report
+            .findings
+            .iter()
+            .filter(|f| f.severity > Severity::Info)
+            .map(|f| format!("{} {}", f.rule, f.message))
+            .collect();
+        assert!(above_info.is_empty(), "{profile_name}: {above_info:#?}");
+    }
+}
+
+/// Production and OpenShift refuse a ReadWriteMany backup claim that leaves its class to the
+/// cluster's default (which offers only ReadWriteOnce on AKS, EKS and GKE): the Gateway file's
+/// check names the field and suggests azurefile-csi, and the review of the rendered claim
+/// names the same rule under every profile.
+#[test]
+fn backup_claim_needs_a_class_that_offers_read_write_many() {
+    let text = "apiVersion: shgw.dev/v1alpha1\nkind: Gateway\nmetadata: {name: gw, namespace: apim}\nspec:\n  endpoint: contoso.configuration.azure-api.net\n  backup: {enabled: true}\n";
+    let gateways = shgw::parse_gateways("gw.yaml", text).unwrap();
+    for profile_name in ["production", "openshift"] {
+        let profile = shgw::Profile::embedded(profile_name).unwrap();
+        let e = shgw::render(&gateways[0], &profile).unwrap_err();
+        let problem = e
+            .errors()
+            .find(|d| d.path == "spec.backup.storageClassName")
+            .unwrap_or_else(|| panic!("{profile_name}: {e}"));
+        assert!(problem.message.contains("azurefile-csi"), "{problem}");
+    }
+    let dev = shgw::Profile::embedded("dev").unwrap();
+    let out = shgw::render(&gateways[0], &dev).unwrap();
+    assert!(
+        out.warnings
+            .iter()
+            .any(|w| w.path == "spec.backup.storageClassName"),
+        "{:?}",
+        out.warnings
+    );
+    for profile_name in ["dev", "production"] {
+        let report = review_text("gw.yaml", &out.to_yaml(), profile_name, now()).unwrap();
+        let hit = report
+            .findings
+            .iter()
+            .find(|f| f.rule == "SHGW075")
+            .unwrap_or_else(|| panic!("{profile_name}: no SHGW075"));
+        assert_eq!(hit.object.kind, "PersistentVolumeClaim");
+        let expected = if profile_name == "dev" {
+            Severity::Warning
+        } else {
+            Severity::Error
+        };
+        assert_eq!(hit.severity, expected);
+    }
+    // With a class, or an existing claim, nothing is said.
+    for backup in [
+        "{enabled: true, storageClassName: azurefile-csi}",
+        "{enabled: true, existingClaim: gw-backup}",
+        "{enabled: true, accessMode: ReadWriteOnce}",
+    ] {
+        let text = text.replace("{enabled: true}", backup);
+        let gateways = shgw::parse_gateways("gw.yaml", &text).unwrap();
+        let out = shgw::render(&gateways[0], &dev).unwrap();
+        assert!(
+            out.warnings
+                .iter()
+                .all(|w| w.path != "spec.backup.storageClassName"),
+            "{backup}: {:?}",
+            out.warnings
+        );
+        let report = review_text("gw.yaml", &out.to_yaml(), "production", now()).unwrap();
+        assert!(
+            report.findings.iter().all(|f| f.rule != "SHGW075"),
+            "{backup}"
+        );
+    }
+}

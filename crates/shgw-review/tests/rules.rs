@@ -19,7 +19,7 @@ fn now() -> jiff::Timestamp {
 
 /// The base objects: a production render of `gw` in `apim`, plus a renewal CronJob.
 fn base() -> Vec<Value> {
-    let text = "apiVersion: shgw.dev/v1alpha1\nkind: Gateway\nmetadata: {name: gw, namespace: apim}\nspec:\n  endpoint: contoso.configuration.azure-api.net\n  image: {tag: \"2.12.1\", digest: \"sha256:3f1c0ea2c4d8f1b6a9e7d2c5b8a1f4e7d0c3b6a9f2e5d8c1b4a7f0e3d6c9b2a5\"}\n  replicas: 3\n";
+    let text = "apiVersion: shgw.dev/v1alpha1\nkind: Gateway\nmetadata: {name: gw, namespace: apim}\nspec:\n  endpoint: contoso.configuration.azure-api.net\n  backup: {storageClassName: azurefile-csi}\n  image: {tag: \"2.12.1\", digest: \"sha256:3f1c0ea2c4d8f1b6a9e7d2c5b8a1f4e7d0c3b6a9f2e5d8c1b4a7f0e3d6c9b2a5\"}\n  replicas: 3\n";
     let gws = shgw::parse_gateways("gw.yaml", text).unwrap();
     let opts = shgw::RenderOptions {
         token: Some(shgw::Token::parse(TOKEN_FAR).unwrap()),
@@ -521,6 +521,12 @@ fn cases() -> Vec<Case> {
             "spec.template.spec.dnsPolicy",
         ),
         case(
+            "SHGW075",
+            vec![Remove("PersistentVolumeClaim", "/spec/storageClassName")],
+            "PersistentVolumeClaim",
+            "spec.accessModes",
+        ),
+        case(
             "SHGW090",
             vec![Set(
                 dep,
@@ -642,6 +648,25 @@ fn near_misses_do_not_trigger() {
             ],
         ),
         ("SHGW007", vec![Remove(dep, "/spec/template/spec/affinity")]),
+        (
+            "SHGW075",
+            vec![Set(
+                "PersistentVolumeClaim",
+                "/spec/storageClassName",
+                json!(""),
+            )],
+        ),
+        (
+            "SHGW075",
+            vec![
+                Remove("PersistentVolumeClaim", "/spec/storageClassName"),
+                Set(
+                    "PersistentVolumeClaim",
+                    "/spec/accessModes",
+                    json!(["ReadWriteOnce"]),
+                ),
+            ],
+        ),
         (
             "SHGW010",
             vec![Set(

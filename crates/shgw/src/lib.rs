@@ -14,6 +14,7 @@
 //! spec:
 //!   endpoint: contoso.configuration.azure-api.net
 //!   image: {tag: "2.12.1"}
+//!   backup: {storageClassName: azurefile-csi}
 //! "#;
 //! let gateways = shgw::parse_gateways("gateway.yaml", text)?;
 //! let profile = shgw::Profile::embedded("production")?;

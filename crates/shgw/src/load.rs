@@ -24,7 +24,7 @@ pub fn parse_documents(source: &str, text: &str) -> Result<Vec<Value>, Errors> {
 /// [`Errors`] with every problem of every document, each with its field path.
 ///
 /// ```
-/// let text = "apiVersion: shgw.dev/v1alpha1\nkind: Gateway\nmetadata: {name: gw}\nspec: {endpoint: x.configuration.azure-api.net}\n";
+/// let text = "apiVersion: shgw.dev/v1alpha1\nkind: Gateway\nmetadata: {name: gw}\nspec: {endpoint: x.configuration.azure-api.net, backup: {storageClassName: azurefile-csi}}\n";
 /// let gws = shgw::parse_gateways("gw.yaml", text).unwrap();
 /// assert_eq!(gws[0].metadata.name, "gw");
 /// ```

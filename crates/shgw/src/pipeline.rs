@@ -114,7 +114,7 @@ pub struct Resolution {
 /// and with the profile file when a profile's default is at fault.
 ///
 /// ```
-/// let text = "apiVersion: shgw.dev/v1alpha1\nkind: Gateway\nmetadata: {name: gw}\nspec: {endpoint: gw.configuration.azure-api.net}\n";
+/// let text = "apiVersion: shgw.dev/v1alpha1\nkind: Gateway\nmetadata: {name: gw}\nspec: {endpoint: gw.configuration.azure-api.net, backup: {storageClassName: azurefile-csi}}\n";
 /// let gw = &shgw::parse_gateways("gw.yaml", text).unwrap()[0];
 /// let r = shgw::resolve(gw, &shgw::Profile::embedded("production").unwrap()).unwrap();
 /// assert_eq!(r.gateway.min_pods, 3);

@@ -1,10 +1,10 @@
 //! A profile's policy applied to a resolved Gateway.
 
-use crate::defaults::ROLLING_TAGS;
+use crate::defaults::{BACKUP_CLASS_ADVICE, ROLLING_TAGS};
 use crate::diag::Diagnostic;
 use crate::profile::{Enforcement, Profile};
 use crate::resolve::{AuthMode, Resolved};
-use crate::spec::{ServiceType, TrafficPolicy};
+use crate::spec::{AccessMode, ServiceType, TrafficPolicy};
 use crate::versions::{NEWEST, Version};
 
 fn finding(e: Enforcement, path: &str, msg: String) -> Option<Diagnostic> {
@@ -88,6 +88,16 @@ pub fn check(profile: &Profile, r: &Resolved) -> Vec<Diagnostic> {
             p.backup_disabled,
             "spec.backup.enabled",
             format!("no configuration backup: a restarted pod cannot start while Azure is unreachable ({name} profile)"),
+        ));
+    }
+    if let Some(claim) = r.backup.as_ref().and_then(|b| b.create.as_ref())
+        && claim.access_mode == AccessMode::ReadWriteMany
+        && claim.storage_class.is_none()
+    {
+        out.extend(finding(
+            p.backup_without_storage_class,
+            "spec.backup.storageClassName",
+            format!("{BACKUP_CLASS_ADVICE} ({name} profile)"),
         ));
     }
     if r.disruption_budget.is_none() && r.min_pods > 1 {

@@ -135,6 +135,10 @@ pub struct Policy {
     /// Configuration backup off.
     #[serde(default)]
     pub backup_disabled: Enforcement,
+    /// A new `ReadWriteMany` backup claim that names no storage class: the cluster's default
+    /// class decides, and the default classes of AKS, EKS and GKE offer only `ReadWriteOnce`.
+    #[serde(default)]
+    pub backup_without_storage_class: Enforcement,
     /// More than one replica without a PodDisruptionBudget.
     #[serde(default)]
     pub missing_disruption_budget: Enforcement,
@@ -169,6 +173,7 @@ impl Default for Policy {
             missing_limits: Enforcement::Allow,
             default_namespace: Enforcement::Allow,
             backup_disabled: Enforcement::Allow,
+            backup_without_storage_class: Enforcement::Allow,
             missing_disruption_budget: Enforcement::Allow,
             missing_network_policy: Enforcement::Allow,
             cluster_traffic_policy: Enforcement::Allow,

@@ -6,7 +6,7 @@ use shgw::Profile;
 
 fn gateway(spec_extra: &str) -> String {
     format!(
-        "apiVersion: shgw.dev/v1alpha1\nkind: Gateway\nmetadata: {{name: gw, namespace: apim}}\nspec:\n  endpoint: contoso.configuration.azure-api.net\n{spec_extra}"
+        "apiVersion: shgw.dev/v1alpha1\nkind: Gateway\nmetadata: {{name: gw, namespace: apim}}\nspec:\n  endpoint: contoso.configuration.azure-api.net\n  backup: {{storageClassName: azurefile-csi}}\n{spec_extra}"
     )
 }
 

@@ -6,7 +6,7 @@ use shgw::{Profile, Severity};
 
 fn render(extra: &str) -> Result<shgw::Manifests, shgw::Errors> {
     let text = format!(
-        "apiVersion: shgw.dev/v1alpha1\nkind: Gateway\nmetadata: {{name: gw}}\nspec:\n  endpoint: contoso.configuration.azure-api.net\n{extra}"
+        "apiVersion: shgw.dev/v1alpha1\nkind: Gateway\nmetadata: {{name: gw}}\nspec:\n  endpoint: contoso.configuration.azure-api.net\n  backup: {{storageClassName: azurefile-csi}}\n{extra}"
     );
     let gws = shgw::parse_gateways("gw.yaml", &text)?;
     shgw::render(&gws[0], &Profile::embedded("openshift")?)
@@ -52,8 +52,9 @@ fn local_cas_need_an_explicit_uid_1001() {
 
 #[test]
 fn backup_with_2_12_names_issue_418() {
+    // The profile's own default image is one that restores backups on OpenShift.
     let m = render("").unwrap();
-    assert!(m.warnings.iter().any(|w| w.message.contains("issues/418")));
-    let m = render("  image: {tag: 2.11.2}\n").unwrap();
     assert!(m.warnings.iter().all(|w| !w.message.contains("issues/418")));
+    let m = render("  image: {tag: 2.12.1}\n").unwrap();
+    assert!(m.warnings.iter().any(|w| w.message.contains("issues/418")));
 }

@@ -5,7 +5,7 @@ use shgw::{Profile, RenderOptions};
 
 fn gateway(renewal: &str) -> String {
     format!(
-        "apiVersion: shgw.dev/v1alpha1\nkind: Gateway\nmetadata: {{name: gw, namespace: apim}}\nspec:\n  endpoint: contoso.configuration.azure-api.net\n  auth:\n    token:\n      renewal: {renewal}\n"
+        "apiVersion: shgw.dev/v1alpha1\nkind: Gateway\nmetadata: {{name: gw, namespace: apim}}\nspec:\n  endpoint: contoso.configuration.azure-api.net\n  backup: {{storageClassName: azurefile-csi}}\n  auth:\n    token:\n      renewal: {renewal}\n"
     )
 }
 
@@ -92,7 +92,7 @@ fn the_schedule_must_run_within_renew_before() {
 
 #[test]
 fn entra_needs_exactly_one_credential() {
-    let text = "apiVersion: shgw.dev/v1alpha1\nkind: Gateway\nmetadata: {name: gw, namespace: apim}\nspec:\n  endpoint: contoso.configuration.azure-api.net\n  auth:\n    entraApp:\n      tenantId: 72f988bf-86f1-41af-91ab-2d7cd011db47\n      clientId: 0f8fad5b-d9cb-469f-a165-70867728950e\n      clientSecret: {secretName: a, secretKey: b}\n      clientCertificate: {secretName: c}\n";
+    let text = "apiVersion: shgw.dev/v1alpha1\nkind: Gateway\nmetadata: {name: gw, namespace: apim}\nspec:\n  endpoint: contoso.configuration.azure-api.net\n  backup: {storageClassName: azurefile-csi}\n  auth:\n    entraApp:\n      tenantId: 72f988bf-86f1-41af-91ab-2d7cd011db47\n      clientId: 0f8fad5b-d9cb-469f-a165-70867728950e\n      clientSecret: {secretName: a, secretKey: b}\n      clientCertificate: {secretName: c}\n";
     let gws = shgw::parse_gateways("gw.yaml", text).unwrap();
     let e = shgw::render_with(
         "gw.yaml",

@@ -77,6 +77,7 @@ kind: Gateway
 metadata: {name: gw, namespace: apim}
 spec:
   endpoint: gw.configuration.azure-api.net
+  backup: {storageClassName: azurefile-csi}
   settings: {a.yes: "yes", a.on: "on", a.time: "12:30", a.num: "1_000", a.date: "2026-11-26", a.y: "y", a.off: "OFF", a.oct: "0755", a.float: "1.25", a.null: "~"}
 "#;
     let gws = shgw::parse_gateways("gw.yaml", text).unwrap();

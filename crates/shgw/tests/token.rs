@@ -8,7 +8,7 @@ use jiff::Timestamp;
 use shgw::{Profile, RenderOptions, Severity, Token};
 
 const SIGNATURE: &str = "U2lnbmF0dXJlT2ZUaGVUb2tlbg==";
-const GATEWAY: &str = "apiVersion: shgw.dev/v1alpha1\nkind: Gateway\nmetadata: {name: contoso-west}\nspec: {endpoint: contoso.configuration.azure-api.net}\n";
+const GATEWAY: &str = "apiVersion: shgw.dev/v1alpha1\nkind: Gateway\nmetadata: {name: contoso-west}\nspec: {endpoint: contoso.configuration.azure-api.net, backup: {storageClassName: azurefile-csi}}\n";
 
 /// 2026-12-01T00:00:00Z
 fn now() -> Timestamp {

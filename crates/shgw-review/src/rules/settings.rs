@@ -10,7 +10,7 @@ use shgw::names::{is_host_port, is_http_url};
 
 pub(crate) const THEME: Theme = Theme {
     name: "settings",
-    rules: &["SHGW070", "SHGW071", "SHGW072", "SHGW073"],
+    rules: &["SHGW070", "SHGW071", "SHGW072", "SHGW073", "SHGW075"],
     check,
 };
 
@@ -46,10 +46,11 @@ fn backup(cx: &Ctx, gw: &Gateway, hits: &mut Hits) {
     let volumes = doc
         .pointer(&format!("{pod}/volumes"))
         .and_then(Value::as_array);
-    if let Some(i) = volumes
+    let volume_index = volumes
         .into_iter()
         .flatten()
-        .position(|v| str_at(v, "/name") == Some(volume_name))
+        .position(|v| str_at(v, "/name") == Some(volume_name));
+    if let Some(i) = volume_index
         && doc
             .pointer(&format!("{pod}/volumes/{i}/emptyDir"))
             .is_some()
@@ -60,6 +61,9 @@ fn backup(cx: &Ctx, gw: &Gateway, hits: &mut Hits) {
             format!("{pod}/volumes/{i}/emptyDir"),
             format!("volume {volume_name} at {BACKUP_PATH} is an emptyDir, lost with the pod"),
         );
+    }
+    if let Some(i) = volume_index {
+        claim_class(cx, gw, &format!("{pod}/volumes/{i}"), hits);
     }
     let fs_at = format!("{pod}/securityContext/fsGroup");
     match doc.pointer(&fs_at).and_then(Value::as_i64) {
@@ -83,6 +87,41 @@ fn backup(cx: &Ctx, gw: &Gateway, hits: &mut Hits) {
                 format!("no fsGroup; {BACKUP_PATH} must belong to group {GATEWAY_UID}"),
             );
         }
+    }
+}
+
+/// SHGW075: the claim behind the backup volume at `volume` asks for ReadWriteMany and leaves the
+/// class to the cluster's default (an empty class is a deliberate choice: static binding).
+fn claim_class(cx: &Ctx, gw: &Gateway, volume: &str, hits: &mut Hits) {
+    let doc = cx.doc(gw);
+    let Some(claim) = doc
+        .pointer(&format!("{volume}/persistentVolumeClaim/claimName"))
+        .and_then(Value::as_str)
+    else {
+        return;
+    };
+    let ns = crate::objects::namespace(doc);
+    let Some(c) = crate::inventory::find(cx.docs, "PersistentVolumeClaim", ns, claim) else {
+        return;
+    };
+    let pvc = &cx.docs[c].value;
+    let many = pvc
+        .pointer("/spec/accessModes")
+        .and_then(Value::as_array)
+        .is_some_and(|m| m.iter().any(|m| m == "ReadWriteMany"));
+    if many
+        && pvc
+            .pointer("/spec/storageClassName")
+            .is_none_or(Value::is_null)
+    {
+        hits.at(
+            c,
+            "SHGW075",
+            "/spec/accessModes",
+            format!(
+                "claim {claim} asks for ReadWriteMany with no storageClassName: the cluster's default class decides, and the defaults of AKS, EKS and GKE offer only ReadWriteOnce (the claim and the pods stay Pending); name a ReadWriteMany class such as azurefile-csi on AKS"
+            ),
+        );
     }
 }
 

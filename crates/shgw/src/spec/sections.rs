@@ -327,7 +327,9 @@ section!(
         size: Option<Quantity>,
         /// Access mode; `ReadWriteMany` by default (shared by every replica).
         access_mode: Option<AccessMode>,
-        /// Storage class; the cluster default when absent.
+        /// Storage class. Absent, the cluster's default decides, which on AKS, EKS and GKE
+        /// offers only `ReadWriteOnce`: production and openshift then refuse a `ReadWriteMany`
+        /// claim. Name one that offers `ReadWriteMany` (`azurefile-csi` on AKS).
         storage_class_name: Option<String>,
         /// Use this existing claim instead of creating one.
         existing_claim: Option<String>,
