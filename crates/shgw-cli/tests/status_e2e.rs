@@ -545,6 +545,38 @@ fn status_against_a_real_api_server() {
         "{stderr}"
     );
     assert!(stderr.contains("Connection refused"), "{stderr}");
+    // --context picks the reachable cluster of a kubeconfig whose current context is not.
+    let two = env.scratch.join("two.kubeconfig");
+    std::fs::write(
+        &two,
+        format!(
+            "apiVersion: v1\nkind: Config\nclusters:\n- name: gone\n  cluster: {{server: \"https://127.0.0.1:{closed}\"}}\n- name: local\n  cluster: {{server: \"https://127.0.0.1:{port}\", certificate-authority: {}}}\nusers:\n- name: reader\n  user: {{token: {status_token}}}\ncontexts:\n- name: gone\n  context: {{cluster: gone, user: reader}}\n- name: local\n  context: {{cluster: local, user: reader}}\ncurrent-context: gone\n",
+            env.api.dir().join("certs/apiserver.crt").display()
+        ),
+    )
+    .unwrap();
+    let two = two.display().to_string();
+    let out = env.shgw(&["status", "-f", &gw, "--kubeconfig", &two], None);
+    assert_eq!(out.status.code(), Some(3), "{}", text(&out.stderr));
+    let out = env.shgw(
+        &[
+            "status",
+            "-f",
+            &gw,
+            "--kubeconfig",
+            &two,
+            "--context",
+            "local",
+        ],
+        None,
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}{}",
+        text(&out.stdout),
+        text(&out.stderr)
+    );
     // A server whose certificate is not trusted (no CA given), and a name that does not
     // resolve: both exit 3, naming the cause.
     for (server, cause) in [
