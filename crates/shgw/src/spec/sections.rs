@@ -494,12 +494,30 @@ section!(
 );
 
 section!(
-    /// Logs and metrics.
+    /// Prometheus alerting rules on the kube-state-metrics series (a `monitoring.coreos.com/v1`
+    /// PrometheusRule).
+    Alerts {
+        /// Render the PrometheusRule.
+        enabled: Option<bool>,
+        /// Where each alert's runbook is: the alert's name in lower case is appended, after `#`
+        /// (or, when the URL ends with `/`, as the last path segment). The README's Alerts
+        /// section by default.
+        runbook_base_url: Option<String>,
+        /// Extra labels on the PrometheusRule object, such as the ones your Prometheus's
+        /// `ruleSelector` matches.
+        labels: BTreeMap<String, String>,
+    }
+);
+
+section!(
+    /// Logs, metrics and alerts.
     Telemetry {
         /// Standard-output logs.
         logs: Option<Logs>,
         /// Metrics.
         metrics: Option<Metrics>,
+        /// Prometheus alerts.
+        alerts: Option<Alerts>,
     }
 );
 
