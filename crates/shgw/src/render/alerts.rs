@@ -107,13 +107,28 @@ pub(crate) fn prometheus_duration(secs: i64) -> String {
     out
 }
 
-/// A PromQL selector for `metric` with exact label matchers, in the order given.
-fn series(metric: &str, matchers: &[(&str, &str)]) -> String {
-    let inner: Vec<String> = matchers
+/// Widest a one-line selector may be, indentation included; wider ones get a matcher per
+/// line, so rendered rules stay within the usual YAML line limits (yamllint's 120) whatever
+/// the names.
+const SELECTOR_WIDTH: usize = 88;
+
+/// A label matcher: name, operator (`=` or `=~`), value.
+type Matcher = (&'static str, &'static str, String);
+
+/// A PromQL selector for `metric` with label matchers (`=` or `=~`), in the order given,
+/// laid out at `indent` spaces: on one line, or one matcher per line when too wide.
+fn selector(metric: &str, matchers: &[Matcher], indent: usize) -> String {
+    let items: Vec<String> = matchers
         .iter()
-        .map(|(k, v)| format!("{k}=\"{}\"", escape(v)))
+        .map(|(k, op, v)| format!("{k}{op}\"{}\"", escape(v)))
         .collect();
-    format!("{metric}{{{}}}", inner.join(","))
+    let pad = " ".repeat(indent);
+    let one_line = format!("{pad}{metric}{{{}}}", items.join(", "));
+    if one_line.len() <= SELECTOR_WIDTH {
+        return one_line;
+    }
+    let inner: Vec<String> = items.iter().map(|i| format!("{pad}  {i}")).collect();
+    format!("{pad}{metric}{{\n{}\n{pad}}}", inner.join(",\n"))
 }
 
 /// `v` as the inside of a double-quoted PromQL string.
@@ -169,15 +184,20 @@ impl Rules<'_> {
 
     fn renewal(&mut self, cron_job: &str, plan: &RenewalPlan) {
         let (ns, gw) = (self.namespace, self.gateway);
-        let scope = [("namespace", ns), ("cronjob", cron_job)];
-        let last = series("kube_cronjob_status_last_successful_time", &scope);
-        let created = series("kube_cronjob_created", &scope);
+        let scope = [
+            ("namespace", "=", ns.to_owned()),
+            ("cronjob", "=", cron_job.to_owned()),
+        ];
+        let last = |indent| selector("kube_cronjob_status_last_successful_time", &scope, indent);
+        let created = selector("kube_cronjob_created", &scope, 4);
         if let Some(stale) = plan.stale_after() {
             let t = stale.as_secs();
             // A CronJob that never succeeded has no last-success series: its age counts from
             // its creation instead.
             let expr = format!(
-                "(\n  time() - max by (namespace, cronjob) ({last}) > {t}\n)\nor\n(\n  time() - max by (namespace, cronjob) ({created}) > {t}\n  unless on (namespace, cronjob) {last}\n)"
+                "(\n  time() - max by (namespace, cronjob) (\n{}\n  ) > {t}\n)\nor\n(\n  time() - max by (namespace, cronjob) (\n{created}\n  ) > {t}\n  unless on (namespace, cronjob)\n{}\n)",
+                last(4),
+                last(4),
             );
             let threshold = prometheus_duration(t);
             let gap = prometheus_duration(plan.longest_gap().map_or(0, |g| g.as_secs()));
@@ -191,20 +211,24 @@ impl Rules<'_> {
             let alert = names::TOKEN_RENEWAL_STALE;
             self.push(alert, "critical", expr, None, &[], (summary, description));
         }
-        let job = |metric: &str| {
-            format!(
-                "{metric}{{namespace=\"{}\",job_name=~\"{}-[0-9]+\"}}",
-                escape(ns),
-                escape(&regex_literal(cron_job))
-            )
+        let job = |metric: &str, indent: usize| {
+            let matchers = [
+                ("namespace", "=", ns.to_owned()),
+                (
+                    "job_name",
+                    "=~",
+                    format!("{}-[0-9]+", regex_literal(cron_job)),
+                ),
+            ];
+            selector(metric, &matchers, indent)
         };
         // The newest scheduled run (by start time) has failed pods and no success; older
         // failed runs kept in the job history do not count once a newer run exists.
         let expr = format!(
-            "(max by (namespace, job_name) ({}) > 0)\nand on (namespace, job_name)\n  topk by (namespace) (1, max by (namespace, job_name) ({}))\nunless on (namespace, job_name)\n  (max by (namespace, job_name) ({}) > 0)",
-            job("kube_job_status_failed"),
-            job("kube_job_status_start_time"),
-            job("kube_job_status_succeeded"),
+            "(\n  max by (namespace, job_name) (\n{}\n  ) > 0\n)\nand on (namespace, job_name)\n  topk by (namespace) (1,\n    max by (namespace, job_name) (\n{}\n    )\n  )\nunless on (namespace, job_name)\n  (\n    max by (namespace, job_name) (\n{}\n    ) > 0\n  )",
+            job("kube_job_status_failed", 4),
+            job("kube_job_status_start_time", 6),
+            job("kube_job_status_succeeded", 6),
         );
         let summary = format!("The newest token renewal of gateway {ns}/{gw} failed.");
         let description = format!(
@@ -223,14 +247,17 @@ impl Rules<'_> {
 
     fn replicas(&mut self, deployment: &str) {
         let ns = self.namespace;
-        let scope = [("namespace", ns), ("deployment", deployment)];
+        let scope = [
+            ("namespace", "=", ns.to_owned()),
+            ("deployment", "=", deployment.to_owned()),
+        ];
         let available = format!(
-            "max by (namespace, deployment) ({})",
-            series("kube_deployment_status_replicas_available", &scope)
+            "max by (namespace, deployment) (\n{}\n)",
+            selector("kube_deployment_status_replicas_available", &scope, 2)
         );
         let desired = format!(
-            "max by (namespace, deployment) ({})",
-            series("kube_deployment_spec_replicas", &scope)
+            "max by (namespace, deployment) (\n{}\n)",
+            selector("kube_deployment_spec_replicas", &scope, 2)
         );
         let summary = format!("Gateway {ns}/{deployment} runs with fewer replicas than desired.");
         let description = format!(
@@ -264,7 +291,11 @@ impl Rules<'_> {
         let ns = self.namespace;
         // A PodMonitor without `jobLabel` names its targets' job `<namespace>/<name>`.
         let job = format!("{ns}/{pod_monitor}");
-        let up = series("up", &[("namespace", ns), ("job", &job)]);
+        let up = selector(
+            "up",
+            &[("namespace", "=", ns.to_owned()), ("job", "=", job.clone())],
+            2,
+        );
         let summary =
             format!("Prometheus does not scrape the local metrics of gateway {ns}/{pod_monitor}.");
         let description = format!(
@@ -274,7 +305,7 @@ impl Rules<'_> {
         self.push(
             names::METRICS_NOT_SCRAPED,
             "warning",
-            format!("absent({up})\nor\nmin by (namespace, job) ({up}) == 0"),
+            format!("absent(\n{up}\n)\nor\nmin by (namespace, job) (\n{up}\n) == 0"),
             Some(METRICS_NOT_SCRAPED_FOR_SECS),
             &[],
             (summary, description),
@@ -338,7 +369,15 @@ mod tests {
 
     #[test]
     fn names_are_quoted_and_regex_escaped() {
-        assert_eq!(series("m", &[("a", "x\"y")]), "m{a=\"x\\\"y\"}");
+        let m = [("a", "=", "x\"y".to_owned())];
+        assert_eq!(selector("m", &m, 2), "  m{a=\"x\\\"y\"}");
+        let long = [
+            ("namespace", "=", "n".repeat(63)),
+            ("cronjob", "=", "c".repeat(58)),
+        ];
+        let text = selector("kube_cronjob_created", &long, 4);
+        assert!(text.lines().all(|l| l.len() <= SELECTOR_WIDTH), "{text}");
+        assert_eq!(text.lines().count(), 4);
         assert_eq!(regex_literal("a.b-c"), "a\\.b-c");
     }
 }
