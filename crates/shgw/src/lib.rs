@@ -56,7 +56,8 @@ pub use profile::{
 pub use reference::reference_markdown;
 pub use render::{
     AlertingRule, Manifests, Object, PodMetricsEndpoint, PodMonitor, PodMonitorSpec,
-    PrometheusRule, PrometheusRuleSpec, RenderOptions, RuleGroup, alert_names, render, render_with,
+    PrometheusRule, PrometheusRuleSpec, RenderOptions, RuleGroup, alert_names,
+    alert_scope_problems, render, render_with,
 };
 pub use resolve::{
     AlertsPlan, AuthMode, AutoscalingPlan, BackupPlan, CaSource, EntraCredential, LogPlan,

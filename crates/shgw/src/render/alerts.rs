@@ -7,10 +7,12 @@
 use super::metrics::METRICS_PORT_NAME;
 use super::renewal::renewer_name;
 use crate::defaults as d;
+use crate::diag::Diagnostic;
 use crate::resolve::{AlertsPlan, AuthMode, RenewalPlan, Resolved};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use serde::Serialize;
-use std::collections::BTreeMap;
+use serde_json::Value;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// Alert names, one place each (the README's runbook sections are named after them).
 pub mod names {
@@ -335,6 +337,13 @@ pub(crate) fn prometheus_rule(r: &Resolved) -> Option<PrometheusRule> {
         rules.metrics(&r.name);
     }
     let mut metadata = super::meta(r, r.name.clone());
+    metadata
+        .annotations
+        .get_or_insert_with(BTreeMap::new)
+        .insert(
+            d::ALERT_SCOPE_ANNOTATION.to_owned(),
+            format!("{namespace}/{}", r.name),
+        );
     if !plan.labels.is_empty() {
         metadata
             .labels
@@ -352,6 +361,77 @@ pub(crate) fn prometheus_rule(r: &Resolved) -> Option<PrometheusRule> {
             }],
         },
     })
+}
+
+fn text_at<'a>(v: &'a Value, pointer: &str) -> &'a str {
+    v.pointer(pointer)
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+}
+
+/// Problems with shgw's PrometheusRules among built `resources` (after kustomize
+/// transformers): a rule whose expressions select a namespace or Deployment that the build
+/// moved or renamed would never fire. Each problem names the rule and what to change.
+///
+/// ```
+/// let rule = serde_json::json!({"apiVersion": "monitoring.coreos.com/v1", "kind": "PrometheusRule",
+///     "metadata": {"name": "gw", "namespace": "elsewhere",
+///                  "annotations": {"shgw.dev/alert-scope": "apim/gw"}}});
+/// let gw = serde_json::json!({"apiVersion": "apps/v1", "kind": "Deployment",
+///     "metadata": {"name": "gw", "namespace": "elsewhere"}});
+/// let problems = shgw::alert_scope_problems(&[rule, gw]);
+/// assert_eq!(problems[0].path, "metadata.namespace");
+/// ```
+pub fn alert_scope_problems(resources: &[Value]) -> Vec<Diagnostic> {
+    let deployments: BTreeSet<(&str, &str)> = resources
+        .iter()
+        .filter(|v| text_at(v, "/kind") == "Deployment")
+        .map(|v| {
+            (
+                text_at(v, "/metadata/namespace"),
+                text_at(v, "/metadata/name"),
+            )
+        })
+        .collect();
+    let mut out = Vec::new();
+    for v in resources {
+        let scope = v
+            .pointer("/metadata/annotations")
+            .and_then(|a| a.get(d::ALERT_SCOPE_ANNOTATION))
+            .and_then(Value::as_str);
+        let Some((namespace, deployment)) = scope.and_then(|s| s.split_once('/')) else {
+            continue;
+        };
+        if text_at(v, "/kind") != "PrometheusRule" {
+            continue;
+        }
+        let name = text_at(v, "/metadata/name");
+        let built_ns = text_at(v, "/metadata/namespace");
+        let fix = "set metadata.namespace and metadata.name in the Gateway file instead of kustomize's namespace, namePrefix or nameSuffix, or turn spec.telemetry.alerts off in this build";
+        let problem = if built_ns != namespace {
+            Some((
+                "metadata.namespace",
+                format!(
+                    "PrometheusRule {name} now lives in namespace {built_ns:?}, but its alerts select namespace {namespace:?}: they would never fire; {fix}"
+                ),
+            ))
+        } else if !deployments.contains(&(namespace, deployment)) {
+            Some((
+                "metadata.name",
+                format!(
+                    "PrometheusRule {name} watches Deployment {namespace}/{deployment}, which this build renamed or removed: its alerts would never fire; {fix}"
+                ),
+            ))
+        } else {
+            None
+        };
+        if let Some((path, message)) = problem {
+            let mut d = Diagnostic::error(path, message);
+            d.gateway = Some(deployment.to_owned());
+            out.push(d);
+        }
+    }
+    out
 }
 
 #[cfg(test)]
