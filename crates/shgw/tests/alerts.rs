@@ -448,8 +448,9 @@ fn promtool(args: &[&str], dir: &Path) -> (bool, String) {
 /// Writes the rule groups and the generated tests of `case` into `dir`.
 fn write_case(dir: &Path, case: &Case, rule: &Value) -> Tests {
     std::fs::create_dir_all(dir).unwrap();
-    // JSON is YAML: promtool reads both files as they are written here.
-    std::fs::write(dir.join("rules.yaml"), rule["spec"].to_string()).unwrap();
+    // The rule groups printed by the same YAML writer as `shgw render` (block scalars and
+    // all); the tests file is JSON, which is YAML too.
+    std::fs::write(dir.join("rules.yaml"), shgw_yaml::to_string(&rule["spec"])).unwrap();
     let t = unit_tests(case.name, rule, case);
     let file = json!({
         "rule_files": ["rules.yaml"],
@@ -527,7 +528,7 @@ fn the_generated_tests_catch_a_wrong_threshold() {
             .unwrap()
             .replace(&right, &format!("> {}", 2 * DAY + HOUR)),
     );
-    std::fs::write(dir.join("rules.yaml"), rule["spec"].to_string()).unwrap();
+    std::fs::write(dir.join("rules.yaml"), shgw_yaml::to_string(&rule["spec"])).unwrap();
     let (ok, out) = promtool(&["test", "rules", "tests.yaml"], &dir);
     assert!(!ok, "a wrong threshold passed:\n{out}");
     assert!(out.contains("ShgwTokenRenewalStale"), "{out}");
