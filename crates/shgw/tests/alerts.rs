@@ -635,12 +635,13 @@ fn refusals_name_their_field() {
     // A runbook base with a fragment, a bad label.
     let text = gateway(
         "gw",
-        "  telemetry:\n    alerts: {enabled: true, runbookBaseUrl: \"https://x.example/a#b\", labels: {\"bad key!\": v}}\n",
+        "  telemetry:\n    alerts: {enabled: true, runbookBaseUrl: \"https://x.example/a#b\", labels: {\"bad key!\": v, app.kubernetes.io/instance: x}}\n",
     );
     assert_eq!(
         paths(&text, "production"),
         [
             "spec.telemetry.alerts.labels.bad key!",
+            "spec.telemetry.alerts.labels.app.kubernetes.io/instance",
             "spec.telemetry.alerts.runbookBaseUrl"
         ]
     );

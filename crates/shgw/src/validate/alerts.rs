@@ -1,6 +1,7 @@
 //! Checks of `spec.telemetry.alerts`.
 
 use super::Check;
+use crate::defaults as d;
 use crate::names::is_http_url;
 use crate::render::{alert_names, prometheus_duration};
 use crate::resolve::{AuthMode, Resolved};
@@ -15,6 +16,21 @@ pub(super) fn check(c: &mut Check, s: &GatewaySpec, r: &Resolved) {
         return;
     };
     c.labels(&format!("{PATH}.labels"), &a.labels, true);
+    for k in a.labels.keys() {
+        if [
+            d::LABEL_NAME,
+            d::LABEL_INSTANCE,
+            d::LABEL_COMPONENT,
+            d::LABEL_MANAGED_BY,
+        ]
+        .contains(&k.as_str())
+        {
+            c.err(
+                format!("{PATH}.labels.{k}"),
+                "is set by shgw on every object of the gateway",
+            );
+        }
+    }
     if let Some(u) = &a.runbook_base_url
         && (!is_http_url(u, &["http", "https"]) || u.contains(['#', ' ']))
     {
