@@ -401,10 +401,12 @@ choice!(
 section!(
     /// Local logs, besides standard output (`telemetry.logs.local.*`).
     LocalLogs {
-        /// `none`, `auto` (the gateway's default), `localsyslog`, `rfc5424`, `journal` or `json`.
+        /// `none`, `auto` (the gateway's default), `rfc5424` or `json`; `localsyslog` and
+        /// `journal` write to a node socket the pod does not have and are refused.
         #[serde(rename = "type")]
         kind: Option<LocalLogType>,
-        /// Endpoint: a socket path such as `/dev/log` (syslog), a UDP `host:port` (json) or a path.
+        /// The `host:port` of a collector that receives the logs (UDP for json); a loopback
+        /// address or a file is a warning, since nothing in the pod reads them.
         endpoint: Option<String>,
         /// Syslog facility, 0 to 23 (`localsyslog` and `rfc5424` only).
         facility: Option<u8>,
@@ -420,7 +422,7 @@ section!(
         level: Option<LogLevel>,
         /// Coloured logs.
         color: Option<bool>,
-        /// Local logs (syslog, journal, UDP JSON).
+        /// Local logs besides standard output, to a collector (rfc5424 syslog, UDP JSON).
         local: Option<LocalLogs>,
     }
 );
