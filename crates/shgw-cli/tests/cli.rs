@@ -369,7 +369,7 @@ fn an_expiring_token_fails_production_unless_allowed() {
 fn local_logs_that_cannot_arrive_are_refused_or_warned() {
     let gateway = |local: &str| {
         format!(
-            "apiVersion: shgw.dev/v1alpha1\nkind: Gateway\nmetadata: {{name: gw, namespace: apim}}\nspec:\n  endpoint: contoso.configuration.azure-api.net\n  telemetry: {{logs: {{local: {local}}}}}\n"
+            "apiVersion: shgw.dev/v1alpha1\nkind: Gateway\nmetadata: {{name: gw, namespace: apim}}\nspec:\n  endpoint: contoso.configuration.azure-api.net\n  backup: {{storageClassName: azurefile-csi}}\n  telemetry: {{logs: {{local: {local}}}}}\n"
         )
     };
     // A node socket: refused, with the reason and the field, nothing on stdout.

@@ -20,7 +20,7 @@ const HOUR: i64 = 3_600;
 
 fn gateway(name: &str, spec_extra: &str) -> String {
     format!(
-        "apiVersion: shgw.dev/v1alpha1\nkind: Gateway\nmetadata: {{name: {name}, namespace: {NS}}}\nspec:\n  endpoint: contoso.configuration.azure-api.net\n  image: {{tag: \"2.12.1\"}}\n{spec_extra}"
+        "apiVersion: shgw.dev/v1alpha1\nkind: Gateway\nmetadata: {{name: {name}, namespace: {NS}}}\nspec:\n  endpoint: contoso.configuration.azure-api.net\n  image: {{tag: \"2.12.1\"}}\n  backup: {{storageClassName: azurefile-csi}}\n{spec_extra}"
     )
 }
 
@@ -622,7 +622,7 @@ fn refusals_name_their_field() {
             .collect()
     };
     // No namespace: the expressions could not be scoped.
-    let text = "apiVersion: shgw.dev/v1alpha1\nkind: Gateway\nmetadata: {name: gw}\nspec:\n  endpoint: contoso.configuration.azure-api.net\n  telemetry: {alerts: {enabled: true}}\n";
+    let text = "apiVersion: shgw.dev/v1alpha1\nkind: Gateway\nmetadata: {name: gw}\nspec:\n  endpoint: contoso.configuration.azure-api.net\n  backup: {storageClassName: azurefile-csi}\n  telemetry: {alerts: {enabled: true}}\n";
     let bare = shgw::Profile::from_yaml(
         "bare.yaml",
         "apiVersion: shgw.dev/v1alpha1\nkind: Profile\nmetadata: {name: bare}\n",
