@@ -2,7 +2,9 @@
 
 use crate::{Failure, Output};
 use clap::{Args, ValueEnum};
-use shgw::defaults::{TOKEN_EXPIRY_ANNOTATION, TOKEN_FINGERPRINT_ANNOTATION};
+use shgw::defaults::{
+    RENEWER_LAST_SUCCESS_ANNOTATION, TOKEN_EXPIRY_ANNOTATION, TOKEN_FINGERPRINT_ANNOTATION,
+};
 use shgw_renew::{
     Action, Endpoint, GatewayRef, KeyType, KubeAccess, Outcome, RenewError, Request, Rollout,
     Target,
@@ -177,15 +179,12 @@ fn report(a: &RenewArgs, outcome: &Outcome) -> String {
             }
         }
     }
-    let writes = matches!(
-        outcome.action,
-        Action::Renewed { .. }
-            | Action::Kept {
-                annotated: true,
-                ..
-            }
-    ) || matches!(outcome.rollout, Rollout::Patched { .. });
-    if outcome.dry_run && writes {
+    lines.push(format!(
+        "{secret}: {would}set annotation {RENEWER_LAST_SUCCESS_ANNOTATION}={}",
+        outcome.last_success
+    ));
+    // The run's last write, the success stamp, is always made (or would be).
+    if outcome.dry_run {
         lines.push(
             "dry run: the API server accepted these writes as dry runs; nothing was changed"
                 .to_owned(),

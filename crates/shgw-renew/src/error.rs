@@ -26,8 +26,8 @@ impl std::fmt::Display for Service {
 pub const GENERATE_TOKEN_ACTION: &str =
     "Microsoft.ApiManagement/service/gateways/generateToken/action";
 
-/// Why a renewal failed. Every variant but [`RenewError::RolloutAfterStore`] leaves the
-/// Secret as it was.
+/// Why a renewal failed. Every variant but [`RenewError::RolloutAfterStore`] and
+/// [`RenewError::Stamp`] leaves the Secret as it was.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum RenewError {
@@ -206,6 +206,16 @@ pub enum RenewError {
         /// The Kubernetes error.
         source: Box<RenewError>,
     },
+    /// Everything else succeeded, but the run could not record its success on the Secret.
+    #[error(
+        "{done}, but annotation shgw.dev/renewer-last-success could not be set, so monitors will see the renewer as failing: {source}"
+    )]
+    Stamp {
+        /// What the run did before.
+        done: String,
+        /// The Kubernetes error.
+        source: Box<RenewError>,
+    },
     /// The async runtime could not start.
     #[error("cannot start the I/O runtime: {0}")]
     Runtime(#[source] std::io::Error),
@@ -214,7 +224,10 @@ pub enum RenewError {
 impl RenewError {
     /// Whether the Secret was changed before the failure (only after a successful store).
     pub fn secret_changed(&self) -> bool {
-        matches!(self, RenewError::RolloutAfterStore { .. })
+        matches!(
+            self,
+            RenewError::RolloutAfterStore { .. } | RenewError::Stamp { .. }
+        )
     }
 }
 

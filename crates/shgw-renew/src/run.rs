@@ -12,7 +12,9 @@ use base64::Engine as _;
 use k8s_openapi::api::apps::v1::Deployment;
 use k8s_openapi::api::core::v1::Secret;
 use shgw::Token;
-use shgw::defaults::{TOKEN_EXPIRY_ANNOTATION, TOKEN_FINGERPRINT_ANNOTATION};
+use shgw::defaults::{
+    RENEWER_LAST_SUCCESS_ANNOTATION, TOKEN_EXPIRY_ANNOTATION, TOKEN_FINGERPRINT_ANNOTATION,
+};
 
 /// What a renewal did (or, with `dry_run`, would do). Holds no token.
 #[derive(Debug, Clone, PartialEq)]
@@ -23,6 +25,8 @@ pub struct Outcome {
     pub action: Action,
     /// What happened to the Deployment.
     pub rollout: Rollout,
+    /// The Secret's `shgw.dev/renewer-last-success` written at the end (RFC 3339, UTC).
+    pub last_success: String,
 }
 
 /// What happened to the Secret.
@@ -147,6 +151,12 @@ async fn run(
             expiry: token.expiry_rfc3339(),
             source: Box::new(source),
         })?;
+    let last_success = stamp(
+        &cluster,
+        request,
+        "the new token is stored and the pods roll",
+    )
+    .await?;
     Ok(Outcome {
         dry_run: request.dry_run,
         action: Action::Renewed {
@@ -155,7 +165,27 @@ async fn run(
             fingerprint: token.fingerprint(),
         },
         rollout,
+        last_success,
     })
+}
+
+/// Sets the Secret's `shgw.dev/renewer-last-success` to now, the last write of a run that
+/// succeeded; `done` says what was done before, for the error.
+async fn stamp(cluster: &Cluster, request: &Request, done: &str) -> Result<String, RenewError> {
+    let now = jiff::Timestamp::now()
+        .strftime("%Y-%m-%dT%H:%M:%SZ")
+        .to_string();
+    let patch = serde_json::json!({
+        "metadata": {"annotations": {RENEWER_LAST_SUCCESS_ANNOTATION: now}},
+    });
+    cluster
+        .patch_secret(&request.target.secret, &patch, request.dry_run)
+        .await
+        .map_err(|source| RenewError::Stamp {
+            done: done.to_owned(),
+            source: Box::new(source),
+        })?;
+    Ok(now)
 }
 
 /// What the Secret holds under `key`.
@@ -180,6 +210,12 @@ async fn keep(
 ) -> Result<Outcome, RenewError> {
     let annotated = annotate(cluster, request, secret, token).await?;
     let rollout = roll(cluster, request, deployment.as_ref(), token).await?;
+    let last_success = stamp(
+        cluster,
+        request,
+        "the stored token lasts; nothing else to do",
+    )
+    .await?;
     Ok(Outcome {
         dry_run: request.dry_run,
         action: Action::Kept {
@@ -188,6 +224,7 @@ async fn keep(
             annotated,
         },
         rollout,
+        last_success,
     })
 }
 

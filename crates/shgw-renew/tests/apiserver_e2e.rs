@@ -364,6 +364,19 @@ fn extra_objects() -> String {
     )
 }
 
+/// The Secret annotation `shgw status` reads.
+const LAST_SUCCESS: &str = shgw::defaults::RENEWER_LAST_SUCCESS_ANNOTATION;
+
+/// The Secret's last-success stamp, which must be RFC 3339 in UTC to the second.
+fn last_success(secret: &Value) -> Option<jiff::Timestamp> {
+    let text = secret["metadata"]["annotations"][LAST_SUCCESS].as_str()?;
+    assert!(
+        text.len() == 20 && text.ends_with('Z'),
+        "{LAST_SUCCESS}={text:?} is not YYYY-MM-DDTHH:MM:SSZ"
+    );
+    Some(text.parse().unwrap())
+}
+
 fn fingerprint_annotation(d: &Value) -> Option<String> {
     d["spec"]["template"]["metadata"]["annotations"]["shgw.dev/token-fingerprint"]
         .as_str()
@@ -491,25 +504,35 @@ fn renews_the_secret_and_rolls_the_deployment_with_exactly_get_and_patch() {
     );
     assert!(stdout.contains(&token.expiry_rfc3339()), "{stdout}");
     assert!(stdout.contains("the Secret holds no token yet"), "{stdout}");
+    // The run's success is stamped on the Secret, by the name `shgw status` reads.
+    let first_stamp = last_success(&secret).expect("renewer-last-success set");
+    let age = jiff::Timestamp::now().as_second() - first_stamp.as_second();
+    assert!((0..600).contains(&age), "stamp {first_stamp} is not now");
+    assert!(
+        stdout.contains(&format!("{LAST_SUCCESS}={first_stamp}")),
+        "{stdout}"
+    );
     assert!(
         stdout.contains(&format!("Deployment {NS}/{NAME}")),
         "{stdout}"
     );
 
-    // 3. A second run (through KUBECONFIG) finds the token fresh: no call, no write.
+    // 3. A second run (through KUBECONFIG) finds the token fresh: no call, no write but the
+    //    success stamp (a run that has nothing to do still succeeded).
     env.standin.clear_calls();
-    let (secret_rv, deploy_rv) = (
-        env.get("secret", SECRET)["metadata"]["resourceVersion"].clone(),
-        env.get("deployment", NAME)["metadata"]["resourceVersion"].clone(),
-    );
+    let deploy_rv = env.get("deployment", NAME)["metadata"]["resourceVersion"].clone();
+    std::thread::sleep(std::time::Duration::from_millis(1100));
     let out = env.renew(Kube::Env(&renewer), &[]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     assert!(text(&out.stdout).contains("not renewed, Azure not called"));
     assert!(env.standin.calls().is_empty(), "{:?}", env.standin.calls());
+    let after = env.get("secret", SECRET);
+    assert_eq!(after["data"], secret["data"]);
     assert_eq!(
-        env.get("secret", SECRET)["metadata"]["resourceVersion"],
-        secret_rv
+        after["metadata"]["annotations"]["shgw.dev/token-expiry"],
+        token.expiry_rfc3339()
     );
+    assert!(last_success(&after).unwrap() > first_stamp, "stamped again");
     assert_eq!(
         env.get("deployment", NAME)["metadata"]["resourceVersion"],
         deploy_rv

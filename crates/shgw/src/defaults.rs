@@ -70,6 +70,10 @@ pub const TOKEN_EXPIRY_ANNOTATION: &str = "shgw.dev/token-expiry";
 /// Annotation on the pod template: [`crate::Token::fingerprint`] of the token in use, so that a
 /// new token rolls the pods.
 pub const TOKEN_FINGERPRINT_ANNOTATION: &str = "shgw.dev/token-fingerprint";
+/// Annotation on the token Secret: when the renewer last finished a run without error (the
+/// token renewed, or not due yet), RFC 3339 in UTC to the second. `shgw status` reads it to
+/// tell a renewer that stopped working from one that has nothing to do.
+pub const RENEWER_LAST_SUCCESS_ANNOTATION: &str = "shgw.dev/renewer-last-success";
 
 #[cfg(test)]
 mod tests {
