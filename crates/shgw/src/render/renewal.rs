@@ -21,6 +21,9 @@ use std::collections::BTreeMap;
 const RENEWER_APP: &str = "shgw-token-renewer";
 /// Environment variable holding the pod's namespace (downward API).
 const NAMESPACE_ENV: &str = "POD_NAMESPACE";
+/// The Job's `activeDeadlineSeconds`, also given to the renewer as `--deadline` so that its
+/// retries stop in time for it to finish and say why.
+const JOB_DEADLINE_SECONDS: i64 = 600;
 
 /// The renewer plan, the token Secret's name and key, when renewal is on.
 fn plan(r: &Resolved) -> Option<(&RenewalPlan, &str, &str)> {
@@ -120,7 +123,7 @@ pub(crate) fn role_binding(r: &Resolved) -> Option<RoleBinding> {
 
 /// The command line the CronJob runs; `$(POD_NAMESPACE)` is expanded by the kubelet.
 fn args(r: &Resolved, plan: &RenewalPlan, secret: &str, key: &str) -> Vec<String> {
-    let flags: [(&str, &str); 12] = [
+    let flags: [(&str, &str); 13] = [
         ("--namespace", &format!("$({NAMESPACE_ENV})")),
         ("--secret", secret),
         ("--secret-key", key),
@@ -133,6 +136,7 @@ fn args(r: &Resolved, plan: &RenewalPlan, secret: &str, key: &str) -> Vec<String
         ("--validity", &plan.validity),
         ("--key", plan.key_type.as_str()),
         ("--arm-endpoint", &plan.arm_endpoint),
+        ("--deadline", &format!("{JOB_DEADLINE_SECONDS}s")),
     ];
     let mut args = vec!["token".to_owned(), "renew".to_owned()];
     for (flag, value) in flags {
@@ -249,7 +253,7 @@ pub(crate) fn cron_job(r: &Resolved) -> Option<CronJob> {
                 metadata: None,
                 spec: Some(JobSpec {
                     backoff_limit: Some(3),
-                    active_deadline_seconds: Some(600),
+                    active_deadline_seconds: Some(JOB_DEADLINE_SECONDS),
                     template: PodTemplateSpec {
                         metadata: Some(ObjectMeta {
                             labels: Some(pod_labels),
