@@ -68,15 +68,11 @@ mod tests {
             assert!(parse_duration(bad).is_err(), "{bad:?}");
         }
         // Zero is well formed, so the message says what is wrong with it.
+        let message = |t: &str| parse_duration(t).err().map(|e| e.to_string());
         assert_eq!(
-            parse_duration("0d").unwrap_err().to_string(),
-            "\"0d\" is not a duration: it must be more than zero, such as 10d"
+            message("0d").as_deref(),
+            Some("\"0d\" is not a duration: it must be more than zero, such as 10d")
         );
-        assert!(
-            parse_duration("0w")
-                .unwrap_err()
-                .to_string()
-                .contains("whole number")
-        );
+        assert!(message("0w").is_some_and(|m| m.contains("whole number")));
     }
 }

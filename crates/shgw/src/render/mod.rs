@@ -15,6 +15,9 @@ use crate::profile::Profile;
 use crate::resolve::Resolved;
 use crate::spec::Gateway;
 use crate::token::Token;
+use k8s_openapi::api::admissionregistration::v1::{
+    ValidatingAdmissionPolicy, ValidatingAdmissionPolicyBinding,
+};
 use k8s_openapi::api::apps::v1::Deployment;
 use k8s_openapi::api::autoscaling::v2::HorizontalPodAutoscaler;
 use k8s_openapi::api::batch::v1::CronJob;
@@ -59,6 +62,10 @@ pub enum Object {
     PodMonitor(metrics::PodMonitor),
     /// Network policy.
     NetworkPolicy(NetworkPolicy),
+    /// What the token renewer may change (Kubernetes 1.30+, cluster scoped).
+    ValidatingAdmissionPolicy(ValidatingAdmissionPolicy),
+    /// That policy's binding.
+    ValidatingAdmissionPolicyBinding(ValidatingAdmissionPolicyBinding),
 }
 
 macro_rules! each_object {
@@ -77,6 +84,8 @@ macro_rules! each_object {
             Object::HorizontalPodAutoscaler($o) => $e,
             Object::PodMonitor($o) => $e,
             Object::NetworkPolicy($o) => $e,
+            Object::ValidatingAdmissionPolicy($o) => $e,
+            Object::ValidatingAdmissionPolicyBinding($o) => $e,
         }
     };
 }
@@ -118,9 +127,11 @@ impl Object {
             Object::CronJob(_) => 8,
             Object::PodDisruptionBudget(_) => 9,
             // Not in kustomize's fixed list: ordered by group, version and kind.
-            Object::HorizontalPodAutoscaler(_) => 10,
-            Object::PodMonitor(_) => 11,
-            Object::NetworkPolicy(_) => 12,
+            Object::ValidatingAdmissionPolicy(_) => 10,
+            Object::ValidatingAdmissionPolicyBinding(_) => 11,
+            Object::HorizontalPodAutoscaler(_) => 12,
+            Object::PodMonitor(_) => 13,
+            Object::NetworkPolicy(_) => 14,
         }
     }
 }
@@ -232,6 +243,9 @@ fn objects(r: &Resolved, token: Option<&Token>) -> Vec<Object> {
     objects.extend(renewal::service_account(r).map(Object::ServiceAccount));
     objects.extend(renewal::role(r).map(Object::Role));
     objects.extend(renewal::role_binding(r).map(Object::RoleBinding));
+    objects.extend(renewal::admission_policy(r).map(Object::ValidatingAdmissionPolicy));
+    objects
+        .extend(renewal::admission_policy_binding(r).map(Object::ValidatingAdmissionPolicyBinding));
     objects.push(Object::ConfigMap(config::config_map(r, data)));
     objects.extend(metrics::mapping_config_map(r).map(Object::ConfigMap));
     objects.extend(config::token_secret(r, token).map(Object::Secret));
