@@ -442,9 +442,9 @@ impl Run<'_, '_> {
     }
 
     /// Sets the pod template's fingerprint annotation to the token the Secret holds *now*
-    /// (`token`, unless another run changed it since): the Secret is read again, the
-    /// Deployment patched only if unchanged since it was read, and the Secret read once more
-    /// after, so that the pods never end up named after a token that is not stored.
+    /// (`token`, unless another run changed it since): the Secret is read again before the
+    /// Deployment is patched and once more after, and the rollout is done again while it
+    /// changed, so that the last patch of any run names the token stored after it.
     async fn roll(&self, token: &Token) -> Result<Rollout, RenewError> {
         let request = &self.request;
         let Some(name) = &request.target.deployment else {
@@ -500,26 +500,20 @@ impl Run<'_, '_> {
                     Rollout::Current
                 });
             }
-            let patch = Self::with_version(
-                serde_json::json!({
-                    "spec": {"template": {"metadata": {"annotations": {TOKEN_FINGERPRINT_ANNOTATION: fingerprint}}}}
-                }),
-                &deployment,
-            );
+            // No resourceVersion: the controller's status updates would make it conflict
+            // during every rollout, and the Secret read after the patch is what makes the
+            // result right (the last patch is checked against the Secret after it).
+            let patch = serde_json::json!({
+                "spec": {"template": {"metadata": {"annotations": {TOKEN_FINGERPRINT_ANNOTATION: fingerprint}}}}
+            });
             let landed = |object: &Value| {
                 annotation(object, TEMPLATE, TOKEN_FINGERPRINT_ANNOTATION)
                     == Some(fingerprint.as_str())
             };
-            match self
-                .cluster
+            self.cluster
                 .write(Kind::Deployment, name, &patch, false, self.budget, &landed)
                 .await
-            {
-                Ok(_) => {}
-                // Changed by someone else since it was read: read both again.
-                Err(WriteError::NotWritten { changed: true, .. }) => continue,
-                Err(e) => return Err(e.into_error(deployment_object)),
-            }
+                .map_err(|e| e.into_error(deployment_object.clone()))?;
             // The Secret may have changed while the Deployment was patched.
             if self.current_token().await? == current {
                 return Ok(Rollout::Patched { fingerprint });
