@@ -150,6 +150,9 @@ pub(crate) enum WriteError {
         cause: RenewError,
         /// The object was read back after the failure (so "not written" is what it holds).
         read_back: bool,
+        /// The last attempt went unanswered or timed out at a gateway (504): that write may
+        /// still be carried out after the read.
+        in_flight: bool,
         /// The object changed since it was read (a conflict with another writer).
         changed: bool,
     },
@@ -381,6 +384,7 @@ impl Cluster {
                 return Err(WriteError::NotWritten {
                     cause: self.gave_up(self.error("patch", kind, name, &f), &f, attempt, budget),
                     read_back: false,
+                    in_flight: false,
                     changed: f.status == Some(409),
                 });
             }
@@ -418,6 +422,7 @@ impl Cluster {
             return Err(WriteError::NotWritten {
                 cause: self.gave_up(self.error("patch", kind, name, &f), &f, attempt, budget),
                 read_back: true,
+                in_flight: f.status.is_none_or(|s| s == 504),
                 changed,
             });
         }

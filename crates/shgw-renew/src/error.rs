@@ -219,7 +219,7 @@ pub enum RenewError {
     /// A server-side dry run of the writes a renewal makes was refused: a new token could not
     /// be stored or rolled out, so Azure was not asked for one.
     #[error(
-        "a renewal is due ({reason}), but {object} cannot be written (a server-side dry run of the write was refused), so Azure was not asked for a token: {source}"
+        "a renewal is due ({reason}), but a server-side dry run of the write to {object} failed, so Azure was not asked for a token that could not be stored: {source}"
     )]
     Preflight {
         /// Why a renewal is due.

@@ -389,19 +389,25 @@ impl Run<'_, '_> {
             Err(WriteError::NotWritten {
                 cause,
                 read_back,
+                in_flight,
                 changed,
             }) => Err(RenewError::Store {
-                how: match (read_back, changed) {
-                    (true, true) => {
+                how: match (read_back, changed, in_flight) {
+                    (true, true, _) => {
                         "read back after the failure, the Secret holds another value: it changed while the renewer ran (another run?); run it again"
                     }
-                    (true, false) => {
+                    (true, false, true) => {
+                        "read back after the failure, the Secret is unchanged and does not hold it; the last write went unanswered and may still be carried out: if it is, the next run rolls the pods to it"
+                    }
+                    (true, false, false) => {
                         "read back after the failure, the Secret is unchanged and does not hold it"
                     }
-                    (false, true) => {
+                    (false, true, _) => {
                         "the API server refused the write: the Secret changed since the renewer read it; run it again"
                     }
-                    (false, false) => "the API server refused the write; the Secret is unchanged",
+                    (false, false, _) => {
+                        "the API server refused the write; the Secret is unchanged"
+                    }
                 },
                 source: Box::new(cause),
             }),

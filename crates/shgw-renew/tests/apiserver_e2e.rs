@@ -676,7 +676,7 @@ fn renews_the_secret_and_rolls_the_deployment_with_exactly_get_and_patch() {
     let err = text(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "{err}");
     assert!(
-        err.contains("but Deployment apim-gateway/contoso-west cannot be written (a server-side dry run of the write was refused), so Azure was not asked for a token"),
+        err.contains("but a server-side dry run of the write to Deployment apim-gateway/contoso-west failed, so Azure was not asked for a token"),
         "{err}"
     );
     assert!(err.contains("HTTP 403"), "{err}");
@@ -954,6 +954,21 @@ fn under_faults_the_renewer_reports_and_acts_on_what_the_api_server_holds() {
         "{err}"
     );
     assert_eq!(env.get("secret", SECRET)["data"], before["data"]);
+    assert!(
+        !err.contains("may still be carried out"),
+        "an answered 503: {err}"
+    );
+    //    A 504 (a gateway that timed out) may hide a write still on its way: said so.
+    proxy.clear();
+    proxy.add(patch_rule("/secrets/", false, 100, Action::Status(504)));
+    let out = env.renew(Kube::Flag(&via), &["--force", "--deadline", "10s"]);
+    let err = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("the Secret is unchanged and does not hold it; the last write went unanswered and may still be carried out: if it is, the next run rolls the pods to it"),
+        "{err}"
+    );
+    assert_eq!(env.get("secret", SECRET)["data"], before["data"]);
 
     // 4. An admission webhook refuses the write and quotes it (the base64 token) in its
     //    message: the refusal is shown, the token is not.
@@ -1075,6 +1090,25 @@ fn under_faults_the_renewer_reports_and_acts_on_what_the_api_server_holds() {
     );
     proxy.shift_date(0);
 
+    //    A hung API server: the first write (a dry run) is answered only after 12 s, past
+    //    --deadline 10s. The request times out within the budget, no retry fits, and Azure
+    //    is not asked.
+    proxy.clear();
+    env.standin.clear_calls();
+    proxy.add(patch_rule(
+        "/secrets/",
+        true,
+        1,
+        Action::Delay(std::time::Duration::from_secs(12)),
+    ));
+    let out = env.renew(Kube::Flag(&via), &["--force", "--deadline", "10s"]);
+    let err = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("no answer within"), "{err}");
+    assert!(err.contains("so Azure was not asked for a token"), "{err}");
+    assert!(err.contains("within --deadline 10s"), "{err}");
+    assert!(env.standin.calls().is_empty());
+
     // 8. An immutable Secret can never take a new token: found by the dry run, Azure not
     //    called.
     env.admin(
@@ -1094,7 +1128,7 @@ fn under_faults_the_renewer_reports_and_acts_on_what_the_api_server_holds() {
     let err = text(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "{err}");
     assert!(
-        err.contains("Secret apim-gateway/contoso-west-token cannot be written (a server-side dry run of the write was refused), so Azure was not asked for a token"),
+        err.contains("but a server-side dry run of the write to Secret apim-gateway/contoso-west-token failed, so Azure was not asked for a token"),
         "{err}"
     );
     assert!(err.contains("immutable"), "{err}");

@@ -27,6 +27,8 @@ pub enum Action {
     ForwardThenDrop,
     /// Forward, then answer this `Status` code instead of the real answer.
     ForwardThenStatus(u16),
+    /// Wait this long, then forward (a slow or hung API server).
+    Delay(std::time::Duration),
     /// Run this first (another writer), then forward.
     Before(Arc<dyn Fn() + Send + Sync>),
 }
@@ -218,6 +220,7 @@ impl FaultProxy {
                             format!("forwarded, answered status {c}")
                         }
                         Some(Action::Before(_)) => "forwarded after another writer".to_owned(),
+                        Some(Action::Delay(d)) => format!("forwarded after {}s", d.as_secs()),
                     };
                     seen.lock().unwrap().push(Seen {
                         method: req.method.clone(),
@@ -256,6 +259,7 @@ impl FaultProxy {
                             continue;
                         }
                         Some(Action::Before(hook)) => hook(),
+                        Some(Action::Delay(d)) => std::thread::sleep(*d),
                         _ => {}
                     }
                     let answer = runtime.block_on(forward(&client, &req));
