@@ -42,7 +42,8 @@ pub(crate) fn build_top(dir: &Path, opts: &BuildOptions) -> Result<Output> {
         build_annotations: BuildAnnotations(
             k.build_metadata.as_ref().is_some_and(|b| !b.is_empty()),
         ),
-        roots: Vec::new(),
+        visited: None,
+        depth: 0,
     };
     run(&dir, &k, &mut acc, &mut cfg, &ctx)?;
     for r in acc.iter_mut() {
@@ -234,22 +235,35 @@ struct Ctx<'a> {
     schema: Option<Arc<OpenApi>>,
     /// Whether the build keeps build annotations (the top-level `buildMetadata`).
     build_annotations: BuildAnnotations,
-    /// The kustomization directories being built, outermost first.
-    roots: Vec<std::path::PathBuf>,
+    /// The kustomization directory being built and those that include it, innermost first.
+    visited: Option<&'a Visited<'a>>,
+    /// How many kustomizations are being built, one inside the other (the top-level one is 1).
+    depth: usize,
+}
+
+/// One link of the chain of kustomization directories being built (a list on the stack, so
+/// a deep chain costs one link per level, not a copy of the chain).
+struct Visited<'a> {
+    dir: &'a Path,
+    parent: Option<&'a Visited<'a>>,
 }
 
 impl Ctx<'_> {
     /// Refuses to build `dir` when it holds a directory already being built (kustomize's
     /// loader check, which stops a cycle of kustomizations).
     fn check_cycle(&self, dir: &Path) -> Result<()> {
-        match self.roots.iter().rfind(|v| v.starts_with(dir)) {
-            Some(visited) => Err(Error::msg(format!(
-                "cycle detected: candidate root '{}' contains visited root '{}'",
-                dir.display(),
-                visited.display()
-            ))),
-            None => Ok(()),
+        let mut link = self.visited;
+        while let Some(v) = link {
+            if v.dir.starts_with(dir) {
+                return Err(Error::msg(format!(
+                    "cycle detected: candidate root '{}' contains visited root '{}'",
+                    dir.display(),
+                    v.dir.display()
+                )));
+            }
+            link = v.parent;
         }
+        Ok(())
     }
 }
 
@@ -344,8 +358,19 @@ fn to_resources(docs: Vec<Node>, file: &Path, out: &mut Vec<Resource>) -> Result
     Ok(())
 }
 
-fn load_file(path: &Path, ctx: &Ctx) -> Result<Vec<Resource>> {
-    let text = read_text(path)?;
+fn load_file(path: &Path, root: &Path, ctx: &Ctx) -> Result<Vec<Resource>> {
+    let text = read_text(path, root).map_err(|e| match e {
+        Error::NotUtf8 {
+            file,
+            what,
+            line,
+            column,
+        } => Error::MalformedYaml {
+            file,
+            msg: format!("yaml: {what} (line {line}, column {column})"),
+        },
+        other => other,
+    })?;
     let docs = parse_nodes(&text, Mode::Resource).map_err(|msg| Error::MalformedYaml {
         file: path.to_path_buf(),
         msg,
@@ -389,7 +414,7 @@ fn accumulate_entry(
     let fs = crate::fs::current();
     if fs.is_file(&path) {
         check_in_root(&path, dir)?;
-        seen.append(acc, load_file(&path, ctx)?, &path)?;
+        seen.append(acc, load_file(&path, dir, ctx)?, &path)?;
     } else if fs.is_dir(&path) {
         ctx.check_cycle(&path)?;
         let sub = load_kustomization(&path)?;
@@ -434,14 +459,25 @@ fn run(
         Some(field) => openapi::load(dir, field)?,
         None => ctx.schema.clone(),
     };
-    let mut roots = ctx.roots.clone();
-    roots.push(dir.to_path_buf());
+    let depth = ctx.depth + 1;
+    if depth > crate::MAX_DEPTH {
+        return Err(Error::TooDeep {
+            dir: dir.to_path_buf(),
+            depth,
+            limit: crate::MAX_DEPTH,
+        });
+    }
+    let visited = Visited {
+        dir,
+        parent: ctx.visited,
+    };
     let ctx = &Ctx {
         opts: ctx.opts,
         warnings: ctx.warnings,
         schema,
         build_annotations: ctx.build_annotations,
-        roots,
+        visited: Some(&visited),
+        depth,
     };
     cfg.load_files(dir, k.configurations.as_deref().unwrap_or_default())?;
     if let Some(files) = k.crds.as_deref().filter(|f| !f.is_empty()) {
@@ -464,9 +500,18 @@ fn run(
     let mut seen = Registered::of(acc);
     for entry in k.resources.iter().flatten() {
         accumulate_entry(dir, entry, acc, &mut seen, cfg, ctx).map_err(|e| match e {
-            Error::Missing { .. } => e,
+            Error::Missing { .. } | Error::TooDeep { .. } => e,
+            // A chain of bases failing deep down makes one error, not one per level (its
+            // text and its drop would otherwise recurse as deep as the chain).
+            Error::Accumulate {
+                mut entries,
+                source,
+            } => {
+                entries.insert(0, entry.clone());
+                Error::Accumulate { entries, source }
+            }
             other => Error::Accumulate {
-                entry: entry.clone(),
+                entries: vec![entry.clone()],
                 source: Box::new(other),
             },
         })?;
@@ -519,6 +564,9 @@ fn run(
             )));
         }
         run(&path, &ck, acc, cfg, ctx).map_err(|e| {
+            if matches!(e, Error::TooDeep { .. }) {
+                return e;
+            }
             Error::msg(format!("accumulating components: accumulateDirectory: \"recursed accumulation of path '{}': {e}\"", path.display()))
         })?;
     }

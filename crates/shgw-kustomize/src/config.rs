@@ -156,7 +156,7 @@ impl TransformerConfig {
                     path.display()
                 ))
             };
-            let text = read_text(&path)?;
+            let text = read_text(&path, dir)?;
             let docs = parse_documents(&text, true).map_err(at)?;
             let doc = docs.into_iter().next().unwrap_or_default();
             let cfg: TransformerConfig = crate::decode::decode(doc).map_err(|e| {

@@ -36,7 +36,7 @@ pub(crate) fn load(dir: &Path, files: &[String]) -> Result<TransformerConfig> {
         let path = resolve(dir, f);
         check_in_root(&path, dir)?;
         let at = |msg: String| Error::msg(format!("crds[{i}] '{f}': {msg}"));
-        let text = read_text(&path)?;
+        let text = read_text(&path, dir)?;
         let doc = parse_documents(&text, true)
             .map_err(|e| {
                 at(format!(

@@ -3,6 +3,7 @@
 //! A build reads only through [`FileSystem`]; [`crate::BuildOptions::fs`] chooses it (the
 //! disk when unset). While a build runs, the filesystem in use is this thread's current one.
 
+use crate::error::Error;
 use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::io;
@@ -131,6 +132,47 @@ pub(crate) fn scoped<T>(fs: Option<Arc<dyn FileSystem>>, f: impl FnOnce() -> T) 
     let out = f();
     CURRENT.with(|c| *c.borrow_mut() = previous);
     out
+}
+
+/// Reads the file at `path` for the kustomization rooted at `root` (absolute and
+/// canonical), as kustomize's default load restrictor (`LoadRestrictionsRootOnly`) allows
+/// it: the path, with every symlink on its way resolved, must name a file in or below
+/// `root`. Every file a build reads goes through here, so the rule holds whichever command
+/// started the build (`shgw build`, `shgw review DIR`, ...): a symlink cannot pull a file
+/// from elsewhere into the output, and a refused file is never read, so no error can quote
+/// it.
+///
+/// # Errors
+/// [`Error::OutsideRoot`] when the file resolves outside `root`; [`Error::Io`] when it
+/// cannot be resolved or read.
+pub(crate) fn read_in_root(path: &Path, root: &Path) -> Result<Vec<u8>, Error> {
+    let fs = current();
+    let resolved = resolve_in_root(fs.as_ref(), path, root)?;
+    fs.read(&resolved).map_err(|source| Error::Io {
+        path: path.to_path_buf(),
+        source,
+    })
+}
+
+/// The canonical form of `path`, refused unless it lies in or below `root`.
+pub(crate) fn resolve_in_root(
+    fs: &dyn FileSystem,
+    path: &Path,
+    root: &Path,
+) -> Result<PathBuf, Error> {
+    let resolved = fs.canonicalize(path).map_err(|source| Error::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    if resolved.starts_with(root) {
+        Ok(resolved)
+    } else {
+        Err(Error::OutsideRoot {
+            file: path.to_path_buf(),
+            resolved: (resolved != path).then_some(resolved),
+            root: root.to_path_buf(),
+        })
+    }
 }
 
 /// The filesystem of the build running on this thread.

@@ -48,7 +48,7 @@ pub(crate) fn load(dir: &Path, field: &Value) -> Result<Option<Arc<OpenApi>>> {
     }
     let path = resolve(dir, p);
     check_in_root(&path, dir)?;
-    let text = read_text(&path)?;
+    let text = read_text(&path, dir)?;
     let doc = parse_documents(&text, false)
         .map_err(|e| Error::msg(format!("openapi '{p}': {e}")))?
         .into_iter()

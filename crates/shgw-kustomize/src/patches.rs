@@ -80,7 +80,7 @@ fn patch_text(p: &Patch, dir: &Path) -> Result<Option<String>> {
         (Some(path), None) => {
             let full = resolve(dir, path);
             check_in_root(&full, dir)?;
-            let text = read_text(&full).map_err(|e| {
+            let text = read_text(&full, dir).map_err(|e| {
                 Error::msg(format!(
                     "failed to get the patch file from path({path}): {e}"
                 ))
@@ -333,7 +333,7 @@ pub fn apply_strategic_merge_list(
             None => {
                 let full = resolve(dir, e);
                 check_in_root(&full, dir)?;
-                let text = read_text(&full)?;
+                let text = read_text(&full, dir)?;
                 parse_nodes(&text, Mode::Patch).map_err(|msg| Error::MalformedYaml {
                     file: full.clone(),
                     msg,

@@ -160,7 +160,7 @@ fn entry_configs(
         return build_dir(&path);
     }
     check_in_root(&path, dir)?;
-    let text = read_text(&path)?;
+    let text = read_text(&path, dir)?;
     parse_documents(&text, false).map_err(|msg| Error::MalformedYaml { file: path, msg })
 }
 

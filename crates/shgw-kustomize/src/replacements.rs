@@ -30,7 +30,7 @@ pub fn load(dir: &Path, entries: &[Replacement]) -> Result<Vec<Replacement>> {
         }
         let path = resolve(dir, p);
         check_in_root(&path, dir)?;
-        let text = read_text(&path)?;
+        let text = read_text(&path, dir)?;
         let at = |msg: String| Error::msg(format!("replacements[{i}] '{p}': {msg}"));
         // Only the first document counts (verified with kubectl v1.37.1).
         let doc = parse_documents(&text, false)
