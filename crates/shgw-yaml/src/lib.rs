@@ -30,7 +30,7 @@ mod scalar;
 mod timestamp;
 
 pub use emit::format_number;
-pub use order::natural_cmp;
+pub use order::{GO_ORDER_CHECK_LIMIT, go_yaml_less, natural_cmp, sort_keys};
 pub use scalar::{Style, is_ambiguous_in_yaml11, key_style, value_style};
 use serde_json::Value;
 
