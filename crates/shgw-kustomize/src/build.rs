@@ -5,7 +5,7 @@ use crate::config::{self, TransformerConfig};
 use crate::error::{Error, Result};
 use crate::kustomization::Kustomization;
 use crate::load::{
-    Mode, check_in_root, find_kustomization_file, is_remote, load_kustomization, parse_nodes,
+    Mode, check_entry_in_root, find_kustomization_file, is_remote, load_kustomization, parse_nodes,
     read_text, resolve, restring_metadata_map,
 };
 use crate::openapi::{self, OpenApi};
@@ -72,19 +72,91 @@ pub(crate) fn build_top(dir: &Path, opts: &BuildOptions) -> Result<Output> {
     }
     sort(&mut acc, &k)?;
     let meta = BuildMetadata::of(&k)?;
-    let resources = acc
-        .into_iter()
-        .map(|r| {
-            let origin = r.origin.clone();
-            let mut obj = strip_internal(r);
-            meta.apply(&mut obj, origin.as_ref(), &dir);
-            obj.to_value()
-        })
-        .collect();
+    let mut resources = Vec::with_capacity(acc.len());
+    for r in acc {
+        let origin = r.origin.clone();
+        let id = r.id().to_string();
+        let mut obj = strip_internal(r);
+        meta.apply(&mut obj, origin.as_ref(), &dir);
+        let mut value = obj.to_value();
+        printable(&mut value, &mut String::new()).map_err(|(path, c, at)| {
+            let from = match &origin {
+                Some(Origin::File(f)) => format!(" (from {})", f.display()),
+                Some(Origin::Generator { kustomization, .. })
+                | Some(Origin::Transformer { kustomization, .. }) => {
+                    format!(" (generated in {})", kustomization.display())
+                }
+                None => String::new(),
+            };
+            Error::msg(format!(
+                "{id}{from}: {path}: yaml: control characters are not allowed (U+{:04X} at character {at}); kubectl cannot print it",
+                u32::from(c)
+            ))
+        })?;
+        resources.push(value);
+    }
     Ok(Output {
         resources,
         warnings: warnings.into_inner(),
     })
+}
+
+/// kubectl prints each resource by writing it as JSON and reading that as YAML (go-yaml),
+/// whose reader refuses DEL, the C1 controls but NEL, U+FFFE and U+FFFF (JSON escapes only
+/// the C0 controls), and folds a NEL with the spaces around it as a line break: the same
+/// happens here to every key and string, or the build fails naming the field and character
+/// (verified with kubectl v1.37.1, kustomize v5.8.1).
+fn printable(v: &mut Value, path: &mut String) -> std::result::Result<(), (String, char, usize)> {
+    let refused =
+        |c: char| matches!(c, '\u{7f}'..='\u{84}' | '\u{86}'..='\u{9f}' | '\u{fffe}' | '\u{ffff}');
+    let check = |s: &str, path: &str| match s.chars().position(refused) {
+        Some(at) => Err((
+            path.to_string(),
+            s.chars().nth(at).unwrap_or_default(),
+            at + 1,
+        )),
+        None => Ok(()),
+    };
+    match v {
+        Value::String(s) => {
+            check(s, path)?;
+            if let Some(folded) = shgw_yaml::fold_next_lines(s) {
+                *s = folded;
+            }
+        }
+        Value::Array(items) => {
+            for (i, item) in items.iter_mut().enumerate() {
+                let len = path.len();
+                path.push_str(&format!("[{i}]"));
+                printable(item, path)?;
+                path.truncate(len);
+            }
+        }
+        Value::Object(map) => {
+            if map
+                .keys()
+                .any(|k| k.chars().any(refused) || k.contains('\u{85}'))
+            {
+                let entries = std::mem::take(map);
+                for (k, item) in entries {
+                    check(&k, path)?;
+                    let k = shgw_yaml::fold_next_lines(&k).unwrap_or(k);
+                    map.insert(k, item);
+                }
+            }
+            for (k, item) in map.iter_mut() {
+                let len = path.len();
+                if !path.is_empty() {
+                    path.push('.');
+                }
+                path.push_str(k);
+                printable(item, path)?;
+                path.truncate(len);
+            }
+        }
+        _ => {}
+    }
+    Ok(())
 }
 
 fn sort(acc: &mut [Resource], k: &Kustomization) -> Result<()> {
@@ -413,7 +485,7 @@ fn accumulate_entry(
     let path = resolve(dir, entry);
     let fs = crate::fs::current();
     if fs.is_file(&path) {
-        check_in_root(&path, dir)?;
+        check_entry_in_root(&path, dir, entry)?;
         seen.append(acc, load_file(&path, dir, ctx)?, &path)?;
     } else if fs.is_dir(&path) {
         ctx.check_cycle(&path)?;

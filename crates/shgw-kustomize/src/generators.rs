@@ -3,7 +3,7 @@
 
 use crate::error::{Error, Result};
 use crate::kustomization::{GeneratorArgs, GeneratorOptions};
-use crate::load::{check_in_root, read_bytes, resolve};
+use crate::load::{check_entry_in_root, read_bytes, resolve};
 use crate::load::{restring, restring_metadata_map};
 use crate::resid::ResId;
 use crate::resource::{GenInfo, Resource};
@@ -75,7 +75,7 @@ fn collect_pairs(args: &GeneratorArgs, dir: &Path) -> Result<Vec<(String, Vec<u8
     }
     for e in &envs {
         let path = resolve(dir, e);
-        check_in_root(&path, dir)?;
+        check_entry_in_root(&path, dir, e)?;
         parse_env(e, &read_bytes(&path, dir)?, &mut pairs)?;
     }
     for lit in args.literals.iter().flatten() {
@@ -109,7 +109,7 @@ fn collect_pairs(args: &GeneratorArgs, dir: &Path) -> Result<Vec<(String, Vec<u8
             ),
         };
         let path = resolve(dir, p);
-        check_in_root(&path, dir)?;
+        check_entry_in_root(&path, dir, p)?;
         pairs.push((key, read_bytes(&path, dir)?));
     }
     Ok(pairs)

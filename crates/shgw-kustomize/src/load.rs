@@ -128,17 +128,19 @@ pub fn resolve(dir: &Path, entry: &str) -> PathBuf {
     crate::fs::current().canonicalize(&joined).unwrap_or(joined)
 }
 
-/// Checks that `file` is inside `root`.
-pub fn check_in_root(file: &Path, root: &Path) -> Result<()> {
-    if file.starts_with(root) {
-        Ok(())
-    } else {
-        Err(Error::OutsideRoot {
-            file: file.to_path_buf(),
-            resolved: None,
-            root: root.to_path_buf(),
-        })
+/// Checks that `resolved`, what the kustomization entry `entry` resolves to from `root`, is in
+/// or below `root`; the error names the entry's path as kustomize does (joined to `root`,
+/// symlinks unresolved) and where it leads.
+pub fn check_entry_in_root(resolved: &Path, root: &Path, entry: &str) -> Result<()> {
+    if resolved.starts_with(root) {
+        return Ok(());
     }
+    let joined = normalize(&root.join(entry));
+    Err(Error::OutsideRoot {
+        resolved: (joined != resolved).then(|| resolved.to_path_buf()),
+        file: joined,
+        root: root.to_path_buf(),
+    })
 }
 
 /// Reads a file of the kustomization rooted at `root` as bytes ([`crate::fs::read_in_root`]:
@@ -267,9 +269,10 @@ pub fn load_kustomization(dir: &Path) -> Result<Kustomization> {
                 .all(|(k, v)| k == "apiVersion" || k == "kind" || is_zero(v))
         })
     };
-    let Some(doc) = docs.into_iter().next().filter(|d| !empty(d)) else {
+    let Some(mut doc) = docs.into_iter().next().filter(|d| !empty(d)) else {
         return Err(Error::msg("kustomization.yaml is empty"));
     };
+    fold_next_lines(&mut doc);
     let mut k: Kustomization = crate::decode::decode(doc).map_err(|e| invalid(json_error(&e)))?;
     if let Some(kind) = k.kind.as_deref()
         && kind != "Kustomization"
@@ -323,6 +326,22 @@ pub fn load_kustomization(dir: &Path) -> Result<Kustomization> {
         k.images.get_or_insert_with(Vec::new).extend(tags);
     }
     Ok(k)
+}
+
+/// kustomize reads a kustomization's strings with a U+0085 (NEL) in them folded as go-yaml
+/// folds a line break in a double-quoted scalar (a literal `"k=a\N b"` generates `a b`,
+/// verified with kubectl v1.37.1).
+fn fold_next_lines(v: &mut Value) {
+    match v {
+        Value::String(s) => {
+            if let Some(folded) = shgw_yaml::fold_next_lines(s) {
+                *s = folded;
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(fold_next_lines),
+        Value::Object(map) => map.values_mut().for_each(fold_next_lines),
+        _ => {}
+    }
 }
 
 /// A serde error in Go's `encoding/json` wording where it has one.

@@ -10,7 +10,9 @@ use crate::kustomization::{
     FieldSpec, GeneratorArgs, GeneratorOptions, Image, Patch, Replacement, Replica, Selector,
     nullable_map,
 };
-use crate::load::{check_in_root, find_kustomization_file, parse_documents, read_text, resolve};
+use crate::load::{
+    check_entry_in_root, find_kustomization_file, parse_documents, read_text, resolve,
+};
 use crate::openapi::OpenApi;
 use crate::resource::Resource;
 use crate::{generators, images, labels, namespace, patches, prefix, replicas};
@@ -159,7 +161,7 @@ fn entry_configs(
     if crate::fs::current().is_dir(&path) {
         return build_dir(&path);
     }
-    check_in_root(&path, dir)?;
+    check_entry_in_root(&path, dir, entry)?;
     let text = read_text(&path, dir)?;
     parse_documents(&text, false).map_err(|msg| Error::MalformedYaml { file: path, msg })
 }

@@ -427,3 +427,78 @@ fn an_error_deep_in_a_chain_is_one_error() {
     assert_eq!(e.entry(), Some("cm.yaml"));
     assert_eq!(e.kind(), ErrorKind::MalformedYaml);
 }
+
+/// A character in a value, from an env file, a literal, a `files:` entry or a resource: kubectl
+/// refuses DEL, the C1 controls but NEL, U+FFFE and U+FFFF wherever they come from (it prints
+/// through a JSON-to-YAML trip whose reader refuses them), prints a NEL folded into a space,
+/// and prints the rest escaped. The refused set below is what kubectl v1.37.1 refused.
+#[test]
+fn control_characters_in_values_are_refused_like_kubectl() {
+    let kubectl = shgw_testkit::tool("kubectl");
+    let scratch = shgw_testkit::scratch("controls");
+    let refused = |cp: u32| matches!(cp, 0x7f..=0x84 | 0x86..=0x9f | 0xfffe | 0xffff);
+    let mut failures = Vec::new();
+    for cp in [
+        0x01, 0x1b, 0x7f, 0x80, 0x85, 0x9b, 0x9f, 0xa0, 0x2028, 0xfeff, 0xfffe, 0xffff, 0x10ffff,
+    ] {
+        let c = char::from_u32(cp).unwrap();
+        for mode in ["env", "literal", "file", "resource"] {
+            let dir = scratch.join(format!("{cp:x}-{mode}"));
+            let generator = "configMapGenerator:\n- name: c\n";
+            match mode {
+                "env" => {
+                    write(
+                        &dir.join("kustomization.yaml"),
+                        format!("{generator}  envs: [a.env]\n"),
+                    );
+                    write(&dir.join("a.env"), format!("k=a{c}b\n"));
+                }
+                "literal" => write(
+                    &dir.join("kustomization.yaml"),
+                    format!("{generator}  literals: [\"k=a\\U{cp:08x}b\"]\n"),
+                ),
+                "file" => {
+                    write(
+                        &dir.join("kustomization.yaml"),
+                        format!("{generator}  files: [k]\n"),
+                    );
+                    write(&dir.join("k"), format!("a{c}b"));
+                }
+                _ => {
+                    write(&dir.join("kustomization.yaml"), "resources: [cm.yaml]\n");
+                    write(
+                        &dir.join("cm.yaml"),
+                        format!(
+                            "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\ndata:\n  k: \"a\\U{cp:08x}b\"\n"
+                        ),
+                    );
+                }
+            }
+            let got = build(&dir, &BuildOptions::default());
+            match (&got, refused(cp)) {
+                (Err(e), true) => {
+                    let msg = e.to_string();
+                    if !msg.contains(&format!("data.k: yaml: control characters are not allowed (U+{cp:04X} at character 2)")) {
+                        failures.push(format!("{cp:x} {mode}: {msg}"));
+                    }
+                }
+                (Ok(yaml), false) => {
+                    if cp == 0x85 && !yaml.contains("  k: a b\n") {
+                        failures.push(format!("{cp:x} {mode}: NEL not folded: {yaml}"));
+                    }
+                }
+                _ => failures.push(format!("{cp:x} {mode}: {got:?}")),
+            }
+            if let Some(k) = &kubectl {
+                match (kubectl_outcome(k, &dir), &got) {
+                    (Ok(theirs), Ok(ours)) if theirs == *ours => {}
+                    (Err(_), Err(_)) => {}
+                    (theirs, ours) => failures.push(format!(
+                        "{cp:x} {mode}: kubectl {theirs:?}, engine {ours:?}"
+                    )),
+                }
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
