@@ -328,6 +328,18 @@ pub fn load_kustomization(dir: &Path) -> Result<Kustomization> {
     Ok(k)
 }
 
+/// serde's `invalid type: string "…", expected …` without the string.
+pub(crate) fn unquoted(s: String) -> String {
+    for kind in ["invalid type: string \"", "invalid value: string \""] {
+        if let (Some(i), Some(j)) = (s.find(kind), s.rfind("\", expected"))
+            && j >= i + kind.len()
+        {
+            return format!("{}{}", &s[..i + kind.len() - 2], &s[j + 1..]);
+        }
+    }
+    s
+}
+
 /// kustomize reads a kustomization's strings with a U+0085 (NEL) in them folded as go-yaml
 /// folds a line break in a double-quoted scalar (a literal `"k=a\N b"` generates `a b`,
 /// verified with kubectl v1.37.1).
@@ -344,9 +356,10 @@ fn fold_next_lines(v: &mut Value) {
     }
 }
 
-/// A serde error in Go's `encoding/json` wording where it has one.
+/// A serde error in Go's `encoding/json` wording where it has one. Like Go's, it never
+/// quotes the string it could not decode (a file read as a kustomization may hold a secret).
 pub(crate) fn json_error(e: &serde_json::Error) -> String {
-    let s = e.to_string();
+    let s = unquoted(e.to_string());
     if let Some(rest) = s.strip_prefix("unknown field `") {
         let field = rest.split('`').next().unwrap_or(rest);
         return format!("json: unknown field \"{field}\"");
@@ -358,6 +371,23 @@ pub(crate) fn json_error(e: &serde_json::Error) -> String {
 #[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn decode_errors_do_not_quote_strings() {
+        let e = crate::decode::decode::<Kustomization>(serde_json::json!("password=hunter2"))
+            .unwrap_err();
+        let msg = json_error(&e);
+        assert_eq!(
+            msg,
+            "json: invalid type: string, expected struct Kustomization"
+        );
+        let e = crate::decode::decode::<Kustomization>(serde_json::json!({"resources": "pw"}))
+            .unwrap_err();
+        assert_eq!(
+            json_error(&e),
+            "json: invalid type: string, expected a sequence"
+        );
+    }
 
     #[test]
     fn documents() {

@@ -167,7 +167,7 @@ fn entry_configs(
 }
 
 fn decode<T: DeserializeOwned>(doc: &Value) -> Result<T> {
-    crate::decode::decode(doc.clone()).map_err(|e| Error::msg(e.to_string()))
+    crate::decode::decode(doc.clone()).map_err(|e| Error::msg(crate::load::unquoted(e.to_string())))
 }
 
 /// Runs the entries of `transformers:` or `generators:` of the kustomization in `dir`.

@@ -43,7 +43,9 @@ pub fn load(dir: &Path, entries: &[Replacement]) -> Result<Vec<Replacement>> {
             other => vec![other],
         };
         for r in list {
-            out.push(crate::decode::decode(r).map_err(|e| at(e.to_string()))?);
+            out.push(
+                crate::decode::decode(r).map_err(|e| at(crate::load::unquoted(e.to_string())))?,
+            );
         }
     }
     Ok(out)
