@@ -176,20 +176,20 @@ impl std::fmt::Debug for BuildOptions {
 pub fn build_output(dir: &Path, opts: &BuildOptions) -> Result<Output> {
     // The build recurses once per kustomization in a chain of bases or components; it runs
     // on a thread of its own whose stack holds [`MAX_DEPTH`] levels.
+    let run = || fs::scoped(opts.fs.clone(), || build::build_top(dir, opts));
     std::thread::scope(|scope| {
-        let worker = std::thread::Builder::new()
+        match std::thread::Builder::new()
             .name("kustomize-build".into())
             .stack_size(BUILD_STACK)
-            .spawn_scoped(scope, || {
-                fs::scoped(opts.fs.clone(), || build::build_top(dir, opts))
-            })
-            .map_err(|source| Error::Io {
-                path: dir.to_path_buf(),
-                source,
-            })?;
-        match worker.join() {
-            Ok(result) => result,
-            Err(panic) => std::panic::resume_unwind(panic),
+            .spawn_scoped(scope, run)
+        {
+            Ok(worker) => match worker.join() {
+                Ok(result) => result,
+                Err(panic) => std::panic::resume_unwind(panic),
+            },
+            // No thread to be had (a system that refuses the stack's address space): build
+            // here, where only very deep chains can run out of stack.
+            Err(_) => run(),
         }
     })
 }
