@@ -2,6 +2,13 @@
 //!
 //! A build reads only through [`FileSystem`]; [`crate::BuildOptions::fs`] chooses it (the
 //! disk when unset). While a build runs, the filesystem in use is this thread's current one.
+//!
+//! The load restrictions live here, so that every command that builds a tree gets them: every
+//! file is read through `read_in_root`, which resolves symlinks and refuses a file that is not
+//! in or below the root of the kustomization naming it (kustomize's default
+//! `LoadRestrictionsRootOnly`), and a kustomization file that leads out of its directory is
+//! not a kustomization file (`load::find_kustomization_file`). Directories (bases,
+//! components) may lie anywhere, as in kustomize.
 
 use crate::error::Error;
 use std::cell::RefCell;
