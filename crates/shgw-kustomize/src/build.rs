@@ -488,6 +488,10 @@ fn accumulate_entry(
         check_entry_in_root(&path, dir, entry)?;
         seen.append(acc, load_file(&path, dir, ctx)?, &path)?;
     } else if fs.is_dir(&path) {
+        // kustomize's loader refuses a base named by an absolute path.
+        if Path::new(entry).is_absolute() {
+            return Err(Error::msg(format!("new root '{entry}' cannot be absolute")));
+        }
         ctx.check_cycle(&path)?;
         let sub = load_kustomization(&path)?;
         if sub.is_component() {
@@ -622,6 +626,11 @@ fn run(
             return Err(Error::msg(format!(
                 "accumulating components: must build at directory: '{}'",
                 path.display()
+            )));
+        }
+        if Path::new(entry).is_absolute() {
+            return Err(Error::msg(format!(
+                "accumulating components: loader.New \"new root '{entry}' cannot be absolute\""
             )));
         }
         ctx.check_cycle(&path)?;

@@ -165,6 +165,44 @@ fn cases() -> Vec<Case> {
             },
             want: Want::Builds("name: leaked"),
         },
+        // kubectl: "new root '/…' cannot be absolute" for a base, and for a component.
+        Case {
+            name: "absolute-base",
+            make: |c, o| {
+                write(
+                    &c.join("kustomization.yaml"),
+                    format!("resources:\n- {}\n", o.join("app").display()),
+                );
+                c.to_path_buf()
+            },
+            want: Want::Fails(ErrorKind::Invalid, &["cannot be absolute"]),
+        },
+        Case {
+            name: "absolute-component",
+            make: |c, _| {
+                write(
+                    &c.join("comp/kustomization.yaml"),
+                    "apiVersion: kustomize.config.k8s.io/v1alpha1\nkind: Component\n",
+                );
+                write(
+                    &c.join("kustomization.yaml"),
+                    format!("components:\n- {}\n", c.join("comp").display()),
+                );
+                c.to_path_buf()
+            },
+            want: Want::Fails(ErrorKind::Invalid, &["cannot be absolute"]),
+        },
+        // kubectl: "cycle detected: candidate root '…' contains visited root '…'" for a base
+        // that is a symlink to the folder above.
+        Case {
+            name: "base-links-to-its-parent",
+            make: |c, _| {
+                write(&c.join("k/kustomization.yaml"), "resources:\n- base\n");
+                link(Path::new(".."), &c.join("k/base"));
+                c.join("k")
+            },
+            want: Want::Fails(ErrorKind::Invalid, &["cycle detected"]),
+        },
         // kubectl: "MalformedYAMLError: yaml: invalid trailing UTF-8 octet in File: cm.yaml".
         Case {
             name: "resource-latin1-quoted",
