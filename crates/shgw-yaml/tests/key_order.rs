@@ -62,6 +62,8 @@ const KUBECTL_ORDERS: &[&[&str]] = &[
     &["v10", "v1beta1"],
     &["10", "1b"],
     &["a10", "a1b", "x2"],
+    // Runs of digits past 64 bits wrap as Go's int64 arithmetic does.
+    &["a9223372036854775808", "a1", "b18446744073709551617", "b2"],
 ];
 
 fn is_go_consistent(keys: &[&str]) -> bool {
