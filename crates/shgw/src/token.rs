@@ -156,7 +156,8 @@ impl Token {
     /// assert!(shgw::Token::parse("contoso&202602310000&c2ln").is_err()); // 31 February
     /// ```
     pub fn parse(text: &str) -> Result<Token, TokenError> {
-        let text = text.trim();
+        // A byte-order mark (a file saved by Notepad) is no part of the token.
+        let text = text.trim().trim_start_matches('\u{feff}').trim();
         if text.is_empty() {
             return Err(TokenError::Empty);
         }
@@ -249,6 +250,7 @@ mod tests {
         assert_eq!(Token::parse("  "), Err(TokenError::Empty));
         assert_eq!(Token::parse("GatewayKey abc"), Err(TokenError::Shape));
         assert_eq!(Token::parse("a&&s"), Err(TokenError::Expiry));
+        assert!(Token::parse("\u{feff}GatewayKey gw&202601010000&c2ln\r\n").is_ok());
         assert_eq!(
             Token::parse("a\u{1b}[2J&202601010000&s"),
             Err(TokenError::GatewayId)
