@@ -79,7 +79,8 @@ pub(crate) fn build_top(dir: &Path, opts: &BuildOptions) -> Result<Output> {
         let mut obj = strip_internal(r);
         meta.apply(&mut obj, origin.as_ref(), &dir);
         let mut value = obj.to_value();
-        printable(&mut value, &mut String::new()).map_err(|(path, c, at)| {
+        printable(&mut value).map_err(|Unprintable { path, c, at }| {
+            let path = field_path(&path);
             let from = match &origin {
                 Some(Origin::File(f)) => format!(" (from {})", f.display()),
                 Some(Origin::Generator { kustomization, .. })
@@ -101,62 +102,79 @@ pub(crate) fn build_top(dir: &Path, opts: &BuildOptions) -> Result<Output> {
     })
 }
 
+/// A character kubectl cannot print: where (field path segments, innermost first), which,
+/// and its 1-based position in the string.
+struct Unprintable {
+    path: Vec<String>,
+    c: char,
+    at: usize,
+}
+
 /// kubectl prints each resource by writing it as JSON and reading that as YAML (go-yaml),
 /// whose reader refuses DEL, the C1 controls but NEL, U+FFFE and U+FFFF (JSON escapes only
 /// the C0 controls), and folds a NEL with the spaces around it as a line break: the same
 /// happens here to every key and string, or the build fails naming the field and character
 /// (verified with kubectl v1.37.1, kustomize v5.8.1).
-fn printable(v: &mut Value, path: &mut String) -> std::result::Result<(), (String, char, usize)> {
-    let refused =
-        |c: char| matches!(c, '\u{7f}'..='\u{84}' | '\u{86}'..='\u{9f}' | '\u{fffe}' | '\u{ffff}');
-    let check = |s: &str, path: &str| match s.chars().position(refused) {
-        Some(at) => Err((
-            path.to_string(),
-            s.chars().nth(at).unwrap_or_default(),
-            at + 1,
-        )),
+fn printable(v: &mut Value) -> std::result::Result<(), Unprintable> {
+    fn refused(c: char) -> bool {
+        matches!(c, '\u{7f}'..='\u{84}' | '\u{86}'..='\u{9f}' | '\u{fffe}' | '\u{ffff}')
+    }
+    // Plain ASCII below DEL, nearly every string, needs nothing.
+    let plain = |s: &str| s.bytes().all(|b| b < 0x7f);
+    let check = |s: &str| match s.chars().position(refused) {
+        Some(at) => Err(Unprintable {
+            path: Vec::new(),
+            c: s.chars().nth(at).unwrap_or_default(),
+            at: at + 1,
+        }),
         None => Ok(()),
     };
     match v {
-        Value::String(s) => {
-            check(s, path)?;
+        Value::String(s) if !plain(s) => {
+            check(s)?;
             if let Some(folded) = shgw_yaml::fold_next_lines(s) {
                 *s = folded;
             }
         }
         Value::Array(items) => {
             for (i, item) in items.iter_mut().enumerate() {
-                let len = path.len();
-                path.push_str(&format!("[{i}]"));
-                printable(item, path)?;
-                path.truncate(len);
+                printable(item).map_err(|mut e| {
+                    e.path.push(format!("[{i}]"));
+                    e
+                })?;
             }
         }
         Value::Object(map) => {
-            if map
-                .keys()
-                .any(|k| k.chars().any(refused) || k.contains('\u{85}'))
-            {
+            if map.keys().any(|k| !plain(k)) {
                 let entries = std::mem::take(map);
                 for (k, item) in entries {
-                    check(&k, path)?;
+                    check(&k)?;
                     let k = shgw_yaml::fold_next_lines(&k).unwrap_or(k);
                     map.insert(k, item);
                 }
             }
             for (k, item) in map.iter_mut() {
-                let len = path.len();
-                if !path.is_empty() {
-                    path.push('.');
-                }
-                path.push_str(k);
-                printable(item, path)?;
-                path.truncate(len);
+                printable(item).map_err(|mut e| {
+                    e.path.push(k.clone());
+                    e
+                })?;
             }
         }
         _ => {}
     }
     Ok(())
+}
+
+/// A field path from its segments, innermost first (`spec.containers[0].image`).
+fn field_path(segments: &[String]) -> String {
+    let mut out = String::new();
+    for seg in segments.iter().rev() {
+        if !out.is_empty() && !seg.starts_with('[') {
+            out.push('.');
+        }
+        out.push_str(seg);
+    }
+    out
 }
 
 fn sort(acc: &mut [Resource], k: &Kustomization) -> Result<()> {

@@ -109,15 +109,25 @@ pub fn natural_cmp(a: &str, b: &str) -> Ordering {
 /// go-yaml v2's `keyList.Less` for two string keys, as it is (not transitive; see the module
 /// documentation), with Go's 64-bit wrapping arithmetic on long runs of digits.
 pub fn go_yaml_less(a: &str, b: &str) -> bool {
+    if a.is_ascii() && b.is_ascii() {
+        // Keys are nearly always ASCII: compare bytes without collecting characters.
+        return go_less_units(a.as_bytes(), b.as_bytes());
+    }
     let ar: Vec<char> = a.chars().collect();
     let br: Vec<char> = b.chars().collect();
+    go_less_units(&ar, &br)
+}
+
+fn go_less_units<T: Copy + Ord + Into<char>>(ar: &[T], br: &[T]) -> bool {
+    let ch = |t: T| -> char { t.into() };
+    let digit = |t: &T| ch(*t).is_ascii_digit();
     let mut i = 0;
     while i < ar.len() && i < br.len() {
         if ar[i] == br[i] {
             i += 1;
             continue;
         }
-        let (al, bl) = (is_letter(ar[i]), is_letter(br[i]));
+        let (al, bl) = (is_letter(ch(ar[i])), is_letter(ch(br[i])));
         if al && bl {
             return ar[i] < br[i];
         }
@@ -125,27 +135,27 @@ pub fn go_yaml_less(a: &str, b: &str) -> bool {
             return bl;
         }
         let (mut an, mut bn) = (0i64, 0i64);
-        if (ar[i] == '0' || br[i] == '0')
+        if (ch(ar[i]) == '0' || ch(br[i]) == '0')
             && ar[..i]
                 .iter()
                 .rev()
-                .take_while(|c| c.is_ascii_digit())
-                .any(|&c| c != '0')
+                .take_while(|c| digit(c))
+                .any(|&c| ch(c) != '0')
         {
             an = 1;
             bn = 1;
         }
-        let scan = |s: &[char], mut n: i64| {
+        let scan = |s: &[T], mut n: i64| {
             let mut j = i;
-            while j < s.len() && s[j].is_ascii_digit() {
+            while j < s.len() && digit(&s[j]) {
                 n = n
                     .wrapping_mul(10)
-                    .wrapping_add(i64::from(s[j] as u8 - b'0'));
+                    .wrapping_add(i64::from(ch(s[j]) as u32 - '0' as u32));
                 j += 1;
             }
             (n, j)
         };
-        let ((an, ai), (bn, bi)) = (scan(&ar, an), scan(&br, bn));
+        let ((an, ai), (bn, bi)) = (scan(ar, an), scan(br, bn));
         if an != bn {
             return an < bn;
         }
