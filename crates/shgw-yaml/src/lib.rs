@@ -28,6 +28,7 @@ mod reprint;
 mod resolve;
 mod scalar;
 mod timestamp;
+mod unicode_go;
 
 pub use emit::format_number;
 pub use order::{GO_ORDER_CHECK_LIMIT, go_yaml_less, natural_cmp, sort_keys};

@@ -24,9 +24,7 @@
 
 use std::cmp::Ordering;
 
-fn is_letter(c: char) -> bool {
-    c.is_alphabetic()
-}
+use crate::unicode_go::{is_digit, is_letter};
 
 /// One unit of a key: a run of ASCII digits or a single other character.
 #[derive(Clone, Copy)]
@@ -107,7 +105,9 @@ pub fn natural_cmp(a: &str, b: &str) -> Ordering {
 }
 
 /// go-yaml v2's `keyList.Less` for two string keys, as it is (not transitive; see the module
-/// documentation), with Go's 64-bit wrapping arithmetic on long runs of digits.
+/// documentation), with Go's letters and digits (`unicode.IsLetter`, `unicode.IsDigit`: a
+/// digit of another script counts its code point minus `'0'`) and Go's 64-bit wrapping
+/// arithmetic on long runs of digits.
 pub fn go_yaml_less(a: &str, b: &str) -> bool {
     if a.is_ascii() && b.is_ascii() {
         // Keys are nearly always ASCII: compare bytes without collecting characters.
@@ -120,7 +120,7 @@ pub fn go_yaml_less(a: &str, b: &str) -> bool {
 
 fn go_less_units<T: Copy + Ord + Into<char>>(ar: &[T], br: &[T]) -> bool {
     let ch = |t: T| -> char { t.into() };
-    let digit = |t: &T| ch(*t).is_ascii_digit();
+    let digit = |t: &T| is_digit(ch(*t));
     let mut i = 0;
     while i < ar.len() && i < br.len() {
         if ar[i] == br[i] {
@@ -150,7 +150,7 @@ fn go_less_units<T: Copy + Ord + Into<char>>(ar: &[T], br: &[T]) -> bool {
             while j < s.len() && digit(&s[j]) {
                 n = n
                     .wrapping_mul(10)
-                    .wrapping_add(i64::from(ch(s[j]) as u32 - '0' as u32));
+                    .wrapping_add(i64::from(ch(s[j]) as u32) - i64::from(b'0'));
                 j += 1;
             }
             (n, j)

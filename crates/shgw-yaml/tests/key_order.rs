@@ -62,6 +62,12 @@ const KUBECTL_ORDERS: &[&[&str]] = &[
     &["v10", "v1beta1"],
     &["10", "1b"],
     &["a10", "a1b", "x2"],
+    // Go's letters are the categories L* (not `ⓐ`, `Ⅻ` or a combining vowel sign), its digits
+    // the category Nd of any script (`٣`, `०`; not `²` or `①`).
+    &["ⓐ", "a", "x07"],
+    &["Ⅻ5Z٣", "1", "2-Ⅻ", "x0"],
+    &["-ⓐa", "Ⅻ8", "58", "83", "309_", "0683", "Z9"],
+    &["a²", "aा", "a①", "a2", "a9", "a٣", "a०", "é", "ǅ"],
     // Runs of digits past 64 bits wrap as Go's int64 arithmetic does.
     &["a9223372036854775808", "a1", "b18446744073709551617", "b2"],
 ];
