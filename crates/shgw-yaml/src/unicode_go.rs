@@ -8,7 +8,8 @@
 //! below list, as inclusive ranges, the characters the standard library's test accepts and
 //! Go's refuses. They were derived once by comparing `char::is_alphabetic`/`is_numeric` (Rust
 //! 1.95) with the general categories of Unicode 14.0 (Python's `unicodedata`), skipping
-//! characters unassigned there; the key-order tests check them against kubectl.
+//! characters unassigned there (`tools/unicode_props.rs` and `tools/unicode_go.py` write
+//! them again); the key-order tests check them against kubectl.
 
 /// Alphabetic characters that are not letters (`Nl` and `Other_Alphabetic`).
 const ALPHABETIC_NOT_LETTER: &[(u32, u32)] = &[
