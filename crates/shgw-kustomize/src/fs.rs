@@ -28,7 +28,8 @@ pub trait FileSystem: Send + Sync {
     fn is_file(&self, path: &Path) -> bool;
     /// Whether `path` is a directory.
     fn is_dir(&self, path: &Path) -> bool;
-    /// The absolute, normalised form of an existing path (symlinks resolved on disk).
+    /// The absolute, normalised form of an existing path (symlinks resolved on disk). The
+    /// load restrictions judge this form: a filesystem with links must resolve them here.
     ///
     /// # Errors
     /// The path does not exist.
