@@ -14,9 +14,10 @@
 //! - [`natural_cmp`] is a total order (antisymmetric and transitive, checked by property
 //!   tests): keys are read as runs of digits (compared by value, then the shorter run first,
 //!   so `1 < 01 < 001 < 2 < 10`) and single characters (anything else before digits before
-//!   letters; within a class by code point), compared run by run, a prefix first. It agrees
-//!   with go-yaml on every pair of keys except where a run of digits in one key goes on where
-//!   the other has a letter (`"1b"` against `"10"`).
+//!   letters, as Go's `unicode.IsLetter` tells them; within a class by code point), compared
+//!   run by run, a prefix first. It agrees with go-yaml on every pair of keys except where a
+//!   run of digits in one key goes on where the other has a letter (`"1b"` against `"10"`),
+//!   and on digits of other scripts (`٣`), which go-yaml reads as numbers.
 //! - [`sort_keys`] sorts a set of keys in go-yaml's own order whenever that order is
 //!   consistent on the set (then kubectl prints exactly that order, whatever order the keys
 //!   came in), and in [`natural_cmp`]'s order otherwise, where kubectl's own output is not
