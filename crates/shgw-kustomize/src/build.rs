@@ -342,9 +342,19 @@ impl Ctx<'_> {
     /// Refuses to build `dir` when it holds a directory already being built (kustomize's
     /// loader check, which stops a cycle of kustomizations).
     fn check_cycle(&self, dir: &Path) -> Result<()> {
+        // The directories are canonical: a byte prefix ending at a separator is a path prefix
+        // (and far cheaper to test on a chain thousands of levels deep).
+        let d = dir.as_os_str().as_encoded_bytes();
+        let contains = |v: &Path| {
+            let v = v.as_os_str().as_encoded_bytes();
+            v.starts_with(d)
+                && (v.len() == d.len()
+                    || d.last() == Some(&(std::path::MAIN_SEPARATOR as u8))
+                    || v.get(d.len()) == Some(&(std::path::MAIN_SEPARATOR as u8)))
+        };
         let mut link = self.visited;
         while let Some(v) = link {
-            if v.dir.starts_with(dir) {
+            if contains(v.dir) {
                 return Err(Error::msg(format!(
                     "cycle detected: candidate root '{}' contains visited root '{}'",
                     dir.display(),
