@@ -67,7 +67,7 @@ pub use resolve::{
     NewClaim, PrometheusPlan, RenewalPlan, Resolved,
 };
 pub use spec::{Gateway, GatewayMetadata, GatewaySpec};
-pub use token::{TOKEN_PREFIX, Token, TokenError};
+pub use token::{MAX_GATEWAY_ID_LEN, MAX_TOKEN_LEN, TOKEN_PREFIX, Token, TokenError};
 
 /// The JSON Schema of the Gateway file, generated from the types.
 ///
