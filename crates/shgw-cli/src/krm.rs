@@ -38,13 +38,12 @@ pub(crate) fn run() -> Result<Output, Failure> {
     let (list, errors, notes) = process(&text)?;
     let yaml = shgw_yaml::to_string(&list);
     if errors > 0 {
+        let mut message = format!("{errors} error result(s) in the ResourceList");
         for n in notes {
-            eprintln!("{n}");
+            message.push('\n');
+            message.push_str(&n);
         }
-        return Err(Failure::with_report(
-            format!("{errors} error result(s) in the ResourceList"),
-            yaml,
-        ));
+        return Err(Failure::with_report(message, yaml));
     }
     Ok(Output {
         stdout: yaml,
@@ -198,14 +197,14 @@ fn process(text: &str) -> Result<(Value, usize, Vec<String>), Failure> {
 /// removed (they would otherwise land on every rendered object).
 fn gateway_document(config: &Value) -> Value {
     let mut doc = config.clone();
-    if let Some(Value::Object(meta)) = doc.get_mut("metadata") {
-        if let Some(Value::Object(ann)) = meta.get_mut("annotations") {
-            ann.retain(|k, _| {
-                k != PROFILE_ANNOTATION && !ORCHESTRATOR_PREFIXES.iter().any(|p| k.starts_with(p))
-            });
-            if ann.is_empty() {
-                meta.remove("annotations");
-            }
+    if let Some(Value::Object(meta)) = doc.get_mut("metadata")
+        && let Some(Value::Object(ann)) = meta.get_mut("annotations")
+    {
+        ann.retain(|k, _| {
+            k != PROFILE_ANNOTATION && !ORCHESTRATOR_PREFIXES.iter().any(|p| k.starts_with(p))
+        });
+        if ann.is_empty() {
+            meta.remove("annotations");
         }
     }
     doc

@@ -8,7 +8,12 @@
 //! Dockerfile's) is the only thing mapped: to the binary under test, copied next to the checkout.
 //! discover must exit 0 (a failing find command is an error to Argo CD) and print something
 //! exactly for shgw apps; generate must print objects or exit non-zero with nothing on stdout.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::print_stderr
+)]
 
 use serde_json::Value;
 use std::os::unix::fs::PermissionsExt;
