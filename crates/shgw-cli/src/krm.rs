@@ -177,7 +177,7 @@ fn process(text: &str) -> Result<(Value, usize, Vec<String>), Failure> {
         }),
         Some(config) => {
             let (rendered, found, n) = generate(config);
-            items.extend(rendered);
+            upsert(&mut items, rendered);
             results.extend(found);
             notes.extend(n);
         }
@@ -191,6 +191,48 @@ fn process(text: &str) -> Result<(Value, usize, Vec<String>), Failure> {
         );
     }
     Ok((Value::Object(list), errors, notes))
+}
+
+/// The identity of an object: apiVersion, kind, namespace, name.
+fn identity(obj: &Value) -> [&str; 4] {
+    [
+        str_at(obj, "/apiVersion").unwrap_or(""),
+        str_at(obj, "/kind").unwrap_or(""),
+        str_at(obj, "/metadata/namespace").unwrap_or(""),
+        str_at(obj, "/metadata/name").unwrap_or(""),
+    ]
+}
+
+/// Adds the rendered objects to `items`. An item that is the same object (a package that
+/// already holds an earlier run's output, as with `kpt fn render`) is replaced in place, keeping
+/// the orchestrator's annotations that say where it is written: running the function again
+/// changes nothing.
+fn upsert(items: &mut Vec<Value>, rendered: Vec<Value>) {
+    for mut obj in rendered {
+        let Some(at) = items.iter().position(|i| identity(i) == identity(&obj)) else {
+            items.push(obj);
+            continue;
+        };
+        let kept: Vec<(String, Value)> = items[at]
+            .pointer("/metadata/annotations")
+            .and_then(Value::as_object)
+            .map(|a| {
+                a.iter()
+                    .filter(|(k, _)| ORCHESTRATOR_PREFIXES.iter().any(|p| k.starts_with(p)))
+                    .map(|(k, v)| (k.clone(), v.clone()))
+                    .collect()
+            })
+            .unwrap_or_default();
+        if !kept.is_empty()
+            && let Some(Value::Object(meta)) = obj.get_mut("metadata")
+            && let Value::Object(ann) = meta
+                .entry("annotations")
+                .or_insert_with(|| Value::Object(Map::new()))
+        {
+            ann.extend(kept);
+        }
+        items[at] = obj;
+    }
 }
 
 /// The Gateway as shgw reads it: the orchestrator's annotations and the profile annotation

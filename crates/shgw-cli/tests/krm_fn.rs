@@ -378,3 +378,155 @@ fn a_token_never_reaches_the_output() {
                 .is_none_or(|d| d.values().all(|v| v == ""))
     }));
 }
+
+#[test]
+fn running_again_on_its_own_output_changes_nothing() {
+    // kpt fn render writes the output into the package and runs the pipeline on it next time.
+    let mut items = given_items();
+    items.as_array_mut().unwrap().push(gateway(
+        json!({"config.kubernetes.io/local-config": "true"}),
+    ));
+    let config = gateway(json!({"shgw.dev/profile": "dev"}));
+    let (run, first) = run_fn(&list(items, Some(config)));
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    // As kpt would write them back: each item with its file.
+    let mut second_in = first.clone();
+    for (i, item) in second_in["items"]
+        .as_array_mut()
+        .unwrap()
+        .iter_mut()
+        .enumerate()
+    {
+        let meta = item["metadata"].as_object_mut().unwrap();
+        let ann = meta.entry("annotations").or_insert_with(|| json!({}));
+        ann["internal.config.kubernetes.io/path"] = json!(format!("out/{i}.yaml"));
+    }
+    let (run, second) = run_fn(&second_in);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    assert_eq!(second["items"], second_in["items"]);
+    assert_eq!(
+        second["items"].as_array().unwrap().len(),
+        first["items"].as_array().unwrap().len()
+    );
+}
+
+fn example(rel: &str) -> String {
+    std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../examples/krm")
+            .join(rel),
+    )
+    .unwrap()
+}
+
+/// Runs `argv` (its program `shgw`, the binary under test) with `input` as kustomize's and
+/// kpt's exec runtimes do: the ResourceList on stdin.
+fn exec_function(argv: &[String], input: &Value) -> Run {
+    assert_eq!(argv[0], "shgw", "{argv:?}");
+    let args: Vec<&str> = argv[1..].iter().map(String::as_str).collect();
+    shgw(&args, &serde_json::to_string(input).unwrap())
+}
+
+/// What `shgw render` prints for `gateway` (orchestrator annotations left out) under `profile`.
+fn rendered(mut gateway: Value, profile: &str) -> Vec<Value> {
+    let ann = gateway["metadata"]["annotations"].as_object_mut().unwrap();
+    ann.retain(|k, _| !k.contains("config.kubernetes.io/") && k != "shgw.dev/profile");
+    let out = shgw(
+        &["render", "-f", "-", "--profile", profile, "-o", "json"],
+        &serde_json::to_string(&gateway).unwrap(),
+    );
+    assert_eq!(out.code, Some(0), "{}", out.stderr);
+    serde_json::from_str::<Value>(&out.stdout).unwrap()["items"]
+        .as_array()
+        .unwrap()
+        .clone()
+}
+
+#[test]
+fn the_kustomize_generator_example_as_kustomize_runs_it() {
+    let k: Value = serde_saphyr::from_str(&example("kustomize/kustomization.yaml")).unwrap();
+    let file = k["generators"][0].as_str().unwrap();
+    let config: Value = serde_saphyr::from_str(&example(&format!("kustomize/{file}"))).unwrap();
+    let spec: Value = serde_saphyr::from_str(
+        config["metadata"]["annotations"]["config.kubernetes.io/function"]
+            .as_str()
+            .unwrap(),
+    )
+    .unwrap();
+    let mut argv = vec![spec["exec"]["path"].as_str().unwrap().to_owned()];
+    argv.extend(
+        spec["exec"]["args"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|a| a.as_str().unwrap().to_owned()),
+    );
+    // kustomize's fn plugin marks the config local and hands it over as the only item too.
+    let mut local = config.clone();
+    local["metadata"]["annotations"]["config.kubernetes.io/local-config"] = json!("true");
+    let run = exec_function(&argv, &list(json!([local.clone()]), Some(local)));
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    let out: Value = serde_saphyr::from_str(&run.stdout).unwrap();
+    // What kustomize keeps: everything not local-config, i.e. exactly the rendered objects.
+    let kept: Vec<Value> = out["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|i| i["metadata"]["annotations"]["config.kubernetes.io/local-config"] != "true")
+        .cloned()
+        .collect();
+    let profile = config["metadata"]["annotations"]["shgw.dev/profile"]
+        .as_str()
+        .unwrap();
+    assert_eq!(kept, rendered(config.clone(), profile));
+    assert!(errors(&out).is_empty());
+}
+
+#[test]
+fn the_kpt_example_as_kpt_runs_it() {
+    let kptfile: Value = serde_saphyr::from_str(&example("kpt/Kptfile")).unwrap();
+    let mutator = &kptfile["pipeline"]["mutators"][0];
+    let argv: Vec<String> = mutator["exec"]
+        .as_str()
+        .unwrap()
+        .split_whitespace()
+        .map(str::to_owned)
+        .collect();
+    let path = mutator["configPath"].as_str().unwrap();
+    let config: Value = serde_saphyr::from_str(&example(&format!("kpt/{path}"))).unwrap();
+    // The package's resources, each with the file it is read from.
+    let mut item = config.clone();
+    item["metadata"]["annotations"]["internal.config.kubernetes.io/path"] = json!(path);
+    item["metadata"]["annotations"]["internal.config.kubernetes.io/index"] = json!("0");
+    let run = exec_function(&argv, &list(json!([item.clone()]), Some(config.clone())));
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    let out: Value = serde_saphyr::from_str(&run.stdout).unwrap();
+    let items = out["items"].as_array().unwrap();
+    assert_eq!(items[0], item);
+    assert_eq!(items[1..].to_vec(), rendered(config.clone(), "production"));
+    // kpt fn render again on the written package: nothing changes.
+    let again = exec_function(&argv, &list(out["items"].clone(), Some(config)));
+    assert_eq!(again.code, Some(0), "{}", again.stderr);
+    let again: Value = serde_saphyr::from_str(&again.stdout).unwrap();
+    assert_eq!(again["items"], out["items"]);
+}
+
+#[test]
+fn kubectl_kustomize_refuses_the_exec_generator_loudly() {
+    let Some(kubectl) = shgw_testkit::tool("kubectl") else {
+        return;
+    };
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/krm/kustomize");
+    let out = Command::new(kubectl)
+        .arg("kustomize")
+        .arg(&dir)
+        .output()
+        .unwrap();
+    assert_ne!(out.status.code(), Some(0));
+    assert!(out.stdout.is_empty());
+    // shgw build does not run exec functions either, and says so.
+    let build = shgw(&["build", dir.to_str().unwrap()], "");
+    assert_eq!(build.code, Some(1));
+    assert_eq!(build.stdout, "");
+    assert!(build.stderr.contains("exec"), "{}", build.stderr);
+}
