@@ -80,6 +80,12 @@ fn is_shgw(doc: &Value) -> bool {
         .is_some_and(|a| a.starts_with("shgw.dev/"))
 }
 
+/// A profile file (`kind: Profile`) kept next to the Gateways for `PARAM_PROFILE`: it configures
+/// the render and is no object to apply.
+fn is_profile(doc: &Value) -> bool {
+    is_shgw(doc) && doc.get("kind").and_then(Value::as_str) == Some("Profile")
+}
+
 /// The display name of a file of the app: relative to the app's directory.
 fn shown(path: &Path) -> String {
     path.strip_prefix(".").unwrap_or(path).display().to_string()
@@ -119,7 +125,7 @@ pub(crate) fn discover() -> Result<Output, Failure> {
             // A file that does not even parse but names shgw's API is still claimed, so that
             // `generate` reports what is wrong with it instead of another tool taking the app.
             let claimed = match shgw::parse_documents(&shown(&file), &text) {
-                Ok(docs) => docs.iter().any(is_shgw),
+                Ok(docs) => docs.iter().any(|d| is_shgw(d) && !is_profile(d)),
                 Err(_) => text.contains("shgw.dev/"),
             };
             if claimed {
@@ -153,7 +159,8 @@ pub(crate) fn generate() -> Result<Output, Failure> {
     })
 }
 
-/// A directory app: each Gateway file rendered as `shgw render` renders it, other objects kept.
+/// A directory app: each Gateway file rendered as `shgw render` renders it, other objects kept
+/// (profile files left out).
 fn render_directory(dir: &Path, profile: &Profile) -> Result<(String, Vec<String>), Failure> {
     let files = manifest_files(dir)?;
     if files.is_empty() {
@@ -173,7 +180,8 @@ fn render_directory(dir: &Path, profile: &Profile) -> Result<(String, Vec<String
     let mut notes = Vec::new();
     for file in files {
         let source = shown(&file);
-        let docs = shgw::parse_documents(&source, &read(&file)?)?;
+        let mut docs = shgw::parse_documents(&source, &read(&file)?)?;
+        docs.retain(|d| !is_profile(d));
         let (mut gateways, others): (Vec<Value>, Vec<Value>) = docs.into_iter().partition(is_shgw);
         if !gateways.is_empty() {
             if let Some(ns) = &namespace {

@@ -139,6 +139,20 @@ impl Cmp {
             "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nnamespace: apim\nresources: []\n",
         )
         .unwrap();
+        // A profile file next to the Gateway (PARAM_PROFILE=profile.yaml), and one alone.
+        std::fs::create_dir_all(repo.join("with-profile")).unwrap();
+        std::fs::create_dir_all(repo.join("only-profile")).unwrap();
+        let profile =
+            std::fs::read_to_string(workspace().join("crates/shgw/profiles/production.yaml"))
+                .unwrap()
+                .replace("name: production", "name: west");
+        std::fs::write(repo.join("with-profile/profile.yaml"), &profile).unwrap();
+        std::fs::write(repo.join("only-profile/profile.yaml"), &profile).unwrap();
+        std::fs::copy(
+            workspace().join("examples/argocd/apps/west-prod/gateway.yaml"),
+            repo.join("with-profile/gateway.yaml"),
+        )
+        .unwrap();
         std::fs::create_dir_all(repo.join("bad-yaml")).unwrap();
         std::fs::write(
             repo.join("bad-yaml/gateway.yaml"),
@@ -240,6 +254,8 @@ fn discover_claims_exactly_the_shgw_apps() {
         ("examples/argocd/apps/plain", ""),
         ("empty", ""),
         ("no-objects", ""),
+        ("with-profile", "gateway.yaml\n"),
+        ("only-profile", ""),
         ("examples/argocd", ""),
     ] {
         let out = cmp.discover(app);
@@ -311,6 +327,44 @@ fn generate_renders_a_directory_app_like_render() {
     let mut after = Vec::new();
     listing(&cmp.repo, &mut after);
     assert_eq!(before, after);
+}
+
+#[test]
+fn a_profile_file_in_the_app_is_used_not_applied() {
+    let cmp = Cmp::setup("profile");
+    let out = cmp.generate(
+        "with-profile",
+        &[
+            ("ARGOCD_APP_NAMESPACE", "apim-edge"),
+            ("PARAM_PROFILE", "profile.yaml"),
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let got = docs(&text(&out.stdout));
+    assert!(got.iter().all(|d| d["kind"] != "Profile"));
+    // The Gateway names its namespace: the destination's does not replace it.
+    assert!(
+        got.iter()
+            .all(|d| d["metadata"]["namespace"] == "apim-west")
+    );
+    let render = shgw(&[
+        "render",
+        "-f",
+        &cmp.repo
+            .join("with-profile/gateway.yaml")
+            .display()
+            .to_string(),
+        "--profile",
+        &cmp.repo
+            .join("with-profile/profile.yaml")
+            .display()
+            .to_string(),
+        "-o",
+        "json",
+    ]);
+    assert_eq!(render.status.code(), Some(0), "{}", text(&render.stderr));
+    let expected: Value = serde_json::from_str(&text(&render.stdout)).unwrap();
+    assert_eq!(Value::Array(got), expected["items"]);
 }
 
 #[test]
