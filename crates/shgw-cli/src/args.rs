@@ -53,6 +53,27 @@ pub enum Command {
         after_help = "Checks: every object present; the Deployment's available/desired replicas and rollout; the\nService's external address; the backup claim's phase; the token's expiry (annotation\nshgw.dev/token-expiry, read from the Secret's metadata only: never the token); the renewer's last\nsuccess (annotation shgw.dev/renewer-last-success, or the CronJob's status.lastSuccessfulTime),\nstale beyond twice the longest gap between its runs; recent Warning events of what is not ok.\nA Role that is enough: examples/rbac/status-role.yaml.\n\nExamples:\n  shgw status -f gateway.yaml\n  shgw status -f fleet.yaml --context prod-westeurope --format json\n  shgw build overlays/prod | shgw status -f - --wait 5m\n\nExit codes: 0 healthy, 1 not healthy (or bad input), 2 usage error, 3 the cluster cannot be\nreached (no configuration, no connection, TLS failure, credentials refused)."
     )]
     Status(StatusArgs),
+    /// KRM function (kustomize/kpt): a ResourceList on stdin whose functionConfig is a Gateway;
+    /// its objects are added to the items, review findings become results.
+    #[command(
+        name = "fn",
+        after_help = "The profile is the Gateway's annotation shgw.dev/profile (production by default).\nExit 1 when a result is an error; the ResourceList is printed all the same.\n\nExamples:\n  kustomize build --enable-alpha-plugins --enable-exec overlays/prod   # a generators: entry running `shgw fn`\n  kpt fn eval . --exec \"shgw fn\" --fn-config gateway.yaml\n\n(`kubectl kustomize` does not run exec functions.)"
+    )]
+    Fn,
+    /// The Argo CD Config Management Plugin's steps (deploy/argocd/plugin.yaml).
+    #[command(subcommand)]
+    Argocd(ArgocdCommand),
+}
+
+#[derive(Subcommand)]
+pub enum ArgocdCommand {
+    /// Print the files that make the current directory an shgw app (nothing when it is not one).
+    Discover,
+    /// Print the app's manifests: `shgw build` of its kustomization, or its Gateway files rendered.
+    #[command(
+        after_help = "Reads PARAM_PROFILE or ARGOCD_ENV_PROFILE (the profile; production by default) and\nARGOCD_APP_NAMESPACE (the namespace of Gateways that name none). Any failure exits 1 with\nnothing on stdout, and so does an empty result."
+    )]
+    Generate,
 }
 
 #[derive(Args)]

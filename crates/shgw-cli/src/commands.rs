@@ -28,6 +28,9 @@ pub(crate) fn run(cli: Cli) -> Result<Output, Failure> {
         Command::Review(a) => crate::review::review(a),
         Command::Import(a) => crate::import::import(a),
         Command::Status(a) => crate::status::run(a),
+        Command::Fn => crate::krm::run(),
+        Command::Argocd(ArgocdCommand::Discover) => crate::argocd::discover(),
+        Command::Argocd(ArgocdCommand::Generate) => crate::argocd::generate(),
     }
 }
 

@@ -2,10 +2,12 @@
 //! library, and maps errors to exit codes (1 invalid input, 2 usage). Nothing reaches stdout
 //! unless the whole command succeeded.
 
+mod argocd;
 mod args;
 mod build;
 mod commands;
 mod import;
+mod krm;
 mod overrides;
 mod renew;
 mod review;

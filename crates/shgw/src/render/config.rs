@@ -157,14 +157,32 @@ pub(crate) fn config_map(r: &Resolved, data: BTreeMap<String, String>) -> Config
     }
 }
 
+/// What keeps GitOps controllers off the data of the empty token Secret the renewer fills:
+/// Flux applies it only while it does not exist (`ssa: IfNotPresent`, as for Secrets that
+/// cert-manager fills) and neither Flux nor Argo CD prunes it (the Deployment reads the token
+/// from it even when a later commit turns renewal off). Argo CD has no per-object switch
+/// against an Application's `Replace=true` (its `Replace=false` is not read): the README says
+/// which Application settings keep the token there.
+const GITOPS_KEEP_TOKEN: [(&str, &str); 3] = [
+    ("argocd.argoproj.io/sync-options", "Prune=false"),
+    ("kustomize.toolkit.fluxcd.io/prune", "disabled"),
+    ("kustomize.toolkit.fluxcd.io/ssa", "IfNotPresent"),
+];
+
 /// The token Secret: with the token when the caller supplied one; empty (for the renewer to
-/// fill) when renewal is on and no token was given; otherwise none.
+/// fill, with [`GITOPS_KEEP_TOKEN`]) when renewal is on and no token was given; otherwise none.
 pub(crate) fn token_secret(r: &Resolved, token: Option<&Token>) -> Option<Secret> {
     let (secret_name, secret_key, renewal) = r.token_secret()?;
     if token.is_none() && renewal.is_none() {
         return None;
     }
     let mut metadata = meta(r, secret_name.to_owned());
+    if token.is_none() {
+        let annotations = metadata.annotations.get_or_insert_with(BTreeMap::new);
+        for (k, v) in GITOPS_KEEP_TOKEN {
+            annotations.insert(k.into(), v.into());
+        }
+    }
     let data = token.map(|t| {
         metadata
             .annotations

@@ -1,0 +1,205 @@
+//! `shgw argocd discover|generate`: the two steps of the Argo CD Config Management Plugin
+//! (`deploy/argocd/plugin.yaml`), run by `argocd-cmp-server` in the application's directory.
+//!
+//! The plugin's image is the renewer's (a static shgw on `scratch`, no shell), so both steps
+//! read the Argo CD environment themselves:
+//!
+//! - the profile: the parameter `profile` (`PARAM_PROFILE`), else the app's plugin env
+//!   `PROFILE` (`ARGOCD_ENV_PROFILE`), else production;
+//! - `ARGOCD_APP_NAMESPACE`: the namespace of Gateways that name none (directory apps).
+//!
+//! `discover` prints the files that make the directory an shgw app (a Gateway file, or a
+//! kustomization whose build meets a Gateway) and nothing otherwise; it exits 0 in both cases
+//! (argocd-cmp-server takes a failing find command for an error, not for "no match").
+//!
+//! `generate` builds the kustomization (`shgw build`) or, without one, renders every Gateway file
+//! of the directory (as `shgw render`, its review included) and passes the other objects there
+//! through. Any failure, and an empty result, exits 1 with nothing on stdout: an empty render
+//! with auto-prune would delete the application's objects.
+
+use crate::{Failure, Output};
+use serde_json::Value;
+use shgw::{Profile, RenderOptions};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+/// The file names kustomize accepts for a kustomization, in its order.
+const KUSTOMIZATION_FILES: [&str; 3] = ["kustomization.yaml", "kustomization.yml", "Kustomization"];
+
+/// The environment variables the profile is read from, first found wins.
+const PROFILE_VARS: [&str; 2] = ["PARAM_PROFILE", "ARGOCD_ENV_PROFILE"];
+
+fn env(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|v| !v.trim().is_empty())
+}
+
+/// The profile the app asks for, and where that was read.
+fn profile() -> Result<Profile, Failure> {
+    for var in PROFILE_VARS {
+        if let Some(name) = env(var) {
+            return crate::commands::load_profile(name.trim()).map_err(|f| Failure {
+                code: 1,
+                message: format!("${var}: {}", f.message),
+                report: String::new(),
+            });
+        }
+    }
+    crate::commands::load_profile(shgw::DEFAULT_PROFILE)
+}
+
+fn kustomization(dir: &Path) -> Option<PathBuf> {
+    KUSTOMIZATION_FILES
+        .iter()
+        .map(|n| dir.join(n))
+        .find(|p| p.is_file())
+}
+
+/// The manifest files at the top of `dir` (not hidden), in name order.
+fn manifest_files(dir: &Path) -> Result<Vec<PathBuf>, Failure> {
+    let entries = std::fs::read_dir(dir)
+        .map_err(|e| Failure::invalid(format!("{}: cannot read: {e}", dir.display())))?;
+    let mut files = Vec::new();
+    for entry in entries {
+        let entry =
+            entry.map_err(|e| Failure::invalid(format!("{}: cannot read: {e}", dir.display())))?;
+        let path = entry.path();
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let manifest = [".yaml", ".yml", ".json"].iter().any(|e| name.ends_with(e));
+        if manifest && !name.starts_with('.') && path.is_file() {
+            files.push(path);
+        }
+    }
+    files.sort();
+    Ok(files)
+}
+
+fn is_shgw(doc: &Value) -> bool {
+    doc.get("apiVersion")
+        .and_then(Value::as_str)
+        .is_some_and(|a| a.starts_with("shgw.dev/"))
+}
+
+/// A profile file (`kind: Profile`) kept next to the Gateways for `PARAM_PROFILE`: it configures
+/// the render and is no object to apply.
+fn is_profile(doc: &Value) -> bool {
+    is_shgw(doc) && doc.get("kind").and_then(Value::as_str) == Some("Profile")
+}
+
+/// The display name of a file of the app: relative to the app's directory.
+fn shown(path: &Path) -> String {
+    path.strip_prefix(".").unwrap_or(path).display().to_string()
+}
+
+fn read(path: &Path) -> Result<String, Failure> {
+    std::fs::read_to_string(path)
+        .map_err(|e| Failure::invalid(format!("{}: cannot read: {e}", shown(path))))
+}
+
+/// `shgw argocd discover`: the matching files on stdout, nothing when the app is not shgw's.
+pub(crate) fn discover() -> Result<Output, Failure> {
+    let dir = Path::new(".");
+    let mut found = Vec::new();
+    let mut notes = Vec::new();
+    if let Some(k) = kustomization(dir) {
+        let seen = Arc::new(AtomicBool::new(false));
+        let flag = Arc::clone(&seen);
+        let opts = shgw_kustomize::BuildOptions {
+            expander: Some(Box::new(move |doc: &Value, _: &Path| {
+                if is_shgw(doc) {
+                    flag.store(true, Ordering::Relaxed);
+                }
+                None
+            })),
+            ..shgw_kustomize::BuildOptions::default()
+        };
+        if let Err(e) = shgw_kustomize::build_output(dir, &opts) {
+            notes.push(format!("note: {}: {e}", shown(&k)));
+        }
+        if seen.load(Ordering::Relaxed) {
+            found.push(shown(&k));
+        }
+    } else {
+        for file in manifest_files(dir)? {
+            let text = read(&file)?;
+            // A file that does not even parse but names shgw's API is still claimed, so that
+            // `generate` reports what is wrong with it instead of another tool taking the app.
+            let claimed = match shgw::parse_documents(&shown(&file), &text) {
+                Ok(docs) => docs.iter().any(|d| is_shgw(d) && !is_profile(d)),
+                Err(_) => text.contains("shgw.dev/"),
+            };
+            if claimed {
+                found.push(shown(&file));
+            }
+        }
+    }
+    let stdout = found.iter().map(|f| format!("{f}\n")).collect();
+    Ok(Output {
+        stdout,
+        stderr: notes,
+    })
+}
+
+/// `shgw argocd generate`: the app's manifests on stdout, or exit 1 with nothing there.
+pub(crate) fn generate() -> Result<Output, Failure> {
+    let dir = Path::new(".");
+    let profile = profile()?;
+    let (yaml, notes) = match kustomization(dir) {
+        Some(_) => crate::build::build(dir, profile)?,
+        None => render_directory(dir, &profile)?,
+    };
+    if yaml.trim().is_empty() {
+        return Err(Failure::invalid(
+            "the application renders no objects; refusing to print an empty manifest (with auto-prune Argo CD would delete the application's objects)",
+        ));
+    }
+    Ok(Output {
+        stdout: yaml,
+        stderr: notes,
+    })
+}
+
+/// A directory app: each Gateway file rendered as `shgw render` renders it, other objects kept
+/// (profile files left out).
+fn render_directory(dir: &Path, profile: &Profile) -> Result<(String, Vec<String>), Failure> {
+    let files = manifest_files(dir)?;
+    if files.is_empty() {
+        return Err(Failure::invalid(format!(
+            "{}: no kustomization and no YAML or JSON file in the application's directory",
+            std::env::current_dir()
+                .map(|d| d.display().to_string())
+                .unwrap_or_else(|_| ".".into())
+        )));
+    }
+    let namespace = env("ARGOCD_APP_NAMESPACE");
+    let opts = RenderOptions {
+        now: Some(jiff::Timestamp::now()),
+        ..RenderOptions::default()
+    };
+    let mut objects: Vec<Value> = Vec::new();
+    let mut notes = Vec::new();
+    for file in files {
+        let source = shown(&file);
+        let mut docs = shgw::parse_documents(&source, &read(&file)?)?;
+        docs.retain(|d| !is_profile(d));
+        let (mut gateways, others): (Vec<Value>, Vec<Value>) = docs.into_iter().partition(is_shgw);
+        if !gateways.is_empty() {
+            if let Some(ns) = &namespace {
+                for g in &mut gateways {
+                    if let Some(Value::Object(meta)) = g.get_mut("metadata") {
+                        meta.entry("namespace").or_insert_with(|| ns.clone().into());
+                    }
+                }
+            }
+            let gateways = shgw::gateways_from_documents(&source, gateways)?;
+            let manifests = shgw::render_with(&source, &gateways, profile, &opts)?;
+            let review = crate::self_review::check_render(&manifests.to_yaml(), profile)?;
+            notes.extend(manifests.warnings.iter().map(|w| format!("{source}: {w}")));
+            notes.extend(manifests.next_steps.iter().map(|s| format!("note: {s}")));
+            notes.extend(review);
+            objects.extend(manifests.to_values());
+        }
+        objects.extend(others);
+    }
+    Ok((shgw_yaml::to_multi_doc(&objects), notes))
+}
