@@ -94,7 +94,7 @@ pub(crate) fn role(r: &Resolved) -> Option<Role> {
         metadata: meta(r),
         rules: Some(vec![
             rule("", "secrets", secret),
-            rule("apps", "deployments", &r.name),
+            rule("apps", "deployments", &r.names.deployment),
         ]),
     })
 }
@@ -124,7 +124,7 @@ fn args(r: &Resolved, plan: &RenewalPlan, secret: &str, key: &str) -> Vec<String
         ("--namespace", &format!("$({NAMESPACE_ENV})")),
         ("--secret", secret),
         ("--secret-key", key),
-        ("--deployment", &r.name),
+        ("--deployment", &r.names.deployment),
         ("--subscription", &plan.subscription_id),
         ("--resource-group", &plan.resource_group),
         ("--service", &plan.service_name),
