@@ -212,11 +212,20 @@ fn import_prints_a_gateway_file_and_lists_what_it_leaves_out() {
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     let stdout = text(&out.stdout);
     assert!(
-        stdout.starts_with("# shgw import: not carried over"),
+        stdout.starts_with("# shgw import: takeover plan for Gateway contoso-west"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("# shgw import: not carried over"),
         "{stdout}"
     );
     assert!(stdout.contains("kind: Gateway") && stdout.contains("secretName: contoso-west-token"));
-    assert!(text(&out.stderr).contains("note: not carried over: contoso-west: no namespace"));
+    let stderr = text(&out.stderr);
+    assert!(stderr.contains("shgw import: takeover plan for Gateway contoso-west"));
+    assert!(
+        stderr.contains("- contoso-west: no namespace in the input"),
+        "{stderr}"
+    );
     // What it prints renders.
     let dir = shgw_testkit::scratch("import-cli");
     let file = dir.join("gateway.yaml");
