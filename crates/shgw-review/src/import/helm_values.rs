@@ -579,9 +579,18 @@ fn service(values: &Value, g: &mut GatewayDoc, note: &mut impl FnMut(String)) {
                 .unwrap_or(json!(8081))
         ),
     );
+    // The chart writes none before PR #393: Kubernetes then uses Cluster, stated here so that a
+    // profile's Local does not change how client addresses reach the pods unasked.
+    let exposed = matches!(
+        text(values, "service.type").as_deref(),
+        Some("LoadBalancer" | "NodePort")
+    );
     g.set(
         &["service", "externalTrafficPolicy"],
-        json!(text(values, "service.externalTrafficPolicy")),
+        json!(
+            text(values, "service.externalTrafficPolicy")
+                .or_else(|| exposed.then(|| "Cluster".to_owned()))
+        ),
     );
     if get(values, "service.loadBalancer.ip").is_some() {
         note(

@@ -810,9 +810,12 @@ fn service(
         &["service", "type"],
         json!(str_at(s, "/spec/type").unwrap_or("ClusterIP")),
     );
+    // Kubernetes' own default for a LoadBalancer or NodePort Service is Cluster: stated, so
+    // that a profile's Local does not change how client addresses reach the pods unasked.
+    let exposed = matches!(str_at(s, "/spec/type"), Some("LoadBalancer" | "NodePort"));
     g.set(
         &["service", "externalTrafficPolicy"],
-        json!(str_at(s, "/spec/externalTrafficPolicy")),
+        json!(str_at(s, "/spec/externalTrafficPolicy").or(exposed.then_some("Cluster"))),
     );
     let annotations: Map<String, Value> = string_map(s, "/metadata/annotations")
         .into_iter()

@@ -1,0 +1,485 @@
+//! Adoption on a real API server (v1.20): a gateway deployed from the portal's file or by the
+//! Helm chart is created there (Helm's objects with `kubectl create`, so without kubectl's
+//! last-applied annotation, as Helm leaves them), imported, rendered under `dev` and
+//! `production`, and applied over the originals with client-side and server-side
+//! `kubectl apply`. The live objects must then keep the Deployment's name, selector, container
+//! and volumes; the pods every label the old selector and the Services need; the live Service
+//! its name and a selector matching old and new pods; the discovery Service the name
+//! `neighborhood.host` gives; the mounted claim and the token Secret; and no second gateway
+//! Deployment or LoadBalancer Service may appear. No pods run there: "no outage" is proved
+//! through names, selectors and labels.
+//!
+//! The chart cannot be fetched: its output is written here from the chart's documented
+//! templates (1.15.1), as `tests/inputs/helm-template.yaml` is.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use serde_json::Value;
+use shgw_testkit::ApiServer;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+fn workspace() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn read(path: &str) -> String {
+    std::fs::read_to_string(workspace().join(path)).unwrap()
+}
+
+/// The object as a v1.20 server takes it (as `crates/shgw/tests/dry_run.rs` lowers it).
+fn lowered(mut v: Value) -> Option<Value> {
+    match v["kind"].as_str().unwrap_or_default() {
+        "PodMonitor" => return None,
+        "HorizontalPodAutoscaler" => v["apiVersion"] = "autoscaling/v2beta2".into(),
+        "PodDisruptionBudget" => {
+            v["apiVersion"] = "policy/v1beta1".into();
+            if let Some(spec) = v["spec"].as_object_mut() {
+                spec.remove("unhealthyPodEvictionPolicy");
+            }
+        }
+        "CronJob" => {
+            v["apiVersion"] = "batch/v1beta1".into();
+            if let Some(spec) = v["spec"].as_object_mut() {
+                spec.remove("timeZone");
+            }
+        }
+        "Deployment" => {
+            for c in v
+                .pointer_mut("/spec/template/spec/topologySpreadConstraints")
+                .and_then(Value::as_array_mut)
+                .into_iter()
+                .flatten()
+            {
+                if let Some(c) = c.as_object_mut() {
+                    c.remove("matchLabelKeys");
+                }
+            }
+        }
+        _ => {}
+    }
+    Some(v)
+}
+
+fn lower_stream(text: &str) -> String {
+    let docs: Vec<Value> = shgw_review::load("input", text)
+        .unwrap()
+        .documents
+        .into_iter()
+        .filter_map(|d| lowered(d.value))
+        .collect();
+    shgw_yaml::to_multi_doc(&docs)
+}
+
+fn ok(out: &std::process::Output, what: &str) -> String {
+    assert!(
+        out.status.success(),
+        "{what}:\n{}\n{}",
+        String::from_utf8_lossy(&out.stderr),
+        String::from_utf8_lossy(&out.stdout)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+fn get(api: &ApiServer, kind: &str, ns: &str) -> Vec<Value> {
+    let out = api.kubectl(&["get", kind, "-n", ns, "-o", "json"], None);
+    let v: Value = serde_json::from_str(&ok(&out, "kubectl get")).unwrap();
+    v["items"].as_array().cloned().unwrap_or_default()
+}
+
+fn map(v: &Value, pointer: &str) -> BTreeMap<String, String> {
+    v.pointer(pointer)
+        .and_then(Value::as_object)
+        .map(|m| {
+            m.iter()
+                .map(|(k, x)| (k.clone(), x.as_str().unwrap_or_default().to_owned()))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+fn contains(big: &BTreeMap<String, String>, small: &BTreeMap<String, String>) -> bool {
+    !small.is_empty() && small.iter().all(|(k, v)| big.get(k) == Some(v))
+}
+
+/// What must survive the takeover, read from the live objects before it.
+#[derive(Debug)]
+struct Before {
+    deployment: String,
+    selector: BTreeMap<String, String>,
+    pod_labels: BTreeMap<String, String>,
+    container: String,
+    volumes: Vec<(String, Option<String>)>,
+    auth: (Value, Value, Value),
+    services: Vec<(String, String, BTreeMap<String, String>)>,
+}
+
+fn volumes(d: &Value) -> Vec<(String, Option<String>)> {
+    d.pointer("/spec/template/spec/volumes")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .map(|v| {
+            (
+                v["name"].as_str().unwrap().to_owned(),
+                v.pointer("/persistentVolumeClaim/claimName")
+                    .and_then(Value::as_str)
+                    .map(str::to_owned),
+            )
+        })
+        .collect()
+}
+
+/// Where `config.service.auth` comes from: the Secret and key, or the literal mode.
+fn auth_env(container: &Value) -> (Value, Value, Value) {
+    let e = container["env"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|e| e["name"] == "config.service.auth")
+        .cloned()
+        .unwrap_or(Value::Null);
+    let r = &e["valueFrom"]["secretKeyRef"];
+    (r["name"].clone(), r["key"].clone(), e["value"].clone())
+}
+
+fn before(api: &ApiServer, ns: &str) -> Before {
+    let deps = get(api, "deployments", ns);
+    assert_eq!(deps.len(), 1, "{ns}: one gateway Deployment to start with");
+    let d = &deps[0];
+    let containers = d["spec"]["template"]["spec"]["containers"].as_array().unwrap();
+    Before {
+        deployment: d["metadata"]["name"].as_str().unwrap().to_owned(),
+        selector: map(d, "/spec/selector/matchLabels"),
+        pod_labels: map(d, "/spec/template/metadata/labels"),
+        container: containers[0]["name"].as_str().unwrap().to_owned(),
+        volumes: volumes(d),
+        auth: auth_env(&containers[0]),
+        services: get(api, "services", ns)
+            .iter()
+            .map(|s| {
+                (
+                    s["metadata"]["name"].as_str().unwrap().to_owned(),
+                    s["spec"]["type"].as_str().unwrap().to_owned(),
+                    map(s, "/spec/selector"),
+                )
+            })
+            .collect(),
+    }
+}
+
+/// The checks of an adoption, on the live objects after the apply.
+fn check(api: &ApiServer, ns: &str, b: &Before, what: &str) {
+    let deps = get(api, "deployments", ns);
+    assert_eq!(deps.len(), 1, "{what}: a second Deployment appeared");
+    let d = &deps[0];
+    assert_eq!(d["metadata"]["name"], b.deployment.as_str(), "{what}");
+    assert_eq!(map(d, "/spec/selector/matchLabels"), b.selector, "{what}");
+    let labels = map(d, "/spec/template/metadata/labels");
+    assert!(contains(&labels, &b.selector), "{what}: new pods lose the selector: {labels:?}");
+    let containers = d["spec"]["template"]["spec"]["containers"].as_array().unwrap();
+    let gateways: Vec<&Value> = containers
+        .iter()
+        .filter(|c| c["image"].as_str().unwrap().contains("azure-api-management/gateway"))
+        .collect();
+    assert_eq!(gateways.len(), 1, "{what}: {containers:?}");
+    assert_eq!(gateways[0]["name"], b.container.as_str(), "{what}");
+    assert_eq!(auth_env(gateways[0]), b.auth, "{what}: token Secret or key changed");
+    let after = volumes(d);
+    for v in &b.volumes {
+        assert!(after.contains(v), "{what}: volume {v:?} lost or changed: {after:?}");
+    }
+    let claims: Vec<&String> = after.iter().filter_map(|(_, c)| c.as_ref()).collect();
+    let claims_before: Vec<&String> = b.volumes.iter().filter_map(|(_, c)| c.as_ref()).collect();
+    assert_eq!(claims, claims_before, "{what}: the mounted claims changed");
+    // Every Service that selected the old pods still exists and selects old and new pods.
+    let services = get(api, "services", ns);
+    for (name, kind, _) in b.services.iter().filter(|(_, _, s)| contains(&b.pod_labels, s)) {
+        let s = services
+            .iter()
+            .find(|s| s["metadata"]["name"] == name.as_str())
+            .unwrap_or_else(|| panic!("{what}: Service {name} is gone"));
+        assert_eq!(s["spec"]["type"], kind.as_str(), "{what}: Service {name} type");
+        let sel = map(s, "/spec/selector");
+        assert!(contains(&b.pod_labels, &sel), "{what}: {name} no longer selects the old pods: {sel:?}");
+        assert!(contains(&labels, &sel), "{what}: {name} does not select the new pods: {sel:?}");
+    }
+    let lbs = |list: &[Value]| list.iter().filter(|s| s["spec"]["type"] == "LoadBalancer").count();
+    let lbs_before = b.services.iter().filter(|(_, k, _)| k == "LoadBalancer").count();
+    assert_eq!(lbs(&services), lbs_before, "{what}: a LoadBalancer Service appeared");
+    // neighborhood.host (env wins over the ConfigMap) names a headless Service of the pods.
+    let c = gateways[0];
+    let host = c["env"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|e| e["name"] == "neighborhood.host")
+        .and_then(|e| e["value"].as_str().map(str::to_owned))
+        .unwrap_or_else(|| {
+            let cm = c["envFrom"][0]["configMapRef"]["name"].as_str().unwrap();
+            let cms = get(api, "configmaps", ns);
+            let cm = cms.iter().find(|x| x["metadata"]["name"] == cm).unwrap();
+            cm["data"]["neighborhood.host"].as_str().unwrap().to_owned()
+        });
+    let discovery = services
+        .iter()
+        .find(|s| s["metadata"]["name"] == host.as_str())
+        .unwrap_or_else(|| panic!("{what}: neighborhood.host {host} names no Service"));
+    assert_eq!(discovery["spec"]["clusterIP"], "None", "{what}");
+    assert!(contains(&labels, &map(discovery, "/spec/selector")), "{what}");
+    // The ServiceAccount carries the workload identity client id, when the pods use one.
+    if labels.get("azure.workload.identity/use").map(String::as_str) == Some("true") {
+        let sa = d["spec"]["template"]["spec"]["serviceAccountName"].as_str().unwrap();
+        let sas = get(api, "serviceaccounts", ns);
+        let sa = sas.iter().find(|s| s["metadata"]["name"] == sa).unwrap();
+        assert_eq!(
+            sa["metadata"]["annotations"]["azure.workload.identity/client-id"],
+            "00000000-1111-2222-3333-444444444444",
+            "{what}"
+        );
+    }
+}
+
+/// The Gateway file as a user takes it over: what the profile refuses changed in place
+/// (replicas, image tag), nothing else.
+fn for_profile(imported: &shgw_review::Imported, profile: &str) -> Vec<shgw::Gateway> {
+    let yaml = imported.to_yaml();
+    let mut gws = shgw::parse_gateways("imported.yaml", &yaml).unwrap_or_else(|e| panic!("{e}\n{yaml}"));
+    for g in &mut gws {
+        if profile == "production" {
+            g.spec.replicas = Some(g.spec.replicas.unwrap_or(3).max(2));
+            let image = g.spec.image.get_or_insert_with(Default::default);
+            if image.tag.as_deref().is_some_and(|t| !t.contains('.')) {
+                image.tag = Some("2.12.1".into());
+            }
+        }
+    }
+    gws
+}
+
+fn render(gws: &[shgw::Gateway], profile: &str) -> String {
+    let p = shgw::Profile::embedded(profile).unwrap();
+    let m = shgw::render_with("imported.yaml", gws, &p, &shgw::RenderOptions::default())
+        .unwrap_or_else(|e| panic!("{profile}: {e}"));
+    let docs: Vec<Value> = m.to_values().into_iter().filter_map(lowered).collect();
+    shgw_yaml::to_multi_doc(&docs)
+}
+
+/// One deployment to take over: how it was made and how it is imported.
+struct Case {
+    name: &'static str,
+    /// The objects as their tool left them.
+    original: String,
+    /// `kubectl create` (Helm, no last-applied annotation) or `kubectl apply` (the portal).
+    with_apply: bool,
+    import: Box<dyn Fn(&str) -> shgw_review::Imported>,
+}
+
+fn from_manifests(text: String) -> Box<dyn Fn(&str) -> shgw_review::Imported> {
+    Box::new(move |ns: &str| {
+        let stream = shgw_review::load("input.yaml", &text).unwrap();
+        shgw_review::import_manifests_in(&stream, Some(ns)).unwrap()
+    })
+}
+
+fn from_values(values: String, release: &'static str) -> Box<dyn Fn(&str) -> shgw_review::Imported> {
+    Box::new(move |ns: &str| {
+        shgw_review::import_helm_values("values.yaml", &values, Some(release), Some(ns)).unwrap()
+    })
+}
+
+/// What the chart (1.15.1) renders for a release, from its documented templates: the
+/// ServiceAccount, ConfigMap, Secret, claim, both Services, Deployment and budget.
+struct Chart {
+    release: &'static str,
+    /// `WorkloadIdentity` or `GatewayToken`.
+    auth: &'static str,
+    /// The chart creates the Secret `<fullname>` (key `gateway-key`) holding this token.
+    created_token: Option<&'static str>,
+    backup: bool,
+    service_type: &'static str,
+}
+
+const CLIENT_ID: &str = "00000000-1111-2222-3333-444444444444";
+
+impl Chart {
+    fn fullname(&self) -> String {
+        format!("{}-azure-api-management-gateway", self.release)
+    }
+
+    fn values(&self) -> String {
+        let mut v = format!(
+            "replicaCount: 2\nimage:\n  tag: \"2.11.1\"\ngateway:\n  name: {release}\n  configuration:\n    uri: contoso.configuration.azure-api.net\n    backup:\n      enabled: {backup}\n  auth:\n    type: {auth}\n    azureAd:\n      app:\n        id: {CLIENT_ID}\nservice:\n  type: {st}\nresources:\n  requests: {{cpu: \"1\", memory: 1Gi}}\n  limits: {{cpu: \"1\", memory: 1Gi}}\nobservability:\n  statsD:\n    enabled: true\n    endpoint: udp://statsd.monitoring:8125\n",
+            release = self.release,
+            backup = self.backup,
+            auth = self.auth,
+            st = self.service_type
+        );
+        if self.auth == "GatewayToken" {
+            match self.created_token {
+                Some(_) => v.push_str("secret:\n  createSecret: true\n"),
+                None => v.push_str(&format!(
+                    "secret:\n  createSecret: false\n  existingSecretName: {}-token\n",
+                    self.release
+                )),
+            }
+        }
+        v
+    }
+
+    fn manifests(&self) -> String {
+        let full = self.fullname();
+        let release = self.release;
+        let labels = format!(
+            "  labels:\n    helm.sh/chart: azure-api-management-gateway-1.15.1\n    app.kubernetes.io/name: azure-api-management-gateway\n    app.kubernetes.io/component: self-hosted-gateway\n    app.kubernetes.io/instance: {release}\n    app.kubernetes.io/version: \"2.11.1\"\n    app.kubernetes.io/managed-by: Helm\n"
+        );
+        let selector = format!(
+            "app.kubernetes.io/name: azure-api-management-gateway\n      app.kubernetes.io/component: self-hosted-gateway\n      app.kubernetes.io/instance: {release}"
+        );
+        let wi = self.auth == "WorkloadIdentity";
+        let mut out = String::new();
+        out.push_str(&format!("apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: {full}\n{labels}"));
+        if wi {
+            out.push_str(&format!("    azure.workload.identity/use: \"true\"\n  annotations:\n    azure.workload.identity/client-id: {CLIENT_ID}\n"));
+        }
+        out.push_str(&format!("---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {full}\n{labels}data:\n  config.service.endpoint: contoso.configuration.azure-api.net\n"));
+        if wi {
+            out.push_str(&format!("  gateway.name: {release}\n  config.service.auth: workloadIdentity\n"));
+        }
+        out.push_str("  telemetry.metrics.cloud: \"true\"\n  telemetry.logs.std: text\n  telemetry.logs.std.level: info\n  telemetry.logs.std.color: \"true\"\n  telemetry.logs.local: auto\n  telemetry.metrics.local: statsd\n  telemetry.metrics.local.statsd.endpoint: udp://statsd.monitoring:8125\n  telemetry.metrics.local.statsd.sampling: \"1\"\n  telemetry.metrics.local.statsd.tag-format: dogStatsD\n  observability.opentelemetry.enabled: \"false\"\n  observability.opentelemetry.system-metrics.enabled: \"false\"\n");
+        let secret = match (self.auth, self.created_token) {
+            ("GatewayToken", Some(token)) => {
+                use base64::Engine;
+                let b64 = base64::engine::general_purpose::STANDARD.encode(token);
+                out.push_str(&format!("---\napiVersion: v1\nkind: Secret\nmetadata:\n  name: {full}\n{labels}type: Opaque\ndata:\n  gateway-key: {b64}\n"));
+                Some(full.clone())
+            }
+            ("GatewayToken", None) => Some(format!("{release}-token")),
+            _ => None,
+        };
+        if self.backup {
+            out.push_str(&format!("---\napiVersion: v1\nkind: PersistentVolumeClaim\nmetadata:\n  name: {full}\n{labels}spec:\n  accessModes: [ReadWriteMany]\n  resources:\n    requests:\n      storage: 50Mi\n"));
+        }
+        out.push_str(&format!("---\napiVersion: v1\nkind: Service\nmetadata:\n  name: {full}-instance-discovery\n{labels}  annotations:\n    azure.apim.kubernetes.io/notes: \"Headless service being used for instance discovery of self-hosted gateway\"\nspec:\n  clusterIP: None\n  type: ClusterIP\n  ports:\n  - {{name: rate-limit-discovery, port: 4290, targetPort: rate-limit-dc, protocol: UDP}}\n  - {{name: discovery-heartbeat, port: 4291, targetPort: dc-heartbeat, protocol: UDP}}\n  selector:\n      {selector}\n"));
+        out.push_str(&format!("---\napiVersion: v1\nkind: Service\nmetadata:\n  name: {full}\n{labels}spec:\n  type: {}\n  ports:\n  - {{name: http, port: 8080, targetPort: http}}\n  - {{name: https, port: 8081, targetPort: https}}\n  selector:\n      {selector}\n", self.service_type));
+        let mut pod_labels = format!("      {selector}");
+        if wi {
+            pod_labels.push_str("\n      azure.workload.identity/use: \"true\"");
+        }
+        let pod_labels = pod_labels.replace("\n      ", "\n        ").replacen("      ", "        ", 1);
+        let auth_env = match &secret {
+            Some(s) => format!("        - name: config.service.auth\n          valueFrom:\n            secretKeyRef: {{name: {s}, key: gateway-key}}\n"),
+            None => String::new(),
+        };
+        let (mount, volume) = if self.backup {
+            (
+                "        volumeMounts:\n        - {name: config-backup, mountPath: /apim/config}\n".to_owned(),
+                format!("      volumes:\n      - name: config-backup\n        persistentVolumeClaim: {{claimName: {full}}}\n"),
+            )
+        } else {
+            (String::new(), String::new())
+        };
+        out.push_str(&format!(
+            "---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {full}\n{labels}spec:\n  replicas: 2\n  selector:\n    matchLabels:\n      {selector}\n  template:\n    metadata:\n      labels:\n{pod_labels}\n    spec:\n      terminationGracePeriodSeconds: 60\n      serviceAccountName: {full}\n      containers:\n      - name: azure-api-management-gateway\n        image: mcr.microsoft.com/azure-api-management/gateway:2.11.1\n        imagePullPolicy: IfNotPresent\n        ports:\n        - {{name: http, containerPort: 8080}}\n        - {{name: https, containerPort: 8081}}\n        - {{name: rate-limit-dc, protocol: UDP, containerPort: 4290}}\n        - {{name: dc-heartbeat, protocol: UDP, containerPort: 4291}}\n        readinessProbe:\n          httpGet: {{path: /status-0123456789abcdef, port: http}}\n        env:\n{auth_env}        - {{name: runtime.deployment.artifact.source, value: Official}}\n        - {{name: runtime.deployment.mechanism, value: Helm}}\n        - {{name: neighborhood.host, value: {full}-instance-discovery}}\n        envFrom:\n        - configMapRef: {{name: {full}}}\n        resources:\n          requests: {{cpu: \"1\", memory: 1Gi}}\n          limits: {{cpu: \"1\", memory: 1Gi}}\n{mount}{volume}"
+        ));
+        out.push_str(&format!("---\napiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata:\n  name: {full}\n{labels}spec:\n  maxUnavailable: 25%\n  selector:\n    matchLabels:\n      {selector}\n"));
+        out
+    }
+}
+
+fn cases() -> Vec<Case> {
+    let portal = read("examples/portal/contoso-west.yml");
+    let template = read("crates/shgw-review/tests/inputs/helm-template.yaml");
+    let charts = [
+        Chart { release: "tok", auth: "GatewayToken", created_token: Some("GatewayKey apim-tok&203012312359&c2lnbmF0dXJl"), backup: false, service_type: "LoadBalancer" },
+        Chart { release: "existing", auth: "GatewayToken", created_token: None, backup: true, service_type: "ClusterIP" },
+        Chart { release: "wi", auth: "WorkloadIdentity", created_token: None, backup: true, service_type: "LoadBalancer" },
+    ];
+    let mut out = vec![
+        Case { name: "portal-applied", original: portal.clone(), with_apply: true, import: from_manifests(portal.clone()) },
+        Case { name: "portal-created", original: portal.clone(), with_apply: false, import: from_manifests(portal) },
+        Case { name: "helm-template", original: template.clone(), with_apply: false, import: from_manifests(template) },
+    ];
+    for c in charts {
+        let m = c.manifests();
+        out.push(Case { name: Box::leak(format!("chart-{}", c.release).into_boxed_str()), original: m.clone(), with_apply: false, import: from_manifests(m.clone()) });
+        out.push(Case { name: Box::leak(format!("values-{}", c.release).into_boxed_str()), original: m, with_apply: false, import: from_values(c.values(), c.release) });
+    }
+    out
+}
+
+#[test]
+fn imports_take_over_running_gateways_in_place() {
+    let Some(api) = ApiServer::start("adopt", &[]) else {
+        return;
+    };
+    let mut n = 0;
+    for case in cases() {
+        for profile in ["dev", "production"] {
+            for server_side in [false, true] {
+                n += 1;
+                let ns = format!("t{n}");
+                let what = format!("{} under {profile} ({})", case.name, if server_side { "server-side" } else { "client-side" });
+                ok(&api.kubectl(&["create", "namespace", &ns], None), "namespace");
+                let verb = if case.with_apply { "apply" } else { "create" };
+                ok(&api.kubectl(&[verb, "-n", &ns, "-f", "-"], Some(&lower_stream(&case.original))), &what);
+                let b = before(&api, &ns);
+                let imported = (case.import)(&ns);
+                for gw in &imported.documents {
+                    assert_eq!(gw["metadata"]["namespace"], ns.as_str(), "{what}");
+                }
+                let stream = render(&for_profile(&imported, profile), profile);
+                let mut args = vec!["apply", "-n", &ns, "-f", "-"];
+                if server_side {
+                    args.extend(["--server-side", "--force-conflicts", "--field-manager=shgw"]);
+                }
+                ok(&api.kubectl(&args, Some(&stream)), &format!("{what}: apply\n{stream}"));
+                check(&api, &ns, &b, &what);
+                // A second apply changes nothing that matters and still succeeds.
+                ok(&api.kubectl(&args, Some(&stream)), &format!("{what}: second apply"));
+                check(&api, &ns, &b, &what);
+            }
+        }
+    }
+    assert!(n >= 36, "{n}");
+}
+
+#[test]
+fn the_import_states_what_the_chart_had() {
+    let c = Chart { release: "wi", auth: "WorkloadIdentity", created_token: None, backup: false, service_type: "LoadBalancer" };
+    let v = shgw_review::import_helm_values("values.yaml", &c.values(), Some("wi"), Some("apim")).unwrap();
+    let g = &v.documents[0];
+    assert_eq!(g["spec"]["auth"]["workloadIdentity"]["clientId"], CLIENT_ID);
+    assert_eq!(g["spec"]["telemetry"]["metrics"]["statsd"]["endpoint"], "statsd.monitoring:8125");
+    assert_eq!(g["spec"]["backup"]["enabled"], false);
+    assert!(g["spec"].get("autoscaling").is_none());
+    let stream = shgw_review::load("chart.yaml", &c.manifests()).unwrap();
+    let m = shgw_review::import_manifests_in(&stream, Some("apim")).unwrap();
+    assert_eq!(m.documents[0]["spec"]["telemetry"]["metrics"]["statsd"]["endpoint"], "statsd.monitoring:8125");
+    assert_eq!(m.documents[0]["spec"]["auth"]["workloadIdentity"]["clientId"], CLIENT_ID);
+    // Every import validates under dev.
+    for imported in [&v, &m] {
+        let gws = shgw::parse_gateways("i.yaml", &imported.to_yaml()).unwrap();
+        shgw::render(&gws[0], &shgw::Profile::embedded("dev").unwrap()).unwrap();
+    }
+    // The token's own gateway id becomes gatewayName.
+    let t = Chart { release: "tok", auth: "GatewayToken", created_token: Some("GatewayKey apim-tok&203012312359&c2lnbmF0dXJl"), backup: false, service_type: "LoadBalancer" };
+    let stream = shgw_review::load("chart.yaml", &t.manifests()).unwrap();
+    let m = shgw_review::import_manifests_in(&stream, Some("apim")).unwrap();
+    assert_eq!(m.documents[0]["spec"]["gatewayName"], "apim-tok");
+    assert!(!m.to_yaml().contains("c2lnbmF0dXJl"), "the token leaked");
+}
+
+#[test]
+fn input_text_cannot_break_out_of_the_plan_comment() {
+    let portal = read("examples/portal/contoso-west.yml").replace(
+        "name: contoso-west-token",
+        "name: \"x\\nkind: Evil\\u2028y\"",
+    );
+    let stream = shgw_review::load("p.yaml", &portal).unwrap();
+    let imported = shgw_review::import_manifests_in(&stream, Some("apim")).unwrap();
+    let yaml = imported.to_yaml();
+    let comment: Vec<&str> = yaml.lines().take_while(|l| !l.starts_with("apiVersion")).collect();
+    assert!(comment.iter().all(|l| l.starts_with('#')), "{yaml}");
+    assert!(yaml.contains("x\\nkind: Evil\\u{2028}y"), "{yaml}");
+    assert!(!yaml.contains("\nkind: Evil"), "{yaml}");
+}
