@@ -146,7 +146,9 @@ fn before(api: &ApiServer, ns: &str) -> Before {
     let deps = get(api, "deployments", ns);
     assert_eq!(deps.len(), 1, "{ns}: one gateway Deployment to start with");
     let d = &deps[0];
-    let containers = d["spec"]["template"]["spec"]["containers"].as_array().unwrap();
+    let containers = d["spec"]["template"]["spec"]["containers"]
+        .as_array()
+        .unwrap();
     Before {
         deployment: d["metadata"]["name"].as_str().unwrap().to_owned(),
         selector: map(d, "/spec/selector/matchLabels"),
@@ -175,37 +177,80 @@ fn check(api: &ApiServer, ns: &str, b: &Before, what: &str) {
     assert_eq!(d["metadata"]["name"], b.deployment.as_str(), "{what}");
     assert_eq!(map(d, "/spec/selector/matchLabels"), b.selector, "{what}");
     let labels = map(d, "/spec/template/metadata/labels");
-    assert!(contains(&labels, &b.selector), "{what}: new pods lose the selector: {labels:?}");
-    let containers = d["spec"]["template"]["spec"]["containers"].as_array().unwrap();
+    assert!(
+        contains(&labels, &b.selector),
+        "{what}: new pods lose the selector: {labels:?}"
+    );
+    let containers = d["spec"]["template"]["spec"]["containers"]
+        .as_array()
+        .unwrap();
     let gateways: Vec<&Value> = containers
         .iter()
-        .filter(|c| c["image"].as_str().unwrap().contains("azure-api-management/gateway"))
+        .filter(|c| {
+            c["image"]
+                .as_str()
+                .unwrap()
+                .contains("azure-api-management/gateway")
+        })
         .collect();
     assert_eq!(gateways.len(), 1, "{what}: {containers:?}");
     assert_eq!(gateways[0]["name"], b.container.as_str(), "{what}");
-    assert_eq!(auth_env(gateways[0]), b.auth, "{what}: token Secret or key changed");
+    assert_eq!(
+        auth_env(gateways[0]),
+        b.auth,
+        "{what}: token Secret or key changed"
+    );
     let after = volumes(d);
     for v in &b.volumes {
-        assert!(after.contains(v), "{what}: volume {v:?} lost or changed: {after:?}");
+        assert!(
+            after.contains(v),
+            "{what}: volume {v:?} lost or changed: {after:?}"
+        );
     }
     let claims: Vec<&String> = after.iter().filter_map(|(_, c)| c.as_ref()).collect();
     let claims_before: Vec<&String> = b.volumes.iter().filter_map(|(_, c)| c.as_ref()).collect();
     assert_eq!(claims, claims_before, "{what}: the mounted claims changed");
     // Every Service that selected the old pods still exists and selects old and new pods.
     let services = get(api, "services", ns);
-    for (name, kind, _) in b.services.iter().filter(|(_, _, s)| contains(&b.pod_labels, s)) {
+    for (name, kind, _) in b
+        .services
+        .iter()
+        .filter(|(_, _, s)| contains(&b.pod_labels, s))
+    {
         let s = services
             .iter()
             .find(|s| s["metadata"]["name"] == name.as_str())
             .unwrap_or_else(|| panic!("{what}: Service {name} is gone"));
-        assert_eq!(s["spec"]["type"], kind.as_str(), "{what}: Service {name} type");
+        assert_eq!(
+            s["spec"]["type"],
+            kind.as_str(),
+            "{what}: Service {name} type"
+        );
         let sel = map(s, "/spec/selector");
-        assert!(contains(&b.pod_labels, &sel), "{what}: {name} no longer selects the old pods: {sel:?}");
-        assert!(contains(&labels, &sel), "{what}: {name} does not select the new pods: {sel:?}");
+        assert!(
+            contains(&b.pod_labels, &sel),
+            "{what}: {name} no longer selects the old pods: {sel:?}"
+        );
+        assert!(
+            contains(&labels, &sel),
+            "{what}: {name} does not select the new pods: {sel:?}"
+        );
     }
-    let lbs = |list: &[Value]| list.iter().filter(|s| s["spec"]["type"] == "LoadBalancer").count();
-    let lbs_before = b.services.iter().filter(|(_, k, _)| k == "LoadBalancer").count();
-    assert_eq!(lbs(&services), lbs_before, "{what}: a LoadBalancer Service appeared");
+    let lbs = |list: &[Value]| {
+        list.iter()
+            .filter(|s| s["spec"]["type"] == "LoadBalancer")
+            .count()
+    };
+    let lbs_before = b
+        .services
+        .iter()
+        .filter(|(_, k, _)| k == "LoadBalancer")
+        .count();
+    assert_eq!(
+        lbs(&services),
+        lbs_before,
+        "{what}: a LoadBalancer Service appeared"
+    );
     // neighborhood.host (env wins over the ConfigMap) names a headless Service of the pods.
     let c = gateways[0];
     let host = c["env"]
@@ -225,10 +270,19 @@ fn check(api: &ApiServer, ns: &str, b: &Before, what: &str) {
         .find(|s| s["metadata"]["name"] == host.as_str())
         .unwrap_or_else(|| panic!("{what}: neighborhood.host {host} names no Service"));
     assert_eq!(discovery["spec"]["clusterIP"], "None", "{what}");
-    assert!(contains(&labels, &map(discovery, "/spec/selector")), "{what}");
+    assert!(
+        contains(&labels, &map(discovery, "/spec/selector")),
+        "{what}"
+    );
     // The ServiceAccount carries the workload identity client id, when the pods use one.
-    if labels.get("azure.workload.identity/use").map(String::as_str) == Some("true") {
-        let sa = d["spec"]["template"]["spec"]["serviceAccountName"].as_str().unwrap();
+    if labels
+        .get("azure.workload.identity/use")
+        .map(String::as_str)
+        == Some("true")
+    {
+        let sa = d["spec"]["template"]["spec"]["serviceAccountName"]
+            .as_str()
+            .unwrap();
         let sas = get(api, "serviceaccounts", ns);
         let sa = sas.iter().find(|s| s["metadata"]["name"] == sa).unwrap();
         assert_eq!(
@@ -243,7 +297,8 @@ fn check(api: &ApiServer, ns: &str, b: &Before, what: &str) {
 /// (replicas, image tag), nothing else.
 fn for_profile(imported: &shgw_review::Imported, profile: &str) -> Vec<shgw::Gateway> {
     let yaml = imported.to_yaml();
-    let mut gws = shgw::parse_gateways("imported.yaml", &yaml).unwrap_or_else(|e| panic!("{e}\n{yaml}"));
+    let mut gws =
+        shgw::parse_gateways("imported.yaml", &yaml).unwrap_or_else(|e| panic!("{e}\n{yaml}"));
     for g in &mut gws {
         if profile == "production" {
             g.spec.replicas = Some(g.spec.replicas.unwrap_or(3).max(2));
@@ -281,7 +336,10 @@ fn from_manifests(text: String) -> Box<dyn Fn(&str) -> shgw_review::Imported> {
     })
 }
 
-fn from_values(values: String, release: &'static str) -> Box<dyn Fn(&str) -> shgw_review::Imported> {
+fn from_values(
+    values: String,
+    release: &'static str,
+) -> Box<dyn Fn(&str) -> shgw_review::Imported> {
     Box::new(move |ns: &str| {
         shgw_review::import_helm_values("values.yaml", &values, Some(release), Some(ns)).unwrap()
     })
@@ -337,13 +395,17 @@ impl Chart {
         );
         let wi = self.auth == "WorkloadIdentity";
         let mut out = String::new();
-        out.push_str(&format!("apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: {full}\n{labels}"));
+        out.push_str(&format!(
+            "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: {full}\n{labels}"
+        ));
         if wi {
             out.push_str(&format!("    azure.workload.identity/use: \"true\"\n  annotations:\n    azure.workload.identity/client-id: {CLIENT_ID}\n"));
         }
         out.push_str(&format!("---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {full}\n{labels}data:\n  config.service.endpoint: contoso.configuration.azure-api.net\n"));
         if wi {
-            out.push_str(&format!("  gateway.name: {release}\n  config.service.auth: workloadIdentity\n"));
+            out.push_str(&format!(
+                "  gateway.name: {release}\n  config.service.auth: workloadIdentity\n"
+            ));
         }
         out.push_str("  telemetry.metrics.cloud: \"true\"\n  telemetry.logs.std: text\n  telemetry.logs.std.level: info\n  telemetry.logs.std.color: \"true\"\n  telemetry.logs.local: auto\n  telemetry.metrics.local: statsd\n  telemetry.metrics.local.statsd.endpoint: udp://statsd.monitoring:8125\n  telemetry.metrics.local.statsd.sampling: \"1\"\n  telemetry.metrics.local.statsd.tag-format: dogStatsD\n  observability.opentelemetry.enabled: \"false\"\n  observability.opentelemetry.system-metrics.enabled: \"false\"\n");
         let secret = match (self.auth, self.created_token) {
@@ -365,15 +427,22 @@ impl Chart {
         if wi {
             pod_labels.push_str("\n      azure.workload.identity/use: \"true\"");
         }
-        let pod_labels = pod_labels.replace("\n      ", "\n        ").replacen("      ", "        ", 1);
+        let pod_labels = pod_labels
+            .replace("\n      ", "\n        ")
+            .replacen("      ", "        ", 1);
         let auth_env = match &secret {
-            Some(s) => format!("        - name: config.service.auth\n          valueFrom:\n            secretKeyRef: {{name: {s}, key: gateway-key}}\n"),
+            Some(s) => format!(
+                "        - name: config.service.auth\n          valueFrom:\n            secretKeyRef: {{name: {s}, key: gateway-key}}\n"
+            ),
             None => String::new(),
         };
         let (mount, volume) = if self.backup {
             (
-                "        volumeMounts:\n        - {name: config-backup, mountPath: /apim/config}\n".to_owned(),
-                format!("      volumes:\n      - name: config-backup\n        persistentVolumeClaim: {{claimName: {full}}}\n"),
+                "        volumeMounts:\n        - {name: config-backup, mountPath: /apim/config}\n"
+                    .to_owned(),
+                format!(
+                    "      volumes:\n      - name: config-backup\n        persistentVolumeClaim: {{claimName: {full}}}\n"
+                ),
             )
         } else {
             (String::new(), String::new())
@@ -390,19 +459,62 @@ fn cases() -> Vec<Case> {
     let portal = read("examples/portal/contoso-west.yml");
     let template = read("crates/shgw-review/tests/inputs/helm-template.yaml");
     let charts = [
-        Chart { release: "tok", auth: "GatewayToken", created_token: Some("GatewayKey apim-tok&203012312359&c2lnbmF0dXJl"), backup: false, service_type: "LoadBalancer" },
-        Chart { release: "existing", auth: "GatewayToken", created_token: None, backup: true, service_type: "ClusterIP" },
-        Chart { release: "wi", auth: "WorkloadIdentity", created_token: None, backup: true, service_type: "LoadBalancer" },
+        Chart {
+            release: "tok",
+            auth: "GatewayToken",
+            created_token: Some("GatewayKey apim-tok&203012312359&c2lnbmF0dXJl"),
+            backup: false,
+            service_type: "LoadBalancer",
+        },
+        Chart {
+            release: "existing",
+            auth: "GatewayToken",
+            created_token: None,
+            backup: true,
+            service_type: "ClusterIP",
+        },
+        Chart {
+            release: "wi",
+            auth: "WorkloadIdentity",
+            created_token: None,
+            backup: true,
+            service_type: "LoadBalancer",
+        },
     ];
     let mut out = vec![
-        Case { name: "portal-applied", original: portal.clone(), with_apply: true, import: from_manifests(portal.clone()) },
-        Case { name: "portal-created", original: portal.clone(), with_apply: false, import: from_manifests(portal) },
-        Case { name: "helm-template", original: template.clone(), with_apply: false, import: from_manifests(template) },
+        Case {
+            name: "portal-applied",
+            original: portal.clone(),
+            with_apply: true,
+            import: from_manifests(portal.clone()),
+        },
+        Case {
+            name: "portal-created",
+            original: portal.clone(),
+            with_apply: false,
+            import: from_manifests(portal),
+        },
+        Case {
+            name: "helm-template",
+            original: template.clone(),
+            with_apply: false,
+            import: from_manifests(template),
+        },
     ];
     for c in charts {
         let m = c.manifests();
-        out.push(Case { name: Box::leak(format!("chart-{}", c.release).into_boxed_str()), original: m.clone(), with_apply: false, import: from_manifests(m.clone()) });
-        out.push(Case { name: Box::leak(format!("values-{}", c.release).into_boxed_str()), original: m, with_apply: false, import: from_values(c.values(), c.release) });
+        out.push(Case {
+            name: Box::leak(format!("chart-{}", c.release).into_boxed_str()),
+            original: m.clone(),
+            with_apply: false,
+            import: from_manifests(m.clone()),
+        });
+        out.push(Case {
+            name: Box::leak(format!("values-{}", c.release).into_boxed_str()),
+            original: m,
+            with_apply: false,
+            import: from_values(c.values(), c.release),
+        });
     }
     out
 }
@@ -418,10 +530,27 @@ fn imports_take_over_running_gateways_in_place() {
             for server_side in [false, true] {
                 n += 1;
                 let ns = format!("t{n}");
-                let what = format!("{} under {profile} ({})", case.name, if server_side { "server-side" } else { "client-side" });
-                ok(&api.kubectl(&["create", "namespace", &ns], None), "namespace");
+                let what = format!(
+                    "{} under {profile} ({})",
+                    case.name,
+                    if server_side {
+                        "server-side"
+                    } else {
+                        "client-side"
+                    }
+                );
+                ok(
+                    &api.kubectl(&["create", "namespace", &ns], None),
+                    "namespace",
+                );
                 let verb = if case.with_apply { "apply" } else { "create" };
-                ok(&api.kubectl(&[verb, "-n", &ns, "-f", "-"], Some(&lower_stream(&case.original))), &what);
+                ok(
+                    &api.kubectl(
+                        &[verb, "-n", &ns, "-f", "-"],
+                        Some(&lower_stream(&case.original)),
+                    ),
+                    &what,
+                );
                 let b = before(&api, &ns);
                 let imported = (case.import)(&ns);
                 for gw in &imported.documents {
@@ -432,10 +561,16 @@ fn imports_take_over_running_gateways_in_place() {
                 if server_side {
                     args.extend(["--server-side", "--force-conflicts", "--field-manager=shgw"]);
                 }
-                ok(&api.kubectl(&args, Some(&stream)), &format!("{what}: apply\n{stream}"));
+                ok(
+                    &api.kubectl(&args, Some(&stream)),
+                    &format!("{what}: apply\n{stream}"),
+                );
                 check(&api, &ns, &b, &what);
                 // A second apply changes nothing that matters and still succeeds.
-                ok(&api.kubectl(&args, Some(&stream)), &format!("{what}: second apply"));
+                ok(
+                    &api.kubectl(&args, Some(&stream)),
+                    &format!("{what}: second apply"),
+                );
                 check(&api, &ns, &b, &what);
             }
         }
@@ -445,24 +580,46 @@ fn imports_take_over_running_gateways_in_place() {
 
 #[test]
 fn the_import_states_what_the_chart_had() {
-    let c = Chart { release: "wi", auth: "WorkloadIdentity", created_token: None, backup: false, service_type: "LoadBalancer" };
-    let v = shgw_review::import_helm_values("values.yaml", &c.values(), Some("wi"), Some("apim")).unwrap();
+    let c = Chart {
+        release: "wi",
+        auth: "WorkloadIdentity",
+        created_token: None,
+        backup: false,
+        service_type: "LoadBalancer",
+    };
+    let v = shgw_review::import_helm_values("values.yaml", &c.values(), Some("wi"), Some("apim"))
+        .unwrap();
     let g = &v.documents[0];
     assert_eq!(g["spec"]["auth"]["workloadIdentity"]["clientId"], CLIENT_ID);
-    assert_eq!(g["spec"]["telemetry"]["metrics"]["statsd"]["endpoint"], "statsd.monitoring:8125");
+    assert_eq!(
+        g["spec"]["telemetry"]["metrics"]["statsd"]["endpoint"],
+        "statsd.monitoring:8125"
+    );
     assert_eq!(g["spec"]["backup"]["enabled"], false);
     assert!(g["spec"].get("autoscaling").is_none());
     let stream = shgw_review::load("chart.yaml", &c.manifests()).unwrap();
     let m = shgw_review::import_manifests_in(&stream, Some("apim")).unwrap();
-    assert_eq!(m.documents[0]["spec"]["telemetry"]["metrics"]["statsd"]["endpoint"], "statsd.monitoring:8125");
-    assert_eq!(m.documents[0]["spec"]["auth"]["workloadIdentity"]["clientId"], CLIENT_ID);
+    assert_eq!(
+        m.documents[0]["spec"]["telemetry"]["metrics"]["statsd"]["endpoint"],
+        "statsd.monitoring:8125"
+    );
+    assert_eq!(
+        m.documents[0]["spec"]["auth"]["workloadIdentity"]["clientId"],
+        CLIENT_ID
+    );
     // Every import validates under dev.
     for imported in [&v, &m] {
         let gws = shgw::parse_gateways("i.yaml", &imported.to_yaml()).unwrap();
         shgw::render(&gws[0], &shgw::Profile::embedded("dev").unwrap()).unwrap();
     }
     // The token's own gateway id becomes gatewayName.
-    let t = Chart { release: "tok", auth: "GatewayToken", created_token: Some("GatewayKey apim-tok&203012312359&c2lnbmF0dXJl"), backup: false, service_type: "LoadBalancer" };
+    let t = Chart {
+        release: "tok",
+        auth: "GatewayToken",
+        created_token: Some("GatewayKey apim-tok&203012312359&c2lnbmF0dXJl"),
+        backup: false,
+        service_type: "LoadBalancer",
+    };
     let stream = shgw_review::load("chart.yaml", &t.manifests()).unwrap();
     let m = shgw_review::import_manifests_in(&stream, Some("apim")).unwrap();
     assert_eq!(m.documents[0]["spec"]["gatewayName"], "apim-tok");
@@ -478,7 +635,10 @@ fn input_text_cannot_break_out_of_the_plan_comment() {
     let stream = shgw_review::load("p.yaml", &portal).unwrap();
     let imported = shgw_review::import_manifests_in(&stream, Some("apim")).unwrap();
     let yaml = imported.to_yaml();
-    let comment: Vec<&str> = yaml.lines().take_while(|l| !l.starts_with("apiVersion")).collect();
+    let comment: Vec<&str> = yaml
+        .lines()
+        .take_while(|l| !l.starts_with("apiVersion"))
+        .collect();
     assert!(comment.iter().all(|l| l.starts_with('#')), "{yaml}");
     assert!(yaml.contains("x\\nkind: Evil\\u{2028}y"), "{yaml}");
     assert!(!yaml.contains("\nkind: Evil"), "{yaml}");

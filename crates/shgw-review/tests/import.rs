@@ -122,11 +122,16 @@ fn the_helm_chart_output_round_trips_and_passes_production() {
         svc["metadata"]["annotations"]["service.beta.kubernetes.io/azure-load-balancer-internal"],
         "true"
     );
-    let pvc = rendered
-        .iter()
-        .find(|d| d["kind"] == "PersistentVolumeClaim")
-        .unwrap();
-    assert_eq!(pvc["spec"]["storageClassName"], "azurefile-csi");
+    // The chart's claim, holding the saved configuration, stays the one mounted; shgw makes none.
+    assert!(
+        !rendered
+            .iter()
+            .any(|d| d["kind"] == "PersistentVolumeClaim")
+    );
+    assert_eq!(
+        dep["spec"]["template"]["spec"]["volumes"][0]["persistentVolumeClaim"]["claimName"],
+        "contoso-east-azure-api-management-gateway"
+    );
     let pdb = rendered
         .iter()
         .find(|d| d["kind"] == "PodDisruptionBudget")
@@ -206,7 +211,8 @@ fn the_chart_created_secret_and_literal_tokens_are_named_never_copied() {
             .iter()
             .any(|n| n.contains("my.secret.setting"))
     );
-    assert!(yaml.starts_with("# shgw import: not carried over"));
+    assert!(yaml.starts_with("# shgw import: takeover plan for Gateway"));
+    assert!(yaml.contains("\n# shgw import: not carried over"));
 }
 
 #[test]
@@ -255,7 +261,7 @@ fn full_wiring(docs: &[Value]) -> Value {
         "pod": [dep["spec"]["template"]["spec"]["securityContext"], dep["spec"]["template"]["spec"]["nodeSelector"], dep["spec"]["template"]["spec"]["tolerations"], dep["spec"]["template"]["spec"]["dnsConfig"], dep["spec"]["template"]["spec"]["hostAliases"], dep["spec"]["template"]["spec"]["serviceAccountName"], dep["spec"]["template"]["spec"]["priorityClassName"]],
         "volumes": dep["spec"]["template"]["spec"]["volumes"],
         "services": services,
-        "claims": pick("PersistentVolumeClaim").iter().map(|p| p["spec"].clone()).collect::<Vec<_>>(),
+        // The claim is adopted (spec.backup.existingClaim): the volumes name the same one.
         "budgets": pick("PodDisruptionBudget").iter().map(|p| p["spec"].clone()).collect::<Vec<_>>(),
         "autoscalers": pick("HorizontalPodAutoscaler").iter().map(|p| p["spec"].clone()).collect::<Vec<_>>(),
         "policies": pick("NetworkPolicy").len(),
