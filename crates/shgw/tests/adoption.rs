@@ -1,0 +1,147 @@
+//! `spec.adoption`: the names and selector of a gateway deployed by other means replace shgw's
+//! wherever an object is named or pods are selected; bad names are refused with their path.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use serde_json::Value;
+use shgw::Profile;
+
+const ADOPTION: &str = "  adoption:
+    deployment: east-azure-api-management-gateway
+    selector: {app.kubernetes.io/name: azure-api-management-gateway, app.kubernetes.io/component: self-hosted-gateway, app.kubernetes.io/instance: east}
+    container: azure-api-management-gateway
+    configMap: east-azure-api-management-gateway
+    liveTrafficService: east-azure-api-management-gateway
+    discoveryService: east-azure-api-management-gateway-instance-discovery
+    backupVolume: backup
+";
+
+fn gateway(extra: &str) -> String {
+    format!(
+        "apiVersion: shgw.dev/v1alpha1\nkind: Gateway\nmetadata: {{name: east, namespace: apim}}\nspec:\n  endpoint: contoso.configuration.azure-api.net\n  backup: {{enabled: true, existingClaim: east-azure-api-management-gateway}}\n  autoscaling: {{minReplicas: 2, maxReplicas: 4}}\n  networkPolicy: {{enabled: true}}\n{extra}"
+    )
+}
+
+fn render(text: &str) -> Result<Vec<Value>, shgw::Errors> {
+    let gws = shgw::parse_gateways("gw.yaml", text)?;
+    Ok(shgw::render(&gws[0], &Profile::embedded("production")?)?.to_values())
+}
+
+fn one<'a>(docs: &'a [Value], kind: &str) -> Vec<&'a Value> {
+    docs.iter().filter(|d| d["kind"] == kind).collect()
+}
+
+#[test]
+fn adopted_names_and_selector_are_used_everywhere() {
+    let docs = render(&gateway(ADOPTION)).unwrap();
+    let selector = serde_json::json!({
+        "app.kubernetes.io/name": "azure-api-management-gateway",
+        "app.kubernetes.io/component": "self-hosted-gateway",
+        "app.kubernetes.io/instance": "east",
+    });
+    let dep = one(&docs, "Deployment")[0];
+    assert_eq!(dep["metadata"]["name"], "east-azure-api-management-gateway");
+    assert_eq!(dep["spec"]["selector"]["matchLabels"], selector);
+    let labels = &dep["spec"]["template"]["metadata"]["labels"];
+    for (k, v) in selector.as_object().unwrap() {
+        assert_eq!(&labels[k], v, "pods carry the selector");
+    }
+    let pod = &dep["spec"]["template"]["spec"];
+    assert_eq!(pod["containers"][0]["name"], "azure-api-management-gateway");
+    assert_eq!(
+        pod["containers"][0]["envFrom"][0]["configMapRef"]["name"],
+        "east-azure-api-management-gateway"
+    );
+    assert_eq!(pod["volumes"][0]["name"], "backup");
+    assert_eq!(pod["containers"][0]["volumeMounts"][0]["name"], "backup");
+    assert_eq!(
+        pod["topologySpreadConstraints"][0]["labelSelector"]["matchLabels"],
+        selector
+    );
+    let cm = one(&docs, "ConfigMap")[0];
+    assert_eq!(cm["metadata"]["name"], "east-azure-api-management-gateway");
+    assert_eq!(
+        cm["data"]["neighborhood.host"],
+        "east-azure-api-management-gateway-instance-discovery"
+    );
+    let services = one(&docs, "Service");
+    let names: Vec<&str> = services
+        .iter()
+        .map(|s| s["metadata"]["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "east-azure-api-management-gateway",
+            "east-azure-api-management-gateway-instance-discovery"
+        ]
+    );
+    for s in services {
+        assert_eq!(s["spec"]["selector"], selector);
+    }
+    let pdb = one(&docs, "PodDisruptionBudget")[0];
+    assert_eq!(pdb["metadata"]["name"], "east-azure-api-management-gateway");
+    assert_eq!(pdb["spec"]["selector"]["matchLabels"], selector);
+    let hpa = one(&docs, "HorizontalPodAutoscaler")[0];
+    assert_eq!(
+        hpa["spec"]["scaleTargetRef"]["name"],
+        "east-azure-api-management-gateway"
+    );
+    let np = one(&docs, "NetworkPolicy")[0];
+    assert_eq!(np["spec"]["podSelector"]["matchLabels"], selector);
+    assert!(one(&docs, "PersistentVolumeClaim").is_empty());
+}
+
+#[test]
+fn without_adoption_shgw_names_everything() {
+    let docs = render(&gateway("")).unwrap();
+    let dep = one(&docs, "Deployment")[0];
+    assert_eq!(dep["metadata"]["name"], "east");
+    assert_eq!(
+        dep["spec"]["template"]["spec"]["containers"][0]["name"],
+        "gateway"
+    );
+    let names: Vec<&str> = one(&docs, "Service")
+        .iter()
+        .map(|s| s["metadata"]["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["east-instance-discovery", "east-live-traffic"]);
+}
+
+#[test]
+fn bad_adoption_names_are_refused_with_their_path() {
+    let bad = "  adoption:
+    deployment: Bad_Name
+    container: has.dot
+    liveTrafficService: 1starts-with-digit
+    discoveryService: UPPER
+    configMap: \"a b\"
+    backupVolume: -x
+    selector: {\"bad key\": v, ok: \"bad value!\"}
+  pod:
+    labels: {app: east}
+";
+    let e = render(&gateway(bad)).unwrap_err();
+    let paths: Vec<&str> = e.errors().map(|d| d.path.as_str()).collect();
+    for p in [
+        "spec.adoption.deployment",
+        "spec.adoption.container",
+        "spec.adoption.liveTrafficService",
+        "spec.adoption.discoveryService",
+        "spec.adoption.configMap",
+        "spec.adoption.backupVolume",
+        "spec.adoption.selector.bad key",
+        "spec.adoption.selector.ok",
+    ] {
+        assert!(paths.contains(&p), "{p} not in {paths:?}");
+    }
+    // A selector label set again as a pod label is refused: the selector puts it there.
+    let dup = "  adoption:\n    selector: {app: east}\n  pod:\n    labels: {app: east}\n";
+    let e = render(&gateway(dup)).unwrap_err();
+    assert!(e.errors().any(|d| d.path == "spec.pod.labels.app"), "{e}");
+    // An adopted Deployment needs its selector: it cannot change.
+    let e = render(&gateway("  adoption: {deployment: other}\n")).unwrap_err();
+    assert!(
+        e.errors().any(|d| d.path == "spec.adoption.selector"),
+        "{e}"
+    );
+}
