@@ -643,3 +643,133 @@ fn input_text_cannot_break_out_of_the_plan_comment() {
     assert!(yaml.contains("x\\nkind: Evil\\u{2028}y"), "{yaml}");
     assert!(!yaml.contains("\nkind: Evil"), "{yaml}");
 }
+
+/// Runs helm against the test's API server, with its own configuration and cache folders.
+fn helm(helm: &Path, api: &ApiServer, home: &Path, args: &[&str]) -> std::process::Output {
+    let mut cmd = std::process::Command::new(helm);
+    cmd.args(args)
+        .env("KUBECONFIG", api.kubeconfig())
+        .env("HELM_CACHE_HOME", home.join("cache"))
+        .env("HELM_CONFIG_HOME", home.join("config"))
+        .env("HELM_DATA_HOME", home.join("data"));
+    shgw_testkit::run_with_stdin(&mut cmd, None)
+}
+
+/// A release installed by a real Helm is taken over with the plan's own commands: the
+/// manifest Helm stored is imported, Helm lets go of the objects without deleting any, and the
+/// render applied over them keeps every name and selector.
+#[test]
+fn a_helm_release_is_handed_over_with_the_plans_commands() {
+    let Some(helm_bin) = shgw_testkit::tool("helm") else {
+        return;
+    };
+    let Some(api) = ApiServer::start("adopt-helm", &[]) else {
+        return;
+    };
+    let home = shgw_testkit::scratch("adopt-helm-home");
+    let version =
+        String::from_utf8_lossy(&helm(&helm_bin, &api, &home, &["version", "--short"]).stdout)
+            .into_owned();
+    let template = read("crates/shgw-review/tests/inputs/helm-template.yaml");
+    let charts = [
+        ("contoso-east", template),
+        (
+            "tok",
+            Chart {
+                release: "tok",
+                auth: "GatewayToken",
+                created_token: Some("GatewayKey apim-tok&203012312359&c2lnbmF0dXJl"),
+                backup: true,
+                service_type: "LoadBalancer",
+            }
+            .manifests(),
+        ),
+        (
+            "wi",
+            Chart {
+                release: "wi",
+                auth: "WorkloadIdentity",
+                created_token: None,
+                backup: false,
+                service_type: "ClusterIP",
+            }
+            .manifests(),
+        ),
+    ];
+    let mut n = 0;
+    for (release, manifests) in &charts {
+        for server_side in [false, true] {
+            n += 1;
+            let ns = format!("h{n}");
+            let what = format!(
+                "helm release {release} ({})",
+                if server_side {
+                    "server-side"
+                } else {
+                    "client-side"
+                }
+            );
+            ok(
+                &api.kubectl(&["create", "namespace", &ns], None),
+                "namespace",
+            );
+            let dir = home.join(format!("chart-{n}"));
+            std::fs::create_dir_all(dir.join("templates")).unwrap();
+            std::fs::write(dir.join("Chart.yaml"), "apiVersion: v2\nname: azure-api-management-gateway\nversion: 1.15.1\nappVersion: 2.11.1\n").unwrap();
+            std::fs::write(dir.join("templates/all.yaml"), lower_stream(manifests)).unwrap();
+            let mut install = vec!["install", release, dir.to_str().unwrap(), "-n", &ns];
+            if version.starts_with("v4") {
+                // Helm 3's way (a three-way merge, no kubectl annotation); Helm 4's server-side
+                // apply trips over a v1.20 server's port list handling.
+                install.push("--server-side=false");
+            }
+            ok(&helm(&helm_bin, &api, &home, &install), &what);
+            let manifest = ok(
+                &helm(
+                    &helm_bin,
+                    &api,
+                    &home,
+                    &["get", "manifest", release, "-n", &ns],
+                ),
+                &what,
+            );
+            let stream = shgw_review::load("helm-manifest.yaml", &manifest).unwrap();
+            let imported = shgw_review::import_manifests_in(&stream, Some(&ns)).unwrap();
+            let plan = &imported.plans[0];
+            assert_eq!(plan.helm_handover.len(), 2, "{what}");
+            let b = before(&api, &ns);
+            for command in &plan.helm_handover {
+                let words: Vec<&str> = command.split_whitespace().collect();
+                assert_eq!(words[0], "kubectl");
+                ok(
+                    &api.kubectl(&words[1..], None),
+                    &format!("{what}: {command}"),
+                );
+            }
+            let list = ok(
+                &helm(&helm_bin, &api, &home, &["list", "-n", &ns, "-q"]),
+                &what,
+            );
+            assert!(list.trim().is_empty(), "{what}: Helm still lists {list}");
+            // Helm forgot the release: uninstalling it now deletes nothing.
+            let _ = helm(&helm_bin, &api, &home, &["uninstall", release, "-n", &ns]);
+            let stream = render(&for_profile(&imported, "production"), "production");
+            let mut args = vec!["apply", "-n", &ns, "-f", "-"];
+            if server_side {
+                args.extend(["--server-side", "--force-conflicts", "--field-manager=shgw"]);
+            }
+            ok(
+                &api.kubectl(&args, Some(&stream)),
+                &format!("{what}: apply"),
+            );
+            check(&api, &ns, &b, &what);
+            let deps = get(&api, "deployments", &ns);
+            assert!(
+                deps[0]["metadata"]["annotations"]
+                    .get("meta.helm.sh/release-name")
+                    .is_none(),
+                "{what}"
+            );
+        }
+    }
+}

@@ -88,6 +88,9 @@ pub struct Takeover {
     pub changes: Vec<String>,
     /// The steps, in order.
     pub steps: Vec<String>,
+    /// For a Helm release: the `kubectl` commands (one line each) that end Helm's ownership
+    /// without deleting anything; the steps quote them.
+    pub helm_handover: Vec<String>,
 }
 
 impl Takeover {
@@ -346,13 +349,29 @@ fn pod_label_changes(m: &shgw::Manifests, e: &Existing, t: &mut Takeover) {
     }
 }
 
+/// The commands that make Helm forget a release and let go of its objects.
+fn helm_handover(release: &str, ns: &str) -> Vec<String> {
+    vec![
+        format!("kubectl delete secret -n {ns} -l owner=helm,name={release}"),
+        format!(
+            "kubectl annotate -n {ns} deployment,service,configmap,secret,serviceaccount,persistentvolumeclaim,poddisruptionbudget -l app.kubernetes.io/instance={release} meta.helm.sh/release-name- meta.helm.sh/release-namespace-"
+        ),
+    ]
+}
+
 fn steps(ns: &str, e: &Existing, t: &mut Takeover) {
     if let Some(release) = &e.helm_release {
+        t.helm_handover = helm_handover(release, ns);
         t.steps.push(format!(
-            "stop Helm from owning the objects, without deleting them (a later `helm upgrade` would undo shgw's changes, `helm uninstall` would delete the gateway): kubectl annotate -n {ns} deployment,service,configmap,secret,serviceaccount,persistentvolumeclaim,poddisruptionbudget -l app.kubernetes.io/instance={release} helm.sh/resource-policy=keep --overwrite"
+            "stop Helm from owning the objects, without deleting them: a later `helm upgrade` would undo shgw's changes and `helm uninstall` would delete the gateway (annotating the objects helm.sh/resource-policy=keep does not help: Helm reads that from the chart it stored, not from the live objects). Delete only the release record Helm keeps in the namespace (ConfigMaps instead of Secrets under HELM_DRIVER=configmap): {}",
+            t.helm_handover[0]
         ));
         t.steps.push(format!(
-            "then drop the release record; Helm keeps every object annotated so: helm uninstall {release} -n {ns} (check with `kubectl get deployment,service -n {ns}` that the gateway is still there)"
+            "remove Helm's ownership annotations, so that a later `helm install {release}` cannot take the objects back: {}",
+            t.helm_handover[1]
+        ));
+        t.steps.push(format!(
+            "check: `helm list -n {ns}` no longer shows {release}, and `kubectl get deployment,service -n {ns}` still does"
         ));
     }
     t.steps.push(format!(
