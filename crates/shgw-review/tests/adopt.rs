@@ -773,3 +773,86 @@ fn a_helm_release_is_handed_over_with_the_plans_commands() {
         }
     }
 }
+
+/// What the chart writes besides the basics is carried (Dapr's pod annotations, OpenTelemetry,
+/// local logs, a `udp://` StatsD endpoint) or named as not carried, and the result renders.
+#[test]
+fn helm_values_extras_are_carried_or_named() {
+    let values = "gateway:
+  name: contoso
+  configuration: {uri: contoso.configuration.azure-api.net}
+  auth:
+    type: WorkloadIdentity
+    azureAd: {app: {id: 00000000-1111-2222-3333-444444444444}}
+observability:
+  logs:
+    local:
+      type: rfc5424
+      rfc5424: {endpoint: syslog.monitoring:514, facility: 7}
+  statsD: {enabled: true, endpoint: \"udp://statsd.monitoring:8125\", sampling: 0.5}
+  opentelemetry:
+    enabled: true
+    collector: {uri: \"http://otel.monitoring:4317\"}
+    systemMetrics: {enabled: true}
+dapr:
+  enabled: true
+  app: {id: contoso-gw}
+service:
+  ports:
+    instance: {synchronization: 5290}
+";
+    let out =
+        shgw_review::import_helm_values("values.yaml", values, Some("c"), Some("apim")).unwrap();
+    let s = &out.documents[0]["spec"];
+    assert_eq!(s["auth"]["workloadIdentity"]["clientId"], CLIENT_ID);
+    assert_eq!(
+        s["telemetry"]["metrics"]["statsd"]["endpoint"],
+        "statsd.monitoring:8125"
+    );
+    assert_eq!(
+        s["telemetry"]["metrics"]["openTelemetry"]["collectorUri"],
+        "http://otel.monitoring:4317"
+    );
+    assert_eq!(
+        s["telemetry"]["metrics"]["openTelemetry"]["systemMetrics"],
+        true
+    );
+    assert_eq!(s["telemetry"]["logs"]["local"]["type"], "rfc5424");
+    assert_eq!(s["telemetry"]["logs"]["local"]["facility"], 7);
+    assert_eq!(s["pod"]["annotations"]["dapr.io/enabled"], "true");
+    assert_eq!(s["pod"]["annotations"]["dapr.io/app-id"], "contoso-gw");
+    assert_eq!(s["pod"]["annotations"]["dapr.io/config"], "tracing");
+    assert!(
+        out.notes
+            .iter()
+            .any(|n| n.contains("service.ports.instance.synchronization")),
+        "{:?}",
+        out.notes
+    );
+    assert_eq!(
+        out.documents[0]["metadata"]["name"],
+        "c-azure-api-management-gateway"
+    );
+    assert_eq!(
+        s["adoption"]["liveTrafficService"],
+        "c-azure-api-management-gateway"
+    );
+    let yaml = out.to_yaml();
+    let gws = shgw::parse_gateways("i.yaml", &yaml).unwrap();
+    let m = shgw::render(&gws[0], &shgw::Profile::embedded("dev").unwrap())
+        .unwrap_or_else(|e| panic!("{e}\n{yaml}"));
+    let cm = m
+        .objects
+        .iter()
+        .map(shgw::Object::to_value)
+        .find(|o| o["kind"] == "ConfigMap")
+        .unwrap();
+    assert_eq!(
+        cm["data"]["telemetry.metrics.local.statsd.endpoint"],
+        "statsd.monitoring:8125"
+    );
+    assert_eq!(
+        cm["data"]["neighborhood.host"],
+        "c-azure-api-management-gateway-instance-discovery"
+    );
+}

@@ -518,8 +518,31 @@ fn telemetry(values: &Value, g: &mut GatewayDoc, note: &mut impl FnMut(String)) 
         );
     }
     let local = text(values, "observability.logs.local.type");
-    if local.as_deref().is_some_and(|t| t != "auto") {
-        note("observability.logs.local (local syslog, journal, ...) is not carried over: set spec.settings telemetry.logs.local.* (the chart's /dev/log mount has no shgw form)".into());
+    match local.as_deref() {
+        None | Some("auto") => {}
+        Some(t @ ("none" | "localsyslog" | "rfc5424" | "journal" | "json")) => {
+            g.set(&["telemetry", "logs", "local", "type"], json!(t));
+            g.set(
+                &["telemetry", "logs", "local", "endpoint"],
+                json!(text(
+                    values,
+                    &format!("observability.logs.local.{t}.endpoint")
+                )),
+            );
+            g.set(
+                &["telemetry", "logs", "local", "facility"],
+                json!(
+                    get(values, &format!("observability.logs.local.{t}.facility"))
+                        .and_then(|f| f.as_u64().or_else(|| f.as_str()?.parse().ok()))
+                ),
+            );
+            if t == "localsyslog" {
+                note("observability.logs.local localsyslog: the chart's hostPath mount of the node's syslog socket is not carried over (shgw mounts no host path); point telemetry.logs.local.endpoint at a reachable syslog".into());
+            }
+        }
+        Some(other) => note(format!(
+            "observability.logs.local.type {other} is not one of none, auto, localsyslog, rfc5424, journal, json: not carried over"
+        )),
     }
     let mut settings = Map::new();
     for (path, setting) in [
