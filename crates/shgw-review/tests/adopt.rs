@@ -856,3 +856,63 @@ service:
         "c-azure-api-management-gateway-instance-discovery"
     );
 }
+
+/// The replicas-to-autoscaling trap the plan warns about, and both ways out it gives: a
+/// client-side apply that drops `replicas` sets the Deployment to 1 unless the last-applied
+/// annotation lost it first; a server-side one unless another manager took `replicas` first.
+#[test]
+fn the_replicas_to_autoscaling_trap_and_the_plans_ways_out() {
+    let Some(api) = ApiServer::start("adopt-trap", &[]) else {
+        return;
+    };
+    let gateway = |ns: &str, scaling: &str| {
+        let text = format!(
+            "apiVersion: shgw.dev/v1alpha1\nkind: Gateway\nmetadata: {{name: gw, namespace: {ns}}}\nspec:\n  endpoint: contoso.configuration.azure-api.net\n  {scaling}\n"
+        );
+        render(&shgw::parse_gateways("gw.yaml", &text).unwrap(), "dev")
+    };
+    let deployment_only = |stream: &str| {
+        let docs: Vec<Value> = shgw_review::load("r.yaml", stream)
+            .unwrap()
+            .documents
+            .into_iter()
+            .map(|d| d.value)
+            .filter(|v| v["kind"] == "Deployment")
+            .collect();
+        shgw_yaml::to_multi_doc(&docs)
+    };
+    let replicas = |ns: &str| get(&api, "deployments", ns)[0]["spec"]["replicas"].clone();
+    for (ns, server_side, way_out) in [
+        ("csa-trap", false, false),
+        ("csa-out", false, true),
+        ("ssa-trap", true, false),
+        ("ssa-out", true, true),
+    ] {
+        ok(&api.kubectl(&["create", "namespace", ns], None), ns);
+        let before = gateway(ns, "replicas: 3");
+        let after = gateway(ns, "autoscaling: {minReplicas: 3, maxReplicas: 6}");
+        let apply = |stream: &str, manager: &str| {
+            let mut args = vec!["apply", "-f", "-"];
+            let flag = format!("--field-manager={manager}");
+            if server_side {
+                args.extend(["--server-side", flag.as_str()]);
+            }
+            ok(&api.kubectl(&args, Some(stream)), ns);
+        };
+        apply(&before, "shgw");
+        assert_eq!(replicas(ns), 3, "{ns}");
+        if way_out && server_side {
+            apply(&deployment_only(&before), "handover-to-hpa");
+        } else if way_out {
+            ok(
+                &api.kubectl(
+                    &["apply", "set-last-applied", "-f", "-"],
+                    Some(&deployment_only(&after)),
+                ),
+                ns,
+            );
+        }
+        apply(&after, "shgw");
+        assert_eq!(replicas(ns), if way_out { 3 } else { 1 }, "{ns}");
+    }
+}

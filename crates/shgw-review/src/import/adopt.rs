@@ -390,7 +390,7 @@ fn steps(ns: &str, e: &Existing, t: &mut Takeover) {
     ));
     let from_replicas = e.replicas.is_some();
     t.steps.push(format!(
-        "moving from spec.replicas to spec.autoscaling later{}: a client-side apply that drops `replicas` from a Deployment whose last-applied annotation has it sets it to 1, so the Deployment falls to 1 pod until the autoscaler reacts; first remove replicas from the annotation: kubectl apply edit-last-applied -n {ns} deployment/{} (delete spec.replicas, save), then apply; with server-side apply, first hand spec.replicas to another manager (apply a copy of the Deployment that still has replicas with --server-side --field-manager=handover-to-hpa), then apply without it",
+        "moving from spec.replicas to spec.autoscaling later{}: a client-side apply that drops `replicas` from a Deployment whose last-applied annotation has it sets it to 1, and the Deployment falls to 1 pod until the autoscaler reacts. First take replicas out of that annotation: kubectl apply edit-last-applied -n {ns} deployment/{} (delete spec.replicas, save), or kubectl apply set-last-applied -f with the new render's Deployment document alone; then apply. Server-side: first apply the current Deployment document (still with replicas) with kubectl apply --server-side --field-manager=handover-to-hpa, so that another manager keeps replicas, then apply the new render with --field-manager=shgw",
         if from_replicas { "" } else { " (not needed now)" },
         e.deployment
     ));

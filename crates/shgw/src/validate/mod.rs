@@ -99,6 +99,9 @@ pub fn validate(g: &Gateway, r: &Resolved) -> Vec<Diagnostic> {
     c.out
 }
 
+/// A field of `spec.adoption`, its value, the check it must pass and what it must be.
+type NameRule<'a> = (&'a str, &'a Option<String>, fn(&str) -> bool, &'a str);
+
 /// `spec.adoption`: every name is one Kubernetes takes for its kind, the selector is a valid,
 /// non-empty label set.
 fn adoption(c: &mut Check, s: &GatewaySpec) {
@@ -109,7 +112,7 @@ fn adoption(c: &mut Check, s: &GatewaySpec) {
     let label = "a DNS-1123 label (lower-case letters, digits and '-', at most 63)";
     let service_name = "a Service name (a DNS-1123 label starting with a letter, at most 63)";
     let subdomain = "a DNS-1123 subdomain (lower-case letters, digits, '-' and '.', at most 253)";
-    let fields: [(&str, &Option<String>, fn(&str) -> bool, &str); 6] = [
+    let fields: [NameRule; 6] = [
         ("deployment", &a.deployment, is_dns1123_subdomain, subdomain),
         ("container", &a.container, is_dns1123_label, label),
         ("configMap", &a.config_map, is_dns1123_subdomain, subdomain),
