@@ -255,9 +255,14 @@ fn import_prints_a_gateway_file_and_lists_what_it_leaves_out() {
         workspace().join("crates/shgw-review/tests/inputs/helm-template.yaml"),
     )
     .unwrap();
-    let out = shgw(&["import", "-"], Some(&helm));
+    let out = shgw(&["import", "-", "--namespace", "apim-east"], Some(&helm));
     assert_eq!(out.status.code(), Some(0));
-    assert!(text(&out.stdout).contains("storageClassName: azurefile-csi"));
+    let stdout = text(&out.stdout);
+    // The chart's claim stays the one mounted; the namespace comes from --namespace.
+    assert!(stdout.contains("existingClaim: contoso-east-azure-api-management-gateway"));
+    assert!(stdout.contains("namespace: apim-east"));
+    assert!(stdout.contains("kubectl delete secret -n apim-east -l owner=helm,name=contoso-east"));
+    assert!(text(&out.stderr).contains("kubectl delete secret -n apim-east -l owner=helm,name=contoso-east"));
 }
 
 #[test]
