@@ -262,7 +262,10 @@ fn import_prints_a_gateway_file_and_lists_what_it_leaves_out() {
     assert!(stdout.contains("existingClaim: contoso-east-azure-api-management-gateway"));
     assert!(stdout.contains("namespace: apim-east"));
     assert!(stdout.contains("kubectl delete secret -n apim-east -l owner=helm,name=contoso-east"));
-    assert!(text(&out.stderr).contains("kubectl delete secret -n apim-east -l owner=helm,name=contoso-east"));
+    assert!(
+        text(&out.stderr)
+            .contains("kubectl delete secret -n apim-east -l owner=helm,name=contoso-east")
+    );
 }
 
 #[test]

@@ -916,3 +916,23 @@ fn the_replicas_to_autoscaling_trap_and_the_plans_ways_out() {
         assert_eq!(replicas(ns), if way_out { 3 } else { 1 }, "{ns}");
     }
 }
+
+/// The portal puts everything in `default`; an adoption stays there, under production too
+/// (with a warning), once replicas and tag are changed in place.
+#[test]
+fn a_portal_gateway_in_the_default_namespace_is_taken_over_under_production() {
+    let Some(api) = ApiServer::start("adopt-default", &[]) else {
+        return;
+    };
+    let portal = read("examples/portal/contoso-west.yml");
+    ok(&api.kubectl(&["apply", "-f", "-"], Some(&portal)), "portal");
+    let b = before(&api, "default");
+    let stream = shgw_review::load("contoso-west.yml", &portal).unwrap();
+    let imported = shgw_review::import_manifests_in(&stream, Some("default")).unwrap();
+    let rendered = render(&for_profile(&imported, "production"), "production");
+    ok(
+        &api.kubectl(&["apply", "-f", "-"], Some(&rendered)),
+        "takeover",
+    );
+    check(&api, "default", &b, "portal in default under production");
+}

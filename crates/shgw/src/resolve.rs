@@ -336,6 +336,8 @@ pub struct Resolved {
     pub selector: BTreeMap<String, String>,
     /// Names of the objects that others refer to.
     pub names: ObjectNames,
+    /// The Gateway takes over objects deployed by other means (`spec.adoption`).
+    pub adopted: bool,
     /// Annotations for every object.
     pub annotations: BTreeMap<String, String>,
     /// Configuration endpoint.
@@ -562,6 +564,7 @@ pub(crate) fn fill(g: &Gateway, platform: Platform) -> Resolved {
         labels,
         selector,
         names,
+        adopted: adoption.is_some(),
         annotations: g.metadata.annotations.clone(),
         endpoint: s.endpoint.clone().unwrap_or_default(),
         gateway_name: s.gateway_name.clone().unwrap_or_else(|| name.clone()),

@@ -145,3 +145,26 @@ fn bad_adoption_names_are_refused_with_their_path() {
         "{e}"
     );
 }
+
+#[test]
+fn an_adopted_gateway_may_stay_in_the_default_namespace_with_a_warning() {
+    let text = |extra: &str| {
+        format!(
+            "apiVersion: shgw.dev/v1alpha1\nkind: Gateway\nmetadata: {{name: west, namespace: default}}\nspec:\n  endpoint: contoso.configuration.azure-api.net\n  backup: {{enabled: false}}\n{extra}"
+        )
+    };
+    let p = Profile::embedded("production").unwrap();
+    let gws =
+        shgw::parse_gateways("gw.yaml", &text("  adoption: {selector: {app: west}}\n")).unwrap();
+    let m = shgw::render(&gws[0], &p).unwrap();
+    assert!(
+        m.warnings
+            .iter()
+            .any(|w| w.path == "metadata.namespace" && w.message.contains("adopts")),
+        "{:?}",
+        m.warnings
+    );
+    let gws = shgw::parse_gateways("gw.yaml", &text("")).unwrap();
+    let e = shgw::render(&gws[0], &p).unwrap_err();
+    assert!(e.errors().any(|d| d.path == "metadata.namespace"), "{e}");
+}

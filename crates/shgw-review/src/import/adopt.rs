@@ -263,7 +263,7 @@ fn profile_changes(doc: &Value, e: &Existing, t: &mut Takeover) {
                     .filter(|d| d.severity == shgw::Severity::Error)
                 {
                     let how = if d.path == "metadata.namespace" {
-                        "refused, and the namespace cannot change in an adoption: take it over under dev or a profile of your own with `defaultNamespace: warn`"
+                        "refused until metadata.namespace names the namespace the objects live in (import with --namespace)"
                     } else {
                         "refused until changed in place"
                     };
