@@ -345,7 +345,8 @@ fn from_values(
     })
 }
 
-/// What the chart (1.15.1) renders for a release, from its documented templates: the
+/// What the chart (1.15.1) renders for a release, from its templates (selector
+/// `app.kubernetes.io/name: <fullname>`, claim volume `<fullname>`, common labels on pods): the
 /// ServiceAccount, ConfigMap, Secret, claim, both Services, Deployment and budget.
 struct Chart {
     release: &'static str,
@@ -388,10 +389,10 @@ impl Chart {
         let full = self.fullname();
         let release = self.release;
         let labels = format!(
-            "  labels:\n    helm.sh/chart: azure-api-management-gateway-1.15.1\n    app.kubernetes.io/name: azure-api-management-gateway\n    app.kubernetes.io/component: self-hosted-gateway\n    app.kubernetes.io/instance: {release}\n    app.kubernetes.io/version: \"2.11.1\"\n    app.kubernetes.io/managed-by: Helm\n"
+            "  labels:\n    helm.sh/chart: azure-api-management-gateway-1.15.1\n    app.kubernetes.io/name: {full}\n    app.kubernetes.io/component: self-hosted-gateway\n    app.kubernetes.io/instance: {release}\n    app.kubernetes.io/version: \"2.11.1\"\n    app.kubernetes.io/managed-by: Helm\n"
         );
         let selector = format!(
-            "app.kubernetes.io/name: azure-api-management-gateway\n      app.kubernetes.io/component: self-hosted-gateway\n      app.kubernetes.io/instance: {release}"
+            "app.kubernetes.io/name: {full}\n      app.kubernetes.io/component: self-hosted-gateway\n      app.kubernetes.io/instance: {release}"
         );
         let wi = self.auth == "WorkloadIdentity";
         let mut out = String::new();
@@ -423,7 +424,10 @@ impl Chart {
         }
         out.push_str(&format!("---\napiVersion: v1\nkind: Service\nmetadata:\n  name: {full}-instance-discovery\n{labels}  annotations:\n    azure.apim.kubernetes.io/notes: \"Headless service being used for instance discovery of self-hosted gateway\"\nspec:\n  clusterIP: None\n  type: ClusterIP\n  ports:\n  - {{name: rate-limit-discovery, port: 4290, targetPort: rate-limit-dc, protocol: UDP}}\n  - {{name: discovery-heartbeat, port: 4291, targetPort: dc-heartbeat, protocol: UDP}}\n  selector:\n      {selector}\n"));
         out.push_str(&format!("---\napiVersion: v1\nkind: Service\nmetadata:\n  name: {full}\n{labels}spec:\n  type: {}\n  ports:\n  - {{name: http, port: 8080, targetPort: http}}\n  - {{name: https, port: 8081, targetPort: https}}\n  selector:\n      {selector}\n", self.service_type));
-        let mut pod_labels = format!("      {selector}");
+        // The chart's pods carry its common labels, the selector among them.
+        let mut pod_labels = format!(
+            "      {selector}\n      helm.sh/chart: azure-api-management-gateway-1.15.1\n      app.kubernetes.io/version: \"2.11.1\"\n      app.kubernetes.io/managed-by: Helm"
+        );
         if wi {
             pod_labels.push_str("\n      azure.workload.identity/use: \"true\"");
         }
@@ -438,10 +442,11 @@ impl Chart {
         };
         let (mount, volume) = if self.backup {
             (
-                "        volumeMounts:\n        - {name: config-backup, mountPath: /apim/config}\n"
-                    .to_owned(),
                 format!(
-                    "      volumes:\n      - name: config-backup\n        persistentVolumeClaim: {{claimName: {full}}}\n"
+                    "        volumeMounts:\n        - {{name: {full}, mountPath: /apim/config}}\n"
+                ),
+                format!(
+                    "      volumes:\n      - name: {full}\n        persistentVolumeClaim: {{claimName: {full}}}\n"
                 ),
             )
         } else {

@@ -9,8 +9,6 @@ use std::collections::{BTreeMap, BTreeSet};
 
 /// The chart's name, the default `fullname` suffix.
 const CHART: &str = "azure-api-management-gateway";
-/// The volume the chart mounts the backup claim as.
-const BACKUP_VOLUME: &str = "config-backup";
 /// The Secret key the chart uses for the token.
 const TOKEN_KEY: &str = "gateway-key";
 /// The Secret key the chart uses for the Entra client secret.
@@ -132,20 +130,11 @@ pub fn import_helm_values(
     })
 }
 
-/// `nameOverride`, else the chart's name: the `app.kubernetes.io/name` label.
-fn chart_name(values: &Value) -> String {
-    let n = text(values, "nameOverride").unwrap_or_else(|| CHART.to_owned());
-    n.chars()
-        .take(63)
-        .collect::<String>()
-        .trim_end_matches('-')
-        .to_owned()
-}
-
-/// What the chart names its objects for these values (its templates, as the facts describe
-/// them): the Deployment, ConfigMap, live Service, claim and ServiceAccount `<fullname>`,
-/// the discovery Service `<fullname, 44 at most>-instance-discovery`, the container after the
-/// chart, the selector `app.kubernetes.io/name`, `component` and `instance`.
+/// What the chart (1.15.1) names its objects for these values: the Deployment, ConfigMap,
+/// Secret, live Service, budget, claim, claim volume and ServiceAccount `<fullname>`, the
+/// discovery Service `<fullname, 44 at most>-instance-discovery`, the container after the
+/// chart; the selector `app.kubernetes.io/name: <fullname>`, `component: self-hosted-gateway`
+/// and `instance: <release>`, and the pods also carry the chart's common labels.
 fn chart_objects(
     values: &Value,
     fullname: &str,
@@ -156,7 +145,7 @@ fn chart_objects(
     let discovery = format!("{}-instance-discovery", short.trim_end_matches('-'));
     let instance = release.unwrap_or(fullname).to_owned();
     let selector = BTreeMap::from([
-        ("app.kubernetes.io/name".to_owned(), chart_name(values)),
+        ("app.kubernetes.io/name".to_owned(), fullname.to_owned()),
         (
             "app.kubernetes.io/component".to_owned(),
             "self-hosted-gateway".to_owned(),
@@ -164,6 +153,15 @@ fn chart_objects(
         ("app.kubernetes.io/instance".to_owned(), instance),
     ]);
     let mut pod_labels = selector.clone();
+    pod_labels.insert("app.kubernetes.io/managed-by".into(), "Helm".into());
+    if let Some(Value::Object(common)) = get(values, "commonLabels") {
+        for (k, v) in common {
+            pod_labels.insert(
+                k.clone(),
+                v.as_str().map_or_else(|| v.to_string(), str::to_owned),
+            );
+        }
+    }
     if text(values, "gateway.auth.type").as_deref() == Some("WorkloadIdentity") {
         pod_labels.insert("azure.workload.identity/use".into(), "true".into());
     }
@@ -174,7 +172,7 @@ fn chart_objects(
                 "gateway.configuration.backup.persistentVolumeClaim.existingName",
             )
             .unwrap_or_else(|| fullname.to_owned());
-            (BACKUP_VOLUME.to_owned(), claim)
+            (fullname.to_owned(), claim)
         });
     let secret = text(values, "secret.existingSecretName").unwrap_or_else(|| fullname.to_owned());
     let token = (text(values, "gateway.auth.type")
@@ -322,7 +320,7 @@ fn image(values: &Value, g: &mut GatewayDoc, note: &mut impl FnMut(String)) {
     match text(values, "image.tag") {
         Some(t) => g.set(&["image", "tag"], json!(t)),
         None => note(
-            "image.tag is empty (the chart's appVersion): the profile's pinned version is used"
+            "image.tag is empty (the chart's appVersion, 2.11.1 in chart 1.15.1): the profile's pinned version is used, so the first apply changes the image; set spec.image.tag to keep yours"
                 .into(),
         ),
     }
@@ -373,10 +371,11 @@ fn deployment(values: &Value, g: &mut GatewayDoc, note: &mut impl FnMut(String))
     }
     g.set(
         &["pod", "terminationGracePeriodSeconds"],
-        json!(get(
-            values,
-            "gateway.deployment.terminationGracePeriodSeconds"
-        )),
+        json!(
+            get(values, "gateway.deployment.terminationGracePeriodSeconds")
+                .cloned()
+                .unwrap_or(json!(60))
+        ),
     );
     g.set(
         &["pod", "annotations"],
@@ -460,22 +459,24 @@ fn backup(values: &Value, fullname: &str, g: &mut GatewayDoc, note: &mut impl Fn
     g.set(&["backup", "existingClaim"], json!(fullname));
 }
 
+/// The chart's defaults (`text`, `info`, colour on, Azure Monitor on, a 60-second grace) are
+/// stated where the values leave them out: a profile's own would otherwise change them unasked.
 fn telemetry(values: &Value, g: &mut GatewayDoc, note: &mut impl FnMut(String)) {
     g.set(
         &["telemetry", "logs", "std"],
-        json!(text(values, "observability.logs.std.format")),
+        json!(text(values, "observability.logs.std.format").unwrap_or_else(|| "text".into())),
     );
     g.set(
         &["telemetry", "logs", "level"],
-        json!(text(values, "observability.logs.std.level")),
+        json!(text(values, "observability.logs.std.level").unwrap_or_else(|| "info".into())),
     );
     g.set(
         &["telemetry", "logs", "color"],
-        json!(truthy(values, "observability.logs.std.useColor")),
+        json!(truthy(values, "observability.logs.std.useColor").unwrap_or(true)),
     );
     g.set(
         &["telemetry", "metrics", "cloud"],
-        json!(truthy(values, "observability.azureMonitor.metrics.enabled")),
+        json!(truthy(values, "observability.azureMonitor.metrics.enabled").unwrap_or(true)),
     );
     if truthy(values, "observability.statsD.enabled") == Some(true) {
         g.set(
