@@ -37,6 +37,8 @@ pub(crate) struct Existing {
     pub helm_release: Option<String>,
     /// The Deployment had a fixed replica count.
     pub replicas: Option<i64>,
+    /// The gateway container had resource requests or limits.
+    pub resources: bool,
 }
 
 /// Writes `spec.adoption`: every name that differs from the one shgw would choose, and the
@@ -239,6 +241,9 @@ fn profile_changes(doc: &Value, e: &Existing, t: &mut Takeover) {
                 if profile == "dev" {
                     pod_label_changes(&m, e, t);
                 }
+                if !e.resources {
+                    resource_changes(profile, &m, t);
+                }
                 for w in &m.warnings {
                     t.changes.push(format!(
                         "under {profile}: warning: {}: {}",
@@ -273,6 +278,9 @@ fn profile_changes(doc: &Value, e: &Existing, t: &mut Takeover) {
                 // What it adds once accepted: the same render with the policy only warning.
                 let relaxed = relax(p);
                 if let Ok(m) = shgw::render(&gateway, &relaxed) {
+                    if !e.resources {
+                        resource_changes(profile, &m, t);
+                    }
                     let new = new_objects(&m, e);
                     if !new.is_empty() {
                         t.changes.push(format!(
@@ -324,6 +332,35 @@ fn relax(mut p: shgw::Profile) -> shgw::Profile {
         }
     }
     p
+}
+
+/// The requests and limits a profile gives a container that had none.
+fn resource_changes(profile: &str, m: &shgw::Manifests, t: &mut Takeover) {
+    let Some(dep) = m
+        .objects
+        .iter()
+        .map(shgw::Object::to_value)
+        .find(|v| v["kind"] == "Deployment")
+    else {
+        return;
+    };
+    let r = &dep["spec"]["template"]["spec"]["containers"][0]["resources"];
+    let list = |section: &str| {
+        r[section]
+            .as_object()
+            .map(|m| {
+                m.iter()
+                    .map(|(k, v)| format!("{k} {}", v.as_str().unwrap_or_default()))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            })
+            .unwrap_or_default()
+    };
+    t.changes.push(format!(
+        "under {profile}: the gateway had no requests or limits; it gets requests {} and limits {} (the nodes need that room; set spec.resources to change it)",
+        list("requests"),
+        list("limits")
+    ));
 }
 
 /// The labels the rendered pods carry that the running ones do not.

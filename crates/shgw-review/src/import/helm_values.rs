@@ -221,6 +221,12 @@ fn chart_objects(
         objects,
         helm_release: Some(release.unwrap_or(fullname).to_owned()),
         replicas: get(values, "replicaCount").and_then(Value::as_i64),
+        resources: get(values, "resources")
+            .and_then(Value::as_object)
+            .is_some_and(|r| {
+                r.values()
+                    .any(|x| x.as_object().is_some_and(|m| !m.is_empty()))
+            }),
     }
 }
 

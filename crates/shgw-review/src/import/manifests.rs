@@ -236,6 +236,13 @@ fn existing(docs: &[Document], services: &Services, gw: &Gateway, ns: &str) -> E
             .and_then(|_| str_at(v, "/metadata/labels/app.kubernetes.io~1instance"))
             .map(str::to_owned),
         replicas: (gw.autoscaler.is_none()).then_some(gw.replicas).flatten(),
+        resources: v
+            .pointer(&format!("{}/resources", gw.container))
+            .and_then(Value::as_object)
+            .is_some_and(|r| {
+                r.values()
+                    .any(|x| x.as_object().is_some_and(|m| !m.is_empty()))
+            }),
     }
 }
 
