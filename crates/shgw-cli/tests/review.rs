@@ -303,3 +303,37 @@ fn import_without_a_gateway_exits_1_with_nothing_on_stdout() {
         Some(2)
     );
 }
+
+/// The portal's gateway lives in default: imported without --namespace it stays there, and
+/// once replicas and tag are changed in place it renders under production (the namespace a
+/// warning, the review's default-namespace rule suppressed with its reason).
+#[test]
+fn an_imported_portal_gateway_renders_under_production_where_it_lives() {
+    let out = shgw(&["import", PORTAL], None);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let file = text(&out.stdout)
+        .replace("  replicas: 1\n", "  replicas: 3\n")
+        .replace("    tag: v2\n", "    tag: 2.12.1\n");
+    assert!(file.contains("  namespace: default\n"), "{file}");
+    let dir = shgw_testkit::scratch("import-portal-production");
+    let path = dir.join("gateway.yaml");
+    std::fs::write(&path, file).unwrap();
+    let render = shgw(
+        &[
+            "render",
+            "-f",
+            path.to_str().unwrap(),
+            "--profile",
+            "production",
+        ],
+        None,
+    );
+    assert_eq!(render.status.code(), Some(0), "{}", text(&render.stderr));
+    let yaml = text(&render.stdout);
+    assert!(
+        yaml.contains("shgw.dev/ignore: 'SHGW042=adopted in place"),
+        "{yaml}"
+    );
+    assert!(yaml.contains("name: contoso-west-live-traffic"));
+    assert!(text(&render.stderr).contains("kept because this Gateway adopts"));
+}

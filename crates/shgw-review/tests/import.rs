@@ -96,7 +96,9 @@ fn the_portal_file_round_trips() {
 #[test]
 fn the_helm_chart_output_round_trips_and_passes_production() {
     let path = "crates/shgw-review/tests/inputs/helm-template.yaml";
-    let imported = import_manifests(&load(path, &read(path)).unwrap()).unwrap();
+    let imported =
+        shgw_review::import_manifests_in(&load(path, &read(path)).unwrap(), Some("apim-east"))
+            .unwrap();
     settings().bind(|| insta::assert_snapshot!("import__helm-template", imported.to_yaml()));
     let rendered = render(&imported, "production");
     let w = wiring(&rendered);

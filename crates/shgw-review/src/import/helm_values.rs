@@ -95,16 +95,20 @@ pub fn import_helm_values(
     let mut notes = Vec::new();
     let mut note = |s: String| notes.push(format!("{name}: {s}"));
     let mut g = GatewayDoc::new(&name);
+    let namespace = match namespace {
+        Some(ns) => ns,
+        None => {
+            note("no --namespace: the release is taken to be in default, where helm installs unless told otherwise; if it is elsewhere, import again with --namespace".into());
+            "default"
+        }
+    };
     g.meta(&["namespace"], json!(namespace));
-    if namespace.is_none() {
-        note("no namespace: give the release's with --namespace (or set metadata.namespace), or the profile's namespace is used and a second gateway appears there".into());
-    }
     if name != fullname {
         note(format!(
             "the Gateway is named {name} (the Helm release): {fullname} is longer than 44 characters"
         ));
     }
-    let existing = chart_objects(&values, &fullname, release, namespace);
+    let existing = chart_objects(&values, &fullname, release, Some(namespace));
     super::adopt::write_adoption(&mut g, &name, &existing);
     g.meta(
         &["labels"],

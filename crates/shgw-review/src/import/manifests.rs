@@ -119,14 +119,15 @@ fn one(
     let v = &docs[gw.doc].value;
     let name = gateway_name(v, gw, notes);
     let mut g = GatewayDoc::new(&name);
-    let ns = match namespace(v) {
-        "" => given_namespace.unwrap_or_default(),
-        ns => ns,
+    let ns = match (namespace(v), given_namespace) {
+        ("", Some(given)) => given,
+        ("", None) => {
+            notes.add("no namespace in the input: taken as default, where kubectl puts objects unless its context names another; if they live elsewhere, import again with --namespace");
+            "default"
+        }
+        (ns, _) => ns,
     };
     g.meta(&["namespace"], json!(ns));
-    if ns.is_empty() {
-        notes.add("no namespace in the input (the objects went to the kubectl context's namespace, default unless set): give it with --namespace or set metadata.namespace, or the profile's namespace is used and a second gateway appears there");
-    }
     let existing = existing(docs, services, gw, ns);
     super::adopt::write_adoption(&mut g, &name, &existing);
     if let Some(id) = token_gateway(docs, gw, &existing)
