@@ -628,7 +628,7 @@ fn service(values: &Value, g: &mut GatewayDoc, note: &mut impl FnMut(String)) {
     );
     if get(values, "service.loadBalancer.ip").is_some() {
         note(
-            "service.loadBalancer.ip is not carried over: use your cloud's Service annotation"
+            "service.loadBalancer.ip is not in the Gateway file: applying over the live Service keeps it, but a re-created Service would lose it; use your cloud's Service annotation"
                 .into(),
         );
     }

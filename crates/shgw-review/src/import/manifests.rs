@@ -870,7 +870,7 @@ fn service(
     }
     if s.pointer("/spec/loadBalancerIP").is_some() {
         notes.add(format!(
-            "Service {} loadBalancerIP is not carried over: use a Service annotation of your cloud",
+            "Service {} loadBalancerIP is not in the Gateway file: applying over the live Service keeps it (kubectl removes only fields its last-applied annotation lists), but a re-created Service would lose it; use your cloud's Service annotation",
             name(s)
         ));
     }
