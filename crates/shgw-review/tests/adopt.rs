@@ -629,6 +629,27 @@ fn the_import_states_what_the_chart_had() {
     let m = shgw_review::import_manifests_in(&stream, Some("apim")).unwrap();
     assert_eq!(m.documents[0]["spec"]["gatewayName"], "apim-tok");
     assert!(!m.to_yaml().contains("c2lnbmF0dXJl"), "the token leaked");
+    // Rendered with that token, no warning says it belongs to another gateway.
+    let gws = shgw::parse_gateways("i.yaml", &m.to_yaml()).unwrap();
+    let opts = shgw::RenderOptions {
+        token: Some(shgw::Token::parse("GatewayKey apim-tok&203012312359&c2lnbmF0dXJl").unwrap()),
+        now: Some("2030-01-01T00:00:00Z".parse().unwrap()),
+        ..Default::default()
+    };
+    let out = shgw::render_with(
+        "i.yaml",
+        &gws,
+        &shgw::Profile::embedded("dev").unwrap(),
+        &opts,
+    )
+    .unwrap();
+    assert!(
+        !out.warnings
+            .iter()
+            .any(|w| w.message.contains("issued for")),
+        "{:?}",
+        out.warnings
+    );
 }
 
 #[test]
