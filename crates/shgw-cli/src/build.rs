@@ -75,6 +75,14 @@ pub(crate) fn build(dir: &Path, profile: Profile) -> Result<(String, Vec<String>
     // The engine's errors carry their causes (a Gateway's problems included) in their text.
     let out =
         shgw_kustomize::build_output(dir, &opts).map_err(|e| Failure::invalid(e.to_string()))?;
+    // Alerts name their objects in PromQL text, which no transformer rewrites.
+    let moved = shgw::alert_scope_problems(&out.resources);
+    if !moved.is_empty() {
+        let source = dir.display().to_string();
+        return Err(Failure::invalid(
+            shgw::Errors::new(&source, moved).to_string(),
+        ));
+    }
     let notes = out.warnings.iter().map(ToString::to_string).collect();
     Ok((out.to_yaml(), notes))
 }

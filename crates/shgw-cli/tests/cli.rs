@@ -364,3 +364,50 @@ fn an_expiring_token_fails_production_unless_allowed() {
     );
     assert!(!text(&out.stderr).contains(SIGNATURE));
 }
+
+#[test]
+fn local_logs_that_cannot_arrive_are_refused_or_warned() {
+    let gateway = |local: &str| {
+        format!(
+            "apiVersion: shgw.dev/v1alpha1\nkind: Gateway\nmetadata: {{name: gw, namespace: apim}}\nspec:\n  endpoint: contoso.configuration.azure-api.net\n  backup: {{storageClassName: azurefile-csi}}\n  telemetry: {{logs: {{local: {local}}}}}\n"
+        )
+    };
+    // A node socket: refused, with the reason and the field, nothing on stdout.
+    let out = shgw_stdin(
+        &["render", "-f", "-"],
+        Some(&gateway(
+            "{type: localsyslog, endpoint: /dev/log, facility: 7}",
+        )),
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(out.stdout.is_empty());
+    let err = text(&out.stderr);
+    assert!(err.contains("spec.telemetry.logs.local.type"), "{err}");
+    assert!(err.contains("hostPath"), "{err}");
+    // JSON to a loopback port nothing listens on: rendered, with a warning.
+    let out = shgw_stdin(
+        &["render", "-f", "-"],
+        Some(&gateway("{type: json, endpoint: \"127.0.0.1:8888\"}")),
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("kind: Deployment"));
+    let err = text(&out.stderr);
+    assert!(
+        err.contains("warning") && err.contains("spec.telemetry.logs.local.endpoint"),
+        "{err}"
+    );
+    assert!(err.contains("dropped"), "{err}");
+}
+
+#[test]
+fn alerts_render_a_prometheus_rule() {
+    let out = shgw(&["render", "-f", "examples/alerts.yaml"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let yaml = text(&out.stdout);
+    assert!(yaml.contains("kind: PrometheusRule"), "{yaml}");
+    assert!(yaml.contains("- alert: ShgwTokenRenewalStale"), "{yaml}");
+    assert!(
+        yaml.contains("- alert: ShgwGatewayReplicasUnavailable"),
+        "{yaml}"
+    );
+}

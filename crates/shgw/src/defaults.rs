@@ -52,6 +52,16 @@ pub const ENTRA_CERTIFICATE_KEY: &str = "certificate.pfx";
 pub const ENTRA_CERTIFICATE_DIR: &str = "/apim/entra-certificate";
 /// Where the renewer image holds the `shgw` binary (see the `Dockerfile`).
 pub const RENEWER_BINARY: &str = "/usr/local/bin/shgw";
+/// Longest run of one token-renewer job (its `activeDeadlineSeconds`).
+pub const RENEWER_ACTIVE_DEADLINE_SECONDS: i64 = 600;
+/// How late a missed renewer run may still start (the CronJob's `startingDeadlineSeconds`).
+pub const RENEWER_STARTING_DEADLINE_SECONDS: i64 = 3600;
+/// Where alert runbooks are unless `spec.telemetry.alerts.runbookBaseUrl` says otherwise: the
+/// repository, whose README has a section per alert.
+pub const RUNBOOK_BASE_URL: &str = env!("CARGO_PKG_REPOSITORY");
+/// Annotation on the PrometheusRule: `<namespace>/<deployment>`, the objects its expressions
+/// select, so that a build that moved or renamed them is caught.
+pub const ALERT_SCOPE_ANNOTATION: &str = "shgw.dev/alert-scope";
 /// UID and GID the renewer runs as (the distroless "nonroot" user).
 pub const RENEWER_UID: i64 = 65532;
 /// The `statsd-exporter` image used for Prometheus metrics unless one is given.

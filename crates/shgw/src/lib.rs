@@ -56,12 +56,13 @@ pub use profile::{
 };
 pub use reference::reference_markdown;
 pub use render::{
-    Manifests, Object, PodMetricsEndpoint, PodMonitor, PodMonitorSpec, RenderOptions, render,
-    render_with,
+    AlertingRule, Manifests, Object, PodMetricsEndpoint, PodMonitor, PodMonitorSpec,
+    PrometheusRule, PrometheusRuleSpec, RenderOptions, RuleGroup, alert_names,
+    alert_scope_problems, render, render_with,
 };
 pub use resolve::{
-    AuthMode, AutoscalingPlan, BackupPlan, CaSource, EntraCredential, LogPlan, NewClaim,
-    PrometheusPlan, RenewalPlan, Resolved,
+    AlertsPlan, AuthMode, AutoscalingPlan, BackupPlan, CaSource, EntraCredential, LogPlan,
+    NewClaim, PrometheusPlan, RenewalPlan, Resolved,
 };
 pub use spec::{Gateway, GatewayMetadata, GatewaySpec};
 pub use token::{TOKEN_PREFIX, Token, TokenError};

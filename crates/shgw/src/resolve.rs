@@ -1,8 +1,11 @@
 //! The merged Gateway with every default filled in, as named plans: what the renderer reads.
 
+use crate::cron::Schedule;
 use crate::defaults as d;
+use crate::duration::parse_duration;
 use crate::profile::Platform;
 use crate::spec::*;
+use jiff::SignedDuration;
 use std::collections::BTreeMap;
 
 /// How the gateway authenticates, with every name decided.
@@ -88,6 +91,55 @@ pub struct RenewalPlan {
     pub image: String,
     /// Whether the image is pinned by digest.
     pub pinned_by_digest: bool,
+}
+
+impl RenewalPlan {
+    /// The longest time between two scheduled runs ([`Schedule::longest_gap`]); `None` when
+    /// the schedule does not parse.
+    pub fn longest_gap(&self) -> Option<SignedDuration> {
+        Some(Schedule::parse(&self.schedule).ok()?.longest_gap())
+    }
+
+    /// How long the renewer may go without a success before the renewal alert fires: the
+    /// smaller of twice the longest gap between its scheduled runs and `renewBefore` less one
+    /// day, so that someone is paged while the current token still has at least a day left.
+    /// `None` when the schedule or `renewBefore` does not parse (validation reports those).
+    pub fn stale_after(&self) -> Option<SignedDuration> {
+        let gap = self.longest_gap()?;
+        let before = parse_duration(&self.renew_before).ok()?;
+        Some((gap * 2).min(before - SignedDuration::from_hours(24)))
+    }
+
+    /// The longest healthy time between two successful renewals: the schedule's longest gap
+    /// plus the longest a run may take. A staleness threshold must be above it.
+    pub fn healthy_interval(&self) -> Option<SignedDuration> {
+        let gap = self.longest_gap()?;
+        Some(gap + SignedDuration::from_secs(d::RENEWER_ACTIVE_DEADLINE_SECONDS))
+    }
+}
+
+/// The Prometheus alerting rules.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct AlertsPlan {
+    /// Base of each alert's runbook link.
+    pub runbook_base_url: String,
+    /// Extra labels on the PrometheusRule.
+    pub labels: BTreeMap<String, String>,
+}
+
+impl AlertsPlan {
+    /// The runbook link of alert `name`: the base, then the name in lower case after `#` (or as
+    /// a path segment when the base ends with `/`).
+    pub fn runbook_url(&self, name: &str) -> String {
+        let base = &self.runbook_base_url;
+        let anchor = name.to_ascii_lowercase();
+        if base.ends_with('/') {
+            format!("{base}{anchor}")
+        } else {
+            format!("{base}#{anchor}")
+        }
+    }
 }
 
 /// Default `renewBefore` of a renewal.
@@ -404,6 +456,8 @@ pub struct Resolved {
     pub open_telemetry: Option<OpenTelemetry>,
     /// The Prometheus metrics sidecar.
     pub prometheus: Option<PrometheusPlan>,
+    /// The PrometheusRule, when alerts are on.
+    pub alerts: Option<AlertsPlan>,
     /// CA certificates to trust.
     pub ca_certificates: Vec<CaSource>,
     /// Proxy.
@@ -556,6 +610,15 @@ pub(crate) fn fill(g: &Gateway, platform: Platform) -> Resolved {
     let telemetry = s.telemetry.clone().unwrap_or_default();
     let logs = telemetry.logs.unwrap_or_default();
     let metrics = telemetry.metrics.unwrap_or_default();
+    let alerts = telemetry
+        .alerts
+        .filter(|a| a.enabled == Some(true))
+        .map(|a| AlertsPlan {
+            runbook_base_url: a
+                .runbook_base_url
+                .unwrap_or_else(|| d::RUNBOOK_BASE_URL.to_owned()),
+            labels: a.labels,
+        });
     let sc = s.security_context.clone().unwrap_or_default();
     let pod = s.pod.clone().unwrap_or_default();
 
@@ -609,6 +672,7 @@ pub(crate) fn fill(g: &Gateway, platform: Platform) -> Resolved {
         statsd: metrics.statsd,
         open_telemetry: metrics.open_telemetry,
         prometheus: metrics.prometheus.and_then(prometheus_plan),
+        alerts,
         ca_certificates: s.ca_certificates.iter().filter_map(CaSource::of).collect(),
         proxy: s.proxy.clone().unwrap_or_default(),
         trust_local_ca: s.trust_local_ca.unwrap_or(false),

@@ -3,7 +3,8 @@
 //! serves only as beta (HorizontalPodAutoscaler, PodDisruptionBudget, CronJob) and drops the
 //! three fields added after it (`topologySpreadConstraints[].matchLabelKeys`, CronJob
 //! `timeZone`, PodDisruptionBudget `unhealthyPodEvictionPolicy`);
-//! the PodMonitor has no CRD there. Everything else is sent as rendered.
+//! the PodMonitor and the PrometheusRule have no CRD there (promtool judges the rules, in
+//! `alerts.rs`). Everything else is sent as rendered.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
@@ -15,7 +16,7 @@ use std::collections::BTreeSet;
 fn lowered(mut v: Value) -> Option<Value> {
     let kind = v["kind"].as_str().unwrap_or_default().to_owned();
     match kind.as_str() {
-        "PodMonitor" => return None,
+        "PodMonitor" | "PrometheusRule" => return None,
         "HorizontalPodAutoscaler" => v["apiVersion"] = "autoscaling/v2beta2".into(),
         "PodDisruptionBudget" => {
             v["apiVersion"] = "policy/v1beta1".into();

@@ -53,7 +53,7 @@ fn every_managed_setting_is_refused_in_settings() {
 
 #[test]
 fn every_key_shgw_writes_is_in_the_table() {
-    let extra = "  telemetry:\n    logs: {local: {type: localsyslog, endpoint: /dev/log, facility: 7}}\n    metrics:\n      prometheus: {enabled: true}\n      openTelemetry: {collectorUri: \"http://otel:4317\"}\n  trustLocalCA: true\n";
+    let extra = "  telemetry:\n    logs: {local: {type: rfc5424, endpoint: \"syslog.logging:514\", facility: 7}}\n    metrics:\n      prometheus: {enabled: true}\n      openTelemetry: {collectorUri: \"http://otel:4317\"}\n  trustLocalCA: true\n";
     let m = render(extra, &[]).unwrap();
     let cm = m
         .objects
@@ -195,7 +195,7 @@ fn statsd_elsewhere_with_the_sidecar_is_an_error() {
 #[test]
 fn local_logs_are_typed() {
     let m = render(
-        "  telemetry: {logs: {local: {type: rfc5424, endpoint: \"/dev/log\", facility: 3}}}\n",
+        "  telemetry: {logs: {local: {type: rfc5424, endpoint: \"syslog.logging:514\", facility: 3}}}\n",
         &[],
     )
     .unwrap();
@@ -216,6 +216,109 @@ fn local_logs_are_typed() {
             "spec.telemetry.logs.local.endpoint"
         ]
     );
+}
+
+/// Warnings at `path` when rendering with `spec_extra`.
+fn warnings_at(spec_extra: &str, path: &str) -> Vec<String> {
+    render(spec_extra, &[])
+        .unwrap_or_else(|e| panic!("{e}"))
+        .warnings
+        .into_iter()
+        .filter(|w| w.path == path)
+        .map(|w| w.message)
+        .collect()
+}
+
+#[test]
+fn local_logs_on_a_node_socket_are_refused_with_the_reason() {
+    // The pod has no /dev/log or journald socket, and shgw mounts no hostPath.
+    for local in [
+        "{type: localsyslog, endpoint: /dev/log, facility: 7}",
+        "{type: localsyslog}",
+        "{type: journal, endpoint: /run/systemd/journal/socket}",
+    ] {
+        let e = render(&format!("  telemetry: {{logs: {{local: {local}}}}}\n"), &[]).unwrap_err();
+        let d = e.errors().next().unwrap();
+        assert_eq!(d.path, "spec.telemetry.logs.local.type", "{local}");
+        assert!(d.message.contains("hostPath"), "{local}: {}", d.message);
+        assert_eq!(e.errors().count(), 1, "{local}: {e}");
+    }
+    let paths = error_paths(
+        "  telemetry: {logs: {local: {type: rfc5424, endpoint: /dev/log}}}\n",
+        &[],
+    );
+    assert_eq!(paths, ["spec.telemetry.logs.local.endpoint"]);
+    for bad in [
+        "{type: rfc5424}",
+        "{type: rfc5424, endpoint: \"not a host\"}",
+    ] {
+        let paths = error_paths(&format!("  telemetry: {{logs: {{local: {bad}}}}}\n"), &[]);
+        assert_eq!(paths, ["spec.telemetry.logs.local.endpoint"], "{bad}");
+    }
+}
+
+#[test]
+fn local_logs_nothing_receives_are_a_warning() {
+    const PATH: &str = "spec.telemetry.logs.local.endpoint";
+    for (local, says) in [
+        (
+            "{type: json, endpoint: \"127.0.0.1:8888\"}",
+            "127.0.0.1:8888 is this pod itself",
+        ),
+        ("{type: json}", "the gateway's default"),
+        ("{type: json, endpoint: \"localhost:5170\"}", "dropped"),
+        ("{type: json, endpoint: \"[::1]:5170\"}", "dropped"),
+        ("{type: rfc5424, endpoint: \"127.0.0.1:514\"}", "dropped"),
+        (
+            "{type: json, endpoint: /var/log/gateway.json}",
+            "nothing collects it",
+        ),
+    ] {
+        let w = warnings_at(
+            &format!("  telemetry: {{logs: {{local: {local}}}}}\n"),
+            PATH,
+        );
+        assert_eq!(w.len(), 1, "{local}: {w:?}");
+        assert!(w[0].contains(says), "{local}: {}", w[0]);
+    }
+    // With the metrics sidecar, the warning says that it takes only StatsD.
+    let w = warnings_at(
+        "  telemetry:\n    logs: {local: {type: json, endpoint: \"127.0.0.1:9125\"}}\n    metrics: {prometheus: {enabled: true}}\n",
+        PATH,
+    );
+    assert!(w[0].contains("takes only StatsD"), "{w:?}");
+    // A collector elsewhere in the cluster: rendered, no warning.
+    for local in [
+        "{type: json, endpoint: \"fluent-bit.logging:5170\"}",
+        "{type: rfc5424, endpoint: \"10.0.4.2:514\", facility: 16}",
+        "{type: none}",
+        "{type: auto}",
+    ] {
+        let w = warnings_at(
+            &format!("  telemetry: {{logs: {{local: {local}}}}}\n"),
+            PATH,
+        );
+        assert!(w.is_empty(), "{local}: {w:?}");
+    }
+}
+
+#[test]
+fn the_prometheus_example_sends_logs_somewhere() {
+    let text = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/prometheus.yaml"),
+    )
+    .unwrap();
+    let gws = shgw::parse_gateways("prometheus.yaml", &text).unwrap();
+    for profile in ["dev", "production", "openshift"] {
+        let m = shgw::render(&gws[0], &Profile::embedded(profile).unwrap()).unwrap();
+        assert!(
+            m.warnings
+                .iter()
+                .all(|w| !w.path.starts_with("spec.telemetry.logs")),
+            "{profile}: {:?}",
+            m.warnings
+        );
+    }
 }
 
 #[test]

@@ -33,7 +33,7 @@ fn through_types(v: &Value) -> Value {
         "RoleBinding" => typed_round_trip::<k8s_openapi::api::rbac::v1::RoleBinding>(v),
         "CronJob" => typed_round_trip::<k8s_openapi::api::batch::v1::CronJob>(v),
         // No k8s-openapi type: the custom resource is only re-read as JSON.
-        "PodMonitor" => v.clone(),
+        "PodMonitor" | "PrometheusRule" => v.clone(),
         other => panic!("unexpected kind {other}"),
     }
 }

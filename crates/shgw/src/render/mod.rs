@@ -1,5 +1,11 @@
 //! From a Gateway and a profile to typed Kubernetes objects.
 
+mod alerts;
+pub(crate) use alerts::prometheus_duration;
+pub use alerts::{
+    AlertingRule, PrometheusRule, PrometheusRuleSpec, RuleGroup, alert_scope_problems,
+    names as alert_names,
+};
 mod availability;
 mod config;
 mod metrics;
@@ -57,6 +63,8 @@ pub enum Object {
     HorizontalPodAutoscaler(HorizontalPodAutoscaler),
     /// Prometheus Operator PodMonitor for the metrics sidecar.
     PodMonitor(metrics::PodMonitor),
+    /// Prometheus Operator alerting rules on kube-state-metrics series.
+    PrometheusRule(alerts::PrometheusRule),
     /// Network policy.
     NetworkPolicy(NetworkPolicy),
 }
@@ -76,6 +84,7 @@ macro_rules! each_object {
             Object::PodDisruptionBudget($o) => $e,
             Object::HorizontalPodAutoscaler($o) => $e,
             Object::PodMonitor($o) => $e,
+            Object::PrometheusRule($o) => $e,
             Object::NetworkPolicy($o) => $e,
         }
     };
@@ -120,7 +129,8 @@ impl Object {
             // Not in kustomize's fixed list: ordered by group, version and kind.
             Object::HorizontalPodAutoscaler(_) => 10,
             Object::PodMonitor(_) => 11,
-            Object::NetworkPolicy(_) => 12,
+            Object::PrometheusRule(_) => 12,
+            Object::NetworkPolicy(_) => 13,
         }
     }
 }
@@ -248,6 +258,7 @@ fn objects(r: &Resolved, token: Option<&Token>) -> Vec<Object> {
     objects.extend(availability::disruption_budget(r).map(Object::PodDisruptionBudget));
     objects.extend(availability::autoscaler(r).map(Object::HorizontalPodAutoscaler));
     objects.extend(metrics::pod_monitor(r).map(Object::PodMonitor));
+    objects.extend(alerts::prometheus_rule(r).map(Object::PrometheusRule));
     objects.extend(network::network_policy(r).map(Object::NetworkPolicy));
     objects.extend(renewal::network_policy(r).map(Object::NetworkPolicy));
     objects.sort_by(|a, b| {

@@ -242,14 +242,14 @@ pub(crate) fn cron_job(r: &Resolved) -> Option<CronJob> {
             schedule: plan.schedule.clone(),
             time_zone: Some("Etc/UTC".into()),
             concurrency_policy: Some("Forbid".into()),
-            starting_deadline_seconds: Some(3600),
+            starting_deadline_seconds: Some(d::RENEWER_STARTING_DEADLINE_SECONDS),
             successful_jobs_history_limit: Some(3),
             failed_jobs_history_limit: Some(3),
             job_template: JobTemplateSpec {
                 metadata: None,
                 spec: Some(JobSpec {
                     backoff_limit: Some(3),
-                    active_deadline_seconds: Some(600),
+                    active_deadline_seconds: Some(d::RENEWER_ACTIVE_DEADLINE_SECONDS),
                     template: PodTemplateSpec {
                         metadata: Some(ObjectMeta {
                             labels: Some(pod_labels),

@@ -403,10 +403,12 @@ choice!(
 section!(
     /// Local logs, besides standard output (`telemetry.logs.local.*`).
     LocalLogs {
-        /// `none`, `auto` (the gateway's default), `localsyslog`, `rfc5424`, `journal` or `json`.
+        /// `none`, `auto` (the gateway's default), `rfc5424` or `json`; `localsyslog` and
+        /// `journal` write to a node socket the pod does not have and are refused.
         #[serde(rename = "type")]
         kind: Option<LocalLogType>,
-        /// Endpoint: a socket path such as `/dev/log` (syslog), a UDP `host:port` (json) or a path.
+        /// The `host:port` of a collector that receives the logs (UDP for json); a loopback
+        /// address or a file is a warning, since nothing in the pod reads them.
         endpoint: Option<String>,
         /// Syslog facility, 0 to 23 (`localsyslog` and `rfc5424` only).
         facility: Option<u8>,
@@ -422,7 +424,7 @@ section!(
         level: Option<LogLevel>,
         /// Coloured logs.
         color: Option<bool>,
-        /// Local logs (syslog, journal, UDP JSON).
+        /// Local logs besides standard output, to a collector (rfc5424 syslog, UDP JSON).
         local: Option<LocalLogs>,
     }
 );
@@ -496,12 +498,30 @@ section!(
 );
 
 section!(
-    /// Logs and metrics.
+    /// Prometheus alerting rules on the kube-state-metrics series (a `monitoring.coreos.com/v1`
+    /// PrometheusRule).
+    Alerts {
+        /// Render the PrometheusRule.
+        enabled: Option<bool>,
+        /// Where each alert's runbook is: the alert's name in lower case is appended, after `#`
+        /// (or, when the URL ends with `/`, as the last path segment). The README's Alerts
+        /// section by default.
+        runbook_base_url: Option<String>,
+        /// Extra labels on the PrometheusRule object, such as the ones your Prometheus's
+        /// `ruleSelector` matches.
+        labels: BTreeMap<String, String>,
+    }
+);
+
+section!(
+    /// Logs, metrics and alerts.
     Telemetry {
         /// Standard-output logs.
         logs: Option<Logs>,
         /// Metrics.
         metrics: Option<Metrics>,
+        /// Prometheus alerts.
+        alerts: Option<Alerts>,
     }
 );
 

@@ -8,6 +8,7 @@ use crate::spec::*;
 use crate::versions::{self, Feature, Version};
 use std::collections::BTreeMap;
 
+mod alerts;
 mod network;
 mod renewal;
 mod trust_and_metrics;
@@ -93,6 +94,7 @@ pub fn validate(g: &Gateway, r: &Resolved) -> Vec<Diagnostic> {
     storage_and_ha(&mut c, s, r);
     telemetry(&mut c, s);
     trust_and_metrics::check(&mut c, s);
+    alerts::check(&mut c, s, r);
     security(&mut c, r);
     settings_and_pod(&mut c, s, r);
     adoption(&mut c, s);

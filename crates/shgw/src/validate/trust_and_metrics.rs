@@ -114,8 +114,33 @@ pub(super) fn prometheus(c: &mut Check, p: &Prometheus, statsd_set: bool) {
     }
 }
 
-/// Endpoints and facilities fit the chosen kind of local logs.
-pub(super) fn local_logs(c: &mut Check, l: &LocalLogs) {
+/// The gateway's own default for `json` local logs, used when no endpoint is given.
+const JSON_DEFAULT_ENDPOINT: &str = "127.0.0.1:8888";
+
+/// Whether `host:port` (or `[v6]:port`) names this pod itself.
+fn is_loopback(endpoint: &str) -> bool {
+    let host = endpoint.rsplit_once(':').map_or(endpoint, |(h, _)| h);
+    let host = host.trim_start_matches('[').trim_end_matches(']');
+    host.eq_ignore_ascii_case("localhost")
+        || host
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback() || ip.is_unspecified())
+}
+
+/// Endpoints and facilities fit the chosen kind of local logs, and the logs can reach
+/// something.
+///
+/// Decision on Unix sockets (`localsyslog`, `journal`, and `rfc5424` to a path): the pod has no
+/// syslog or journald socket of its own, and shgw renders no sidecar that would provide one.
+/// The node's socket could only be mounted through a `hostPath` volume, which Pod Security
+/// `baseline` and `restricted`, OpenShift's `restricted-v2` SCC and hardening linters (checkov)
+/// refuse, and which would write the gateway's logs into the node's system log. So these
+/// configurations are refused with that reason rather than rendered to log into nothing.
+///
+/// A loopback UDP endpoint is received by nothing: shgw renders no log sidecar, and the only
+/// sidecar, statsd-exporter, takes StatsD. That, and a file inside the container, is a warning
+/// in every profile: the render works, the logs go nowhere.
+pub(super) fn local_logs(c: &mut Check, l: &LocalLogs, statsd_exporter: bool) {
     const PATH: &str = "spec.telemetry.logs.local";
     let kind = l.kind.unwrap_or(LocalLogType::Auto);
     let syslog = matches!(kind, LocalLogType::LocalSyslog | LocalLogType::Rfc5424);
@@ -128,21 +153,71 @@ pub(super) fn local_logs(c: &mut Check, l: &LocalLogs) {
     if l.facility.is_some_and(|f| f > 23) {
         c.err(format!("{PATH}.facility"), "a syslog facility is 0 to 23");
     }
-    match (kind, &l.endpoint) {
+    let no_socket = |what: &str| {
+        format!(
+            "{what}, a Unix socket on the node that the pod does not have: mounting it takes a hostPath volume, which Pod Security baseline and restricted and OpenShift's restricted-v2 refuse, so shgw does not render one. Use spec.telemetry.logs.std (the cluster's log agent collects the container's standard output), or rfc5424 or json to a collector's host:port"
+        )
+    };
+    let nobody_listens = |e: &str| {
+        let sidecar = if statsd_exporter {
+            format!(
+                "; the statsd-exporter sidecar takes only StatsD, on 127.0.0.1:{}",
+                d::STATSD_EXPORTER_UDP_PORT
+            )
+        } else {
+            String::new()
+        };
+        format!(
+            "{e} is this pod itself, and nothing in the pod receives logs there (shgw renders no log sidecar{sidecar}): these logs are dropped. Send them to a collector's Service (such as fluent-bit.logging:5170), or set type none and rely on spec.telemetry.logs.std"
+        )
+    };
+    match (kind, l.endpoint.as_deref()) {
         (LocalLogType::None | LocalLogType::Auto, Some(_)) => c.err(
             format!("{PATH}.endpoint"),
             format!("not used with type {}", kind.as_str()),
         ),
-        (LocalLogType::Json, Some(e)) if !e.starts_with('/') && !is_host_port(e, true) => c.err(
-            format!("{PATH}.endpoint"),
-            format!("{e:?} must be a UDP host:port such as 127.0.0.1:8888, or a path"),
-        ),
+        (LocalLogType::None | LocalLogType::Auto, None) => {}
         (LocalLogType::LocalSyslog | LocalLogType::Journal, Some(e)) if !e.starts_with('/') => c
             .err(
                 format!("{PATH}.endpoint"),
                 format!("{e:?} must be a socket path such as /dev/log"),
             ),
-        _ => {}
+        (LocalLogType::LocalSyslog | LocalLogType::Journal, e) => c.err(
+            format!("{PATH}.type"),
+            no_socket(&format!(
+                "{} writes to {}",
+                kind.as_str(),
+                e.unwrap_or("the node's socket")
+            )),
+        ),
+        (LocalLogType::Rfc5424, None) => c.err(
+            format!("{PATH}.endpoint"),
+            "required with rfc5424: the host:port of a syslog collector",
+        ),
+        (LocalLogType::Rfc5424, Some(e)) if e.starts_with('/') => c.err(
+            format!("{PATH}.endpoint"),
+            no_socket(&format!("rfc5424 to {e} writes to a path")),
+        ),
+        (LocalLogType::Rfc5424, Some(e)) if !is_host_port(e, true) => c.err(
+            format!("{PATH}.endpoint"),
+            format!("{e:?} must be the host:port of a syslog collector, such as syslog.logging:514"),
+        ),
+        (LocalLogType::Json, Some(e)) if !e.starts_with('/') && !is_host_port(e, true) => c.err(
+            format!("{PATH}.endpoint"),
+            format!("{e:?} must be a UDP host:port such as 127.0.0.1:8888, or a path"),
+        ),
+        (LocalLogType::Json, Some(e)) if e.starts_with('/') => c.warn(
+            format!("{PATH}.endpoint"),
+            format!("{e} is a file inside the container: nothing collects it, and it is lost when the pod is replaced. Send the logs to a collector's host:port, or set type none and rely on spec.telemetry.logs.std"),
+        ),
+        (LocalLogType::Json, None) => c.warn(
+            format!("{PATH}.endpoint"),
+            format!("not set, so the gateway's default: {}", nobody_listens(JSON_DEFAULT_ENDPOINT)),
+        ),
+        (LocalLogType::Rfc5424 | LocalLogType::Json, Some(e)) if is_loopback(e) => {
+            c.warn(format!("{PATH}.endpoint"), nobody_listens(e))
+        }
+        (LocalLogType::Rfc5424 | LocalLogType::Json, Some(_)) => {}
     }
 }
 
@@ -159,6 +234,10 @@ pub(super) fn check(c: &mut Check, s: &GatewaySpec) {
         .and_then(|t| t.logs.as_ref())
         .and_then(|l| l.local.as_ref())
     {
-        local_logs(c, l);
+        let sidecar = telemetry
+            .and_then(|t| t.metrics.as_ref())
+            .and_then(|m| m.prometheus.as_ref())
+            .is_some_and(|p| p.enabled == Some(true));
+        local_logs(c, l, sidecar);
     }
 }
