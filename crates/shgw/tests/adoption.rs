@@ -168,3 +168,16 @@ fn an_adopted_gateway_may_stay_in_the_default_namespace_with_a_warning() {
     let e = shgw::render(&gws[0], &p).unwrap_err();
     assert!(e.errors().any(|d| d.path == "metadata.namespace"), "{e}");
 }
+
+#[test]
+fn alerts_watch_the_adopted_deployment() {
+    let text = gateway(&format!(
+        "{ADOPTION}  telemetry: {{alerts: {{enabled: true}}}}\n"
+    ));
+    let docs = render(&text).unwrap();
+    let rule = one(&docs, "PrometheusRule")[0].to_string();
+    assert!(
+        rule.contains("deployment=\\\"east-azure-api-management-gateway\\\""),
+        "{rule}"
+    );
+}
