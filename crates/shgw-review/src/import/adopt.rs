@@ -202,7 +202,9 @@ pub(crate) fn plan(doc: &Value, e: &Existing) -> Takeover {
         ));
     }
     if let Some(sa) = &e.service_account {
-        t.kept.push(format!("ServiceAccount {sa}"));
+        t.kept.push(format!(
+            "ServiceAccount {sa}: the pods keep running as it (shgw writes it only with workload identity, then with the same client id)"
+        ));
     }
     profile_changes(doc, e, &mut t);
     t.changes.push(
@@ -210,7 +212,7 @@ pub(crate) fn plan(doc: &Value, e: &Existing) -> Takeover {
             .to_owned(),
     );
     t.changes.push(
-        "kubectl apply (client-side) over objects created without it (Helm, kubectl create) removes nothing: fields shgw does not write (Helm's env entries, helm.sh/chart labels, serviceAccountName) stay; they name the same objects, so they agree with shgw's"
+        "kubectl apply (client-side) removes only fields its last-applied annotation lists: over objects made without one (Helm, kubectl create) it removes nothing, so what shgw does not write stays (Helm's env entries such as neighborhood.host, helm.sh/chart labels, serviceAccountName), naming the same objects as shgw's; over objects of an earlier kubectl apply (the portal's file) it drops what that file wrote and shgw does not"
             .to_owned(),
     );
     steps(&ns, e, &mut t);
