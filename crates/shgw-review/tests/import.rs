@@ -175,9 +175,13 @@ fn the_helm_values_round_trip_to_the_same_wiring_as_the_chart_output() {
     );
     let dep = rendered.iter().find(|d| d["kind"] == "Deployment").unwrap();
     assert_eq!(dep["metadata"]["namespace"], "apim-east");
-    // Without a release name or fullnameOverride there is no name: a clear error.
+    // Without a release name there is no selector (app.kubernetes.io/instance): a clear error,
+    // fullnameOverride or not.
     let e = import_helm_values("v.yaml", &values, None, None).unwrap_err();
-    assert!(e.to_string().contains("fullnameOverride"), "{e}");
+    assert!(e.to_string().contains("--release: required"), "{e}");
+    let named = format!("fullnameOverride: gw\n{values}");
+    let e = import_helm_values("v.yaml", &named, None, None).unwrap_err();
+    assert!(e.to_string().contains("app.kubernetes.io/instance"), "{e}");
     let e = import_helm_values("v.yaml", "gateway: {}\n", Some("x"), None).unwrap_err();
     assert!(e.to_string().contains("gateway.configuration.uri"), "{e}");
 }

@@ -74,12 +74,16 @@ pub fn import_helm_values(
     if !values.is_object() {
         return Err(stream_err("", "a values file is a mapping".into()));
     }
-    let fullname = gateway_name(&values, release).ok_or_else(|| {
-        stream_err(
-            "fullnameOverride",
-            "no name: give the release name (--release) or set fullnameOverride".into(),
-        )
-    })?;
+    // The chart names its objects after the release unless fullnameOverride says otherwise,
+    // and its selector (app.kubernetes.io/instance) always carries the release: a wrong guess
+    // would change the Services' selectors while the Deployment's, immutable, is refused.
+    let (Some(release_name), Some(fullname)) = (release, gateway_name(&values, release)) else {
+        return Err(stream_err(
+            "--release",
+            "required: the release name, which the chart's selector (app.kubernetes.io/instance) carries and its names start with unless fullnameOverride is set".into(),
+        ));
+    };
+    let release = Some(release_name);
     let ok = |n: &str| n.len() <= 44 && shgw::names::is_dns1123_label(n);
     let name = match release {
         _ if ok(&fullname) => fullname.clone(),
