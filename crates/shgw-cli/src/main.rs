@@ -61,6 +61,23 @@ pub(crate) struct Output {
     pub stderr: Vec<String>,
 }
 
+/// Writes `text` to stdout. A failure is reported on stderr ("error: writing to standard
+/// output: No space left on device") and makes the exit code 1; a reader that went away
+/// (`shgw ... | head`) ends the command quietly with exit code 1, as other tools do.
+fn write_stdout(text: &str, err: &mut impl Write) -> Result<(), ExitCode> {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Err(ExitCode::from(1)),
+        Err(e) => {
+            let msg = e.to_string();
+            let msg = msg.split(" (os error").next().unwrap_or(&msg);
+            let _ = writeln!(err, "error: writing to standard output: {msg}");
+            Err(ExitCode::from(1))
+        }
+    }
+}
+
 fn main() -> ExitCode {
     let cli = args::Cli::parse();
     let result = commands::run(cli);
@@ -71,23 +88,14 @@ fn main() -> ExitCode {
             for line in &out.stderr {
                 let _ = writeln!(err, "{line}");
             }
-            let stdout = std::io::stdout();
-            let mut lock = stdout.lock();
-            if lock
-                .write_all(out.stdout.as_bytes())
-                .and_then(|()| lock.flush())
-                .is_err()
-            {
-                return ExitCode::from(1);
+            match write_stdout(&out.stdout, &mut err) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(code) => code,
             }
-            ExitCode::SUCCESS
         }
         Err(f) => {
             if !f.report.is_empty() {
-                let mut out = std::io::stdout().lock();
-                let _ = out
-                    .write_all(f.report.as_bytes())
-                    .and_then(|()| out.flush());
+                let _ = write_stdout(&f.report, &mut err);
             }
             let _ = writeln!(err, "error: {}", f.message);
             ExitCode::from(f.code)

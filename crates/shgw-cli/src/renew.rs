@@ -2,7 +2,9 @@
 
 use crate::{Failure, Output};
 use clap::{Args, ValueEnum};
-use shgw::defaults::{TOKEN_EXPIRY_ANNOTATION, TOKEN_FINGERPRINT_ANNOTATION};
+use shgw::defaults::{
+    RENEWER_LAST_SUCCESS_ANNOTATION, TOKEN_EXPIRY_ANNOTATION, TOKEN_FINGERPRINT_ANNOTATION,
+};
 use shgw_renew::{
     Action, Endpoint, GatewayRef, KeyType, KubeAccess, Outcome, RenewError, Request, Rollout,
     Target,
@@ -65,6 +67,33 @@ pub struct RenewArgs {
     /// written.
     #[arg(long)]
     pub dry_run: bool,
+    /// Time budget of the run (the Job's activeDeadlineSeconds; s, m or h): retries stop early
+    /// enough to finish within it.
+    #[arg(long, value_name = "DURATION", default_value = "600s")]
+    pub deadline: String,
+}
+
+/// `--deadline`: `<n>s`, or a duration of minutes or hours (`10m`).
+fn deadline(text: &str) -> Result<std::time::Duration, Failure> {
+    let seconds = match text.strip_suffix('s') {
+        Some(digits)
+            if !digits.is_empty()
+                && digits.len() <= 6
+                && digits.bytes().all(|b| b.is_ascii_digit()) =>
+        {
+            digits.parse::<u64>().ok()
+        }
+        Some(_) => None,
+        None => shgw::parse_duration(text)
+            .ok()
+            .and_then(|d| u64::try_from(d.as_secs()).ok()),
+    };
+    match seconds {
+        Some(s) if s > 0 => Ok(std::time::Duration::from_secs(s)),
+        _ => Err(Failure::usage(format!(
+            "--deadline: {text:?} is not a duration: write a whole number of seconds, minutes or hours (600s, 10m, 1h)"
+        ))),
+    }
 }
 
 /// `--key`.
@@ -79,11 +108,18 @@ pub enum Key {
 /// Runs the renewal with the process environment and clock.
 pub(crate) fn run(a: Box<RenewArgs>) -> Result<Output, Failure> {
     let request = request(&a)?;
-    let outcome = shgw_renew::renew(&request, |k| std::env::var(k).ok()).map_err(|e| match e {
-        // Flag values out of range are usage errors, like the ones clap finds.
-        RenewError::Option { .. } => Failure::usage(e.to_string()),
-        _ => Failure::invalid(e.to_string()),
-    })?;
+    // Retries and notes go to stderr as they happen: a Job's log shows them even when the
+    // deadline ends the pod.
+    let log = |line: &str| {
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr().lock(), "shgw token renew: {line}");
+    };
+    let outcome =
+        shgw_renew::renew(&request, |k| std::env::var(k).ok(), log).map_err(|e| match e {
+            // Flag values out of range are usage errors, like the ones clap finds.
+            RenewError::Option { .. } => Failure::usage(e.to_string()),
+            _ => Failure::invalid(e.to_string()),
+        })?;
     Ok(Output {
         stdout: report(&a, &outcome),
         stderr: Vec::new(),
@@ -123,6 +159,7 @@ fn request(a: &RenewArgs) -> Result<Request, Failure> {
         force: a.force,
         dry_run: a.dry_run,
         now: jiff::Timestamp::now(),
+        deadline: deadline(&a.deadline)?,
     })
 }
 
@@ -177,15 +214,12 @@ fn report(a: &RenewArgs, outcome: &Outcome) -> String {
             }
         }
     }
-    let writes = matches!(
-        outcome.action,
-        Action::Renewed { .. }
-            | Action::Kept {
-                annotated: true,
-                ..
-            }
-    ) || matches!(outcome.rollout, Rollout::Patched { .. });
-    if outcome.dry_run && writes {
+    lines.push(format!(
+        "{secret}: {would}set annotation {RENEWER_LAST_SUCCESS_ANNOTATION}={}",
+        outcome.last_success
+    ));
+    // The run's last write, the success stamp, is always made (or would be).
+    if outcome.dry_run {
         lines.push(
             "dry run: the API server accepted these writes as dry runs; nothing was changed"
                 .to_owned(),

@@ -96,7 +96,7 @@ pub(crate) fn review(a: ReviewArgs) -> Result<Output, Failure> {
         .map_err(|e| Failure::usage(e.to_string()))?;
     if report.gateways.is_empty() {
         return Err(Failure::invalid(format!(
-            "{source}: no gateway workload (a Deployment, StatefulSet or DaemonSet running {}) to review{}",
+            "{source}: no gateway workload (a Deployment, StatefulSet or DaemonSet with a container that receives config.service.endpoint, or that runs {}) to review{}",
             shgw_review::GATEWAY_IMAGE,
             hint(&stream)
         )));

@@ -5,7 +5,7 @@ use crate::config::{self, TransformerConfig};
 use crate::error::{Error, Result};
 use crate::kustomization::Kustomization;
 use crate::load::{
-    Mode, check_in_root, find_kustomization_file, is_remote, load_kustomization, parse_nodes,
+    Mode, check_entry_in_root, find_kustomization_file, is_remote, load_kustomization, parse_nodes,
     read_text, resolve, restring_metadata_map,
 };
 use crate::openapi::{self, OpenApi};
@@ -42,7 +42,8 @@ pub(crate) fn build_top(dir: &Path, opts: &BuildOptions) -> Result<Output> {
         build_annotations: BuildAnnotations(
             k.build_metadata.as_ref().is_some_and(|b| !b.is_empty()),
         ),
-        roots: Vec::new(),
+        visited: None,
+        depth: 0,
     };
     run(&dir, &k, &mut acc, &mut cfg, &ctx)?;
     for r in acc.iter_mut() {
@@ -71,19 +72,109 @@ pub(crate) fn build_top(dir: &Path, opts: &BuildOptions) -> Result<Output> {
     }
     sort(&mut acc, &k)?;
     let meta = BuildMetadata::of(&k)?;
-    let resources = acc
-        .into_iter()
-        .map(|r| {
-            let origin = r.origin.clone();
-            let mut obj = strip_internal(r);
-            meta.apply(&mut obj, origin.as_ref(), &dir);
-            obj.to_value()
-        })
-        .collect();
+    let mut resources = Vec::with_capacity(acc.len());
+    for r in acc {
+        let origin = r.origin.clone();
+        let id = r.id().to_string();
+        let mut obj = strip_internal(r);
+        meta.apply(&mut obj, origin.as_ref(), &dir);
+        let mut value = obj.to_value();
+        printable(&mut value).map_err(|Unprintable { path, c, at }| {
+            let path = field_path(&path);
+            let from = match &origin {
+                Some(Origin::File(f)) => format!(" (from {})", f.display()),
+                Some(Origin::Generator { kustomization, .. })
+                | Some(Origin::Transformer { kustomization, .. }) => {
+                    format!(" (generated in {})", kustomization.display())
+                }
+                None => String::new(),
+            };
+            Error::msg(format!(
+                "{id}{from}: {path}: yaml: control characters are not allowed (U+{:04X} at character {at}); kubectl cannot print it",
+                u32::from(c)
+            ))
+        })?;
+        resources.push(value);
+    }
     Ok(Output {
         resources,
         warnings: warnings.into_inner(),
     })
+}
+
+/// A character kubectl cannot print: where (field path segments, innermost first), which,
+/// and its 1-based position in the string.
+struct Unprintable {
+    path: Vec<String>,
+    c: char,
+    at: usize,
+}
+
+/// kubectl prints each resource by writing it as JSON and reading that as YAML (go-yaml),
+/// whose reader refuses DEL, the C1 controls but NEL, U+FFFE and U+FFFF (JSON escapes only
+/// the C0 controls), and folds a NEL with the spaces around it as a line break: the same
+/// happens here to every key and string, or the build fails naming the field and character
+/// (verified with kubectl v1.37.1, kustomize v5.8.1).
+fn printable(v: &mut Value) -> std::result::Result<(), Unprintable> {
+    fn refused(c: char) -> bool {
+        matches!(c, '\u{7f}'..='\u{84}' | '\u{86}'..='\u{9f}' | '\u{fffe}' | '\u{ffff}')
+    }
+    // Plain ASCII below DEL, nearly every string, needs nothing.
+    let plain = |s: &str| s.bytes().all(|b| b < 0x7f);
+    let check = |s: &str| match s.chars().position(refused) {
+        Some(at) => Err(Unprintable {
+            path: Vec::new(),
+            c: s.chars().nth(at).unwrap_or_default(),
+            at: at + 1,
+        }),
+        None => Ok(()),
+    };
+    match v {
+        Value::String(s) if !plain(s) => {
+            check(s)?;
+            if let Some(folded) = shgw_yaml::fold_next_lines(s) {
+                *s = folded;
+            }
+        }
+        Value::Array(items) => {
+            for (i, item) in items.iter_mut().enumerate() {
+                printable(item).map_err(|mut e| {
+                    e.path.push(format!("[{i}]"));
+                    e
+                })?;
+            }
+        }
+        Value::Object(map) => {
+            if map.keys().any(|k| !plain(k)) {
+                let entries = std::mem::take(map);
+                for (k, item) in entries {
+                    check(&k)?;
+                    let k = shgw_yaml::fold_next_lines(&k).unwrap_or(k);
+                    map.insert(k, item);
+                }
+            }
+            for (k, item) in map.iter_mut() {
+                printable(item).map_err(|mut e| {
+                    e.path.push(k.clone());
+                    e
+                })?;
+            }
+        }
+        _ => {}
+    }
+    Ok(())
+}
+
+/// A field path from its segments, innermost first (`spec.containers[0].image`).
+fn field_path(segments: &[String]) -> String {
+    let mut out = String::new();
+    for seg in segments.iter().rev() {
+        if !out.is_empty() && !seg.starts_with('[') {
+            out.push('.');
+        }
+        out.push_str(seg);
+    }
+    out
 }
 
 fn sort(acc: &mut [Resource], k: &Kustomization) -> Result<()> {
@@ -234,22 +325,45 @@ struct Ctx<'a> {
     schema: Option<Arc<OpenApi>>,
     /// Whether the build keeps build annotations (the top-level `buildMetadata`).
     build_annotations: BuildAnnotations,
-    /// The kustomization directories being built, outermost first.
-    roots: Vec<std::path::PathBuf>,
+    /// The kustomization directory being built and those that include it, innermost first.
+    visited: Option<&'a Visited<'a>>,
+    /// How many kustomizations are being built, one inside the other (the top-level one is 1).
+    depth: usize,
+}
+
+/// One link of the chain of kustomization directories being built (a list on the stack, so
+/// a deep chain costs one link per level, not a copy of the chain).
+struct Visited<'a> {
+    dir: &'a Path,
+    parent: Option<&'a Visited<'a>>,
 }
 
 impl Ctx<'_> {
     /// Refuses to build `dir` when it holds a directory already being built (kustomize's
     /// loader check, which stops a cycle of kustomizations).
     fn check_cycle(&self, dir: &Path) -> Result<()> {
-        match self.roots.iter().rfind(|v| v.starts_with(dir)) {
-            Some(visited) => Err(Error::msg(format!(
-                "cycle detected: candidate root '{}' contains visited root '{}'",
-                dir.display(),
-                visited.display()
-            ))),
-            None => Ok(()),
+        // The directories are canonical: a byte prefix ending at a separator is a path prefix
+        // (and far cheaper to test on a chain thousands of levels deep).
+        let d = dir.as_os_str().as_encoded_bytes();
+        let contains = |v: &Path| {
+            let v = v.as_os_str().as_encoded_bytes();
+            v.starts_with(d)
+                && (v.len() == d.len()
+                    || d.last() == Some(&(std::path::MAIN_SEPARATOR as u8))
+                    || v.get(d.len()) == Some(&(std::path::MAIN_SEPARATOR as u8)))
+        };
+        let mut link = self.visited;
+        while let Some(v) = link {
+            if contains(v.dir) {
+                return Err(Error::msg(format!(
+                    "cycle detected: candidate root '{}' contains visited root '{}'",
+                    dir.display(),
+                    v.dir.display()
+                )));
+            }
+            link = v.parent;
         }
+        Ok(())
     }
 }
 
@@ -344,8 +458,19 @@ fn to_resources(docs: Vec<Node>, file: &Path, out: &mut Vec<Resource>) -> Result
     Ok(())
 }
 
-fn load_file(path: &Path, ctx: &Ctx) -> Result<Vec<Resource>> {
-    let text = read_text(path)?;
+fn load_file(path: &Path, root: &Path, ctx: &Ctx) -> Result<Vec<Resource>> {
+    let text = read_text(path, root).map_err(|e| match e {
+        Error::NotUtf8 {
+            file,
+            what,
+            line,
+            column,
+        } => Error::MalformedYaml {
+            file,
+            msg: format!("yaml: {what} (line {line}, column {column})"),
+        },
+        other => other,
+    })?;
     let docs = parse_nodes(&text, Mode::Resource).map_err(|msg| Error::MalformedYaml {
         file: path.to_path_buf(),
         msg,
@@ -388,9 +513,13 @@ fn accumulate_entry(
     let path = resolve(dir, entry);
     let fs = crate::fs::current();
     if fs.is_file(&path) {
-        check_in_root(&path, dir)?;
-        seen.append(acc, load_file(&path, ctx)?, &path)?;
+        check_entry_in_root(&path, dir, entry)?;
+        seen.append(acc, load_file(&path, dir, ctx)?, &path)?;
     } else if fs.is_dir(&path) {
+        // kustomize's loader refuses a base named by an absolute path.
+        if Path::new(entry).is_absolute() {
+            return Err(Error::msg(format!("new root '{entry}' cannot be absolute")));
+        }
         ctx.check_cycle(&path)?;
         let sub = load_kustomization(&path)?;
         if sub.is_component() {
@@ -434,14 +563,25 @@ fn run(
         Some(field) => openapi::load(dir, field)?,
         None => ctx.schema.clone(),
     };
-    let mut roots = ctx.roots.clone();
-    roots.push(dir.to_path_buf());
+    let depth = ctx.depth + 1;
+    if depth > crate::MAX_DEPTH {
+        return Err(Error::TooDeep {
+            dir: dir.to_path_buf(),
+            depth,
+            limit: crate::MAX_DEPTH,
+        });
+    }
+    let visited = Visited {
+        dir,
+        parent: ctx.visited,
+    };
     let ctx = &Ctx {
         opts: ctx.opts,
         warnings: ctx.warnings,
         schema,
         build_annotations: ctx.build_annotations,
-        roots,
+        visited: Some(&visited),
+        depth,
     };
     cfg.load_files(dir, k.configurations.as_deref().unwrap_or_default())?;
     if let Some(files) = k.crds.as_deref().filter(|f| !f.is_empty()) {
@@ -464,9 +604,18 @@ fn run(
     let mut seen = Registered::of(acc);
     for entry in k.resources.iter().flatten() {
         accumulate_entry(dir, entry, acc, &mut seen, cfg, ctx).map_err(|e| match e {
-            Error::Missing { .. } => e,
+            Error::Missing { .. } | Error::TooDeep { .. } => e,
+            // A chain of bases failing deep down makes one error, not one per level (its
+            // text and its drop would otherwise recurse as deep as the chain).
+            Error::Accumulate {
+                mut entries,
+                source,
+            } => {
+                entries.insert(0, entry.clone());
+                Error::Accumulate { entries, source }
+            }
             other => Error::Accumulate {
-                entry: entry.clone(),
+                entries: vec![entry.clone()],
                 source: Box::new(other),
             },
         })?;
@@ -507,6 +656,11 @@ fn run(
                 path.display()
             )));
         }
+        if Path::new(entry).is_absolute() {
+            return Err(Error::msg(format!(
+                "accumulating components: loader.New \"new root '{entry}' cannot be absolute\""
+            )));
+        }
         ctx.check_cycle(&path)?;
         let ck = load_kustomization(&path).map_err(|e| {
             Error::msg(format!("accumulating components: accumulateDirectory: \"couldn't make target for path '{}': {e}\"", path.display()))
@@ -519,6 +673,9 @@ fn run(
             )));
         }
         run(&path, &ck, acc, cfg, ctx).map_err(|e| {
+            if matches!(e, Error::TooDeep { .. }) {
+                return e;
+            }
             Error::msg(format!("accumulating components: accumulateDirectory: \"recursed accumulation of path '{}': {e}\"", path.display()))
         })?;
     }

@@ -8,7 +8,7 @@
 
 use crate::error::{Error, Result};
 use crate::kustomization::{FieldSpec, Var};
-use crate::load::{check_in_root, json_error, parse_documents, read_text, resolve};
+use crate::load::{check_entry_in_root, json_error, parse_documents, read_text, resolve};
 use serde::Deserialize;
 use std::path::Path;
 use std::sync::LazyLock;
@@ -149,14 +149,14 @@ impl TransformerConfig {
         let mut custom = TransformerConfig::default();
         for (i, f) in files.iter().enumerate() {
             let path = resolve(dir, f);
-            check_in_root(&path, dir)?;
+            check_entry_in_root(&path, dir, f)?;
             let at = |msg: String| {
                 Error::msg(format!(
                     "configurations[{i}] '{f}' ({}): {msg}",
                     path.display()
                 ))
             };
-            let text = read_text(&path)?;
+            let text = read_text(&path, dir)?;
             let docs = parse_documents(&text, true).map_err(at)?;
             let doc = docs.into_iter().next().unwrap_or_default();
             let cfg: TransformerConfig = crate::decode::decode(doc).map_err(|e| {

@@ -18,7 +18,7 @@
 use crate::config::{NameBackRef, TransformerConfig};
 use crate::error::{Error, Result};
 use crate::kustomization::FieldSpec;
-use crate::load::{check_in_root, parse_documents, read_text, resolve};
+use crate::load::{check_entry_in_root, parse_documents, read_text, resolve};
 use serde_json::{Map, Value};
 use std::path::Path;
 
@@ -34,9 +34,9 @@ pub(crate) fn load(dir: &Path, files: &[String]) -> Result<TransformerConfig> {
     let mut out = TransformerConfig::default();
     for (i, f) in files.iter().enumerate() {
         let path = resolve(dir, f);
-        check_in_root(&path, dir)?;
+        check_entry_in_root(&path, dir, f)?;
         let at = |msg: String| Error::msg(format!("crds[{i}] '{f}': {msg}"));
-        let text = read_text(&path)?;
+        let text = read_text(&path, dir)?;
         let doc = parse_documents(&text, true)
             .map_err(|e| {
                 at(format!(

@@ -20,6 +20,39 @@ pub enum Error {
         /// What went wrong.
         msg: String,
     },
+    /// A directory's kustomization file is a symlink to a file outside the directory: kustomize
+    /// refuses to load it, so the directory has no kustomization.
+    #[error("unable to find one of 'kustomization.yaml', 'kustomization.yml' or 'Kustomization' in directory '{}' ('{}' leads to '{}', outside the directory; the load restrictions refuse it)", .dir.display(), .file.display(), .resolved.display())]
+    KustomizationOutsideRoot {
+        /// The directory.
+        dir: PathBuf,
+        /// The kustomization file (a symlink).
+        file: PathBuf,
+        /// Where it leads.
+        resolved: PathBuf,
+    },
+    /// A text file that is not UTF-8 (kustomize refuses it; nothing of it is quoted).
+    #[error("{}: {what} at line {line}, column {column} (the file must be UTF-8)", .file.display())]
+    NotUtf8 {
+        /// The file.
+        file: PathBuf,
+        /// go-yaml's word for the fault (`invalid trailing UTF-8 octet`, ...).
+        what: &'static str,
+        /// 1-based line of the first bad byte.
+        line: usize,
+        /// 1-based column (in characters) of the first bad byte.
+        column: usize,
+    },
+    /// A chain of kustomizations deeper than [`crate::MAX_DEPTH`].
+    #[error("kustomization '{}' is nested {depth} levels deep, beyond the limit of {limit} (a chain of bases or components this long is refused; kubectl builds at least 2,000)", .dir.display())]
+    TooDeep {
+        /// The kustomization directory past the limit.
+        dir: PathBuf,
+        /// Its depth (the top-level kustomization is 1).
+        depth: usize,
+        /// The limit ([`crate::MAX_DEPTH`]).
+        limit: usize,
+    },
     /// A file could not be read.
     #[error("accumulating resources: accumulation err='accumulating resources from '{entry}': evalsymlink failure on '{p}' : lstat {p}: no such file or directory': must build at directory: not a valid directory: evalsymlink failure on '{p}' : lstat {p}: no such file or directory", p = .path.display())]
     Missing {
@@ -36,11 +69,13 @@ pub enum Error {
         /// Parser message.
         msg: String,
     },
-    /// A file lies outside the kustomization root.
-    #[error("security; file '{}' is not in or below '{}'", .file.display(), .root.display())]
+    /// A file lies outside the kustomization root (kustomize's `LoadRestrictionsRootOnly`).
+    #[error("security; file '{}' is not in or below '{}'{}", .file.display(), .root.display(), resolved_note(.resolved.as_deref()))]
     OutsideRoot {
-        /// The file.
+        /// The file, as the kustomization names it.
         file: PathBuf,
+        /// Where it leads when that differs (a symlink on its way).
+        resolved: Option<PathBuf>,
         /// The kustomization root.
         root: PathBuf,
     },
@@ -52,11 +87,12 @@ pub enum Error {
         /// Where the second copy came from.
         file: PathBuf,
     },
-    /// An error while accumulating one `resources:` entry.
-    #[error("accumulating resources from '{entry}': {source}")]
+    /// An error while accumulating a `resources:` entry: of the top-level kustomization, of
+    /// the base it names, and so on down to the entry that failed.
+    #[error("{}{source}", accumulating(.entries))]
     Accumulate {
-        /// The entry as written in the kustomization.
-        entry: String,
+        /// The entries as written in their kustomizations, outermost first.
+        entries: Vec<String>,
         /// The underlying error.
         source: Box<Error>,
     },
@@ -169,7 +205,11 @@ impl Error {
             Error::InvalidKustomization { .. } => ErrorKind::InvalidKustomization,
             Error::Missing { .. } => ErrorKind::Missing,
             Error::MalformedYaml { .. } => ErrorKind::MalformedYaml,
-            Error::OutsideRoot { .. } => ErrorKind::OutsideRoot,
+            Error::OutsideRoot { .. } | Error::KustomizationOutsideRoot { .. } => {
+                ErrorKind::OutsideRoot
+            }
+            Error::NotUtf8 { .. } => ErrorKind::MalformedYaml,
+            Error::TooDeep { .. } => ErrorKind::Invalid,
             Error::DuplicateId { .. } => ErrorKind::DuplicateId,
             Error::Remote { .. } | Error::Unsupported { .. } => ErrorKind::Unsupported,
             Error::Io { .. } => ErrorKind::Io,
@@ -183,10 +223,25 @@ impl Error {
     pub fn entry(&self) -> Option<&str> {
         match self {
             Error::At { entry, source, .. } => source.entry().or(Some(entry)),
-            Error::Accumulate { entry, source } => source.entry().or(Some(entry)),
+            Error::Accumulate { entries, source } => {
+                source.entry().or(entries.last().map(String::as_str))
+            }
             _ => None,
         }
     }
+}
+
+fn accumulating(entries: &[String]) -> String {
+    entries
+        .iter()
+        .map(|e| format!("accumulating resources from '{e}': "))
+        .collect()
+}
+
+fn resolved_note(resolved: Option<&std::path::Path>) -> String {
+    resolved
+        .map(|r| format!(" (it leads to '{}')", r.display()))
+        .unwrap_or_default()
 }
 
 /// Result alias for this crate.

@@ -2,7 +2,15 @@
 //!
 //! A build reads only through [`FileSystem`]; [`crate::BuildOptions::fs`] chooses it (the
 //! disk when unset). While a build runs, the filesystem in use is this thread's current one.
+//!
+//! The load restrictions live here, so that every command that builds a tree gets them: every
+//! file is read through `read_in_root`, which resolves symlinks and refuses a file that is not
+//! in or below the root of the kustomization naming it (kustomize's default
+//! `LoadRestrictionsRootOnly`), and a kustomization file that leads out of its directory is
+//! not a kustomization file (`load::find_kustomization_file`). Directories (bases,
+//! components) may lie anywhere, as in kustomize.
 
+use crate::error::Error;
 use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::io;
@@ -20,7 +28,8 @@ pub trait FileSystem: Send + Sync {
     fn is_file(&self, path: &Path) -> bool;
     /// Whether `path` is a directory.
     fn is_dir(&self, path: &Path) -> bool;
-    /// The absolute, normalised form of an existing path (symlinks resolved on disk).
+    /// The absolute, normalised form of an existing path (symlinks resolved on disk). The
+    /// load restrictions judge this form: a filesystem with links must resolve them here.
     ///
     /// # Errors
     /// The path does not exist.
@@ -131,6 +140,47 @@ pub(crate) fn scoped<T>(fs: Option<Arc<dyn FileSystem>>, f: impl FnOnce() -> T) 
     let out = f();
     CURRENT.with(|c| *c.borrow_mut() = previous);
     out
+}
+
+/// Reads the file at `path` for the kustomization rooted at `root` (absolute and
+/// canonical), as kustomize's default load restrictor (`LoadRestrictionsRootOnly`) allows
+/// it: the path, with every symlink on its way resolved, must name a file in or below
+/// `root`. Every file a build reads goes through here, so the rule holds whichever command
+/// started the build (`shgw build`, `shgw review DIR`, ...): a symlink cannot pull a file
+/// from elsewhere into the output, and a refused file is never read, so no error can quote
+/// it.
+///
+/// # Errors
+/// [`Error::OutsideRoot`] when the file resolves outside `root`; [`Error::Io`] when it
+/// cannot be resolved or read.
+pub(crate) fn read_in_root(path: &Path, root: &Path) -> Result<Vec<u8>, Error> {
+    let fs = current();
+    let resolved = resolve_in_root(fs.as_ref(), path, root)?;
+    fs.read(&resolved).map_err(|source| Error::Io {
+        path: path.to_path_buf(),
+        source,
+    })
+}
+
+/// The canonical form of `path`, refused unless it lies in or below `root`.
+pub(crate) fn resolve_in_root(
+    fs: &dyn FileSystem,
+    path: &Path,
+    root: &Path,
+) -> Result<PathBuf, Error> {
+    let resolved = fs.canonicalize(path).map_err(|source| Error::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    if resolved.starts_with(root) {
+        Ok(resolved)
+    } else {
+        Err(Error::OutsideRoot {
+            file: path.to_path_buf(),
+            resolved: (resolved != path).then_some(resolved),
+            root: root.to_path_buf(),
+        })
+    }
 }
 
 /// The filesystem of the build running on this thread.

@@ -3,7 +3,7 @@
 
 use crate::error::{Error, Result};
 use crate::kustomization::{GeneratorArgs, GeneratorOptions};
-use crate::load::{check_in_root, read_text, resolve};
+use crate::load::{check_entry_in_root, read_bytes, resolve};
 use crate::load::{restring, restring_metadata_map};
 use crate::resid::ResId;
 use crate::resource::{GenInfo, Resource};
@@ -26,7 +26,18 @@ pub fn encode_base64(bytes: &[u8]) -> String {
     out
 }
 
-fn parse_env(text: &str, pairs: &mut Vec<(String, Vec<u8>)>) {
+/// Reads an env file's `KEY=value` lines. A line that is not UTF-8 is refused, as kustomize
+/// refuses it, by number and column, never quoted (an env file holds secrets).
+fn parse_env(name: &str, bytes: &[u8], pairs: &mut Vec<(String, Vec<u8>)>) -> Result<()> {
+    let text = match std::str::from_utf8(bytes) {
+        Ok(t) => t,
+        Err(e) => {
+            let (_, line, column) = crate::load::utf8_fault(bytes, e.valid_up_to());
+            return Err(Error::msg(format!(
+                "loading KV pairs: env source files: [{name}]: line {line} has invalid utf8 bytes (at column {column}; the file must be UTF-8)"
+            )));
+        }
+    };
     for (i, line) in text.lines().enumerate() {
         let line = if i == 0 {
             line.trim_start_matches('\u{feff}')
@@ -42,6 +53,7 @@ fn parse_env(text: &str, pairs: &mut Vec<(String, Vec<u8>)>) {
             None => pairs.push((line.to_string(), Vec::new())),
         }
     }
+    Ok(())
 }
 
 fn strip_quotes(s: &str) -> &str {
@@ -63,8 +75,8 @@ fn collect_pairs(args: &GeneratorArgs, dir: &Path) -> Result<Vec<(String, Vec<u8
     }
     for e in &envs {
         let path = resolve(dir, e);
-        check_in_root(&path, dir)?;
-        parse_env(&read_text(&path)?, &mut pairs);
+        check_entry_in_root(&path, dir, e)?;
+        parse_env(e, &read_bytes(&path, dir)?, &mut pairs)?;
     }
     for lit in args.literals.iter().flatten() {
         match lit.split_once('=') {
@@ -97,14 +109,8 @@ fn collect_pairs(args: &GeneratorArgs, dir: &Path) -> Result<Vec<(String, Vec<u8
             ),
         };
         let path = resolve(dir, p);
-        check_in_root(&path, dir)?;
-        let bytes = crate::fs::current()
-            .read(&path)
-            .map_err(|source| Error::Io {
-                path: path.clone(),
-                source,
-            })?;
-        pairs.push((key, bytes));
+        check_entry_in_root(&path, dir, p)?;
+        pairs.push((key, read_bytes(&path, dir)?));
     }
     Ok(pairs)
 }

@@ -128,40 +128,114 @@ pub fn resolve(dir: &Path, entry: &str) -> PathBuf {
     crate::fs::current().canonicalize(&joined).unwrap_or(joined)
 }
 
-/// Checks that `file` is inside `root`.
-pub fn check_in_root(file: &Path, root: &Path) -> Result<()> {
-    if file.starts_with(root) {
-        Ok(())
+/// Checks that `resolved`, what the kustomization entry `entry` resolves to from `root`, is in
+/// or below `root`; the error names the entry's path as kustomize does (joined to `root`,
+/// symlinks unresolved) and where it leads.
+pub fn check_entry_in_root(resolved: &Path, root: &Path, entry: &str) -> Result<()> {
+    if resolved.starts_with(root) {
+        return Ok(());
+    }
+    let joined = normalize(&root.join(entry));
+    Err(Error::OutsideRoot {
+        resolved: (joined != resolved).then(|| resolved.to_path_buf()),
+        file: joined,
+        root: root.to_path_buf(),
+    })
+}
+
+/// Reads a file of the kustomization rooted at `root` as bytes ([`crate::fs::read_in_root`]:
+/// the file, symlinks resolved, must lie in or below `root`).
+pub fn read_bytes(path: &Path, root: &Path) -> Result<Vec<u8>> {
+    crate::fs::read_in_root(path, root)
+}
+
+/// Reads a text file of the kustomization rooted at `root` ([`read_bytes`]); a file that is
+/// not UTF-8 is refused, as kubectl refuses it, with the place of the first bad byte.
+pub fn read_text(path: &Path, root: &Path) -> Result<String> {
+    let bytes = read_bytes(path, root)?;
+    String::from_utf8(bytes).map_err(|e| {
+        let (what, line, column) = utf8_fault(e.as_bytes(), e.utf8_error().valid_up_to());
+        Error::NotUtf8 {
+            file: path.to_path_buf(),
+            what,
+            line,
+            column,
+        }
+    })
+}
+
+/// go-yaml's word for the UTF-8 fault at `at` (its reader's classification: a bad leading
+/// byte, a sequence cut off by the end of the text, a bad continuation byte, an overlong form
+/// or a value that is no Unicode character), with the 1-based line and column of `at`.
+pub(crate) fn utf8_fault(bytes: &[u8], at: usize) -> (&'static str, usize, usize) {
+    let head = &bytes[..at];
+    let line = head.iter().filter(|&&b| b == b'\n').count() + 1;
+    let line_start = head.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+    let column = String::from_utf8_lossy(&head[line_start..]).chars().count() + 1;
+    let rest = &bytes[at..];
+    let lead = rest.first().copied().unwrap_or(0);
+    let width = match lead {
+        b if b & 0x80 == 0 => 1,
+        b if b & 0xE0 == 0xC0 => 2,
+        b if b & 0xF0 == 0xE0 => 3,
+        b if b & 0xF8 == 0xF0 => 4,
+        _ => return ("invalid leading UTF-8 octet", line, column),
+    };
+    if width > rest.len() {
+        return ("incomplete UTF-8 octet sequence", line, column);
+    }
+    let mut value = u32::from(lead & (0xFF >> (width + 1)));
+    for &b in &rest[1..width] {
+        if b & 0xC0 != 0x80 {
+            return ("invalid trailing UTF-8 octet", line, column);
+        }
+        value = (value << 6) | u32::from(b & 0x3F);
+    }
+    let shortest = match width {
+        2 => value >= 0x80,
+        3 => value >= 0x800,
+        4 => value >= 0x10000,
+        _ => true,
+    };
+    if !shortest {
+        ("invalid length of a UTF-8 sequence", line, column)
     } else {
-        Err(Error::OutsideRoot {
-            file: file.to_path_buf(),
-            root: root.to_path_buf(),
-        })
+        ("invalid Unicode character", line, column)
     }
 }
 
-/// Reads a file as text.
-pub fn read_text(path: &Path) -> Result<String> {
-    let bytes = crate::fs::current()
-        .read(path)
-        .map_err(|source| Error::Io {
-            path: path.to_path_buf(),
-            source,
-        })?;
-    Ok(String::from_utf8_lossy(&bytes).into_owned())
-}
-
-/// Finds the kustomization file of a directory.
+/// Finds the kustomization file of the directory `dir` (absolute and canonical).
+///
+/// A kustomization file that is a symlink leading out of `dir` is refused as kustomize
+/// refuses it (its loader cannot load it, so the directory has none): the file is never read.
 pub fn find_kustomization_file(dir: &Path) -> Result<PathBuf> {
     let fs = crate::fs::current();
-    let found: Vec<PathBuf> = KUSTOMIZATION_FILES
-        .iter()
-        .map(|n| dir.join(n))
-        .filter(|p| fs.is_file(p))
-        .collect();
-    match found.len() {
-        0 => Err(Error::NoKustomization(dir.to_path_buf())),
-        1 => Ok(found.into_iter().next().unwrap_or_default()),
+    let mut found = Vec::new();
+    let mut refused = None;
+    for name in KUSTOMIZATION_FILES {
+        let file = dir.join(name);
+        if !fs.is_file(&file) {
+            continue;
+        }
+        match crate::fs::resolve_in_root(fs.as_ref(), &file, dir) {
+            Ok(_) => found.push(file),
+            Err(Error::OutsideRoot {
+                resolved: Some(resolved),
+                ..
+            }) => {
+                refused.get_or_insert((file, resolved));
+            }
+            Err(e) => return Err(e),
+        }
+    }
+    match (found.len(), refused) {
+        (0, Some((file, resolved))) => Err(Error::KustomizationOutsideRoot {
+            dir: dir.to_path_buf(),
+            file,
+            resolved,
+        }),
+        (0, None) => Err(Error::NoKustomization(dir.to_path_buf())),
+        (1, _) => Ok(found.into_iter().next().unwrap_or_default()),
         _ => Err(Error::MultipleKustomizations(dir.to_path_buf())),
     }
 }
@@ -169,11 +243,16 @@ pub fn find_kustomization_file(dir: &Path) -> Result<PathBuf> {
 /// Loads and strictly decodes the kustomization of a directory.
 pub fn load_kustomization(dir: &Path) -> Result<Kustomization> {
     let file = find_kustomization_file(dir)?;
-    let text = read_text(&file)?;
     let invalid = |msg: String| Error::InvalidKustomization {
         file: file.clone(),
         msg,
     };
+    let text = read_text(&file, dir).map_err(|e| match e {
+        Error::NotUtf8 {
+            what, line, column, ..
+        } => invalid(format!("yaml: {what} (line {line}, column {column})")),
+        other => other,
+    })?;
     let docs = parse_documents(&text, true).map_err(|e| invalid(format!("yaml: {e}")))?;
     // kustomize calls a kustomization that decodes to the zero value (apart from
     // `apiVersion`/`kind`) empty; `resources: []` is not zero, `namePrefix: ""` is.
@@ -190,9 +269,10 @@ pub fn load_kustomization(dir: &Path) -> Result<Kustomization> {
                 .all(|(k, v)| k == "apiVersion" || k == "kind" || is_zero(v))
         })
     };
-    let Some(doc) = docs.into_iter().next().filter(|d| !empty(d)) else {
+    let Some(mut doc) = docs.into_iter().next().filter(|d| !empty(d)) else {
         return Err(Error::msg("kustomization.yaml is empty"));
     };
+    fold_next_lines(&mut doc);
     let mut k: Kustomization = crate::decode::decode(doc).map_err(|e| invalid(json_error(&e)))?;
     if let Some(kind) = k.kind.as_deref()
         && kind != "Kustomization"
@@ -248,9 +328,38 @@ pub fn load_kustomization(dir: &Path) -> Result<Kustomization> {
     Ok(k)
 }
 
-/// A serde error in Go's `encoding/json` wording where it has one.
+/// serde's `invalid type: string "…", expected …` without the string.
+pub(crate) fn unquoted(s: String) -> String {
+    for kind in ["invalid type: string \"", "invalid value: string \""] {
+        if let (Some(i), Some(j)) = (s.find(kind), s.rfind("\", expected"))
+            && j >= i + kind.len()
+        {
+            return format!("{}{}", &s[..i + kind.len() - 2], &s[j + 1..]);
+        }
+    }
+    s
+}
+
+/// kustomize reads a kustomization's strings with a U+0085 (NEL) in them folded as go-yaml
+/// folds a line break in a double-quoted scalar (a literal `"k=a\N b"` generates `a b`,
+/// verified with kubectl v1.37.1).
+fn fold_next_lines(v: &mut Value) {
+    match v {
+        Value::String(s) => {
+            if let Some(folded) = shgw_yaml::fold_next_lines(s) {
+                *s = folded;
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(fold_next_lines),
+        Value::Object(map) => map.values_mut().for_each(fold_next_lines),
+        _ => {}
+    }
+}
+
+/// A serde error in Go's `encoding/json` wording where it has one. Like Go's, it never
+/// quotes the string it could not decode (a file read as a kustomization may hold a secret).
 pub(crate) fn json_error(e: &serde_json::Error) -> String {
-    let s = e.to_string();
+    let s = unquoted(e.to_string());
     if let Some(rest) = s.strip_prefix("unknown field `") {
         let field = rest.split('`').next().unwrap_or(rest);
         return format!("json: unknown field \"{field}\"");
@@ -262,6 +371,23 @@ pub(crate) fn json_error(e: &serde_json::Error) -> String {
 #[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn decode_errors_do_not_quote_strings() {
+        let e = crate::decode::decode::<Kustomization>(serde_json::json!("password=hunter2"))
+            .unwrap_err();
+        let msg = json_error(&e);
+        assert_eq!(
+            msg,
+            "json: invalid type: string, expected struct Kustomization"
+        );
+        let e = crate::decode::decode::<Kustomization>(serde_json::json!({"resources": "pw"}))
+            .unwrap_err();
+        assert_eq!(
+            json_error(&e),
+            "json: invalid type: string, expected a sequence"
+        );
+    }
 
     #[test]
     fn documents() {

@@ -4,7 +4,7 @@
 //! Namespace scope still comes from the built-in table.
 
 use crate::error::{Error, Result};
-use crate::load::{check_in_root, parse_documents, read_text, resolve};
+use crate::load::{check_entry_in_root, parse_documents, read_text, resolve};
 use crate::smp::ListStrategy;
 use serde_json::{Map, Value};
 use std::collections::HashMap;
@@ -47,8 +47,8 @@ pub(crate) fn load(dir: &Path, field: &Value) -> Result<Option<Arc<OpenApi>>> {
         ));
     }
     let path = resolve(dir, p);
-    check_in_root(&path, dir)?;
-    let text = read_text(&path)?;
+    check_entry_in_root(&path, dir, p)?;
+    let text = read_text(&path, dir)?;
     let doc = parse_documents(&text, false)
         .map_err(|e| Error::msg(format!("openapi '{p}': {e}")))?
         .into_iter()

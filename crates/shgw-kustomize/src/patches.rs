@@ -4,8 +4,8 @@ use crate::alias::propagate;
 use crate::error::{Error, Result};
 use crate::kustomization::{Patch, Selector};
 use crate::load::{
-    Mode, check_in_root, find_kustomization_file, parse_documents, parse_nodes, read_text, resolve,
-    restring_metadata_map,
+    Mode, check_entry_in_root, find_kustomization_file, parse_documents, parse_nodes, read_text,
+    resolve, restring_metadata_map,
 };
 use crate::openapi::OpenApi;
 use crate::resid::ResId;
@@ -79,8 +79,8 @@ fn patch_text(p: &Patch, dir: &Path) -> Result<Option<String>> {
         (None, Some(inline)) => Ok(Some(inline.trim().to_string())),
         (Some(path), None) => {
             let full = resolve(dir, path);
-            check_in_root(&full, dir)?;
-            let text = read_text(&full).map_err(|e| {
+            check_entry_in_root(&full, dir, path)?;
+            let text = read_text(&full, dir).map_err(|e| {
                 Error::msg(format!(
                     "failed to get the patch file from path({path}): {e}"
                 ))
@@ -332,8 +332,8 @@ pub fn apply_strategic_merge_list(
             Some(d) => d,
             None => {
                 let full = resolve(dir, e);
-                check_in_root(&full, dir)?;
-                let text = read_text(&full)?;
+                check_entry_in_root(&full, dir, e)?;
+                let text = read_text(&full, dir)?;
                 parse_nodes(&text, Mode::Patch).map_err(|msg| Error::MalformedYaml {
                     file: full.clone(),
                     msg,

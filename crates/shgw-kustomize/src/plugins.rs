@@ -10,7 +10,9 @@ use crate::kustomization::{
     FieldSpec, GeneratorArgs, GeneratorOptions, Image, Patch, Replacement, Replica, Selector,
     nullable_map,
 };
-use crate::load::{check_in_root, find_kustomization_file, parse_documents, read_text, resolve};
+use crate::load::{
+    check_entry_in_root, find_kustomization_file, parse_documents, read_text, resolve,
+};
 use crate::openapi::OpenApi;
 use crate::resource::Resource;
 use crate::{generators, images, labels, namespace, patches, prefix, replicas};
@@ -159,13 +161,13 @@ fn entry_configs(
     if crate::fs::current().is_dir(&path) {
         return build_dir(&path);
     }
-    check_in_root(&path, dir)?;
-    let text = read_text(&path)?;
+    check_entry_in_root(&path, dir, entry)?;
+    let text = read_text(&path, dir)?;
     parse_documents(&text, false).map_err(|msg| Error::MalformedYaml { file: path, msg })
 }
 
 fn decode<T: DeserializeOwned>(doc: &Value) -> Result<T> {
-    crate::decode::decode(doc.clone()).map_err(|e| Error::msg(e.to_string()))
+    crate::decode::decode(doc.clone()).map_err(|e| Error::msg(crate::load::unquoted(e.to_string())))
 }
 
 /// Runs the entries of `transformers:` or `generators:` of the kustomization in `dir`.

@@ -6,7 +6,7 @@ use crate::error::{Error, Result};
 use crate::kustomization::{
     FieldOptions, Replacement, ReplacementSelector, ReplacementSource, ReplacementTarget,
 };
-use crate::load::{check_in_root, parse_documents, read_text, resolve};
+use crate::load::{check_entry_in_root, parse_documents, read_text, resolve};
 use crate::resid::ResId;
 use crate::resource::Resource;
 use crate::selector::selector_matches;
@@ -29,8 +29,8 @@ pub fn load(dir: &Path, entries: &[Replacement]) -> Result<Vec<Replacement>> {
             )));
         }
         let path = resolve(dir, p);
-        check_in_root(&path, dir)?;
-        let text = read_text(&path)?;
+        check_entry_in_root(&path, dir, p)?;
+        let text = read_text(&path, dir)?;
         let at = |msg: String| Error::msg(format!("replacements[{i}] '{p}': {msg}"));
         // Only the first document counts (verified with kubectl v1.37.1).
         let doc = parse_documents(&text, false)
@@ -43,7 +43,9 @@ pub fn load(dir: &Path, entries: &[Replacement]) -> Result<Vec<Replacement>> {
             other => vec![other],
         };
         for r in list {
-            out.push(crate::decode::decode(r).map_err(|e| at(e.to_string()))?);
+            out.push(
+                crate::decode::decode(r).map_err(|e| at(crate::load::unquoted(e.to_string())))?,
+            );
         }
     }
     Ok(out)

@@ -1,7 +1,9 @@
 //! The ARM `generateToken` call and the checks on the token it returns.
 
+use crate::budget::Budget;
 use crate::error::{RenewError, Service};
 use crate::http::Https;
+use crate::redact::remote_text;
 use crate::request::{API_VERSION, Request};
 use jiff::Timestamp;
 use shgw::Token;
@@ -13,6 +15,7 @@ pub(crate) async fn generate_token(
     bearer: &str,
     client_id: &str,
     expiry: Timestamp,
+    budget: &Budget<'_>,
 ) -> Result<Token, RenewError> {
     let path = request.gateway.path();
     let url = request
@@ -24,19 +27,24 @@ pub(crate) async fn generate_token(
     });
     let authorization = format!("Bearer {bearer}");
     let answer = http
-        .post(
+        .post_retrying(
             Service::Arm,
+            "ARM generateToken",
             &url,
             &[
                 ("content-type", "application/json"),
                 ("authorization", &authorization),
             ],
-            body.to_string().into_bytes(),
+            body.to_string().as_bytes(),
+            budget,
         )
         .await?;
     let json: serde_json::Value = serde_json::from_slice(&answer.body).unwrap_or_default();
     if !(200..300).contains(&answer.status) {
-        return Err(refusal(answer.status, &json, path, client_id, bearer));
+        return Err(answer.finish(
+            refusal(answer.status, &json, path, client_id),
+            budget.deadline_secs(),
+        ));
     }
     let value =
         json.get("value")
@@ -94,25 +102,15 @@ pub(crate) fn check_issued(
     Ok(())
 }
 
-fn refusal(
-    status: u16,
-    json: &serde_json::Value,
-    path: String,
-    client_id: &str,
-    bearer: &str,
-) -> RenewError {
-    let field = |k: &str| {
+fn refusal(status: u16, json: &serde_json::Value, path: String, client_id: &str) -> RenewError {
+    // ARM may quote what it was sent (the access token): shown only redacted.
+    let field = |k: &str, max: usize| {
         json.pointer(&format!("/error/{k}"))
             .and_then(|v| v.as_str())
-            .map(|s| {
-                s.replace(bearer, "<access token>")
-                    .chars()
-                    .take(600)
-                    .collect::<String>()
-            })
+            .map(|s| remote_text(s, max))
             .filter(|s| !s.is_empty())
     };
-    let (code, message) = (field("code"), field("message"));
+    let (code, message) = (field("code", 80), field("message", 600));
     match status {
         401 | 403 => RenewError::ArmDenied {
             status,

@@ -1,5 +1,6 @@
 //! Why a renewal failed, and what to fix. Messages never contain a token, an access token or
-//! the federated assertion.
+//! the federated assertion: text from a remote service reaches them only through
+//! `redact::remote_text`.
 
 use crate::EndpointError;
 use std::path::PathBuf;
@@ -26,8 +27,9 @@ impl std::fmt::Display for Service {
 pub const GENERATE_TOKEN_ACTION: &str =
     "Microsoft.ApiManagement/service/gateways/generateToken/action";
 
-/// Why a renewal failed. Every variant but [`RenewError::RolloutAfterStore`] leaves the
-/// Secret as it was.
+/// Why a renewal failed. Every variant but [`RenewError::RolloutAfterStore`],
+/// [`RenewError::Stamp`] and the unknowns ([`RenewError::StoreUnknown`],
+/// [`RenewError::WriteUnknown`]) leaves the Secret's token as it was.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum RenewError {
@@ -184,10 +186,79 @@ pub enum RenewError {
         /// What is wrong (never the token).
         detail: String,
     },
-    /// The Secret write failed; the Secret is unchanged.
-    #[error("the new token was not stored (the Secret is unchanged): {source}")]
+    /// The Secret write failed, and the Secret does not hold the new token.
+    #[error("the new token was not stored ({how}): {source}")]
     Store {
+        /// How that is known: the API server refused the write, or the Secret was read back.
+        how: &'static str,
         /// The Kubernetes error.
+        source: Box<RenewError>,
+    },
+    /// The Secret write's answer was lost or an error, and the Secret could not be read back.
+    #[error(
+        "it is not known whether the new token was stored: the write failed ({cause}) and reading the Secret back failed too ({read}); the next run reads the Secret and rolls the pods if the new token is there"
+    )]
+    StoreUnknown {
+        /// The write's error.
+        cause: Box<RenewError>,
+        /// The read's error.
+        read: Box<RenewError>,
+    },
+    /// Another write's answer was lost or an error, and the object could not be read back.
+    #[error(
+        "it is not known whether {object} was changed: the write failed ({cause}) and reading it back failed too ({read})"
+    )]
+    WriteUnknown {
+        /// The object.
+        object: String,
+        /// The write's error.
+        cause: Box<RenewError>,
+        /// The read's error.
+        read: Box<RenewError>,
+    },
+    /// A server-side dry run of the writes a renewal makes was refused: a new token could not
+    /// be stored or rolled out, so Azure was not asked for one.
+    #[error(
+        "a renewal is due ({reason}), but a server-side dry run of the write to {object} failed, so Azure was not asked for a token that could not be stored: {source}"
+    )]
+    Preflight {
+        /// Why a renewal is due.
+        reason: String,
+        /// The object.
+        object: String,
+        /// The Kubernetes error.
+        source: Box<RenewError>,
+    },
+    /// The Secret kept changing while the renewer rolled the pods to what it holds.
+    #[error(
+        "{object} changed {rounds} times while the renewer rolled the pods to the token it holds (other runs?): run it again"
+    )]
+    Unsettled {
+        /// The Secret.
+        object: String,
+        /// How many times it was read.
+        rounds: u32,
+    },
+    /// The Secret holds no token that can be rolled out (it was changed under the renewer).
+    #[error(
+        "{object} no longer holds a gateway token for --gateway {gateway} to roll the pods to: run the renewer again"
+    )]
+    NothingToRoll {
+        /// The Secret.
+        object: String,
+        /// `--gateway`.
+        gateway: String,
+    },
+    /// A request kept failing in a way worth retrying until the budget or the attempts ran out.
+    #[error(
+        "{source} (gave up after {attempts} attempt(s), within --deadline {deadline}s; each retry is logged)"
+    )]
+    GaveUp {
+        /// Attempts made.
+        attempts: u32,
+        /// `--deadline` in seconds.
+        deadline: u64,
+        /// The last attempt's error.
         source: Box<RenewError>,
     },
     /// The token is stored but the Deployment could not be patched.
@@ -206,6 +277,16 @@ pub enum RenewError {
         /// The Kubernetes error.
         source: Box<RenewError>,
     },
+    /// Everything else succeeded, but the run could not record its success on the Secret.
+    #[error(
+        "{done}, but annotation shgw.dev/renewer-last-success could not be set, so monitors will see the renewer as failing: {source}"
+    )]
+    Stamp {
+        /// What the run did before.
+        done: String,
+        /// The Kubernetes error.
+        source: Box<RenewError>,
+    },
     /// The async runtime could not start.
     #[error("cannot start the I/O runtime: {0}")]
     Runtime(#[source] std::io::Error),
@@ -214,7 +295,11 @@ pub enum RenewError {
 impl RenewError {
     /// Whether the Secret was changed before the failure (only after a successful store).
     pub fn secret_changed(&self) -> bool {
-        matches!(self, RenewError::RolloutAfterStore { .. })
+        match self {
+            RenewError::RolloutAfterStore { .. } | RenewError::Stamp { .. } => true,
+            RenewError::GaveUp { source, .. } => source.secret_changed(),
+            _ => false,
+        }
     }
 }
 

@@ -1,8 +1,10 @@
 //! Azure workload identity: the environment the webhook injects, and the client-credentials
 //! exchange of the federated assertion for an ARM access token.
 
+use crate::budget::Budget;
 use crate::error::{RenewError, Service};
 use crate::http::Https;
+use crate::redact::{oauth_error, remote_text};
 use crate::{Endpoint, EndpointError};
 use std::path::PathBuf;
 
@@ -95,6 +97,7 @@ impl WorkloadIdentity {
         &self,
         http: &Https,
         scope: &str,
+        budget: &Budget<'_>,
     ) -> Result<String, RenewError> {
         let assertion = std::fs::read_to_string(&self.token_file)
             .map_err(|source| RenewError::AssertionFile {
@@ -118,17 +121,19 @@ impl WorkloadIdentity {
             .finish();
         let url = self.token_url();
         let answer = http
-            .post(
+            .post_retrying(
                 Service::Entra,
+                "Entra ID token request",
                 &url,
                 &[("content-type", "application/x-www-form-urlencoded")],
-                form.into_bytes(),
+                form.as_bytes(),
+                budget,
             )
             .await?;
         let json: serde_json::Value = serde_json::from_slice(&answer.body).unwrap_or_default();
         let text = |k: &str| json.get(k).and_then(|v| v.as_str()).map(str::to_owned);
         if !(200..300).contains(&answer.status) {
-            return Err(self.refusal(answer.status, &json, &assertion));
+            return Err(answer.finish(self.refusal(answer.status, &json), budget.deadline_secs()));
         }
         let bad = |detail: &str| RenewError::BadResponse {
             service: Service::Entra,
@@ -136,22 +141,23 @@ impl WorkloadIdentity {
         };
         let token_type = text("token_type").ok_or_else(|| bad("no token_type"))?;
         if !token_type.eq_ignore_ascii_case("bearer") {
-            return Err(bad(&format!("token_type {token_type:?}, expected Bearer")));
+            return Err(bad(&format!(
+                "token_type {:?}, expected Bearer",
+                remote_text(&token_type, 40)
+            )));
         }
         text("access_token")
             .filter(|t| !t.is_empty() && t.bytes().all(|b| b.is_ascii_graphic()))
             .ok_or_else(|| bad("no usable access_token in the answer"))
     }
 
-    fn refusal(&self, status: u16, json: &serde_json::Value, assertion: &str) -> RenewError {
+    fn refusal(&self, status: u16, json: &serde_json::Value) -> RenewError {
         let text = |k: &str| json.get(k).and_then(|v| v.as_str()).unwrap_or_default();
-        let description = first_line(text("error_description")).replace(assertion, "<assertion>");
+        // Entra may quote what it was sent (the assertion): shown only redacted.
+        let description = remote_text(&first_line(text("error_description")), 400);
         let code = aadsts_code(&description);
         let hint = code.as_deref().and_then(hint_for);
-        let error = match text("error") {
-            "" => "no OAuth error code".to_owned(),
-            e => e.chars().take(80).collect(),
-        };
+        let error = oauth_error(text("error"));
         RenewError::Entra {
             status,
             error,
@@ -167,15 +173,9 @@ impl WorkloadIdentity {
     }
 }
 
-/// The first line of `s`, at most 400 characters.
+/// The first line of `s`.
 fn first_line(s: &str) -> String {
-    s.lines()
-        .next()
-        .unwrap_or_default()
-        .trim()
-        .chars()
-        .take(400)
-        .collect()
+    s.lines().next().unwrap_or_default().trim().to_owned()
 }
 
 /// `AADSTS` and its digits, when `s` has one.

@@ -134,9 +134,23 @@ pub struct Request {
     pub force: bool,
     /// Do everything but the writes (which are sent as server-side dry runs).
     pub dry_run: bool,
-    /// The current time.
+    /// The current time (by this machine's clock; the API server's `Date` is compared with it).
     pub now: Timestamp,
+    /// The run's time budget (the Job's `activeDeadlineSeconds`): retries stop early enough
+    /// to finish within it.
+    pub deadline: std::time::Duration,
 }
+
+/// The smallest gap between `--validity` and `--renew-before`: a token carries whole minutes,
+/// the expiry asked for is rounded down to the minute, and ARM may return one a minute
+/// earlier, so a new token can have up to 119 s less than the validity left.
+pub const MIN_RENEWAL_GAP: SignedDuration = SignedDuration::from_mins(2);
+
+/// The shortest and longest `--deadline`.
+pub const DEADLINE_RANGE: (std::time::Duration, std::time::Duration) = (
+    std::time::Duration::from_secs(10),
+    std::time::Duration::from_secs(24 * 3600),
+);
 
 impl Request {
     /// Checks the policy and names before anything is contacted.
@@ -161,6 +175,18 @@ impl Request {
             return Err(RenewError::Option {
                 flag: "--renew-before",
                 reason: "must be shorter than --validity, or every run would renew again".into(),
+            });
+        }
+        if self.validity - self.renew_before < MIN_RENEWAL_GAP {
+            return Err(RenewError::Option {
+                flag: "--renew-before",
+                reason: "must be at least 2 minutes (2m) shorter than --validity: tokens carry whole minutes and ARM may return one a minute early, so a new token would already be due".into(),
+            });
+        }
+        if self.deadline < DEADLINE_RANGE.0 || self.deadline > DEADLINE_RANGE.1 {
+            return Err(RenewError::Option {
+                flag: "--deadline",
+                reason: "must be between 10s and 24h".into(),
             });
         }
         for (flag, value) in [

@@ -15,10 +15,12 @@
 )]
 
 mod binary;
+mod faultproxy;
 mod standin;
 
 use binary::shgw_bin;
 
+use faultproxy::{Action, FaultProxy, Rule};
 use serde_json::Value;
 use shgw::Token;
 use standin::{ArmMode, ConnectProxy, EntraMode, Expect, StandIn};
@@ -80,6 +82,21 @@ impl Env {
                 "apiVersion: v1\nkind: Config\nclusters:\n- name: local\n  cluster:\n    server: https://127.0.0.1:{}\n    certificate-authority: {}\nusers:\n- name: {user}\n  user:\n    token: {token}\ncontexts:\n- name: local\n  context: {{cluster: local, user: {user}}}\ncurrent-context: local\n",
                 self.api.port(),
                 ca.display()
+            ),
+        )
+        .unwrap();
+        path
+    }
+
+    /// A kubeconfig for a static token user reaching the API server through `proxy` (plain
+    /// HTTP on loopback).
+    fn proxy_kubeconfig(&self, proxy: &FaultProxy, user: &str, token: &str) -> PathBuf {
+        let path = self.scratch.join(format!("{user}-via-proxy.kubeconfig"));
+        std::fs::write(
+            &path,
+            format!(
+                "apiVersion: v1\nkind: Config\nclusters:\n- name: proxy\n  cluster:\n    server: http://{}\nusers:\n- name: {user}\n  user:\n    token: {token}\ncontexts:\n- name: proxy\n  context: {{cluster: proxy, user: {user}}}\ncurrent-context: proxy\n",
+                proxy.addr
             ),
         )
         .unwrap();
@@ -245,6 +262,16 @@ impl Env {
         cmd
     }
 
+    /// Stores `value` in the Secret as the admin (another writer).
+    fn set_secret_value(&self, value: &str) {
+        use base64::Engine as _;
+        let patch = format!(
+            r#"{{"data":{{"value":"{}"}}}}"#,
+            base64::engine::general_purpose::STANDARD.encode(value)
+        );
+        self.admin(&["patch", "secret", SECRET, "-n", NS, "-p", &patch], None);
+    }
+
     fn secret_value(&self) -> Option<String> {
         let s = self.get("secret", SECRET);
         let b64 = s["data"]["value"].as_str()?;
@@ -256,17 +283,17 @@ impl Env {
     }
 }
 
-fn start() -> Option<Env> {
+fn start(tag: &str) -> Option<Env> {
     let kubectl = shgw_testkit::tool("kubectl")?;
     let unshare = shgw_testkit::tool("unshare")?;
     let shgw = shgw_bin()?;
-    let scratch = shgw_testkit::scratch("renew-e2e");
+    let scratch = shgw_testkit::scratch(tag);
     let tokens = format!(
         "renewer-{pid}-token,system:serviceaccount:{NS}:{RENEWER},renewer-uid,\"system:serviceaccounts,system:serviceaccounts:{NS}\"\nlimited-{pid}-token,system:serviceaccount:{NS}:limited,limited-uid,\"system:serviceaccounts,system:serviceaccounts:{NS}\"",
         pid = std::process::id()
     );
     let api = shgw_testkit::ApiServer::start(
-        "renew-e2e-kas",
+        &format!("{tag}-kas"),
         &[("AUTHZ", "RBAC"), ("EXTRA_TOKENS", &tokens)],
     )?;
     let assertion_file = scratch.join("azure-identity-token");
@@ -284,6 +311,8 @@ fn start() -> Option<Env> {
         key_type: "primary",
         entra: EntraMode::Issue,
         arm: ArmMode::Issue,
+        entra_faults: Vec::new(),
+        arm_faults: Vec::new(),
     });
     let url = standin.url();
     standin.set(|e| e.arm_base = url);
@@ -364,20 +393,54 @@ fn extra_objects() -> String {
     )
 }
 
+/// No output holds a secret, its base64, or any 20 characters in a row of either.
+fn assert_clean(outputs: &[String], secrets: &[String]) {
+    use base64::Engine as _;
+    let mut all = secrets.to_vec();
+    for s in secrets {
+        all.push(base64::engine::general_purpose::STANDARD.encode(s));
+        all.push(base64::engine::general_purpose::STANDARD.encode(format!("GatewayKey {s}")));
+    }
+    for out in outputs {
+        for s in &all {
+            let chars: Vec<char> = s.chars().collect();
+            for w in chars.windows(20.min(chars.len())) {
+                let piece: String = w.iter().collect();
+                assert!(
+                    !out.contains(&piece),
+                    "{piece:?} of a secret in output: {out}"
+                );
+            }
+        }
+    }
+}
+
+/// The Secret annotation `shgw status` reads.
+const LAST_SUCCESS: &str = shgw::defaults::RENEWER_LAST_SUCCESS_ANNOTATION;
+
+/// The Secret's last-success stamp, which must be RFC 3339 in UTC to the second.
+fn last_success(secret: &Value) -> Option<jiff::Timestamp> {
+    let text = secret["metadata"]["annotations"][LAST_SUCCESS].as_str()?;
+    assert!(
+        text.len() == 20 && text.ends_with('Z'),
+        "{LAST_SUCCESS}={text:?} is not YYYY-MM-DDTHH:MM:SSZ"
+    );
+    Some(text.parse().unwrap())
+}
+
 fn fingerprint_annotation(d: &Value) -> Option<String> {
     d["spec"]["template"]["metadata"]["annotations"]["shgw.dev/token-fingerprint"]
         .as_str()
         .map(str::to_owned)
 }
 
-#[test]
-fn renews_the_secret_and_rolls_the_deployment_with_exactly_get_and_patch() {
-    let Some(mut env) = start() else { return };
+/// The namespace, the rendered objects and [`extra_objects`]; the CronJob's arguments.
+fn setup(env: &mut Env) {
     env.admin(&["create", "namespace", NS], None);
     // Unknown fields (added after 1.20) are dropped by a 1.20 server instead of refused.
     env.admin(
         &["apply", "--validate=false", "-f", "-"],
-        Some(&rendered(&env)),
+        Some(&rendered(env)),
     );
     env.admin(&["apply", "-f", "-"], Some(&extra_objects()));
     let cron = env.get("cronjob", RENEWER);
@@ -392,6 +455,25 @@ fn renews_the_secret_and_rolls_the_deployment_with_exactly_get_and_patch() {
         .iter()
         .map(|a| a.as_str().unwrap().replace("$(POD_NAMESPACE)", NS))
         .collect();
+    // The renewer's time budget is the Job's.
+    let job = &cron["spec"]["jobTemplate"]["spec"];
+    let deadline = env
+        .cron_args
+        .iter()
+        .position(|a| a == "--deadline")
+        .unwrap();
+    assert_eq!(
+        env.cron_args[deadline + 1],
+        format!("{}s", job["activeDeadlineSeconds"].as_i64().unwrap())
+    );
+}
+
+#[test]
+fn renews_the_secret_and_rolls_the_deployment_with_exactly_get_and_patch() {
+    let Some(mut env) = start("renew-e2e") else {
+        return;
+    };
+    setup(&mut env);
     let pid = std::process::id();
     let renewer_token = format!("renewer-{pid}-token");
     let renewer = env.user_kubeconfig("renewer", &renewer_token);
@@ -491,25 +573,35 @@ fn renews_the_secret_and_rolls_the_deployment_with_exactly_get_and_patch() {
     );
     assert!(stdout.contains(&token.expiry_rfc3339()), "{stdout}");
     assert!(stdout.contains("the Secret holds no token yet"), "{stdout}");
+    // The run's success is stamped on the Secret, by the name `shgw status` reads.
+    let first_stamp = last_success(&secret).expect("renewer-last-success set");
+    let age = jiff::Timestamp::now().as_second() - first_stamp.as_second();
+    assert!((0..600).contains(&age), "stamp {first_stamp} is not now");
+    assert!(
+        stdout.contains(&format!("{LAST_SUCCESS}={first_stamp}")),
+        "{stdout}"
+    );
     assert!(
         stdout.contains(&format!("Deployment {NS}/{NAME}")),
         "{stdout}"
     );
 
-    // 3. A second run (through KUBECONFIG) finds the token fresh: no call, no write.
+    // 3. A second run (through KUBECONFIG) finds the token fresh: no call, no write but the
+    //    success stamp (a run that has nothing to do still succeeded).
     env.standin.clear_calls();
-    let (secret_rv, deploy_rv) = (
-        env.get("secret", SECRET)["metadata"]["resourceVersion"].clone(),
-        env.get("deployment", NAME)["metadata"]["resourceVersion"].clone(),
-    );
+    let deploy_rv = env.get("deployment", NAME)["metadata"]["resourceVersion"].clone();
+    std::thread::sleep(std::time::Duration::from_millis(1100));
     let out = env.renew(Kube::Env(&renewer), &[]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     assert!(text(&out.stdout).contains("not renewed, Azure not called"));
     assert!(env.standin.calls().is_empty(), "{:?}", env.standin.calls());
+    let after = env.get("secret", SECRET);
+    assert_eq!(after["data"], secret["data"]);
     assert_eq!(
-        env.get("secret", SECRET)["metadata"]["resourceVersion"],
-        secret_rv
+        after["metadata"]["annotations"]["shgw.dev/token-expiry"],
+        token.expiry_rfc3339()
     );
+    assert!(last_success(&after).unwrap() > first_stamp, "stamped again");
     assert_eq!(
         env.get("deployment", NAME)["metadata"]["resourceVersion"],
         deploy_rv
@@ -575,29 +667,31 @@ fn renews_the_secret_and_rolls_the_deployment_with_exactly_get_and_patch() {
         "dW50b3VjaGFibGU="
     );
 
-    // 6. A failure after the store (here: no patch on the Deployment) says the token is stored
-    //    and how to restart the pods; the next run of the real renewer rolls them without
-    //    calling Azure.
+    // 6. A store that cannot succeed (here: no patch on the Deployment) is found by a
+    //    server-side dry run before Azure is asked: no token is wasted, nothing changes.
+    let before_secret = env.get("secret", SECRET);
+    let before_deploy = env.get("deployment", NAME);
+    env.standin.clear_calls();
     let out = env.renew(Kube::Flag(&limited), &["--force"]);
     let err = text(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "{err}");
-    assert!(err.contains("the new token is stored"), "{err}");
     assert!(
-        err.contains(&format!(
-            "kubectl rollout restart deployment/{NAME} -n {NS}"
-        )),
+        err.contains("but a server-side dry run of the write to Deployment apim-gateway/contoso-west failed, so Azure was not asked for a token"),
         "{err}"
     );
-    let stored = Token::parse(&env.secret_value().unwrap()).unwrap();
-    assert_eq!(
-        stored.reveal(),
-        format!("GatewayKey {}", env.standin.last_gateway_token().unwrap())
+    assert!(err.contains("HTTP 403"), "{err}");
+    assert!(env.standin.calls().is_empty(), "{:?}", env.standin.calls());
+    assert_eq!(env.get("secret", SECRET), before_secret);
+    assert_eq!(env.get("deployment", NAME), before_deploy);
+
+    //    A token stored by other means (by hand, or by a run whose rollout failed) is rolled
+    //    out by the next run without calling Azure.
+    let by_hand = format!(
+        "GatewayKey {NAME}&{}&SGFuZFN0b3JlZFNpZ25hdHVyZQ==",
+        (jiff::Timestamp::now() + jiff::SignedDuration::from_hours(20 * 24)).strftime("%Y%m%d%H%M")
     );
-    assert_ne!(
-        fingerprint_annotation(&env.get("deployment", NAME)),
-        Some(stored.fingerprint())
-    );
-    env.standin.clear_calls();
+    env.set_secret_value(&by_hand);
+    let stored = Token::parse(&by_hand).unwrap();
     let out = env.renew(Kube::Flag(&renewer), &[]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     assert!(env.standin.calls().is_empty());
@@ -613,12 +707,7 @@ fn renews_the_secret_and_rolls_the_deployment_with_exactly_get_and_patch() {
         "GatewayKey {NAME}&{}&{OLD_SIGNATURE}",
         expiry.strftime("%Y%m%d%H%M")
     );
-    use base64::Engine as _;
-    let patch = format!(
-        r#"{{"data":{{"value":"{}"}}}}"#,
-        base64::engine::general_purpose::STANDARD.encode(&old_value)
-    );
-    env.admin(&["patch", "secret", SECRET, "-n", NS, "-p", &patch], None);
+    env.set_secret_value(&old_value);
     env.standin.clear_calls();
     let out = env.renew(Kube::Flag(&renewer), &[]);
     let stdout = text(&out.stdout);
@@ -684,13 +773,27 @@ fn renews_the_secret_and_rolls_the_deployment_with_exactly_get_and_patch() {
     ];
     let before = env.get("secret", SECRET);
     env.standin.clear_calls();
-    let out = env.renew(Kube::InCluster(&renewer_token), &["--force"]);
+    let out = env.renew(
+        Kube::InCluster(&renewer_token),
+        &["--force", "--deadline", "10s"],
+    );
     let err = text(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "{err}");
     assert!(err.contains("invalid peer certificate"), "{err}");
-    // Only Azure went through the proxy.
+    // Only Azure went through the proxy (once per attempt, each logged).
     let asked: Vec<String> = proxy.connects().into_iter().map(|c| c.0).collect();
-    assert_eq!(asked, ["CONNECT login.microsoftonline.com:443"]);
+    assert!(!asked.is_empty());
+    assert!(
+        asked
+            .iter()
+            .all(|a| a == "CONNECT login.microsoftonline.com:443"),
+        "{asked:?}"
+    );
+    assert_eq!(
+        err.matches("Entra ID token request: attempt").count(),
+        asked.len(),
+        "{err}"
+    );
     assert!(env.standin.calls().is_empty());
     assert_eq!(env.get("secret", SECRET), before, "Secret untouched");
     env.extra_env.clear();
@@ -699,12 +802,344 @@ fn renews_the_secret_and_rolls_the_deployment_with_exactly_get_and_patch() {
     env.standin.assert_all_valid();
     let mut secrets = env.standin.secrets();
     secrets.extend([env.assertion.clone(), OLD_SIGNATURE.to_owned(), old_value]);
-    for out in &env.outputs {
-        for s in &secrets {
-            assert!(!out.contains(s.as_str()), "secret in output: {out}");
-        }
-    }
+    assert_clean(&env.outputs, &secrets);
     assert_eq!(env.outputs.len(), 22, "11 runs");
+    if std::env::var_os("SHGW_SHOW_OUTPUT").is_some() {
+        eprintln!("{}", env.outputs.join("\n"));
+    }
+}
+
+/// A token for the test gateway expiring `days` from now, with a made-up signature.
+fn token_in(days: i64, signature: &str) -> String {
+    let expiry = jiff::Timestamp::now() + jiff::SignedDuration::from_hours(days * 24);
+    format!(
+        "GatewayKey {NAME}&{}&{signature}",
+        expiry.strftime("%Y%m%d%H%M")
+    )
+}
+
+fn patch_rule(path: &'static str, dry_run: bool, times: usize, action: Action) -> Rule {
+    Rule {
+        method: "PATCH",
+        path,
+        dry_run: Some(dry_run),
+        times,
+        action,
+    }
+}
+
+#[test]
+fn under_faults_the_renewer_reports_and_acts_on_what_the_api_server_holds() {
+    let Some(mut env) = start("renew-faults") else {
+        return;
+    };
+    setup(&mut env);
+    let pid = std::process::id();
+    let token = format!("renewer-{pid}-token");
+    let proxy = FaultProxy::start(env.api.port(), &env.api.dir().join("certs/apiserver.crt"));
+    let via = env.proxy_kubeconfig(&proxy, "renewer", &token);
+    let direct = env.user_kubeconfig("renewer", &token);
+    let mut hand_signatures = Vec::new();
+
+    // 1. The first write of the new token is made, but its answer is lost (the connection
+    //    drops). The renewer reads the Secret back, finds the new token and rolls the pods.
+    proxy.add(patch_rule("/secrets/", false, 1, Action::ForwardThenDrop));
+    let out = env.renew(Kube::Flag(&via), &[]);
+    let err = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert_eq!(proxy.pending(), 0, "the fault was met");
+    assert!(
+        err.contains("reading it back to see whether the change was made"),
+        "{err}"
+    );
+    assert!(
+        err.contains("the new token is stored (read back after the write's answer was lost); rolling the pods to it"),
+        "{err}"
+    );
+    let stored = Token::parse(&env.secret_value().unwrap()).unwrap();
+    assert_eq!(
+        stored.reveal(),
+        format!("GatewayKey {}", env.standin.last_gateway_token().unwrap())
+    );
+    assert_eq!(
+        fingerprint_annotation(&env.get("deployment", NAME)),
+        Some(stored.fingerprint())
+    );
+    assert_eq!(
+        (env.standin.count("entra"), env.standin.count("arm")),
+        (1, 1)
+    );
+    // Every request carried the renewer's User-Agent (audit logs tell it apart).
+    let seen = proxy.seen();
+    assert!(seen.len() >= 8, "{seen:?}");
+    for s in &seen {
+        assert!(
+            s.user_agent
+                .as_deref()
+                .is_some_and(|a| a.starts_with("shgw-token-renew/")),
+            "{s:?}"
+        );
+    }
+    // The dry runs came before Azure was asked: the first two writes are dry runs.
+    let patches: Vec<&faultproxy::Seen> = seen.iter().filter(|s| s.method == "PATCH").collect();
+    assert!(patches[0].query.contains("dryRun=All") && patches[0].path.contains("/secrets/"));
+    assert!(patches[1].query.contains("dryRun=All") && patches[1].path.contains("/deployments/"));
+
+    //    The same when the write is made and answered 504 (a gateway timing out): the
+    //    Secret is read back, and the pods roll to the token it holds.
+    proxy.clear();
+    proxy.add(patch_rule(
+        "/secrets/",
+        false,
+        1,
+        Action::ForwardThenStatus(504),
+    ));
+    let out = env.renew(Kube::Flag(&via), &["--force"]);
+    let err = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert_eq!(proxy.pending(), 0);
+    assert!(
+        err.contains("the change is there: the write was made although its answer was lost or an error (HTTP 504)"),
+        "{err}"
+    );
+    let stored = Token::parse(&env.secret_value().unwrap()).unwrap();
+    assert_eq!(
+        stored.reveal(),
+        format!("GatewayKey {}", env.standin.last_gateway_token().unwrap())
+    );
+    assert_eq!(
+        fingerprint_annotation(&env.get("deployment", NAME)),
+        Some(stored.fingerprint())
+    );
+
+    // 2. The write is answered 504 without being made: read back (unchanged), retried, stored.
+    proxy.clear();
+    env.standin.clear_calls();
+    proxy.add(patch_rule("/secrets/", false, 1, Action::Status(504)));
+    let out = env.renew(Kube::Flag(&via), &["--force"]);
+    let err = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert!(
+        err.contains("attempt 1 got no clear answer (HTTP 504"),
+        "{err}"
+    );
+    assert!(err.contains("attempt 1 failed (HTTP 504"), "{err}");
+    assert!(err.contains("retrying in 1s"), "{err}");
+    let second = Token::parse(&env.secret_value().unwrap()).unwrap();
+    assert_ne!(second, stored);
+    assert_eq!(
+        second.reveal(),
+        format!("GatewayKey {}", env.standin.last_gateway_token().unwrap())
+    );
+    assert_eq!(
+        fingerprint_annotation(&env.get("deployment", NAME)),
+        Some(second.fingerprint())
+    );
+
+    // 3. Every write of the token fails (503, never made) within a 10 s budget: the renewer
+    //    gives up in time and says, truly, that the Secret does not hold the new token.
+    proxy.clear();
+    proxy.add(patch_rule("/secrets/", false, 100, Action::Status(503)));
+    let before = env.get("secret", SECRET);
+    let out = env.renew(Kube::Flag(&via), &["--force", "--deadline", "10s"]);
+    let err = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("the new token was not stored (read back after the failure, the Secret is unchanged and does not hold it)"),
+        "{err}"
+    );
+    assert!(err.contains("within --deadline 10s"), "{err}");
+    assert!(
+        err.contains("retrying in 1s (") && err.contains("not retrying"),
+        "{err}"
+    );
+    assert_eq!(env.get("secret", SECRET)["data"], before["data"]);
+    assert!(
+        !err.contains("may still be carried out"),
+        "an answered 503: {err}"
+    );
+    //    A 504 (a gateway that timed out) may hide a write still on its way: said so.
+    proxy.clear();
+    proxy.add(patch_rule("/secrets/", false, 100, Action::Status(504)));
+    let out = env.renew(Kube::Flag(&via), &["--force", "--deadline", "10s"]);
+    let err = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("the Secret is unchanged and does not hold it; the last write went unanswered and may still be carried out: if it is, the next run rolls the pods to it"),
+        "{err}"
+    );
+    assert_eq!(env.get("secret", SECRET)["data"], before["data"]);
+
+    // 4. An admission webhook refuses the write and quotes it (the base64 token) in its
+    //    message: the refusal is shown, the token is not.
+    proxy.clear();
+    proxy.add(patch_rule("/secrets/", false, 1, Action::EchoStatus(400)));
+    let out = env.renew(Kube::Flag(&via), &["--force"]);
+    let err = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("the new token was not stored (the API server refused the write; the Secret is unchanged)"),
+        "{err}"
+    );
+    assert!(
+        err.contains("admission webhook \"deny.example\" denied the request"),
+        "{err}"
+    );
+    assert!(err.contains("<redacted>"), "{err}");
+    assert_eq!(env.get("secret", SECRET)["data"], before["data"]);
+
+    // 5. The Deployment patch is refused after the store: the token is stored, the message says
+    //    how to restart the pods; the next run rolls them without Azure.
+    proxy.clear();
+    env.standin.clear_calls();
+    proxy.add(patch_rule(
+        "/deployments/",
+        false,
+        1,
+        Action::EchoStatus(403),
+    ));
+    let out = env.renew(Kube::Flag(&via), &["--force"]);
+    let err = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("the new token is stored"), "{err}");
+    assert!(
+        err.contains(&format!(
+            "kubectl rollout restart deployment/{NAME} -n {NS}"
+        )),
+        "{err}"
+    );
+    let third = Token::parse(&env.secret_value().unwrap()).unwrap();
+    assert_ne!(
+        fingerprint_annotation(&env.get("deployment", NAME)),
+        Some(third.fingerprint())
+    );
+    env.standin.clear_calls();
+    let out = env.renew(Kube::Flag(&direct), &[]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(env.standin.calls().is_empty());
+    assert_eq!(
+        fingerprint_annotation(&env.get("deployment", NAME)),
+        Some(third.fingerprint())
+    );
+
+    // 6. Another run stores another token between this run's store and its rollout (--force
+    //    overlapping a scheduled run): the pods roll to the token the Secret holds.
+    proxy.clear();
+    let other = token_in(20, "T3RoZXJSdW5TaWduYXR1cmVGb3JUZXN0");
+    hand_signatures.push("T3RoZXJSdW5TaWduYXR1cmVGb3JUZXN0".to_owned());
+    let kubectl = env.kubectl.clone();
+    let admin = env.admin_kubeconfig();
+    let other_patch = {
+        use base64::Engine as _;
+        format!(
+            r#"{{"data":{{"value":"{}"}}}}"#,
+            base64::engine::general_purpose::STANDARD.encode(&other)
+        )
+    };
+    proxy.add(patch_rule(
+        "/deployments/",
+        false,
+        1,
+        Action::Before(std::sync::Arc::new(move || {
+            let out = Command::new(&kubectl)
+                .arg("--kubeconfig")
+                .arg(&admin)
+                .args(["patch", "secret", SECRET, "-n", NS, "-p", &other_patch])
+                .output()
+                .unwrap();
+            assert!(out.status.success());
+        })),
+    ));
+    let out = env.renew(Kube::Flag(&via), &["--force"]);
+    let err = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert_eq!(proxy.pending(), 0);
+    assert!(err.contains("it now holds another token"), "{err}");
+    let other = Token::parse(&other).unwrap();
+    assert_eq!(env.secret_value().unwrap(), other.reveal());
+    assert_eq!(
+        fingerprint_annotation(&env.get("deployment", NAME)),
+        Some(other.fingerprint()),
+        "the pods are named after the stored token"
+    );
+
+    // 7. The API server's clock is 3 days ahead of this machine's: a token with 12 days left
+    //    here has 9 by the server, less than --renew-before 10d: renewed, and said so.
+    proxy.clear();
+    env.standin.clear_calls();
+    env.set_secret_value(&token_in(12, "VHdlbHZlRGF5c0xlZnRTaWduYXR1cmU="));
+    hand_signatures.push("VHdlbHZlRGF5c0xlZnRTaWduYXR1cmU=".to_owned());
+    proxy.shift_date(3 * 86_400);
+    let out = env.renew(Kube::Flag(&via), &["--validity", "25d"]);
+    let err = text(&out.stderr);
+    let stdout = text(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert!(err.contains("is 3d ahead of this machine's"), "{err}");
+    assert!(
+        err.contains("expiry is judged by the API server's time"),
+        "{err}"
+    );
+    assert!(stdout.contains("less than --renew-before"), "{stdout}");
+    assert_eq!(env.standin.count("arm"), 1);
+    env.standin.assert_all_valid();
+    let stamp = last_success(&env.get("secret", SECRET)).unwrap();
+    let ahead = stamp.as_second() - jiff::Timestamp::now().as_second();
+    assert!(
+        ahead > 3 * 86_400 - 600,
+        "stamped by the server's clock: {stamp}"
+    );
+    proxy.shift_date(0);
+
+    //    A hung API server: the first write (a dry run) is answered only after 12 s, past
+    //    --deadline 10s. The request times out within the budget, no retry fits, and Azure
+    //    is not asked.
+    proxy.clear();
+    env.standin.clear_calls();
+    proxy.add(patch_rule(
+        "/secrets/",
+        true,
+        1,
+        Action::Delay(std::time::Duration::from_secs(12)),
+    ));
+    let out = env.renew(Kube::Flag(&via), &["--force", "--deadline", "10s"]);
+    let err = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("no answer within"), "{err}");
+    assert!(err.contains("so Azure was not asked for a token"), "{err}");
+    assert!(err.contains("within --deadline 10s"), "{err}");
+    assert!(env.standin.calls().is_empty());
+
+    // 8. An immutable Secret can never take a new token: found by the dry run, Azure not
+    //    called.
+    env.admin(
+        &[
+            "patch",
+            "secret",
+            SECRET,
+            "-n",
+            NS,
+            "-p",
+            r#"{"immutable":true}"#,
+        ],
+        None,
+    );
+    env.standin.clear_calls();
+    let out = env.renew(Kube::Flag(&direct), &["--force"]);
+    let err = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("but a server-side dry run of the write to Secret apim-gateway/contoso-west-token failed, so Azure was not asked for a token"),
+        "{err}"
+    );
+    assert!(err.contains("immutable"), "{err}");
+    assert!(env.standin.calls().is_empty());
+
+    // 9. Nothing secret in any output, whole or in part.
+    env.standin.assert_all_valid();
+    let mut secrets = env.standin.secrets();
+    secrets.push(env.assertion.clone());
+    secrets.extend(hand_signatures);
+    assert_clean(&env.outputs, &secrets);
     if std::env::var_os("SHGW_SHOW_OUTPUT").is_some() {
         eprintln!("{}", env.outputs.join("\n"));
     }

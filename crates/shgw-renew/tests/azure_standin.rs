@@ -9,7 +9,8 @@ use shgw_renew::{
     Endpoint, GatewayRef, KeyType, KubeAccess, Proxy, RenewError, Request, Target,
     WorkloadIdentity, issue_token,
 };
-use standin::{ArmMode, ConnectProxy, EntraMode, Expect, StandIn};
+use standin::{ArmMode, ConnectProxy, EntraMode, Expect, Fault, StandIn};
+use std::cell::RefCell;
 use std::path::PathBuf;
 
 const CLIENT_ID: &str = "11111111-2222-3333-4444-555555555555";
@@ -38,6 +39,8 @@ fn fixture(tag: &str) -> Fixture {
         key_type: "primary",
         entra: EntraMode::Issue,
         arm: ArmMode::Issue,
+        entra_faults: Vec::new(),
+        arm_faults: Vec::new(),
     });
     let url = standin.url();
     standin.set(|e| e.arm_base = url);
@@ -71,6 +74,7 @@ impl Fixture {
             force: false,
             dry_run: false,
             now: Timestamp::now(),
+            deadline: std::time::Duration::from_secs(600),
         }
     }
 
@@ -87,20 +91,142 @@ impl Fixture {
         .unwrap()
     }
 
-    /// The message of `e` contains none of the secrets.
+    /// The message of `e` contains none of the secrets, nor any 20 characters of one, nor of
+    /// the assertion or its base64.
     fn assert_clean(&self, text: &str) {
-        assert!(!text.contains(&self.assertion), "assertion leaked: {text}");
-        for s in self.standin.secrets() {
-            assert!(!text.contains(&s), "a secret leaked: {text}");
+        use base64::Engine as _;
+        let mut secrets = self.standin.secrets();
+        secrets.push(self.assertion.clone());
+        secrets.push(base64::engine::general_purpose::STANDARD.encode(&self.assertion));
+        for s in secrets {
+            assert_no_fragment(text, &s);
         }
+        assert!(
+            !text.chars().any(char::is_control),
+            "control characters: {text:?}"
+        );
     }
+}
+
+/// No 20 characters in a row of `secret` appear in `text`.
+fn assert_no_fragment(text: &str, secret: &str) {
+    let chars: Vec<char> = secret.chars().collect();
+    for w in chars.windows(20) {
+        let piece: String = w.iter().collect();
+        assert!(!text.contains(&piece), "{piece:?} of a secret in: {text}");
+    }
+}
+
+/// Runs `issue_token` and returns its result with the lines it logged.
+fn issue_logged(f: &Fixture, request: &Request) -> (Result<shgw::Token, RenewError>, Vec<String>) {
+    let lines = RefCell::new(Vec::new());
+    let result = issue_token(request, &f.identity(), &Proxy::none(), |l| {
+        lines.borrow_mut().push(l.to_owned())
+    });
+    (result, lines.into_inner())
+}
+
+#[test]
+fn busy_or_failing_services_are_retried_with_backoff_honouring_retry_after() {
+    let f = fixture("retry");
+    f.standin.set(|e| {
+        e.entra_faults = vec![Fault::Status(503, None), Fault::Drop];
+        e.arm_faults = vec![Fault::Status(429, Some("1")), Fault::Status(500, None)];
+    });
+    let (token, lines) = issue_logged(&f, &f.request());
+    let token = token.unwrap();
+    assert_eq!(token.gateway_id(), "contoso-west");
+    // Every attempt, the failed ones included, carried a correct request and User-Agent.
+    f.standin.assert_all_valid();
+    assert_eq!((f.standin.count("entra"), f.standin.count("arm")), (3, 3));
+    assert_eq!(lines.len(), 4, "{lines:#?}");
+    assert!(
+        lines[0].starts_with("Entra ID token request: attempt 1 failed (HTTP 503); retrying in 1s"),
+        "{lines:#?}"
+    );
+    assert!(
+        lines[1].starts_with("Entra ID token request: attempt 2 failed (no answer: "),
+        "{lines:#?}"
+    );
+    assert!(lines[1].contains("retrying in 2s"), "{lines:#?}");
+    assert!(lines[2].starts_with("ARM generateToken: attempt 1 failed (HTTP 429); retrying in 1s as the server's Retry-After asks"), "{lines:#?}");
+    assert!(
+        lines[3].starts_with("ARM generateToken: attempt 2 failed (HTTP 500); retrying in 2s"),
+        "{lines:#?}"
+    );
+    for l in &lines {
+        assert!(l.contains("s left of --deadline 600s"), "{l}");
+        f.assert_clean(l);
+    }
+}
+
+#[test]
+fn retries_stop_within_the_deadline() {
+    let f = fixture("deadline");
+    f.standin
+        .set(|e| e.arm_faults = vec![Fault::Status(503, Some("5")); 10]);
+    let mut request = f.request();
+    request.deadline = std::time::Duration::from_secs(12);
+    let (result, lines) = issue_logged(&f, &request);
+    let e = result.unwrap_err();
+    let text = e.to_string();
+    // 12 s with a reserve of 2.4 s: one pause of 5 s fits, a second does not.
+    assert!(
+        matches!(
+            e,
+            RenewError::GaveUp {
+                attempts: 2,
+                deadline: 12,
+                ..
+            }
+        ),
+        "{text}"
+    );
+    assert!(text.contains("HTTP 503"), "{text}");
+    assert!(
+        text.contains("gave up after 2 attempt(s), within --deadline 12s"),
+        "{text}"
+    );
+    assert_eq!(f.standin.count("arm"), 2);
+    assert_eq!(lines.len(), 2, "{lines:#?}");
+    assert!(lines[1].contains("not retrying: waiting 5s as the server's Retry-After asks would leave less than 2s of --deadline 12s"), "{lines:#?}");
+}
+
+#[test]
+fn remote_messages_never_carry_a_secret_or_a_piece_of_one() {
+    let f = fixture("echo");
+    f.standin.set(|e| e.entra = EntraMode::Echo);
+    let e = issue_token(&f.request(), &f.identity(), &Proxy::none(), |_| {}).unwrap_err();
+    let text = e.to_string();
+    assert!(matches!(e, RenewError::Entra { status: 400, .. }), "{text}");
+    assert!(text.contains("AADSTS50027"), "{text}");
+    assert!(
+        text.contains("an OAuth error code that is not one (not shown)"),
+        "{text}"
+    );
+    assert!(text.contains("<redacted>"), "{text}");
+    f.assert_clean(&text);
+
+    f.standin.set(|e| {
+        e.entra = EntraMode::Issue;
+        e.arm = ArmMode::Echo;
+    });
+    let e = issue_token(&f.request(), &f.identity(), &Proxy::none(), |_| {}).unwrap_err();
+    let text = e.to_string();
+    assert!(
+        matches!(e, RenewError::ArmDenied { status: 401, .. }),
+        "{text}"
+    );
+    assert!(text.contains("<redacted>"), "{text}");
+    f.assert_clean(&text);
+    f.standin.assert_all_valid();
 }
 
 #[test]
 fn a_token_is_issued_for_the_gateway_and_expiry_asked() {
     let f = fixture("ok");
     let request = f.request();
-    let token = issue_token(&request, &f.identity(), &Proxy::none()).unwrap();
+    let token = issue_token(&request, &f.identity(), &Proxy::none(), |_| {}).unwrap();
     f.standin.assert_all_valid();
     assert_eq!(f.standin.count("entra"), 1);
     assert_eq!(f.standin.count("arm"), 1);
@@ -116,13 +242,13 @@ fn a_token_is_issued_for_the_gateway_and_expiry_asked() {
 #[test]
 fn the_assertion_is_read_again_for_every_request() {
     let f = fixture("reread");
-    issue_token(&f.request(), &f.identity(), &Proxy::none()).unwrap();
+    issue_token(&f.request(), &f.identity(), &Proxy::none(), |_| {}).unwrap();
     std::fs::write(
         &f.assertion_file,
         "eyJhbGciOiJSUzI1NiJ9.rotated-by-kubelet.c2ln",
     )
     .unwrap();
-    issue_token(&f.request(), &f.identity(), &Proxy::none()).unwrap();
+    issue_token(&f.request(), &f.identity(), &Proxy::none(), |_| {}).unwrap();
     f.standin.assert_all_valid();
     assert_eq!(f.standin.count("entra"), 2);
 }
@@ -137,7 +263,7 @@ fn the_secondary_key_and_a_sovereign_cloud_on_another_host_name() {
     let arm = format!("http://localhost:{}", f.standin.addr.port());
     f.standin.set(|e| e.arm_base = arm.clone());
     request.arm = Endpoint::parse("--arm-endpoint", &arm).unwrap();
-    issue_token(&request, &f.identity(), &Proxy::none()).unwrap();
+    issue_token(&request, &f.identity(), &Proxy::none(), |_| {}).unwrap();
     f.standin.assert_all_valid();
     assert_eq!(f.standin.count("arm"), 1);
 }
@@ -148,7 +274,7 @@ fn the_stand_in_rejects_a_wrong_field() {
     // shows Entra's error code.
     let f = fixture("strict");
     f.standin.set(|e| e.client_id = "someone-else".into());
-    let e = issue_token(&f.request(), &f.identity(), &Proxy::none()).unwrap_err();
+    let e = issue_token(&f.request(), &f.identity(), &Proxy::none(), |_| {}).unwrap_err();
     let text = e.to_string();
     assert!(matches!(e, RenewError::Entra { status: 400, .. }), "{text}");
     assert!(text.contains("AADSTS900144"), "{text}");
@@ -166,7 +292,7 @@ fn entra_errors_show_the_aadsts_code_and_never_the_assertion() {
     );
     f.standin
         .set(|e| e.entra = EntraMode::Fail(401, "invalid_client", description));
-    let e = issue_token(&f.request(), &f.identity(), &Proxy::none()).unwrap_err();
+    let e = issue_token(&f.request(), &f.identity(), &Proxy::none(), |_| {}).unwrap_err();
     let text = e.to_string();
     assert!(text.contains("AADSTS70021"), "{text}");
     assert!(text.contains("invalid_client"), "{text}");
@@ -195,7 +321,7 @@ fn arm_403_names_the_permission_and_the_identity() {
             "The client '11111111-2222-3333-4444-555555555555' with object id 'x' does not have authorization to perform action 'Microsoft.ApiManagement/service/gateways/generateToken/action'".into(),
         )
     });
-    let e = issue_token(&f.request(), &f.identity(), &Proxy::none()).unwrap_err();
+    let e = issue_token(&f.request(), &f.identity(), &Proxy::none(), |_| {}).unwrap_err();
     let text = e.to_string();
     assert!(
         matches!(e, RenewError::ArmDenied { status: 403, .. }),
@@ -216,7 +342,7 @@ fn arm_401_is_a_permission_error_too() {
     let f = fixture("401");
     f.standin
         .set(|e| e.arm = ArmMode::Fail(401, "InvalidAuthenticationToken", "expired".into()));
-    let e = issue_token(&f.request(), &f.identity(), &Proxy::none()).unwrap_err();
+    let e = issue_token(&f.request(), &f.identity(), &Proxy::none(), |_| {}).unwrap_err();
     assert!(
         matches!(e, RenewError::ArmDenied { status: 401, .. }),
         "{e}"
@@ -228,7 +354,7 @@ fn arm_404_names_the_gateway_path() {
     let f = fixture("404");
     f.standin
         .set(|e| e.arm = ArmMode::Fail(404, "ResourceNotFound", "Gateway not found.".into()));
-    let e = issue_token(&f.request(), &f.identity(), &Proxy::none()).unwrap_err();
+    let e = issue_token(&f.request(), &f.identity(), &Proxy::none(), |_| {}).unwrap_err();
     let text = e.to_string();
     assert!(
         text.contains("/subscriptions/0000-sub/resourceGroups/rg-gw/providers/Microsoft.ApiManagement/service/contoso-apim/gateways/contoso-west"),
@@ -243,8 +369,14 @@ fn other_arm_errors_show_status_and_code() {
     let f = fixture("500");
     f.standin
         .set(|e| e.arm = ArmMode::Fail(500, "InternalServerError", "try later".into()));
-    let e = issue_token(&f.request(), &f.identity(), &Proxy::none()).unwrap_err();
+    let mut request = f.request();
+    request.deadline = std::time::Duration::from_secs(10);
+    let e = issue_token(&request, &f.identity(), &Proxy::none(), |_| {}).unwrap_err();
     let text = e.to_string();
+    assert!(
+        matches!(e, RenewError::GaveUp { attempts: 4, .. }),
+        "{text}"
+    );
     assert!(text.contains("HTTP 500 InternalServerError"), "{text}");
     f.assert_clean(&text);
 }
@@ -260,7 +392,7 @@ fn a_token_for_another_gateway_or_expiry_is_refused_without_showing_it() {
     ] {
         let f = fixture("wrong");
         f.standin.set(|e| e.arm = mode.clone());
-        let e = issue_token(&f.request(), &f.identity(), &Proxy::none()).unwrap_err();
+        let e = issue_token(&f.request(), &f.identity(), &Proxy::none(), |_| {}).unwrap_err();
         let text = e.to_string();
         assert!(matches!(e, RenewError::IssuedToken { .. }), "{text}");
         assert!(text.contains(needle), "{text}");
@@ -273,7 +405,7 @@ fn a_token_for_another_gateway_or_expiry_is_refused_without_showing_it() {
 fn the_missing_assertion_file_is_named() {
     let f = fixture("nofile");
     std::fs::remove_file(&f.assertion_file).unwrap();
-    let e = issue_token(&f.request(), &f.identity(), &Proxy::none()).unwrap_err();
+    let e = issue_token(&f.request(), &f.identity(), &Proxy::none(), |_| {}).unwrap_err();
     assert!(matches!(e, RenewError::AssertionFile { .. }), "{e}");
     assert!(e.to_string().contains("AZURE_FEDERATED_TOKEN_FILE"));
     assert!(f.standin.calls().is_empty());
@@ -284,14 +416,14 @@ fn options_out_of_range_are_refused_before_any_call() {
     let f = fixture("options");
     let mut r = f.request();
     r.validity = SignedDuration::from_hours(31 * 24);
-    let e = issue_token(&r, &f.identity(), &Proxy::none()).unwrap_err();
+    let e = issue_token(&r, &f.identity(), &Proxy::none(), |_| {}).unwrap_err();
     assert!(e.to_string().starts_with("--validity"), "{e}");
     let mut r = f.request();
     r.renew_before = r.validity;
-    assert!(issue_token(&r, &f.identity(), &Proxy::none()).is_err());
+    assert!(issue_token(&r, &f.identity(), &Proxy::none(), |_| {}).is_err());
     let mut r = f.request();
     r.gateway.gateway = "gw/../../x".into();
-    let e = issue_token(&r, &f.identity(), &Proxy::none()).unwrap_err();
+    let e = issue_token(&r, &f.identity(), &Proxy::none(), |_| {}).unwrap_err();
     assert!(e.to_string().starts_with("--gateway"), "{e}");
     assert!(f.standin.calls().is_empty());
 }
@@ -312,8 +444,13 @@ fn no_answer_is_a_transport_error_naming_the_url() {
     .unwrap();
     let mut r = Fixture::request_for(&url);
     r.now = Timestamp::now();
-    let e = issue_token(&r, &identity, &Proxy::none()).unwrap_err();
-    assert!(matches!(e, RenewError::Transport { .. }), "{e}");
+    // Retried within the shortest deadline (pauses of 1, 2 and 4 s), then given up.
+    r.deadline = std::time::Duration::from_secs(10);
+    let e = issue_token(&r, &identity, &Proxy::none(), |_| {}).unwrap_err();
+    let RenewError::GaveUp { source, .. } = &e else {
+        panic!("{e}")
+    };
+    assert!(matches!(**source, RenewError::Transport { .. }), "{e}");
     assert!(
         e.to_string()
             .contains(&format!("{url}/{TENANT}/oauth2/v2.0/token")),
@@ -344,6 +481,7 @@ impl Fixture {
             force: false,
             dry_run: false,
             now: Timestamp::now(),
+            deadline: std::time::Duration::from_secs(600),
         }
     }
 }
@@ -366,22 +504,34 @@ fn https_goes_through_the_proxy_with_its_credentials_never_shown() {
         _ => None,
     })
     .unwrap();
-    let request = Fixture::request_for(Endpoint::PUBLIC_ARM);
-    let e = issue_token(&request, &identity, &settings).unwrap_err();
+    let mut request = Fixture::request_for(Endpoint::PUBLIC_ARM);
+    request.deadline = std::time::Duration::from_secs(10);
+    let e = issue_token(&request, &identity, &settings, |_| {}).unwrap_err();
     let text = e.to_string();
-    assert!(matches!(e, RenewError::Transport { .. }), "{text}");
+    let RenewError::GaveUp {
+        source, attempts, ..
+    } = &e
+    else {
+        panic!("{e}")
+    };
+    assert!(matches!(**source, RenewError::Transport { .. }), "{text}");
+    let attempts = *attempts as usize;
     assert!(
         text.contains(&format!("through proxy http://{}", proxy.addr)),
         "{text}"
     );
     assert!(!text.contains("pr0xy-pass"), "{text}");
+    // Each attempt asked the proxy the same, with the credentials.
     assert_eq!(
         proxy.connects(),
-        [(
-            "CONNECT login.microsoftonline.com:443".to_owned(),
-            // base64("renewer:pr0xy-pass")
-            Some("Basic cmVuZXdlcjpwcjB4eS1wYXNz".to_owned())
-        )]
+        vec![
+            (
+                "CONNECT login.microsoftonline.com:443".to_owned(),
+                // base64("renewer:pr0xy-pass")
+                Some("Basic cmVuZXdlcjpwcjB4eS1wYXNz".to_owned())
+            );
+            attempts
+        ]
     );
 }
 
@@ -391,7 +541,7 @@ fn loopback_endpoints_never_use_the_proxy() {
     let proxy = ConnectProxy::start(None);
     let url = format!("http://{}", proxy.addr);
     let settings = Proxy::from_env(|k| (k == "ALL_PROXY").then(|| url.clone())).unwrap();
-    issue_token(&f.request(), &f.identity(), &settings).unwrap();
+    issue_token(&f.request(), &f.identity(), &settings, |_| {}).unwrap();
     f.standin.assert_all_valid();
     assert!(proxy.connects().is_empty());
 }

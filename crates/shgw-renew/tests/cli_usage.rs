@@ -29,7 +29,7 @@ fn bad_flags_exit_2_naming_the_flag() {
         return;
     };
     // A kubeconfig that cannot be read: reaching it would mean the flags were not checked first.
-    let cases: [(&[&str], &str); 8] = [
+    let cases: [(&[&str], &str); 12] = [
         (
             &["--validity", "31d"],
             "--validity: API Management issues tokens for at most 30 days",
@@ -61,6 +61,24 @@ fn bad_flags_exit_2_naming_the_flag() {
         (
             &["--deployment", "Gw_1"],
             "--deployment: \"Gw_1\" is not a Kubernetes object name",
+        ),
+        // Zero is well formed: the message says what is wrong with it.
+        (
+            &["--renew-before", "0d"],
+            "--renew-before: \"0d\" is not a duration: it must be more than zero",
+        ),
+        // A new token may carry up to 119 s less than --validity: it would be due at once.
+        (
+            &["--validity", "2h", "--renew-before", "119m"],
+            "--renew-before: must be at least 2 minutes (2m) shorter than --validity",
+        ),
+        (
+            &["--deadline", "5s"],
+            "--deadline: must be between 10s and 24h",
+        ),
+        (
+            &["--deadline", "10 s"],
+            "--deadline: \"10 s\" is not a duration",
         ),
     ];
     for (extra, message) in cases {

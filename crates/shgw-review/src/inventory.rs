@@ -1,4 +1,5 @@
-//! The gateways of a stream and what they read: the workloads running the gateway image, their
+//! The gateways of a stream and what they read: the workloads with a gateway container (the one
+//! that receives `config.service.endpoint`, else the one running the gateway image), their
 //! gateway container, pod labels, effective replica count and settings (from `env` and from
 //! the ConfigMaps loaded with `envFrom`).
 
@@ -9,8 +10,7 @@ use crate::source::{Document, Stream, escape};
 use serde_json::Value;
 use std::collections::BTreeMap;
 
-/// The image path that identifies the self-hosted gateway.
-pub const GATEWAY_IMAGE: &str = "azure-api-management/gateway";
+pub use shgw::GATEWAY_IMAGE;
 
 /// The kinds that may run the gateway.
 const WORKLOAD_KINDS: &[&str] = &["Deployment", "StatefulSet", "DaemonSet"];
@@ -91,11 +91,6 @@ impl Gateway {
     }
 }
 
-/// Whether `image` is the self-hosted gateway.
-pub(crate) fn is_gateway_image(image: &str) -> bool {
-    image.contains(GATEWAY_IMAGE)
-}
-
 /// Finds every gateway workload of the stream, in stream order.
 pub(crate) fn gateways(stream: &Stream) -> Vec<Gateway> {
     let docs = &stream.documents;
@@ -108,11 +103,20 @@ pub(crate) fn gateways(stream: &Stream) -> Vec<Gateway> {
         let Some(template) = pod_template(k) else {
             continue;
         };
-        let containers = d.value.pointer(&format!("{template}/spec/containers"));
-        let Some(idx) = containers.and_then(Value::as_array).and_then(|cs| {
-            cs.iter()
-                .position(|c| str_at(c, "/image").is_some_and(is_gateway_image))
-        }) else {
+        let ns = namespace(&d.value);
+        let Some(idx) = d
+            .value
+            .pointer(&format!("{template}/spec"))
+            .and_then(|pod| {
+                shgw::gateway_container(pod, |source, name| {
+                    let kind = match source {
+                        shgw::EnvSource::ConfigMap => "ConfigMap",
+                        shgw::EnvSource::Secret => "Secret",
+                    };
+                    find(docs, kind, ns, name).map(|i| &docs[i].value)
+                })
+            })
+        else {
             continue;
         };
         let mut gw = Gateway {

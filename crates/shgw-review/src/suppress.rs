@@ -98,9 +98,15 @@ fn parse_into(text: &str, on: &str, pointer: &str, today: Date, out: &mut Suppre
             continue;
         };
         let id = id.trim();
-        let (reason, until) = match rest.rsplit_once(" until ") {
-            Some((r, d)) => (r.trim(), Some(d.trim())),
-            None => (rest.trim(), None),
+        let rest = rest.trim();
+        // `ID=until DATE` has a date and no reason: it must not read as the reason "until DATE".
+        let (reason, until) = match rest.strip_prefix("until ") {
+            Some(d) => ("", Some(d.trim())),
+            None if rest == "until" => ("", None),
+            None => match rest.rsplit_once(" until ") {
+                Some((r, d)) => (r.trim(), Some(d.trim())),
+                None => (rest, None),
+            },
         };
         if catalog.rule(id).is_none() {
             out.problems.push(problem(
@@ -192,5 +198,16 @@ mod tests {
         assert!(s.entries.is_empty());
         // the last day still counts
         assert_eq!(parse("SHGW070=x until 2026-12-01").entries.len(), 1);
+        // a date with no reason suppresses nothing and is reported
+        for entry in [
+            "SHGW070=until 2027-01-01",
+            "SHGW070= until 2027-01-01 ",
+            "SHGW070=until",
+        ] {
+            let s = parse(entry);
+            assert!(s.entries.is_empty(), "{entry}");
+            assert_eq!(s.problems.len(), 1, "{entry}");
+            assert_eq!(s.problems[0].rule, "SHGW090", "{entry}");
+        }
     }
 }

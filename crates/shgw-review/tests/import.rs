@@ -343,3 +343,31 @@ fn helm_values_with_entra_and_workload_identity() {
         "azure-ad-app-secret"
     );
 }
+
+/// The renewer's admission policy is carried over by import.
+#[test]
+fn the_renewers_admission_policy_round_trips() {
+    let text = read("examples/renewal.yaml").replace(
+        "        image:\n          repository: registry.fabrikam.example",
+        "        admissionPolicy: {enabled: true}\n        image:\n          repository: registry.fabrikam.example",
+    );
+    let p = shgw::Profile::embedded("production").unwrap();
+    let gw = shgw::parse_gateways("renewal.yaml", &text)
+        .unwrap()
+        .remove(0);
+    let first = shgw::render(&gw, &p).unwrap().to_values();
+    let policies = |docs: &[Value]| {
+        docs.iter()
+            .filter(|d| {
+                d["kind"]
+                    .as_str()
+                    .is_some_and(|k| k.starts_with("ValidatingAdmissionPolicy"))
+            })
+            .cloned()
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(policies(&first).len(), 2);
+    let stream = load("rendered.yaml", &shgw_yaml::to_multi_doc(&first)).unwrap();
+    let imported = import_manifests(&stream).unwrap();
+    assert_eq!(policies(&render(&imported, "production")), policies(&first));
+}

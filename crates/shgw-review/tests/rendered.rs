@@ -172,3 +172,62 @@ fn backup_claim_needs_a_class_that_offers_read_write_many() {
         );
     }
 }
+
+/// The gateway is recognised by what it is: an image mirrored into a private registry under
+/// another name is reviewed exactly as Microsoft's, rolling-tag rule included, and in a pod with
+/// a sidecar the gateway container is the one that receives the configuration endpoint.
+#[test]
+fn a_mirrored_image_is_reviewed_as_the_microsoft_image() {
+    let review = |image: &str, profile_name: &str| {
+        let text = format!(
+            "apiVersion: shgw.dev/v1alpha1\nkind: Gateway\nmetadata: {{name: gw, namespace: apim}}\nspec:\n  endpoint: contoso.configuration.azure-api.net\n  backup: {{storageClassName: azurefile-csi}}\n  image: {image}\n  telemetry: {{metrics: {{prometheus: {{enabled: true}}}}}}\n"
+        );
+        let gateways = shgw::parse_gateways("gw.yaml", &text).unwrap();
+        let profile = shgw::Profile::embedded(profile_name).unwrap();
+        let out = shgw::render_with(
+            "gw.yaml",
+            &gateways,
+            &profile,
+            &shgw::RenderOptions::default(),
+        )
+        .unwrap();
+        let report = review_text("gw.yaml", &out.to_yaml(), profile_name, now()).unwrap();
+        assert_eq!(report.gateways.len(), 1, "{image}");
+        let mut found: Vec<(String, String)> = report
+            .findings
+            .iter()
+            .map(|f| (f.rule.clone(), f.path.clone()))
+            .collect();
+        found.sort();
+        found
+    };
+    let mirror = "contosoacr.azurecr.io/mirror/apim-gateway";
+    let microsoft = "mcr.microsoft.com/azure-api-management/gateway";
+    let pinned = review(
+        &format!("{{repository: {mirror}, tag: \"2.12.1\"}}"),
+        "production",
+    );
+    assert_eq!(
+        pinned,
+        review(
+            &format!("{{repository: {microsoft}, tag: \"2.12.1\"}}"),
+            "production"
+        )
+    );
+    // The container found is the gateway, not the statsd-exporter sidecar beside it.
+    assert!(
+        pinned
+            .iter()
+            .all(|(_, field)| !field.contains("containers[1]")),
+        "{pinned:?}"
+    );
+    let rolling = review(&format!("{{repository: {mirror}, tag: v2}}"), "dev");
+    assert!(
+        rolling.iter().any(|(rule, _)| rule == "SHGW010"),
+        "{rolling:?}"
+    );
+    assert_eq!(
+        rolling,
+        review(&format!("{{repository: {microsoft}, tag: v2}}"), "dev")
+    );
+}

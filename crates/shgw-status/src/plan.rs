@@ -6,8 +6,6 @@ use crate::error::{ErrorKind, StatusError};
 use serde_json::Value;
 use std::collections::BTreeMap;
 
-/// The image path that identifies the self-hosted gateway.
-const GATEWAY_IMAGE: &str = "azure-api-management/gateway";
 /// The gateway's token setting.
 const AUTH_SETTING: &str = "config.service.auth";
 /// The instance label every rendered object carries.
@@ -265,16 +263,27 @@ fn containers(template: &Value) -> impl Iterator<Item = &Value> {
         .chain(array_at(template, "/spec/initContainers"))
 }
 
-/// Whether a workload runs the self-hosted gateway.
-fn is_gateway_workload(v: &Value) -> bool {
-    template(v).is_some_and(|t| {
-        containers(t).any(|c| {
-            str_at(c, "/image").is_some_and(|i| i.contains(GATEWAY_IMAGE))
-                || array_at(c, "/env")
-                    .iter()
-                    .any(|e| str_at(e, "/name") == Some(AUTH_SETTING))
+/// Whether a workload runs the self-hosted gateway (told by `shgw::gateway_container`: the
+/// container that receives the configuration endpoint, else the gateway image), looking up
+/// the ConfigMaps and Secrets its `envFrom` names among `objects`.
+fn is_gateway_workload(v: &Value, objects: &[Value]) -> bool {
+    let ns = str_at(v, "/metadata/namespace");
+    template(v)
+        .and_then(|t| t.get("spec"))
+        .and_then(|pod| {
+            shgw::gateway_container(pod, |source, name| {
+                let kind = match source {
+                    shgw::EnvSource::ConfigMap => "ConfigMap",
+                    shgw::EnvSource::Secret => "Secret",
+                };
+                objects.iter().find(|o| {
+                    str_at(o, "/kind") == Some(kind)
+                        && str_at(o, "/metadata/name") == Some(name)
+                        && str_at(o, "/metadata/namespace") == ns
+                })
+            })
         })
-    })
+        .is_some()
 }
 
 fn required(v: &Value) -> bool {
@@ -468,7 +477,7 @@ fn group(objects: Vec<Value>) -> Vec<Section> {
         return Vec::new();
     }
     let mut gateways: Vec<usize> = (0..objects.len())
-        .filter(|&i| is_gateway_workload(&objects[i]))
+        .filter(|&i| is_gateway_workload(&objects[i], &objects))
         .collect();
     if gateways.is_empty() {
         gateways = (0..objects.len())

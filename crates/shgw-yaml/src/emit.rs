@@ -1,7 +1,7 @@
 //! The block-style writer: mappings, sequences and scalars laid out as go-yaml v2 lays them out
 //! (two-space indent, sequences not indented under their key, long lines folded at spaces).
 
-use crate::order::natural_cmp;
+use crate::order::sort_keys;
 use crate::scalar::{Style, is_printable, key_style, value_style};
 use serde_json::{Map, Number, Value};
 
@@ -76,7 +76,7 @@ impl Emitter {
     /// A block mapping whose first key goes where the cursor is; later keys at `indent`.
     fn mapping(&mut self, m: &Map<String, Value>, indent: usize) {
         let mut entries: Vec<(&String, &Value)> = m.iter().collect();
-        entries.sort_by(|a, b| natural_cmp(a.0, b.0));
+        sort_keys(&mut entries, |e| e.0.as_str());
         for (n, (k, v)) in entries.into_iter().enumerate() {
             if n > 0 {
                 self.line(indent);

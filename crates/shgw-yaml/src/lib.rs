@@ -28,11 +28,24 @@ mod reprint;
 mod resolve;
 mod scalar;
 mod timestamp;
+mod unicode_go;
 
 pub use emit::format_number;
-pub use order::natural_cmp;
+pub use order::{GO_ORDER_CHECK_LIMIT, go_yaml_less, natural_cmp, sort_keys};
 pub use scalar::{Style, is_ambiguous_in_yaml11, key_style, value_style};
 use serde_json::Value;
+
+/// What go-yaml makes of a U+0085 (NEL) inside a double-quoted scalar it reads: a line break,
+/// folded with the spaces around it into a space (`n` of them in a row into `n - 1`
+/// newlines); `None` when `value` holds no NEL.
+///
+/// ```
+/// assert_eq!(shgw_yaml::fold_next_lines("a \u{85} b").as_deref(), Some("a b"));
+/// assert_eq!(shgw_yaml::fold_next_lines("ab"), None);
+/// ```
+pub fn fold_next_lines(value: &str) -> Option<String> {
+    reprint::double_quoted(value)
+}
 
 /// One YAML document, ending with a newline.
 pub fn to_string(doc: &Value) -> String {

@@ -6,11 +6,14 @@ use jiff::SignedDuration;
 /// Why a duration was refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error(
-    "{text:?} is not a duration: write a whole number followed by d (days), h (hours) or m (minutes), such as 10d"
+    "{text:?} is not a duration: {}",
+    if *zero { "it must be more than zero, such as 10d" } else { "write a whole number followed by d (days), h (hours) or m (minutes), such as 10d" }
 )]
 pub struct DurationError {
     /// The text that was given.
     pub text: String,
+    /// It is a zero duration (`0d`), well formed but refused.
+    pub zero: bool,
 }
 
 /// Parses `<n>d`, `<n>h` or `<n>m` (a positive whole number and a unit).
@@ -28,6 +31,7 @@ pub struct DurationError {
 pub fn parse_duration(text: &str) -> Result<SignedDuration, DurationError> {
     let error = || DurationError {
         text: text.to_owned(),
+        zero: false,
     };
     let unit = text.chars().last().ok_or_else(error)?;
     let digits = &text[..text.len() - unit.len_utf8()];
@@ -35,8 +39,11 @@ pub fn parse_duration(text: &str) -> Result<SignedDuration, DurationError> {
         return Err(error());
     }
     let n: i64 = digits.parse().map_err(|_| error())?;
-    if n == 0 {
-        return Err(error());
+    if n == 0 && matches!(unit, 'd' | 'h' | 'm') {
+        return Err(DurationError {
+            text: text.to_owned(),
+            zero: true,
+        });
     }
     match unit {
         'd' => Ok(SignedDuration::from_hours(n * 24)),
@@ -60,5 +67,12 @@ mod tests {
         for bad in ["", "d", "0d", "1.5d", "1w", " 1d", "1d ", "1000000d", "１d"] {
             assert!(parse_duration(bad).is_err(), "{bad:?}");
         }
+        // Zero is well formed, so the message says what is wrong with it.
+        let message = |t: &str| parse_duration(t).err().map(|e| e.to_string());
+        assert_eq!(
+            message("0d").as_deref(),
+            Some("\"0d\" is not a duration: it must be more than zero, such as 10d")
+        );
+        assert!(message("0w").is_some_and(|m| m.contains("whole number")));
     }
 }

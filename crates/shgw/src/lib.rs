@@ -27,6 +27,7 @@
 
 mod cron;
 pub mod defaults;
+mod detect;
 mod diag;
 mod duration;
 mod load;
@@ -45,6 +46,7 @@ mod validate;
 pub mod versions;
 
 pub use cron::{CronError, Schedule};
+pub use detect::{EnvSource, GATEWAY_IMAGE, gateway_container};
 pub use diag::{Diagnostic, Errors, Severity};
 pub use duration::{DurationError, parse_duration};
 pub use load::{gateway_from_value, gateways_from_documents, parse_documents, parse_gateways};
@@ -65,7 +67,7 @@ pub use resolve::{
     NewClaim, PrometheusPlan, RenewalPlan, Resolved,
 };
 pub use spec::{Gateway, GatewayMetadata, GatewaySpec};
-pub use token::{TOKEN_PREFIX, Token, TokenError};
+pub use token::{MAX_GATEWAY_ID_LEN, MAX_TOKEN_LEN, TOKEN_PREFIX, Token, TokenError};
 
 /// The JSON Schema of the Gateway file, generated from the types.
 ///

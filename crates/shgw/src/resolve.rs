@@ -91,6 +91,8 @@ pub struct RenewalPlan {
     pub image: String,
     /// Whether the image is pinned by digest.
     pub pinned_by_digest: bool,
+    /// Whether the renewer's ValidatingAdmissionPolicy is rendered.
+    pub admission_policy: bool,
 }
 
 impl RenewalPlan {
@@ -178,6 +180,7 @@ fn renewal_plan(name: &str, r: TokenRenewal) -> RenewalPlan {
         arm_endpoint: r.arm_endpoint.unwrap_or_else(|| ARM_ENDPOINT.into()),
         image: image_ref,
         pinned_by_digest: image.digest.is_some(),
+        admission_policy: r.admission_policy.and_then(|a| a.enabled).unwrap_or(false),
     }
 }
 

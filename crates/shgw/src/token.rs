@@ -23,6 +23,54 @@ pub enum TokenError {
     /// The expiry is not a date.
     #[error("the token's expiry is not a real date and time in yyyyMMddHHmm form (UTC)")]
     Expiry,
+    /// Longer than [`MAX_TOKEN_LEN`].
+    #[error(
+        "not a gateway token: {len} bytes, more than the {MAX_TOKEN_LEN} a token may have (a real one has about 120)"
+    )]
+    TooLong {
+        /// The length of the text given, in bytes (white space around it not counted).
+        len: usize,
+    },
+    /// The gateway id is not a gateway name.
+    #[error(
+        "the token's gateway id is not a gateway name (1 to {MAX_GATEWAY_ID_LEN} letters, digits, '-', '_' or '.')"
+    )]
+    GatewayId,
+    /// The signature is not base64.
+    #[error(
+        "the token's signature is not base64 (letters, digits, '+', '/', '-', '_' and '=' padding)"
+    )]
+    Signature,
+}
+
+/// The longest token accepted, in bytes: 4 KiB. A real token is `GatewayKey `, a gateway id
+/// of at most 80 characters, a 12-digit expiry and a base64 HMAC signature (88 characters):
+/// about 120 bytes, 200 at most. The bound leaves ample room for longer signatures while
+/// keeping a token far below Kubernetes' 1 MiB limit on the Secret that holds it.
+pub const MAX_TOKEN_LEN: usize = 4096;
+
+/// The longest gateway id accepted: API Management resource names have at most 80
+/// characters.
+pub const MAX_GATEWAY_ID_LEN: usize = 80;
+
+/// Whether `id` can be an API Management gateway name: 1 to [`MAX_GATEWAY_ID_LEN`] ASCII
+/// letters, digits, hyphens, underscores or periods (nothing a terminal or a YAML file would
+/// read as anything but text).
+fn is_gateway_id(id: &str) -> bool {
+    (1..=MAX_GATEWAY_ID_LEN).contains(&id.len())
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
+}
+
+/// Whether `sig` is base64 (standard or URL-safe alphabet, `=` padding only at the end).
+fn is_signature(sig: &str) -> bool {
+    let body = sig.trim_end_matches('=');
+    !body.is_empty()
+        && sig.len() - body.len() <= 2
+        && body
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'-' | b'_'))
 }
 
 /// A parsed gateway token.
@@ -31,6 +79,9 @@ pub struct Token {
     full: String,
     gateway_id: String,
     expiry: Timestamp,
+    /// The expiry as written (UTC): a moment past jiff's last timestamp (9999-12-30T22:00Z)
+    /// is a real date that [`Token::expiry`] can only approach.
+    written: DateTime,
 }
 
 impl fmt::Debug for Token {
@@ -56,7 +107,7 @@ impl fmt::Display for Token {
 }
 
 /// Parses `yyyyMMddHHmm` as a UTC date and time; `None` when it is no real moment.
-fn parse_expiry(text: &str) -> Option<Timestamp> {
+fn parse_expiry(text: &str) -> Option<DateTime> {
     if text.len() != 12 || !text.bytes().all(|b| b.is_ascii_digit()) {
         return None;
     }
@@ -73,9 +124,19 @@ fn parse_expiry(text: &str) -> Option<Timestamp> {
         0,
     )
     .ok()?;
+    Some(dt)
+}
+
+/// The moment a UTC date and time names, or the last one jiff holds for the few hours of
+/// 9999-12-30/31 past it.
+fn timestamp_of(dt: DateTime) -> Timestamp {
     dt.to_zoned(jiff::tz::TimeZone::UTC)
-        .ok()
         .map(|z| z.timestamp())
+        .unwrap_or(if dt.year() > 0 {
+            Timestamp::MAX
+        } else {
+            Timestamp::MIN
+        })
 }
 
 impl Token {
@@ -95,9 +156,13 @@ impl Token {
     /// assert!(shgw::Token::parse("contoso&202602310000&c2ln").is_err()); // 31 February
     /// ```
     pub fn parse(text: &str) -> Result<Token, TokenError> {
-        let text = text.trim();
+        // A byte-order mark (a file saved by Notepad) is no part of the token.
+        let text = text.trim().trim_start_matches('\u{feff}').trim();
         if text.is_empty() {
             return Err(TokenError::Empty);
+        }
+        if text.len() > MAX_TOKEN_LEN {
+            return Err(TokenError::TooLong { len: text.len() });
         }
         let body = text.strip_prefix(TOKEN_PREFIX).unwrap_or(text).trim();
         let parts: Vec<&str> = body.split('&').collect();
@@ -107,11 +172,18 @@ impl Token {
         if id.is_empty() || sig.is_empty() || body.chars().any(char::is_whitespace) {
             return Err(TokenError::Shape);
         }
-        let expiry = parse_expiry(expiry).ok_or(TokenError::Expiry)?;
+        if !is_gateway_id(id) {
+            return Err(TokenError::GatewayId);
+        }
+        let written = parse_expiry(expiry).ok_or(TokenError::Expiry)?;
+        if !is_signature(sig) {
+            return Err(TokenError::Signature);
+        }
         Ok(Token {
             full: format!("{TOKEN_PREFIX}{body}"),
             gateway_id: (*id).to_owned(),
-            expiry,
+            expiry: timestamp_of(written),
+            written,
         })
     }
 
@@ -126,9 +198,15 @@ impl Token {
     }
 
     /// The expiry in RFC 3339, UTC, to the second (`2026-12-31T23:59:00Z`): the value of the
-    /// Secret's `shgw.dev/token-expiry` annotation.
+    /// Secret's `shgw.dev/token-expiry` annotation. It is the moment written in the token,
+    /// even past 9999-12-30T22:00Z, where [`Token::expiry`] stops.
+    ///
+    /// ```
+    /// let t = shgw::Token::parse("gw&999912312359&c2ln").unwrap();
+    /// assert_eq!(t.expiry_rfc3339(), "9999-12-31T23:59:00Z");
+    /// ```
     pub fn expiry_rfc3339(&self) -> String {
-        self.expiry.strftime("%Y-%m-%dT%H:%M:%SZ").to_string()
+        self.written.strftime("%Y-%m-%dT%H:%M:%SZ").to_string()
     }
 
     /// The expiry in seconds since the Unix epoch.
@@ -172,6 +250,37 @@ mod tests {
         assert_eq!(Token::parse("  "), Err(TokenError::Empty));
         assert_eq!(Token::parse("GatewayKey abc"), Err(TokenError::Shape));
         assert_eq!(Token::parse("a&&s"), Err(TokenError::Expiry));
+        assert!(Token::parse("\u{feff}GatewayKey gw&202601010000&c2ln\r\n").is_ok());
+        assert_eq!(
+            Token::parse("a\u{1b}[2J&202601010000&s"),
+            Err(TokenError::GatewayId)
+        );
+        assert_eq!(
+            Token::parse(&format!("{}&202601010000&s", "g".repeat(81))),
+            Err(TokenError::GatewayId)
+        );
+        assert!(Token::parse(&format!("{}&202601010000&s", "g".repeat(80))).is_ok());
+        assert_eq!(
+            Token::parse("gw&202601010000&c2ln\u{7}"),
+            Err(TokenError::Signature)
+        );
+        assert_eq!(
+            Token::parse("gw&202601010000&==="),
+            Err(TokenError::Signature)
+        );
+        let huge = format!("gw&202601010000&{}", "A".repeat(10 << 20));
+        assert_eq!(
+            Token::parse(&huge),
+            Err(TokenError::TooLong { len: huge.len() })
+        );
+        let largest = format!("gw&202601010000&{}", "A".repeat(MAX_TOKEN_LEN - 16));
+        assert_eq!(largest.len(), MAX_TOKEN_LEN);
+        assert!(Token::parse(&largest).is_ok());
+        assert!(
+            !TokenError::TooLong { len: huge.len() }
+                .to_string()
+                .contains("AAAA")
+        );
         assert_eq!(Token::parse("&202601010000&s"), Err(TokenError::Shape));
         assert_eq!(Token::parse("a&202601010000&"), Err(TokenError::Shape));
         assert_eq!(Token::parse("a&2026&s"), Err(TokenError::Expiry));
@@ -204,6 +313,19 @@ mod tests {
             );
         }
         assert!(Token::parse("gw&202402290000&c2ln").is_ok()); // leap year
+    }
+
+    #[test]
+    fn the_last_days_of_year_9999_are_real_dates() {
+        for (text, shown) in [
+            ("999912312359", "9999-12-31T23:59:00Z"),
+            ("999912302200", "9999-12-30T22:00:00Z"),
+            ("999912302201", "9999-12-30T22:01:00Z"),
+        ] {
+            let t = Token::parse(&format!("gw&{text}&c2ln")).unwrap();
+            assert_eq!(t.expiry_rfc3339(), shown);
+            assert!(t.days_left(Timestamp::from_second(0).unwrap()) > 2_900_000.0);
+        }
     }
 
     #[test]

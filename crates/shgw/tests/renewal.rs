@@ -76,6 +76,19 @@ fn validity_and_renew_before() {
     assert_eq!(p, ["spec.auth.token.renewal.renewBefore"]);
     let p = paths(&format!("{GOOD}, renewBefore: ten}}"));
     assert_eq!(p, ["spec.auth.token.renewal.renewBefore"]);
+    // A new token can have up to 119 s less than validity: it would be due at once.
+    let hourly = "schedule: \"0 * * * *\"";
+    let p = problems(&format!(
+        "{GOOD}, validity: 2h, renewBefore: 119m, {hourly}}}"
+    ));
+    assert_eq!(p.len(), 1, "{p:?}");
+    assert!(p[0].1.contains("at least 2 minutes (2m) shorter"), "{p:?}");
+    assert!(
+        render(&format!(
+            "{GOOD}, validity: 2h, renewBefore: 118m, {hourly}}}"
+        ))
+        .is_ok()
+    );
 }
 
 #[test]

@@ -29,6 +29,17 @@ pub enum ArmMode {
     WrongGateway,
     /// 200 with a token expiring a day earlier than asked.
     WrongExpiry,
+    /// 401 whose code and message quote the bearer token, whole and in pieces.
+    Echo,
+}
+
+/// A fault answered before a request is looked at (the next one, then the one after, ...).
+#[derive(Clone, Debug, PartialEq)]
+pub enum Fault {
+    /// This status, with this `Retry-After` header if any.
+    Status(u16, Option<&'static str>),
+    /// Close the connection without an answer.
+    Drop,
 }
 
 /// How Entra answers a valid token request.
@@ -38,6 +49,8 @@ pub enum EntraMode {
     Issue,
     /// This status, OAuth error and description.
     Fail(u16, &'static str, String),
+    /// 400 whose `error` and `error_description` quote the assertion, in pieces and in base64.
+    Echo,
 }
 
 /// What the stand-in expects and how it answers.
@@ -56,6 +69,10 @@ pub struct Expect {
     pub key_type: &'static str,
     pub entra: EntraMode,
     pub arm: ArmMode,
+    /// Faults answered to the next Entra requests, first first.
+    pub entra_faults: Vec<Fault>,
+    /// Faults answered to the next ARM requests.
+    pub arm_faults: Vec<Fault>,
 }
 
 /// One request and the stand-in's verdict.
@@ -251,7 +268,12 @@ fn read_request(conn: &TcpStream) -> Option<HttpRequest> {
     })
 }
 
-fn respond(mut conn: &TcpStream, status: u16, body: &serde_json::Value) {
+fn respond(conn: &TcpStream, status: u16, body: &serde_json::Value) {
+    respond_with(conn, status, body, "");
+}
+
+/// Answers with `extra` header lines (each ending in CRLF).
+fn respond_with(mut conn: &TcpStream, status: u16, body: &serde_json::Value, extra: &str) {
     let text = body.to_string();
     let reason = match status {
         200 => "OK",
@@ -259,11 +281,13 @@ fn respond(mut conn: &TcpStream, status: u16, body: &serde_json::Value) {
         401 => "Unauthorized",
         403 => "Forbidden",
         404 => "Not Found",
+        429 => "Too Many Requests",
+        503 => "Service Unavailable",
         _ => "Error",
     };
     let _ = write!(
         conn,
-        "HTTP/1.1 {status} {reason}\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{text}",
+        "HTTP/1.1 {status} {reason}\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: {}\r\n{extra}connection: close\r\n\r\n{text}",
         text.len()
     );
     let _ = conn.flush();
@@ -279,8 +303,40 @@ fn serve(
     let Some(req) = read_request(&conn) else {
         return;
     };
+    let entra_path = {
+        let e = expect.lock().unwrap();
+        format!("/{}/oauth2/v2.0/token", e.tenant)
+    };
+    let arm_call = req.path.starts_with("/subscriptions/") && req.path.ends_with("/generateToken");
+    let fault = {
+        let mut e = expect.lock().unwrap();
+        let queue = if req.path == entra_path {
+            &mut e.entra_faults
+        } else {
+            &mut e.arm_faults
+        };
+        (!queue.is_empty()).then(|| queue.remove(0))
+    };
+    if let Some(fault) = fault {
+        let service = if arm_call { "arm" } else { "entra" };
+        record(state, service, &req.path, check_common(&req, addr));
+        match fault {
+            Fault::Drop => drop(conn),
+            Fault::Status(status, retry_after) => {
+                let extra = retry_after
+                    .map(|r| format!("retry-after: {r}\r\n"))
+                    .unwrap_or_default();
+                respond_with(
+                    &conn,
+                    status,
+                    &serde_json::json!({"error": {"code": "ServerBusy", "message": "try again"}}),
+                    &extra,
+                );
+            }
+        }
+        return;
+    }
     let expect = expect.lock().unwrap().clone();
-    let entra_path = format!("/{}/oauth2/v2.0/token", expect.tenant);
     let common = check_common(&req, addr);
     if req.path == entra_path {
         let verdict = common.and_then(|()| check_entra(&req, &expect));
@@ -297,6 +353,21 @@ fn serve(
                 *status,
                 serde_json::json!({"error": error, "error_description": description}),
             ),
+            (Ok(()), EntraMode::Echo) => {
+                let assertion = std::fs::read_to_string(&expect.assertion_file).unwrap();
+                let assertion = assertion.trim();
+                let b64 = base64::engine::general_purpose::STANDARD.encode(assertion);
+                (
+                    400,
+                    serde_json::json!({
+                        "error": &assertion[..30],
+                        "error_description": format!(
+                            "AADSTS50027: JWT token is invalid or malformed: {} (base64 {b64})\u{1b}[2J",
+                            &assertion[7..]
+                        ),
+                    }),
+                )
+            }
             (Ok(()), EntraMode::Issue) => {
                 let token = format!(
                     "eyJ0eXAiOiJKV1QiLCJhbGciOiJSUzI1NiJ9.{}",
@@ -322,7 +393,7 @@ fn serve(
         "/subscriptions/{}/resourceGroups/{}/providers/Microsoft.ApiManagement/service/{}/gateways/{}/generateToken",
         expect.subscription, expect.resource_group, expect.service, expect.gateway
     );
-    if req.path.starts_with("/subscriptions/") && req.path.ends_with("/generateToken") {
+    if arm_call {
         let issued = state.lock().unwrap().access_tokens.last().cloned();
         let verdict = common.and_then(|()| check_arm(&req, &expect, &arm_path, issued));
         let answer = match (&verdict, &expect.arm) {
@@ -337,6 +408,17 @@ fn serve(
                 arm_error(status, "StandInRejected", reason)
             }
             (Ok(()), ArmMode::Fail(status, code, message)) => arm_error(*status, code, message),
+            (Ok(()), ArmMode::Echo) => {
+                let bearer = req.headers["authorization"].trim_start_matches("Bearer ");
+                arm_error(
+                    401,
+                    &format!("InvalidAuthenticationToken{}", &bearer[10..40]),
+                    &format!(
+                        "The access token {} is invalid.\r\nRequest header: Bearer {bearer}",
+                        &bearer[3..]
+                    ),
+                )
+            }
             (Ok(()), mode) => {
                 let asked: Timestamp = serde_json::from_slice::<serde_json::Value>(&req.body)
                     .unwrap()["expiry"]
@@ -399,6 +481,13 @@ fn media_type(value: &str) -> String {
 fn check_common(req: &HttpRequest, addr: std::net::SocketAddr) -> Result<(), String> {
     if let Some(name) = &req.repeated_header {
         return Err(format!("header {name} sent twice"));
+    }
+    // Audit logs tell the renewer's requests apart by it.
+    let agent = req.headers.get("user-agent").cloned().unwrap_or_default();
+    if !agent.starts_with("shgw-token-renew/") {
+        return Err(format!(
+            "user-agent {agent:?}, expected shgw-token-renew/<version>"
+        ));
     }
     if req.method != "POST" {
         return Err(format!("method {} (POST expected)", req.method));

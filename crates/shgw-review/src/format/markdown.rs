@@ -22,6 +22,8 @@ struct Row<'a> {
     title: &'a str,
     help: &'a str,
     object: String,
+    /// `file:line:column`.
+    place: String,
 }
 
 #[derive(Serialize)]
@@ -40,9 +42,48 @@ fn badge(f: &Finding) -> &'static str {
     }
 }
 
-/// Escapes text for a table cell: pipes, and line breaks as spaces.
-fn cell(s: String) -> String {
-    s.replace('|', "\\|").replace(['\n', '\r'], " ")
+/// Text from the input as inline Markdown that renders as the same text, in a table cell or
+/// a heading: HTML's `<`, `>` and `&` as entities, the characters that start Markdown
+/// constructs (`\`, `` ` ``, `*`, `_`, `[`, `]`, `|`, `~`, and `#` first) escaped with a
+/// backslash, every line break and other control character as a space. A name or a reason
+/// cannot add HTML, a link, a heading or a table column to a pull-request comment.
+pub(crate) fn text(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for (i, c) in s.chars().enumerate() {
+        match c {
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '&' => out.push_str("&amp;"),
+            '\\' | '`' | '*' | '_' | '[' | ']' | '|' | '~' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '#' if i == 0 => out.push_str("\\#"),
+            c if c.is_control() => out.push(' '),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Text from the input as a Markdown code span: fenced by one backtick more than its longest
+/// run of backticks (padded with a space when it starts or ends with one), `|` escaped for the
+/// table, every line break and other control character as a space. Inside a code span
+/// nothing else is interpreted.
+pub(crate) fn code(s: &str) -> String {
+    let body: String = s
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect::<String>()
+        .replace('|', "\\|");
+    let longest = body.split(|c| c != '`').map(str::len).max().unwrap_or(0);
+    let fence = "`".repeat(longest + 1);
+    let pad = if body.starts_with('`') || body.ends_with('`') {
+        " "
+    } else {
+        ""
+    };
+    format!("{fence}{pad}{body}{pad}{fence}")
 }
 
 fn row(f: &Finding) -> Row<'_> {
@@ -53,6 +94,10 @@ fn row(f: &Finding) -> Row<'_> {
         title: rule.map_or("", |r| r.title.as_str()),
         help: rule.map_or("", |r| r.help.as_str()),
         object: f.object.to_string(),
+        place: format!(
+            "{}:{}:{}",
+            f.location.file, f.location.line, f.location.column
+        ),
     }
 }
 
@@ -63,7 +108,8 @@ fn row(f: &Finding) -> Row<'_> {
 /// [`MarkdownError`] if the embedded template cannot render.
 pub fn to_markdown(report: &Report) -> Result<String, MarkdownError> {
     let mut env = Environment::new();
-    env.add_filter("cell", cell);
+    env.add_filter("text", |s: String| text(&s));
+    env.add_filter("code", |s: String| code(&s));
     env.add_template("report.md", TEMPLATE)?;
     let mut groups: Vec<Group> = report
         .gateways

@@ -30,6 +30,27 @@ impl Paint {
     }
 }
 
+/// Text from the input, safe for a terminal: C0 and C1 control characters (escape sequences
+/// start with ESC or CSI), DEL, line breaks and the bidirectional overrides that reorder what
+/// a terminal shows are written as `\u{..}` escapes, so a name cannot move the cursor, change
+/// colours, clear the screen or start a line of its own.
+pub(crate) fn clean(s: &str) -> std::borrow::Cow<'_, str> {
+    let unsafe_char =
+        |c: char| c.is_control() || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}');
+    if !s.chars().any(unsafe_char) {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        if unsafe_char(c) {
+            let _ = write!(out, "\\u{{{:x}}}", c as u32);
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
 /// The report as text: one block per gateway (then findings that belong to none), each
 /// finding with its location, rule, object, field, message and guidance link, and a summary
 /// line. `color` adds ANSI colours (the CLI turns it on only on a terminal without `NO_COLOR`).
@@ -56,9 +77,9 @@ pub fn to_text(report: &Report, color: bool) -> String {
                     out,
                     "{} {} ({}) at {}:{}",
                     paint.wrap("1", "gateway"),
-                    g.name,
-                    g.object,
-                    g.location.file,
+                    clean(&g.name),
+                    clean(&g.object.to_string()),
+                    clean(&g.location.file),
                     g.location.line
                 );
             }
@@ -72,7 +93,7 @@ pub fn to_text(report: &Report, color: bool) -> String {
             let _ = writeln!(
                 out,
                 "  {}:{}:{}: {} {} {}",
-                f.location.file,
+                clean(&f.location.file),
                 f.location.line,
                 f.location.column,
                 paint.severity(f),
@@ -82,19 +103,25 @@ pub fn to_text(report: &Report, color: bool) -> String {
             let field = if f.path.is_empty() {
                 String::new()
             } else {
-                format!(" {}", f.path)
+                format!(" {}", clean(&f.path))
             };
-            let _ = writeln!(out, "    {}{field}: {}", f.object, f.message);
+            let _ = writeln!(
+                out,
+                "    {}{field}: {}",
+                clean(&f.object.to_string()),
+                clean(&f.message)
+            );
             if let Some(s) = &f.suppression {
                 let until = s
                     .until
                     .as_deref()
-                    .map(|d| format!(" until {d}"))
+                    .map(|d| format!(" until {}", clean(d)))
                     .unwrap_or_default();
                 let _ = writeln!(
                     out,
                     "    suppressed on {}: {}{until}",
-                    s.on, s.justification
+                    s.on,
+                    clean(&s.justification)
                 );
             }
             if let Some(rule) = Catalog::get().rule(&f.rule) {

@@ -61,6 +61,17 @@ pub(crate) fn renewal(docs: &[Document], gw: &Gateway, secret: &str, g: &mut Gat
             );
         }
         let sa = str_at(v, &format!("{template}/serviceAccountName")).unwrap_or_default();
+        // The renewer's ValidatingAdmissionPolicy (cluster scoped), by the name shgw gives it.
+        let policy = format!("shgw-{}-{sa}", gw.namespace);
+        if docs.iter().any(|d| {
+            str_at(&d.value, "/kind") == Some("ValidatingAdmissionPolicy")
+                && str_at(&d.value, "/metadata/name") == Some(policy.as_str())
+        }) {
+            g.set(
+                &["auth", "token", "renewal", "admissionPolicy"],
+                json!({"enabled": true}),
+            );
+        }
         if let Some(i) = find(docs, "ServiceAccount", &gw.namespace, sa) {
             let a = &docs[i].value;
             g.set(

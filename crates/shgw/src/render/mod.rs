@@ -21,6 +21,9 @@ use crate::profile::Profile;
 use crate::resolve::Resolved;
 use crate::spec::Gateway;
 use crate::token::Token;
+use k8s_openapi::api::admissionregistration::v1::{
+    ValidatingAdmissionPolicy, ValidatingAdmissionPolicyBinding,
+};
 use k8s_openapi::api::apps::v1::Deployment;
 use k8s_openapi::api::autoscaling::v2::HorizontalPodAutoscaler;
 use k8s_openapi::api::batch::v1::CronJob;
@@ -67,6 +70,10 @@ pub enum Object {
     PrometheusRule(alerts::PrometheusRule),
     /// Network policy.
     NetworkPolicy(NetworkPolicy),
+    /// What the token renewer may change (Kubernetes 1.30+, cluster scoped).
+    ValidatingAdmissionPolicy(ValidatingAdmissionPolicy),
+    /// That policy's binding.
+    ValidatingAdmissionPolicyBinding(ValidatingAdmissionPolicyBinding),
 }
 
 macro_rules! each_object {
@@ -86,6 +93,8 @@ macro_rules! each_object {
             Object::PodMonitor($o) => $e,
             Object::PrometheusRule($o) => $e,
             Object::NetworkPolicy($o) => $e,
+            Object::ValidatingAdmissionPolicy($o) => $e,
+            Object::ValidatingAdmissionPolicyBinding($o) => $e,
         }
     };
 }
@@ -127,10 +136,12 @@ impl Object {
             Object::CronJob(_) => 8,
             Object::PodDisruptionBudget(_) => 9,
             // Not in kustomize's fixed list: ordered by group, version and kind.
-            Object::HorizontalPodAutoscaler(_) => 10,
-            Object::PodMonitor(_) => 11,
-            Object::PrometheusRule(_) => 12,
-            Object::NetworkPolicy(_) => 13,
+            Object::ValidatingAdmissionPolicy(_) => 10,
+            Object::ValidatingAdmissionPolicyBinding(_) => 11,
+            Object::HorizontalPodAutoscaler(_) => 12,
+            Object::PodMonitor(_) => 13,
+            Object::PrometheusRule(_) => 14,
+            Object::NetworkPolicy(_) => 15,
         }
     }
 }
@@ -242,6 +253,9 @@ fn objects(r: &Resolved, token: Option<&Token>) -> Vec<Object> {
     objects.extend(renewal::service_account(r).map(Object::ServiceAccount));
     objects.extend(renewal::role(r).map(Object::Role));
     objects.extend(renewal::role_binding(r).map(Object::RoleBinding));
+    objects.extend(renewal::admission_policy(r).map(Object::ValidatingAdmissionPolicy));
+    objects
+        .extend(renewal::admission_policy_binding(r).map(Object::ValidatingAdmissionPolicyBinding));
     objects.push(Object::ConfigMap(config::config_map(r, data)));
     objects.extend(metrics::mapping_config_map(r).map(Object::ConfigMap));
     objects.extend(config::token_secret(r, token).map(Object::Secret));

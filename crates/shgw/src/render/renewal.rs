@@ -5,6 +5,11 @@
 use super::config::{WI_CLIENT_ID_ANNOTATION, WI_TENANT_ID_ANNOTATION, WI_USE_LABEL};
 use crate::defaults as d;
 use crate::resolve::{RenewalPlan, Resolved};
+use k8s_openapi::api::admissionregistration::v1::{
+    MatchCondition, MatchResources, NamedRuleWithOperations, ValidatingAdmissionPolicy,
+    ValidatingAdmissionPolicyBinding, ValidatingAdmissionPolicyBindingSpec,
+    ValidatingAdmissionPolicySpec, Validation, Variable,
+};
 use k8s_openapi::api::batch::v1::{CronJob, CronJobSpec, JobSpec, JobTemplateSpec};
 use k8s_openapi::api::core::v1::{
     Container, EnvVar, EnvVarSource, ObjectFieldSelector, PodSecurityContext, PodSpec,
@@ -120,7 +125,7 @@ pub(crate) fn role_binding(r: &Resolved) -> Option<RoleBinding> {
 
 /// The command line the CronJob runs; `$(POD_NAMESPACE)` is expanded by the kubelet.
 fn args(r: &Resolved, plan: &RenewalPlan, secret: &str, key: &str) -> Vec<String> {
-    let flags: [(&str, &str); 12] = [
+    let flags: [(&str, &str); 13] = [
         ("--namespace", &format!("$({NAMESPACE_ENV})")),
         ("--secret", secret),
         ("--secret-key", key),
@@ -133,6 +138,7 @@ fn args(r: &Resolved, plan: &RenewalPlan, secret: &str, key: &str) -> Vec<String
         ("--validity", &plan.validity),
         ("--key", plan.key_type.as_str()),
         ("--arm-endpoint", &plan.arm_endpoint),
+        ("--deadline", &format!("{}s", d::RENEWER_ACTIVE_DEADLINE_SECONDS)),
     ];
     let mut args = vec!["token".to_owned(), "renew".to_owned()];
     for (flag, value) in flags {
@@ -279,6 +285,200 @@ pub(crate) fn network_policy(r: &Resolved) -> Option<NetworkPolicy> {
                 ..Default::default()
             }),
             policy_types: Some(vec!["Ingress".into()]),
+            ..Default::default()
+        }),
+    })
+}
+
+/// `shgw-<namespace>-<name>-token-renewer` (cluster scoped, so the namespace is in the name).
+fn policy_name(r: &Resolved) -> String {
+    match &r.namespace {
+        Some(ns) => format!("shgw-{ns}-{}", renewer_name(r)),
+        None => format!("shgw-{}", renewer_name(r)),
+    }
+}
+
+/// Metadata of a cluster-scoped object: the renewer's labels, no namespace.
+fn cluster_meta(r: &Resolved) -> ObjectMeta {
+    ObjectMeta {
+        name: Some(policy_name(r)),
+        labels: Some(labels(r)),
+        annotations: (!r.annotations.is_empty()).then(|| r.annotations.clone()),
+        ..Default::default()
+    }
+}
+
+/// `has(object.P) == has(oldObject.P) && (!has(object.P) || object.P == oldObject.P)`: the
+/// field `P` (a path below the object) is set on both or neither, and equal. Written without
+/// a default value so that it type-checks against the objects' schemas.
+fn unchanged(path: &str) -> String {
+    format!(
+        "(has(object.{path}) == has(oldObject.{path}) && (!has(object.{path}) || object.{path} == oldObject.{path}))"
+    )
+}
+
+/// Every key of the map at `path` other than `free` is on both objects with the same value.
+fn same_keys_but(path: &str, free: &str) -> String {
+    let one_way = |a: &str, b: &str, compare: bool| {
+        let value = if compare {
+            format!(" && {b}.{path}[k] == {a}.{path}[k]")
+        } else {
+            String::new()
+        };
+        format!(
+            "(!has({a}.{path}) || {a}.{path}.all(k, k == '{free}' || (has({b}.{path}) && k in {b}.{path}{value})))"
+        )
+    };
+    format!(
+        "{} && {}",
+        one_way("object", "oldObject", true),
+        one_way("oldObject", "object", false)
+    )
+}
+
+/// The policy's checks, each `(expression, message)`; they hold for any request but an update
+/// of the Deployment or the Secret by the renewer, which the policy's match conditions select.
+fn policy_checks(key: &str) -> Vec<(String, String)> {
+    let fingerprint = d::TOKEN_FINGERPRINT_ANNOTATION;
+    let deployment = |e: String| format!("!variables.deployment || ({e})");
+    let secret = |e: String| format!("!variables.secret || ({e})");
+    let spec_fields = [
+        "replicas",
+        "selector",
+        "strategy",
+        "minReadySeconds",
+        "revisionHistoryLimit",
+        "paused",
+        "progressDeadlineSeconds",
+    ];
+    let metadata = ["labels", "ownerReferences", "finalizers"];
+    let mut deployment_meta: Vec<String> = metadata
+        .iter()
+        .map(|f| unchanged(&format!("metadata.{f}")))
+        .collect();
+    deployment_meta.push(unchanged("metadata.annotations"));
+    vec![
+        (
+            deployment("object.spec.template.spec == oldObject.spec.template.spec".into()),
+            "the token renewer may not change the Deployment's pod spec (image, env, envFrom, volumes, serviceAccountName, ...)".into(),
+        ),
+        (
+            deployment(
+                spec_fields
+                    .iter()
+                    .map(|f| unchanged(&format!("spec.{f}")))
+                    .collect::<Vec<_>>()
+                    .join(" && "),
+            ),
+            "the token renewer may not change the Deployment's spec outside the pod template (replicas, selector, strategy, ...)".into(),
+        ),
+        (
+            deployment(format!(
+                "{} && {}",
+                unchanged("spec.template.metadata.labels"),
+                same_keys_but("spec.template.metadata.annotations", fingerprint)
+            )),
+            format!("the token renewer may change only the pod template annotation {fingerprint}"),
+        ),
+        (
+            deployment(deployment_meta.join(" && ")),
+            "the token renewer may not change the Deployment's labels, annotations, owners or finalizers".into(),
+        ),
+        (
+            secret(format!(
+                "{} && {} && {}",
+                unchanged("type"),
+                unchanged("immutable"),
+                same_keys_but("data", key)
+            )),
+            format!("the token renewer may change only the Secret's data key {key} and its annotations"),
+        ),
+        (
+            secret(
+                metadata
+                    .iter()
+                    .map(|f| unchanged(&format!("metadata.{f}")))
+                    .collect::<Vec<_>>()
+                    .join(" && "),
+            ),
+            "the token renewer may not change the Secret's labels, owners or finalizers".into(),
+        ),
+    ]
+}
+
+/// ValidatingAdmissionPolicy `shgw-<ns>-<name>-token-renewer` (admissionregistration.k8s.io/v1,
+/// Kubernetes 1.30+): requests by the renewer's ServiceAccount to update the Deployment or the
+/// token Secret may change only the fingerprint annotation, or the token and annotations.
+pub(crate) fn admission_policy(r: &Resolved) -> Option<ValidatingAdmissionPolicy> {
+    let (plan, secret, key) = plan(r)?;
+    if !plan.admission_policy {
+        return None;
+    }
+    let rule = |group: &str, resource: &str, name: &str| NamedRuleWithOperations {
+        api_groups: Some(vec![group.into()]),
+        api_versions: Some(vec!["v1".into()]),
+        operations: Some(vec!["UPDATE".into()]),
+        resources: Some(vec![resource.into()]),
+        resource_names: Some(vec![name.into()]),
+        scope: Some("Namespaced".into()),
+    };
+    let variable = |name: &str, expression: &str| Variable {
+        name: name.into(),
+        expression: expression.into(),
+    };
+    Some(ValidatingAdmissionPolicy {
+        metadata: cluster_meta(r),
+        spec: Some(ValidatingAdmissionPolicySpec {
+            failure_policy: Some("Fail".into()),
+            match_constraints: Some(MatchResources {
+                resource_rules: Some(vec![
+                    rule("apps", "deployments", &r.name),
+                    rule("", "secrets", secret),
+                ]),
+                ..Default::default()
+            }),
+            match_conditions: Some(vec![MatchCondition {
+                name: "by-the-token-renewer".into(),
+                expression: format!(
+                    "request.userInfo.username == 'system:serviceaccount:' + request.namespace + ':{}'",
+                    renewer_name(r)
+                ),
+            }]),
+            variables: Some(vec![
+                variable(
+                    "deployment",
+                    "request.resource.group == 'apps' && request.resource.resource == 'deployments'",
+                ),
+                variable(
+                    "secret",
+                    "request.resource.group == '' && request.resource.resource == 'secrets'",
+                ),
+            ]),
+            validations: Some(
+                policy_checks(key)
+                    .into_iter()
+                    .map(|(expression, message)| Validation {
+                        expression,
+                        message: Some(message),
+                        reason: Some("Forbidden".into()),
+                        ..Default::default()
+                    })
+                    .collect(),
+            ),
+            ..Default::default()
+        }),
+        status: None,
+    })
+}
+
+/// Its binding: every match denied.
+pub(crate) fn admission_policy_binding(r: &Resolved) -> Option<ValidatingAdmissionPolicyBinding> {
+    admission_policy(r)?;
+    Some(ValidatingAdmissionPolicyBinding {
+        metadata: cluster_meta(r),
+        spec: Some(ValidatingAdmissionPolicyBindingSpec {
+            policy_name: Some(policy_name(r)),
+            validation_actions: Some(vec!["Deny".into()]),
             ..Default::default()
         }),
     })

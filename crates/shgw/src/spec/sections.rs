@@ -114,6 +114,19 @@ section!(
         arm_endpoint: Option<String>,
         /// Image holding the `shgw` binary. Required.
         image: Option<ImageRef>,
+        /// A ValidatingAdmissionPolicy and its binding (Kubernetes 1.30 and later; cluster
+        /// scoped) that let the renewer's ServiceAccount change nothing on the Deployment but
+        /// the pod template's `shgw.dev/token-fingerprint`, and nothing on the Secret but the
+        /// token and annotations. Off by default: older clusters reject the kind.
+        admission_policy: Option<AdmissionPolicyConfig>,
+    }
+);
+
+section!(
+    /// `spec.auth.token.renewal.admissionPolicy`.
+    AdmissionPolicyConfig {
+        /// Render the policy and its binding.
+        enabled: Option<bool>,
     }
 );
 

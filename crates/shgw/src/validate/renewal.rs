@@ -135,13 +135,19 @@ pub(super) fn renewal(c: &mut Check, r: &TokenRenewal) {
             "at most 30d: API Management issues tokens for 30 days at most",
         );
     }
-    if let (Some(b), Some(v)) = (before, validity)
-        && b >= v
-    {
-        c.err(
-            format!("{PATH}.renewBefore"),
-            "must be shorter than validity, or every run renews the token",
-        );
+    if let (Some(b), Some(v)) = (before, validity) {
+        if b >= v {
+            c.err(
+                format!("{PATH}.renewBefore"),
+                "must be shorter than validity, or every run renews the token",
+            );
+        } else if v - b < SignedDuration::from_mins(2) {
+            // The renewer's own check (shgw-renew's MIN_RENEWAL_GAP).
+            c.err(
+                format!("{PATH}.renewBefore"),
+                "must be at least 2 minutes (2m) shorter than validity: tokens carry whole minutes and ARM may return one a minute early, so a new token would already be due",
+            );
+        }
     }
     if let Some(s) = &r.schedule {
         match Schedule::parse(s) {
