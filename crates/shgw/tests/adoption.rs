@@ -181,3 +181,38 @@ fn alerts_watch_the_adopted_deployment() {
         "{rule}"
     );
 }
+
+/// The token renewer rolls, and may touch, the adopted Deployment: its Role, its arguments and
+/// its admission policy name it.
+#[test]
+fn the_token_renewer_targets_the_adopted_deployment() {
+    let text = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/renewal.yaml"),
+    )
+    .unwrap();
+    let mut docs = shgw::parse_documents("renewal.yaml", &text).unwrap();
+    docs[0]["spec"]["adoption"] = serde_json::json!({
+        "deployment": "fabrikam-east-azure-api-management-gateway",
+        "selector": {"app": "fabrikam-east"},
+    });
+    docs[0]["spec"]["auth"]["token"]["renewal"]["admissionPolicy"] =
+        serde_json::json!({"enabled": true});
+    let gws = shgw::gateways_from_documents("renewal.yaml", docs).unwrap();
+    let out = shgw::render(&gws[0], &Profile::embedded("production").unwrap())
+        .unwrap()
+        .to_values();
+    let adopted = "fabrikam-east-azure-api-management-gateway";
+    let role = one(&out, "Role")[0];
+    assert!(role["rules"].to_string().contains(adopted), "{role}");
+    let job = one(&out, "CronJob")[0].to_string();
+    assert!(
+        job.contains(&format!("\"--deployment\",\"{adopted}\"")),
+        "{job}"
+    );
+    let vap = one(&out, "ValidatingAdmissionPolicy")[0].to_string();
+    assert!(vap.contains(adopted), "{vap}");
+    // Nothing names a Deployment the gateway no longer has.
+    for o in [role.to_string(), job, vap] {
+        assert!(!o.contains("\"fabrikam-east\"]"), "{o}");
+    }
+}
