@@ -123,8 +123,9 @@ pub struct ImportArgs {
     /// With --helm-values: the Helm release name (objects are named `RELEASE-azure-api-management-gateway`).
     #[arg(long, value_name = "NAME", requires = "helm_values")]
     pub release: Option<String>,
-    /// With --helm-values: the namespace the release is installed in.
-    #[arg(long, value_name = "NS", requires = "helm_values")]
+    /// The namespace the objects live in, where the input names none (`helm template`
+    /// output, the portal's file) or the release is installed in (with --helm-values).
+    #[arg(long, value_name = "NS")]
     pub namespace: Option<String>,
 }
 

@@ -20,15 +20,12 @@ pub(crate) fn import(a: ImportArgs) -> Result<Output, Failure> {
             let (source, text) = crate::review::read_manifests(input, shgw::DEFAULT_PROFILE)?;
             let stream =
                 shgw_review::load(&source, &text).map_err(|e| Failure::invalid(e.to_string()))?;
-            shgw_review::import_manifests(&stream)
+            shgw_review::import_manifests_in(&stream, a.namespace.as_deref())
         }
     }
     .map_err(|e| Failure::invalid(e.to_string()))?;
-    let stderr = imported
-        .notes
-        .iter()
-        .map(|n| format!("note: not carried over: {n}"))
-        .collect();
+    // The takeover plan and the notes, as the comment at the top of the output says them.
+    let stderr = imported.comment_lines();
     Ok(Output {
         stdout: imported.to_yaml(),
         stderr,

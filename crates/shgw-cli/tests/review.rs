@@ -212,11 +212,20 @@ fn import_prints_a_gateway_file_and_lists_what_it_leaves_out() {
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     let stdout = text(&out.stdout);
     assert!(
-        stdout.starts_with("# shgw import: not carried over"),
+        stdout.starts_with("# shgw import: takeover plan for Gateway contoso-west"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("# shgw import: not carried over"),
         "{stdout}"
     );
     assert!(stdout.contains("kind: Gateway") && stdout.contains("secretName: contoso-west-token"));
-    assert!(text(&out.stderr).contains("note: not carried over: contoso-west: no namespace"));
+    let stderr = text(&out.stderr);
+    assert!(stderr.contains("shgw import: takeover plan for Gateway contoso-west"));
+    assert!(
+        stderr.contains("- contoso-west: no namespace in the input"),
+        "{stderr}"
+    );
     // What it prints renders.
     let dir = shgw_testkit::scratch("import-cli");
     let file = dir.join("gateway.yaml");
@@ -246,9 +255,17 @@ fn import_prints_a_gateway_file_and_lists_what_it_leaves_out() {
         workspace().join("crates/shgw-review/tests/inputs/helm-template.yaml"),
     )
     .unwrap();
-    let out = shgw(&["import", "-"], Some(&helm));
+    let out = shgw(&["import", "-", "--namespace", "apim-east"], Some(&helm));
     assert_eq!(out.status.code(), Some(0));
-    assert!(text(&out.stdout).contains("storageClassName: azurefile-csi"));
+    let stdout = text(&out.stdout);
+    // The chart's claim stays the one mounted; the namespace comes from --namespace.
+    assert!(stdout.contains("existingClaim: contoso-east-azure-api-management-gateway"));
+    assert!(stdout.contains("namespace: apim-east"));
+    assert!(stdout.contains("kubectl delete secret -n apim-east -l owner=helm,name=contoso-east"));
+    assert!(
+        text(&out.stderr)
+            .contains("kubectl delete secret -n apim-east -l owner=helm,name=contoso-east")
+    );
 }
 
 #[test]
@@ -285,4 +302,38 @@ fn import_without_a_gateway_exits_1_with_nothing_on_stdout() {
         .code(),
         Some(2)
     );
+}
+
+/// The portal's gateway lives in default: imported without --namespace it stays there, and
+/// once replicas and tag are changed in place it renders under production (the namespace a
+/// warning, the review's default-namespace rule suppressed with its reason).
+#[test]
+fn an_imported_portal_gateway_renders_under_production_where_it_lives() {
+    let out = shgw(&["import", PORTAL], None);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let file = text(&out.stdout)
+        .replace("  replicas: 1\n", "  replicas: 3\n")
+        .replace("    tag: v2\n", "    tag: 2.12.1\n");
+    assert!(file.contains("  namespace: default\n"), "{file}");
+    let dir = shgw_testkit::scratch("import-portal-production");
+    let path = dir.join("gateway.yaml");
+    std::fs::write(&path, file).unwrap();
+    let render = shgw(
+        &[
+            "render",
+            "-f",
+            path.to_str().unwrap(),
+            "--profile",
+            "production",
+        ],
+        None,
+    );
+    assert_eq!(render.status.code(), Some(0), "{}", text(&render.stderr));
+    let yaml = text(&render.stdout);
+    assert!(
+        yaml.contains("shgw.dev/ignore: 'SHGW042=adopted in place"),
+        "{yaml}"
+    );
+    assert!(yaml.contains("name: contoso-west-live-traffic"));
+    assert!(text(&render.stderr).contains("kept because this Gateway adopts"));
 }

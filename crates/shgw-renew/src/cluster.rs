@@ -97,7 +97,10 @@ pub async fn kube_client(
 }
 
 /// Where the client's configuration comes from; see [`kube_client`].
-async fn kube_config(kubeconfig: Option<&Path>, context: Option<&str>) -> Result<Config, RenewError> {
+async fn kube_config(
+    kubeconfig: Option<&Path>,
+    context: Option<&str>,
+) -> Result<Config, RenewError> {
     let options = KubeConfigOptions {
         context: context.map(str::to_owned),
         ..KubeConfigOptions::default()

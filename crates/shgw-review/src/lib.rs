@@ -31,7 +31,9 @@ pub use catalog::{Catalog, Level, Rule, Severity, UnknownProfile};
 pub use engine::{ReviewError, review, review_text};
 pub use finding::{Counts, FailOn, Finding, GatewayInfo, Location, ObjectRef, Report, Suppression};
 pub use format::{MarkdownError, explain, rules_table, to_json, to_markdown, to_sarif, to_text};
-pub use import::{ImportError, Imported, import_helm_values, import_manifests};
+pub use import::{
+    ImportError, Imported, Takeover, import_helm_values, import_manifests, import_manifests_in,
+};
 pub use inventory::GATEWAY_IMAGE;
 pub use source::{Document, LoadError, Position, Stream, escape, load};
 pub use suppress::ANNOTATION as SUPPRESS_ANNOTATION;

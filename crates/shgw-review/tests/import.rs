@@ -96,7 +96,9 @@ fn the_portal_file_round_trips() {
 #[test]
 fn the_helm_chart_output_round_trips_and_passes_production() {
     let path = "crates/shgw-review/tests/inputs/helm-template.yaml";
-    let imported = import_manifests(&load(path, &read(path)).unwrap()).unwrap();
+    let imported =
+        shgw_review::import_manifests_in(&load(path, &read(path)).unwrap(), Some("apim-east"))
+            .unwrap();
     settings().bind(|| insta::assert_snapshot!("import__helm-template", imported.to_yaml()));
     let rendered = render(&imported, "production");
     let w = wiring(&rendered);
@@ -122,11 +124,16 @@ fn the_helm_chart_output_round_trips_and_passes_production() {
         svc["metadata"]["annotations"]["service.beta.kubernetes.io/azure-load-balancer-internal"],
         "true"
     );
-    let pvc = rendered
-        .iter()
-        .find(|d| d["kind"] == "PersistentVolumeClaim")
-        .unwrap();
-    assert_eq!(pvc["spec"]["storageClassName"], "azurefile-csi");
+    // The chart's claim, holding the saved configuration, stays the one mounted; shgw makes none.
+    assert!(
+        !rendered
+            .iter()
+            .any(|d| d["kind"] == "PersistentVolumeClaim")
+    );
+    assert_eq!(
+        dep["spec"]["template"]["spec"]["volumes"][0]["persistentVolumeClaim"]["claimName"],
+        "contoso-east-azure-api-management-gateway"
+    );
     let pdb = rendered
         .iter()
         .find(|d| d["kind"] == "PodDisruptionBudget")
@@ -168,9 +175,13 @@ fn the_helm_values_round_trip_to_the_same_wiring_as_the_chart_output() {
     );
     let dep = rendered.iter().find(|d| d["kind"] == "Deployment").unwrap();
     assert_eq!(dep["metadata"]["namespace"], "apim-east");
-    // Without a release name or fullnameOverride there is no name: a clear error.
+    // Without a release name there is no selector (app.kubernetes.io/instance): a clear error,
+    // fullnameOverride or not.
     let e = import_helm_values("v.yaml", &values, None, None).unwrap_err();
-    assert!(e.to_string().contains("fullnameOverride"), "{e}");
+    assert!(e.to_string().contains("--release: required"), "{e}");
+    let named = format!("fullnameOverride: gw\n{values}");
+    let e = import_helm_values("v.yaml", &named, None, None).unwrap_err();
+    assert!(e.to_string().contains("app.kubernetes.io/instance"), "{e}");
     let e = import_helm_values("v.yaml", "gateway: {}\n", Some("x"), None).unwrap_err();
     assert!(e.to_string().contains("gateway.configuration.uri"), "{e}");
 }
@@ -206,7 +217,8 @@ fn the_chart_created_secret_and_literal_tokens_are_named_never_copied() {
             .iter()
             .any(|n| n.contains("my.secret.setting"))
     );
-    assert!(yaml.starts_with("# shgw import: not carried over"));
+    assert!(yaml.starts_with("# shgw import: takeover plan for Gateway"));
+    assert!(yaml.contains("\n# shgw import: not carried over"));
 }
 
 #[test]
@@ -255,7 +267,7 @@ fn full_wiring(docs: &[Value]) -> Value {
         "pod": [dep["spec"]["template"]["spec"]["securityContext"], dep["spec"]["template"]["spec"]["nodeSelector"], dep["spec"]["template"]["spec"]["tolerations"], dep["spec"]["template"]["spec"]["dnsConfig"], dep["spec"]["template"]["spec"]["hostAliases"], dep["spec"]["template"]["spec"]["serviceAccountName"], dep["spec"]["template"]["spec"]["priorityClassName"]],
         "volumes": dep["spec"]["template"]["spec"]["volumes"],
         "services": services,
-        "claims": pick("PersistentVolumeClaim").iter().map(|p| p["spec"].clone()).collect::<Vec<_>>(),
+        // The claim is adopted (spec.backup.existingClaim): the volumes name the same one.
         "budgets": pick("PodDisruptionBudget").iter().map(|p| p["spec"].clone()).collect::<Vec<_>>(),
         "autoscalers": pick("HorizontalPodAutoscaler").iter().map(|p| p["spec"].clone()).collect::<Vec<_>>(),
         "policies": pick("NetworkPolicy").len(),

@@ -66,13 +66,13 @@ fn the_helm_chart_output() {
     check(
         "crates/shgw-review/tests/inputs/helm-template.yaml",
         &[
-            ("SHGW011", 168),
-            ("SHGW013", 168),
-            ("SHGW034", 189),
-            ("SHGW044", 148),
-            ("SHGW049", 109),
-            ("SHGW052", 159),
-            ("SHGW063", 194),
+            ("SHGW011", 173),
+            ("SHGW013", 173),
+            ("SHGW034", 194),
+            ("SHGW044", 150),
+            ("SHGW049", 111),
+            ("SHGW052", 164),
+            ("SHGW063", 199),
         ],
     );
 }

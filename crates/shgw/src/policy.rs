@@ -76,7 +76,18 @@ pub fn check(profile: &Profile, r: &Resolved) -> Vec<Diagnostic> {
             format!("no memory limit; a leaking gateway can starve its node ({name} profile)"),
         ));
     }
-    if r.namespace.as_deref().is_none_or(|n| n == "default") {
+    if r.adopted && r.namespace.as_deref() == Some("default") {
+        // An adoption updates objects where they are: moving them is a migration.
+        let e = match p.default_namespace {
+            Enforcement::Error => Enforcement::Warn,
+            other => other,
+        };
+        out.extend(finding(
+            e,
+            "metadata.namespace",
+            format!("the default namespace, kept because this Gateway adopts objects that live there; move the gateway to its own namespace when you can, as a new deployment ({name} profile)"),
+        ));
+    } else if r.namespace.as_deref().is_none_or(|n| n == "default") {
         out.extend(finding(
             p.default_namespace,
             "metadata.namespace",

@@ -338,6 +338,45 @@ pub struct AutoscalingPlan {
     pub memory: Option<i32>,
 }
 
+/// The names of the objects a gateway renders that other objects refer to: shgw's own, or
+/// those of the deployment it adopts (`spec.adoption`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ObjectNames {
+    /// The Deployment (and its budget, autoscaler and policy).
+    pub deployment: String,
+    /// The gateway container.
+    pub container: String,
+    /// The settings ConfigMap.
+    pub config_map: String,
+    /// The live-traffic Service.
+    pub live_traffic: String,
+    /// The headless discovery Service (`neighborhood.host`).
+    pub discovery: String,
+    /// The pod volume of the backup claim.
+    pub backup_volume: String,
+}
+
+impl ObjectNames {
+    fn of(name: &str, a: Option<&Adoption>) -> ObjectNames {
+        let a = a.cloned().unwrap_or_default();
+        ObjectNames {
+            deployment: a.deployment.unwrap_or_else(|| name.to_owned()),
+            container: a.container.unwrap_or_else(|| "gateway".to_owned()),
+            config_map: a.config_map.unwrap_or_else(|| format!("{name}-env")),
+            live_traffic: a
+                .live_traffic_service
+                .unwrap_or_else(|| format!("{name}-live-traffic")),
+            discovery: a
+                .discovery_service
+                .unwrap_or_else(|| format!("{name}-instance-discovery")),
+            backup_volume: a
+                .backup_volume
+                .unwrap_or_else(|| "config-backup".to_owned()),
+        }
+    }
+}
+
 /// A Gateway after merging with its profile, with defaults applied.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -348,8 +387,12 @@ pub struct Resolved {
     pub namespace: Option<String>,
     /// Labels for every object (user labels plus shgw's).
     pub labels: BTreeMap<String, String>,
-    /// The selector labels.
+    /// The selector labels: shgw's, or the adopted Deployment's.
     pub selector: BTreeMap<String, String>,
+    /// Names of the objects that others refer to.
+    pub names: ObjectNames,
+    /// The Gateway takes over objects deployed by other means (`spec.adoption`).
+    pub adopted: bool,
     /// Annotations for every object.
     pub annotations: BTreeMap<String, String>,
     /// Configuration endpoint.
@@ -453,6 +496,12 @@ pub(crate) fn fill(g: &Gateway, platform: Platform) -> Resolved {
     labels.extend(selector.clone());
     labels.insert(d::LABEL_COMPONENT.into(), "self-hosted-gateway".into());
     labels.insert(d::LABEL_MANAGED_BY.into(), "shgw".into());
+    let adoption = s.adoption.as_ref();
+    if let Some(adopted) = adoption.filter(|a| !a.selector.is_empty()) {
+        selector.clone_from(&adopted.selector);
+        labels.extend(selector.clone());
+    }
+    let names = ObjectNames::of(&name, adoption);
 
     let auth = s.auth.clone().unwrap_or_default();
     let auth = if let Some(e) = auth.entra_app {
@@ -580,6 +629,8 @@ pub(crate) fn fill(g: &Gateway, platform: Platform) -> Resolved {
         namespace: g.metadata.namespace.clone(),
         labels,
         selector,
+        names,
+        adopted: adoption.is_some(),
         annotations: g.metadata.annotations.clone(),
         endpoint: s.endpoint.clone().unwrap_or_default(),
         gateway_name: s.gateway_name.clone().unwrap_or_else(|| name.clone()),

@@ -114,3 +114,12 @@ pub(crate) fn boolean(s: &str) -> Option<bool> {
         _ => None,
     }
 }
+
+/// A StatsD endpoint as render takes it (`host:port`): the chart documents `udp://host:port`.
+pub(crate) fn statsd_endpoint(e: &str) -> &str {
+    let e = e.trim();
+    e.strip_prefix("udp://")
+        .or_else(|| e.strip_prefix("UDP://"))
+        .unwrap_or(e)
+        .trim_end_matches('/')
+}

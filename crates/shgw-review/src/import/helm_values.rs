@@ -1,9 +1,11 @@
 //! Gateway files from the Azure chart's `values.yaml` (`azure-api-management-gateway` 1.15.x,
 //! keys as in its values reference): what the chart would render, as a Gateway.
 
-use super::build::{GatewayDoc, int_or_percent, quantity};
+use super::adopt::Existing;
+use super::build::{GatewayDoc, int_or_percent, quantity, statsd_endpoint};
 use super::{ImportError, Imported};
 use serde_json::{Map, Value, json};
+use std::collections::{BTreeMap, BTreeSet};
 
 /// The chart's name, the default `fullname` suffix.
 const CHART: &str = "azure-api-management-gateway";
@@ -72,12 +74,22 @@ pub fn import_helm_values(
     if !values.is_object() {
         return Err(stream_err("", "a values file is a mapping".into()));
     }
-    let name = gateway_name(&values, release).ok_or_else(|| {
-        stream_err(
-            "fullnameOverride",
-            "no name: give the release name (--release) or set fullnameOverride".into(),
-        )
-    })?;
+    // The chart names its objects after the release unless fullnameOverride says otherwise,
+    // and its selector (app.kubernetes.io/instance) always carries the release: a wrong guess
+    // would change the Services' selectors while the Deployment's, immutable, is refused.
+    let (Some(release_name), Some(fullname)) = (release, gateway_name(&values, release)) else {
+        return Err(stream_err(
+            "--release",
+            "required: the release name, which the chart's selector (app.kubernetes.io/instance) carries and its names start with unless fullnameOverride is set".into(),
+        ));
+    };
+    let release = Some(release_name);
+    let ok = |n: &str| n.len() <= 44 && shgw::names::is_dns1123_label(n);
+    let name = match release {
+        _ if ok(&fullname) => fullname.clone(),
+        Some(r) if ok(r) => r.to_owned(),
+        _ => fullname.clone(),
+    };
     let endpoint = text(&values, "gateway.configuration.uri").ok_or_else(|| {
         stream_err(
             "gateway.configuration.uri",
@@ -87,7 +99,21 @@ pub fn import_helm_values(
     let mut notes = Vec::new();
     let mut note = |s: String| notes.push(format!("{name}: {s}"));
     let mut g = GatewayDoc::new(&name);
+    let namespace = match namespace {
+        Some(ns) => ns,
+        None => {
+            note("no --namespace: the release is taken to be in default, where helm installs unless told otherwise; if it is elsewhere, import again with --namespace".into());
+            "default"
+        }
+    };
     g.meta(&["namespace"], json!(namespace));
+    if name != fullname {
+        note(format!(
+            "the Gateway is named {name} (the Helm release): {fullname} is longer than 44 characters"
+        ));
+    }
+    let existing = chart_objects(&values, &fullname, release, Some(namespace));
+    super::adopt::write_adoption(&mut g, &name, &existing);
     g.meta(
         &["labels"],
         get(&values, "commonLabels").cloned().unwrap_or_default(),
@@ -97,16 +123,119 @@ pub fn import_helm_values(
     auth(&values, &name, &mut g, &mut note);
     image(&values, &mut g, &mut note);
     deployment(&values, &mut g, &mut note);
-    backup(&values, &mut g, &mut note);
+    backup(&values, &fullname, &mut g, &mut note);
     telemetry(&values, &mut g, &mut note);
     service(&values, &mut g, &mut note);
     availability(&values, &mut g, &mut note);
     pod(&values, &mut g, &mut note);
     unsupported(&values, &mut g, &mut note);
+    let doc = g.finish();
+    let plan = super::adopt::plan(&doc, &existing);
     Ok(Imported {
-        documents: vec![g.finish()],
+        documents: vec![doc],
         notes,
+        plans: vec![plan],
     })
+}
+
+/// What the chart (1.15.1) names its objects for these values: the Deployment, ConfigMap,
+/// Secret, live Service, budget, claim, claim volume and ServiceAccount `<fullname>`, the
+/// discovery Service `<fullname, 44 at most>-instance-discovery`, the container after the
+/// chart; the selector `app.kubernetes.io/name: <fullname>`, `component: self-hosted-gateway`
+/// and `instance: <release>`, and the pods also carry the chart's common labels.
+fn chart_objects(
+    values: &Value,
+    fullname: &str,
+    release: Option<&str>,
+    namespace: Option<&str>,
+) -> Existing {
+    let short: String = fullname.chars().take(44).collect();
+    let discovery = format!("{}-instance-discovery", short.trim_end_matches('-'));
+    let instance = release.unwrap_or(fullname).to_owned();
+    let selector = BTreeMap::from([
+        ("app.kubernetes.io/name".to_owned(), fullname.to_owned()),
+        (
+            "app.kubernetes.io/component".to_owned(),
+            "self-hosted-gateway".to_owned(),
+        ),
+        ("app.kubernetes.io/instance".to_owned(), instance),
+    ]);
+    let mut pod_labels = selector.clone();
+    pod_labels.insert("app.kubernetes.io/managed-by".into(), "Helm".into());
+    if let Some(Value::Object(common)) = get(values, "commonLabels") {
+        for (k, v) in common {
+            pod_labels.insert(
+                k.clone(),
+                v.as_str().map_or_else(|| v.to_string(), str::to_owned),
+            );
+        }
+    }
+    if text(values, "gateway.auth.type").as_deref() == Some("WorkloadIdentity") {
+        pod_labels.insert("azure.workload.identity/use".into(), "true".into());
+    }
+    let backup =
+        (truthy(values, "gateway.configuration.backup.enabled") == Some(true)).then(|| {
+            let claim = text(
+                values,
+                "gateway.configuration.backup.persistentVolumeClaim.existingName",
+            )
+            .unwrap_or_else(|| fullname.to_owned());
+            (fullname.to_owned(), claim)
+        });
+    let secret = text(values, "secret.existingSecretName").unwrap_or_else(|| fullname.to_owned());
+    let token = (text(values, "gateway.auth.type")
+        .as_deref()
+        .unwrap_or("GatewayToken")
+        == "GatewayToken")
+        .then(|| (secret.clone(), TOKEN_KEY.to_owned()));
+    let service_account = text(values, "serviceAccount.name")
+        .or_else(|| text(values, "serviceAccountName"))
+        .unwrap_or_else(|| fullname.to_owned());
+    let mut objects = BTreeSet::new();
+    let mut add = |k: &str, n: &str| objects.insert((k.to_owned(), n.to_owned()));
+    add("Deployment", fullname);
+    add("ConfigMap", fullname);
+    add("Service", fullname);
+    add("Service", &discovery);
+    if truthy(values, "serviceAccount.create") != Some(false) {
+        add("ServiceAccount", &service_account);
+    }
+    if truthy(values, "secret.createSecret") != Some(false)
+        && text(values, "secret.existingSecretName").is_none()
+    {
+        add("Secret", &secret);
+    }
+    if let Some((_, claim)) = &backup {
+        add("PersistentVolumeClaim", claim);
+    }
+    if truthy(values, "highAvailability.enabled") != Some(false) {
+        add("PodDisruptionBudget", fullname);
+    }
+    Existing {
+        namespace: namespace.unwrap_or_default().to_owned(),
+        deployment: fullname.to_owned(),
+        selector,
+        pod_labels,
+        container: CHART.to_owned(),
+        config_map: Some(fullname.to_owned()),
+        live_traffic: Some((
+            fullname.to_owned(),
+            text(values, "service.type").unwrap_or_else(|| "ClusterIP".into()),
+        )),
+        discovery: Some(discovery),
+        backup,
+        token,
+        service_account: Some(service_account),
+        objects,
+        helm_release: Some(release.unwrap_or(fullname).to_owned()),
+        replicas: get(values, "replicaCount").and_then(Value::as_i64),
+        resources: get(values, "resources")
+            .and_then(Value::as_object)
+            .is_some_and(|r| {
+                r.values()
+                    .any(|x| x.as_object().is_some_and(|m| !m.is_empty()))
+            }),
+    }
 }
 
 /// `fullnameOverride`, else the chart's `fullname` of the release.
@@ -171,9 +300,24 @@ fn auth(values: &Value, name: &str, g: &mut GatewayDoc, note: &mut impl FnMut(St
                 &["auth", "workloadIdentity", "serviceAccountName"],
                 json!(sa),
             );
-            match get(values, "serviceAccount.annotations").and_then(|a| a.get("azure.workload.identity/client-id")) {
-                Some(c) => g.set(&["auth", "workloadIdentity", "clientId"], c.clone()),
-                None => note("serviceAccount.annotations has no azure.workload.identity/client-id: set spec.auth.workloadIdentity.clientId".into()),
+            // The chart annotates its ServiceAccount with gateway.auth.azureAd.app.id.
+            let client = text(values, "gateway.auth.azureAd.app.id").or_else(|| {
+                get(values, "serviceAccount.annotations")
+                    .and_then(|a| a.get("azure.workload.identity/client-id"))
+                    .and_then(Value::as_str)
+                    .map(str::to_owned)
+            });
+            match client {
+                Some(c) => g.set(&["auth", "workloadIdentity", "clientId"], json!(c)),
+                None => note(
+                    "gateway.auth.azureAd.app.id is empty: set spec.auth.workloadIdentity.clientId"
+                        .into(),
+                ),
+            }
+            if truthy(values, "serviceAccount.create") == Some(false) {
+                note(format!(
+                    "serviceAccount.create false: shgw renders ServiceAccount {sa} with the client id annotation; it replaces the labels and annotations of the one you made"
+                ));
             }
         }
         other => note(format!(
@@ -190,7 +334,7 @@ fn image(values: &Value, g: &mut GatewayDoc, note: &mut impl FnMut(String)) {
     match text(values, "image.tag") {
         Some(t) => g.set(&["image", "tag"], json!(t)),
         None => note(
-            "image.tag is empty (the chart's appVersion): the profile's pinned version is used"
+            "image.tag is empty (the chart's appVersion, 2.11.1 in chart 1.15.1): the profile's pinned version is used, so the first apply changes the image; set spec.image.tag to keep yours"
                 .into(),
         ),
     }
@@ -241,10 +385,11 @@ fn deployment(values: &Value, g: &mut GatewayDoc, note: &mut impl FnMut(String))
     }
     g.set(
         &["pod", "terminationGracePeriodSeconds"],
-        json!(get(
-            values,
-            "gateway.deployment.terminationGracePeriodSeconds"
-        )),
+        json!(
+            get(values, "gateway.deployment.terminationGracePeriodSeconds")
+                .cloned()
+                .unwrap_or(json!(60))
+        ),
     );
     g.set(
         &["pod", "annotations"],
@@ -307,7 +452,7 @@ fn deployment(values: &Value, g: &mut GatewayDoc, note: &mut impl FnMut(String))
     }
 }
 
-fn backup(values: &Value, g: &mut GatewayDoc, note: &mut impl FnMut(String)) {
+fn backup(values: &Value, fullname: &str, g: &mut GatewayDoc, note: &mut impl FnMut(String)) {
     if truthy(values, "gateway.configuration.backup.enabled") != Some(true) {
         g.set(&["backup", "enabled"], json!(false));
         return;
@@ -322,43 +467,38 @@ fn backup(values: &Value, g: &mut GatewayDoc, note: &mut impl FnMut(String)) {
         note(format!(
             "{pvc}.create false without existingName: set spec.backup.existingClaim"
         ));
+        return;
     }
-    g.set(
-        &["backup", "size"],
-        get(values, &format!("{pvc}.size"))
-            .map(quantity)
-            .unwrap_or_default(),
-    );
-    g.set(
-        &["backup", "accessMode"],
-        json!(text(values, &format!("{pvc}.accessMode"))),
-    );
-    if let Some(sc) = get(values, &format!("{pvc}.storageClassName")) {
-        g.set(&["backup", "storageClassName"], sc.clone());
-    }
+    // The claim the chart made holds the saved configuration: it stays the one mounted.
+    g.set(&["backup", "existingClaim"], json!(fullname));
 }
 
+/// The chart's defaults (`text`, `info`, colour on, Azure Monitor on, a 60-second grace) are
+/// stated where the values leave them out: a profile's own would otherwise change them unasked.
 fn telemetry(values: &Value, g: &mut GatewayDoc, note: &mut impl FnMut(String)) {
     g.set(
         &["telemetry", "logs", "std"],
-        json!(text(values, "observability.logs.std.format")),
+        json!(text(values, "observability.logs.std.format").unwrap_or_else(|| "text".into())),
     );
     g.set(
         &["telemetry", "logs", "level"],
-        json!(text(values, "observability.logs.std.level")),
+        json!(text(values, "observability.logs.std.level").unwrap_or_else(|| "info".into())),
     );
     g.set(
         &["telemetry", "logs", "color"],
-        json!(truthy(values, "observability.logs.std.useColor")),
+        json!(truthy(values, "observability.logs.std.useColor").unwrap_or(true)),
     );
     g.set(
         &["telemetry", "metrics", "cloud"],
-        json!(truthy(values, "observability.azureMonitor.metrics.enabled")),
+        json!(truthy(values, "observability.azureMonitor.metrics.enabled").unwrap_or(true)),
     );
     if truthy(values, "observability.statsD.enabled") == Some(true) {
         g.set(
             &["telemetry", "metrics", "statsd", "endpoint"],
-            json!(text(values, "observability.statsD.endpoint")),
+            json!(
+                text(values, "observability.statsD.endpoint")
+                    .map(|e| statsd_endpoint(&e).to_owned())
+            ),
         );
         g.set(
             &["telemetry", "metrics", "statsd", "sampling"],
@@ -393,8 +533,31 @@ fn telemetry(values: &Value, g: &mut GatewayDoc, note: &mut impl FnMut(String)) 
         );
     }
     let local = text(values, "observability.logs.local.type");
-    if local.as_deref().is_some_and(|t| t != "auto") {
-        note("observability.logs.local (local syslog, journal, ...) is not carried over: set spec.settings telemetry.logs.local.* (the chart's /dev/log mount has no shgw form)".into());
+    match local.as_deref() {
+        None | Some("auto") => {}
+        Some(t @ ("none" | "localsyslog" | "rfc5424" | "journal" | "json")) => {
+            g.set(&["telemetry", "logs", "local", "type"], json!(t));
+            g.set(
+                &["telemetry", "logs", "local", "endpoint"],
+                json!(text(
+                    values,
+                    &format!("observability.logs.local.{t}.endpoint")
+                )),
+            );
+            g.set(
+                &["telemetry", "logs", "local", "facility"],
+                json!(
+                    get(values, &format!("observability.logs.local.{t}.facility"))
+                        .and_then(|f| f.as_u64().or_else(|| f.as_str()?.parse().ok()))
+                ),
+            );
+            if t == "localsyslog" {
+                note("observability.logs.local localsyslog: the chart's hostPath mount of the node's syslog socket is not carried over (shgw mounts no host path); point telemetry.logs.local.endpoint at a reachable syslog".into());
+            }
+        }
+        Some(other) => note(format!(
+            "observability.logs.local.type {other} is not one of none, auto, localsyslog, rfc5424, journal, json: not carried over"
+        )),
     }
     let mut settings = Map::new();
     for (path, setting) in [
@@ -454,13 +617,22 @@ fn service(values: &Value, g: &mut GatewayDoc, note: &mut impl FnMut(String)) {
                 .unwrap_or(json!(8081))
         ),
     );
+    // The chart writes none before PR #393: Kubernetes then uses Cluster, stated here so that a
+    // profile's Local does not change how client addresses reach the pods unasked.
+    let exposed = matches!(
+        text(values, "service.type").as_deref(),
+        Some("LoadBalancer" | "NodePort")
+    );
     g.set(
         &["service", "externalTrafficPolicy"],
-        json!(text(values, "service.externalTrafficPolicy")),
+        json!(
+            text(values, "service.externalTrafficPolicy")
+                .or_else(|| exposed.then(|| "Cluster".to_owned()))
+        ),
     );
     if get(values, "service.loadBalancer.ip").is_some() {
         note(
-            "service.loadBalancer.ip is not carried over: use your cloud's Service annotation"
+            "service.loadBalancer.ip is not in the Gateway file: applying over the live Service keeps it, but a re-created Service would lose it; use your cloud's Service annotation"
                 .into(),
         );
     }
@@ -521,10 +693,43 @@ fn unsupported(values: &Value, g: &mut GatewayDoc, note: &mut impl FnMut(String)
     // The chart renders no NetworkPolicy.
     g.set(&["networkPolicy", "enabled"], json!(false));
     if truthy(values, "dapr.enabled") == Some(true) {
-        note(
-            "dapr is not carried over: add the dapr.io/* annotations to spec.pod.annotations"
-                .into(),
-        );
+        // What the chart's deployment template writes on the pod for Dapr.
+        for (key, annotation, default) in [
+            ("dapr.enabled", "dapr.io/enabled", Some("true")),
+            ("dapr.app.id", "dapr.io/app-id", None),
+            ("dapr.config", "dapr.io/config", Some("tracing")),
+            (
+                "dapr.logging.useJsonOutput",
+                "dapr.io/log-as-json",
+                Some("true"),
+            ),
+            ("dapr.logging.level", "dapr.io/log-level", Some("info")),
+        ] {
+            let v = text(values, key).or_else(|| default.map(str::to_owned));
+            g.set(&["pod", "annotations", annotation], json!(v));
+        }
+        note("dapr: the dapr.io/* pod annotations are carried; runtime.deployment.dapr.enabled (deployment telemetry) is not".into());
+    }
+    for (key, default) in [
+        ("service.ports.instance.synchronization", 4290),
+        ("service.ports.instance.heartbeat", 4291),
+    ] {
+        if get(values, key)
+            .and_then(Value::as_i64)
+            .is_some_and(|p| p != default)
+        {
+            note(format!(
+                "{key} is not carried over: shgw uses port {default}"
+            ));
+        }
+    }
+    if get(values, "serviceAccount.labels")
+        .is_some_and(|l| l.as_object().is_some_and(|m| !m.is_empty()))
+    {
+        note("serviceAccount.labels are not carried over".into());
+    }
+    if get(values, "podSecurityContext.fsGroupChangePolicy").is_some() {
+        note("podSecurityContext.fsGroupChangePolicy is not carried over: shgw sets OnRootMismatch with a backup".into());
     }
     if truthy(values, "ingress.controller.enabled") == Some(true) {
         note("ingress.controller (experimental) is not carried over".into());

@@ -1,6 +1,7 @@
 //! Gateway files from a manifest stream: each gateway workload with the ConfigMaps, Secrets
 //! (their names only), Services, claims, budgets, autoscalers and policies around it.
 
+use super::adopt::Existing;
 use super::build::{DEFAULT_SETTINGS, GatewayDoc, boolean, int_or_percent, quantity};
 use super::{ImportError, Imported};
 use crate::inventory::{self, Gateway, Setting, Source, find, selecting};
@@ -15,6 +16,26 @@ use shgw::defaults::{BACKUP_PATH, HTTP_CONTAINER_PORT, HTTPS_CONTAINER_PORT};
 /// # Errors
 /// [`ImportError::NoGateway`] when the stream holds no gateway workload.
 pub fn import_manifests(stream: &Stream) -> Result<Imported, ImportError> {
+    import_manifests_in(stream, None)
+}
+
+/// Imports every gateway of `stream`; objects that name no namespace (`helm template` output,
+/// the portal's file) live in `namespace` when given.
+///
+/// ```
+/// let text = std::fs::read_to_string("../../examples/portal/contoso-west.yml").unwrap();
+/// let stream = shgw_review::load("contoso-west.yml", &text).unwrap();
+/// let out = shgw_review::import_manifests_in(&stream, Some("gateways")).unwrap();
+/// assert_eq!(out.documents[0]["metadata"]["namespace"], "gateways");
+/// assert_eq!(out.documents[0]["spec"]["adoption"]["container"], "contoso-west");
+/// ```
+///
+/// # Errors
+/// [`ImportError::NoGateway`] when the stream holds no gateway workload.
+pub fn import_manifests_in(
+    stream: &Stream,
+    namespace: Option<&str>,
+) -> Result<Imported, ImportError> {
     let gateways = inventory::gateways(stream);
     if gateways.is_empty() {
         let source = stream
@@ -28,13 +49,15 @@ pub fn import_manifests(stream: &Stream) -> Result<Imported, ImportError> {
     let mut out = Imported {
         documents: Vec::new(),
         notes: Vec::new(),
+        plans: Vec::new(),
     };
     for gw in &gateways {
         let mut notes = Notes {
             gateway: gw.name.clone(),
             lines: Vec::new(),
         };
-        let doc = one(&stream.documents, &services, gw, &mut notes);
+        let (doc, existing) = one(&stream.documents, &services, gw, namespace, &mut notes);
+        out.plans.push(super::adopt::plan(&doc, &existing));
         out.documents.push(doc);
         out.notes.extend(notes.lines);
     }
@@ -86,13 +109,31 @@ fn gateway_name(v: &Value, gw: &Gateway, notes: &mut Notes) -> String {
 /// Every Service with its selector.
 type Services = [(usize, std::collections::BTreeMap<String, String>)];
 
-fn one(docs: &[Document], services: &Services, gw: &Gateway, notes: &mut Notes) -> Value {
+fn one(
+    docs: &[Document],
+    services: &Services,
+    gw: &Gateway,
+    given_namespace: Option<&str>,
+    notes: &mut Notes,
+) -> (Value, Existing) {
     let v = &docs[gw.doc].value;
-    let mut g = GatewayDoc::new(&gateway_name(v, gw, notes));
-    g.meta(&["namespace"], json!(namespace(v)));
-    let helm = str_at(v, "/metadata/labels/app.kubernetes.io~1managed-by") == Some("Helm");
-    if namespace(v).is_empty() && !helm {
-        notes.add("no namespace (the objects went to the kubectl context's, default unless set): the profile's namespace is used; set metadata.namespace");
+    let name = gateway_name(v, gw, notes);
+    let mut g = GatewayDoc::new(&name);
+    let ns = match (namespace(v), given_namespace) {
+        ("", Some(given)) => given,
+        ("", None) => {
+            notes.add("no namespace in the input: taken as default, where kubectl puts objects unless its context names another; if they live elsewhere, import again with --namespace");
+            "default"
+        }
+        (ns, _) => ns,
+    };
+    g.meta(&["namespace"], json!(ns));
+    let existing = existing(docs, services, gw, ns);
+    super::adopt::write_adoption(&mut g, &name, &existing);
+    if let Some(id) = token_gateway(docs, gw, &existing)
+        && literal(gw, "gateway.name").is_none()
+    {
+        g.set(&["gatewayName"], json!(id));
     }
     let labels: Map<String, Value> = string_map(v, "/metadata/labels")
         .into_iter()
@@ -106,10 +147,125 @@ fn one(docs: &[Document], services: &Services, gw: &Gateway, notes: &mut Notes) 
     container(v, gw, &mut g, notes);
     pod(v, gw, &mut g, notes);
     service(docs, services, gw, &mut g, notes);
-    backup(docs, gw, &mut g, notes);
+    backup(v, gw, &mut g, notes);
     mounts(v, gw, &mut g, notes);
     availability(docs, gw, &mut g, notes);
-    g.finish()
+    (g.finish(), existing)
+}
+
+/// The gateway id of the token in the Secret `config.service.auth` reads, when that Secret is
+/// in the stream (its value is read for the id only, never carried).
+fn token_gateway(docs: &[Document], gw: &Gateway, e: &Existing) -> Option<String> {
+    use base64::Engine;
+    let (secret, key) = e.token.as_ref()?;
+    let v = &docs[find(docs, "Secret", &gw.namespace, secret)?].value;
+    let text = match str_at(v, &format!("/stringData/{}", crate::source::escape(key))) {
+        Some(t) => t.to_owned(),
+        None => {
+            let b64 = str_at(v, &format!("/data/{}", crate::source::escape(key)))?;
+            let bytes = base64::engine::general_purpose::STANDARD
+                .decode(b64.trim())
+                .ok()?;
+            String::from_utf8(bytes).ok()?
+        }
+    };
+    shgw::Token::parse(&text)
+        .ok()
+        .map(|t| t.gateway_id().to_owned())
+}
+
+/// What the running deployment is called: its Deployment, selector, container, ConfigMap,
+/// Services, backup claim, token Secret and ServiceAccount.
+fn existing(docs: &[Document], services: &Services, gw: &Gateway, ns: &str) -> Existing {
+    let v = &docs[gw.doc].value;
+    let in_ns = |d: &&Document| d.id[1] == gw.namespace;
+    let selected: Vec<&Value> = services
+        .iter()
+        .filter(|(i, sel)| docs[*i].id[1] == gw.namespace && map_selects(sel, &gw.labels))
+        .map(|(i, _)| &docs[*i].value)
+        .collect();
+    let headless = |s: &&Value| str_at(s, "/spec/clusterIP") == Some("None");
+    let live_traffic = selected.iter().find(|s| !headless(s)).map(|s| {
+        (
+            name(s).to_owned(),
+            str_at(s, "/spec/type").unwrap_or("ClusterIP").to_owned(),
+        )
+    });
+    let discovery = selected
+        .iter()
+        .find(|s| headless(s))
+        .map(|s| name(s).to_owned())
+        .or_else(|| {
+            literal(gw, "neighborhood.host")
+                .and_then(|h| h.split('.').next())
+                .map(str::to_owned)
+        });
+    let config_map = v
+        .pointer(&format!("{}/envFrom", gw.container))
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(|e| str_at(e, "/configMapRef/name"))
+        .find(|n| find(docs, "ConfigMap", &gw.namespace, n).is_some())
+        .map(str::to_owned);
+    let backup = backup_mount(v, gw).and_then(|(volume, claim)| Some((volume, claim?)));
+    let token = match gw.setting("config.service.auth").map(|s| &s.source) {
+        Some(Source::Secret { name, key }) => Some((name.clone(), key.clone())),
+        _ => None,
+    };
+    Existing {
+        namespace: ns.to_owned(),
+        deployment: gw.name.clone(),
+        selector: string_map(v, "/spec/selector/matchLabels"),
+        pod_labels: gw.labels.clone(),
+        container: str_at(v, &format!("{}/name", gw.container))
+            .unwrap_or("gateway")
+            .to_owned(),
+        config_map,
+        live_traffic,
+        discovery,
+        backup,
+        token,
+        service_account: str_at(v, &format!("{}/serviceAccountName", gw.pod())).map(str::to_owned),
+        objects: docs
+            .iter()
+            .filter(in_ns)
+            .map(|d| (d.id[0].clone(), d.id[2].clone()))
+            .collect(),
+        helm_release: str_at(v, "/metadata/labels/app.kubernetes.io~1managed-by")
+            .filter(|m| *m == "Helm")
+            .and_then(|_| str_at(v, "/metadata/labels/app.kubernetes.io~1instance"))
+            .map(str::to_owned),
+        replicas: (gw.autoscaler.is_none()).then_some(gw.replicas).flatten(),
+        resources: v
+            .pointer(&format!("{}/resources", gw.container))
+            .and_then(Value::as_object)
+            .is_some_and(|r| {
+                r.values()
+                    .any(|x| x.as_object().is_some_and(|m| !m.is_empty()))
+            }),
+    }
+}
+
+/// The volume mounted at the backup path, and its claim when it is one.
+fn backup_mount(v: &Value, gw: &Gateway) -> Option<(String, Option<String>)> {
+    let mount = v
+        .pointer(&format!("{}/volumeMounts", gw.container))
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .find(|m| {
+            str_at(m, "/mountPath").is_some_and(|p| p.trim_end_matches('/') == BACKUP_PATH)
+        })?;
+    let vol_name = str_at(mount, "/name").unwrap_or_default();
+    let claim = v
+        .pointer(&format!("{}/volumes", gw.pod()))
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .find(|x| str_at(x, "/name") == Some(vol_name))
+        .and_then(|x| str_at(x, "/persistentVolumeClaim/claimName"));
+    Some((vol_name.to_owned(), claim.map(str::to_owned)))
 }
 
 fn literal<'a>(gw: &'a Gateway, key: &str) -> Option<&'a str> {
@@ -371,7 +527,10 @@ fn telemetry(docs: &[Document], gw: &Gateway, g: &mut GatewayDoc, notes: &mut No
     } else if literal(gw, "telemetry.metrics.local") == Some("statsd") {
         g.set(
             &["telemetry", "metrics", "statsd", "endpoint"],
-            json!(literal(gw, "telemetry.metrics.local.statsd.endpoint")),
+            json!(
+                literal(gw, "telemetry.metrics.local.statsd.endpoint")
+                    .map(super::build::statsd_endpoint)
+            ),
         );
         if let Some(s) = literal(gw, "telemetry.metrics.local.statsd.sampling")
             .and_then(|s| s.parse::<f64>().ok())
@@ -538,6 +697,7 @@ fn container(v: &Value, gw: &Gateway, g: &mut GatewayDoc, notes: &mut Notes) {
 }
 
 fn pod(v: &Value, gw: &Gateway, g: &mut GatewayDoc, notes: &mut Notes) {
+    let selector = string_map(v, "/spec/selector/matchLabels");
     let p = gw.pod();
     let annotations: Map<String, Value> =
         string_map(v, &format!("{}/metadata/annotations", gw.template))
@@ -551,7 +711,7 @@ fn pod(v: &Value, gw: &Gateway, g: &mut GatewayDoc, notes: &mut Notes) {
     let labels: Map<String, Value> = gw
         .labels
         .iter()
-        .filter(|(k, _)| !tool_label(k))
+        .filter(|(k, _)| !tool_label(k) && !selector.contains_key(*k))
         .map(|(k, x)| (k.clone(), json!(x)))
         .collect();
     g.set(&["pod", "labels"], Value::Object(labels));
@@ -658,9 +818,12 @@ fn service(
         &["service", "type"],
         json!(str_at(s, "/spec/type").unwrap_or("ClusterIP")),
     );
+    // Kubernetes' own default for a LoadBalancer or NodePort Service is Cluster: stated, so
+    // that a profile's Local does not change how client addresses reach the pods unasked.
+    let exposed = matches!(str_at(s, "/spec/type"), Some("LoadBalancer" | "NodePort"));
     g.set(
         &["service", "externalTrafficPolicy"],
-        json!(str_at(s, "/spec/externalTrafficPolicy")),
+        json!(str_at(s, "/spec/externalTrafficPolicy").or(exposed.then_some("Cluster"))),
     );
     let annotations: Map<String, Value> = string_map(s, "/metadata/annotations")
         .into_iter()
@@ -707,7 +870,7 @@ fn service(
     }
     if s.pointer("/spec/loadBalancerIP").is_some() {
         notes.add(format!(
-            "Service {} loadBalancerIP is not carried over: use a Service annotation of your cloud",
+            "Service {} loadBalancerIP is not in the Gateway file: applying over the live Service keeps it (kubectl removes only fields its last-applied annotation lists), but a re-created Service would lose it; use your cloud's Service annotation",
             name(s)
         ));
     }
@@ -771,51 +934,18 @@ fn mounts(v: &Value, gw: &Gateway, g: &mut GatewayDoc, notes: &mut Notes) {
     g.set(&["caCertificates"], Value::Array(cas));
 }
 
-fn backup(docs: &[Document], gw: &Gateway, g: &mut GatewayDoc, notes: &mut Notes) {
-    let v = &docs[gw.doc].value;
-    let mount = v
-        .pointer(&format!("{}/volumeMounts", gw.container))
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-        .find(|m| str_at(m, "/mountPath").is_some_and(|p| p.trim_end_matches('/') == BACKUP_PATH));
-    let Some(mount) = mount else {
-        g.set(&["backup", "enabled"], json!(false));
-        return;
-    };
-    let vol_name = str_at(mount, "/name").unwrap_or_default();
-    let volume = v
-        .pointer(&format!("{}/volumes", gw.pod()))
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-        .find(|x| str_at(x, "/name") == Some(vol_name));
-    let claim = volume.and_then(|x| str_at(x, "/persistentVolumeClaim/claimName"));
-    let Some(claim) = claim else {
-        notes.add(format!("volume {vol_name} at {BACKUP_PATH} is not a PersistentVolumeClaim: backup is off (an emptyDir does not survive the pod)"));
-        g.set(&["backup", "enabled"], json!(false));
-        return;
-    };
-    g.set(&["backup", "enabled"], json!(true));
-    match find(docs, "PersistentVolumeClaim", &gw.namespace, claim).map(|i| &docs[i].value) {
-        Some(pvc) => {
-            g.set(
-                &["backup", "size"],
-                pvc.pointer("/spec/resources/requests/storage")
-                    .map(quantity)
-                    .unwrap_or_default(),
-            );
-            g.set(
-                &["backup", "accessMode"],
-                pvc.pointer("/spec/accessModes/0")
-                    .cloned()
-                    .unwrap_or_default(),
-            );
-            if let Some(sc) = pvc.pointer("/spec/storageClassName") {
-                g.set(&["backup", "storageClassName"], sc.clone());
-            }
+fn backup(v: &Value, gw: &Gateway, g: &mut GatewayDoc, notes: &mut Notes) {
+    match backup_mount(v, gw) {
+        None => g.set(&["backup", "enabled"], json!(false)),
+        Some((volume, None)) => {
+            notes.add(format!("volume {volume} at {BACKUP_PATH} is not a PersistentVolumeClaim: backup is off (an emptyDir does not survive the pod)"));
+            g.set(&["backup", "enabled"], json!(false));
         }
-        None => g.set(&["backup", "existingClaim"], json!(claim)),
+        Some((_, Some(claim))) => {
+            // The claim holding the saved configuration stays the one mounted.
+            g.set(&["backup", "enabled"], json!(true));
+            g.set(&["backup", "existingClaim"], json!(claim));
+        }
     }
 }
 

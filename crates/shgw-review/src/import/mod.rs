@@ -5,13 +5,15 @@
 //! above the documents. Secret values are never carried: only the names of the Secrets that
 //! hold them.
 
+mod adopt;
 mod build;
 mod helm_values;
 mod manifests;
 mod renewal;
 
+pub use adopt::{Takeover, escape};
 pub use helm_values::import_helm_values;
-pub use manifests::import_manifests;
+pub use manifests::{import_manifests, import_manifests_in};
 
 use serde_json::Value;
 
@@ -22,6 +24,8 @@ pub struct Imported {
     pub documents: Vec<Value>,
     /// What could not be carried over, one line each, naming the gateway and the field.
     pub notes: Vec<String>,
+    /// How each gateway is taken over in place, in the order of `documents`.
+    pub plans: Vec<Takeover>,
 }
 
 impl Imported {
@@ -36,15 +40,28 @@ impl Imported {
     /// ```
     pub fn to_yaml(&self) -> String {
         let mut out = String::new();
-        if !self.notes.is_empty() {
-            out.push_str("# shgw import: not carried over (review before rendering):\n");
-            for n in &self.notes {
-                out.push_str("# - ");
-                out.push_str(&n.replace(['\n', '\r'], " "));
-                out.push('\n');
+        for line in self.comment_lines() {
+            out.push('#');
+            if !line.is_empty() {
+                out.push(' ');
+                out.push_str(&line);
             }
+            out.push('\n');
         }
         out.push_str(&shgw_yaml::to_multi_doc(&self.documents));
+        out
+    }
+
+    /// The takeover plans and the notes, as the lines of the comment above the documents
+    /// (and of `shgw import`'s standard error); input text in them is escaped.
+    pub fn comment_lines(&self) -> Vec<String> {
+        let mut out: Vec<String> = self.plans.iter().flat_map(Takeover::lines).collect();
+        if !self.notes.is_empty() {
+            out.push("shgw import: not carried over (review before rendering):".to_owned());
+            for n in &self.notes {
+                out.push(format!("- {}", escape(n)));
+            }
+        }
         out
     }
 }

@@ -332,7 +332,7 @@ pub(crate) fn prometheus_rule(r: &Resolved) -> Option<PrometheusRule> {
     {
         rules.renewal(&renewer_name(r), renewal);
     }
-    rules.replicas(&r.name);
+    rules.replicas(&r.names.deployment);
     if r.prometheus.as_ref().is_some_and(|p| p.pod_monitor) {
         rules.metrics(&r.name);
     }

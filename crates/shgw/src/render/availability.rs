@@ -38,7 +38,7 @@ pub(crate) fn backup_claim(r: &Resolved) -> Option<PersistentVolumeClaim> {
 pub(crate) fn disruption_budget(r: &Resolved) -> Option<PodDisruptionBudget> {
     let pdb = r.disruption_budget.as_ref()?;
     Some(PodDisruptionBudget {
-        metadata: meta(r, r.name.clone()),
+        metadata: meta(r, r.names.deployment.clone()),
         spec: Some(PodDisruptionBudgetSpec {
             selector: Some(selector(r)),
             max_unavailable: pdb.max_unavailable.as_ref().map(|v| v.to_k8s()),
@@ -72,12 +72,12 @@ pub(crate) fn autoscaler(r: &Resolved) -> Option<HorizontalPodAutoscaler> {
         metrics.push(utilization("memory", m));
     }
     Some(HorizontalPodAutoscaler {
-        metadata: meta(r, r.name.clone()),
+        metadata: meta(r, r.names.deployment.clone()),
         spec: Some(HorizontalPodAutoscalerSpec {
             scale_target_ref: CrossVersionObjectReference {
                 api_version: Some("apps/v1".into()),
                 kind: "Deployment".into(),
-                name: r.name.clone(),
+                name: r.names.deployment.clone(),
             },
             min_replicas: Some(a.min),
             max_replicas: a.max,

@@ -124,10 +124,7 @@ fn metric_settings(out: &mut Settings, r: &Resolved) {
 pub(crate) fn settings(r: &Resolved) -> BTreeMap<String, String> {
     let mut out = Settings(BTreeMap::new());
     out.put(m::ENDPOINT, r.endpoint.clone());
-    out.put(
-        m::NEIGHBORHOOD_HOST,
-        format!("{}-instance-discovery", r.name),
-    );
+    out.put(m::NEIGHBORHOOD_HOST, r.names.discovery.clone());
     out.put(m::ARTIFACT_SOURCE, "shgw");
     out.put(m::MECHANISM, "YAML");
     out.put(m::ORCHESTRATOR, "Kubernetes");
@@ -151,7 +148,7 @@ pub(crate) fn settings(r: &Resolved) -> BTreeMap<String, String> {
 /// ConfigMap `<name>-env`.
 pub(crate) fn config_map(r: &Resolved, data: BTreeMap<String, String>) -> ConfigMap {
     ConfigMap {
-        metadata: meta(r, format!("{}-env", r.name)),
+        metadata: meta(r, r.names.config_map.clone()),
         data: Some(data),
         ..Default::default()
     }

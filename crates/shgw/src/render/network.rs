@@ -25,7 +25,7 @@ fn service_port(name: &str, port: i32, target: &str, protocol: &str) -> ServiceP
 
 /// Service `<name>-live-traffic`: HTTP and HTTPS to the gateway pods.
 pub(crate) fn live_traffic(r: &Resolved) -> Service {
-    let mut metadata = meta(r, format!("{}-live-traffic", r.name));
+    let mut metadata = meta(r, r.names.live_traffic.clone());
     if !r.service_annotations.is_empty() {
         metadata
             .annotations
@@ -54,7 +54,7 @@ pub(crate) fn live_traffic(r: &Resolved) -> Service {
 /// Headless Service `<name>-instance-discovery`: lets instances find each other to share
 /// rate-limit counters (UDP 4290) and heartbeats (UDP 4291).
 pub(crate) fn instance_discovery(r: &Resolved) -> Service {
-    let mut metadata = meta(r, format!("{}-instance-discovery", r.name));
+    let mut metadata = meta(r, r.names.discovery.clone());
     metadata
         .annotations
         .get_or_insert_with(BTreeMap::new)
@@ -125,7 +125,7 @@ pub(crate) fn network_policy(r: &Resolved) -> Option<NetworkPolicy> {
             .collect()
     });
     Some(NetworkPolicy {
-        metadata: meta(r, r.name.clone()),
+        metadata: meta(r, r.names.deployment.clone()),
         spec: Some(NetworkPolicySpec {
             pod_selector: Some(selector(r)),
             policy_types: Some(vec!["Ingress".into()]),

@@ -6,7 +6,8 @@ use crate::resolve::{AuthMode, Resolved};
 use crate::spec::PullPolicy;
 use std::collections::BTreeMap;
 
-/// `checkov.io/skip1..N` annotations for the Deployment.
+/// `checkov.io/skip1..N` annotations for the Deployment, and the `shgw.dev/ignore` of the
+/// default-namespace rule for a gateway adopted where it lives.
 pub(crate) fn linter_skips(r: &Resolved) -> BTreeMap<String, String> {
     let mut skips: Vec<String> = vec![
         "CKV_K8S_22=the gateway writes its CA bundle under /etc/ssl/certs at start; a read-only root filesystem is not supported".into(),
@@ -39,9 +40,17 @@ pub(crate) fn linter_skips(r: &Resolved) -> BTreeMap<String, String> {
                 .into(),
         );
     }
-    skips
+    let mut out: BTreeMap<String, String> = skips
         .into_iter()
         .enumerate()
         .map(|(i, s)| (format!("checkov.io/skip{}", i + 1), s))
-        .collect()
+        .collect();
+    if r.adopted && r.namespace.as_deref() == Some("default") {
+        // shgw review's own rule: an adoption updates the objects where they live.
+        out.insert(
+            "shgw.dev/ignore".into(),
+            "SHGW042=adopted in place (spec.adoption): the objects live in default; moving them to their own namespace is a new deployment".into(),
+        );
+    }
+    out
 }

@@ -99,7 +99,7 @@ pub(crate) fn role(r: &Resolved) -> Option<Role> {
         metadata: meta(r),
         rules: Some(vec![
             rule("", "secrets", secret),
-            rule("apps", "deployments", &r.name),
+            rule("apps", "deployments", &r.names.deployment),
         ]),
     })
 }
@@ -129,7 +129,7 @@ fn args(r: &Resolved, plan: &RenewalPlan, secret: &str, key: &str) -> Vec<String
         ("--namespace", &format!("$({NAMESPACE_ENV})")),
         ("--secret", secret),
         ("--secret-key", key),
-        ("--deployment", &r.name),
+        ("--deployment", &r.names.deployment),
         ("--subscription", &plan.subscription_id),
         ("--resource-group", &plan.resource_group),
         ("--service", &plan.service_name),
@@ -138,7 +138,10 @@ fn args(r: &Resolved, plan: &RenewalPlan, secret: &str, key: &str) -> Vec<String
         ("--validity", &plan.validity),
         ("--key", plan.key_type.as_str()),
         ("--arm-endpoint", &plan.arm_endpoint),
-        ("--deadline", &format!("{}s", d::RENEWER_ACTIVE_DEADLINE_SECONDS)),
+        (
+            "--deadline",
+            &format!("{}s", d::RENEWER_ACTIVE_DEADLINE_SECONDS),
+        ),
     ];
     let mut args = vec!["token".to_owned(), "renew".to_owned()];
     for (flag, value) in flags {
@@ -432,7 +435,7 @@ pub(crate) fn admission_policy(r: &Resolved) -> Option<ValidatingAdmissionPolicy
             failure_policy: Some("Fail".into()),
             match_constraints: Some(MatchResources {
                 resource_rules: Some(vec![
-                    rule("apps", "deployments", &r.name),
+                    rule("apps", "deployments", &r.names.deployment),
                     rule("", "secrets", secret),
                 ]),
                 ..Default::default()

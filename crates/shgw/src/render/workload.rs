@@ -21,7 +21,6 @@ use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 use std::collections::BTreeMap;
 
-const BACKUP_VOLUME: &str = "config-backup";
 const ENTRA_CERTIFICATE_VOLUME: &str = "entra-certificate";
 const DOTNET_ROOT_STORE_VOLUME: &str = "dotnet-root-store";
 
@@ -160,7 +159,7 @@ fn volume_mounts(r: &Resolved) -> Vec<VolumeMount> {
     let mut mounts = Vec::new();
     if r.backup.is_some() {
         mounts.push(VolumeMount {
-            name: BACKUP_VOLUME.into(),
+            name: r.names.backup_volume.clone(),
             mount_path: d::BACKUP_PATH.into(),
             ..Default::default()
         });
@@ -229,7 +228,7 @@ fn volumes(r: &Resolved) -> Vec<Volume> {
     let mut volumes = Vec::new();
     if let Some(b) = &r.backup {
         volumes.push(Volume {
-            name: BACKUP_VOLUME.into(),
+            name: r.names.backup_volume.clone(),
             persistent_volume_claim: Some(PersistentVolumeClaimVolumeSource {
                 claim_name: b.claim_name.clone(),
                 read_only: None,
@@ -272,7 +271,7 @@ fn volumes(r: &Resolved) -> Vec<Volume> {
 
 fn container(r: &Resolved) -> Container {
     Container {
-        name: "gateway".into(),
+        name: r.names.container.clone(),
         image: Some(r.image.clone()),
         image_pull_policy: Some(r.pull_policy.as_str().into()),
         ports: Some(vec![
@@ -284,7 +283,7 @@ fn container(r: &Resolved) -> Container {
         env: non_empty(env(r)),
         env_from: Some(vec![EnvFromSource {
             config_map_ref: Some(ConfigMapEnvSource {
-                name: format!("{}-env", r.name),
+                name: r.names.config_map.clone(),
                 optional: Some(false),
             }),
             ..Default::default()
@@ -447,7 +446,7 @@ pub(crate) fn deployment(
         volumes: non_empty(volumes(r)),
         ..Default::default()
     };
-    let mut metadata = meta(r, r.name.clone());
+    let mut metadata = meta(r, r.names.deployment.clone());
     if !annotations.is_empty() {
         metadata
             .annotations

@@ -122,4 +122,9 @@ pub struct GatewaySpec {
     /// Pod-level scheduling and metadata.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pod: Option<PodConfig>,
+    /// Names and selector labels of a gateway deployed by other means (the portal's file, the
+    /// Helm chart), kept so that applying the render updates those objects in place; written by
+    /// `shgw import`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub adoption: Option<Adoption>,
 }

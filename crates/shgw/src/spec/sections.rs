@@ -600,3 +600,31 @@ section!(
         termination_grace_period_seconds: Option<i64>,
     }
 );
+
+section!(
+    /// What a gateway deployed by other means is called, so that `kubectl apply` of the render
+    /// updates its objects in place instead of creating a second gateway next to them. Every
+    /// field is optional; an absent one keeps shgw's own name.
+    Adoption {
+        /// The Deployment's name; `<name>` by default. Also names the PodDisruptionBudget,
+        /// HorizontalPodAutoscaler and NetworkPolicy.
+        deployment: Option<String>,
+        /// The Deployment's `spec.selector.matchLabels`, which Kubernetes never lets change: it
+        /// replaces shgw's selector (`app.kubernetes.io/name` and `instance`) in the Deployment,
+        /// both Services, the budget, the policy and the spreading rules, and every pod carries
+        /// it, so old and new pods serve during the rollout.
+        selector: BTreeMap<String, String>,
+        /// The gateway container's name; `gateway` by default.
+        container: Option<String>,
+        /// The settings ConfigMap; `<name>-env` by default.
+        config_map: Option<String>,
+        /// The live-traffic Service (keeps its load-balancer address); `<name>-live-traffic` by
+        /// default.
+        live_traffic_service: Option<String>,
+        /// The headless discovery Service, also written to `neighborhood.host`;
+        /// `<name>-instance-discovery` by default.
+        discovery_service: Option<String>,
+        /// The pod volume holding the backup claim; `config-backup` by default.
+        backup_volume: Option<String>,
+    }
+);

@@ -97,7 +97,56 @@ pub fn validate(g: &Gateway, r: &Resolved) -> Vec<Diagnostic> {
     alerts::check(&mut c, s, r);
     security(&mut c, r);
     settings_and_pod(&mut c, s, r);
+    adoption(&mut c, s);
     c.out
+}
+
+/// A field of `spec.adoption`, its value, the check it must pass and what it must be.
+type NameRule<'a> = (&'a str, &'a Option<String>, fn(&str) -> bool, &'a str);
+
+/// `spec.adoption`: every name is one Kubernetes takes for its kind, the selector is a valid,
+/// non-empty label set.
+fn adoption(c: &mut Check, s: &GatewaySpec) {
+    let Some(a) = &s.adoption else { return };
+    fn service(n: &str) -> bool {
+        is_dns1123_label(n) && n.starts_with(|ch: char| ch.is_ascii_lowercase())
+    }
+    let label = "a DNS-1123 label (lower-case letters, digits and '-', at most 63)";
+    let service_name = "a Service name (a DNS-1123 label starting with a letter, at most 63)";
+    let subdomain = "a DNS-1123 subdomain (lower-case letters, digits, '-' and '.', at most 253)";
+    let fields: [NameRule; 6] = [
+        ("deployment", &a.deployment, is_dns1123_subdomain, subdomain),
+        ("container", &a.container, is_dns1123_label, label),
+        ("configMap", &a.config_map, is_dns1123_subdomain, subdomain),
+        (
+            "liveTrafficService",
+            &a.live_traffic_service,
+            service,
+            service_name,
+        ),
+        (
+            "discoveryService",
+            &a.discovery_service,
+            service,
+            service_name,
+        ),
+        ("backupVolume", &a.backup_volume, is_dns1123_label, label),
+    ];
+    for (field, value, ok, what) in fields {
+        if let Some(v) = value.as_deref().filter(|v| !ok(v)) {
+            c.err(
+                format!("spec.adoption.{field}"),
+                format!("{v:?} must be {what}"),
+            );
+        }
+    }
+    if a.selector.is_empty() && a.deployment.is_some() {
+        c.err(
+            "spec.adoption.selector",
+            "required with spec.adoption.deployment: the Deployment's spec.selector.matchLabels, which cannot change",
+        );
+    }
+    c.labels("spec.adoption.selector", &a.selector, true);
 }
 
 fn metadata(c: &mut Check, g: &Gateway) {
