@@ -137,40 +137,12 @@ impl Env {
     }
 }
 
-/// The objects as a v1.20 server takes them (the kinds it serves only as beta, and the
-/// fields added after it, as `crates/shgw/tests/dry_run.rs` lowers them), in a `List`.
+/// The objects as a v1.20 server takes them (`shgw_testkit::lowered_for_v1_20`), in a `List`.
 fn lowered(docs: &[Value]) -> String {
     let items: Vec<Value> = docs
         .iter()
         .cloned()
-        .map(|mut v| {
-            match v["kind"].as_str().unwrap_or_default() {
-                "HorizontalPodAutoscaler" => v["apiVersion"] = "autoscaling/v2beta2".into(),
-                "PodDisruptionBudget" => {
-                    v["apiVersion"] = "policy/v1beta1".into();
-                    v["spec"]
-                        .as_object_mut()
-                        .unwrap()
-                        .remove("unhealthyPodEvictionPolicy");
-                }
-                "CronJob" => {
-                    v["apiVersion"] = "batch/v1beta1".into();
-                    v["spec"].as_object_mut().unwrap().remove("timeZone");
-                }
-                "Deployment" => {
-                    for c in v
-                        .pointer_mut("/spec/template/spec/topologySpreadConstraints")
-                        .and_then(Value::as_array_mut)
-                        .into_iter()
-                        .flatten()
-                    {
-                        c.as_object_mut().unwrap().remove("matchLabelKeys");
-                    }
-                }
-                _ => {}
-            }
-            v
-        })
+        .filter_map(shgw_testkit::lowered_for_v1_20)
         .collect();
     json!({"apiVersion": "v1", "kind": "List", "items": items}).to_string()
 }

@@ -26,46 +26,12 @@ fn read(path: &str) -> String {
     std::fs::read_to_string(workspace().join(path)).unwrap()
 }
 
-/// The object as a v1.20 server takes it (as `crates/shgw/tests/dry_run.rs` lowers it).
-fn lowered(mut v: Value) -> Option<Value> {
-    match v["kind"].as_str().unwrap_or_default() {
-        "PodMonitor" => return None,
-        "HorizontalPodAutoscaler" => v["apiVersion"] = "autoscaling/v2beta2".into(),
-        "PodDisruptionBudget" => {
-            v["apiVersion"] = "policy/v1beta1".into();
-            if let Some(spec) = v["spec"].as_object_mut() {
-                spec.remove("unhealthyPodEvictionPolicy");
-            }
-        }
-        "CronJob" => {
-            v["apiVersion"] = "batch/v1beta1".into();
-            if let Some(spec) = v["spec"].as_object_mut() {
-                spec.remove("timeZone");
-            }
-        }
-        "Deployment" => {
-            for c in v
-                .pointer_mut("/spec/template/spec/topologySpreadConstraints")
-                .and_then(Value::as_array_mut)
-                .into_iter()
-                .flatten()
-            {
-                if let Some(c) = c.as_object_mut() {
-                    c.remove("matchLabelKeys");
-                }
-            }
-        }
-        _ => {}
-    }
-    Some(v)
-}
-
 fn lower_stream(text: &str) -> String {
     let docs: Vec<Value> = shgw_review::load("input", text)
         .unwrap()
         .documents
         .into_iter()
-        .filter_map(|d| lowered(d.value))
+        .filter_map(|d| shgw_testkit::lowered_for_v1_20(d.value))
         .collect();
     shgw_yaml::to_multi_doc(&docs)
 }
@@ -315,7 +281,11 @@ fn render(gws: &[shgw::Gateway], profile: &str) -> String {
     let p = shgw::Profile::embedded(profile).unwrap();
     let m = shgw::render_with("imported.yaml", gws, &p, &shgw::RenderOptions::default())
         .unwrap_or_else(|e| panic!("{profile}: {e}"));
-    let docs: Vec<Value> = m.to_values().into_iter().filter_map(lowered).collect();
+    let docs: Vec<Value> = m
+        .to_values()
+        .into_iter()
+        .filter_map(shgw_testkit::lowered_for_v1_20)
+        .collect();
     shgw_yaml::to_multi_doc(&docs)
 }
 

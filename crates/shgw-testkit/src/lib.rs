@@ -77,3 +77,43 @@ pub fn run_with_stdin(
         Err(e) => panic!("{:?}: {e}", cmd.get_program()),
     }
 }
+
+/// A rendered object as the v1.20 test API server takes it: the kinds it serves only as beta
+/// moved to their beta versions, the fields added after 1.20 removed, and `None` for the
+/// Prometheus Operator kinds it does not know (no CRDs are installed there).
+pub fn lowered_for_v1_20(mut v: serde_json::Value) -> Option<serde_json::Value> {
+    use serde_json::Value;
+    let kind = v["kind"].as_str().unwrap_or_default().to_owned();
+    let drop_field = |v: &mut Value, pointer: &str, field: &str| {
+        if let Some(map) = v.pointer_mut(pointer).and_then(Value::as_object_mut) {
+            map.remove(field);
+        }
+    };
+    match kind.as_str() {
+        "PodMonitor" | "PrometheusRule" => return None,
+        "HorizontalPodAutoscaler" => v["apiVersion"] = "autoscaling/v2beta2".into(),
+        "PodDisruptionBudget" => {
+            v["apiVersion"] = "policy/v1beta1".into();
+            drop_field(&mut v, "/spec", "unhealthyPodEvictionPolicy");
+        }
+        "CronJob" => {
+            v["apiVersion"] = "batch/v1beta1".into();
+            drop_field(&mut v, "/spec", "timeZone");
+        }
+        "Deployment" => {
+            let n = v
+                .pointer("/spec/template/spec/topologySpreadConstraints")
+                .and_then(Value::as_array)
+                .map_or(0, Vec::len);
+            for i in 0..n {
+                drop_field(
+                    &mut v,
+                    &format!("/spec/template/spec/topologySpreadConstraints/{i}"),
+                    "matchLabelKeys",
+                );
+            }
+        }
+        _ => {}
+    }
+    Some(v)
+}

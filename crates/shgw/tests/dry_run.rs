@@ -12,41 +12,6 @@ mod common;
 use serde_json::Value;
 use std::collections::BTreeSet;
 
-/// The object as a v1.20 server takes it, or `None` for a kind it cannot know.
-fn lowered(mut v: Value) -> Option<Value> {
-    let kind = v["kind"].as_str().unwrap_or_default().to_owned();
-    match kind.as_str() {
-        "PodMonitor" | "PrometheusRule" => return None,
-        "HorizontalPodAutoscaler" => v["apiVersion"] = "autoscaling/v2beta2".into(),
-        "PodDisruptionBudget" => {
-            v["apiVersion"] = "policy/v1beta1".into();
-            if let Some(spec) = v["spec"].as_object_mut() {
-                spec.remove("unhealthyPodEvictionPolicy");
-            }
-        }
-        "CronJob" => {
-            v["apiVersion"] = "batch/v1beta1".into();
-            if let Some(spec) = v["spec"].as_object_mut() {
-                spec.remove("timeZone");
-            }
-        }
-        "Deployment" => {
-            if let Some(spread) = v
-                .pointer_mut("/spec/template/spec/topologySpreadConstraints")
-                .and_then(Value::as_array_mut)
-            {
-                for c in spread {
-                    if let Some(c) = c.as_object_mut() {
-                        c.remove("matchLabelKeys");
-                    }
-                }
-            }
-        }
-        _ => {}
-    }
-    Some(v)
-}
-
 #[test]
 fn a_real_api_server_accepts_every_example_under_every_profile() {
     let Some(api) = shgw_testkit::ApiServer::start("dry-run", &[]) else {
@@ -79,7 +44,11 @@ fn a_real_api_server_accepts_every_example_under_every_profile() {
     }
     let mut checked = 0;
     for (what, m) in &renders {
-        let docs: Vec<Value> = m.to_values().into_iter().filter_map(lowered).collect();
+        let docs: Vec<Value> = m
+            .to_values()
+            .into_iter()
+            .filter_map(shgw_testkit::lowered_for_v1_20)
+            .collect();
         checked += docs.len();
         let stream = shgw_yaml::to_multi_doc(&docs);
         let out = api.kubectl(&["apply", "--dry-run=server", "-f", "-"], Some(&stream));
