@@ -41,6 +41,9 @@ struct MapConfig {
     field_specs: Vec<FieldSpec>,
 }
 
+/// `PrefixTransformer`, `SuffixTransformer` and `PrefixSuffixTransformer` (which runs the
+/// first two in turn): kustomize refuses a config without `fieldSpecs` (an empty list is
+/// fine).
 #[derive(Debug, Default, Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct PrefixSuffixConfig {
@@ -49,7 +52,7 @@ struct PrefixSuffixConfig {
     #[serde(default)]
     suffix: String,
     #[serde(default)]
-    field_specs: Vec<FieldSpec>,
+    field_specs: Option<Vec<FieldSpec>>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -254,15 +257,19 @@ fn transform(
             let c: MapConfig = decode(doc)?;
             labels::apply_map(acc, &c.annotations.unwrap_or_default(), &c.field_specs);
         }
-        "PrefixSuffixTransformer" => {
+        "PrefixSuffixTransformer" | "PrefixTransformer" | "SuffixTransformer" => {
             let c: PrefixSuffixConfig = decode(doc)?;
-            if c.field_specs.iter().any(|s| s.path != "metadata/name") {
-                return Err(Error::msg(
-                    "PrefixSuffixTransformer: field specs other than metadata/name are not supported by this renderer",
-                ));
+            let Some(specs) = c.field_specs else {
+                return Err(Error::msg(format!(
+                    "plugin {} fails configuration: fieldSpecs is not expected to be nil",
+                    plugin_id(doc)
+                )));
+            };
+            if kind != "SuffixTransformer" {
+                prefix::apply(acc, &c.prefix, prefix::End::Prefix, &specs)?;
             }
-            if !c.field_specs.is_empty() {
-                prefix::apply(acc, &c.prefix, &c.suffix);
+            if kind != "PrefixTransformer" {
+                prefix::apply(acc, &c.suffix, prefix::End::Suffix, &specs)?;
             }
         }
         "NamespaceTransformer" => {
@@ -324,6 +331,12 @@ fn transform(
         }
     }
     Ok(())
+}
+
+/// The id of a plugin config as kustomize names it in messages
+/// (`PrefixTransformer.builtin.[noGrp]/x.[noNs]`).
+fn plugin_id(doc: &Value) -> crate::resid::ResId {
+    crate::resid::ResId::of(&shgw_yaml::node::Node::from_value(doc))
 }
 
 /// kustomize's `HashTransformer`: generated objects that want a content hash get it now
