@@ -53,6 +53,39 @@ pub enum Command {
         after_help = "Checks: every object present; the Deployment's available/desired replicas and rollout; the\nService's external address; the backup claim's phase; the token's expiry (annotation\nshgw.dev/token-expiry, read from the Secret's metadata only: never the token); the renewer's last\nsuccess (annotation shgw.dev/renewer-last-success, or the CronJob's status.lastSuccessfulTime),\nstale beyond twice the longest gap between its runs; recent Warning events of what is not ok.\nA Role that is enough: examples/rbac/status-role.yaml.\n\nExamples:\n  shgw status -f gateway.yaml\n  shgw status -f fleet.yaml --context prod-westeurope --format json\n  shgw build overlays/prod | shgw status -f - --wait 5m\n\nExit codes: 0 healthy, 1 not healthy (or bad input), 2 usage error, 3 the cluster cannot be\nreached (no configuration, no connection, TLS failure, credentials refused)."
     )]
     Status(StatusArgs),
+    /// Print a shell completion script, generated from the command definitions.
+    #[command(
+        after_help = "Examples:\n  shgw completions bash > ~/.local/share/bash-completion/completions/shgw\n  shgw completions zsh > \"${fpath[1]}/_shgw\"\n  shgw completions fish > ~/.config/fish/completions/shgw.fish\n  shgw completions powershell >> $PROFILE"
+    )]
+    Completions(CompletionsArgs),
+    /// Print the manual page (roff), generated from the command definitions.
+    #[command(
+        after_help = "Examples:\n  shgw man > shgw.1 && man ./shgw.1\n  shgw man token renew | man -l -"
+    )]
+    Man(ManArgs),
+}
+
+/// The shells `shgw completions` writes scripts for.
+#[derive(Clone, Copy, ValueEnum)]
+pub enum Shell {
+    Bash,
+    Zsh,
+    Fish,
+    Powershell,
+}
+
+#[derive(Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete in.
+    #[arg(value_enum)]
+    pub shell: Shell,
+}
+
+#[derive(Args)]
+pub struct ManArgs {
+    /// The page of a subcommand (`render`, `token renew`, ...); the page of shgw without one.
+    #[arg(value_name = "COMMAND")]
+    pub command: Vec<String>,
 }
 
 #[derive(Args)]
