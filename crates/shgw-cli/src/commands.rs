@@ -28,6 +28,8 @@ pub(crate) fn run(cli: Cli) -> Result<Output, Failure> {
         Command::Review(a) => crate::review::review(a),
         Command::Import(a) => crate::import::import(a),
         Command::Status(a) => crate::status::run(a),
+        Command::Completions(a) => crate::generated::completions(&a),
+        Command::Man(a) => crate::generated::man(&a),
     }
 }
 

@@ -5,6 +5,7 @@
 mod args;
 mod build;
 mod commands;
+mod generated;
 mod import;
 mod overrides;
 mod renew;
