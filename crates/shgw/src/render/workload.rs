@@ -272,7 +272,7 @@ fn volumes(r: &Resolved) -> Vec<Volume> {
 
 fn container(r: &Resolved) -> Container {
     Container {
-        name: "gateway".into(),
+        name: d::GATEWAY_CONTAINER.into(),
         image: Some(r.image.clone()),
         image_pull_policy: Some(r.pull_policy.as_str().into()),
         ports: Some(vec![
@@ -401,6 +401,13 @@ pub(crate) fn deployment(
     pod_annotations.extend(super::metrics::scrape_annotations(r));
     let mut containers = vec![container(r)];
     containers.extend(super::metrics::sidecar(r));
+    if containers.len() > 1 {
+        // With a sidecar, `kubectl logs|exec|attach` without `-c` go to the gateway (a
+        // value the user set on the pod stays).
+        pod_annotations
+            .entry(d::DEFAULT_CONTAINER_ANNOTATION.into())
+            .or_insert_with(|| d::GATEWAY_CONTAINER.into());
+    }
     let pod = PodSpec {
         containers,
         service_account_name: service_account,
