@@ -61,6 +61,8 @@ pub(crate) fn apply(
         if skipped(&orig) {
             continue;
         }
+        // Whether a field written was one of several sharing a node (see `crate::alias`).
+        let mut shared = false;
         for spec in specs.iter().filter(|s| spec_applies(s, &orig)) {
             if spec.path == "metadata/name" && !affix.is_empty() {
                 match end {
@@ -75,6 +77,7 @@ pub(crate) fn apply(
             }
             let path = split(&spec.path);
             walk(&mut r.obj, &path, spec.create, &mut |node| {
+                shared |= matches!(node, Node::Scalar(s) if s.share.is_some());
                 write_affixed(node, affix, end)
             })
             .map_err(|msg| {
@@ -84,7 +87,9 @@ pub(crate) fn apply(
                 ))
             })?;
         }
-        propagate(&mut r.obj);
+        if shared {
+            propagate(&mut r.obj);
+        }
     }
     Ok(())
 }
