@@ -274,12 +274,17 @@ fn transform(
         }
         "NamespaceTransformer" => {
             let c: NamespaceConfig = decode(doc)?;
-            if c.unset_only || c.set_role_binding_subjects.is_some() {
-                return Err(Error::msg(
-                    "NamespaceTransformer: unsetOnly and setRoleBindingSubjects are not supported by this renderer",
-                ));
-            }
-            namespace::apply(acc, &c.metadata.namespace, &c.field_specs)?;
+            let opts = namespace::Options {
+                unset_only: c.unset_only,
+                subjects: namespace::Subjects::parse(c.set_role_binding_subjects.as_deref())
+                    .map_err(|e| {
+                        Error::msg(format!(
+                            "plugin {} fails configuration: {e}",
+                            plugin_id(doc)
+                        ))
+                    })?,
+            };
+            namespace::apply_with(acc, &c.metadata.namespace, &c.field_specs, opts)?;
         }
         "PatchTransformer" => {
             let c: PatchConfig = decode(doc)?;
