@@ -63,6 +63,16 @@ pub enum Command {
     /// The Argo CD Config Management Plugin's steps (deploy/argocd/plugin.yaml).
     #[command(subcommand)]
     Argocd(ArgocdCommand),
+    /// Print a shell completion script, generated from the command definitions.
+    #[command(
+        after_help = "Examples:\n  shgw completions bash > ~/.local/share/bash-completion/completions/shgw\n  shgw completions zsh > \"${fpath[1]}/_shgw\"\n  shgw completions fish > ~/.config/fish/completions/shgw.fish\n  shgw completions powershell >> $PROFILE"
+    )]
+    Completions(CompletionsArgs),
+    /// Print the manual page (roff), generated from the command definitions.
+    #[command(
+        after_help = "Examples:\n  shgw man > shgw.1 && man ./shgw.1\n  shgw man token renew | man -l -"
+    )]
+    Man(ManArgs),
 }
 
 #[derive(Subcommand)]
@@ -74,6 +84,29 @@ pub enum ArgocdCommand {
         after_help = "Reads PARAM_PROFILE or ARGOCD_ENV_PROFILE (the profile; production by default) and\nARGOCD_APP_NAMESPACE (the namespace of Gateways that name none). Any failure exits 1 with\nnothing on stdout, and so does an empty result."
     )]
     Generate,
+}
+
+/// The shells `shgw completions` writes scripts for.
+#[derive(Clone, Copy, ValueEnum)]
+pub enum Shell {
+    Bash,
+    Zsh,
+    Fish,
+    Powershell,
+}
+
+#[derive(Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete in.
+    #[arg(value_enum)]
+    pub shell: Shell,
+}
+
+#[derive(Args)]
+pub struct ManArgs {
+    /// The page of a subcommand (`render`, `token renew`, ...); the page of shgw without one.
+    #[arg(value_name = "COMMAND")]
+    pub command: Vec<String>,
 }
 
 #[derive(Args)]

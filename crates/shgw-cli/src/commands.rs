@@ -31,6 +31,8 @@ pub(crate) fn run(cli: Cli) -> Result<Output, Failure> {
         Command::Fn => crate::krm::run(),
         Command::Argocd(ArgocdCommand::Discover) => crate::argocd::discover(),
         Command::Argocd(ArgocdCommand::Generate) => crate::argocd::generate(),
+        Command::Completions(a) => crate::generated::completions(&a),
+        Command::Man(a) => crate::generated::man(&a),
     }
 }
 

@@ -6,6 +6,7 @@ mod argocd;
 mod args;
 mod build;
 mod commands;
+mod generated;
 mod import;
 mod krm;
 mod overrides;

@@ -711,13 +711,26 @@ fn transform(
         namespace::apply(acc, ns, &cfg.namespace).map_err(at("namespace".into()))?;
         done(acc);
     }
-    let (prefix, suffix) = (
-        k.name_prefix.as_deref().unwrap_or(""),
-        k.name_suffix.as_deref().unwrap_or(""),
-    );
-    if !(prefix.is_empty() && suffix.is_empty()) {
-        prefix::apply(acc, prefix, suffix);
-        done(acc);
+    // kustomize's PrefixTransformer, then its SuffixTransformer, each with the field specs
+    // of the configuration.
+    for (field, affix, end, specs) in [
+        (
+            "namePrefix",
+            &k.name_prefix,
+            prefix::End::Prefix,
+            &cfg.name_prefix,
+        ),
+        (
+            "nameSuffix",
+            &k.name_suffix,
+            prefix::End::Suffix,
+            &cfg.name_suffix,
+        ),
+    ] {
+        if let Some(affix) = affix.as_deref().filter(|a| !a.is_empty()) {
+            prefix::apply(acc, affix, end, specs).map_err(at(field.into()))?;
+            done(acc);
+        }
     }
     for (i, l) in k.labels.iter().flatten().enumerate() {
         labels::apply_label_entry(acc, l, cfg).map_err(at(format!("labels[{i}]")))?;

@@ -38,10 +38,10 @@ pub(crate) struct NameBackRef {
 #[derive(Debug, Default, Deserialize, Clone)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub(crate) struct TransformerConfig {
-    /// Fields `namePrefix` writes (only `metadata/name` is supported).
+    /// Fields `namePrefix` writes.
     #[serde(default)]
     pub name_prefix: Vec<FieldSpec>,
-    /// Fields `nameSuffix` writes (only `metadata/name` is supported).
+    /// Fields `nameSuffix` writes.
     #[serde(default)]
     pub name_suffix: Vec<FieldSpec>,
     /// Fields `namespace` writes.
@@ -165,16 +165,6 @@ impl TransformerConfig {
                     json_error(&e)
                 ))
             })?;
-            for (field, specs) in [
-                ("namePrefix", &cfg.name_prefix),
-                ("nameSuffix", &cfg.name_suffix),
-            ] {
-                if specs.iter().any(|s| s.path != "metadata/name") {
-                    return Err(at(format!(
-                        "{field} field specs other than metadata/name are not supported by this renderer"
-                    )));
-                }
-            }
             custom.merge(&cfg).map_err(|e| at(e.to_string()))?;
         }
         custom

@@ -10,10 +10,9 @@
 //! - `x-kubernetes-object-ref-kind` with `x-kubernetes-object-ref-api-version` a name
 //!   reference to that kind, at the property's `x-kubernetes-object-ref-name-key` (default
 //!   `name`),
+//! - `x-kubernetes-identity` a `namePrefix` field spec (not a `nameSuffix` one),
 //!
-//! each for that kind only and never created. `x-kubernetes-identity` (a `namePrefix` field
-//! spec on another path than `metadata/name`) is refused, as such specs are in
-//! `configurations:`.
+//! each for that kind only and never created.
 
 use crate::config::{NameBackRef, TransformerConfig};
 use crate::error::{Error, Result};
@@ -28,8 +27,7 @@ const MAX_REF_DEPTH: usize = 64;
 /// The configuration the `crds:` files of the kustomization in `dir` add.
 ///
 /// # Errors
-/// A file outside the root or unreadable, a file that is not a map of definitions, an
-/// `x-kubernetes-identity` property.
+/// A file outside the root or unreadable, a file that is not a map of definitions.
 pub(crate) fn load(dir: &Path, files: &[String]) -> Result<TransformerConfig> {
     let mut out = TransformerConfig::default();
     for (i, f) in files.iter().enumerate() {
@@ -124,10 +122,8 @@ fn walk(
             cfg.common_labels.push(spec(path));
         }
         if extension(schema, "x-kubernetes-identity").is_some() {
-            return Err(format!(
-                "x-kubernetes-identity on {kind} '{}': namePrefix field specs other than metadata/name are not supported by this renderer",
-                path.join("/")
-            ));
+            crate::config::merge_all(&mut cfg.name_prefix, &[spec(path)])
+                .map_err(|e| e.to_string())?;
         }
         if let (Some(version), Some(ref_kind)) = (
             extension(schema, "x-kubernetes-object-ref-api-version"),

@@ -46,16 +46,45 @@ pub fn visit_at(
     at: &mut Vec<Seg>,
     f: &mut dyn FnMut(&mut Node, &[Seg]),
 ) {
+    walk(v, path, create, false, at, &mut |node, at, _| f(node, at));
+}
+
+/// Like [`visit`], also telling whether the field held nothing before: it was missing (and
+/// created as a null) or written with no value (`key:`).
+pub fn visit_marking_created(
+    v: &mut Node,
+    path: &[String],
+    create: bool,
+    f: &mut dyn FnMut(&mut Node, bool),
+) {
+    walk(
+        v,
+        path,
+        create,
+        false,
+        &mut Vec::new(),
+        &mut |node, _, created| f(node, created),
+    );
+}
+
+fn walk(
+    v: &mut Node,
+    path: &[String],
+    create: bool,
+    created: bool,
+    at: &mut Vec<Seg>,
+    f: &mut dyn FnMut(&mut Node, &[Seg], bool),
+) {
     if let Node::Seq(items) = v {
         for (i, item) in items.iter_mut().enumerate() {
             at.push(Seg::Index(i));
-            visit_at(item, path, create, at, f);
+            walk(item, path, create, false, at, f);
             at.pop();
         }
         return;
     }
     let Some((head, rest)) = path.split_first() else {
-        f(v, at);
+        f(v, at, created);
         return;
     };
     let Node::Map(m) = v else { return };
@@ -64,6 +93,10 @@ pub fn visit_at(
         None => (head.clone(), false),
     };
     let exists = m.get(&head).is_some_and(|x| !x.is_null());
+    // Missing, or written with no value at all (`key:`): nothing was there.
+    let blank = m
+        .get(&head)
+        .is_none_or(|x| x.is_null() && x.text() == Some(""));
     if !exists {
         if !create || is_seq {
             return;
@@ -77,7 +110,7 @@ pub fn visit_at(
     }
     if let Some(child) = m.get_mut(&head) {
         at.push(Seg::Key(head));
-        visit_at(child, rest, create, at, f);
+        walk(child, rest, create, blank, at, f);
         at.pop();
     }
 }

@@ -41,11 +41,11 @@ fn lookup(
     index: &NameIndex,
     kind: &str,
     old: &str,
-    referrer: &Resource,
+    referrer: &Referrer,
     subject_ns: Option<&str>,
 ) -> Result<Option<(String, String)>> {
-    let rid = referrer.id();
-    let rb_namespaces = role_binding_namespaces(referrer);
+    let rid = &referrer.id;
+    let rb_namespaces = &referrer.rb_namespaces;
     let mut cands: Vec<Candidate> = Vec::new();
     let found = index.get(&(kind.to_string(), old.to_string()));
     for (cur, prev, prefixes, suffixes) in found.into_iter().flatten().map(|&j| &snapshot[j]) {
@@ -130,6 +130,26 @@ fn lookup(
     }
 }
 
+/// What a lookup needs of the resource that refers, taken once before any of its references
+/// is rewritten (so a RoleBinding's subjects are read as they were).
+struct Referrer {
+    id: ResId,
+    rb_namespaces: Vec<String>,
+    prefixes: Vec<String>,
+    suffixes: Vec<String>,
+}
+
+impl Referrer {
+    fn of(r: &Resource) -> Self {
+        Referrer {
+            id: r.id(),
+            rb_namespaces: role_binding_namespaces(r),
+            prefixes: r.prefixes.clone(),
+            suffixes: r.suffixes.clone(),
+        }
+    }
+}
+
 /// The namespaces named by the ServiceAccount subjects of a RoleBinding.
 fn role_binding_namespaces(referrer: &Resource) -> Vec<String> {
     if referrer.kind() != "RoleBinding" {
@@ -194,19 +214,24 @@ pub fn fix(acc: &mut [Resource], refs: &[NameBackRef]) -> Result<()> {
         return Ok(());
     }
     let index = name_index(&snapshot);
+    // Each field spec's path, split once for all resources.
+    let paths: Vec<Vec<Vec<String>>> = refs
+        .iter()
+        .map(|b| b.field_specs.iter().map(|s| split_path(&s.path)).collect())
+        .collect();
     #[allow(clippy::needless_range_loop)]
     for i in 0..acc.len() {
-        let referrer_kind = acc[i].kind();
-        let referrer = acc[i].clone();
-        let referrer_id = referrer.id();
-        for back in refs {
+        let referrer = Referrer::of(&acc[i]);
+        let referrer_id = referrer.id.clone();
+        let referrer_kind = referrer_id.kind.clone();
+        for (back, back_paths) in refs.iter().zip(&paths) {
             let target = back.kind.as_str();
-            for spec in back
+            for (_, owned) in back
                 .field_specs
                 .iter()
-                .filter(|s| spec_applies(s, &referrer_id))
+                .zip(back_paths)
+                .filter(|(s, _)| spec_applies(s, &referrer_id))
             {
-                let owned = split_path(&spec.path);
                 let segs: Vec<&str> = owned.iter().map(String::as_str).collect();
                 if segs.first() == Some(&"roleRef") {
                     let k = acc[i]
@@ -266,7 +291,7 @@ fn rewrite_object_ref(
     kind: &str,
     snapshot: &Snapshot,
     index: &NameIndex,
-    referrer: &Resource,
+    referrer: &Referrer,
 ) -> Result<()> {
     let Some(name) = node.get("name").and_then(Node::as_str).map(str::to_string) else {
         return Ok(());

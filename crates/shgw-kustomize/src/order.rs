@@ -59,22 +59,42 @@ fn gvk_string(id: &ResId) -> String {
     )
 }
 
-/// Compares two ids in legacy order.
-pub fn legacy_cmp(a: &ResId, b: &ResId, first: &[String], last: &[String]) -> Ordering {
-    let (ra, rb) = (rank(&a.kind, first, last), rank(&b.kind, first, last));
-    if ra != rb {
-        return ra.cmp(&rb);
-    }
-    if !a.same_gvk(b) {
-        if a.kind == "Namespace"
-            && b.kind == "Namespace"
-            && (a.group.is_empty() || b.group.is_empty())
-        {
-            return gvk_string(b).cmp(&gvk_string(a));
+/// What the legacy order compares of one id (kind rank, then GVK, with `Namespace` of the
+/// core group reversed, then namespace and name), worked out once per resource rather than
+/// in every comparison (a sort makes n log n of them).
+struct SortKey {
+    rank: i64,
+    gvk: String,
+    below_gvk: String,
+    id: ResId,
+}
+
+impl SortKey {
+    fn of(id: ResId, first: &[String], last: &[String]) -> Self {
+        SortKey {
+            rank: rank(&id.kind, first, last),
+            gvk: gvk_string(&id),
+            below_gvk: legacy_id_string(&id),
+            id,
         }
-        return gvk_string(a).cmp(&gvk_string(b));
     }
-    legacy_id_string(a).cmp(&legacy_id_string(b))
+
+    fn cmp(&self, other: &SortKey) -> Ordering {
+        let (a, b) = (&self.id, &other.id);
+        if self.rank != other.rank {
+            return self.rank.cmp(&other.rank);
+        }
+        if !a.same_gvk(b) {
+            if a.kind == "Namespace"
+                && b.kind == "Namespace"
+                && (a.group.is_empty() || b.group.is_empty())
+            {
+                return other.gvk.cmp(&self.gvk);
+            }
+            return self.gvk.cmp(&other.gvk);
+        }
+        self.below_gvk.cmp(&other.below_gvk)
+    }
 }
 
 /// kustomize's legacy sort string of an id below its GVK: namespace and name joined by
@@ -91,9 +111,12 @@ pub fn legacy_sort<T>(
     first: &[String],
     last: &[String],
 ) {
-    let mut keyed: Vec<(ResId, usize)> =
-        items.iter().enumerate().map(|(i, t)| (id(t), i)).collect();
-    keyed.sort_by(|a, b| legacy_cmp(&a.0, &b.0, first, last));
+    let mut keyed: Vec<(SortKey, usize)> = items
+        .iter()
+        .enumerate()
+        .map(|(i, t)| (SortKey::of(id(t), first, last), i))
+        .collect();
+    keyed.sort_by(|a, b| a.0.cmp(&b.0));
     let order: Vec<usize> = keyed.into_iter().map(|(_, i)| i).collect();
     apply_permutation(items, &order);
 }

@@ -43,6 +43,9 @@ struct MapConfig {
     field_specs: Vec<FieldSpec>,
 }
 
+/// `PrefixTransformer`, `SuffixTransformer` and `PrefixSuffixTransformer` (which runs the
+/// first two in turn): kustomize refuses a config without `fieldSpecs` (an empty list is
+/// fine).
 #[derive(Debug, Default, Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct PrefixSuffixConfig {
@@ -51,7 +54,7 @@ struct PrefixSuffixConfig {
     #[serde(default)]
     suffix: String,
     #[serde(default)]
-    field_specs: Vec<FieldSpec>,
+    field_specs: Option<Vec<FieldSpec>>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -256,25 +259,34 @@ fn transform(
             let c: MapConfig = decode(doc)?;
             labels::apply_map(acc, &c.annotations.unwrap_or_default(), &c.field_specs);
         }
-        "PrefixSuffixTransformer" => {
+        "PrefixSuffixTransformer" | "PrefixTransformer" | "SuffixTransformer" => {
             let c: PrefixSuffixConfig = decode(doc)?;
-            if c.field_specs.iter().any(|s| s.path != "metadata/name") {
-                return Err(Error::msg(
-                    "PrefixSuffixTransformer: field specs other than metadata/name are not supported by this renderer",
-                ));
+            let Some(specs) = c.field_specs else {
+                return Err(Error::msg(format!(
+                    "plugin {} fails configuration: fieldSpecs is not expected to be nil",
+                    plugin_id(doc)
+                )));
+            };
+            if kind != "SuffixTransformer" {
+                prefix::apply(acc, &c.prefix, prefix::End::Prefix, &specs)?;
             }
-            if !c.field_specs.is_empty() {
-                prefix::apply(acc, &c.prefix, &c.suffix);
+            if kind != "PrefixTransformer" {
+                prefix::apply(acc, &c.suffix, prefix::End::Suffix, &specs)?;
             }
         }
         "NamespaceTransformer" => {
             let c: NamespaceConfig = decode(doc)?;
-            if c.unset_only || c.set_role_binding_subjects.is_some() {
-                return Err(Error::msg(
-                    "NamespaceTransformer: unsetOnly and setRoleBindingSubjects are not supported by this renderer",
-                ));
-            }
-            namespace::apply(acc, &c.metadata.namespace, &c.field_specs)?;
+            let opts = namespace::Options {
+                unset_only: c.unset_only,
+                subjects: namespace::Subjects::parse(c.set_role_binding_subjects.as_deref())
+                    .map_err(|e| {
+                        Error::msg(format!(
+                            "plugin {} fails configuration: {e}",
+                            plugin_id(doc)
+                        ))
+                    })?,
+            };
+            namespace::apply_with(acc, &c.metadata.namespace, &c.field_specs, opts)?;
         }
         "PatchTransformer" => {
             let c: PatchConfig = decode(doc)?;
@@ -326,6 +338,12 @@ fn transform(
         }
     }
     Ok(())
+}
+
+/// The id of a plugin config as kustomize names it in messages
+/// (`PrefixTransformer.builtin.[noGrp]/x.[noNs]`).
+fn plugin_id(doc: &Value) -> crate::resid::ResId {
+    crate::resid::ResId::of(&shgw_yaml::node::Node::from_value(doc))
 }
 
 /// kustomize's `HashTransformer`: generated objects that want a content hash get it now

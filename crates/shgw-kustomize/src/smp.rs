@@ -280,36 +280,47 @@ pub(crate) fn merge(
                 }
                 _ => {}
             }
-            let mut out = match dest {
-                Some(Node::Map(dm)) => dm.clone(),
-                _ => Map::new(),
+            let dm = match dest {
+                Some(Node::Map(dm)) => Some(dm),
+                _ => None,
             };
+            // The patch's fields merged first, in the patch's order (so the first error is
+            // the same), then the result laid out as merging into a copy of the destination
+            // lays it out: the destination's fields in place (a deleted one gone, the ones
+            // the patch does not mention normalised: kyaml walks their lists), then the
+            // patch's new fields in its order. Nothing of the destination is copied twice.
+            let mut merged: Vec<Option<Node>> = Vec::with_capacity(pm.len());
             for (k, pv) in pm {
                 if k == "$patch" {
+                    merged.push(None);
                     continue;
                 }
                 path.push(k.clone());
-                let merged = merge(out.get(k), pv, schema, path)?;
+                merged.push(merge(dm.and_then(|d| d.get(k)), pv, schema, path)?);
                 path.pop();
-                match merged {
-                    Some(v) => {
-                        out.insert(k.clone(), v);
+            }
+            let mut out = Map::with_capacity(dm.map_or(0, |d| d.len()) + pm.len());
+            for (k, dv) in dm.into_iter().flatten() {
+                match pm.get_index_of(k) {
+                    Some(_) if k == "$patch" => {
+                        out.insert(k.clone(), dv.clone());
+                    }
+                    Some(i) => {
+                        if let Some(v) = merged[i].take() {
+                            out.insert(k.clone(), v);
+                        }
                     }
                     None => {
-                        out.shift_remove(k);
+                        path.push(k.clone());
+                        let norm = normalize(dv, schema, path);
+                        path.pop();
+                        out.insert(k.clone(), norm);
                     }
                 }
             }
-            // Walk destination lists the patch did not mention (kyaml normalises them).
-            if let Some(Node::Map(dm)) = dest {
-                for (k, dv) in dm {
-                    if pm.contains_key(k) {
-                        continue;
-                    }
-                    path.push(k.clone());
-                    let norm = normalize(dv, schema, path);
-                    path.pop();
-                    out.insert(k.clone(), norm);
+            for ((k, _), v) in pm.iter().zip(merged) {
+                if let Some(v) = v.filter(|_| !dm.is_some_and(|d| d.contains_key(k))) {
+                    out.insert(k.clone(), v);
                 }
             }
             Ok(Some(Node::Map(out)))

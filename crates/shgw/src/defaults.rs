@@ -87,6 +87,11 @@ pub const RENEWER_LAST_SUCCESS_ANNOTATION: &str = "shgw.dev/renewer-last-success
 /// Annotation on the pod template: [`crate::Token::fingerprint`] of the token in use, so that a
 /// new token rolls the pods.
 pub const TOKEN_FINGERPRINT_ANNOTATION: &str = "shgw.dev/token-fingerprint";
+/// Annotation on the pod template when a sidecar runs next to the gateway (the Prometheus
+/// statsd-exporter): the container `kubectl logs`, `exec` and `attach` pick without `-c`.
+pub const DEFAULT_CONTAINER_ANNOTATION: &str = "kubectl.kubernetes.io/default-container";
+/// Name of the gateway's container in the pod.
+pub const GATEWAY_CONTAINER: &str = "gateway";
 
 #[cfg(test)]
 mod tests {

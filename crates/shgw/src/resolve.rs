@@ -362,7 +362,9 @@ impl ObjectNames {
         let a = a.cloned().unwrap_or_default();
         ObjectNames {
             deployment: a.deployment.unwrap_or_else(|| name.to_owned()),
-            container: a.container.unwrap_or_else(|| "gateway".to_owned()),
+            container: a
+                .container
+                .unwrap_or_else(|| d::GATEWAY_CONTAINER.to_owned()),
             config_map: a.config_map.unwrap_or_else(|| format!("{name}-env")),
             live_traffic: a
                 .live_traffic_service

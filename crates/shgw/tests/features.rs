@@ -179,6 +179,49 @@ fn prometheus_sidecar_annotations_or_pod_monitor() {
 }
 
 #[test]
+fn the_gateway_is_the_default_container_when_a_sidecar_runs() {
+    let key = shgw::defaults::DEFAULT_CONTAINER_ANNOTATION;
+    assert_eq!(key, "kubectl.kubernetes.io/default-container");
+    let d = deployment(
+        &render(
+            "  telemetry: {metrics: {prometheus: {enabled: true}}}\n",
+            &[],
+        )
+        .unwrap(),
+    );
+    let template = &d["spec"]["template"];
+    assert_eq!(template["metadata"]["annotations"][key], "gateway");
+    assert_eq!(template["spec"]["containers"][0]["name"], "gateway");
+    assert_eq!(template["spec"]["containers"].as_array().unwrap().len(), 2);
+    // No sidecar, nothing to choose between: no annotation.
+    let d = deployment(&render("", &[]).unwrap());
+    assert_eq!(
+        d["spec"]["template"]["spec"]["containers"]
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+    assert!(
+        d["spec"]["template"]["metadata"]["annotations"]
+            .get(key)
+            .is_none()
+    );
+    // A value the user put on the pod stays.
+    let d = deployment(
+        &render(
+            "  telemetry: {metrics: {prometheus: {enabled: true}}}\n  pod: {annotations: {kubectl.kubernetes.io/default-container: statsd-exporter}}\n",
+            &[],
+        )
+        .unwrap(),
+    );
+    assert_eq!(
+        d["spec"]["template"]["metadata"]["annotations"][key],
+        "statsd-exporter"
+    );
+}
+
+#[test]
 fn statsd_elsewhere_with_the_sidecar_is_an_error() {
     let paths = error_paths(
         "  telemetry: {metrics: {prometheus: {enabled: true}, statsd: {endpoint: \"statsd:8125\"}}}\n",

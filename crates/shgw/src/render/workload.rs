@@ -400,6 +400,13 @@ pub(crate) fn deployment(
     pod_annotations.extend(super::metrics::scrape_annotations(r));
     let mut containers = vec![container(r)];
     containers.extend(super::metrics::sidecar(r));
+    if containers.len() > 1 {
+        // With a sidecar, `kubectl logs|exec|attach` without `-c` go to the gateway (a
+        // value the user set on the pod stays).
+        pod_annotations
+            .entry(d::DEFAULT_CONTAINER_ANNOTATION.into())
+            .or_insert_with(|| r.names.container.clone());
+    }
     let pod = PodSpec {
         containers,
         service_account_name: service_account,
