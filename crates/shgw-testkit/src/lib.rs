@@ -10,7 +10,7 @@
 mod apiserver;
 pub use apiserver::ApiServer;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// The environment variable that turns a missing tool into a failure.
 pub const REQUIRE_TOOLS: &str = "SHGW_REQUIRE_TOOLS";
@@ -116,4 +116,27 @@ pub fn lowered_for_v1_20(mut v: serde_json::Value) -> Option<serde_json::Value> 
         _ => {}
     }
     Some(v)
+}
+
+/// `kubectl kustomize` of a scratch kustomization in `dir` (created if needed) whose one
+/// resource file `all.yaml` holds `resources`: kubectl's re-print of them. Panics, with kubectl's
+/// message, when kubectl fails (a test helper).
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+pub fn kubectl_reprint(kubectl: &Path, dir: &Path, resources: &str) -> String {
+    std::fs::create_dir_all(dir).unwrap();
+    std::fs::write(dir.join("all.yaml"), resources).unwrap();
+    std::fs::write(dir.join("kustomization.yaml"), "resources:\n- all.yaml\n").unwrap();
+    let out = std::process::Command::new(kubectl)
+        .arg("kustomize")
+        .arg(dir)
+        .output()
+        .expect("kubectl runs");
+    if !out.status.success() {
+        panic!(
+            "kubectl kustomize {}: {}",
+            dir.display(),
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    String::from_utf8(out.stdout).expect("kubectl prints UTF-8")
 }

@@ -4,7 +4,6 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use serde_json::json;
-use std::process::Command;
 
 #[test]
 fn kubectl_reprints_tricky_documents_unchanged() {
@@ -110,19 +109,7 @@ fn kubectl_reprints_tricky_documents_unchanged() {
     ];
     let ours = shgw_yaml::to_multi_doc(&docs);
     let dir = shgw_testkit::scratch("yaml-kubectl");
-    std::fs::write(dir.join("all.yaml"), &ours).unwrap();
-    std::fs::write(dir.join("kustomization.yaml"), "resources:\n- all.yaml\n").unwrap();
-    let out = Command::new(kubectl)
-        .arg("kustomize")
-        .arg(&dir)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let theirs = String::from_utf8(out.stdout).unwrap();
+    let theirs = shgw_testkit::kubectl_reprint(&kubectl, &dir, &ours);
     if ours != theirs {
         let diff: Vec<String> = ours
             .lines()

@@ -372,19 +372,7 @@ fn kubectl_kustomize_reprints_it_unchanged() {
     };
     let dir = common::scratch("vap-kustomize");
     let ours = example(Some(true)).to_yaml();
-    std::fs::write(dir.join("all.yaml"), &ours).unwrap();
-    std::fs::write(dir.join("kustomization.yaml"), "resources:\n- all.yaml\n").unwrap();
-    let out = Command::new(&kubectl)
-        .arg("kustomize")
-        .arg(&dir)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let theirs = String::from_utf8(out.stdout).unwrap();
+    let theirs = shgw_testkit::kubectl_reprint(&kubectl, &dir, &ours);
     assert!(
         ours == theirs,
         "kubectl kustomize prints it differently (order?):\n--- ours\n{ours}\n--- kubectl\n{theirs}"
