@@ -49,13 +49,13 @@ pub(crate) fn load(dir: &Path, files: &[String]) -> Result<TransformerConfig> {
                 "unable to parse open API definition from '{f}': not a map of definitions"
             )));
         };
-        out.merge(&file_config(&types).map_err(at)?)?;
+        out.merge(&file_config(&types).map_err(|e| at(e.to_string()))?)?;
     }
     Ok(out)
 }
 
 /// The configuration one file's definitions add.
-fn file_config(types: &Map<String, Value>) -> Result<TransformerConfig, String> {
+fn file_config(types: &Map<String, Value>) -> Result<TransformerConfig> {
     let mut cfg = TransformerConfig::default();
     for name in types.keys() {
         let props = properties(types, name);
@@ -98,7 +98,7 @@ fn walk(
     types: &Map<String, Value>,
     name: &str,
     path: &mut Vec<String>,
-) -> Result<(), String> {
+) -> Result<()> {
     if path.len() > MAX_REF_DEPTH {
         return Ok(());
     }
@@ -122,8 +122,7 @@ fn walk(
             cfg.common_labels.push(spec(path));
         }
         if extension(schema, "x-kubernetes-identity").is_some() {
-            crate::config::merge_all(&mut cfg.name_prefix, &[spec(path)])
-                .map_err(|e| e.to_string())?;
+            crate::config::merge_all(&mut cfg.name_prefix, &[spec(path)])?;
         }
         if let (Some(version), Some(ref_kind)) = (
             extension(schema, "x-kubernetes-object-ref-api-version"),

@@ -1,17 +1,18 @@
 //! JSON patch (RFC 6902) with the lenient semantics of evanphx/json-patch v4.
 
+use crate::error::{Error, Result};
 use serde_json::Value;
 
 fn unescape(tok: &str) -> String {
     tok.replace("~1", "/").replace("~0", "~")
 }
 
-fn split_pointer(path: &str) -> Result<Vec<String>, String> {
+fn split_pointer(path: &str) -> Result<Vec<String>> {
     if path.is_empty() {
         return Ok(Vec::new());
     }
     let Some(rest) = path.strip_prefix('/') else {
-        return Err(format!("invalid JSON pointer {path:?}"));
+        return Err(Error::msg(format!("invalid JSON pointer {path:?}")));
     };
     Ok(rest.split('/').map(unescape).collect())
 }
@@ -50,14 +51,17 @@ fn get<'a>(doc: &'a Value, toks: &[String]) -> Option<&'a Value> {
     Some(cur)
 }
 
-fn add(doc: &mut Value, path: &str, value: Value) -> Result<(), String> {
+fn add(doc: &mut Value, path: &str, value: Value) -> Result<()> {
     let toks = split_pointer(path)?;
     let Some((last, parent)) = toks.split_last() else {
         *doc = value;
         return Ok(());
     };
-    let missing =
-        || format!("add operation does not apply: doc is missing path: \"{path}\": missing value");
+    let missing = || {
+        Error::msg(format!(
+            "add operation does not apply: doc is missing path: \"{path}\": missing value"
+        ))
+    };
     match parent_mut(doc, parent).ok_or_else(missing)? {
         Value::Object(m) => {
             m.insert(last.clone(), value);
@@ -69,7 +73,7 @@ fn add(doc: &mut Value, path: &str, value: Value) -> Result<(), String> {
                 return Ok(());
             }
             let i = index(last, a.len() + 1).filter(|i| *i <= a.len()).ok_or_else(|| {
-                format!("add operation does not apply: doc is missing path: \"{path}\": invalid index referenced")
+                Error::msg(format!("add operation does not apply: doc is missing path: \"{path}\": invalid index referenced"))
             })?;
             a.insert(i, value);
             Ok(())
@@ -78,37 +82,40 @@ fn add(doc: &mut Value, path: &str, value: Value) -> Result<(), String> {
     }
 }
 
-fn remove(doc: &mut Value, path: &str, op: &str) -> Result<Value, String> {
+fn remove(doc: &mut Value, path: &str, op: &str) -> Result<Value> {
     let toks = split_pointer(path)?;
     let Some((last, parent)) = toks.split_last() else {
-        return Err(format!(
+        return Err(Error::msg(format!(
             "error in {op} for path: '{path}': cannot remove the root"
-        ));
+        )));
     };
     let parent = parent_mut(doc, parent)
-        .ok_or_else(|| format!("error in {op} for path: '{path}': Unable to remove nonexistent key: {last}: missing value"))?;
+        .ok_or_else(|| Error::msg(format!("error in {op} for path: '{path}': Unable to remove nonexistent key: {last}: missing value")))?;
     match parent {
         Value::Object(m) => m
             .shift_remove(last)
-            .ok_or_else(|| format!("error in {op} for path: '{path}': Unable to remove nonexistent key: {last}: missing value")),
+            .ok_or_else(|| Error::msg(format!("error in {op} for path: '{path}': Unable to remove nonexistent key: {last}: missing value"))),
         Value::Array(a) => {
             let i = index(last, a.len()).filter(|i| *i < a.len()).ok_or_else(|| {
-                format!("error in {op} for path: '{path}': Unable to access invalid index: {last}: invalid index referenced")
+                Error::msg(format!("error in {op} for path: '{path}': Unable to access invalid index: {last}: invalid index referenced"))
             })?;
             Ok(a.remove(i))
         }
-        _ => Err(format!("error in {op} for path: '{path}': Unable to remove nonexistent key: {last}: missing value")),
+        _ => Err(Error::msg(format!("error in {op} for path: '{path}': Unable to remove nonexistent key: {last}: missing value"))),
     }
 }
 
-fn replace(doc: &mut Value, path: &str, value: Value) -> Result<(), String> {
+fn replace(doc: &mut Value, path: &str, value: Value) -> Result<()> {
     let toks = split_pointer(path)?;
     let Some((last, parent)) = toks.split_last() else {
         *doc = value;
         return Ok(());
     };
-    let missing =
-        || format!("replace operation does not apply: doc is missing path: {path}: missing value");
+    let missing = || {
+        Error::msg(format!(
+            "replace operation does not apply: doc is missing path: {path}: missing value"
+        ))
+    };
     match parent_mut(doc, parent).ok_or_else(missing)? {
         Value::Object(m) => {
             m.insert(last.clone(), value);
@@ -116,7 +123,7 @@ fn replace(doc: &mut Value, path: &str, value: Value) -> Result<(), String> {
         }
         Value::Array(a) => {
             let i = index(last, a.len()).filter(|i| *i < a.len()).ok_or_else(|| {
-                format!("replace operation does not apply: doc is missing key: {path}: missing value")
+                Error::msg(format!("replace operation does not apply: doc is missing key: {path}: missing value"))
             })?;
             a[i] = value;
             Ok(())
@@ -125,10 +132,10 @@ fn replace(doc: &mut Value, path: &str, value: Value) -> Result<(), String> {
     }
 }
 
-fn str_field<'a>(op: &'a Value, k: &str) -> Result<&'a str, String> {
+fn str_field<'a>(op: &'a Value, k: &str) -> Result<&'a str> {
     op.get(k)
         .and_then(Value::as_str)
-        .ok_or_else(|| format!("missing {k} in operation {op}"))
+        .ok_or_else(|| Error::msg(format!("missing {k} in operation {op}")))
 }
 
 fn numeric_eq(a: &Value, b: &Value) -> bool {
@@ -150,7 +157,7 @@ fn numeric_eq(a: &Value, b: &Value) -> bool {
 ///
 /// # Errors
 /// An operation that does not apply, with evanphx/json-patch's wording.
-pub fn apply(doc: &mut Value, ops: &[Value]) -> Result<(), String> {
+pub fn apply(doc: &mut Value, ops: &[Value]) -> Result<()> {
     for op in ops {
         let kind = str_field(op, "op")?;
         let path = str_field(op, "path")?;
@@ -165,7 +172,7 @@ pub fn apply(doc: &mut Value, ops: &[Value]) -> Result<(), String> {
                 let from = str_field(op, "from")?;
                 let v = remove(doc, from, "move").map_err(|_| {
                     let last = from.rsplit('/').next().unwrap_or(from);
-                    format!("error in move for path: '{from}': Unable to remove nonexistent key: {last}: missing value")
+                    Error::msg(format!("error in move for path: '{from}': Unable to remove nonexistent key: {last}: missing value"))
                 })?;
                 add(doc, path, v)?;
             }
@@ -173,16 +180,18 @@ pub fn apply(doc: &mut Value, ops: &[Value]) -> Result<(), String> {
                 let from = str_field(op, "from")?;
                 let v = get(doc, &split_pointer(from)?)
                     .cloned()
-                    .ok_or_else(|| format!("copy operation does not apply: doc is missing from path: {from}: missing value"))?;
+                    .ok_or_else(|| Error::msg(format!("copy operation does not apply: doc is missing from path: {from}: missing value")))?;
                 add(doc, path, v)?;
             }
             "test" => {
                 let cur = get(doc, &split_pointer(path)?);
                 if !cur.is_some_and(|c| numeric_eq(c, &value())) {
-                    return Err(format!("testing value {path} failed: test failed"));
+                    return Err(Error::msg(format!(
+                        "testing value {path} failed: test failed"
+                    )));
                 }
             }
-            other => return Err(format!("Unexpected kind: {other}")),
+            other => return Err(Error::msg(format!("Unexpected kind: {other}"))),
         }
     }
     Ok(())

@@ -2,6 +2,8 @@
 //! `k8s.io/apimachinery/pkg/labels` parses them, with its error messages: a selector that
 //! does not parse is an error, never a selector that matches everything.
 
+use crate::error::{Error, Result};
+
 /// One requirement of a selector.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) enum Req {
@@ -105,14 +107,19 @@ impl Parser {
         t
     }
 
-    fn requirement(&mut self) -> Result<Req, String> {
+    fn requirement(&mut self) -> Result<Req> {
         let negated = *self.peek() == Tok::Not;
         if negated {
             self.next();
         }
         let key = match self.next() {
             Tok::Ident(k) => k,
-            other => return Err(format!("found '{}', expected: identifier", other.text())),
+            other => {
+                return Err(Error::msg(format!(
+                    "found '{}', expected: identifier",
+                    other.text()
+                )));
+            }
         };
         if negated {
             return Ok(Req::NotExists(key));
@@ -126,7 +133,9 @@ impl Parser {
             t @ (Tok::Gt | Tok::Lt) => {
                 let v = self.exact_value()?;
                 let n: i64 = v.parse().map_err(|_| {
-                    format!("for 'Gt', 'Lt' operators, the value must be an integer: {v}")
+                    Error::msg(format!(
+                        "for 'Gt', 'Lt' operators, the value must be an integer: {v}"
+                    ))
                 })?;
                 Ok(if t == Tok::Gt {
                     Req::Gt(key, n)
@@ -136,28 +145,36 @@ impl Parser {
             }
             Tok::Ident(op) if op == "in" => Ok(Req::In(key, self.set()?)),
             Tok::Ident(op) if op == "notin" => Ok(Req::NotIn(key, self.set()?)),
-            other => Err(format!(
+            other => Err(Error::msg(format!(
                 "found '{}', expected: '=', '!=', '==', 'in', notin'",
                 other.text()
-            )),
+            ))),
         }
     }
 
-    fn exact_value(&mut self) -> Result<String, String> {
+    fn exact_value(&mut self) -> Result<String> {
         match self.peek().clone() {
             Tok::End | Tok::Comma => Ok(String::new()),
             Tok::Ident(v) => {
                 self.next();
                 Ok(v)
             }
-            other => Err(format!("found '{}', expected: identifier", other.text())),
+            other => Err(Error::msg(format!(
+                "found '{}', expected: identifier",
+                other.text()
+            ))),
         }
     }
 
-    fn set(&mut self) -> Result<Vec<String>, String> {
+    fn set(&mut self) -> Result<Vec<String>> {
         match self.next() {
             Tok::Open => {}
-            other => return Err(format!("found '{}' expected: '('", other.text())),
+            other => {
+                return Err(Error::msg(format!(
+                    "found '{}' expected: '('",
+                    other.text()
+                )));
+            }
         }
         let mut values = Vec::new();
         if *self.peek() == Tok::Close {
@@ -171,7 +188,12 @@ impl Parser {
                     values.push(String::new());
                     continue;
                 }
-                other => return Err(format!("found '{}', expected: ',' or ')'", other.text())),
+                other => {
+                    return Err(Error::msg(format!(
+                        "found '{}', expected: ',' or ')'",
+                        other.text()
+                    )));
+                }
             }
             match self.next() {
                 Tok::Comma => {
@@ -182,7 +204,12 @@ impl Parser {
                     }
                 }
                 Tok::Close => return Ok(values),
-                other => return Err(format!("found '{}', expected: ',' or ')'", other.text())),
+                other => {
+                    return Err(Error::msg(format!(
+                        "found '{}', expected: ',' or ')'",
+                        other.text()
+                    )));
+                }
             }
         }
     }
@@ -192,7 +219,7 @@ impl Parser {
 ///
 /// # Errors
 /// apimachinery's message for the first token that does not fit.
-pub(crate) fn parse(s: &str) -> Result<Vec<Req>, String> {
+pub(crate) fn parse(s: &str) -> Result<Vec<Req>> {
     let mut p = Parser {
         toks: lex(s),
         pos: 0,
@@ -204,31 +231,31 @@ pub(crate) fn parse(s: &str) -> Result<Vec<Req>, String> {
             Tok::Ident(_) | Tok::Not => {
                 reqs.push(
                     p.requirement()
-                        .map_err(|e| format!("unable to parse requirement: {e}"))?,
+                        .map_err(|e| Error::msg(format!("unable to parse requirement: {e}")))?,
                 );
                 match p.next() {
                     Tok::End => return Ok(reqs),
                     Tok::Comma => {
                         if !matches!(p.peek(), Tok::Ident(_) | Tok::Not) {
-                            return Err(format!(
+                            return Err(Error::msg(format!(
                                 "found '{}', expected: identifier after ','",
                                 p.peek().text()
-                            ));
+                            )));
                         }
                     }
                     other => {
-                        return Err(format!(
+                        return Err(Error::msg(format!(
                             "found '{}', expected: ',' or 'end of string'",
                             other.text()
-                        ));
+                        )));
                     }
                 }
             }
             other => {
-                return Err(format!(
+                return Err(Error::msg(format!(
                     "found '{}', expected: !, identifier, or 'end of string'",
                     other.text()
-                ));
+                )));
             }
         }
     }
@@ -281,7 +308,7 @@ mod tests {
             ),
             ("app=web,,x=y", "found ',', expected: identifier after ','"),
         ] {
-            assert_eq!(parse(sel).unwrap_err(), msg, "{sel}");
+            assert_eq!(parse(sel).unwrap_err().to_string(), msg, "{sel}");
         }
         assert_eq!(
             parse("app==web, tier in (a, b),!x").unwrap(),

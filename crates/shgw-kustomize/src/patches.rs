@@ -112,7 +112,7 @@ fn merge_into(
     let before = r.id();
     let before_api = r.obj.get("apiVersion").cloned();
     smp::drop_empty_values(&mut r.obj, schema);
-    let merged = smp::merge_resource_with(&r.obj, patch, schema).map_err(Error::msg)?;
+    let merged = smp::merge_resource_with(&r.obj, patch, schema)?;
     r.obj = merged;
     propagate(&mut r.obj);
     let after = r.id();
@@ -272,7 +272,7 @@ fn apply_json(
         // annotation values their JSON text), patches that, and re-creates every node from
         // the patched JSON (verified with kubectl v1.37.1).
         let mut json = r.obj.to_value();
-        json6902::apply(&mut json, ops).map_err(Error::msg)?;
+        json6902::apply(&mut json, ops)?;
         r.obj = Node::from_value(&json);
         let after = r.id();
         if record

@@ -120,25 +120,30 @@ fn walk(
     node: &mut Node,
     path: &[String],
     create: bool,
-    set: &mut dyn FnMut(&mut Node) -> std::result::Result<(), String>,
-) -> std::result::Result<(), String> {
+    set: &mut dyn FnMut(&mut Node) -> Result<()>,
+) -> Result<()> {
     let Some((head, rest)) = path.split_first() else {
         return set(node);
     };
     match node {
         Node::Scalar(s) if s.tag == Tag::Null => Ok(()),
-        Node::Scalar(_) => Err("expected sequence or mapping node".into()),
+        Node::Scalar(_) => Err(Error::msg("expected sequence or mapping node")),
         Node::Seq(items) => items
             .iter_mut()
             .try_for_each(|item| walk(item, path, create, set))
-            .map_err(|e| format!("visit traversal on path: [{}]: {e}", path.join(" "))),
+            .map_err(|e| {
+                Error::msg(format!(
+                    "visit traversal on path: [{}]: {e}",
+                    path.join(" ")
+                ))
+            }),
         Node::Map(m) => {
             let (name, is_seq) = match head.strip_suffix("[]") {
                 Some(n) => (n, true),
                 None => (head.as_str(), false),
             };
             if name.is_empty() {
-                return Err("cannot set or create an empty field name".into());
+                return Err(Error::msg("cannot set or create an empty field name"));
             }
             // What a missing (or null) field becomes: nothing without `create`, a list
             // hint for `name[]` (never created), a string at the end, a mapping on the way.
@@ -178,14 +183,18 @@ fn walk(
 
 /// Writes the field's text with the affix, typed as kyaml types an untagged scalar of the
 /// field's style.
-fn write_affixed(node: &mut Node, affix: &str, end: End) -> std::result::Result<(), String> {
+fn write_affixed(node: &mut Node, affix: &str, end: End) -> Result<()> {
     let old = match node {
         Node::Scalar(s) => s,
         Node::Seq(_) => {
-            return Err("wrong node kind: expected ScalarNode but got SequenceNode".into());
+            return Err(Error::msg(
+                "wrong node kind: expected ScalarNode but got SequenceNode",
+            ));
         }
         Node::Map(_) => {
-            return Err("wrong node kind: expected ScalarNode but got MappingNode".into());
+            return Err(Error::msg(
+                "wrong node kind: expected ScalarNode but got MappingNode",
+            ));
         }
     };
     let text = match end {

@@ -34,7 +34,7 @@ pub(crate) fn selector_matches(sel: &str, map: Option<&Node>) -> Result<bool> {
                 .collect()
         })
         .unwrap_or_default();
-    let reqs = labelselector::parse(sel).map_err(Error::msg)?;
+    let reqs = labelselector::parse(sel)?;
     Ok(labelselector::matches(&reqs, &|k| texts.get(k).cloned()))
 }
 

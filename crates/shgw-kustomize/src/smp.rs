@@ -5,6 +5,7 @@
 //! first, then untouched destination elements), other lists replaced whole.
 //! `$patch: delete|replace|merge` directives are honoured.
 
+use crate::error::{Error, Result};
 use crate::openapi::OpenApi;
 use crate::smp_keys::{
     drop_mixed_secondary, elem_matches, key_value, replaces, same_keys,
@@ -192,7 +193,7 @@ fn at_prefix(path: &[String], prefix: &[&str]) -> bool {
 ///
 /// # Errors
 /// An unknown `$patch` directive.
-pub fn merge_resource(dest: &Value, patch: &Value) -> Result<Value, String> {
+pub fn merge_resource(dest: &Value, patch: &Value) -> Result<Value> {
     merge_resource_with(&Node::from_value(dest), &Node::from_value(patch), None)
         .map(|n| n.to_value())
 }
@@ -202,7 +203,7 @@ pub(crate) fn merge_resource_with(
     dest: &Node,
     patch: &Node,
     custom: Option<&Arc<OpenApi>>,
-) -> Result<Node, String> {
+) -> Result<Node> {
     let mut schema = Schema::for_resource(dest);
     schema.custom = custom.cloned();
     let mut path = Vec::new();
@@ -239,12 +240,12 @@ fn drop_empty_below(node: &mut Node, schema: &Schema, path: &mut Vec<String>) {
     }
 }
 
-pub(crate) fn directive(m: &Map) -> Result<Option<&str>, String> {
+pub(crate) fn directive(m: &Map) -> Result<Option<&str>> {
     match m.get("$patch") {
         None => Ok(None),
         Some(n) => match n.text_or_empty() {
             s @ ("delete" | "replace" | "merge") => Ok(Some(s)),
-            other => Err(format!("unknown patch strategy '{other}'")),
+            other => Err(Error::msg(format!("unknown patch strategy '{other}'"))),
         },
     }
 }
@@ -256,17 +257,17 @@ pub(crate) fn merge(
     patch: &Node,
     schema: &Schema,
     path: &mut Vec<String>,
-) -> Result<Option<Node>, String> {
+) -> Result<Option<Node>> {
     if let Some(d) = dest.filter(|d| !d.is_null())
         && !patch.is_null()
         && node_kind(d) != node_kind(patch)
     {
-        return Err(format!(
+        return Err(Error::msg(format!(
             "wrong node kind: expected {} but got {}: node contents:\n{}",
             node_kind(d),
             node_kind(patch),
             shgw_yaml::to_string(&patch.to_value())
-        ));
+        )));
     }
     match patch {
         n if n.is_null() => Ok(None),
@@ -347,7 +348,7 @@ fn merge_keyed_only(
     key: &str,
     schema: &Schema,
     path: &mut Vec<String>,
-) -> Result<Vec<Node>, String> {
+) -> Result<Vec<Node>> {
     let mut out = Vec::new();
     // Elements after a key-less one no longer find the destination's.
     let mut dl = dl;
@@ -419,7 +420,7 @@ fn merge_list(
     pl: &[Node],
     schema: &Schema,
     path: &mut Vec<String>,
-) -> Result<Option<Node>, String> {
+) -> Result<Option<Node>> {
     let strategy = schema.list_strategy(path);
     if strategy == ListStrategy::Replace {
         // kyaml returns a non-associative patch list as it is: its `null`s and `$patch`
@@ -497,7 +498,7 @@ fn merge_list(
                     .iter()
                     .chain(rest.iter().copied())
                     .any(|e| keys[1..].iter().any(|k| key_value(e, k).is_some()));
-            let rest = drop_mixed_secondary(rest, &dl, &keys)?;
+            let rest = drop_mixed_secondary(rest, &dl, &keys);
             let mut used = vec![false; dl.len()];
             let mut merged_at: Vec<Option<Node>> = vec![None; dl.len()];
             let mut out = Vec::new();

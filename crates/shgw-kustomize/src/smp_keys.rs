@@ -44,9 +44,9 @@ pub(crate) fn drop_mixed_secondary<'a>(
     rest: Vec<&'a Node>,
     dl: &[Node],
     keys: &[&str],
-) -> Result<Vec<&'a Node>, String> {
+) -> Vec<&'a Node> {
     let Some(primary) = keys.first() else {
-        return Ok(rest);
+        return rest;
     };
     let has_secondary = |e: &Node| keys[1..].iter().any(|k| key_value(e, k).is_some());
     let same_primary = |a: &Node, b: &Node| {
@@ -77,7 +77,7 @@ pub(crate) fn drop_mixed_secondary<'a>(
             out.push(*e);
         }
     }
-    Ok(out)
+    out
 }
 
 pub(crate) fn elem_matches(a: &Node, b: &Node, keys: &[&str]) -> bool {
