@@ -1,7 +1,7 @@
 //! `shgw token renew`: the flags, the call into `shgw-renew`, and the report of what it did.
 
 use crate::{Failure, Output};
-use clap::{Args, ValueEnum};
+use clap::Args;
 use shgw::defaults::{
     RENEWER_LAST_SUCCESS_ANNOTATION, TOKEN_EXPIRY_ANNOTATION, TOKEN_FINGERPRINT_ANNOTATION,
 };
@@ -40,14 +40,14 @@ pub struct RenewArgs {
     #[arg(long, value_name = "GATEWAY")]
     pub gateway: String,
     /// Renew when the stored token has less than this left (d, h or m).
-    #[arg(long, value_name = "DURATION", default_value = "10d")]
+    #[arg(long, value_name = "DURATION", default_value = shgw::defaults::RENEW_BEFORE)]
     pub renew_before: String,
     /// Validity of a new token (at most 30d).
-    #[arg(long, value_name = "DURATION", default_value = "29d")]
+    #[arg(long, value_name = "DURATION", default_value = shgw::defaults::RENEWAL_VALIDITY)]
     pub validity: String,
     /// The gateway key that signs the new token.
-    #[arg(long, value_enum, default_value = "primary")]
-    pub key: Key,
+    #[arg(long, value_name = "KEY", value_parser = key_type(), default_value = KeyType::Primary.as_str())]
+    pub key: KeyType,
     /// Azure Resource Manager endpoint (the help text names the sovereign clouds).
     #[arg(
         long,
@@ -67,10 +67,10 @@ pub struct RenewArgs {
     /// written.
     #[arg(long)]
     pub dry_run: bool,
-    /// Time budget of the run (the Job's activeDeadlineSeconds; s, m or h): retries stop early
-    /// enough to finish within it.
-    #[arg(long, value_name = "DURATION", default_value = "600s")]
-    pub deadline: String,
+    /// Time budget of the run (s, m or h): retries stop early enough to finish within it.
+    /// Without it, the renewer Job's own activeDeadlineSeconds.
+    #[arg(long, value_name = "DURATION")]
+    pub deadline: Option<String>,
 }
 
 /// `--deadline`: `<n>s`, or a duration of minutes or hours (`10m`).
@@ -96,13 +96,18 @@ fn deadline(text: &str) -> Result<std::time::Duration, Failure> {
     }
 }
 
-/// `--key`.
-#[derive(Clone, Copy, ValueEnum)]
-pub enum Key {
-    /// The primary gateway key.
-    Primary,
-    /// The secondary gateway key.
-    Secondary,
+/// `--key`: the Gateway file's key types, by the names it writes.
+fn key_type() -> impl clap::builder::TypedValueParser<Value = KeyType> {
+    use clap::builder::TypedValueParser as _;
+    clap::builder::PossibleValuesParser::new(KeyType::ALL.iter().map(|k| k.as_str())).try_map(
+        |text| {
+            KeyType::ALL
+                .iter()
+                .copied()
+                .find(|k| k.as_str() == text)
+                .ok_or("not a key type")
+        },
+    )
 }
 
 /// Runs the renewal with the process environment and clock.
@@ -146,10 +151,7 @@ fn request(a: &RenewArgs) -> Result<Request, Failure> {
         },
         renew_before: duration("--renew-before", &a.renew_before)?,
         validity: duration("--validity", &a.validity)?,
-        key: match a.key {
-            Key::Primary => KeyType::Primary,
-            Key::Secondary => KeyType::Secondary,
-        },
+        key: a.key,
         arm: Endpoint::parse("--arm-endpoint", &a.arm_endpoint)
             .map_err(|e| Failure::usage(e.to_string()))?,
         kube: a
@@ -159,7 +161,12 @@ fn request(a: &RenewArgs) -> Result<Request, Failure> {
         force: a.force,
         dry_run: a.dry_run,
         now: jiff::Timestamp::now(),
-        deadline: deadline(&a.deadline)?,
+        deadline: match &a.deadline {
+            Some(text) => deadline(text)?,
+            None => std::time::Duration::from_secs(
+                shgw::defaults::RENEWER_ACTIVE_DEADLINE_SECONDS.unsigned_abs(),
+            ),
+        },
     })
 }
 
@@ -228,4 +235,91 @@ fn report(a: &RenewArgs, outcome: &Outcome) -> String {
     let mut out = lines.join("\n");
     out.push('\n');
     out
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
+mod tests {
+    use super::*;
+    use crate::args::{Cli, Command, TokenCommand};
+    use clap::Parser as _;
+
+    /// The CronJob's command line, as `shgw render` writes it for `examples/renewal.yaml`.
+    fn rendered_args() -> Vec<String> {
+        let text = std::fs::read_to_string("../../examples/renewal.yaml").unwrap();
+        let gateways = shgw::parse_gateways("renewal.yaml", &text).unwrap();
+        let profile = shgw::Profile::embedded("production").unwrap();
+        let out = shgw::render(&gateways[0], &profile).unwrap();
+        let cron = out
+            .to_values()
+            .into_iter()
+            .find(|o| o["kind"] == "CronJob")
+            .unwrap();
+        let container = &cron["spec"]["jobTemplate"]["spec"]["template"]["spec"]["containers"][0];
+        serde_json::from_value(container["args"].clone()).unwrap()
+    }
+
+    #[test]
+    fn the_rendered_renewer_command_line_is_one_this_binary_reads() {
+        let args = rendered_args();
+        let cli = Cli::try_parse_from(std::iter::once("shgw".to_owned()).chain(args.clone()))
+            .unwrap_or_else(|e| panic!("{e}\n{args:?}"));
+        let Command::Token(TokenCommand::Renew(a)) = cli.command else {
+            panic!("not `token renew`: {args:?}");
+        };
+        let Ok(request) = request(&a) else {
+            panic!("the rendered flags are refused: {args:?}");
+        };
+        assert_eq!(
+            request.deadline,
+            std::time::Duration::from_secs(600),
+            "the Job's activeDeadlineSeconds"
+        );
+        // Nothing the renderer writes is left to a default of the command line: a default
+        // changed in one place cannot change a deployed renewer's behaviour silently.
+        for flag in ["--renew-before", "--validity", "--key", "--arm-endpoint"] {
+            assert!(args.iter().any(|a| a == flag), "{flag} missing in {args:?}");
+        }
+    }
+
+    #[test]
+    fn defaults_of_the_command_line_are_the_gateway_files_defaults() {
+        let cli = Cli::try_parse_from([
+            "shgw",
+            "token",
+            "renew",
+            "--namespace",
+            "n",
+            "--secret",
+            "s",
+            "--subscription",
+            "sub",
+            "--resource-group",
+            "rg",
+            "--service",
+            "apim",
+            "--gateway",
+            "gw",
+        ])
+        .unwrap();
+        let Command::Token(TokenCommand::Renew(a)) = cli.command else {
+            panic!("not `token renew`");
+        };
+        let Ok(r) = request(&a) else {
+            panic!("the defaults are refused");
+        };
+        assert_eq!(
+            r.renew_before,
+            shgw::parse_duration(shgw::defaults::RENEW_BEFORE).unwrap()
+        );
+        assert_eq!(
+            r.validity,
+            shgw::parse_duration(shgw::defaults::RENEWAL_VALIDITY).unwrap()
+        );
+        assert_eq!(r.key, KeyType::Primary);
+        assert_eq!(
+            r.deadline.as_secs(),
+            shgw::defaults::RENEWER_ACTIVE_DEADLINE_SECONDS.unsigned_abs()
+        );
+    }
 }

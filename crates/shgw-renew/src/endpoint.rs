@@ -43,7 +43,7 @@ pub struct Endpoint {
 
 impl Endpoint {
     /// The public cloud's Azure Resource Manager.
-    pub const PUBLIC_ARM: &'static str = "https://management.azure.com";
+    pub const PUBLIC_ARM: &'static str = shgw::defaults::ARM_ENDPOINT;
     /// The public cloud's Entra ID authority.
     pub const PUBLIC_AUTHORITY: &'static str = "https://login.microsoftonline.com/";
 

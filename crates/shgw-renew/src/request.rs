@@ -7,29 +7,14 @@ use jiff::{SignedDuration, Timestamp};
 use std::path::PathBuf;
 
 /// The longest validity API Management grants a gateway token.
-pub const MAX_VALIDITY: SignedDuration = SignedDuration::from_hours(30 * 24);
+pub const MAX_VALIDITY: SignedDuration =
+    SignedDuration::from_hours(shgw::defaults::MAX_TOKEN_VALIDITY_DAYS * 24);
 
 /// The ARM API version of the `generateToken` call.
 pub const API_VERSION: &str = "2024-05-01";
 
-/// The gateway key a token is derived from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum KeyType {
-    /// The primary key (the default).
-    Primary,
-    /// The secondary key.
-    Secondary,
-}
-
-impl KeyType {
-    /// The value of the request's `keyType` field.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            KeyType::Primary => "primary",
-            KeyType::Secondary => "secondary",
-        }
-    }
-}
+/// The gateway key a token is derived from: the Gateway file's own type.
+pub use shgw::spec::KeyType;
 
 /// The gateway resource in Azure.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -162,7 +147,10 @@ impl Request {
         if self.validity > MAX_VALIDITY {
             return Err(RenewError::Option {
                 flag: "--validity",
-                reason: "API Management issues tokens for at most 30 days (30d)".into(),
+                reason: format!(
+                    "API Management issues tokens for at most {days} days ({days}d)",
+                    days = shgw::defaults::MAX_TOKEN_VALIDITY_DAYS
+                ),
             });
         }
         if self.validity < SignedDuration::from_hours(1) {

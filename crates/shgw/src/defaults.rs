@@ -52,6 +52,17 @@ pub const ENTRA_CERTIFICATE_KEY: &str = "certificate.pfx";
 pub const ENTRA_CERTIFICATE_DIR: &str = "/apim/entra-certificate";
 /// Where the renewer image holds the `shgw` binary (see the `Dockerfile`).
 pub const RENEWER_BINARY: &str = "/usr/local/bin/shgw";
+/// How long before its expiry the renewer replaces a token, unless the Gateway file says
+/// otherwise (`renewal.renewBefore`; `shgw token renew --renew-before`).
+pub const RENEW_BEFORE: &str = "10d";
+/// How long a renewed token lasts, unless the Gateway file says otherwise
+/// (`renewal.validity`; `shgw token renew --validity`): a day below the maximum, so a token
+/// issued at the end of a day never exceeds it.
+pub const RENEWAL_VALIDITY: &str = "29d";
+/// The longest validity, in days, API Management grants a gateway token.
+pub const MAX_TOKEN_VALIDITY_DAYS: i64 = 30;
+/// The public cloud's Azure Resource Manager, where the renewer calls `generateToken`.
+pub const ARM_ENDPOINT: &str = "https://management.azure.com";
 /// Longest run of one token-renewer job (its `activeDeadlineSeconds`).
 pub const RENEWER_ACTIVE_DEADLINE_SECONDS: i64 = 600;
 /// How late a missed renewer run may still start (the CronJob's `startingDeadlineSeconds`).

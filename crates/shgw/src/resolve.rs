@@ -144,13 +144,6 @@ impl AlertsPlan {
     }
 }
 
-/// Default `renewBefore` of a renewal.
-pub const RENEW_BEFORE: &str = "10d";
-/// Default `validity` of a renewal.
-pub const RENEWAL_VALIDITY: &str = "29d";
-/// The public cloud's Azure Resource Manager.
-pub const ARM_ENDPOINT: &str = "https://management.azure.com";
-
 /// Daily at a minute and hour derived from the name, so that a fleet's renewers do not all
 /// call Azure at once.
 fn default_schedule(name: &str) -> String {
@@ -174,10 +167,16 @@ fn renewal_plan(name: &str, r: TokenRenewal) -> RenewalPlan {
         client_id: r.client_id.unwrap_or_default(),
         tenant_id: r.tenant_id,
         schedule: r.schedule.unwrap_or_else(|| default_schedule(name)),
-        renew_before: r.renew_before.unwrap_or_else(|| RENEW_BEFORE.into()),
-        validity: r.validity.unwrap_or_else(|| RENEWAL_VALIDITY.into()),
+        renew_before: r
+            .renew_before
+            .unwrap_or_else(|| crate::defaults::RENEW_BEFORE.into()),
+        validity: r
+            .validity
+            .unwrap_or_else(|| crate::defaults::RENEWAL_VALIDITY.into()),
         key_type: r.key_type.unwrap_or(KeyType::Primary),
-        arm_endpoint: r.arm_endpoint.unwrap_or_else(|| ARM_ENDPOINT.into()),
+        arm_endpoint: r
+            .arm_endpoint
+            .unwrap_or_else(|| crate::defaults::ARM_ENDPOINT.into()),
         image: image_ref,
         pinned_by_digest: image.digest.is_some(),
         admission_policy: r.admission_policy.and_then(|a| a.enabled).unwrap_or(false),

@@ -51,6 +51,9 @@ macro_rules! choice {
             $( $(#[$vm])* #[doc = concat!("`", $text, "`")] #[serde(rename = $text)] $variant, )*
         }
         impl $name {
+            /// Every choice, in the order the Gateway file's schema lists them.
+            pub const ALL: &'static [$name] = &[$( $name::$variant, )*];
+
             /// The text written in the Gateway file and in Kubernetes objects.
             pub fn as_str(self) -> &'static str {
                 match self { $( $name::$variant => $text, )* }

@@ -9,7 +9,7 @@ use jiff::SignedDuration;
 
 const PATH: &str = "spec.auth.token.renewal";
 /// The longest validity the management API grants a token.
-const MAX_VALIDITY_DAYS: i64 = 30;
+use crate::defaults::MAX_TOKEN_VALIDITY_DAYS;
 
 fn is_guid(s: &str) -> bool {
     let groups: Vec<&str> = s.split('-').collect();
@@ -119,20 +119,22 @@ pub(super) fn renewal(c: &mut Check, r: &TokenRenewal) {
         c,
         "renewBefore",
         r.renew_before.as_ref(),
-        crate::resolve::RENEW_BEFORE,
+        crate::defaults::RENEW_BEFORE,
     );
     let validity = duration(
         c,
         "validity",
         r.validity.as_ref(),
-        crate::resolve::RENEWAL_VALIDITY,
+        crate::defaults::RENEWAL_VALIDITY,
     );
     if let Some(v) = validity
-        && v > SignedDuration::from_hours(MAX_VALIDITY_DAYS * 24)
+        && v > SignedDuration::from_hours(MAX_TOKEN_VALIDITY_DAYS * 24)
     {
         c.err(
             format!("{PATH}.validity"),
-            "at most 30d: API Management issues tokens for 30 days at most",
+            format!(
+                "at most {MAX_TOKEN_VALIDITY_DAYS}d: API Management issues tokens for {MAX_TOKEN_VALIDITY_DAYS} days at most"
+            ),
         );
     }
     if let (Some(b), Some(v)) = (before, validity) {
