@@ -83,7 +83,17 @@ pub(crate) fn load_profile(name: &str) -> Result<Profile, Failure> {
 /// The input's name, its text, its Gateways and the profile.
 type Loaded = (String, String, Vec<Gateway>, Profile);
 
+/// [`Loaded`], with the Gateways or the problems that keep them from being read.
+type Checked = (String, String, Result<Vec<Gateway>, shgw::Errors>, Profile);
+
 fn load(input: &InputArgs) -> Result<Loaded, Failure> {
+    let (source, text, gateways, profile) = load_checked(input)?;
+    Ok((source, text, gateways?, profile))
+}
+
+/// [`load`], with the Gateway files' own problems (unknown fields, wrong types, a broken
+/// choice) kept apart, so that `validate` reports them like every other problem.
+fn load_checked(input: &InputArgs) -> Result<Checked, Failure> {
     let overrides = input
         .set
         .iter()
@@ -106,7 +116,7 @@ fn load(input: &InputArgs) -> Result<Loaded, Failure> {
             })?;
         }
     }
-    let gateways = shgw::gateways_from_documents(&source, docs)?;
+    let gateways = shgw::gateways_from_documents(&source, docs);
     Ok((source, text, gateways, profile))
 }
 
@@ -159,12 +169,18 @@ fn render(a: RenderArgs) -> Result<Output, Failure> {
 }
 
 fn validate(a: ValidateArgs) -> Result<Output, Failure> {
-    let (source, text, gateways, profile) = load(&a.input)?;
+    let (source, text, gateways, profile) = load_checked(&a.input)?;
     let stream = shgw_review::load(&source, &text).ok();
-    let findings: Vec<Diagnostic> = gateways
-        .iter()
-        .flat_map(|g| shgw::check(g, &profile))
-        .collect();
+    let (gateways, findings): (Vec<Gateway>, Vec<Diagnostic>) = match gateways {
+        Ok(gateways) => {
+            let findings = gateways
+                .iter()
+                .flat_map(|g| shgw::check(g, &profile))
+                .collect();
+            (gateways, findings)
+        }
+        Err(e) => (Vec::new(), e.problems),
+    };
     let errors = findings
         .iter()
         .filter(|d| d.severity == Severity::Error)

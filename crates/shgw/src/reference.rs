@@ -35,6 +35,24 @@ fn enum_text(d: &Value) -> Option<String> {
     (!consts.is_empty()).then(|| consts.join(" \\| "))
 }
 
+/// The choices of an enum written as a mapping with one key (`auth: {token: {...}}`): each
+/// key with its schema, described by its variant's description.
+fn one_key_choices(d: &Value) -> Option<Map<String, Value>> {
+    let mut out = Map::new();
+    for variant in d.get("oneOf")?.as_array()? {
+        let props = variant.get("properties")?.as_object()?;
+        let [(key, schema)] = props.iter().collect::<Vec<_>>()[..] else {
+            return None;
+        };
+        let mut schema = schema.clone();
+        if let (Some(m), Some(doc)) = (schema.as_object_mut(), variant.get("description")) {
+            m.entry("description").or_insert_with(|| doc.clone());
+        }
+        out.insert(key.clone(), schema);
+    }
+    (!out.is_empty()).then_some(out)
+}
+
 fn type_name(v: &Value) -> String {
     match v.get("type") {
         Some(Value::String(s)) => s.clone(),
@@ -67,6 +85,10 @@ fn walk(defs: &Map<String, Value>, props: &Map<String, Value>, prefix: &str, row
         if let Some((dname, d)) = def(defs, target) {
             if let Some(e) = enum_text(d) {
                 push(e);
+            } else if let Some(choices) = one_key_choices(d) {
+                let keys: Vec<String> = choices.keys().map(|k| format!("`{k}`")).collect();
+                push(format!("object with one of {}", keys.join(", ")));
+                walk(defs, &choices, &format!("{path}."), rows);
             } else if let Some(p) = d.get("properties").and_then(Value::as_object) {
                 push("object".into());
                 walk(defs, p, &format!("{path}."), rows);

@@ -504,46 +504,44 @@ pub(crate) fn fill(g: &Gateway, platform: Platform) -> Resolved {
     }
     let names = ObjectNames::of(&name, adoption);
 
-    let auth = s.auth.clone().unwrap_or_default();
-    let auth = if let Some(e) = auth.entra_app {
-        let credential = match (e.client_certificate, e.client_secret) {
-            (Some(c), None) => EntraCredential::Certificate {
-                secret_name: c
-                    .secret_name
-                    .unwrap_or_else(|| format!("{name}-entra-certificate")),
-                key: c.key.unwrap_or_else(|| d::ENTRA_CERTIFICATE_KEY.into()),
-            },
-            (_, secret) => {
-                let secret = secret.unwrap_or_default();
-                EntraCredential::Secret {
-                    secret_name: secret
+    let auth = match s.auth.clone().unwrap_or_default() {
+        Auth::EntraApp(e) => {
+            let credential = match (e.client_certificate, e.client_secret) {
+                (Some(c), None) => EntraCredential::Certificate {
+                    secret_name: c
                         .secret_name
-                        .unwrap_or_else(|| format!("{name}-entra")),
-                    secret_key: secret.secret_key.unwrap_or_else(|| "client-secret".into()),
+                        .unwrap_or_else(|| format!("{name}-entra-certificate")),
+                    key: c.key.unwrap_or_else(|| d::ENTRA_CERTIFICATE_KEY.into()),
+                },
+                (_, secret) => {
+                    let secret = secret.unwrap_or_default();
+                    EntraCredential::Secret {
+                        secret_name: secret
+                            .secret_name
+                            .unwrap_or_else(|| format!("{name}-entra")),
+                        secret_key: secret.secret_key.unwrap_or_else(|| "client-secret".into()),
+                    }
                 }
+            };
+            AuthMode::EntraApp {
+                tenant_id: e.tenant_id.unwrap_or_default(),
+                client_id: e.client_id.unwrap_or_default(),
+                credential,
+                authority: e.authority,
+                token_audience: e.token_audience,
             }
-        };
-        AuthMode::EntraApp {
-            tenant_id: e.tenant_id.unwrap_or_default(),
-            client_id: e.client_id.unwrap_or_default(),
-            credential,
-            authority: e.authority,
-            token_audience: e.token_audience,
         }
-    } else if let Some(w) = auth.workload_identity {
-        AuthMode::WorkloadIdentity {
+        Auth::WorkloadIdentity(w) => AuthMode::WorkloadIdentity {
             client_id: w.client_id.unwrap_or_default(),
             service_account: w.service_account_name.unwrap_or_else(|| name.clone()),
-        }
-    } else {
-        let t = auth.token.unwrap_or_default();
-        AuthMode::Token {
+        },
+        Auth::Token(t) => AuthMode::Token {
             secret_name: t.secret_name.unwrap_or_else(|| format!("{name}-token")),
             secret_key: t
                 .secret_key
                 .unwrap_or_else(|| d::TOKEN_SECRET_KEY.to_owned()),
             renewal: t.renewal.map(|r| renewal_plan(&name, r)),
-        }
+        },
     };
 
     let image = s.image.clone().unwrap_or_default();

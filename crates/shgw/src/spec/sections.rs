@@ -62,17 +62,68 @@ macro_rules! choice {
     };
 }
 
-section!(
-    /// Exactly one of `token`, `entraApp` or `workloadIdentity`.
-    Auth {
-        /// A gateway token (`GatewayKey ...`) read from a Secret (the portal's way).
-        token: Option<TokenAuth>,
-        /// A Microsoft Entra application with a client secret.
-        entra_app: Option<EntraAppAuth>,
-        /// Azure workload identity (image 2.11.0 or later).
-        workload_identity: Option<WorkloadIdentityAuth>,
+/// How the gateway authenticates to its configuration endpoint: exactly one way, written as a
+/// mapping with one key (`auth: {workloadIdentity: {clientId: ...}}`).
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub enum Auth {
+    /// A gateway token (`GatewayKey ...`) read from a Secret (the portal's way).
+    Token(TokenAuth),
+    /// A Microsoft Entra application with a client secret or certificate.
+    EntraApp(EntraAppAuth),
+    /// Azure workload identity (image 2.11.0 or later).
+    WorkloadIdentity(WorkloadIdentityAuth),
+}
+
+impl Default for Auth {
+    /// A token from the Secret `<name>-token`, as the portal's file reads it.
+    fn default() -> Self {
+        Auth::Token(TokenAuth::default())
     }
-);
+}
+
+/// `spec.auth` as written, before the one choice is checked: serde's own message for a
+/// mapping with two keys names neither.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct AuthFields {
+    token: Option<TokenAuth>,
+    entra_app: Option<EntraAppAuth>,
+    workload_identity: Option<WorkloadIdentityAuth>,
+}
+
+impl<'de> Deserialize<'de> for Auth {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let f = AuthFields::deserialize(d)?;
+        let written: Vec<&str> = [
+            ("token", f.token.is_some()),
+            ("entraApp", f.entra_app.is_some()),
+            ("workloadIdentity", f.workload_identity.is_some()),
+        ]
+        .into_iter()
+        .filter_map(|(key, set)| set.then_some(key))
+        .collect();
+        match (f.token, f.entra_app, f.workload_identity) {
+            (Some(t), None, None) => Ok(Auth::Token(t)),
+            (None, Some(e), None) => Ok(Auth::EntraApp(e)),
+            (None, None, Some(w)) => Ok(Auth::WorkloadIdentity(w)),
+            _ => Err(serde::de::Error::custom(format!(
+                "set exactly one of token, entraApp or workloadIdentity (found {})",
+                if written.is_empty() {
+                    "none".to_owned()
+                } else {
+                    written.join(", ")
+                }
+            ))),
+        }
+    }
+}
+
+impl Unset for Auth {
+    fn unset(&self) -> bool {
+        false
+    }
+}
 
 section!(
     /// Where the token Secret is.

@@ -209,29 +209,8 @@ fn endpoint_and_auth(c: &mut Check, s: &GatewaySpec, r: &Resolved) {
             "must be a non-empty name without spaces",
         );
     }
-    if let Some(a) = &s.auth {
-        let set: Vec<&str> = [
-            ("token", a.token.is_some()),
-            ("entraApp", a.entra_app.is_some()),
-            ("workloadIdentity", a.workload_identity.is_some()),
-        ]
-        .into_iter()
-        .filter_map(|(n, on)| on.then_some(n))
-        .collect();
-        if set.len() != 1 {
-            c.err(
-                "spec.auth",
-                format!(
-                    "set exactly one of token, entraApp or workloadIdentity (found {})",
-                    if set.is_empty() {
-                        "none".to_owned()
-                    } else {
-                        set.join(", ")
-                    }
-                ),
-            );
-        }
-        if let Some(e) = &a.entra_app {
+    match &s.auth {
+        Some(Auth::EntraApp(e)) => {
             renewal::entra_credential(c, e);
             c.require("spec.auth.entraApp.tenantId", e.tenant_id.as_ref());
             c.require("spec.auth.entraApp.clientId", e.client_id.as_ref());
@@ -247,9 +226,10 @@ fn endpoint_and_auth(c: &mut Check, s: &GatewaySpec, r: &Resolved) {
                 }
             }
         }
-        if let Some(w) = &a.workload_identity {
+        Some(Auth::WorkloadIdentity(w)) => {
             c.require("spec.auth.workloadIdentity.clientId", w.client_id.as_ref());
         }
+        Some(Auth::Token(_)) | None => {}
     }
     let feature = match &r.auth {
         AuthMode::Token {
@@ -258,7 +238,10 @@ fn endpoint_and_auth(c: &mut Check, s: &GatewaySpec, r: &Resolved) {
             ..
         } => {
             // A derived name is only as good as metadata.name, which is checked on its own.
-            let explicit = s.auth.as_ref().and_then(|a| a.token.as_ref());
+            let explicit = match &s.auth {
+                Some(Auth::Token(t)) => Some(t),
+                _ => None,
+            };
             if explicit.is_some_and(|t| t.secret_name.is_some()) {
                 c.subdomain("spec.auth.token.secretName", secret_name);
             }
