@@ -88,7 +88,8 @@ impl ApiServer {
 
 impl Drop for ApiServer {
     /// Stops the API server first and waits for it (it stops in well under a second while
-    /// etcd still runs), then etcd.
+    /// etcd still runs), then etcd, and removes its folder (etcd's data is some 60 MB a
+    /// server; `SHGW_KEEP_SCRATCH=1` keeps it for a look after a failure).
     fn drop(&mut self) {
         let pid = std::fs::read_to_string(self.dir.join("apiserver.pid")).unwrap_or_default();
         let pid = pid.trim();
@@ -106,5 +107,10 @@ impl Drop for ApiServer {
             }
         }
         let _ = Command::new(&self.tool).arg("stop").arg(&self.dir).status();
+        if std::env::var("SHGW_KEEP_SCRATCH").is_ok_and(|v| v == "1") {
+            eprintln!("kept: {}", self.dir.display());
+        } else {
+            let _ = std::fs::remove_dir_all(&self.dir);
+        }
     }
 }
