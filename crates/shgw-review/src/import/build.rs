@@ -1,5 +1,6 @@
 //! Building a Gateway document field by field, in the file's order, skipping empty values.
 
+use super::ImportError;
 use serde_json::{Map, Value, json};
 
 /// A Gateway document under construction.
@@ -61,13 +62,26 @@ impl GatewayDoc {
         put(&mut self.spec, path, value);
     }
 
-    /// The document.
-    pub fn finish(self) -> Value {
-        json!({
+    /// The document, read back through the Gateway file's types and written from them: what
+    /// import writes is a Gateway file shgw reads, or import fails naming the field (a value
+    /// of the input that no Gateway field can hold).
+    pub fn finish(self, input: &str) -> Result<Value, ImportError> {
+        let name = self.metadata.get("name").cloned().unwrap_or_default();
+        let doc = json!({
             "apiVersion": shgw::spec::API_VERSION,
             "kind": shgw::spec::KIND,
             "metadata": Value::Object(self.metadata),
             "spec": Value::Object(self.spec),
+        });
+        let typed = shgw::gateway_from_value(&doc).map_err(|problems| ImportError::Unreadable {
+            input: input.to_owned(),
+            gateway: name.as_str().unwrap_or_default().to_owned(),
+            problems: problems.iter().map(ToString::to_string).collect(),
+        })?;
+        serde_json::to_value(typed).map_err(|e| ImportError::Unreadable {
+            input: input.to_owned(),
+            gateway: name.as_str().unwrap_or_default().to_owned(),
+            problems: vec![e.to_string()],
         })
     }
 }

@@ -129,7 +129,7 @@ pub fn import_helm_values(
     availability(&values, &mut g, &mut note);
     pod(&values, &mut g, &mut note);
     unsupported(&values, &mut g, &mut note);
-    let doc = g.finish();
+    let doc = g.finish(file)?;
     let plan = super::adopt::plan(&doc, &existing);
     Ok(Imported {
         documents: vec![doc],

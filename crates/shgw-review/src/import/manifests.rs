@@ -56,7 +56,7 @@ pub fn import_manifests_in(
             gateway: gw.name.clone(),
             lines: Vec::new(),
         };
-        let (doc, existing) = one(&stream.documents, &services, gw, namespace, &mut notes);
+        let (doc, existing) = one(&stream.documents, &services, gw, namespace, &mut notes)?;
         out.plans.push(super::adopt::plan(&doc, &existing));
         out.documents.push(doc);
         out.notes.extend(notes.lines);
@@ -115,7 +115,7 @@ fn one(
     gw: &Gateway,
     given_namespace: Option<&str>,
     notes: &mut Notes,
-) -> (Value, Existing) {
+) -> Result<(Value, Existing), ImportError> {
     let v = &docs[gw.doc].value;
     let name = gateway_name(v, gw, notes);
     let mut g = GatewayDoc::new(&name);
@@ -150,7 +150,7 @@ fn one(
     backup(v, gw, &mut g, notes);
     mounts(v, gw, &mut g, notes);
     availability(docs, gw, &mut g, notes);
-    (g.finish(), existing)
+    Ok((g.finish(&docs[gw.doc].file)?, existing))
 }
 
 /// The gateway id of the token in the Secret `config.service.auth` reads, when that Secret is

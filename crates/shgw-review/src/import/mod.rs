@@ -89,6 +89,16 @@ pub enum ImportError {
         /// What is wrong.
         message: String,
     },
+    /// What the input says fits no field of a Gateway file (a value of the wrong type, say).
+    #[error("{input}: gateway {gateway}: the imported Gateway would not read back: {}", .problems.join("; "))]
+    Unreadable {
+        /// The input.
+        input: String,
+        /// The gateway's name.
+        gateway: String,
+        /// Each problem with its field path.
+        problems: Vec<String>,
+    },
     /// The input is not YAML or JSON.
     #[error(transparent)]
     Load(#[from] crate::source::LoadError),
