@@ -158,7 +158,7 @@ fn tracked(
     let before: Vec<(usize, Value)> = acc
         .iter()
         .filter_map(|r| match r.expansion {
-            Some(Expanded::Source(n, _)) => Some((n, r.obj.to_value())),
+            Some(Expanded::Source(n, _)) => Some((n, strip_internal(r.clone()).to_value())),
             _ => None,
         })
         .collect();
@@ -168,7 +168,10 @@ fn tracked(
     }
     let entry = entry();
     for r in acc.iter_mut() {
-        let after = r.obj.to_value();
+        if !matches!(r.expansion, Some(Expanded::Source(..))) {
+            continue;
+        }
+        let after = strip_internal(r.clone()).to_value();
         if let Some(Expanded::Source(n, patches)) = &mut r.expansion
             && let Some((_, old)) = before.iter().find(|(m, _)| m == n)
             && *old != after

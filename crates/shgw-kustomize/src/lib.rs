@@ -77,6 +77,18 @@ pub fn to_yaml(docs: &[Value]) -> String {
     shgw_yaml::to_multi_doc(docs)
 }
 
+/// The hash kustomize appends to the name of a generated ConfigMap or Secret with this content
+/// (its kind, `data`, and `binaryData` or a Secret's `type` and `stringData`; the name is not
+/// part of it): ten characters that change whenever the content does.
+///
+/// ```
+/// let cm = serde_json::json!({"kind": "ConfigMap", "metadata": {"name": "x"}, "data": {"one": ""}});
+/// assert_eq!(shgw_kustomize::content_hash(&cm), "9g67k2htb6");
+/// ```
+pub fn content_hash(obj: &Value) -> String {
+    hash::hash_of(obj)
+}
+
 /// The error an [`Expander`] hook fails with (kept as the source of [`Error::Expand`], so
 /// the caller can downcast it to its own type).
 pub type ExpandError = Box<dyn std::error::Error + Send + Sync>;
