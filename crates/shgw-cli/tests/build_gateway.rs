@@ -163,7 +163,7 @@ fn renewal_tree(tag: &str) -> Tree {
         .write("base/gateway.yaml", &gateway)
         .write(
             "eu/kustomization.yaml",
-            "resources: [../base]\nnamePrefix: eu-\n",
+            "resources: [../base]\nnamePrefix: eu-\npatches:\n- target: {kind: Gateway}\n  patch: |-\n    - op: add\n      path: /spec/auth/token/renewal/admissionPolicy\n      value: {enabled: true}\n",
         );
     t
 }
@@ -200,6 +200,12 @@ fn a_prefix_keeps_the_token_renewer_pointed_at_the_renamed_objects() {
         env.iter()
             .any(|e| e["valueFrom"]["secretKeyRef"]["name"] == secret),
         "{env:?}"
+    );
+    // The admission policy the overlay turned on through the Gateway is there.
+    assert!(
+        objs.iter()
+            .any(|o| o["kind"] == "ValidatingAdmissionPolicyBinding"),
+        "no admission policy"
     );
     // Every resource name the renewer's Role and admission policy grant is an object built.
     let built: Vec<&str> = objs
