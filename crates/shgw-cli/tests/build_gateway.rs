@@ -479,3 +479,47 @@ fn plain_gateway_objects_are_reviewed_and_otherwise_built_as_kubectl_builds_them
         assert_eq!(text(&ours.stdout), text(&theirs.stdout), "{dir}");
     }
 }
+
+#[test]
+fn the_krm_function_reviews_given_gateway_workloads_too() {
+    // A package that already holds a plain gateway (one replica, a rolling tag) and a Gateway as
+    // the function's config: the plain one's findings come back as error results, on its file.
+    let mut plain: Vec<Value> = documents(PLAIN_GATEWAY);
+    for (i, item) in plain.iter_mut().enumerate() {
+        item["metadata"]["annotations"] = serde_json::json!({
+            "internal.config.kubernetes.io/path": "legacy/gw.yaml",
+            "internal.config.kubernetes.io/index": i.to_string(),
+        });
+    }
+    let config: Value = serde_saphyr::from_str(GATEWAY).unwrap();
+    let list = serde_json::json!({
+        "apiVersion": "config.kubernetes.io/v1",
+        "kind": "ResourceList",
+        "items": plain,
+        "functionConfig": config,
+    });
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_shgw"));
+    cmd.arg("fn");
+    let out = shgw_testkit::run_with_stdin(&mut cmd, Some(&list.to_string()));
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    let back: Value = serde_saphyr::from_str(&text(&out.stdout)).unwrap();
+    let results = back["results"].as_array().unwrap();
+    let on_plain: Vec<&Value> = results
+        .iter()
+        .filter(|r| r["severity"] == "error" && r["resourceRef"]["name"] == "gw")
+        .collect();
+    assert!(!on_plain.is_empty(), "{results:?}");
+    assert!(
+        on_plain
+            .iter()
+            .all(|r| r["file"]["path"] == "legacy/gw.yaml"),
+        "{on_plain:?}"
+    );
+    // The rendered gateway passes production: no error result names it.
+    assert!(
+        !results
+            .iter()
+            .any(|r| r["severity"] == "error" && r["resourceRef"]["name"] == "contoso-west"),
+        "{results:?}"
+    );
+}
