@@ -523,3 +523,47 @@ fn the_krm_function_reviews_given_gateway_workloads_too() {
         "{results:?}"
     );
 }
+
+#[test]
+fn one_base_twice_under_two_prefixes_keeps_each_copy_wired_and_patched_on_its_own() {
+    let t = base("twice");
+    t.write("eu/kustomization.yaml", "resources: [../base]\nnamePrefix: eu-\n")
+        .write("us/kustomization.yaml", "resources: [../base]\nnamePrefix: us-\n")
+        .write(
+            "all/kustomization.yaml",
+            "resources: [../eu, ../us]\npatches:\n- target: {kind: Gateway, name: us-contoso-west}\n  patch: |-\n    - op: add\n      path: /spec/replicas\n      value: 4\n",
+        );
+    let objs = t.objects("all", &[]);
+    for (region, replicas) in [("eu", 3), ("us", 4)] {
+        let cm = find(&objs, "ConfigMap", &format!("{region}-contoso-west-env"));
+        assert_eq!(
+            cm["data"]["neighborhood.host"],
+            format!("{region}-contoso-west-instance-discovery").as_str()
+        );
+        let d = find(&objs, "Deployment", &format!("{region}-contoso-west"));
+        assert_eq!(d["spec"]["replicas"], replicas, "{region}");
+    }
+}
+
+#[test]
+fn an_overlay_may_complete_a_gateway_its_base_leaves_open() {
+    // The base names no endpoint (each environment has its own): alone it does not render.
+    let t = Tree::new("complete");
+    t.write("base/kustomization.yaml", "resources: [gateway.yaml]\n")
+        .write(
+            "base/gateway.yaml",
+            "apiVersion: shgw.dev/v1alpha1\nkind: Gateway\nmetadata:\n  name: contoso-west\nspec:\n  backup: {storageClassName: azurefile-csi}\n",
+        )
+        .write(
+            "prod/kustomization.yaml",
+            "resources: [../base]\npatches:\n- target: {kind: Gateway}\n  patch: |-\n    - op: add\n      path: /spec/endpoint\n      value: contoso-prod.configuration.azure-api.net\n",
+        );
+    let e = t.refused("base", &[]);
+    assert!(e.contains("endpoint"), "{e}");
+    let objs = t.objects("prod", &[]);
+    let cm = find(&objs, "ConfigMap", "contoso-west-env");
+    assert_eq!(
+        cm["data"]["config.service.endpoint"],
+        "contoso-prod.configuration.azure-api.net"
+    );
+}
