@@ -12,8 +12,8 @@
 //!   that target the Deployment, the Services or the ConfigMap apply to them.
 //! - **The Gateway itself** stays in the build next to them (it is never printed): every patch
 //!   of every layer that targets it (`kind: Gateway`, by name, label or regular expression,
-//!   strategic merge or JSON 6902) applies to it in kustomize's order. When a patch changed its
-//!   `spec`, the tree is built a second time with the Gateway rendered from that final `spec`
+//!   strategic merge or JSON 6902) applies to it in kustomize's order, and so do replacements
+//!   and transformer configs. When they changed its `spec`, the tree is built a second time with the Gateway rendered from that final `spec`
 //!   (its metadata, name included, stays as written in its file: the transformers name and
 //!   place the rendered objects). A patch that changes anything of the Gateway but its `spec`
 //!   is refused, naming the patch, and so is a patched Gateway that no longer renders; a patch
@@ -95,6 +95,8 @@ struct Pass {
     specs: Vec<Value>,
     /// How many Gateways were expanded so far.
     count: usize,
+    /// The `spec` of each Gateway as its file writes it.
+    loaded: Vec<Value>,
     /// The objects rendered for each expansion.
     rendered: Vec<Vec<Value>>,
     /// Gateways that did not render, with why (the first pass goes on without their objects).
@@ -123,6 +125,8 @@ fn expander(profile: Profile, state: Arc<Mutex<Pass>>, second: bool) -> Expander
         let mut pass = state.lock().unwrap_or_else(PoisonError::into_inner);
         let n = pass.count;
         pass.count += 1;
+        pass.loaded
+            .push(doc.get("spec").cloned().unwrap_or(Value::Null));
         let source = file.display().to_string();
         let rendered = shgw::gateway_from_value(&to_render(doc, &pass, n))
             .map_err(|problems| shgw::Errors::new(&source, problems))
@@ -250,12 +254,11 @@ pub(crate) fn build(dir: &Path, profile: &Profile) -> Result<Built, Failure> {
         Err(e) => return Err(Failure::invalid(e.to_string())),
     };
     check_patches(&out.kept)?;
-    let spec_of = |v: &Value| v.get("spec").cloned().unwrap_or(Value::Null);
+    // Patches, replacements or transformer configs that changed a Gateway's spec: render again.
     let respec = !pass.failed.is_empty()
         || out.kept.iter().any(|k| {
-            k.patches
-                .iter()
-                .any(|p| spec_of(&p.before) != spec_of(&p.after))
+            k.value.get("spec").unwrap_or(&Value::Null)
+                != pass.loaded.get(k.expansion).unwrap_or(&Value::Null)
         });
     let (out, pass) = if respec {
         second_pass(dir, profile, &out, pass.count)?

@@ -567,3 +567,22 @@ fn an_overlay_may_complete_a_gateway_its_base_leaves_open() {
         "contoso-prod.configuration.azure-api.net"
     );
 }
+
+#[test]
+fn a_replacement_into_the_gateway_spec_is_rendered() {
+    let t = base("replacement");
+    t.write(
+        "o/kustomization.yaml",
+        "resources: [../base, endpoint.yaml]\nreplacements:\n- source: {kind: ConfigMap, name: region, fieldPath: data.endpoint}\n  targets:\n  - select: {kind: Gateway}\n    fieldPaths: [spec.endpoint]\n",
+    )
+    .write(
+        "o/endpoint.yaml",
+        "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: region}\ndata: {endpoint: contoso-weu.configuration.azure-api.net}\n",
+    );
+    let objs = t.objects("o", &[]);
+    let cm = find(&objs, "ConfigMap", "contoso-west-env");
+    assert_eq!(
+        cm["data"]["config.service.endpoint"],
+        "contoso-weu.configuration.azure-api.net"
+    );
+}
