@@ -41,6 +41,7 @@ use crate::args::FailOn;
 use serde_json::Value;
 use shgw::Profile;
 use shgw_kustomize::{BuildOptions, ExpandError, Expander, Expansion, Kept, Output};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::Path;
 use std::sync::{Arc, Mutex, PoisonError};
 
@@ -314,20 +315,29 @@ fn finish(dir: &Path, out: Output, pass: &Pass) -> Result<Built, Failure> {
         products,
         ..
     } = out;
-    for n in 0..pass.count {
-        let mine: Vec<(usize, &shgw_kustomize::ResId)> = products
-            .iter()
-            .filter(|p| p.expansion == n)
-            .map(|p| (p.index, &p.original))
-            .collect();
-        let rendered = pass.rendered.get(n).map(Vec::as_slice).unwrap_or_default();
-        rewire(&mut resources, &mine);
-        reroll(&mut resources, &mine, rendered);
+    let mut by_expansion: BTreeMap<usize, Vec<(usize, &shgw_kustomize::ResId)>> = BTreeMap::new();
+    for p in &products {
+        by_expansion
+            .entry(p.expansion)
+            .or_default()
+            .push((p.index, &p.original));
+    }
+    // Rewiring and rerolling change data and annotations, never names: the index holds.
+    let by_id = if by_expansion.is_empty() {
+        Index::new()
+    } else {
+        index(&resources)
+    };
+    for (n, mine) in &by_expansion {
+        let rendered = pass.rendered.get(*n).map(Vec::as_slice).unwrap_or_default();
+        rewire(&mut resources, mine);
+        reroll(&mut resources, &by_id, mine, rendered);
     }
     // A Gateway deleted by a patch takes what it renders along.
-    let gone: Vec<usize> = products
+    let alive: BTreeSet<usize> = kept.iter().map(|k| k.expansion).collect();
+    let gone: BTreeSet<usize> = products
         .iter()
-        .filter(|p| !kept.iter().any(|k| k.expansion == p.expansion))
+        .filter(|p| !alive.contains(&p.expansion))
         .map(|p| p.index)
         .collect();
     if !gone.is_empty() {
@@ -512,7 +522,10 @@ fn reads(template_spec: &Value) -> Vec<(String, &'static str, String)> {
 /// A digest of what a pod template of `workload` reads among `objects`: for each place it
 /// reads, the content hash of the object there (`absent` when it is not among them). Names are
 /// left out: a renamed object already changes the template.
-fn read_digest(workload: &Value, objects: &[&Value]) -> serde_json::Map<String, Value> {
+fn read_digest<'a>(
+    workload: &Value,
+    lookup: &dyn Fn(&str, &str, &str) -> Option<&'a Value>,
+) -> serde_json::Map<String, Value> {
     let namespace = str_at(workload, "/metadata/namespace");
     let spec = workload
         .pointer("/spec/template/spec")
@@ -520,20 +533,42 @@ fn read_digest(workload: &Value, objects: &[&Value]) -> serde_json::Map<String, 
         .unwrap_or(Value::Null);
     let mut out = serde_json::Map::new();
     for (place, kind, name) in reads(&spec) {
-        let object = objects.iter().find(|o| {
-            str_at(o, "/kind") == kind
-                && str_at(o, "/metadata/name") == name
-                && str_at(o, "/metadata/namespace") == namespace
-        });
-        let hash = object.map_or_else(|| "absent".to_owned(), |o| shgw_kustomize::content_hash(o));
+        let hash = lookup(kind, namespace, &name)
+            .map_or_else(|| "absent".to_owned(), shgw_kustomize::content_hash);
         out.insert(place, Value::String(hash));
     }
     out
 }
 
+/// The objects of a build by kind, namespace and name.
+type Index = HashMap<(String, String, String), usize>;
+
+fn index(resources: &[Value]) -> Index {
+    resources
+        .iter()
+        .enumerate()
+        .map(|(i, o)| {
+            let key = |p: &str| str_at(o, p).to_owned();
+            (
+                (
+                    key("/kind"),
+                    key("/metadata/namespace"),
+                    key("/metadata/name"),
+                ),
+                i,
+            )
+        })
+        .collect()
+}
+
 /// Recomputes the config hash of the expansion's workloads whose pods read different data than
 /// the render gave them.
-fn reroll(resources: &mut [Value], mine: &[(usize, &shgw_kustomize::ResId)], rendered: &[Value]) {
+fn reroll(
+    resources: &mut [Value],
+    by_id: &Index,
+    mine: &[(usize, &shgw_kustomize::ResId)],
+    rendered: &[Value],
+) {
     for (index, id) in mine {
         if !matches!(id.kind.as_str(), "Deployment" | "StatefulSet" | "DaemonSet") {
             continue;
@@ -544,10 +579,20 @@ fn reroll(resources: &mut [Value], mine: &[(usize, &shgw_kustomize::ResId)], ren
         else {
             continue;
         };
-        let rendered_refs: Vec<&Value> = rendered.iter().collect();
-        let was = read_digest(before, &rendered_refs);
-        let all: Vec<&Value> = resources.iter().collect();
-        let now = read_digest(&resources[*index], &all);
+        let in_render = |kind: &str, namespace: &str, name: &str| {
+            rendered.iter().find(|o| {
+                str_at(o, "/kind") == kind
+                    && str_at(o, "/metadata/name") == name
+                    && str_at(o, "/metadata/namespace") == namespace
+            })
+        };
+        let was = read_digest(before, &in_render);
+        let built: &[Value] = resources;
+        let in_build = |kind: &str, namespace: &str, name: &str| {
+            let key = (kind.to_owned(), namespace.to_owned(), name.to_owned());
+            by_id.get(&key).and_then(|i| built.get(*i))
+        };
+        let now = read_digest(&built[*index], &in_build);
         if was == now {
             continue;
         }
