@@ -320,6 +320,16 @@ fn a_patch_that_cannot_reach_the_gateway_fails_naming_itself() {
         e.contains("patches[0]") && e.contains("/spec/nothing"),
         "{e}"
     );
+    // A target naming kind Gateway that selects none (a misspelt name) is no silent no-op.
+    t.write(
+        "typo/kustomization.yaml",
+        "resources: [../base]\npatches:\n- target: {kind: Gateway, name: contoso-wset}\n  patch: |-\n    - op: add\n      path: /spec/replicas\n      value: 4\n",
+    );
+    let e = t.refused("typo", &[]);
+    assert!(
+        e.contains("typo/kustomization.yaml at patches[0]") && e.contains("selects no Gateway"),
+        "{e}"
+    );
 }
 
 #[test]

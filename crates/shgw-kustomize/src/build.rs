@@ -36,10 +36,12 @@ pub(crate) fn build_top(dir: &Path, opts: &BuildOptions) -> Result<Output> {
     let mut cfg = config::builtin()?;
     let warnings = RefCell::new(Vec::new());
     let expansions = Cell::new(0);
+    let kept_kinds = RefCell::new(std::collections::BTreeSet::new());
     let ctx = Ctx {
         opts,
         warnings: &warnings,
         expansions: &expansions,
+        kept_kinds: &kept_kinds,
         schema: None,
         build_annotations: BuildAnnotations(
             k.build_metadata.as_ref().is_some_and(|b| !b.is_empty()),
@@ -146,6 +148,30 @@ fn take_kept(acc: &mut Vec<Resource>) -> Vec<Kept> {
     });
     kept.sort_by_key(|k| k.expansion);
     kept
+}
+
+/// Refuses a patch whose target names, literally, the kind of documents the expander keeps but
+/// selects none of them: kustomize would let it do nothing, silently.
+fn reaches_kept(acc: &[Resource], p: &crate::kustomization::Patch, ctx: &Ctx) -> Result<()> {
+    let Some(target) = &p.target else {
+        return Ok(());
+    };
+    let Some(kind) = target.kind.as_deref() else {
+        return Ok(());
+    };
+    if !ctx.kept_kinds.borrow().contains(kind) {
+        return Ok(());
+    }
+    let selected = crate::selector::select(acc, target)?;
+    if selected
+        .iter()
+        .any(|&i| matches!(acc[i].expansion, Some(Expanded::Source(..))))
+    {
+        return Ok(());
+    }
+    Err(Error::msg(format!(
+        "the target selects no {kind} of this kustomization (its {kind} documents are expanded by the build, and a patch that reaches none of them would do nothing)"
+    )))
 }
 
 /// Runs one patch entry over the accumulator and records, on every kept expansion source it
@@ -407,6 +433,8 @@ struct Ctx<'a> {
     warnings: &'a RefCell<Vec<Warning>>,
     /// How many expansions the hook made so far.
     expansions: &'a Cell<usize>,
+    /// The kinds of the documents the hook kept so far.
+    kept_kinds: &'a RefCell<std::collections::BTreeSet<String>>,
     /// The custom `openapi:` schema in force.
     schema: Option<Arc<OpenApi>>,
     /// Whether the build keeps build annotations (the top-level `buildMetadata`).
@@ -585,6 +613,7 @@ fn load_file(path: &Path, root: &Path, ctx: &Ctx) -> Result<Vec<Resource>> {
                     to_resources(vec![doc], path, &mut out)?;
                     for r in &mut out[first..] {
                         r.expansion = Some(Expanded::Source(n, Vec::new()));
+                        ctx.kept_kinds.borrow_mut().insert(r.kind());
                     }
                 }
             }
@@ -678,6 +707,7 @@ fn run(
         opts: ctx.opts,
         warnings: ctx.warnings,
         expansions: ctx.expansions,
+        kept_kinds: ctx.kept_kinds,
         schema,
         build_annotations: ctx.build_annotations,
         visited: Some(&visited),
@@ -804,6 +834,7 @@ fn transform(
     }
     for (i, p) in k.patches.iter().flatten().enumerate() {
         let entry = entry_name("patches", i, p.path.as_deref());
+        reaches_kept(acc, p, ctx).map_err(at(entry.clone()))?;
         tracked(acc, label(entry.clone()), |acc| {
             patches::apply_patch(acc, p, dir, schema)
         })
@@ -849,6 +880,7 @@ fn transform(
     }
     for (i, p) in k.patches_json6902.iter().flatten().enumerate() {
         let entry = entry_name("patchesJson6902", i, p.path.as_deref());
+        reaches_kept(acc, p, ctx).map_err(at(entry.clone()))?;
         tracked(acc, label(entry.clone()), |acc| {
             patches::apply_json6902_entry(acc, p, dir)
         })
