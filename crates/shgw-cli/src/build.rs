@@ -13,12 +13,14 @@
 //! - **The Gateway itself** stays in the build next to them (it is never printed): every patch
 //!   of every layer that targets it (`kind: Gateway`, by name, label or regular expression,
 //!   strategic merge or JSON 6902) applies to it in kustomize's order, and so do replacements
-//!   and transformer configs. When they changed its `spec`, the tree is built a second time with the Gateway rendered from that final `spec`
-//!   (its metadata, name included, stays as written in its file: the transformers name and
-//!   place the rendered objects). A patch that changes anything of the Gateway but its `spec`
-//!   is refused, naming the patch, and so is a patched Gateway that no longer renders; a patch
-//!   never silently does nothing. A patch that deletes the Gateway (`$patch: delete`) deletes
-//!   everything it renders.
+//!   and transformer configs. When they changed its `spec`, the tree is built a second time
+//!   with the Gateway rendered from that final `spec` (its metadata, name included, stays as
+//!   written in its file: the transformers name and place the rendered objects, and the API
+//!   Management gateway keeps its name). A patch never silently does nothing: one that changes
+//!   anything of the Gateway but its `spec` is refused, naming the patch; so is a target that
+//!   names kind `Gateway` and selects none (a misspelt name), and a patched Gateway that no
+//!   longer renders (its problems and the patches that reached it are named). A patch that
+//!   deletes the Gateway (`$patch: delete`) deletes everything it renders.
 //!
 //! After the build, the references the renderer writes into places kustomize's name references
 //! do not follow are set to the final names of the objects they name: `neighborhood.host` in
@@ -34,7 +36,10 @@
 //! annotation is recomputed from the final data, so that applying the build rolls the pods.
 //!
 //! Then every gateway workload of the result, rendered or written as plain objects, is
-//! reviewed under the profile ([`review`]); findings at `--fail-on` refuse the build.
+//! reviewed under the profile ([`review`]); findings at `--fail-on` refuse the build (exit 1,
+//! nothing on stdout). `--fail-on never` skips only that review: a Gateway is still rendered
+//! under the profile, whose own checks refuse what `render` refuses (a dev overlay builds with
+//! `--profile dev`).
 
 use crate::Failure;
 use crate::args::FailOn;
