@@ -370,6 +370,18 @@ fn settings_changes_roll_the_pods() {
     assert_eq!(cm["data"]["telemetry.logs.std.level"], "debug");
     let via_gateway = config_hash(&objs, "contoso-west");
     assert_ne!(via_gateway, base_hash);
+    // Through the Gateway's free-form settings, by a strategic merge patch.
+    t.write(
+        "extra/kustomization.yaml",
+        "resources: [../base]\npatches:\n- patch: |-\n    apiVersion: shgw.dev/v1alpha1\n    kind: Gateway\n    metadata: {name: contoso-west}\n    spec:\n      settings: {net.server.http.forwarded.proto.enabled: \"true\"}\n",
+    );
+    let objs = t.objects("extra", &[]);
+    let cm = find(&objs, "ConfigMap", "contoso-west-env");
+    assert_eq!(
+        cm["data"]["net.server.http.forwarded.proto.enabled"],
+        "true"
+    );
+    assert_ne!(config_hash(&objs, "contoso-west"), base_hash);
     // Through the rendered ConfigMap.
     t.write(
         "cm/kustomization.yaml",
