@@ -417,16 +417,17 @@ fn rewire(resources: &mut [Value], mine: &[(usize, &shgw_kustomize::ResId)]) {
             "CronJob" => {
                 let pointer = "/spec/jobTemplate/spec/template/spec/containers";
                 for c in array_mut(obj, pointer) {
-                    let args = c.get_mut("args").and_then(Value::as_array_mut);
-                    for pair in args.into_iter().flat_map(|a| a.chunks_mut(2)) {
-                        let kind = match pair[0].as_str() {
+                    let Some(args) = c.get_mut("args").and_then(Value::as_array_mut) else {
+                        continue;
+                    };
+                    // The value of `--secret NAME` and `--deployment NAME`, wherever they stand.
+                    for i in 1..args.len() {
+                        let kind = match args[i - 1].as_str() {
                             Some("--secret") => "Secret",
                             Some("--deployment") => "Deployment",
                             _ => continue,
                         };
-                        if let Some(slot) = pair.get_mut(1) {
-                            follow(slot, kind, &names);
-                        }
+                        follow(&mut args[i], kind, &names);
                     }
                 }
             }
