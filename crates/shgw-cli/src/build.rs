@@ -97,8 +97,9 @@ fn refusal(doc: &Value) -> Option<String> {
 /// What the expander of one pass records, expansion by expansion (in load order).
 #[derive(Default)]
 struct Pass {
-    /// For the second pass: the final `spec` of each Gateway, from the first.
-    specs: Vec<Value>,
+    /// In the second pass: the final `spec` of each Gateway, from the first (none for one a
+    /// patch deleted).
+    specs: Option<Vec<Option<Value>>>,
     /// How many Gateways were expanded so far.
     count: usize,
     /// The `spec` of each Gateway as its file writes it.
@@ -113,7 +114,12 @@ struct Pass {
 /// in the second.
 fn to_render(doc: &Value, pass: &Pass, n: usize) -> Value {
     let mut doc = doc.clone();
-    if let (Some(spec), Value::Object(m)) = (pass.specs.get(n), &mut doc) {
+    let spec = pass
+        .specs
+        .as_ref()
+        .and_then(|s| s.get(n))
+        .and_then(Option::as_ref);
+    if let (Some(spec), Value::Object(m)) = (spec, &mut doc) {
         m.insert("spec".into(), spec.clone());
     }
     doc
@@ -121,9 +127,9 @@ fn to_render(doc: &Value, pass: &Pass, n: usize) -> Value {
 
 /// The expander handed to the kustomize engine: a Gateway becomes the manifests shgw renders
 /// for it (with the render's warnings) and is kept in the build; any other `shgw.dev` document
-/// is refused. `second` says whether a Gateway that does not render fails the build (second
-/// pass) or is recorded (first pass, where a later patch may still mend it).
-fn expander(profile: Profile, state: Arc<Mutex<Pass>>, second: bool) -> Expander {
+/// is refused. A Gateway that does not render fails the second pass; in the first (where a
+/// later patch may still mend it), and for a Gateway a patch deletes, it is recorded instead.
+fn expander(profile: Profile, state: Arc<Mutex<Pass>>) -> Expander {
     Box::new(move |doc: &Value, file: &Path| {
         if !is_gateway(doc) {
             return refusal(doc).map(|why| Err(why.into()));
@@ -149,7 +155,12 @@ fn expander(profile: Profile, state: Arc<Mutex<Pass>>, second: bool) -> Expander
                     keep: true,
                 }))
             }
-            Err(e) if second => {
+            Err(e)
+                if pass
+                    .specs
+                    .as_ref()
+                    .is_some_and(|s| s.get(n).is_some_and(Option::is_some)) =>
+            {
                 let e: ExpandError = Box::new(e);
                 Some(Err(e))
             }
@@ -169,15 +180,14 @@ fn expander(profile: Profile, state: Arc<Mutex<Pass>>, second: bool) -> Expander
 fn run_pass(
     dir: &Path,
     profile: &Profile,
-    specs: Vec<Value>,
+    specs: Option<Vec<Option<Value>>>,
 ) -> (Result<Output, shgw_kustomize::Error>, Pass) {
-    let second = !specs.is_empty();
     let state = Arc::new(Mutex::new(Pass {
         specs,
         ..Pass::default()
     }));
     let opts = BuildOptions {
-        expander: Some(expander(profile.clone(), Arc::clone(&state), second)),
+        expander: Some(expander(profile.clone(), Arc::clone(&state))),
         ..BuildOptions::default()
     };
     let out = shgw_kustomize::build_output(dir, &opts);
@@ -250,7 +260,7 @@ fn patched_by(k: &Kept) -> String {
 
 /// Builds `dir`: the objects and the warnings. Nothing is reviewed here ([`review`] is).
 pub(crate) fn build(dir: &Path, profile: &Profile) -> Result<Built, Failure> {
-    let (first, pass) = run_pass(dir, profile, Vec::new());
+    let (first, pass) = run_pass(dir, profile, None);
     let out = match first {
         Ok(out) => out,
         // A Gateway that does not render is the likelier cause (its objects were missing).
@@ -282,13 +292,13 @@ fn second_pass(
     first: &Output,
     count: usize,
 ) -> Result<(Output, Pass), Failure> {
-    let mut specs = vec![Value::Null; count];
+    let mut specs = vec![None; count];
     for k in &first.kept {
         if let Some(slot) = specs.get_mut(k.expansion) {
-            *slot = k.value.get("spec").cloned().unwrap_or(Value::Null);
+            *slot = Some(k.value.get("spec").cloned().unwrap_or(Value::Null));
         }
     }
-    let (second, pass) = run_pass(dir, profile, specs);
+    let (second, pass) = run_pass(dir, profile, Some(specs));
     let out = second.map_err(|e| {
         let mut message = e.to_string();
         for k in first.kept.iter().filter(|k| !k.patches.is_empty()) {

@@ -353,6 +353,24 @@ fn deleting_the_gateway_deletes_what_it_renders() {
         })
         .collect();
     assert_eq!(ids, ["ConfigMap/other"]);
+    // Next to another Gateway that a patch re-renders.
+    t.write("east/gateway.yaml", &GATEWAY.replace("contoso-west", "contoso-east"))
+        .write("east/kustomization.yaml", "resources: [gateway.yaml]\n")
+        .write(
+            "both/kustomization.yaml",
+            "resources: [../o, ../east]\npatches:\n- target: {kind: Gateway, name: contoso-east}\n  patch: |-\n    - op: add\n      path: /spec/replicas\n      value: 4\n",
+        );
+    let objs = t.objects("both", &[]);
+    assert!(objs.iter().all(|o| {
+        !o["metadata"]["name"]
+            .as_str()
+            .unwrap()
+            .starts_with("contoso-west")
+    }));
+    assert_eq!(
+        find(&objs, "Deployment", "contoso-east")["spec"]["replicas"],
+        4
+    );
 }
 
 #[test]
