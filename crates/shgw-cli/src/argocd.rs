@@ -12,7 +12,8 @@
 //! kustomization whose build meets a Gateway) and nothing otherwise; it exits 0 in both cases
 //! (argocd-cmp-server takes a failing find command for an error, not for "no match").
 //!
-//! `generate` builds the kustomization (`shgw build`) or, without one, renders every Gateway file
+//! `generate` builds the kustomization (`shgw build`, its review included: error findings fail
+//! it) or, without one, renders every Gateway file
 //! of the directory (as `shgw render`, its review included) and passes the other objects there
 //! through. Any failure, and an empty result, exits 1 with nothing on stdout: an empty render
 //! with auto-prune would delete the application's objects.
@@ -145,7 +146,7 @@ pub(crate) fn generate() -> Result<Output, Failure> {
     let dir = Path::new(".");
     let profile = profile()?;
     let (yaml, notes) = match kustomization(dir) {
-        Some(_) => crate::build::build(dir, profile)?,
+        Some(_) => crate::build::run(dir, &profile, crate::args::FailOn::Error)?,
         None => render_directory(dir, &profile)?,
     };
     if yaml.trim().is_empty() {

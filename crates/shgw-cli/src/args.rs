@@ -25,7 +25,7 @@ pub enum Command {
     Validate(ValidateArgs),
     /// Build a kustomization directory like `kubectl kustomize`, expanding Gateway resources.
     #[command(
-        after_help = "Examples:\n  shgw build overlays/prod | kubectl apply -f -\n  shgw build overlays/dev --profile dev"
+        after_help = "Examples:\n  shgw build overlays/prod | kubectl apply -f -\n  shgw build overlays/dev --profile dev --fail-on never\n\nEvery gateway workload built (rendered from a Gateway or written as plain objects) is reviewed\nwith the profile's rules; error findings refuse the build (exit 1, nothing on stdout)."
     )]
     Build(BuildArgs),
     /// Gateway token helpers.
@@ -267,9 +267,14 @@ pub struct ValidateArgs {
 pub struct BuildArgs {
     /// Directory holding a kustomization.yaml.
     pub dir: std::path::PathBuf,
-    /// Profile for the Gateway resources found in the tree: `dev`, `production` or a file.
+    /// Profile for the Gateway resources found in the tree, and whose rules review every
+    /// gateway workload built: `dev`, `production` or a file.
     #[arg(long, value_name = "PROFILE", default_value = shgw::DEFAULT_PROFILE)]
     pub profile: String,
+    /// Refuse the build (exit 1, nothing on stdout) when an unsuppressed review finding reaches
+    /// this level; `never` builds anyway (a dev overlay).
+    #[arg(long, value_enum, default_value = "error")]
+    pub fail_on: FailOn,
 }
 
 #[derive(Subcommand)]

@@ -15,7 +15,7 @@ pub(crate) fn run(cli: Cli) -> Result<Output, Failure> {
         Command::Validate(a) => validate(a),
         Command::Build(a) => {
             let profile = load_profile(&a.profile)?;
-            let (stdout, stderr) = crate::build::build(&a.dir, profile)?;
+            let (stdout, stderr) = crate::build::run(&a.dir, &profile, a.fail_on)?;
             Ok(Output { stdout, stderr })
         }
         Command::Token(TokenCommand::Inspect(t)) => inspect(t),

@@ -4,8 +4,9 @@
 //! its `shgw.dev/profile` annotation, production by default); the objects shgw renders for it
 //! are appended to `items`, the items given are kept as they are (their
 //! `internal.config.kubernetes.io/*` annotations included), and what is wrong with the Gateway,
-//! what the render warns about and what the review rules find in the rendered objects become
-//! `results`. The ResourceList goes to stdout even when a result is an error; the exit code is
+//! what the render warns about and what the review rules find in the resulting items (every
+//! gateway workload, rendered or given as plain objects, as `shgw build` reviews what it
+//! built) become `results`. The ResourceList goes to stdout even when a result is an error; the exit code is
 //! then 1. Input that is not a ResourceList at all is refused with nothing on stdout.
 
 use crate::{Failure, Output};
@@ -176,10 +177,13 @@ fn process(text: &str) -> Result<(Value, usize, Vec<String>), Failure> {
             tags: None,
         }),
         Some(config) => {
-            let (rendered, found, n) = generate(config);
+            let (rendered, found, n, profile) = generate(config);
             upsert(&mut items, rendered);
             results.extend(found);
             notes.extend(n);
+            if let Some(profile) = profile {
+                results.extend(review_items(&items, config, &profile));
+            }
         }
     }
     let errors = results.iter().filter(|r| r.severity == "error").count();
@@ -252,8 +256,12 @@ fn gateway_document(config: &Value) -> Value {
     doc
 }
 
-/// Renders the functionConfig: the rendered objects, the results, the notes.
-fn generate(config: &Value) -> (Vec<Value>, Vec<KrmResult>, Vec<String>) {
+/// What [`generate`] gives: the rendered objects, the results, the notes, and the profile the
+/// items are reviewed under (none when the Gateway did not render).
+type Generated = (Vec<Value>, Vec<KrmResult>, Vec<String>, Option<Profile>);
+
+/// Renders the functionConfig.
+fn generate(config: &Value) -> Generated {
     let gw_ref = resource_ref(config);
     let gw_file = file_ref(config);
     let source = gw_file
@@ -292,6 +300,7 @@ fn generate(config: &Value) -> (Vec<Value>, Vec<KrmResult>, Vec<String>) {
                 Vec::new(),
                 vec![on_gateway("error", &field, f.message)],
                 Vec::new(),
+                None,
             );
         }
     };
@@ -302,6 +311,7 @@ fn generate(config: &Value) -> (Vec<Value>, Vec<KrmResult>, Vec<String>) {
                 Vec::new(),
                 problems.iter().map(from_diag).collect(),
                 Vec::new(),
+                None,
             );
         }
     };
@@ -316,38 +326,56 @@ fn generate(config: &Value) -> (Vec<Value>, Vec<KrmResult>, Vec<String>) {
                 Vec::new(),
                 e.problems.iter().map(from_diag).collect(),
                 Vec::new(),
+                None,
             );
         }
     };
-    let mut results: Vec<KrmResult> = manifests.warnings.iter().map(from_diag).collect();
-    let yaml = manifests.to_yaml();
-    match crate::self_review::review_rendered(&yaml, &profile) {
-        Ok(report) => {
-            results.extend(
-                report
-                    .findings
-                    .iter()
-                    .filter(|f| f.suppression.is_none())
-                    .map(|f| KrmResult {
-                        severity: f.severity.as_str(),
-                        message: format!("{} {}: {}", f.rule, f.name, f.message),
-                        resource: Some(
-                            serde_json::to_value(&f.object)
-                                .unwrap_or_else(|_| resource_ref(config)),
-                        ),
-                        field: f.path.clone(),
-                        // The rendered objects come from the Gateway's file.
-                        file: gw_file.clone(),
-                        tags: Some(json!({"rule": f.rule, "review-profile": report.profile})),
-                    }),
-            );
-        }
-        Err(f) => results.push(on_gateway("error", "", f.message)),
-    }
+    let results: Vec<KrmResult> = manifests.warnings.iter().map(from_diag).collect();
     let notes = manifests
         .next_steps
         .iter()
         .map(|s| format!("note: {s}"))
         .collect();
-    (manifests.to_values(), results, notes)
+    (manifests.to_values(), results, notes, Some(profile))
+}
+
+/// The review of every gateway workload among the items (the rendered ones and any given as
+/// plain objects, as `shgw build` reviews what it built), one result per unsuppressed finding:
+/// the object's own file when the orchestrator recorded one, the Gateway's otherwise.
+fn review_items(items: &[Value], config: &Value, profile: &Profile) -> Vec<KrmResult> {
+    let gw_file = file_ref(config);
+    let yaml = shgw_yaml::to_multi_doc(items);
+    let report = match crate::self_review::review_rendered(&yaml, profile) {
+        Ok(report) => report,
+        Err(f) => {
+            return vec![KrmResult {
+                severity: "error",
+                message: f.message,
+                resource: Some(resource_ref(config)),
+                field: String::new(),
+                file: gw_file,
+                tags: None,
+            }];
+        }
+    };
+    report
+        .findings
+        .iter()
+        .filter(|f| f.suppression.is_none())
+        .map(|f| {
+            let object = serde_json::to_value(&f.object).unwrap_or_else(|_| resource_ref(config));
+            let item = items.iter().find(|i| {
+                str_at(i, "/kind") == object.get("kind").and_then(Value::as_str)
+                    && str_at(i, "/metadata/name") == object.get("name").and_then(Value::as_str)
+            });
+            KrmResult {
+                severity: f.severity.as_str(),
+                message: format!("{} {}: {}", f.rule, f.name, f.message),
+                resource: Some(object),
+                field: f.path.clone(),
+                file: item.and_then(file_ref).or_else(|| gw_file.clone()),
+                tags: Some(json!({"rule": f.rule, "review-profile": report.profile})),
+            }
+        })
+        .collect()
 }

@@ -19,8 +19,8 @@ pub(crate) fn read_manifests(input: &str, profile: &str) -> Result<(String, Stri
     if path.is_dir() {
         // Gateway resources in the tree are rendered with the shgw profile of the same name.
         let shgw_profile = crate::commands::load_profile(profile)?;
-        let (yaml, _warnings) = crate::build::build(path, shgw_profile)?;
-        return Ok((format!("{input} (kustomize build)"), yaml));
+        let built = crate::build::build(path, &shgw_profile)?;
+        return Ok((format!("{input} (kustomize build)"), built.to_yaml()));
     }
     std::fs::read_to_string(path)
         .map(|t| (input.to_owned(), t))

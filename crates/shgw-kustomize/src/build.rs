@@ -11,14 +11,14 @@ use crate::load::{
 use crate::openapi::{self, OpenApi};
 use crate::plugins::{self, Stage};
 use crate::resid::ResId;
-use crate::resource::{Origin, Resource};
+use crate::resource::{Expanded, Origin, Resource};
 use crate::{
-    BuildOptions, Output, Warning, generators, images, labels, nameref, namespace, order, patches,
-    prefix, replacements, replicas, vars,
+    BuildOptions, Kept, Output, Patched, Product, Warning, generators, images, labels, nameref,
+    namespace, order, patches, prefix, replacements, replicas, vars,
 };
 use serde_json::Value;
 use shgw_yaml::node::Node;
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::collections::HashSet;
 use std::path::Path;
 use std::sync::Arc;
@@ -35,9 +35,13 @@ pub(crate) fn build_top(dir: &Path, opts: &BuildOptions) -> Result<Output> {
     let mut acc = Vec::new();
     let mut cfg = config::builtin()?;
     let warnings = RefCell::new(Vec::new());
+    let expansions = Cell::new(0);
+    let kept_kinds = RefCell::new(std::collections::BTreeSet::new());
     let ctx = Ctx {
         opts,
         warnings: &warnings,
+        expansions: &expansions,
+        kept_kinds: &kept_kinds,
         schema: None,
         build_annotations: BuildAnnotations(
             k.build_metadata.as_ref().is_some_and(|b| !b.is_empty()),
@@ -59,6 +63,7 @@ pub(crate) fn build_top(dir: &Path, opts: &BuildOptions) -> Result<Output> {
     nameref::fix(&mut acc, &cfg.name_reference)?;
     vars::substitute(&mut acc, &cfg.vars, &cfg.var_reference)?;
     acc.retain(|r| r.annotation("config.kubernetes.io/local-config") != Some("true"));
+    let kept = take_kept(&mut acc);
     // kustomize rebuilds the final ResMap here (`IgnoreLocal`); resources that ended up
     // with one id (a JSON patch may rename) cannot both be registered.
     let mut seen = std::collections::HashSet::new();
@@ -73,7 +78,15 @@ pub(crate) fn build_top(dir: &Path, opts: &BuildOptions) -> Result<Output> {
     sort(&mut acc, &k)?;
     let meta = BuildMetadata::of(&k)?;
     let mut resources = Vec::with_capacity(acc.len());
+    let mut products = Vec::new();
     for r in acc {
+        if let Some(Expanded::Product(expansion)) = r.expansion {
+            products.push(Product {
+                index: resources.len(),
+                expansion,
+                original: r.orig_id(),
+            });
+        }
         let origin = r.origin.clone();
         let id = r.id().to_string();
         let mut obj = strip_internal(r);
@@ -99,7 +112,104 @@ pub(crate) fn build_top(dir: &Path, opts: &BuildOptions) -> Result<Output> {
     Ok(Output {
         resources,
         warnings: warnings.into_inner(),
+        kept,
+        products,
     })
+}
+
+/// Takes the documents an expander kept out of the accumulator, in expansion order, each as
+/// the whole build left it.
+fn take_kept(acc: &mut Vec<Resource>) -> Vec<Kept> {
+    if !acc
+        .iter()
+        .any(|r| matches!(r.expansion, Some(Expanded::Source(..))))
+    {
+        return Vec::new();
+    }
+    let mut kept = Vec::new();
+    acc.retain_mut(|r| {
+        if !matches!(r.expansion, Some(Expanded::Source(..))) {
+            return true;
+        }
+        let Some(Expanded::Source(expansion, patches)) = r.expansion.take() else {
+            return true;
+        };
+        let file = match &r.origin {
+            Some(Origin::File(f)) => f.clone(),
+            _ => std::path::PathBuf::new(),
+        };
+        kept.push(Kept {
+            expansion,
+            file,
+            value: strip_internal(r.clone()).to_value(),
+            patches,
+        });
+        false
+    });
+    kept.sort_by_key(|k| k.expansion);
+    kept
+}
+
+/// Refuses a patch whose target names, literally, the kind of documents the expander keeps but
+/// selects none of them: kustomize would let it do nothing, silently.
+fn reaches_kept(acc: &[Resource], p: &crate::kustomization::Patch, ctx: &Ctx) -> Result<()> {
+    let Some(target) = &p.target else {
+        return Ok(());
+    };
+    let Some(kind) = target.kind.as_deref() else {
+        return Ok(());
+    };
+    if !ctx.kept_kinds.borrow().contains(kind) {
+        return Ok(());
+    }
+    let selected = crate::selector::select(acc, target)?;
+    if selected
+        .iter()
+        .any(|&i| matches!(acc[i].expansion, Some(Expanded::Source(..))))
+    {
+        return Ok(());
+    }
+    Err(Error::msg(format!(
+        "the target selects no {kind} of this kustomization (its {kind} documents are expanded by the build, and a patch that reaches none of them would do nothing)"
+    )))
+}
+
+/// Runs one patch entry over the accumulator and records, on every kept expansion source it
+/// changes, the entry and the change (so that a caller can tell what reached the source).
+fn tracked(
+    acc: &mut Vec<Resource>,
+    entry: impl FnOnce() -> String,
+    apply: impl FnOnce(&mut Vec<Resource>) -> Result<()>,
+) -> Result<()> {
+    let before: Vec<(usize, Value)> = acc
+        .iter()
+        .filter_map(|r| match r.expansion {
+            Some(Expanded::Source(n, _)) => Some((n, strip_internal(r.clone()).to_value())),
+            _ => None,
+        })
+        .collect();
+    apply(acc)?;
+    if before.is_empty() {
+        return Ok(());
+    }
+    let entry = entry();
+    for r in acc.iter_mut() {
+        if !matches!(r.expansion, Some(Expanded::Source(..))) {
+            continue;
+        }
+        let after = strip_internal(r.clone()).to_value();
+        if let Some(Expanded::Source(n, patches)) = &mut r.expansion
+            && let Some((_, old)) = before.iter().find(|(m, _)| m == n)
+            && *old != after
+        {
+            patches.push(Patched {
+                entry: entry.clone(),
+                before: old.clone(),
+                after,
+            });
+        }
+    }
+    Ok(())
 }
 
 /// A character kubectl cannot print: where (field path segments, innermost first), which,
@@ -321,6 +431,10 @@ struct Ctx<'a> {
     opts: &'a BuildOptions,
     /// Where the hook's warnings go (one build, one thread: no lock).
     warnings: &'a RefCell<Vec<Warning>>,
+    /// How many expansions the hook made so far.
+    expansions: &'a Cell<usize>,
+    /// The kinds of the documents the hook kept so far.
+    kept_kinds: &'a RefCell<std::collections::BTreeSet<String>>,
     /// The custom `openapi:` schema in force.
     schema: Option<Arc<OpenApi>>,
     /// Whether the build keeps build annotations (the top-level `buildMetadata`).
@@ -480,6 +594,8 @@ fn load_file(path: &Path, root: &Path, ctx: &Ctx) -> Result<Vec<Resource>> {
         let hook = ctx.opts.expander.as_ref();
         match hook.and_then(|e| e(&doc.to_value(), path)) {
             Some(Ok(expansion)) => {
+                let n = ctx.expansions.get();
+                ctx.expansions.set(n + 1);
                 ctx.warnings
                     .borrow_mut()
                     .extend(expansion.warnings.into_iter().map(|message| Warning {
@@ -487,7 +603,19 @@ fn load_file(path: &Path, root: &Path, ctx: &Ctx) -> Result<Vec<Resource>> {
                         message,
                     }));
                 let docs = expansion.docs.iter().map(Node::from_value).collect();
+                let first = out.len();
                 to_resources(docs, path, &mut out)?;
+                for r in &mut out[first..] {
+                    r.expansion = Some(Expanded::Product(n));
+                }
+                if expansion.keep {
+                    let first = out.len();
+                    to_resources(vec![doc], path, &mut out)?;
+                    for r in &mut out[first..] {
+                        r.expansion = Some(Expanded::Source(n, Vec::new()));
+                        ctx.kept_kinds.borrow_mut().insert(r.kind());
+                    }
+                }
             }
             Some(Err(source)) => {
                 return Err(Error::Expand {
@@ -578,6 +706,8 @@ fn run(
     let ctx = &Ctx {
         opts: ctx.opts,
         warnings: ctx.warnings,
+        expansions: ctx.expansions,
+        kept_kinds: ctx.kept_kinds,
         schema,
         build_annotations: ctx.build_annotations,
         visited: Some(&visited),
@@ -694,17 +824,21 @@ fn transform(
     let kfile = &find_kustomization_file(dir)?;
     let at = |entry: String| move |e: Error| e.at(kfile, entry);
     let done = |acc: &mut Vec<Resource>| ctx.build_annotations.rewrite(acc);
+    let label = |entry: String| move || format!("{}: {entry}", kfile.display());
     if let Some(psm) = &k.patches_strategic_merge {
-        patches::apply_strategic_merge_list(acc, psm, dir, schema)
-            .map_err(at("patchesStrategicMerge".into()))?;
+        tracked(acc, label("patchesStrategicMerge".into()), |acc| {
+            patches::apply_strategic_merge_list(acc, psm, dir, schema)
+        })
+        .map_err(at("patchesStrategicMerge".into()))?;
         done(acc);
     }
     for (i, p) in k.patches.iter().flatten().enumerate() {
-        patches::apply_patch(acc, p, dir, schema).map_err(at(entry_name(
-            "patches",
-            i,
-            p.path.as_deref(),
-        )))?;
+        let entry = entry_name("patches", i, p.path.as_deref());
+        reaches_kept(acc, p, ctx).map_err(at(entry.clone()))?;
+        tracked(acc, label(entry.clone()), |acc| {
+            patches::apply_patch(acc, p, dir, schema)
+        })
+        .map_err(at(entry))?;
         done(acc);
     }
     if let Some(ns) = &k.namespace {
@@ -745,11 +879,12 @@ fn transform(
         done(acc);
     }
     for (i, p) in k.patches_json6902.iter().flatten().enumerate() {
-        patches::apply_json6902_entry(acc, p, dir).map_err(at(entry_name(
-            "patchesJson6902",
-            i,
-            p.path.as_deref(),
-        )))?;
+        let entry = entry_name("patchesJson6902", i, p.path.as_deref());
+        reaches_kept(acc, p, ctx).map_err(at(entry.clone()))?;
+        tracked(acc, label(entry.clone()), |acc| {
+            patches::apply_json6902_entry(acc, p, dir)
+        })
+        .map_err(at(entry))?;
         done(acc);
     }
     for (i, r) in k.replicas.iter().flatten().enumerate() {

@@ -77,6 +77,18 @@ pub fn to_yaml(docs: &[Value]) -> String {
     shgw_yaml::to_multi_doc(docs)
 }
 
+/// The hash kustomize appends to the name of a generated ConfigMap or Secret with this content
+/// (its kind, `data`, and `binaryData` or a Secret's `type` and `stringData`; the name is not
+/// part of it): ten characters that change whenever the content does.
+///
+/// ```
+/// let cm = serde_json::json!({"kind": "ConfigMap", "metadata": {"name": "x"}, "data": {"one": ""}});
+/// assert_eq!(shgw_kustomize::content_hash(&cm), "9g67k2htb6");
+/// ```
+pub fn content_hash(obj: &Value) -> String {
+    hash::hash_of(obj)
+}
+
 /// The error an [`Expander`] hook fails with (kept as the source of [`Error::Expand`], so
 /// the caller can downcast it to its own type).
 pub type ExpandError = Box<dyn std::error::Error + Send + Sync>;
@@ -88,6 +100,50 @@ pub struct Expansion {
     pub docs: Vec<Value>,
     /// Warnings about it, reported in [`Output::warnings`].
     pub warnings: Vec<String>,
+    /// Keep the document itself in the build next to `docs`: every transformer of every
+    /// layer reaches it like any other resource (patches that target it apply to it), it is
+    /// left out of the output, and its final state is reported in [`Output::kept`].
+    pub keep: bool,
+}
+
+/// A patch entry that changed a kept document ([`Expansion::keep`]): the entry, the document
+/// before and after it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Patched {
+    /// The kustomization file and its entry (`/o/kustomization.yaml: patches[0] 'gw.yaml'`).
+    pub entry: String,
+    /// The document before the patch.
+    pub before: Value,
+    /// The document after it.
+    pub after: Value,
+}
+
+/// The final state of a document an [`Expander`] hook kept ([`Expansion::keep`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Kept {
+    /// Which expansion of the build kept it: the hook's expansions counted from 0 in the order
+    /// the hook made them (the order documents are loaded, which is the same in every build
+    /// of the same tree).
+    pub expansion: usize,
+    /// The `resources:` file it was loaded from.
+    pub file: std::path::PathBuf,
+    /// The document as every layer left it.
+    pub value: Value,
+    /// The patch entries that changed it, in the order they ran.
+    pub patches: Vec<Patched>,
+}
+
+/// A resource of the output that an expansion produced: where it is in
+/// [`Output::resources`], which expansion made it, and its id as the hook wrote it (before any
+/// rename or namespace change).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Product {
+    /// Its index in [`Output::resources`].
+    pub index: usize,
+    /// The expansion ([`Kept::expansion`] numbering).
+    pub expansion: usize,
+    /// Its id as the hook wrote it.
+    pub original: ResId,
 }
 
 /// A hook that may replace a document loaded from a `resources:` file.
@@ -120,6 +176,10 @@ pub struct Output {
     pub resources: Vec<Value>,
     /// Warnings the [`Expander`] hook reported, in the order it reported them.
     pub warnings: Vec<Warning>,
+    /// The documents the hook kept ([`Expansion::keep`]), in expansion order.
+    pub kept: Vec<Kept>,
+    /// The resources expansions produced, in output order.
+    pub products: Vec<Product>,
 }
 
 impl Output {
@@ -132,7 +192,8 @@ impl Output {
 /// Options of a build.
 #[derive(Default)]
 pub struct BuildOptions {
-    /// Called on every document loaded from a `resources:` file, before anything else.
+    /// Called on every document loaded from a `resources:` file, before anything else. Each
+    /// document it replaces is one expansion; expansions are counted from 0 in load order.
     pub expander: Option<Expander>,
     /// The filesystem to read (the disk when `None`), e.g. a [`MemoryFs`].
     pub fs: Option<std::sync::Arc<dyn FileSystem>>,

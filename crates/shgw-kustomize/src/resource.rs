@@ -46,6 +46,19 @@ pub(crate) struct Resource {
     pub suffixes: Vec<String>,
     /// Where it came from.
     pub origin: Option<Origin>,
+    /// The expansion that produced it or kept it ([`Expanded`]).
+    pub expansion: Option<Expanded>,
+}
+
+/// A resource's part in an [`crate::Expander`] hook's work: the `n`-th expansion of the build
+/// (in load order) produced it, or it is the document that expansion was made from, kept in
+/// the build so that transformers reach it ([`crate::Expansion::keep`]).
+#[derive(Clone, Debug)]
+pub(crate) enum Expanded {
+    /// One of the documents the `n`-th expansion put in place of its source.
+    Product(usize),
+    /// The source document of the `n`-th expansion, with the patches that changed it.
+    Source(usize, Vec<crate::Patched>),
 }
 
 impl Resource {
@@ -58,6 +71,7 @@ impl Resource {
             prefixes: Vec::new(),
             suffixes: Vec::new(),
             origin: None,
+            expansion: None,
         }
     }
 

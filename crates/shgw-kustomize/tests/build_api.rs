@@ -69,6 +69,7 @@ fn expander_replaces_documents() {
                         json!({"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": format!("{name}-dep")}}),
                     ],
                     warnings: vec![format!("{name} expanded")],
+                    ..Expansion::default()
                 }))
             } else {
                 None
@@ -105,6 +106,62 @@ fn expander_replaces_documents() {
     assert!(found, "{e:?}");
     let e = e.to_string();
     assert!(e.contains("boom") && e.contains("gw.yaml"), "{e}");
+}
+
+#[test]
+fn a_kept_source_meets_every_layer_and_is_reported_not_printed() {
+    let s = Scratch::new();
+    s.write("base/kustomization.yaml", "resources: [gw.yaml]\n")
+        .write(
+            "base/gw.yaml",
+            "apiVersion: example.dev/v1\nkind: Gateway\nmetadata:\n  name: g\nspec:\n  replicas: 3\n",
+        )
+        .write(
+            "overlay/kustomization.yaml",
+            "resources: [../base]\nnamePrefix: eu-\nnamespace: ns1\npatches:\n- target: {kind: Gateway}\n  patch: |-\n    - op: replace\n      path: /spec/replicas\n      value: 1\n- target: {kind: Service}\n  patch: |-\n    - op: add\n      path: /spec\n      value: {}\n",
+        );
+    let opts = BuildOptions::with_expander(|doc, _| {
+        (doc["kind"] == "Gateway").then(|| {
+            let name = doc["metadata"]["name"].as_str().unwrap_or("").to_string();
+            Ok(Expansion {
+                docs: vec![json!({"apiVersion": "v1", "kind": "Service", "metadata": {"name": format!("{name}-svc")}})],
+                keep: true,
+                ..Expansion::default()
+            })
+        })
+    });
+    let opts = BuildOptions {
+        expander: opts.expander,
+        ..s.opts()
+    };
+    let out = build_output(&s.path("overlay"), &opts).unwrap();
+    // The source is not printed; its product is, transformed by the overlay.
+    let names: Vec<&str> = out
+        .resources
+        .iter()
+        .map(|d| d["metadata"]["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["eu-g-svc"]);
+    assert_eq!(out.products.len(), 1);
+    assert_eq!((out.products[0].index, out.products[0].expansion), (0, 0));
+    assert_eq!(out.products[0].original.name, "g-svc");
+    // The kept source went through the overlay: renamed, moved, patched, and the patch named.
+    assert_eq!(out.kept.len(), 1);
+    let kept = &out.kept[0];
+    assert!(kept.file.ends_with("base/gw.yaml"), "{kept:?}");
+    assert_eq!(kept.value["metadata"]["name"], "eu-g");
+    assert_eq!(kept.value["metadata"]["namespace"], "ns1");
+    assert_eq!(kept.value["spec"]["replicas"], 1);
+    assert_eq!(kept.patches.len(), 1, "{kept:?}");
+    assert!(
+        kept.patches[0]
+            .entry
+            .ends_with("overlay/kustomization.yaml: patches[0]"),
+        "{}",
+        kept.patches[0].entry
+    );
+    assert_eq!(kept.patches[0].before["spec"]["replicas"], 3);
+    assert_eq!(kept.patches[0].after["spec"]["replicas"], 1);
 }
 
 #[test]
