@@ -26,7 +26,9 @@
 
 use crate::defaults as d;
 use crate::resolve::{AuthMode, Resolved};
-use crate::spec::{AntiAffinity, Dns, IntOrPercent, LocalLogType, LogLevel, TopologySpread};
+use crate::spec::{
+    AntiAffinity, Dns, IntOrPercent, LocalLogType, LogLevel, TopologySpread, TrafficPolicy,
+};
 use crate::token::Token;
 use serde_json::{Map, Value, json};
 use std::collections::BTreeMap;
@@ -493,13 +495,10 @@ fn service(b: &mut Builder, r: &Resolved) {
             v.clone(),
         );
     }
-    if let Some(p) = r.external_traffic_policy {
+    if r.external_traffic_policy == Some(TrafficPolicy::Local) {
         b.gap(
             "spec.service.externalTrafficPolicy",
-            format!(
-                "the extension's Service takes Kubernetes' default (Cluster), not {}",
-                p.as_str()
-            ),
+            "the extension's Service takes Kubernetes' default (Cluster), not Local: client addresses are not kept",
             ArcRemedy::No,
         );
     }
