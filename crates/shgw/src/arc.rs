@@ -242,7 +242,7 @@ pub enum ArcRemedy {
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct ArcGap {
-    /// The Gateway field (`spec.networkPolicy`).
+    /// The Gateway field (`spec.networkPolicy`), or what shgw renders that has none (`probes`).
     pub path: String,
     /// What the extension does instead.
     pub detail: String,
@@ -408,8 +408,8 @@ fn auth(b: &mut Builder, r: &Resolved, token: Option<&Token>) -> Result<(), ArcE
             }
             return Ok(());
         }
-        AuthMode::EntraApp { .. } => "spec.auth.entraApp (Microsoft Entra)",
-        AuthMode::WorkloadIdentity { .. } => "spec.auth.workloadIdentity",
+        AuthMode::EntraApp { .. } => "Microsoft Entra authentication (entraApp)",
+        AuthMode::WorkloadIdentity { .. } => "workload identity authentication (workloadIdentity)",
     };
     if token.is_none() {
         return Err(ArcError {
@@ -634,7 +634,7 @@ fn telemetry(b: &mut Builder, r: &Resolved) {
             "the extension renders no alerting rules",
             ArcRemedy::Alongside {
                 kinds: &["PrometheusRule"],
-                change: "point its deployment and cronjob matchers at the extension's Deployment; the renewal alert has no renewer to watch",
+                change: "point its namespace and deployment matchers at the extension's Deployment, and drop ShgwTokenRenewalStale: no renewer runs",
             },
         );
     }
@@ -650,11 +650,13 @@ fn availability(b: &mut Builder, r: &Resolved) {
             "highAvailability.podTopologySpread.whenUnsatisfiable",
             "ScheduleAnyway",
         );
+        // The extension's budget always has a maxUnavailable (25% unless set): written out.
+        let max = pdb
+            .and_then(|p| p.max_unavailable.as_ref())
+            .map_or_else(|| "25%".to_owned(), ToString::to_string);
+        b.put("highAvailability.disruption.maximumUnavailable", max);
         match pdb {
             Some(p) => {
-                if let Some(m) = &p.max_unavailable {
-                    b.put("highAvailability.disruption.maximumUnavailable", m.to_string());
-                }
                 if let Some(m) = &p.min_available {
                     b.gap(
                         "spec.highAvailability.podDisruptionBudget.minAvailable",
