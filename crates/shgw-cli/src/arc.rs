@@ -2,6 +2,7 @@
 //! (an array for a fleet); on stderr, the `az k8s-extension create` command that installs the
 //! same, and what the extension cannot express.
 
+use crate::args::InputArgs;
 use crate::{Failure, Output};
 use shgw::{ArcExtension, ArcRemedy, Gateway, Profile, Token};
 
@@ -39,6 +40,7 @@ fn shell(text: &str) -> String {
 /// notes for stderr. `warnings` are the render's own.
 pub(crate) fn render(
     source: &str,
+    input: &InputArgs,
     gateways: &[Gateway],
     profile: &Profile,
     token: Option<&Token>,
@@ -69,9 +71,10 @@ pub(crate) fn render(
         if extensions.len() == 1 { "a" } else { "each" },
         if extensions.len() == 1 { "" } else { " (one per gateway, in file order)" }
     ));
+    let again = render_command(input);
     for ext in &extensions {
         stderr.extend(az_command(ext));
-        stderr.extend(gaps(ext));
+        stderr.extend(gaps(ext, &again));
     }
     Ok(Output { stdout, stderr })
 }
@@ -123,9 +126,23 @@ fn az_command(ext: &ArcExtension) -> Vec<String> {
     out
 }
 
+/// The `shgw render` command line of this input (file, profile, overrides) with `-o json`.
+fn render_command(input: &InputArgs) -> String {
+    let mut cmd = String::from("shgw render");
+    if let Some(f) = input.file.as_deref() {
+        cmd.push_str(&format!(" -f {}", shell(f)));
+    }
+    cmd.push_str(&format!(" --profile {}", shell(&input.profile)));
+    for s in &input.set {
+        cmd.push_str(&format!(" --set {}", shell(s)));
+    }
+    cmd.push_str(" -o json");
+    cmd
+}
+
 /// What the extension cannot express, one line each, saying whether plain objects next to it
-/// make up for it.
-fn gaps(ext: &ArcExtension) -> Vec<String> {
+/// make up for it; `render` is the `shgw render` command that prints those objects.
+fn gaps(ext: &ArcExtension, render: &str) -> Vec<String> {
     if ext.gaps.is_empty() {
         return Vec::new();
     }
@@ -146,12 +163,19 @@ fn gaps(ext: &ArcExtension) -> Vec<String> {
         .flatten()
         .collect();
     if !alongside.is_empty() {
+        let kinds = alongside
+            .iter()
+            .map(|k| format!(".kind == \"{k}\""))
+            .collect::<Vec<_>>()
+            .join(" or ");
         out.push(format!(
-            "  the {} can be applied next to the extension: take {} from `shgw render` (same file and profile) and apply {} in namespace {}",
+            "  the {} of this Gateway, to change as said above and apply next to the extension:",
             alongside.join(" and "),
-            if alongside.len() == 1 { "it" } else { "them" },
-            if alongside.len() == 1 { "it" } else { "them" },
-            escape(&ext.target_namespace)
+        ));
+        out.push(format!(
+            "    {render} | jq '.items |= map(select(.metadata.labels[\"app.kubernetes.io/instance\"] == \"{}\" and .metadata.labels[\"app.kubernetes.io/component\"] == \"self-hosted-gateway\" and ({kinds})))' > {}-alongside.json",
+            escape(&ext.gateway),
+            escape(&ext.gateway)
         ));
     }
     out

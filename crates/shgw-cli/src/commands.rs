@@ -154,7 +154,7 @@ fn render(a: RenderArgs) -> Result<Output, Failure> {
         OutputFormat::ArcExtension => {
             let warnings = manifests.warnings.iter().map(ToString::to_string).collect();
             let token = opts.token.as_ref();
-            return crate::arc::render(&source, &gateways, &profile, token, warnings);
+            return crate::arc::render(&source, &a.input, &gateways, &profile, token, warnings);
         }
     };
     Ok(Output {

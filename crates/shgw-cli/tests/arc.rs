@@ -84,7 +84,7 @@ fn one_gateway_prints_its_properties_and_the_az_command() {
     assert!(err.contains("spec.networkPolicy: the extension renders no NetworkPolicy; can be added next to the extension as plain objects"));
     assert!(err.contains("spec.securityContext:"));
     assert!(err.contains("cannot be added next to the extension"));
-    assert!(err.contains("the NetworkPolicy can be applied next to the extension"));
+    assert!(err.contains("the NetworkPolicy of this Gateway, to change as said above and apply next to the extension:"));
 }
 
 #[test]
@@ -240,4 +240,60 @@ fn name_is_for_arc_extensions_only() {
     // Manifests still import as before.
     let out = shgw(&["import", "examples/portal/contoso-west.yml"], None);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+}
+
+#[test]
+fn the_printed_command_gives_the_objects_to_add_next_to_the_extension() {
+    let Some(jq) = shgw_testkit::tool("jq") else {
+        return;
+    };
+    let out = shgw(
+        &[
+            "render",
+            "-f",
+            "examples/alerts.yaml",
+            "-o",
+            "arc-extension",
+        ],
+        None,
+    );
+    let err = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    let line = err
+        .lines()
+        .find(|l| l.trim_start().starts_with("shgw render ") && l.contains("| jq "))
+        .unwrap_or_else(|| panic!("no render | jq command in\n{err}"));
+    // Run it as printed, with this build's shgw and the jq found, to stdout.
+    let (pipeline, file) = line.trim().rsplit_once(" > ").unwrap();
+    assert_eq!(file, "woodgrove-alongside.json");
+    let pipeline = pipeline
+        .replacen("shgw ", &format!("'{}' ", env!("CARGO_BIN_EXE_shgw")), 1)
+        .replacen("| jq ", &format!("| '{}' ", jq.display()), 1);
+    let run = Command::new("sh")
+        .args(["-c", &format!("set -e; {pipeline}")])
+        .current_dir(workspace())
+        .output()
+        .unwrap();
+    assert!(run.status.success(), "{}", text(&run.stderr));
+    let list: Value = serde_json::from_slice(&run.stdout).unwrap();
+    assert_eq!(list["kind"], "List");
+    let kinds: Vec<(&str, &str)> = list["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| {
+            (
+                o["kind"].as_str().unwrap(),
+                o["metadata"]["name"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    // The gateway's policy and rules; not the renewer's policy (no renewer runs with Arc).
+    assert_eq!(
+        kinds,
+        [
+            ("PrometheusRule", "woodgrove"),
+            ("NetworkPolicy", "woodgrove")
+        ]
+    );
 }
