@@ -156,7 +156,7 @@ fn a_template_with_a_token_and_other_extensions() {
             "version": "1.0.4",
             "releaseTrain": "Stable",
             "scope": {"namespace": {"targetNamespace": ns}},
-            "configurationSettings": {"gateway.configuration.uri": uri, "replicaCount": 2, "gateway.auth.token": format!("GatewayKey plain&209912312359&{SIGNATURE}")},
+            "configurationSettings": {"gateway.configuration.uri": uri, "replicaCount": 2, "image.tag": "[parameters('tag')]", "gateway.auth.token": format!("GatewayKey plain&209912312359&{SIGNATURE}")},
             "configurationProtectedSettings": {"gateway.auth.token": format!("GatewayKey x&209912312359&{SIGNATURE}"), "monitoring.ingestionKey": SIGNATURE}
         })
     };
@@ -196,11 +196,19 @@ fn a_template_with_a_token_and_other_extensions() {
         "releaseTrain Stable",
         "pinned version",
         "named after the configuration endpoint",
+        "setting image.tag is an ARM template expression",
     ] {
         assert!(all.contains(needle), "{needle} not in\n{all}");
     }
-    // Two Gateways: a fleet, rendered back one after the other.
-    assert_eq!(rendered(&imported, "dev").len(), 2);
+    // Two Gateways; the expression carried as written is refused by name when rendered.
+    let gateways = shgw::parse_gateways("imported.yaml", &imported.to_yaml()).unwrap();
+    assert_eq!(gateways.len(), 2);
+    let dev = shgw::Profile::embedded("dev").unwrap();
+    for g in &gateways {
+        let problems = shgw::resolve(g, &dev).err().unwrap_or_default();
+        let refused = problems.iter().any(|d| d.path == "spec.image.tag");
+        assert!(refused, "{}: {problems:?}", g.metadata.name);
+    }
 }
 
 #[test]

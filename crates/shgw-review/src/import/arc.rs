@@ -309,6 +309,13 @@ fn one(
         ),
     }
     g.set(&["endpoint"], json!(endpoint));
+    for (k, v) in &settings.map {
+        if v.starts_with('[') && v.ends_with(']') && !v.starts_with("[[") {
+            note(format!(
+                "setting {k} is an ARM template expression, carried as written: replace it with its value (or import `az k8s-extension show` output of the deployed extension)"
+            ));
+        }
+    }
     extension_level(p, &mut note);
     protected(p, &mut settings, &mut note);
     image(&mut settings, &mut g, &mut note);
