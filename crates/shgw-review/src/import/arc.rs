@@ -106,9 +106,11 @@ impl Settings {
             .collect();
         let mut out = Vec::new();
         for k in keys {
-            let rest = &k[prefix.len()..];
+            let (Some(rest), Some(v)) = (k.strip_prefix(prefix), self.map.get(&k)) else {
+                continue;
+            };
             let rest = rest.strip_prefix('.').unwrap_or(rest);
-            out.push((shgw::arc_split_path(rest), self.map[&k].clone()));
+            out.push((shgw::arc_split_path(rest), v.clone()));
             self.taken.insert(k);
         }
         out
