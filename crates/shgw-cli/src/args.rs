@@ -15,7 +15,7 @@ pub struct Cli {
 pub enum Command {
     /// Render a Gateway file into Kubernetes manifests on stdout.
     #[command(
-        after_help = "Examples:\n  shgw render                                  # the embedded example, production profile\n  shgw render -f gateway.yaml --profile production --token-file token.txt | kubectl apply -f -\n  shgw render -f gateway.yaml --profile dev --set spec.replicas=2 -o json"
+        after_help = "Examples:\n  shgw render                                  # the embedded example, production profile\n  shgw render -f gateway.yaml --profile production --token-file token.txt | kubectl apply -f -\n  shgw render -f gateway.yaml --profile dev --set spec.replicas=2 -o json\n  shgw render -f gateway.yaml -o arc-extension > extension-properties.json"
     )]
     Render(RenderArgs),
     /// Check a Gateway file against the spec and the profile's policy; renders nothing.
@@ -45,7 +45,7 @@ pub enum Command {
     /// Gateway file(s) from an existing deployment (portal YAML, `helm template` output) or the
     /// Azure chart's values.
     #[command(
-        after_help = "Examples:\n  shgw import contoso-west.yml > gateway.yaml\n  helm template gw azure-apim-gateway/azure-api-management-gateway -f values.yaml | shgw import -\n  shgw import --helm-values values.yaml --release contoso-east --namespace apim-east\n\nWhat cannot be carried over is listed on stderr and as a comment at the top of the output.\nSecret values are never carried over, only the names of the Secrets."
+        after_help = "Examples:\n  shgw import contoso-west.yml > gateway.yaml\n  helm template gw azure-apim-gateway/azure-api-management-gateway -f values.yaml | shgw import -\n  shgw import --helm-values values.yaml --release contoso-east --namespace apim-east\n  az k8s-extension show -g RG -c CLUSTER -t connectedClusters -n contoso-west | shgw import -\n\nAn Azure Arc extension (Microsoft.ApiManagement.Gateway) is recognised as JSON: an ARM resource\nor template, `az k8s-extension show` output, or the properties object alone.\n\nWhat cannot be carried over is listed on stderr and as a comment at the top of the output.\nSecret values are never carried over, only the names of the Secrets."
     )]
     Import(ImportArgs),
     /// Read the live objects a Gateway renders from the cluster and report their health.
@@ -160,6 +160,10 @@ pub struct ImportArgs {
     /// output, the portal's file) or the release is installed in (with --helm-values).
     #[arg(long, value_name = "NS")]
     pub namespace: Option<String>,
+    /// The Gateway's name, for an Azure Arc extension's `properties` object alone (which names
+    /// none); an ARM resource or `az k8s-extension show` output gives the extension's name.
+    #[arg(long, value_name = "NAME", conflicts_with = "helm_values")]
+    pub name: Option<String>,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -229,6 +233,11 @@ pub struct TokenSource {
 pub enum OutputFormat {
     Yaml,
     Json,
+    /// The ARM `properties` of the Azure Arc cluster extension (Microsoft.ApiManagement.Gateway),
+    /// an array of them for a fleet; how to pass them to `az k8s-extension create` and what the
+    /// extension cannot express go to stderr.
+    #[value(name = "arc-extension")]
+    ArcExtension,
 }
 
 #[derive(Clone, Copy, ValueEnum)]

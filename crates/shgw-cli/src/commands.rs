@@ -161,6 +161,11 @@ fn render(a: RenderArgs) -> Result<Output, Failure> {
     let stdout = match a.output {
         OutputFormat::Yaml => yaml,
         OutputFormat::Json => manifests.to_json(),
+        OutputFormat::ArcExtension => {
+            let warnings = manifests.warnings.iter().map(ToString::to_string).collect();
+            let token = opts.token.as_ref();
+            return crate::arc::render(&source, &a.input, &gateways, &profile, token, warnings);
+        }
     };
     Ok(Output {
         stdout,

@@ -1,4 +1,5 @@
-//! `shgw import [FILE|-] | --helm-values FILE`: Gateway files from existing deployments.
+//! `shgw import [FILE|-] | --helm-values FILE`: Gateway files from existing deployments, the
+//! Azure chart's values, or an Azure Arc extension's settings (recognised by their shape).
 
 use crate::args::ImportArgs;
 use crate::{Failure, Output};
@@ -18,9 +19,25 @@ pub(crate) fn import(a: ImportArgs) -> Result<Output, Failure> {
         None => {
             let input = a.input.as_deref().unwrap_or("-");
             let (source, text) = crate::review::read_manifests(input, shgw::DEFAULT_PROFILE)?;
-            let stream =
-                shgw_review::load(&source, &text).map_err(|e| Failure::invalid(e.to_string()))?;
-            shgw_review::import_manifests_in(&stream, a.namespace.as_deref())
+            match arc_extension(&text) {
+                // An Azure Arc extension's JSON (or YAML): its settings, not manifests.
+                Some(value) => shgw_review::import_arc_extension(
+                    &source,
+                    &value,
+                    a.name.as_deref(),
+                    a.namespace.as_deref(),
+                ),
+                None => {
+                    if a.name.is_some() {
+                        return Err(Failure::usage(format!(
+                            "--name: {source} is not an Azure Arc extension (manifests name their gateways)"
+                        )));
+                    }
+                    let stream = shgw_review::load(&source, &text)
+                        .map_err(|e| Failure::invalid(e.to_string()))?;
+                    shgw_review::import_manifests_in(&stream, a.namespace.as_deref())
+                }
+            }
         }
     }
     .map_err(|e| Failure::invalid(e.to_string()))?;
@@ -30,4 +47,13 @@ pub(crate) fn import(a: ImportArgs) -> Result<Output, Failure> {
         stdout: imported.to_yaml(),
         stderr,
     })
+}
+
+/// The input as one JSON or YAML value, when it is the shape of an Azure Arc extension (an ARM
+/// resource or template, `az k8s-extension show`/`list` output, the properties alone).
+fn arc_extension(text: &str) -> Option<serde_json::Value> {
+    let value = serde_json::from_str::<serde_json::Value>(text)
+        .ok()
+        .or_else(|| serde_saphyr::from_str::<serde_json::Value>(text).ok())?;
+    shgw_review::is_arc_extension(&value).then_some(value)
 }

@@ -2,6 +2,7 @@
 //! library, and maps errors to exit codes (1 invalid input, 2 usage). Nothing reaches stdout
 //! unless the whole command succeeded.
 
+mod arc;
 mod argocd;
 mod args;
 mod build;

@@ -32,7 +32,8 @@ pub use engine::{ReviewError, review, review_text};
 pub use finding::{Counts, FailOn, Finding, GatewayInfo, Location, ObjectRef, Report, Suppression};
 pub use format::{MarkdownError, explain, rules_table, to_json, to_markdown, to_sarif, to_text};
 pub use import::{
-    ImportError, Imported, Takeover, import_helm_values, import_manifests, import_manifests_in,
+    ImportError, Imported, Takeover, import_arc_extension, import_helm_values, import_manifests,
+    import_manifests_in, is_arc_extension,
 };
 pub use inventory::GATEWAY_IMAGE;
 pub use source::{Document, LoadError, Position, Stream, escape, load};

@@ -25,6 +25,7 @@
 //! # Ok::<(), shgw::Errors>(())
 //! ```
 
+mod arc;
 mod cron;
 pub mod defaults;
 mod detect;
@@ -45,6 +46,11 @@ mod token_policy;
 mod validate;
 pub mod versions;
 
+pub use arc::{
+    ARC_EXTENSION_TYPE, ARC_RELEASE_TRAIN, ARC_SETTINGS, ARC_TOKEN_SETTING, ArcError, ArcErrorKind,
+    ArcExtension, ArcGap, ArcRemedy, ArcSetting, ArcSettingShape, arc_escape_segment,
+    arc_extension, arc_setting, arc_split_path,
+};
 pub use cron::{CronError, Schedule};
 pub use detect::{EnvSource, GATEWAY_IMAGE, gateway_container};
 pub use diag::{Diagnostic, Errors, Severity};

@@ -1,17 +1,20 @@
 //! `shgw import`: Gateway files from existing deployments. [`import_manifests`] reads a manifest
 //! stream (the portal's file, hand-written YAML, `helm template` output of the Azure chart);
-//! [`import_helm_values`] reads the chart's values. Both return the Gateway documents and the
-//! list of what could not be carried over, which [`Imported::to_yaml`] writes as a comment
+//! [`import_helm_values`] reads the chart's values; [`import_arc_extension`] the settings of an
+//! Azure Arc extension. Each returns the Gateway documents and the list of what could not be
+//! carried over, which [`Imported::to_yaml`] writes as a comment
 //! above the documents. Secret values are never carried: only the names of the Secrets that
 //! hold them.
 
 mod adopt;
+mod arc;
 mod build;
 mod helm_values;
 mod manifests;
 mod renewal;
 
 pub use adopt::{Takeover, escape};
+pub use arc::{import_arc_extension, is_arc_extension};
 pub use helm_values::import_helm_values;
 pub use manifests::{import_manifests, import_manifests_in};
 
