@@ -207,7 +207,7 @@ pub fn import_arc_extension(
         let (doc, mut n) = one(f, name, namespace, &mut used)
             .map_err(|(path, message)| err(&format!("{at}{path}"), message))?;
         notes.append(&mut n);
-        documents.push(doc);
+        documents.push(doc.finish(file)?);
     }
     Ok(Imported {
         documents,
@@ -235,7 +235,7 @@ fn one(
     given: Option<&str>,
     namespace: Option<&str>,
     used: &mut BTreeSet<String>,
-) -> Result<(Value, Vec<String>), Failed> {
+) -> Result<(GatewayDoc, Vec<String>), Failed> {
     let p = f.properties;
     let mut settings = Settings {
         map: p
@@ -345,7 +345,7 @@ fn one(
             )),
         }
     }
-    Ok((g.finish(), notes))
+    Ok((g, notes))
 }
 
 /// What belongs to the extension resource rather than the gateway.
