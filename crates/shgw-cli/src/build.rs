@@ -3,7 +3,7 @@
 
 use crate::Failure;
 use serde_json::Value;
-use shgw::Profile;
+use shgw::{KubeVersion, Profile};
 use shgw_kustomize::{BuildOptions, ExpandError, Expander, Expansion};
 use std::path::Path;
 
@@ -45,8 +45,9 @@ fn refusal(doc: &Value) -> Option<String> {
 }
 
 /// The expander handed to the kustomize engine: a Gateway becomes the manifests shgw renders
-/// for it (with the render's warnings), any other `shgw.dev` document is refused.
-fn expander(profile: Profile) -> Expander {
+/// for it (with the render's warnings), made valid for `version` when one is given; any other
+/// `shgw.dev` document is refused.
+fn expander(profile: Profile, version: Option<KubeVersion>) -> Expander {
     Box::new(move |doc: &Value, file: &Path| {
         if !is_gateway(doc) {
             return refusal(doc).map(|why| Err(why.into()));
@@ -57,6 +58,7 @@ fn expander(profile: Profile) -> Expander {
             .and_then(|g| {
                 shgw::render_with(&source, &[g], &profile, &shgw::RenderOptions::default())
             })
+            .and_then(|m| crate::commands::for_version(&source, m, version))
             .map(|m| Expansion {
                 warnings: m.warnings.iter().map(ToString::to_string).collect(),
                 docs: m.to_values(),
@@ -66,10 +68,15 @@ fn expander(profile: Profile) -> Expander {
     })
 }
 
-/// Builds `dir`; returns the YAML and the warnings.
-pub(crate) fn build(dir: &Path, profile: Profile) -> Result<(String, Vec<String>), Failure> {
+/// Builds `dir` (its Gateways rendered for Kubernetes `version` when one is given); returns the
+/// YAML and the warnings.
+pub(crate) fn build(
+    dir: &Path,
+    profile: Profile,
+    version: Option<KubeVersion>,
+) -> Result<(String, Vec<String>), Failure> {
     let opts = BuildOptions {
-        expander: Some(expander(profile)),
+        expander: Some(expander(profile, version)),
         ..BuildOptions::default()
     };
     // The engine's errors carry their causes (a Gateway's problems included) in their text.
