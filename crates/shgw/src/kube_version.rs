@@ -285,6 +285,7 @@ pub fn for_kube_version(
 
 #[cfg(test)]
 mod tests {
+    #![allow(clippy::unwrap_used)]
     use super::*;
 
     #[test]
