@@ -66,7 +66,7 @@ pub use render::{
 };
 pub use resolve::{
     AlertsPlan, AuthMode, AutoscalingPlan, BackupPlan, CaSource, EntraCredential, LogPlan,
-    NewClaim, PrometheusPlan, RenewalPlan, Resolved,
+    NamespacePlan, NewClaim, PrometheusPlan, RenewalPlan, Resolved,
 };
 pub use spec::{Gateway, GatewayMetadata, GatewaySpec};
 pub use token::{MAX_GATEWAY_ID_LEN, MAX_TOKEN_LEN, TOKEN_PREFIX, Token, TokenError};

@@ -1,5 +1,5 @@
 //! `for_kube_version`: every example under every profile (and with the options that add
-//! version-bound objects) rendered for each supported minor version, from the oldest to the
+//! objects: the admission policy, the Namespace) rendered for each supported minor version, from the oldest to the
 //! newest `kubernetes-validate` knows, is valid for that version (`--strict`, unknown fields
 //! rejected); what cannot be served is refused; the newest versions get the default output.
 //! kubernetes-validate ships no schema below 1.25, and the test API server is v1.20, below the
@@ -26,6 +26,11 @@ fn with_admission_policy() -> (String, String) {
 fn renders() -> Vec<(String, shgw::Manifests)> {
     let mut inputs = common::examples();
     inputs.push(with_admission_policy());
+    // The fleet with a Namespace object for each of its gateways.
+    let (_, fleet) = inputs.iter().find(|(n, _)| n == "fleet").unwrap().clone();
+    let namespaced = fleet.replace("\nspec:\n", "\nspec:\n  namespace: {create: true}\n");
+    assert!(namespaced.contains("create: true"));
+    inputs.push(("fleet-namespaces".into(), namespaced));
     let mut out = Vec::new();
     for (name, text) in &inputs {
         for profile in common::PROFILES {
