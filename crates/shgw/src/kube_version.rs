@@ -59,7 +59,8 @@ impl KubeVersion {
 
     /// Reads the forms clusters and tools print: `1.25`, `v1.25.3`, `1.25+` (the server's
     /// minor version on some managed clusters, sent as is by older Argo CD), `1.29.3-gke.100`,
-    /// `v1.30.2+k3s1`. `None` for anything else.
+    /// `v1.30.2+k3s1`, `v1.30.2k3s1` (Argo CD's `KUBE_VERSION` with every `+` deleted).
+    /// `None` for anything else.
     ///
     /// ```
     /// use shgw::kube_version::KubeVersion;
@@ -80,10 +81,9 @@ impl KubeVersion {
         let tail_ok = match rest.chars().next() {
             None => true,
             Some('+') => true,
-            Some('.') => {
-                let (_, after) = leading_number(&rest[1..])?;
-                after.is_empty() || after.starts_with(['-', '+'])
-            }
+            // After the patch level anything may follow: `-gke.100`, `+k3s1`, and `k3s1`
+            // from the Argo CD versions that delete every `+` of the server's version.
+            Some('.') => leading_number(&rest[1..]).is_some(),
             Some('-') => rest.len() > 1,
             Some(_) => false,
         };
@@ -296,6 +296,8 @@ mod tests {
             ("1.28+", Some((1, 28))),
             ("1.30.2+k3s1", Some((1, 30))),
             ("v1.29.3-gke.1093000", Some((1, 29))),
+            ("v1.30.2k3s1", Some((1, 30))),
+            ("1.25foo", None),
             (" 1.33 ", Some((1, 33))),
             ("", None),
             ("v", None),
