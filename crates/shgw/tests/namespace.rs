@@ -306,3 +306,43 @@ fn every_pod_meets_the_restricted_standard_it_enforces() {
         restricted_violations(&bad)
     );
 }
+
+#[test]
+fn kubectl_apply_creates_the_namespaces_first_on_a_real_api_server() {
+    // A fresh v1.20 API server with no namespace of the fleet: one `kubectl apply` of the
+    // stream creates each Namespace before the objects that go in it (the stream lowered to
+    // what v1.20 serves, as in dry_run.rs).
+    let Some(api) = shgw_testkit::ApiServer::start("namespace-apply", &[]) else {
+        return;
+    };
+    let (name, text) = common::examples()
+        .into_iter()
+        .find(|(n, _)| n == "fleet")
+        .unwrap();
+    for profile in common::PROFILES {
+        let m = render(&name, &creating(&text), profile).unwrap();
+        let docs: Vec<Value> = m
+            .to_values()
+            .into_iter()
+            .filter_map(shgw_testkit::lowered_for_v1_20)
+            .collect();
+        let stream = shgw_yaml::to_multi_doc(&docs);
+        let out = api.kubectl(&["apply", "-f", "-"], Some(&stream));
+        assert!(
+            out.status.success(),
+            "{profile}: {}\n{}",
+            String::from_utf8_lossy(&out.stderr),
+            String::from_utf8_lossy(&out.stdout)
+        );
+        let said = String::from_utf8_lossy(&out.stdout);
+        for ns in ["apim-west", "apim-east", "apim-edge"] {
+            assert!(said.contains(&format!("namespace/{ns}")), "{said}");
+        }
+        let out = api.kubectl(&["get", "namespace", "apim-west", "-o", "json"], None);
+        let live: Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(
+            live["metadata"]["labels"]["pod-security.kubernetes.io/enforce"],
+            "restricted"
+        );
+    }
+}
