@@ -6,7 +6,11 @@
 //!
 //! - the profile: the parameter `profile` (`PARAM_PROFILE`), else the app's plugin env
 //!   `PROFILE` (`ARGOCD_ENV_PROFILE`), else production;
-//! - `ARGOCD_APP_NAMESPACE`: the namespace of Gateways that name none (directory apps).
+//! - `ARGOCD_APP_NAMESPACE`: the namespace of Gateways that name none (directory apps);
+//! - `KUBE_VERSION`: the destination cluster's version, which Argo CD sets for every plugin
+//!   (`1.29`, or `1.29+` from versions that pass the server's minor version as is): the objects
+//!   are rendered for it as `shgw render --kube-version` renders them. Empty (Argo CD sends the
+//!   variable empty when it does not know) means current Kubernetes.
 //!
 //! `discover` prints the files that make the directory an shgw app (a Gateway file, or a
 //! kustomization whose build meets a Gateway) and nothing otherwise; it exits 0 in both cases
@@ -20,7 +24,7 @@
 
 use crate::{Failure, Output};
 use serde_json::Value;
-use shgw::{Profile, RenderOptions};
+use shgw::{KubeVersion, Profile, RenderOptions};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -47,6 +51,14 @@ fn profile() -> Result<Profile, Failure> {
         }
     }
     crate::commands::load_profile(shgw::DEFAULT_PROFILE)
+}
+
+/// The destination cluster's version (`KUBE_VERSION`), when Argo CD knows it.
+fn kube_version() -> Result<Option<KubeVersion>, Failure> {
+    env("KUBE_VERSION")
+        .map(|v| KubeVersion::supported(&v, "$KUBE_VERSION"))
+        .transpose()
+        .map_err(Failure::from)
 }
 
 fn kustomization(dir: &Path) -> Option<PathBuf> {
@@ -145,9 +157,10 @@ pub(crate) fn discover() -> Result<Output, Failure> {
 pub(crate) fn generate() -> Result<Output, Failure> {
     let dir = Path::new(".");
     let profile = profile()?;
+    let version = kube_version()?;
     let (yaml, notes) = match kustomization(dir) {
-        Some(_) => crate::build::run(dir, &profile, crate::args::FailOn::Error)?,
-        None => render_directory(dir, &profile)?,
+        Some(_) => crate::build::run(dir, &profile, version, crate::args::FailOn::Error)?,
+        None => render_directory(dir, &profile, version)?,
     };
     if yaml.trim().is_empty() {
         return Err(Failure::invalid(
@@ -162,7 +175,11 @@ pub(crate) fn generate() -> Result<Output, Failure> {
 
 /// A directory app: each Gateway file rendered as `shgw render` renders it, other objects kept
 /// (profile files left out).
-fn render_directory(dir: &Path, profile: &Profile) -> Result<(String, Vec<String>), Failure> {
+fn render_directory(
+    dir: &Path,
+    profile: &Profile,
+    version: Option<KubeVersion>,
+) -> Result<(String, Vec<String>), Failure> {
     let files = manifest_files(dir)?;
     if files.is_empty() {
         return Err(Failure::invalid(format!(
@@ -194,6 +211,7 @@ fn render_directory(dir: &Path, profile: &Profile) -> Result<(String, Vec<String
             }
             let gateways = shgw::gateways_from_documents(&source, gateways)?;
             let manifests = shgw::render_with(&source, &gateways, profile, &opts)?;
+            let manifests = crate::commands::for_version(&source, manifests, version)?;
             let review = crate::self_review::check_render(&manifests.to_yaml(), profile)?;
             notes.extend(manifests.warnings.iter().map(|w| format!("{source}: {w}")));
             notes.extend(manifests.next_steps.iter().map(|s| format!("note: {s}")));
