@@ -24,6 +24,7 @@ mod emit;
 pub mod node;
 mod order;
 pub mod parse;
+mod place;
 mod reprint;
 mod resolve;
 mod scalar;
@@ -31,6 +32,7 @@ mod timestamp;
 mod unicode_go;
 
 pub use emit::format_number;
+pub use place::{Place, Placed, Places};
 pub use order::{GO_ORDER_CHECK_LIMIT, go_yaml_less, natural_cmp, sort_keys};
 pub use scalar::{Style, is_ambiguous_in_yaml11, key_style, value_style};
 use serde_json::Value;

@@ -43,6 +43,7 @@
 //! ```
 
 use crate::node::{Node, Scalar, Tag, Written};
+use crate::place::{Place, Placed, Places};
 use crate::{reprint, resolve};
 use mapping::{Duplicates, Key, KeyKind, build_map, build_map_v2};
 use source::{
@@ -52,7 +53,7 @@ use source::{
 
 mod mapping;
 mod source;
-use serde_saphyr::granit_parser::{
+use granit_parser::{
     Event, Marker, Options, Parser, ScalarStyle, ScanError, StructureStyle, Tag as EventTag,
 };
 use std::borrow::Cow;
@@ -172,6 +173,26 @@ pub fn node_budget(len: usize) -> usize {
 /// All non-empty documents of `text`. A document with no content, or only a null scalar, is
 /// left out.
 pub fn parse_documents(text: &str, opts: &ParseOptions) -> Result<Vec<Node>, ParseError> {
+    Ok(parse_placed(text, opts)?
+        .into_iter()
+        .map(|d| d.node)
+        .collect())
+}
+
+/// All non-empty documents of `text`, as [`parse_documents`] reads them, each with the place
+/// of every node and mapping key.
+///
+/// ```
+/// use shgw_yaml::parse::{parse_placed, ParseOptions};
+/// let docs = parse_placed("a: 1\n---\nb:\n  c: [x, y]\n", &ParseOptions::default()).unwrap();
+/// let p = docs[1].place_of(&["b", "c", "1"]).unwrap();
+/// assert_eq!((p.line, p.column), (4, 10));
+/// assert_eq!(docs[1].place_of(&["b", "c"]).map(|p| p.column), Some(3));
+/// ```
+///
+/// # Errors
+/// [`ParseError`] with the place of the first problem.
+pub fn parse_placed(text: &str, opts: &ParseOptions) -> Result<Vec<Placed>, ParseError> {
     let mut b = Builder {
         opts,
         budget: node_budget(text.len()),
@@ -199,7 +220,11 @@ pub fn parse_documents(text: &str, opts: &ParseOptions) -> Result<Vec<Node>, Par
             text
         };
         for (line, piece) in split_documents(&text)? {
+            let before = b.docs.len();
             b.read(&piece, true).map_err(|e| e.below(line))?;
+            for d in b.docs.iter_mut().skip(before) {
+                d.places.shift(line);
+            }
         }
     }
     Ok(b.docs)
@@ -219,15 +244,12 @@ fn parser_options() -> Options {
 }
 
 /// A place in the text, 1-based.
-#[derive(Clone, Copy, Debug)]
-struct Pos {
-    line: usize,
-    column: usize,
-}
+type Pos = Place;
 
-impl Pos {
-    fn of(m: &Marker) -> Pos {
-        Pos {
+impl Place {
+    /// The place of a parser marker (its columns count characters from 0).
+    fn of(m: &Marker) -> Place {
+        Place {
             line: m.line(),
             column: m.col() + 1,
         }
@@ -237,7 +259,7 @@ impl Pos {
 /// A collection being read.
 enum Frame {
     Seq {
-        items: Vec<Node>,
+        items: Vec<(Node, Places)>,
         info: Info,
         flow: bool,
         /// The value of a merge key: its mappings are merge sources, merged into a mapping
@@ -245,7 +267,7 @@ enum Frame {
         merge_target: Option<bool>,
     },
     Map {
-        entries: Vec<(Key, Node)>,
+        entries: Vec<(Key, Node, Places)>,
         key: Option<Key>,
         info: Info,
         flow: bool,
@@ -259,6 +281,8 @@ enum Frame {
 /// Bookkeeping of a collection being read.
 struct Info {
     anchor: usize,
+    /// Where it starts.
+    start: Pos,
     /// Nodes in it so far, itself included.
     count: usize,
     /// Nesting levels below it so far.
@@ -268,6 +292,7 @@ struct Info {
 /// A finished node with what its parent needs to know.
 struct Done {
     node: Node,
+    places: Places,
     count: usize,
     height: usize,
     anchor: usize,
@@ -279,6 +304,7 @@ struct Done {
 /// An anchored node, ready to be copied by aliases.
 struct Anchored {
     node: Node,
+    places: Places,
     count: usize,
     height: usize,
     /// As [`Done::flow`].
@@ -291,8 +317,8 @@ struct Builder<'o> {
     created: usize,
     stack: Vec<Frame>,
     anchors: BTreeMap<usize, Anchored>,
-    root: Option<Node>,
-    docs: Vec<Node>,
+    root: Option<(Node, Places)>,
+    docs: Vec<Placed>,
 }
 
 impl Builder<'_> {
@@ -380,10 +406,10 @@ impl Builder<'_> {
                 self.root = None;
             }
             Event::DocumentEnd => {
-                if let Some(root) = self.root.take()
-                    && !root.is_null()
+                if let Some((node, places)) = self.root.take()
+                    && !node.is_null()
                 {
-                    self.docs.push(root);
+                    self.docs.push(Placed { node, places });
                 }
             }
             Event::Scalar(text, style, anchor, tag) => {
@@ -400,7 +426,7 @@ impl Builder<'_> {
                 };
                 self.stack.push(Frame::Seq {
                     items: Vec::new(),
-                    info: Info::new(anchor),
+                    info: Info::new(anchor, at),
                     flow: style == StructureStyle::Flow,
                     merge_target,
                 });
@@ -411,7 +437,7 @@ impl Builder<'_> {
                 self.stack.push(Frame::Map {
                     entries: Vec::new(),
                     key: None,
-                    info: Info::new(anchor),
+                    info: Info::new(anchor, at),
                     flow: style == StructureStyle::Flow,
                     merge_target,
                 });
@@ -579,6 +605,7 @@ impl Builder<'_> {
                     anchor,
                     Anchored {
                         node,
+                        places: Places::leaf(at),
                         count: 1,
                         height: 0,
                         flow: false,
@@ -591,6 +618,7 @@ impl Builder<'_> {
         let flow = self.reprint_flow();
         self.finish(Done {
             node: Node::Scalar(scalar),
+            places: Places::leaf(at),
             count: 1,
             height: 0,
             anchor,
@@ -671,7 +699,11 @@ impl Builder<'_> {
                 at,
             ));
         }
-        let Some((mut node, flow)) = self.anchors.get(&id).map(|a| (a.node.clone(), a.flow)) else {
+        let Some((mut node, mut places, flow)) = self
+            .anchors
+            .get(&id)
+            .map(|a| (a.node.clone(), a.places.clone(), a.flow))
+        else {
             return Err(ParseError::new(
                 ParseErrorKind::Syntax,
                 "unknown anchor",
@@ -694,8 +726,12 @@ impl Builder<'_> {
                 _ => {}
             }
         }
+        // The copy's contents are placed where the anchor wrote them, the copy itself here.
+        places.at = at;
+        places.key = at;
         self.finish(Done {
             node,
+            places,
             count,
             height,
             anchor: 0,
@@ -712,14 +748,22 @@ impl Builder<'_> {
         let done = match frame {
             Frame::Seq {
                 items, info, flow, ..
-            } => Done {
-                node: Node::Seq(items),
-                count: info.count,
-                height: info.height + 1,
-                anchor: info.anchor,
-                at,
-                flow,
-            },
+            } => {
+                let (items, children): (Vec<Node>, Vec<Places>) = items.into_iter().unzip();
+                Done {
+                    node: Node::Seq(items),
+                    places: Places {
+                        at: info.start,
+                        key: info.start,
+                        children,
+                    },
+                    count: info.count,
+                    height: info.height + 1,
+                    anchor: info.anchor,
+                    at,
+                    flow,
+                }
+            }
             Frame::Map {
                 entries,
                 info,
@@ -736,13 +780,18 @@ impl Builder<'_> {
                         DuplicateKeys::FirstWins => Duplicates::FirstWins,
                     }
                 };
-                let map = if self.opts.yaml11 {
+                let (map, children) = if self.opts.yaml11 {
                     build_map_v2(entries, duplicates)?
                 } else {
                     build_map(entries, duplicates)?
                 };
                 Done {
                     node: Node::Map(map),
+                    places: Places {
+                        at: info.start,
+                        key: info.start,
+                        children,
+                    },
                     count: info.count,
                     height: info.height + 1,
                     anchor: info.anchor,
@@ -763,6 +812,7 @@ impl Builder<'_> {
                 d.anchor,
                 Anchored {
                     node: d.node.clone(),
+                    places: d.places.clone(),
                     count: d.count,
                     height: d.height,
                     flow: d.flow,
@@ -770,17 +820,21 @@ impl Builder<'_> {
             );
         }
         match self.stack.last_mut() {
-            None => self.root = Some(d.node),
+            None => self.root = Some((d.node, d.places)),
             Some(Frame::Seq { items, info, .. }) => {
                 info.add(d.count, d.height);
-                items.push(d.node);
+                items.push((d.node, d.places));
             }
             Some(Frame::Map {
                 entries, key, info, ..
             }) => {
                 info.add(d.count, d.height);
                 match key.take() {
-                    Some(k) => entries.push((k, d.node)),
+                    Some(k) => {
+                        let mut places = d.places;
+                        places.key = k.at;
+                        entries.push((k, d.node, places));
+                    }
                     None => {
                         return Err(ParseError::new(
                             ParseErrorKind::Key,
@@ -796,9 +850,10 @@ impl Builder<'_> {
 }
 
 impl Info {
-    fn new(anchor: usize) -> Info {
+    fn new(anchor: usize, start: Pos) -> Info {
         Info {
             anchor,
+            start,
             count: 1,
             height: 0,
         }
@@ -1264,6 +1319,44 @@ mod tests {
             parse_documents("a: 1\n...\n---\nb: 2\n", &o).unwrap().len(),
             2
         );
+    }
+
+    #[test]
+    fn every_node_and_key_has_its_place() {
+        let placed = |text: &str| parse_placed(text, &ParseOptions::default()).unwrap();
+        let at = |d: &Placed, path: &[&str]| d.place_of(path).map(|p| (p.line, p.column));
+        let d = placed("# c\na: 1\n---\nkind: K\nspec:\n  é: {ü: x, b: [1, {c: 2}]}\n  l:\n  - q\n");
+        assert_eq!(d.len(), 2);
+        assert_eq!(at(&d[0], &["a"]), Some((2, 1)));
+        let d = &d[1];
+        assert_eq!(at(d, &[]), Some((4, 1)));
+        assert_eq!(at(d, &["spec", "é"]), Some((6, 3)));
+        // Columns count characters.
+        assert_eq!(at(d, &["spec", "é", "ü"]), Some((6, 7)));
+        assert_eq!(d.places_of(&["spec", "é", "ü"]).map(|p| p.at.column), Some(10));
+        assert_eq!(at(d, &["spec", "é", "b", "1", "c"]), Some((6, 21)));
+        assert_eq!(at(d, &["spec", "l", "0"]), Some((8, 5)));
+        assert_eq!(at(d, &["spec", "missing"]), None);
+        assert_eq!(at(d, &["spec", "l", "x"]), None);
+        // Aliases: the copy where the alias is, its contents where the anchor wrote them;
+        // merged keys where their mapping wrote them, explicit keys where they are.
+        let d = &placed("a: &r {cpu: 1, mem: 2}\nb: *r\nc:\n  <<: *r\n  mem: 3\n")[0];
+        assert_eq!(at(d, &["b"]), Some((2, 1)));
+        assert_eq!(d.places_of(&["b"]).map(|p| p.at), Some(Place { line: 2, column: 4 }));
+        assert_eq!(at(d, &["b", "cpu"]), Some((1, 8)));
+        assert_eq!(at(d, &["c", "mem"]), Some((5, 3)));
+        assert_eq!(at(d, &["c", "cpu"]), Some((1, 8)));
+        // The same in YAML 1.1 mode, and a key written twice.
+        let o = ParseOptions {
+            yaml11: true,
+            duplicate_keys: DuplicateKeys::LastWins,
+        };
+        let d = &parse_placed("x: 1\nc:\n  <<: {cpu: 1}\n  cpu: 2\nx: 3\n", &o).unwrap()[0];
+        assert_eq!(at(d, &["c", "cpu"]), Some((4, 3)));
+        assert_eq!(at(d, &["x"]), Some((5, 1)));
+        // CRLF and pieces far down a file.
+        let d = placed("a: 1\r\n---\r\n\r\nb:\r\n  c: 2\r\n");
+        assert_eq!(at(&d[1], &["b", "c"]), Some((5, 3)));
     }
 
     #[test]

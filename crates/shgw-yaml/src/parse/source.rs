@@ -3,7 +3,7 @@
 //! U+2029, which are line breaks to go-yaml.
 
 use super::{ParseError, ParseErrorKind, Pos, parser_options};
-use serde_saphyr::granit_parser::Parser;
+use granit_parser::Parser;
 use std::borrow::Cow;
 
 /// kyaml's `splitDocuments`: the pieces of `text` between lines matching `\n---.*\n`, each
