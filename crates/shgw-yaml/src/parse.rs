@@ -83,71 +83,11 @@ pub enum DuplicateKeys {
     FirstWins,
 }
 
-/// What kind of problem a [`ParseError`] is.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum ParseErrorKind {
-    /// Not YAML as go-yaml and kyaml read it (including an unknown anchor, a bad document
-    /// separator, an escape go-yaml does not know).
-    Syntax,
-    /// A scalar that does not fit its explicit tag (`!!int x`), or that kubectl cannot print
-    /// (`.inf`, a timestamp with a 24-hour zone offset).
-    Value,
-    /// A mapping key that is not a scalar, or does not read as a string (resources) or is null.
-    Key,
-    /// A key written twice in one mapping ([`DuplicateKeys::Error`]).
-    DuplicateKey,
-    /// A merge key (`<<`) whose value is not a mapping or a list of mappings, or two of them.
-    Merge,
-    /// Beyond [`MAX_DEPTH`] or the [`node_budget`].
-    Limit,
-}
+/// The crate's [`Error`](crate::Error), as the parser's functions name it.
+pub type ParseError = crate::Error;
 
-/// A text that cannot be read: what is wrong, and where (1-based line and column).
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-#[error("{message} (line {line}, column {column})")]
-pub struct ParseError {
-    kind: ParseErrorKind,
-    message: String,
-    line: usize,
-    column: usize,
-}
-
-impl ParseError {
-    fn new(kind: ParseErrorKind, message: impl Into<String>, at: Pos) -> Self {
-        ParseError {
-            kind,
-            message: message.into(),
-            line: at.line,
-            column: at.column,
-        }
-    }
-
-    /// What kind of problem it is.
-    pub fn kind(&self) -> ParseErrorKind {
-        self.kind
-    }
-
-    /// The same error in a piece that starts after `lines` lines of the whole text.
-    fn below(mut self, lines: usize) -> Self {
-        self.line += lines;
-        self
-    }
-
-    /// The 1-based line.
-    pub fn line(&self) -> usize {
-        self.line
-    }
-
-    /// The 1-based column.
-    pub fn column(&self) -> usize {
-        self.column
-    }
-
-    /// What is wrong, without the place.
-    pub fn message(&self) -> &str {
-        &self.message
-    }
-}
+/// The crate's [`ErrorKind`](crate::ErrorKind), as the parser's functions name it.
+pub type ParseErrorKind = crate::ErrorKind;
 
 impl From<ScanError> for ParseError {
     fn from(e: ScanError) -> Self {
@@ -158,7 +98,7 @@ impl From<ScanError> for ParseError {
         } else {
             info
         };
-        ParseError::new(ParseErrorKind::Syntax, message, at)
+        ParseError::at(ParseErrorKind::Syntax, message, at)
     }
 }
 
@@ -325,7 +265,7 @@ impl Builder<'_> {
     /// Reads the events of `text` (only its first document when `first_only`).
     fn read(&mut self, text: &str, first_only: bool) -> Result<(), ParseError> {
         if first_only && let Some(line) = starts_with_document_end(text) {
-            return Err(ParseError::new(
+            return Err(ParseError::at(
                 ParseErrorKind::Syntax,
                 "did not find expected node content",
                 Pos { line, column: 1 },
@@ -339,7 +279,7 @@ impl Builder<'_> {
                 && let (Some(start), Some(end)) = (start, end)
                 && text.get(start..end).is_some_and(unknown_escape)
             {
-                return Err(ParseError::new(
+                return Err(ParseError::at(
                     ParseErrorKind::Syntax,
                     "found unknown escape character",
                     at,
@@ -379,7 +319,7 @@ impl Builder<'_> {
                     || (style == ScalarStyle::Plain && self.in_flow()) =>
             {
                 if document_marker_after_unicode_break(raw) {
-                    return Err(ParseError::new(
+                    return Err(ParseError::at(
                         ParseErrorKind::Syntax,
                         "found unexpected document indicator (after a U+2028 or U+2029 line break)",
                         at,
@@ -390,7 +330,7 @@ impl Builder<'_> {
                 let text = Cow::Owned(trim_around_unicode_breaks(&text, &blanks));
                 Ok(Event::Scalar(text, style, anchor, tag))
             }
-            Event::Scalar(..) | Event::Comment(..) => Err(ParseError::new(
+            Event::Scalar(..) | Event::Comment(..) => Err(ParseError::at(
                 ParseErrorKind::Syntax,
                 "U+2028 and U+2029 are line breaks to kubectl (go-yaml); quote the text",
                 at,
@@ -453,7 +393,7 @@ impl Builder<'_> {
     fn count(&mut self, n: usize, at: Pos) -> Result<(), ParseError> {
         self.created = self.created.saturating_add(n);
         if self.created > self.budget {
-            return Err(ParseError::new(
+            return Err(ParseError::at(
                 ParseErrorKind::Limit,
                 format!(
                     "the text makes more than {} nodes (aliases copy their anchor's nodes)",
@@ -469,14 +409,14 @@ impl Builder<'_> {
     fn open(&mut self, at: Pos) -> Result<(), ParseError> {
         self.count(1, at)?;
         if self.expects_key() {
-            return Err(ParseError::new(
+            return Err(ParseError::at(
                 ParseErrorKind::Key,
                 "a mapping key must be a scalar (kubectl: invalid map key)",
                 at,
             ));
         }
         if self.stack.len() >= MAX_DEPTH {
-            return Err(ParseError::new(
+            return Err(ParseError::at(
                 ParseErrorKind::Limit,
                 format!("collections nested deeper than {MAX_DEPTH} levels"),
                 at,
@@ -554,7 +494,7 @@ impl Builder<'_> {
             Explicit::None | Explicit::Other => Ok(Tag::Str),
             Explicit::Core(suffix) => resolve::explicit(suffix, text, yaml11),
         };
-        let mut tag = resolved.map_err(|m| ParseError::new(ParseErrorKind::Value, m, at))?;
+        let mut tag = resolved.map_err(|m| ParseError::at(ParseErrorKind::Value, m, at))?;
         let mut text = Cow::Borrowed(text);
         if !yaml11 {
             // What kustomize's internal re-print of the resource changes.
@@ -576,7 +516,7 @@ impl Builder<'_> {
             }
         }
         if tag == Tag::Float && resolve::is_special_float(&text) {
-            return Err(ParseError::new(
+            return Err(ParseError::at(
                 ParseErrorKind::Value,
                 format!("`{text}` is not a finite number; kubectl cannot print it as JSON"),
                 at,
@@ -585,7 +525,7 @@ impl Builder<'_> {
         if tag == Tag::Timestamp
             && crate::timestamp::Timestamp::parse(&text).is_some_and(|t| !t.encodable())
         {
-            return Err(ParseError::new(
+            return Err(ParseError::at(
                 ParseErrorKind::Value,
                 format!("timestamp `{text}`: kubectl cannot print a zone offset of 24 hours"),
                 at,
@@ -656,7 +596,7 @@ impl Builder<'_> {
             && !matches!(explicit, Explicit::Core("str"));
         key_text(s, yaml11, custom)
             .map(KeyKind::Plain)
-            .map_err(|m| ParseError::new(ParseErrorKind::Key, m, at))
+            .map_err(|m| ParseError::at(ParseErrorKind::Key, m, at))
     }
 
     fn set_key(&mut self, k: Key) {
@@ -667,23 +607,19 @@ impl Builder<'_> {
 
     fn alias(&mut self, id: usize, at: Pos) -> Result<(), ParseError> {
         let Some(a) = self.anchors.get(&id) else {
-            return Err(ParseError::new(
-                ParseErrorKind::Syntax,
-                "unknown anchor",
-                at,
-            ));
+            return Err(ParseError::at(ParseErrorKind::Syntax, "unknown anchor", at));
         };
         let (count, height) = (a.count, a.height);
         if self.expects_key() {
             let Node::Scalar(s) = &a.node else {
-                return Err(ParseError::new(
+                return Err(ParseError::at(
                     ParseErrorKind::Key,
                     "a mapping key must be a scalar (kubectl: invalid map key)",
                     at,
                 ));
             };
             let text = key_text(s, self.opts.yaml11, false)
-                .map_err(|m| ParseError::new(ParseErrorKind::Key, m, at))?;
+                .map_err(|m| ParseError::at(ParseErrorKind::Key, m, at))?;
             self.count(1, at)?;
             self.set_key(Key {
                 kind: KeyKind::Plain(text),
@@ -693,7 +629,7 @@ impl Builder<'_> {
         }
         self.count(count, at)?;
         if self.stack.len() + height > MAX_DEPTH {
-            return Err(ParseError::new(
+            return Err(ParseError::at(
                 ParseErrorKind::Limit,
                 format!("collections nested deeper than {MAX_DEPTH} levels (through an alias)"),
                 at,
@@ -704,11 +640,7 @@ impl Builder<'_> {
             .get(&id)
             .map(|a| (a.node.clone(), a.places.clone(), a.flow))
         else {
-            return Err(ParseError::new(
-                ParseErrorKind::Syntax,
-                "unknown anchor",
-                at,
-            ));
+            return Err(ParseError::at(ParseErrorKind::Syntax, "unknown anchor", at));
         };
         if !self.opts.yaml11 {
             // The copy is re-printed where it lands (kyaml resolves aliases and merge keys
@@ -836,7 +768,7 @@ impl Builder<'_> {
                         entries.push((k, d.node, places));
                     }
                     None => {
-                        return Err(ParseError::new(
+                        return Err(ParseError::at(
                             ParseErrorKind::Key,
                             "a mapping key must be a scalar (kubectl: invalid map key)",
                             d.at,
@@ -1325,7 +1257,8 @@ mod tests {
     fn every_node_and_key_has_its_place() {
         let placed = |text: &str| parse_placed(text, &ParseOptions::default()).unwrap();
         let at = |d: &Placed, path: &[&str]| d.place_of(path).map(|p| (p.line, p.column));
-        let d = placed("# c\na: 1\n---\nkind: K\nspec:\n  é: {ü: x, b: [1, {c: 2}]}\n  l:\n  - q\n");
+        let d =
+            placed("# c\na: 1\n---\nkind: K\nspec:\n  é: {ü: x, b: [1, {c: 2}]}\n  l:\n  - q\n");
         assert_eq!(d.len(), 2);
         assert_eq!(at(&d[0], &["a"]), Some((2, 1)));
         let d = &d[1];
@@ -1333,7 +1266,10 @@ mod tests {
         assert_eq!(at(d, &["spec", "é"]), Some((6, 3)));
         // Columns count characters.
         assert_eq!(at(d, &["spec", "é", "ü"]), Some((6, 7)));
-        assert_eq!(d.places_of(&["spec", "é", "ü"]).map(|p| p.at.column), Some(10));
+        assert_eq!(
+            d.places_of(&["spec", "é", "ü"]).map(|p| p.at.column),
+            Some(10)
+        );
         assert_eq!(at(d, &["spec", "é", "b", "1", "c"]), Some((6, 21)));
         assert_eq!(at(d, &["spec", "l", "0"]), Some((8, 5)));
         assert_eq!(at(d, &["spec", "missing"]), None);
@@ -1342,7 +1278,10 @@ mod tests {
         // merged keys where their mapping wrote them, explicit keys where they are.
         let d = &placed("a: &r {cpu: 1, mem: 2}\nb: *r\nc:\n  <<: *r\n  mem: 3\n")[0];
         assert_eq!(at(d, &["b"]), Some((2, 1)));
-        assert_eq!(d.places_of(&["b"]).map(|p| p.at), Some(Place { line: 2, column: 4 }));
+        assert_eq!(
+            d.places_of(&["b"]).map(|p| p.at),
+            Some(Place { line: 2, column: 4 })
+        );
         assert_eq!(at(d, &["b", "cpu"]), Some((1, 8)));
         assert_eq!(at(d, &["c", "mem"]), Some((5, 3)));
         assert_eq!(at(d, &["c", "cpu"]), Some((1, 8)));

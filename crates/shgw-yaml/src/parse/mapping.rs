@@ -62,8 +62,7 @@ impl Building {
     fn set(&mut self, key: String, value: Node, places: Places) {
         match self.map.get_index_of(&key) {
             Some(i) => {
-                if let (Some(slot), Some(p)) = (self.map.get_index_mut(i), self.places.get_mut(i))
-                {
+                if let (Some(slot), Some(p)) = (self.map.get_index_mut(i), self.places.get_mut(i)) {
                     *slot.1 = value;
                     *p = places;
                 }
@@ -104,7 +103,7 @@ pub(super) fn build_map(
             match duplicates {
                 Duplicates::Error => {
                     let first = lines.get(i).copied().unwrap_or(at.line);
-                    return Err(ParseError::new(
+                    return Err(ParseError::at(
                         ParseErrorKind::DuplicateKey,
                         format!("mapping key \"{key}\" already defined at line {first}"),
                         at,
@@ -137,7 +136,7 @@ pub(super) fn build_map(
             }
         };
         if merge.is_some() {
-            return Err(ParseError::new(
+            return Err(ParseError::at(
                 ParseErrorKind::Merge,
                 "duplicate merge key",
                 at,
@@ -177,7 +176,7 @@ pub(super) fn build_map_v2(
                 if let Some(first) = explicit.get(&k)
                     && duplicates == Duplicates::Error
                 {
-                    return Err(ParseError::new(
+                    return Err(ParseError::at(
                         ParseErrorKind::DuplicateKey,
                         format!("mapping key \"{k}\" already defined at line {first}"),
                         at,
@@ -210,18 +209,23 @@ pub(super) fn merge_sources(
         Node::Map(m) => Ok(vec![(m, places.children)]),
         Node::Seq(items) => items
             .into_iter()
-            .zip(places.children.into_iter().chain(std::iter::repeat_with(Places::default)))
+            .zip(
+                places
+                    .children
+                    .into_iter()
+                    .chain(std::iter::repeat_with(Places::default)),
+            )
             .map(|(item, p)| match item {
                 Node::Map(m) => Ok((m, p.children)),
-                Node::Seq(_) => Err(ParseError::new(
+                Node::Seq(_) => Err(ParseError::at(
                     ParseErrorKind::Merge,
                     "invalid map merge: received a nested sequence",
                     at,
                 )),
-                Node::Scalar(_) => Err(ParseError::new(ParseErrorKind::Merge, NOT_MAPS, at)),
+                Node::Scalar(_) => Err(ParseError::at(ParseErrorKind::Merge, NOT_MAPS, at)),
             })
             .collect(),
-        Node::Scalar(_) => Err(ParseError::new(ParseErrorKind::Merge, NOT_MAPS, at)),
+        Node::Scalar(_) => Err(ParseError::at(ParseErrorKind::Merge, NOT_MAPS, at)),
     }
 }
 

@@ -26,7 +26,7 @@ pub(super) fn split_documents(text: &str) -> Result<Vec<(usize, Cow<'_, str>)>, 
         let after = separator.get(4..).unwrap_or_default().trim();
         if !after.is_empty() && !after.starts_with('#') {
             let line = lines + newlines(prev, at + 1) + 1;
-            return Err(ParseError::new(
+            return Err(ParseError::at(
                 ParseErrorKind::Syntax,
                 format!("invalid document separator: {}", separator.trim()),
                 Pos { line, column: 1 },
