@@ -80,8 +80,9 @@ pub(crate) fn load_profile(name: &str) -> Result<Profile, Failure> {
     }
 }
 
-/// The input's name, its text, its Gateways and the profile.
-type Loaded = (String, String, Vec<Gateway>, Profile);
+/// The input's name, its documents (with the places problems are reported at), its Gateways
+/// and the profile.
+type Loaded = (String, Vec<shgw::Placed>, Vec<Gateway>, Profile);
 
 fn load(input: &InputArgs) -> Result<Loaded, Failure> {
     let overrides = input
@@ -106,8 +107,8 @@ fn load(input: &InputArgs) -> Result<Loaded, Failure> {
             })?;
         }
     }
-    let gateways = shgw::gateways_from_documents(&source, docs)?;
-    Ok((source, text, gateways, profile))
+    let gateways = shgw::gateways_from_placed(&source, &docs)?;
+    Ok((source, docs, gateways, profile))
 }
 
 fn read_token(t: &TokenSource) -> Result<Option<Token>, Failure> {
@@ -135,14 +136,15 @@ fn now() -> jiff::Timestamp {
 }
 
 fn render(a: RenderArgs) -> Result<Output, Failure> {
-    let (source, _, gateways, profile) = load(&a.input)?;
+    let (source, docs, gateways, profile) = load(&a.input)?;
     let opts = RenderOptions {
         token: read_token(&a.token)?,
         now: Some(now()),
         min_token_days: a.min_token_days,
         allow_expiring_token: a.allow_expiring_token,
     };
-    let manifests = shgw::render_with(&source, &gateways, &profile, &opts)?;
+    let manifests =
+        shgw::render_with(&source, &gateways, &profile, &opts).map_err(|e| e.placed_in(&docs))?;
     let yaml = manifests.to_yaml();
     let review_notes = crate::self_review::check_render(&yaml, &profile)?;
     let mut notes: Vec<String> = manifests.warnings.iter().map(ToString::to_string).collect();
@@ -159,12 +161,14 @@ fn render(a: RenderArgs) -> Result<Output, Failure> {
 }
 
 fn validate(a: ValidateArgs) -> Result<Output, Failure> {
-    let (source, text, gateways, profile) = load(&a.input)?;
-    let stream = shgw_review::load(&source, &text).ok();
-    let findings: Vec<Diagnostic> = gateways
+    let (source, docs, gateways, profile) = load(&a.input)?;
+    let mut findings: Vec<Diagnostic> = gateways
         .iter()
         .flat_map(|g| shgw::check(g, &profile))
         .collect();
+    for d in &mut findings {
+        d.place_in(&docs);
+    }
     let errors = findings
         .iter()
         .filter(|d| d.severity == Severity::Error)
@@ -187,28 +191,20 @@ fn validate(a: ValidateArgs) -> Result<Output, Failure> {
         .iter()
         .filter(|f| f.severity == shgw_review::Severity::Error)
         .count();
-    let located = |d: &Diagnostic| crate::self_review::locate(stream.as_ref(), d);
     let report = match a.format {
         ReportFormat::Json => pretty(&serde_json::json!({
             "input": source,
             "profile": profile.metadata.name,
             "gateways": gateways.iter().map(|g| g.metadata.name.clone()).collect::<Vec<_>>(),
             "valid": errors + review_errors == 0,
-            "findings": findings.iter().map(|d| {
-                let mut v = serde_json::to_value(d).unwrap_or_default();
-                if let (Some((line, column)), Some(m)) = (located(d), v.as_object_mut()) {
-                    m.insert("line".into(), line.into());
-                    m.insert("column".into(), column.into());
-                }
-                v
-            }).collect::<Vec<_>>(),
+            "findings": findings,
             "review": review_findings,
         })),
         ReportFormat::Text => {
             let mut s = String::new();
             for d in &findings {
-                match located(d) {
-                    Some((line, column)) => s.push_str(&format!("{source}:{line}:{column}: {d}\n")),
+                match d.place {
+                    Some(p) => s.push_str(&format!("{source}:{}:{}: {d}\n", p.line, p.column)),
                     None => s.push_str(&format!("{source}: {d}\n")),
                 }
             }

@@ -109,9 +109,7 @@ impl Error {
 
     /// The same error in a piece that starts after `lines` lines of the whole text.
     pub(crate) fn below(mut self, lines: usize) -> Self {
-        if let Some(p) = &mut self.place {
-            p.line += lines;
-        }
+        self.place = self.place.map(|p| p.below(lines));
         self
     }
 
@@ -132,17 +130,19 @@ impl Error {
 
     /// Where: the line and column of the key or value at fault.
     pub fn place(&self) -> Option<Place> {
-        self.place
+        self.place.filter(|p| p.line > 0)
     }
 
     /// The 1-based line (0 when the error has no place).
     pub fn line(&self) -> usize {
-        self.place.map_or(0, |p| p.line)
+        self.place()
+            .map_or(0, |p| usize::try_from(p.line).unwrap_or(usize::MAX))
     }
 
     /// The 1-based column, in characters (0 when the error has no place).
     pub fn column(&self) -> usize {
-        self.place.map_or(0, |p| p.column)
+        self.place()
+            .map_or(0, |p| usize::try_from(p.column).unwrap_or(usize::MAX))
     }
 
     /// The dotted path of the field at fault (`spec.replicas`, `spec.pod.tolerations[0].key`);
@@ -161,14 +161,19 @@ impl Error {
 /// compared).
 impl PartialEq for Error {
     fn eq(&self, other: &Error) -> bool {
-        (self.kind, &self.detail, self.place, &self.path, &self.file)
-            == (
-                other.kind,
-                &other.detail,
-                other.place,
-                &other.path,
-                &other.file,
-            )
+        (
+            self.kind,
+            &self.detail,
+            self.place(),
+            &self.path,
+            &self.file,
+        ) == (
+            other.kind,
+            &other.detail,
+            other.place(),
+            &other.path,
+            &other.file,
+        )
     }
 }
 
@@ -178,7 +183,7 @@ impl Eq for Error {}
 /// otherwise (as kustomize's messages quote a resource's problem).
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match (&self.file, self.place) {
+        match (&self.file, self.place()) {
             (Some(file), Some(p)) => write!(f, "{file}:{}:{}: ", p.line, p.column)?,
             (Some(file), None) => write!(f, "{file}: ")?,
             (None, _) => {}
@@ -187,7 +192,7 @@ impl fmt::Display for Error {
             write!(f, "{}: ", self.path)?;
         }
         f.write_str(&self.detail)?;
-        if let (None, Some(p)) = (&self.file, self.place) {
+        if let (None, Some(p)) = (&self.file, self.place()) {
             write!(f, " (line {}, column {})", p.line, p.column)?;
         }
         Ok(())

@@ -170,6 +170,27 @@ pub fn parse_placed(text: &str, opts: &ParseOptions) -> Result<Vec<Placed>, Pars
     Ok(b.docs)
 }
 
+/// As [`parse_placed`], and JSON that YAML cannot read (a tab to indent, which JSON allows
+/// and YAML does not) read as JSON, as kubectl reads JSON input: one document, with the same
+/// lines and columns (a tab, one character, becomes a space; JSON strings hold no raw tabs).
+///
+/// ```
+/// use shgw_yaml::parse::{parse_input, ParseOptions};
+/// let docs = parse_input("{\n\t\"a\": {\"b\": 1}\n}\n", &ParseOptions::default()).unwrap();
+/// assert_eq!(docs[0].place_of(&["a", "b"]).map(|p| (p.line, p.column)), Some((2, 8)));
+/// ```
+///
+/// # Errors
+/// The YAML reading's error when the text is neither.
+pub fn parse_input(text: &str, opts: &ParseOptions) -> Result<Vec<Placed>, ParseError> {
+    match parse_placed(text, opts) {
+        Err(e) if text.contains('\t') && text.trim_start().starts_with(['{', '[']) => {
+            parse_placed(&text.replace('\t', " "), opts).map_err(|_| e)
+        }
+        other => other,
+    }
+}
+
 fn parser_options() -> Options {
     let mut o = Options::default();
     // go-yaml ends a block scalar that runs into the end of a text with no final line break
@@ -189,10 +210,7 @@ type Pos = Place;
 impl Place {
     /// The place of a parser marker (its columns count characters from 0).
     fn of(m: &Marker) -> Place {
-        Place {
-            line: m.line(),
-            column: m.col() + 1,
-        }
+        Place::new(m.line(), m.col() + 1)
     }
 }
 
@@ -268,7 +286,7 @@ impl Builder<'_> {
             return Err(ParseError::at(
                 ParseErrorKind::Syntax,
                 "did not find expected node content",
-                Pos { line, column: 1 },
+                Pos::new(line, 1),
             ));
         }
         for ev in Parser::new_from_str_with_options(text, parser_options()) {

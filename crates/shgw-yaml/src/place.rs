@@ -15,17 +15,36 @@
 use crate::node::Node;
 
 /// A place in a text: 1-based line and column, columns counted in characters.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
 pub struct Place {
     /// Line, from 1.
-    pub line: usize,
+    pub line: u32,
     /// Column in characters, from 1.
-    pub column: usize,
+    pub column: u32,
 }
 
 impl Place {
     /// The start of a text.
     pub const START: Place = Place { line: 1, column: 1 };
+
+    /// The place at `line` and `column` (beyond `u32::MAX`, `u32::MAX`).
+    pub fn new(line: usize, column: usize) -> Place {
+        Place {
+            line: u32::try_from(line).unwrap_or(u32::MAX),
+            column: u32::try_from(column).unwrap_or(u32::MAX),
+        }
+    }
+
+    /// The same place `lines` lines down.
+    #[must_use]
+    pub(crate) fn below(self, lines: usize) -> Place {
+        Place {
+            line: self
+                .line
+                .saturating_add(u32::try_from(lines).unwrap_or(u32::MAX)),
+            ..self
+        }
+    }
 }
 
 impl std::fmt::Display for Place {
@@ -66,8 +85,8 @@ impl Places {
         if lines == 0 {
             return;
         }
-        self.at.line += lines;
-        self.key.line += lines;
+        self.at = self.at.below(lines);
+        self.key = self.key.below(lines);
         for c in &mut self.children {
             c.shift(lines);
         }
@@ -108,5 +127,63 @@ impl Placed {
     /// a sequence item; `None` when the document has no such field.
     pub fn place_of<S: AsRef<str>>(&self, path: &[S]) -> Option<Place> {
         self.places_of(path).map(|p| p.key)
+    }
+
+    /// Where the field at a dotted path (`spec.replicas`, `spec.pod.tolerations[0].key`) is
+    /// written: its key, or the item for a sequence item. A key holding dots
+    /// (`spec.settings.net.server.http.forwarded.proto.enabled`) is matched against the
+    /// document, longest first; a field that is not written points at its nearest written
+    /// parent.
+    ///
+    /// ```
+    /// use shgw_yaml::parse::{parse_placed, ParseOptions};
+    /// let text = "spec:\n  settings:\n    a.b.c: 1\n  list:\n  - {k: v}\n";
+    /// let doc = &parse_placed(text, &ParseOptions::default()).unwrap()[0];
+    /// assert_eq!(doc.locate("spec.settings.a.b.c").line, 3);
+    /// assert_eq!(doc.locate("spec.list[0].k").column, 6);
+    /// assert_eq!(doc.locate("spec.missing.field").line, 1);
+    /// ```
+    pub fn locate(&self, dotted: &str) -> Place {
+        let (mut node, mut places) = (&self.node, &self.places);
+        let mut found = places.key;
+        let mut rest = dotted.trim_start_matches('.');
+        while !rest.is_empty() {
+            let (i, after) = if let Some(tail) = rest.strip_prefix('[') {
+                let Some((index, after)) = tail.split_once(']') else {
+                    break;
+                };
+                match index.parse::<usize>() {
+                    Ok(i) if node.as_seq().is_some_and(|s| i < s.len()) => (i, after),
+                    _ => break,
+                }
+            } else {
+                let Some(map) = node.as_map() else { break };
+                // The longest key that is a prefix of the rest at a `.` or `[` boundary.
+                let key = map
+                    .keys()
+                    .filter(|k| {
+                        rest == k.as_str()
+                            || rest
+                                .strip_prefix(k.as_str())
+                                .is_some_and(|r| r.starts_with(['.', '[']))
+                    })
+                    .max_by_key(|k| k.len());
+                let Some((i, key)) = key.and_then(|k| map.get_index_of(k).map(|i| (i, k))) else {
+                    break;
+                };
+                (i, rest.get(key.len()..).unwrap_or_default())
+            };
+            let next = match node {
+                Node::Map(m) => m.get_index(i).map(|(_, v)| v),
+                _ => node.as_seq().and_then(|s| s.get(i)),
+            };
+            let (Some(next), Some(p)) = (next, places.child(i)) else {
+                break;
+            };
+            (node, places) = (next, p);
+            found = p.key;
+            rest = after.trim_start_matches('.');
+        }
+        found
     }
 }

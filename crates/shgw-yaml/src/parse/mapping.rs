@@ -95,7 +95,7 @@ pub(super) fn build_map(
     duplicates: Duplicates,
 ) -> Result<(Map, Vec<Places>), ParseError> {
     let mut built = Building::with_capacity(entries.len());
-    let mut lines: Vec<usize> = Vec::with_capacity(entries.len());
+    let mut lines: Vec<u32> = Vec::with_capacity(entries.len());
     let mut merge: Option<(Node, Places, Pos)> = None;
     let mut quoted: Vec<(Key, Node, Places)> = Vec::new();
     let mut insert = |b: &mut Building, key: String, at: Pos, value: Node, places: Places| {
@@ -168,7 +168,7 @@ pub(super) fn build_map_v2(
 ) -> Result<(Map, Vec<Places>), ParseError> {
     let mut built = Building::with_capacity(entries.len());
     // The line of each explicit key, for duplicates.
-    let mut explicit: BTreeMap<String, usize> = BTreeMap::new();
+    let mut explicit: BTreeMap<String, u32> = BTreeMap::new();
     for (key, value, places) in entries {
         let at = key.at;
         match key.kind {

@@ -29,7 +29,7 @@ pub(super) fn split_documents(text: &str) -> Result<Vec<(usize, Cow<'_, str>)>, 
             return Err(ParseError::at(
                 ParseErrorKind::Syntax,
                 format!("invalid document separator: {}", separator.trim()),
-                Pos { line, column: 1 },
+                Pos::new(line, 1),
             ));
         }
         let piece = text.get(prev..at).unwrap_or_default();
