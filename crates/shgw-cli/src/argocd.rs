@@ -193,10 +193,14 @@ fn render_directory(dir: &Path, profile: &Profile) -> Result<(String, Vec<String
             }
             let gateways = shgw::gateways_from_documents(&source, gateways)?;
             let manifests = shgw::render_with(&source, &gateways, profile, &opts)?;
-            let review = crate::self_review::check_render(&manifests.to_yaml(), profile)?;
-            notes.extend(manifests.warnings.iter().map(|w| format!("{source}: {w}")));
+            notes.extend(
+                manifests
+                    .warnings
+                    .iter()
+                    .filter(|w| w.severity != shgw::Severity::Info)
+                    .map(|w| format!("{source}: {w}")),
+            );
             notes.extend(manifests.next_steps.iter().map(|s| format!("note: {s}")));
-            notes.extend(review);
             objects.extend(manifests.to_values());
         }
         objects.extend(others);

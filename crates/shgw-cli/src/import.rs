@@ -17,7 +17,8 @@ pub(crate) fn import(a: ImportArgs) -> Result<Output, Failure> {
         }
         None => {
             let input = a.input.as_deref().unwrap_or("-");
-            let (source, text) = crate::review::read_manifests(input, shgw::DEFAULT_PROFILE)?;
+            let profile = crate::commands::load_profile(shgw::DEFAULT_PROFILE)?;
+            let (source, text) = crate::review::read_manifests(input, &profile)?;
             let stream =
                 shgw_review::load(&source, &text).map_err(|e| Failure::invalid(e.to_string()))?;
             shgw_review::import_manifests_in(&stream, a.namespace.as_deref())

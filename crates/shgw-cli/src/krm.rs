@@ -274,6 +274,7 @@ fn generate(config: &Value) -> (Vec<Value>, Vec<KrmResult>, Vec<String>) {
         let severity = match d.severity {
             shgw::Severity::Error => "error",
             shgw::Severity::Warning => "warning",
+            shgw::Severity::Info => "info",
         };
         // A profile's own problem is in the profile, not at a field of the Gateway.
         match &d.origin {
@@ -319,31 +320,32 @@ fn generate(config: &Value) -> (Vec<Value>, Vec<KrmResult>, Vec<String>) {
             );
         }
     };
-    let mut results: Vec<KrmResult> = manifests.warnings.iter().map(from_diag).collect();
-    let yaml = manifests.to_yaml();
-    match crate::self_review::review_rendered(&yaml, &profile) {
-        Ok(report) => {
-            results.extend(
-                report
-                    .findings
-                    .iter()
-                    .filter(|f| f.suppression.is_none())
-                    .map(|f| KrmResult {
-                        severity: f.severity.as_str(),
-                        message: format!("{} {}: {}", f.rule, f.name, f.message),
-                        resource: Some(
-                            serde_json::to_value(&f.object)
-                                .unwrap_or_else(|_| resource_ref(config)),
-                        ),
-                        field: f.path.clone(),
-                        // The rendered objects come from the Gateway's file.
-                        file: gw_file.clone(),
-                        tags: Some(json!({"rule": f.rule, "review-profile": report.profile})),
-                    }),
-            );
-        }
-        Err(f) => results.push(on_gateway("error", "", f.message)),
-    }
+    // The review's findings come with the rendered object they are about; the rest of the
+    // warnings are the Gateway's own.
+    let mut results: Vec<KrmResult> = manifests
+        .warnings
+        .iter()
+        .filter(|d| d.rule.is_none())
+        .map(from_diag)
+        .collect();
+    let review = &manifests.review;
+    results.extend(
+        review
+            .findings
+            .iter()
+            .filter(|f| f.suppression.is_none())
+            .map(|f| KrmResult {
+                severity: f.severity.as_str(),
+                message: format!("{} {}: {}", f.rule, f.name, f.message),
+                resource: Some(
+                    serde_json::to_value(&f.object).unwrap_or_else(|_| resource_ref(config)),
+                ),
+                field: f.path.clone(),
+                // The rendered objects come from the Gateway's file.
+                file: gw_file.clone(),
+                tags: Some(json!({"rule": f.rule, "review-profile": review.profile})),
+            }),
+    );
     let notes = manifests
         .next_steps
         .iter()

@@ -1,80 +1,15 @@
-//! One rule set everywhere: `render` and `validate` run the review rules on what shgw renders,
-//! and `validate` places each Gateway file problem at its line and column.
+//! Where a problem of a Gateway file is: `validate` places each at its line and column. The
+//! review of what shgw renders runs in the library (`shgw::render`), under the same profile
+//! as every other command.
 
-use crate::Failure;
-use shgw::{Diagnostic, Platform, Profile};
-use shgw_review::{Catalog, Finding, Report, Stream};
-
-/// The review profile whose severities match a shgw profile: the same name when the rules
-/// know it, otherwise by platform.
-pub(crate) fn review_profile(p: &Profile) -> &str {
-    let name = p.metadata.name.as_str();
-    if Catalog::get().check_profile(name).is_ok() {
-        return name;
-    }
-    match p.platform {
-        Platform::Openshift => "openshift",
-        _ => "production",
-    }
-}
-
-/// Reviews rendered manifests under `profile`.
-pub(crate) fn review_rendered(yaml: &str, profile: &Profile) -> Result<Report, Failure> {
-    shgw_review::review_text(
-        "<rendered>",
-        yaml,
-        review_profile(profile),
-        jiff::Timestamp::now(),
-    )
-    .map_err(|e| Failure::invalid(format!("reviewing the rendered manifests: {e}")))
-}
-
-/// One finding as a line of text.
-pub(crate) fn finding_line(f: &Finding) -> String {
-    format!(
-        "{} {} {}: {} {}: {}",
-        f.severity.as_str(),
-        f.rule,
-        f.name,
-        f.object.kind,
-        f.object.name,
-        f.message
-    )
-}
-
-/// What `render` says about its own output: an error-level finding means the render is
-/// refused (it would put a known weakness into the cluster); the rest is summed up.
-pub(crate) fn check_render(yaml: &str, profile: &Profile) -> Result<Vec<String>, Failure> {
-    let report = review_rendered(yaml, profile)?;
-    let errors: Vec<String> = report
-        .findings
-        .iter()
-        .filter(|f| f.suppression.is_none() && f.severity == shgw_review::Severity::Error)
-        .map(|f| format!("  {}", finding_line(f)))
-        .collect();
-    if !errors.is_empty() {
-        return Err(Failure::invalid(format!(
-            "the review rules find errors in the rendered manifests:\n{}",
-            errors.join("\n")
-        )));
-    }
-    let c = report.counts();
-    Ok(if c.warning + c.info > 0 {
-        vec![format!(
-            "note: review of the rendered manifests ({} rules): {} warning(s), {} info; see `shgw render ... | shgw review -`",
-            review_profile(profile),
-            c.warning,
-            c.info
-        )]
-    } else {
-        Vec::new()
-    })
-}
+use shgw::Diagnostic;
+use shgw_review::Stream;
 
 /// Where a problem of a Gateway file is: the line and column of its field in the document of
-/// its gateway (none for a profile's problem or unparsable text).
+/// its gateway (none for a profile's problem, a finding on a rendered object that no Gateway
+/// field sets, or unparsable text).
 pub(crate) fn locate(stream: Option<&Stream>, d: &Diagnostic) -> Option<(usize, usize)> {
-    if d.origin.is_some() {
+    if d.origin.is_some() || (d.rule.is_some() && d.path.is_empty()) {
         return None;
     }
     let docs = &stream?.documents;

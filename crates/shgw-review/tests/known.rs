@@ -14,7 +14,11 @@ fn review(path: &str) -> shgw_review::Report {
     )
     .unwrap();
     let now = "2026-12-01T00:00:00Z".parse().unwrap();
-    shgw_review::review(&shgw_review::load(path, &text).unwrap(), "production", now).unwrap()
+    shgw_review::review(
+        &shgw_review::load(path, &text).unwrap(),
+        &shgw::Profile::embedded("production").unwrap(),
+        now,
+    )
 }
 
 fn check(path: &str, expected: &[(&str, usize)]) {
@@ -41,6 +45,7 @@ fn the_portal_file() {
     check(
         "examples/portal/contoso-west.yml",
         &[
+            ("SHGW004", 22),
             ("SHGW001", 23),
             ("SHGW010", 40),
             ("SHGW011", 40),
@@ -85,6 +90,8 @@ fn the_2026_documentation_sample() {
     check(
         "crates/shgw-review/tests/inputs/docs-sample-2026.yaml",
         &[
+            ("SHGW004", 25),
+            ("SHGW008", 25),
             ("SHGW001", 26),
             ("SHGW010", 37),
             ("SHGW011", 37),
@@ -109,6 +116,7 @@ fn the_configuration_backup_example() {
     check(
         "crates/shgw-review/tests/inputs/backup-example.yaml",
         &[
+            ("SHGW008", 22),
             ("SHGW002", 23),
             ("SHGW004", 22),
             ("SHGW007", 31),

@@ -11,6 +11,8 @@ pub enum Severity {
     Error,
     /// Rendered, with a note on stderr.
     Warning,
+    /// Rendered; worth knowing (a review rule at level `info`).
+    Info,
 }
 
 /// One problem at one field path (`spec.replicas`), or at the document when the path is empty.
@@ -27,6 +29,9 @@ pub struct Diagnostic {
     pub origin: Option<String>,
     /// Dotted field path, such as `spec.resources.requests.cpu`.
     pub path: String,
+    /// The review rule that found it (`SHGW004`), when one did.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rule: Option<&'static str>,
     /// What is wrong and what is allowed.
     pub message: String,
 }
@@ -39,6 +44,7 @@ impl Diagnostic {
             gateway: None,
             origin: None,
             path: path.into(),
+            rule: None,
             message: message.into(),
         }
     }
@@ -72,6 +78,7 @@ impl fmt::Display for Diagnostic {
         let level = match self.severity {
             Severity::Error => "error",
             Severity::Warning => "warning",
+            Severity::Info => "info",
         };
         write!(f, "{level}: ")?;
         if let Some(o) = &self.origin {
@@ -82,6 +89,9 @@ impl fmt::Display for Diagnostic {
         }
         if !self.path.is_empty() {
             write!(f, "{}: ", self.path)?;
+        }
+        if let Some(rule) = &self.rule {
+            write!(f, "{rule}: ")?;
         }
         f.write_str(&self.message)
     }

@@ -34,11 +34,11 @@ mod load;
 mod managed_settings;
 pub mod names;
 mod pipeline;
-mod policy;
 mod profile;
 mod reference;
 mod render;
 mod resolve;
+pub mod review;
 pub mod spec;
 mod token;
 mod token_policy;
@@ -53,8 +53,8 @@ pub use load::{gateway_from_value, gateways_from_documents, parse_documents, par
 pub use managed_settings::{MANAGED_SETTINGS, ManagedSetting, managed_setting};
 pub use pipeline::{Resolution, check, resolve};
 pub use profile::{
-    DEFAULT_PROFILE, DefaultMetadata, EMBEDDED as EMBEDDED_PROFILES, Enforcement, Platform, Policy,
-    Profile, ProfileDefaults, ProfileMetadata,
+    DEFAULT_PROFILE, DefaultMetadata, EMBEDDED as EMBEDDED_PROFILES, PROFILE_API_VERSION,
+    Parameters, Platform, Profile, ProfileDefaults, ProfileMetadata,
 };
 pub use reference::reference_markdown;
 pub use render::{
@@ -66,6 +66,7 @@ pub use resolve::{
     AlertsPlan, AuthMode, AutoscalingPlan, BackupPlan, CaSource, EntraCredential, LogPlan,
     NewClaim, PrometheusPlan, RenewalPlan, Resolved,
 };
+pub use review::review;
 pub use spec::{Gateway, GatewayMetadata, GatewaySpec};
 pub use token::{MAX_GATEWAY_ID_LEN, MAX_TOKEN_LEN, TOKEN_PREFIX, Token, TokenError};
 

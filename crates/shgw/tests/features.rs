@@ -366,7 +366,7 @@ fn the_prometheus_example_sends_logs_somewhere() {
 
 #[test]
 fn a_bad_profile_default_is_the_profiles_problem() {
-    let profile = "apiVersion: shgw.dev/v1alpha1\nkind: Profile\nmetadata: {name: team}\ndefaults:\n  spec:\n    resources: {requests: {cpu: 2GB}}\n";
+    let profile = "apiVersion: shgw.dev/v1alpha1\nkind: Profile\nmetadata: {name: team}\nextends: production\ndefaults:\n  spec:\n    resources: {requests: {cpu: 2GB}}\n";
     let p = Profile::from_yaml("team-profile.yaml", profile).unwrap();
     let gws = shgw::parse_gateways("gw.yaml", &gateway("")).unwrap();
     let e = shgw::render(&gws[0], &p).unwrap_err();

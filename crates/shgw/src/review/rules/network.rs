@@ -2,10 +2,10 @@
 //! `neighborhood.host`, and how external Services route traffic.
 
 use super::{Ctx, Hits, Theme};
-use crate::inventory::{Gateway, selecting};
-use crate::objects::{int_at, kind, map_selects, name, namespace, str_at};
+use crate::defaults::{HEARTBEAT_PORT, RATE_LIMIT_SYNC_PORT};
+use crate::review::inventory::{Gateway, selecting};
+use crate::review::objects::{int_at, kind, map_selects, name, namespace, str_at};
 use serde_json::Value;
-use shgw::defaults::{HEARTBEAT_PORT, RATE_LIMIT_SYNC_PORT};
 
 pub(crate) const THEME: Theme = Theme {
     name: "network",
@@ -14,9 +14,6 @@ pub(crate) const THEME: Theme = Theme {
     ],
     check,
 };
-
-/// Replicas below which `externalTrafficPolicy: Local` leaves zones without a pod.
-const ZONES: i64 = 3;
 
 fn check(cx: &Ctx, gw: &Gateway, hits: &mut Hits) {
     if selecting(cx.docs, gw, "NetworkPolicy", "/spec/podSelector").is_empty() {
@@ -164,9 +161,9 @@ fn external(cx: &Ctx, gw: &Gateway, hits: &mut Hits) {
         match str_at(v, "/spec/externalTrafficPolicy") {
             Some("Local") => {
                 if let Some(r) = gw.replicas
-                    && r < ZONES
+                    && r < cx.profile.parameters.zones
                 {
-                    hits.at(i, "SHGW048", "/spec/externalTrafficPolicy", format!("Service {svc}: externalTrafficPolicy Local with {r} replica(s), fewer than the usual {ZONES} zones"));
+                    hits.at(i, "SHGW048", "/spec/externalTrafficPolicy", format!("Service {svc}: externalTrafficPolicy Local with {r} replica(s), fewer than the {} zones of the profile's parameters", cx.profile.parameters.zones));
                 }
             }
             Some(other) => hits.at(i, "SHGW049", "/spec/externalTrafficPolicy", format!("Service {svc} ({ty}): externalTrafficPolicy {other} hides client IPs")),

@@ -2,21 +2,18 @@
 //! expiry (read, never shown), renewal, and what Entra and workload identity need.
 
 use super::{Ctx, Hits, Theme};
-use crate::inventory::{Gateway, Setting, Source, find};
-use crate::objects::kind;
-use crate::source::escape;
+use crate::Token;
+use crate::review::document::escape;
+use crate::review::inventory::{Gateway, Setting, Source, find};
+use crate::review::objects::kind;
 use base64::Engine;
 use serde_json::Value;
-use shgw::Token;
 
 pub(crate) const THEME: Theme = Theme {
     name: "credentials",
     rules: &["SHGW060", "SHGW061", "SHGW062", "SHGW063", "SHGW064"],
     check,
 };
-
-/// Days before expiry from which a token is reported.
-const EXPIRING_DAYS: f64 = 7.0;
 
 /// `config.service.auth` values that name a mode rather than hold a credential.
 const AUTH_MODES: &[&str] = &["azureAdApp", "workloadIdentity", "key"];
@@ -30,7 +27,7 @@ const SECRET_SETTINGS: &[&str] = &[
 fn where_written(cx: &Ctx, s: &Setting) -> String {
     let v = &cx.docs[s.doc].value;
     match kind(v) {
-        "ConfigMap" => format!("ConfigMap {}", crate::objects::name(v)),
+        "ConfigMap" => format!("ConfigMap {}", crate::review::objects::name(v)),
         _ => "an env value".to_owned(),
     }
 }
@@ -135,8 +132,8 @@ fn expiry(cx: &Ctx, gw: &Gateway, secret: &str, key: &str, hits: &mut Hits) {
                 token.expiry_rfc3339()
             ),
         );
-    } else if days < EXPIRING_DAYS {
-        hits.at(i, "SHGW062", pointer, format!("the token in Secret {secret} (key {key}) for gateway {} expires at {} ({days:.1} days left)", token.gateway_id(), token.expiry_rfc3339()));
+    } else if days < cx.profile.parameters.min_token_days as f64 {
+        hits.at(i, "SHGW062", pointer, format!("the token in Secret {secret} (key {key}) for gateway {} expires at {} ({days:.1} days left, fewer than minTokenDays {})", token.gateway_id(), token.expiry_rfc3339(), cx.profile.parameters.min_token_days));
     }
 }
 

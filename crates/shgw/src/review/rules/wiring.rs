@@ -2,8 +2,8 @@
 //! gateway, and the namespace they all land in.
 
 use super::{Ctx, Hits, Theme};
-use crate::inventory::Gateway;
-use crate::objects::{label_selector_selects, map_selects, name};
+use crate::review::inventory::Gateway;
+use crate::review::objects::{label_selector_selects, map_selects, name};
 
 pub(crate) const THEME: Theme = Theme {
     name: "wiring",

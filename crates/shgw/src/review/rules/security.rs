@@ -2,9 +2,9 @@
 //! can and cannot run with.
 
 use super::{Ctx, Hits, Theme};
-use crate::inventory::Gateway;
+use crate::defaults::GATEWAY_UID;
+use crate::review::inventory::Gateway;
 use serde_json::Value;
-use shgw::defaults::GATEWAY_UID;
 
 pub(crate) const THEME: Theme = Theme {
     name: "security",
@@ -131,7 +131,7 @@ fn user(cx: &Ctx, sc: &Contexts, gw: &Gateway, hits: &mut Hits) {
     if local_ca {
         match uid_value {
             Some(u) if u != GATEWAY_UID && u != 0 => hits.on(gw, "SHGW056", &uid_at, format!("certificates.local.ca.enabled with runAsUser {u}; it needs {GATEWAY_UID}")),
-            None if cx.profile == "openshift" => hits.on(gw, "SHGW056", sc.missing_at(), format!("certificates.local.ca.enabled without runAsUser {GATEWAY_UID}: OpenShift assigns another UID")),
+            None if cx.profile.platform == crate::Platform::Openshift => hits.on(gw, "SHGW056", sc.missing_at(), format!("certificates.local.ca.enabled without runAsUser {GATEWAY_UID}: OpenShift assigns another UID")),
             _ => {}
         }
     }

@@ -1,34 +1,39 @@
-//! The gateways of a stream and what they read: the workloads with a gateway container (the one
-//! that receives `config.service.endpoint`, else the one running the gateway image), their
-//! gateway container, pod labels, effective replica count and settings (from `env` and from
-//! the ConfigMaps loaded with `envFrom`).
+//! The gateways of a stream and what they read: the workloads with a gateway container (found
+//! by [`crate::gateway_container`]: the one that receives `config.service.endpoint`, else the
+//! one running the gateway image), their gateway container, pod labels, effective replica
+//! count and settings (from `env` and from the ConfigMaps loaded with `envFrom`). The rules
+//! read this, and so does `shgw import`.
 
-use crate::objects::{
+use crate::review::document::{Document, Stream, escape};
+use crate::review::objects::{
     int_at, kind, label_selector_selects, name, namespace, pod_template, str_at, string_map,
 };
-use crate::source::{Document, Stream, escape};
 use serde_json::Value;
 use std::collections::BTreeMap;
-
-pub use shgw::GATEWAY_IMAGE;
 
 /// The kinds that may run the gateway.
 const WORKLOAD_KINDS: &[&str] = &["Deployment", "StatefulSet", "DaemonSet"];
 
 /// Where a setting's value comes from.
 #[derive(Debug, Clone, PartialEq)]
-pub(crate) enum Source {
+pub enum Source {
     /// Written in the manifest (env `value` or ConfigMap data).
     Literal(String),
     /// `secretKeyRef` (env) or a key of a Secret loaded by `envFrom.secretRef`.
-    Secret { name: String, key: String },
+    Secret {
+        /// The Secret's name.
+        name: String,
+        /// The key in it.
+        key: String,
+    },
     /// Read from somewhere the stream does not show (a ConfigMap not in the stream, a field ref).
     Elsewhere,
 }
 
 /// One setting of one gateway and where it is written.
 #[derive(Debug, Clone)]
-pub(crate) struct Setting {
+pub struct Setting {
+    /// Where the value comes from.
     pub source: Source,
     /// The document that writes it.
     pub doc: usize,
@@ -48,11 +53,14 @@ impl Setting {
 
 /// One gateway workload.
 #[derive(Debug, Clone)]
-pub(crate) struct Gateway {
+pub struct Gateway {
     /// Index of its document in the stream.
     pub doc: usize,
+    /// The workload's name.
     pub name: String,
+    /// Its namespace (`""` when it names none).
     pub namespace: String,
+    /// `Deployment`, `StatefulSet` or `DaemonSet`.
     pub kind: String,
     /// Pointer to the pod template (`/spec/template`).
     pub template: String,
@@ -92,7 +100,7 @@ impl Gateway {
 }
 
 /// Finds every gateway workload of the stream, in stream order.
-pub(crate) fn gateways(stream: &Stream) -> Vec<Gateway> {
+pub fn gateways(stream: &Stream) -> Vec<Gateway> {
     let docs = &stream.documents;
     let mut out = Vec::new();
     for (i, d) in docs.iter().enumerate() {
@@ -108,10 +116,10 @@ pub(crate) fn gateways(stream: &Stream) -> Vec<Gateway> {
             .value
             .pointer(&format!("{template}/spec"))
             .and_then(|pod| {
-                shgw::gateway_container(pod, |source, name| {
+                crate::gateway_container(pod, |source, name| {
                     let kind = match source {
-                        shgw::EnvSource::ConfigMap => "ConfigMap",
-                        shgw::EnvSource::Secret => "Secret",
+                        crate::EnvSource::ConfigMap => "ConfigMap",
+                        crate::EnvSource::Secret => "Secret",
                     };
                     find(docs, kind, ns, name).map(|i| &docs[i].value)
                 })
@@ -163,7 +171,7 @@ fn replicas_of(docs: &[Document], gw: &Gateway) -> Option<i64> {
 }
 
 /// The document index of the object `kind`/`name` in `ns`.
-pub(crate) fn find(docs: &[Document], kind_: &str, ns: &str, name_: &str) -> Option<usize> {
+pub fn find(docs: &[Document], kind_: &str, ns: &str, name_: &str) -> Option<usize> {
     docs.iter()
         .position(|d| d.is(kind_, ns) && d.id[2] == name_)
 }
@@ -341,12 +349,7 @@ fn load_secret_keys(
 
 /// Indexes of the objects of `kind_` in the gateway's namespace whose `LabelSelector` at
 /// `selector` selects the gateway's pods.
-pub(crate) fn selecting(
-    docs: &[Document],
-    gw: &Gateway,
-    kind_: &str,
-    selector: &str,
-) -> Vec<usize> {
+pub fn selecting(docs: &[Document], gw: &Gateway, kind_: &str, selector: &str) -> Vec<usize> {
     docs.iter()
         .enumerate()
         .filter(|(_, d)| d.is(kind_, &gw.namespace))

@@ -2,11 +2,11 @@
 //! endpoint and the configuration backup at `/apim/config`.
 
 use super::{Ctx, Hits, Theme};
-use crate::inventory::Gateway;
-use crate::objects::str_at;
+use crate::defaults::{BACKUP_PATH, GATEWAY_UID};
+use crate::names::{is_host_port, is_http_url};
+use crate::review::inventory::Gateway;
+use crate::review::objects::str_at;
 use serde_json::Value;
-use shgw::defaults::{BACKUP_PATH, GATEWAY_UID};
-use shgw::names::{is_host_port, is_http_url};
 
 pub(crate) const THEME: Theme = Theme {
     name: "settings",
@@ -100,8 +100,9 @@ fn claim_class(cx: &Ctx, gw: &Gateway, volume: &str, hits: &mut Hits) {
     else {
         return;
     };
-    let ns = crate::objects::namespace(doc);
-    let Some(c) = crate::inventory::find(cx.docs, "PersistentVolumeClaim", ns, claim) else {
+    let ns = crate::review::objects::namespace(doc);
+    let Some(c) = crate::review::inventory::find(cx.docs, "PersistentVolumeClaim", ns, claim)
+    else {
         return;
     };
     let pvc = &cx.docs[c].value;
