@@ -24,7 +24,10 @@ pub(crate) fn run(cli: Cli) -> Result<Output, Failure> {
             stdout: pretty(&shgw::schema()),
             ..Output::default()
         }),
-        Command::Profiles => profiles(None),
+        Command::Profiles(p) => profiles(match &p.command {
+            Some(ProfilesCommand::Show { profile }) => Some(profile.as_str()),
+            None => None,
+        }),
         Command::Review(a) => crate::review::review(a),
         Command::Import(a) => crate::import::import(a),
         Command::Status(a) => crate::status::run(a),
