@@ -167,9 +167,7 @@ fn an_adopted_gateway_may_stay_in_the_default_namespace_with_a_warning() {
     let s = f.suppression.as_ref().unwrap();
     assert!(s.justification.contains("adopted in place"), "{s:?}");
     assert!(
-        m.warnings
-            .iter()
-            .all(|w| w.rule != Some("SHGW090")),
+        m.warnings.iter().all(|w| w.rule != Some("SHGW090")),
         "{:?}",
         m.warnings
     );

@@ -357,3 +357,52 @@ pub fn selecting(docs: &[Document], gw: &Gateway, kind_: &str, selector: &str) -
         .map(|(i, _)| i)
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn stream(containers: serde_json::Value, extra: Vec<serde_json::Value>) -> Stream {
+        let deployment = json!({"apiVersion": "apps/v1", "kind": "Deployment",
+            "metadata": {"name": "gw", "namespace": "apim"},
+            "spec": {"template": {"metadata": {"labels": {"app": "gw"}}, "spec": {"containers": containers}}}});
+        let mut documents = vec![Document::new("s.yaml", deployment)];
+        documents.extend(extra.into_iter().map(|v| Document::new("s.yaml", v)));
+        Stream { documents }
+    }
+
+    #[test]
+    fn the_gateway_is_the_container_that_receives_the_endpoint() {
+        // A mirrored image behind a sidecar, the endpoint from the ConfigMap in the stream.
+        let cm = json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "gw-env", "namespace": "apim"},
+            "data": {"config.service.endpoint": "contoso.configuration.azure-api.net", "neighborhood.host": "gw-instance-discovery"}});
+        let s = stream(
+            json!([
+                {"name": "exporter", "image": "prom/statsd-exporter:v0.28.0"},
+                {"name": "gw", "image": "contosoacr.azurecr.io/mirror/apim-gateway:2.12.1", "envFrom": [{"configMapRef": {"name": "gw-env"}}]}
+            ]),
+            vec![cm],
+        );
+        let found = gateways(&s);
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].container, "/spec/template/spec/containers/1");
+        assert_eq!(
+            found[0]
+                .setting("neighborhood.host")
+                .and_then(Setting::literal),
+            Some("gw-instance-discovery")
+        );
+        // Without the endpoint only Microsoft's image name decides; a mirror is then unknown.
+        let by_image = stream(
+            json!([{"name": "gw", "image": "mcr.microsoft.com/azure-api-management/gateway:v2"}]),
+            vec![],
+        );
+        assert_eq!(gateways(&by_image).len(), 1);
+        let unknown = stream(
+            json!([{"name": "gw", "image": "contosoacr.azurecr.io/mirror/apim-gateway:v2"}]),
+            vec![],
+        );
+        assert!(gateways(&unknown).is_empty());
+    }
+}

@@ -3,6 +3,7 @@
 
 use super::{Ctx, Hits, Theme};
 use crate::Token;
+use crate::managed_settings::{AUTH, AUTH_KEY, ENTRA_SECRET, GATEWAY_NAME};
 use crate::review::document::escape;
 use crate::review::inventory::{Gateway, Setting, Source, find};
 use crate::review::objects::kind;
@@ -19,10 +20,7 @@ pub(crate) const THEME: Theme = Theme {
 const AUTH_MODES: &[&str] = &["azureAdApp", "workloadIdentity", "key"];
 
 /// Settings whose value is a credential.
-const SECRET_SETTINGS: &[&str] = &[
-    "config.service.auth.azureAd.clientSecret",
-    "config.service.auth.key",
-];
+const SECRET_SETTINGS: &[&str] = &[ENTRA_SECRET.key, AUTH_KEY.key];
 
 fn where_written(cx: &Ctx, s: &Setting) -> String {
     let v = &cx.docs[s.doc].value;
@@ -34,7 +32,7 @@ fn where_written(cx: &Ctx, s: &Setting) -> String {
 
 fn check(cx: &Ctx, gw: &Gateway, hits: &mut Hits) {
     literals(cx, gw, hits);
-    let Some(auth) = gw.setting("config.service.auth") else {
+    let Some(auth) = gw.setting(AUTH.key) else {
         return;
     };
     match &auth.source {
@@ -45,18 +43,18 @@ fn check(cx: &Ctx, gw: &Gateway, hits: &mut Hits) {
         {
             // `key`: the token itself is in config.service.auth.key (the 2026 samples).
             if mode.trim().eq_ignore_ascii_case("key") {
-                if let Some(key_setting) = gw.setting("config.service.auth.key")
+                if let Some(key_setting) = gw.setting(AUTH_KEY.key)
                     && let Source::Secret { name, key } = &key_setting.source
                 {
                     expiry(cx, gw, name, key, hits);
                     renewal(cx, gw, name, key_setting, hits);
                 }
-            } else if gw.setting("gateway.name").is_none() {
+            } else if gw.setting(GATEWAY_NAME.key).is_none() {
                 hits.at(
                     auth.doc,
                     "SHGW064",
                     &auth.pointer,
-                    format!("config.service.auth {} without gateway.name", mode.trim()),
+                    format!("{} {} without {}", AUTH.key, mode.trim(), GATEWAY_NAME.key),
                 );
             }
         }
@@ -75,7 +73,7 @@ fn literals(cx: &Ctx, gw: &Gateway, hits: &mut Hits) {
         if text.is_empty() {
             continue;
         }
-        let credential = if key == "config.service.auth" {
+        let credential = if key == AUTH.key {
             !AUTH_MODES.iter().any(|m| m.eq_ignore_ascii_case(text))
         } else {
             SECRET_SETTINGS.contains(&key.as_str()) || Token::parse(text).is_ok()

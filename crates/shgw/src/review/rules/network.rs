@@ -3,6 +3,7 @@
 
 use super::{Ctx, Hits, Theme};
 use crate::defaults::{HEARTBEAT_PORT, RATE_LIMIT_SYNC_PORT};
+use crate::managed_settings::NEIGHBORHOOD_HOST;
 use crate::review::inventory::{Gateway, selecting};
 use crate::review::objects::{int_at, kind, map_selects, name, namespace, str_at};
 use serde_json::Value;
@@ -39,7 +40,7 @@ fn dns_policy(cx: &Ctx, gw: &Gateway, hits: &mut Hits) {
     if str_at(cx.doc(gw), &at) != Some("Default") {
         return;
     }
-    let names_cluster_host = gw.is_replicated() || gw.setting("neighborhood.host").is_some();
+    let names_cluster_host = gw.is_replicated() || gw.setting(NEIGHBORHOOD_HOST.key).is_some();
     if names_cluster_host {
         hits.on(gw, "SHGW074", at, "dnsPolicy Default: the node's resolver cannot resolve neighborhood.host or other cluster Service names");
     }
@@ -115,12 +116,15 @@ fn discovery(cx: &Ctx, gw: &Gateway, hits: &mut Hits) {
             ),
         );
     }
-    match gw.setting("neighborhood.host") {
+    match gw.setting(NEIGHBORHOOD_HOST.key) {
         None => hits.on(
             gw,
             "SHGW047",
             &gw.container,
-            "neighborhood.host is not set: the replicas cannot find each other",
+            format!(
+                "{} is not set: the replicas cannot find each other",
+                NEIGHBORHOOD_HOST.key
+            ),
         ),
         Some(s) => {
             let Some(host) = s.literal() else { return };
@@ -137,12 +141,17 @@ fn discovery(cx: &Ctx, gw: &Gateway, hits: &mut Hits) {
                         && namespace(&d.value) == gw.namespace
                         && name(&d.value) == service
                 }) {
-                    None => format!("neighborhood.host {host:?} names no Service in the stream"),
+                    None => format!(
+                        "{} {host:?} names no Service in the stream",
+                        NEIGHBORHOOD_HOST.key
+                    ),
                     Some(d) if !is_headless(&d.value) => format!(
-                        "neighborhood.host {host:?} names Service {service}, which is not headless (clusterIP None)"
+                        "{} {host:?} names Service {service}, which is not headless (clusterIP None)",
+                        NEIGHBORHOOD_HOST.key
                     ),
                     Some(_) => format!(
-                        "neighborhood.host {host:?} names Service {service}, which does not select the gateway pods"
+                        "{} {host:?} names Service {service}, which does not select the gateway pods",
+                        NEIGHBORHOOD_HOST.key
                     ),
                 };
                 hits.at(s.doc, "SHGW047", &s.pointer, what);
