@@ -108,8 +108,9 @@ pub struct Resolution {
 }
 
 /// Merges the profile's defaults under the Gateway, fills in the rest, and checks the result
-/// against the spec and the profile's policy: the one step between a Gateway file and the
-/// objects rendered from it.
+/// against the spec: the one step between a Gateway file and the objects rendered from it.
+/// (What the profile's review rules say about those objects is [`crate::render`]'s, which
+/// reviews what it renders.)
 ///
 /// # Errors
 /// Every problem found (errors first, warnings after), each tagged with the gateway's name,
@@ -136,7 +137,8 @@ pub fn resolve(g: &Gateway, p: &Profile) -> Result<Resolution, Vec<Diagnostic>> 
     }
 }
 
-/// Validation and policy findings for one Gateway under a profile, without rendering.
+/// The spec's findings for one Gateway with the profile's defaults merged under it, without
+/// rendering (so without the review rules: `shgw validate` renders and reports both).
 pub fn check(g: &Gateway, p: &Profile) -> Vec<Diagnostic> {
     evaluate(g, p).1
 }

@@ -322,7 +322,7 @@ impl Profile {
     ///
     /// ```
     /// let yaml = shgw::Profile::embedded("dev").unwrap().to_yaml();
-    /// assert!(yaml.contains("  SHGW004: off\n"));
+    /// assert!(yaml.contains("  SHGW004: \"off\"\n"), "quoted: YAML 1.1 reads a bare off as false");
     /// assert!(yaml.contains("  minReplicas: 1\n"));
     /// ```
     pub fn to_yaml(&self) -> String {

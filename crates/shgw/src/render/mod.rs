@@ -309,16 +309,24 @@ fn short_digest(text: &str) -> String {
         .collect()
 }
 
-/// Renders one Gateway under a profile (no token, so no time is needed).
+/// Renders one Gateway under a profile (no token, so no time is needed), and reviews the
+/// objects under the same profile.
 ///
 /// # Errors
-/// [`Errors`] with every problem found, errors first.
+/// [`Errors`] with every problem found, errors first: the spec's, and the review's findings at
+/// level error, each with its rule id at the Gateway field it comes from.
 ///
 /// ```
-/// let text = "apiVersion: shgw.dev/v1alpha1\nkind: Gateway\nmetadata: {name: contoso}\nspec: {endpoint: contoso.configuration.azure-api.net, backup: {storageClassName: azurefile-csi}}\n";
+/// let text = "apiVersion: shgw.dev/v1alpha1\nkind: Gateway\nmetadata: {name: contoso, namespace: apim}\nspec: {endpoint: contoso.configuration.azure-api.net, backup: {storageClassName: azurefile-csi}}\n";
 /// let gw = &shgw::parse_gateways("gw.yaml", text)?[0];
 /// let out = shgw::render(gw, &shgw::Profile::embedded("production")?)?;
 /// assert!(out.to_yaml().contains("name: contoso-live-traffic"));
+/// // One replica: production refuses it at the Gateway's own field.
+/// let one = text.replace("spec: {", "spec: {replicas: 1, ");
+/// let gw = &shgw::parse_gateways("gw.yaml", &one)?[0];
+/// let e = shgw::render(gw, &shgw::Profile::embedded("production")?).unwrap_err();
+/// let d = e.errors().next().unwrap();
+/// assert_eq!((d.rule, d.path.as_str()), (Some("SHGW001"), "spec.replicas"));
 /// # Ok::<(), shgw::Errors>(())
 /// ```
 pub fn render(g: &Gateway, p: &Profile) -> Result<Manifests, Errors> {
@@ -332,7 +340,9 @@ pub fn render(g: &Gateway, p: &Profile) -> Result<Manifests, Errors> {
 
 /// Renders a fleet (several Gateways, in order) under one profile; `source` names the input in
 /// errors. A token goes to the gateway whose `gatewayName` it was issued for (or to the only
-/// gateway), and is judged against `opts.now`.
+/// gateway), and is judged against `opts.now`. Each gateway's objects are reviewed under the
+/// profile (as JSON values, never printed): findings at level error refuse the render, the
+/// others are [`Manifests::warnings`], and the whole review is [`Manifests::review`].
 ///
 /// # Errors
 /// [`Errors`] with every problem of every gateway, errors first; nothing is rendered then.
