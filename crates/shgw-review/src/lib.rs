@@ -1,7 +1,7 @@
 //! **shgw-review**: reports of the review of Azure API Management self-hosted gateway
 //! deployments, the manifest loader that places every field, and import.
 //!
-//! The rules themselves live in [`shgw::review`], below `shgw::render`, so that a render, a
+//! The rules themselves live in [`shgw::review`](mod@shgw::review), below `shgw::render`, so that a render, a
 //! build and a review judge with one engine. This crate reads manifest text into a [`Stream`]
 //! (with the line and column of every field), writes a [`Report`] as text, JSON, SARIF or
 //! Markdown, explains rules, and imports existing deployments as Gateway files.

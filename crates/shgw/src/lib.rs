@@ -7,7 +7,7 @@
 //! I/O, prints nothing and does not panic; every problem comes back with its field path.
 //!
 //! A profile is the one policy of every command: its defaults go under the Gateway file, and
-//! its `rules:` (the level of every [`review`] rule) and `parameters:` judge what is rendered.
+//! its `rules:` (the level of every [`review`](mod@review) rule) and `parameters:` judge what is rendered.
 //! [`render`] reviews the objects it has just built and refuses what the profile calls an
 //! error, naming the Gateway field each finding comes from; [`review()`] judges any manifest
 //! stream the same way.
