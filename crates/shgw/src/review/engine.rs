@@ -29,16 +29,20 @@ use jiff::Timestamp;
 /// ```
 pub fn review(stream: &Stream, profile: &Profile, now: Timestamp) -> Report {
     let docs = &stream.documents;
-    let gateways = inventory::gateways(stream);
+    let lookup = inventory::Lookup::new(docs);
+    let gateways = inventory::gateways_in(&lookup);
     let pods = crate::review::objects::pod_labels(docs);
     let services = crate::review::objects::service_selectors(docs);
+    let service_owners = rules::service_owners(docs, &gateways, &services);
     let cx = Ctx {
         docs,
         gateways: &gateways,
         now,
         profile,
+        lookup: &lookup,
         pods,
         services,
+        service_owners,
     };
     let mut hits = rules::run(&cx);
     let suppressions: Vec<suppress::Suppressions> =

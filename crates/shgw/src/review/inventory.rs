@@ -9,7 +9,7 @@ use crate::review::objects::{
     int_at, kind, label_selector_selects, name, namespace, pod_template, str_at, string_map,
 };
 use serde_json::Value;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 /// The kinds that may run the gateway.
 const WORKLOAD_KINDS: &[&str] = &["Deployment", "StatefulSet", "DaemonSet"];
@@ -99,9 +99,73 @@ impl Gateway {
     }
 }
 
+/// The objects of a stream by kind, namespace and name, built once per review so that finding
+/// what a gateway reads does not scan the whole stream for each gateway.
+pub(crate) struct Lookup<'a> {
+    docs: &'a [Document],
+    /// Kind, then namespace, then name: the first such object.
+    by_id: HashMap<&'a str, HashMap<&'a str, HashMap<&'a str, usize>>>,
+    /// Kind, then namespace: every such object, in stream order.
+    by_kind: HashMap<&'a str, HashMap<&'a str, Vec<usize>>>,
+}
+
+impl<'a> Lookup<'a> {
+    pub(crate) fn new(docs: &'a [Document]) -> Self {
+        let mut by_id: HashMap<&str, HashMap<&str, HashMap<&str, usize>>> = HashMap::new();
+        let mut by_kind: HashMap<&str, HashMap<&str, Vec<usize>>> = HashMap::new();
+        for (i, d) in docs.iter().enumerate() {
+            let [k, ns, n] = &d.id;
+            by_id
+                .entry(k.as_str())
+                .or_default()
+                .entry(ns.as_str())
+                .or_default()
+                .entry(n.as_str())
+                .or_insert(i);
+            by_kind
+                .entry(k.as_str())
+                .or_default()
+                .entry(ns.as_str())
+                .or_default()
+                .push(i);
+        }
+        Lookup {
+            docs,
+            by_id,
+            by_kind,
+        }
+    }
+
+    /// The document index of the object `kind`/`name` in `ns` (the first, as [`find`]).
+    pub(crate) fn find(&self, kind_: &str, ns: &str, name_: &str) -> Option<usize> {
+        self.by_id.get(kind_)?.get(ns)?.get(name_).copied()
+    }
+
+    /// The documents of `kind_` in `ns`, in stream order.
+    pub(crate) fn of_kind(&self, kind_: &str, ns: &str) -> &[usize] {
+        self.by_kind
+            .get(kind_)
+            .and_then(|m| m.get(ns))
+            .map_or(&[], Vec::as_slice)
+    }
+
+    /// As [`selecting`].
+    pub(crate) fn selecting(&self, gw: &Gateway, kind_: &str, selector: &str) -> Vec<usize> {
+        self.of_kind(kind_, &gw.namespace)
+            .iter()
+            .copied()
+            .filter(|i| label_selector_selects(self.docs[*i].value.pointer(selector), &gw.labels))
+            .collect()
+    }
+}
+
 /// Finds every gateway workload of the stream, in stream order.
 pub fn gateways(stream: &Stream) -> Vec<Gateway> {
-    let docs = &stream.documents;
+    gateways_in(&Lookup::new(&stream.documents))
+}
+
+pub(crate) fn gateways_in(lookup: &Lookup) -> Vec<Gateway> {
+    let docs = lookup.docs;
     let mut out = Vec::new();
     for (i, d) in docs.iter().enumerate() {
         let k = kind(&d.value);
@@ -121,7 +185,7 @@ pub fn gateways(stream: &Stream) -> Vec<Gateway> {
                         crate::EnvSource::ConfigMap => "ConfigMap",
                         crate::EnvSource::Secret => "Secret",
                     };
-                    find(docs, kind, ns, name).map(|i| &docs[i].value)
+                    lookup.find(kind, ns, name).map(|i| &docs[i].value)
                 })
             })
         else {
@@ -141,23 +205,27 @@ pub fn gateways(stream: &Stream) -> Vec<Gateway> {
             opaque_settings: false,
             written: Vec::new(),
         };
-        gw.autoscaler = autoscaler_of(docs, &gw);
+        gw.autoscaler = autoscaler_of(lookup, &gw);
         gw.replicas = replicas_of(docs, &gw);
-        let collected = settings_of(docs, &gw);
+        let collected = settings_of(lookup, &gw);
         gw.settings = collected.effective;
         gw.written = collected.written;
-        gw.opaque_settings = has_opaque_sources(docs, &gw);
+        gw.opaque_settings = has_opaque_sources(lookup, &gw);
         out.push(gw);
     }
     out
 }
 
-fn autoscaler_of(docs: &[Document], gw: &Gateway) -> Option<usize> {
-    docs.iter().position(|d| {
-        d.is("HorizontalPodAutoscaler", &gw.namespace)
-            && str_at(&d.value, "/spec/scaleTargetRef/kind") == Some(gw.kind.as_str())
-            && str_at(&d.value, "/spec/scaleTargetRef/name") == Some(gw.name.as_str())
-    })
+fn autoscaler_of(lookup: &Lookup, gw: &Gateway) -> Option<usize> {
+    lookup
+        .of_kind("HorizontalPodAutoscaler", &gw.namespace)
+        .iter()
+        .copied()
+        .find(|i| {
+            let v = &lookup.docs[*i].value;
+            str_at(v, "/spec/scaleTargetRef/kind") == Some(gw.kind.as_str())
+                && str_at(v, "/spec/scaleTargetRef/name") == Some(gw.name.as_str())
+        })
 }
 
 fn replicas_of(docs: &[Document], gw: &Gateway) -> Option<i64> {
@@ -192,7 +260,8 @@ impl Collector {
     }
 }
 
-fn settings_of(docs: &[Document], gw: &Gateway) -> Collector {
+fn settings_of(lookup: &Lookup, gw: &Gateway) -> Collector {
+    let docs = lookup.docs;
     let mut out = Collector::default();
     let container = docs[gw.doc].value.pointer(&gw.container);
     let env_from = container
@@ -202,9 +271,9 @@ fn settings_of(docs: &[Document], gw: &Gateway) -> Collector {
         let prefix = str_at(source, "/prefix").unwrap_or_default();
         let at = format!("{}/envFrom/{i}", gw.container);
         if let Some(cm) = str_at(source, "/configMapRef/name") {
-            load_config_map(docs, gw, cm, prefix, &mut out);
+            load_config_map(lookup, gw, cm, prefix, &mut out);
         } else if let Some(secret) = str_at(source, "/secretRef/name") {
-            load_secret_keys(docs, gw, secret, prefix, &at, &mut out);
+            load_secret_keys(lookup, gw, secret, prefix, &at, &mut out);
         }
     }
     let env = container
@@ -242,7 +311,7 @@ fn settings_of(docs: &[Document], gw: &Gateway) -> Collector {
             str_at(e, "/valueFrom/configMapKeyRef/name"),
             str_at(e, "/valueFrom/configMapKeyRef/key"),
         ) {
-            match config_map_value(docs, gw, n, k) {
+            match config_map_value(lookup, gw, n, k) {
                 Some(s) => {
                     out.insert(key.to_owned(), s);
                     continue;
@@ -266,8 +335,8 @@ fn settings_of(docs: &[Document], gw: &Gateway) -> Collector {
     out
 }
 
-fn has_opaque_sources(docs: &[Document], gw: &Gateway) -> bool {
-    let env_from = docs[gw.doc]
+fn has_opaque_sources(lookup: &Lookup, gw: &Gateway) -> bool {
+    let env_from = lookup.docs[gw.doc]
         .value
         .pointer(&format!("{}/envFrom", gw.container))
         .and_then(Value::as_array);
@@ -275,13 +344,15 @@ fn has_opaque_sources(docs: &[Document], gw: &Gateway) -> bool {
         let cm = str_at(s, "/configMapRef/name").map(|n| ("ConfigMap", n));
         let secret = str_at(s, "/secretRef/name").map(|n| ("Secret", n));
         cm.or(secret)
-            .is_some_and(|(k, n)| find(docs, k, &gw.namespace, n).is_none())
+            .is_some_and(|(k, n)| lookup.find(k, &gw.namespace, n).is_none())
     })
 }
 
-fn config_map_value(docs: &[Document], gw: &Gateway, cm: &str, key: &str) -> Option<Setting> {
-    let i = find(docs, "ConfigMap", &gw.namespace, cm)?;
-    let v = docs[i].value.pointer(&format!("/data/{}", escape(key)))?;
+fn config_map_value(lookup: &Lookup, gw: &Gateway, cm: &str, key: &str) -> Option<Setting> {
+    let i = lookup.find("ConfigMap", &gw.namespace, cm)?;
+    let v = lookup.docs[i]
+        .value
+        .pointer(&format!("/data/{}", escape(key)))?;
     Some(Setting {
         source: Source::Literal(
             v.as_str()
@@ -293,12 +364,12 @@ fn config_map_value(docs: &[Document], gw: &Gateway, cm: &str, key: &str) -> Opt
     })
 }
 
-fn load_config_map(docs: &[Document], gw: &Gateway, cm: &str, prefix: &str, out: &mut Collector) {
+fn load_config_map(lookup: &Lookup, gw: &Gateway, cm: &str, prefix: &str, out: &mut Collector) {
     // A ConfigMap not in the stream: its keys are unknown and nothing is assumed about them.
-    let Some(i) = find(docs, "ConfigMap", &gw.namespace, cm) else {
+    let Some(i) = lookup.find("ConfigMap", &gw.namespace, cm) else {
         return;
     };
-    if let Some(Value::Object(data)) = docs[i].value.get("data") {
+    if let Some(Value::Object(data)) = lookup.docs[i].value.get("data") {
         for (k, v) in data {
             let text = v
                 .as_str()
@@ -317,17 +388,17 @@ fn load_config_map(docs: &[Document], gw: &Gateway, cm: &str, prefix: &str, out:
 }
 
 fn load_secret_keys(
-    docs: &[Document],
+    lookup: &Lookup,
     gw: &Gateway,
     secret: &str,
     prefix: &str,
     at: &str,
     out: &mut Collector,
 ) {
-    let Some(i) = find(docs, "Secret", &gw.namespace, secret) else {
+    let Some(i) = lookup.find("Secret", &gw.namespace, secret) else {
         return;
     };
-    let v = &docs[i].value;
+    let v = &lookup.docs[i].value;
     let keys = ["data", "stringData"]
         .iter()
         .filter_map(|f| v.get(*f).and_then(Value::as_object))

@@ -1,7 +1,7 @@
 //! Replicas, autoscaling, disruption budgets and spreading.
 
 use super::{Ctx, Hits, Theme};
-use crate::review::inventory::{Gateway, selecting};
+use crate::review::inventory::Gateway;
 use serde_json::Value;
 
 pub(crate) const THEME: Theme = Theme {
@@ -82,7 +82,9 @@ fn is_zero(v: &Value) -> bool {
 }
 
 fn budgets(cx: &Ctx, gw: &Gateway, hits: &mut Hits) {
-    let pdbs = selecting(cx.docs, gw, "PodDisruptionBudget", "/spec/selector");
+    let pdbs = cx
+        .lookup
+        .selecting(gw, "PodDisruptionBudget", "/spec/selector");
     if pdbs.is_empty() {
         // Also with one replica: the fix for SHGW001 needs a budget too, and a review shows
         // every change a deployment needs at once.

@@ -5,7 +5,7 @@ use super::{Ctx, Hits, Theme};
 use crate::Token;
 use crate::managed_settings::{AUTH, AUTH_KEY, ENTRA_SECRET, GATEWAY_NAME};
 use crate::review::document::escape;
-use crate::review::inventory::{Gateway, Setting, Source, find};
+use crate::review::inventory::{Gateway, Setting, Source};
 use crate::review::objects::kind;
 use base64::Engine;
 use serde_json::Value;
@@ -109,7 +109,7 @@ fn secret_value(v: &Value, key: &str) -> Option<(String, String)> {
 }
 
 fn expiry(cx: &Ctx, gw: &Gateway, secret: &str, key: &str, hits: &mut Hits) {
-    let Some(i) = find(cx.docs, "Secret", &gw.namespace, secret) else {
+    let Some(i) = cx.lookup.find("Secret", &gw.namespace, secret) else {
         return;
     };
     let Some((text, pointer)) = secret_value(&cx.docs[i].value, key) else {
@@ -141,11 +141,13 @@ const RENEWERS: &[&str] = &["CronJob", "ExternalSecret", "SecretProviderClass"];
 
 /// Whether an object of [`RENEWERS`] in the namespace mentions the Secret by name in its spec.
 fn renewed_by_cronjob(cx: &Ctx, ns: &str, secret: &str) -> bool {
-    cx.docs.iter().any(|d| {
-        RENEWERS.iter().any(|k| d.is(k, ns))
-            && d.value
+    RENEWERS.iter().any(|k| {
+        cx.lookup.of_kind(k, ns).iter().any(|i| {
+            cx.docs[*i]
+                .value
                 .get("spec")
                 .is_some_and(|s| s.to_string().contains(secret))
+        })
     })
 }
 

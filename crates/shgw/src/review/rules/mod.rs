@@ -12,6 +12,8 @@ mod security;
 mod settings;
 mod wiring;
 
+pub(crate) use wiring::service_owners;
+
 use crate::review::document::Document;
 use crate::review::inventory::Gateway;
 use jiff::Timestamp;
@@ -22,10 +24,14 @@ pub(crate) struct Ctx<'a> {
     pub gateways: &'a [Gateway],
     pub now: Timestamp,
     pub profile: &'a crate::Profile,
+    /// The stream's objects by kind, namespace and name.
+    pub lookup: &'a crate::review::inventory::Lookup<'a>,
     /// Namespace and labels of every pod template in the stream.
     pub pods: Vec<(String, std::collections::BTreeMap<String, String>)>,
     /// Every Service: its document and its selector.
     pub services: Vec<(usize, std::collections::BTreeMap<String, String>)>,
+    /// The gateway (document) each of `services` belongs to, if any.
+    pub service_owners: Vec<Option<usize>>,
 }
 
 impl Ctx<'_> {

@@ -4,8 +4,8 @@
 use super::{Ctx, Hits, Theme};
 use crate::defaults::{HEARTBEAT_PORT, RATE_LIMIT_SYNC_PORT};
 use crate::managed_settings::NEIGHBORHOOD_HOST;
-use crate::review::inventory::{Gateway, selecting};
-use crate::review::objects::{int_at, kind, map_selects, name, namespace, str_at};
+use crate::review::inventory::Gateway;
+use crate::review::objects::{int_at, map_selects, name, str_at};
 use serde_json::Value;
 
 pub(crate) const THEME: Theme = Theme {
@@ -17,7 +17,11 @@ pub(crate) const THEME: Theme = Theme {
 };
 
 fn check(cx: &Ctx, gw: &Gateway, hits: &mut Hits) {
-    if selecting(cx.docs, gw, "NetworkPolicy", "/spec/podSelector").is_empty() {
+    if cx
+        .lookup
+        .selecting(gw, "NetworkPolicy", "/spec/podSelector")
+        .is_empty()
+    {
         hits.on(
             gw,
             "SHGW044",
@@ -136,11 +140,8 @@ fn discovery(cx: &Ctx, gw: &Gateway, hits: &mut Hits) {
             }
             let ok = headless.iter().any(|(_, v)| name(v) == service);
             if !ok {
-                let what = match cx.docs.iter().find(|d| {
-                    kind(&d.value) == "Service"
-                        && namespace(&d.value) == gw.namespace
-                        && name(&d.value) == service
-                }) {
+                let found = cx.lookup.find("Service", &gw.namespace, service);
+                let what = match found.map(|i| &cx.docs[i]) {
                     None => format!(
                         "{} {host:?} names no Service in the stream",
                         NEIGHBORHOOD_HOST.key

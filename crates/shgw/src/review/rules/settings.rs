@@ -102,8 +102,7 @@ fn claim_class(cx: &Ctx, gw: &Gateway, volume: &str, hits: &mut Hits) {
         return;
     };
     let ns = crate::review::objects::namespace(doc);
-    let Some(c) = crate::review::inventory::find(cx.docs, "PersistentVolumeClaim", ns, claim)
-    else {
+    let Some(c) = cx.lookup.find("PersistentVolumeClaim", ns, claim) else {
         return;
     };
     let pvc = &cx.docs[c].value;
