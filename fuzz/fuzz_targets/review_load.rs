@@ -8,10 +8,11 @@ fuzz_target!(|text: &str| {
     let Ok(stream) = shgw_review::load("fuzz.yaml", text) else {
         return;
     };
-    for profile in ["dev", "production", "openshift"] {
-        let Ok(report) = shgw_review::review(&stream, profile, jiff::Timestamp::UNIX_EPOCH) else {
+    for (name, _) in shgw::EMBEDDED_PROFILES {
+        let Ok(profile) = shgw::Profile::embedded(name) else {
             continue;
         };
+        let report = shgw_review::review(&stream, &profile, jiff::Timestamp::UNIX_EPOCH);
         let _ = shgw_review::to_text(&report, false);
         let _ = shgw_review::to_json(&report);
         let _ = shgw_review::to_sarif(&report);

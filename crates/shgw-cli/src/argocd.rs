@@ -220,10 +220,14 @@ fn render_directory(
             let manifests = shgw::render_with(&source, &gateways, profile, &opts)
                 .map_err(|e| e.placed_in(&placed))?;
             let manifests = crate::commands::for_version(&source, manifests, version)?;
-            let review = crate::self_review::check_render(&manifests.to_yaml(), profile)?;
-            notes.extend(manifests.warnings.iter().map(|w| format!("{source}: {w}")));
+            notes.extend(
+                manifests
+                    .warnings
+                    .iter()
+                    .filter(|w| w.severity != shgw::Severity::Info)
+                    .map(|w| format!("{source}: {w}")),
+            );
             notes.extend(manifests.next_steps.iter().map(|s| format!("note: {s}")));
-            notes.extend(review);
             objects.extend(manifests.to_values());
         }
         objects.extend(others.iter().map(|d| d.node.to_value()));

@@ -18,7 +18,7 @@ pub enum Command {
         after_help = "Examples:\n  shgw render                                  # the embedded example, production profile\n  shgw render -f gateway.yaml --profile production --token-file token.txt | kubectl apply -f -\n  shgw render -f gateway.yaml --profile dev --set spec.replicas=2 -o json\n  shgw render -f gateway.yaml -o arc-extension > extension-properties.json"
     )]
     Render(RenderArgs),
-    /// Check a Gateway file against the spec and the profile's policy; renders nothing.
+    /// Check a Gateway file against the spec and the profile's review rules; renders nothing.
     #[command(
         after_help = "Examples:\n  shgw validate -f gateway.yaml --profile production\n  shgw validate -f fleet.yaml --format json"
     )]
@@ -34,9 +34,11 @@ pub enum Command {
     /// Print the JSON Schema of the Gateway file.
     #[command(after_help = "Example:\n  shgw schema > gateway.schema.json")]
     Schema,
-    /// List the embedded profiles.
-    #[command(after_help = "Example:\n  shgw profiles")]
-    Profiles,
+    /// List the embedded profiles, or print one resolved (`show`).
+    #[command(
+        after_help = "Examples:\n  shgw profiles\n  shgw profiles show production\n  shgw profiles show team-profile.yaml   # with everything it extends folded in"
+    )]
+    Profiles(ProfilesArgs),
     /// Review any gateway deployment (portal YAML, Helm output, a kustomization) against the rules.
     #[command(
         after_help = "Examples:\n  shgw review contoso-west.yml\n  helm template gw azure-apim-gateway/azure-api-management-gateway -f values.yaml | shgw review - --format sarif > review.sarif\n  shgw review overlays/prod --profile production --fail-on warning\n  shgw review --explain SHGW055\n\nSuppress a finding on the object or its pod template:\n  metadata.annotations: {shgw.dev/ignore: \"SHGW070=stateless edge gateway until 2027-03-31\"}\n\nExit codes: 0 nothing reaches --fail-on, 1 findings at that level or bad input, 2 usage error."
@@ -187,9 +189,9 @@ pub struct ReviewArgs {
     /// kustomization directory (built first).
     #[arg(value_name = "FILE|-|DIR", required_unless_present_any = ["explain", "list_rules"])]
     pub input: Option<String>,
-    /// Severities of which profile: dev, production, openshift, or a profile file (judged as the
-    /// embedded profile of its platform).
-    #[arg(long, value_name = "PROFILE", default_value = shgw::DEFAULT_PROFILE)]
+    /// The profile whose rule levels and parameters apply: dev, production, openshift, or a
+    /// profile file (which may extend one of them).
+    #[arg(long, value_name = "NAME|PATH", default_value = shgw::DEFAULT_PROFILE)]
     pub profile: String,
     /// Report format.
     #[arg(long, value_enum, default_value = "text")]
@@ -200,7 +202,7 @@ pub struct ReviewArgs {
     /// Print the explanation of a rule (such as SHGW055) and exit.
     #[arg(long, value_name = "RULE", conflicts_with = "input")]
     pub explain: Option<String>,
-    /// List every rule with its severity under each profile, and exit.
+    /// List every rule with its level under each embedded profile, and exit.
     #[arg(long, conflicts_with_all = ["input", "explain"])]
     pub list_rules: bool,
 }
@@ -211,8 +213,9 @@ pub struct InputArgs {
     /// embedded example gateway.
     #[arg(short = 'f', long = "file", value_name = "FILE")]
     pub file: Option<String>,
-    /// `dev`, `production` or the path of a profile file.
-    #[arg(long, value_name = "PROFILE", default_value = shgw::DEFAULT_PROFILE)]
+    /// `dev`, `production`, `openshift` or the path of a profile file: its defaults go under
+    /// the Gateway, its rules judge the rendered objects.
+    #[arg(long, value_name = "NAME|PATH", default_value = shgw::DEFAULT_PROFILE)]
     pub profile: String,
     /// Override a field in every Gateway: `--set spec.replicas=4` (`\.` for a literal dot).
     #[arg(long = "set", value_name = "PATH=VALUE")]
@@ -258,7 +261,7 @@ pub struct RenderArgs {
     pub input: InputArgs,
     #[command(flatten)]
     pub token: TokenSource,
-    /// Days the token must still be valid; the profile's `minTokenDays` (7) otherwise.
+    /// Days the token must still be valid; the profile's `parameters.minTokenDays` otherwise.
     #[arg(long, value_name = "DAYS")]
     pub min_token_days: Option<u32>,
     /// Render even when the token has fewer days left than required (a warning instead).
@@ -296,6 +299,23 @@ pub struct BuildArgs {
     /// Kubernetes.
     #[arg(long, value_name = "X.Y")]
     pub kube_version: Option<String>,
+}
+
+#[derive(Args)]
+pub struct ProfilesArgs {
+    #[command(subcommand)]
+    pub command: Option<ProfilesCommand>,
+}
+
+#[derive(Subcommand)]
+pub enum ProfilesCommand {
+    /// Print a profile resolved: everything it extends folded in, every rule's level, every
+    /// parameter and the defaults, as YAML.
+    Show {
+        /// An embedded profile's name or the path of a profile file.
+        #[arg(value_name = "NAME|PATH")]
+        profile: String,
+    },
 }
 
 #[derive(Subcommand)]

@@ -649,12 +649,9 @@ pub(crate) fn review(
     profile: &Profile,
     fail_on: FailOn,
 ) -> Result<Vec<String>, Failure> {
-    let rules = crate::self_review::review_profile(profile);
+    let rules = profile.metadata.name.as_str();
     let source = format!("{} (shgw build)", dir.display());
-    let stream = shgw_review::load(&source, yaml)
-        .map_err(|e| Failure::invalid(format!("reviewing the build: {e}")))?;
-    let report = shgw_review::review(&stream, rules, jiff::Timestamp::now())
-        .map_err(|e| Failure::invalid(format!("reviewing the build: {e}")))?;
+    let report = crate::self_review::review_text(&source, yaml, profile)?;
     let level = match fail_on {
         FailOn::Error => shgw_review::FailOn::Error,
         FailOn::Warning => shgw_review::FailOn::Warning,

@@ -25,7 +25,10 @@ pub(crate) fn run(cli: Cli) -> Result<Output, Failure> {
             stdout: pretty(&shgw::schema()),
             ..Output::default()
         }),
-        Command::Profiles => profiles(),
+        Command::Profiles(p) => profiles(match &p.command {
+            Some(ProfilesCommand::Show { profile }) => Some(profile.as_str()),
+            None => None,
+        }),
         Command::Review(a) => crate::review::review(a),
         Command::Import(a) => crate::import::import(a),
         Command::Status(a) => crate::status::run(a),
@@ -79,25 +82,32 @@ pub(crate) fn read_input(file: Option<&str>) -> Result<(String, String), Failure
     }
 }
 
+/// The profile `--profile` names: an embedded profile, or a file (and the files it extends,
+/// read relative to it).
 pub(crate) fn load_profile(name: &str) -> Result<Profile, Failure> {
-    if shgw::EMBEDDED_PROFILES.iter().any(|(n, _)| *n == name) {
-        return Ok(Profile::embedded(name)?);
-    }
-    let looks_like_path = name.contains(['/', '.']);
-    match std::fs::read_to_string(name) {
-        Ok(text) => Ok(Profile::from_yaml(name, &text)?),
-        Err(e) if looks_like_path => Err(Failure::invalid(format!(
-            "{name}: cannot read profile: {e}"
-        ))),
-        Err(_) => Err(Failure::usage(format!(
+    let looks_like_path = name.contains(['/', '.', '\\']);
+    if !looks_like_path
+        && !shgw::EMBEDDED_PROFILES.iter().any(|(n, _)| *n == name)
+        && !std::path::Path::new(name).is_file()
+    {
+        return Err(Failure::usage(format!(
             "--profile {name}: not an embedded profile ({}) nor a file",
             shgw::EMBEDDED_PROFILES
                 .iter()
                 .map(|(n, _)| *n)
                 .collect::<Vec<_>>()
                 .join(", ")
-        ))),
+        )));
     }
+    let reference = if looks_like_path || shgw::EMBEDDED_PROFILES.iter().any(|(n, _)| *n == name) {
+        name.to_owned()
+    } else {
+        // A file in the current folder whose name has no dot or slash.
+        format!("./{name}")
+    };
+    Ok(Profile::load(&reference, |path: &std::path::Path| {
+        std::fs::read_to_string(path)
+    })?)
 }
 
 /// The input's name, its documents (with the places problems are reported at), its Gateways
@@ -179,16 +189,37 @@ fn render(a: RenderArgs) -> Result<Output, Failure> {
         min_token_days: a.min_token_days,
         allow_expiring_token: a.allow_expiring_token,
     };
-    let manifests =
-        shgw::render_with(&source, &gateways, &profile, &opts).map_err(|e| e.placed_in(&docs))?;
+    let manifests = shgw::render_with(&source, &gateways, &profile, &opts).map_err(|e| {
+        let expiring = e.errors().any(|d| d.rule == Some("SHGW062"));
+        let mut f = Failure::from(e.placed_in(&docs));
+        if expiring {
+            f.message.push_str(
+                "\nhint: generate a new token, or pass --allow-expiring-token (or --min-token-days)",
+            );
+        }
+        f
+    })?;
     let manifests = for_version(&source, manifests, version)?;
-    let yaml = manifests.to_yaml();
-    let review_notes = crate::self_review::check_render(&yaml, &profile)?;
-    let mut notes: Vec<String> = manifests.warnings.iter().map(ToString::to_string).collect();
+    let mut notes: Vec<String> = manifests
+        .warnings
+        .iter()
+        .filter(|w| w.severity == Severity::Warning)
+        .map(ToString::to_string)
+        .collect();
     notes.extend(manifests.next_steps.iter().map(|s| format!("note: {s}")));
-    notes.extend(review_notes);
+    let infos = manifests
+        .warnings
+        .iter()
+        .filter(|w| w.severity == Severity::Info)
+        .count();
+    if infos > 0 {
+        notes.push(format!(
+            "note: {infos} more finding(s) at level info under the {} profile; see shgw validate",
+            profile.metadata.name
+        ));
+    }
     let stdout = match a.output {
-        OutputFormat::Yaml => yaml,
+        OutputFormat::Yaml => manifests.to_yaml(),
         OutputFormat::Json => manifests.to_json(),
         OutputFormat::ArcExtension => {
             let warnings = manifests.warnings.iter().map(ToString::to_string).collect();
@@ -202,15 +233,23 @@ fn render(a: RenderArgs) -> Result<Output, Failure> {
     })
 }
 
+/// Every problem of the input, each once: the file's own (unknown fields, wrong types), the
+/// spec's, and what the review of the render finds (the render itself is not printed).
 fn validate(a: ValidateArgs) -> Result<Output, Failure> {
     let (source, docs, gateways, profile) = load_checked(&a.input)?;
     let version = kube_version(a.input.kube_version.as_deref())?;
+    let opts = RenderOptions {
+        now: Some(now()),
+        ..Default::default()
+    };
     let (gateways, mut findings): (Vec<Gateway>, Vec<Diagnostic>) = match gateways {
         Ok(gateways) => {
-            let findings = gateways
-                .iter()
-                .flat_map(|g| shgw::check(g, &profile))
-                .collect();
+            let findings = match shgw::render_with(&source, &gateways, &profile, &opts)
+                .and_then(|m| for_version(&source, m, version))
+            {
+                Ok(m) => m.warnings,
+                Err(e) => e.problems,
+            };
             (gateways, findings)
         }
         Err(e) => (Vec::new(), e.problems),
@@ -218,48 +257,20 @@ fn validate(a: ValidateArgs) -> Result<Output, Failure> {
     for d in &mut findings {
         d.place_in(&docs);
     }
-    // The review rules on what would be rendered (for the cluster's version), when it renders.
-    let opts = RenderOptions {
-        now: Some(now()),
-        ..Default::default()
-    };
-    let rendered = shgw::render_with(&source, &gateways, &profile, &opts).map(|mut m| {
-        // The render's own warnings are the checks' above; keep only the version's.
-        m.warnings.clear();
-        for_version(&source, m, version)
-    });
-    let review = match rendered {
-        Ok(Ok(m)) => {
-            findings.extend(m.warnings.iter().cloned());
-            Some(crate::self_review::review_rendered(&m.to_yaml(), &profile)?)
-        }
-        Ok(Err(refused)) => {
-            findings.extend(refused.problems);
-            None
-        }
-        Err(_) => None,
-    };
-    let errors = findings
-        .iter()
-        .filter(|d| d.severity == Severity::Error)
-        .count();
-    let review_findings: Vec<&shgw_review::Finding> = review
-        .iter()
-        .flat_map(|r| &r.findings)
-        .filter(|f| f.suppression.is_none())
-        .collect();
-    let review_errors = review_findings
-        .iter()
-        .filter(|f| f.severity == shgw_review::Severity::Error)
-        .count();
+    let count = |s: Severity| findings.iter().filter(|d| d.severity == s).count();
+    let (errors, warnings, infos) = (
+        count(Severity::Error),
+        count(Severity::Warning),
+        count(Severity::Info),
+    );
     let report = match a.format {
         ReportFormat::Json => pretty(&serde_json::json!({
             "input": source,
             "profile": profile.metadata.name,
             "gateways": gateways.iter().map(|g| g.metadata.name.clone()).collect::<Vec<_>>(),
-            "valid": errors + review_errors == 0,
+            "valid": errors == 0,
+            "summary": {"error": errors, "warning": warnings, "info": infos},
             "findings": findings,
-            "review": review_findings,
         })),
         ReportFormat::Text => {
             let mut s = String::new();
@@ -269,27 +280,15 @@ fn validate(a: ValidateArgs) -> Result<Output, Failure> {
                     None => s.push_str(&format!("{source}: {d}\n")),
                 }
             }
-            for f in &review_findings {
-                s.push_str(&format!(
-                    "<rendered>: {}\n",
-                    crate::self_review::finding_line(f)
-                ));
-            }
-            let review_infos = review_findings
-                .iter()
-                .filter(|f| f.severity == shgw_review::Severity::Info)
-                .count();
             s.push_str(&format!(
-                "{source}: {} gateway(s), profile {}: {} error(s), {} warning(s), {review_infos} info\n",
+                "{source}: {} gateway(s), profile {}: {errors} error(s), {warnings} warning(s), {infos} info\n",
                 gateways.len(),
                 profile.metadata.name,
-                errors + review_errors,
-                findings.len() - errors + review_findings.len() - review_errors - review_infos
             ));
             s
         }
     };
-    if errors + review_errors > 0 {
+    if errors > 0 {
         return Err(Failure::with_report("validation failed", report));
     }
     Ok(Output {
@@ -314,14 +313,20 @@ fn inspect(t: TokenSource) -> Result<Output, Failure> {
         )));
     }
     let mut stderr = Vec::new();
-    // The threshold profiles use when they say nothing (`minTokenDays`).
-    if days < shgw::Policy::default().min_token_days as f64 {
+    // The threshold profiles use when they say nothing (`parameters.minTokenDays`).
+    if days < shgw::Parameters::default().min_token_days as f64 {
         stderr.push(format!("warning: the token expires in {days:.1} days"));
     }
     Ok(Output { stdout, stderr })
 }
 
-fn profiles() -> Result<Output, Failure> {
+fn profiles(show: Option<&str>) -> Result<Output, Failure> {
+    if let Some(name) = show {
+        return Ok(Output {
+            stdout: load_profile(name)?.to_yaml(),
+            stderr: Vec::new(),
+        });
+    }
     let mut out = String::new();
     for (name, _) in shgw::EMBEDDED_PROFILES {
         let p = Profile::embedded(name)?;

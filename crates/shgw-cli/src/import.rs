@@ -18,7 +18,8 @@ pub(crate) fn import(a: ImportArgs) -> Result<Output, Failure> {
         }
         None => {
             let input = a.input.as_deref().unwrap_or("-");
-            let (source, text) = crate::review::read_manifests(input, shgw::DEFAULT_PROFILE)?;
+            let profile = crate::commands::load_profile(shgw::DEFAULT_PROFILE)?;
+            let (source, text) = crate::review::read_manifests(input, &profile)?;
             match arc_extension(&text) {
                 // An Azure Arc extension's JSON (or YAML): its settings, not manifests.
                 Some(value) => shgw_review::import_arc_extension(

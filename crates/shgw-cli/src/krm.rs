@@ -282,6 +282,7 @@ fn generate(config: &Value) -> Generated {
         let severity = match d.severity {
             shgw::Severity::Error => "error",
             shgw::Severity::Warning => "warning",
+            shgw::Severity::Info => "info",
         };
         // A profile's own problem is in the profile, not at a field of the Gateway.
         match &d.origin {
@@ -330,7 +331,14 @@ fn generate(config: &Value) -> Generated {
             );
         }
     };
-    let results: Vec<KrmResult> = manifests.warnings.iter().map(from_diag).collect();
+    // The review's findings on what was rendered are results of the review of the items (below
+    // in `run`); the rest of the warnings are the Gateway's own.
+    let results: Vec<KrmResult> = manifests
+        .warnings
+        .iter()
+        .filter(|d| d.rule.is_none())
+        .map(from_diag)
+        .collect();
     let notes = manifests
         .next_steps
         .iter()
@@ -345,7 +353,7 @@ fn generate(config: &Value) -> Generated {
 fn review_items(items: &[Value], config: &Value, profile: &Profile) -> Vec<KrmResult> {
     let gw_file = file_ref(config);
     let yaml = shgw_yaml::to_multi_doc(items);
-    let report = match crate::self_review::review_rendered(&yaml, profile) {
+    let report = match crate::self_review::review_text("<items>", &yaml, profile) {
         Ok(report) => report,
         Err(f) => {
             return vec![KrmResult {

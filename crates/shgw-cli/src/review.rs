@@ -7,7 +7,10 @@ use std::io::{IsTerminal, Read};
 use std::path::Path;
 
 /// Reads the input: stdin, a kustomization directory (built first), or a file.
-pub(crate) fn read_manifests(input: &str, profile: &str) -> Result<(String, String), Failure> {
+pub(crate) fn read_manifests(
+    input: &str,
+    profile: &shgw::Profile,
+) -> Result<(String, String), Failure> {
     if input == "-" {
         let mut text = String::new();
         std::io::stdin()
@@ -17,33 +20,13 @@ pub(crate) fn read_manifests(input: &str, profile: &str) -> Result<(String, Stri
     }
     let path = Path::new(input);
     if path.is_dir() {
-        // Gateway resources in the tree are rendered with the shgw profile of the same name.
-        let shgw_profile = crate::commands::load_profile(profile)?;
-        let built = crate::build::build(path, &shgw_profile, None)?;
+        // Gateway resources in the tree are rendered with the same profile.
+        let built = crate::build::build(path, profile, None)?;
         return Ok((format!("{input} (kustomize build)"), built.to_yaml()));
     }
     std::fs::read_to_string(path)
         .map(|t| (input.to_owned(), t))
         .map_err(|e| Failure::invalid(format!("{input}: cannot read: {e}")))
-}
-
-/// The rule table's profile for `--profile`: one of its names, or a profile file judged like
-/// the embedded profile of its platform (as `render` and `validate` do).
-fn review_profile(name: &str) -> Result<String, Failure> {
-    let catalog = shgw_review::Catalog::get();
-    if catalog.check_profile(name).is_ok() {
-        return Ok(name.to_owned());
-    }
-    if !name.contains(['/', '.']) {
-        let e = catalog
-            .check_profile(name)
-            .err()
-            .map(|e| e.to_string())
-            .unwrap_or_default();
-        return Err(Failure::usage(format!("--profile: {e}, or a profile file")));
-    }
-    let profile = crate::commands::load_profile(name)?;
-    Ok(crate::self_review::review_profile(&profile).to_owned())
 }
 
 /// What the input looks like instead, when it is a Gateway file or the chart's values.
@@ -88,12 +71,11 @@ pub(crate) fn review(a: ReviewArgs) -> Result<Output, Failure> {
                 ))
             });
     }
-    let profile = review_profile(&a.profile)?;
+    let profile = crate::commands::load_profile(&a.profile)?;
     let input = a.input.as_deref().unwrap_or("-");
-    let (source, text) = read_manifests(input, &a.profile)?;
+    let (source, text) = read_manifests(input, &profile)?;
     let stream = shgw_review::load(&source, &text).map_err(|e| Failure::invalid(e.to_string()))?;
-    let report = shgw_review::review(&stream, &profile, jiff::Timestamp::now())
-        .map_err(|e| Failure::usage(e.to_string()))?;
+    let report = shgw_review::review(&stream, &profile, jiff::Timestamp::now());
     if report.gateways.is_empty() {
         return Err(Failure::invalid(format!(
             "{source}: no gateway workload (a Deployment, StatefulSet or DaemonSet with a container that receives config.service.endpoint, or that runs {}) to review{}",
@@ -140,10 +122,6 @@ fn fail_name(f: FailOn) -> &'static str {
     }
 }
 
-fn last_rule() -> String {
-    shgw_review::Catalog::get()
-        .rules()
-        .last()
-        .map(|r| r.id.clone())
-        .unwrap_or_default()
+fn last_rule() -> &'static str {
+    shgw_review::RULES.last().map_or("", |r| r.id)
 }

@@ -1,31 +1,19 @@
-//! One rule set everywhere: `render` and `validate` run the review rules on what shgw renders.
+//! The review of manifests shgw did not render itself in this call: what `build` made and the
+//! items a KRM function is given. Both run the library's one review with the command's profile.
 
 use crate::Failure;
-use shgw::{Platform, Profile};
-use shgw_review::{Catalog, Finding, Report};
+use shgw::Profile;
+use shgw_review::{Finding, Report};
 
-/// The review profile whose severities match a shgw profile: the same name when the rules
-/// know it, otherwise by platform.
-pub(crate) fn review_profile(p: &Profile) -> &str {
-    let name = p.metadata.name.as_str();
-    if Catalog::get().check_profile(name).is_ok() {
-        return name;
-    }
-    match p.platform {
-        Platform::Openshift => "openshift",
-        _ => "production",
-    }
-}
-
-/// Reviews rendered manifests under `profile`.
-pub(crate) fn review_rendered(yaml: &str, profile: &Profile) -> Result<Report, Failure> {
-    shgw_review::review_text(
-        "<rendered>",
-        yaml,
-        review_profile(profile),
+/// Reviews manifest text named `source` under `profile`.
+pub(crate) fn review_text(source: &str, yaml: &str, profile: &Profile) -> Result<Report, Failure> {
+    let stream = shgw_review::load(source, yaml)
+        .map_err(|e| Failure::invalid(format!("reviewing {source}: {e}")))?;
+    Ok(shgw_review::review(
+        &stream,
+        profile,
         jiff::Timestamp::now(),
-    )
-    .map_err(|e| Failure::invalid(format!("reviewing the rendered manifests: {e}")))
+    ))
 }
 
 /// One finding as a line of text.
@@ -39,33 +27,4 @@ pub(crate) fn finding_line(f: &Finding) -> String {
         f.object.name,
         f.message
     )
-}
-
-/// What `render` says about its own output: an error-level finding means the render is
-/// refused (it would put a known weakness into the cluster); the rest is summed up.
-pub(crate) fn check_render(yaml: &str, profile: &Profile) -> Result<Vec<String>, Failure> {
-    let report = review_rendered(yaml, profile)?;
-    let errors: Vec<String> = report
-        .findings
-        .iter()
-        .filter(|f| f.suppression.is_none() && f.severity == shgw_review::Severity::Error)
-        .map(|f| format!("  {}", finding_line(f)))
-        .collect();
-    if !errors.is_empty() {
-        return Err(Failure::invalid(format!(
-            "the review rules find errors in the rendered manifests:\n{}",
-            errors.join("\n")
-        )));
-    }
-    let c = report.counts();
-    Ok(if c.warning + c.info > 0 {
-        vec![format!(
-            "note: review of the rendered manifests ({} rules): {} warning(s), {} info; see `shgw render ... | shgw review -`",
-            review_profile(profile),
-            c.warning,
-            c.info
-        )]
-    } else {
-        Vec::new()
-    })
 }

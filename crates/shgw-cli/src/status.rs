@@ -70,7 +70,7 @@ pub(crate) fn run(a: StatusArgs) -> Result<Output, Failure> {
         Session::connect(a.kubeconfig.as_deref(), a.context.as_deref()).map_err(failure)?;
     plan.default_namespace(session.default_namespace());
     let settings = Settings {
-        min_token_days: profile.policy.min_token_days,
+        min_token_days: profile.parameters.min_token_days,
         ..Settings::default()
     };
     let report = match limit {

@@ -1,40 +1,47 @@
-//! **shgw-review**: policy review of Azure API Management self-hosted gateway deployments.
+//! **shgw-review**: reports of the review of Azure API Management self-hosted gateway
+//! deployments, the manifest loader that places every field, and import.
 //!
-//! Any manifest stream that holds gateway workloads (Deployments, StatefulSets or DaemonSets
-//! running the `azure-api-management/gateway` image) is judged, with the objects around them
-//! (the ConfigMaps and Secrets they read, the Services that select them, PDBs, HPAs and
-//! NetworkPolicies that match them), against rules with stable ids (`SHGW001`...). Every
-//! finding carries the rule, its severity under the chosen profile, the gateway, the object,
-//! the field path and the line and column of the field. Suppressions are annotations with a
-//! reason and an optional end date. The library reads no clock: the caller passes `now`.
+//! The rules themselves live in [`shgw::review`](mod@shgw::review), below `shgw::render`, so that a render, a
+//! build and a review judge with one engine. This crate reads manifest text into a [`Stream`]
+//! (with the line and column of every field), writes a [`Report`] as text, JSON, SARIF or
+//! Markdown, explains rules, and imports existing deployments as Gateway files.
 //!
 //! ```
 //! let text = std::fs::read_to_string("../../examples/portal/contoso-west.yml").unwrap();
 //! let stream = shgw_review::load("contoso-west.yml", &text).unwrap();
 //! let now: jiff::Timestamp = "2026-12-01T00:00:00Z".parse().unwrap();
-//! let report = shgw_review::review(&stream, "production", now).unwrap();
+//! let profile = shgw::Profile::embedded("production").unwrap();
+//! let report = shgw_review::review(&stream, &profile, now);
 //! assert!(report.fails(shgw_review::FailOn::Error));
 //! ```
 
-mod catalog;
-mod engine;
-mod finding;
 mod format;
 mod import;
-mod inventory;
-mod objects;
-mod rules;
 mod source;
-mod suppress;
 
-pub use catalog::{Catalog, Level, Rule, Severity, UnknownProfile};
-pub use engine::{ReviewError, review, review_text};
-pub use finding::{Counts, FailOn, Finding, GatewayInfo, Location, ObjectRef, Report, Suppression};
 pub use format::{MarkdownError, explain, rules_table, to_json, to_markdown, to_sarif, to_text};
 pub use import::{
     ImportError, Imported, Takeover, import_arc_extension, import_helm_values, import_manifests,
     import_manifests_in, is_arc_extension,
 };
-pub use inventory::GATEWAY_IMAGE;
+pub use shgw::GATEWAY_IMAGE;
+pub use shgw::review::{
+    Counts, FailOn, Finding, GatewayInfo, Level, Location, ObjectRef, Report, Rule, Severity,
+    Suppression, review,
+};
+pub use shgw::review::{RULES, SUPPRESS_ANNOTATION};
 pub use source::{Document, LoadError, Position, Stream, escape, load};
-pub use suppress::ANNOTATION as SUPPRESS_ANNOTATION;
+
+/// Reads manifest text named `source` (what `shgw render` prints, a Helm chart's output) and
+/// reviews it under `profile`: [`load`] then [`review`], with locations in that text.
+///
+/// # Errors
+/// [`LoadError`] for text that is no manifest stream.
+pub fn review_text(
+    source: &str,
+    text: &str,
+    profile: &shgw::Profile,
+    now: jiff::Timestamp,
+) -> Result<Report, LoadError> {
+    Ok(review(&load(source, text)?, profile, now))
+}

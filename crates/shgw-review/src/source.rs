@@ -5,7 +5,6 @@
 //! One parse into `shgw-yaml`'s placed nodes (the reader `render` and `build` use): the values
 //! and the positions, keyed by JSON pointer, both come from it.
 
-use serde::Serialize;
 use serde_json::Value;
 use shgw_yaml::node::Node;
 use shgw_yaml::parse::{ParseOptions, parse_input};
@@ -13,19 +12,7 @@ use shgw_yaml::{Place, Places};
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-/// A place in a source file: 1-based line and column.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
-pub struct Position {
-    /// Line, from 1.
-    pub line: usize,
-    /// Column (in characters), from 1.
-    pub column: usize,
-}
-
-impl Position {
-    /// The start of a file.
-    pub const START: Position = Position { line: 1, column: 1 };
-}
+pub use shgw::review::{Document, Position, Stream, escape};
 
 /// Why a stream could not be read.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -39,112 +26,6 @@ pub struct LoadError {
     pub column: usize,
     /// What is wrong.
     pub message: String,
-}
-
-/// One object of the stream, with the positions of its fields.
-#[derive(Debug, Clone)]
-pub struct Document {
-    /// The file it came from.
-    pub file: String,
-    /// The object.
-    pub value: Value,
-    /// The JSON pointer of this object inside its YAML document (`/items/3` for a `List`
-    /// item, empty otherwise).
-    prefix: String,
-    positions: Arc<BTreeMap<String, Position>>,
-    /// `kind`, `metadata.namespace` (or `""`) and `metadata.name`, read once: reviews compare
-    /// them for every pair of objects.
-    pub(crate) id: [String; 3],
-}
-
-impl Document {
-    /// Where the field at `pointer` (a JSON pointer, `/spec/replicas`) is written: the
-    /// position of its key, or of the nearest enclosing field that is written.
-    pub fn position(&self, pointer: &str) -> Position {
-        let mut at = format!("{}{}", self.prefix, pointer);
-        loop {
-            if let Some(p) = self.positions.get(&at) {
-                return *p;
-            }
-            match at.rfind('/') {
-                Some(i) => at.truncate(i),
-                None => return self.positions.get("").copied().unwrap_or(Position::START),
-            }
-        }
-    }
-}
-
-impl Document {
-    /// Whether this is the object `kind` in `namespace` (`""` for none).
-    pub(crate) fn is(&self, kind: &str, namespace: &str) -> bool {
-        self.id[0] == kind && self.id[1] == namespace
-    }
-
-    /// Where a field given by its dotted path (`spec.resources.requests.cpu`,
-    /// `spec.settings.net.server.http.forwarded.proto.enabled`, `spec.pod.tolerations[0]`) is
-    /// written; keys holding dots are matched against the document, longest first. Fields that
-    /// are not written point at their nearest written parent, as [`Document::position`].
-    ///
-    /// ```
-    /// let text = "kind: Gateway\nspec:\n  settings:\n    net.server.http.forwarded.proto.enabled: yes\n  pod:\n    tolerations:\n    - {key: a}\n";
-    /// let d = &shgw_review::load("gw.yaml", text).unwrap().documents[0];
-    /// let p = d.locate("spec.settings.net.server.http.forwarded.proto.enabled");
-    /// assert_eq!((p.line, p.column), (4, 5));
-    /// assert_eq!(d.locate("spec.pod.tolerations[0].key").line, 7);
-    /// ```
-    pub fn locate(&self, dotted: &str) -> Position {
-        self.position(&pointer_of(&self.value, dotted))
-    }
-}
-
-/// The JSON pointer of a dotted path in `root`, as far as the path matches.
-fn pointer_of(root: &Value, dotted: &str) -> String {
-    let mut pointer = String::new();
-    let mut at = root;
-    let mut rest = dotted.trim_start_matches('.');
-    while !rest.is_empty() {
-        if let Some(tail) = rest.strip_prefix('[') {
-            let Some((index, after)) = tail.split_once(']') else {
-                break;
-            };
-            let Some(next) = index.parse::<usize>().ok().and_then(|i| at.get(i)) else {
-                break;
-            };
-            pointer.push_str(&format!("/{index}"));
-            at = next;
-            rest = after.trim_start_matches('.');
-            continue;
-        }
-        let Some(map) = at.as_object() else { break };
-        // The longest key that is a prefix of the rest at a `.` or `[` boundary.
-        let found = map
-            .keys()
-            .filter(|k| {
-                rest == k.as_str()
-                    || rest
-                        .strip_prefix(k.as_str())
-                        .is_some_and(|r| r.starts_with(['.', '[']))
-            })
-            .max_by_key(|k| k.len());
-        let Some(key) = found else { break };
-        pointer.push('/');
-        pointer.push_str(&escape(key));
-        at = &map[key];
-        rest = rest[key.len()..].trim_start_matches('.');
-    }
-    pointer
-}
-
-/// A whole manifest stream: every object in file order (`List` items in place of the list).
-#[derive(Debug, Clone)]
-pub struct Stream {
-    /// The objects.
-    pub documents: Vec<Document>,
-}
-
-/// Escapes one JSON pointer segment.
-pub fn escape(segment: &str) -> String {
-    segment.replace('~', "~0").replace('/', "~1")
 }
 
 /// Reads `text` (YAML or JSON, one or more documents) named `file` in messages: one parse into
@@ -249,18 +130,12 @@ fn push_expanded(
         .is_some_and(|k| k.ends_with("List"))
         && value.get("items").is_some_and(Value::is_array);
     if !is_list {
-        let id = [
-            crate::objects::kind(&value).to_owned(),
-            crate::objects::namespace(&value).to_owned(),
-            crate::objects::name(&value).to_owned(),
-        ];
-        out.push(Document {
-            file: file.to_owned(),
+        out.push(Document::with_positions(
+            file,
             value,
             prefix,
-            positions: Arc::clone(positions),
-            id,
-        });
+            Arc::clone(positions),
+        ));
         return;
     }
     if let Some(Value::Array(items)) = value.get("items") {

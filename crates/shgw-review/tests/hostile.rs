@@ -100,7 +100,11 @@ fn outside_code_spans(md: &str) -> String {
 #[test]
 fn markdown_renders_input_as_text() {
     let text = hostile(NAME, NAMESPACE, REASON);
-    let report = review(&load("f<i>.yaml", &text).unwrap(), "production", now()).unwrap();
+    let report = review(
+        &load("f<i>.yaml", &text).unwrap(),
+        &shgw::Profile::embedded("production").unwrap(),
+        now(),
+    );
     let md = to_markdown(&report).unwrap();
     // Inside code spans nothing is interpreted; outside them nothing may be markup.
     let outside = outside_code_spans(&md);
@@ -146,7 +150,11 @@ fn markdown_renders_input_as_text() {
 #[test]
 fn text_report_has_no_escape_sequences() {
     let text = hostile(NAME, NAMESPACE, REASON);
-    let report = review(&load("f.yaml", &text).unwrap(), "production", now()).unwrap();
+    let report = review(
+        &load("f.yaml", &text).unwrap(),
+        &shgw::Profile::embedded("production").unwrap(),
+        now(),
+    );
     for color in [false, true] {
         let out = to_text(&report, color);
         // Colour codes are the report's own (`ESC [ digits m`); none comes from the input.
@@ -173,7 +181,11 @@ fn text_report_has_no_escape_sequences() {
 #[test]
 fn json_and_sarif_escape_control_characters() {
     let text = hostile(NAME, NAMESPACE, REASON);
-    let report = review(&load("f.yaml", &text).unwrap(), "production", now()).unwrap();
+    let report = review(
+        &load("f.yaml", &text).unwrap(),
+        &shgw::Profile::embedded("production").unwrap(),
+        now(),
+    );
     for out in [to_json(&report), to_sarif(&report)] {
         assert!(!out.chars().any(|c| c.is_control() && c != '\n'), "{out}");
         let v: serde_json::Value = serde_json::from_str(&out).unwrap();
@@ -184,14 +196,22 @@ fn json_and_sarif_escape_control_characters() {
 #[test]
 fn a_date_without_a_reason_suppresses_nothing() {
     let with_date = hostile("gw", "ns", "SHGW001=until 2099-01-01");
-    let report = review(&load("f.yaml", &with_date).unwrap(), "production", now()).unwrap();
+    let report = review(
+        &load("f.yaml", &with_date).unwrap(),
+        &shgw::Profile::embedded("production").unwrap(),
+        now(),
+    );
     assert!(report.findings.iter().all(|f| f.suppression.is_none()));
     let flagged: Vec<&str> = report.findings.iter().map(|f| f.rule.as_str()).collect();
     assert!(flagged.contains(&"SHGW001"), "{flagged:?}");
     assert!(flagged.contains(&"SHGW090"), "{flagged:?}");
     // With a reason it suppresses.
     let with_reason = hostile("gw", "ns", "SHGW001=one replica in dev until 2099-01-01");
-    let report = review(&load("f.yaml", &with_reason).unwrap(), "production", now()).unwrap();
+    let report = review(
+        &load("f.yaml", &with_reason).unwrap(),
+        &shgw::Profile::embedded("production").unwrap(),
+        now(),
+    );
     assert!(
         report
             .findings

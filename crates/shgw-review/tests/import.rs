@@ -143,7 +143,7 @@ fn the_helm_chart_output_round_trips_and_passes_production() {
     let report = shgw_review::review_text(
         "rendered",
         &shgw_yaml::to_multi_doc(&rendered),
-        "production",
+        &shgw::Profile::embedded("production").unwrap(),
         "2026-12-01T00:00:00Z".parse().unwrap(),
     )
     .unwrap();

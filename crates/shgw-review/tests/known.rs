@@ -14,7 +14,11 @@ fn review(path: &str) -> shgw_review::Report {
     )
     .unwrap();
     let now = "2026-12-01T00:00:00Z".parse().unwrap();
-    shgw_review::review(&shgw_review::load(path, &text).unwrap(), "production", now).unwrap()
+    shgw_review::review(
+        &shgw_review::load(path, &text).unwrap(),
+        &shgw::Profile::embedded("production").unwrap(),
+        now,
+    )
 }
 
 fn check(path: &str, expected: &[(&str, usize)]) {
@@ -41,6 +45,7 @@ fn the_portal_file() {
     check(
         "examples/portal/contoso-west.yml",
         &[
+            ("SHGW004", 22),
             ("SHGW001", 23),
             ("SHGW010", 40),
             ("SHGW011", 40),
@@ -85,6 +90,8 @@ fn the_2026_documentation_sample() {
     check(
         "crates/shgw-review/tests/inputs/docs-sample-2026.yaml",
         &[
+            ("SHGW004", 25),
+            ("SHGW008", 25),
             ("SHGW001", 26),
             ("SHGW010", 37),
             ("SHGW011", 37),
@@ -109,6 +116,7 @@ fn the_configuration_backup_example() {
     check(
         "crates/shgw-review/tests/inputs/backup-example.yaml",
         &[
+            ("SHGW008", 22),
             ("SHGW002", 23),
             ("SHGW004", 22),
             ("SHGW007", 31),
@@ -134,5 +142,47 @@ fn the_configuration_backup_example() {
             ("SHGW074", 32),
             ("SHGW075", 79),
         ],
+    );
+}
+
+/// The portal file with its image mirrored into a private registry: the same gateway, the
+/// same findings at the same lines, the rolling-tag rule included (`v2` in both), and with an
+/// exact version the same again.
+#[test]
+fn a_mirrored_portal_file_is_reviewed_as_the_microsoft_one() {
+    let path = "examples/portal/contoso-west.yml";
+    let text = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../..")
+            .join(path),
+    )
+    .unwrap();
+    let microsoft = "mcr.microsoft.com/azure-api-management/gateway";
+    let mirror = "contosoacr.azurecr.io/mirror/apim-gateway";
+    assert!(text.contains(&format!("{microsoft}:v2")));
+    let profile = shgw::Profile::embedded("production").unwrap();
+    let now: jiff::Timestamp = "2026-12-01T00:00:00Z".parse().unwrap();
+    let findings = |text: &str| -> Vec<(String, String, usize)> {
+        let report = shgw_review::review(&shgw_review::load(path, text).unwrap(), &profile, now);
+        assert_eq!(report.gateways.len(), 1, "the gateway is found");
+        report
+            .findings
+            .iter()
+            .map(|f| (f.rule.clone(), f.path.clone(), f.location.line))
+            .collect()
+    };
+    let original = findings(&text);
+    assert!(
+        original
+            .iter()
+            .any(|(r, _, line)| r == "SHGW010" && *line == 40)
+    );
+    assert_eq!(findings(&text.replace(microsoft, mirror)), original);
+    let pinned = text.replace(&format!("{microsoft}:v2"), &format!("{microsoft}:2.12.1"));
+    let pinned_findings = findings(&pinned);
+    assert!(pinned_findings.iter().all(|(r, _, _)| r != "SHGW010"));
+    assert_eq!(
+        findings(&pinned.replace(microsoft, mirror)),
+        pinned_findings
     );
 }

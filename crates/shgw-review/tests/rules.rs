@@ -7,7 +7,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use serde_json::{Value, json};
-use shgw_review::{Catalog, Finding, Report, review_text};
+use shgw_review::{Finding, Report, review_text};
 use std::collections::BTreeSet;
 
 const TOKEN_FAR: &str = "GatewayKey gw&209912312359&U2VjcmV0U2lnbmF0dXJl";
@@ -43,7 +43,8 @@ fn base() -> Vec<Value> {
 
 fn review_docs(docs: &[Value], profile: &str) -> (Report, String) {
     let text = shgw_yaml::to_multi_doc(docs);
-    let report = review_text("case.yaml", &text, profile, now()).unwrap();
+    let profile = shgw::Profile::embedded(profile).unwrap();
+    let report = review_text("case.yaml", &text, &profile, now()).unwrap();
     (report, text)
 }
 
@@ -197,6 +198,22 @@ fn cases() -> Vec<Case> {
             ],
             dep,
             "spec.template.spec",
+        ),
+        // The Helm chart's case: 4 replicas and no rollingUpdate numbers.
+        case(
+            "SHGW008",
+            vec![
+                Set(dep, "/spec/replicas", json!(4)),
+                Remove(dep, "/spec/strategy"),
+            ],
+            dep,
+            "spec",
+        ),
+        case(
+            "SHGW008",
+            vec![Remove(dep, "/spec/strategy/rollingUpdate/maxSurge")],
+            dep,
+            "spec.strategy.rollingUpdate",
         ),
         case(
             "SHGW010",
@@ -620,11 +637,7 @@ fn every_rule_triggers_at_its_field() {
         );
         covered.insert(c.rule);
     }
-    let all: BTreeSet<&str> = Catalog::get()
-        .rules()
-        .iter()
-        .map(|r| r.id.as_str())
-        .collect();
+    let all: BTreeSet<&str> = shgw_review::RULES.iter().map(|r| r.id).collect();
     let missing: Vec<_> = all.difference(&covered).collect();
     assert!(
         missing.is_empty(),

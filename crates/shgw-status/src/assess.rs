@@ -46,7 +46,7 @@ pub struct Settings {
 impl Default for Settings {
     fn default() -> Self {
         Settings {
-            min_token_days: shgw::Policy::default().min_token_days,
+            min_token_days: shgw::Parameters::default().min_token_days,
             event_window: SignedDuration::from_hours(1),
             events_per_object: 3,
         }

@@ -17,9 +17,6 @@ pub const RATE_LIMIT_SYNC_PORT: i32 = 4290;
 pub const HEARTBEAT_PORT: i32 = 4291;
 /// Where the gateway writes its configuration backup.
 pub const BACKUP_PATH: &str = "/apim/config";
-/// Why a `ReadWriteMany` backup claim needs a storage class, and what to name: one text for the
-/// Gateway file's policy and the review rule of rendered claims.
-pub const BACKUP_CLASS_ADVICE: &str = "a ReadWriteMany backup claim with no storage class gets the cluster's default class, and the defaults of AKS (Azure Disk), EKS and GKE offer only ReadWriteOnce, so the claim stays Pending and the gateway pods with it; name a class that offers ReadWriteMany (azurefile-csi on AKS) in spec.backup.storageClassName, or mount an existing claim with spec.backup.existingClaim";
 /// The image's built-in user and group; required for local CA certificates and backup ownership.
 pub const GATEWAY_UID: i64 = 1001;
 /// Key of the token Secret used by the Azure portal's file.

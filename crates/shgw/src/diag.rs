@@ -12,6 +12,8 @@ pub enum Severity {
     Error,
     /// Rendered, with a note on stderr.
     Warning,
+    /// Rendered; worth knowing (a review rule at level `info`).
+    Info,
 }
 
 /// One problem at one field path (`spec.replicas`), or at the document when the path is empty.
@@ -31,6 +33,9 @@ pub struct Diagnostic {
     /// Where the field is written in the input (`line`, `column`), when it is known.
     #[serde(flatten)]
     pub place: Option<Place>,
+    /// The review rule that found it (`SHGW004`), when one did.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rule: Option<&'static str>,
     /// What is wrong and what is allowed.
     pub message: String,
 }
@@ -44,6 +49,7 @@ impl Diagnostic {
             origin: None,
             path: path.into(),
             place: None,
+            rule: None,
             message: message.into(),
         }
     }
@@ -105,6 +111,7 @@ impl fmt::Display for Diagnostic {
         let level = match self.severity {
             Severity::Error => "error",
             Severity::Warning => "warning",
+            Severity::Info => "info",
         };
         write!(f, "{level}: ")?;
         if let Some(o) = &self.origin {
@@ -115,6 +122,9 @@ impl fmt::Display for Diagnostic {
         }
         if !self.path.is_empty() {
             write!(f, "{}: ", self.path)?;
+        }
+        if let Some(rule) = &self.rule {
+            write!(f, "{rule}: ")?;
         }
         f.write_str(&self.message)
     }

@@ -6,6 +6,12 @@
 //! Deployment, PodDisruptionBudget, HorizontalPodAutoscaler, NetworkPolicy. The library does no
 //! I/O, prints nothing and does not panic; every problem comes back with its field path.
 //!
+//! A profile is the one policy of every command: its defaults go under the Gateway file, and
+//! its `rules:` (the level of every [`review`](mod@review) rule) and `parameters:` judge what is rendered.
+//! [`render`] reviews the objects it has just built and refuses what the profile calls an
+//! error, naming the Gateway field each finding comes from; [`review()`] judges any manifest
+//! stream the same way.
+//!
 //! ```
 //! let text = r#"
 //! apiVersion: shgw.dev/v1alpha1
@@ -36,11 +42,11 @@ mod load;
 mod managed_settings;
 pub mod names;
 mod pipeline;
-mod policy;
 mod profile;
 mod reference;
 mod render;
 mod resolve;
+pub mod review;
 pub mod spec;
 mod token;
 mod token_policy;
@@ -64,8 +70,8 @@ pub use load::{
 pub use managed_settings::{MANAGED_SETTINGS, ManagedSetting, managed_setting};
 pub use pipeline::{Resolution, check, resolve};
 pub use profile::{
-    DEFAULT_PROFILE, DefaultMetadata, EMBEDDED as EMBEDDED_PROFILES, Enforcement, Platform, Policy,
-    Profile, ProfileDefaults, ProfileMetadata,
+    DEFAULT_PROFILE, DefaultMetadata, EMBEDDED as EMBEDDED_PROFILES, PROFILE_API_VERSION,
+    Parameters, Platform, Profile, ProfileDefaults, ProfileMetadata,
 };
 pub use reference::reference_markdown;
 pub use render::{
@@ -77,6 +83,7 @@ pub use resolve::{
     AlertsPlan, AuthMode, AutoscalingPlan, BackupPlan, CaSource, EntraCredential, LogPlan,
     NamespacePlan, NewClaim, PrometheusPlan, RenewalPlan, Resolved,
 };
+pub use review::review;
 pub use spec::{Gateway, GatewayMetadata, GatewaySpec};
 pub use token::{MAX_GATEWAY_ID_LEN, MAX_TOKEN_LEN, TOKEN_PREFIX, Token, TokenError};
 

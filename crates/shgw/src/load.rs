@@ -132,6 +132,8 @@ impl Source for Value {
 }
 
 /// Reads `doc` as `T`, giving the first problem with its field path.
+// One problem, built once on the way out of a failed read: boxing it buys nothing.
+#[allow(clippy::result_large_err)]
 pub(crate) fn typed<T: DeserializeOwned>(doc: &impl Source) -> Result<T, Diagnostic> {
     doc.read().map_err(|mut ds| {
         if ds.is_empty() {

@@ -28,6 +28,9 @@ managed! {
     ENTRA_CERTIFICATE = "config.service.auth.azureAd.certificatePath" => "spec.auth.entraApp.clientCertificate";
     ENTRA_AUTHORITY = "config.service.auth.azureAd.authority" => "spec.auth.entraApp.authority";
     TOKEN_AUDIENCE = "config.service.auth.tokenAudience" => "spec.auth.entraApp.tokenAudience";
+    /// The token of `config.service.auth: key` (the 2026 documentation samples); shgw passes
+    /// the token as `config.service.auth` itself.
+    AUTH_KEY = "config.service.auth.key" => "spec.auth.token";
     GATEWAY_NAME = "gateway.name" => "spec.gatewayName";
     NEIGHBORHOOD_HOST = "neighborhood.host" => "metadata.name (the headless Service <name>-instance-discovery)";
     HEARTBEAT_PORT = "neighborhood.heartbeat.port" => "(fixed at 4291, the port the headless Service and NetworkPolicy open)";

@@ -3,10 +3,10 @@
 
 use crate::diag::{Diagnostic, Severity};
 use crate::load::{merge_under, typed};
-use crate::profile::Profile;
+use crate::profile::{Profile, defaults_value};
 use crate::resolve::{Resolved, fill};
 use crate::spec::Gateway;
-use crate::{policy, validate};
+use crate::validate;
 use serde_json::Value;
 
 /// Fields of which only one may be set: a profile's choice never joins the user's.
@@ -18,26 +18,30 @@ const ONE_OF: &[(&str, &[&str])] = &[
     ),
 ];
 
-/// The Gateway with the profile's defaults merged under it.
-pub(crate) fn apply_profile(g: &Gateway, p: &Profile) -> Result<Gateway, Diagnostic> {
-    let user = serde_json::to_value(g).map_err(|e| Diagnostic::error("", e.to_string()))?;
-    let mut defaults = serde_json::json!({
-        "metadata": serde_json::to_value(&p.defaults.metadata).unwrap_or_default(),
-        "spec": serde_json::to_value(&p.defaults.spec).unwrap_or_default(),
-    });
-    // Where the user picked one member of an either-or group, the profile's pick gives way.
+/// `over` merged onto `under` (a Gateway or a profile's `defaults` onto defaults): where
+/// `over` picked one member of an either-or group, the pick of `under` gives way.
+pub(crate) fn layer_defaults(under: &Value, over: &Value) -> Value {
+    let mut under = under.clone();
     for (at, group) in ONE_OF {
-        let chosen = user
+        let chosen = over
             .pointer(at)
             .and_then(Value::as_object)
             .is_some_and(|m| group.iter().any(|k| m.contains_key(*k)));
-        if let Some(m) = defaults.pointer_mut(at).and_then(Value::as_object_mut)
+        if let Some(m) = under.pointer_mut(at).and_then(Value::as_object_mut)
             && chosen
         {
             m.retain(|k, _| !group.contains(&k.as_str()));
         }
     }
-    typed(&merge_under(&defaults, &user))
+    merge_under(&under, over)
+}
+
+/// The Gateway with the profile's defaults merged under it.
+// One problem, built once on the way out of a failed read: boxing it buys nothing.
+#[allow(clippy::result_large_err)]
+pub(crate) fn apply_profile(g: &Gateway, p: &Profile) -> Result<Gateway, Diagnostic> {
+    let user = serde_json::to_value(g).map_err(|e| Diagnostic::error("", e.to_string()))?;
+    typed(&layer_defaults(&defaults_value(&p.defaults), &user))
 }
 
 /// Whether `doc` has a value at the dotted `path` (`spec.settings.a.b`, `spec.x[2].y`); a key
@@ -106,8 +110,9 @@ pub struct Resolution {
 }
 
 /// Merges the profile's defaults under the Gateway, fills in the rest, and checks the result
-/// against the spec and the profile's policy: the one step between a Gateway file and the
-/// objects rendered from it.
+/// against the spec: the one step between a Gateway file and the objects rendered from it.
+/// (What the profile's review rules say about those objects is [`crate::render`]'s, which
+/// reviews what it renders.)
 ///
 /// # Errors
 /// Every problem found (errors first, warnings after), each tagged with the gateway's name,
@@ -134,7 +139,8 @@ pub fn resolve(g: &Gateway, p: &Profile) -> Result<Resolution, Vec<Diagnostic>> 
     }
 }
 
-/// Validation and policy findings for one Gateway under a profile, without rendering.
+/// The spec's findings for one Gateway with the profile's defaults merged under it, without
+/// rendering (so without the review rules: `shgw validate` renders and reports both).
 pub fn check(g: &Gateway, p: &Profile) -> Vec<Diagnostic> {
     evaluate(g, p).1
 }
@@ -147,13 +153,9 @@ fn evaluate(g: &Gateway, p: &Profile) -> (Option<Resolved>, Vec<Diagnostic>) {
     };
     let r = fill(&merged, p.platform);
     let mut found = validate::validate(&merged, &r);
-    found.extend(policy::check(p, &r));
     found.sort_by_key(|d| d.severity);
     let user = serde_json::to_value(g).unwrap_or_default();
-    let defaults = serde_json::json!({
-        "metadata": serde_json::to_value(&p.defaults.metadata).unwrap_or_default(),
-        "spec": serde_json::to_value(&p.defaults.spec).unwrap_or_default(),
-    });
+    let defaults = defaults_value(&p.defaults);
     let found = found
         .into_iter()
         .map(|d| attribute(d, &user, &defaults, p).for_gateway(name))

@@ -1,8 +1,7 @@
-//! What a given token must meet (not expired, enough days left, for this gateway), and what
-//! the user must do when no token is given.
+//! What a given token must meet (a gateway that authenticates with a token, not owned by the
+//! renewer, issued for this gateway), and what the user must do when no token is given.
 
 use crate::diag::Diagnostic;
-use crate::profile::{Enforcement, Profile};
 use crate::render::RenderOptions;
 use crate::resolve::{AuthMode, Resolved};
 use crate::token::{TOKEN_PREFIX, Token};
@@ -10,13 +9,9 @@ use crate::token::{TOKEN_PREFIX, Token};
 /// Where token findings point.
 const TOKEN_PATH: &str = "spec.auth.token";
 
-/// Findings on `token`, given to render the gateway `r` under `profile`.
-pub(crate) fn check(
-    token: &Token,
-    r: &Resolved,
-    profile: &Profile,
-    opts: &RenderOptions,
-) -> Vec<Diagnostic> {
+/// Findings on `token`, given to render the gateway `r`: that it can be used at all (its
+/// expiry is a review rule's, on the rendered Secret).
+pub(crate) fn check(token: &Token, r: &Resolved, opts: &RenderOptions) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     let renewal = match &r.auth {
         AuthMode::Token { renewal, .. } => renewal.is_some(),
@@ -49,46 +44,14 @@ pub(crate) fn check(
             ),
         ));
     }
-    let Some(now) = opts.now else {
+    if opts.now.is_none() {
         out.push(Diagnostic::error(
             TOKEN_PATH,
             "the render options carry no current time (RenderOptions::now), so the token's expiry cannot be checked",
         ));
-        return out;
-    };
-    let days = token.days_left(now);
-    let expiry = token.expiry_rfc3339();
-    if days < 0.0 {
-        out.push(Diagnostic::error(
-            TOKEN_PATH,
-            format!("the token for gateway {:?} expired at {expiry}; generate a new one in API Management (Gateways > {} > Deployment), or let shgw renew it (spec.auth.token.renewal)", token.gateway_id(), r.gateway_name),
-        ));
-        return out;
     }
-    let min_days = opts
-        .min_token_days
-        .map_or(profile.policy.min_token_days, i64::from);
-    if days < min_days as f64 {
-        let enforcement = match profile.policy.expiring_token {
-            Enforcement::Error if opts.allow_expiring_token => Enforcement::Warn,
-            e => e,
-        };
-        let msg = format!(
-            "the token for gateway {:?} expires at {expiry}, {days:.1} days from now; the {} profile asks for at least {min_days} (--min-token-days){}",
-            token.gateway_id(),
-            profile.metadata.name,
-            if enforcement == Enforcement::Error {
-                "; generate a new token, or pass --allow-expiring-token"
-            } else {
-                ""
-            }
-        );
-        match enforcement {
-            Enforcement::Allow => {}
-            Enforcement::Warn => out.push(Diagnostic::warning(TOKEN_PATH, msg)),
-            Enforcement::Error => out.push(Diagnostic::error(TOKEN_PATH, msg)),
-        }
-    }
+    // Expiry is judged by the review of the rendered Secret (SHGW061, SHGW062), at the
+    // profile's levels and with its minTokenDays.
     out
 }
 

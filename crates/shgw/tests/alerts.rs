@@ -623,9 +623,17 @@ fn refusals_name_their_field() {
     };
     // No namespace: the expressions could not be scoped.
     let text = "apiVersion: shgw.dev/v1alpha1\nkind: Gateway\nmetadata: {name: gw}\nspec:\n  endpoint: contoso.configuration.azure-api.net\n  backup: {storageClassName: azurefile-csi}\n  telemetry: {alerts: {enabled: true}}\n";
+    // A profile with no defaults and every rule off: only the spec's own checks are left.
+    let rules: Vec<String> = shgw::review::RULES
+        .iter()
+        .map(|r| format!("{}: off", r.id))
+        .collect();
     let bare = shgw::Profile::from_yaml(
         "bare.yaml",
-        "apiVersion: shgw.dev/v1alpha1\nkind: Profile\nmetadata: {name: bare}\n",
+        &format!(
+            "apiVersion: shgw.dev/v1alpha1\nkind: Profile\nmetadata: {{name: bare}}\nrules: {{{}}}\n",
+            rules.join(", ")
+        ),
     )
     .unwrap();
     let gws = shgw::parse_gateways("gw.yaml", text).unwrap();

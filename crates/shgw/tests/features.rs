@@ -369,7 +369,7 @@ fn the_prometheus_example_sends_logs_somewhere() {
 
 #[test]
 fn a_bad_profile_default_is_the_profiles_problem() {
-    let profile = "apiVersion: shgw.dev/v1alpha1\nkind: Profile\nmetadata: {name: team}\ndefaults:\n  spec:\n    resources: {requests: {cpu: 2GB}}\n";
+    let profile = "apiVersion: shgw.dev/v1alpha1\nkind: Profile\nmetadata: {name: team}\nextends: production\ndefaults:\n  spec:\n    resources: {requests: {cpu: 2GB}}\n";
     let p = Profile::from_yaml("team-profile.yaml", profile).unwrap();
     let gws = shgw::parse_gateways("gw.yaml", &gateway("")).unwrap();
     let e = shgw::render(&gws[0], &p).unwrap_err();
@@ -389,5 +389,110 @@ fn a_bad_profile_default_is_the_profiles_problem() {
     assert_eq!(
         (d.origin.as_deref(), d.path.as_str()),
         (None, "spec.resources.requests.cpu")
+    );
+}
+
+/// Every check the profile's old `policy:` made is a review rule on the rendered objects now,
+/// reported at the Gateway field it comes from, at the level the profile gives the rule.
+#[test]
+fn the_old_policy_cases_are_review_rules_at_their_gateway_field() {
+    use shgw::Severity::{Error, Warning};
+    let cases: &[(&str, &str, &str, shgw::Severity)] = &[
+        ("  replicas: 1\n", "SHGW001", "spec.replicas", Error),
+        ("  replicas: 2\n", "SHGW002", "spec.replicas", Warning),
+        (
+            "  autoscaling: {minReplicas: 1, maxReplicas: 4}\n",
+            "SHGW001",
+            "spec.autoscaling.minReplicas",
+            Error,
+        ),
+        ("  image: {tag: v2}\n", "SHGW010", "spec.image", Error),
+        (
+            "  image: {tag: v2-preview}\n",
+            "SHGW010",
+            "spec.image",
+            Error,
+        ),
+        (
+            "  backup: {enabled: false}\n",
+            "SHGW070",
+            "spec.backup.enabled",
+            Warning,
+        ),
+        (
+            "  backup: {enabled: true}\n",
+            "SHGW075",
+            "spec.backup.storageClassName",
+            Error,
+        ),
+        (
+            "  networkPolicy: {enabled: false}\n",
+            "SHGW044",
+            "spec.networkPolicy.enabled",
+            Warning,
+        ),
+        (
+            "  service: {externalTrafficPolicy: Cluster}\n",
+            "SHGW049",
+            "spec.service.externalTrafficPolicy",
+            Warning,
+        ),
+        ("", "SHGW063", "spec.auth.token.renewal", Warning),
+    ];
+    let production = Profile::embedded("production").unwrap();
+    for (extra, rule, path, severity) in cases {
+        // `backup:` given twice would be a YAML error: the case replaces the base's.
+        let text = if extra.contains("backup") {
+            gateway("").replace("  backup: {storageClassName: azurefile-csi}\n", extra)
+        } else {
+            gateway(extra)
+        };
+        let gws = shgw::parse_gateways("gw.yaml", &text).unwrap();
+        let problems = match shgw::render(&gws[0], &production) {
+            Ok(m) => m.warnings,
+            Err(e) => e.problems,
+        };
+        let hit = problems
+            .iter()
+            .find(|d| d.rule == Some(*rule))
+            .unwrap_or_else(|| panic!("{rule} for {extra:?}: {problems:?}"));
+        assert_eq!(
+            (hit.path.as_str(), hit.severity),
+            (*path, *severity),
+            "{extra:?}"
+        );
+        assert_eq!(
+            problems.iter().filter(|d| d.rule == Some(*rule)).count(),
+            1,
+            "each problem once: {problems:?}"
+        );
+    }
+    // The default namespace is refused; so is a render with no namespace at all.
+    let text = gateway("").replace("namespace: apim", "namespace: default");
+    let gws = shgw::parse_gateways("gw.yaml", &text).unwrap();
+    let e = shgw::render(&gws[0], &production).unwrap_err();
+    assert!(
+        e.errors()
+            .any(|d| d.rule == Some("SHGW042") && d.path == "metadata.namespace"),
+        "{e}"
+    );
+}
+
+/// A review shows every change at once: one replica without a budget gets both rules.
+#[test]
+fn one_replica_without_a_budget_gets_both_rules() {
+    let text = gateway("  replicas: 1\n");
+    let gws = shgw::parse_gateways("gw.yaml", &text).unwrap();
+    let production = Profile::embedded("production").unwrap();
+    // Production's defaults give every gateway a budget; take it away with a profile that
+    // extends production.
+    let nobudget = "apiVersion: shgw.dev/v1alpha1\nkind: Profile\nmetadata: {name: nobudget}\nextends: production\ndefaults:\n  spec:\n    highAvailability: {podDisruptionBudget: null}\n";
+    let p = Profile::from_yaml("nobudget.yaml", nobudget).unwrap();
+    assert_eq!(p.level("SHGW004"), production.level("SHGW004"));
+    let e = shgw::render(&gws[0], &p).unwrap_err();
+    let rules: Vec<_> = e.errors().filter_map(|d| d.rule).collect();
+    assert!(
+        rules.contains(&"SHGW001") && rules.contains(&"SHGW004"),
+        "{e}"
     );
 }

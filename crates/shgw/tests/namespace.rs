@@ -110,7 +110,7 @@ fn levels_labels_and_refusals() {
     let no_ns = "apiVersion: shgw.dev/v1alpha1\nkind: Gateway\nmetadata: {name: gw}\nspec:\n  endpoint: gw.configuration.azure-api.net\n  namespace: {create: true}\n";
     let bare = shgw::Profile::from_yaml(
         "bare.yaml",
-        "apiVersion: shgw.dev/v1alpha1\nkind: Profile\nmetadata: {name: bare}\n",
+        "apiVersion: shgw.dev/v1alpha1\nkind: Profile\nmetadata: {name: bare}\nextends: production\ndefaults: {metadata: {namespace: null}}\n",
     )
     .unwrap();
     let gws = shgw::parse_gateways("gw.yaml", no_ns).unwrap();

@@ -56,12 +56,14 @@ fn an_expired_token_is_an_error_in_every_profile() {
 fn a_token_near_expiry_fails_production_and_warns_in_dev() {
     let near = || Some(token("contoso-west", "202612040000")); // 3 days left
     let e = render("production", near(), |_| {}).unwrap_err();
-    assert!(e.to_string().contains("--allow-expiring-token"), "{e}");
-    assert_eq!(e.errors().next().unwrap().path, "spec.auth.token");
+    let d = e.errors().next().unwrap();
+    assert_eq!(d.path, "spec.auth.token");
+    assert_eq!(d.rule, Some("SHGW062"));
+    assert!(d.message.contains("3.0 days left"), "{e}");
 
     let m = render("production", near(), |o| o.allow_expiring_token = true).unwrap();
     assert!(
-        messages(&m.warnings).contains("3.0 days from now"),
+        messages(&m.warnings).contains("3.0 days left"),
         "{:?}",
         m.warnings
     );
@@ -79,7 +81,7 @@ fn min_token_days_moves_the_threshold() {
     let t = || Some(token("contoso-west", "202612110000")); // 10 days left
     assert!(render("production", t(), |_| {}).is_ok());
     let e = render("production", t(), |o| o.min_token_days = Some(14)).unwrap_err();
-    assert!(e.to_string().contains("at least 14"), "{e}");
+    assert!(e.to_string().contains("fewer than minTokenDays 14"), "{e}");
 }
 
 #[test]

@@ -1,8 +1,8 @@
 //! The JSON report (shape documented in the README, `version` 1).
 
 use super::{TOOL, VERSION, rules_used};
-use crate::finding::Report;
 use serde_json::json;
+use shgw::review::Report;
 
 /// The report as pretty JSON:
 /// `{version, tool: {name, version}, profile, summary: {error, warning, info, suppressed},
@@ -19,7 +19,7 @@ pub fn to_json(report: &Report) -> String {
                 "id": r.id,
                 "name": r.name,
                 "title": r.title,
-                "severity": crate::Catalog::get().severity(&r.id, &report.profile),
+                "severity": report.level(r.id).severity(),
                 "explanation": r.explanation,
                 "help": r.help,
             })

@@ -1,11 +1,11 @@
 //! Markdown for a pull-request comment, rendered by minijinja from `templates/report.md.j2`.
 
 use super::rules_used;
-use crate::catalog::{Catalog, Severity};
-use crate::finding::{Finding, Report};
 use minijinja::value::Serde;
 use minijinja::{Environment, Value, context};
 use serde::Serialize;
+use shgw::review::Severity;
+use shgw::review::{Finding, Report};
 
 const TEMPLATE: &str = include_str!("../../templates/report.md.j2");
 
@@ -87,12 +87,12 @@ pub(crate) fn code(s: &str) -> String {
 }
 
 fn row(f: &Finding) -> Row<'_> {
-    let rule = Catalog::get().rule(&f.rule);
+    let rule = shgw::review::rule(&f.rule);
     Row {
         finding: f,
         badge: badge(f),
-        title: rule.map_or("", |r| r.title.as_str()),
-        help: rule.map_or("", |r| r.help.as_str()),
+        title: rule.map_or("", |r| r.title),
+        help: rule.map_or("", |r| r.help),
         object: f.object.to_string(),
         place: format!(
             "{}:{}:{}",

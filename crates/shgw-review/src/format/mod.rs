@@ -12,17 +12,14 @@ pub use markdown::{MarkdownError, to_markdown};
 pub use sarif::to_sarif;
 pub use text::{explain, rules_table, to_text};
 
-use crate::catalog::{Catalog, Rule};
-use crate::finding::Report;
+use shgw::review::{Report, Rule};
 
 /// The rules that have findings in `report`, in id order.
 pub(crate) fn rules_used(report: &Report) -> Vec<&'static Rule> {
     let mut ids: Vec<&str> = report.findings.iter().map(|f| f.rule.as_str()).collect();
     ids.sort_unstable();
     ids.dedup();
-    ids.into_iter()
-        .filter_map(|id| Catalog::get().rule(id))
-        .collect()
+    ids.into_iter().filter_map(shgw::review::rule).collect()
 }
 
 /// The tool name in reports.

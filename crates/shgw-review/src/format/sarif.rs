@@ -3,9 +3,9 @@
 //! object and its field), suppressed results with their justification.
 
 use super::{TOOL, VERSION};
-use crate::catalog::{Catalog, Severity};
-use crate::finding::{Finding, Report};
 use serde_json::{Value, json};
+use shgw::review::{Finding, Report};
+use shgw::review::{RULES, Severity};
 
 /// The schema a SARIF log names.
 const SCHEMA: &str =
@@ -33,13 +33,11 @@ fn uri(file: &str) -> String {
     out
 }
 
-fn rules(profile: &str) -> Vec<Value> {
-    let catalog = Catalog::get();
-    catalog
-        .rules()
+fn rules(report: &Report) -> Vec<Value> {
+    RULES
         .iter()
         .map(|r| {
-            let sev = catalog.severity(&r.id, profile);
+            let sev = report.level(r.id).severity();
             json!({
                 "id": r.id,
                 "name": r.name,
@@ -60,8 +58,7 @@ fn rules(profile: &str) -> Vec<Value> {
 }
 
 fn result(f: &Finding) -> Value {
-    let index = Catalog::get()
-        .rules()
+    let index = RULES
         .iter()
         .position(|r| r.id == f.rule)
         .unwrap_or_default();
@@ -104,7 +101,7 @@ pub fn to_sarif(report: &Report) -> String {
                 "name": TOOL,
                 "version": VERSION,
                 "informationUri": "https://example.invalid/shgw",
-                "rules": rules(&report.profile),
+                "rules": rules(report),
             }},
             "columnKind": "unicodeCodePoints",
             "results": results,

@@ -1,7 +1,7 @@
 //! Text for a terminal: findings grouped by gateway, colour only when asked for.
 
-use crate::catalog::{Catalog, Severity};
-use crate::finding::{Finding, Report};
+use shgw::review::{Finding, Report};
+use shgw::review::{RULES, Severity};
 use std::fmt::Write;
 
 struct Paint {
@@ -124,7 +124,7 @@ pub fn to_text(report: &Report, color: bool) -> String {
                     clean(&s.justification)
                 );
             }
-            if let Some(rule) = Catalog::get().rule(&f.rule) {
+            if let Some(rule) = shgw::review::rule(&f.rule) {
                 let _ = writeln!(out, "    {} ({})", rule.title, rule.help);
             }
         }
@@ -152,39 +152,48 @@ pub fn to_text(report: &Report, color: bool) -> String {
 /// assert!(shgw_review::explain("SHGW999").is_none());
 /// ```
 pub fn explain(id: &str) -> Option<String> {
-    let catalog = Catalog::get();
-    let rule = catalog.rule(&id.to_ascii_uppercase())?;
+    let rule = shgw::review::rule(&id.to_ascii_uppercase())?;
     let mut out = format!("{} {}: {}\n\n", rule.id, rule.name, rule.title);
-    for line in wrap(&rule.explanation, 88) {
+    for line in wrap(rule.explanation, 88) {
         out.push_str(&line);
         out.push('\n');
     }
     out.push_str("\nSeverity: ");
-    let levels: Vec<String> = catalog
-        .profiles()
+    let levels: Vec<String> = embedded()
         .iter()
-        .map(|p| {
-            format!(
-                "{p}: {}",
-                rule.severity.get(p).map_or("off", |l| level_name(*l))
-            )
-        })
+        .map(|p| format!("{}: {}", p.metadata.name, p.level(rule.id).as_str()))
         .collect();
     out.push_str(&levels.join(", "));
-    if let Some(theme) = crate::rules::theme_of(&rule.id) {
+    let reads: Vec<&str> = shgw::Parameters::NAMES
+        .iter()
+        .filter(|(_, r)| *r == rule.id)
+        .map(|(p, _)| *p)
+        .collect();
+    if !reads.is_empty() {
+        let _ = write!(out, "\nParameters: {}", reads.join(", "));
+    }
+    if let Some(theme) = shgw::review::theme(rule.id) {
         let _ = write!(out, "\nTheme: {theme}");
     }
     let _ = write!(
         out,
         "\nGuidance: {}\nSuppress: {}: \"{}=<reason> [until YYYY-MM-DD]\"\n",
         rule.help,
-        crate::suppress::ANNOTATION,
+        shgw::review::SUPPRESS_ANNOTATION,
         rule.id
     );
     Some(out)
 }
 
-/// Every rule with its level under each profile and its title, one per line.
+/// The embedded profiles, in their order (they are part of the library and always resolve).
+fn embedded() -> Vec<shgw::Profile> {
+    shgw::EMBEDDED_PROFILES
+        .iter()
+        .filter_map(|(name, _)| shgw::Profile::embedded(name).ok())
+        .collect()
+}
+
+/// Every rule with its level under each embedded profile and its title, one per line.
 ///
 /// ```
 /// let table = shgw_review::rules_table();
@@ -192,26 +201,24 @@ pub fn explain(id: &str) -> Option<String> {
 /// assert!(table.contains("SHGW055  error    error       error      readOnlyRootFilesystem"), "{table}");
 /// ```
 pub fn rules_table() -> String {
-    let catalog = Catalog::get();
-    let widths: Vec<usize> = catalog.profiles().iter().map(|p| p.len().max(7)).collect();
+    let profiles = embedded();
+    let widths: Vec<usize> = profiles
+        .iter()
+        .map(|p| p.metadata.name.len().max(7))
+        .collect();
     let mut out = format!("{:<7}", "rule");
-    for (p, w) in catalog.profiles().iter().zip(&widths) {
-        let _ = write!(out, "  {p:<w$}");
+    for (p, w) in profiles.iter().zip(&widths) {
+        let _ = write!(out, "  {:<w$}", p.metadata.name);
     }
     out.push_str("  title\n");
-    for r in catalog.rules() {
-        out.push_str(&r.id);
-        for (p, w) in catalog.profiles().iter().zip(&widths) {
-            let level = r.severity.get(p).map_or("off", |l| level_name(*l));
-            let _ = write!(out, "  {level:<w$}");
+    for r in RULES {
+        out.push_str(r.id);
+        for (p, w) in profiles.iter().zip(&widths) {
+            let _ = write!(out, "  {:<w$}", p.level(r.id).as_str());
         }
         let _ = writeln!(out, "  {}", r.title);
     }
     out
-}
-
-fn level_name(l: crate::catalog::Level) -> &'static str {
-    l.severity().map_or("off", Severity::as_str)
 }
 
 fn wrap(text: &str, width: usize) -> Vec<String> {

@@ -246,7 +246,11 @@ fn profile_changes(doc: &Value, e: &Existing, t: &mut Takeover) {
                 if !e.resources {
                     resource_changes(profile, &m, t);
                 }
-                for w in &m.warnings {
+                for w in m
+                    .warnings
+                    .iter()
+                    .filter(|w| w.severity == shgw::Severity::Warning)
+                {
                     t.changes.push(format!(
                         "under {profile}: warning: {}: {}",
                         w.path, w.message
@@ -311,27 +315,16 @@ fn new_objects(m: &shgw::Manifests, e: &Existing) -> Vec<String> {
         .collect()
 }
 
-/// `p` with every policy error turned into a warning.
+/// `p` with every rule at level error turned into a warning.
 fn relax(mut p: shgw::Profile) -> shgw::Profile {
-    use shgw::Enforcement::{Error, Warn};
-    let q = &mut p.policy;
-    q.min_replicas = 0;
-    for e in [
-        &mut q.rolling_tags,
-        &mut q.missing_requests,
-        &mut q.missing_limits,
-        &mut q.default_namespace,
-        &mut q.backup_disabled,
-        &mut q.backup_without_storage_class,
-        &mut q.missing_disruption_budget,
-        &mut q.missing_network_policy,
-        &mut q.cluster_traffic_policy,
-        &mut q.expiring_token,
-        &mut q.token_without_renewal,
-    ] {
-        if *e == Error {
-            *e = Warn;
-        }
+    use shgw::review::Level;
+    let errors: Vec<&str> = p
+        .rules()
+        .filter(|(_, l)| *l == Level::Error)
+        .map(|(id, _)| id)
+        .collect();
+    for id in errors {
+        p.set_level(id, Level::Warning);
     }
     p
 }

@@ -4,12 +4,12 @@
 use super::adopt::Existing;
 use super::build::{DEFAULT_SETTINGS, GatewayDoc, boolean, int_or_percent, quantity};
 use super::{ImportError, Imported};
-use crate::inventory::{self, Gateway, Setting, Source, find, selecting};
-use crate::objects::{map_selects, name, namespace, str_at, string_map};
-use crate::rules::image::parse_image;
-use crate::source::{Document, Stream};
 use serde_json::{Map, Value, json};
 use shgw::defaults::{BACKUP_PATH, HTTP_CONTAINER_PORT, HTTPS_CONTAINER_PORT};
+use shgw::review::inventory::{self, Gateway, Setting, Source, find, selecting};
+use shgw::review::objects::{map_selects, name, namespace, str_at, string_map};
+use shgw::review::parse_image;
+use shgw::review::{Document, Stream};
 
 /// Imports every gateway of `stream`.
 ///
@@ -45,7 +45,7 @@ pub fn import_manifests_in(
             .unwrap_or_else(|| "<input>".into());
         return Err(ImportError::NoGateway { input: source });
     }
-    let services = crate::objects::service_selectors(&stream.documents);
+    let services = shgw::review::objects::service_selectors(&stream.documents);
     let mut out = Imported {
         documents: Vec::new(),
         notes: Vec::new(),
@@ -159,10 +159,10 @@ fn token_gateway(docs: &[Document], gw: &Gateway, e: &Existing) -> Option<String
     use base64::Engine;
     let (secret, key) = e.token.as_ref()?;
     let v = &docs[find(docs, "Secret", &gw.namespace, secret)?].value;
-    let text = match str_at(v, &format!("/stringData/{}", crate::source::escape(key))) {
+    let text = match str_at(v, &format!("/stringData/{}", shgw::review::escape(key))) {
         Some(t) => t.to_owned(),
         None => {
-            let b64 = str_at(v, &format!("/data/{}", crate::source::escape(key)))?;
+            let b64 = str_at(v, &format!("/data/{}", shgw::review::escape(key)))?;
             let bytes = base64::engine::general_purpose::STANDARD
                 .decode(b64.trim())
                 .ok()?;
@@ -178,10 +178,10 @@ fn token_gateway(docs: &[Document], gw: &Gateway, e: &Existing) -> Option<String
 /// Services, backup claim, token Secret and ServiceAccount.
 fn existing(docs: &[Document], services: &Services, gw: &Gateway, ns: &str) -> Existing {
     let v = &docs[gw.doc].value;
-    let in_ns = |d: &&Document| d.id[1] == gw.namespace;
+    let in_ns = |d: &&Document| d.namespace() == gw.namespace;
     let selected: Vec<&Value> = services
         .iter()
-        .filter(|(i, sel)| docs[*i].id[1] == gw.namespace && map_selects(sel, &gw.labels))
+        .filter(|(i, sel)| docs[*i].namespace() == gw.namespace && map_selects(sel, &gw.labels))
         .map(|(i, _)| &docs[*i].value)
         .collect();
     let headless = |s: &&Value| str_at(s, "/spec/clusterIP") == Some("None");
@@ -230,7 +230,7 @@ fn existing(docs: &[Document], services: &Services, gw: &Gateway, ns: &str) -> E
         objects: docs
             .iter()
             .filter(in_ns)
-            .map(|d| (d.id[0].clone(), d.id[2].clone()))
+            .map(|d| (d.kind().to_owned(), d.name().to_owned()))
             .collect(),
         helm_release: str_at(v, "/metadata/labels/app.kubernetes.io~1managed-by")
             .filter(|m| *m == "Helm")
@@ -799,7 +799,7 @@ fn service(
 ) {
     let live: Vec<&Value> = services
         .iter()
-        .filter(|(i, sel)| docs[*i].id[1] == gw.namespace && map_selects(sel, &gw.labels))
+        .filter(|(i, sel)| docs[*i].namespace() == gw.namespace && map_selects(sel, &gw.labels))
         .map(|(i, _)| &docs[*i].value)
         .filter(|v| str_at(v, "/spec/clusterIP") != Some("None"))
         .collect();

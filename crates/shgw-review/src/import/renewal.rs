@@ -2,11 +2,11 @@
 //! image, and the workload identity of its ServiceAccount.
 
 use super::build::GatewayDoc;
-use crate::inventory::{Gateway, find};
-use crate::objects::str_at;
-use crate::rules::image::parse_image;
-use crate::source::Document;
 use serde_json::{Value, json};
+use shgw::review::Document;
+use shgw::review::inventory::{Gateway, find};
+use shgw::review::objects::str_at;
+use shgw::review::parse_image;
 
 /// `--flag` of the renewer and the renewal field it comes from.
 const FLAGS: &[(&str, &str)] = &[

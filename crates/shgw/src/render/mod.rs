@@ -8,6 +8,7 @@ pub use alerts::{
 };
 mod availability;
 mod config;
+mod findings;
 mod metrics;
 mod namespace;
 pub use metrics::{PodMetricsEndpoint, PodMonitor, PodMonitorSpec};
@@ -20,6 +21,7 @@ use crate::diag::{Diagnostic, Errors, Severity};
 use crate::pipeline::{Resolution, resolve};
 use crate::profile::Profile;
 use crate::resolve::Resolved;
+use crate::review::{Level, Report, review_rendered};
 use crate::spec::Gateway;
 use crate::token::Token;
 use k8s_openapi::api::admissionregistration::v1::{
@@ -37,6 +39,7 @@ use k8s_openapi::api::rbac::v1::{Role, RoleBinding};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, ObjectMeta};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
+use std::borrow::Cow;
 
 /// One rendered Kubernetes object.
 #[derive(Debug, Clone, PartialEq)]
@@ -156,8 +159,12 @@ impl Object {
 pub struct Manifests {
     /// The objects, each gateway's in kustomize's legacy order, gateways in file order.
     pub objects: Vec<Object>,
-    /// Warnings (policy findings that do not stop the render).
+    /// Warnings and information: the review findings that do not stop the render (each at
+    /// the Gateway field it comes from, when one), and the spec's warnings.
     pub warnings: Vec<Diagnostic>,
+    /// The review of the rendered objects under the profile, gateway by gateway, with every
+    /// finding (errors refuse the render, so a returned render has none unsuppressed).
+    pub review: Report,
     /// What the user still has to do before the gateway can start (such as creating the token
     /// Secret), one instruction each; never holds a secret.
     pub next_steps: Vec<String>,
@@ -197,12 +204,13 @@ impl Manifests {
 pub struct RenderOptions {
     /// A gateway token; when given, the token Secret is rendered too.
     pub token: Option<Token>,
-    /// The current time, against which a token's expiry is judged (the library has no clock).
-    /// Required when a token is given.
+    /// The current time, against which a token's expiry and suppressions' end dates are
+    /// judged (the library has no clock). Required when a token is given; without it,
+    /// suppression end dates count as not reached.
     pub now: Option<jiff::Timestamp>,
-    /// Days a token must still be valid; the profile's `minTokenDays` when absent.
+    /// Days a token must still be valid; the profile's `parameters.minTokenDays` when absent.
     pub min_token_days: Option<u32>,
-    /// Accept a token with fewer days left than required (a warning instead of an error).
+    /// Accept a token with fewer days left than required: SHGW062 at most a warning.
     pub allow_expiring_token: bool,
 }
 
@@ -307,16 +315,24 @@ fn short_digest(text: &str) -> String {
         .collect()
 }
 
-/// Renders one Gateway under a profile (no token, so no time is needed).
+/// Renders one Gateway under a profile (no token, so no time is needed), and reviews the
+/// objects under the same profile.
 ///
 /// # Errors
-/// [`Errors`] with every problem found, errors first.
+/// [`Errors`] with every problem found, errors first: the spec's, and the review's findings at
+/// level error, each with its rule id at the Gateway field it comes from.
 ///
 /// ```
-/// let text = "apiVersion: shgw.dev/v1alpha1\nkind: Gateway\nmetadata: {name: contoso}\nspec: {endpoint: contoso.configuration.azure-api.net, backup: {storageClassName: azurefile-csi}}\n";
+/// let text = "apiVersion: shgw.dev/v1alpha1\nkind: Gateway\nmetadata: {name: contoso, namespace: apim}\nspec: {endpoint: contoso.configuration.azure-api.net, backup: {storageClassName: azurefile-csi}}\n";
 /// let gw = &shgw::parse_gateways("gw.yaml", text)?[0];
 /// let out = shgw::render(gw, &shgw::Profile::embedded("production")?)?;
 /// assert!(out.to_yaml().contains("name: contoso-live-traffic"));
+/// // One replica: production refuses it at the Gateway's own field.
+/// let one = text.replace("spec: {", "spec: {replicas: 1, ");
+/// let gw = &shgw::parse_gateways("gw.yaml", &one)?[0];
+/// let e = shgw::render(gw, &shgw::Profile::embedded("production")?).unwrap_err();
+/// let d = e.errors().next().unwrap();
+/// assert_eq!((d.rule, d.path.as_str()), (Some("SHGW001"), "spec.replicas"));
 /// # Ok::<(), shgw::Errors>(())
 /// ```
 pub fn render(g: &Gateway, p: &Profile) -> Result<Manifests, Errors> {
@@ -330,7 +346,9 @@ pub fn render(g: &Gateway, p: &Profile) -> Result<Manifests, Errors> {
 
 /// Renders a fleet (several Gateways, in order) under one profile; `source` names the input in
 /// errors. A token goes to the gateway whose `gatewayName` it was issued for (or to the only
-/// gateway), and is judged against `opts.now`.
+/// gateway), and is judged against `opts.now`. Each gateway's objects are reviewed under the
+/// profile (as JSON values, never printed): findings at level error refuse the render, the
+/// others are [`Manifests::warnings`], and the whole review is [`Manifests::review`].
 ///
 /// # Errors
 /// [`Errors`] with every problem of every gateway, errors first; nothing is rendered then.
@@ -377,18 +395,31 @@ pub fn render_with(
         let token = owner.filter(|(o, _)| *o == i).map(|(_, t)| t);
         if let Some(t) = token {
             problems.extend(
-                crate::token_policy::check(t, &r, p, opts)
+                crate::token_policy::check(t, &r, opts)
                     .into_iter()
                     .map(|d| d.for_gateway(&r.name)),
             );
         }
-        out.objects.extend(objects(&r, token));
+        let objects = objects(&r, token);
+        let now = opts.now.unwrap_or(jiff::Timestamp::UNIX_EPOCH);
+        let values = objects.iter().map(Object::to_value).collect();
+        let report = review_rendered(values, &review_profile(p, opts), now);
+        problems.extend(findings::diagnostics(
+            &report.findings,
+            &r.name,
+            &report.profile,
+        ));
+        out.review.profile.clone_from(&report.profile);
+        out.review.levels.clone_from(&report.levels);
+        out.review.gateways.extend(report.gateways);
+        out.review.findings.extend(report.findings);
+        out.objects.extend(objects);
         out.next_steps
             .extend(crate::token_policy::next_steps(&r, token.is_some()));
     }
     problems.extend(namespaces_first(&mut out.objects));
+    problems.sort_by_key(|d| d.severity);
     if problems.iter().any(|d| d.severity == Severity::Error) {
-        problems.sort_by_key(|d| d.severity);
         return Err(Errors::new(source, problems));
     }
     out.warnings = problems;
@@ -421,4 +452,17 @@ fn namespaces_first(objects: &mut Vec<Object>) -> Vec<Diagnostic> {
     }
     objects.extend(rest);
     problems
+}
+
+/// The profile the objects are reviewed with: `p`, with the render's token options taken
+/// into account.
+fn review_profile<'a>(p: &'a Profile, opts: &RenderOptions) -> Cow<'a, Profile> {
+    let mut p = Cow::Borrowed(p);
+    if let Some(days) = opts.min_token_days {
+        p.to_mut().parameters.min_token_days = i64::from(days);
+    }
+    if opts.allow_expiring_token && p.level("SHGW062") == Level::Error {
+        p.to_mut().set_level("SHGW062", Level::Warning);
+    }
+    p
 }

@@ -49,7 +49,7 @@ pub(crate) fn linter_skips(r: &Resolved) -> BTreeMap<String, String> {
         // shgw review's own rule: an adoption updates the objects where they live.
         out.insert(
             "shgw.dev/ignore".into(),
-            "SHGW042=adopted in place (spec.adoption): the objects live in default; moving them to their own namespace is a new deployment".into(),
+            "SHGW042=adopted in place (spec.adoption): the objects live in default, and moving them to their own namespace is a new deployment".into(),
         );
     }
     out

@@ -1,9 +1,9 @@
 //! The gateway image: moving tags and digests.
 
 use super::{Ctx, Hits, Theme};
-use crate::inventory::Gateway;
-use crate::objects::str_at;
-use shgw::versions::{self, Trigger, Version};
+use crate::review::inventory::Gateway;
+use crate::review::objects::str_at;
+use crate::versions::{self, Trigger, Version};
 
 pub(crate) const THEME: Theme = Theme {
     name: "image",
@@ -13,14 +13,22 @@ pub(crate) const THEME: Theme = Theme {
 
 /// An image reference split into repository, tag and digest.
 #[derive(Debug, PartialEq)]
-pub(crate) struct ImageRef<'a> {
+pub struct ImageRef<'a> {
+    /// Registry and path, `mcr.microsoft.com/azure-api-management/gateway`.
     pub repository: &'a str,
+    /// The tag, `2.12.1`.
     pub tag: Option<&'a str>,
+    /// The digest, `sha256:...`.
     pub digest: Option<&'a str>,
 }
 
 /// Splits `registry/path:tag@sha256:...`.
-pub(crate) fn parse_image(image: &str) -> ImageRef<'_> {
+///
+/// ```
+/// let r = shgw::review::parse_image("contosoacr.azurecr.io/mirror/apim-gateway:2.12.1");
+/// assert_eq!((r.repository, r.tag), ("contosoacr.azurecr.io/mirror/apim-gateway", Some("2.12.1")));
+/// ```
+pub fn parse_image(image: &str) -> ImageRef<'_> {
     let (name, digest) = match image.split_once('@') {
         Some((n, d)) => (n, Some(d)),
         None => (image, None),
@@ -58,13 +66,24 @@ fn check(cx: &Ctx, gw: &Gateway, hits: &mut Hits) {
                 &pointer,
                 "the image has no tag, which means latest",
             ),
-            Some(t) if shgw::defaults::ROLLING_TAGS.contains(&t) => hits.on(
+            Some(t) if crate::defaults::ROLLING_TAGS.contains(&t) || t.ends_with("-preview") => {
+                hits.on(
+                    gw,
+                    "SHGW010",
+                    &pointer,
+                    format!(
+                        "the tag {t} moves to new gateway versions; pin an exact version such as {}",
+                        crate::defaults::IMAGE_TAG
+                    ),
+                )
+            }
+            Some(t) if Version::from_tag(t).is_none() => hits.on(
                 gw,
                 "SHGW010",
                 &pointer,
                 format!(
-                    "the tag {t} moves to new gateway versions; pin an exact version such as {}",
-                    shgw::defaults::IMAGE_TAG
+                    "the tag {t} is not an exact version (X.Y.Z); pin one such as {}",
+                    crate::defaults::IMAGE_TAG
                 ),
             ),
             Some(_) => {}
@@ -115,10 +134,10 @@ fn issues(cx: &Ctx, gw: &Gateway, v: Version, pointer: &str, hits: &mut Hits) {
         .is_some_and(|ms| {
             ms.iter().any(|m| {
                 str_at(m, "/mountPath")
-                    .is_some_and(|p| p.trim_end_matches('/') == shgw::defaults::BACKUP_PATH)
+                    .is_some_and(|p| p.trim_end_matches('/') == crate::defaults::BACKUP_PATH)
             })
         });
-    let trigger = if backup && cx.profile == "openshift" {
+    let trigger = if backup && cx.profile.platform == crate::Platform::Openshift {
         Trigger::BackupOnOpenShift
     } else {
         Trigger::Always

@@ -1,10 +1,10 @@
 //! The code of the rules, one module per theme. Each theme looks at the gateways of a stream
 //! and the objects around them and reports hits; the engine turns hits into findings with the
-//! severities, titles and links of `rules.yaml`.
+//! levels of the profile and the titles and links of the catalogue.
 
 mod availability;
 mod credentials;
-pub(crate) mod image;
+pub(super) mod image;
 mod network;
 mod probes;
 mod resources;
@@ -12,8 +12,10 @@ mod security;
 mod settings;
 mod wiring;
 
-use crate::inventory::Gateway;
-use crate::source::Document;
+pub(crate) use wiring::service_owners;
+
+use crate::review::document::Document;
+use crate::review::inventory::Gateway;
 use jiff::Timestamp;
 
 /// What a rule sees.
@@ -21,11 +23,15 @@ pub(crate) struct Ctx<'a> {
     pub docs: &'a [Document],
     pub gateways: &'a [Gateway],
     pub now: Timestamp,
-    pub profile: &'a str,
+    pub profile: &'a crate::Profile,
+    /// The stream's objects by kind, namespace and name.
+    pub lookup: &'a crate::review::inventory::Lookup<'a>,
     /// Namespace and labels of every pod template in the stream.
     pub pods: Vec<(String, std::collections::BTreeMap<String, String>)>,
     /// Every Service: its document and its selector.
     pub services: Vec<(usize, std::collections::BTreeMap<String, String>)>,
+    /// The gateway (document) each of `services` belongs to, if any.
+    pub service_owners: Vec<Option<usize>>,
 }
 
 impl Ctx<'_> {
@@ -104,9 +110,13 @@ pub(crate) const THEMES: &[Theme] = &[
     settings::THEME,
 ];
 
-/// The theme (module) that implements rule `id`.
-pub(crate) fn theme_of(id: &str) -> Option<&'static str> {
-    if crate::suppress::RULES.contains(&id) {
+/// The theme a rule belongs to (`availability`, `image`, ... `suppressions`).
+///
+/// ```
+/// assert_eq!(shgw::review::theme("SHGW004"), Some("availability"));
+/// ```
+pub fn theme_of(id: &str) -> Option<&'static str> {
+    if crate::review::suppress::RULES.contains(&id) {
         return Some("suppressions");
     }
     THEMES
@@ -133,7 +143,7 @@ pub(crate) fn run(cx: &Ctx) -> Vec<Hit> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::catalog::Catalog;
+    use crate::review::catalog::RULES;
 
     #[test]
     fn every_rule_has_code_and_every_code_a_rule() {
@@ -141,7 +151,7 @@ mod tests {
             .iter()
             .flat_map(|t| t.rules.iter().copied())
             .collect();
-        implemented.extend(crate::suppress::RULES);
+        implemented.extend(crate::review::suppress::RULES);
         let mut sorted = implemented.clone();
         sorted.sort_unstable();
         sorted.dedup();
@@ -150,11 +160,7 @@ mod tests {
             implemented.len(),
             "a rule is implemented twice"
         );
-        let table: Vec<&str> = Catalog::get()
-            .rules()
-            .iter()
-            .map(|r| r.id.as_str())
-            .collect();
+        let table: Vec<&str> = RULES.iter().map(|r| r.id).collect();
         assert_eq!(sorted, table);
         for t in THEMES {
             assert!(!t.name.is_empty());

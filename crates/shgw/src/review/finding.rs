@@ -1,6 +1,6 @@
 //! What a review reports: findings with their rule, object, field path and source location.
 
-use crate::catalog::Severity;
+use crate::review::catalog::{Level, Severity};
 use serde::Serialize;
 
 /// The object a finding is about.
@@ -100,14 +100,18 @@ pub struct Counts {
 }
 
 /// The result of a review.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct Report {
-    /// The profile whose severities apply.
+    /// The name of the profile whose levels apply.
     pub profile: String,
     /// The gateway workloads, in stream order.
     pub gateways: Vec<GatewayInfo>,
     /// Every finding, gateways in stream order, then by severity and position.
     pub findings: Vec<Finding>,
+    /// The level of every rule under the profile, in id order (what SARIF calls a rule's
+    /// default configuration).
+    #[serde(skip)]
+    pub levels: Vec<(&'static str, Level)>,
 }
 
 /// The level from which a review fails.
@@ -122,6 +126,14 @@ pub enum FailOn {
 }
 
 impl Report {
+    /// The level of rule `id` under the report's profile (`off` for an unknown id).
+    pub fn level(&self, id: &str) -> Level {
+        self.levels
+            .iter()
+            .find(|(r, _)| *r == id)
+            .map_or(Level::Off, |(_, l)| *l)
+    }
+
     /// Counts by severity.
     pub fn counts(&self) -> Counts {
         let mut c = Counts::default();

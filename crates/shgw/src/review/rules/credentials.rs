@@ -2,12 +2,13 @@
 //! expiry (read, never shown), renewal, and what Entra and workload identity need.
 
 use super::{Ctx, Hits, Theme};
-use crate::inventory::{Gateway, Setting, Source, find};
-use crate::objects::kind;
-use crate::source::escape;
+use crate::Token;
+use crate::managed_settings::{AUTH, AUTH_KEY, ENTRA_SECRET, GATEWAY_NAME};
+use crate::review::document::escape;
+use crate::review::inventory::{Gateway, Setting, Source};
+use crate::review::objects::kind;
 use base64::Engine;
 use serde_json::Value;
-use shgw::Token;
 
 pub(crate) const THEME: Theme = Theme {
     name: "credentials",
@@ -15,29 +16,23 @@ pub(crate) const THEME: Theme = Theme {
     check,
 };
 
-/// Days before expiry from which a token is reported.
-const EXPIRING_DAYS: f64 = 7.0;
-
 /// `config.service.auth` values that name a mode rather than hold a credential.
 const AUTH_MODES: &[&str] = &["azureAdApp", "workloadIdentity", "key"];
 
 /// Settings whose value is a credential.
-const SECRET_SETTINGS: &[&str] = &[
-    "config.service.auth.azureAd.clientSecret",
-    "config.service.auth.key",
-];
+const SECRET_SETTINGS: &[&str] = &[ENTRA_SECRET.key, AUTH_KEY.key];
 
 fn where_written(cx: &Ctx, s: &Setting) -> String {
     let v = &cx.docs[s.doc].value;
     match kind(v) {
-        "ConfigMap" => format!("ConfigMap {}", crate::objects::name(v)),
+        "ConfigMap" => format!("ConfigMap {}", crate::review::objects::name(v)),
         _ => "an env value".to_owned(),
     }
 }
 
 fn check(cx: &Ctx, gw: &Gateway, hits: &mut Hits) {
     literals(cx, gw, hits);
-    let Some(auth) = gw.setting("config.service.auth") else {
+    let Some(auth) = gw.setting(AUTH.key) else {
         return;
     };
     match &auth.source {
@@ -48,18 +43,18 @@ fn check(cx: &Ctx, gw: &Gateway, hits: &mut Hits) {
         {
             // `key`: the token itself is in config.service.auth.key (the 2026 samples).
             if mode.trim().eq_ignore_ascii_case("key") {
-                if let Some(key_setting) = gw.setting("config.service.auth.key")
+                if let Some(key_setting) = gw.setting(AUTH_KEY.key)
                     && let Source::Secret { name, key } = &key_setting.source
                 {
                     expiry(cx, gw, name, key, hits);
                     renewal(cx, gw, name, key_setting, hits);
                 }
-            } else if gw.setting("gateway.name").is_none() {
+            } else if gw.setting(GATEWAY_NAME.key).is_none() {
                 hits.at(
                     auth.doc,
                     "SHGW064",
                     &auth.pointer,
-                    format!("config.service.auth {} without gateway.name", mode.trim()),
+                    format!("{} {} without {}", AUTH.key, mode.trim(), GATEWAY_NAME.key),
                 );
             }
         }
@@ -78,7 +73,7 @@ fn literals(cx: &Ctx, gw: &Gateway, hits: &mut Hits) {
         if text.is_empty() {
             continue;
         }
-        let credential = if key == "config.service.auth" {
+        let credential = if key == AUTH.key {
             !AUTH_MODES.iter().any(|m| m.eq_ignore_ascii_case(text))
         } else {
             SECRET_SETTINGS.contains(&key.as_str()) || Token::parse(text).is_ok()
@@ -114,7 +109,7 @@ fn secret_value(v: &Value, key: &str) -> Option<(String, String)> {
 }
 
 fn expiry(cx: &Ctx, gw: &Gateway, secret: &str, key: &str, hits: &mut Hits) {
-    let Some(i) = find(cx.docs, "Secret", &gw.namespace, secret) else {
+    let Some(i) = cx.lookup.find("Secret", &gw.namespace, secret) else {
         return;
     };
     let Some((text, pointer)) = secret_value(&cx.docs[i].value, key) else {
@@ -135,8 +130,8 @@ fn expiry(cx: &Ctx, gw: &Gateway, secret: &str, key: &str, hits: &mut Hits) {
                 token.expiry_rfc3339()
             ),
         );
-    } else if days < EXPIRING_DAYS {
-        hits.at(i, "SHGW062", pointer, format!("the token in Secret {secret} (key {key}) for gateway {} expires at {} ({days:.1} days left)", token.gateway_id(), token.expiry_rfc3339()));
+    } else if days < cx.profile.parameters.min_token_days as f64 {
+        hits.at(i, "SHGW062", pointer, format!("the token in Secret {secret} (key {key}) for gateway {} expires at {} ({days:.1} days left, fewer than minTokenDays {})", token.gateway_id(), token.expiry_rfc3339(), cx.profile.parameters.min_token_days));
     }
 }
 
@@ -146,11 +141,13 @@ const RENEWERS: &[&str] = &["CronJob", "ExternalSecret", "SecretProviderClass"];
 
 /// Whether an object of [`RENEWERS`] in the namespace mentions the Secret by name in its spec.
 fn renewed_by_cronjob(cx: &Ctx, ns: &str, secret: &str) -> bool {
-    cx.docs.iter().any(|d| {
-        RENEWERS.iter().any(|k| d.is(k, ns))
-            && d.value
+    RENEWERS.iter().any(|k| {
+        cx.lookup.of_kind(k, ns).iter().any(|i| {
+            cx.docs[*i]
+                .value
                 .get("spec")
                 .is_some_and(|s| s.to_string().contains(secret))
+        })
     })
 }
 

@@ -2,8 +2,8 @@
 //! gateway, and the namespace they all land in.
 
 use super::{Ctx, Hits, Theme};
-use crate::inventory::Gateway;
-use crate::objects::{label_selector_selects, map_selects, name};
+use crate::review::inventory::Gateway;
+use crate::review::objects::{label_selector_selects, map_selects, name};
 
 pub(crate) const THEME: Theme = Theme {
     name: "wiring",
@@ -59,11 +59,31 @@ fn targets_gateway_ports(v: &serde_json::Value) -> bool {
         })
 }
 
-pub(crate) fn service_owner<'a>(
-    gateways: &'a [Gateway],
-    ns: &str,
-    service: &str,
-) -> Option<&'a Gateway> {
+/// The gateway (its document) each Service of `services` belongs to: by name
+/// (`<gateway>-live-traffic`, the longest gateway name that prefixes it), else, for a Service
+/// aimed at the gateway's ports, the first gateway of its namespace. Computed once per review.
+pub(crate) fn service_owners(
+    docs: &[crate::review::document::Document],
+    gateways: &[Gateway],
+    services: &[(usize, std::collections::BTreeMap<String, String>)],
+) -> Vec<Option<usize>> {
+    services
+        .iter()
+        .map(|(i, _)| {
+            let d = &docs[*i];
+            let ns = d.namespace();
+            service_owner(gateways, ns, d.name())
+                .or_else(|| {
+                    targets_gateway_ports(&d.value)
+                        .then(|| gateways.iter().find(|g| g.namespace == ns))
+                        .flatten()
+                })
+                .map(|g| g.doc)
+        })
+        .collect()
+}
+
+fn service_owner<'a>(gateways: &'a [Gateway], ns: &str, service: &str) -> Option<&'a Gateway> {
     gateways
         .iter()
         .filter(|g| g.namespace == ns)
@@ -72,28 +92,11 @@ pub(crate) fn service_owner<'a>(
 }
 
 fn services(cx: &Ctx, gw: &Gateway, hits: &mut Hits) {
-    for (i, selector) in &cx.services {
-        let (i, d) = (*i, &cx.docs[*i]);
-        let v = &d.value;
-        if d.id[1] != gw.namespace {
+    for ((i, selector), owner) in cx.services.iter().zip(&cx.service_owners) {
+        if *owner != Some(gw.doc) {
             continue;
         }
-        // By name (`<gateway>-live-traffic`), else a Service aimed at the gateway's ports
-        // belongs to the first gateway of its namespace.
-        let owner = if d.id[2].starts_with(&gw.name) {
-            service_owner(cx.gateways, &gw.namespace, name(v))
-        } else {
-            None
-        };
-        let owner = owner.or_else(|| {
-            (service_owner(cx.gateways, &gw.namespace, name(v)).is_none()
-                && targets_gateway_ports(v))
-            .then(|| cx.gateways.iter().find(|g| g.namespace == gw.namespace))
-            .flatten()
-        });
-        if owner.is_none_or(|o| o.doc != gw.doc) {
-            continue;
-        }
+        let (i, v) = (*i, &cx.docs[*i].value);
         if selector.is_empty() {
             continue; // endpoints managed by hand
         }

@@ -1,10 +1,10 @@
 //! Readiness, liveness and startup probes of the gateway container.
 
 use super::{Ctx, Hits, Theme};
-use crate::inventory::Gateway;
-use crate::objects::int_at;
+use crate::defaults::{HTTP_CONTAINER_PORT, HTTPS_CONTAINER_PORT, PROBE_PATH};
+use crate::review::inventory::Gateway;
+use crate::review::objects::int_at;
 use serde_json::Value;
-use shgw::defaults::{HTTP_CONTAINER_PORT, HTTPS_CONTAINER_PORT, PROBE_PATH};
 
 pub(crate) const THEME: Theme = Theme {
     name: "probes",
@@ -14,9 +14,6 @@ pub(crate) const THEME: Theme = Theme {
 
 /// The status path of the v1-era portal file and the 2026 documentation samples; still served.
 const LEGACY_PROBE_PATH: &str = "/internal-status-0123456789abcdef";
-
-/// Shortest time a startup probe should allow, in seconds.
-const MIN_STARTUP_SECONDS: i64 = 60;
 
 fn check(cx: &Ctx, gw: &Gateway, hits: &mut Hits) {
     let Some(container) = cx.doc(gw).pointer(&gw.container) else {
@@ -33,7 +30,7 @@ fn check(cx: &Ctx, gw: &Gateway, hits: &mut Hits) {
             Some(probe) => {
                 endpoint(gw, container, field, probe, &at, hits);
                 if field == "startupProbe" {
-                    startup_budget(gw, probe, &at, hits);
+                    startup_budget(cx, gw, probe, &at, hits);
                 }
             }
         }
@@ -111,18 +108,19 @@ fn endpoint(
     }
 }
 
-fn startup_budget(gw: &Gateway, probe: &Value, at: &str, hits: &mut Hits) {
+fn startup_budget(cx: &Ctx, gw: &Gateway, probe: &Value, at: &str, hits: &mut Hits) {
     let delay = int_at(probe, "/initialDelaySeconds").unwrap_or(0);
     let period = int_at(probe, "/periodSeconds").unwrap_or(10);
     let failures = int_at(probe, "/failureThreshold").unwrap_or(3);
     let total = delay + period * failures;
-    if total < MIN_STARTUP_SECONDS {
+    let min = cx.profile.parameters.min_startup_seconds;
+    if total < min {
         let pointer = if probe.get("failureThreshold").is_some() {
             format!("{at}/failureThreshold")
         } else {
             at.to_owned()
         };
-        hits.on(gw, "SHGW034", pointer, format!("the startup probe gives up after {total} s ({delay} + {failures} x {period} s); allow at least {MIN_STARTUP_SECONDS} s"));
+        hits.on(gw, "SHGW034", pointer, format!("the startup probe gives up after {total} s ({delay} + {failures} x {period} s); allow at least {min} s (minStartupSeconds)"));
     }
 }
 

@@ -2,10 +2,11 @@
 //! `neighborhood.host`, and how external Services route traffic.
 
 use super::{Ctx, Hits, Theme};
-use crate::inventory::{Gateway, selecting};
-use crate::objects::{int_at, kind, map_selects, name, namespace, str_at};
+use crate::defaults::{HEARTBEAT_PORT, RATE_LIMIT_SYNC_PORT};
+use crate::managed_settings::NEIGHBORHOOD_HOST;
+use crate::review::inventory::Gateway;
+use crate::review::objects::{int_at, map_selects, name, str_at};
 use serde_json::Value;
-use shgw::defaults::{HEARTBEAT_PORT, RATE_LIMIT_SYNC_PORT};
 
 pub(crate) const THEME: Theme = Theme {
     name: "network",
@@ -15,11 +16,12 @@ pub(crate) const THEME: Theme = Theme {
     check,
 };
 
-/// Replicas below which `externalTrafficPolicy: Local` leaves zones without a pod.
-const ZONES: i64 = 3;
-
 fn check(cx: &Ctx, gw: &Gateway, hits: &mut Hits) {
-    if selecting(cx.docs, gw, "NetworkPolicy", "/spec/podSelector").is_empty() {
+    if cx
+        .lookup
+        .selecting(gw, "NetworkPolicy", "/spec/podSelector")
+        .is_empty()
+    {
         hits.on(
             gw,
             "SHGW044",
@@ -42,7 +44,7 @@ fn dns_policy(cx: &Ctx, gw: &Gateway, hits: &mut Hits) {
     if str_at(cx.doc(gw), &at) != Some("Default") {
         return;
     }
-    let names_cluster_host = gw.is_replicated() || gw.setting("neighborhood.host").is_some();
+    let names_cluster_host = gw.is_replicated() || gw.setting(NEIGHBORHOOD_HOST.key).is_some();
     if names_cluster_host {
         hits.on(gw, "SHGW074", at, "dnsPolicy Default: the node's resolver cannot resolve neighborhood.host or other cluster Service names");
     }
@@ -118,12 +120,15 @@ fn discovery(cx: &Ctx, gw: &Gateway, hits: &mut Hits) {
             ),
         );
     }
-    match gw.setting("neighborhood.host") {
+    match gw.setting(NEIGHBORHOOD_HOST.key) {
         None => hits.on(
             gw,
             "SHGW047",
             &gw.container,
-            "neighborhood.host is not set: the replicas cannot find each other",
+            format!(
+                "{} is not set: the replicas cannot find each other",
+                NEIGHBORHOOD_HOST.key
+            ),
         ),
         Some(s) => {
             let Some(host) = s.literal() else { return };
@@ -135,17 +140,19 @@ fn discovery(cx: &Ctx, gw: &Gateway, hits: &mut Hits) {
             }
             let ok = headless.iter().any(|(_, v)| name(v) == service);
             if !ok {
-                let what = match cx.docs.iter().find(|d| {
-                    kind(&d.value) == "Service"
-                        && namespace(&d.value) == gw.namespace
-                        && name(&d.value) == service
-                }) {
-                    None => format!("neighborhood.host {host:?} names no Service in the stream"),
+                let found = cx.lookup.find("Service", &gw.namespace, service);
+                let what = match found.map(|i| &cx.docs[i]) {
+                    None => format!(
+                        "{} {host:?} names no Service in the stream",
+                        NEIGHBORHOOD_HOST.key
+                    ),
                     Some(d) if !is_headless(&d.value) => format!(
-                        "neighborhood.host {host:?} names Service {service}, which is not headless (clusterIP None)"
+                        "{} {host:?} names Service {service}, which is not headless (clusterIP None)",
+                        NEIGHBORHOOD_HOST.key
                     ),
                     Some(_) => format!(
-                        "neighborhood.host {host:?} names Service {service}, which does not select the gateway pods"
+                        "{} {host:?} names Service {service}, which does not select the gateway pods",
+                        NEIGHBORHOOD_HOST.key
                     ),
                 };
                 hits.at(s.doc, "SHGW047", &s.pointer, what);
@@ -164,9 +171,9 @@ fn external(cx: &Ctx, gw: &Gateway, hits: &mut Hits) {
         match str_at(v, "/spec/externalTrafficPolicy") {
             Some("Local") => {
                 if let Some(r) = gw.replicas
-                    && r < ZONES
+                    && r < cx.profile.parameters.zones
                 {
-                    hits.at(i, "SHGW048", "/spec/externalTrafficPolicy", format!("Service {svc}: externalTrafficPolicy Local with {r} replica(s), fewer than the usual {ZONES} zones"));
+                    hits.at(i, "SHGW048", "/spec/externalTrafficPolicy", format!("Service {svc}: externalTrafficPolicy Local with {r} replica(s), fewer than the {} zones of the profile's parameters", cx.profile.parameters.zones));
                 }
             }
             Some(other) => hits.at(i, "SHGW049", "/spec/externalTrafficPolicy", format!("Service {svc} ({ty}): externalTrafficPolicy {other} hides client IPs")),

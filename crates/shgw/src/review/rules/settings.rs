@@ -2,11 +2,12 @@
 //! endpoint and the configuration backup at `/apim/config`.
 
 use super::{Ctx, Hits, Theme};
-use crate::inventory::Gateway;
-use crate::objects::str_at;
+use crate::defaults::{BACKUP_PATH, GATEWAY_UID};
+use crate::managed_settings::ENDPOINT;
+use crate::names::{is_host_port, is_http_url};
+use crate::review::inventory::Gateway;
+use crate::review::objects::str_at;
 use serde_json::Value;
-use shgw::defaults::{BACKUP_PATH, GATEWAY_UID};
-use shgw::names::{is_host_port, is_http_url};
 
 pub(crate) const THEME: Theme = Theme {
     name: "settings",
@@ -100,8 +101,8 @@ fn claim_class(cx: &Ctx, gw: &Gateway, volume: &str, hits: &mut Hits) {
     else {
         return;
     };
-    let ns = crate::objects::namespace(doc);
-    let Some(c) = crate::inventory::find(cx.docs, "PersistentVolumeClaim", ns, claim) else {
+    let ns = crate::review::objects::namespace(doc);
+    let Some(c) = cx.lookup.find("PersistentVolumeClaim", ns, claim) else {
         return;
     };
     let pvc = &cx.docs[c].value;
@@ -129,11 +130,12 @@ fn claim_class(cx: &Ctx, gw: &Gateway, volume: &str, hits: &mut Hits) {
 fn endpoint_problem(e: &str) -> Option<String> {
     let e = e.trim();
     if e.is_empty() {
-        return Some("config.service.endpoint is empty".into());
+        return Some(format!("{} is empty", ENDPOINT.key));
     }
     if e.contains("management.azure-api.net") || e.contains("/subscriptions/") {
         return Some(format!(
-            "config.service.endpoint {e:?} is a Configuration API v1 URL, out of support since 2023-10-01; use <apim>.configuration.azure-api.net"
+            "{} {e:?} is a Configuration API v1 URL, out of support since 2023-10-01; use <apim>.configuration.azure-api.net",
+            ENDPOINT.key
         ));
     }
     let ok = if e.contains("://") {
@@ -141,11 +143,16 @@ fn endpoint_problem(e: &str) -> Option<String> {
     } else {
         is_host_port(e, false)
     };
-    (!ok).then(|| format!("config.service.endpoint {e:?} is not a host, host:port or https:// URL"))
+    (!ok).then(|| {
+        format!(
+            "{} {e:?} is not a host, host:port or https:// URL",
+            ENDPOINT.key
+        )
+    })
 }
 
 fn endpoint(gw: &Gateway, hits: &mut Hits) {
-    match gw.setting("config.service.endpoint") {
+    match gw.setting(ENDPOINT.key) {
         None if !gw.opaque_settings => hits.on(gw, "SHGW073", &gw.container, "config.service.endpoint is not set (neither in env nor in a ConfigMap loaded by envFrom)"),
         None => {}
         Some(s) => {

@@ -2,9 +2,10 @@
 //! can and cannot run with.
 
 use super::{Ctx, Hits, Theme};
-use crate::inventory::Gateway;
+use crate::defaults::GATEWAY_UID;
+use crate::managed_settings::LOCAL_CA;
+use crate::review::inventory::Gateway;
 use serde_json::Value;
-use shgw::defaults::GATEWAY_UID;
 
 pub(crate) const THEME: Theme = Theme {
     name: "security",
@@ -125,13 +126,29 @@ fn user(cx: &Ctx, sc: &Contexts, gw: &Gateway, hits: &mut Hits) {
         _ => {}
     }
     let local_ca = gw
-        .setting("certificates.local.ca.enabled")
+        .setting(LOCAL_CA.key)
         .and_then(|s| s.literal())
         .is_some_and(|v| v.trim().eq_ignore_ascii_case("true"));
     if local_ca {
         match uid_value {
-            Some(u) if u != GATEWAY_UID && u != 0 => hits.on(gw, "SHGW056", &uid_at, format!("certificates.local.ca.enabled with runAsUser {u}; it needs {GATEWAY_UID}")),
-            None if cx.profile == "openshift" => hits.on(gw, "SHGW056", sc.missing_at(), format!("certificates.local.ca.enabled without runAsUser {GATEWAY_UID}: OpenShift assigns another UID")),
+            Some(u) if u != GATEWAY_UID && u != 0 => hits.on(
+                gw,
+                "SHGW056",
+                &uid_at,
+                format!(
+                    "{} with runAsUser {u}; it needs {GATEWAY_UID}",
+                    LOCAL_CA.key
+                ),
+            ),
+            None if cx.profile.platform == crate::Platform::Openshift => hits.on(
+                gw,
+                "SHGW056",
+                sc.missing_at(),
+                format!(
+                    "{} without runAsUser {GATEWAY_UID}: OpenShift assigns another UID",
+                    LOCAL_CA.key
+                ),
+            ),
             _ => {}
         }
     }

@@ -2,10 +2,10 @@
 //! object or on its pod template. A reason is required; an expired or unreadable entry
 //! suppresses nothing and is itself reported.
 
-use crate::catalog::Catalog;
-use crate::finding::Suppression;
-use crate::objects::pod_template;
-use crate::source::{Document, escape};
+use crate::review::catalog;
+use crate::review::document::{Document, escape};
+use crate::review::finding::Suppression;
+use crate::review::objects::pod_template;
 use jiff::Timestamp;
 use jiff::civil::Date;
 
@@ -55,7 +55,7 @@ pub(crate) fn read(doc: &Document, now: Timestamp) -> Suppressions {
         "metadata.annotations".to_owned(),
         format!("/metadata/annotations/{key}"),
     )];
-    if let Some(t) = pod_template(crate::objects::kind(&doc.value)) {
+    if let Some(t) = pod_template(crate::review::objects::kind(&doc.value)) {
         let on = format!(
             "{}.metadata.annotations",
             t.trim_start_matches('/').replace('/', ".")
@@ -76,7 +76,6 @@ pub(crate) fn read(doc: &Document, now: Timestamp) -> Suppressions {
 }
 
 fn parse_into(text: &str, on: &str, pointer: &str, today: Date, out: &mut Suppressions) {
-    let catalog = Catalog::get();
     for raw in text
         .split([';', '\n'])
         .map(str::trim)
@@ -108,7 +107,7 @@ fn parse_into(text: &str, on: &str, pointer: &str, today: Date, out: &mut Suppre
                 None => (rest, None),
             },
         };
-        if catalog.rule(id).is_none() {
+        if catalog::rule(id).is_none() {
             out.problems.push(problem(
                 "SHGW092",
                 format!("{ANNOTATION} names {id:?}, which is no shgw rule"),

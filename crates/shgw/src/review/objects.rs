@@ -4,12 +4,12 @@ use serde_json::Value;
 use std::collections::BTreeMap;
 
 /// A string at a JSON pointer.
-pub(crate) fn str_at<'a>(v: &'a Value, pointer: &str) -> Option<&'a str> {
+pub fn str_at<'a>(v: &'a Value, pointer: &str) -> Option<&'a str> {
     v.pointer(pointer).and_then(Value::as_str)
 }
 
 /// An integer at a JSON pointer (numbers, or digits in a string).
-pub(crate) fn int_at(v: &Value, pointer: &str) -> Option<i64> {
+pub fn int_at(v: &Value, pointer: &str) -> Option<i64> {
     match v.pointer(pointer)? {
         Value::Number(n) => n.as_i64(),
         Value::String(s) => s.trim().parse().ok(),
@@ -18,7 +18,7 @@ pub(crate) fn int_at(v: &Value, pointer: &str) -> Option<i64> {
 }
 
 /// The object's kind.
-pub(crate) fn kind(v: &Value) -> &str {
+pub fn kind(v: &Value) -> &str {
     v.get("kind").and_then(Value::as_str).unwrap_or_default()
 }
 
@@ -31,17 +31,17 @@ fn meta_str<'a>(v: &'a Value, field: &str) -> &'a str {
 }
 
 /// The object's name.
-pub(crate) fn name(v: &Value) -> &str {
+pub fn name(v: &Value) -> &str {
     meta_str(v, "name")
 }
 
 /// The object's namespace, or `""` when it names none.
-pub(crate) fn namespace(v: &Value) -> &str {
+pub fn namespace(v: &Value) -> &str {
     meta_str(v, "namespace")
 }
 
 /// A string map (labels, annotations, a Service selector) at `pointer`.
-pub(crate) fn string_map(v: &Value, pointer: &str) -> BTreeMap<String, String> {
+pub fn string_map(v: &Value, pointer: &str) -> BTreeMap<String, String> {
     let mut out = BTreeMap::new();
     if let Some(Value::Object(m)) = v.pointer(pointer) {
         for (k, val) in m {
@@ -57,7 +57,7 @@ pub(crate) fn string_map(v: &Value, pointer: &str) -> BTreeMap<String, String> {
 }
 
 /// The kinds whose pod template this reviewer reads, and where the template is.
-pub(crate) fn pod_template(kind: &str) -> Option<&'static str> {
+pub fn pod_template(kind: &str) -> Option<&'static str> {
     match kind {
         "Deployment" | "StatefulSet" | "DaemonSet" | "ReplicaSet" => Some("/spec/template"),
         "Job" => Some("/spec/template"),
@@ -67,8 +67,8 @@ pub(crate) fn pod_template(kind: &str) -> Option<&'static str> {
 }
 
 /// The namespace and labels of every pod template of `docs`.
-pub(crate) fn pod_labels(
-    docs: &[crate::source::Document],
+pub fn pod_labels(
+    docs: &[crate::review::document::Document],
 ) -> Vec<(String, BTreeMap<String, String>)> {
     docs.iter()
         .filter_map(|d| {
@@ -82,8 +82,8 @@ pub(crate) fn pod_labels(
 }
 
 /// Every Service of `docs` with its selector.
-pub(crate) fn service_selectors(
-    docs: &[crate::source::Document],
+pub fn service_selectors(
+    docs: &[crate::review::document::Document],
 ) -> Vec<(usize, BTreeMap<String, String>)> {
     docs.iter()
         .enumerate()
@@ -94,19 +94,13 @@ pub(crate) fn service_selectors(
 
 /// Whether a Service-style selector (a plain map) selects pods with `labels`; an empty or
 /// missing selector selects nothing.
-pub(crate) fn map_selects(
-    selector: &BTreeMap<String, String>,
-    labels: &BTreeMap<String, String>,
-) -> bool {
+pub fn map_selects(selector: &BTreeMap<String, String>, labels: &BTreeMap<String, String>) -> bool {
     !selector.is_empty() && selector.iter().all(|(k, v)| labels.get(k) == Some(v))
 }
 
 /// Whether a `LabelSelector` (matchLabels and matchExpressions) selects `labels`. An empty
 /// selector selects everything; a missing one (`None`) nothing.
-pub(crate) fn label_selector_selects(
-    selector: Option<&Value>,
-    labels: &BTreeMap<String, String>,
-) -> bool {
+pub fn label_selector_selects(selector: Option<&Value>, labels: &BTreeMap<String, String>) -> bool {
     let Some(sel) = selector else { return false };
     let match_labels = string_map(sel, "/matchLabels");
     if !match_labels.iter().all(|(k, v)| labels.get(k) == Some(v)) {
@@ -139,7 +133,7 @@ fn expression_holds(e: &Value, labels: &BTreeMap<String, String>) -> bool {
 /// The field path of a JSON pointer, as Kubernetes writes it:
 /// `spec.template.spec.containers[0].resources`, with keys holding dots in brackets
 /// (`data["config.service.endpoint"]`).
-pub(crate) fn field_path(root: &Value, pointer: &str) -> String {
+pub fn field_path(root: &Value, pointer: &str) -> String {
     let mut out = String::new();
     let mut at = Some(root);
     for raw in pointer.split('/').skip(1) {

@@ -1,9 +1,9 @@
 //! Requests and limits of the gateway container.
 
 use super::{Ctx, Hits, Theme};
-use crate::inventory::Gateway;
+use crate::names::parse_quantity;
+use crate::review::inventory::Gateway;
 use serde_json::Value;
-use shgw::names::parse_quantity;
 
 pub(crate) const THEME: Theme = Theme {
     name: "resources",

@@ -1,13 +1,13 @@
 //! Replicas, autoscaling, disruption budgets and spreading.
 
 use super::{Ctx, Hits, Theme};
-use crate::inventory::{Gateway, selecting};
+use crate::review::inventory::Gateway;
 use serde_json::Value;
 
 pub(crate) const THEME: Theme = Theme {
     name: "availability",
     rules: &[
-        "SHGW001", "SHGW002", "SHGW003", "SHGW004", "SHGW005", "SHGW006", "SHGW007",
+        "SHGW001", "SHGW002", "SHGW003", "SHGW004", "SHGW005", "SHGW006", "SHGW007", "SHGW008",
     ],
     check,
 };
@@ -16,6 +16,7 @@ fn check(cx: &Ctx, gw: &Gateway, hits: &mut Hits) {
     replicas(cx, gw, hits);
     budgets(cx, gw, hits);
     spread(cx, gw, hits);
+    rollout(cx, gw, hits);
 }
 
 fn replicas(cx: &Ctx, gw: &Gateway, hits: &mut Hits) {
@@ -29,7 +30,7 @@ fn replicas(cx: &Ctx, gw: &Gateway, hits: &mut Hits) {
             "/spec/replicas",
             format!(
                 "HorizontalPodAutoscaler {} scales this {}; spec.replicas resets its count on every apply",
-                crate::objects::name(&cx.docs[h].value),
+                crate::review::objects::name(&cx.docs[h].value),
                 gw.kind
             ),
         );
@@ -47,19 +48,26 @@ fn replicas(cx: &Ctx, gw: &Gateway, hits: &mut Hits) {
             },
         ),
     };
-    if r < 2 {
+    let p = &cx.profile.parameters;
+    if r < p.min_replicas {
         hits.at(
             doc,
             "SHGW001",
             pointer,
-            format!("{what} {r}; production needs at least 2 (3 recommended)"),
+            format!(
+                "{what} {r}; at least {} are needed ({} recommended) so that one pod can fail or be drained",
+                p.min_replicas, p.recommended_replicas
+            ),
         );
-    } else if r < 3 {
+    } else if r < p.recommended_replicas {
         hits.at(
             doc,
             "SHGW002",
             pointer,
-            format!("{what} {r}; 3 or more are recommended"),
+            format!(
+                "{what} {r}; {} or more are recommended (Microsoft's production guidance)",
+                p.recommended_replicas
+            ),
         );
     }
 }
@@ -74,21 +82,23 @@ fn is_zero(v: &Value) -> bool {
 }
 
 fn budgets(cx: &Ctx, gw: &Gateway, hits: &mut Hits) {
-    let pdbs = selecting(cx.docs, gw, "PodDisruptionBudget", "/spec/selector");
+    let pdbs = cx
+        .lookup
+        .selecting(gw, "PodDisruptionBudget", "/spec/selector");
     if pdbs.is_empty() {
-        if gw.is_replicated() {
-            hits.on(
-                gw,
-                "SHGW004",
-                "/spec",
-                "no PodDisruptionBudget in the stream selects this workload's pods",
-            );
-        }
+        // Also with one replica: the fix for SHGW001 needs a budget too, and a review shows
+        // every change a deployment needs at once.
+        hits.on(
+            gw,
+            "SHGW004",
+            "/spec",
+            "no PodDisruptionBudget in the stream selects this workload's pods",
+        );
         return;
     }
     for i in pdbs {
         let pdb = &cx.docs[i].value;
-        let name = crate::objects::name(pdb);
+        let name = crate::review::objects::name(pdb);
         if let Some(v) = pdb.pointer("/spec/maxUnavailable")
             && is_zero(v)
         {
@@ -113,7 +123,7 @@ fn budgets(cx: &Ctx, gw: &Gateway, hits: &mut Hits) {
             continue;
         }
         let (Some(m), Some(r)) = (
-            crate::objects::int_at(pdb, "/spec/minAvailable"),
+            crate::review::objects::int_at(pdb, "/spec/minAvailable"),
             gw.replicas,
         ) else {
             continue;
@@ -145,4 +155,46 @@ fn spread(cx: &Ctx, gw: &Gateway, hits: &mut Hits) {
     if !spread && !anti {
         hits.on(gw, "SHGW007", pod, "neither topologySpreadConstraints nor podAntiAffinity: all replicas may land on one node or zone");
     }
+}
+
+/// SHGW008: a Deployment's rolling update with `maxUnavailable` or `maxSurge` left to
+/// Kubernetes' defaults (25% each).
+fn rollout(cx: &Ctx, gw: &Gateway, hits: &mut Hits) {
+    if gw.kind != "Deployment" {
+        return;
+    }
+    let doc = cx.doc(gw);
+    let strategy = doc.pointer("/spec/strategy");
+    if strategy
+        .and_then(|s| s.get("type"))
+        .and_then(Value::as_str)
+        .is_some_and(|t| t == "Recreate")
+    {
+        return;
+    }
+    let rolling = strategy.and_then(|s| s.get("rollingUpdate"));
+    let missing: Vec<&str> = ["maxUnavailable", "maxSurge"]
+        .into_iter()
+        .filter(|f| rolling.and_then(|r| r.get(*f)).is_none_or(Value::is_null))
+        .collect();
+    if missing.is_empty() {
+        return;
+    }
+    let pointer = match (strategy, rolling) {
+        (_, Some(_)) => "/spec/strategy/rollingUpdate",
+        (Some(_), None) => "/spec/strategy",
+        (None, None) => "/spec",
+    };
+    let replicas = gw
+        .replicas
+        .map_or(String::new(), |r| format!(" with {r} replica(s)"));
+    hits.on(
+        gw,
+        "SHGW008",
+        pointer,
+        format!(
+            "the rolling update leaves {} implicit (25% by default){replicas}; set maxUnavailable 0 and maxSurge 25% or 1",
+            missing.join(" and ")
+        ),
+    );
 }

@@ -1,34 +1,39 @@
-//! The gateways of a stream and what they read: the workloads with a gateway container (the one
-//! that receives `config.service.endpoint`, else the one running the gateway image), their
-//! gateway container, pod labels, effective replica count and settings (from `env` and from
-//! the ConfigMaps loaded with `envFrom`).
+//! The gateways of a stream and what they read: the workloads with a gateway container (found
+//! by [`crate::gateway_container`]: the one that receives `config.service.endpoint`, else the
+//! one running the gateway image), their gateway container, pod labels, effective replica
+//! count and settings (from `env` and from the ConfigMaps loaded with `envFrom`). The rules
+//! read this, and so does `shgw import`.
 
-use crate::objects::{
+use crate::review::document::{Document, Stream, escape};
+use crate::review::objects::{
     int_at, kind, label_selector_selects, name, namespace, pod_template, str_at, string_map,
 };
-use crate::source::{Document, Stream, escape};
 use serde_json::Value;
-use std::collections::BTreeMap;
-
-pub use shgw::GATEWAY_IMAGE;
+use std::collections::{BTreeMap, HashMap};
 
 /// The kinds that may run the gateway.
 const WORKLOAD_KINDS: &[&str] = &["Deployment", "StatefulSet", "DaemonSet"];
 
 /// Where a setting's value comes from.
 #[derive(Debug, Clone, PartialEq)]
-pub(crate) enum Source {
+pub enum Source {
     /// Written in the manifest (env `value` or ConfigMap data).
     Literal(String),
     /// `secretKeyRef` (env) or a key of a Secret loaded by `envFrom.secretRef`.
-    Secret { name: String, key: String },
+    Secret {
+        /// The Secret's name.
+        name: String,
+        /// The key in it.
+        key: String,
+    },
     /// Read from somewhere the stream does not show (a ConfigMap not in the stream, a field ref).
     Elsewhere,
 }
 
 /// One setting of one gateway and where it is written.
 #[derive(Debug, Clone)]
-pub(crate) struct Setting {
+pub struct Setting {
+    /// Where the value comes from.
     pub source: Source,
     /// The document that writes it.
     pub doc: usize,
@@ -48,11 +53,14 @@ impl Setting {
 
 /// One gateway workload.
 #[derive(Debug, Clone)]
-pub(crate) struct Gateway {
+pub struct Gateway {
     /// Index of its document in the stream.
     pub doc: usize,
+    /// The workload's name.
     pub name: String,
+    /// Its namespace (`""` when it names none).
     pub namespace: String,
+    /// `Deployment`, `StatefulSet` or `DaemonSet`.
     pub kind: String,
     /// Pointer to the pod template (`/spec/template`).
     pub template: String,
@@ -91,9 +99,73 @@ impl Gateway {
     }
 }
 
+/// The objects of a stream by kind, namespace and name, built once per review so that finding
+/// what a gateway reads does not scan the whole stream for each gateway.
+pub(crate) struct Lookup<'a> {
+    docs: &'a [Document],
+    /// Kind, then namespace, then name: the first such object.
+    by_id: HashMap<&'a str, HashMap<&'a str, HashMap<&'a str, usize>>>,
+    /// Kind, then namespace: every such object, in stream order.
+    by_kind: HashMap<&'a str, HashMap<&'a str, Vec<usize>>>,
+}
+
+impl<'a> Lookup<'a> {
+    pub(crate) fn new(docs: &'a [Document]) -> Self {
+        let mut by_id: HashMap<&str, HashMap<&str, HashMap<&str, usize>>> = HashMap::new();
+        let mut by_kind: HashMap<&str, HashMap<&str, Vec<usize>>> = HashMap::new();
+        for (i, d) in docs.iter().enumerate() {
+            let [k, ns, n] = &d.id;
+            by_id
+                .entry(k.as_str())
+                .or_default()
+                .entry(ns.as_str())
+                .or_default()
+                .entry(n.as_str())
+                .or_insert(i);
+            by_kind
+                .entry(k.as_str())
+                .or_default()
+                .entry(ns.as_str())
+                .or_default()
+                .push(i);
+        }
+        Lookup {
+            docs,
+            by_id,
+            by_kind,
+        }
+    }
+
+    /// The document index of the object `kind`/`name` in `ns` (the first, as [`find`]).
+    pub(crate) fn find(&self, kind_: &str, ns: &str, name_: &str) -> Option<usize> {
+        self.by_id.get(kind_)?.get(ns)?.get(name_).copied()
+    }
+
+    /// The documents of `kind_` in `ns`, in stream order.
+    pub(crate) fn of_kind(&self, kind_: &str, ns: &str) -> &[usize] {
+        self.by_kind
+            .get(kind_)
+            .and_then(|m| m.get(ns))
+            .map_or(&[], Vec::as_slice)
+    }
+
+    /// As [`selecting`].
+    pub(crate) fn selecting(&self, gw: &Gateway, kind_: &str, selector: &str) -> Vec<usize> {
+        self.of_kind(kind_, &gw.namespace)
+            .iter()
+            .copied()
+            .filter(|i| label_selector_selects(self.docs[*i].value.pointer(selector), &gw.labels))
+            .collect()
+    }
+}
+
 /// Finds every gateway workload of the stream, in stream order.
-pub(crate) fn gateways(stream: &Stream) -> Vec<Gateway> {
-    let docs = &stream.documents;
+pub fn gateways(stream: &Stream) -> Vec<Gateway> {
+    gateways_in(&Lookup::new(&stream.documents))
+}
+
+pub(crate) fn gateways_in(lookup: &Lookup) -> Vec<Gateway> {
+    let docs = lookup.docs;
     let mut out = Vec::new();
     for (i, d) in docs.iter().enumerate() {
         let k = kind(&d.value);
@@ -108,12 +180,12 @@ pub(crate) fn gateways(stream: &Stream) -> Vec<Gateway> {
             .value
             .pointer(&format!("{template}/spec"))
             .and_then(|pod| {
-                shgw::gateway_container(pod, |source, name| {
+                crate::gateway_container(pod, |source, name| {
                     let kind = match source {
-                        shgw::EnvSource::ConfigMap => "ConfigMap",
-                        shgw::EnvSource::Secret => "Secret",
+                        crate::EnvSource::ConfigMap => "ConfigMap",
+                        crate::EnvSource::Secret => "Secret",
                     };
-                    find(docs, kind, ns, name).map(|i| &docs[i].value)
+                    lookup.find(kind, ns, name).map(|i| &docs[i].value)
                 })
             })
         else {
@@ -133,23 +205,27 @@ pub(crate) fn gateways(stream: &Stream) -> Vec<Gateway> {
             opaque_settings: false,
             written: Vec::new(),
         };
-        gw.autoscaler = autoscaler_of(docs, &gw);
+        gw.autoscaler = autoscaler_of(lookup, &gw);
         gw.replicas = replicas_of(docs, &gw);
-        let collected = settings_of(docs, &gw);
+        let collected = settings_of(lookup, &gw);
         gw.settings = collected.effective;
         gw.written = collected.written;
-        gw.opaque_settings = has_opaque_sources(docs, &gw);
+        gw.opaque_settings = has_opaque_sources(lookup, &gw);
         out.push(gw);
     }
     out
 }
 
-fn autoscaler_of(docs: &[Document], gw: &Gateway) -> Option<usize> {
-    docs.iter().position(|d| {
-        d.is("HorizontalPodAutoscaler", &gw.namespace)
-            && str_at(&d.value, "/spec/scaleTargetRef/kind") == Some(gw.kind.as_str())
-            && str_at(&d.value, "/spec/scaleTargetRef/name") == Some(gw.name.as_str())
-    })
+fn autoscaler_of(lookup: &Lookup, gw: &Gateway) -> Option<usize> {
+    lookup
+        .of_kind("HorizontalPodAutoscaler", &gw.namespace)
+        .iter()
+        .copied()
+        .find(|i| {
+            let v = &lookup.docs[*i].value;
+            str_at(v, "/spec/scaleTargetRef/kind") == Some(gw.kind.as_str())
+                && str_at(v, "/spec/scaleTargetRef/name") == Some(gw.name.as_str())
+        })
 }
 
 fn replicas_of(docs: &[Document], gw: &Gateway) -> Option<i64> {
@@ -163,7 +239,7 @@ fn replicas_of(docs: &[Document], gw: &Gateway) -> Option<i64> {
 }
 
 /// The document index of the object `kind`/`name` in `ns`.
-pub(crate) fn find(docs: &[Document], kind_: &str, ns: &str, name_: &str) -> Option<usize> {
+pub fn find(docs: &[Document], kind_: &str, ns: &str, name_: &str) -> Option<usize> {
     docs.iter()
         .position(|d| d.is(kind_, ns) && d.id[2] == name_)
 }
@@ -184,7 +260,8 @@ impl Collector {
     }
 }
 
-fn settings_of(docs: &[Document], gw: &Gateway) -> Collector {
+fn settings_of(lookup: &Lookup, gw: &Gateway) -> Collector {
+    let docs = lookup.docs;
     let mut out = Collector::default();
     let container = docs[gw.doc].value.pointer(&gw.container);
     let env_from = container
@@ -194,9 +271,9 @@ fn settings_of(docs: &[Document], gw: &Gateway) -> Collector {
         let prefix = str_at(source, "/prefix").unwrap_or_default();
         let at = format!("{}/envFrom/{i}", gw.container);
         if let Some(cm) = str_at(source, "/configMapRef/name") {
-            load_config_map(docs, gw, cm, prefix, &mut out);
+            load_config_map(lookup, gw, cm, prefix, &mut out);
         } else if let Some(secret) = str_at(source, "/secretRef/name") {
-            load_secret_keys(docs, gw, secret, prefix, &at, &mut out);
+            load_secret_keys(lookup, gw, secret, prefix, &at, &mut out);
         }
     }
     let env = container
@@ -234,7 +311,7 @@ fn settings_of(docs: &[Document], gw: &Gateway) -> Collector {
             str_at(e, "/valueFrom/configMapKeyRef/name"),
             str_at(e, "/valueFrom/configMapKeyRef/key"),
         ) {
-            match config_map_value(docs, gw, n, k) {
+            match config_map_value(lookup, gw, n, k) {
                 Some(s) => {
                     out.insert(key.to_owned(), s);
                     continue;
@@ -258,8 +335,8 @@ fn settings_of(docs: &[Document], gw: &Gateway) -> Collector {
     out
 }
 
-fn has_opaque_sources(docs: &[Document], gw: &Gateway) -> bool {
-    let env_from = docs[gw.doc]
+fn has_opaque_sources(lookup: &Lookup, gw: &Gateway) -> bool {
+    let env_from = lookup.docs[gw.doc]
         .value
         .pointer(&format!("{}/envFrom", gw.container))
         .and_then(Value::as_array);
@@ -267,13 +344,15 @@ fn has_opaque_sources(docs: &[Document], gw: &Gateway) -> bool {
         let cm = str_at(s, "/configMapRef/name").map(|n| ("ConfigMap", n));
         let secret = str_at(s, "/secretRef/name").map(|n| ("Secret", n));
         cm.or(secret)
-            .is_some_and(|(k, n)| find(docs, k, &gw.namespace, n).is_none())
+            .is_some_and(|(k, n)| lookup.find(k, &gw.namespace, n).is_none())
     })
 }
 
-fn config_map_value(docs: &[Document], gw: &Gateway, cm: &str, key: &str) -> Option<Setting> {
-    let i = find(docs, "ConfigMap", &gw.namespace, cm)?;
-    let v = docs[i].value.pointer(&format!("/data/{}", escape(key)))?;
+fn config_map_value(lookup: &Lookup, gw: &Gateway, cm: &str, key: &str) -> Option<Setting> {
+    let i = lookup.find("ConfigMap", &gw.namespace, cm)?;
+    let v = lookup.docs[i]
+        .value
+        .pointer(&format!("/data/{}", escape(key)))?;
     Some(Setting {
         source: Source::Literal(
             v.as_str()
@@ -285,12 +364,12 @@ fn config_map_value(docs: &[Document], gw: &Gateway, cm: &str, key: &str) -> Opt
     })
 }
 
-fn load_config_map(docs: &[Document], gw: &Gateway, cm: &str, prefix: &str, out: &mut Collector) {
+fn load_config_map(lookup: &Lookup, gw: &Gateway, cm: &str, prefix: &str, out: &mut Collector) {
     // A ConfigMap not in the stream: its keys are unknown and nothing is assumed about them.
-    let Some(i) = find(docs, "ConfigMap", &gw.namespace, cm) else {
+    let Some(i) = lookup.find("ConfigMap", &gw.namespace, cm) else {
         return;
     };
-    if let Some(Value::Object(data)) = docs[i].value.get("data") {
+    if let Some(Value::Object(data)) = lookup.docs[i].value.get("data") {
         for (k, v) in data {
             let text = v
                 .as_str()
@@ -309,17 +388,17 @@ fn load_config_map(docs: &[Document], gw: &Gateway, cm: &str, prefix: &str, out:
 }
 
 fn load_secret_keys(
-    docs: &[Document],
+    lookup: &Lookup,
     gw: &Gateway,
     secret: &str,
     prefix: &str,
     at: &str,
     out: &mut Collector,
 ) {
-    let Some(i) = find(docs, "Secret", &gw.namespace, secret) else {
+    let Some(i) = lookup.find("Secret", &gw.namespace, secret) else {
         return;
     };
-    let v = &docs[i].value;
+    let v = &lookup.docs[i].value;
     let keys = ["data", "stringData"]
         .iter()
         .filter_map(|f| v.get(*f).and_then(Value::as_object))
@@ -341,16 +420,60 @@ fn load_secret_keys(
 
 /// Indexes of the objects of `kind_` in the gateway's namespace whose `LabelSelector` at
 /// `selector` selects the gateway's pods.
-pub(crate) fn selecting(
-    docs: &[Document],
-    gw: &Gateway,
-    kind_: &str,
-    selector: &str,
-) -> Vec<usize> {
+pub fn selecting(docs: &[Document], gw: &Gateway, kind_: &str, selector: &str) -> Vec<usize> {
     docs.iter()
         .enumerate()
         .filter(|(_, d)| d.is(kind_, &gw.namespace))
         .filter(|(_, d)| label_selector_selects(d.value.pointer(selector), &gw.labels))
         .map(|(i, _)| i)
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn stream(containers: serde_json::Value, extra: Vec<serde_json::Value>) -> Stream {
+        let deployment = json!({"apiVersion": "apps/v1", "kind": "Deployment",
+            "metadata": {"name": "gw", "namespace": "apim"},
+            "spec": {"template": {"metadata": {"labels": {"app": "gw"}}, "spec": {"containers": containers}}}});
+        let mut documents = vec![Document::new("s.yaml", deployment)];
+        documents.extend(extra.into_iter().map(|v| Document::new("s.yaml", v)));
+        Stream { documents }
+    }
+
+    #[test]
+    fn the_gateway_is_the_container_that_receives_the_endpoint() {
+        // A mirrored image behind a sidecar, the endpoint from the ConfigMap in the stream.
+        let cm = json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "gw-env", "namespace": "apim"},
+            "data": {"config.service.endpoint": "contoso.configuration.azure-api.net", "neighborhood.host": "gw-instance-discovery"}});
+        let s = stream(
+            json!([
+                {"name": "exporter", "image": "prom/statsd-exporter:v0.28.0"},
+                {"name": "gw", "image": "contosoacr.azurecr.io/mirror/apim-gateway:2.12.1", "envFrom": [{"configMapRef": {"name": "gw-env"}}]}
+            ]),
+            vec![cm],
+        );
+        let found = gateways(&s);
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].container, "/spec/template/spec/containers/1");
+        assert_eq!(
+            found[0]
+                .setting("neighborhood.host")
+                .and_then(Setting::literal),
+            Some("gw-instance-discovery")
+        );
+        // Without the endpoint only Microsoft's image name decides; a mirror is then unknown.
+        let by_image = stream(
+            json!([{"name": "gw", "image": "mcr.microsoft.com/azure-api-management/gateway:v2"}]),
+            vec![],
+        );
+        assert_eq!(gateways(&by_image).len(), 1);
+        let unknown = stream(
+            json!([{"name": "gw", "image": "contosoacr.azurecr.io/mirror/apim-gateway:v2"}]),
+            vec![],
+        );
+        assert!(gateways(&unknown).is_empty());
+    }
 }
