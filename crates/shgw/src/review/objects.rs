@@ -102,8 +102,17 @@ pub fn map_selects(selector: &BTreeMap<String, String>, labels: &BTreeMap<String
 /// selector selects everything; a missing one (`None`) nothing.
 pub fn label_selector_selects(selector: Option<&Value>, labels: &BTreeMap<String, String>) -> bool {
     let Some(sel) = selector else { return false };
-    let match_labels = string_map(sel, "/matchLabels");
-    if !match_labels.iter().all(|(k, v)| labels.get(k) == Some(v)) {
+    // Read in place: this runs for every budget and policy against every gateway.
+    let wanted = sel.get("matchLabels").and_then(Value::as_object);
+    let matches = wanted.into_iter().flatten().all(|(k, v)| {
+        let have = labels.get(k).map(String::as_str);
+        match v {
+            Value::String(s) => have == Some(s.as_str()),
+            Value::Null => have == Some(""),
+            other => have == Some(other.to_string().as_str()),
+        }
+    });
+    if !matches {
         return false;
     }
     let exprs = sel.get("matchExpressions").and_then(Value::as_array);

@@ -99,10 +99,14 @@ fn selecting_services<'a>(
     cx: &'a Ctx,
     gw: &'a Gateway,
 ) -> impl Iterator<Item = (usize, &'a Value)> + 'a {
-    cx.services
+    // `services` is in stream order, so a Service's selector is found by its document index.
+    cx.lookup
+        .of_kind("Service", &gw.namespace)
         .iter()
-        .filter(move |(i, sel)| cx.docs[*i].id[1] == gw.namespace && map_selects(sel, &gw.labels))
-        .map(move |(i, _)| (*i, &cx.docs[*i].value))
+        .filter_map(move |i| {
+            let at = cx.services.binary_search_by_key(i, |(d, _)| *d).ok()?;
+            map_selects(&cx.services[at].1, &gw.labels).then(|| (*i, &cx.docs[*i].value))
+        })
 }
 
 fn discovery(cx: &Ctx, gw: &Gateway, hits: &mut Hits) {
