@@ -8,7 +8,7 @@
 use serde::Serialize;
 use serde_json::Value;
 use shgw_yaml::node::Node;
-use shgw_yaml::parse::{ParseOptions, parse_input};
+use shgw_yaml::parse::{ParseOptions, for_each_input};
 use shgw_yaml::{Place, Places};
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -163,22 +163,23 @@ pub fn escape(segment: &str) -> String {
 /// [`LoadError`] with the line and column when the text is not YAML or JSON, or when a
 /// document is not a mapping.
 pub fn load(file: &str, text: &str) -> Result<Stream, LoadError> {
-    let docs = parse_input(text, &ParseOptions::default()).map_err(|e| LoadError {
-        file: file.to_owned(),
-        line: e.line(),
-        column: e.column(),
-        message: format!("not valid YAML or JSON: {}", e.detail()),
-    })?;
     let mut documents = Vec::new();
-    for doc in docs {
+    let mut refused = None;
+    // Each document is turned into its value and positions as soon as it is read, so the
+    // stream is never held as nodes and values at once.
+    for_each_input(text, &ParseOptions::default(), |doc| {
+        if refused.is_some() {
+            return;
+        }
         let start = position(doc.places.at);
         if !doc.node.is_map() {
-            return Err(LoadError {
+            refused = Some(LoadError {
                 file: file.to_owned(),
                 line: start.line,
                 column: start.column,
                 message: "a manifest document must be a mapping (an object with kind)".into(),
             });
+            return;
         }
         let mut positions = BTreeMap::new();
         positions.insert(String::new(), start);
@@ -191,8 +192,17 @@ pub fn load(file: &str, text: &str) -> Result<Stream, LoadError> {
             String::new(),
             &Arc::new(positions),
         );
+    })
+    .map_err(|e| LoadError {
+        file: file.to_owned(),
+        line: e.line(),
+        column: e.column(),
+        message: format!("not valid YAML or JSON: {}", e.detail()),
+    })?;
+    match refused {
+        Some(e) => Err(e),
+        None => Ok(Stream { documents }),
     }
-    Ok(Stream { documents })
 }
 
 /// A place of the reader as a [`Position`].

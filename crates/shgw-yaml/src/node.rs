@@ -256,7 +256,9 @@ impl Node {
             Node::Scalar(s) if s.tag == Tag::Str => Value::String(s.text),
             Node::Scalar(s) => s.to_value(),
             Node::Seq(items) => Value::Array(items.into_iter().map(Node::into_value).collect()),
-            Node::Map(m) => Value::Object(m.into_iter().map(|(k, v)| (k, v.into_value())).collect()),
+            Node::Map(m) => {
+                Value::Object(m.into_iter().map(|(k, v)| (k, v.into_value())).collect())
+            }
         }
     }
 

@@ -1,11 +1,11 @@
 //! Gateway files from the Azure chart's `values.yaml` (`azure-api-management-gateway` 1.15.x,
 //! keys as in its values reference): what the chart would render, as a Gateway.
 
-use shgw_yaml::parse::{ParseOptions, parse_input};
 use super::adopt::Existing;
 use super::build::{GatewayDoc, int_or_percent, quantity, statsd_endpoint};
 use super::{ImportError, Imported};
 use serde_json::{Map, Value, json};
+use shgw_yaml::parse::{ParseOptions, parse_input};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// The chart's name, the default `fullname` suffix.
@@ -69,11 +69,9 @@ pub fn import_helm_values(
         yaml11: true,
         ..ParseOptions::default()
     };
-    let docs = parse_input(text_, &opts)
-        .map_err(|e| stream_err("", format!("not valid YAML: {e}")))?;
-    let values = docs
-        .first()
-        .map_or(Value::Null, |d| d.node.to_value());
+    let docs =
+        parse_input(text_, &opts).map_err(|e| stream_err("", format!("not valid YAML: {e}")))?;
+    let values = docs.first().map_or(Value::Null, |d| d.node.to_value());
     if !values.is_object() {
         return Err(stream_err("", "a values file is a mapping".into()));
     }
