@@ -11,6 +11,7 @@ use shgw_yaml::node::Node;
 use shgw_yaml::parse::{ParseOptions, for_each_input};
 use shgw_yaml::{Place, Places};
 use std::collections::BTreeMap;
+use std::fmt::Write;
 use std::sync::Arc;
 
 /// A place in a source file: 1-based line and column.
@@ -226,7 +227,11 @@ fn record(
         Node::Map(m) => {
             for ((key, value), p) in m.iter().zip(&places.children) {
                 pointer.push('/');
-                pointer.push_str(&escape(key));
+                if key.contains(['~', '/']) {
+                    pointer.push_str(&escape(key));
+                } else {
+                    pointer.push_str(key);
+                }
                 out.insert(pointer.clone(), position(p.key));
                 record(value, p, pointer, out);
                 pointer.truncate(len);
@@ -235,7 +240,7 @@ fn record(
         Node::Seq(items) => {
             for (i, (item, p)) in items.iter().zip(&places.children).enumerate() {
                 pointer.push('/');
-                pointer.push_str(&i.to_string());
+                let _ = write!(pointer, "{i}");
                 out.insert(pointer.clone(), position(p.at));
                 record(item, p, pointer, out);
                 pointer.truncate(len);
@@ -377,6 +382,19 @@ mod tests {
         assert_eq!(d.value["b"]["cpu"], 1);
         assert_eq!(d.position("/b"), Position { line: 3, column: 1 });
         assert_eq!(d.position("/b/cpu"), Position { line: 2, column: 8 });
+    }
+
+    #[test]
+    fn keys_with_pointer_characters_are_escaped() {
+        let text = "kind: X\nmetadata:\n  annotations:\n    example.com/a~b: x\n";
+        let d = &load("k.yaml", text).unwrap().documents[0];
+        assert_eq!(
+            d.position("/metadata/annotations/example.com~1a~0b"),
+            Position { line: 4, column: 5 }
+        );
+        // A document that is no mapping, after good ones, is placed where it starts.
+        let e = load("m.yaml", "kind: A\n---\n- x\n").unwrap_err();
+        assert_eq!((e.line, e.column), (3, 1), "{e}");
     }
 
     #[test]
