@@ -5,6 +5,7 @@ use crate::Failure;
 use serde_json::Value;
 use shgw::Profile;
 use shgw_kustomize::{BuildOptions, ExpandError, Expander, Expansion};
+use shgw_yaml::node::Node;
 use std::path::Path;
 
 fn is_gateway(doc: &Value) -> bool {
@@ -47,12 +48,18 @@ fn refusal(doc: &Value) -> Option<String> {
 /// The expander handed to the kustomize engine: a Gateway becomes the manifests shgw renders
 /// for it (with the render's warnings), any other `shgw.dev` document is refused.
 fn expander(profile: Profile) -> Expander {
-    Box::new(move |doc: &Value, file: &Path| {
+    Box::new(move |node: &Node, file: &Path| {
+        let doc = &node.to_value();
         if !is_gateway(doc) {
             return refusal(doc).map(|why| Err(why.into()));
         }
         let source = file.display().to_string();
-        let result = shgw::gateway_from_value(doc)
+        // Read from the nodes: settings keep the text they were written with.
+        let placed = shgw::Placed {
+            node: node.clone(),
+            places: shgw_yaml::Places::default(),
+        };
+        let result = shgw::gateway_from_placed(&placed)
             .map_err(|problems| shgw::Errors::new(&source, problems))
             .and_then(|g| {
                 shgw::render_with(&source, &[g], &profile, &shgw::RenderOptions::default())
