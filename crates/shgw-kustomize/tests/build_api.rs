@@ -1,7 +1,7 @@
 //! End-to-end tests of `build` on small kustomizations held in memory (`MemoryFs`).
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
-use serde_json::{Value, json};
+use serde_json::json;
 use shgw_kustomize::{
     BuildOptions, Error, Expansion, MemoryFs, build, build_output, build_resources,
 };
