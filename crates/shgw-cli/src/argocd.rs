@@ -122,8 +122,8 @@ pub(crate) fn discover() -> Result<Output, Failure> {
         let seen = Arc::new(AtomicBool::new(false));
         let flag = Arc::clone(&seen);
         let opts = shgw_kustomize::BuildOptions {
-            expander: Some(Box::new(move |doc: &Value, _: &Path| {
-                if is_shgw_api(doc.get("apiVersion").and_then(Value::as_str)) {
+            expander: Some(Box::new(move |doc: &Node, _: &Path| {
+                if is_shgw_api(doc["apiVersion"].as_str()) {
                     flag.store(true, Ordering::Relaxed);
                 }
                 None

@@ -46,6 +46,7 @@ use crate::args::FailOn;
 use serde_json::Value;
 use shgw::{KubeVersion, Profile};
 use shgw_kustomize::{BuildOptions, ExpandError, Expander, Expansion, Kept, Output};
+use shgw_yaml::node::Node;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::Path;
 use std::sync::{Arc, Mutex, PoisonError};
@@ -130,7 +131,8 @@ fn to_render(doc: &Value, pass: &Pass, n: usize) -> Value {
 /// is refused. A Gateway that does not render fails the second pass; in the first (where a
 /// later patch may still mend it), and for a Gateway a patch deletes, it is recorded instead.
 fn expander(profile: Profile, version: Option<KubeVersion>, state: Arc<Mutex<Pass>>) -> Expander {
-    Box::new(move |doc: &Value, file: &Path| {
+    Box::new(move |node: &Node, file: &Path| {
+        let doc = &node.to_value();
         if !is_gateway(doc) {
             return refusal(doc).map(|why| Err(why.into()));
         }
@@ -140,7 +142,17 @@ fn expander(profile: Profile, version: Option<KubeVersion>, state: Arc<Mutex<Pas
         pass.loaded
             .push(doc.get("spec").cloned().unwrap_or(Value::Null));
         let source = file.display().to_string();
-        let rendered = shgw::gateway_from_value(&to_render(doc, &pass, n))
+        // The first pass reads the Gateway from its nodes, so settings keep the text they were
+        // written with; the second reads the final spec patches left.
+        let gateway = if pass.specs.is_some() {
+            shgw::gateway_from_value(&to_render(doc, &pass, n))
+        } else {
+            shgw::gateway_from_placed(&shgw::Placed {
+                node: node.clone(),
+                places: shgw_yaml::Places::default(),
+            })
+        };
+        let rendered = gateway
             .map_err(|problems| shgw::Errors::new(&source, problems))
             .and_then(|g| {
                 shgw::render_with(&source, &[g], &profile, &shgw::RenderOptions::default())

@@ -55,6 +55,11 @@ pub(crate) fn import(a: ImportArgs) -> Result<Output, Failure> {
 fn arc_extension(text: &str) -> Option<serde_json::Value> {
     let value = serde_json::from_str::<serde_json::Value>(text)
         .ok()
-        .or_else(|| serde_saphyr::from_str::<serde_json::Value>(text).ok())?;
+        .or_else(
+            || match shgw_yaml::parse::parse_values(text).ok()?.as_mut_slice() {
+                [one] => Some(one.take()),
+                _ => None,
+            },
+        )?;
     shgw_review::is_arc_extension(&value).then_some(value)
 }

@@ -30,11 +30,11 @@ fn workspace() -> PathBuf {
 }
 
 fn yaml(text: &str) -> Value {
-    serde_saphyr::from_str(text).unwrap()
+    shgw_yaml::parse::parse_value(text).unwrap()
 }
 
 fn docs(text: &str) -> Vec<Value> {
-    let all: Vec<Value> = serde_saphyr::from_multiple(text).unwrap();
+    let all: Vec<Value> = shgw_yaml::parse::parse_values(text).unwrap();
     all.into_iter().filter(|d| !d.is_null()).collect()
 }
 

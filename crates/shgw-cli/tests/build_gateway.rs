@@ -68,10 +68,14 @@ fn text(b: &[u8]) -> String {
 }
 
 fn documents(yaml: &str) -> Vec<Value> {
-    yaml.split("\n---\n")
-        .filter(|d| !d.trim().is_empty())
-        .map(|d| serde_saphyr::from_str::<Value>(d).unwrap())
-        .collect()
+    shgw_yaml::parse::parse_values(yaml).unwrap()
+}
+
+/// The one document of `yaml`.
+fn document(yaml: &str) -> Value {
+    let mut docs = documents(yaml);
+    assert_eq!(docs.len(), 1, "{yaml}");
+    docs.remove(0)
 }
 
 fn find<'a>(objs: &'a [Value], kind: &str, name: &str) -> &'a Value {
@@ -531,7 +535,7 @@ fn the_krm_function_reviews_given_gateway_workloads_too() {
             "internal.config.kubernetes.io/index": i.to_string(),
         });
     }
-    let config: Value = serde_saphyr::from_str(GATEWAY).unwrap();
+    let config: Value = document(GATEWAY);
     let list = serde_json::json!({
         "apiVersion": "config.kubernetes.io/v1",
         "kind": "ResourceList",
@@ -542,7 +546,7 @@ fn the_krm_function_reviews_given_gateway_workloads_too() {
     cmd.arg("fn");
     let out = shgw_testkit::run_with_stdin(&mut cmd, Some(&list.to_string()));
     assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
-    let back: Value = serde_saphyr::from_str(&text(&out.stdout)).unwrap();
+    let back: Value = document(&text(&out.stdout));
     let results = back["results"].as_array().unwrap();
     let on_plain: Vec<&Value> = results
         .iter()

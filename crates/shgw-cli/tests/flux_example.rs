@@ -19,7 +19,7 @@ fn flux(rel: &str) -> PathBuf {
 }
 
 fn docs(text: &str) -> Vec<Value> {
-    let all: Vec<Value> = serde_saphyr::from_multiple(text).unwrap();
+    let all: Vec<Value> = shgw_yaml::parse::parse_values(text).unwrap();
     all.into_iter().filter(|d| !d.is_null()).collect()
 }
 
@@ -93,9 +93,10 @@ fn every_file_passes_yamllint() {
 
 #[test]
 fn ci_renders_what_flux_pulls() {
-    let workflow: Value =
-        serde_saphyr::from_str(&std::fs::read_to_string(flux("ci/publish-gateway.yaml")).unwrap())
-            .unwrap();
+    let workflow: Value = shgw_yaml::parse::parse_value(
+        &std::fs::read_to_string(flux("ci/publish-gateway.yaml")).unwrap(),
+    )
+    .unwrap();
     let steps = run_steps(&workflow);
     // The render step: `docker run ... "$SHGW_IMAGE" ARGS... > FILE`.
     let render = steps

@@ -38,7 +38,7 @@ fn rendered_secret() -> String {
         .output()
         .unwrap();
     let yaml = ok(out, "shgw build");
-    let docs: Vec<Value> = serde_saphyr::from_multiple(&yaml).unwrap();
+    let docs: Vec<Value> = shgw_yaml::parse::parse_values(&yaml).unwrap();
     let secret = docs
         .into_iter()
         .find(|d| d["kind"] == "Secret")

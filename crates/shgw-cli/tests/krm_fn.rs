@@ -31,7 +31,7 @@ fn run_fn(list: &Value) -> (Run, Value) {
     let out = if run.stdout.is_empty() {
         Value::Null
     } else {
-        serde_saphyr::from_str(&run.stdout)
+        shgw_yaml::parse::parse_value(&run.stdout)
             .unwrap_or_else(|e| panic!("stdout is not YAML: {e}\n{}", run.stdout))
     };
     (run, out)
@@ -444,10 +444,11 @@ fn rendered(mut gateway: Value, profile: &str) -> Vec<Value> {
 
 #[test]
 fn the_kustomize_generator_example_as_kustomize_runs_it() {
-    let k: Value = serde_saphyr::from_str(&example("kustomize/kustomization.yaml")).unwrap();
+    let k: Value = shgw_yaml::parse::parse_value(&example("kustomize/kustomization.yaml")).unwrap();
     let file = k["generators"][0].as_str().unwrap();
-    let config: Value = serde_saphyr::from_str(&example(&format!("kustomize/{file}"))).unwrap();
-    let spec: Value = serde_saphyr::from_str(
+    let config: Value =
+        shgw_yaml::parse::parse_value(&example(&format!("kustomize/{file}"))).unwrap();
+    let spec: Value = shgw_yaml::parse::parse_value(
         config["metadata"]["annotations"]["config.kubernetes.io/function"]
             .as_str()
             .unwrap(),
@@ -466,7 +467,7 @@ fn the_kustomize_generator_example_as_kustomize_runs_it() {
     local["metadata"]["annotations"]["config.kubernetes.io/local-config"] = json!("true");
     let run = exec_function(&argv, &list(json!([local.clone()]), Some(local)));
     assert_eq!(run.code, Some(0), "{}", run.stderr);
-    let out: Value = serde_saphyr::from_str(&run.stdout).unwrap();
+    let out: Value = shgw_yaml::parse::parse_value(&run.stdout).unwrap();
     // What kustomize keeps: everything not local-config, i.e. exactly the rendered objects.
     let kept: Vec<Value> = out["items"]
         .as_array()
@@ -484,7 +485,7 @@ fn the_kustomize_generator_example_as_kustomize_runs_it() {
 
 #[test]
 fn the_kpt_example_as_kpt_runs_it() {
-    let kptfile: Value = serde_saphyr::from_str(&example("kpt/Kptfile")).unwrap();
+    let kptfile: Value = shgw_yaml::parse::parse_value(&example("kpt/Kptfile")).unwrap();
     let mutator = &kptfile["pipeline"]["mutators"][0];
     let argv: Vec<String> = mutator["exec"]
         .as_str()
@@ -493,21 +494,21 @@ fn the_kpt_example_as_kpt_runs_it() {
         .map(str::to_owned)
         .collect();
     let path = mutator["configPath"].as_str().unwrap();
-    let config: Value = serde_saphyr::from_str(&example(&format!("kpt/{path}"))).unwrap();
+    let config: Value = shgw_yaml::parse::parse_value(&example(&format!("kpt/{path}"))).unwrap();
     // The package's resources, each with the file it is read from.
     let mut item = config.clone();
     item["metadata"]["annotations"]["internal.config.kubernetes.io/path"] = json!(path);
     item["metadata"]["annotations"]["internal.config.kubernetes.io/index"] = json!("0");
     let run = exec_function(&argv, &list(json!([item.clone()]), Some(config.clone())));
     assert_eq!(run.code, Some(0), "{}", run.stderr);
-    let out: Value = serde_saphyr::from_str(&run.stdout).unwrap();
+    let out: Value = shgw_yaml::parse::parse_value(&run.stdout).unwrap();
     let items = out["items"].as_array().unwrap();
     assert_eq!(items[0], item);
     assert_eq!(items[1..].to_vec(), rendered(config.clone(), "production"));
     // kpt fn render again on the written package: nothing changes.
     let again = exec_function(&argv, &list(out["items"].clone(), Some(config)));
     assert_eq!(again.code, Some(0), "{}", again.stderr);
-    let again: Value = serde_saphyr::from_str(&again.stdout).unwrap();
+    let again: Value = shgw_yaml::parse::parse_value(&again.stdout).unwrap();
     assert_eq!(again["items"], out["items"]);
 }
 

@@ -159,4 +159,13 @@ fn settings_reach_the_config_map_as_written() {
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     let yaml = text(&out.stdout);
     assert!(yaml.contains("  w: \"on\"\n  x: \"2.10\"\n"), "{yaml}");
+    // And through `shgw build`: the kustomize engine hands the Gateway over as nodes.
+    std::fs::write(dir.join("kustomization.yaml"), "resources:\n- gw.yaml\n").unwrap();
+    let out = shgw(&dir, &["build", ".", "--profile", "dev"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let yaml = text(&out.stdout);
+    assert!(
+        yaml.contains("  x: \"1.10\"\n  \"y\": \"0755\"\n  z: \"y\"\n"),
+        "{yaml}"
+    );
 }

@@ -592,7 +592,7 @@ fn load_file(path: &Path, root: &Path, ctx: &Ctx) -> Result<Vec<Resource>> {
     let mut out = Vec::new();
     for doc in docs {
         let hook = ctx.opts.expander.as_ref();
-        match hook.and_then(|e| e(&doc.to_value(), path)) {
+        match hook.and_then(|e| e(&doc, path)) {
             Some(Ok(expansion)) => {
                 let n = ctx.expansions.get();
                 ctx.expansions.set(n + 1);

@@ -64,6 +64,7 @@ pub use fs::{DiskFs, FileSystem, MemoryFs};
 pub use resid::ResId;
 
 use serde_json::Value;
+use shgw_yaml::node::Node;
 use std::path::Path;
 
 /// Renders documents exactly as `kubectl kustomize` prints them (go-yaml v2 layout, documents
@@ -148,11 +149,12 @@ pub struct Product {
 
 /// A hook that may replace a document loaded from a `resources:` file.
 ///
-/// It receives the document and the file it came from. `None` keeps the document,
+/// It receives the document (its nodes, so that every scalar keeps the text it was written
+/// with) and the file it came from. `None` keeps the document,
 /// `Some(Ok(expansion))` replaces it by `expansion.docs`, `Some(Err(e))` fails the build with
 /// [`Error::Expand`].
 pub type Expander =
-    Box<dyn Fn(&Value, &Path) -> Option<Result<Expansion, ExpandError>> + Send + Sync>;
+    Box<dyn Fn(&Node, &Path) -> Option<Result<Expansion, ExpandError>> + Send + Sync>;
 
 /// A warning raised while building, with the file it is about.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -211,7 +213,7 @@ impl BuildOptions {
     /// ```
     pub fn with_expander<F>(f: F) -> Self
     where
-        F: Fn(&Value, &Path) -> Option<Result<Expansion, ExpandError>> + Send + Sync + 'static,
+        F: Fn(&Node, &Path) -> Option<Result<Expansion, ExpandError>> + Send + Sync + 'static,
     {
         BuildOptions {
             expander: Some(Box::new(f)),

@@ -1,10 +1,11 @@
 //! End-to-end tests of `build` on small kustomizations held in memory (`MemoryFs`).
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
-use serde_json::{Value, json};
+use serde_json::json;
 use shgw_kustomize::{
     BuildOptions, Error, Expansion, MemoryFs, build, build_output, build_resources,
 };
+use shgw_yaml::node::Node;
 use std::cell::RefCell;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -59,7 +60,7 @@ fn expander_replaces_documents() {
     s.write("kustomization.yaml", "resources: [gw.yaml]\nnamespace: ns1\n")
         .write("gw.yaml", "apiVersion: example.dev/v1\nkind: Gateway\nmetadata:\n  name: g\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: keep\n");
     let opts = BuildOptions {
-        expander: Some(Box::new(|doc: &Value, file: &Path| {
+        expander: Some(Box::new(|doc: &Node, file: &Path| {
             assert!(file.ends_with("gw.yaml"));
             if doc["kind"] == "Gateway" {
                 let name = doc["metadata"]["name"].as_str().unwrap_or("").to_string();
@@ -89,7 +90,7 @@ fn expander_replaces_documents() {
     assert!(docs.iter().all(|d| d["metadata"]["namespace"] == "ns1"));
 
     let failing = BuildOptions {
-        expander: Some(Box::new(|_: &Value, _: &Path| {
+        expander: Some(Box::new(|_: &Node, _: &Path| {
             Some(Err(std::io::Error::other("boom").into()))
         })),
         ..s.opts()

@@ -70,7 +70,7 @@ fn theirs(group: &str) -> BTreeSet<Spec> {
 }
 
 fn ours() -> Value {
-    serde_saphyr::from_str(OURS).unwrap()
+    shgw_yaml::parse::parse_value(OURS).unwrap()
 }
 
 fn spec_of(v: &Value) -> Spec {

@@ -7,9 +7,10 @@
 
 use serde_json::Value;
 use shgw_yaml::node::Node;
-use shgw_yaml::parse::{ParseOptions, parse_input};
+use shgw_yaml::parse::{ParseOptions, for_each_input};
 use shgw_yaml::{Place, Places};
 use std::collections::BTreeMap;
+use std::fmt::Write;
 use std::sync::Arc;
 
 pub use shgw::review::{Document, Position, Stream, escape};
@@ -44,22 +45,23 @@ pub struct LoadError {
 /// [`LoadError`] with the line and column when the text is not YAML or JSON, or when a
 /// document is not a mapping.
 pub fn load(file: &str, text: &str) -> Result<Stream, LoadError> {
-    let docs = parse_input(text, &ParseOptions::default()).map_err(|e| LoadError {
-        file: file.to_owned(),
-        line: e.line(),
-        column: e.column(),
-        message: format!("not valid YAML or JSON: {}", e.detail()),
-    })?;
     let mut documents = Vec::new();
-    for doc in docs {
+    let mut refused = None;
+    // Each document is turned into its value and positions as soon as it is read, so the
+    // stream is never held as nodes and values at once.
+    for_each_input(text, &ParseOptions::default(), |doc| {
+        if refused.is_some() {
+            return;
+        }
         let start = position(doc.places.at);
         if !doc.node.is_map() {
-            return Err(LoadError {
+            refused = Some(LoadError {
                 file: file.to_owned(),
                 line: start.line,
                 column: start.column,
                 message: "a manifest document must be a mapping (an object with kind)".into(),
             });
+            return;
         }
         let mut positions = BTreeMap::new();
         positions.insert(String::new(), start);
@@ -72,8 +74,17 @@ pub fn load(file: &str, text: &str) -> Result<Stream, LoadError> {
             String::new(),
             &Arc::new(positions),
         );
+    })
+    .map_err(|e| LoadError {
+        file: file.to_owned(),
+        line: e.line(),
+        column: e.column(),
+        message: format!("not valid YAML or JSON: {}", e.detail()),
+    })?;
+    match refused {
+        Some(e) => Err(e),
+        None => Ok(Stream { documents }),
     }
-    Ok(Stream { documents })
 }
 
 /// A place of the reader as a [`Position`].
@@ -97,7 +108,11 @@ fn record(
         Node::Map(m) => {
             for ((key, value), p) in m.iter().zip(&places.children) {
                 pointer.push('/');
-                pointer.push_str(&escape(key));
+                if key.contains(['~', '/']) {
+                    pointer.push_str(&escape(key));
+                } else {
+                    pointer.push_str(key);
+                }
                 out.insert(pointer.clone(), position(p.key));
                 record(value, p, pointer, out);
                 pointer.truncate(len);
@@ -106,7 +121,7 @@ fn record(
         Node::Seq(items) => {
             for (i, (item, p)) in items.iter().zip(&places.children).enumerate() {
                 pointer.push('/');
-                pointer.push_str(&i.to_string());
+                let _ = write!(pointer, "{i}");
                 out.insert(pointer.clone(), position(p.at));
                 record(item, p, pointer, out);
                 pointer.truncate(len);
@@ -242,6 +257,19 @@ mod tests {
         assert_eq!(d.value["b"]["cpu"], 1);
         assert_eq!(d.position("/b"), Position { line: 3, column: 1 });
         assert_eq!(d.position("/b/cpu"), Position { line: 2, column: 8 });
+    }
+
+    #[test]
+    fn keys_with_pointer_characters_are_escaped() {
+        let text = "kind: X\nmetadata:\n  annotations:\n    example.com/a~b: x\n";
+        let d = &load("k.yaml", text).unwrap().documents[0];
+        assert_eq!(
+            d.position("/metadata/annotations/example.com~1a~0b"),
+            Position { line: 4, column: 5 }
+        );
+        // A document that is no mapping, after good ones, is placed where it starts.
+        let e = load("m.yaml", "kind: A\n---\n- x\n").unwrap_err();
+        assert_eq!((e.line, e.column), (3, 1), "{e}");
     }
 
     #[test]

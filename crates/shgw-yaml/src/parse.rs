@@ -119,6 +119,34 @@ pub fn parse_documents(text: &str, opts: &ParseOptions) -> Result<Vec<Node>, Par
         .collect())
 }
 
+/// All non-empty documents of `text` as the values kubectl reads (kyaml's `Map()` of each
+/// document, as [`parse_documents`] reads them).
+///
+/// ```
+/// let v = shgw_yaml::parse::parse_values("a: 0x10\n---\nb: [yes]\n").unwrap();
+/// assert_eq!(v, [serde_json::json!({"a": 16}), serde_json::json!({"b": ["yes"]})]);
+/// ```
+///
+/// # Errors
+/// [`ParseError`] with the place of the first problem.
+pub fn parse_values(text: &str) -> Result<Vec<serde_json::Value>, ParseError> {
+    Ok(parse_documents(text, &ParseOptions::default())?
+        .into_iter()
+        .map(Node::into_value)
+        .collect())
+}
+
+/// The first document of `text` as a value ([`parse_values`]); null when it has none.
+///
+/// # Errors
+/// [`ParseError`] with the place of the first problem.
+pub fn parse_value(text: &str) -> Result<serde_json::Value, ParseError> {
+    Ok(parse_values(text)?
+        .into_iter()
+        .next()
+        .unwrap_or(serde_json::Value::Null))
+}
+
 /// All non-empty documents of `text`, as [`parse_documents`] reads them, each with the place
 /// of every node and mapping key.
 ///
@@ -133,6 +161,31 @@ pub fn parse_documents(text: &str, opts: &ParseOptions) -> Result<Vec<Node>, Par
 /// # Errors
 /// [`ParseError`] with the place of the first problem.
 pub fn parse_placed(text: &str, opts: &ParseOptions) -> Result<Vec<Placed>, ParseError> {
+    let mut docs = Vec::new();
+    for_each_placed(text, opts, |d| docs.push(d))?;
+    Ok(docs)
+}
+
+/// As [`parse_placed`], handing each document to `f` as soon as it is read, so that a long
+/// stream is never held as nodes all at once.
+///
+/// ```
+/// use shgw_yaml::parse::{for_each_placed, ParseOptions};
+/// let mut kinds = Vec::new();
+/// for_each_placed("kind: A\n---\nkind: B\n", &ParseOptions::default(), |d| {
+///     kinds.push((d.node["kind"].text_or_empty().to_owned(), d.places.at.line));
+/// })
+/// .unwrap();
+/// assert_eq!(kinds, [("A".to_owned(), 1), ("B".to_owned(), 3)]);
+/// ```
+///
+/// # Errors
+/// [`ParseError`] with the place of the first problem (`f` has seen the documents before it).
+pub fn for_each_placed(
+    text: &str,
+    opts: &ParseOptions,
+    mut f: impl FnMut(Placed),
+) -> Result<(), ParseError> {
     let mut b = Builder {
         opts,
         budget: node_budget(text.len()),
@@ -140,7 +193,8 @@ pub fn parse_placed(text: &str, opts: &ParseOptions) -> Result<Vec<Placed>, Pars
         stack: Vec::new(),
         anchors: BTreeMap::new(),
         root: None,
-        docs: Vec::new(),
+        lines: 0,
+        sink: &mut f,
     };
     // go-yaml reads U+0085 (NEL) as a line break, like LF.
     let text = if text.contains('\u{85}') {
@@ -160,14 +214,11 @@ pub fn parse_placed(text: &str, opts: &ParseOptions) -> Result<Vec<Placed>, Pars
             text
         };
         for (line, piece) in split_documents(&text)? {
-            let before = b.docs.len();
+            b.lines = line;
             b.read(&piece, true).map_err(|e| e.below(line))?;
-            for d in b.docs.iter_mut().skip(before) {
-                d.places.shift(line);
-            }
         }
     }
-    Ok(b.docs)
+    Ok(())
 }
 
 /// As [`parse_placed`], and JSON that YAML cannot read (a tab to indent, which JSON allows
@@ -183,9 +234,28 @@ pub fn parse_placed(text: &str, opts: &ParseOptions) -> Result<Vec<Placed>, Pars
 /// # Errors
 /// The YAML reading's error when the text is neither.
 pub fn parse_input(text: &str, opts: &ParseOptions) -> Result<Vec<Placed>, ParseError> {
-    match parse_placed(text, opts) {
-        Err(e) if text.contains('\t') && text.trim_start().starts_with(['{', '[']) => {
-            parse_placed(&text.replace('\t', " "), opts).map_err(|_| e)
+    let mut docs = Vec::new();
+    for_each_input(text, opts, |d| docs.push(d))?;
+    Ok(docs)
+}
+
+/// As [`parse_input`], handing each document to `f` as soon as it is read
+/// ([`for_each_placed`]).
+///
+/// # Errors
+/// The YAML reading's error when the text is neither YAML nor JSON.
+pub fn for_each_input(
+    text: &str,
+    opts: &ParseOptions,
+    mut f: impl FnMut(Placed),
+) -> Result<(), ParseError> {
+    let mut seen = 0;
+    match for_each_placed(text, opts, |d| {
+        seen += 1;
+        f(d);
+    }) {
+        Err(e) if seen == 0 && text.contains('\t') && text.trim_start().starts_with(['{', '[']) => {
+            for_each_placed(&text.replace('\t', " "), opts, f).map_err(|_| e)
         }
         other => other,
     }
@@ -269,17 +339,20 @@ struct Anchored {
     flow: bool,
 }
 
-struct Builder<'o> {
+struct Builder<'o, 's> {
     opts: &'o ParseOptions,
     budget: usize,
     created: usize,
     stack: Vec<Frame>,
     anchors: BTreeMap<usize, Anchored>,
     root: Option<(Node, Places)>,
-    docs: Vec<Placed>,
+    /// Lines of the whole text before the piece being read.
+    lines: usize,
+    /// Where finished documents go.
+    sink: &'s mut dyn FnMut(Placed),
 }
 
-impl Builder<'_> {
+impl Builder<'_, '_> {
     /// Reads the events of `text` (only its first document when `first_only`).
     fn read(&mut self, text: &str, first_only: bool) -> Result<(), ParseError> {
         if first_only && let Some(line) = starts_with_document_end(text) {
@@ -289,7 +362,11 @@ impl Builder<'_> {
                 Pos::new(line, 1),
             ));
         }
-        for ev in Parser::new_from_str_with_options(text, parser_options()) {
+        let mut options = parser_options();
+        // Comments matter only where a U+2028 or U+2029 in one is refused; parsing without
+        // comment events is faster.
+        options.emit_comments = text.contains(['\u{2028}', '\u{2029}']);
+        for ev in Parser::new_from_str_with_options(text, options) {
             let (ev, span) = ev?;
             let at = Pos::of(&span.start);
             let (start, end) = (span.start.byte_offset(), span.end.byte_offset());
@@ -364,10 +441,11 @@ impl Builder<'_> {
                 self.root = None;
             }
             Event::DocumentEnd => {
-                if let Some((node, places)) = self.root.take()
+                if let Some((node, mut places)) = self.root.take()
                     && !node.is_null()
                 {
-                    self.docs.push(Placed { node, places });
+                    places.shift(self.lines);
+                    (self.sink)(Placed { node, places });
                 }
             }
             Event::Scalar(text, style, anchor, tag) => {

@@ -32,8 +32,9 @@ pub(super) fn split_documents(text: &str) -> Result<Vec<(usize, Cow<'_, str>)>, 
                 Pos::new(line, 1),
             ));
         }
-        let piece = text.get(prev..at).unwrap_or_default();
-        pieces.push((lines, Cow::Owned(format!("{piece}\n"))));
+        // The piece with its line break back: the `\n` that starts the separator.
+        let piece = text.get(prev..=at).unwrap_or_default();
+        pieces.push((lines, Cow::Borrowed(piece)));
         lines += newlines(prev, end);
         (prev, search) = (end, end);
     }
