@@ -299,7 +299,10 @@ impl<'a> Origins<'a> {
         let stream = self.stream(kfile)?;
         let doc = stream.documents.first()?;
         let base = entry_pointer(&change.entry)?;
-        let pointer = format!("{base}/patch");
+        // `patches[i].patch`, or an inline `patchesStrategicMerge[i]` (the entry is the text).
+        let pointer = [format!("{base}/patch"), base]
+            .into_iter()
+            .find(|p| doc.value.pointer(p).is_some_and(Value::is_string))?;
         let text = doc.value.pointer(&pointer)?.as_str()?.to_owned();
         let key = doc.position(&pointer);
         let source = self.text(kfile)?;
@@ -307,31 +310,38 @@ impl<'a> Origins<'a> {
         let key_line = lines.get(key.line - 1)?;
         // A literal block (`patch: |-`): its text starts on the next line, every line indented
         // alike. Any other style points at the entry.
-        let after = key_line
-            .chars()
-            .skip(key.column - 1)
-            .collect::<String>()
-            .split_once(':')
-            .map(|(_, v)| v.trim().to_owned())
-            .unwrap_or_default();
-        let fallback = Some((key.line, key.column));
-        if !after.starts_with('|') {
+        // A literal block: after the key (`patch: |-`, the position is the key's), or a list
+        // item's (`- |-`, the position is the text's first line).
+        let is_block = |t: &str| matches!(t.trim(), "|" | "|-" | "|+");
+        let rest = key_line.chars().skip(key.column - 1).collect::<String>();
+        let first = match rest.split_once(':') {
+            Some((_, v)) if is_block(v) => Some(key.line + 1),
+            _ if key.line >= 2
+                && lines
+                    .get(key.line - 2)
+                    .is_some_and(|l| l.trim_start().strip_prefix('-').is_some_and(is_block)) =>
+            {
+                Some(key.line)
+            }
+            _ => None,
+        };
+        let Some(first) = first else {
             return Some(PatchText {
                 name: kfile.clone(),
                 text,
                 shift: (0, 0),
-                fallback,
+                fallback: Some((key.line, key.column)),
             });
-        }
+        };
         let indent = lines
             .iter()
-            .skip(key.line)
+            .skip(first - 1)
             .find(|l| !l.trim().is_empty())
             .map_or(0, |l| l.chars().take_while(|c| *c == ' ').count());
         Some(PatchText {
             name: kfile.clone(),
             text,
-            shift: (key.line as isize, indent as isize),
+            shift: (first as isize - 1, indent as isize),
             fallback: None,
         })
     }

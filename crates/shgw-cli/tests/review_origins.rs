@@ -324,6 +324,19 @@ patches:
 images:
 - name: mcr.microsoft.com/azure-api-management/gateway
   newTag: latest
+patchesStrategicMerge:
+- |-
+  apiVersion: apps/v1
+  kind: Deployment
+  metadata:
+    name: gw
+  spec:
+    template:
+      spec:
+        containers:
+        - name: gw
+          securityContext:
+            allowPrivilegeEscalation: true
 ";
     let root = tree(
         "origins-inline-json",
@@ -336,6 +349,12 @@ images:
     let (line, column) = find(kustomization, "path: /spec/replicas");
     assert_eq!(
         at(&report, "SHGW001", "Deployment"),
+        format!("kustomization.yaml:{line}:{column}")
+    );
+    // An inline `patchesStrategicMerge` entry, a list item of the kustomization.
+    let (line, column) = find(kustomization, "allowPrivilegeEscalation: true");
+    assert_eq!(
+        at(&report, "SHGW050", "Deployment"),
         format!("kustomization.yaml:{line}:{column}")
     );
     // `images:` runs after the patches: its tag is the image's.
