@@ -20,10 +20,11 @@
 
 use serde_json::Value;
 use shgw_kustomize::{Change, ChangeKind, Provenance, Source};
-use shgw_review::{Location, ObjectRef, Report, Stream};
+use shgw_review::{Document, Location, ObjectRef, Report, Stream};
 use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::rc::Rc;
 
 /// Keys that identify list elements strategic merge matches, in the order tried (Kubernetes'
 /// `patchMergeKey`s: containers, env, volumes and mounts, ports, ...).
@@ -51,24 +52,52 @@ struct Hit {
     merged: bool,
 }
 
-/// The built objects with their provenance, and the files read so far.
+/// An object's `apiVersion`, `kind`, namespace (`""` for none) and name.
+type Key = (String, String, String, String);
+
+/// A patch text read (its strategic-merge documents, or its operations under `ops`).
+type Patch = Option<Rc<(PatchText, Stream)>>;
+
+/// The built objects with their provenance, and the files read so far (each read once).
 pub(crate) struct Origins<'a> {
     dir: PathBuf,
     resources: &'a [Value],
     provenance: &'a [Provenance],
-    files: RefCell<BTreeMap<String, Option<Stream>>>,
-    texts: RefCell<BTreeMap<String, Option<String>>>,
+    /// Where each object is in `resources` (the first of an id).
+    index: BTreeMap<Key, usize>,
+    files: RefCell<BTreeMap<String, Option<Rc<Stream>>>>,
+    texts: RefCell<BTreeMap<String, Option<Rc<str>>>>,
+    /// Patch texts by kustomization, entry and whether they are operations.
+    patches: RefCell<BTreeMap<(String, String, bool), Patch>>,
 }
 
 impl<'a> Origins<'a> {
     /// The objects of a build of `dir` and their provenance (index for index).
     pub(crate) fn new(dir: &Path, resources: &'a [Value], provenance: &'a [Provenance]) -> Self {
+        let mut index = BTreeMap::new();
+        for (i, r) in resources.iter().enumerate() {
+            let s = |p: &str| {
+                r.pointer(p)
+                    .and_then(Value::as_str)
+                    .unwrap_or("")
+                    .to_owned()
+            };
+            let key = (
+                s("/apiVersion"),
+                s("/kind"),
+                s("/metadata/namespace"),
+                s("/metadata/name"),
+            );
+            index.entry(key).or_insert(i);
+        }
         Origins {
             dir: dir.to_path_buf(),
             resources,
             provenance,
+            index,
             files: RefCell::new(BTreeMap::new()),
             texts: RefCell::new(BTreeMap::new()),
+            patches: RefCell::new(BTreeMap::new()),
         }
     }
 
@@ -90,7 +119,13 @@ impl<'a> Origins<'a> {
     /// Where the field `path` (dotted, `spec.template.spec.containers[0].image`) of `object`
     /// was written.
     pub(crate) fn locate(&self, object: &ObjectRef, path: &str) -> Option<Location> {
-        let index = self.resources.iter().position(|r| is(r, object))?;
+        let key = (
+            object.api_version.clone(),
+            object.kind.clone(),
+            object.namespace.clone().unwrap_or_default(),
+            object.name.clone(),
+        );
+        let index = *self.index.get(&key)?;
         let value = &self.resources[index];
         let prov = self.provenance.get(index)?;
         let segments = segments_of(value, path);
@@ -194,13 +229,15 @@ impl<'a> Origins<'a> {
                 if segments.is_empty() || identity(segments) {
                     return None;
                 }
-                let (file, doc) = self.patch_doc(change)?;
+                let (read, n) = self.patch_doc(change)?;
+                let (file, stream) = (&read.0, &read.1);
+                let doc = stream.documents.get(n)?;
                 let (pointer, depth) = walk(value, &doc.value, segments, true);
                 // Only the fields the document writes count (it always names its target).
                 if depth == 0 || (depth < usize::MAX && identity(&segments[..depth])) {
                     return None;
                 }
-                let (line, column) = file.at(&doc, &pointer);
+                let (line, column) = file.at(doc, &pointer);
                 let mut h = hit(&file.name, line, column, depth);
                 h.merged = doc
                     .value
@@ -210,7 +247,8 @@ impl<'a> Origins<'a> {
             }
             ChangeKind::Json6902 => {
                 let target = pointer_text(segments);
-                let (file, ops) = self.patch_ops(change)?;
+                let read = self.patch_ops(change)?;
+                let (file, ops) = (&read.0, read.1.documents.first()?);
                 let list = ops.value.get("ops").and_then(Value::as_array)?;
                 for (i, op) in list.iter().enumerate().rev() {
                     let kind = op.get("op").and_then(Value::as_str).unwrap_or("");
@@ -226,7 +264,7 @@ impl<'a> Origins<'a> {
                         Some(rest) => format!("/ops/{i}/value{rest}"),
                         None => format!("/ops/{i}/path"),
                     };
-                    let (line, column) = file.at(&ops, &pointer);
+                    let (line, column) = file.at(ops, &pointer);
                     let mut h = hit(&file.name, line, column, usize::MAX);
                     // An operation on a field inside it changes the field as a merge would.
                     h.merged = path.len() > target.len();
@@ -258,30 +296,44 @@ impl<'a> Origins<'a> {
     }
 
     /// The strategic-merge document a change applied, and where its text is.
-    fn patch_doc(&self, change: &Change) -> Option<(PatchText, shgw_review::Document)> {
-        let text = self.patch_text(change)?;
-        let stream = shgw_review::load(&text.name, &text.text).ok()?;
-        let doc = stream.documents.into_iter().nth(change.document)?;
-        Some((text, doc))
+    fn patch_doc(&self, change: &Change) -> Option<(Rc<(PatchText, Stream)>, usize)> {
+        let read = self.patch(change, false)?;
+        read.1.documents.get(change.document)?;
+        Some((read, change.document))
     }
 
     /// The JSON 6902 operations of a change, read as the list under a key `ops` (the review
     /// loader reads mappings): the text indented by one column below `ops:`.
-    fn patch_ops(&self, change: &Change) -> Option<(PatchText, shgw_review::Document)> {
+    fn patch_ops(&self, change: &Change) -> Option<Rc<(PatchText, Stream)>> {
+        self.patch(change, true)
+    }
+
+    /// A change's patch text, read once.
+    fn patch(&self, change: &Change, ops: bool) -> Patch {
+        let key = (change.kustomization.clone(), change.entry.clone(), ops);
+        if let Some(p) = self.patches.borrow().get(&key) {
+            return p.clone();
+        }
+        let read = self.read_patch(change, ops).map(Rc::new);
+        self.patches.borrow_mut().insert(key, read.clone());
+        read
+    }
+
+    fn read_patch(&self, change: &Change, ops: bool) -> Option<(PatchText, Stream)> {
         let mut text = self.patch_text(change)?;
+        if !ops {
+            let stream = shgw_review::load(&text.name, &text.text).ok()?;
+            return Some((text, stream));
+        }
         let mut wrapped = String::from("ops:\n");
         for line in text.text.lines() {
             wrapped.push(' ');
             wrapped.push_str(line);
             wrapped.push('\n');
         }
-        let doc = shgw_review::load(&text.name, &wrapped)
-            .ok()?
-            .documents
-            .into_iter()
-            .next()?;
+        let stream = shgw_review::load(&text.name, &wrapped).ok()?;
         text.shift = (text.shift.0 - 1, text.shift.1 - 1);
-        Some((text, doc))
+        Some((text, stream))
     }
 
     /// The text of a change's patch: its file, or the `patch:` of its entry in the
@@ -290,7 +342,7 @@ impl<'a> Origins<'a> {
         if let Some(file) = &change.file {
             return Some(PatchText {
                 name: file.clone(),
-                text: self.text(file)?,
+                text: self.text(file)?.to_string(),
                 shift: (0, 0),
                 fallback: None,
             });
@@ -347,13 +399,14 @@ impl<'a> Origins<'a> {
     }
 
     /// A file of DIR read through the review loader (cached; `None` when it cannot be read).
-    fn stream(&self, file: &str) -> Option<Stream> {
+    fn stream(&self, file: &str) -> Option<Rc<Stream>> {
         if let Some(s) = self.files.borrow().get(file) {
             return s.clone();
         }
         let stream = self
             .text(file)
-            .and_then(|t| shgw_review::load(file, &t).ok());
+            .and_then(|t| shgw_review::load(file, &t).ok())
+            .map(Rc::new);
         self.files
             .borrow_mut()
             .insert(file.to_owned(), stream.clone());
@@ -361,11 +414,13 @@ impl<'a> Origins<'a> {
     }
 
     /// The text of a file of DIR (cached).
-    fn text(&self, file: &str) -> Option<String> {
+    fn text(&self, file: &str) -> Option<Rc<str>> {
         if let Some(t) = self.texts.borrow().get(file) {
             return t.clone();
         }
-        let text = std::fs::read_to_string(self.dir.join(file)).ok();
+        let text = std::fs::read_to_string(self.dir.join(file))
+            .ok()
+            .map(Rc::from);
         self.texts
             .borrow_mut()
             .insert(file.to_owned(), text.clone());
@@ -386,7 +441,7 @@ struct PatchText {
 
 impl PatchText {
     /// The file's line and column of `pointer` in `doc` (read from this text).
-    fn at(&self, doc: &shgw_review::Document, pointer: &str) -> (usize, usize) {
+    fn at(&self, doc: &Document, pointer: &str) -> (usize, usize) {
         if let Some(at) = self.fallback {
             return at;
         }
@@ -412,15 +467,6 @@ fn location(h: Hit) -> Location {
         line: h.line,
         column: h.column,
     }
-}
-
-/// Whether `doc` is the object `object`.
-fn is(doc: &Value, object: &ObjectRef) -> bool {
-    let s = |p: &str| doc.pointer(p).and_then(Value::as_str);
-    s("/kind") == Some(object.kind.as_str())
-        && s("/metadata/name") == Some(object.name.as_str())
-        && s("/apiVersion").unwrap_or("") == object.api_version
-        && s("/metadata/namespace").filter(|n| !n.is_empty()) == object.namespace.as_deref()
 }
 
 /// One step of a field's path.
