@@ -218,6 +218,8 @@ pub(crate) struct Built {
     pub resources: Vec<Value>,
     /// Warnings and notes.
     pub notes: Vec<String>,
+    /// Where each object came from, index for index with `resources` (the engine's record).
+    pub provenance: Vec<shgw_kustomize::Provenance>,
 }
 
 impl Built {
@@ -348,6 +350,7 @@ fn finish(dir: &Path, out: Output, pass: &Pass) -> Result<Built, Failure> {
         mut resources,
         kept,
         products,
+        mut provenance,
         ..
     } = out;
     let mut by_expansion: BTreeMap<usize, Vec<(usize, &shgw_kustomize::ResId)>> = BTreeMap::new();
@@ -381,6 +384,11 @@ fn finish(dir: &Path, out: Output, pass: &Pass) -> Result<Built, Failure> {
             i += 1;
             !gone.contains(&(i - 1))
         });
+        let mut i = 0;
+        provenance.retain(|_| {
+            i += 1;
+            !gone.contains(&(i - 1))
+        });
     }
     // Alerts name their objects in PromQL text, which no transformer rewrites.
     let moved = shgw::alert_scope_problems(&resources);
@@ -390,7 +398,11 @@ fn finish(dir: &Path, out: Output, pass: &Pass) -> Result<Built, Failure> {
             shgw::Errors::new(&source, moved).to_string(),
         ));
     }
-    Ok(Built { resources, notes })
+    Ok(Built {
+        resources,
+        notes,
+        provenance,
+    })
 }
 
 /// Sets `slot` to the final name of the `kind` object it names when it still names it by its

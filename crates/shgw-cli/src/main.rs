@@ -10,6 +10,7 @@ mod commands;
 mod generated;
 mod import;
 mod krm;
+mod origins;
 mod overrides;
 mod renew;
 mod review;

@@ -11,21 +11,30 @@ pub(crate) fn read_manifests(
     input: &str,
     profile: &shgw::Profile,
 ) -> Result<(String, String), Failure> {
+    read_input(input, profile).map(|(source, text, _)| (source, text))
+}
+
+/// [`read_manifests`], with the build of a kustomization directory (for its provenance).
+fn read_input(
+    input: &str,
+    profile: &shgw::Profile,
+) -> Result<(String, String, Option<crate::build::Built>), Failure> {
     if input == "-" {
         let mut text = String::new();
         std::io::stdin()
             .read_to_string(&mut text)
             .map_err(|e| Failure::invalid(format!("<stdin>: cannot read: {e}")))?;
-        return Ok(("<stdin>".into(), text));
+        return Ok(("<stdin>".into(), text, None));
     }
     let path = Path::new(input);
     if path.is_dir() {
         // Gateway resources in the tree are rendered with the same profile.
         let built = crate::build::build(path, profile, None)?;
-        return Ok((format!("{input} (kustomize build)"), built.to_yaml()));
+        let text = built.to_yaml();
+        return Ok((format!("{input} (kustomize build)"), text, Some(built)));
     }
     std::fs::read_to_string(path)
-        .map(|t| (input.to_owned(), t))
+        .map(|t| (input.to_owned(), t, None))
         .map_err(|e| Failure::invalid(format!("{input}: cannot read: {e}")))
 }
 
@@ -73,9 +82,14 @@ pub(crate) fn review(a: ReviewArgs) -> Result<Output, Failure> {
     }
     let profile = crate::commands::load_profile(&a.profile)?;
     let input = a.input.as_deref().unwrap_or("-");
-    let (source, text) = read_manifests(input, &profile)?;
+    let (source, text, built) = read_input(input, &profile)?;
     let stream = shgw_review::load(&source, &text).map_err(|e| Failure::invalid(e.to_string()))?;
-    let report = shgw_review::review(&stream, &profile, jiff::Timestamp::now());
+    let mut report = shgw_review::review(&stream, &profile, jiff::Timestamp::now());
+    // A kustomization's findings point at the files of DIR that wrote each field.
+    if let Some(built) = &built {
+        crate::origins::Origins::new(Path::new(input), &built.resources, &built.provenance)
+            .relocate(&mut report);
+    }
     if report.gateways.is_empty() {
         return Err(Failure::invalid(format!(
             "{source}: no gateway workload (a Deployment, StatefulSet or DaemonSet with a container that receives config.service.endpoint, or that runs {}) to review{}",
@@ -86,7 +100,12 @@ pub(crate) fn review(a: ReviewArgs) -> Result<Output, Failure> {
     let stdout = match a.format {
         ReviewFormat::Text => shgw_review::to_text(&report, use_color()),
         ReviewFormat::Json => shgw_review::to_json(&report),
-        ReviewFormat::Sarif => shgw_review::to_sarif(&report),
+        ReviewFormat::Sarif => match &built {
+            Some(_) => {
+                crate::origins::sarif_base(&shgw_review::to_sarif(&report), Path::new(input))
+            }
+            None => shgw_review::to_sarif(&report),
+        },
         ReviewFormat::Markdown => {
             shgw_review::to_markdown(&report).map_err(|e| Failure::invalid(e.to_string()))?
         }

@@ -11,10 +11,11 @@ use crate::load::{
 use crate::openapi::{self, OpenApi};
 use crate::plugins::{self, Stage};
 use crate::resid::ResId;
-use crate::resource::{Expanded, Origin, Resource};
+use crate::resource::{ChangedBy, Expanded, Origin, Resource, Written};
 use crate::{
-    BuildOptions, Kept, Output, Patched, Product, Warning, generators, images, labels, nameref,
-    namespace, order, patches, prefix, replacements, replicas, vars,
+    BuildOptions, Change, ChangeKind, Kept, Output, Patched, Product, Provenance, Source, Warning,
+    generators, images, labels, nameref, namespace, order, patches, prefix, replacements, replicas,
+    vars,
 };
 use serde_json::Value;
 use shgw_yaml::node::Node;
@@ -79,7 +80,9 @@ pub(crate) fn build_top(dir: &Path, opts: &BuildOptions) -> Result<Output> {
     let meta = BuildMetadata::of(&k)?;
     let mut resources = Vec::with_capacity(acc.len());
     let mut products = Vec::new();
-    for r in acc {
+    let mut provenance = Vec::with_capacity(acc.len());
+    for mut r in acc {
+        provenance.push(provenance_of(&mut r, &dir));
         if let Some(Expanded::Product(expansion)) = r.expansion {
             products.push(Product {
                 index: resources.len(),
@@ -114,7 +117,45 @@ pub(crate) fn build_top(dir: &Path, opts: &BuildOptions) -> Result<Output> {
         warnings: warnings.into_inner(),
         kept,
         products,
+        provenance,
     })
+}
+
+/// The public form of a resource's provenance, paths relative to the top-level `top`.
+fn provenance_of(r: &mut Resource, top: &Path) -> Provenance {
+    let source = r.written.take().map(|w| match w {
+        Written::File { file, object } => Source::File {
+            file: relative(&file, top),
+            object,
+        },
+        Written::Entry {
+            kustomization,
+            entry,
+        } => Source::Generator {
+            kustomization: relative(&kustomization, top),
+            entry,
+        },
+        Written::Expansion {
+            file,
+            object,
+            expansion,
+        } => Source::Expansion {
+            file: relative(&file, top),
+            object,
+            expansion,
+        },
+    });
+    let changes = std::mem::take(&mut r.changes)
+        .into_iter()
+        .map(|c| Change {
+            kustomization: relative(&c.kustomization, top),
+            entry: c.entry,
+            file: c.file.map(|f| relative(&f, top)),
+            document: c.document,
+            kind: c.kind,
+        })
+        .collect();
+    Provenance { source, changes }
 }
 
 /// Takes the documents an expander kept out of the accumulator, in expansion order, each as
@@ -532,8 +573,20 @@ impl Registered {
 }
 
 /// Turns loaded documents into resources (List flattening, kind/name checks).
-fn to_resources(docs: Vec<Node>, file: &Path, out: &mut Vec<Resource>) -> Result<()> {
+/// `object` counts the objects of the file ([`Source::File`]); an expansion's documents all
+/// count as the one it replaced (`expanded`).
+fn to_resources(
+    docs: Vec<Node>,
+    file: &Path,
+    out: &mut Vec<Resource>,
+    object: &mut usize,
+    expanded: Option<usize>,
+) -> Result<()> {
     for doc in docs {
+        let here = *object;
+        if expanded.is_none() {
+            *object += 1;
+        }
         // kustomize skips a document that is an empty mapping or sequence (`{}`, `[]`).
         if doc.as_map().is_some_and(|m| m.is_empty()) || doc.as_seq().is_some_and(Vec::is_empty) {
             continue;
@@ -550,7 +603,10 @@ fn to_resources(docs: Vec<Node>, file: &Path, out: &mut Vec<Resource>) -> Result
                 Some(Node::Seq(a)) => a.clone(),
                 _ => Vec::new(),
             };
-            to_resources(items, file, out)?;
+            if expanded.is_none() {
+                *object = here;
+            }
+            to_resources(items, file, out, object, expanded)?;
             continue;
         }
         if id.kind.is_empty() {
@@ -567,6 +623,17 @@ fn to_resources(docs: Vec<Node>, file: &Path, out: &mut Vec<Resource>) -> Result
         }
         let mut r = Resource::new(doc);
         r.origin = Some(Origin::File(file.to_path_buf()));
+        r.written = Some(match expanded {
+            Some(expansion) => Written::Expansion {
+                file: file.to_path_buf(),
+                object: here,
+                expansion,
+            },
+            None => Written::File {
+                file: file.to_path_buf(),
+                object: here,
+            },
+        });
         out.push(r);
     }
     Ok(())
@@ -590,6 +657,7 @@ fn load_file(path: &Path, root: &Path, ctx: &Ctx) -> Result<Vec<Resource>> {
         msg,
     })?;
     let mut out = Vec::new();
+    let mut object = 0;
     for doc in docs {
         let hook = ctx.opts.expander.as_ref();
         match hook.and_then(|e| e(&doc, path)) {
@@ -604,17 +672,20 @@ fn load_file(path: &Path, root: &Path, ctx: &Ctx) -> Result<Vec<Resource>> {
                     }));
                 let docs = expansion.docs.iter().map(Node::from_value).collect();
                 let first = out.len();
-                to_resources(docs, path, &mut out)?;
+                let mut at = object;
+                to_resources(docs, path, &mut out, &mut at, Some(n))?;
                 for r in &mut out[first..] {
                     r.expansion = Some(Expanded::Product(n));
                 }
                 if expansion.keep {
                     let first = out.len();
-                    to_resources(vec![doc], path, &mut out)?;
+                    to_resources(vec![doc], path, &mut out, &mut object, None)?;
                     for r in &mut out[first..] {
                         r.expansion = Some(Expanded::Source(n, Vec::new()));
                         ctx.kept_kinds.borrow_mut().insert(r.kind());
                     }
+                } else {
+                    object += 1;
                 }
             }
             Some(Err(source)) => {
@@ -623,7 +694,7 @@ fn load_file(path: &Path, root: &Path, ctx: &Ctx) -> Result<Vec<Resource>> {
                     source,
                 });
             }
-            None => to_resources(vec![doc], path, &mut out)?,
+            None => to_resources(vec![doc], path, &mut out, &mut object, None)?,
         }
     }
     Ok(out)
@@ -765,6 +836,10 @@ fn run(
             let mut r = generators::generate(args, global, dir, secret)
                 .map_err(|e| e.at(&kfile, format!("{field}[{i}]")))?;
             r.origin = Some(generated_in(dir, kind)?);
+            r.written = Some(Written::Entry {
+                kustomization: kfile.clone(),
+                entry: format!("{field}[{i}]"),
+            });
             generators::absorb(acc, r, args.behavior.as_deref())
                 .map_err(|e| e.at(&kfile, format!("{field}[{i}]")))?;
         }
@@ -825,9 +900,16 @@ fn transform(
     let at = |entry: String| move |e: Error| e.at(kfile, entry);
     let done = |acc: &mut Vec<Resource>| ctx.build_annotations.rewrite(acc);
     let label = |entry: String| move || format!("{}: {entry}", kfile.display());
+    let by = |entry: String| ChangedBy {
+        kustomization: kfile.clone(),
+        entry,
+        file: None,
+        document: 0,
+        kind: ChangeKind::StrategicMerge,
+    };
     if let Some(psm) = &k.patches_strategic_merge {
         tracked(acc, label("patchesStrategicMerge".into()), |acc| {
-            patches::apply_strategic_merge_list(acc, psm, dir, schema)
+            patches::apply_strategic_merge_list(acc, psm, dir, schema, &by(String::new()))
         })
         .map_err(at("patchesStrategicMerge".into()))?;
         done(acc);
@@ -836,7 +918,7 @@ fn transform(
         let entry = entry_name("patches", i, p.path.as_deref());
         reaches_kept(acc, p, ctx).map_err(at(entry.clone()))?;
         tracked(acc, label(entry.clone()), |acc| {
-            patches::apply_patch(acc, p, dir, schema)
+            patches::apply_patch(acc, p, dir, schema, &by(format!("patches[{i}]")))
         })
         .map_err(at(entry))?;
         done(acc);
@@ -882,17 +964,27 @@ fn transform(
         let entry = entry_name("patchesJson6902", i, p.path.as_deref());
         reaches_kept(acc, p, ctx).map_err(at(entry.clone()))?;
         tracked(acc, label(entry.clone()), |acc| {
-            patches::apply_json6902_entry(acc, p, dir)
+            patches::apply_json6902_entry(acc, p, dir, &by(format!("patchesJson6902[{i}]")))
         })
         .map_err(at(entry))?;
         done(acc);
     }
     for (i, r) in k.replicas.iter().flatten().enumerate() {
-        replicas::apply(acc, r, &cfg.replicas).map_err(at(format!("replicas[{i}]")))?;
+        let entry = format!("replicas[{i}]");
+        let by = ChangedBy {
+            kind: ChangeKind::Transformer,
+            ..by(entry.clone())
+        };
+        replicas::apply(acc, r, &cfg.replicas, &by).map_err(at(entry))?;
         done(acc);
     }
     for (i, img) in k.images.iter().flatten().enumerate() {
-        images::apply(acc, img, &cfg.images).map_err(at(format!("images[{i}]")))?;
+        let entry = format!("images[{i}]");
+        let by = ChangedBy {
+            kind: ChangeKind::Transformer,
+            ..by(entry.clone())
+        };
+        images::apply(acc, img, &cfg.images, &by).map_err(at(entry))?;
         done(acc);
     }
     if let Some(reps) = &k.replacements {

@@ -312,6 +312,20 @@ pub fn absorb(acc: &mut Vec<Resource>, new: Resource, behavior: Option<&str>) ->
             // (verified with kubectl v1.37.1).
             if behavior == "replace" {
                 old.origin.clone_from(&new.origin);
+                old.written.clone_from(&new.written);
+                old.changes.clear();
+            } else if let Some(crate::resource::Written::Entry {
+                kustomization,
+                entry,
+            }) = &new.written
+            {
+                old.changes.push(crate::resource::ChangedBy {
+                    kustomization: kustomization.clone(),
+                    entry: entry.clone(),
+                    file: None,
+                    document: 0,
+                    kind: crate::ChangeKind::Generator,
+                });
             }
             Ok(())
         }

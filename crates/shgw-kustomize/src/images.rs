@@ -75,14 +75,16 @@ fn rewrite(value: &str, img: &Image, re: &Regex) -> Option<String> {
     Some(name)
 }
 
-/// Rewrites `node` when it is a string scalar naming an image `img` matches.
-fn rewrite_node(node: &mut Node, img: &Image, re: &Regex) {
+/// Rewrites `node` when it is a string scalar naming an image `img` matches; whether it did.
+fn rewrite_node(node: &mut Node, img: &Image, re: &Regex) -> bool {
     if let Some(new) = node.as_str().and_then(|s| rewrite(s, img, re)) {
         *node = Node::Scalar(Scalar::string(new));
+        return true;
     }
+    false
 }
 
-fn walk(v: &mut Node, img: &Image, re: &Regex) {
+fn walk(v: &mut Node, img: &Image, re: &Regex, changed: &mut bool) {
     match v {
         Node::Map(m) => {
             for (k, child) in m.iter_mut() {
@@ -91,14 +93,14 @@ fn walk(v: &mut Node, img: &Image, re: &Regex) {
                 {
                     for c in items.iter_mut() {
                         if let Some(image) = c.get_mut("image") {
-                            rewrite_node(image, img, re);
+                            *changed |= rewrite_node(image, img, re);
                         }
                     }
                 }
-                walk(child, img, re);
+                walk(child, img, re, changed);
             }
         }
-        Node::Seq(items) => items.iter_mut().for_each(|i| walk(i, img, re)),
+        Node::Seq(items) => items.iter_mut().for_each(|i| walk(i, img, re, changed)),
         Node::Scalar(_) => {}
     }
 }
@@ -108,7 +110,12 @@ fn walk(v: &mut Node, img: &Image, re: &Regex) {
 /// # Errors
 /// `img.name` is not a valid pattern (kubectl v1.37.1 silently ignores such an entry, or
 /// crashes; an entry that can never apply is refused here instead).
-pub fn apply(resources: &mut [Resource], img: &Image, specs: &[FieldSpec]) -> Result<()> {
+pub fn apply(
+    resources: &mut [Resource],
+    img: &Image,
+    specs: &[FieldSpec],
+    by: &crate::resource::ChangedBy,
+) -> Result<()> {
     // Go's `\w` is ASCII-only; spelling the classes out keeps the same meaning and avoids
     // compiling Unicode classes repeated 127 times (which cost ~40 ms per entry).
     let pattern = format!(
@@ -125,12 +132,16 @@ pub fn apply(resources: &mut [Resource], img: &Image, specs: &[FieldSpec]) -> Re
         if r.kind() == "CustomResourceDefinition" {
             continue;
         }
-        walk(&mut r.obj, img, &re);
+        let mut changed = false;
+        walk(&mut r.obj, img, &re, &mut changed);
         let id = r.id();
         for spec in specs.iter().filter(|s| spec_applies(s, &id)) {
             visit(&mut r.obj, &split_path(&spec.path), false, &mut |node| {
-                rewrite_node(node, img, &re);
+                changed |= rewrite_node(node, img, &re);
             });
+        }
+        if changed {
+            r.changes.push(by.clone());
         }
     }
     Ok(())
@@ -156,7 +167,21 @@ mod tests {
         let mut rs = vec![Resource::new(
             json!({"kind": "Pod", "spec": {"containers": [{"image": "nginx:1.2@sha256:aaaa"}, {"image": "docker.io/library/nginx"}]}}),
         )];
-        apply(&mut rs, &img, &crate::config::builtin().unwrap().images).unwrap();
+        let by = crate::resource::ChangedBy {
+            kustomization: "kustomization.yaml".into(),
+            entry: "images[0]".into(),
+            file: None,
+            document: 0,
+            kind: crate::ChangeKind::Transformer,
+        };
+        apply(
+            &mut rs,
+            &img,
+            &crate::config::builtin().unwrap().images,
+            &by,
+        )
+        .unwrap();
+        assert_eq!(rs[0].changes.len(), 1);
         assert_eq!(rs[0].obj["spec"]["containers"][0]["image"], "nginx:1.25");
         assert_eq!(
             rs[0].obj["spec"]["containers"][1]["image"],

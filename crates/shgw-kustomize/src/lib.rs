@@ -171,6 +171,82 @@ impl std::fmt::Display for Warning {
     }
 }
 
+/// Where a resource of the output was first written ([`Provenance::source`]). Paths are
+/// relative to the directory given to [`build_output`], with `/` separators (`../base/a.yaml`
+/// for a base beside it).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Source {
+    /// Object `object` of a `resources:` file, counted from 0 in file order: every YAML
+    /// document that is not empty counts once, the items of a `List` each in its place.
+    File {
+        /// The file.
+        file: String,
+        /// The object's index in it.
+        object: usize,
+    },
+    /// A generator entry of a kustomization file (`configMapGenerator[0]`,
+    /// `secretGenerator[1]`, `generators[0]` for a plugin config).
+    Generator {
+        /// The kustomization file.
+        kustomization: String,
+        /// The entry.
+        entry: String,
+    },
+    /// Rendered by an [`Expander`] hook from object `object` of a `resources:` file (numbered
+    /// as in [`Source::File`]).
+    Expansion {
+        /// The file of the document the hook expanded.
+        file: String,
+        /// That document's object index in it.
+        object: usize,
+        /// The expansion ([`Kept::expansion`] numbering).
+        expansion: usize,
+    },
+}
+
+/// What kind of kustomization entry changed a resource ([`Change::kind`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ChangeKind {
+    /// A strategic-merge patch document (`patches`, `patchesStrategicMerge`).
+    StrategicMerge,
+    /// JSON 6902 operations (`patches`, `patchesJson6902`).
+    Json6902,
+    /// A generator entry with `behavior: merge` that merged into a generated object.
+    Generator,
+    /// Any other transformer entry that changed values (`images[0]`, `replicas[0]`, a
+    /// `transformers:` plugin config).
+    Transformer,
+}
+
+/// A kustomization entry that changed a resource ([`Provenance::changes`]). Paths as in
+/// [`Source`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Change {
+    /// The kustomization file that lists the entry.
+    pub kustomization: String,
+    /// The entry: `patches[1]`, `patchesStrategicMerge[0]`, `patchesJson6902[0]`,
+    /// `configMapGenerator[0]`, `images[0]`, `replicas[0]`, `transformers[2]`.
+    pub entry: String,
+    /// The patch file the entry names; `None` when the patch is written in the kustomization
+    /// file itself (`patch: |-` inline, or any entry that is not a patch).
+    pub file: Option<String>,
+    /// The strategic-merge document of the patch text that applied (0 for the others).
+    pub document: usize,
+    /// What kind of entry it is.
+    pub kind: ChangeKind,
+}
+
+/// Where a resource of the output came from: the file (or entry) that wrote it, and every
+/// entry that changed it afterwards, in the order they ran.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Provenance {
+    /// Where it was first written (`None` only for an object no file or entry wrote).
+    pub source: Option<Source>,
+    /// The entries that changed it, in order (a patch entry that selected it is listed even
+    /// when it left every value as it was).
+    pub changes: Vec<Change>,
+}
+
 /// The result of [`build_output`]: the resources in output order and the warnings.
 #[derive(Debug, Default)]
 pub struct Output {
@@ -182,6 +258,9 @@ pub struct Output {
     pub kept: Vec<Kept>,
     /// The resources expansions produced, in output order.
     pub products: Vec<Product>,
+    /// Where each resource came from, index for index with [`Output::resources`]. Kept as
+    /// data: the printed output is exactly `kubectl kustomize`'s.
+    pub provenance: Vec<Provenance>,
 }
 
 impl Output {

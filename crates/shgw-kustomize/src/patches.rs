@@ -1,5 +1,6 @@
 //! `patches`, `patchesStrategicMerge` and `patchesJson6902`.
 
+use crate::ChangeKind;
 use crate::alias::propagate;
 use crate::error::{Error, Result};
 use crate::kustomization::{Patch, Selector};
@@ -9,7 +10,7 @@ use crate::load::{
 };
 use crate::openapi::OpenApi;
 use crate::resid::ResId;
-use crate::resource::{Origin, Resource};
+use crate::resource::{ChangedBy, Origin, Resource};
 use crate::{json6902, selector, smp};
 use serde_json::Value;
 use shgw_yaml::node::Node;
@@ -106,9 +107,11 @@ fn merge_into(
     allow_name: bool,
     allow_kind: bool,
     schema: Option<&Arc<OpenApi>>,
+    by: &ChangedBy,
 ) -> Result<()> {
     let patch = &patch_doc.doc;
     let r = &mut acc[idx];
+    r.changes.push(by.clone());
     let before = r.id();
     let before_api = r.obj.get("apiVersion").cloned();
     smp::drop_empty_values(&mut r.obj, schema);
@@ -163,6 +166,18 @@ struct PatchDoc {
     doc: Node,
 }
 
+/// What a change is recorded as: `by` with the patch file, document and kind (a plugin
+/// config's change stays a transformer's, at its entry).
+fn stamp(by: &ChangedBy, file: Option<&Path>, document: usize, kind: ChangeKind) -> ChangedBy {
+    let mut by = by.clone();
+    if by.kind != ChangeKind::Transformer {
+        by.file = file.map(Path::to_path_buf);
+        by.document = document;
+        by.kind = kind;
+    }
+    by
+}
+
 fn apply_smp_docs(
     acc: &mut Vec<Resource>,
     docs: &[Node],
@@ -170,7 +185,9 @@ fn apply_smp_docs(
     opts: (bool, bool),
     psm: bool,
     schema: Option<&Arc<OpenApi>>,
+    by: (&ChangedBy, Option<&Path>),
 ) -> Result<()> {
+    let (by, file) = by;
     if let Some(sel) = target {
         if docs.len() > 1 {
             return Err(Error::msg(
@@ -191,12 +208,13 @@ fn apply_smp_docs(
             });
             return Ok(());
         }
+        let by = stamp(by, file, 0, ChangeKind::StrategicMerge);
         for i in idxs {
-            merge_into(acc, i, doc, opts.0, opts.1, schema)?;
+            merge_into(acc, i, doc, opts.0, opts.1, schema, &by)?;
         }
         return Ok(());
     }
-    for doc in docs {
+    for (n, doc) in docs.iter().enumerate() {
         let doc = &prepare_smp(doc, psm);
         let id = ResId::of(&doc.doc);
         let found: Vec<usize> = (0..acc.len())
@@ -218,7 +236,8 @@ fn apply_smp_docs(
         if is_delete_doc(&doc.doc) {
             acc.remove(found[0]);
         } else {
-            merge_into(acc, found[0], doc, false, false, schema)?;
+            let by = stamp(by, file, n, ChangeKind::StrategicMerge);
+            merge_into(acc, found[0], doc, false, false, schema, &by)?;
         }
     }
     Ok(())
@@ -233,6 +252,7 @@ fn apply_json(
     sel: &Selector,
     record: bool,
     dir: &Path,
+    by: &ChangedBy,
 ) -> Result<()> {
     // kustomize keeps a resource's origin as an annotation while it builds: an operation
     // that writes the whole `metadata.annotations` (or `metadata`) drops it, and the patch
@@ -256,6 +276,7 @@ fn apply_json(
     };
     for i in selector::select(acc, sel)? {
         let r = &mut acc[i];
+        r.changes.push(by.clone());
         if origin.is_some() {
             r.origin.clone_from(&origin);
         }
@@ -292,10 +313,12 @@ pub fn apply_patch(
     p: &Patch,
     dir: &Path,
     schema: Option<&Arc<OpenApi>>,
+    by: &ChangedBy,
 ) -> Result<()> {
     let Some(text) = patch_text(p, dir)? else {
         return Ok(());
     };
+    let file = p.path.as_deref().map(|f| resolve(dir, f));
     let opts = p.options.unwrap_or_default();
     match parse_patch(&text)? {
         Parsed::Smp(docs) => apply_smp_docs(
@@ -305,9 +328,13 @@ pub fn apply_patch(
             (opts.allow_name_change, opts.allow_kind_change),
             false,
             schema,
+            (by, file.as_deref()),
         ),
         Parsed::Json(ops) => match &p.target {
-            Some(sel) => apply_json(acc, &ops, sel, true, dir),
+            Some(sel) => {
+                let by = stamp(by, file.as_deref(), 0, ChangeKind::Json6902);
+                apply_json(acc, &ops, sel, true, dir, &by)
+            }
             None => Err(Error::msg(format!(
                 "must specify a target for JSON patch [patch: {:?}]",
                 text.trim()
@@ -322,9 +349,15 @@ pub fn apply_strategic_merge_list(
     entries: &[String],
     dir: &Path,
     schema: Option<&Arc<OpenApi>>,
+    by: &ChangedBy,
 ) -> Result<()> {
     let mut all_empty = true;
-    for e in entries {
+    for (i, e) in entries.iter().enumerate() {
+        let mut by = by.clone();
+        if by.kind != ChangeKind::Transformer {
+            by.entry = format!("patchesStrategicMerge[{i}]");
+        }
+        let mut file = None;
         let inline = parse_nodes(e, Mode::Patch)
             .ok()
             .filter(|d| d.iter().any(Node::is_map));
@@ -334,17 +367,27 @@ pub fn apply_strategic_merge_list(
                 let full = resolve(dir, e);
                 check_entry_in_root(&full, dir, e)?;
                 let text = read_text(&full, dir)?;
-                parse_nodes(&text, Mode::Patch).map_err(|msg| Error::MalformedYaml {
+                let docs = parse_nodes(&text, Mode::Patch).map_err(|msg| Error::MalformedYaml {
                     file: full.clone(),
                     msg,
-                })?
+                })?;
+                file = Some(full);
+                docs
             }
         };
         if docs.is_empty() {
             continue;
         }
         all_empty = false;
-        apply_smp_docs(acc, &docs, None, (false, false), true, schema)?;
+        apply_smp_docs(
+            acc,
+            &docs,
+            None,
+            (false, false),
+            true,
+            schema,
+            (&by, file.as_deref()),
+        )?;
     }
     if all_empty && !entries.is_empty() {
         return Err(Error::msg("patch appears to be empty"));
@@ -353,7 +396,12 @@ pub fn apply_strategic_merge_list(
 }
 
 /// Applies one deprecated `patchesJson6902` entry.
-pub fn apply_json6902_entry(acc: &mut [Resource], p: &Patch, dir: &Path) -> Result<()> {
+pub fn apply_json6902_entry(
+    acc: &mut [Resource],
+    p: &Patch,
+    dir: &Path,
+    by: &ChangedBy,
+) -> Result<()> {
     let Some(sel) = &p.target else {
         return Err(Error::msg("must specify a target for JSON patch"));
     };
@@ -375,7 +423,9 @@ pub fn apply_json6902_entry(acc: &mut [Resource], p: &Patch, dir: &Path) -> Resu
     let Value::Array(ops) = ops else {
         return Err(Error::msg("json patch must be a list of operations"));
     };
-    apply_json(acc, &ops, sel, false, dir)
+    let file = p.path.as_deref().map(|f| resolve(dir, f));
+    let by = stamp(by, file.as_deref(), 0, ChangeKind::Json6902);
+    apply_json(acc, &ops, sel, false, dir, &by)
 }
 
 #[cfg(test)]

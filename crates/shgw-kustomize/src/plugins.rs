@@ -192,8 +192,15 @@ pub(crate) fn run(
         let place = format!("{}[{i}] {name}", stage.field());
         let kfile = find_kustomization_file(dir)?;
         let at = |e: Error| e.at(&kfile, place.clone());
+        let by = crate::resource::ChangedBy {
+            kustomization: kfile.clone(),
+            entry: format!("{}[{i}]", stage.field()),
+            file: None,
+            document: 0,
+            kind: crate::ChangeKind::Transformer,
+        };
         for doc in entry_configs(dir, entry, build_dir).map_err(at)? {
-            run_one(stage, dir, &doc, acc, schema).map_err(at)?;
+            run_one(stage, dir, &doc, acc, schema, &by).map_err(at)?;
             if stage == Stage::Transformers {
                 build_annotations.rewrite(acc);
             }
@@ -208,6 +215,7 @@ fn run_one(
     doc: &Value,
     acc: &mut Vec<Resource>,
     schema: Option<&Arc<OpenApi>>,
+    by: &crate::resource::ChangedBy,
 ) -> Result<()> {
     let api = doc.get("apiVersion").and_then(Value::as_str).unwrap_or("");
     let kind = doc.get("kind").and_then(Value::as_str).unwrap_or("");
@@ -217,16 +225,22 @@ fn run_one(
         )));
     }
     match (stage, kind) {
-        (Stage::Generators, "ConfigMapGenerator") => generate(dir, doc, acc, false),
-        (Stage::Generators, "SecretGenerator") => generate(dir, doc, acc, true),
-        (Stage::Transformers, _) => transform(dir, kind, doc, acc, schema),
+        (Stage::Generators, "ConfigMapGenerator") => generate(dir, doc, acc, false, by),
+        (Stage::Generators, "SecretGenerator") => generate(dir, doc, acc, true, by),
+        (Stage::Transformers, _) => transform(dir, kind, doc, acc, schema, by),
         (Stage::Generators, other) => Err(Error::msg(format!(
             "builtin plugin {other} is not a generator supported by this renderer (ConfigMapGenerator, SecretGenerator)"
         ))),
     }
 }
 
-fn generate(dir: &Path, doc: &Value, acc: &mut Vec<Resource>, secret: bool) -> Result<()> {
+fn generate(
+    dir: &Path,
+    doc: &Value,
+    acc: &mut Vec<Resource>,
+    secret: bool,
+    by: &crate::resource::ChangedBy,
+) -> Result<()> {
     let c: GeneratorConfig = decode(doc)?;
     let args = GeneratorArgs {
         name: Some(c.metadata.name),
@@ -239,7 +253,11 @@ fn generate(dir: &Path, doc: &Value, acc: &mut Vec<Resource>, secret: bool) -> R
         options: c.options,
         type_: c.type_,
     };
-    let r = generators::generate(&args, None, dir, secret)?;
+    let mut r = generators::generate(&args, None, dir, secret)?;
+    r.written = Some(crate::resource::Written::Entry {
+        kustomization: by.kustomization.clone(),
+        entry: by.entry.clone(),
+    });
     generators::absorb(acc, r, c.behavior.as_deref())
 }
 
@@ -249,6 +267,7 @@ fn transform(
     doc: &Value,
     acc: &mut Vec<Resource>,
     schema: Option<&Arc<OpenApi>>,
+    by: &crate::resource::ChangedBy,
 ) -> Result<()> {
     match kind {
         "LabelTransformer" => {
@@ -296,7 +315,7 @@ fn transform(
                 target: c.target,
                 options: c.options,
             };
-            patches::apply_patch(acc, &p, dir, schema)?;
+            patches::apply_patch(acc, &p, dir, schema, by)?;
         }
         "PatchStrategicMergeTransformer" => {
             let c: SmpConfig = decode(doc)?;
@@ -305,7 +324,7 @@ fn transform(
             if entries.is_empty() {
                 return Err(Error::msg("empty file path and empty patch content"));
             }
-            patches::apply_strategic_merge_list(acc, &entries, dir, schema)?;
+            patches::apply_strategic_merge_list(acc, &entries, dir, schema, by)?;
         }
         "PatchJson6902Transformer" => {
             let c: JsonConfig = decode(doc)?;
@@ -315,15 +334,15 @@ fn transform(
                 target: c.target,
                 options: None,
             };
-            patches::apply_json6902_entry(acc, &p, dir)?;
+            patches::apply_json6902_entry(acc, &p, dir, by)?;
         }
         "ImageTagTransformer" => {
             let c: ImageConfig = decode(doc)?;
-            images::apply(acc, &c.image_tag, &c.field_specs)?;
+            images::apply(acc, &c.image_tag, &c.field_specs, by)?;
         }
         "ReplicaCountTransformer" => {
             let c: ReplicaConfig = decode(doc)?;
-            replicas::apply(acc, &c.replica, &c.field_specs)?;
+            replicas::apply(acc, &c.replica, &c.field_specs, by)?;
         }
         "ReplacementTransformer" => {
             let c: ReplacementConfig = decode(doc)?;

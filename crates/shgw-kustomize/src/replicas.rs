@@ -12,15 +12,22 @@ use shgw_yaml::node::Node;
 ///
 /// # Errors
 /// No resource of a kind the specs name has that name (kustomize's wording).
-pub fn apply(resources: &mut [Resource], rep: &Replica, specs: &[FieldSpec]) -> Result<()> {
+pub fn apply(
+    resources: &mut [Resource],
+    rep: &Replica,
+    specs: &[FieldSpec],
+    by: &crate::resource::ChangedBy,
+) -> Result<()> {
     let mut found = false;
     for r in resources.iter_mut() {
         let id = r.id();
         if id.name != rep.name && !r.prev_ids.iter().any(|p| p.name == rep.name) {
             continue;
         }
+        let mut changed = false;
         for spec in specs.iter().filter(|s| spec_applies(s, &id)) {
             found = true;
+            changed = true;
             visit(
                 &mut r.obj,
                 &split_path(&spec.path),
@@ -29,6 +36,9 @@ pub fn apply(resources: &mut [Resource], rep: &Replica, specs: &[FieldSpec]) -> 
                     *node = Node::from_value(&rep.count.into());
                 },
             );
+        }
+        if changed {
+            r.changes.push(by.clone());
         }
     }
     if found {
@@ -74,6 +84,13 @@ mod tests {
         r.set_name("p-web");
         let mut rs = vec![r];
         let specs = crate::config::builtin().unwrap().replicas;
+        let by = crate::resource::ChangedBy {
+            kustomization: "kustomization.yaml".into(),
+            entry: "replicas[0]".into(),
+            file: None,
+            document: 0,
+            kind: crate::ChangeKind::Transformer,
+        };
         apply(
             &mut rs,
             &Replica {
@@ -81,9 +98,11 @@ mod tests {
                 count: 3,
             },
             &specs,
+            &by,
         )
         .unwrap();
         assert_eq!(rs[0].obj["spec"]["replicas"].to_value(), 3);
+        assert_eq!(rs[0].changes.len(), 1);
         assert!(
             apply(
                 &mut rs,
@@ -92,6 +111,7 @@ mod tests {
                     count: 1
                 },
                 &specs,
+                &by,
             )
             .is_err()
         );

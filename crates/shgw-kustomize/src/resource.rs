@@ -31,6 +31,44 @@ pub(crate) enum Origin {
     },
 }
 
+/// Where a resource's document was first written (absolute paths; [`crate::Source`] is the
+/// public form, relative to the top-level directory).
+#[derive(Clone, Debug)]
+pub(crate) enum Written {
+    /// Object `object` of a `resources:` file (List items counted in place of the List).
+    File {
+        file: std::path::PathBuf,
+        object: usize,
+    },
+    /// An entry (`configMapGenerator[0]`) of a kustomization file.
+    Entry {
+        kustomization: std::path::PathBuf,
+        entry: String,
+    },
+    /// Rendered by expansion `expansion` from object `object` of a `resources:` file.
+    Expansion {
+        file: std::path::PathBuf,
+        object: usize,
+        expansion: usize,
+    },
+}
+
+/// A kustomization entry that changed a resource (absolute paths; [`crate::Change`] is the
+/// public form).
+#[derive(Clone, Debug)]
+pub(crate) struct ChangedBy {
+    /// The kustomization file that lists the entry.
+    pub kustomization: std::path::PathBuf,
+    /// The entry (`patches[1]`).
+    pub entry: String,
+    /// The patch file, when the entry names one.
+    pub file: Option<std::path::PathBuf>,
+    /// The document of the patch text (strategic merge).
+    pub document: usize,
+    /// What kind of change.
+    pub kind: crate::ChangeKind,
+}
+
 /// A resource being built.
 #[derive(Clone, Debug)]
 pub(crate) struct Resource {
@@ -48,6 +86,10 @@ pub(crate) struct Resource {
     pub origin: Option<Origin>,
     /// The expansion that produced it or kept it ([`Expanded`]).
     pub expansion: Option<Expanded>,
+    /// Where its document was written.
+    pub written: Option<Written>,
+    /// The entries that changed it, in the order they ran.
+    pub changes: Vec<ChangedBy>,
 }
 
 /// A resource's part in an [`crate::Expander`] hook's work: the `n`-th expansion of the build
@@ -72,6 +114,8 @@ impl Resource {
             suffixes: Vec::new(),
             origin: None,
             expansion: None,
+            written: None,
+            changes: Vec::new(),
         }
     }
 

@@ -307,3 +307,80 @@ fn errors_carry_kind_entry_and_kustomize_wording() {
     let e = build(&s.0, &s.opts()).unwrap_err();
     assert_eq!(e.kind(), shgw_kustomize::ErrorKind::Missing);
 }
+
+/// Every resource of the output says where it was written and what changed it (as data; the
+/// printed output is unchanged), with paths relative to the directory built.
+#[test]
+fn provenance_names_files_objects_generators_and_patches_in_order() {
+    use shgw_kustomize::{Change, ChangeKind, Provenance, Source};
+    let s = Scratch::new();
+    s.write(
+        "base/kustomization.yaml",
+        "resources:\n- objects.yaml\n- deploy.yaml\n",
+    )
+    .write(
+        "base/objects.yaml",
+        "apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: Service\n  metadata: {name: a}\n- apiVersion: v1\n  kind: Service\n  metadata: {name: b}\n---\napiVersion: v1\nkind: ServiceAccount\nmetadata: {name: c}\n",
+    )
+    .write("base/deploy.yaml", DEPLOY)
+    .write(
+        "overlay/kustomization.yaml",
+        "resources:\n- ../base\npatches:\n- path: p.yaml\n- target: {kind: Deployment}\n  patch: '[{\"op\": \"add\", \"path\": \"/spec/replicas\", \"value\": 2}]'\nconfigMapGenerator:\n- name: cfg\n  literals: [a=b]\nimages:\n- name: nginx\n  newTag: '2.0'\n",
+    )
+    .write(
+        "overlay/p.yaml",
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  paused: true\n",
+    );
+    let out = build_output(&s.path("overlay"), &s.opts()).unwrap();
+    assert_eq!(out.provenance.len(), out.resources.len());
+    let of = |kind: &str, name: &str| -> &Provenance {
+        let i = out
+            .resources
+            .iter()
+            .position(|r| {
+                r["kind"] == kind && r["metadata"]["name"].as_str().unwrap().starts_with(name)
+            })
+            .unwrap();
+        &out.provenance[i]
+    };
+    let file = |f: &str, object| {
+        Some(Source::File {
+            file: f.into(),
+            object,
+        })
+    };
+    assert_eq!(of("Service", "a").source, file("../base/objects.yaml", 0));
+    assert_eq!(of("Service", "b").source, file("../base/objects.yaml", 1));
+    assert_eq!(
+        of("ServiceAccount", "c").source,
+        file("../base/objects.yaml", 2)
+    );
+    assert!(of("Service", "a").changes.is_empty());
+    let web = of("Deployment", "web");
+    assert_eq!(web.source, file("../base/deploy.yaml", 0));
+    let change = |entry: &str, file: Option<&str>, kind| Change {
+        kustomization: "kustomization.yaml".into(),
+        entry: entry.into(),
+        file: file.map(Into::into),
+        document: 0,
+        kind,
+    };
+    assert_eq!(
+        web.changes,
+        [
+            change("patches[0]", Some("p.yaml"), ChangeKind::StrategicMerge),
+            change("patches[1]", None, ChangeKind::Json6902),
+            change("images[0]", None, ChangeKind::Transformer),
+        ]
+    );
+    assert_eq!(
+        of("ConfigMap", "cfg").source,
+        Some(Source::Generator {
+            kustomization: "kustomization.yaml".into(),
+            entry: "configMapGenerator[0]".into(),
+        })
+    );
+    // Nothing of it is printed.
+    assert!(!out.to_yaml().contains("configMapGenerator"));
+    assert!(!out.to_yaml().contains("config.kubernetes.io/origin"));
+}
