@@ -6,18 +6,22 @@
 //!
 //! - the profile: the parameter `profile` (`PARAM_PROFILE`), else the app's plugin env
 //!   `PROFILE` (`ARGOCD_ENV_PROFILE`), else production;
-//! - `ARGOCD_APP_NAMESPACE`: the namespace of Gateways that name none (directory apps).
+//! - `ARGOCD_APP_NAMESPACE`: the namespace of Gateways that name none (directory apps);
+//! - the review level that refuses the manifests, as `--fail-on` (`error`, `warning`,
+//!   `never`): the parameter `fail-on` (`PARAM_FAIL_ON`), else the plugin env `FAIL_ON`
+//!   (`ARGOCD_ENV_FAIL_ON`), else `error`.
 //!
 //! `discover` prints the files that make the directory an shgw app (a Gateway file, or a
 //! kustomization whose build meets a Gateway) and nothing otherwise; it exits 0 in both cases
 //! (argocd-cmp-server takes a failing find command for an error, not for "no match").
 //!
-//! `generate` builds the kustomization (`shgw build`, its review included: error findings fail
-//! it) or, without one, renders every Gateway file
-//! of the directory (as `shgw render`, its review included) and passes the other objects there
+//! `generate` builds the kustomization (`shgw build`, its review included: findings at the
+//! fail-on level fail it) or, without one, renders every Gateway file of the directory (as
+//! `shgw render`, its review included at the same level) and passes the other objects there
 //! through. Any failure, and an empty result, exits 1 with nothing on stdout: an empty render
 //! with auto-prune would delete the application's objects.
 
+use crate::args::FailOn;
 use crate::{Failure, Output};
 use serde_json::Value;
 use shgw::{Profile, RenderOptions};
@@ -30,6 +34,26 @@ const KUSTOMIZATION_FILES: [&str; 3] = ["kustomization.yaml", "kustomization.yml
 
 /// The environment variables the profile is read from, first found wins.
 const PROFILE_VARS: [&str; 2] = ["PARAM_PROFILE", "ARGOCD_ENV_PROFILE"];
+
+/// The environment variables the review level is read from, first found wins.
+const FAIL_ON_VARS: [&str; 2] = ["PARAM_FAIL_ON", "ARGOCD_ENV_FAIL_ON"];
+
+/// The review level the app asks for (`error` when it asks for none).
+fn fail_on() -> Result<FailOn, Failure> {
+    for var in FAIL_ON_VARS {
+        if let Some(value) = env(var) {
+            return match value.trim() {
+                "error" => Ok(FailOn::Error),
+                "warning" => Ok(FailOn::Warning),
+                "never" => Ok(FailOn::Never),
+                other => Err(Failure::invalid(format!(
+                    "${var}: unknown fail-on level {other:?}; use error, warning or never"
+                ))),
+            };
+        }
+    }
+    Ok(FailOn::Error)
+}
 
 fn env(name: &str) -> Option<String> {
     std::env::var(name).ok().filter(|v| !v.trim().is_empty())
@@ -145,9 +169,10 @@ pub(crate) fn discover() -> Result<Output, Failure> {
 pub(crate) fn generate() -> Result<Output, Failure> {
     let dir = Path::new(".");
     let profile = profile()?;
+    let fail_on = fail_on()?;
     let (yaml, notes) = match kustomization(dir) {
-        Some(_) => crate::build::run(dir, &profile, crate::args::FailOn::Error)?,
-        None => render_directory(dir, &profile)?,
+        Some(_) => crate::build::run(dir, &profile, fail_on)?,
+        None => render_directory(dir, &profile, fail_on)?,
     };
     if yaml.trim().is_empty() {
         return Err(Failure::invalid(
@@ -162,7 +187,11 @@ pub(crate) fn generate() -> Result<Output, Failure> {
 
 /// A directory app: each Gateway file rendered as `shgw render` renders it, other objects kept
 /// (profile files left out).
-fn render_directory(dir: &Path, profile: &Profile) -> Result<(String, Vec<String>), Failure> {
+fn render_directory(
+    dir: &Path,
+    profile: &Profile,
+    fail_on: FailOn,
+) -> Result<(String, Vec<String>), Failure> {
     let files = manifest_files(dir)?;
     if files.is_empty() {
         return Err(Failure::invalid(format!(
@@ -194,7 +223,8 @@ fn render_directory(dir: &Path, profile: &Profile) -> Result<(String, Vec<String
             }
             let gateways = shgw::gateways_from_documents(&source, gateways)?;
             let manifests = shgw::render_with(&source, &gateways, profile, &opts)?;
-            let review = crate::self_review::check_render(&manifests.to_yaml(), profile)?;
+            let review =
+                crate::self_review::check_render_at(&manifests.to_yaml(), profile, fail_on)?;
             notes.extend(manifests.warnings.iter().map(|w| format!("{source}: {w}")));
             notes.extend(manifests.next_steps.iter().map(|s| format!("note: {s}")));
             notes.extend(review);

@@ -2,6 +2,7 @@
 //! and `validate` places each Gateway file problem at its line and column.
 
 use crate::Failure;
+use crate::args::FailOn;
 use shgw::{Diagnostic, Platform, Profile};
 use shgw_review::{Catalog, Finding, Report, Stream};
 
@@ -45,16 +46,41 @@ pub(crate) fn finding_line(f: &Finding) -> String {
 /// What `render` says about its own output: an error-level finding means the render is
 /// refused (it would put a known weakness into the cluster); the rest is summed up.
 pub(crate) fn check_render(yaml: &str, profile: &Profile) -> Result<Vec<String>, Failure> {
+    check_render_at(yaml, profile, FailOn::Error)
+}
+
+/// [`check_render`] with the level that refuses the render: `error` (what `render` does),
+/// `warning` (warnings refuse it too) or `never` (the review is skipped; the profile's own
+/// checks still ran in the render).
+pub(crate) fn check_render_at(
+    yaml: &str,
+    profile: &Profile,
+    fail_on: FailOn,
+) -> Result<Vec<String>, Failure> {
+    if matches!(fail_on, FailOn::Never) {
+        return Ok(Vec::new());
+    }
+    let refuses = |s: shgw_review::Severity| match fail_on {
+        FailOn::Warning => matches!(
+            s,
+            shgw_review::Severity::Error | shgw_review::Severity::Warning
+        ),
+        _ => s == shgw_review::Severity::Error,
+    };
     let report = review_rendered(yaml, profile)?;
     let errors: Vec<String> = report
         .findings
         .iter()
-        .filter(|f| f.suppression.is_none() && f.severity == shgw_review::Severity::Error)
+        .filter(|f| f.suppression.is_none() && refuses(f.severity))
         .map(|f| format!("  {}", finding_line(f)))
         .collect();
     if !errors.is_empty() {
+        let what = match fail_on {
+            FailOn::Warning => "errors or warnings (fail-on warning)",
+            _ => "errors",
+        };
         return Err(Failure::invalid(format!(
-            "the review rules find errors in the rendered manifests:\n{}",
+            "the review rules find {what} in the rendered manifests:\n{}",
             errors.join("\n")
         )));
     }
