@@ -981,3 +981,95 @@ fn alerts_that_cannot_follow_are_refused_saying_why() {
         "{err}"
     );
 }
+
+#[test]
+fn patch_transformer_configs_are_checked_like_patches() {
+    let t = base("transformer-patches");
+    // A PatchTransformer that changes the spec: rendered, as a `patches:` entry is.
+    t.write(
+        "spec/kustomization.yaml",
+        "resources: [../base]\ntransformers: [scale.yaml]\n",
+    )
+    .write(
+        "spec/scale.yaml",
+        "apiVersion: builtin\nkind: PatchTransformer\nmetadata: {name: scale}\ntarget: {kind: Gateway, name: contoso-west}\npatch: |-\n  - op: add\n    path: /spec/replicas\n    value: 4\n",
+    );
+    let objs = t.objects("spec", &[]);
+    assert_eq!(
+        find(&objs, "Deployment", "contoso-west")["spec"]["replicas"],
+        4
+    );
+    // One that changes the Gateway's metadata would do nothing: refused, naming the config.
+    t.write(
+        "meta/kustomization.yaml",
+        "resources: [../base]\ntransformers:\n- |-\n  apiVersion: builtin\n  kind: PatchTransformer\n  metadata: {name: team-label}\n  target: {kind: Gateway}\n  patch: |-\n    - op: add\n      path: /metadata/labels\n      value: {team: edge}\n",
+    );
+    let e = t.refused("meta", &[]);
+    assert!(
+        e.contains(
+            "meta/kustomization.yaml: transformers[0] inline config PatchTransformer team-label"
+        ) && e.contains("changes metadata of Gateway contoso-west"),
+        "{e}"
+    );
+    // So does a strategic merge patch config.
+    t.write(
+        "smp/kustomization.yaml",
+        "resources: [../base]\ntransformers: [smp.yaml]\n",
+    )
+    .write(
+        "smp/smp.yaml",
+        "apiVersion: builtin\nkind: PatchStrategicMergeTransformer\nmetadata: {name: annotate}\npatches: |-\n  apiVersion: shgw.dev/v1alpha1\n  kind: Gateway\n  metadata:\n    name: contoso-west\n    annotations: {owner: edge}\n",
+    );
+    let e = t.refused("smp", &[]);
+    assert!(
+        e.contains("smp/kustomization.yaml: transformers[0] 'smp.yaml' PatchStrategicMergeTransformer annotate")
+            && e.contains("metadata"),
+        "{e}"
+    );
+    // A target naming kind Gateway that selects none (a misspelt name), in either config kind.
+    t.write(
+        "typo/kustomization.yaml",
+        "resources: [../base]\ntransformers: [typo.yaml]\n",
+    )
+    .write(
+        "typo/typo.yaml",
+        "apiVersion: builtin\nkind: PatchTransformer\nmetadata: {name: scale}\ntarget: {kind: Gateway, name: contoso-wset}\npatch: |-\n  - op: add\n    path: /spec/replicas\n    value: 4\n",
+    );
+    let e = t.refused("typo", &[]);
+    assert!(
+        e.contains("typo/kustomization.yaml at transformers[0] 'typo.yaml'")
+            && e.contains("selects no Gateway"),
+        "{e}"
+    );
+    t.write(
+        "typo6902/kustomization.yaml",
+        "resources: [../base]\ntransformers: [typo.yaml]\n",
+    )
+    .write(
+        "typo6902/typo.yaml",
+        "apiVersion: builtin\nkind: PatchJson6902Transformer\nmetadata: {name: scale}\ntarget: {kind: Gateway, name: contoso-wset}\njsonOp: '[{\"op\": \"add\", \"path\": \"/spec/replicas\", \"value\": 4}]'\n",
+    );
+    let e = t.refused("typo6902", &[]);
+    assert!(
+        e.contains("typo6902/kustomization.yaml at transformers[0] 'typo.yaml'")
+            && e.contains("selects no Gateway"),
+        "{e}"
+    );
+    // A patched spec that no longer renders names the Gateway's problem and the config.
+    t.write(
+        "bad/kustomization.yaml",
+        "resources: [../base]\ntransformers: [bad.yaml]\n",
+    )
+    .write(
+        "bad/bad.yaml",
+        "apiVersion: builtin\nkind: PatchTransformer\nmetadata: {name: scale}\ntarget: {kind: Gateway}\npatch: |-\n  - op: add\n    path: /spec/replicas\n    value: many\n",
+    );
+    let e = t.refused("bad", &[]);
+    assert!(
+        e.contains("spec.replicas")
+            && e.contains(
+                "bad/kustomization.yaml: transformers[0] 'bad.yaml' PatchTransformer scale"
+            ),
+        "{e}"
+    );
+}

@@ -173,7 +173,18 @@ fn decode<T: DeserializeOwned>(doc: &Value) -> Result<T> {
     crate::decode::decode(doc.clone()).map_err(|e| Error::msg(crate::load::unquoted(e.to_string())))
 }
 
+/// The apply step of one patch, handed to a [`PatchGuard`].
+pub(crate) type ApplyPatch<'a> = dyn FnMut(&mut Vec<Resource>) -> Result<()> + 'a;
+
+/// What the build wraps around each patch a transformer config makes (`PatchTransformer`,
+/// `PatchJson6902Transformer`, `PatchStrategicMergeTransformer`): the checks and records of a
+/// `patches:` entry. It gets the accumulator, the patch when it has a target, the entry's name
+/// for messages, and the step that applies it.
+pub(crate) type PatchGuard<'a> =
+    dyn FnMut(&mut Vec<Resource>, Option<&Patch>, &str, &mut ApplyPatch) -> Result<()> + 'a;
+
 /// Runs the entries of `transformers:` or `generators:` of the kustomization in `dir`.
+#[allow(clippy::too_many_arguments)]
 pub(crate) fn run(
     stage: Stage,
     dir: &Path,
@@ -182,6 +193,7 @@ pub(crate) fn run(
     schema: Option<&Arc<OpenApi>>,
     build_dir: &mut dyn FnMut(&Path) -> Result<Vec<Value>>,
     build_annotations: crate::build::BuildAnnotations,
+    guard: &mut PatchGuard,
 ) -> Result<()> {
     for (i, entry) in entries.iter().enumerate() {
         let name = if entry.contains('\n') {
@@ -193,7 +205,8 @@ pub(crate) fn run(
         let kfile = find_kustomization_file(dir)?;
         let at = |e: Error| e.at(&kfile, place.clone());
         for doc in entry_configs(dir, entry, build_dir).map_err(at)? {
-            run_one(stage, dir, &doc, acc, schema).map_err(at)?;
+            let entry = format!("{place} {}", plugin_name(&doc));
+            run_one(stage, dir, &doc, acc, schema, guard, &entry).map_err(at)?;
             if stage == Stage::Transformers {
                 build_annotations.rewrite(acc);
             }
@@ -202,12 +215,22 @@ pub(crate) fn run(
     Ok(())
 }
 
+/// `KIND NAME` of a plugin config, for messages (`PatchTransformer add-labels`).
+fn plugin_name(doc: &Value) -> String {
+    let field = |p: &str| doc.pointer(p).and_then(Value::as_str).unwrap_or_default();
+    format!("{} {}", field("/kind"), field("/metadata/name"))
+        .trim()
+        .to_owned()
+}
+
 fn run_one(
     stage: Stage,
     dir: &Path,
     doc: &Value,
     acc: &mut Vec<Resource>,
     schema: Option<&Arc<OpenApi>>,
+    guard: &mut PatchGuard,
+    entry: &str,
 ) -> Result<()> {
     let api = doc.get("apiVersion").and_then(Value::as_str).unwrap_or("");
     let kind = doc.get("kind").and_then(Value::as_str).unwrap_or("");
@@ -219,7 +242,7 @@ fn run_one(
     match (stage, kind) {
         (Stage::Generators, "ConfigMapGenerator") => generate(dir, doc, acc, false),
         (Stage::Generators, "SecretGenerator") => generate(dir, doc, acc, true),
-        (Stage::Transformers, _) => transform(dir, kind, doc, acc, schema),
+        (Stage::Transformers, _) => transform(dir, kind, doc, acc, schema, guard, entry),
         (Stage::Generators, other) => Err(Error::msg(format!(
             "builtin plugin {other} is not a generator supported by this renderer (ConfigMapGenerator, SecretGenerator)"
         ))),
@@ -249,6 +272,8 @@ fn transform(
     doc: &Value,
     acc: &mut Vec<Resource>,
     schema: Option<&Arc<OpenApi>>,
+    guard: &mut PatchGuard,
+    entry: &str,
 ) -> Result<()> {
     match kind {
         "LabelTransformer" => {
@@ -296,7 +321,9 @@ fn transform(
                 target: c.target,
                 options: c.options,
             };
-            patches::apply_patch(acc, &p, dir, schema)?;
+            guard(acc, Some(&p), entry, &mut |acc| {
+                patches::apply_patch(acc, &p, dir, schema)
+            })?;
         }
         "PatchStrategicMergeTransformer" => {
             let c: SmpConfig = decode(doc)?;
@@ -305,7 +332,9 @@ fn transform(
             if entries.is_empty() {
                 return Err(Error::msg("empty file path and empty patch content"));
             }
-            patches::apply_strategic_merge_list(acc, &entries, dir, schema)?;
+            guard(acc, None, entry, &mut |acc| {
+                patches::apply_strategic_merge_list(acc, &entries, dir, schema)
+            })?;
         }
         "PatchJson6902Transformer" => {
             let c: JsonConfig = decode(doc)?;
@@ -315,7 +344,9 @@ fn transform(
                 target: c.target,
                 options: None,
             };
-            patches::apply_json6902_entry(acc, &p, dir)?;
+            guard(acc, Some(&p), entry, &mut |acc| {
+                patches::apply_json6902_entry(acc, &p, dir)
+            })?;
         }
         "ImageTagTransformer" => {
             let c: ImageConfig = decode(doc)?;
