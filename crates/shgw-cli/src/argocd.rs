@@ -9,7 +9,11 @@
 //! - `ARGOCD_APP_NAMESPACE`: the namespace of Gateways that name none (directory apps);
 //! - the review level that refuses the manifests, as `--fail-on` (`error`, `warning`,
 //!   `never`): the parameter `fail-on` (`PARAM_FAIL_ON`), else the plugin env `FAIL_ON`
-//!   (`ARGOCD_ENV_FAIL_ON`), else `error`.
+//!   (`ARGOCD_ENV_FAIL_ON`), else `error`;
+//! - `KUBE_VERSION`: the destination cluster's version, which Argo CD sets for every plugin
+//!   (`1.29`, or `1.29+` from versions that pass the server's minor version as is): the objects
+//!   are rendered for it as `shgw render --kube-version` renders them. Empty (Argo CD sends the
+//!   variable empty when it does not know) means current Kubernetes.
 //!
 //! `discover` prints the files that make the directory an shgw app (a Gateway file, or a
 //! kustomization whose build meets a Gateway) and nothing otherwise; it exits 0 in both cases
@@ -24,7 +28,7 @@
 use crate::args::FailOn;
 use crate::{Failure, Output};
 use serde_json::Value;
-use shgw::{Profile, RenderOptions};
+use shgw::{KubeVersion, Profile, RenderOptions};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -71,6 +75,14 @@ fn profile() -> Result<Profile, Failure> {
         }
     }
     crate::commands::load_profile(shgw::DEFAULT_PROFILE)
+}
+
+/// The destination cluster's version (`KUBE_VERSION`), when Argo CD knows it.
+fn kube_version() -> Result<Option<KubeVersion>, Failure> {
+    env("KUBE_VERSION")
+        .map(|v| KubeVersion::supported(&v, "$KUBE_VERSION"))
+        .transpose()
+        .map_err(Failure::from)
 }
 
 fn kustomization(dir: &Path) -> Option<PathBuf> {
@@ -170,9 +182,10 @@ pub(crate) fn generate() -> Result<Output, Failure> {
     let dir = Path::new(".");
     let profile = profile()?;
     let fail_on = fail_on()?;
+    let version = kube_version()?;
     let (yaml, notes) = match kustomization(dir) {
-        Some(_) => crate::build::run(dir, &profile, fail_on)?,
-        None => render_directory(dir, &profile, fail_on)?,
+        Some(_) => crate::build::run(dir, &profile, version, fail_on)?,
+        None => render_directory(dir, &profile, version, fail_on)?,
     };
     if yaml.trim().is_empty() {
         return Err(Failure::invalid(
@@ -190,6 +203,7 @@ pub(crate) fn generate() -> Result<Output, Failure> {
 fn render_directory(
     dir: &Path,
     profile: &Profile,
+    version: Option<KubeVersion>,
     fail_on: FailOn,
 ) -> Result<(String, Vec<String>), Failure> {
     let files = manifest_files(dir)?;
@@ -223,6 +237,7 @@ fn render_directory(
             }
             let gateways = shgw::gateways_from_documents(&source, gateways)?;
             let manifests = shgw::render_with(&source, &gateways, profile, &opts)?;
+            let manifests = crate::commands::for_version(&source, manifests, version)?;
             let review =
                 crate::self_review::check_render_at(&manifests.to_yaml(), profile, fail_on)?;
             notes.extend(manifests.warnings.iter().map(|w| format!("{source}: {w}")));

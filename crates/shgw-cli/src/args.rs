@@ -81,7 +81,7 @@ pub enum ArgocdCommand {
     Discover,
     /// Print the app's manifests: `shgw build` of its kustomization, or its Gateway files rendered.
     #[command(
-        after_help = "Reads PARAM_PROFILE or ARGOCD_ENV_PROFILE (the profile; production by default) and\nARGOCD_APP_NAMESPACE (the namespace of Gateways that name none). Any failure exits 1 with\nnothing on stdout, and so does an empty result."
+        after_help = "Reads PARAM_PROFILE or ARGOCD_ENV_PROFILE (the profile; production by default),\nARGOCD_APP_NAMESPACE (the namespace of Gateways that name none) and KUBE_VERSION (the\nversion of the cluster, as render --kube-version). Any failure exits 1 with\nnothing on stdout, and so does an empty result."
     )]
     Generate,
 }
@@ -217,6 +217,12 @@ pub struct InputArgs {
     /// Override a field in every Gateway: `--set spec.replicas=4` (`\.` for a literal dot).
     #[arg(long = "set", value_name = "PATH=VALUE")]
     pub set: Vec<String>,
+    /// Kubernetes version of the target cluster (`1.30`, `v1.30.2`, `1.30+`): fields it lacks
+    /// are left out with a warning, and an object it cannot serve (the renewer's admission
+    /// policy before 1.30) refuses the render. Oldest: 1.25. Without it, the output for current
+    /// Kubernetes.
+    #[arg(long, value_name = "X.Y")]
+    pub kube_version: Option<String>,
 }
 
 #[derive(Args)]
@@ -284,6 +290,12 @@ pub struct BuildArgs {
     /// this level; `never` builds anyway (a dev overlay).
     #[arg(long, value_enum, default_value = "error")]
     pub fail_on: FailOn,
+    /// Kubernetes version of the target cluster (`1.30`, `v1.30.2`, `1.30+`): fields it lacks
+    /// are left out with a warning, and an object it cannot serve (the renewer's admission
+    /// policy before 1.30) refuses the render. Oldest: 1.25. Without it, the output for current
+    /// Kubernetes.
+    #[arg(long, value_name = "X.Y")]
+    pub kube_version: Option<String>,
 }
 
 #[derive(Subcommand)]

@@ -49,7 +49,7 @@
 use crate::Failure;
 use crate::args::FailOn;
 use serde_json::Value;
-use shgw::Profile;
+use shgw::{KubeVersion, Profile};
 use shgw_kustomize::{BuildOptions, ExpandError, Expander, Expansion, Kept, Output};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::Path;
@@ -136,7 +136,7 @@ fn to_render(doc: &Value, pass: &Pass, n: usize) -> Value {
 /// for it (with the render's warnings) and is kept in the build; any other `shgw.dev` document
 /// is refused. A Gateway that does not render fails the second pass; in the first (where a
 /// later patch may still mend it), and for a Gateway a patch deletes, it is recorded instead.
-fn expander(profile: Profile, state: Arc<Mutex<Pass>>) -> Expander {
+fn expander(profile: Profile, version: Option<KubeVersion>, state: Arc<Mutex<Pass>>) -> Expander {
     Box::new(move |doc: &Value, file: &Path| {
         if !is_gateway(doc) {
             return refusal(doc).map(|why| Err(why.into()));
@@ -152,6 +152,7 @@ fn expander(profile: Profile, state: Arc<Mutex<Pass>>) -> Expander {
             .and_then(|g| {
                 let opts = shgw::RenderOptions::default();
                 let m = shgw::render_with(&source, std::slice::from_ref(&g), &profile, &opts)?;
+                let m = crate::commands::for_version(&source, m, version)?;
                 // What the alerting rule is made again from once the final names are known.
                 let resolved = shgw::resolve(&g, &profile).ok().map(|r| r.gateway);
                 Ok((m, resolved))
@@ -193,6 +194,7 @@ fn expander(profile: Profile, state: Arc<Mutex<Pass>>) -> Expander {
 fn run_pass(
     dir: &Path,
     profile: &Profile,
+    version: Option<KubeVersion>,
     specs: Option<Vec<Option<Value>>>,
 ) -> (Result<Output, shgw_kustomize::Error>, Pass) {
     let state = Arc::new(Mutex::new(Pass {
@@ -200,7 +202,7 @@ fn run_pass(
         ..Pass::default()
     }));
     let opts = BuildOptions {
-        expander: Some(expander(profile.clone(), Arc::clone(&state))),
+        expander: Some(expander(profile.clone(), version, Arc::clone(&state))),
         ..BuildOptions::default()
     };
     let out = shgw_kustomize::build_output(dir, &opts);
@@ -271,9 +273,14 @@ fn patched_by(k: &Kept) -> String {
     entries.join("; ")
 }
 
-/// Builds `dir`: the objects and the warnings. Nothing is reviewed here ([`review`] is).
-pub(crate) fn build(dir: &Path, profile: &Profile) -> Result<Built, Failure> {
-    let (first, pass) = run_pass(dir, profile, None);
+/// Builds `dir` (its Gateways rendered for Kubernetes `version` when one is given): the objects
+/// and the warnings. Nothing is reviewed here ([`review`] is).
+pub(crate) fn build(
+    dir: &Path,
+    profile: &Profile,
+    version: Option<KubeVersion>,
+) -> Result<Built, Failure> {
+    let (first, pass) = run_pass(dir, profile, version, None);
     let out = match first {
         Ok(out) => out,
         // A Gateway that does not render is the likelier cause (its objects were missing).
@@ -290,7 +297,7 @@ pub(crate) fn build(dir: &Path, profile: &Profile) -> Result<Built, Failure> {
                 != pass.loaded.get(k.expansion).unwrap_or(&Value::Null)
         });
     let (out, pass) = if respec {
-        second_pass(dir, profile, &out, pass.count)?
+        second_pass(dir, profile, version, &out, pass.count)?
     } else {
         (out, pass)
     };
@@ -302,6 +309,7 @@ pub(crate) fn build(dir: &Path, profile: &Profile) -> Result<Built, Failure> {
 fn second_pass(
     dir: &Path,
     profile: &Profile,
+    version: Option<KubeVersion>,
     first: &Output,
     count: usize,
 ) -> Result<(Output, Pass), Failure> {
@@ -311,7 +319,7 @@ fn second_pass(
             *slot = Some(k.value.get("spec").cloned().unwrap_or(Value::Null));
         }
     }
-    let (second, pass) = run_pass(dir, profile, Some(specs));
+    let (second, pass) = run_pass(dir, profile, version, Some(specs));
     let out = second.map_err(|e| {
         let mut message = e.to_string();
         for k in first.kept.iter().filter(|k| !k.patches.is_empty()) {
@@ -899,9 +907,10 @@ fn fail_on_name(f: FailOn) -> &'static str {
 pub(crate) fn run(
     dir: &Path,
     profile: &Profile,
+    version: Option<KubeVersion>,
     fail_on: FailOn,
 ) -> Result<(String, Vec<String>), Failure> {
-    let built = build(dir, profile)?;
+    let built = build(dir, profile, version)?;
     let yaml = built.to_yaml();
     let mut notes = built.notes.clone();
     notes.extend(review(dir, &yaml, profile, fail_on)?);

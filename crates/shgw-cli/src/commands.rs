@@ -3,7 +3,7 @@
 use crate::args::*;
 use crate::overrides::Override;
 use crate::{Failure, Output};
-use shgw::{Diagnostic, Gateway, Profile, RenderOptions, Severity, Token};
+use shgw::{Diagnostic, Gateway, KubeVersion, Manifests, Profile, RenderOptions, Severity, Token};
 use std::io::Read;
 
 /// The example Gateway rendered when no file is given (`examples/minimal.yaml`).
@@ -15,7 +15,8 @@ pub(crate) fn run(cli: Cli) -> Result<Output, Failure> {
         Command::Validate(a) => validate(a),
         Command::Build(a) => {
             let profile = load_profile(&a.profile)?;
-            let (stdout, stderr) = crate::build::run(&a.dir, &profile, a.fail_on)?;
+            let version = kube_version(a.kube_version.as_deref())?;
+            let (stdout, stderr) = crate::build::run(&a.dir, &profile, version, a.fail_on)?;
             Ok(Output { stdout, stderr })
         }
         Command::Token(TokenCommand::Inspect(t)) => inspect(t),
@@ -33,6 +34,25 @@ pub(crate) fn run(cli: Cli) -> Result<Output, Failure> {
         Command::Argocd(ArgocdCommand::Generate) => crate::argocd::generate(),
         Command::Completions(a) => crate::generated::completions(&a),
         Command::Man(a) => crate::generated::man(&a),
+    }
+}
+
+/// `--kube-version`, checked (a usage error when it is no version or older than supported).
+fn kube_version(text: Option<&str>) -> Result<Option<KubeVersion>, Failure> {
+    text.map(|t| KubeVersion::supported(t, "--kube-version"))
+        .transpose()
+        .map_err(|e| Failure::usage(e.to_string()))
+}
+
+/// Rendered objects made valid for the cluster's Kubernetes version, when one is given.
+pub(crate) fn for_version(
+    source: &str,
+    manifests: Manifests,
+    version: Option<KubeVersion>,
+) -> Result<Manifests, shgw::Errors> {
+    match version {
+        Some(v) => shgw::for_kube_version(source, manifests, v),
+        None => Ok(manifests),
     }
 }
 
@@ -146,6 +166,7 @@ fn now() -> jiff::Timestamp {
 
 fn render(a: RenderArgs) -> Result<Output, Failure> {
     let (source, _, gateways, profile) = load(&a.input)?;
+    let version = kube_version(a.input.kube_version.as_deref())?;
     let opts = RenderOptions {
         token: read_token(&a.token)?,
         now: Some(now()),
@@ -153,6 +174,7 @@ fn render(a: RenderArgs) -> Result<Output, Failure> {
         allow_expiring_token: a.allow_expiring_token,
     };
     let manifests = shgw::render_with(&source, &gateways, &profile, &opts)?;
+    let manifests = for_version(&source, manifests, version)?;
     let yaml = manifests.to_yaml();
     let review_notes = crate::self_review::check_render(&yaml, &profile)?;
     let mut notes: Vec<String> = manifests.warnings.iter().map(ToString::to_string).collect();
@@ -175,8 +197,9 @@ fn render(a: RenderArgs) -> Result<Output, Failure> {
 
 fn validate(a: ValidateArgs) -> Result<Output, Failure> {
     let (source, text, gateways, profile) = load_checked(&a.input)?;
+    let version = kube_version(a.input.kube_version.as_deref())?;
     let stream = shgw_review::load(&source, &text).ok();
-    let (gateways, findings): (Vec<Gateway>, Vec<Diagnostic>) = match gateways {
+    let (gateways, mut findings): (Vec<Gateway>, Vec<Diagnostic>) = match gateways {
         Ok(gateways) => {
             let findings = gateways
                 .iter()
@@ -186,19 +209,31 @@ fn validate(a: ValidateArgs) -> Result<Output, Failure> {
         }
         Err(e) => (Vec::new(), e.problems),
     };
-    let errors = findings
-        .iter()
-        .filter(|d| d.severity == Severity::Error)
-        .count();
-    // The review rules on what would be rendered, when it renders at all.
+    // The review rules on what would be rendered (for the cluster's version), when it renders.
     let opts = RenderOptions {
         now: Some(now()),
         ..Default::default()
     };
-    let review = match shgw::render_with(&source, &gateways, &profile, &opts) {
-        Ok(m) => Some(crate::self_review::review_rendered(&m.to_yaml(), &profile)?),
+    let rendered = shgw::render_with(&source, &gateways, &profile, &opts).map(|mut m| {
+        // The render's own warnings are the checks' above; keep only the version's.
+        m.warnings.clear();
+        for_version(&source, m, version)
+    });
+    let review = match rendered {
+        Ok(Ok(m)) => {
+            findings.extend(m.warnings.iter().cloned());
+            Some(crate::self_review::review_rendered(&m.to_yaml(), &profile)?)
+        }
+        Ok(Err(refused)) => {
+            findings.extend(refused.problems);
+            None
+        }
         Err(_) => None,
     };
+    let errors = findings
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .count();
     let review_findings: Vec<&shgw_review::Finding> = review
         .iter()
         .flat_map(|r| &r.findings)

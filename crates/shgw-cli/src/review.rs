@@ -19,7 +19,7 @@ pub(crate) fn read_manifests(input: &str, profile: &str) -> Result<(String, Stri
     if path.is_dir() {
         // Gateway resources in the tree are rendered with the shgw profile of the same name.
         let shgw_profile = crate::commands::load_profile(profile)?;
-        let built = crate::build::build(path, &shgw_profile)?;
+        let built = crate::build::build(path, &shgw_profile, None)?;
         return Ok((format!("{input} (kustomize build)"), built.to_yaml()));
     }
     std::fs::read_to_string(path)

@@ -415,6 +415,35 @@ fn generate_builds_a_kustomization_app_like_build() {
 }
 
 #[test]
+fn generate_renders_for_the_clusters_kube_version() {
+    let cmp = Cmp::setup("kube-version");
+    let app = "examples/argocd/apps/west-prod";
+    let env = [("ARGOCD_APP_NAMESPACE", "apim-west")];
+    let current = cmp.generate(app, &env);
+    assert_eq!(current.status.code(), Some(0), "{}", text(&current.stderr));
+    // As older Argo CD versions send it (the server's minor version with its `+`), and empty
+    // (Argo CD does not know): the first is rendered for 1.26, the second as for current.
+    let old = cmp.generate(app, &[env[0], ("KUBE_VERSION", "1.26+")]);
+    assert_eq!(old.status.code(), Some(0), "{}", text(&old.stderr));
+    let build = shgw(&["build", app, "--kube-version", "1.26"]);
+    assert_eq!(text(&old.stdout), text(&build.stdout));
+    assert!(!text(&old.stdout).contains("unhealthyPodEvictionPolicy"));
+    assert!(text(&current.stdout).contains("unhealthyPodEvictionPolicy"));
+    assert!(text(&old.stderr).contains("left out for Kubernetes 1.26"));
+    let unknown = cmp.generate(app, &[env[0], ("KUBE_VERSION", "")]);
+    assert_eq!(unknown.stdout, current.stdout);
+    // Too old: exit 1, nothing on stdout, the variable named.
+    let refused = cmp.generate(app, &[env[0], ("KUBE_VERSION", "1.24")]);
+    assert_eq!(refused.status.code(), Some(1));
+    assert!(refused.stdout.is_empty());
+    assert!(
+        text(&refused.stderr).contains("$KUBE_VERSION"),
+        "{}",
+        text(&refused.stderr)
+    );
+}
+
+#[test]
 fn failures_print_nothing_and_exit_non_zero() {
     let cmp = Cmp::setup("failures");
     for (app, env, says) in [

@@ -411,3 +411,126 @@ fn alerts_render_a_prometheus_rule() {
         "{yaml}"
     );
 }
+
+#[test]
+fn kube_version_leaves_out_or_refuses_and_is_the_default_when_new_enough() {
+    let default = shgw(&["render", "-f", "examples/fleet.yaml"]);
+    assert_eq!(default.status.code(), Some(0), "{}", text(&default.stderr));
+    // New enough for everything: the default output, byte for byte, and no new warning.
+    for v in ["1.31", "v1.37.1", "1.33+"] {
+        let out = shgw(&["render", "-f", "examples/fleet.yaml", "--kube-version", v]);
+        assert_eq!(out.status.code(), Some(0), "{v}: {}", text(&out.stderr));
+        assert_eq!(out.stdout, default.stdout, "{v}");
+        assert_eq!(out.stderr, default.stderr, "{v}");
+    }
+    // 1.26: the two fields are left out, each with a warning on stderr.
+    let out = shgw(&[
+        "render",
+        "-f",
+        "examples/fleet.yaml",
+        "--kube-version",
+        "1.26",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let (yaml, err) = (text(&out.stdout), text(&out.stderr));
+    assert!(!yaml.contains("unhealthyPodEvictionPolicy") && !yaml.contains("matchLabelKeys"));
+    assert!(
+        yaml.contains("kind: PodDisruptionBudget") && yaml.contains("topologySpreadConstraints")
+    );
+    assert!(
+        err.contains("warning: Gateway contoso-west: PodDisruptionBudget contoso-west: spec.unhealthyPodEvictionPolicy left out for Kubernetes 1.26 (it needs 1.27)"),
+        "{err}"
+    );
+    // build and validate take it too.
+    let dir = scratch_dir("kube-version-build");
+    std::fs::copy(
+        workspace().join("examples/minimal.yaml"),
+        dir.join("gateway.yaml"),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("kustomization.yaml"),
+        "resources:\n- gateway.yaml\n",
+    )
+    .unwrap();
+    let out = shgw(&["build", dir.to_str().unwrap(), "--kube-version", "1.25"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(!text(&out.stdout).contains("unhealthyPodEvictionPolicy"));
+    assert!(text(&out.stderr).contains("left out for Kubernetes 1.25"));
+    let out = shgw(&[
+        "validate",
+        "-f",
+        "examples/minimal.yaml",
+        "--kube-version",
+        "1.26",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stdout).contains("matchLabelKeys left out"),
+        "{}",
+        text(&out.stdout)
+    );
+}
+
+#[test]
+fn kube_version_refusals_print_nothing() {
+    // Older than supported, or no version: a usage error.
+    for (v, says) in [
+        (
+            "1.24",
+            "older than the oldest version shgw renders for (1.25)",
+        ),
+        ("1.20.2", "(1.25)"),
+        ("latest", "is not a Kubernetes version"),
+    ] {
+        for cmd in ["render", "validate"] {
+            let out = shgw(&[cmd, "--kube-version", v]);
+            assert_eq!(out.status.code(), Some(2), "{cmd} {v}");
+            assert!(out.stdout.is_empty(), "{cmd} {v}");
+            assert!(text(&out.stderr).contains(says), "{}", text(&out.stderr));
+        }
+    }
+    // The admission policy asked for on a cluster without admissionregistration.k8s.io/v1.
+    let policy = "spec.auth.token.renewal.admissionPolicy.enabled=true";
+    let args = [
+        "-f",
+        "examples/renewal.yaml",
+        "--set",
+        policy,
+        "--kube-version",
+        "1.29",
+    ];
+    let out = shgw(&[&["render"][..], &args[..]].concat());
+    assert_eq!(out.status.code(), Some(1));
+    assert!(out.stdout.is_empty());
+    let err = text(&out.stderr);
+    assert!(
+        err.contains("spec.auth.token.renewal.admissionPolicy.enabled: ValidatingAdmissionPolicy shgw-apim-gateway-fabrikam-east-token-renewer needs Kubernetes 1.30 or later, and 1.29 was asked for"),
+        "{err}"
+    );
+    let out = shgw(&[&["validate"][..], &args[..]].concat());
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out.stdout).contains("needs Kubernetes 1.30"),
+        "{}",
+        text(&out.stdout)
+    );
+    let out = shgw(&[
+        "render",
+        "-f",
+        "examples/renewal.yaml",
+        "--set",
+        policy,
+        "--kube-version",
+        "1.30",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("kind: ValidatingAdmissionPolicy"));
+}
+
+fn scratch_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("shgw-cli-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}

@@ -1,5 +1,5 @@
 //! One runner for every fixture directory: `tests/fixtures/<case>/` of this crate and the
-//! reductions in `../shared/kustomize-repros/<case>/`. Each case is a kustomization with
+//! reductions in `$SHGW_CORPUS_DIR/kustomize-repros/<case>/` (skipped when unset). Each case is a kustomization with
 //! its inputs and either `expected.yaml` (what `kubectl kustomize` prints) or
 //! `expected.err` (its error message, `error: ` removed and the case's absolute path
 //! written `$DIR`).
@@ -24,18 +24,6 @@ use std::process::Command;
 
 fn own_fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
-}
-
-/// `../shared` of the workspace, or `$SHGW_SHARED`.
-fn shared_dir() -> PathBuf {
-    std::env::var_os("SHGW_SHARED").map_or_else(
-        || Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared"),
-        PathBuf::from,
-    )
-}
-
-fn require_tools() -> bool {
-    std::env::var(shgw_testkit::REQUIRE_TOOLS).is_ok_and(|v| v == "1")
 }
 
 fn cases_in(dir: &Path) -> Vec<PathBuf> {
@@ -219,16 +207,9 @@ fn own_fixtures_match_kubectl() {
 
 #[test]
 fn shared_reductions_match_kubectl() {
-    let dir = shared_dir().join("kustomize-repros");
-    if !dir.is_dir() {
-        assert!(
-            !require_tools(),
-            "{} is missing ({}=1)",
-            dir.display(),
-            shgw_testkit::REQUIRE_TOOLS
-        );
-        eprintln!("SKIPPED: {} not found", dir.display());
+    // `$SHGW_CORPUS_DIR/kustomize-repros` (shared/ in CI).
+    let Some(dir) = shgw_testkit::corpus("kustomize-repros") else {
         return;
-    }
+    };
     run(&cases_in(&dir));
 }

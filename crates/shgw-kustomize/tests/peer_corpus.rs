@@ -8,21 +8,11 @@
 )]
 
 use shgw_kustomize::{BuildOptions, build};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::Instant;
 
 /// The number of in-scope cases that must pass (raise it as the engine improves).
 const PASS_FLOOR: usize = 312;
-
-/// `../shared/peer-corpus/kustomizer` of the workspace, or under `$SHGW_SHARED`.
-fn corpus_dir() -> PathBuf {
-    std::env::var_os("SHGW_SHARED")
-        .map_or_else(
-            || Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared"),
-            PathBuf::from,
-        )
-        .join("peer-corpus/kustomizer")
-}
 
 fn split_docs(s: &str) -> Vec<String> {
     let s = s.trim_end_matches('\n');
@@ -74,18 +64,12 @@ fn run_case(root: &Path) -> Outcome {
 
 #[test]
 fn peer_corpus() {
-    let dir = corpus_dir();
-    let index = dir.join("index.tsv");
-    if !index.is_file() {
-        assert!(
-            !std::env::var(shgw_testkit::REQUIRE_TOOLS).is_ok_and(|v| v == "1"),
-            "peer corpus not found at {} ({}=1)",
-            dir.display(),
-            shgw_testkit::REQUIRE_TOOLS
-        );
-        eprintln!("SKIPPED: peer corpus not found at {}", dir.display());
+    // `$SHGW_CORPUS_DIR/peer-corpus/kustomizer` (shared/ in CI).
+    let Some(dir) = shgw_testkit::corpus("peer-corpus/kustomizer") else {
         return;
-    }
+    };
+    let index = dir.join("index.tsv");
+    assert!(index.is_file(), "{} has no index.tsv", dir.display());
     let text = std::fs::read_to_string(&index).unwrap();
     let verbose = std::env::var_os("CORPUS_VERBOSE").is_some();
     let only = std::env::var("CORPUS_CASE").ok();

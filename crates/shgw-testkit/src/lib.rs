@@ -1,7 +1,7 @@
 //! Helpers for the workspace's tests (a dev-dependency only).
 //!
 //! External judges (kubectl, kubernetes-validate, checkov, yamllint) are looked up first in
-//! `/opt/validators/bin`, where `shared/tools/install-validators.sh` puts the pinned versions,
+//! `/opt/validators/bin`, where `tools/install-validators.sh` puts the pinned versions,
 //! then on `PATH`. When one
 //! is missing, [`tool`] prints a visible SKIPPED line and returns `None`, unless
 //! `SHGW_REQUIRE_TOOLS=1` (set by CI), where it panics so the run fails.
@@ -30,14 +30,37 @@ pub fn tool(name: &str) -> Option<PathBuf> {
     if found.is_none() {
         if std::env::var(REQUIRE_TOOLS).is_ok_and(|v| v == "1") {
             panic!(
-                "{name} is required ({REQUIRE_TOOLS}=1) but was not found; run shared/tools/install-validators.sh"
+                "{name} is required ({REQUIRE_TOOLS}=1) but was not found; run tools/install-validators.sh"
             );
         }
         eprintln!(
-            "SKIPPED: {name} not found on PATH or in /opt/validators/bin; install it with ../shared/tools/install-validators.sh"
+            "SKIPPED: {name} not found on PATH or in /opt/validators/bin; install it with tools/install-validators.sh"
         );
     }
     found
+}
+
+/// The environment variable naming the folder that holds the corpora kept outside the
+/// repository (`peer-corpus/`, `kustomize-repros/`; CI points it at `shared/`).
+pub const CORPUS_DIR: &str = "SHGW_CORPUS_DIR";
+
+/// `$SHGW_CORPUS_DIR/<sub>`, the folder of a corpus kept outside the repository, or `None`
+/// (after a SKIPPED message naming the variable) when the variable is unset or the folder is
+/// missing; under `SHGW_REQUIRE_TOOLS=1` it panics instead, so CI cannot skip it.
+pub fn corpus(sub: &str) -> Option<PathBuf> {
+    let dir = std::env::var_os(CORPUS_DIR).map(|d| PathBuf::from(d).join(sub));
+    let why = match &dir {
+        Some(d) if d.is_dir() => return dir,
+        Some(d) => format!("{} is not a folder", d.display()),
+        None => format!("{CORPUS_DIR} is not set"),
+    };
+    if std::env::var(REQUIRE_TOOLS).is_ok_and(|v| v == "1") {
+        panic!(
+            "corpus {sub} is required ({REQUIRE_TOOLS}=1) but {why}; set {CORPUS_DIR} to the folder holding it"
+        );
+    }
+    eprintln!("SKIPPED: corpus {sub}: {why}; set {CORPUS_DIR} to the folder holding it (shared/)");
+    None
 }
 
 /// A fresh, empty folder under the system temp folder, unique to this process and `tag`.

@@ -1,5 +1,5 @@
 //! Differential test over real-world YAML: every resource file of the peer corpus
-//! (`../shared/peer-corpus`, files that are not kustomizations) is built alone with `kubectl
+//! (`$SHGW_CORPUS_DIR/peer-corpus`, files that are not kustomizations) is built alone with `kubectl
 //! kustomize`; where kubectl builds it, we must read the file and print the same documents
 //! (compared as a multiset, since kustomize orders resources by kind); where kubectl finds
 //! the YAML malformed, we must fail too. A sample of every 25th file runs by default;
@@ -14,13 +14,6 @@
 use shgw_yaml::parse::{ParseOptions, parse_documents};
 use std::path::{Path, PathBuf};
 use std::process::Command;
-
-fn shared_dir() -> PathBuf {
-    std::env::var_os("SHGW_SHARED").map_or_else(
-        || Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared"),
-        PathBuf::from,
-    )
-}
 
 fn yaml_files(dir: &Path, out: &mut Vec<PathBuf>) {
     let Ok(rd) = std::fs::read_dir(dir) else {
@@ -65,18 +58,12 @@ fn corpus_resources_print_as_kubectl_prints_them() {
     let Some(kubectl) = shgw_testkit::tool("kubectl") else {
         return;
     };
-    let corpus = shared_dir().join("peer-corpus");
+    let Some(corpus) = shgw_testkit::corpus("peer-corpus") else {
+        return;
+    };
     let mut files = Vec::new();
     yaml_files(&corpus, &mut files);
-    if files.is_empty() {
-        assert!(
-            std::env::var(shgw_testkit::REQUIRE_TOOLS).is_err(),
-            "no peer corpus at {}",
-            corpus.display()
-        );
-        eprintln!("SKIPPED: no peer corpus at {}", corpus.display());
-        return;
-    }
+    assert!(!files.is_empty(), "no YAML in {}", corpus.display());
     let all = std::env::var("SHGW_CORPUS").is_ok_and(|v| v == "all");
     let dir = shgw_testkit::scratch("yaml-corpus");
     std::fs::write(dir.join("kustomization.yaml"), "resources:\n- r.yaml\n").unwrap();

@@ -31,6 +31,7 @@ pub mod defaults;
 mod detect;
 mod diag;
 mod duration;
+pub mod kube_version;
 mod load;
 mod managed_settings;
 pub mod names;
@@ -55,6 +56,7 @@ pub use cron::{CronError, Schedule};
 pub use detect::{EnvSource, GATEWAY_IMAGE, gateway_container};
 pub use diag::{Diagnostic, Errors, Severity};
 pub use duration::{DurationError, parse_duration};
+pub use kube_version::{KubeVersion, for_kube_version};
 pub use load::{gateway_from_value, gateways_from_documents, parse_documents, parse_gateways};
 pub use managed_settings::{MANAGED_SETTINGS, ManagedSetting, managed_setting};
 pub use pipeline::{Resolution, check, resolve};
@@ -70,7 +72,7 @@ pub use render::{
 };
 pub use resolve::{
     AlertsPlan, AuthMode, AutoscalingPlan, BackupPlan, CaSource, EntraCredential, LogPlan,
-    NewClaim, PrometheusPlan, RenewalPlan, Resolved,
+    NamespacePlan, NewClaim, PrometheusPlan, RenewalPlan, Resolved,
 };
 pub use spec::{Gateway, GatewayMetadata, GatewaySpec};
 pub use token::{MAX_GATEWAY_ID_LEN, MAX_TOKEN_LEN, TOKEN_PREFIX, Token, TokenError};

@@ -120,6 +120,18 @@ impl RenewalPlan {
     }
 }
 
+/// The Namespace object, when the Gateway owns its namespace.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct NamespacePlan {
+    /// The level of the `pod-security.kubernetes.io/*` labels; none for no label.
+    pub pod_security: Option<PodSecurityLevel>,
+    /// Extra labels.
+    pub labels: BTreeMap<String, String>,
+    /// Extra annotations.
+    pub annotations: BTreeMap<String, String>,
+}
+
 /// The Prometheus alerting rules.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -482,6 +494,8 @@ pub struct Resolved {
     pub pod: PodConfig,
     /// Grace period.
     pub termination_grace_period_seconds: i64,
+    /// The Namespace object, when `spec.namespace.create` is on.
+    pub namespace_object: Option<NamespacePlan>,
 }
 
 /// Fills in defaults for `platform`; contradictions are found by the checks that follow
@@ -686,6 +700,18 @@ pub(crate) fn fill(g: &Gateway, platform: Platform) -> Resolved {
         termination_grace_period_seconds: pod
             .termination_grace_period_seconds
             .unwrap_or(d::TERMINATION_GRACE_SECONDS),
+        namespace_object: s
+            .namespace
+            .clone()
+            .filter(|n| n.create == Some(true))
+            .map(|n| NamespacePlan {
+                pod_security: match n.pod_security.unwrap_or(PodSecurityLevel::Restricted) {
+                    PodSecurityLevel::Unset => None,
+                    level => Some(level),
+                },
+                labels: n.labels,
+                annotations: n.annotations,
+            }),
         pod,
         name,
     }

@@ -9,6 +9,7 @@ pub use alerts::{
 mod availability;
 mod config;
 mod metrics;
+mod namespace;
 pub use metrics::{PodMetricsEndpoint, PodMonitor, PodMonitorSpec};
 mod network;
 mod notes;
@@ -28,7 +29,7 @@ use k8s_openapi::api::apps::v1::Deployment;
 use k8s_openapi::api::autoscaling::v2::HorizontalPodAutoscaler;
 use k8s_openapi::api::batch::v1::CronJob;
 use k8s_openapi::api::core::v1::{
-    ConfigMap, PersistentVolumeClaim, Secret, Service, ServiceAccount,
+    ConfigMap, Namespace, PersistentVolumeClaim, Secret, Service, ServiceAccount,
 };
 use k8s_openapi::api::networking::v1::NetworkPolicy;
 use k8s_openapi::api::policy::v1::PodDisruptionBudget;
@@ -42,6 +43,8 @@ use sha2::{Digest, Sha256};
 #[allow(clippy::large_enum_variant)]
 #[non_exhaustive]
 pub enum Object {
+    /// The namespace, when the Gateway owns it (`spec.namespace.create`).
+    Namespace(Namespace),
     /// Workload-identity or token-renewer ServiceAccount.
     ServiceAccount(ServiceAccount),
     /// What the token renewer may do.
@@ -79,6 +82,7 @@ pub enum Object {
 macro_rules! each_object {
     ($self:ident, $o:ident => $e:expr) => {
         match $self {
+            Object::Namespace($o) => $e,
             Object::ServiceAccount($o) => $e,
             Object::Role($o) => $e,
             Object::RoleBinding($o) => $e,
@@ -125,23 +129,24 @@ impl Object {
     /// Position in kustomize's legacy output order.
     fn rank(&self) -> usize {
         match self {
-            Object::ServiceAccount(_) => 0,
-            Object::Role(_) => 1,
-            Object::RoleBinding(_) => 2,
-            Object::ConfigMap(_) => 3,
-            Object::Secret(_) => 4,
-            Object::Service(_) => 5,
-            Object::PersistentVolumeClaim(_) => 6,
-            Object::Deployment(_) => 7,
-            Object::CronJob(_) => 8,
-            Object::PodDisruptionBudget(_) => 9,
+            Object::Namespace(_) => 0,
+            Object::ServiceAccount(_) => 1,
+            Object::Role(_) => 2,
+            Object::RoleBinding(_) => 3,
+            Object::ConfigMap(_) => 4,
+            Object::Secret(_) => 5,
+            Object::Service(_) => 6,
+            Object::PersistentVolumeClaim(_) => 7,
+            Object::Deployment(_) => 8,
+            Object::CronJob(_) => 9,
+            Object::PodDisruptionBudget(_) => 10,
             // Not in kustomize's fixed list: ordered by group, version and kind.
-            Object::ValidatingAdmissionPolicy(_) => 10,
-            Object::ValidatingAdmissionPolicyBinding(_) => 11,
-            Object::HorizontalPodAutoscaler(_) => 12,
-            Object::PodMonitor(_) => 13,
-            Object::PrometheusRule(_) => 14,
-            Object::NetworkPolicy(_) => 15,
+            Object::ValidatingAdmissionPolicy(_) => 11,
+            Object::ValidatingAdmissionPolicyBinding(_) => 12,
+            Object::HorizontalPodAutoscaler(_) => 13,
+            Object::PodMonitor(_) => 14,
+            Object::PrometheusRule(_) => 15,
+            Object::NetworkPolicy(_) => 16,
         }
     }
 }
@@ -249,6 +254,7 @@ fn objects(r: &Resolved, token: Option<&Token>) -> Vec<Object> {
     }
     let hash = short_digest(&hashed);
     let mut objects = Vec::new();
+    objects.extend(namespace::namespace(r).map(Object::Namespace));
     objects.extend(config::service_account(r).map(Object::ServiceAccount));
     objects.extend(renewal::service_account(r).map(Object::ServiceAccount));
     objects.extend(renewal::role(r).map(Object::Role));
@@ -380,10 +386,39 @@ pub fn render_with(
         out.next_steps
             .extend(crate::token_policy::next_steps(&r, token.is_some()));
     }
+    problems.extend(namespaces_first(&mut out.objects));
     if problems.iter().any(|d| d.severity == Severity::Error) {
         problems.sort_by_key(|d| d.severity);
         return Err(Errors::new(source, problems));
     }
     out.warnings = problems;
     Ok(out)
+}
+
+/// Moves the Namespace objects of a fleet before everything else, so that `kubectl apply`
+/// creates them first, each namespace once; gateways that create the same namespace
+/// differently are an error.
+fn namespaces_first(objects: &mut Vec<Object>) -> Vec<Diagnostic> {
+    let (namespaces, rest): (Vec<Object>, Vec<Object>) = std::mem::take(objects)
+        .into_iter()
+        .partition(|o| matches!(o, Object::Namespace(_)));
+    let mut problems = Vec::new();
+    for ns in namespaces {
+        match objects
+            .iter()
+            .find(|o| o.metadata().name == ns.metadata().name)
+        {
+            Some(same) if *same == ns => {}
+            Some(_) => problems.push(Diagnostic::error(
+                "spec.namespace",
+                format!(
+                    "two Gateways create Namespace {} with different labels or annotations; give them the same spec.namespace and metadata.labels, or let one of them create it",
+                    ns.metadata().name.clone().unwrap_or_default()
+                ),
+            )),
+            None => objects.push(ns),
+        }
+    }
+    objects.extend(rest);
+    problems
 }

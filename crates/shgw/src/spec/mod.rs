@@ -122,6 +122,10 @@ pub struct GatewaySpec {
     /// Pod-level scheduling and metadata.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pod: Option<PodConfig>,
+    /// The Namespace object and its Pod Security level, for deployments that own their
+    /// namespace; not rendered by default.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub namespace: Option<NamespaceConfig>,
     /// Names and selector labels of a gateway deployed by other means (the portal's file, the
     /// Helm chart), kept so that applying the render updates those objects in place; written by
     /// `shgw import`.

@@ -682,3 +682,37 @@ section!(
         backup_volume: Option<String>,
     }
 );
+
+choice!(
+    /// A Pod Security Standards level, enforced by Kubernetes' Pod Security admission.
+    PodSecurityLevel {
+        /// Every pod shgw renders meets it (non-root, no privilege escalation, all
+        /// capabilities dropped, seccomp `RuntimeDefault`, only ConfigMap, Secret, emptyDir
+        /// and claim volumes).
+        Restricted = "restricted",
+        /// Blocks known privilege escalations only.
+        Baseline = "baseline",
+        /// No restriction.
+        Privileged = "privileged",
+        /// No Pod Security label: the cluster's default applies.
+        Unset = "none",
+    }
+);
+
+section!(
+    /// `spec.namespace`: the Namespace object, for deployments that own their namespace (an
+    /// Argo CD or Flux application that creates it, prunes it and labels it).
+    NamespaceConfig {
+        /// Render the Namespace named by `metadata.namespace`, first in the output so that
+        /// `kubectl apply` creates it before what goes in it. Off by default.
+        create: Option<bool>,
+        /// The Pod Security level enforced on the namespace (labels
+        /// `pod-security.kubernetes.io/enforce`, `audit` and `warn`); `restricted` by default,
+        /// which every pod shgw renders meets.
+        pod_security: Option<PodSecurityLevel>,
+        /// More labels on the Namespace (the Gateway's `metadata.labels` are there too).
+        labels: BTreeMap<String, String>,
+        /// More annotations on the Namespace.
+        annotations: BTreeMap<String, String>,
+    }
+);

@@ -98,7 +98,48 @@ pub fn validate(g: &Gateway, r: &Resolved) -> Vec<Diagnostic> {
     security(&mut c, r);
     settings_and_pod(&mut c, s, r);
     adoption(&mut c, s);
+    namespace_object(&mut c, g);
     c.out
+}
+
+/// Namespaces a Gateway may not own: Kubernetes' own.
+const SYSTEM_NAMESPACES: [&str; 4] = ["default", "kube-node-lease", "kube-public", "kube-system"];
+
+/// `spec.namespace`: a Namespace needs a name that is not Kubernetes' own, valid labels, and
+/// leaves the Pod Security labels to `podSecurity`.
+fn namespace_object(c: &mut Check, g: &Gateway) {
+    let Some(n) = &g.spec.namespace else { return };
+    let path = "spec.namespace";
+    if n.create != Some(true) {
+        if n.pod_security.is_some() || !n.labels.is_empty() || !n.annotations.is_empty() {
+            c.warn(
+                format!("{path}.create"),
+                "the Namespace is not rendered (create is not true), so its podSecurity, labels and annotations have no effect",
+            );
+        }
+        return;
+    }
+    match g.metadata.namespace.as_deref() {
+        None => c.err(
+            format!("{path}.create"),
+            "needs metadata.namespace (or a profile default): the Namespace to create",
+        ),
+        Some(ns) if SYSTEM_NAMESPACES.contains(&ns) => c.err(
+            format!("{path}.create"),
+            format!("{ns:?} is Kubernetes' own namespace: a Gateway cannot own it (pruning the application would try to delete it)"),
+        ),
+        Some(_) => {}
+    }
+    c.labels(&format!("{path}.labels"), &n.labels, true);
+    c.labels(&format!("{path}.annotations"), &n.annotations, false);
+    for k in n.labels.keys() {
+        if k.starts_with("pod-security.kubernetes.io/") {
+            c.err(
+                format!("{path}.labels.{k}"),
+                "set by shgw from spec.namespace.podSecurity (restricted, baseline, privileged or none)",
+            );
+        }
+    }
 }
 
 /// A field of `spec.adoption`, its value, the check it must pass and what it must be.
