@@ -27,6 +27,28 @@ pub(crate) fn read_manifests(input: &str, profile: &str) -> Result<(String, Stri
         .map_err(|e| Failure::invalid(format!("{input}: cannot read: {e}")))
 }
 
+/// `--source-name`: what standard input is called in findings and reports. Only stdin takes
+/// a name (a file is named by its path); the name must be one line of visible text.
+fn source_name(input: &str, name: Option<&str>) -> Result<Option<String>, Failure> {
+    let Some(name) = name else {
+        return Ok(None);
+    };
+    if input != "-" {
+        return Err(Failure::usage(format!(
+            "--source-name names standard input (`shgw review -`); {input} is named by its path"
+        )));
+    }
+    if name.trim().is_empty() {
+        return Err(Failure::usage("--source-name: the name is empty"));
+    }
+    if name.chars().any(char::is_control) {
+        return Err(Failure::usage(
+            "--source-name: the name holds a control character (a line break, a tab, ...)",
+        ));
+    }
+    Ok(Some(name.to_owned()))
+}
+
 /// The rule table's profile for `--profile`: one of its names, or a profile file judged like
 /// the embedded profile of its platform (as `render` and `validate` do).
 fn review_profile(name: &str) -> Result<String, Failure> {
@@ -90,7 +112,9 @@ pub(crate) fn review(a: ReviewArgs) -> Result<Output, Failure> {
     }
     let profile = review_profile(&a.profile)?;
     let input = a.input.as_deref().unwrap_or("-");
+    let named = source_name(input, a.source_name.as_deref())?;
     let (source, text) = read_manifests(input, &a.profile)?;
+    let source = named.unwrap_or(source);
     let stream = shgw_review::load(&source, &text).map_err(|e| Failure::invalid(e.to_string()))?;
     let report = shgw_review::review(&stream, &profile, jiff::Timestamp::now())
         .map_err(|e| Failure::usage(e.to_string()))?;
