@@ -487,8 +487,9 @@ fn realert(
         return Ok(());
     }
     let spec = shgw::alert_rules(r, &now)
-        .map(|s| serde_json::to_value(s).unwrap_or(Value::Null))
-        .unwrap_or(Value::Null);
+        .map(serde_json::to_value)
+        .and_then(Result::ok)
+        .ok_or_else(|| format!("PrometheusRule {rule}: its rule groups could not be made again"))?;
     let obj = &mut resources[rule_at];
     let mut kept = Vec::new();
     if let (Some(slot), Some(old)) = (obj.pointer_mut("/spec"), before.get("spec")) {
