@@ -28,7 +28,8 @@
 use crate::args::FailOn;
 use crate::{Failure, Output};
 use serde_json::Value;
-use shgw::{KubeVersion, Profile, RenderOptions};
+use shgw::{KubeVersion, Placed, Profile, RenderOptions};
+use shgw_yaml::node::Node;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -111,16 +112,19 @@ fn manifest_files(dir: &Path) -> Result<Vec<PathBuf>, Failure> {
     Ok(files)
 }
 
-fn is_shgw(doc: &Value) -> bool {
-    doc.get("apiVersion")
-        .and_then(Value::as_str)
-        .is_some_and(|a| a.starts_with("shgw.dev/"))
+fn is_shgw(doc: &Placed) -> bool {
+    is_shgw_api(doc.node["apiVersion"].as_str())
+}
+
+/// Whether an `apiVersion` is shgw's.
+fn is_shgw_api(api_version: Option<&str>) -> bool {
+    api_version.is_some_and(|a| a.starts_with("shgw.dev/"))
 }
 
 /// A profile file (`kind: Profile`) kept next to the Gateways for `PARAM_PROFILE`: it configures
 /// the render and is no object to apply.
-fn is_profile(doc: &Value) -> bool {
-    is_shgw(doc) && doc.get("kind").and_then(Value::as_str) == Some("Profile")
+fn is_profile(doc: &Placed) -> bool {
+    is_shgw(doc) && doc.node["kind"].as_str() == Some("Profile")
 }
 
 /// The display name of a file of the app: relative to the app's directory.
@@ -143,7 +147,7 @@ pub(crate) fn discover() -> Result<Output, Failure> {
         let flag = Arc::clone(&seen);
         let opts = shgw_kustomize::BuildOptions {
             expander: Some(Box::new(move |doc: &Value, _: &Path| {
-                if is_shgw(doc) {
+                if is_shgw_api(doc.get("apiVersion").and_then(Value::as_str)) {
                     flag.store(true, Ordering::Relaxed);
                 }
                 None
@@ -226,17 +230,21 @@ fn render_directory(
         let source = shown(&file);
         let mut docs = shgw::parse_documents(&source, &read(&file)?)?;
         docs.retain(|d| !is_profile(d));
-        let (mut gateways, others): (Vec<Value>, Vec<Value>) = docs.into_iter().partition(is_shgw);
+        let (mut gateways, others): (Vec<Placed>, Vec<Placed>) =
+            docs.into_iter().partition(is_shgw);
         if !gateways.is_empty() {
             if let Some(ns) = &namespace {
                 for g in &mut gateways {
-                    if let Some(Value::Object(meta)) = g.get_mut("metadata") {
-                        meta.entry("namespace").or_insert_with(|| ns.clone().into());
+                    if let Some(meta) = g.node.get_mut("metadata").and_then(Node::as_map_mut) {
+                        meta.entry("namespace".to_owned())
+                            .or_insert_with(|| Node::string(ns.clone()));
                     }
                 }
             }
-            let gateways = shgw::gateways_from_documents(&source, gateways)?;
-            let manifests = shgw::render_with(&source, &gateways, profile, &opts)?;
+            let placed = gateways;
+            let gateways = shgw::gateways_from_placed(&source, &placed)?;
+            let manifests = shgw::render_with(&source, &gateways, profile, &opts)
+                .map_err(|e| e.placed_in(&placed))?;
             let manifests = crate::commands::for_version(&source, manifests, version)?;
             let review =
                 crate::self_review::check_render_at(&manifests.to_yaml(), profile, fail_on)?;
@@ -245,7 +253,7 @@ fn render_directory(
             notes.extend(review);
             objects.extend(manifests.to_values());
         }
-        objects.extend(others);
+        objects.extend(others.iter().map(|d| d.node.to_value()));
     }
     Ok((shgw_yaml::to_multi_doc(&objects), notes))
 }

@@ -100,15 +100,21 @@ pub(crate) fn load_profile(name: &str) -> Result<Profile, Failure> {
     }
 }
 
-/// The input's name, its text, its Gateways and the profile.
-type Loaded = (String, String, Vec<Gateway>, Profile);
+/// The input's name, its documents (with the places problems are reported at), its Gateways
+/// and the profile.
+type Loaded = (String, Vec<shgw::Placed>, Vec<Gateway>, Profile);
 
 /// [`Loaded`], with the Gateways or the problems that keep them from being read.
-type Checked = (String, String, Result<Vec<Gateway>, shgw::Errors>, Profile);
+type Checked = (
+    String,
+    Vec<shgw::Placed>,
+    Result<Vec<Gateway>, shgw::Errors>,
+    Profile,
+);
 
 fn load(input: &InputArgs) -> Result<Loaded, Failure> {
-    let (source, text, gateways, profile) = load_checked(input)?;
-    Ok((source, text, gateways?, profile))
+    let (source, docs, gateways, profile) = load_checked(input)?;
+    Ok((source, docs, gateways?, profile))
 }
 
 /// [`load`], with the Gateway files' own problems (unknown fields, wrong types, a broken
@@ -136,8 +142,8 @@ fn load_checked(input: &InputArgs) -> Result<Checked, Failure> {
             })?;
         }
     }
-    let gateways = shgw::gateways_from_documents(&source, docs);
-    Ok((source, text, gateways, profile))
+    let gateways = shgw::gateways_from_placed(&source, &docs);
+    Ok((source, docs, gateways, profile))
 }
 
 fn read_token(t: &TokenSource) -> Result<Option<Token>, Failure> {
@@ -165,7 +171,7 @@ fn now() -> jiff::Timestamp {
 }
 
 fn render(a: RenderArgs) -> Result<Output, Failure> {
-    let (source, _, gateways, profile) = load(&a.input)?;
+    let (source, docs, gateways, profile) = load(&a.input)?;
     let version = kube_version(a.input.kube_version.as_deref())?;
     let opts = RenderOptions {
         token: read_token(&a.token)?,
@@ -173,7 +179,8 @@ fn render(a: RenderArgs) -> Result<Output, Failure> {
         min_token_days: a.min_token_days,
         allow_expiring_token: a.allow_expiring_token,
     };
-    let manifests = shgw::render_with(&source, &gateways, &profile, &opts)?;
+    let manifests =
+        shgw::render_with(&source, &gateways, &profile, &opts).map_err(|e| e.placed_in(&docs))?;
     let manifests = for_version(&source, manifests, version)?;
     let yaml = manifests.to_yaml();
     let review_notes = crate::self_review::check_render(&yaml, &profile)?;
@@ -196,9 +203,8 @@ fn render(a: RenderArgs) -> Result<Output, Failure> {
 }
 
 fn validate(a: ValidateArgs) -> Result<Output, Failure> {
-    let (source, text, gateways, profile) = load_checked(&a.input)?;
+    let (source, docs, gateways, profile) = load_checked(&a.input)?;
     let version = kube_version(a.input.kube_version.as_deref())?;
-    let stream = shgw_review::load(&source, &text).ok();
     let (gateways, mut findings): (Vec<Gateway>, Vec<Diagnostic>) = match gateways {
         Ok(gateways) => {
             let findings = gateways
@@ -209,6 +215,9 @@ fn validate(a: ValidateArgs) -> Result<Output, Failure> {
         }
         Err(e) => (Vec::new(), e.problems),
     };
+    for d in &mut findings {
+        d.place_in(&docs);
+    }
     // The review rules on what would be rendered (for the cluster's version), when it renders.
     let opts = RenderOptions {
         now: Some(now()),
@@ -243,28 +252,20 @@ fn validate(a: ValidateArgs) -> Result<Output, Failure> {
         .iter()
         .filter(|f| f.severity == shgw_review::Severity::Error)
         .count();
-    let located = |d: &Diagnostic| crate::self_review::locate(stream.as_ref(), d);
     let report = match a.format {
         ReportFormat::Json => pretty(&serde_json::json!({
             "input": source,
             "profile": profile.metadata.name,
             "gateways": gateways.iter().map(|g| g.metadata.name.clone()).collect::<Vec<_>>(),
             "valid": errors + review_errors == 0,
-            "findings": findings.iter().map(|d| {
-                let mut v = serde_json::to_value(d).unwrap_or_default();
-                if let (Some((line, column)), Some(m)) = (located(d), v.as_object_mut()) {
-                    m.insert("line".into(), line.into());
-                    m.insert("column".into(), column.into());
-                }
-                v
-            }).collect::<Vec<_>>(),
+            "findings": findings,
             "review": review_findings,
         })),
         ReportFormat::Text => {
             let mut s = String::new();
             for d in &findings {
-                match located(d) {
-                    Some((line, column)) => s.push_str(&format!("{source}:{line}:{column}: {d}\n")),
+                match d.place {
+                    Some(p) => s.push_str(&format!("{source}:{}:{}: {d}\n", p.line, p.column)),
                     None => s.push_str(&format!("{source}: {d}\n")),
                 }
             }

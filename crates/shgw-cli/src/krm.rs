@@ -134,7 +134,7 @@ fn process(text: &str) -> Result<(Value, usize, Vec<String>), Failure> {
             docs.len()
         )));
     }
-    let Value::Object(mut list) = docs.remove(0) else {
+    let Value::Object(mut list) = docs.remove(0).node.to_value() else {
         return Err(Failure::invalid(
             "<stdin>: a ResourceList must be a mapping",
         ));

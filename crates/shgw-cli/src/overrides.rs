@@ -1,15 +1,18 @@
 //! `--set PATH=VALUE`: a change to every Gateway document before it is read.
 
-use serde_json::{Map, Value};
+use shgw::Placed;
+use shgw_yaml::node::Node;
+use shgw_yaml::parse::{ParseOptions, parse_documents};
 
 /// A `--set PATH=VALUE` override: a dotted path (`spec.replicas`, `\.` for a literal dot) and a
-/// value read as a YAML scalar or flow collection (`4`, `true`, `2Gi`, `[a, b]`).
+/// value read as a YAML scalar or flow collection (`4`, `true`, `2Gi`, `[a, b]`), by the same
+/// reader as the Gateway file: `1.10` stays `1.10` for a setting.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Override {
     /// Path segments.
     pub(crate) path: Vec<String>,
     /// The value to put there.
-    pub(crate) value: Value,
+    pub(crate) value: Node,
     /// The text the user wrote, for messages.
     pub(crate) text: String,
 }
@@ -43,10 +46,21 @@ impl Override {
             return Err(format!("--set {text}: the path has an empty segment"));
         }
         let value = if value.trim().is_empty() {
-            Value::String(String::new())
+            Node::string("")
         } else {
-            serde_saphyr::from_str::<Value>(value)
-                .map_err(|e| format!("--set {text}: the value is not valid YAML: {e}"))?
+            let mut docs = parse_documents(value, &ParseOptions::default()).map_err(|e| {
+                format!(
+                    "--set {text}: the value is not valid YAML: {} (column {})",
+                    e.detail(),
+                    e.column()
+                )
+            })?;
+            match docs.len() {
+                // `~` or `null`: a document of a null is left out.
+                0 => Node::null(),
+                1 => docs.remove(0),
+                _ => return Err(format!("--set {text}: the value holds several documents")),
+            }
         };
         Ok(Override {
             path: segments,
@@ -55,52 +69,51 @@ impl Override {
         })
     }
 
-    /// Puts the value into `doc`, creating mappings on the way.
-    pub(crate) fn apply(&self, doc: &mut Value) -> Result<(), String> {
-        let mut at = doc;
+    /// Puts the value into `doc`, creating mappings on the way. What it puts there has no place
+    /// in the file (a problem with it names the field, not a line).
+    pub(crate) fn apply(&self, doc: &mut Placed) -> Result<(), String> {
+        let mut node = &mut doc.node;
+        let mut places = Some(&mut doc.places);
         for (i, seg) in self.path.iter().enumerate() {
             let last = i + 1 == self.path.len();
             let here = self.path[..i].join(".");
-            at = match at {
-                Value::Object(m) => {
-                    if last {
-                        m.insert(seg.clone(), self.value.clone());
-                        return Ok(());
-                    }
-                    m.entry(seg.clone())
-                        .or_insert_with(|| Value::Object(Map::new()))
+            if node.is_null() {
+                *node = Node::empty_map();
+            }
+            let (slot, index) = match node {
+                Node::Map(m) => {
+                    let index = match m.get_index_of(seg.as_str()) {
+                        Some(index) => index,
+                        None => m.insert_full(seg.clone(), Node::empty_map()).0,
+                    };
+                    let Some((_, slot)) = m.get_index_mut(index) else {
+                        return Err(format!("--set {}: cannot set {here}", self.text));
+                    };
+                    (slot, index)
                 }
-                Value::Array(items) => {
-                    let idx: usize = seg.parse().map_err(|_| {
+                Node::Seq(items) => {
+                    let index: usize = seg.parse().map_err(|_| {
                         format!("--set {}: {here} is a list; use an index", self.text)
                     })?;
                     let len = items.len();
                     let slot = items
-                        .get_mut(idx)
+                        .get_mut(index)
                         .ok_or_else(|| format!("--set {}: {here} has {len} items", self.text))?;
-                    if last {
-                        *slot = self.value.clone();
-                        return Ok(());
-                    }
-                    slot
+                    (slot, index)
                 }
-                Value::Null => {
-                    *at = Value::Object(Map::new());
-                    match at {
-                        Value::Object(m) if last => {
-                            m.insert(seg.clone(), self.value.clone());
-                            return Ok(());
-                        }
-                        Value::Object(m) => m
-                            .entry(seg.clone())
-                            .or_insert_with(|| Value::Object(Map::new())),
-                        _ => return Err(format!("--set {}: cannot set {here}", self.text)),
-                    }
-                }
-                _ => {
+                Node::Scalar(_) => {
                     return Err(format!("--set {}: {here} is not a mapping", self.text));
                 }
             };
+            places = places.and_then(|p| p.children.get_mut(index));
+            if last {
+                *slot = self.value.clone();
+                if let Some(p) = places {
+                    *p = shgw_yaml::Places::default();
+                }
+                return Ok(());
+            }
+            node = slot;
         }
         Ok(())
     }
@@ -112,9 +125,16 @@ mod tests {
     use super::*;
     use serde_json::json;
 
+    fn doc(v: serde_json::Value) -> Placed {
+        Placed {
+            node: Node::from_value(&v),
+            places: shgw_yaml::Places::default(),
+        }
+    }
+
     #[test]
     fn overrides_create_and_replace() {
-        let mut doc = json!({"spec": {"replicas": 2}});
+        let mut doc = doc(json!({"spec": {"replicas": 2}}));
         Override::parse("spec.replicas=4")
             .unwrap()
             .apply(&mut doc)
@@ -124,9 +144,29 @@ mod tests {
             .apply(&mut doc)
             .unwrap();
         assert_eq!(
-            doc,
+            doc.node.to_value(),
             json!({"spec": {"replicas": 4, "image": {"tag": "2.12.1"}}})
         );
+        let mut settings = Placed {
+            node: Node::null(),
+            places: shgw_yaml::Places::default(),
+        };
+        for set in [
+            "spec.settings.a=1.10",
+            "spec.settings.b=0755",
+            "spec.settings.c=y",
+        ] {
+            Override::parse(set).unwrap().apply(&mut settings).unwrap();
+        }
+        let texts: Vec<_> = ["a", "b", "c"]
+            .iter()
+            .map(|k| {
+                settings.node["spec"]["settings"][*k]
+                    .text()
+                    .unwrap_or_default()
+            })
+            .collect();
+        assert_eq!(texts, ["1.10", "0755", "y"]);
         let err = Override::parse("spec.replicas.x=1")
             .unwrap()
             .apply(&mut doc)
@@ -149,6 +189,6 @@ mod tests {
                 "net.server.http.forwarded.proto.enabled"
             ]
         );
-        assert_eq!(o.value, json!(true));
+        assert_eq!(o.value.to_value(), json!(true));
     }
 }

@@ -1,10 +1,9 @@
-//! One rule set everywhere: `render` and `validate` run the review rules on what shgw renders,
-//! and `validate` places each Gateway file problem at its line and column.
+//! One rule set everywhere: `render` and `validate` run the review rules on what shgw renders.
 
 use crate::Failure;
 use crate::args::FailOn;
-use shgw::{Diagnostic, Platform, Profile};
-use shgw_review::{Catalog, Finding, Report, Stream};
+use shgw::{Platform, Profile};
+use shgw_review::{Catalog, Finding, Report};
 
 /// The review profile whose severities match a shgw profile: the same name when the rules
 /// know it, otherwise by platform.
@@ -95,21 +94,4 @@ pub(crate) fn check_render_at(
     } else {
         Vec::new()
     })
-}
-
-/// Where a problem of a Gateway file is: the line and column of its field in the document of
-/// its gateway (none for a profile's problem or unparsable text).
-pub(crate) fn locate(stream: Option<&Stream>, d: &Diagnostic) -> Option<(usize, usize)> {
-    if d.origin.is_some() {
-        return None;
-    }
-    let docs = &stream?.documents;
-    let doc = match &d.gateway {
-        Some(name) => docs
-            .iter()
-            .find(|doc| doc.value.pointer("/metadata/name").and_then(|n| n.as_str()) == Some(name)),
-        None => docs.first(),
-    }?;
-    let p = doc.locate(&d.path);
-    Some((p.line, p.column))
 }

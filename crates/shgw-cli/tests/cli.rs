@@ -238,9 +238,10 @@ fn validate_reports_without_rendering() {
         .iter()
         .find(|f| f["path"] == "spec.auth")
         .unwrap();
+    // At the value that is wrong: the mapping under `auth:`.
     assert_eq!(
         (auth["line"].as_u64(), auth["column"].as_u64()),
-        (Some(9), Some(3))
+        (Some(10), Some(5))
     );
 
     // Text places each problem at its line and column.
@@ -251,7 +252,7 @@ fn validate_reports_without_rendering() {
     ]);
     assert_eq!(out.status.code(), Some(1));
     assert!(
-        text(&out.stdout).contains("auth-conflict.yaml:9:3: error: Gateway gw: spec.auth:"),
+        text(&out.stdout).contains("auth-conflict.yaml:10:5: error: Gateway gw: spec.auth:"),
         "{}",
         text(&out.stdout)
     );

@@ -2,12 +2,14 @@
 //! position of every field, so that a finding can point at the line and column of the field
 //! itself.
 //!
-//! Values come from `serde-saphyr` (the same YAML reading as the rest of the workspace);
-//! positions come from the parser events of the same text, keyed by JSON pointer.
+//! One parse into `shgw-yaml`'s placed nodes (the reader `render` and `build` use): the values
+//! and the positions, keyed by JSON pointer, both come from it.
 
 use serde::Serialize;
 use serde_json::Value;
-use serde_saphyr::granit_parser::{Event, Parser, ScalarStyle};
+use shgw_yaml::node::Node;
+use shgw_yaml::parse::{ParseOptions, parse_input};
+use shgw_yaml::{Place, Places};
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
@@ -145,7 +147,9 @@ pub fn escape(segment: &str) -> String {
     segment.replace('~', "~0").replace('/', "~1")
 }
 
-/// Reads `text` (YAML or JSON, one or more documents) named `file` in messages.
+/// Reads `text` (YAML or JSON, one or more documents) named `file` in messages: one parse into
+/// placed nodes (`shgw-yaml`, as `render` and `build` read), the values and the positions both
+/// from it.
 ///
 /// ```
 /// let s = shgw_review::load("d.yaml", "kind: Deployment\nspec:\n  replicas: 1\n").unwrap();
@@ -159,44 +163,76 @@ pub fn escape(segment: &str) -> String {
 /// [`LoadError`] with the line and column when the text is not YAML or JSON, or when a
 /// document is not a mapping.
 pub fn load(file: &str, text: &str) -> Result<Stream, LoadError> {
-    let (values, json_only) = parse_values(file, text)?;
-    // JSON with tab indentation is no YAML; a tab is one character, so a space keeps columns.
-    let maps = match positions(file, text) {
-        Err(_) if json_only => positions(file, &text.replace('\t', " "))?,
-        other => other?,
-    };
-    let kept: Vec<_> = maps.into_iter().filter(|m| !m.empty).collect();
-    if kept.len() != values.len() {
-        return Err(LoadError {
-            file: file.to_owned(),
-            line: 1,
-            column: 1,
-            message: format!(
-                "read {} documents but located {}; report this input as a bug",
-                values.len(),
-                kept.len()
-            ),
-        });
-    }
+    let docs = parse_input(text, &ParseOptions::default()).map_err(|e| LoadError {
+        file: file.to_owned(),
+        line: e.line(),
+        column: e.column(),
+        message: format!("not valid YAML or JSON: {}", e.detail()),
+    })?;
     let mut documents = Vec::new();
-    for (value, map) in values.into_iter().zip(kept) {
-        if !value.is_object() {
+    for doc in docs {
+        let start = position(doc.places.at);
+        if !doc.node.is_map() {
             return Err(LoadError {
                 file: file.to_owned(),
-                line: map.start.line,
-                column: map.start.column,
+                line: start.line,
+                column: start.column,
                 message: "a manifest document must be a mapping (an object with kind)".into(),
             });
         }
+        let mut positions = BTreeMap::new();
+        positions.insert(String::new(), start);
+        let mut pointer = String::new();
+        record(&doc.node, &doc.places, &mut pointer, &mut positions);
         push_expanded(
             &mut documents,
             file,
-            value,
+            doc.node.into_value(),
             String::new(),
-            &Arc::new(map.at),
+            &Arc::new(positions),
         );
     }
     Ok(Stream { documents })
+}
+
+/// A place of the reader as a [`Position`].
+fn position(p: Place) -> Position {
+    Position {
+        line: usize::try_from(p.line).unwrap_or(usize::MAX),
+        column: usize::try_from(p.column).unwrap_or(usize::MAX),
+    }
+}
+
+/// Records the position of every field under `node` (at `pointer`): a mapping entry where its
+/// key is written, a sequence item where it starts.
+fn record(
+    node: &Node,
+    places: &Places,
+    pointer: &mut String,
+    out: &mut BTreeMap<String, Position>,
+) {
+    let len = pointer.len();
+    match node {
+        Node::Map(m) => {
+            for ((key, value), p) in m.iter().zip(&places.children) {
+                pointer.push('/');
+                pointer.push_str(&escape(key));
+                out.insert(pointer.clone(), position(p.key));
+                record(value, p, pointer, out);
+                pointer.truncate(len);
+            }
+        }
+        Node::Seq(items) => {
+            for (i, (item, p)) in items.iter().zip(&places.children).enumerate() {
+                pointer.push('/');
+                pointer.push_str(&i.to_string());
+                out.insert(pointer.clone(), position(p.at));
+                record(item, p, pointer, out);
+                pointer.truncate(len);
+            }
+        }
+        Node::Scalar(_) => {}
+    }
 }
 
 /// Pushes `value`, or each item of it when it is a `List` kind.
@@ -235,230 +271,6 @@ fn push_expanded(
             }
         }
     }
-}
-
-/// The values, and whether only a JSON reader could read them.
-/// The parser's safety limits, in proportion to the input: a stream of thousands of objects
-/// reads, an alias bomb does not.
-fn options(text: &str) -> serde_saphyr::Options {
-    let mut budget = serde_saphyr::Budget::default();
-    let len = text.len();
-    budget.max_documents = budget.max_documents.max(len / 4 + 1);
-    budget.max_events = budget.max_events.max(len.saturating_mul(4));
-    budget.max_nodes = budget.max_nodes.max(len.saturating_mul(4));
-    budget.max_total_scalar_bytes = budget.max_total_scalar_bytes.max(len.saturating_mul(4));
-    serde_saphyr::options! { budget: Some(budget) }
-}
-
-fn parse_values(file: &str, text: &str) -> Result<(Vec<Value>, bool), LoadError> {
-    match serde_saphyr::from_multiple_with_options::<Value>(text, options(text)) {
-        Ok(v) => Ok((v, false)),
-        Err(yaml_err) => {
-            // JSON that YAML cannot read (tabs for indentation, say) is still JSON.
-            if let Ok(v) = serde_json::from_str::<Value>(text) {
-                return Ok((vec![v], true));
-            }
-            let (line, column) = yaml_err
-                .location()
-                .map(|l| (l.line() as usize, l.column() as usize))
-                .unwrap_or((1, 1));
-            Err(LoadError {
-                file: file.to_owned(),
-                line,
-                column,
-                message: format!(
-                    "not valid YAML or JSON: {}",
-                    first_line(&yaml_err.to_string())
-                ),
-            })
-        }
-    }
-}
-
-fn first_line(s: &str) -> &str {
-    s.lines().next().unwrap_or(s)
-}
-
-/// The positions of one YAML document.
-struct DocPositions {
-    at: BTreeMap<String, Position>,
-    start: Position,
-    /// An empty or null document (skipped by the value reader too).
-    empty: bool,
-}
-
-enum Frame {
-    Map {
-        at: String,
-        key: Option<(String, Position)>,
-    },
-    Seq {
-        at: String,
-        next: usize,
-    },
-    /// Inside a complex (non-scalar) mapping key: nothing is recorded.
-    Ignore,
-}
-
-/// Walks the parser events, recording the position of every field by JSON pointer.
-struct Walker {
-    docs: Vec<DocPositions>,
-    stack: Vec<Frame>,
-    anchors: BTreeMap<usize, String>,
-    root_seen: bool,
-}
-
-impl Walker {
-    fn current(&mut self) -> Option<&mut DocPositions> {
-        self.docs.last_mut()
-    }
-
-    fn record(&mut self, pointer: &str, pos: Position) {
-        if let Some(d) = self.current() {
-            d.at.entry(pointer.to_owned()).or_insert(pos);
-        }
-    }
-
-    /// Places a node starting at `pos`; `None` when it is a mapping key or ignored.
-    fn place(&mut self, pos: Position, scalar_key: Option<&str>) -> Option<String> {
-        let (pointer, at_pos) = match self.stack.last_mut() {
-            None => {
-                self.root_seen = true;
-                (String::new(), pos)
-            }
-            Some(Frame::Ignore) => return None,
-            Some(Frame::Map {
-                key: key @ None, ..
-            }) => {
-                let text = scalar_key.unwrap_or("\u{0}complex-key").to_owned();
-                *key = Some((text, pos));
-                return None;
-            }
-            Some(Frame::Map { at, key }) => {
-                let (k, kpos) = key.take().unwrap_or((String::new(), pos));
-                (format!("{at}/{}", escape(&k)), kpos)
-            }
-            Some(Frame::Seq { at, next }) => {
-                let pointer = format!("{at}/{next}");
-                *next += 1;
-                (pointer, pos)
-            }
-        };
-        self.record(&pointer, at_pos);
-        Some(pointer)
-    }
-
-    fn is_key_slot(&self) -> bool {
-        matches!(self.stack.last(), Some(Frame::Map { key: None, .. }))
-    }
-
-    fn open(&mut self, pointer: Option<String>, map: bool) {
-        let frame = match pointer {
-            None => Frame::Ignore,
-            Some(at) if map => Frame::Map { at, key: None },
-            Some(at) => Frame::Seq { at, next: 0 },
-        };
-        self.stack.push(frame);
-    }
-
-    fn alias(&mut self, pointer: &str, id: usize) {
-        let Some(src) = self.anchors.get(&id).cloned() else {
-            return;
-        };
-        let Some(d) = self.current() else { return };
-        let copied: Vec<(String, Position)> =
-            d.at.range(format!("{src}/")..)
-                .take_while(|(k, _)| k.starts_with(&format!("{src}/")))
-                .map(|(k, p)| (format!("{pointer}{}", &k[src.len()..]), *p))
-                .collect();
-        for (k, p) in copied {
-            d.at.entry(k).or_insert(p);
-        }
-    }
-}
-
-fn is_null_text(s: &str) -> bool {
-    matches!(s, "" | "~" | "null" | "Null" | "NULL")
-}
-
-fn positions(file: &str, text: &str) -> Result<Vec<DocPositions>, LoadError> {
-    let mut w = Walker {
-        docs: Vec::new(),
-        stack: Vec::new(),
-        anchors: BTreeMap::new(),
-        root_seen: false,
-    };
-    for item in Parser::new_from_str(text) {
-        let (event, span) = item.map_err(|e| LoadError {
-            file: file.to_owned(),
-            line: e.marker().line(),
-            column: e.marker().col() + 1,
-            message: format!("not valid YAML: {}", e.info()),
-        })?;
-        let pos = Position {
-            line: span.start.line(),
-            column: span.start.col() + 1,
-        };
-        match event {
-            Event::DocumentStart(..) => {
-                w.docs.push(DocPositions {
-                    at: BTreeMap::new(),
-                    start: pos,
-                    empty: true,
-                });
-                w.stack.clear();
-                w.anchors.clear();
-                w.root_seen = false;
-            }
-            Event::Scalar(value, style, anchor, tag) => {
-                let root = w.stack.is_empty() && !w.root_seen;
-                if root && let Some(d) = w.current() {
-                    d.start = pos;
-                    d.empty = style == ScalarStyle::Plain && tag.is_none() && is_null_text(&value);
-                }
-                let key = w.is_key_slot().then_some(value.as_ref());
-                let placed = w.place(pos, key);
-                if let Some(p) = placed
-                    && anchor != 0
-                {
-                    w.anchors.insert(anchor, p);
-                }
-            }
-            Event::SequenceStart(_, anchor, _) | Event::MappingStart(_, anchor, _) => {
-                let map = matches!(event, Event::MappingStart(..));
-                if w.stack.is_empty()
-                    && !w.root_seen
-                    && let Some(d) = w.current()
-                {
-                    d.start = pos;
-                    d.empty = false;
-                }
-                let placed = w.place(pos, None);
-                if let Some(p) = &placed
-                    && anchor != 0
-                {
-                    w.anchors.insert(anchor, p.clone());
-                }
-                w.open(placed, map);
-            }
-            Event::SequenceEnd | Event::MappingEnd => {
-                w.stack.pop();
-            }
-            Event::Alias(id) => {
-                if w.stack.is_empty()
-                    && !w.root_seen
-                    && let Some(d) = w.current()
-                {
-                    d.empty = false;
-                }
-                if let Some(p) = w.place(pos, Some("\u{0}alias-key")) {
-                    w.alias(&p, id);
-                }
-            }
-            _ => {}
-        }
-    }
-    Ok(w.docs)
 }
 
 #[cfg(test)]

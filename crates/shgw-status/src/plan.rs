@@ -163,17 +163,19 @@ pub fn plan_from_text(
             "no objects and no Gateway: nothing to check",
         ));
     }
-    let (gateway_docs, plain): (Numbered, Numbered) = docs
+    // Gateways are read from the placed documents (settings keep their text); other objects
+    // as values.
+    let (gateway_docs, plain): (Vec<_>, Vec<_>) = docs
         .into_iter()
         .enumerate()
-        .partition(|(_, d)| is_gateway_document(d));
+        .map(|(i, d)| (i, d.node.to_value(), d))
+        .partition(|(_, v, _)| is_gateway_document(v));
+    let plain: Numbered = plain.into_iter().map(|(i, v, _)| (i, v)).collect();
     let mut problems = Vec::new();
     let mut rendered = Vec::new();
     if !gateway_docs.is_empty() {
-        match shgw::gateways_from_documents(
-            source,
-            gateway_docs.into_iter().map(|(_, d)| d).collect(),
-        ) {
+        let placed: Vec<shgw::Placed> = gateway_docs.into_iter().map(|(_, _, d)| d).collect();
+        match shgw::gateways_from_placed(source, &placed) {
             Ok(gateways) => {
                 for g in &gateways {
                     match shgw::render(g, profile) {

@@ -249,6 +249,19 @@ impl Node {
         }
     }
 
+    /// The typed value, as [`Node::to_value`], taking the node apart instead of copying its
+    /// text.
+    pub fn into_value(self) -> Value {
+        match self {
+            Node::Scalar(s) if s.tag == Tag::Str => Value::String(s.text),
+            Node::Scalar(s) => s.to_value(),
+            Node::Seq(items) => Value::Array(items.into_iter().map(Node::into_value).collect()),
+            Node::Map(m) => {
+                Value::Object(m.into_iter().map(|(k, v)| (k, v.into_value())).collect())
+            }
+        }
+    }
+
     /// The typed value (kyaml's `Map()`): what kustomize hands to JSON encoders and prints.
     pub fn to_value(&self) -> Value {
         match self {
@@ -467,6 +480,7 @@ mod tests {
     fn json_round_trip() {
         let v = json!({"a": [1, 2.5, "x", null, true], "b": {"c": "d"}});
         assert_eq!(Node::from_value(&v).to_value(), v);
+        assert_eq!(Node::from_value(&v).into_value(), v);
         let n = Node::from_value(&v);
         assert_eq!(n["a"][2], "x");
         assert!(n["zz"].is_null());

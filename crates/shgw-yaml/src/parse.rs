@@ -43,6 +43,7 @@
 //! ```
 
 use crate::node::{Node, Scalar, Tag, Written};
+use crate::place::{Place, Placed, Places};
 use crate::{reprint, resolve};
 use mapping::{Duplicates, Key, KeyKind, build_map, build_map_v2};
 use source::{
@@ -52,7 +53,7 @@ use source::{
 
 mod mapping;
 mod source;
-use serde_saphyr::granit_parser::{
+use granit_parser::{
     Event, Marker, Options, Parser, ScalarStyle, ScanError, StructureStyle, Tag as EventTag,
 };
 use std::borrow::Cow;
@@ -82,71 +83,11 @@ pub enum DuplicateKeys {
     FirstWins,
 }
 
-/// What kind of problem a [`ParseError`] is.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum ParseErrorKind {
-    /// Not YAML as go-yaml and kyaml read it (including an unknown anchor, a bad document
-    /// separator, an escape go-yaml does not know).
-    Syntax,
-    /// A scalar that does not fit its explicit tag (`!!int x`), or that kubectl cannot print
-    /// (`.inf`, a timestamp with a 24-hour zone offset).
-    Value,
-    /// A mapping key that is not a scalar, or does not read as a string (resources) or is null.
-    Key,
-    /// A key written twice in one mapping ([`DuplicateKeys::Error`]).
-    DuplicateKey,
-    /// A merge key (`<<`) whose value is not a mapping or a list of mappings, or two of them.
-    Merge,
-    /// Beyond [`MAX_DEPTH`] or the [`node_budget`].
-    Limit,
-}
+/// The crate's [`Error`](crate::Error), as the parser's functions name it.
+pub type ParseError = crate::Error;
 
-/// A text that cannot be read: what is wrong, and where (1-based line and column).
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-#[error("{message} (line {line}, column {column})")]
-pub struct ParseError {
-    kind: ParseErrorKind,
-    message: String,
-    line: usize,
-    column: usize,
-}
-
-impl ParseError {
-    fn new(kind: ParseErrorKind, message: impl Into<String>, at: Pos) -> Self {
-        ParseError {
-            kind,
-            message: message.into(),
-            line: at.line,
-            column: at.column,
-        }
-    }
-
-    /// What kind of problem it is.
-    pub fn kind(&self) -> ParseErrorKind {
-        self.kind
-    }
-
-    /// The same error in a piece that starts after `lines` lines of the whole text.
-    fn below(mut self, lines: usize) -> Self {
-        self.line += lines;
-        self
-    }
-
-    /// The 1-based line.
-    pub fn line(&self) -> usize {
-        self.line
-    }
-
-    /// The 1-based column.
-    pub fn column(&self) -> usize {
-        self.column
-    }
-
-    /// What is wrong, without the place.
-    pub fn message(&self) -> &str {
-        &self.message
-    }
-}
+/// The crate's [`ErrorKind`](crate::ErrorKind), as the parser's functions name it.
+pub type ParseErrorKind = crate::ErrorKind;
 
 impl From<ScanError> for ParseError {
     fn from(e: ScanError) -> Self {
@@ -157,7 +98,7 @@ impl From<ScanError> for ParseError {
         } else {
             info
         };
-        ParseError::new(ParseErrorKind::Syntax, message, at)
+        ParseError::at(ParseErrorKind::Syntax, message, at)
     }
 }
 
@@ -172,6 +113,26 @@ pub fn node_budget(len: usize) -> usize {
 /// All non-empty documents of `text`. A document with no content, or only a null scalar, is
 /// left out.
 pub fn parse_documents(text: &str, opts: &ParseOptions) -> Result<Vec<Node>, ParseError> {
+    Ok(parse_placed(text, opts)?
+        .into_iter()
+        .map(|d| d.node)
+        .collect())
+}
+
+/// All non-empty documents of `text`, as [`parse_documents`] reads them, each with the place
+/// of every node and mapping key.
+///
+/// ```
+/// use shgw_yaml::parse::{parse_placed, ParseOptions};
+/// let docs = parse_placed("a: 1\n---\nb:\n  c: [x, y]\n", &ParseOptions::default()).unwrap();
+/// let p = docs[1].place_of(&["b", "c", "1"]).unwrap();
+/// assert_eq!((p.line, p.column), (4, 10));
+/// assert_eq!(docs[1].place_of(&["b", "c"]).map(|p| p.column), Some(3));
+/// ```
+///
+/// # Errors
+/// [`ParseError`] with the place of the first problem.
+pub fn parse_placed(text: &str, opts: &ParseOptions) -> Result<Vec<Placed>, ParseError> {
     let mut b = Builder {
         opts,
         budget: node_budget(text.len()),
@@ -199,10 +160,35 @@ pub fn parse_documents(text: &str, opts: &ParseOptions) -> Result<Vec<Node>, Par
             text
         };
         for (line, piece) in split_documents(&text)? {
+            let before = b.docs.len();
             b.read(&piece, true).map_err(|e| e.below(line))?;
+            for d in b.docs.iter_mut().skip(before) {
+                d.places.shift(line);
+            }
         }
     }
     Ok(b.docs)
+}
+
+/// As [`parse_placed`], and JSON that YAML cannot read (a tab to indent, which JSON allows
+/// and YAML does not) read as JSON, as kubectl reads JSON input: one document, with the same
+/// lines and columns (a tab, one character, becomes a space; JSON strings hold no raw tabs).
+///
+/// ```
+/// use shgw_yaml::parse::{parse_input, ParseOptions};
+/// let docs = parse_input("{\n\t\"a\": {\"b\": 1}\n}\n", &ParseOptions::default()).unwrap();
+/// assert_eq!(docs[0].place_of(&["a", "b"]).map(|p| (p.line, p.column)), Some((2, 8)));
+/// ```
+///
+/// # Errors
+/// The YAML reading's error when the text is neither.
+pub fn parse_input(text: &str, opts: &ParseOptions) -> Result<Vec<Placed>, ParseError> {
+    match parse_placed(text, opts) {
+        Err(e) if text.contains('\t') && text.trim_start().starts_with(['{', '[']) => {
+            parse_placed(&text.replace('\t', " "), opts).map_err(|_| e)
+        }
+        other => other,
+    }
 }
 
 fn parser_options() -> Options {
@@ -219,25 +205,19 @@ fn parser_options() -> Options {
 }
 
 /// A place in the text, 1-based.
-#[derive(Clone, Copy, Debug)]
-struct Pos {
-    line: usize,
-    column: usize,
-}
+type Pos = Place;
 
-impl Pos {
-    fn of(m: &Marker) -> Pos {
-        Pos {
-            line: m.line(),
-            column: m.col() + 1,
-        }
+impl Place {
+    /// The place of a parser marker (its columns count characters from 0).
+    fn of(m: &Marker) -> Place {
+        Place::new(m.line(), m.col() + 1)
     }
 }
 
 /// A collection being read.
 enum Frame {
     Seq {
-        items: Vec<Node>,
+        items: Vec<(Node, Places)>,
         info: Info,
         flow: bool,
         /// The value of a merge key: its mappings are merge sources, merged into a mapping
@@ -245,7 +225,7 @@ enum Frame {
         merge_target: Option<bool>,
     },
     Map {
-        entries: Vec<(Key, Node)>,
+        entries: Vec<(Key, Node, Places)>,
         key: Option<Key>,
         info: Info,
         flow: bool,
@@ -259,6 +239,8 @@ enum Frame {
 /// Bookkeeping of a collection being read.
 struct Info {
     anchor: usize,
+    /// Where it starts.
+    start: Pos,
     /// Nodes in it so far, itself included.
     count: usize,
     /// Nesting levels below it so far.
@@ -268,6 +250,7 @@ struct Info {
 /// A finished node with what its parent needs to know.
 struct Done {
     node: Node,
+    places: Places,
     count: usize,
     height: usize,
     anchor: usize,
@@ -279,6 +262,7 @@ struct Done {
 /// An anchored node, ready to be copied by aliases.
 struct Anchored {
     node: Node,
+    places: Places,
     count: usize,
     height: usize,
     /// As [`Done::flow`].
@@ -291,18 +275,18 @@ struct Builder<'o> {
     created: usize,
     stack: Vec<Frame>,
     anchors: BTreeMap<usize, Anchored>,
-    root: Option<Node>,
-    docs: Vec<Node>,
+    root: Option<(Node, Places)>,
+    docs: Vec<Placed>,
 }
 
 impl Builder<'_> {
     /// Reads the events of `text` (only its first document when `first_only`).
     fn read(&mut self, text: &str, first_only: bool) -> Result<(), ParseError> {
         if first_only && let Some(line) = starts_with_document_end(text) {
-            return Err(ParseError::new(
+            return Err(ParseError::at(
                 ParseErrorKind::Syntax,
                 "did not find expected node content",
-                Pos { line, column: 1 },
+                Pos::new(line, 1),
             ));
         }
         for ev in Parser::new_from_str_with_options(text, parser_options()) {
@@ -313,7 +297,7 @@ impl Builder<'_> {
                 && let (Some(start), Some(end)) = (start, end)
                 && text.get(start..end).is_some_and(unknown_escape)
             {
-                return Err(ParseError::new(
+                return Err(ParseError::at(
                     ParseErrorKind::Syntax,
                     "found unknown escape character",
                     at,
@@ -353,7 +337,7 @@ impl Builder<'_> {
                     || (style == ScalarStyle::Plain && self.in_flow()) =>
             {
                 if document_marker_after_unicode_break(raw) {
-                    return Err(ParseError::new(
+                    return Err(ParseError::at(
                         ParseErrorKind::Syntax,
                         "found unexpected document indicator (after a U+2028 or U+2029 line break)",
                         at,
@@ -364,7 +348,7 @@ impl Builder<'_> {
                 let text = Cow::Owned(trim_around_unicode_breaks(&text, &blanks));
                 Ok(Event::Scalar(text, style, anchor, tag))
             }
-            Event::Scalar(..) | Event::Comment(..) => Err(ParseError::new(
+            Event::Scalar(..) | Event::Comment(..) => Err(ParseError::at(
                 ParseErrorKind::Syntax,
                 "U+2028 and U+2029 are line breaks to kubectl (go-yaml); quote the text",
                 at,
@@ -380,10 +364,10 @@ impl Builder<'_> {
                 self.root = None;
             }
             Event::DocumentEnd => {
-                if let Some(root) = self.root.take()
-                    && !root.is_null()
+                if let Some((node, places)) = self.root.take()
+                    && !node.is_null()
                 {
-                    self.docs.push(root);
+                    self.docs.push(Placed { node, places });
                 }
             }
             Event::Scalar(text, style, anchor, tag) => {
@@ -400,7 +384,7 @@ impl Builder<'_> {
                 };
                 self.stack.push(Frame::Seq {
                     items: Vec::new(),
-                    info: Info::new(anchor),
+                    info: Info::new(anchor, at),
                     flow: style == StructureStyle::Flow,
                     merge_target,
                 });
@@ -411,7 +395,7 @@ impl Builder<'_> {
                 self.stack.push(Frame::Map {
                     entries: Vec::new(),
                     key: None,
-                    info: Info::new(anchor),
+                    info: Info::new(anchor, at),
                     flow: style == StructureStyle::Flow,
                     merge_target,
                 });
@@ -427,7 +411,7 @@ impl Builder<'_> {
     fn count(&mut self, n: usize, at: Pos) -> Result<(), ParseError> {
         self.created = self.created.saturating_add(n);
         if self.created > self.budget {
-            return Err(ParseError::new(
+            return Err(ParseError::at(
                 ParseErrorKind::Limit,
                 format!(
                     "the text makes more than {} nodes (aliases copy their anchor's nodes)",
@@ -443,14 +427,14 @@ impl Builder<'_> {
     fn open(&mut self, at: Pos) -> Result<(), ParseError> {
         self.count(1, at)?;
         if self.expects_key() {
-            return Err(ParseError::new(
+            return Err(ParseError::at(
                 ParseErrorKind::Key,
                 "a mapping key must be a scalar (kubectl: invalid map key)",
                 at,
             ));
         }
         if self.stack.len() >= MAX_DEPTH {
-            return Err(ParseError::new(
+            return Err(ParseError::at(
                 ParseErrorKind::Limit,
                 format!("collections nested deeper than {MAX_DEPTH} levels"),
                 at,
@@ -528,7 +512,7 @@ impl Builder<'_> {
             Explicit::None | Explicit::Other => Ok(Tag::Str),
             Explicit::Core(suffix) => resolve::explicit(suffix, text, yaml11),
         };
-        let mut tag = resolved.map_err(|m| ParseError::new(ParseErrorKind::Value, m, at))?;
+        let mut tag = resolved.map_err(|m| ParseError::at(ParseErrorKind::Value, m, at))?;
         let mut text = Cow::Borrowed(text);
         if !yaml11 {
             // What kustomize's internal re-print of the resource changes.
@@ -550,7 +534,7 @@ impl Builder<'_> {
             }
         }
         if tag == Tag::Float && resolve::is_special_float(&text) {
-            return Err(ParseError::new(
+            return Err(ParseError::at(
                 ParseErrorKind::Value,
                 format!("`{text}` is not a finite number; kubectl cannot print it as JSON"),
                 at,
@@ -559,7 +543,7 @@ impl Builder<'_> {
         if tag == Tag::Timestamp
             && crate::timestamp::Timestamp::parse(&text).is_some_and(|t| !t.encodable())
         {
-            return Err(ParseError::new(
+            return Err(ParseError::at(
                 ParseErrorKind::Value,
                 format!("timestamp `{text}`: kubectl cannot print a zone offset of 24 hours"),
                 at,
@@ -579,6 +563,7 @@ impl Builder<'_> {
                     anchor,
                     Anchored {
                         node,
+                        places: Places::leaf(at),
                         count: 1,
                         height: 0,
                         flow: false,
@@ -591,6 +576,7 @@ impl Builder<'_> {
         let flow = self.reprint_flow();
         self.finish(Done {
             node: Node::Scalar(scalar),
+            places: Places::leaf(at),
             count: 1,
             height: 0,
             anchor,
@@ -628,7 +614,7 @@ impl Builder<'_> {
             && !matches!(explicit, Explicit::Core("str"));
         key_text(s, yaml11, custom)
             .map(KeyKind::Plain)
-            .map_err(|m| ParseError::new(ParseErrorKind::Key, m, at))
+            .map_err(|m| ParseError::at(ParseErrorKind::Key, m, at))
     }
 
     fn set_key(&mut self, k: Key) {
@@ -639,23 +625,19 @@ impl Builder<'_> {
 
     fn alias(&mut self, id: usize, at: Pos) -> Result<(), ParseError> {
         let Some(a) = self.anchors.get(&id) else {
-            return Err(ParseError::new(
-                ParseErrorKind::Syntax,
-                "unknown anchor",
-                at,
-            ));
+            return Err(ParseError::at(ParseErrorKind::Syntax, "unknown anchor", at));
         };
         let (count, height) = (a.count, a.height);
         if self.expects_key() {
             let Node::Scalar(s) = &a.node else {
-                return Err(ParseError::new(
+                return Err(ParseError::at(
                     ParseErrorKind::Key,
                     "a mapping key must be a scalar (kubectl: invalid map key)",
                     at,
                 ));
             };
             let text = key_text(s, self.opts.yaml11, false)
-                .map_err(|m| ParseError::new(ParseErrorKind::Key, m, at))?;
+                .map_err(|m| ParseError::at(ParseErrorKind::Key, m, at))?;
             self.count(1, at)?;
             self.set_key(Key {
                 kind: KeyKind::Plain(text),
@@ -665,18 +647,18 @@ impl Builder<'_> {
         }
         self.count(count, at)?;
         if self.stack.len() + height > MAX_DEPTH {
-            return Err(ParseError::new(
+            return Err(ParseError::at(
                 ParseErrorKind::Limit,
                 format!("collections nested deeper than {MAX_DEPTH} levels (through an alias)"),
                 at,
             ));
         }
-        let Some((mut node, flow)) = self.anchors.get(&id).map(|a| (a.node.clone(), a.flow)) else {
-            return Err(ParseError::new(
-                ParseErrorKind::Syntax,
-                "unknown anchor",
-                at,
-            ));
+        let Some((mut node, mut places, flow)) = self
+            .anchors
+            .get(&id)
+            .map(|a| (a.node.clone(), a.places.clone(), a.flow))
+        else {
+            return Err(ParseError::at(ParseErrorKind::Syntax, "unknown anchor", at));
         };
         if !self.opts.yaml11 {
             // The copy is re-printed where it lands (kyaml resolves aliases and merge keys
@@ -694,8 +676,12 @@ impl Builder<'_> {
                 _ => {}
             }
         }
+        // The copy's contents are placed where the anchor wrote them, the copy itself here.
+        places.at = at;
+        places.key = at;
         self.finish(Done {
             node,
+            places,
             count,
             height,
             anchor: 0,
@@ -712,14 +698,22 @@ impl Builder<'_> {
         let done = match frame {
             Frame::Seq {
                 items, info, flow, ..
-            } => Done {
-                node: Node::Seq(items),
-                count: info.count,
-                height: info.height + 1,
-                anchor: info.anchor,
-                at,
-                flow,
-            },
+            } => {
+                let (items, children): (Vec<Node>, Vec<Places>) = items.into_iter().unzip();
+                Done {
+                    node: Node::Seq(items),
+                    places: Places {
+                        at: info.start,
+                        key: info.start,
+                        children,
+                    },
+                    count: info.count,
+                    height: info.height + 1,
+                    anchor: info.anchor,
+                    at,
+                    flow,
+                }
+            }
             Frame::Map {
                 entries,
                 info,
@@ -736,13 +730,18 @@ impl Builder<'_> {
                         DuplicateKeys::FirstWins => Duplicates::FirstWins,
                     }
                 };
-                let map = if self.opts.yaml11 {
+                let (map, children) = if self.opts.yaml11 {
                     build_map_v2(entries, duplicates)?
                 } else {
                     build_map(entries, duplicates)?
                 };
                 Done {
                     node: Node::Map(map),
+                    places: Places {
+                        at: info.start,
+                        key: info.start,
+                        children,
+                    },
                     count: info.count,
                     height: info.height + 1,
                     anchor: info.anchor,
@@ -763,6 +762,7 @@ impl Builder<'_> {
                 d.anchor,
                 Anchored {
                     node: d.node.clone(),
+                    places: d.places.clone(),
                     count: d.count,
                     height: d.height,
                     flow: d.flow,
@@ -770,19 +770,23 @@ impl Builder<'_> {
             );
         }
         match self.stack.last_mut() {
-            None => self.root = Some(d.node),
+            None => self.root = Some((d.node, d.places)),
             Some(Frame::Seq { items, info, .. }) => {
                 info.add(d.count, d.height);
-                items.push(d.node);
+                items.push((d.node, d.places));
             }
             Some(Frame::Map {
                 entries, key, info, ..
             }) => {
                 info.add(d.count, d.height);
                 match key.take() {
-                    Some(k) => entries.push((k, d.node)),
+                    Some(k) => {
+                        let mut places = d.places;
+                        places.key = k.at;
+                        entries.push((k, d.node, places));
+                    }
                     None => {
-                        return Err(ParseError::new(
+                        return Err(ParseError::at(
                             ParseErrorKind::Key,
                             "a mapping key must be a scalar (kubectl: invalid map key)",
                             d.at,
@@ -796,9 +800,10 @@ impl Builder<'_> {
 }
 
 impl Info {
-    fn new(anchor: usize) -> Info {
+    fn new(anchor: usize, start: Pos) -> Info {
         Info {
             anchor,
+            start,
             count: 1,
             height: 0,
         }
@@ -1264,6 +1269,51 @@ mod tests {
             parse_documents("a: 1\n...\n---\nb: 2\n", &o).unwrap().len(),
             2
         );
+    }
+
+    #[test]
+    fn every_node_and_key_has_its_place() {
+        let placed = |text: &str| parse_placed(text, &ParseOptions::default()).unwrap();
+        let at = |d: &Placed, path: &[&str]| d.place_of(path).map(|p| (p.line, p.column));
+        let d =
+            placed("# c\na: 1\n---\nkind: K\nspec:\n  é: {ü: x, b: [1, {c: 2}]}\n  l:\n  - q\n");
+        assert_eq!(d.len(), 2);
+        assert_eq!(at(&d[0], &["a"]), Some((2, 1)));
+        let d = &d[1];
+        assert_eq!(at(d, &[]), Some((4, 1)));
+        assert_eq!(at(d, &["spec", "é"]), Some((6, 3)));
+        // Columns count characters.
+        assert_eq!(at(d, &["spec", "é", "ü"]), Some((6, 7)));
+        assert_eq!(
+            d.places_of(&["spec", "é", "ü"]).map(|p| p.at.column),
+            Some(10)
+        );
+        assert_eq!(at(d, &["spec", "é", "b", "1", "c"]), Some((6, 21)));
+        assert_eq!(at(d, &["spec", "l", "0"]), Some((8, 5)));
+        assert_eq!(at(d, &["spec", "missing"]), None);
+        assert_eq!(at(d, &["spec", "l", "x"]), None);
+        // Aliases: the copy where the alias is, its contents where the anchor wrote them;
+        // merged keys where their mapping wrote them, explicit keys where they are.
+        let d = &placed("a: &r {cpu: 1, mem: 2}\nb: *r\nc:\n  <<: *r\n  mem: 3\n")[0];
+        assert_eq!(at(d, &["b"]), Some((2, 1)));
+        assert_eq!(
+            d.places_of(&["b"]).map(|p| p.at),
+            Some(Place { line: 2, column: 4 })
+        );
+        assert_eq!(at(d, &["b", "cpu"]), Some((1, 8)));
+        assert_eq!(at(d, &["c", "mem"]), Some((5, 3)));
+        assert_eq!(at(d, &["c", "cpu"]), Some((1, 8)));
+        // The same in YAML 1.1 mode, and a key written twice.
+        let o = ParseOptions {
+            yaml11: true,
+            duplicate_keys: DuplicateKeys::LastWins,
+        };
+        let d = &parse_placed("x: 1\nc:\n  <<: {cpu: 1}\n  cpu: 2\nx: 3\n", &o).unwrap()[0];
+        assert_eq!(at(d, &["c", "cpu"]), Some((4, 3)));
+        assert_eq!(at(d, &["x"]), Some((5, 1)));
+        // CRLF and pieces far down a file.
+        let d = placed("a: 1\r\n---\r\n\r\nb:\r\n  c: 2\r\n");
+        assert_eq!(at(&d[1], &["b", "c"]), Some((5, 3)));
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! Problems found in a Gateway file or a profile: every one with its field path.
 
 use serde::Serialize;
+pub use shgw_yaml::{Place, Placed};
 use std::fmt;
 
 /// How bad a problem is.
@@ -27,6 +28,9 @@ pub struct Diagnostic {
     pub origin: Option<String>,
     /// Dotted field path, such as `spec.resources.requests.cpu`.
     pub path: String,
+    /// Where the field is written in the input (`line`, `column`), when it is known.
+    #[serde(flatten)]
+    pub place: Option<Place>,
     /// What is wrong and what is allowed.
     pub message: String,
 }
@@ -39,7 +43,36 @@ impl Diagnostic {
             gateway: None,
             origin: None,
             path: path.into(),
+            place: None,
             message: message.into(),
+        }
+    }
+
+    /// The same problem at `place` (a place on line 0, of a document built from values, is
+    /// none).
+    #[must_use]
+    pub fn at(mut self, place: Place) -> Self {
+        self.place = (place.line > 0).then_some(place);
+        self
+    }
+
+    /// The same problem placed in `docs` (the input's documents) when it has no place yet:
+    /// at its field in the document of its gateway (the only document when it names none).
+    /// A profile's problem stays where it is.
+    pub fn place_in(&mut self, docs: &[Placed]) {
+        if self.place.is_some() || self.origin.is_some() {
+            return;
+        }
+        let doc = match &self.gateway {
+            Some(name) => docs
+                .iter()
+                .find(|d| d.node["metadata"]["name"].text() == Some(name.as_str())),
+            None if docs.len() == 1 => docs.first(),
+            None => None,
+        };
+        if let Some(doc) = doc {
+            let place = doc.locate(&self.path);
+            self.place = (place.line > 0).then_some(place);
         }
     }
 
@@ -111,6 +144,16 @@ impl Errors {
         Errors::new(source, vec![Diagnostic::error(path, message)])
     }
 
+    /// The same problems, each placed in `docs` (the input's documents) where it has no place
+    /// yet; see [`Diagnostic::place_in`].
+    #[must_use]
+    pub fn placed_in(mut self, docs: &[Placed]) -> Self {
+        for d in &mut self.problems {
+            d.place_in(docs);
+        }
+        self
+    }
+
     /// Only the errors (not the warnings).
     pub fn errors(&self) -> impl Iterator<Item = &Diagnostic> {
         self.problems
@@ -129,7 +172,10 @@ impl fmt::Display for Errors {
             if n == 1 { "" } else { "s" }
         )?;
         for d in &self.problems {
-            write!(f, "\n  {d}")?;
+            match d.place {
+                Some(p) => write!(f, "\n  {}:{}:{}: {d}", self.input, p.line, p.column)?,
+                None => write!(f, "\n  {d}")?,
+            }
         }
         Ok(())
     }

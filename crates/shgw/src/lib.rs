@@ -54,10 +54,13 @@ pub use arc::{
 };
 pub use cron::{CronError, Schedule};
 pub use detect::{EnvSource, GATEWAY_IMAGE, gateway_container};
-pub use diag::{Diagnostic, Errors, Severity};
+pub use diag::{Diagnostic, Errors, Place, Placed, Severity};
 pub use duration::{DurationError, parse_duration};
 pub use kube_version::{KubeVersion, for_kube_version};
-pub use load::{gateway_from_value, gateways_from_documents, parse_documents, parse_gateways};
+pub use load::{
+    gateway_from_placed, gateway_from_value, gateways_from_documents, gateways_from_placed,
+    parse_documents, parse_gateways,
+};
 pub use managed_settings::{MANAGED_SETTINGS, ManagedSetting, managed_setting};
 pub use pipeline::{Resolution, check, resolve};
 pub use profile::{

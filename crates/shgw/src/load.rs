@@ -1,72 +1,80 @@
-//! From text to typed Gateways: YAML or JSON parsing, `--set` overrides, and deserialization
-//! that reports every bad field with its path rather than only the first.
+//! From text to typed Gateways: every document read once into placed nodes (`shgw-yaml`),
+//! typed values read from the nodes, and every problem of every document reported with its
+//! place and field path.
 
 use crate::diag::{Diagnostic, Errors};
 use crate::spec::{API_VERSION, Gateway, KIND};
 use serde::de::DeserializeOwned;
-use serde_json::{Map, Value};
+use serde_json::Value;
+use shgw_yaml::node::Node;
+use shgw_yaml::parse::{ParseOptions, parse_input};
+use shgw_yaml::{Placed, Places};
 
-/// Parses YAML (or JSON) text holding one or more documents into generic values, skipping
+/// Reads YAML (or JSON) text holding one or more documents into placed nodes, skipping
 /// empty documents.
 ///
 /// # Errors
-/// [`Errors`] naming `source` when the text is not YAML.
-pub fn parse_documents(source: &str, text: &str) -> Result<Vec<Value>, Errors> {
-    let docs: Vec<Value> = serde_saphyr::from_multiple(text)
-        .map_err(|e| Errors::single(source, "", format!("not valid YAML: {e}")))?;
-    Ok(docs.into_iter().filter(|d| !d.is_null()).collect())
+/// [`Errors`] naming `source`, with the line and column, when the text is not YAML.
+///
+/// ```
+/// let docs = shgw::parse_documents("gw.yaml", "kind: Gateway\n---\nspec:\n  replicas: 2\n").unwrap();
+/// assert_eq!(docs[1].node["spec"]["replicas"].text(), Some("2"));
+/// assert_eq!(docs[1].place_of(&["spec", "replicas"]).map(|p| p.line), Some(4));
+/// let e = shgw::parse_documents("gw.yaml", "a: [\n").unwrap_err();
+/// assert_eq!(e.to_string(), "gw.yaml: 1 error found\n  gw.yaml:1:4: error: not valid YAML: unclosed bracket '['");
+/// ```
+pub fn parse_documents(source: &str, text: &str) -> Result<Vec<Placed>, Errors> {
+    parse_input(text, &ParseOptions::default()).map_err(|e| {
+        let d = Diagnostic::error("", format!("not valid YAML: {}", e.detail()));
+        let d = match e.place() {
+            Some(p) => d.at(p),
+            None => d,
+        };
+        Errors::new(source, vec![d])
+    })
 }
 
 /// Reads every Gateway in `text` (a fleet renders in file order). All problems of all
-/// documents are reported together.
+/// documents are reported together, each at its line and column.
 ///
 /// # Errors
-/// [`Errors`] with every problem of every document, each with its field path.
+/// [`Errors`] with every problem of every document, each with its place and field path.
 ///
 /// ```
 /// let text = "apiVersion: shgw.dev/v1alpha1\nkind: Gateway\nmetadata: {name: gw}\nspec: {endpoint: x.configuration.azure-api.net, backup: {storageClassName: azurefile-csi}}\n";
 /// let gws = shgw::parse_gateways("gw.yaml", text).unwrap();
 /// assert_eq!(gws[0].metadata.name, "gw");
+/// let bad = text.replace("endpoint", "endpiont");
+/// let e = shgw::parse_gateways("gw.yaml", &bad).unwrap_err();
+/// assert_eq!(e.problems[0].place.map(|p| (p.line, p.column)), Some((4, 8)));
+/// assert_eq!(e.problems[0].path, "spec.endpiont");
 /// ```
 pub fn parse_gateways(source: &str, text: &str) -> Result<Vec<Gateway>, Errors> {
-    gateways_from_documents(source, parse_documents(source, text)?)
+    gateways_from_placed(source, &parse_documents(source, text)?)
 }
 
-/// Reads every Gateway among already parsed documents (after a caller changed them, say).
+/// Reads every Gateway among parsed documents; see [`parse_gateways`].
 ///
 /// # Errors
 /// [`Errors`] with every problem of every document.
-pub fn gateways_from_documents(source: &str, docs: Vec<Value>) -> Result<Vec<Gateway>, Errors> {
+pub fn gateways_from_placed(source: &str, docs: &[Placed]) -> Result<Vec<Gateway>, Errors> {
     if docs.is_empty() {
         return Err(Errors::single(source, "", "no Gateway document found"));
     }
     let many = docs.len() > 1;
     let mut gateways = Vec::new();
     let mut problems = Vec::new();
-    for (i, doc) in docs.into_iter().enumerate() {
-        let prefix = if many {
-            format!("document {}: ", i + 1)
-        } else {
-            String::new()
-        };
-        match gateway_from_value(&doc) {
+    for (i, doc) in docs.iter().enumerate() {
+        match gateway_from_placed(doc) {
             Ok(g) => gateways.push(g),
             Err(ds) => {
-                let name = doc
-                    .pointer("/metadata/name")
-                    .and_then(Value::as_str)
-                    .unwrap_or_default()
-                    .to_owned();
-                for d in ds {
-                    let d = if name.is_empty() && many {
-                        Diagnostic {
-                            message: format!("{prefix}{}", d.message),
-                            ..d
-                        }
-                    } else {
-                        d
-                    };
-                    problems.push(d.for_gateway(&name));
+                let name = doc.node["metadata"]["name"].text_or_empty();
+                for mut d in ds {
+                    // Without a name or a place, only the document's number says which it is.
+                    if name.is_empty() && many && d.place.is_none() {
+                        d.message = format!("document {}: {}", i + 1, d.message);
+                    }
+                    problems.push(d.for_gateway(name));
                 }
             }
         }
@@ -78,100 +86,96 @@ pub fn gateways_from_documents(source: &str, docs: Vec<Value>) -> Result<Vec<Gat
     }
 }
 
-/// Deserializes `value` as `T`, giving the failing field's path.
-pub(crate) fn typed<T: DeserializeOwned>(value: &Value) -> Result<T, Diagnostic> {
-    serde_path_to_error::deserialize(value).map_err(|e| {
-        let path = e.path().to_string();
-        let path = if path == "." { String::new() } else { path };
-        Diagnostic::error(path, e.into_inner().to_string())
+/// Reads every Gateway among documents given as values (after a caller built or changed
+/// them); their problems have field paths but no places.
+///
+/// # Errors
+/// [`Errors`] with every problem of every document.
+pub fn gateways_from_documents(source: &str, docs: Vec<Value>) -> Result<Vec<Gateway>, Errors> {
+    let docs: Vec<Placed> = docs.iter().map(unplaced).collect();
+    gateways_from_placed(source, &docs)
+}
+
+/// A document built from a value: its nodes have no places.
+fn unplaced(v: &Value) -> Placed {
+    Placed {
+        node: Node::from_value(v),
+        places: Places::default(),
+    }
+}
+
+/// A problem the reader found, as a diagnostic at its place.
+fn diagnostic(e: &shgw_yaml::Error) -> Diagnostic {
+    let d = Diagnostic::error(e.path(), e.detail());
+    match e.place() {
+        Some(p) => d.at(p),
+        None => d,
+    }
+}
+
+/// A document a typed value is read from: placed nodes, or a value.
+pub(crate) trait Source {
+    /// Reads it as a `T`: every problem, each with its field path (and place).
+    fn read<T: DeserializeOwned>(&self) -> Result<T, Vec<Diagnostic>>;
+}
+
+impl Source for Placed {
+    fn read<T: DeserializeOwned>(&self) -> Result<T, Vec<Diagnostic>> {
+        shgw_yaml::read(self).map_err(|es| es.iter().map(diagnostic).collect())
+    }
+}
+
+impl Source for Value {
+    fn read<T: DeserializeOwned>(&self) -> Result<T, Vec<Diagnostic>> {
+        unplaced(self).read()
+    }
+}
+
+/// Reads `doc` as `T`, giving the first problem with its field path.
+pub(crate) fn typed<T: DeserializeOwned>(doc: &impl Source) -> Result<T, Diagnostic> {
+    doc.read().map_err(|mut ds| {
+        if ds.is_empty() {
+            Diagnostic::error("", "cannot be read")
+        } else {
+            ds.swap_remove(0)
+        }
     })
 }
 
-/// One Gateway document: on failure, each top-level section of `metadata` and `spec` is tried
-/// on its own, so that every bad section is named.
+/// One Gateway document: `apiVersion` and `kind` first, then every problem of the rest.
 ///
 /// # Errors
-/// Every problem found, each with its field path.
-pub fn gateway_from_value(doc: &Value) -> Result<Gateway, Vec<Diagnostic>> {
-    let Some(obj) = doc.as_object() else {
-        return Err(vec![Diagnostic::error(
-            "",
-            "a Gateway document must be a mapping",
-        )]);
-    };
-    let mut problems = Vec::new();
-    match obj.get("apiVersion").and_then(Value::as_str) {
-        Some(API_VERSION) => {}
-        Some(other) => problems.push(Diagnostic::error(
-            "apiVersion",
-            format!("must be {API_VERSION}, not {other}"),
-        )),
-        None => problems.push(Diagnostic::error(
-            "apiVersion",
-            format!("required: {API_VERSION}"),
-        )),
+/// Every problem found, each with its field path and place.
+pub fn gateway_from_placed(doc: &Placed) -> Result<Gateway, Vec<Diagnostic>> {
+    let at = |path: &[&str]| doc.place_of(path).unwrap_or(doc.places.at);
+    if !doc.node.is_map() {
+        return Err(vec![
+            Diagnostic::error("", "a Gateway document must be a mapping").at(doc.places.at),
+        ]);
     }
-    match obj.get("kind").and_then(Value::as_str) {
-        Some(KIND) => {}
-        Some(other) => problems.push(Diagnostic::error(
-            "kind",
-            format!("must be {KIND}, not {other}"),
-        )),
-        None => problems.push(Diagnostic::error("kind", format!("required: {KIND}"))),
+    let mut problems = Vec::new();
+    for (field, want) in [("apiVersion", API_VERSION), ("kind", KIND)] {
+        match doc.node.get(field).and_then(Node::text) {
+            Some(v) if v == want => {}
+            Some(other) => problems.push(
+                Diagnostic::error(field, format!("must be {want}, not {other}")).at(at(&[field])),
+            ),
+            None => problems
+                .push(Diagnostic::error(field, format!("required: {want}")).at(at(&[field]))),
+        }
     }
     if !problems.is_empty() {
         return Err(problems);
     }
-    let whole = match typed::<Gateway>(doc) {
-        Ok(g) => return Ok(g),
-        Err(d) => d,
-    };
-    for key in obj.keys() {
-        if !matches!(key.as_str(), "apiVersion" | "kind" | "metadata" | "spec") {
-            problems.push(Diagnostic::error(
-                key.clone(),
-                "unknown field; expected one of apiVersion, kind, metadata, spec",
-            ));
-        }
-    }
-    let base = |metadata: Value, spec: Value| serde_json::json!({"apiVersion": API_VERSION, "kind": KIND, "metadata": metadata, "spec": spec});
-    match obj.get("metadata") {
-        Some(Value::Object(meta)) => {
-            if !meta.contains_key("name") {
-                problems.push(Diagnostic::error("metadata.name", "required"));
-            }
-            for (k, v) in meta {
-                let mut probe = Map::new();
-                probe.insert("name".into(), Value::String("probe".into()));
-                probe.insert(k.clone(), v.clone());
-                if let Err(d) =
-                    typed::<Gateway>(&base(Value::Object(probe), Value::Object(Map::new())))
-                {
-                    problems.push(d);
-                }
-            }
-        }
-        Some(_) => problems.push(Diagnostic::error("metadata", "must be a mapping")),
-        None => problems.push(Diagnostic::error("metadata.name", "required")),
-    }
-    match obj.get("spec") {
-        Some(Value::Object(spec)) => {
-            for (k, v) in spec {
-                let mut probe = Map::new();
-                probe.insert(k.clone(), v.clone());
-                let doc = base(serde_json::json!({"name": "probe"}), Value::Object(probe));
-                if let Err(d) = typed::<Gateway>(&doc) {
-                    problems.push(d);
-                }
-            }
-        }
-        Some(Value::Null) | None => {}
-        Some(_) => problems.push(Diagnostic::error("spec", "must be a mapping")),
-    }
-    if problems.is_empty() {
-        problems.push(whole);
-    }
-    Err(problems)
+    doc.read()
+}
+
+/// One Gateway document given as a value; see [`gateway_from_placed`].
+///
+/// # Errors
+/// Every problem found, each with its field path.
+pub fn gateway_from_value(doc: &Value) -> Result<Gateway, Vec<Diagnostic>> {
+    gateway_from_placed(&unplaced(doc))
 }
 
 /// Merges `over` onto `under`: mappings key by key, anything else replaced by `over`.
@@ -199,7 +203,7 @@ mod tests {
     use serde_json::json;
 
     #[test]
-    fn every_bad_section_is_reported() {
+    fn every_bad_field_is_reported() {
         let doc = json!({
             "apiVersion": API_VERSION, "kind": KIND,
             "metadata": {"name": "gw", "colour": "red"},

@@ -190,7 +190,11 @@ fn the_token_renewer_targets_the_adopted_deployment() {
         std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/renewal.yaml"),
     )
     .unwrap();
-    let mut docs = shgw::parse_documents("renewal.yaml", &text).unwrap();
+    let mut docs: Vec<serde_json::Value> = shgw::parse_documents("renewal.yaml", &text)
+        .unwrap()
+        .iter()
+        .map(|d| d.node.to_value())
+        .collect();
     docs[0]["spec"]["adoption"] = serde_json::json!({
         "deployment": "fabrikam-east-azure-api-management-gateway",
         "selector": {"app": "fabrikam-east"},

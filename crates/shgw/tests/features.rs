@@ -12,7 +12,10 @@ fn gateway(spec_extra: &str) -> String {
 
 /// Renders with `settings` added to `spec.settings` (as `--set` would put them).
 fn render(spec_extra: &str, settings: &[(&str, &str)]) -> Result<shgw::Manifests, shgw::Errors> {
-    let mut docs = shgw::parse_documents("gw.yaml", &gateway(spec_extra))?;
+    let mut docs: Vec<serde_json::Value> = shgw::parse_documents("gw.yaml", &gateway(spec_extra))?
+        .iter()
+        .map(|d| d.node.to_value())
+        .collect();
     for (k, v) in settings {
         docs[0]["spec"]["settings"][*k] = serde_json::json!(v);
     }

@@ -52,7 +52,12 @@ fn rendered_yaml_parses_back_with_no_field_lost() {
             };
             let m = shgw::render_with(&name, &gws, &p, &opts).unwrap();
             let yaml = m.to_yaml();
-            let parsed: Vec<Value> = serde_saphyr::from_multiple(&yaml).unwrap();
+            // Read back as kubectl reads it (shgw-yaml's reader is checked against kubectl).
+            let parsed: Vec<Value> = shgw_yaml::parse::parse_documents(&yaml, &Default::default())
+                .unwrap()
+                .iter()
+                .map(shgw_yaml::node::Node::to_value)
+                .collect();
             let written = m.to_values();
             assert_eq!(parsed.len(), written.len(), "{name}/{profile}");
             for (back, orig) in parsed.iter().zip(&written) {

@@ -34,9 +34,12 @@ fn invalid_files_report_every_problem() {
     assert!(files.len() >= 4);
     for (name, text) in &files {
         let file = format!("{name}.yaml");
-        let result = shgw::parse_gateways(&file, text).and_then(|gws| {
+        // Every problem placed at its line and column, as the CLI reports them.
+        let result = shgw::parse_documents(&file, text).and_then(|docs| {
+            let gws = shgw::gateways_from_placed(&file, &docs)?;
             let p = shgw::Profile::embedded("production")?;
             shgw::render_with(&file, &gws, &p, &shgw::RenderOptions::default())
+                .map_err(|e| e.placed_in(&docs))
         });
         let err = result.expect_err("an invalid file must not render");
         assert!(err.errors().count() > 0);

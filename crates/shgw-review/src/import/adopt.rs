@@ -221,7 +221,7 @@ pub(crate) fn plan(doc: &Value, e: &Existing) -> Takeover {
 
 /// What rendering under `dev` and `production` adds or refuses.
 fn profile_changes(doc: &Value, e: &Existing, t: &mut Takeover) {
-    let gateway: Result<shgw::Gateway, _> = serde_json::from_value(doc.clone());
+    let gateway = shgw::gateway_from_value(doc);
     let Ok(gateway) = gateway else {
         t.changes
             .push("the imported Gateway does not parse: fix it before rendering".to_owned());

@@ -5,6 +5,7 @@ use super::adopt::Existing;
 use super::build::{GatewayDoc, int_or_percent, quantity, statsd_endpoint};
 use super::{ImportError, Imported};
 use serde_json::{Map, Value, json};
+use shgw_yaml::parse::{ParseOptions, parse_input};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// The chart's name, the default `fullname` suffix.
@@ -62,15 +63,15 @@ pub fn import_helm_values(
         path: path.to_owned(),
         message,
     };
-    let values: Value = serde_saphyr::from_str(text_).map_err(|e| {
-        stream_err(
-            "",
-            format!(
-                "not valid YAML: {}",
-                e.to_string().lines().next().unwrap_or_default()
-            ),
-        )
-    })?;
+    // Helm reads values as go-yaml v2 does (YAML 1.1: `yes` and `on` are booleans), one
+    // document.
+    let opts = ParseOptions {
+        yaml11: true,
+        ..ParseOptions::default()
+    };
+    let docs =
+        parse_input(text_, &opts).map_err(|e| stream_err("", format!("not valid YAML: {e}")))?;
+    let values = docs.first().map_or(Value::Null, |d| d.node.to_value());
     if !values.is_object() {
         return Err(stream_err("", "a values file is a mapping".into()));
     }

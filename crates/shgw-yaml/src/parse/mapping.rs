@@ -3,6 +3,7 @@
 
 use super::{ParseError, ParseErrorKind, Pos};
 use crate::node::{Map, Node};
+use crate::place::Places;
 use std::collections::BTreeMap;
 
 /// What a mapping key does.
@@ -42,134 +43,196 @@ pub(super) enum Duplicates {
     FirstWins,
 }
 
-/// The mapping of a finished mapping's entries: explicit keys, then what merge keys bring in
-/// (explicit keys win over merged ones, earlier merged mappings over later ones).
+/// A mapping being built and the places of its values, index for index.
+#[derive(Default)]
+struct Building {
+    map: Map,
+    places: Vec<Places>,
+}
+
+impl Building {
+    fn with_capacity(n: usize) -> Building {
+        Building {
+            map: Map::with_capacity(n),
+            places: Vec::with_capacity(n),
+        }
+    }
+
+    /// Sets `key` (in place when it is there already, at the end otherwise).
+    fn set(&mut self, key: String, value: Node, places: Places) {
+        match self.map.get_index_of(&key) {
+            Some(i) => {
+                if let (Some(slot), Some(p)) = (self.map.get_index_mut(i), self.places.get_mut(i)) {
+                    *slot.1 = value;
+                    *p = places;
+                }
+            }
+            None => {
+                self.map.insert(key, value);
+                self.places.push(places);
+            }
+        }
+    }
+
+    /// Adds `key` unless it is there.
+    fn add(&mut self, key: String, value: Node, places: Places) {
+        if !self.map.contains_key(&key) {
+            self.map.insert(key, value);
+            self.places.push(places);
+        }
+    }
+
+    fn finish(self) -> (Map, Vec<Places>) {
+        (self.map, self.places)
+    }
+}
+
+/// The mapping of a finished mapping's entries (and the places of its values): explicit keys,
+/// then what merge keys bring in (explicit keys win over merged ones, earlier merged mappings
+/// over later ones).
 pub(super) fn build_map(
-    entries: Vec<(Key, Node)>,
+    entries: Vec<(Key, Node, Places)>,
     duplicates: Duplicates,
-) -> Result<Map, ParseError> {
-    let mut map = Map::with_capacity(entries.len());
-    let mut lines: Vec<usize> = Vec::with_capacity(entries.len());
-    let mut merge: Option<(Node, Pos)> = None;
-    let mut quoted: Vec<(Key, Node)> = Vec::new();
-    let mut insert = |map: &mut Map, key: String, at: Pos, value: Node| {
-        if let Some(i) = map.get_index_of(&key) {
+) -> Result<(Map, Vec<Places>), ParseError> {
+    let mut built = Building::with_capacity(entries.len());
+    let mut lines: Vec<u32> = Vec::with_capacity(entries.len());
+    let mut merge: Option<(Node, Places, Pos)> = None;
+    let mut quoted: Vec<(Key, Node, Places)> = Vec::new();
+    let mut insert = |b: &mut Building, key: String, at: Pos, value: Node, places: Places| {
+        if let Some(i) = b.map.get_index_of(&key) {
             match duplicates {
                 Duplicates::Error => {
                     let first = lines.get(i).copied().unwrap_or(at.line);
-                    return Err(ParseError::new(
+                    return Err(ParseError::at(
                         ParseErrorKind::DuplicateKey,
                         format!("mapping key \"{key}\" already defined at line {first}"),
                         at,
                     ));
                 }
-                Duplicates::LastWins => {
-                    if let Some(slot) = map.get_index_mut(i) {
-                        *slot.1 = value;
-                    }
-                }
+                Duplicates::LastWins => b.set(key, value, places),
                 Duplicates::FirstWins => {}
             }
         } else {
-            map.insert(key, value);
+            b.set(key, value, places);
             lines.push(at.line);
         }
         Ok(())
     };
-    for (key, value) in entries {
+    for (key, value, places) in entries {
         let at = key.at;
         let value = match key.kind {
             KeyKind::Plain(k) => {
-                insert(&mut map, k, at, value)?;
+                insert(&mut built, k, at, value, places)?;
                 continue;
             }
             KeyKind::QuotedMerge => {
-                quoted.push((key, value));
+                quoted.push((key, value, places));
                 continue;
             }
             KeyKind::Merge => value,
             KeyKind::MergeAndKey(k) => {
-                insert(&mut map, k, at, value.clone())?;
+                insert(&mut built, k, at, value.clone(), places.clone())?;
                 value
             }
         };
         if merge.is_some() {
-            return Err(ParseError::new(
+            return Err(ParseError::at(
                 ParseErrorKind::Merge,
                 "duplicate merge key",
                 at,
             ));
         }
-        merge = Some((value, at));
+        merge = Some((value, places, at));
     }
-    let Some((value, at)) = merge else {
+    let Some((value, places, at)) = merge else {
         // kyaml drops quoted `"<<"` keys from a mapping without a merge key.
-        return Ok(map);
+        return Ok(built.finish());
     };
-    for (key, value) in quoted {
-        insert(&mut map, "<<".into(), key.at, value)?;
+    for (key, value, places) in quoted {
+        insert(&mut built, "<<".into(), key.at, value, places)?;
     }
-    for source in merge_sources(value, at)? {
-        for (k, v) in source {
-            map.entry(k).or_insert(v);
+    for (source, places) in merge_sources(value, places, at)? {
+        for ((k, v), p) in source.into_iter().zip(padded(places)) {
+            built.add(k, v, p);
         }
     }
-    Ok(map)
+    Ok(built.finish())
 }
 
 /// The mapping of a finished mapping's entries as go-yaml v2 builds it (kustomization files):
 /// entries in order, each merge key setting the keys its mappings bring (earlier mappings of
 /// a list win), so a merge key overrides the explicit keys before it and not those after it.
 pub(super) fn build_map_v2(
-    entries: Vec<(Key, Node)>,
+    entries: Vec<(Key, Node, Places)>,
     duplicates: Duplicates,
-) -> Result<Map, ParseError> {
-    let mut map = Map::with_capacity(entries.len());
+) -> Result<(Map, Vec<Places>), ParseError> {
+    let mut built = Building::with_capacity(entries.len());
     // The line of each explicit key, for duplicates.
-    let mut explicit: BTreeMap<String, usize> = BTreeMap::new();
-    for (key, value) in entries {
+    let mut explicit: BTreeMap<String, u32> = BTreeMap::new();
+    for (key, value, places) in entries {
         let at = key.at;
         match key.kind {
             KeyKind::Plain(k) => {
                 if let Some(first) = explicit.get(&k)
                     && duplicates == Duplicates::Error
                 {
-                    return Err(ParseError::new(
+                    return Err(ParseError::at(
                         ParseErrorKind::DuplicateKey,
                         format!("mapping key \"{k}\" already defined at line {first}"),
                         at,
                     ));
                 }
                 explicit.insert(k.clone(), at.line);
-                map.insert(k, value);
+                built.set(k, value, places);
             }
             KeyKind::Merge | KeyKind::QuotedMerge | KeyKind::MergeAndKey(_) => {
-                for source in merge_sources(value, at)?.into_iter().rev() {
-                    map.extend(source);
+                for (source, places) in merge_sources(value, places, at)?.into_iter().rev() {
+                    for ((k, v), p) in source.into_iter().zip(padded(places)) {
+                        built.set(k, v, p);
+                    }
                 }
             }
         }
     }
-    Ok(map)
+    Ok(built.finish())
 }
 
-/// The mappings a merge key's value brings in, in priority order.
-pub(super) fn merge_sources(value: Node, at: Pos) -> Result<Vec<Map>, ParseError> {
+/// The mappings a merge key's value brings in (with the places of their values), in
+/// priority order.
+pub(super) fn merge_sources(
+    value: Node,
+    places: Places,
+    at: Pos,
+) -> Result<Vec<(Map, Vec<Places>)>, ParseError> {
     const NOT_MAPS: &str = "map merge requires map or sequence of maps as the value";
     match value {
-        Node::Map(m) => Ok(vec![m]),
+        Node::Map(m) => Ok(vec![(m, places.children)]),
         Node::Seq(items) => items
             .into_iter()
-            .map(|item| match item {
-                Node::Map(m) => Ok(m),
-                Node::Seq(_) => Err(ParseError::new(
+            .zip(
+                places
+                    .children
+                    .into_iter()
+                    .chain(std::iter::repeat_with(Places::default)),
+            )
+            .map(|(item, p)| match item {
+                Node::Map(m) => Ok((m, p.children)),
+                Node::Seq(_) => Err(ParseError::at(
                     ParseErrorKind::Merge,
                     "invalid map merge: received a nested sequence",
                     at,
                 )),
-                Node::Scalar(_) => Err(ParseError::new(ParseErrorKind::Merge, NOT_MAPS, at)),
+                Node::Scalar(_) => Err(ParseError::at(ParseErrorKind::Merge, NOT_MAPS, at)),
             })
             .collect(),
-        Node::Scalar(_) => Err(ParseError::new(ParseErrorKind::Merge, NOT_MAPS, at)),
+        Node::Scalar(_) => Err(ParseError::at(ParseErrorKind::Merge, NOT_MAPS, at)),
     }
+}
+
+/// `places`, then default places without end: a mapping's places are built with it, so the
+/// padding is never reached, but a zip with it never drops an entry.
+fn padded(places: Vec<Places>) -> impl Iterator<Item = Places> {
+    places
+        .into_iter()
+        .chain(std::iter::repeat_with(Places::default))
 }

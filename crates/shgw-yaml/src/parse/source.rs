@@ -3,7 +3,7 @@
 //! U+2029, which are line breaks to go-yaml.
 
 use super::{ParseError, ParseErrorKind, Pos, parser_options};
-use serde_saphyr::granit_parser::Parser;
+use granit_parser::Parser;
 use std::borrow::Cow;
 
 /// kyaml's `splitDocuments`: the pieces of `text` between lines matching `\n---.*\n`, each
@@ -26,10 +26,10 @@ pub(super) fn split_documents(text: &str) -> Result<Vec<(usize, Cow<'_, str>)>, 
         let after = separator.get(4..).unwrap_or_default().trim();
         if !after.is_empty() && !after.starts_with('#') {
             let line = lines + newlines(prev, at + 1) + 1;
-            return Err(ParseError::new(
+            return Err(ParseError::at(
                 ParseErrorKind::Syntax,
                 format!("invalid document separator: {}", separator.trim()),
-                Pos { line, column: 1 },
+                Pos::new(line, 1),
             ));
         }
         let piece = text.get(prev..at).unwrap_or_default();

@@ -57,7 +57,9 @@ macro_rules! text_scalar {
 
         impl<'de> Deserialize<'de> for $name {
             fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-                d.deserialize_any(TextVisitor {
+                // A string hint: a YAML reader hands over the scalar's text as written
+                // (`1.10`, `0755`, `y`), not the number or boolean it reads as.
+                d.deserialize_str(TextVisitor {
                     expecting: $expecting,
                     allow_bool: $allow_bool,
                 })
