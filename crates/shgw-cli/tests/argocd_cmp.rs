@@ -81,6 +81,16 @@ fn freeze(dir: &Path) {
     std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o555)).unwrap();
 }
 
+/// Directories writable again (0755), so that the copy can be removed.
+fn thaw(dir: &Path) {
+    let _ = std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o755));
+    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        if entry.file_type().is_ok_and(|t| t.is_dir()) {
+            thaw(&entry.path());
+        }
+    }
+}
+
 fn listing(dir: &Path, out: &mut Vec<(PathBuf, u64)>) {
     for entry in std::fs::read_dir(dir).unwrap() {
         let p = entry.unwrap().path();
@@ -234,6 +244,16 @@ impl Cmp {
 
     fn generate(&self, app: &str, env: &[(&str, &str)]) -> Output {
         self.run(&self.generate, app, env)
+    }
+}
+
+impl Drop for Cmp {
+    /// The scratch folder (the repository copy and a copy of the binary) is removed.
+    fn drop(&mut self) {
+        thaw(&self.repo);
+        if let Some(root) = self.repo.parent() {
+            let _ = std::fs::remove_dir_all(root);
+        }
     }
 }
 

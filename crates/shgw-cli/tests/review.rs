@@ -392,6 +392,7 @@ fn stdin_goes_by_its_source_name_in_every_format() {
         let file = dir.join("named.sarif");
         std::fs::write(&file, &sarif).unwrap();
         let checked = Command::new(validator).arg(&file).output().unwrap();
+        let _ = std::fs::remove_dir_all(&dir);
         assert!(
             checked.status.success(),
             "{}{}",
