@@ -7,6 +7,9 @@
 //! - the profile: the parameter `profile` (`PARAM_PROFILE`), else the app's plugin env
 //!   `PROFILE` (`ARGOCD_ENV_PROFILE`), else production;
 //! - `ARGOCD_APP_NAMESPACE`: the namespace of Gateways that name none (directory apps);
+//! - the review level that refuses the manifests, as `--fail-on` (`error`, `warning`,
+//!   `never`): the parameter `fail-on` (`PARAM_FAIL_ON`), else the plugin env `FAIL_ON`
+//!   (`ARGOCD_ENV_FAIL_ON`), else `error`;
 //! - `KUBE_VERSION`: the destination cluster's version, which Argo CD sets for every plugin
 //!   (`1.29`, or `1.29+` from versions that pass the server's minor version as is): the objects
 //!   are rendered for it as `shgw render --kube-version` renders them. Empty (Argo CD sends the
@@ -16,12 +19,13 @@
 //! kustomization whose build meets a Gateway) and nothing otherwise; it exits 0 in both cases
 //! (argocd-cmp-server takes a failing find command for an error, not for "no match").
 //!
-//! `generate` builds the kustomization (`shgw build`, its review included: error findings fail
-//! it) or, without one, renders every Gateway file
-//! of the directory (as `shgw render`, its review included) and passes the other objects there
+//! `generate` builds the kustomization (`shgw build`, its review included: findings at the
+//! fail-on level fail it) or, without one, renders every Gateway file of the directory (as
+//! `shgw render`, its review included at the same level) and passes the other objects there
 //! through. Any failure, and an empty result, exits 1 with nothing on stdout: an empty render
 //! with auto-prune would delete the application's objects.
 
+use crate::args::FailOn;
 use crate::{Failure, Output};
 use serde_json::Value;
 use shgw::{KubeVersion, Placed, Profile, RenderOptions};
@@ -35,6 +39,26 @@ const KUSTOMIZATION_FILES: [&str; 3] = ["kustomization.yaml", "kustomization.yml
 
 /// The environment variables the profile is read from, first found wins.
 const PROFILE_VARS: [&str; 2] = ["PARAM_PROFILE", "ARGOCD_ENV_PROFILE"];
+
+/// The environment variables the review level is read from, first found wins.
+const FAIL_ON_VARS: [&str; 2] = ["PARAM_FAIL_ON", "ARGOCD_ENV_FAIL_ON"];
+
+/// The review level the app asks for (`error` when it asks for none).
+fn fail_on() -> Result<FailOn, Failure> {
+    for var in FAIL_ON_VARS {
+        if let Some(value) = env(var) {
+            return match value.trim() {
+                "error" => Ok(FailOn::Error),
+                "warning" => Ok(FailOn::Warning),
+                "never" => Ok(FailOn::Never),
+                other => Err(Failure::invalid(format!(
+                    "${var}: unknown fail-on level {other:?}; use error, warning or never"
+                ))),
+            };
+        }
+    }
+    Ok(FailOn::Error)
+}
 
 fn env(name: &str) -> Option<String> {
     std::env::var(name).ok().filter(|v| !v.trim().is_empty())
@@ -161,10 +185,11 @@ pub(crate) fn discover() -> Result<Output, Failure> {
 pub(crate) fn generate() -> Result<Output, Failure> {
     let dir = Path::new(".");
     let profile = profile()?;
+    let fail_on = fail_on()?;
     let version = kube_version()?;
     let (yaml, notes) = match kustomization(dir) {
-        Some(_) => crate::build::run(dir, &profile, version, crate::args::FailOn::Error)?,
-        None => render_directory(dir, &profile, version)?,
+        Some(_) => crate::build::run(dir, &profile, version, fail_on)?,
+        None => render_directory(dir, &profile, version, fail_on)?,
     };
     if yaml.trim().is_empty() {
         return Err(Failure::invalid(
@@ -183,6 +208,7 @@ fn render_directory(
     dir: &Path,
     profile: &Profile,
     version: Option<KubeVersion>,
+    fail_on: FailOn,
 ) -> Result<(String, Vec<String>), Failure> {
     let files = manifest_files(dir)?;
     if files.is_empty() {
@@ -220,6 +246,7 @@ fn render_directory(
             let manifests = shgw::render_with(&source, &gateways, profile, &opts)
                 .map_err(|e| e.placed_in(&placed))?;
             let manifests = crate::commands::for_version(&source, manifests, version)?;
+            crate::self_review::check_render_at(&source, &manifests, fail_on)?;
             notes.extend(
                 manifests
                     .warnings

@@ -199,6 +199,10 @@ pub struct ReviewArgs {
     /// Fail (exit 1) when an unsuppressed finding reaches this level.
     #[arg(long, value_enum, default_value = "error")]
     pub fail_on: FailOn,
+    /// The name standard input (`-`) goes by in every finding and report format, such as the
+    /// file it came from (default `<stdin>`).
+    #[arg(long, value_name = "NAME")]
+    pub source_name: Option<String>,
     /// Print the explanation of a rule (such as SHGW055) and exit.
     #[arg(long, value_name = "RULE", conflicts_with = "input")]
     pub explain: Option<String>,

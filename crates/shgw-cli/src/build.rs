@@ -27,8 +27,13 @@
 //! the settings ConfigMap (the discovery Service), the token renewer's `--secret` and
 //! `--deployment`, the renewer Role's and admission policy's `resourceNames`, the admission
 //! policy's ServiceAccount and its binding's `policyName`. A value a layer changed itself is
-//! left as that layer wrote it. Alerting rules name objects in PromQL: when their objects moved,
-//! the build is refused (render the Gateway with the names it should have instead).
+//! left as that layer wrote it. Alerting rules name their objects in PromQL text: when the build
+//! moved or renamed what a Gateway's rule watches (the Deployment, the renewer CronJob, the
+//! PodMonitor), the rule's groups are made again from the final names by the renderer's own
+//! code ([`shgw::alert_rules`]), again leaving what a layer wrote as written. A rule that cannot
+//! follow is refused, saying why: its objects ended in different namespaces, an expression a
+//! layer wrote still selects a changed name, or it was not rendered from a Gateway of this
+//! build (rendered objects listed as plain files) and was moved.
 //!
 //! The gateway's pod template carries `shgw.dev/config-hash`, a digest of its settings. When
 //! the build leaves what the pods read (the ConfigMaps and Secrets of their `env`, `envFrom` and
@@ -107,6 +112,8 @@ struct Pass {
     loaded: Vec<Value>,
     /// The objects rendered for each expansion.
     rendered: Vec<Vec<Value>>,
+    /// What each expansion was rendered from (none for one that did not render).
+    resolved: Vec<Option<shgw::Resolved>>,
     /// Gateways that did not render, with why (the first pass goes on without their objects).
     failed: Vec<String>,
 }
@@ -155,13 +162,18 @@ fn expander(profile: Profile, version: Option<KubeVersion>, state: Arc<Mutex<Pas
         let rendered = gateway
             .map_err(|problems| shgw::Errors::new(&source, problems))
             .and_then(|g| {
-                shgw::render_with(&source, &[g], &profile, &shgw::RenderOptions::default())
-            })
-            .and_then(|m| crate::commands::for_version(&source, m, version));
+                let opts = shgw::RenderOptions::default();
+                let m = shgw::render_with(&source, std::slice::from_ref(&g), &profile, &opts)?;
+                let m = crate::commands::for_version(&source, m, version)?;
+                // What the alerting rule is made again from once the final names are known.
+                let resolved = shgw::resolve(&g, &profile).ok().map(|r| r.gateway);
+                Ok((m, resolved))
+            });
         match rendered {
-            Ok(m) => {
+            Ok((m, resolved)) => {
                 let docs = m.to_values();
                 pass.rendered.push(docs.clone());
+                pass.resolved.push(resolved);
                 Some(Ok(Expansion {
                     warnings: m.warnings.iter().map(ToString::to_string).collect(),
                     docs,
@@ -179,6 +191,7 @@ fn expander(profile: Profile, version: Option<KubeVersion>, state: Arc<Mutex<Pas
             }
             Err(e) => {
                 pass.rendered.push(Vec::new());
+                pass.resolved.push(None);
                 pass.failed.push(e.to_string());
                 Some(Ok(Expansion {
                     keep: true,
@@ -366,10 +379,24 @@ fn finish(dir: &Path, out: Output, pass: &Pass) -> Result<Built, Failure> {
     } else {
         index(&resources)
     };
+    let mut unfollowed = Vec::new();
     for (n, mine) in &by_expansion {
         let rendered = pass.rendered.get(*n).map(Vec::as_slice).unwrap_or_default();
         rewire(&mut resources, mine);
         reroll(&mut resources, &by_id, mine, rendered);
+        let resolved = pass.resolved.get(*n).and_then(Option::as_ref);
+        if alive(&kept, *n)
+            && let Err(why) = realert(&mut resources, mine, rendered, resolved)
+        {
+            unfollowed.push(why);
+        }
+    }
+    if !unfollowed.is_empty() {
+        return Err(Failure::invalid(format!(
+            "{}: {}",
+            dir.display(),
+            unfollowed.join(&format!("\n{}: ", dir.display()))
+        )));
     }
     // A Gateway deleted by a patch takes what it renders along.
     let alive: BTreeSet<usize> = kept.iter().map(|k| k.expansion).collect();
@@ -390,7 +417,8 @@ fn finish(dir: &Path, out: Output, pass: &Pass) -> Result<Built, Failure> {
             !gone.contains(&(i - 1))
         });
     }
-    // Alerts name their objects in PromQL text, which no transformer rewrites.
+    // A rule no Gateway of this build rendered names its objects in PromQL text that no
+    // transformer rewrites.
     let moved = shgw::alert_scope_problems(&resources);
     if !moved.is_empty() {
         let source = dir.display().to_string();
@@ -403,6 +431,184 @@ fn finish(dir: &Path, out: Output, pass: &Pass) -> Result<Built, Failure> {
         notes,
         provenance,
     })
+}
+
+/// Whether expansion `n`'s Gateway is still in the build (a patch did not delete it).
+fn alive(kept: &[Kept], n: usize) -> bool {
+    kept.iter().any(|k| k.expansion == n)
+}
+
+/// Makes the alerting rule of an expansion again ([`shgw::alert_rules`], the one source of its
+/// expressions) from the final namespace and names of the objects it watches, when the build
+/// moved or renamed them. A value a layer changed itself is left as that layer wrote it; the
+/// refusals say why a rule cannot follow: its objects ended in different namespaces (a rule
+/// selects one), or an expression a layer wrote still selects a name the build changed.
+fn realert(
+    resources: &mut [Value],
+    mine: &[(usize, &shgw_kustomize::ResId)],
+    rendered: &[Value],
+    resolved: Option<&shgw::Resolved>,
+) -> Result<(), String> {
+    let Some(r) = resolved else {
+        return Ok(());
+    };
+    let Some(was) = shgw::AlertTargets::rendered(r) else {
+        return Ok(());
+    };
+    let Some(rule_at) = mine
+        .iter()
+        .find(|(_, id)| id.kind == "PrometheusRule")
+        .map(|(i, _)| *i)
+    else {
+        return Ok(());
+    };
+    let Some(before) = rendered
+        .iter()
+        .find(|o| str_at(o, "/kind") == "PrometheusRule")
+    else {
+        return Ok(());
+    };
+    let built: &[Value] = resources;
+    let final_of = |kind: &str, name: &str| {
+        mine.iter()
+            .find(|(_, id)| id.kind == kind && id.name == name)
+            .map(|(i, _)| {
+                (
+                    str_at(&built[*i], "/metadata/namespace").to_owned(),
+                    str_at(&built[*i], "/metadata/name").to_owned(),
+                )
+            })
+    };
+    // A deleted Deployment leaves nothing to follow: the scope check refuses the rule.
+    let Some((namespace, deployment)) = final_of("Deployment", &was.deployment) else {
+        return Ok(());
+    };
+    let rule = str_at(&built[rule_at], "/metadata/name").to_owned();
+    let mut now = was.clone();
+    let mut apart = Vec::new();
+    let mut follow_in = |kind: &str, slot: &mut Option<String>| {
+        if let Some(name) = slot.as_mut()
+            && let Some((ns, new)) = final_of(kind, name)
+        {
+            if ns != namespace {
+                apart.push(format!("{kind} {ns}/{new}"));
+            }
+            *name = new;
+        }
+    };
+    follow_in("CronJob", &mut now.cron_job);
+    follow_in("PodMonitor", &mut now.pod_monitor);
+    if !apart.is_empty() {
+        return Err(format!(
+            "PrometheusRule {rule}: its alerts select one namespace for every object they watch, but this build put Deployment {namespace}/{deployment} and {} in different namespaces, so they cannot follow; keep the gateway's objects in one namespace, or turn spec.telemetry.alerts off",
+            apart.join(" and ")
+        ));
+    }
+    now.namespace = namespace;
+    now.deployment = deployment;
+    now.rule = rule.clone();
+    if now == was {
+        return Ok(());
+    }
+    let spec = shgw::alert_rules(r, &now)
+        .map(serde_json::to_value)
+        .and_then(Result::ok)
+        .ok_or_else(|| format!("PrometheusRule {rule}: its rule groups could not be made again"))?;
+    let obj = &mut resources[rule_at];
+    let mut kept = Vec::new();
+    if let (Some(slot), Some(old)) = (obj.pointer_mut("/spec"), before.get("spec")) {
+        carry(slot, old, &spec, "spec", &mut kept);
+    }
+    let key = shgw::defaults::ALERT_SCOPE_ANNOTATION;
+    let scope_of = |o: &Value| {
+        o.pointer("/metadata/annotations")
+            .and_then(|a| a.get(key))
+            .cloned()
+    };
+    let old_scope = scope_of(before);
+    if let Some(slot) = obj
+        .pointer_mut("/metadata/annotations")
+        .and_then(|a| a.get_mut(key))
+        && old_scope.as_ref() == Some(&*slot)
+    {
+        *slot = Value::String(now.scope());
+    }
+    // Quoted as the expressions quote them: `"name"`, `"job-[0-9]+"`, `"namespace/podmonitor"`.
+    let mut old_names = Vec::new();
+    let pairs = [
+        (Some(&was.namespace), Some(&now.namespace), ""),
+        (Some(&was.deployment), Some(&now.deployment), ""),
+        (was.cron_job.as_ref(), now.cron_job.as_ref(), ""),
+        (was.cron_job.as_ref(), now.cron_job.as_ref(), "-[0-9]+"),
+    ];
+    for (old, new, tail) in pairs {
+        if let (Some(old), Some(new)) = (old, new)
+            && old != new
+        {
+            old_names.push(format!("\"{old}{tail}\""));
+        }
+    }
+    if let (Some(old), Some(new)) = (&was.pod_monitor, &now.pod_monitor)
+        && (old != new || was.namespace != now.namespace)
+    {
+        old_names.push(format!("\"{}/{old}\"", was.namespace));
+    }
+    let stale: Vec<String> = kept
+        .iter()
+        .filter_map(|(at, text)| {
+            let hit = old_names.iter().find(|n| text.contains(n.as_str()))?;
+            Some(format!("{at} selects {hit}"))
+        })
+        .collect();
+    if stale.is_empty() {
+        Ok(())
+    } else {
+        Err(format!(
+            "PrometheusRule {rule}: a layer of this build wrote {}, a name the build changed (its objects are now Deployment {}/{}); shgw makes its alerts again from the final names but leaves what a layer wrote as written, so this alert would never fire; write it with the final names, or change spec.telemetry.alerts in the Gateway instead",
+            stale.join(", "),
+            now.namespace,
+            now.deployment
+        ))
+    }
+}
+
+/// Sets each value of `built` that is still what the render wrote (`was`) to `now`, the same
+/// value made from the final names. Rules are matched by their `alert` name, other array
+/// items by position; a string a layer changed is left as written and listed in `kept`
+/// (with its path) when the final names would have changed it.
+fn carry(built: &mut Value, was: &Value, now: &Value, at: &str, kept: &mut Vec<(String, String)>) {
+    if built == was {
+        *built = now.clone();
+        return;
+    }
+    if was == now {
+        return;
+    }
+    match (built, was, now) {
+        (Value::Object(b), Value::Object(w), Value::Object(n)) => {
+            for (k, bv) in b.iter_mut() {
+                if let (Some(wv), Some(nv)) = (w.get(k), n.get(k)) {
+                    carry(bv, wv, nv, &format!("{at}.{k}"), kept);
+                }
+            }
+        }
+        (Value::Array(b), Value::Array(w), Value::Array(n)) => {
+            let same_len = b.len() == w.len();
+            for (i, bv) in b.iter_mut().enumerate() {
+                let j = match bv.get("alert") {
+                    Some(a) => w.iter().position(|x| x.get("alert") == Some(a)),
+                    None => same_len.then_some(i),
+                };
+                if let Some(j) = j
+                    && let (Some(wv), Some(nv)) = (w.get(j), n.get(j))
+                {
+                    carry(bv, wv, nv, &format!("{at}[{i}]"), kept);
+                }
+            }
+        }
+        (Value::String(b), _, _) => kept.push((at.to_owned(), b.clone())),
+        _ => {}
+    }
 }
 
 /// Sets `slot` to the final name of the `kind` object it names when it still names it by its

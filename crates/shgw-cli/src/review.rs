@@ -38,6 +38,28 @@ fn read_input(
         .map_err(|e| Failure::invalid(format!("{input}: cannot read: {e}")))
 }
 
+/// `--source-name`: what standard input is called in findings and reports. Only stdin takes
+/// a name (a file is named by its path); the name must be one line of visible text.
+fn source_name(input: &str, name: Option<&str>) -> Result<Option<String>, Failure> {
+    let Some(name) = name else {
+        return Ok(None);
+    };
+    if input != "-" {
+        return Err(Failure::usage(format!(
+            "--source-name names standard input (`shgw review -`); {input} is named by its path"
+        )));
+    }
+    if name.trim().is_empty() {
+        return Err(Failure::usage("--source-name: the name is empty"));
+    }
+    if name.chars().any(char::is_control) {
+        return Err(Failure::usage(
+            "--source-name: the name holds a control character (a line break, a tab, ...)",
+        ));
+    }
+    Ok(Some(name.to_owned()))
+}
+
 /// What the input looks like instead, when it is a Gateway file or the chart's values.
 fn hint(stream: &shgw_review::Stream) -> &'static str {
     let docs = &stream.documents;
@@ -82,7 +104,9 @@ pub(crate) fn review(a: ReviewArgs) -> Result<Output, Failure> {
     }
     let profile = crate::commands::load_profile(&a.profile)?;
     let input = a.input.as_deref().unwrap_or("-");
+    let named = source_name(input, a.source_name.as_deref())?;
     let (source, text, built) = read_input(input, &profile)?;
+    let source = named.unwrap_or(source);
     let stream = shgw_review::load(&source, &text).map_err(|e| Failure::invalid(e.to_string()))?;
     let mut report = shgw_review::review(&stream, &profile, jiff::Timestamp::now());
     // A kustomization's findings point at the files of DIR that wrote each field.

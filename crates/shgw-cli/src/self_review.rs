@@ -2,6 +2,7 @@
 //! items a KRM function is given. Both run the library's one review with the command's profile.
 
 use crate::Failure;
+use crate::args::FailOn;
 use shgw::Profile;
 use shgw_review::{Finding, Report};
 
@@ -27,4 +28,30 @@ pub(crate) fn finding_line(f: &Finding) -> String {
         f.object.name,
         f.message
     )
+}
+
+/// `--fail-on` for what `render` made: its review's errors refused the render already; at
+/// `warning`, the review's warnings refuse it too (`never` is `error` here: a Gateway is always
+/// held to its profile, as `render` holds it).
+pub(crate) fn check_render_at(
+    source: &str,
+    manifests: &shgw::Manifests,
+    fail_on: FailOn,
+) -> Result<(), Failure> {
+    if !matches!(fail_on, FailOn::Warning) {
+        return Ok(());
+    }
+    let warnings: Vec<String> = manifests
+        .warnings
+        .iter()
+        .filter(|w| w.rule.is_some() && w.severity == shgw::Severity::Warning)
+        .map(|w| format!("  {w}"))
+        .collect();
+    if warnings.is_empty() {
+        return Ok(());
+    }
+    Err(Failure::invalid(format!(
+        "{source}: the review rules find warnings in the rendered manifests (fail-on warning):\n{}",
+        warnings.join("\n")
+    )))
 }

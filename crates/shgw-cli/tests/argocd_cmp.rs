@@ -81,6 +81,16 @@ fn freeze(dir: &Path) {
     std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o555)).unwrap();
 }
 
+/// Directories writable again (0755), so that the copy can be removed.
+fn thaw(dir: &Path) {
+    let _ = std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o755));
+    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        if entry.file_type().is_ok_and(|t| t.is_dir()) {
+            thaw(&entry.path());
+        }
+    }
+}
+
 fn listing(dir: &Path, out: &mut Vec<(PathBuf, u64)>) {
     for entry in std::fs::read_dir(dir).unwrap() {
         let p = entry.unwrap().path();
@@ -159,6 +169,20 @@ impl Cmp {
             "apiVersion: shgw.dev/v1alpha1\nkind: Gateway\nmetadata: {name: [\n",
         )
         .unwrap();
+        // Review levels (fail-on): a Gateway with only a warning (a directory app), and an
+        // overlay that breaks production's review rules (one replica, a rolling tag).
+        let warned = "apiVersion: shgw.dev/v1alpha1\nkind: Gateway\nmetadata: {name: contoso-west, namespace: apim}\nspec:\n  endpoint: contoso.configuration.azure-api.net\n  backup: {storageClassName: azurefile-csi}\n";
+        for (file, text) in [
+            ("warned/gateway.yaml", warned),
+            ("review-errors/gateway.yaml", warned),
+            (
+                "review-errors/kustomization.yaml",
+                "resources: [gateway.yaml]\nreplicas:\n- name: contoso-west\n  count: 1\nimages:\n- name: mcr.microsoft.com/azure-api-management/gateway\n  newTag: latest\n",
+            ),
+        ] {
+            std::fs::create_dir_all(repo.join(file).parent().unwrap()).unwrap();
+            std::fs::write(repo.join(file), text).unwrap();
+        }
         freeze(&repo);
         let binary = root.join("shgw");
         std::fs::copy(env!("CARGO_BIN_EXE_shgw"), &binary).unwrap();
@@ -220,6 +244,16 @@ impl Cmp {
 
     fn generate(&self, app: &str, env: &[(&str, &str)]) -> Output {
         self.run(&self.generate, app, env)
+    }
+}
+
+impl Drop for Cmp {
+    /// The scratch folder (the repository copy and a copy of the binary) is removed.
+    fn drop(&mut self) {
+        thaw(&self.repo);
+        if let Some(root) = self.repo.parent() {
+            let _ = std::fs::remove_dir_all(root);
+        }
     }
 }
 
@@ -452,6 +486,98 @@ fn failures_print_nothing_and_exit_non_zero() {
             text(&out.stderr)
         );
     }
+}
+
+/// The environment variable argocd-cmp-server sets for a plugin parameter: `PARAM_` and the
+/// name in capitals, other characters than letters and digits as `_`.
+fn param_var(name: &str) -> String {
+    let upper: String = name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_uppercase()
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    format!("PARAM_{upper}")
+}
+
+#[test]
+fn fail_on_is_a_parameter_and_a_plugin_env_like_the_profile() {
+    let plugin =
+        yaml(&std::fs::read_to_string(workspace().join("deploy/argocd/plugin.yaml")).unwrap());
+    let params = plugin["spec"]["parameters"]["static"].as_array().unwrap();
+    let announced = params
+        .iter()
+        .find(|p| p["name"] == "fail-on")
+        .expect("the plugin announces a fail-on parameter");
+    // Argo CD does not send announced defaults: the default shgw applies must be the one shown.
+    assert_eq!(announced["string"], "error");
+    let param = param_var("fail-on");
+    assert_eq!(param, "PARAM_FAIL_ON");
+    let cmp = Cmp::setup("fail-on");
+    let refused = |app: &str, env: &[(&str, &str)], says: &str| {
+        let out = cmp.generate(app, env);
+        assert_eq!(
+            out.status.code(),
+            Some(1),
+            "{app} {env:?}: {}",
+            text(&out.stderr)
+        );
+        assert!(
+            out.stdout.is_empty(),
+            "{app} {env:?}: {}",
+            text(&out.stdout)
+        );
+        assert!(
+            text(&out.stderr).contains(says),
+            "{app} {env:?}: {}",
+            text(&out.stderr)
+        );
+    };
+    let built = |app: &str, env: &[(&str, &str)]| {
+        let out = cmp.generate(app, env);
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{app} {env:?}: {}",
+            text(&out.stderr)
+        );
+        docs(&text(&out.stdout))
+    };
+    // A kustomization app: errors refuse it by default and at error; never builds it.
+    refused("review-errors", &[], "--fail-on error");
+    refused("review-errors", &[(&param, "error")], "SHGW");
+    let objects = built("review-errors", &[("ARGOCD_ENV_FAIL_ON", "never")]);
+    let deployment = objects.iter().find(|d| d["kind"] == "Deployment").unwrap();
+    assert_eq!(deployment["spec"]["replicas"], 1);
+    // The parameter wins over the plugin env.
+    refused(
+        "review-errors",
+        &[(&param, "error"), ("ARGOCD_ENV_FAIL_ON", "never")],
+        "SHGW",
+    );
+    built(
+        "review-errors",
+        &[(&param, "never"), ("ARGOCD_ENV_FAIL_ON", "error")],
+    );
+    // A directory app with one warning: built by default, refused at warning.
+    let objects = built("warned", &[]);
+    assert!(objects.iter().any(|d| d["kind"] == "Deployment"));
+    refused("warned", &[(&param, "warning")], "fail-on warning");
+    refused(
+        "warned",
+        &[("ARGOCD_ENV_FAIL_ON", "warning")],
+        "fail-on warning",
+    );
+    // An unknown level names where it was read and what is allowed.
+    refused(
+        "warned",
+        &[(&param, "sometimes")],
+        "$PARAM_FAIL_ON: unknown fail-on level \"sometimes\"; use error, warning or never",
+    );
 }
 
 #[test]

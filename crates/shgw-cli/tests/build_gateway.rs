@@ -630,3 +630,450 @@ fn a_replacement_into_the_gateway_spec_is_rendered() {
         "contoso-weu.configuration.azure-api.net"
     );
 }
+
+/// A base holding `examples/alerts.yaml` (renewer, PodMonitor and alerts, in `apim-gateway`),
+/// and `staging`: the base under `namePrefix: staging-` and `namespace: staging`.
+fn alerts_tree(tag: &str) -> Tree {
+    let t = Tree::new(tag);
+    let gateway = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/alerts.yaml"),
+    )
+    .unwrap();
+    t.write("base/kustomization.yaml", "resources: [gateway.yaml]\n")
+        .write("base/gateway.yaml", &gateway)
+        .write(
+            "staging/kustomization.yaml",
+            "resources: [../base]\nnamePrefix: staging-\nnamespace: staging\n",
+        );
+    t
+}
+
+/// Prometheus's `humanizeDuration` for whole seconds of at least a minute.
+fn humanize_duration(secs: i64) -> String {
+    let (d, h, m, s) = (
+        secs / 86_400,
+        secs % 86_400 / 3600,
+        secs % 3600 / 60,
+        secs % 60,
+    );
+    if d > 0 {
+        format!("{d}d {h}h {m}m {s}s")
+    } else if h > 0 {
+        format!("{h}h {m}m {s}s")
+    } else {
+        format!("{m}m {s}s")
+    }
+}
+
+/// A promtool unit test of `rule`: `series` (name, values), then at `at` seconds `alert`
+/// fires with `labels` and `value`, or (no labels) stays silent.
+fn promtool_case(
+    rule: &Value,
+    series: &[(String, String)],
+    at: i64,
+    alert: &str,
+    fired: Option<(&[(&str, &str)], &str)>,
+) -> Value {
+    let exp = match fired {
+        None => serde_json::json!([]),
+        Some((labels, value)) => {
+            let rules = rule["spec"]["groups"][0]["rules"].as_array().unwrap();
+            let r = rules.iter().find(|r| r["alert"] == alert).unwrap();
+            let job = labels
+                .iter()
+                .find(|(k, _)| *k == "job_name")
+                .map(|(_, v)| *v);
+            let mut annotations = serde_json::Map::new();
+            for (k, v) in r["annotations"].as_object().unwrap() {
+                let mut text = v.as_str().unwrap().to_owned();
+                if let Ok(secs) = value.parse::<i64>() {
+                    text =
+                        text.replace("{{ $value | humanizeDuration }}", &humanize_duration(secs));
+                }
+                text = text.replace("{{ $value }}", value);
+                if let Some(j) = job {
+                    text = text.replace("{{ $labels.job_name }}", j);
+                }
+                assert!(
+                    !text.contains("{{"),
+                    "{alert}: unexpanded template in {text}"
+                );
+                annotations.insert(k.clone(), Value::String(text));
+            }
+            let labels: serde_json::Map<String, Value> = labels
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), Value::String((*v).to_owned())))
+                .collect();
+            serde_json::json!([{"exp_labels": labels, "exp_annotations": annotations}])
+        }
+    };
+    let input: Vec<Value> = series
+        .iter()
+        .map(|(s, v)| serde_json::json!({"series": s, "values": v}))
+        .collect();
+    serde_json::json!({
+        "interval": "1m",
+        "input_series": input,
+        "alert_rule_test": [{"eval_time": format!("{at}s"), "alertname": alert, "exp_alerts": exp}],
+    })
+}
+
+fn run_promtool(bin: &Path, dir: &Path, args: &[&str]) {
+    let out = std::process::Command::new(bin)
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "promtool {args:?}:\n{}{}",
+        text(&out.stdout),
+        text(&out.stderr)
+    );
+}
+
+#[test]
+fn alerts_follow_a_prefix_and_a_namespace_as_promtool_judges() {
+    let t = alerts_tree("alerts-follow");
+    let objs = t.objects("staging", &[]);
+    // The objects the alerts watch, under their final names.
+    find(&objs, "Deployment", "staging-woodgrove");
+    find(&objs, "CronJob", "staging-woodgrove-token-renewer");
+    find(&objs, "PodMonitor", "staging-woodgrove");
+    let rule = find(&objs, "PrometheusRule", "staging-woodgrove").clone();
+    assert_eq!(rule["metadata"]["namespace"], "staging");
+    assert_eq!(
+        rule["metadata"]["annotations"]["shgw.dev/alert-scope"],
+        "staging/staging-woodgrove"
+    );
+    let group = &rule["spec"]["groups"][0];
+    assert_eq!(group["name"], "shgw.staging.staging-woodgrove");
+    let spec = rule["spec"].to_string();
+    assert!(!spec.contains("apim-gateway"), "{spec}");
+    assert!(!spec.contains("\\\"woodgrove"), "{spec}");
+    let renewal_failed = group["rules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["alert"] == "ShgwTokenRenewalFailed")
+        .unwrap();
+    assert_eq!(
+        renewal_failed["labels"]["cronjob"],
+        "staging-woodgrove-token-renewer"
+    );
+    // Every alert of the base is there, in the same order, with the same thresholds.
+    let base = t.objects("base", &[]);
+    let base_rule = find(&base, "PrometheusRule", "woodgrove");
+    let alerts = |r: &Value| -> Vec<(String, String)> {
+        r["spec"]["groups"][0]["rules"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|a| (a["alert"].to_string(), a["for"].to_string()))
+            .collect()
+    };
+    assert_eq!(alerts(&rule), alerts(base_rule));
+
+    let Some(bin) = shgw_testkit::tool("promtool") else {
+        return;
+    };
+    let dir = t.path("promtool");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("rules.json"), rule["spec"].to_string()).unwrap();
+    run_promtool(&bin, &dir, &["check", "rules", "rules.json"]);
+
+    let ksm = |metric: &str, labels: &str| {
+        format!("{metric}{{{labels},job=\"kube-state-metrics\",instance=\"10.0.0.7:8080\"}}")
+    };
+    let deploy = "namespace=\"staging\",deployment=\"staging-woodgrove\"";
+    let old_deploy = "namespace=\"apim-gateway\",deployment=\"woodgrove\"";
+    let degraded = |labels: &str| {
+        vec![
+            (
+                ksm("kube_deployment_spec_replicas", labels),
+                "3x30".to_owned(),
+            ),
+            (
+                ksm("kube_deployment_status_replicas_available", labels),
+                "3x4 2x25".to_owned(),
+            ),
+        ]
+    };
+    let (ns, dep) = (
+        ("namespace", "staging"),
+        ("deployment", "staging-woodgrove"),
+    );
+    let cj = "staging-woodgrove-token-renewer";
+    let stale = 2 * 86_400;
+    let minutes = (stale + 120) / 60;
+    let created =
+        |labels: &str| vec![(ksm("kube_cronjob_created", labels), format!("0x{minutes}"))];
+    let job = |n: &str| format!("namespace=\"staging\",job_name=\"{cj}-{n}\"");
+    let failed_run = vec![
+        (
+            ksm("kube_job_status_failed", &job("29000000")),
+            "1x40".to_owned(),
+        ),
+        (
+            ksm("kube_job_status_succeeded", &job("29000000")),
+            "0x40".to_owned(),
+        ),
+        (
+            ksm("kube_job_status_start_time", &job("29000000")),
+            "60x40".to_owned(),
+        ),
+    ];
+    let job_name = format!("{cj}-29000000");
+    let up = |labels: &str| vec![(format!("up{{{labels},pod=\"p-1\"}}"), "0x20".to_owned())];
+    let tests = vec![
+        // The final names fire; the names the base rendered are not watched any more.
+        promtool_case(
+            &rule,
+            &degraded(deploy),
+            16 * 60,
+            "ShgwGatewayReplicasUnavailable",
+            Some((&[("severity", "warning"), ns, dep], "2")),
+        ),
+        promtool_case(
+            &rule,
+            &degraded(old_deploy),
+            16 * 60,
+            "ShgwGatewayReplicasUnavailable",
+            None,
+        ),
+        promtool_case(
+            &rule,
+            &[
+                (
+                    ksm("kube_deployment_spec_replicas", deploy),
+                    "3x20".to_owned(),
+                ),
+                (
+                    ksm("kube_deployment_status_replicas_available", deploy),
+                    "3x4 0x15".to_owned(),
+                ),
+            ],
+            11 * 60,
+            "ShgwGatewayDown",
+            Some((&[("severity", "critical"), ns, dep], "0")),
+        ),
+        promtool_case(
+            &rule,
+            &created(&format!("namespace=\"staging\",cronjob=\"{cj}\"")),
+            stale + 60,
+            "ShgwTokenRenewalStale",
+            Some((
+                &[("severity", "critical"), ns, ("cronjob", cj)],
+                &(stale + 60).to_string(),
+            )),
+        ),
+        promtool_case(
+            &rule,
+            &created("namespace=\"apim-gateway\",cronjob=\"woodgrove-token-renewer\""),
+            stale + 60,
+            "ShgwTokenRenewalStale",
+            None,
+        ),
+        promtool_case(
+            &rule,
+            &failed_run,
+            16 * 60,
+            "ShgwTokenRenewalFailed",
+            Some((
+                &[
+                    ("severity", "warning"),
+                    ns,
+                    ("job_name", &job_name),
+                    ("cronjob", cj),
+                ],
+                "1",
+            )),
+        ),
+        promtool_case(
+            &rule,
+            &up("namespace=\"staging\",job=\"staging/staging-woodgrove\""),
+            16 * 60,
+            "ShgwGatewayMetricsNotScraped",
+            Some((
+                &[
+                    ("severity", "warning"),
+                    ns,
+                    ("job", "staging/staging-woodgrove"),
+                ],
+                "0",
+            )),
+        ),
+        // Scraped under the final job name: silent.
+        promtool_case(
+            &rule,
+            &[(
+                "up{namespace=\"staging\",job=\"staging/staging-woodgrove\",pod=\"p-1\"}"
+                    .to_owned(),
+                "1x20".to_owned(),
+            )],
+            16 * 60,
+            "ShgwGatewayMetricsNotScraped",
+            None,
+        ),
+    ];
+    let file = serde_json::json!({
+        "rule_files": ["rules.json"],
+        "evaluation_interval": "1m",
+        "tests": tests,
+    });
+    std::fs::write(dir.join("tests.json"), file.to_string()).unwrap();
+    run_promtool(&bin, &dir, &["test", "rules", "tests.json"]);
+}
+
+#[test]
+fn alerts_that_cannot_follow_are_refused_saying_why() {
+    let t = alerts_tree("alerts-refused");
+    // A layer wrote an expression with the names the base rendered.
+    t.write(
+        "own-expr/kustomization.yaml",
+        "resources: [../base]\nnamePrefix: staging-\npatches:\n- target: {kind: PrometheusRule, name: woodgrove}\n  patch: |-\n    - op: replace\n      path: /spec/groups/0/rules/3/expr\n      value: 'kube_deployment_status_replicas_available{namespace=\"apim-gateway\", deployment=\"woodgrove\"} == 0'\n",
+    );
+    let err = t.refused("own-expr", &[]);
+    assert!(
+        err.contains("PrometheusRule staging-woodgrove")
+            && err.contains("spec.groups[0].rules[3].expr selects \"woodgrove\""),
+        "{err}"
+    );
+    // The same layer with the final names builds, the expression as it wrote it.
+    t.write(
+        "own-expr-final/kustomization.yaml",
+        "resources: [../base]\nnamePrefix: staging-\npatches:\n- target: {kind: PrometheusRule, name: woodgrove}\n  patch: |-\n    - op: replace\n      path: /spec/groups/0/rules/3/expr\n      value: 'kube_deployment_status_replicas_available{namespace=\"apim-gateway\", deployment=\"staging-woodgrove\"} == 0'\n",
+    );
+    let objs = t.objects("own-expr-final", &[]);
+    let rule = find(&objs, "PrometheusRule", "staging-woodgrove");
+    let rules = &rule["spec"]["groups"][0]["rules"];
+    assert!(
+        rules[3]["expr"]
+            .as_str()
+            .unwrap()
+            .contains("\"staging-woodgrove\"")
+    );
+    assert!(
+        rules[2]["expr"]
+            .as_str()
+            .unwrap()
+            .contains("\"staging-woodgrove\"")
+    );
+    // The renewer moved to a namespace of its own: one rule cannot select both.
+    t.write(
+        "split/kustomization.yaml",
+        "resources: [../staging]\npatches:\n- target: {kind: CronJob}\n  patch: |-\n    - op: replace\n      path: /metadata/namespace\n      value: jobs\n",
+    );
+    let err = t.refused("split", &[]);
+    assert!(
+        err.contains("CronJob jobs/staging-woodgrove-token-renewer")
+            && err.contains("different namespaces"),
+        "{err}"
+    );
+    // The rendered objects listed as plain files: no Gateway to make the rule again from.
+    let rendered = t.build("base", &[]);
+    assert!(rendered.status.success(), "{}", text(&rendered.stderr));
+    t.write("plain/kustomization.yaml", "resources: [all.yaml]\n")
+        .write("plain/all.yaml", &text(&rendered.stdout))
+        .write(
+            "plain-staging/kustomization.yaml",
+            "resources: [../plain]\nnamespace: staging\n",
+        );
+    let err = t.refused("plain-staging", &[]);
+    assert!(
+        err.contains("PrometheusRule woodgrove") && err.contains("not rendered from a Gateway"),
+        "{err}"
+    );
+}
+
+#[test]
+fn patch_transformer_configs_are_checked_like_patches() {
+    let t = base("transformer-patches");
+    // A PatchTransformer that changes the spec: rendered, as a `patches:` entry is.
+    t.write(
+        "spec/kustomization.yaml",
+        "resources: [../base]\ntransformers: [scale.yaml]\n",
+    )
+    .write(
+        "spec/scale.yaml",
+        "apiVersion: builtin\nkind: PatchTransformer\nmetadata: {name: scale}\ntarget: {kind: Gateway, name: contoso-west}\npatch: |-\n  - op: add\n    path: /spec/replicas\n    value: 4\n",
+    );
+    let objs = t.objects("spec", &[]);
+    assert_eq!(
+        find(&objs, "Deployment", "contoso-west")["spec"]["replicas"],
+        4
+    );
+    // One that changes the Gateway's metadata would do nothing: refused, naming the config.
+    t.write(
+        "meta/kustomization.yaml",
+        "resources: [../base]\ntransformers:\n- |-\n  apiVersion: builtin\n  kind: PatchTransformer\n  metadata: {name: team-label}\n  target: {kind: Gateway}\n  patch: |-\n    - op: add\n      path: /metadata/labels\n      value: {team: edge}\n",
+    );
+    let e = t.refused("meta", &[]);
+    assert!(
+        e.contains(
+            "meta/kustomization.yaml: transformers[0] inline config PatchTransformer team-label"
+        ) && e.contains("changes metadata of Gateway contoso-west"),
+        "{e}"
+    );
+    // So does a strategic merge patch config.
+    t.write(
+        "smp/kustomization.yaml",
+        "resources: [../base]\ntransformers: [smp.yaml]\n",
+    )
+    .write(
+        "smp/smp.yaml",
+        "apiVersion: builtin\nkind: PatchStrategicMergeTransformer\nmetadata: {name: annotate}\npatches: |-\n  apiVersion: shgw.dev/v1alpha1\n  kind: Gateway\n  metadata:\n    name: contoso-west\n    annotations: {owner: edge}\n",
+    );
+    let e = t.refused("smp", &[]);
+    assert!(
+        e.contains("smp/kustomization.yaml: transformers[0] 'smp.yaml' PatchStrategicMergeTransformer annotate")
+            && e.contains("metadata"),
+        "{e}"
+    );
+    // A target naming kind Gateway that selects none (a misspelt name), in either config kind.
+    t.write(
+        "typo/kustomization.yaml",
+        "resources: [../base]\ntransformers: [typo.yaml]\n",
+    )
+    .write(
+        "typo/typo.yaml",
+        "apiVersion: builtin\nkind: PatchTransformer\nmetadata: {name: scale}\ntarget: {kind: Gateway, name: contoso-wset}\npatch: |-\n  - op: add\n    path: /spec/replicas\n    value: 4\n",
+    );
+    let e = t.refused("typo", &[]);
+    assert!(
+        e.contains("typo/kustomization.yaml at transformers[0] 'typo.yaml'")
+            && e.contains("selects no Gateway"),
+        "{e}"
+    );
+    t.write(
+        "typo6902/kustomization.yaml",
+        "resources: [../base]\ntransformers: [typo.yaml]\n",
+    )
+    .write(
+        "typo6902/typo.yaml",
+        "apiVersion: builtin\nkind: PatchJson6902Transformer\nmetadata: {name: scale}\ntarget: {kind: Gateway, name: contoso-wset}\njsonOp: '[{\"op\": \"add\", \"path\": \"/spec/replicas\", \"value\": 4}]'\n",
+    );
+    let e = t.refused("typo6902", &[]);
+    assert!(
+        e.contains("typo6902/kustomization.yaml at transformers[0] 'typo.yaml'")
+            && e.contains("selects no Gateway"),
+        "{e}"
+    );
+    // A patched spec that no longer renders names the Gateway's problem and the config.
+    t.write(
+        "bad/kustomization.yaml",
+        "resources: [../base]\ntransformers: [bad.yaml]\n",
+    )
+    .write(
+        "bad/bad.yaml",
+        "apiVersion: builtin\nkind: PatchTransformer\nmetadata: {name: scale}\ntarget: {kind: Gateway}\npatch: |-\n  - op: add\n    path: /spec/replicas\n    value: many\n",
+    );
+    let e = t.refused("bad", &[]);
+    assert!(
+        e.contains("spec.replicas")
+            && e.contains(
+                "bad/kustomization.yaml: transformers[0] 'bad.yaml' PatchTransformer scale"
+            ),
+        "{e}"
+    );
+}

@@ -343,3 +343,122 @@ fn an_imported_portal_gateway_renders_under_production_where_it_lives() {
         text(&render.stderr)
     );
 }
+
+#[test]
+fn stdin_goes_by_its_source_name_in_every_format() {
+    let portal = std::fs::read_to_string(workspace().join(PORTAL)).unwrap();
+    let name = "rendered/west gw|`v2`.yaml";
+    let run = |format: &str, fail_on: &str| {
+        shgw(
+            &[
+                "review",
+                "-",
+                "--source-name",
+                name,
+                "--format",
+                format,
+                "--fail-on",
+                fail_on,
+            ],
+            Some(&portal),
+        )
+    };
+    // Text: every finding and the gateway line, at the line and column in the stream.
+    let out = run("text", "never");
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let report = text(&out.stdout);
+    assert!(
+        report.contains(&format!("{name}:23:3: error SHGW001")),
+        "{report}"
+    );
+    assert!(report.contains(&format!("at {name}:16")), "{report}");
+    // JSON: every finding's location.
+    let out = run("json", "never");
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let findings = v["findings"].as_array().unwrap();
+    assert!(!findings.is_empty());
+    for f in findings {
+        assert_eq!(f["location"]["file"], name, "{f}");
+    }
+    // SARIF: every result's artifact location, as a relative URI reference.
+    let out = run("sarif", "never");
+    let sarif = text(&out.stdout);
+    let v: serde_json::Value = serde_json::from_str(&sarif).unwrap();
+    let results = v["runs"][0]["results"].as_array().unwrap();
+    assert!(!results.is_empty());
+    for r in results {
+        assert_eq!(
+            r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+            "rendered/west%20gw%7C%60v2%60.yaml",
+            "{r}"
+        );
+    }
+    if let Some(validator) = shgw_testkit::tool("sarif-validate") {
+        let dir = shgw_testkit::scratch("review-source-name");
+        let file = dir.join("named.sarif");
+        std::fs::write(&file, &sarif).unwrap();
+        let checked = Command::new(validator).arg(&file).output().unwrap();
+        let _ = std::fs::remove_dir_all(&dir);
+        assert!(
+            checked.status.success(),
+            "{}{}",
+            text(&checked.stdout),
+            text(&checked.stderr)
+        );
+    }
+    // Markdown: the place of each finding, the table's `|` escaped inside the code span.
+    let out = run("markdown", "never");
+    let md = text(&out.stdout);
+    assert!(md.contains("``rendered/west gw\\|`v2`.yaml:23:3``"), "{md}");
+    for out in [&md, &report, &sarif] {
+        assert!(!out.contains("<stdin>") && !out.contains("\"stdin\""));
+    }
+    // The failure line and a parse error name it too.
+    let out = run("text", "error");
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out.stderr).contains(&format!("{name}: review failed: 5 error(s)")),
+        "{}",
+        text(&out.stderr)
+    );
+    let out = shgw(
+        &["review", "-", "--source-name", "team/gw.yaml"],
+        Some("a: [\n"),
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(out.stdout.is_empty());
+    assert!(
+        text(&out.stderr).contains("team/gw.yaml:1:4: not valid YAML or JSON"),
+        "{}",
+        text(&out.stderr)
+    );
+    // Only stdin takes a name, and only one line of text: usage errors, nothing on stdout.
+    for (args, says) in [
+        (
+            vec!["review", PORTAL, "--source-name", "x.yaml"],
+            "names standard input",
+        ),
+        (
+            vec!["review", "-", "--source-name", " "],
+            "the name is empty",
+        ),
+        (
+            vec!["review", "-", "--source-name", "a\nb"],
+            "control character",
+        ),
+    ] {
+        let out = shgw(&args, Some(&portal));
+        assert_eq!(
+            out.status.code(),
+            Some(2),
+            "{args:?}: {}",
+            text(&out.stderr)
+        );
+        assert!(out.stdout.is_empty(), "{args:?}");
+        assert!(
+            text(&out.stderr).contains(says),
+            "{args:?}: {}",
+            text(&out.stderr)
+        );
+    }
+}

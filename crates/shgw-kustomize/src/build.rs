@@ -852,6 +852,8 @@ fn run(
         ctx.schema.as_ref(),
         &mut |d| build_plugin_dir(d, ctx),
         ctx.build_annotations,
+        // Generators make no patches.
+        &mut |acc, _, _, apply| apply(acc),
     )?;
     for entry in k.components.iter().flatten() {
         let path = resolve(dir, entry);
@@ -992,6 +994,17 @@ fn transform(
         done(acc);
     }
     let transformers = k.transformers.as_deref().unwrap_or_default();
+    // Patch transformer configs get the checks and records of `patches:` entries.
+    let mut guard = |acc: &mut Vec<Resource>,
+                     p: Option<&crate::kustomization::Patch>,
+                     entry: &str,
+                     apply: &mut plugins::ApplyPatch|
+     -> Result<()> {
+        if let Some(p) = p {
+            reaches_kept(acc, p, ctx)?;
+        }
+        tracked(acc, label(entry.to_owned()), apply)
+    };
     plugins::run(
         Stage::Transformers,
         dir,
@@ -1000,6 +1013,7 @@ fn transform(
         schema,
         &mut |d| build_plugin_dir(d, ctx),
         ctx.build_annotations,
+        &mut guard,
     )
 }
 

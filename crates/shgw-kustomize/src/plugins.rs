@@ -173,7 +173,18 @@ fn decode<T: DeserializeOwned>(doc: &Value) -> Result<T> {
     crate::decode::decode(doc.clone()).map_err(|e| Error::msg(crate::load::unquoted(e.to_string())))
 }
 
+/// The apply step of one patch, handed to a [`PatchGuard`].
+pub(crate) type ApplyPatch<'a> = dyn FnMut(&mut Vec<Resource>) -> Result<()> + 'a;
+
+/// What the build wraps around each patch a transformer config makes (`PatchTransformer`,
+/// `PatchJson6902Transformer`, `PatchStrategicMergeTransformer`): the checks and records of a
+/// `patches:` entry. It gets the accumulator, the patch when it has a target, the entry's name
+/// for messages, and the step that applies it.
+pub(crate) type PatchGuard<'a> =
+    dyn FnMut(&mut Vec<Resource>, Option<&Patch>, &str, &mut ApplyPatch) -> Result<()> + 'a;
+
 /// Runs the entries of `transformers:` or `generators:` of the kustomization in `dir`.
+#[allow(clippy::too_many_arguments)]
 pub(crate) fn run(
     stage: Stage,
     dir: &Path,
@@ -182,6 +193,7 @@ pub(crate) fn run(
     schema: Option<&Arc<OpenApi>>,
     build_dir: &mut dyn FnMut(&Path) -> Result<Vec<Value>>,
     build_annotations: crate::build::BuildAnnotations,
+    guard: &mut PatchGuard,
 ) -> Result<()> {
     for (i, entry) in entries.iter().enumerate() {
         let name = if entry.contains('\n') {
@@ -200,7 +212,8 @@ pub(crate) fn run(
             kind: crate::ChangeKind::Transformer,
         };
         for doc in entry_configs(dir, entry, build_dir).map_err(at)? {
-            run_one(stage, dir, &doc, acc, schema, &by).map_err(at)?;
+            let entry = format!("{place} {}", plugin_name(&doc));
+            run_one(stage, dir, &doc, acc, schema, &by, guard, &entry).map_err(at)?;
             if stage == Stage::Transformers {
                 build_annotations.rewrite(acc);
             }
@@ -209,6 +222,15 @@ pub(crate) fn run(
     Ok(())
 }
 
+/// `KIND NAME` of a plugin config, for messages (`PatchTransformer add-labels`).
+fn plugin_name(doc: &Value) -> String {
+    let field = |p: &str| doc.pointer(p).and_then(Value::as_str).unwrap_or_default();
+    format!("{} {}", field("/kind"), field("/metadata/name"))
+        .trim()
+        .to_owned()
+}
+
+#[allow(clippy::too_many_arguments)]
 fn run_one(
     stage: Stage,
     dir: &Path,
@@ -216,6 +238,8 @@ fn run_one(
     acc: &mut Vec<Resource>,
     schema: Option<&Arc<OpenApi>>,
     by: &crate::resource::ChangedBy,
+    guard: &mut PatchGuard,
+    entry: &str,
 ) -> Result<()> {
     let api = doc.get("apiVersion").and_then(Value::as_str).unwrap_or("");
     let kind = doc.get("kind").and_then(Value::as_str).unwrap_or("");
@@ -227,7 +251,7 @@ fn run_one(
     match (stage, kind) {
         (Stage::Generators, "ConfigMapGenerator") => generate(dir, doc, acc, false, by),
         (Stage::Generators, "SecretGenerator") => generate(dir, doc, acc, true, by),
-        (Stage::Transformers, _) => transform(dir, kind, doc, acc, schema, by),
+        (Stage::Transformers, _) => transform(dir, kind, doc, acc, schema, by, guard, entry),
         (Stage::Generators, other) => Err(Error::msg(format!(
             "builtin plugin {other} is not a generator supported by this renderer (ConfigMapGenerator, SecretGenerator)"
         ))),
@@ -261,6 +285,7 @@ fn generate(
     generators::absorb(acc, r, c.behavior.as_deref())
 }
 
+#[allow(clippy::too_many_arguments)]
 fn transform(
     dir: &Path,
     kind: &str,
@@ -268,6 +293,8 @@ fn transform(
     acc: &mut Vec<Resource>,
     schema: Option<&Arc<OpenApi>>,
     by: &crate::resource::ChangedBy,
+    guard: &mut PatchGuard,
+    entry: &str,
 ) -> Result<()> {
     match kind {
         "LabelTransformer" => {
@@ -315,7 +342,9 @@ fn transform(
                 target: c.target,
                 options: c.options,
             };
-            patches::apply_patch(acc, &p, dir, schema, by)?;
+            guard(acc, Some(&p), entry, &mut |acc| {
+                patches::apply_patch(acc, &p, dir, schema, by)
+            })?;
         }
         "PatchStrategicMergeTransformer" => {
             let c: SmpConfig = decode(doc)?;
@@ -324,7 +353,9 @@ fn transform(
             if entries.is_empty() {
                 return Err(Error::msg("empty file path and empty patch content"));
             }
-            patches::apply_strategic_merge_list(acc, &entries, dir, schema, by)?;
+            guard(acc, None, entry, &mut |acc| {
+                patches::apply_strategic_merge_list(acc, &entries, dir, schema, by)
+            })?;
         }
         "PatchJson6902Transformer" => {
             let c: JsonConfig = decode(doc)?;
@@ -334,7 +365,9 @@ fn transform(
                 target: c.target,
                 options: None,
             };
-            patches::apply_json6902_entry(acc, &p, dir, by)?;
+            guard(acc, Some(&p), entry, &mut |acc| {
+                patches::apply_json6902_entry(acc, &p, dir, by)
+            })?;
         }
         "ImageTagTransformer" => {
             let c: ImageConfig = decode(doc)?;

@@ -75,8 +75,8 @@ pub use profile::{
 };
 pub use reference::reference_markdown;
 pub use render::{
-    AlertingRule, Manifests, Object, PodMetricsEndpoint, PodMonitor, PodMonitorSpec,
-    PrometheusRule, PrometheusRuleSpec, RenderOptions, RuleGroup, alert_names,
+    AlertTargets, AlertingRule, Manifests, Object, PodMetricsEndpoint, PodMonitor, PodMonitorSpec,
+    PrometheusRule, PrometheusRuleSpec, RenderOptions, RuleGroup, alert_names, alert_rules,
     alert_scope_problems, render, render_with,
 };
 pub use resolve::{

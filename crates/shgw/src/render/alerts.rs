@@ -315,35 +315,113 @@ impl Rules<'_> {
     }
 }
 
-/// PrometheusRule `<name>`, when alerts are on (validation makes sure there is a namespace).
-pub(crate) fn prometheus_rule(r: &Resolved) -> Option<PrometheusRule> {
+/// The objects an alerting rule watches, by the names they have where the rule runs. Every
+/// selector, label and text of the rule is made from these (and the rule group is named after
+/// the rule), so that a rule made for names another tool gave the objects (a kustomize
+/// `namePrefix` or `namespace`) watches those objects.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct AlertTargets {
+    /// The namespace of every watched object.
+    pub namespace: String,
+    /// The PrometheusRule itself (its rule group is `shgw.<namespace>.<rule>`).
+    pub rule: String,
+    /// The gateway's Deployment.
+    pub deployment: String,
+    /// The token renewer's CronJob, when the rule watches it.
+    pub cron_job: Option<String>,
+    /// The PodMonitor that scrapes the metrics sidecar, when the rule watches it.
+    pub pod_monitor: Option<String>,
+}
+
+impl AlertTargets {
+    /// The targets with the names `render` gives them; none when alerts are off or there is
+    /// no namespace (validation refuses alerts without one).
+    pub fn rendered(r: &Resolved) -> Option<AlertTargets> {
+        r.alerts.as_ref()?;
+        let namespace = r.namespace.clone()?;
+        let cron_job = match &r.auth {
+            AuthMode::Token {
+                renewal: Some(_), ..
+            } => Some(renewer_name(r)),
+            _ => None,
+        };
+        Some(AlertTargets {
+            namespace,
+            rule: r.name.clone(),
+            deployment: r.names.deployment.clone(),
+            cron_job,
+            pod_monitor: r
+                .prometheus
+                .as_ref()
+                .is_some_and(|p| p.pod_monitor)
+                .then(|| r.name.clone()),
+        })
+    }
+
+    /// The value of the rule's `shgw.dev/alert-scope` annotation, which
+    /// [`alert_scope_problems`] reads: `<namespace>/<deployment>`.
+    pub fn scope(&self) -> String {
+        format!("{}/{}", self.namespace, self.deployment)
+    }
+}
+
+/// The rule groups of gateway `r`'s PrometheusRule, watching `t`: the one place the alerts'
+/// expressions, labels and texts are made (`render` calls it with
+/// [`AlertTargets::rendered`]). None when alerts are off.
+///
+/// ```
+/// let text = "apiVersion: shgw.dev/v1alpha1\nkind: Gateway\nmetadata: {name: gw, namespace: apim}\nspec: {endpoint: contoso.configuration.azure-api.net, backup: {storageClassName: azurefile-csi}, telemetry: {alerts: {enabled: true}}}\n";
+/// let gw = &shgw::parse_gateways("gw.yaml", text)?[0];
+/// let r = shgw::resolve(gw, &shgw::Profile::embedded("production")?).map_err(|d| shgw::Errors::new("gw.yaml", d))?.gateway;
+/// let mut t = shgw::AlertTargets::rendered(&r).unwrap();
+/// t.namespace = "staging".into();
+/// t.deployment = "staging-gw".into();
+/// let spec = shgw::alert_rules(&r, &t).unwrap();
+/// assert!(spec.groups[0].rules[0].expr.contains(r#"deployment="staging-gw""#));
+/// assert_eq!(spec.groups[0].name, "shgw.staging.gw");
+/// # Ok::<(), shgw::Errors>(())
+/// ```
+pub fn alert_rules(r: &Resolved, t: &AlertTargets) -> Option<PrometheusRuleSpec> {
     let plan = r.alerts.as_ref()?;
-    let namespace = r.namespace.as_deref()?;
     let mut rules = Rules {
         plan,
-        namespace,
+        namespace: &t.namespace,
         gateway: &r.name,
         out: Vec::new(),
     };
-    if let AuthMode::Token {
-        renewal: Some(renewal),
-        ..
-    } = &r.auth
+    if let (
+        AuthMode::Token {
+            renewal: Some(renewal),
+            ..
+        },
+        Some(cron_job),
+    ) = (&r.auth, &t.cron_job)
     {
-        rules.renewal(&renewer_name(r), renewal);
+        rules.renewal(cron_job, renewal);
     }
-    rules.replicas(&r.names.deployment);
-    if r.prometheus.as_ref().is_some_and(|p| p.pod_monitor) {
-        rules.metrics(&r.name);
+    rules.replicas(&t.deployment);
+    if let Some(pod_monitor) = &t.pod_monitor {
+        rules.metrics(pod_monitor);
     }
+    Some(PrometheusRuleSpec {
+        groups: vec![RuleGroup {
+            name: format!("shgw.{}.{}", t.namespace, t.rule),
+            rules: rules.out,
+        }],
+    })
+}
+
+/// PrometheusRule `<name>`, when alerts are on (validation makes sure there is a namespace).
+pub(crate) fn prometheus_rule(r: &Resolved) -> Option<PrometheusRule> {
+    let plan = r.alerts.as_ref()?;
+    let targets = AlertTargets::rendered(r)?;
+    let spec = alert_rules(r, &targets)?;
     let mut metadata = super::meta(r, r.name.clone());
     metadata
         .annotations
         .get_or_insert_with(BTreeMap::new)
-        .insert(
-            d::ALERT_SCOPE_ANNOTATION.to_owned(),
-            format!("{namespace}/{}", r.name),
-        );
+        .insert(d::ALERT_SCOPE_ANNOTATION.to_owned(), targets.scope());
     if !plan.labels.is_empty() {
         metadata
             .labels
@@ -354,12 +432,7 @@ pub(crate) fn prometheus_rule(r: &Resolved) -> Option<PrometheusRule> {
         api_version: <PrometheusRule as k8s_openapi::Resource>::API_VERSION,
         kind: <PrometheusRule as k8s_openapi::Resource>::KIND,
         metadata,
-        spec: PrometheusRuleSpec {
-            groups: vec![RuleGroup {
-                name: format!("shgw.{namespace}.{}", r.name),
-                rules: rules.out,
-            }],
-        },
+        spec,
     })
 }
 
@@ -370,8 +443,10 @@ fn text_at<'a>(v: &'a Value, pointer: &str) -> &'a str {
 }
 
 /// Problems with shgw's PrometheusRules among built `resources` (after kustomize
-/// transformers): a rule whose expressions select a namespace or Deployment that the build
-/// moved or renamed would never fire. Each problem names the rule and what to change.
+/// transformers, and after the rules of rendered Gateways were made again with
+/// [`alert_rules`] from the final names): a rule whose expressions select a namespace or
+/// Deployment that the build moved or renamed would never fire. Each problem names the rule,
+/// why it cannot follow, and what to change.
 ///
 /// ```
 /// let rule = serde_json::json!({"apiVersion": "monitoring.coreos.com/v1", "kind": "PrometheusRule",
@@ -407,7 +482,7 @@ pub fn alert_scope_problems(resources: &[Value]) -> Vec<Diagnostic> {
         }
         let name = text_at(v, "/metadata/name");
         let built_ns = text_at(v, "/metadata/namespace");
-        let fix = "set metadata.namespace and metadata.name in the Gateway file instead of kustomize's namespace, namePrefix or nameSuffix, or turn spec.telemetry.alerts off in this build";
+        let fix = "shgw build re-renders the alerts of a Gateway it renders from the final names, but this rule's PromQL was not rendered from a Gateway in this build (a rendered rule listed as a plain object, or one a layer moved apart from its Deployment), so no one can rewrite it safely: list the Gateway in the kustomization instead of its rendered objects, or set metadata.namespace and metadata.name in the Gateway file, or turn spec.telemetry.alerts off";
         let problem = if built_ns != namespace {
             Some((
                 "metadata.namespace",

@@ -3,8 +3,8 @@
 mod alerts;
 pub(crate) use alerts::prometheus_duration;
 pub use alerts::{
-    AlertingRule, PrometheusRule, PrometheusRuleSpec, RuleGroup, alert_scope_problems,
-    names as alert_names,
+    AlertTargets, AlertingRule, PrometheusRule, PrometheusRuleSpec, RuleGroup, alert_rules,
+    alert_scope_problems, names as alert_names,
 };
 mod availability;
 mod config;
