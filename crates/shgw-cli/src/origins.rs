@@ -514,22 +514,14 @@ fn segments_of(root: &Value, dotted: &str) -> Vec<Seg> {
             continue;
         }
         let Some(map) = at.as_object() else { break };
-        let found = map
-            .keys()
-            .filter(|k| {
-                rest == k.as_str()
-                    || rest
-                        .strip_prefix(k.as_str())
-                        .is_some_and(|r| r.starts_with(['.', '[']))
-            })
-            .max_by_key(|k| k.len());
+        let found = shgw_yaml::leading_key(map.keys().map(String::as_str), rest);
         let Some(key) = found else {
             // A field the object lacks (the rule misses it): name it, it is the last step.
             let end = rest.find(['.', '[']).unwrap_or(rest.len());
             out.push(Seg::Key(rest[..end].to_owned()));
             break;
         };
-        out.push(Seg::Key(key.clone()));
+        out.push(Seg::Key(key.to_owned()));
         at = &map[key];
         rest = rest[key.len()..].trim_start_matches('.');
     }

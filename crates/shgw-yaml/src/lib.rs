@@ -37,7 +37,7 @@ pub use de::{read, read_all, read_node};
 pub use emit::format_number;
 pub use error::{Error, ErrorKind};
 pub use order::{GO_ORDER_CHECK_LIMIT, go_yaml_less, natural_cmp, sort_keys};
-pub use place::{Place, Placed, Places};
+pub use place::{Place, Placed, Places, leading_key};
 pub use scalar::{Style, is_ambiguous_in_yaml11, key_style, value_style};
 use serde_json::Value;
 

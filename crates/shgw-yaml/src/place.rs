@@ -158,16 +158,7 @@ impl Placed {
                 }
             } else {
                 let Some(map) = node.as_map() else { break };
-                // The longest key that is a prefix of the rest at a `.` or `[` boundary.
-                let key = map
-                    .keys()
-                    .filter(|k| {
-                        rest == k.as_str()
-                            || rest
-                                .strip_prefix(k.as_str())
-                                .is_some_and(|r| r.starts_with(['.', '[']))
-                    })
-                    .max_by_key(|k| k.len());
+                let key = leading_key(map.keys().map(String::as_str), rest);
                 let Some((i, key)) = key.and_then(|k| map.get_index_of(k).map(|i| (i, k))) else {
                     break;
                 };
@@ -186,4 +177,26 @@ impl Placed {
         }
         found
     }
+}
+
+/// The key of `keys` that the dotted field path `rest` starts with: the longest one followed by
+/// the end of `rest`, a `.` or a `[`, so that a key holding dots
+/// (`net.server.http.forwarded.proto.enabled` under `spec.settings`) is matched whole.
+///
+/// ```
+/// let keys = ["net", "net.server.http.forwarded.proto.enabled", "pod"];
+/// let rest = "net.server.http.forwarded.proto.enabled";
+/// assert_eq!(shgw_yaml::leading_key(keys, rest), Some(rest));
+/// assert_eq!(shgw_yaml::leading_key(keys, "pod.tolerations[0]"), Some("pod"));
+/// assert_eq!(shgw_yaml::leading_key(keys, "podx"), None);
+/// ```
+pub fn leading_key<'k>(keys: impl IntoIterator<Item = &'k str>, rest: &str) -> Option<&'k str> {
+    keys.into_iter()
+        .filter(|k| {
+            rest == *k
+                || rest
+                    .strip_prefix(*k)
+                    .is_some_and(|r| r.starts_with(['.', '[']))
+        })
+        .max_by_key(|k| k.len())
 }

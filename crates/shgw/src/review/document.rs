@@ -139,17 +139,9 @@ fn pointer_of(root: &Value, dotted: &str) -> String {
             continue;
         }
         let Some(map) = at.as_object() else { break };
-        // The longest key that is a prefix of the rest at a `.` or `[` boundary.
-        let found = map
-            .keys()
-            .filter(|k| {
-                rest == k.as_str()
-                    || rest
-                        .strip_prefix(k.as_str())
-                        .is_some_and(|r| r.starts_with(['.', '[']))
-            })
-            .max_by_key(|k| k.len());
-        let Some(key) = found else { break };
+        let Some(key) = shgw_yaml::leading_key(map.keys().map(String::as_str), rest) else {
+            break;
+        };
         pointer.push('/');
         pointer.push_str(&escape(key));
         at = &map[key];
