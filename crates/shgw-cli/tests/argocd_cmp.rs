@@ -16,6 +16,7 @@
 )]
 
 use serde_json::Value;
+use shgw_testkit::{text, workspace};
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -24,10 +25,6 @@ use std::process::{Command, Output};
 const IMAGE_BINARY: &str = "/usr/local/bin/shgw";
 /// The sidecar's user (deploy/argocd/repo-server-patch.yaml, Argo CD's requirement).
 const CMP_USER: &str = "999";
-
-fn workspace() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
 
 fn yaml(text: &str) -> Value {
     shgw_yaml::parse::parse_value(text).unwrap()
@@ -262,10 +259,6 @@ fn is_root() -> bool {
         .arg("-u")
         .output()
         .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
-}
-
-fn text(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).into_owned()
 }
 
 fn shgw(args: &[&str]) -> Output {

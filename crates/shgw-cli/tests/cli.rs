@@ -2,7 +2,8 @@
 //! on stderr, tokens never echoed.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::path::{Path, PathBuf};
+use shgw_testkit::{text, workspace};
+use std::path::PathBuf;
 use std::process::{Command, Output};
 
 const TOKEN: &str = "GatewayKey contoso-west&209912312359&U2VjcmV0U2lnbmF0dXJlVmFsdWU0Mg==";
@@ -16,14 +17,6 @@ fn shgw_stdin(args: &[&str], stdin: Option<&str>) -> Output {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_shgw"));
     cmd.args(args).current_dir(workspace());
     shgw_testkit::run_with_stdin(&mut cmd, stdin)
-}
-
-fn workspace() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-fn text(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).into_owned()
 }
 
 fn scratch(name: &str, content: &str) -> PathBuf {

@@ -7,6 +7,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use serde_json::Value;
+use shgw_testkit::text;
 use std::path::Path;
 use std::process::{Command, Output};
 
@@ -14,10 +15,6 @@ const NS: &str = "apim-west";
 const SECRET: &str = "contoso-west-token";
 /// base64 of a placeholder value (not a gateway token).
 const FILLED: &str = "cmVuZXdlZA==";
-
-fn text(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).into_owned()
-}
 
 fn ok(out: Output, what: &str) -> String {
     assert!(

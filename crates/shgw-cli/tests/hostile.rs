@@ -4,6 +4,7 @@
 //! written (a full disk, a closed pipe).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+use shgw_testkit::text;
 use std::os::unix::fs::symlink;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
@@ -15,10 +16,6 @@ fn shgw_in(dir: &Path, args: &[&str]) -> Output {
         .stdin(Stdio::null())
         .output()
         .unwrap()
-}
-
-fn text(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).into_owned()
 }
 
 fn scratch(tag: &str) -> PathBuf {

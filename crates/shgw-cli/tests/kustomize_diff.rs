@@ -32,6 +32,7 @@
     clippy::print_stdout
 )]
 
+use shgw_testkit::text;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -52,10 +53,6 @@ const GATEWAY_API_VERSION: &str = "apiVersion: shgw.dev/v1alpha1";
 
 fn tests_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests")
-}
-
-fn text(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).into_owned()
 }
 
 fn copy_tree(from: &Path, to: &Path) {

@@ -2,6 +2,7 @@
 //! document at once; exit 1 and nothing on stdout. Settings reach the ConfigMap as written.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+use shgw_testkit::text;
 use std::path::PathBuf;
 use std::process::{Command, Output};
 
@@ -9,10 +10,6 @@ fn shgw(dir: &PathBuf, args: &[&str]) -> Output {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_shgw"));
     cmd.args(args).current_dir(dir);
     shgw_testkit::run_with_stdin(&mut cmd, None)
-}
-
-fn text(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).into_owned()
 }
 
 /// Runs `shgw ARGS` on `file` (holding `content`) in a scratch folder: the exit code must be

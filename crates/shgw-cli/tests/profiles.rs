@@ -3,6 +3,7 @@
 //! prints it resolved, and every mistake in a profile is named.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+use shgw_testkit::text;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -10,10 +11,6 @@ fn shgw(dir: &Path, args: &[&str]) -> Output {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_shgw"));
     cmd.args(args).current_dir(dir);
     shgw_testkit::run_with_stdin(&mut cmd, None)
-}
-
-fn text(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).into_owned()
 }
 
 /// A scratch folder with the given files.

@@ -2,23 +2,15 @@
 //! stderr, kustomization directories, and no secret ever echoed.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::path::{Path, PathBuf};
+use shgw_testkit::{text, workspace};
 use std::process::{Command, Output};
 
 const SIGNATURE: &str = "U2VjcmV0U2lnbmF0dXJlVmFsdWU0Mg==";
-
-fn workspace() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
 
 fn shgw(args: &[&str], stdin: Option<&str>) -> Output {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_shgw"));
     cmd.args(args).current_dir(workspace()).env("NO_COLOR", "1");
     shgw_testkit::run_with_stdin(&mut cmd, stdin)
-}
-
-fn text(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).into_owned()
 }
 
 const PORTAL: &str = "examples/portal/contoso-west.yml";

@@ -10,7 +10,8 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use serde_json::{Value, json};
-use std::path::{Path, PathBuf};
+use shgw_testkit::{text, workspace};
+use std::path::PathBuf;
 use std::process::{Command, Output};
 
 const NS: &str = "apim-gateway";
@@ -37,14 +38,6 @@ spec:
         clientId: 11111111-2222-3333-4444-555555555555
         image: {repository: registry.example/platform/shgw, tag: 0.1.0}
 ";
-
-fn text(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).into_owned()
-}
-
-fn workspace() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
 
 struct Env {
     api: shgw_testkit::ApiServer,

@@ -23,6 +23,7 @@ use binary::shgw_bin;
 use faultproxy::{Action, FaultProxy, Rule};
 use serde_json::Value;
 use shgw::Token;
+use shgw_testkit::text;
 use standin::{ArmMode, ConnectProxy, EntraMode, Expect, StandIn};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -61,10 +62,6 @@ struct Env {
     extra_env: Vec<(&'static str, String)>,
     /// The rendered CronJob's container arguments, as stored by the API server.
     cron_args: Vec<String>,
-}
-
-fn text(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).into_owned()
 }
 
 impl Env {

@@ -15,12 +15,9 @@
 
 use serde_json::Value;
 use shgw_testkit::ApiServer;
+use shgw_testkit::workspace;
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
-
-fn workspace() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
+use std::path::Path;
 
 fn read(path: &str) -> String {
     std::fs::read_to_string(workspace().join(path)).unwrap()

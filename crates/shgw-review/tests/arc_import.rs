@@ -6,14 +6,10 @@
 
 use serde_json::{Value, json};
 use shgw_review::{ImportError, Imported, import_arc_extension, is_arc_extension};
+use shgw_testkit::workspace;
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
 
 const SIGNATURE: &str = "U2VjcmV0U2lnbmF0dXJlVmFsdWU0Mg==";
-
-fn workspace() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
 
 fn show() -> Value {
     let text =

@@ -4,12 +4,8 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use shgw_review::{Report, load, review, to_json, to_markdown, to_sarif, to_text};
-use std::path::{Path, PathBuf};
+use shgw_testkit::workspace;
 use std::process::Command;
-
-fn workspace() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
 
 fn now() -> jiff::Timestamp {
     "2026-12-01T00:00:00Z".parse().unwrap()

@@ -5,11 +5,7 @@
 
 use serde_json::Value;
 use shgw_review::{ImportError, Imported, import_helm_values, import_manifests, load};
-use std::path::{Path, PathBuf};
-
-fn workspace() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
+use shgw_testkit::workspace;
 
 fn read(path: &str) -> String {
     std::fs::read_to_string(workspace().join(path)).unwrap()

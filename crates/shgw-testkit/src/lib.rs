@@ -163,3 +163,14 @@ pub fn kubectl_reprint(kubectl: &Path, dir: &Path, resources: &str) -> String {
     }
     String::from_utf8(out.stdout).expect("kubectl prints UTF-8")
 }
+
+/// The workspace's root folder (where `examples/` and `profiles/` are), for tests that run the
+/// binary or read the repository's files.
+pub fn workspace() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+/// Output bytes as text (invalid UTF-8 shown as U+FFFD), for assertions and messages.
+pub fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}

@@ -5,10 +5,6 @@
 
 use std::path::{Path, PathBuf};
 
-fn workspace() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
 fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
     for entry in std::fs::read_dir(dir).unwrap() {
         let p = entry.unwrap().path();
@@ -32,9 +28,11 @@ fn tools_asked(text: &str) -> Vec<String> {
 
 #[test]
 fn the_installer_provides_every_tool_a_test_asks_for() {
-    let script = std::fs::read_to_string(workspace().join("tools/install-validators.sh")).unwrap();
+    let script =
+        std::fs::read_to_string(shgw_testkit::workspace().join("tools/install-validators.sh"))
+            .unwrap();
     let mut files = Vec::new();
-    rust_files(&workspace().join("crates"), &mut files);
+    rust_files(&shgw_testkit::workspace().join("crates"), &mut files);
     let mut asked: Vec<String> = files
         .iter()
         .flat_map(|f| tools_asked(&std::fs::read_to_string(f).unwrap()))
