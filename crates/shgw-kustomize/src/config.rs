@@ -74,16 +74,17 @@ pub(crate) struct TransformerConfig {
     pub vars: Vec<Var>,
 }
 
-static BUILTIN_CONFIG: LazyLock<Result<TransformerConfig, String>> = LazyLock::new(|| {
-    let docs = parse_documents(BUILTIN, false)?;
+static BUILTIN_CONFIG: LazyLock<Result<TransformerConfig>> = LazyLock::new(|| {
+    let docs = parse_documents(BUILTIN, false).map_err(Error::msg)?;
     let doc = docs.into_iter().next().unwrap_or_default();
-    serde_json::from_value(doc).map_err(|e| e.to_string())
+    serde_json::from_value(doc).map_err(|e| Error::msg(e.to_string()))
 });
 
 /// The built-in configuration.
 pub(crate) fn builtin() -> Result<TransformerConfig> {
     BUILTIN_CONFIG
-        .clone()
+        .as_ref()
+        .cloned()
         .map_err(|e| Error::msg(format!("built-in field specs: {e}")))
 }
 

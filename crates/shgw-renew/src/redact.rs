@@ -127,16 +127,14 @@ mod tests {
             .collect()
     }
 
-    /// No substring of `secret` of `len` characters appears in `text`.
-    fn no_fragment(text: &str, secret: &str, len: usize) -> Result<(), String> {
+    /// A substring of `secret` of `len` characters that appears in `text`, if any, described.
+    fn fragment(text: &str, secret: &str, len: usize) -> Option<String> {
         let chars: Vec<char> = secret.chars().collect();
-        for w in chars.windows(len) {
+        chars.windows(len).find_map(|w| {
             let piece: String = w.iter().collect();
-            if text.contains(&piece) {
-                return Err(format!("{piece:?} of {secret:?} in {text:?}"));
-            }
-        }
-        Ok(())
+            text.contains(&piece)
+                .then(|| format!("{piece:?} of {secret:?} in {text:?}"))
+        })
     }
 
     #[test]
@@ -166,7 +164,9 @@ mod tests {
                 let shown = remote_text(m, 10_000);
                 for secret in [&sig, &jwt, &data] {
                     // No piece of LONGEST_KEPT characters of a secret is left.
-                    no_fragment(&shown, secret, LONGEST_KEPT).unwrap();
+                    if let Some(found) = fragment(&shown, secret, LONGEST_KEPT) {
+                        panic!("{found}");
+                    }
                 }
                 assert!(!shown.chars().any(char::is_control), "{shown:?}");
             }

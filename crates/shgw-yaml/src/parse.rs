@@ -590,7 +590,7 @@ impl Builder<'_, '_> {
             Explicit::None | Explicit::Other => Ok(Tag::Str),
             Explicit::Core(suffix) => resolve::explicit(suffix, text, yaml11),
         };
-        let mut tag = resolved.map_err(|m| ParseError::at(ParseErrorKind::Value, m, at))?;
+        let mut tag = resolved.map_err(|e| e.placed(at, ""))?;
         let mut text = Cow::Borrowed(text);
         if !yaml11 {
             // What kustomize's internal re-print of the resource changes.
@@ -692,7 +692,7 @@ impl Builder<'_, '_> {
             && !matches!(explicit, Explicit::Core("str"));
         key_text(s, yaml11, custom)
             .map(KeyKind::Plain)
-            .map_err(|m| ParseError::at(ParseErrorKind::Key, m, at))
+            .map_err(|e| e.placed(at, ""))
     }
 
     fn set_key(&mut self, k: Key) {
@@ -714,8 +714,7 @@ impl Builder<'_, '_> {
                     at,
                 ));
             };
-            let text = key_text(s, self.opts.yaml11, false)
-                .map_err(|m| ParseError::at(ParseErrorKind::Key, m, at))?;
+            let text = key_text(s, self.opts.yaml11, false).map_err(|e| e.placed(at, ""))?;
             self.count(1, at)?;
             self.set_key(Key {
                 kind: KeyKind::Plain(text),
@@ -935,12 +934,13 @@ impl<'t> Explicit<'t> {
 /// in YAML 1.2 mode a key that reads as anything else (`1`, `true`, `2024-01-02`, a custom
 /// tag) is an error; in YAML 1.1 mode booleans become `"true"`/`"false"` and other keys keep
 /// their text. A null key is an error in both.
-fn key_text(s: &Scalar, yaml11: bool, custom_tag: bool) -> Result<String, String> {
+fn key_text(s: &Scalar, yaml11: bool, custom_tag: bool) -> Result<String, ParseError> {
+    let refused = |detail: String| ParseError::new(ParseErrorKind::Key, detail);
     match s.tag {
-        Tag::Null => Err(format!(
+        Tag::Null => Err(refused(format!(
             "mapping key `{}` is null; kubectl cannot print it",
             s.text
-        )),
+        ))),
         Tag::Bool if yaml11 => Ok(if s.to_value() == true {
             "true".into()
         } else {
@@ -948,7 +948,7 @@ fn key_text(s: &Scalar, yaml11: bool, custom_tag: bool) -> Result<String, String
         }),
         Tag::Str if !custom_tag || yaml11 => Ok(s.text.clone()),
         _ if yaml11 => Ok(s.text.clone()),
-        tag => Err(format!(
+        tag => Err(refused(format!(
             "mapping key `{}` is read as {}, not a string; kubectl cannot print the mapping (quote the key)",
             s.text,
             if custom_tag && tag == Tag::Str {
@@ -956,7 +956,7 @@ fn key_text(s: &Scalar, yaml11: bool, custom_tag: bool) -> Result<String, String
             } else {
                 resolve::tag_name(tag)
             }
-        )),
+        ))),
     }
 }
 

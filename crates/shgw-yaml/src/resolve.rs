@@ -170,13 +170,16 @@ pub(crate) fn tag_name(tag: Tag) -> &'static str {
 /// The type of a scalar with an explicit core-schema tag (`!!int`, `tag:yaml.org,2002:int`),
 /// or the error go-yaml reports when its text does not fit (`!!int x`). Quoted and block
 /// scalars are resolved like plain ones here, as go-yaml does for tagged scalars.
-pub(crate) fn explicit(suffix: &str, text: &str, yaml11: bool) -> Result<Tag, String> {
+pub(crate) fn explicit(suffix: &str, text: &str, yaml11: bool) -> Result<Tag, crate::Error> {
+    let mismatch = |detail: String| crate::Error::new(crate::ErrorKind::Value, detail);
     let want = match suffix {
         "str" => return Ok(Tag::Str),
         "binary" => {
             return match decode_base64(text) {
                 Some(_) => Ok(Tag::Binary),
-                None => Err("!!binary value contains invalid base64 data".into()),
+                None => Err(mismatch(
+                    "!!binary value contains invalid base64 data".to_owned(),
+                )),
             };
         }
         "int" => Tag::Int,
@@ -199,10 +202,10 @@ pub(crate) fn explicit(suffix: &str, text: &str, yaml11: bool) -> Result<Tag, St
             want
         })
     } else {
-        Err(format!(
+        Err(mismatch(format!(
             "cannot decode {} `{text}` as a !!{suffix}",
             tag_name(got)
-        ))
+        )))
     }
 }
 
@@ -352,6 +355,10 @@ mod tests {
 
     #[test]
     fn explicit_tags() {
+        // The detail of each error, as go-yaml words it.
+        let explicit = |suffix, text, yaml11| {
+            super::explicit(suffix, text, yaml11).map_err(|e| e.detail().to_owned())
+        };
         assert_eq!(explicit("int", "12", false), Ok(Tag::Int));
         assert_eq!(explicit("float", "0x10", false), Ok(Tag::Float));
         assert_eq!(explicit("float", "1", false), Ok(Tag::Float));

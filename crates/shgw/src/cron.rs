@@ -38,7 +38,17 @@ fn value(text: &str, min: u32, max: u32, names: &[&str]) -> Option<u32> {
     (min..=max).contains(&v).then_some(v)
 }
 
-fn field(text: &str, min: u32, max: u32, names: &[&str]) -> Result<Field, String> {
+fn field(
+    schedule: &str,
+    text: &str,
+    min: u32,
+    max: u32,
+    names: &[&str],
+) -> Result<Field, CronError> {
+    let refused = |why: String| CronError {
+        schedule: schedule.to_owned(),
+        why,
+    };
     let mut allowed = vec![false; (max + 1) as usize];
     for part in text.split(',') {
         let (range, step) = match part.split_once('/') {
@@ -47,22 +57,25 @@ fn field(text: &str, min: u32, max: u32, names: &[&str]) -> Result<Field, String
                 s.parse::<u32>()
                     .ok()
                     .filter(|s| *s > 0)
-                    .ok_or_else(|| format!("bad step in {part:?}"))?,
+                    .ok_or_else(|| refused(format!("bad step in {part:?}")))?,
             ),
             None => (part, 1),
         };
         let (lo, hi) = if range == "*" {
             (min, max)
         } else if let Some((a, b)) = range.split_once('-') {
-            let a = value(a, min, max, names).ok_or_else(|| format!("bad value in {part:?}"))?;
-            let b = value(b, min, max, names).ok_or_else(|| format!("bad value in {part:?}"))?;
+            let a = value(a, min, max, names)
+                .ok_or_else(|| refused(format!("bad value in {part:?}")))?;
+            let b = value(b, min, max, names)
+                .ok_or_else(|| refused(format!("bad value in {part:?}")))?;
             (a, b)
         } else {
-            let a = value(range, min, max, names).ok_or_else(|| format!("bad value {part:?}"))?;
+            let a = value(range, min, max, names)
+                .ok_or_else(|| refused(format!("bad value {part:?}")))?;
             (a, if part.contains('/') { max } else { a })
         };
         if lo > hi {
-            return Err(format!("empty range {part:?}"));
+            return Err(refused(format!("empty range {part:?}")));
         }
         for v in (lo..=hi).step_by(step as usize) {
             allowed[v as usize] = true;
@@ -120,11 +133,11 @@ impl Schedule {
             )));
         };
         Ok(Schedule {
-            minute: field(mi, 0, 59, &[]).map_err(error)?,
-            hour: field(h, 0, 23, &[]).map_err(error)?,
-            day: field(dom, 1, 31, &[]).map_err(error)?,
-            month: field(mo, 1, 12, &MONTHS).map_err(error)?,
-            weekday: field(dow, 0, 6, &DAYS).map_err(error)?,
+            minute: field(schedule, mi, 0, 59, &[])?,
+            hour: field(schedule, h, 0, 23, &[])?,
+            day: field(schedule, dom, 1, 31, &[])?,
+            month: field(schedule, mo, 1, 12, &MONTHS)?,
+            weekday: field(schedule, dow, 0, 6, &DAYS)?,
         })
     }
 
