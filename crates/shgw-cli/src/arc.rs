@@ -4,7 +4,10 @@
 
 use crate::args::InputArgs;
 use crate::{Failure, Output};
-use shgw::{ArcExtension, ArcRemedy, Gateway, Profile, Token};
+use shgw::{
+    Gateway, Profile, Token,
+    arc::{ArcExtension, ArcRemedy},
+};
 
 /// Where the protected settings file goes in the printed command: the token never does.
 const PROTECTED_FILE: &str = "<PROTECTED_SETTINGS_FILE>";
@@ -49,12 +52,11 @@ pub(crate) fn render(
     let mut extensions = Vec::new();
     for g in gateways {
         let resolved = shgw::resolve(g, profile)
-            .map_err(|problems| Failure::from(shgw::Errors::new(source, problems)))?
-            .gateway;
+            .map_err(|e| Failure::from(shgw::Errors::new(source, e.problems)))?;
         // A token belongs to the gateway it was issued for, or to the only one (as in render).
-        let mine = token
-            .filter(|t| gateways.len() == 1 || resolved.gateway_name.as_str() == t.gateway_id());
-        let ext = shgw::arc_extension(&resolved, mine)
+        let mine =
+            token.filter(|t| gateways.len() == 1 || resolved.gateway_name() == t.gateway_id());
+        let ext = shgw::arc::extension(&resolved, mine)
             .map_err(|e| Failure::invalid(format!("{source}: {e}")))?;
         extensions.push(ext);
     }
@@ -93,7 +95,7 @@ fn az_command(ext: &ArcExtension) -> Vec<String> {
     out.push(format!(
         "    --name {} --extension-type {} --release-train {} --auto-upgrade-minor-version {} \\",
         shell(&ext.gateway),
-        shgw::ARC_EXTENSION_TYPE,
+        shgw::arc::EXTENSION_TYPE,
         shell(&ext.release_train),
         ext.auto_upgrade_minor_version
     ));
@@ -117,7 +119,7 @@ fn az_command(ext: &ArcExtension) -> Vec<String> {
     };
     out.push(format!(
         "  {PROTECTED_FILE}: a JSON file {{\"{}\": \"GatewayKey ...\"}} with the gateway's token, never on a command line; {token}",
-        shgw::ARC_TOKEN_SETTING
+        shgw::arc::TOKEN_SETTING
     ));
     out.push(
         "  (or save stdout's configurationSettings to a file and pass --configuration-settings-file FILE instead of the flags)"

@@ -28,7 +28,7 @@
 use crate::args::FailOn;
 use crate::{Failure, Output};
 use serde_json::Value;
-use shgw::{KubeVersion, Placed, Profile, RenderOptions};
+use shgw::{Placed, Profile, RenderOptions, kube_version::KubeVersion};
 use shgw_yaml::node::Node;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -75,7 +75,7 @@ fn profile() -> Result<Profile, Failure> {
             });
         }
     }
-    crate::commands::load_profile(shgw::DEFAULT_PROFILE)
+    crate::commands::load_profile(shgw::profile::DEFAULT)
 }
 
 /// The destination cluster's version (`KUBE_VERSION`), when Argo CD knows it.
@@ -165,7 +165,7 @@ pub(crate) fn discover() -> Result<Output, Failure> {
             let text = read(&file)?;
             // A file that does not even parse but names shgw's API is still claimed, so that
             // `generate` reports what is wrong with it instead of another tool taking the app.
-            let claimed = match shgw::parse_documents(&shown(&file), &text) {
+            let claimed = match shgw::file::parse_documents(&shown(&file), &text) {
                 Ok(docs) => docs.iter().any(|d| is_shgw(d) && !is_profile(d)),
                 Err(_) => text.contains("shgw.dev/"),
             };
@@ -228,7 +228,7 @@ fn render_directory(
     let mut notes = Vec::new();
     for file in files {
         let source = shown(&file);
-        let mut docs = shgw::parse_documents(&source, &read(&file)?)?;
+        let mut docs = shgw::file::parse_documents(&source, &read(&file)?)?;
         docs.retain(|d| !is_profile(d));
         let (mut gateways, others): (Vec<Placed>, Vec<Placed>) =
             docs.into_iter().partition(is_shgw);
@@ -242,7 +242,7 @@ fn render_directory(
                 }
             }
             let placed = gateways;
-            let gateways = shgw::gateways_from_placed(&source, &placed)?;
+            let gateways = shgw::file::gateways_from_placed(&source, &placed)?;
             let manifests = shgw::render_with(&source, &gateways, profile, &opts)
                 .map_err(|e| e.placed_in(&placed))?;
             let manifests = crate::commands::for_version(&source, manifests, version)?;

@@ -119,7 +119,7 @@ pub struct StatusArgs {
     pub file: Option<String>,
     /// Profile the Gateways render with, and whose minTokenDays a token is judged by: `dev`,
     /// `production`, `openshift` or a profile file.
-    #[arg(long, value_name = "PROFILE", default_value = shgw::DEFAULT_PROFILE)]
+    #[arg(long, value_name = "PROFILE", default_value = shgw::profile::DEFAULT)]
     pub profile: String,
     /// Kubeconfig file; without it, the pod's ServiceAccount in a cluster, else KUBECONFIG or
     /// ~/.kube/config.
@@ -191,7 +191,7 @@ pub struct ReviewArgs {
     pub input: Option<String>,
     /// The profile whose rule levels and parameters apply: dev, production, openshift, or a
     /// profile file (which may extend one of them).
-    #[arg(long, value_name = "NAME|PATH", default_value = shgw::DEFAULT_PROFILE)]
+    #[arg(long, value_name = "NAME|PATH", default_value = shgw::profile::DEFAULT)]
     pub profile: String,
     /// Report format.
     #[arg(long, value_enum, default_value = "text")]
@@ -219,7 +219,7 @@ pub struct InputArgs {
     pub file: Option<String>,
     /// `dev`, `production`, `openshift` or the path of a profile file: its defaults go under
     /// the Gateway, its rules judge the rendered objects.
-    #[arg(long, value_name = "NAME|PATH", default_value = shgw::DEFAULT_PROFILE)]
+    #[arg(long, value_name = "NAME|PATH", default_value = shgw::profile::DEFAULT)]
     pub profile: String,
     /// Override a field in every Gateway: `--set spec.replicas=4` (`\.` for a literal dot).
     #[arg(long = "set", value_name = "PATH=VALUE")]
@@ -291,7 +291,7 @@ pub struct BuildArgs {
     pub dir: std::path::PathBuf,
     /// Profile for the Gateway resources found in the tree, and whose rules review every
     /// gateway workload built: `dev`, `production` or a file.
-    #[arg(long, value_name = "PROFILE", default_value = shgw::DEFAULT_PROFILE)]
+    #[arg(long, value_name = "PROFILE", default_value = shgw::profile::DEFAULT)]
     pub profile: String,
     /// Refuse the build (exit 1, nothing on stdout) when an unsuppressed review finding reaches
     /// this level; `never` builds anyway (a dev overlay).

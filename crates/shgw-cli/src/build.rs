@@ -30,7 +30,7 @@
 //! left as that layer wrote it. Alerting rules name their objects in PromQL text: when the build
 //! moved or renamed what a Gateway's rule watches (the Deployment, the renewer CronJob, the
 //! PodMonitor), the rule's groups are made again from the final names by the renderer's own
-//! code ([`shgw::alert_rules`]), again leaving what a layer wrote as written. A rule that cannot
+//! code ([`shgw::alerts::rules`]), again leaving what a layer wrote as written. A rule that cannot
 //! follow is refused, saying why: its objects ended in different namespaces, an expression a
 //! layer wrote still selects a changed name, or it was not rendered from a Gateway of this
 //! build (rendered objects listed as plain files) and was moved.
@@ -49,7 +49,7 @@
 use crate::Failure;
 use crate::args::FailOn;
 use serde_json::Value;
-use shgw::{KubeVersion, Profile};
+use shgw::{Profile, kube_version::KubeVersion};
 use shgw_kustomize::{BuildOptions, ExpandError, Expander, Expansion, Kept, Output};
 use shgw_yaml::node::Node;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -152,9 +152,9 @@ fn expander(profile: Profile, version: Option<KubeVersion>, state: Arc<Mutex<Pas
         // The first pass reads the Gateway from its nodes, so settings keep the text they were
         // written with; the second reads the final spec patches left.
         let gateway = if pass.specs.is_some() {
-            shgw::gateway_from_value(&to_render(doc, &pass, n))
+            shgw::file::gateway_from_value(&to_render(doc, &pass, n))
         } else {
-            shgw::gateway_from_placed(&shgw::Placed {
+            shgw::file::gateway_from_placed(&shgw::Placed {
                 node: node.clone(),
                 places: shgw_yaml::Places::default(),
             })
@@ -166,7 +166,7 @@ fn expander(profile: Profile, version: Option<KubeVersion>, state: Arc<Mutex<Pas
                 let m = shgw::render_with(&source, std::slice::from_ref(&g), &profile, &opts)?;
                 let m = crate::commands::for_version(&source, m, version)?;
                 // What the alerting rule is made again from once the final names are known.
-                let resolved = shgw::resolve(&g, &profile).ok().map(|r| r.gateway);
+                let resolved = shgw::resolve(&g, &profile).ok();
                 Ok((m, resolved))
             });
         match rendered {
@@ -419,7 +419,7 @@ fn finish(dir: &Path, out: Output, pass: &Pass) -> Result<Built, Failure> {
     }
     // A rule no Gateway of this build rendered names its objects in PromQL text that no
     // transformer rewrites.
-    let moved = shgw::alert_scope_problems(&resources);
+    let moved = shgw::alerts::scope_problems(&resources);
     if !moved.is_empty() {
         let source = dir.display().to_string();
         return Err(Failure::invalid(
@@ -438,7 +438,7 @@ fn alive(kept: &[Kept], n: usize) -> bool {
     kept.iter().any(|k| k.expansion == n)
 }
 
-/// Makes the alerting rule of an expansion again ([`shgw::alert_rules`], the one source of its
+/// Makes the alerting rule of an expansion again ([`shgw::alerts::rules`], the one source of its
 /// expressions) from the final namespace and names of the objects it watches, when the build
 /// moved or renamed them. A value a layer changed itself is left as that layer wrote it; the
 /// refusals say why a rule cannot follow: its objects ended in different namespaces (a rule
@@ -452,7 +452,7 @@ fn realert(
     let Some(r) = resolved else {
         return Ok(());
     };
-    let Some(was) = shgw::AlertTargets::rendered(r) else {
+    let Some(was) = shgw::alerts::AlertTargets::rendered(r) else {
         return Ok(());
     };
     let Some(rule_at) = mine
@@ -510,7 +510,7 @@ fn realert(
     if now == was {
         return Ok(());
     }
-    let spec = shgw::alert_rules(r, &now)
+    let spec = shgw::alerts::rules(r, &now)
         .map(serde_json::to_value)
         .and_then(Result::ok)
         .ok_or_else(|| format!("PrometheusRule {rule}: its rule groups could not be made again"))?;

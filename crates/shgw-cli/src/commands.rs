@@ -3,7 +3,10 @@
 use crate::args::*;
 use crate::overrides::Override;
 use crate::{Failure, Output};
-use shgw::{Diagnostic, Gateway, KubeVersion, Manifests, Profile, RenderOptions, Severity, Token};
+use shgw::{
+    Diagnostic, Gateway, Manifests, Profile, RenderOptions, Severity, Token,
+    kube_version::KubeVersion,
+};
 use std::io::Read;
 
 /// The example Gateway rendered when no file is given (`examples/minimal.yaml`).
@@ -54,7 +57,7 @@ pub(crate) fn for_version(
     version: Option<KubeVersion>,
 ) -> Result<Manifests, shgw::Errors> {
     match version {
-        Some(v) => shgw::for_kube_version(source, manifests, v),
+        Some(v) => shgw::kube_version::for_kube_version(source, manifests, v),
         None => Ok(manifests),
     }
 }
@@ -87,19 +90,19 @@ pub(crate) fn read_input(file: Option<&str>) -> Result<(String, String), Failure
 pub(crate) fn load_profile(name: &str) -> Result<Profile, Failure> {
     let looks_like_path = name.contains(['/', '.', '\\']);
     if !looks_like_path
-        && !shgw::EMBEDDED_PROFILES.iter().any(|(n, _)| *n == name)
+        && !shgw::profile::EMBEDDED.iter().any(|(n, _)| *n == name)
         && !std::path::Path::new(name).is_file()
     {
         return Err(Failure::usage(format!(
             "--profile {name}: not an embedded profile ({}) nor a file",
-            shgw::EMBEDDED_PROFILES
+            shgw::profile::EMBEDDED
                 .iter()
                 .map(|(n, _)| *n)
                 .collect::<Vec<_>>()
                 .join(", ")
         )));
     }
-    let reference = if looks_like_path || shgw::EMBEDDED_PROFILES.iter().any(|(n, _)| *n == name) {
+    let reference = if looks_like_path || shgw::profile::EMBEDDED.iter().any(|(n, _)| *n == name) {
         name.to_owned()
     } else {
         // A file in the current folder whose name has no dot or slash.
@@ -138,7 +141,7 @@ fn load_checked(input: &InputArgs) -> Result<Checked, Failure> {
         .map_err(Failure::usage)?;
     let profile = load_profile(&input.profile)?;
     let (source, text) = read_input(input.file.as_deref())?;
-    let mut docs = shgw::parse_documents(&source, &text)?;
+    let mut docs = shgw::file::parse_documents(&source, &text)?;
     let many = docs.len() > 1;
     for (i, doc) in docs.iter_mut().enumerate() {
         for o in &overrides {
@@ -152,7 +155,7 @@ fn load_checked(input: &InputArgs) -> Result<Checked, Failure> {
             })?;
         }
     }
-    let gateways = shgw::gateways_from_placed(&source, &docs);
+    let gateways = shgw::file::gateways_from_placed(&source, &docs);
     Ok((source, docs, gateways, profile))
 }
 
@@ -314,7 +317,7 @@ fn inspect(t: TokenSource) -> Result<Output, Failure> {
     }
     let mut stderr = Vec::new();
     // The threshold profiles use when they say nothing (`parameters.minTokenDays`).
-    if days < shgw::Parameters::default().min_token_days as f64 {
+    if days < shgw::profile::Parameters::default().min_token_days as f64 {
         stderr.push(format!("warning: the token expires in {days:.1} days"));
     }
     Ok(Output { stdout, stderr })
@@ -328,9 +331,9 @@ fn profiles(show: Option<&str>) -> Result<Output, Failure> {
         });
     }
     let mut out = String::new();
-    for (name, _) in shgw::EMBEDDED_PROFILES {
+    for (name, _) in shgw::profile::EMBEDDED {
         let p = Profile::embedded(name)?;
-        let default = if *name == shgw::DEFAULT_PROFILE {
+        let default = if *name == shgw::profile::DEFAULT {
             " (default)"
         } else {
             ""

@@ -18,7 +18,7 @@ pub(crate) fn import(a: ImportArgs) -> Result<Output, Failure> {
         }
         None => {
             let input = a.input.as_deref().unwrap_or("-");
-            let profile = crate::commands::load_profile(shgw::DEFAULT_PROFILE)?;
+            let profile = crate::commands::load_profile(shgw::profile::DEFAULT)?;
             let (source, text) = crate::review::read_manifests(input, &profile)?;
             match arc_extension(&text) {
                 // An Azure Arc extension's JSON (or YAML): its settings, not manifests.

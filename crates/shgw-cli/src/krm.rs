@@ -127,7 +127,7 @@ fn file_ref(obj: &Value) -> Option<Value> {
 
 /// The ResourceList to print, the number of error results, and notes for stderr.
 fn process(text: &str) -> Result<(Value, usize, Vec<String>), Failure> {
-    let mut docs = shgw::parse_documents("<stdin>", text)?;
+    let mut docs = shgw::file::parse_documents("<stdin>", text)?;
     if docs.len() != 1 {
         return Err(Failure::invalid(format!(
             "<stdin>: expected one ResourceList document, found {}",
@@ -292,7 +292,7 @@ fn generate(config: &Value) -> Generated {
             None => on_gateway(severity, &d.path, d.message.clone()),
         }
     };
-    let profile_name = annotation(config, PROFILE_ANNOTATION).unwrap_or(shgw::DEFAULT_PROFILE);
+    let profile_name = annotation(config, PROFILE_ANNOTATION).unwrap_or(shgw::profile::DEFAULT);
     let profile: Profile = match crate::commands::load_profile(profile_name) {
         Ok(p) => p,
         Err(f) => {
@@ -305,7 +305,7 @@ fn generate(config: &Value) -> Generated {
             );
         }
     };
-    let gateway = match shgw::gateway_from_value(&gateway_document(config)) {
+    let gateway = match shgw::file::gateway_from_value(&gateway_document(config)) {
         Ok(g) => g,
         Err(problems) => {
             return (

@@ -84,7 +84,7 @@ fn deadline(text: &str) -> Result<std::time::Duration, Failure> {
             digits.parse::<u64>().ok()
         }
         Some(_) => None,
-        None => shgw::parse_duration(text)
+        None => shgw::spec::parse_duration(text)
             .ok()
             .and_then(|d| u64::try_from(d.as_secs()).ok()),
     };
@@ -132,7 +132,7 @@ pub(crate) fn run(a: Box<RenewArgs>) -> Result<Output, Failure> {
 }
 
 fn duration(flag: &str, text: &str) -> Result<jiff::SignedDuration, Failure> {
-    shgw::parse_duration(text).map_err(|e| Failure::usage(format!("{flag}: {e}")))
+    shgw::spec::parse_duration(text).map_err(|e| Failure::usage(format!("{flag}: {e}")))
 }
 
 fn request(a: &RenewArgs) -> Result<Request, Failure> {
@@ -249,7 +249,9 @@ mod tests {
         let text = std::fs::read_to_string("../../examples/renewal.yaml").unwrap();
         let gateways = shgw::parse_gateways("renewal.yaml", &text).unwrap();
         let profile = shgw::Profile::embedded("production").unwrap();
-        let out = shgw::render(&gateways[0], &profile).unwrap();
+        let out = shgw::resolve(&gateways[0], &profile)
+            .and_then(|r| shgw::render(&r))
+            .unwrap();
         let cron = out
             .to_values()
             .into_iter()
@@ -310,11 +312,11 @@ mod tests {
         };
         assert_eq!(
             r.renew_before,
-            shgw::parse_duration(shgw::defaults::RENEW_BEFORE).unwrap()
+            shgw::spec::parse_duration(shgw::defaults::RENEW_BEFORE).unwrap()
         );
         assert_eq!(
             r.validity,
-            shgw::parse_duration(shgw::defaults::RENEWAL_VALIDITY).unwrap()
+            shgw::spec::parse_duration(shgw::defaults::RENEWAL_VALIDITY).unwrap()
         );
         assert_eq!(r.key, KeyType::Primary);
         assert_eq!(

@@ -52,7 +52,7 @@ fn one_gateway_prints_its_properties_and_the_az_command() {
         "contoso.configuration.azure-api.net"
     );
     for k in settings.keys() {
-        assert!(shgw::arc_setting(k).is_some(), "{k} is not documented");
+        assert!(shgw::arc::setting(k).is_some(), "{k} is not documented");
     }
     assert!(p.get("configurationProtectedSettings").is_none());
     // The az command: placeholders for the cluster, every setting as a flag, the token only

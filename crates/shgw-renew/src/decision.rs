@@ -2,7 +2,10 @@
 
 use crate::error::RenewError;
 use jiff::{SignedDuration, Timestamp};
-use shgw::{TOKEN_PREFIX, Token, TokenError};
+use shgw::{
+    Token,
+    token::{TOKEN_PREFIX, TokenError},
+};
 use std::fmt;
 
 /// What the Secret holds under the token key.

@@ -24,7 +24,7 @@ pub use import::{
     ImportError, Imported, Takeover, import_arc_extension, import_helm_values, import_manifests,
     import_manifests_in, is_arc_extension,
 };
-pub use shgw::GATEWAY_IMAGE;
+pub use shgw::review::GATEWAY_IMAGE;
 pub use shgw::review::{
     Counts, FailOn, Finding, GatewayInfo, Level, Location, ObjectRef, Report, Rule, Severity,
     Suppression, review,

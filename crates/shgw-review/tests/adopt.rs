@@ -590,7 +590,9 @@ fn the_import_states_what_the_chart_had() {
     // Every import validates under dev.
     for imported in [&v, &m] {
         let gws = shgw::parse_gateways("i.yaml", &imported.to_yaml()).unwrap();
-        shgw::render(&gws[0], &shgw::Profile::embedded("dev").unwrap()).unwrap();
+        shgw::resolve(&gws[0], &shgw::Profile::embedded("dev").unwrap())
+            .and_then(|r| shgw::render(&r))
+            .unwrap();
     }
     // The token's own gateway id becomes gatewayName.
     let t = Chart {
@@ -840,7 +842,8 @@ service:
     );
     let yaml = out.to_yaml();
     let gws = shgw::parse_gateways("i.yaml", &yaml).unwrap();
-    let m = shgw::render(&gws[0], &shgw::Profile::embedded("dev").unwrap())
+    let m = shgw::resolve(&gws[0], &shgw::Profile::embedded("dev").unwrap())
+        .and_then(|r| shgw::render(&r))
         .unwrap_or_else(|e| panic!("{e}\n{yaml}"));
     let cm = m
         .objects

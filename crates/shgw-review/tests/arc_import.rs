@@ -34,10 +34,8 @@ fn rendered(imported: &Imported, profile: &str) -> Vec<BTreeMap<String, String>>
     gateways
         .iter()
         .map(|g| {
-            let r = shgw::resolve(g, &p)
-                .unwrap_or_else(|e| panic!("{e:?}\n{yaml}"))
-                .gateway;
-            shgw::arc_extension(&r, None).unwrap().settings
+            let r = shgw::resolve(g, &p).unwrap_or_else(|e| panic!("{e:?}\n{yaml}"));
+            shgw::arc::extension(&r, None).unwrap().settings
         })
         .collect()
 }
@@ -59,14 +57,14 @@ fn assert_round_trip(
 ) {
     for (k, v) in input {
         let named = notes.iter().any(|n| n.contains(&format!("setting {k} ")));
-        let default = shgw::arc_setting(k).and_then(|s| s.default) == Some(v.as_str());
+        let default = shgw::arc::setting(k).and_then(|s| s.default) == Some(v.as_str());
         match output.get(k) {
             Some(back) => assert_eq!(back, v, "{k}"),
             None => assert!(named || default, "{k}={v} lost without a note"),
         }
     }
     for k in output.keys() {
-        assert!(shgw::arc_setting(k).is_some(), "{k} is not documented");
+        assert!(shgw::arc::setting(k).is_some(), "{k} is not documented");
     }
 }
 
@@ -127,16 +125,16 @@ fn the_properties_render_writes_come_back_the_same() {
         let name = path.file_name().unwrap().to_string_lossy().into_owned();
         let p = shgw::Profile::embedded("production").unwrap();
         for g in shgw::parse_gateways(&name, &text).unwrap() {
-            let r = shgw::resolve(&g, &p).unwrap().gateway;
-            let Ok(ext) = shgw::arc_extension(&r, None) else {
+            let r = shgw::resolve(&g, &p).unwrap();
+            let Ok(ext) = shgw::arc::extension(&r, None) else {
                 continue;
             };
             let props = ext.properties();
             let imported =
-                import_arc_extension("properties.json", &props, Some(&r.name), None).unwrap();
-            assert_eq!(imported.documents[0]["metadata"]["name"], r.name.as_str());
+                import_arc_extension("properties.json", &props, Some(r.name()), None).unwrap();
+            assert_eq!(imported.documents[0]["metadata"]["name"], r.name());
             let back = rendered(&imported, "production");
-            assert_eq!(back[0], ext.settings, "{name}: {}", r.name);
+            assert_eq!(back[0], ext.settings, "{name}: {}", r.name());
             checked += 1;
         }
     }
@@ -201,7 +199,10 @@ fn a_template_with_a_token_and_other_extensions() {
     assert_eq!(gateways.len(), 2);
     let dev = shgw::Profile::embedded("dev").unwrap();
     for g in &gateways {
-        let problems = shgw::resolve(g, &dev).err().unwrap_or_default();
+        let problems = shgw::resolve(g, &dev)
+            .err()
+            .map(|e| e.problems)
+            .unwrap_or_default();
         let refused = problems.iter().any(|d| d.path == "spec.image.tag");
         assert!(refused, "{}: {problems:?}", g.metadata.name);
     }

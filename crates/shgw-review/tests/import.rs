@@ -286,7 +286,10 @@ fn every_example_rendered_then_imported_renders_the_same() {
         for profile in ["production", "dev"] {
             let p = shgw::Profile::embedded(profile).unwrap();
             for gw in shgw::parse_gateways(&name, &text).unwrap() {
-                let first = shgw::render(&gw, &p).unwrap().to_values();
+                let first = shgw::resolve(&gw, &p)
+                    .and_then(|r| shgw::render(&r))
+                    .unwrap()
+                    .to_values();
                 let stream = load("rendered.yaml", &shgw_yaml::to_multi_doc(&first)).unwrap();
                 let imported = import_manifests(&stream).unwrap();
                 let second = render(&imported, profile);
@@ -351,7 +354,10 @@ fn the_renewers_admission_policy_round_trips() {
     let gw = shgw::parse_gateways("renewal.yaml", &text)
         .unwrap()
         .remove(0);
-    let first = shgw::render(&gw, &p).unwrap().to_values();
+    let first = shgw::resolve(&gw, &p)
+        .and_then(|r| shgw::render(&r))
+        .unwrap()
+        .to_values();
     let policies = |docs: &[Value]| {
         docs.iter()
             .filter(|d| {

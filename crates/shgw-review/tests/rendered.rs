@@ -135,7 +135,9 @@ fn backup_claim_needs_a_class_that_offers_read_write_many() {
     let gateways = shgw::parse_gateways("gw.yaml", text).unwrap();
     for profile_name in ["production", "openshift"] {
         let profile = shgw::Profile::embedded(profile_name).unwrap();
-        let e = shgw::render(&gateways[0], &profile).unwrap_err();
+        let e = shgw::resolve(&gateways[0], &profile)
+            .and_then(|r| shgw::render(&r))
+            .unwrap_err();
         let problem = e
             .errors()
             .find(|d| d.path == "spec.backup.storageClassName")
@@ -143,7 +145,9 @@ fn backup_claim_needs_a_class_that_offers_read_write_many() {
         assert!(problem.message.contains("azurefile-csi"), "{problem}");
     }
     let dev = shgw::Profile::embedded("dev").unwrap();
-    let out = shgw::render(&gateways[0], &dev).unwrap();
+    let out = shgw::resolve(&gateways[0], &dev)
+        .and_then(|r| shgw::render(&r))
+        .unwrap();
     assert!(
         out.warnings
             .iter()
@@ -180,7 +184,9 @@ fn backup_claim_needs_a_class_that_offers_read_write_many() {
     ] {
         let text = text.replace("{enabled: true}", backup);
         let gateways = shgw::parse_gateways("gw.yaml", &text).unwrap();
-        let out = shgw::render(&gateways[0], &dev).unwrap();
+        let out = shgw::resolve(&gateways[0], &dev)
+            .and_then(|r| shgw::render(&r))
+            .unwrap();
         assert!(
             out.warnings
                 .iter()

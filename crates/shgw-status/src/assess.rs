@@ -46,7 +46,7 @@ pub struct Settings {
 impl Default for Settings {
     fn default() -> Self {
         Settings {
-            min_token_days: shgw::Parameters::default().min_token_days,
+            min_token_days: shgw::profile::Parameters::default().min_token_days,
             event_window: SignedDuration::from_hours(1),
             events_per_object: 3,
         }
@@ -688,7 +688,7 @@ fn renewer(v: &Value, stamp: Option<&str>, now: Timestamp) -> (RenewerStatus, Fi
     let schedule = str_at(v, "/spec/schedule").map(str::to_owned);
     let gap = schedule
         .as_deref()
-        .and_then(|s| shgw::Schedule::parse(s).ok())
+        .and_then(|s| shgw::spec::Schedule::parse(s).ok())
         .map(|s| s.longest_gap());
     let from_stamp = stamp.and_then(|s| s.parse::<Timestamp>().ok());
     let from_status = time_at(v, "/status/lastSuccessfulTime");

@@ -155,7 +155,7 @@ pub fn plan_from_text(
     profile: &shgw::Profile,
 ) -> Result<Plan, StatusError> {
     let input = |detail: String| StatusError::new(ErrorKind::Input, "", detail);
-    let docs = shgw::parse_documents(source, text).map_err(|e| input(e.to_string()))?;
+    let docs = shgw::file::parse_documents(source, text).map_err(|e| input(e.to_string()))?;
     if docs.is_empty() {
         return Err(StatusError::new(
             ErrorKind::Input,
@@ -175,10 +175,10 @@ pub fn plan_from_text(
     let mut rendered = Vec::new();
     if !gateway_docs.is_empty() {
         let placed: Vec<shgw::Placed> = gateway_docs.into_iter().map(|(_, _, d)| d).collect();
-        match shgw::gateways_from_placed(source, &placed) {
+        match shgw::file::gateways_from_placed(source, &placed) {
             Ok(gateways) => {
                 for g in &gateways {
-                    match shgw::render(g, profile) {
+                    match shgw::resolve(g, profile).and_then(|r| shgw::render(&r)) {
                         Ok(m) => rendered.push(Rendered {
                             name: g.metadata.name.clone(),
                             namespace: m
@@ -265,7 +265,7 @@ fn containers(template: &Value) -> impl Iterator<Item = &Value> {
         .chain(array_at(template, "/spec/initContainers"))
 }
 
-/// Whether a workload runs the self-hosted gateway (told by `shgw::gateway_container`: the
+/// Whether a workload runs the self-hosted gateway (told by `shgw::review::gateway_container`: the
 /// container that receives the configuration endpoint, else the gateway image), looking up
 /// the ConfigMaps and Secrets its `envFrom` names among `objects`.
 fn is_gateway_workload(v: &Value, objects: &[Value]) -> bool {
@@ -273,10 +273,10 @@ fn is_gateway_workload(v: &Value, objects: &[Value]) -> bool {
     template(v)
         .and_then(|t| t.get("spec"))
         .and_then(|pod| {
-            shgw::gateway_container(pod, |source, name| {
+            shgw::review::gateway_container(pod, |source, name| {
                 let kind = match source {
-                    shgw::EnvSource::ConfigMap => "ConfigMap",
-                    shgw::EnvSource::Secret => "Secret",
+                    shgw::review::EnvSource::ConfigMap => "ConfigMap",
+                    shgw::review::EnvSource::Secret => "Secret",
                 };
                 objects.iter().find(|o| {
                     str_at(o, "/kind") == Some(kind)

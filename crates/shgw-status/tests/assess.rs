@@ -192,7 +192,12 @@ fn a_manifest_stream_is_grouped_by_gateway() {
     let mut yaml = String::new();
     for text in [RENEWAL, PLAIN_TOKEN] {
         let g = &shgw::parse_gateways("g.yaml", text).unwrap()[0];
-        yaml.push_str(&shgw::render(g, &profile).unwrap().to_yaml());
+        yaml.push_str(
+            &shgw::resolve(g, &profile)
+                .and_then(|r| shgw::render(&r))
+                .unwrap()
+                .to_yaml(),
+        );
         yaml.push_str("---\n");
     }
     yaml.push_str(

@@ -4,7 +4,7 @@
 //!
 //! The extension installs the gateway from its own chart and takes flat string settings
 //! (`configurationSettings`, keys such as `gateway.configuration.uri`), the token among the
-//! protected ones. [`ARC_SETTINGS`] is the one list of the keys its reference documents
+//! protected ones. [`SETTINGS`] is the one list of the keys its reference documents
 //! (Microsoft Learn, "Reference: Self-hosted gateway Azure Arc configuration settings"); every
 //! key written here is one of them, or a path below one of its tree-shaped keys (`resources`,
 //! `nodeSelector`, `tolerations`, ...), written the way Helm's `--set` names such paths
@@ -13,19 +13,20 @@
 //! ```
 //! let text = "apiVersion: shgw.dev/v1alpha1\nkind: Gateway\nmetadata: {name: gw, namespace: apim}\nspec: {endpoint: gw.configuration.azure-api.net, image: {tag: \"2.12.1\"}, backup: {storageClassName: azurefile-csi}}\n";
 //! let gw = &shgw::parse_gateways("gw.yaml", text).unwrap()[0];
-//! let resolved = shgw::resolve(gw, &shgw::Profile::embedded("production").unwrap()).unwrap().gateway;
-//! let ext = shgw::arc_extension(&resolved, None)?;
+//! let resolved = shgw::resolve(gw, &shgw::Profile::embedded("production").unwrap()).unwrap();
+//! let ext = shgw::arc::extension(&resolved, None)?;
 //! let p = ext.properties();
 //! assert_eq!(p["extensionType"], "Microsoft.ApiManagement.Gateway");
 //! assert_eq!(p["scope"]["namespace"]["targetNamespace"], "apim");
 //! assert_eq!(p["configurationSettings"]["gateway.configuration.uri"], "gw.configuration.azure-api.net");
 //! assert!(p.get("configurationProtectedSettings").is_none(), "no token given");
 //! assert!(ext.gaps.iter().any(|g| g.path == "spec.networkPolicy"));
-//! # Ok::<(), shgw::ArcError>(())
+//! # Ok::<(), shgw::arc::ArcError>(())
 //! ```
 
 use crate::defaults as d;
-use crate::resolve::{AuthMode, Resolved};
+use crate::pipeline::Resolved;
+use crate::resolve::{AuthMode, Plan};
 use crate::spec::{
     AntiAffinity, Dns, IntOrPercent, LocalLogType, LogLevel, TopologySpread, TrafficPolicy,
 };
@@ -35,11 +36,11 @@ use std::collections::BTreeMap;
 use std::fmt;
 
 /// The extension type (`extensionType`, `az k8s-extension create --extension-type`).
-pub const ARC_EXTENSION_TYPE: &str = "Microsoft.ApiManagement.Gateway";
+pub const EXTENSION_TYPE: &str = "Microsoft.ApiManagement.Gateway";
 /// The release train the deployment guide installs from: the extension is in preview.
-pub const ARC_RELEASE_TRAIN: &str = "preview";
+pub const RELEASE_TRAIN: &str = "preview";
 /// The setting that holds the gateway token; written only among the protected settings.
-pub const ARC_TOKEN_SETTING: &str = "gateway.auth.token";
+pub const TOKEN_SETTING: &str = "gateway.auth.token";
 
 /// Whether a documented key takes one value or a tree of values below it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -82,9 +83,9 @@ const fn tree(key: &'static str) -> ArcSetting {
 
 /// Every setting of the `Microsoft.ApiManagement.Gateway` extension its reference documents,
 /// with the defaults it states: the one list the output and `shgw import` are checked against.
-pub const ARC_SETTINGS: &[ArcSetting] = &[
+pub const SETTINGS: &[ArcSetting] = &[
     value("gateway.configuration.uri", None),
-    value(ARC_TOKEN_SETTING, None),
+    value(TOKEN_SETTING, None),
     value("gateway.configuration.backup.enabled", Some("false")),
     value(
         "gateway.configuration.backup.persistentVolumeClaim.accessMode",
@@ -160,13 +161,13 @@ pub const ARC_SETTINGS: &[ArcSetting] = &[
 /// `None` for a key the reference does not document.
 ///
 /// ```
-/// assert_eq!(shgw::arc_setting("replicaCount").unwrap().default, Some("3"));
-/// assert_eq!(shgw::arc_setting("tolerations[0].key").unwrap().key, "tolerations");
-/// assert!(shgw::arc_setting("replicaCountX").is_none());
-/// assert!(shgw::arc_setting("gateway.name").is_none());
+/// assert_eq!(shgw::arc::setting("replicaCount").unwrap().default, Some("3"));
+/// assert_eq!(shgw::arc::setting("tolerations[0].key").unwrap().key, "tolerations");
+/// assert!(shgw::arc::setting("replicaCountX").is_none());
+/// assert!(shgw::arc::setting("gateway.name").is_none());
 /// ```
-pub fn arc_setting(key: &str) -> Option<&'static ArcSetting> {
-    ARC_SETTINGS.iter().find(|s| match s.shape {
+pub fn setting(key: &str) -> Option<&'static ArcSetting> {
+    SETTINGS.iter().find(|s| match s.shape {
         ArcSettingShape::Value => s.key == key,
         ArcSettingShape::Tree => key
             .strip_prefix(s.key)
@@ -178,9 +179,9 @@ pub fn arc_setting(key: &str) -> Option<&'static ArcSetting> {
 /// `--set` reads them (`service.annotations.service\.beta\.kubernetes\.io/x`).
 ///
 /// ```
-/// assert_eq!(shgw::arc_escape_segment("kubernetes.io/os"), "kubernetes\\.io/os");
+/// assert_eq!(shgw::arc::escape_segment("kubernetes.io/os"), "kubernetes\\.io/os");
 /// ```
-pub fn arc_escape_segment(key: &str) -> String {
+pub fn escape_segment(key: &str) -> String {
     let mut out = String::with_capacity(key.len());
     for c in key.chars() {
         if matches!(c, '.' | '\\') {
@@ -192,15 +193,15 @@ pub fn arc_escape_segment(key: &str) -> String {
 }
 
 /// Splits a setting path at its unescaped dots and unescapes each segment, the inverse of
-/// [`arc_escape_segment`] joined with `.`.
+/// [`escape_segment`] joined with `.`.
 ///
 /// ```
 /// assert_eq!(
-///     shgw::arc_split_path("nodeSelector.kubernetes\\.io/os"),
+///     shgw::arc::split_path("nodeSelector.kubernetes\\.io/os"),
 ///     vec!["nodeSelector", "kubernetes.io/os"],
 /// );
 /// ```
-pub fn arc_split_path(path: &str) -> Vec<String> {
+pub fn split_path(path: &str) -> Vec<String> {
     let mut out = vec![String::new()];
     let mut chars = path.chars();
     while let Some(c) = chars.next() {
@@ -299,7 +300,7 @@ pub struct ArcExtension {
     pub release_train: String,
     /// `autoUpgradeMinorVersion`.
     pub auto_upgrade_minor_version: bool,
-    /// `configurationSettings`, every key one [`arc_setting`] knows.
+    /// `configurationSettings`, every key one [`setting`] knows.
     pub settings: BTreeMap<String, String>,
     /// The token for `configurationProtectedSettings`, when one was given.
     token: Option<Token>,
@@ -318,7 +319,7 @@ impl ArcExtension {
     /// (the token) only when a token was given.
     pub fn properties(&self) -> Value {
         let mut p = Map::new();
-        p.insert("extensionType".into(), json!(ARC_EXTENSION_TYPE));
+        p.insert("extensionType".into(), json!(EXTENSION_TYPE));
         p.insert(
             "autoUpgradeMinorVersion".into(),
             json!(self.auto_upgrade_minor_version),
@@ -337,7 +338,7 @@ impl ArcExtension {
         if let Some(t) = &self.token {
             p.insert(
                 "configurationProtectedSettings".into(),
-                json!({ ARC_TOKEN_SETTING: t.reveal() }),
+                json!({ TOKEN_SETTING: t.reveal() }),
             );
         }
         Value::Object(p)
@@ -370,7 +371,8 @@ impl Builder {
 /// # Errors
 /// [`ArcErrorKind::Auth`] when the gateway authenticates with Microsoft Entra or workload
 /// identity and no token is given: the extension documents token authentication only.
-pub fn arc_extension(r: &Resolved, token: Option<&Token>) -> Result<ArcExtension, ArcError> {
+pub fn extension(r: &Resolved, token: Option<&Token>) -> Result<ArcExtension, ArcError> {
+    let r = &r.plan;
     let mut b = Builder {
         settings: BTreeMap::new(),
         gaps: Vec::new(),
@@ -388,7 +390,7 @@ pub fn arc_extension(r: &Resolved, token: Option<&Token>) -> Result<ArcExtension
     Ok(ArcExtension {
         gateway: r.name.clone(),
         target_namespace: r.namespace.clone().unwrap_or_else(|| "default".to_owned()),
-        release_train: ARC_RELEASE_TRAIN.to_owned(),
+        release_train: RELEASE_TRAIN.to_owned(),
         auto_upgrade_minor_version: true,
         settings: b.settings,
         token: token.cloned(),
@@ -396,7 +398,7 @@ pub fn arc_extension(r: &Resolved, token: Option<&Token>) -> Result<ArcExtension
     })
 }
 
-fn auth(b: &mut Builder, r: &Resolved, token: Option<&Token>) -> Result<(), ArcError> {
+fn auth(b: &mut Builder, r: &Plan, token: Option<&Token>) -> Result<(), ArcError> {
     let kind = match &r.auth {
         AuthMode::Token { renewal, .. } => {
             if renewal.is_some() {
@@ -417,7 +419,7 @@ fn auth(b: &mut Builder, r: &Resolved, token: Option<&Token>) -> Result<(), ArcE
             gateway: r.name.clone(),
             path: "spec.auth".into(),
             detail: format!(
-                "{kind} cannot be expressed by the Azure Arc extension, which authenticates with a gateway token ({ARC_TOKEN_SETTING}) only; give a token (--token-file or --token-env) or deploy with `shgw render`"
+                "{kind} cannot be expressed by the Azure Arc extension, which authenticates with a gateway token ({TOKEN_SETTING}) only; give a token (--token-file or --token-env) or deploy with `shgw render`"
             ),
         });
     }
@@ -429,7 +431,7 @@ fn auth(b: &mut Builder, r: &Resolved, token: Option<&Token>) -> Result<(), ArcE
     Ok(())
 }
 
-fn image(b: &mut Builder, r: &Resolved) {
+fn image(b: &mut Builder, r: &Plan) {
     let without_digest = r.image.split('@').next().unwrap_or(&r.image);
     let repository = match &r.tag {
         Some(t) => without_digest
@@ -455,7 +457,7 @@ fn image(b: &mut Builder, r: &Resolved) {
     }
 }
 
-fn workload(b: &mut Builder, r: &Resolved) {
+fn workload(b: &mut Builder, r: &Plan) {
     b.put("replicaCount", r.replicas.unwrap_or(r.min_pods).to_string());
     if let Some(a) = r.autoscaling {
         b.gap(
@@ -485,13 +487,13 @@ fn workload(b: &mut Builder, r: &Resolved) {
     }
 }
 
-fn service(b: &mut Builder, r: &Resolved) {
+fn service(b: &mut Builder, r: &Plan) {
     b.put("service.type", r.service_type.as_str());
     b.put("service.http.port", r.http_port.to_string());
     b.put("service.https.port", r.https_port.to_string());
     for (k, v) in &r.service_annotations {
         b.put(
-            format!("service.annotations.{}", arc_escape_segment(k)),
+            format!("service.annotations.{}", escape_segment(k)),
             v.clone(),
         );
     }
@@ -511,7 +513,7 @@ fn service(b: &mut Builder, r: &Resolved) {
     }
 }
 
-fn backup(b: &mut Builder, r: &Resolved) {
+fn backup(b: &mut Builder, r: &Plan) {
     let Some(plan) = &r.backup else {
         b.put("gateway.configuration.backup.enabled", "false");
         return;
@@ -537,7 +539,7 @@ fn backup(b: &mut Builder, r: &Resolved) {
     }
 }
 
-fn telemetry(b: &mut Builder, r: &Resolved) {
+fn telemetry(b: &mut Builder, r: &Plan) {
     let logs = &r.logs;
     b.put("telemetry.logs.std", logs.std.as_str());
     if logs.level != LogLevel::Info {
@@ -640,7 +642,7 @@ fn telemetry(b: &mut Builder, r: &Resolved) {
     }
 }
 
-fn availability(b: &mut Builder, r: &Resolved) {
+fn availability(b: &mut Builder, r: &Plan) {
     let pdb = r.disruption_budget.as_ref();
     let zone = r.topology_spread == TopologySpread::Zone;
     let enabled = pdb.is_some() || zone;
@@ -699,9 +701,9 @@ fn availability(b: &mut Builder, r: &Resolved) {
     }
 }
 
-fn pod(b: &mut Builder, r: &Resolved) {
+fn pod(b: &mut Builder, r: &Plan) {
     for (k, v) in &r.pod.node_selector {
-        b.put(format!("nodeSelector.{}", arc_escape_segment(k)), v.clone());
+        b.put(format!("nodeSelector.{}", escape_segment(k)), v.clone());
     }
     for (i, t) in r.pod.tolerations.iter().enumerate() {
         let at = format!("tolerations[{i}]");
@@ -747,7 +749,7 @@ fn pod(b: &mut Builder, r: &Resolved) {
 }
 
 /// What the extension has no setting for at all.
-fn unexpressed(b: &mut Builder, r: &Resolved) {
+fn unexpressed(b: &mut Builder, r: &Plan) {
     if r.network_policy.is_some() {
         b.gap(
             "spec.networkPolicy",
@@ -841,9 +843,9 @@ mod tests {
     #[test]
     fn escaping_round_trips() {
         for k in ["a.b.c", "plain", "back\\slash.x", "kubernetes.io/os"] {
-            let path = format!("nodeSelector.{}", arc_escape_segment(k));
+            let path = format!("nodeSelector.{}", escape_segment(k));
             assert_eq!(
-                arc_split_path(&path),
+                split_path(&path),
                 vec!["nodeSelector".to_owned(), k.to_owned()]
             );
         }
@@ -851,19 +853,19 @@ mod tests {
 
     #[test]
     fn tree_keys_need_a_path_below_them() {
-        assert!(arc_setting("resources").is_none());
-        assert!(arc_setting("resources.").is_none());
-        assert!(arc_setting("resourcesX.cpu").is_none());
+        assert!(setting("resources").is_none());
+        assert!(setting("resources.").is_none());
+        assert!(setting("resourcesX.cpu").is_none());
         assert_eq!(
-            arc_setting("service.annotations.a\\.b").map(|s| s.key),
+            setting("service.annotations.a\\.b").map(|s| s.key),
             Some("service.annotations")
         );
-        assert!(arc_setting("service.annotations").is_none());
+        assert!(setting("service.annotations").is_none());
     }
 
     #[test]
     fn keys_are_unique() {
-        let mut keys: Vec<&str> = ARC_SETTINGS.iter().map(|s| s.key).collect();
+        let mut keys: Vec<&str> = SETTINGS.iter().map(|s| s.key).collect();
         keys.sort_unstable();
         let n = keys.len();
         keys.dedup();

@@ -115,9 +115,9 @@ impl Schedule {
     /// [`CronError`] naming what is wrong.
     ///
     /// ```
-    /// let s = shgw::Schedule::parse("17 3 * * *").unwrap();
+    /// let s = shgw::spec::Schedule::parse("17 3 * * *").unwrap();
     /// assert_eq!(s.longest_gap(), jiff::SignedDuration::from_hours(24));
-    /// assert!(shgw::Schedule::parse("61 * * * *").is_err());
+    /// assert!(shgw::spec::Schedule::parse("61 * * * *").is_err());
     /// ```
     pub fn parse(schedule: &str) -> Result<Schedule, CronError> {
         let error = |why: String| CronError {

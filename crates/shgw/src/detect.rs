@@ -7,7 +7,7 @@
 //!
 //! One function for every reader of manifests: `shgw review`, `shgw import` and `shgw status`.
 
-use crate::managed_settings::ENDPOINT;
+use crate::settings::ENDPOINT;
 use serde_json::Value;
 
 /// The image path of Microsoft's gateway image (`mcr.microsoft.com/azure-api-management/gateway`),
@@ -37,7 +37,7 @@ pub enum EnvSource {
 ///      "envFrom": [{"configMapRef": {"name": "gw-env"}}]},
 /// ]});
 /// let cm = json!({"data": {"config.service.endpoint": "contoso.configuration.azure-api.net"}});
-/// let found = shgw::gateway_container(&pod, |_, name| (name == "gw-env").then_some(&cm));
+/// let found = shgw::review::gateway_container(&pod, |_, name| (name == "gw-env").then_some(&cm));
 /// assert_eq!(found, Some(1));
 /// ```
 pub fn gateway_container<'a>(

@@ -23,10 +23,10 @@ pub struct DurationError {
 ///
 /// ```
 /// use jiff::SignedDuration;
-/// assert_eq!(shgw::parse_duration("10d").unwrap(), SignedDuration::from_hours(240));
-/// assert_eq!(shgw::parse_duration("90m").unwrap(), SignedDuration::from_mins(90));
-/// assert!(shgw::parse_duration("10").is_err());
-/// assert!(shgw::parse_duration("-1d").is_err());
+/// assert_eq!(shgw::spec::parse_duration("10d").unwrap(), SignedDuration::from_hours(240));
+/// assert_eq!(shgw::spec::parse_duration("90m").unwrap(), SignedDuration::from_mins(90));
+/// assert!(shgw::spec::parse_duration("10").is_err());
+/// assert!(shgw::spec::parse_duration("-1d").is_err());
 /// ```
 pub fn parse_duration(text: &str) -> Result<SignedDuration, DurationError> {
     let error = || DurationError {

@@ -22,7 +22,7 @@
 //! use shgw::kube_version::{KubeVersion, for_kube_version};
 //! let text = "apiVersion: shgw.dev/v1alpha1\nkind: Gateway\nmetadata: {name: gw, namespace: apim}\nspec: {endpoint: gw.configuration.azure-api.net, backup: {storageClassName: azurefile-csi}}\n";
 //! let gw = &shgw::parse_gateways("gw.yaml", text)?[0];
-//! let out = shgw::render(gw, &shgw::Profile::embedded("production")?)?;
+//! let out = shgw::resolve(gw, &shgw::Profile::embedded("production")?).and_then(|r| shgw::render(&r))?;
 //! let v = KubeVersion::parse("v1.26.3").unwrap();
 //! let older = for_kube_version("gw.yaml", out, v)?;
 //! assert!(!older.to_yaml().contains("unhealthyPodEvictionPolicy"));

@@ -24,68 +24,68 @@
 //! "#;
 //! let gateways = shgw::parse_gateways("gateway.yaml", text)?;
 //! let profile = shgw::Profile::embedded("production")?;
-//! let manifests = shgw::render(&gateways[0], &profile)?;
+//! let resolved = shgw::resolve(&gateways[0], &profile)?;
+//! let manifests = shgw::render(&resolved)?;
 //! let yaml = manifests.to_yaml();
 //! assert!(yaml.contains("externalTrafficPolicy: Local"));
 //! assert!(manifests.objects.iter().any(|o| o.kind() == "PodDisruptionBudget"));
 //! # Ok::<(), shgw::Errors>(())
 //! ```
+//!
+//! # The catalogue
+//!
+//! At the root, the way from a file to objects: [`parse_gateways`] reads a [`Gateway`] file,
+//! [`resolve`] puts a Gateway under a [`Profile`] and checks it ([`Resolved`], whose contents
+//! are private), [`render`] (or [`render_with`] for a fleet and a [`Token`]) makes the
+//! [`Manifests`] and refuses what the profile calls an error, [`review()`] judges any manifest
+//! stream. Every problem is a [`Diagnostic`]; a failed step returns [`Errors`].
+//!
+//! The modules hold the rest, one concept each:
+//!
+//! | module | what it holds |
+//! |---|---|
+//! | [`spec`] | the Gateway file's types, its JSON Schema's source, durations and cron schedules |
+//! | [`file`](mod@file) | readers of Gateway files from text, placed nodes and JSON values |
+//! | [`profile`] | profiles: embedded ones, `extends:`, rule levels and parameters |
+//! | [`review`](mod@review) | the review rules, the gateway's recognition, findings and reports |
+//! | [`settings`] | the gateway settings shgw writes itself |
+//! | [`defaults`] | the values used when neither the file nor the profile says anything |
+//! | [`versions`] | gateway releases, what each feature needs, known issues |
+//! | [`kube_version`] | what each Kubernetes version lacks, and the output made for it |
+//! | [`token`] | the gateway token |
+//! | [`alerts`], [`metrics`] | the Prometheus Operator objects render writes |
+//! | [`arc`] | the Azure Arc extension's settings for a resolved gateway |
 
-mod arc;
+pub mod arc;
 mod cron;
 pub mod defaults;
 mod detect;
 mod diag;
 mod duration;
+pub mod file;
 pub mod kube_version;
-mod load;
-mod managed_settings;
-pub mod names;
+mod names;
 mod pipeline;
-mod profile;
+pub mod profile;
 mod reference;
 mod render;
 mod resolve;
 pub mod review;
+pub mod settings;
 pub mod spec;
-mod token;
+pub mod token;
 mod token_policy;
 mod validate;
 pub mod versions;
 
-pub use arc::{
-    ARC_EXTENSION_TYPE, ARC_RELEASE_TRAIN, ARC_SETTINGS, ARC_TOKEN_SETTING, ArcError, ArcErrorKind,
-    ArcExtension, ArcGap, ArcRemedy, ArcSetting, ArcSettingShape, arc_escape_segment,
-    arc_extension, arc_setting, arc_split_path,
-};
-pub use cron::{CronError, Schedule};
-pub use detect::{EnvSource, GATEWAY_IMAGE, gateway_container};
 pub use diag::{Diagnostic, Errors, Place, Placed, Severity};
-pub use duration::{DurationError, parse_duration};
-pub use kube_version::{KubeVersion, for_kube_version};
-pub use load::{
-    gateway_from_placed, gateway_from_value, gateways_from_documents, gateways_from_placed,
-    parse_documents, parse_gateways,
-};
-pub use managed_settings::{MANAGED_SETTINGS, ManagedSetting, managed_setting};
-pub use pipeline::{Resolution, check, resolve};
-pub use profile::{
-    DEFAULT_PROFILE, DefaultMetadata, EMBEDDED as EMBEDDED_PROFILES, PROFILE_API_VERSION,
-    Parameters, Platform, Profile, ProfileDefaults, ProfileMetadata,
-};
-pub use reference::reference_markdown;
-pub use render::{
-    AlertTargets, AlertingRule, Manifests, Object, PodMetricsEndpoint, PodMonitor, PodMonitorSpec,
-    PrometheusRule, PrometheusRuleSpec, RenderOptions, RuleGroup, alert_names, alert_rules,
-    alert_scope_problems, render, render_with,
-};
-pub use resolve::{
-    AlertsPlan, AuthMode, AutoscalingPlan, BackupPlan, CaSource, EntraCredential, LogPlan,
-    NamespacePlan, NewClaim, PrometheusPlan, RenewalPlan, Resolved,
-};
+pub use file::parse_gateways;
+pub use pipeline::{Resolved, check, resolve};
+pub use profile::Profile;
+pub use render::{Manifests, Object, RenderOptions, alerts, metrics, render, render_with};
 pub use review::review;
-pub use spec::{Gateway, GatewayMetadata, GatewaySpec};
-pub use token::{MAX_GATEWAY_ID_LEN, MAX_TOKEN_LEN, TOKEN_PREFIX, Token, TokenError};
+pub use spec::Gateway;
+pub use token::Token;
 
 /// The JSON Schema of the Gateway file, generated from the types.
 ///

@@ -1,10 +1,10 @@
 //! From a Gateway and a profile to a checked [`Resolved`]: merge the profile's defaults under
 //! the file, fill in the rest, check everything, and say whose problem each finding is.
 
-use crate::diag::{Diagnostic, Severity};
-use crate::load::{merge_under, typed};
+use crate::diag::{Diagnostic, Errors, Severity};
+use crate::file::{merge_under, typed};
 use crate::profile::{Profile, defaults_value};
-use crate::resolve::{Resolved, fill};
+use crate::resolve::{Plan, fill};
 use crate::spec::Gateway;
 use crate::validate;
 use serde_json::Value;
@@ -99,14 +99,45 @@ fn attribute(d: Diagnostic, user: &Value, defaults: &Value, p: &Profile) -> Diag
     d.in_profile(&p.source)
 }
 
-/// A Gateway resolved under a profile: every default filled in, every check passed.
+/// A Gateway resolved under a profile: the profile's defaults merged under the file, every
+/// other default filled in, every check of the spec passed. What it holds is private; it is
+/// what [`crate::render`] takes.
 #[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct Resolution {
+pub struct Resolved {
     /// What the renderer reads.
-    pub gateway: Resolved,
+    pub(crate) plan: Plan,
+    /// The profile it was resolved under (its rules judge what is rendered).
+    pub(crate) profile: Profile,
     /// Warnings found on the way.
-    pub warnings: Vec<Diagnostic>,
+    pub(crate) warnings: Vec<Diagnostic>,
+}
+
+impl Resolved {
+    /// The Gateway's `metadata.name`.
+    pub fn name(&self) -> &str {
+        &self.plan.name
+    }
+
+    /// The namespace its objects go to, when it names one.
+    pub fn namespace(&self) -> Option<&str> {
+        self.plan.namespace.as_deref()
+    }
+
+    /// The gateway's name in API Management (`spec.gatewayName`, else `metadata.name`): the
+    /// gateway a token is issued for.
+    pub fn gateway_name(&self) -> &str {
+        &self.plan.gateway_name
+    }
+
+    /// The profile it was resolved under.
+    pub fn profile(&self) -> &Profile {
+        &self.profile
+    }
+
+    /// The spec's warnings (a setting shgw does not know, say), each with its field path.
+    pub fn warnings(&self) -> &[Diagnostic] {
+        &self.warnings
+    }
 }
 
 /// Merges the profile's defaults under the Gateway, fills in the rest, and checks the result
@@ -115,24 +146,31 @@ pub struct Resolution {
 /// reviews what it renders.)
 ///
 /// # Errors
-/// Every problem found (errors first, warnings after), each tagged with the gateway's name,
+/// [`Errors`] naming `Gateway NAME`, with every problem found (errors first, warnings after),
 /// and with the profile file when a profile's default is at fault.
 ///
 /// ```
-/// let text = "apiVersion: shgw.dev/v1alpha1\nkind: Gateway\nmetadata: {name: gw}\nspec: {endpoint: gw.configuration.azure-api.net, backup: {storageClassName: azurefile-csi}}\n";
-/// let gw = &shgw::parse_gateways("gw.yaml", text).unwrap()[0];
-/// let r = shgw::resolve(gw, &shgw::Profile::embedded("production").unwrap()).unwrap();
-/// assert_eq!(r.gateway.min_pods, 3);
+/// let text = "apiVersion: shgw.dev/v1alpha1\nkind: Gateway\nmetadata: {name: gw, namespace: apim}\nspec: {endpoint: gw.configuration.azure-api.net, backup: {storageClassName: azurefile-csi}}\n";
+/// let gw = &shgw::parse_gateways("gw.yaml", text)?[0];
+/// let r = shgw::resolve(gw, &shgw::Profile::embedded("production")?)?;
+/// assert_eq!((r.name(), r.gateway_name(), r.namespace()), ("gw", "gw", Some("apim")));
 /// let bad = "apiVersion: shgw.dev/v1alpha1\nkind: Gateway\nmetadata: {name: gw}\nspec: {}\n";
-/// let gw = &shgw::parse_gateways("gw.yaml", bad).unwrap()[0];
-/// let problems = shgw::resolve(gw, &shgw::Profile::embedded("dev").unwrap()).unwrap_err();
-/// assert_eq!(problems[0].path, "spec.endpoint");
+/// let gw = &shgw::parse_gateways("gw.yaml", bad)?[0];
+/// let e = shgw::resolve(gw, &shgw::Profile::embedded("dev")?).unwrap_err();
+/// assert_eq!(e.problems[0].path, "spec.endpoint");
+/// # Ok::<(), shgw::Errors>(())
 /// ```
-pub fn resolve(g: &Gateway, p: &Profile) -> Result<Resolution, Vec<Diagnostic>> {
-    let (resolved, found) = evaluate(g, p);
-    match resolved {
-        Some(gateway) if !found.iter().any(|d| d.severity == Severity::Error) => Ok(Resolution {
-            gateway,
+pub fn resolve(g: &Gateway, p: &Profile) -> Result<Resolved, Errors> {
+    resolve_in(g, p).map_err(|found| Errors::new(format!("Gateway {}", g.metadata.name), found))
+}
+
+/// [`resolve`], with the problems left bare (a fleet gathers those of every gateway).
+pub(crate) fn resolve_in(g: &Gateway, p: &Profile) -> Result<Resolved, Vec<Diagnostic>> {
+    let (plan, found) = evaluate(g, p);
+    match plan {
+        Some(plan) if !found.iter().any(|d| d.severity == Severity::Error) => Ok(Resolved {
+            plan,
+            profile: p.clone(),
             warnings: found,
         }),
         _ => Err(found),
@@ -145,7 +183,7 @@ pub fn check(g: &Gateway, p: &Profile) -> Vec<Diagnostic> {
     evaluate(g, p).1
 }
 
-fn evaluate(g: &Gateway, p: &Profile) -> (Option<Resolved>, Vec<Diagnostic>) {
+fn evaluate(g: &Gateway, p: &Profile) -> (Option<Plan>, Vec<Diagnostic>) {
     let name = &g.metadata.name;
     let merged = match apply_profile(g, p) {
         Ok(m) => m,

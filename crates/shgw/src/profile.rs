@@ -7,7 +7,7 @@
 //! loader the caller hands in ([`Profile::load`]).
 
 use crate::diag::{Diagnostic, Errors};
-use crate::load::{parse_documents, typed};
+use crate::file::{parse_documents, typed};
 use crate::review::{Level, RULES};
 use crate::spec::GatewaySpec;
 use schemars::JsonSchema;
@@ -17,7 +17,7 @@ use std::collections::BTreeMap;
 use std::path::{Component, Path, PathBuf};
 
 /// The only `apiVersion` a profile file may have.
-pub const PROFILE_API_VERSION: &str = "shgw.dev/v1alpha1";
+pub const API_VERSION: &str = "shgw.dev/v1alpha1";
 
 /// The profiles compiled into the library: `(name, YAML text)`.
 pub const EMBEDDED: &[(&str, &str)] = &[
@@ -27,7 +27,7 @@ pub const EMBEDDED: &[(&str, &str)] = &[
 ];
 
 /// The profile used when none is named.
-pub const DEFAULT_PROFILE: &str = "production";
+pub const DEFAULT: &str = "production";
 
 /// The keys of a profile file.
 const KEYS: &[&str] = &[
@@ -307,7 +307,7 @@ impl Profile {
             .map(|(id, l)| ((*id).to_owned(), Value::from(l.as_str())))
             .collect();
         serde_json::json!({
-            "apiVersion": PROFILE_API_VERSION,
+            "apiVersion": API_VERSION,
             "kind": "Profile",
             "metadata": {"name": self.metadata.name},
             "description": self.description,
@@ -454,10 +454,10 @@ impl Layer {
         };
         for (key, value) in obj {
             match key.as_str() {
-                "apiVersion" if value.as_str() == Some(PROFILE_API_VERSION) => {}
+                "apiVersion" if value.as_str() == Some(API_VERSION) => {}
                 "apiVersion" => problems.push(Diagnostic::error(
                     "apiVersion",
-                    format!("must be {PROFILE_API_VERSION}"),
+                    format!("must be {API_VERSION}"),
                 )),
                 "kind" if value.as_str() == Some("Profile") => {}
                 "kind" => problems.push(Diagnostic::error("kind", "must be Profile")),

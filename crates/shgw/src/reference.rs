@@ -127,7 +127,7 @@ fn walk(defs: &Map<String, Value>, props: &Map<String, Value>, prefix: &str, row
 /// The Gateway file's fields as a Markdown table: path, type and description.
 ///
 /// ```
-/// let table = shgw::reference_markdown();
+/// let table = shgw::spec::reference_markdown();
 /// assert!(table.contains("| `spec.replicas` | integer |"));
 /// ```
 pub fn reference_markdown() -> String {

@@ -195,7 +195,7 @@ fn renewal_plan(name: &str, r: TokenRenewal) -> RenewalPlan {
     }
 }
 
-impl Resolved {
+impl Plan {
     /// Whether shgw fixes UIDs and GIDs (Kubernetes), or the platform assigns them (OpenShift).
     pub fn fixed_ids(&self) -> bool {
         self.platform == Platform::Kubernetes
@@ -393,7 +393,7 @@ impl ObjectNames {
 /// A Gateway after merging with its profile, with defaults applied.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
-pub struct Resolved {
+pub struct Plan {
     /// `metadata.name`.
     pub name: String,
     /// Namespace.
@@ -500,7 +500,7 @@ pub struct Resolved {
 
 /// Fills in defaults for `platform`; contradictions are found by the checks that follow
 /// ([`crate::resolve`]).
-pub(crate) fn fill(g: &Gateway, platform: Platform) -> Resolved {
+pub(crate) fn fill(g: &Gateway, platform: Platform) -> Plan {
     let s = &g.spec;
     let default_id = (platform == Platform::Kubernetes).then_some(d::GATEWAY_UID);
     let name = g.metadata.name.clone();
@@ -638,7 +638,7 @@ pub(crate) fn fill(g: &Gateway, platform: Platform) -> Resolved {
     let sc = s.security_context.clone().unwrap_or_default();
     let pod = s.pod.clone().unwrap_or_default();
 
-    Resolved {
+    Plan {
         namespace: g.metadata.namespace.clone(),
         labels,
         selector,

@@ -3,7 +3,7 @@
 
 use crate::diag::Diagnostic;
 use crate::render::RenderOptions;
-use crate::resolve::{AuthMode, Resolved};
+use crate::resolve::{AuthMode, Plan};
 use crate::token::{TOKEN_PREFIX, Token};
 
 /// Where token findings point.
@@ -11,7 +11,7 @@ const TOKEN_PATH: &str = "spec.auth.token";
 
 /// Findings on `token`, given to render the gateway `r`: that it can be used at all (its
 /// expiry is a review rule's, on the rendered Secret).
-pub(crate) fn check(token: &Token, r: &Resolved, opts: &RenderOptions) -> Vec<Diagnostic> {
+pub(crate) fn check(token: &Token, r: &Plan, opts: &RenderOptions) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     let renewal = match &r.auth {
         AuthMode::Token { renewal, .. } => renewal.is_some(),
@@ -57,7 +57,7 @@ pub(crate) fn check(token: &Token, r: &Resolved, opts: &RenderOptions) -> Vec<Di
 
 /// What the user must still do for `r` to start: create the token Secret when no token was
 /// given and nothing renews it, or run the renewer once.
-pub(crate) fn next_steps(r: &Resolved, token_given: bool) -> Vec<String> {
+pub(crate) fn next_steps(r: &Plan, token_given: bool) -> Vec<String> {
     let Some((secret_name, secret_key, renewal)) = r.token_secret() else {
         return Vec::new();
     };

@@ -23,7 +23,9 @@ fn gateway(extra: &str) -> String {
 
 fn render(text: &str) -> Result<Vec<Value>, shgw::Errors> {
     let gws = shgw::parse_gateways("gw.yaml", text)?;
-    Ok(shgw::render(&gws[0], &Profile::embedded("production")?)?.to_values())
+    Ok(shgw::resolve(&gws[0], &Profile::embedded("production")?)
+        .and_then(|r| shgw::render(&r))?
+        .to_values())
 }
 
 fn one<'a>(docs: &'a [Value], kind: &str) -> Vec<&'a Value> {
@@ -156,7 +158,9 @@ fn an_adopted_gateway_may_stay_in_the_default_namespace_with_a_warning() {
     let p = Profile::embedded("production").unwrap();
     let gws =
         shgw::parse_gateways("gw.yaml", &text("  adoption: {selector: {app: west}}\n")).unwrap();
-    let m = shgw::render(&gws[0], &p).unwrap();
+    let m = shgw::resolve(&gws[0], &p)
+        .and_then(|r| shgw::render(&r))
+        .unwrap();
     // The render says why on the Deployment, where `shgw review` of the output reads it too.
     let f = m
         .review
@@ -172,7 +176,9 @@ fn an_adopted_gateway_may_stay_in_the_default_namespace_with_a_warning() {
         m.warnings
     );
     let gws = shgw::parse_gateways("gw.yaml", &text("")).unwrap();
-    let e = shgw::render(&gws[0], &p).unwrap_err();
+    let e = shgw::resolve(&gws[0], &p)
+        .and_then(|r| shgw::render(&r))
+        .unwrap_err();
     assert!(e.errors().any(|d| d.path == "metadata.namespace"), "{e}");
 }
 
@@ -197,7 +203,7 @@ fn the_token_renewer_targets_the_adopted_deployment() {
         std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/renewal.yaml"),
     )
     .unwrap();
-    let mut docs: Vec<serde_json::Value> = shgw::parse_documents("renewal.yaml", &text)
+    let mut docs: Vec<serde_json::Value> = shgw::file::parse_documents("renewal.yaml", &text)
         .unwrap()
         .iter()
         .map(|d| d.node.to_value())
@@ -208,8 +214,9 @@ fn the_token_renewer_targets_the_adopted_deployment() {
     });
     docs[0]["spec"]["auth"]["token"]["renewal"]["admissionPolicy"] =
         serde_json::json!({"enabled": true});
-    let gws = shgw::gateways_from_documents("renewal.yaml", docs).unwrap();
-    let out = shgw::render(&gws[0], &Profile::embedded("production").unwrap())
+    let gws = shgw::file::gateways_from_documents("renewal.yaml", docs).unwrap();
+    let out = shgw::resolve(&gws[0], &Profile::embedded("production").unwrap())
+        .and_then(|r| shgw::render(&r))
         .unwrap()
         .to_values();
     let adopted = "fabrikam-east-azure-api-management-gateway";

@@ -33,7 +33,7 @@ fn renewal(schedule: &str, renew_before: Option<&str>) -> String {
 
 fn render(text: &str, profile: &str) -> Result<shgw::Manifests, shgw::Errors> {
     let gws = shgw::parse_gateways("gw.yaml", text)?;
-    shgw::render(&gws[0], &shgw::Profile::embedded(profile)?)
+    shgw::resolve(&gws[0], &shgw::Profile::embedded(profile)?).and_then(|r| shgw::render(&r))
 }
 
 fn rule_object(m: &shgw::Manifests) -> Option<Value> {
@@ -637,7 +637,9 @@ fn refusals_name_their_field() {
     )
     .unwrap();
     let gws = shgw::parse_gateways("gw.yaml", text).unwrap();
-    let e = shgw::render(&gws[0], &bare).unwrap_err();
+    let e = shgw::resolve(&gws[0], &bare)
+        .and_then(|r| shgw::render(&r))
+        .unwrap_err();
     let found: Vec<&str> = e.errors().map(|d| d.path.as_str()).collect();
     assert_eq!(found, ["spec.telemetry.alerts.enabled"]);
     // A runbook base with a fragment, a bad label.

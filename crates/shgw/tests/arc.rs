@@ -7,7 +7,10 @@
 mod common;
 
 use serde_json::Value;
-use shgw::{ArcErrorKind, ArcRemedy, Profile, Resolved, Token};
+use shgw::{
+    Profile, Resolved, Token,
+    arc::{ArcErrorKind, ArcRemedy},
+};
 
 const TOKEN: &str = "GatewayKey contoso-west&209912312359&U2VjcmV0U2lnbmF0dXJlVmFsdWU0Mg==";
 const SIGNATURE: &str = "U2VjcmV0U2lnbmF0dXJlVmFsdWU0Mg==";
@@ -17,12 +20,13 @@ fn resolve_all(name: &str, text: &str, profile: &str) -> Vec<Resolved> {
     shgw::parse_gateways(name, text)
         .unwrap()
         .iter()
-        .map(|g| {
-            shgw::resolve(g, &p)
-                .unwrap_or_else(|e| panic!("{name}: {e:?}"))
-                .gateway
-        })
+        .map(|g| shgw::resolve(g, &p).unwrap_or_else(|e| panic!("{name}: {e:?}")))
         .collect()
+}
+
+/// One Gateway resolved under the embedded `profile`.
+fn resolve(g: &shgw::Gateway, profile: &str) -> Resolved {
+    shgw::resolve(g, &Profile::embedded(profile).unwrap()).unwrap()
 }
 
 fn resolve_one(text: &str, profile: &str) -> Resolved {
@@ -48,13 +52,13 @@ fn assert_documented(p: &Value) {
     assert!(!settings.is_empty());
     for (k, v) in settings {
         assert!(
-            shgw::arc_setting(k).is_some(),
+            shgw::arc::setting(k).is_some(),
             "{k} is not a setting the extension documents"
         );
         assert!(v.is_string(), "{k}: {v} is not a string");
-        assert_ne!(k, shgw::ARC_TOKEN_SETTING);
+        assert_ne!(k, shgw::arc::TOKEN_SETTING);
     }
-    assert_eq!(p["extensionType"], shgw::ARC_EXTENSION_TYPE);
+    assert_eq!(p["extensionType"], shgw::arc::EXTENSION_TYPE);
     assert!(p["scope"]["namespace"]["targetNamespace"].is_string());
     assert!(p["autoUpgradeMinorVersion"].is_boolean());
     assert_eq!(p["releaseTrain"], "preview");
@@ -75,7 +79,7 @@ fn assert_documented(p: &Value) {
     }
 }
 
-fn report(ext: &shgw::ArcExtension) -> String {
+fn report(ext: &shgw::arc::ArcExtension) -> String {
     let mut s = serde_json::to_string_pretty(&ext.properties()).unwrap();
     s.push('\n');
     for g in &ext.gaps {
@@ -90,26 +94,31 @@ fn every_example_under_production() {
     assert!(examples.len() >= 8);
     let mut refused = 0;
     for (name, text) in &examples {
+        let gateways = shgw::parse_gateways(name, text).unwrap();
         for (i, r) in resolve_all(name, text, "production").iter().enumerate() {
+            let spec = &gateways[i].spec;
             let snap = if i == 0 {
                 format!("arc__{name}")
             } else {
                 format!("arc__{name}-{i}")
             };
-            match shgw::arc_extension(r, None) {
+            match shgw::arc::extension(r, None) {
                 Ok(ext) => {
                     let p = ext.properties();
                     assert_documented(&p);
                     assert!(p.get("configurationProtectedSettings").is_none());
                     assert_eq!(
                         p["configurationSettings"]["gateway.configuration.uri"],
-                        r.endpoint.as_str()
+                        spec.endpoint.as_deref().unwrap()
                     );
                     common::settings().bind(|| insta::assert_snapshot!(snap, report(&ext)));
                 }
                 Err(e) => {
                     assert_eq!(e.kind, ArcErrorKind::Auth, "{name}: {e}");
-                    assert!(!matches!(r.auth, shgw::AuthMode::Token { .. }));
+                    assert!(!matches!(
+                        spec.auth,
+                        None | Some(shgw::spec::Auth::Token(_))
+                    ));
                     refused += 1;
                     common::settings().bind(|| insta::assert_snapshot!(snap, e.to_string()));
                 }
@@ -124,7 +133,7 @@ fn every_example_under_production() {
 fn the_token_goes_only_into_protected_settings_and_only_when_given() {
     let r = resolve_one(&gateway(""), "production");
     let token = Token::parse(TOKEN).unwrap();
-    let with = shgw::arc_extension(&r, Some(&token)).unwrap();
+    let with = shgw::arc::extension(&r, Some(&token)).unwrap();
     assert!(with.has_token());
     let p = with.properties();
     assert_documented(&p);
@@ -136,7 +145,7 @@ fn the_token_goes_only_into_protected_settings_and_only_when_given() {
     assert!(!plain.contains(SIGNATURE));
     // The Debug form of the whole extension never shows it either.
     assert!(!format!("{with:?}").contains(SIGNATURE));
-    let without = shgw::arc_extension(&r, None).unwrap().properties();
+    let without = shgw::arc::extension(&r, None).unwrap().properties();
     assert!(without.get("configurationProtectedSettings").is_none());
     assert!(!without.to_string().contains(SIGNATURE));
     assert_eq!(p["configurationSettings"], without["configurationSettings"]);
@@ -150,13 +159,13 @@ fn entra_and_workload_identity_are_refused_without_a_token() {
         "  auth: {entraApp: {tenantId: 72f988bf-86f1-41af-91ab-2d7cd011db47, clientId: 7d8f2c4e-3b1a-4c5d-9e6f-0a1b2c3d4e5f, clientSecret: {secretName: entra, secretKey: secret}}}\n",
     ] {
         let r = resolve_one(&gateway(auth), "production");
-        let e = shgw::arc_extension(&r, None).unwrap_err();
+        let e = shgw::arc::extension(&r, None).unwrap_err();
         assert_eq!(e.kind, ArcErrorKind::Auth);
         assert_eq!(e.path, "spec.auth");
         assert_eq!(e.gateway, "contoso-west");
         assert!(e.to_string().contains("gateway.auth.token"), "{e}");
         // With a token the extension authenticates with it, and says the Gateway's auth is lost.
-        let ext = shgw::arc_extension(&r, Some(&token)).unwrap();
+        let ext = shgw::arc::extension(&r, Some(&token)).unwrap();
         assert!(ext.has_token());
         assert!(ext.gaps.iter().any(|g| g.path == "spec.auth"));
     }
@@ -170,7 +179,7 @@ fn settings_follow_the_gateway() {
         ),
         "dev",
     );
-    let ext = shgw::arc_extension(&r, None).unwrap();
+    let ext = shgw::arc::extension(&r, None).unwrap();
     let p = ext.properties();
     assert_documented(&p);
     let s = &p["configurationSettings"];
@@ -230,7 +239,7 @@ fn what_cannot_be_expressed_is_named_with_its_remedy() {
         ),
         "production",
     );
-    let ext = shgw::arc_extension(&r, None).unwrap();
+    let ext = shgw::arc::extension(&r, None).unwrap();
     let s = &ext.properties()["configurationSettings"];
     assert_eq!(s["replicaCount"], "3", "the autoscaler's minimum");
     // The extension's own budget, written out.
@@ -270,15 +279,12 @@ fn what_cannot_be_expressed_is_named_with_its_remedy() {
         }
     }
     // Those kinds are what `shgw render` makes of the same Gateway.
-    let m = shgw::render(
-        &shgw::parse_gateways(
-            "g.yaml",
-            &gateway("  networkPolicy: {enabled: true}\n  telemetry: {alerts: {enabled: true}}\n"),
-        )
-        .unwrap()[0],
-        &Profile::embedded("production").unwrap(),
+    let gw = &shgw::parse_gateways(
+        "g.yaml",
+        &gateway("  networkPolicy: {enabled: true}\n  telemetry: {alerts: {enabled: true}}\n"),
     )
-    .unwrap();
+    .unwrap()[0];
+    let m = shgw::render(&resolve(gw, "production")).unwrap();
     for kind in ["NetworkPolicy", "PrometheusRule"] {
         assert!(m.objects.iter().any(|o| o.kind() == kind), "{kind}");
     }
@@ -291,7 +297,7 @@ fn the_prometheus_sidecar_is_not_pointed_at_by_statsd() {
         .find(|(n, _)| n == "prometheus")
         .unwrap();
     let r = resolve_all(&name, &text, "production").remove(0);
-    let ext = shgw::arc_extension(&r, None).unwrap();
+    let ext = shgw::arc::extension(&r, None).unwrap();
     let s = &ext.properties()["configurationSettings"];
     // The sidecar's loopback address means nothing in the extension's pod.
     assert_eq!(s["telemetry.metrics.local"], "none");
@@ -307,8 +313,8 @@ fn the_prometheus_sidecar_is_not_pointed_at_by_statsd() {
 fn output_is_deterministic() {
     for (name, text) in common::examples() {
         for r in resolve_all(&name, &text, "production") {
-            let a = shgw::arc_extension(&r, None).map(|e| e.properties().to_string());
-            let b = shgw::arc_extension(&r, None).map(|e| e.properties().to_string());
+            let a = shgw::arc::extension(&r, None).map(|e| e.properties().to_string());
+            let b = shgw::arc::extension(&r, None).map(|e| e.properties().to_string());
             assert_eq!(a, b);
         }
     }

@@ -12,15 +12,16 @@ fn gateway(spec_extra: &str) -> String {
 
 /// Renders with `settings` added to `spec.settings` (as `--set` would put them).
 fn render(spec_extra: &str, settings: &[(&str, &str)]) -> Result<shgw::Manifests, shgw::Errors> {
-    let mut docs: Vec<serde_json::Value> = shgw::parse_documents("gw.yaml", &gateway(spec_extra))?
-        .iter()
-        .map(|d| d.node.to_value())
-        .collect();
+    let mut docs: Vec<serde_json::Value> =
+        shgw::file::parse_documents("gw.yaml", &gateway(spec_extra))?
+            .iter()
+            .map(|d| d.node.to_value())
+            .collect();
     for (k, v) in settings {
         docs[0]["spec"]["settings"][*k] = serde_json::json!(v);
     }
-    let gws = shgw::gateways_from_documents("gw.yaml", docs)?;
-    shgw::render(&gws[0], &Profile::embedded("production")?)
+    let gws = shgw::file::gateways_from_documents("gw.yaml", docs)?;
+    shgw::resolve(&gws[0], &Profile::embedded("production")?).and_then(|r| shgw::render(&r))
 }
 
 fn error_paths(spec_extra: &str, settings: &[(&str, &str)]) -> Vec<String> {
@@ -41,7 +42,7 @@ fn deployment(m: &shgw::Manifests) -> serde_json::Value {
 
 #[test]
 fn every_managed_setting_is_refused_in_settings() {
-    for managed in shgw::MANAGED_SETTINGS {
+    for managed in shgw::settings::MANAGED_SETTINGS {
         let paths = error_paths("", &[(managed.key, "x")]);
         assert_eq!(
             paths,
@@ -65,7 +66,7 @@ fn every_key_shgw_writes_is_in_the_table() {
         .unwrap();
     for key in cm.to_value()["data"].as_object().unwrap().keys() {
         assert!(
-            shgw::managed_setting(key).is_some(),
+            shgw::settings::managed_setting(key).is_some(),
             "{key} is written but not in the table"
         );
     }
@@ -356,7 +357,9 @@ fn the_prometheus_example_sends_logs_somewhere() {
     .unwrap();
     let gws = shgw::parse_gateways("prometheus.yaml", &text).unwrap();
     for profile in ["dev", "production", "openshift"] {
-        let m = shgw::render(&gws[0], &Profile::embedded(profile).unwrap()).unwrap();
+        let m = shgw::resolve(&gws[0], &Profile::embedded(profile).unwrap())
+            .and_then(|r| shgw::render(&r))
+            .unwrap();
         assert!(
             m.warnings
                 .iter()
@@ -372,7 +375,9 @@ fn a_bad_profile_default_is_the_profiles_problem() {
     let profile = "apiVersion: shgw.dev/v1alpha1\nkind: Profile\nmetadata: {name: team}\nextends: production\ndefaults:\n  spec:\n    resources: {requests: {cpu: 2GB}}\n";
     let p = Profile::from_yaml("team-profile.yaml", profile).unwrap();
     let gws = shgw::parse_gateways("gw.yaml", &gateway("")).unwrap();
-    let e = shgw::render(&gws[0], &p).unwrap_err();
+    let e = shgw::resolve(&gws[0], &p)
+        .and_then(|r| shgw::render(&r))
+        .unwrap_err();
     let d = e.errors().next().unwrap();
     assert_eq!(d.origin.as_deref(), Some("team-profile.yaml"));
     assert_eq!(d.path, "defaults.spec.resources.requests.cpu");
@@ -384,7 +389,9 @@ fn a_bad_profile_default_is_the_profiles_problem() {
     // The same value written by the user is the user's.
     let gws =
         shgw::parse_gateways("gw.yaml", &gateway("  resources: {requests: {cpu: 2GB}}\n")).unwrap();
-    let e = shgw::render(&gws[0], &p).unwrap_err();
+    let e = shgw::resolve(&gws[0], &p)
+        .and_then(|r| shgw::render(&r))
+        .unwrap_err();
     let d = e.errors().next().unwrap();
     assert_eq!(
         (d.origin.as_deref(), d.path.as_str()),
@@ -448,7 +455,7 @@ fn the_old_policy_cases_are_review_rules_at_their_gateway_field() {
             gateway(extra)
         };
         let gws = shgw::parse_gateways("gw.yaml", &text).unwrap();
-        let problems = match shgw::render(&gws[0], &production) {
+        let problems = match shgw::resolve(&gws[0], &production).and_then(|r| shgw::render(&r)) {
             Ok(m) => m.warnings,
             Err(e) => e.problems,
         };
@@ -470,7 +477,9 @@ fn the_old_policy_cases_are_review_rules_at_their_gateway_field() {
     // The default namespace is refused; so is a render with no namespace at all.
     let text = gateway("").replace("namespace: apim", "namespace: default");
     let gws = shgw::parse_gateways("gw.yaml", &text).unwrap();
-    let e = shgw::render(&gws[0], &production).unwrap_err();
+    let e = shgw::resolve(&gws[0], &production)
+        .and_then(|r| shgw::render(&r))
+        .unwrap_err();
     assert!(
         e.errors()
             .any(|d| d.rule == Some("SHGW042") && d.path == "metadata.namespace"),
@@ -489,7 +498,9 @@ fn one_replica_without_a_budget_gets_both_rules() {
     let nobudget = "apiVersion: shgw.dev/v1alpha1\nkind: Profile\nmetadata: {name: nobudget}\nextends: production\ndefaults:\n  spec:\n    highAvailability: {podDisruptionBudget: null}\n";
     let p = Profile::from_yaml("nobudget.yaml", nobudget).unwrap();
     assert_eq!(p.level("SHGW004"), production.level("SHGW004"));
-    let e = shgw::render(&gws[0], &p).unwrap_err();
+    let e = shgw::resolve(&gws[0], &p)
+        .and_then(|r| shgw::render(&r))
+        .unwrap_err();
     let rules: Vec<_> = e.errors().filter_map(|d| d.rule).collect();
     assert!(
         rules.contains(&"SHGW001") && rules.contains(&"SHGW004"),

@@ -87,7 +87,7 @@ fn every_render_is_valid_for_each_supported_minor() {
         let mut stream = String::new();
         let mut refused = 0;
         for (label, manifests) in &renders {
-            match shgw::for_kube_version(label, manifests.clone(), version) {
+            match shgw::kube_version::for_kube_version(label, manifests.clone(), version) {
                 Ok(m) => {
                     if !stream.is_empty() {
                         stream.push_str("---\n");
@@ -153,7 +153,8 @@ fn versions_with_every_requirement_get_the_default_output() {
     let newest_needed = REQUIREMENTS.iter().map(|r| r.since).max().unwrap();
     for (label, manifests) in renders() {
         for version in [newest_needed, NEWEST_CHECKED, KubeVersion::new(1, 40)] {
-            let out = shgw::for_kube_version(&label, manifests.clone(), version).unwrap();
+            let out =
+                shgw::kube_version::for_kube_version(&label, manifests.clone(), version).unwrap();
             assert_eq!(out, manifests, "{label} for {version}");
         }
     }
@@ -166,7 +167,8 @@ fn what_is_left_out_is_said_and_only_that_is_left_out() {
         .iter()
         .find(|(l, _)| l == "minimal/production")
         .unwrap();
-    let out = shgw::for_kube_version("m", minimal.clone(), KubeVersion::new(1, 26)).unwrap();
+    let out = shgw::kube_version::for_kube_version("m", minimal.clone(), KubeVersion::new(1, 26))
+        .unwrap();
     let before = minimal.to_yaml();
     let after = out.to_yaml();
     for r in REQUIREMENTS

@@ -9,7 +9,7 @@ fn render(extra: &str) -> Result<shgw::Manifests, shgw::Errors> {
         "apiVersion: shgw.dev/v1alpha1\nkind: Gateway\nmetadata: {{name: gw}}\nspec:\n  endpoint: contoso.configuration.azure-api.net\n  backup: {{storageClassName: azurefile-csi}}\n{extra}"
     );
     let gws = shgw::parse_gateways("gw.yaml", &text)?;
-    shgw::render(&gws[0], &Profile::embedded("openshift")?)
+    shgw::resolve(&gws[0], &Profile::embedded("openshift")?).and_then(|r| shgw::render(&r))
 }
 
 #[test]

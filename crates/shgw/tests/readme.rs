@@ -10,7 +10,7 @@ fn readme_reference_matches_the_schema() {
         .expect("start marker")
         + "<!-- reference:start -->\n".len();
     let end = readme.find("<!-- reference:end -->").expect("end marker");
-    let generated = shgw::reference_markdown();
+    let generated = shgw::spec::reference_markdown();
     // A developer refreshes the table with SHGW_UPDATE_README=1; CI never sets it.
     if std::env::var_os("SHGW_UPDATE_README").is_some() && readme[start..end] != generated {
         let updated = format!("{}{generated}{}", &readme[..start], &readme[end..]);

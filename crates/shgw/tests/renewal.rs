@@ -129,7 +129,9 @@ fn a_certificate_is_mounted_read_only_and_wired() {
     ))
     .unwrap();
     let gws = shgw::parse_gateways("e.yaml", &text).unwrap();
-    let m = shgw::render(&gws[0], &Profile::embedded("production").unwrap()).unwrap();
+    let m = shgw::resolve(&gws[0], &Profile::embedded("production").unwrap())
+        .and_then(|r| shgw::render(&r))
+        .unwrap();
     let yaml = m.to_yaml();
     assert!(
         yaml.contains(

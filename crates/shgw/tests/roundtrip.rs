@@ -86,7 +86,9 @@ spec:
   settings: {a.yes: "yes", a.on: "on", a.time: "12:30", a.num: "1_000", a.date: "2026-11-26", a.y: "y", a.off: "OFF", a.oct: "0755", a.float: "1.25", a.null: "~"}
 "#;
     let gws = shgw::parse_gateways("gw.yaml", text).unwrap();
-    let m = shgw::render(&gws[0], &shgw::Profile::embedded("production").unwrap()).unwrap();
+    let m = shgw::resolve(&gws[0], &shgw::Profile::embedded("production").unwrap())
+        .and_then(|r| shgw::render(&r))
+        .unwrap();
     let yaml = m.to_yaml();
     for line in [
         "a.yes: \"yes\"",

@@ -35,8 +35,8 @@ fn invalid_files_report_every_problem() {
     for (name, text) in &files {
         let file = format!("{name}.yaml");
         // Every problem placed at its line and column, as the CLI reports them.
-        let result = shgw::parse_documents(&file, text).and_then(|docs| {
-            let gws = shgw::gateways_from_placed(&file, &docs)?;
+        let result = shgw::file::parse_documents(&file, text).and_then(|docs| {
+            let gws = shgw::file::gateways_from_placed(&file, &docs)?;
             let p = shgw::Profile::embedded("production")?;
             shgw::render_with(&file, &gws, &p, &shgw::RenderOptions::default())
                 .map_err(|e| e.placed_in(&docs))

@@ -164,7 +164,7 @@ pub fn explain(id: &str) -> Option<String> {
         .map(|p| format!("{}: {}", p.metadata.name, p.level(rule.id).as_str()))
         .collect();
     out.push_str(&levels.join(", "));
-    let reads: Vec<&str> = shgw::Parameters::NAMES
+    let reads: Vec<&str> = shgw::profile::Parameters::NAMES
         .iter()
         .filter(|(_, r)| *r == rule.id)
         .map(|(p, _)| *p)
@@ -187,7 +187,7 @@ pub fn explain(id: &str) -> Option<String> {
 
 /// The embedded profiles, in their order (they are part of the library and always resolve).
 fn embedded() -> Vec<shgw::Profile> {
-    shgw::EMBEDDED_PROFILES
+    shgw::profile::EMBEDDED
         .iter()
         .filter_map(|(name, _)| shgw::Profile::embedded(name).ok())
         .collect()

@@ -221,7 +221,7 @@ pub(crate) fn plan(doc: &Value, e: &Existing) -> Takeover {
 
 /// What rendering under `dev` and `production` adds or refuses.
 fn profile_changes(doc: &Value, e: &Existing, t: &mut Takeover) {
-    let gateway = shgw::gateway_from_value(doc);
+    let gateway = shgw::file::gateway_from_value(doc);
     let Ok(gateway) = gateway else {
         t.changes
             .push("the imported Gateway does not parse: fix it before rendering".to_owned());
@@ -231,7 +231,7 @@ fn profile_changes(doc: &Value, e: &Existing, t: &mut Takeover) {
         let Ok(p) = shgw::Profile::embedded(profile) else {
             continue;
         };
-        match shgw::render(&gateway, &p) {
+        match shgw::resolve(&gateway, &p).and_then(|r| shgw::render(&r)) {
             Ok(m) => {
                 let new = new_objects(&m, e);
                 if new.is_empty() {
@@ -283,7 +283,7 @@ fn profile_changes(doc: &Value, e: &Existing, t: &mut Takeover) {
                 }
                 // What it adds once accepted: the same render with the policy only warning.
                 let relaxed = relax(p);
-                if let Ok(m) = shgw::render(&gateway, &relaxed) {
+                if let Ok(m) = shgw::resolve(&gateway, &relaxed).and_then(|r| shgw::render(&r)) {
                     if !e.resources {
                         resource_changes(profile, &m, t);
                     }

@@ -1,7 +1,7 @@
 //! Gateway files from the Azure Arc cluster extension `Microsoft.ApiManagement.Gateway`: an ARM
 //! resource (or a template holding some), `az k8s-extension show` or `list` output, or the
 //! `properties` object alone, as `shgw render -o arc-extension` writes it. Settings are read by
-//! the keys of [`shgw::ARC_SETTINGS`]; every setting not carried over is named in the notes,
+//! the keys of [`shgw::arc::SETTINGS`]; every setting not carried over is named in the notes,
 //! and protected settings (the token) are never read, only named.
 
 use super::build::{GatewayDoc, int_or_percent, statsd_endpoint};
@@ -110,7 +110,7 @@ impl Settings {
                 continue;
             };
             let rest = rest.strip_prefix('.').unwrap_or(rest);
-            out.push((shgw::arc_split_path(rest), v.clone()));
+            out.push((shgw::arc::split_path(rest), v.clone()));
             self.taken.insert(k);
         }
         out
@@ -168,13 +168,13 @@ pub fn import_arc_extension(
             .get("extensionType")
             .and_then(Value::as_str)
             .unwrap_or_default();
-        if kind.eq_ignore_ascii_case(shgw::ARC_EXTENSION_TYPE) {
+        if kind.eq_ignore_ascii_case(shgw::arc::EXTENSION_TYPE) {
             gateways.push(f);
         } else {
             notes.push(format!(
                 "{}: an extension of type {kind}, not {}: skipped",
                 f.name.unwrap_or("(unnamed)"),
-                shgw::ARC_EXTENSION_TYPE
+                shgw::arc::EXTENSION_TYPE
             ));
         }
     }
@@ -183,7 +183,7 @@ pub fn import_arc_extension(
             "extensionType",
             format!(
                 "no {} extension here (an ARM resource of type {RESOURCE_TYPE}, `az k8s-extension show` output, or its properties)",
-                shgw::ARC_EXTENSION_TYPE
+                shgw::arc::EXTENSION_TYPE
             ),
         ));
     }
@@ -332,7 +332,7 @@ fn one(
     note("the extension's objects are Azure Arc's: rendering this Gateway makes a second gateway next to them (the same configuration endpoint, so both serve); delete the extension (az k8s-extension delete) once shgw's serves".into());
     for k in settings.left() {
         let k = k.clone();
-        match shgw::arc_setting(&k) {
+        match shgw::arc::setting(&k) {
             Some(s) if s.key == k => note(format!(
                 "setting {k} (documented by the extension) is not carried over: shgw has no such field"
             )),
@@ -353,11 +353,11 @@ fn extension_level(p: &Value, note: &mut impl FnMut(String)) {
     if let Some(t) = p
         .get("releaseTrain")
         .and_then(Value::as_str)
-        .filter(|t| !t.eq_ignore_ascii_case(shgw::ARC_RELEASE_TRAIN))
+        .filter(|t| !t.eq_ignore_ascii_case(shgw::arc::RELEASE_TRAIN))
     {
         note(format!(
             "releaseTrain {t} is the extension's, not the gateway's: `shgw render -o arc-extension` writes {}",
-            shgw::ARC_RELEASE_TRAIN
+            shgw::arc::RELEASE_TRAIN
         ));
     }
     if p.get("autoUpgradeMinorVersion") == Some(&json!(false))
@@ -375,7 +375,7 @@ fn protected(p: &Value, s: &mut Settings, note: &mut impl FnMut(String)) {
         .and_then(Value::as_object)
     {
         for k in m.keys() {
-            if k == shgw::ARC_TOKEN_SETTING {
+            if k == shgw::arc::TOKEN_SETTING {
                 note(format!(
                     "protected setting {k} (the token) is not carried over and never printed: render with --token-file or --token-env, or keep the token in a Secret named by spec.auth.token"
                 ));
@@ -386,10 +386,10 @@ fn protected(p: &Value, s: &mut Settings, note: &mut impl FnMut(String)) {
             }
         }
     }
-    if s.take(shgw::ARC_TOKEN_SETTING).is_some() {
+    if s.take(shgw::arc::TOKEN_SETTING).is_some() {
         note(format!(
             "{} is a plain (not protected) setting, readable by anyone who can read the extension: move it to configurationProtectedSettings and renew the token; its value is not carried over",
-            shgw::ARC_TOKEN_SETTING
+            shgw::arc::TOKEN_SETTING
         ));
     }
 }

@@ -73,11 +73,12 @@ impl GatewayDoc {
             "metadata": Value::Object(self.metadata),
             "spec": Value::Object(self.spec),
         });
-        let typed = shgw::gateway_from_value(&doc).map_err(|problems| ImportError::Unreadable {
-            input: input.to_owned(),
-            gateway: name.as_str().unwrap_or_default().to_owned(),
-            problems: problems.iter().map(ToString::to_string).collect(),
-        })?;
+        let typed =
+            shgw::file::gateway_from_value(&doc).map_err(|problems| ImportError::Unreadable {
+                input: input.to_owned(),
+                gateway: name.as_str().unwrap_or_default().to_owned(),
+                problems: problems.iter().map(ToString::to_string).collect(),
+            })?;
         serde_json::to_value(typed).map_err(|e| ImportError::Unreadable {
             input: input.to_owned(),
             gateway: name.as_str().unwrap_or_default().to_owned(),

@@ -85,7 +85,7 @@ pub fn import_helm_values(
         ));
     };
     let release = Some(release_name);
-    let ok = |n: &str| n.len() <= 44 && shgw::names::is_dns1123_label(n);
+    let ok = shgw::spec::is_gateway_name;
     let name = match release {
         _ if ok(&fullname) => fullname.clone(),
         Some(r) if ok(r) => r.to_owned(),

@@ -86,7 +86,7 @@ fn tool_label(key: &str) -> bool {
 
 /// The Gateway name: the workload's, or the Helm release's when the workload's is too long.
 fn gateway_name(v: &Value, gw: &Gateway, notes: &mut Notes) -> String {
-    let ok = |n: &str| n.len() <= 44 && shgw::names::is_dns1123_label(n);
+    let ok = shgw::spec::is_gateway_name;
     if ok(&gw.name) {
         return gw.name.clone();
     }

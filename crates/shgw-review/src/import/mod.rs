@@ -76,7 +76,7 @@ pub enum ImportError {
     /// The stream holds no gateway workload.
     #[error(
         "{input}: no gateway workload (a Deployment, StatefulSet or DaemonSet running {}) to import",
-        shgw::GATEWAY_IMAGE
+        shgw::review::GATEWAY_IMAGE
     )]
     NoGateway {
         /// The input.

@@ -1,14 +1,15 @@
 //! Alerts: a Prometheus Operator `PrometheusRule` on the kube-state-metrics series every such
 //! cluster has, scoped to this gateway's namespace and object names.
 //!
-//! Every threshold is computed once, here or in [`RenewalPlan::stale_after`], and written into
+//! Every threshold is computed once, here or in the renewal plan, and written into
 //! both the expression and the description, so what the rule does and what it says agree.
 
 use super::metrics::METRICS_PORT_NAME;
 use super::renewal::renewer_name;
 use crate::defaults as d;
 use crate::diag::Diagnostic;
-use crate::resolve::{AlertsPlan, AuthMode, RenewalPlan, Resolved};
+use crate::pipeline::Resolved;
+use crate::resolve::{AlertsPlan, AuthMode, Plan, RenewalPlan};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use serde::Serialize;
 use serde_json::Value;
@@ -338,6 +339,11 @@ impl AlertTargets {
     /// The targets with the names `render` gives them; none when alerts are off or there is
     /// no namespace (validation refuses alerts without one).
     pub fn rendered(r: &Resolved) -> Option<AlertTargets> {
+        AlertTargets::of(&r.plan)
+    }
+
+    /// [`AlertTargets::rendered`] of a plan.
+    pub(crate) fn of(r: &Plan) -> Option<AlertTargets> {
         r.alerts.as_ref()?;
         let namespace = r.namespace.clone()?;
         let cron_job = match &r.auth {
@@ -360,7 +366,7 @@ impl AlertTargets {
     }
 
     /// The value of the rule's `shgw.dev/alert-scope` annotation, which
-    /// [`alert_scope_problems`] reads: `<namespace>/<deployment>`.
+    /// [`scope_problems`] reads: `<namespace>/<deployment>`.
     pub fn scope(&self) -> String {
         format!("{}/{}", self.namespace, self.deployment)
     }
@@ -373,16 +379,21 @@ impl AlertTargets {
 /// ```
 /// let text = "apiVersion: shgw.dev/v1alpha1\nkind: Gateway\nmetadata: {name: gw, namespace: apim}\nspec: {endpoint: contoso.configuration.azure-api.net, backup: {storageClassName: azurefile-csi}, telemetry: {alerts: {enabled: true}}}\n";
 /// let gw = &shgw::parse_gateways("gw.yaml", text)?[0];
-/// let r = shgw::resolve(gw, &shgw::Profile::embedded("production")?).map_err(|d| shgw::Errors::new("gw.yaml", d))?.gateway;
-/// let mut t = shgw::AlertTargets::rendered(&r).unwrap();
+/// let r = shgw::resolve(gw, &shgw::Profile::embedded("production")?)?;
+/// let mut t = shgw::alerts::AlertTargets::rendered(&r).unwrap();
 /// t.namespace = "staging".into();
 /// t.deployment = "staging-gw".into();
-/// let spec = shgw::alert_rules(&r, &t).unwrap();
+/// let spec = shgw::alerts::rules(&r, &t).unwrap();
 /// assert!(spec.groups[0].rules[0].expr.contains(r#"deployment="staging-gw""#));
 /// assert_eq!(spec.groups[0].name, "shgw.staging.gw");
 /// # Ok::<(), shgw::Errors>(())
 /// ```
-pub fn alert_rules(r: &Resolved, t: &AlertTargets) -> Option<PrometheusRuleSpec> {
+pub fn rules(r: &Resolved, t: &AlertTargets) -> Option<PrometheusRuleSpec> {
+    rule_groups(&r.plan, t)
+}
+
+/// [`rules`] of a plan.
+pub(crate) fn rule_groups(r: &Plan, t: &AlertTargets) -> Option<PrometheusRuleSpec> {
     let plan = r.alerts.as_ref()?;
     let mut rules = Rules {
         plan,
@@ -413,10 +424,10 @@ pub fn alert_rules(r: &Resolved, t: &AlertTargets) -> Option<PrometheusRuleSpec>
 }
 
 /// PrometheusRule `<name>`, when alerts are on (validation makes sure there is a namespace).
-pub(crate) fn prometheus_rule(r: &Resolved) -> Option<PrometheusRule> {
+pub(crate) fn prometheus_rule(r: &Plan) -> Option<PrometheusRule> {
     let plan = r.alerts.as_ref()?;
-    let targets = AlertTargets::rendered(r)?;
-    let spec = alert_rules(r, &targets)?;
+    let targets = AlertTargets::of(r)?;
+    let spec = rule_groups(r, &targets)?;
     let mut metadata = super::meta(r, r.name.clone());
     metadata
         .annotations
@@ -444,7 +455,7 @@ fn text_at<'a>(v: &'a Value, pointer: &str) -> &'a str {
 
 /// Problems with shgw's PrometheusRules among built `resources` (after kustomize
 /// transformers, and after the rules of rendered Gateways were made again with
-/// [`alert_rules`] from the final names): a rule whose expressions select a namespace or
+/// [`rules`] from the final names): a rule whose expressions select a namespace or
 /// Deployment that the build moved or renamed would never fire. Each problem names the rule,
 /// why it cannot follow, and what to change.
 ///
@@ -454,10 +465,10 @@ fn text_at<'a>(v: &'a Value, pointer: &str) -> &'a str {
 ///                  "annotations": {"shgw.dev/alert-scope": "apim/gw"}}});
 /// let gw = serde_json::json!({"apiVersion": "apps/v1", "kind": "Deployment",
 ///     "metadata": {"name": "gw", "namespace": "elsewhere"}});
-/// let problems = shgw::alert_scope_problems(&[rule, gw]);
+/// let problems = shgw::alerts::scope_problems(&[rule, gw]);
 /// assert_eq!(problems[0].path, "metadata.namespace");
 /// ```
-pub fn alert_scope_problems(resources: &[Value]) -> Vec<Diagnostic> {
+pub fn scope_problems(resources: &[Value]) -> Vec<Diagnostic> {
     let deployments: BTreeSet<(&str, &str)> = resources
         .iter()
         .filter(|v| text_at(v, "/kind") == "Deployment")

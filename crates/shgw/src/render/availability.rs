@@ -1,7 +1,7 @@
 //! Backup claim, PodDisruptionBudget and HorizontalPodAutoscaler.
 
 use super::{meta, selector};
-use crate::resolve::Resolved;
+use crate::resolve::Plan;
 use k8s_openapi::api::autoscaling::v2::{
     CrossVersionObjectReference, HorizontalPodAutoscaler, HorizontalPodAutoscalerSpec, MetricSpec,
     MetricTarget, ResourceMetricSource,
@@ -14,7 +14,7 @@ use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
 use std::collections::BTreeMap;
 
 /// PersistentVolumeClaim for the configuration backup, unless an existing claim is used.
-pub(crate) fn backup_claim(r: &Resolved) -> Option<PersistentVolumeClaim> {
+pub(crate) fn backup_claim(r: &Plan) -> Option<PersistentVolumeClaim> {
     let plan = r.backup.as_ref()?;
     let claim = plan.create.as_ref()?;
     let mut requests = BTreeMap::new();
@@ -35,7 +35,7 @@ pub(crate) fn backup_claim(r: &Resolved) -> Option<PersistentVolumeClaim> {
 }
 
 /// PodDisruptionBudget `<name>`.
-pub(crate) fn disruption_budget(r: &Resolved) -> Option<PodDisruptionBudget> {
+pub(crate) fn disruption_budget(r: &Plan) -> Option<PodDisruptionBudget> {
     let pdb = r.disruption_budget.as_ref()?;
     Some(PodDisruptionBudget {
         metadata: meta(r, r.names.deployment.clone()),
@@ -65,7 +65,7 @@ fn utilization(resource: &str, percent: i32) -> MetricSpec {
 }
 
 /// HorizontalPodAutoscaler `<name>` (autoscaling/v2).
-pub(crate) fn autoscaler(r: &Resolved) -> Option<HorizontalPodAutoscaler> {
+pub(crate) fn autoscaler(r: &Plan) -> Option<HorizontalPodAutoscaler> {
     let a = r.autoscaling?;
     let mut metrics = vec![utilization("cpu", a.cpu)];
     if let Some(m) = a.memory {

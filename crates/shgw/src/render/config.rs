@@ -2,8 +2,8 @@
 
 use super::meta;
 use crate::defaults as d;
-use crate::managed_settings::{self as m, ManagedSetting};
-use crate::resolve::{AuthMode, EntraCredential, Resolved};
+use crate::resolve::{AuthMode, EntraCredential, Plan};
+use crate::settings::{self as m, ManagedSetting};
 use crate::spec::{LocalLogType, LogFormat, TagFormat};
 use crate::token::Token;
 use k8s_openapi::ByteString;
@@ -24,7 +24,7 @@ impl Settings {
     }
 }
 
-fn auth_settings(out: &mut Settings, r: &Resolved) {
+fn auth_settings(out: &mut Settings, r: &Plan) {
     match &r.auth {
         AuthMode::Token { .. } => {}
         AuthMode::EntraApp {
@@ -58,7 +58,7 @@ fn auth_settings(out: &mut Settings, r: &Resolved) {
     }
 }
 
-fn log_settings(out: &mut Settings, r: &Resolved) {
+fn log_settings(out: &mut Settings, r: &Plan) {
     let logs = &r.logs;
     out.put(m::LOGS_STD, logs.std.as_str());
     out.put(m::LOGS_LEVEL, logs.level.as_str());
@@ -82,7 +82,7 @@ fn log_settings(out: &mut Settings, r: &Resolved) {
     }
 }
 
-fn metric_settings(out: &mut Settings, r: &Resolved) {
+fn metric_settings(out: &mut Settings, r: &Plan) {
     out.put(m::METRICS_CLOUD, r.metrics_cloud.to_string());
     let statsd = match (&r.prometheus, &r.statsd) {
         (Some(_), _) => Some((
@@ -121,7 +121,7 @@ fn metric_settings(out: &mut Settings, r: &Resolved) {
 
 /// The gateway settings, as the container reads them through `envFrom`: the managed ones,
 /// then `spec.settings` (validation has refused any managed key there).
-pub(crate) fn settings(r: &Resolved) -> BTreeMap<String, String> {
+pub(crate) fn settings(r: &Plan) -> BTreeMap<String, String> {
     let mut out = Settings(BTreeMap::new());
     out.put(m::ENDPOINT, r.endpoint.clone());
     out.put(m::NEIGHBORHOOD_HOST, r.names.discovery.clone());
@@ -146,7 +146,7 @@ pub(crate) fn settings(r: &Resolved) -> BTreeMap<String, String> {
 }
 
 /// ConfigMap `<name>-env`.
-pub(crate) fn config_map(r: &Resolved, data: BTreeMap<String, String>) -> ConfigMap {
+pub(crate) fn config_map(r: &Plan, data: BTreeMap<String, String>) -> ConfigMap {
     ConfigMap {
         metadata: meta(r, r.names.config_map.clone()),
         data: Some(data),
@@ -168,7 +168,7 @@ const GITOPS_KEEP_TOKEN: [(&str, &str); 3] = [
 
 /// The token Secret: with the token when the caller supplied one; empty (for the renewer to
 /// fill, with [`GITOPS_KEEP_TOKEN`]) when renewal is on and no token was given; otherwise none.
-pub(crate) fn token_secret(r: &Resolved, token: Option<&Token>) -> Option<Secret> {
+pub(crate) fn token_secret(r: &Plan, token: Option<&Token>) -> Option<Secret> {
     let (secret_name, secret_key, renewal) = r.token_secret()?;
     if token.is_none() && renewal.is_none() {
         return None;
@@ -199,7 +199,7 @@ pub(crate) fn token_secret(r: &Resolved, token: Option<&Token>) -> Option<Secret
 }
 
 /// ServiceAccount for workload identity.
-pub(crate) fn service_account(r: &Resolved) -> Option<ServiceAccount> {
+pub(crate) fn service_account(r: &Plan) -> Option<ServiceAccount> {
     let AuthMode::WorkloadIdentity {
         client_id,
         service_account,

@@ -3,7 +3,7 @@
 
 use super::{meta, selector};
 use crate::defaults as d;
-use crate::resolve::{PrometheusPlan, Resolved};
+use crate::resolve::{Plan, PrometheusPlan};
 use k8s_openapi::api::core::v1::{
     ConfigMap, ConfigMapVolumeSource, Container, ContainerPort, HTTPGetAction, Probe,
     ResourceRequirements, Volume, VolumeMount,
@@ -23,7 +23,7 @@ const MAPPING_DIR: &str = "/etc/statsd-exporter";
 pub(crate) const METRICS_PORT_NAME: &str = "metrics";
 
 /// ConfigMap `<name>-statsd-mapping`.
-pub(crate) fn mapping_config_map(r: &Resolved) -> Option<ConfigMap> {
+pub(crate) fn mapping_config_map(r: &Plan) -> Option<ConfigMap> {
     r.prometheus.as_ref()?;
     Some(ConfigMap {
         metadata: meta(r, mapping_name(r)),
@@ -35,7 +35,7 @@ pub(crate) fn mapping_config_map(r: &Resolved) -> Option<ConfigMap> {
     })
 }
 
-fn mapping_name(r: &Resolved) -> String {
+fn mapping_name(r: &Plan) -> String {
     format!("{}-statsd-mapping", r.name)
 }
 
@@ -63,7 +63,7 @@ fn quantities(cpu: &str, memory: &str) -> Option<BTreeMap<String, Quantity>> {
 }
 
 /// The `statsd-exporter` sidecar, hardened like the gateway and with a read-only root.
-pub(crate) fn sidecar(r: &Resolved) -> Option<Container> {
+pub(crate) fn sidecar(r: &Plan) -> Option<Container> {
     let p = r.prometheus.as_ref()?;
     Some(Container {
         name: "statsd-exporter".into(),
@@ -104,7 +104,7 @@ pub(crate) fn sidecar(r: &Resolved) -> Option<Container> {
 }
 
 /// The volume holding the mapping file.
-pub(crate) fn mapping_volume(r: &Resolved) -> Option<Volume> {
+pub(crate) fn mapping_volume(r: &Plan) -> Option<Volume> {
     r.prometheus.as_ref()?;
     Some(Volume {
         name: MAPPING_VOLUME.into(),
@@ -118,7 +118,7 @@ pub(crate) fn mapping_volume(r: &Resolved) -> Option<Volume> {
 }
 
 /// `prometheus.io/*` pod annotations, when no PodMonitor is rendered.
-pub(crate) fn scrape_annotations(r: &Resolved) -> BTreeMap<String, String> {
+pub(crate) fn scrape_annotations(r: &Plan) -> BTreeMap<String, String> {
     match &r.prometheus {
         Some(PrometheusPlan {
             port,
@@ -179,7 +179,7 @@ pub struct PodMetricsEndpoint {
 }
 
 /// PodMonitor `<name>`, when asked for.
-pub(crate) fn pod_monitor(r: &Resolved) -> Option<PodMonitor> {
+pub(crate) fn pod_monitor(r: &Plan) -> Option<PodMonitor> {
     r.prometheus.as_ref().filter(|p| p.pod_monitor)?;
     Some(PodMonitor {
         api_version: <PodMonitor as k8s_openapi::Resource>::API_VERSION,

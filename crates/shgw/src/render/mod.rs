@@ -1,26 +1,21 @@
 //! From a Gateway and a profile to typed Kubernetes objects.
 
-mod alerts;
+pub mod alerts;
 pub(crate) use alerts::prometheus_duration;
-pub use alerts::{
-    AlertTargets, AlertingRule, PrometheusRule, PrometheusRuleSpec, RuleGroup, alert_rules,
-    alert_scope_problems, names as alert_names,
-};
 mod availability;
 mod config;
 mod findings;
-mod metrics;
+pub mod metrics;
 mod namespace;
-pub use metrics::{PodMetricsEndpoint, PodMonitor, PodMonitorSpec};
 mod network;
 mod notes;
 mod renewal;
 mod workload;
 
 use crate::diag::{Diagnostic, Errors, Severity};
-use crate::pipeline::{Resolution, resolve};
+use crate::pipeline::{Resolved, resolve_in};
 use crate::profile::Profile;
-use crate::resolve::Resolved;
+use crate::resolve::Plan;
 use crate::review::{Level, Report, review_rendered};
 use crate::spec::Gateway;
 use crate::token::Token;
@@ -214,7 +209,7 @@ pub struct RenderOptions {
     pub allow_expiring_token: bool,
 }
 
-pub(crate) fn meta(r: &Resolved, name: String) -> ObjectMeta {
+pub(crate) fn meta(r: &Plan, name: String) -> ObjectMeta {
     ObjectMeta {
         name: Some(name),
         namespace: r.namespace.clone(),
@@ -246,7 +241,7 @@ pub(crate) fn hardened(
     }
 }
 
-pub(crate) fn selector(r: &Resolved) -> LabelSelector {
+pub(crate) fn selector(r: &Plan) -> LabelSelector {
     LabelSelector {
         match_labels: Some(r.selector.clone()),
         ..Default::default()
@@ -254,7 +249,7 @@ pub(crate) fn selector(r: &Resolved) -> LabelSelector {
 }
 
 /// The objects of one resolved gateway, in kustomize's legacy order.
-fn objects(r: &Resolved, token: Option<&Token>) -> Vec<Object> {
+fn objects(r: &Plan, token: Option<&Token>) -> Vec<Object> {
     let data = config::settings(r);
     let mut hashed = serde_json::to_string(&data).unwrap_or_default();
     if r.prometheus.is_some() {
@@ -299,10 +294,10 @@ fn objects(r: &Resolved, token: Option<&Token>) -> Vec<Object> {
 
 /// Which gateway of the fleet a token belongs to: the one whose `gateway.name` it was issued
 /// for, or the only one.
-fn token_owner(resolved: &[Option<&Resolution>], token: &Token) -> Option<usize> {
+fn token_owner(resolved: &[Option<&Resolved>], token: &Token) -> Option<usize> {
     let by_name = resolved
         .iter()
-        .position(|r| r.is_some_and(|r| r.gateway.gateway_name == token.gateway_id()));
+        .position(|r| r.is_some_and(|r| r.gateway_name() == token.gateway_id()));
     by_name.or((resolved.len() == 1).then_some(0))
 }
 
@@ -315,33 +310,33 @@ fn short_digest(text: &str) -> String {
         .collect()
 }
 
-/// Renders one Gateway under a profile (no token, so no time is needed), and reviews the
-/// objects under the same profile.
+/// Renders one resolved Gateway (no token, so no time is needed), and reviews the objects
+/// under the profile it was resolved under.
 ///
 /// # Errors
-/// [`Errors`] with every problem found, errors first: the spec's, and the review's findings at
-/// level error, each with its rule id at the Gateway field it comes from.
+/// [`Errors`] with every problem found, errors first: the review's findings at level error,
+/// each with its rule id at the Gateway field it comes from (the spec's own problems were
+/// [`resolve`](crate::resolve)'s).
 ///
 /// ```
 /// let text = "apiVersion: shgw.dev/v1alpha1\nkind: Gateway\nmetadata: {name: contoso, namespace: apim}\nspec: {endpoint: contoso.configuration.azure-api.net, backup: {storageClassName: azurefile-csi}}\n";
+/// let production = shgw::Profile::embedded("production")?;
 /// let gw = &shgw::parse_gateways("gw.yaml", text)?[0];
-/// let out = shgw::render(gw, &shgw::Profile::embedded("production")?)?;
+/// let out = shgw::render(&shgw::resolve(gw, &production)?)?;
 /// assert!(out.to_yaml().contains("name: contoso-live-traffic"));
 /// // One replica: production refuses it at the Gateway's own field.
 /// let one = text.replace("spec: {", "spec: {replicas: 1, ");
 /// let gw = &shgw::parse_gateways("gw.yaml", &one)?[0];
-/// let e = shgw::render(gw, &shgw::Profile::embedded("production")?).unwrap_err();
+/// let e = shgw::render(&shgw::resolve(gw, &production)?).unwrap_err();
 /// let d = e.errors().next().unwrap();
 /// assert_eq!((d.rule, d.path.as_str()), (Some("SHGW001"), "spec.replicas"));
 /// # Ok::<(), shgw::Errors>(())
 /// ```
-pub fn render(g: &Gateway, p: &Profile) -> Result<Manifests, Errors> {
-    render_with(
-        &format!("Gateway {}", g.metadata.name),
-        std::slice::from_ref(g),
-        p,
-        &RenderOptions::default(),
-    )
+pub fn render(r: &Resolved) -> Result<Manifests, Errors> {
+    let mut out = Manifests::default();
+    let mut problems = r.warnings.clone();
+    render_into(&mut out, &mut problems, r, None, &RenderOptions::default());
+    finish(&format!("Gateway {}", r.name()), out, problems)
 }
 
 /// Renders a fleet (several Gateways, in order) under one profile; `source` names the input in
@@ -352,15 +347,24 @@ pub fn render(g: &Gateway, p: &Profile) -> Result<Manifests, Errors> {
 ///
 /// # Errors
 /// [`Errors`] with every problem of every gateway, errors first; nothing is rendered then.
+///
+/// ```
+/// let text = "apiVersion: shgw.dev/v1alpha1\nkind: Gateway\nmetadata: {name: contoso, namespace: apim}\nspec: {endpoint: contoso.configuration.azure-api.net, backup: {storageClassName: azurefile-csi}}\n";
+/// let fleet = shgw::parse_gateways("fleet.yaml", &format!("{text}---\n{}", text.replace("contoso", "fabrikam")))?;
+/// let p = shgw::Profile::embedded("production")?;
+/// let out = shgw::render_with("fleet.yaml", &fleet, &p, &shgw::RenderOptions::default())?;
+/// assert_eq!(out.review.gateways.len(), 2);
+/// # Ok::<(), shgw::Errors>(())
+/// ```
 pub fn render_with(
     source: &str,
     gateways: &[Gateway],
     p: &Profile,
     opts: &RenderOptions,
 ) -> Result<Manifests, Errors> {
-    let results: Vec<Result<Resolution, Vec<Diagnostic>>> =
-        gateways.iter().map(|g| resolve(g, p)).collect();
-    let resolved: Vec<Option<&Resolution>> = results.iter().map(|r| r.as_ref().ok()).collect();
+    let results: Vec<Result<Resolved, Vec<Diagnostic>>> =
+        gateways.iter().map(|g| resolve_in(g, p)).collect();
+    let resolved: Vec<Option<&Resolved>> = results.iter().map(|r| r.as_ref().ok()).collect();
     let owner = match &opts.token {
         None => None,
         Some(t) => match token_owner(&resolved, t) {
@@ -381,42 +385,59 @@ pub fn render_with(
     let mut out = Manifests::default();
     let mut problems = Vec::new();
     for (i, result) in results.into_iter().enumerate() {
-        let Resolution {
-            gateway: r,
-            warnings,
-        } = match result {
-            Ok(resolution) => resolution,
-            Err(ds) => {
-                problems.extend(ds);
-                continue;
+        match result {
+            Ok(r) => {
+                problems.extend(r.warnings.iter().cloned());
+                let token = owner.filter(|(o, _)| *o == i).map(|(_, t)| t);
+                render_into(&mut out, &mut problems, &r, token, opts);
             }
-        };
-        problems.extend(warnings);
-        let token = owner.filter(|(o, _)| *o == i).map(|(_, t)| t);
-        if let Some(t) = token {
-            problems.extend(
-                crate::token_policy::check(t, &r, opts)
-                    .into_iter()
-                    .map(|d| d.for_gateway(&r.name)),
-            );
+            Err(ds) => problems.extend(ds),
         }
-        let objects = objects(&r, token);
-        let now = opts.now.unwrap_or(jiff::Timestamp::UNIX_EPOCH);
-        let values = objects.iter().map(Object::to_value).collect();
-        let report = review_rendered(values, &review_profile(p, opts), now);
-        problems.extend(findings::diagnostics(
-            &report.findings,
-            &r.name,
-            &report.profile,
-        ));
-        out.review.profile.clone_from(&report.profile);
-        out.review.levels.clone_from(&report.levels);
-        out.review.gateways.extend(report.gateways);
-        out.review.findings.extend(report.findings);
-        out.objects.extend(objects);
-        out.next_steps
-            .extend(crate::token_policy::next_steps(&r, token.is_some()));
     }
+    finish(source, out, problems)
+}
+
+/// Adds the objects of one resolved gateway (with `token`, if it is its own) to `out`, and
+/// what is wrong with them (the token's problems, the review's findings) to `problems`.
+fn render_into(
+    out: &mut Manifests,
+    problems: &mut Vec<Diagnostic>,
+    r: &Resolved,
+    token: Option<&Token>,
+    opts: &RenderOptions,
+) {
+    let plan = &r.plan;
+    if let Some(t) = token {
+        problems.extend(
+            crate::token_policy::check(t, plan, opts)
+                .into_iter()
+                .map(|d| d.for_gateway(&plan.name)),
+        );
+    }
+    let objects = objects(plan, token);
+    let now = opts.now.unwrap_or(jiff::Timestamp::UNIX_EPOCH);
+    let values = objects.iter().map(Object::to_value).collect();
+    let report = review_rendered(values, &review_profile(&r.profile, opts), now);
+    problems.extend(findings::diagnostics(
+        &report.findings,
+        &plan.name,
+        &report.profile,
+    ));
+    out.review.profile.clone_from(&report.profile);
+    out.review.levels.clone_from(&report.levels);
+    out.review.gateways.extend(report.gateways);
+    out.review.findings.extend(report.findings);
+    out.objects.extend(objects);
+    out.next_steps
+        .extend(crate::token_policy::next_steps(plan, token.is_some()));
+}
+
+/// The manifests, unless `problems` holds an error: then every problem, errors first.
+fn finish(
+    source: &str,
+    mut out: Manifests,
+    mut problems: Vec<Diagnostic>,
+) -> Result<Manifests, Errors> {
     problems.extend(namespaces_first(&mut out.objects));
     problems.sort_by_key(|d| d.severity);
     if problems.iter().any(|d| d.severity == Severity::Error) {

@@ -1,7 +1,7 @@
 //! The Namespace object, for deployments that own their namespace.
 
 use crate::defaults as d;
-use crate::resolve::Resolved;
+use crate::resolve::Plan;
 use k8s_openapi::api::core::v1::Namespace;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 
@@ -13,7 +13,7 @@ pub(crate) const POD_SECURITY_PREFIX: &str = "pod-security.kubernetes.io/";
 const MODES: [&str; 3] = ["audit", "enforce", "warn"];
 
 /// Namespace `metadata.namespace`, when `spec.namespace.create` is on and there is one.
-pub(crate) fn namespace(r: &Resolved) -> Option<Namespace> {
+pub(crate) fn namespace(r: &Plan) -> Option<Namespace> {
     let plan = r.namespace_object.as_ref()?;
     let name = r.namespace.clone()?;
     // The Gateway's own labels, not those that name one gateway: a fleet may share the namespace.

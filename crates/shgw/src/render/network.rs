@@ -2,7 +2,7 @@
 
 use super::{meta, selector};
 use crate::defaults as d;
-use crate::resolve::Resolved;
+use crate::resolve::Plan;
 use crate::spec::ServiceType;
 use k8s_openapi::api::core::v1::{Service, ServicePort, ServiceSpec};
 use k8s_openapi::api::networking::v1::{
@@ -24,7 +24,7 @@ fn service_port(name: &str, port: i32, target: &str, protocol: &str) -> ServiceP
 }
 
 /// Service `<name>-live-traffic`: HTTP and HTTPS to the gateway pods.
-pub(crate) fn live_traffic(r: &Resolved) -> Service {
+pub(crate) fn live_traffic(r: &Plan) -> Service {
     let mut metadata = meta(r, r.names.live_traffic.clone());
     if !r.service_annotations.is_empty() {
         metadata
@@ -53,7 +53,7 @@ pub(crate) fn live_traffic(r: &Resolved) -> Service {
 
 /// Headless Service `<name>-instance-discovery`: lets instances find each other to share
 /// rate-limit counters (UDP 4290) and heartbeats (UDP 4291).
-pub(crate) fn instance_discovery(r: &Resolved) -> Service {
+pub(crate) fn instance_discovery(r: &Plan) -> Service {
     let mut metadata = meta(r, r.names.discovery.clone());
     metadata
         .annotations
@@ -97,7 +97,7 @@ fn np_port(port: i32, protocol: &str) -> NetworkPolicyPort {
 }
 
 /// Prometheus may scrape the metrics sidecar from any namespace.
-fn scrape_rule(r: &Resolved) -> Option<NetworkPolicyIngressRule> {
+fn scrape_rule(r: &Plan) -> Option<NetworkPolicyIngressRule> {
     let p = r.prometheus.as_ref()?;
     Some(NetworkPolicyIngressRule {
         from: Some(vec![NetworkPolicyPeer {
@@ -110,7 +110,7 @@ fn scrape_rule(r: &Resolved) -> Option<NetworkPolicyIngressRule> {
 
 /// NetworkPolicy `<name>`: API traffic from anywhere (or the allowed CIDRs), instance sync only
 /// from the gateway's own pods. Egress stays open: backends can be anywhere on any port.
-pub(crate) fn network_policy(r: &Resolved) -> Option<NetworkPolicy> {
+pub(crate) fn network_policy(r: &Plan) -> Option<NetworkPolicy> {
     let cidrs = r.network_policy.as_ref()?;
     let from = (!cidrs.is_empty()).then(|| {
         cidrs

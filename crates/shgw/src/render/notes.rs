@@ -2,13 +2,13 @@
 //! `checkov.io/skipN` annotations checkov reads.
 
 use crate::defaults as d;
-use crate::resolve::{AuthMode, Resolved};
+use crate::resolve::{AuthMode, Plan};
 use crate::spec::PullPolicy;
 use std::collections::BTreeMap;
 
 /// `checkov.io/skip1..N` annotations for the Deployment, and the `shgw.dev/ignore` of the
 /// default-namespace rule for a gateway adopted where it lives.
-pub(crate) fn linter_skips(r: &Resolved) -> BTreeMap<String, String> {
+pub(crate) fn linter_skips(r: &Plan) -> BTreeMap<String, String> {
     let mut skips: Vec<String> = vec![
         "CKV_K8S_22=the gateway writes its CA bundle under /etc/ssl/certs at start; a read-only root filesystem is not supported".into(),
     ];

@@ -4,7 +4,7 @@
 
 use super::config::{WI_CLIENT_ID_ANNOTATION, WI_TENANT_ID_ANNOTATION, WI_USE_LABEL};
 use crate::defaults as d;
-use crate::resolve::{RenewalPlan, Resolved};
+use crate::resolve::{Plan, RenewalPlan};
 use k8s_openapi::api::admissionregistration::v1::{
     MatchCondition, MatchResources, NamedRuleWithOperations, ValidatingAdmissionPolicy,
     ValidatingAdmissionPolicyBinding, ValidatingAdmissionPolicyBindingSpec,
@@ -28,24 +28,24 @@ const RENEWER_APP: &str = "shgw-token-renewer";
 const NAMESPACE_ENV: &str = "POD_NAMESPACE";
 
 /// The renewer plan, the token Secret's name and key, when renewal is on.
-fn plan(r: &Resolved) -> Option<(&RenewalPlan, &str, &str)> {
+fn plan(r: &Plan) -> Option<(&RenewalPlan, &str, &str)> {
     let (secret, key, plan) = r.token_secret()?;
     Some((plan?, secret, key))
 }
 
 /// `<name>-token-renewer`.
-pub(crate) fn renewer_name(r: &Resolved) -> String {
+pub(crate) fn renewer_name(r: &Plan) -> String {
     format!("{}-token-renewer", r.name)
 }
 
-fn selector_labels(r: &Resolved) -> BTreeMap<String, String> {
+fn selector_labels(r: &Plan) -> BTreeMap<String, String> {
     BTreeMap::from([
         (d::LABEL_NAME.to_owned(), RENEWER_APP.to_owned()),
         (d::LABEL_INSTANCE.to_owned(), r.name.clone()),
     ])
 }
 
-fn labels(r: &Resolved) -> BTreeMap<String, String> {
+fn labels(r: &Plan) -> BTreeMap<String, String> {
     let mut labels: BTreeMap<String, String> = r
         .labels
         .iter()
@@ -57,7 +57,7 @@ fn labels(r: &Resolved) -> BTreeMap<String, String> {
     labels
 }
 
-fn meta(r: &Resolved) -> ObjectMeta {
+fn meta(r: &Plan) -> ObjectMeta {
     ObjectMeta {
         name: Some(renewer_name(r)),
         namespace: r.namespace.clone(),
@@ -68,7 +68,7 @@ fn meta(r: &Resolved) -> ObjectMeta {
 }
 
 /// ServiceAccount `<name>-token-renewer`, federated with the identity that may generate tokens.
-pub(crate) fn service_account(r: &Resolved) -> Option<ServiceAccount> {
+pub(crate) fn service_account(r: &Plan) -> Option<ServiceAccount> {
     let (plan, _, _) = plan(r)?;
     let mut metadata = meta(r);
     let annotations = metadata.annotations.get_or_insert_with(BTreeMap::new);
@@ -93,7 +93,7 @@ fn rule(group: &str, resource: &str, name: &str) -> PolicyRule {
 }
 
 /// Role `<name>-token-renewer`: `get` and `patch` on the token Secret and the Deployment only.
-pub(crate) fn role(r: &Resolved) -> Option<Role> {
+pub(crate) fn role(r: &Plan) -> Option<Role> {
     let (_, secret, _) = plan(r)?;
     Some(Role {
         metadata: meta(r),
@@ -105,7 +105,7 @@ pub(crate) fn role(r: &Resolved) -> Option<Role> {
 }
 
 /// RoleBinding `<name>-token-renewer` of that Role to the renewer's ServiceAccount.
-pub(crate) fn role_binding(r: &Resolved) -> Option<RoleBinding> {
+pub(crate) fn role_binding(r: &Plan) -> Option<RoleBinding> {
     plan(r)?;
     Some(RoleBinding {
         metadata: meta(r),
@@ -124,7 +124,7 @@ pub(crate) fn role_binding(r: &Resolved) -> Option<RoleBinding> {
 }
 
 /// The command line the CronJob runs; `$(POD_NAMESPACE)` is expanded by the kubelet.
-fn args(r: &Resolved, plan: &RenewalPlan, secret: &str, key: &str) -> Vec<String> {
+fn args(r: &Plan, plan: &RenewalPlan, secret: &str, key: &str) -> Vec<String> {
     let flags: [(&str, &str); 13] = [
         ("--namespace", &format!("$({NAMESPACE_ENV})")),
         ("--secret", secret),
@@ -158,7 +158,7 @@ fn quantities(cpu: &str, memory: &str) -> Option<BTreeMap<String, Quantity>> {
     ]))
 }
 
-fn container(r: &Resolved, plan: &RenewalPlan, secret: &str, key: &str) -> Container {
+fn container(r: &Plan, plan: &RenewalPlan, secret: &str, key: &str) -> Container {
     Container {
         name: "renewer".into(),
         image: Some(plan.image.clone()),
@@ -186,7 +186,7 @@ fn container(r: &Resolved, plan: &RenewalPlan, secret: &str, key: &str) -> Conta
     }
 }
 
-fn pod_security(r: &Resolved) -> PodSecurityContext {
+fn pod_security(r: &Plan) -> PodSecurityContext {
     let uid = r.fixed_ids().then_some(d::RENEWER_UID);
     PodSecurityContext {
         run_as_non_root: Some(true),
@@ -201,7 +201,7 @@ fn pod_security(r: &Resolved) -> PodSecurityContext {
 }
 
 /// Why checkov's findings on the renewer do not apply, as `checkov.io/skipN` annotations.
-fn linter_skips(r: &Resolved, plan: &RenewalPlan) -> BTreeMap<String, String> {
+fn linter_skips(r: &Plan, plan: &RenewalPlan) -> BTreeMap<String, String> {
     let mut skips = vec![
         "CKV_K8S_38=the renewer reads and patches the token Secret through the API server with its own ServiceAccount token".to_owned(),
         "CKV_K8S_15=the image is pinned; IfNotPresent lets the job run while the registry is unreachable".to_owned(),
@@ -229,7 +229,7 @@ fn linter_skips(r: &Resolved, plan: &RenewalPlan) -> BTreeMap<String, String> {
 }
 
 /// CronJob `<name>-token-renewer`.
-pub(crate) fn cron_job(r: &Resolved) -> Option<CronJob> {
+pub(crate) fn cron_job(r: &Plan) -> Option<CronJob> {
     let (plan, secret, key) = plan(r)?;
     let mut pod_labels = labels(r);
     pod_labels.insert(WI_USE_LABEL.into(), "true".into());
@@ -277,7 +277,7 @@ pub(crate) fn cron_job(r: &Resolved) -> Option<CronJob> {
 
 /// NetworkPolicy `<name>-token-renewer`: nothing may connect to the renewer; it may reach the
 /// API server and Azure.
-pub(crate) fn network_policy(r: &Resolved) -> Option<NetworkPolicy> {
+pub(crate) fn network_policy(r: &Plan) -> Option<NetworkPolicy> {
     plan(r)?;
     r.network_policy.as_ref()?;
     Some(NetworkPolicy {
@@ -294,7 +294,7 @@ pub(crate) fn network_policy(r: &Resolved) -> Option<NetworkPolicy> {
 }
 
 /// `shgw-<namespace>-<name>-token-renewer` (cluster scoped, so the namespace is in the name).
-fn policy_name(r: &Resolved) -> String {
+fn policy_name(r: &Plan) -> String {
     match &r.namespace {
         Some(ns) => format!("shgw-{ns}-{}", renewer_name(r)),
         None => format!("shgw-{}", renewer_name(r)),
@@ -302,7 +302,7 @@ fn policy_name(r: &Resolved) -> String {
 }
 
 /// Metadata of a cluster-scoped object: the renewer's labels, no namespace.
-fn cluster_meta(r: &Resolved) -> ObjectMeta {
+fn cluster_meta(r: &Plan) -> ObjectMeta {
     ObjectMeta {
         name: Some(policy_name(r)),
         labels: Some(labels(r)),
@@ -412,7 +412,7 @@ fn policy_checks(key: &str) -> Vec<(String, String)> {
 /// ValidatingAdmissionPolicy `shgw-<ns>-<name>-token-renewer` (admissionregistration.k8s.io/v1,
 /// Kubernetes 1.30+): requests by the renewer's ServiceAccount to update the Deployment or the
 /// token Secret may change only the fingerprint annotation, or the token and annotations.
-pub(crate) fn admission_policy(r: &Resolved) -> Option<ValidatingAdmissionPolicy> {
+pub(crate) fn admission_policy(r: &Plan) -> Option<ValidatingAdmissionPolicy> {
     let (plan, secret, key) = plan(r)?;
     if !plan.admission_policy {
         return None;
@@ -475,7 +475,7 @@ pub(crate) fn admission_policy(r: &Resolved) -> Option<ValidatingAdmissionPolicy
 }
 
 /// Its binding: every match denied.
-pub(crate) fn admission_policy_binding(r: &Resolved) -> Option<ValidatingAdmissionPolicyBinding> {
+pub(crate) fn admission_policy_binding(r: &Plan) -> Option<ValidatingAdmissionPolicyBinding> {
     admission_policy(r)?;
     Some(ValidatingAdmissionPolicyBinding {
         metadata: cluster_meta(r),

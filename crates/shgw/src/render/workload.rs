@@ -3,7 +3,7 @@
 use super::config::WI_USE_LABEL;
 use super::{meta, selector};
 use crate::defaults as d;
-use crate::resolve::{AuthMode, CaSource, EntraCredential, Resolved};
+use crate::resolve::{AuthMode, CaSource, EntraCredential, Plan};
 use crate::spec::{AntiAffinity, TopologySpread};
 use k8s_openapi::api::apps::v1::{
     Deployment, DeploymentSpec, DeploymentStrategy, RollingUpdateDeployment,
@@ -87,7 +87,7 @@ fn secret_env(name: &str, secret: &str, key: &str) -> EnvVar {
     }
 }
 
-fn env(r: &Resolved) -> Vec<EnvVar> {
+fn env(r: &Plan) -> Vec<EnvVar> {
     let mut env = Vec::new();
     match &r.auth {
         AuthMode::Token {
@@ -129,7 +129,7 @@ fn env(r: &Resolved) -> Vec<EnvVar> {
     env
 }
 
-fn resources(r: &Resolved) -> ResourceRequirements {
+fn resources(r: &Plan) -> ResourceRequirements {
     let conv = |m: &BTreeMap<&'static str, crate::spec::Quantity>| {
         non_empty_map(
             m.iter()
@@ -145,7 +145,7 @@ fn resources(r: &Resolved) -> ResourceRequirements {
 }
 
 /// The Entra client certificate Secret, when the application proves itself with one.
-fn entra_certificate(r: &Resolved) -> Option<(&str, &str)> {
+fn entra_certificate(r: &Plan) -> Option<(&str, &str)> {
     match &r.auth {
         AuthMode::EntraApp {
             credential: EntraCredential::Certificate { secret_name, key },
@@ -155,7 +155,7 @@ fn entra_certificate(r: &Resolved) -> Option<(&str, &str)> {
     }
 }
 
-fn volume_mounts(r: &Resolved) -> Vec<VolumeMount> {
+fn volume_mounts(r: &Plan) -> Vec<VolumeMount> {
     let mut mounts = Vec::new();
     if r.backup.is_some() {
         mounts.push(VolumeMount {
@@ -224,7 +224,7 @@ fn ca_certificate_volume(i: usize, ca: &CaSource) -> Volume {
     volume
 }
 
-fn volumes(r: &Resolved) -> Vec<Volume> {
+fn volumes(r: &Plan) -> Vec<Volume> {
     let mut volumes = Vec::new();
     if let Some(b) = &r.backup {
         volumes.push(Volume {
@@ -269,7 +269,7 @@ fn volumes(r: &Resolved) -> Vec<Volume> {
     volumes
 }
 
-fn container(r: &Resolved) -> Container {
+fn container(r: &Plan) -> Container {
     Container {
         name: r.names.container.clone(),
         image: Some(r.image.clone()),
@@ -299,7 +299,7 @@ fn container(r: &Resolved) -> Container {
     }
 }
 
-fn dns(r: &Resolved) -> (Option<PodDNSConfig>, Option<Vec<HostAlias>>) {
+fn dns(r: &Plan) -> (Option<PodDNSConfig>, Option<Vec<HostAlias>>) {
     let dns = &r.dns;
     let config = PodDNSConfig {
         nameservers: non_empty(dns.nameservers.clone()),
@@ -328,7 +328,7 @@ fn dns(r: &Resolved) -> (Option<PodDNSConfig>, Option<Vec<HostAlias>>) {
     (has_config.then_some(config), aliases)
 }
 
-fn scheduling(r: &Resolved) -> (Option<Affinity>, Option<Vec<TopologySpreadConstraint>>) {
+fn scheduling(r: &Plan) -> (Option<Affinity>, Option<Vec<TopologySpreadConstraint>>) {
     let term = PodAffinityTerm {
         label_selector: Some(selector(r)),
         topology_key: "kubernetes.io/hostname".into(),
@@ -374,7 +374,7 @@ fn scheduling(r: &Resolved) -> (Option<Affinity>, Option<Vec<TopologySpreadConst
 
 /// Deployment `<name>`. `config_hash` rolls the pods whenever the settings change.
 pub(crate) fn deployment(
-    r: &Resolved,
+    r: &Plan,
     config_hash: &str,
     token_fingerprint: Option<String>,
     annotations: BTreeMap<String, String>,

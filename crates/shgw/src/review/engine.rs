@@ -18,7 +18,7 @@ use jiff::Timestamp;
 /// ```
 /// use shgw::review::{Document, Stream};
 /// let text = "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: gw}\nspec:\n  replicas: 1\n  selector: {matchLabels: {app: gw}}\n  template:\n    metadata: {labels: {app: gw}}\n    spec:\n      containers:\n      - name: gw\n        image: mcr.microsoft.com/azure-api-management/gateway:v2\n";
-/// let value = shgw::parse_documents("gw.yaml", text)?.remove(0).node.to_value();
+/// let value = shgw::file::parse_documents("gw.yaml", text)?.remove(0).node.to_value();
 /// let stream = Stream { documents: vec![Document::new("gw.yaml", value)] };
 /// let dev = shgw::Profile::embedded("dev")?;
 /// let report = shgw::review(&stream, &dev, jiff::Timestamp::UNIX_EPOCH);

@@ -1,5 +1,5 @@
 //! The gateways of a stream and what they read: the workloads with a gateway container (found
-//! by [`crate::gateway_container`]: the one that receives `config.service.endpoint`, else the
+//! by [`crate::review::gateway_container`]: the one that receives `config.service.endpoint`, else the
 //! one running the gateway image), their gateway container, pod labels, effective replica
 //! count and settings (from `env` and from the ConfigMaps loaded with `envFrom`). The rules
 //! read this, and so does `shgw import`.
@@ -180,10 +180,10 @@ pub(crate) fn gateways_in(lookup: &Lookup) -> Vec<Gateway> {
             .value
             .pointer(&format!("{template}/spec"))
             .and_then(|pod| {
-                crate::gateway_container(pod, |source, name| {
+                crate::detect::gateway_container(pod, |source, name| {
                     let kind = match source {
-                        crate::EnvSource::ConfigMap => "ConfigMap",
-                        crate::EnvSource::Secret => "Secret",
+                        crate::detect::EnvSource::ConfigMap => "ConfigMap",
+                        crate::detect::EnvSource::Secret => "Secret",
                     };
                     lookup.find(kind, ns, name).map(|i| &docs[i].value)
                 })

@@ -35,6 +35,7 @@ pub mod objects;
 mod rules;
 mod suppress;
 
+pub use crate::detect::{EnvSource, GATEWAY_IMAGE, gateway_container};
 pub use catalog::{Level, RULES, Rule, Severity, rule};
 pub use document::{Document, Position, Positions, Stream, escape};
 pub use engine::review;

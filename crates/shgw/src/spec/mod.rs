@@ -7,6 +7,9 @@
 mod scalars;
 mod sections;
 
+pub use crate::cron::{CronError, Schedule};
+pub use crate::duration::{DurationError, parse_duration};
+pub use crate::reference::reference_markdown;
 pub use scalars::{IntOrPercent, Quantity, SettingValue};
 pub use sections::*;
 
@@ -18,6 +21,21 @@ use std::collections::BTreeMap;
 pub const API_VERSION: &str = "shgw.dev/v1alpha1";
 /// The only `kind` a Gateway file may have.
 pub const KIND: &str = "Gateway";
+/// The longest `metadata.name`: `<name>-instance-discovery`, the longest object name made from
+/// it, must still be a DNS-1123 label (63 characters).
+pub const MAX_NAME_LEN: usize = 44;
+
+/// Whether `name` may be a Gateway's `metadata.name`: a DNS-1123 label of at most
+/// [`MAX_NAME_LEN`] characters.
+///
+/// ```
+/// assert!(shgw::spec::is_gateway_name("contoso-west"));
+/// assert!(!shgw::spec::is_gateway_name("Contoso"));
+/// assert!(!shgw::spec::is_gateway_name(&"a".repeat(45)));
+/// ```
+pub fn is_gateway_name(name: &str) -> bool {
+    name.len() <= MAX_NAME_LEN && crate::names::is_dns1123_label(name)
+}
 
 /// One self-hosted gateway deployment.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]

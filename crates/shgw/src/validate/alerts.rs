@@ -3,15 +3,16 @@
 use super::Check;
 use crate::defaults as d;
 use crate::names::is_http_url;
-use crate::render::{alert_names, prometheus_duration};
-use crate::resolve::{AuthMode, Resolved};
+use crate::render::alerts::names as alert_names;
+use crate::render::prometheus_duration;
+use crate::resolve::{AuthMode, Plan};
 use crate::spec::GatewaySpec;
 
 const PATH: &str = "spec.telemetry.alerts";
 
 /// The alerts can be rendered, scoped to this gateway, with thresholds that healthy operation
 /// does not cross.
-pub(super) fn check(c: &mut Check, s: &GatewaySpec, r: &Resolved) {
+pub(super) fn check(c: &mut Check, s: &GatewaySpec, r: &Plan) {
     let Some(a) = s.telemetry.as_ref().and_then(|t| t.alerts.as_ref()) else {
         return;
     };

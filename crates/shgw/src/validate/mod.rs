@@ -3,7 +3,7 @@
 use crate::defaults as d;
 use crate::diag::Diagnostic;
 use crate::names::*;
-use crate::resolve::{AuthMode, EntraCredential, Resolved};
+use crate::resolve::{AuthMode, EntraCredential, Plan};
 use crate::spec::*;
 use crate::versions::{self, Feature, Version};
 use std::collections::BTreeMap;
@@ -82,7 +82,7 @@ impl Check {
 }
 
 /// Every problem with the merged Gateway `g` (resolved as `r`).
-pub fn validate(g: &Gateway, r: &Resolved) -> Vec<Diagnostic> {
+pub fn validate(g: &Gateway, r: &Plan) -> Vec<Diagnostic> {
     let mut c = Check { out: Vec::new() };
     let s = &g.spec;
     metadata(&mut c, g);
@@ -194,10 +194,10 @@ fn metadata(c: &mut Check, g: &Gateway) {
     let name = &g.metadata.name;
     if name.is_empty() {
         c.err("metadata.name", "required");
-    } else if !is_dns1123_label(name) || name.len() > 44 {
+    } else if !crate::spec::is_gateway_name(name) {
         c.err(
             "metadata.name",
-            format!("{name:?} must be a DNS-1123 label of at most 44 characters (lower-case letters, digits and '-'), so that \"<name>-instance-discovery\" fits in 63"),
+            format!("{name:?} must be a DNS-1123 label of at most {} characters (lower-case letters, digits and '-'), so that \"<name>-instance-discovery\" fits in 63", crate::spec::MAX_NAME_LEN),
         );
     }
     if let Some(ns) = &g.metadata.namespace
@@ -222,7 +222,7 @@ fn metadata(c: &mut Check, g: &Gateway) {
     }
 }
 
-fn endpoint_and_auth(c: &mut Check, s: &GatewaySpec, r: &Resolved) {
+fn endpoint_and_auth(c: &mut Check, s: &GatewaySpec, r: &Plan) {
     match &s.endpoint {
         None => c.err(
             "spec.endpoint",
@@ -351,7 +351,7 @@ fn endpoint_and_auth(c: &mut Check, s: &GatewaySpec, r: &Resolved) {
 }
 
 /// Warnings for the known issues of image version `v` that this deployment would meet.
-fn known_issues(c: &mut Check, r: &Resolved, v: Version) {
+fn known_issues(c: &mut Check, r: &Plan, v: Version) {
     let trigger = if r.platform == crate::profile::Platform::Openshift && r.backup.is_some() {
         versions::Trigger::BackupOnOpenShift
     } else {
@@ -365,7 +365,7 @@ fn known_issues(c: &mut Check, r: &Resolved, v: Version) {
     }
 }
 
-fn image(c: &mut Check, s: &GatewaySpec, r: &Resolved) {
+fn image(c: &mut Check, s: &GatewaySpec, r: &Plan) {
     let Some(img) = &s.image else { return };
     if let Some(repo) = &img.repository {
         let last = repo.rsplit('/').next().unwrap_or_default();

@@ -2,10 +2,10 @@
 
 use super::Check;
 use crate::names::*;
-use crate::resolve::Resolved;
+use crate::resolve::Plan;
 use crate::spec::*;
 
-pub(super) fn networking(c: &mut Check, s: &GatewaySpec, r: &Resolved) {
+pub(super) fn networking(c: &mut Check, s: &GatewaySpec, r: &Plan) {
     let dns = &r.dns;
     if dns.policy == Some(DnsPolicy::None) && dns.nameservers.is_empty() {
         c.err(

@@ -2,14 +2,14 @@
 
 use super::Check;
 use crate::defaults as d;
-use crate::managed_settings::managed_setting;
 use crate::names::*;
 use crate::profile::Platform;
-use crate::resolve::Resolved;
+use crate::resolve::Plan;
+use crate::settings::managed_setting;
 use crate::spec::*;
 use std::collections::BTreeMap;
 
-pub(super) fn scaling(c: &mut Check, s: &GatewaySpec, r: &Resolved) {
+pub(super) fn scaling(c: &mut Check, s: &GatewaySpec, r: &Plan) {
     if let Some(n) = s.replicas {
         if n < 0 {
             c.err("spec.replicas", "must not be negative");
@@ -69,7 +69,7 @@ pub(super) fn scaling(c: &mut Check, s: &GatewaySpec, r: &Resolved) {
     }
 }
 
-pub(super) fn resources(c: &mut Check, s: &GatewaySpec, r: &Resolved) {
+pub(super) fn resources(c: &mut Check, s: &GatewaySpec, r: &Plan) {
     if s.resources.is_none() {
         return;
     }
@@ -106,7 +106,7 @@ pub(super) fn camel(k: &str) -> &str {
     }
 }
 
-pub(super) fn storage_and_ha(c: &mut Check, s: &GatewaySpec, r: &Resolved) {
+pub(super) fn storage_and_ha(c: &mut Check, s: &GatewaySpec, r: &Plan) {
     if let Some(b) = &r.backup {
         match &b.create {
             None => c.subdomain("spec.backup.existingClaim", &b.claim_name),
@@ -197,7 +197,7 @@ pub(super) fn storage_and_ha(c: &mut Check, s: &GatewaySpec, r: &Resolved) {
     }
 }
 
-pub(super) fn security(c: &mut Check, r: &Resolved) {
+pub(super) fn security(c: &mut Check, r: &Plan) {
     for (p, v) in [
         ("runAsUser", r.run_as_user),
         ("runAsGroup", r.run_as_group),
@@ -222,7 +222,7 @@ pub(super) fn security(c: &mut Check, r: &Resolved) {
 }
 
 /// `certificates.local.ca.enabled` works only as UID 1001 (or root).
-fn local_ca_user(c: &mut Check, r: &Resolved) {
+fn local_ca_user(c: &mut Check, r: &Plan) {
     match (r.platform, r.run_as_user) {
         (_, Some(d::GATEWAY_UID)) if r.platform == Platform::Openshift => c.warn(
             "spec.securityContext.runAsUser",
@@ -243,7 +243,7 @@ fn local_ca_user(c: &mut Check, r: &Resolved) {
     }
 }
 
-pub(super) fn settings_and_pod(c: &mut Check, s: &GatewaySpec, r: &Resolved) {
+pub(super) fn settings_and_pod(c: &mut Check, s: &GatewaySpec, r: &Plan) {
     for key in s.settings.keys() {
         let path = format!("spec.settings.{key}");
         if !is_config_key(key) {

@@ -3,10 +3,10 @@
 
 use super::{Ctx, Hits, Theme};
 use crate::Token;
-use crate::managed_settings::{AUTH, AUTH_KEY, ENTRA_SECRET, GATEWAY_NAME};
 use crate::review::document::escape;
 use crate::review::inventory::{Gateway, Setting, Source};
 use crate::review::objects::kind;
+use crate::settings::{AUTH, AUTH_KEY, ENTRA_SECRET, GATEWAY_NAME};
 use base64::Engine;
 use serde_json::Value;
 

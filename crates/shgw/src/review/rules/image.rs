@@ -137,7 +137,7 @@ fn issues(cx: &Ctx, gw: &Gateway, v: Version, pointer: &str, hits: &mut Hits) {
                     .is_some_and(|p| p.trim_end_matches('/') == crate::defaults::BACKUP_PATH)
             })
         });
-    let trigger = if backup && cx.profile.platform == crate::Platform::Openshift {
+    let trigger = if backup && cx.profile.platform == crate::profile::Platform::Openshift {
         Trigger::BackupOnOpenShift
     } else {
         Trigger::Always

@@ -3,9 +3,9 @@
 
 use super::{Ctx, Hits, Theme};
 use crate::defaults::{HEARTBEAT_PORT, RATE_LIMIT_SYNC_PORT};
-use crate::managed_settings::NEIGHBORHOOD_HOST;
 use crate::review::inventory::Gateway;
 use crate::review::objects::{int_at, map_selects, name, str_at};
+use crate::settings::NEIGHBORHOOD_HOST;
 use serde_json::Value;
 
 pub(crate) const THEME: Theme = Theme {

@@ -3,8 +3,8 @@
 
 use super::{Ctx, Hits, Theme};
 use crate::defaults::GATEWAY_UID;
-use crate::managed_settings::LOCAL_CA;
 use crate::review::inventory::Gateway;
+use crate::settings::LOCAL_CA;
 use serde_json::Value;
 
 pub(crate) const THEME: Theme = Theme {
@@ -140,7 +140,7 @@ fn user(cx: &Ctx, sc: &Contexts, gw: &Gateway, hits: &mut Hits) {
                     LOCAL_CA.key
                 ),
             ),
-            None if cx.profile.platform == crate::Platform::Openshift => hits.on(
+            None if cx.profile.platform == crate::profile::Platform::Openshift => hits.on(
                 gw,
                 "SHGW056",
                 sc.missing_at(),

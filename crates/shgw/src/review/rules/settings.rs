@@ -3,10 +3,10 @@
 
 use super::{Ctx, Hits, Theme};
 use crate::defaults::{BACKUP_PATH, GATEWAY_UID};
-use crate::managed_settings::ENDPOINT;
 use crate::names::{is_host_port, is_http_url};
 use crate::review::inventory::Gateway;
 use crate::review::objects::str_at;
+use crate::settings::ENDPOINT;
 use serde_json::Value;
 
 pub(crate) const THEME: Theme = Theme {

@@ -17,10 +17,10 @@ use shgw_yaml::{Placed, Places};
 /// [`Errors`] naming `source`, with the line and column, when the text is not YAML.
 ///
 /// ```
-/// let docs = shgw::parse_documents("gw.yaml", "kind: Gateway\n---\nspec:\n  replicas: 2\n").unwrap();
+/// let docs = shgw::file::parse_documents("gw.yaml", "kind: Gateway\n---\nspec:\n  replicas: 2\n").unwrap();
 /// assert_eq!(docs[1].node["spec"]["replicas"].text(), Some("2"));
 /// assert_eq!(docs[1].place_of(&["spec", "replicas"]).map(|p| p.line), Some(4));
-/// let e = shgw::parse_documents("gw.yaml", "a: [\n").unwrap_err();
+/// let e = shgw::file::parse_documents("gw.yaml", "a: [\n").unwrap_err();
 /// assert_eq!(e.to_string(), "gw.yaml: 1 error found\n  gw.yaml:1:4: error: not valid YAML: unclosed bracket '['");
 /// ```
 pub fn parse_documents(source: &str, text: &str) -> Result<Vec<Placed>, Errors> {

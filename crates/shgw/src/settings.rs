@@ -64,9 +64,9 @@ managed! {
 /// The managed setting with this key, if shgw owns it.
 ///
 /// ```
-/// let m = shgw::managed_setting("runtime.deployment.mechanism").unwrap();
+/// let m = shgw::settings::managed_setting("runtime.deployment.mechanism").unwrap();
 /// assert!(m.field.contains("deployed"));
-/// assert!(shgw::managed_setting("net.server.http.forwarded.proto.enabled").is_none());
+/// assert!(shgw::settings::managed_setting("net.server.http.forwarded.proto.enabled").is_none());
 /// ```
 pub fn managed_setting(key: &str) -> Option<&'static ManagedSetting> {
     MANAGED_SETTINGS.iter().find(|m| m.key == key)
