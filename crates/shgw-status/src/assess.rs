@@ -29,7 +29,16 @@ pub struct Observation {
     /// Each object of the plan.
     pub objects: BTreeMap<Key, Observed>,
     /// Per namespace, its `Warning` events, or why they could not be read.
-    pub events: BTreeMap<String, Result<Vec<Value>, String>>,
+    pub events: BTreeMap<String, Events>,
+}
+
+/// The `Warning` events of one namespace, as read.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Events {
+    /// The events listed.
+    Listed(Vec<Value>),
+    /// They could not be read; why (the server's message, with what to grant when forbidden).
+    Unread(String),
 }
 
 /// The thresholds of the checks.
@@ -420,8 +429,10 @@ fn assess_section(
             && let Some(ns) = &w.namespace
         {
             match seen.events.get(ns) {
-                Some(Ok(events)) => report.events = events_of(w, events, now, settings),
-                Some(Err(why)) => {
+                Some(Events::Listed(events)) => {
+                    report.events = events_of(w, events, now, settings);
+                }
+                Some(Events::Unread(why)) => {
                     let note = format!("events of namespace {ns} not read: {why}");
                     if !notes.contains(&note) {
                         notes.push(note);

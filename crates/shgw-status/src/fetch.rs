@@ -1,7 +1,7 @@
 //! Reading the objects: one `get` per object (a Secret's metadata only), one `list` of
 //! Warning events per namespace. Nothing is written.
 
-use crate::assess::{Observation, Observed};
+use crate::assess::{Events, Observation, Observed};
 use crate::error::{ErrorKind, StatusError, chain};
 use crate::plan::{Plan, Wanted};
 use k8s_openapi::api::core::v1::Event;
@@ -157,17 +157,18 @@ impl Session {
                 .list(&ListParams::default().fields("type=Warning"))
                 .await
             {
-                Ok(list) => Ok(list
-                    .items
-                    .iter()
-                    .filter_map(|e| serde_json::to_value(e).ok())
-                    .collect()),
+                Ok(list) => Events::Listed(
+                    list.items
+                        .iter()
+                        .filter_map(|e| serde_json::to_value(e).ok())
+                        .collect(),
+                ),
                 Err(e) if is_unreachable(&e) => return Err(self.fail(e, "events")),
-                Err(kube::Error::Api(s)) if s.code == 403 => Err(format!(
+                Err(kube::Error::Api(s)) if s.code == 403 => Events::Unread(format!(
                     "forbidden (grant list on events in namespace {ns}): {}",
                     s.message
                 )),
-                Err(e) => Err(api_message(&e)),
+                Err(e) => Events::Unread(api_message(&e)),
             };
             seen.events.insert(ns.to_owned(), listed);
         }

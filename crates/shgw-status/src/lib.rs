@@ -34,8 +34,9 @@ mod plan;
 mod wait;
 
 pub use assess::{
-    ClaimStatus, EventNote, GatewayReport, ObjectReport, Observation, Observed, RenewerStatus,
-    Report, ServiceStatus, Settings, State, TokenStatus, WorkloadStatus, assess, human,
+    ClaimStatus, EventNote, Events, GatewayReport, ObjectReport, Observation, Observed,
+    RenewerStatus, Report, ServiceStatus, Settings, State, TokenStatus, WorkloadStatus, assess,
+    human,
 };
 pub use error::{ErrorKind, StatusError};
 pub use fetch::Session;

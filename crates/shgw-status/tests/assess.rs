@@ -100,7 +100,7 @@ fn healthy(plan: &Plan) -> Observation {
     }
     for s in &plan.sections {
         seen.events
-            .insert(s.namespace.clone().unwrap(), Ok(Vec::new()));
+            .insert(s.namespace.clone().unwrap(), Events::Listed(Vec::new()));
     }
     seen
 }
@@ -620,7 +620,7 @@ fn recent_warning_events_explain_problems() {
     let m = SignedDuration::from_mins;
     seen.events.insert(
         NS.into(),
-        Ok(vec![
+        Events::Listed(vec![
             event(
                 "ReplicaSet",
                 "contoso-west-7d9f8c6b5",
@@ -733,14 +733,17 @@ fn recent_warning_events_explain_problems() {
     );
     // Events that cannot be listed are noted, once per gateway, only when something is wrong.
     let mut seen2 = seen.clone();
-    seen2.events.insert(NS.into(), Err("forbidden".into()));
+    seen2
+        .events
+        .insert(NS.into(), Events::Unread("forbidden".into()));
     let r = judge(&p, &seen2);
     assert_eq!(
         r.gateways[0].notes,
         ["events of namespace apim-gateway not read: forbidden"]
     );
     let mut fine = healthy(&p);
-    fine.events.insert(NS.into(), Err("forbidden".into()));
+    fine.events
+        .insert(NS.into(), Events::Unread("forbidden".into()));
     assert!(judge(&p, &fine).gateways[0].notes.is_empty());
 }
 
