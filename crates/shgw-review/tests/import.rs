@@ -367,3 +367,100 @@ fn the_renewers_admission_policy_round_trips() {
     let imported = import_manifests(&stream).unwrap();
     assert_eq!(policies(&render(&imported, "production")), policies(&first));
 }
+
+/// The misfits of a refused import, as (input field, Gateway field).
+fn misfits(r: Result<Imported, ImportError>) -> Vec<(String, String)> {
+    match r {
+        Err(ImportError::DoesNotFit { misfits, .. }) => misfits
+            .into_iter()
+            .map(|m| (m.input_field, m.gateway_field))
+            .collect(),
+        Err(e) => panic!("expected values that do not fit, got {e}"),
+        Ok(i) => panic!("expected values that do not fit, got\n{}", i.to_yaml()),
+    }
+}
+
+#[test]
+fn helm_values_that_fit_no_gateway_field_are_named_where_written_and_nothing_is_written() {
+    let values = "\
+gateway:
+  configuration:
+    uri: contoso.configuration.azure-api.net
+replicaCount: three
+image:
+  pullPolicy: Sometimes
+service:
+  type: ExternalName
+tolerations:
+- key: dedicated
+  colour: red
+";
+    let r = import_helm_values("values.yaml", values, Some("gw"), Some("apim"));
+    let e = r.clone().map(|_| ()).unwrap_err().to_string();
+    assert!(
+        e.starts_with("values.yaml: gateway gw-azure-api-management-gateway: "),
+        "{e}"
+    );
+    assert_eq!(
+        misfits(r),
+        [
+            ("values.yaml:6:3: image.pullPolicy", "spec.image.pullPolicy"),
+            ("values.yaml:4:1: replicaCount", "spec.replicas"),
+            ("values.yaml:8:3: service.type", "spec.service.type"),
+            (
+                "values.yaml:9:1: tolerations",
+                "spec.pod.tolerations[0].colour"
+            ),
+        ]
+        .map(|(a, b)| (a.to_owned(), b.to_owned()))
+    );
+}
+
+#[test]
+fn manifest_values_that_fit_no_gateway_field_are_named_where_written_and_nothing_is_written() {
+    let text = "\
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: gw, namespace: apim}
+spec:
+  replicas: 2
+  selector: {matchLabels: {app: gw}}
+  template:
+    metadata: {labels: {app: gw}}
+    spec:
+      containers:
+      - name: gw
+        image: mcr.microsoft.com/azure-api-management/gateway:2.12.1
+        imagePullPolicy: Sometimes
+        env:
+        - {name: config.service.endpoint, value: contoso.configuration.azure-api.net}
+        resources:
+          limits: {cpu: {millicores: 500}}
+---
+apiVersion: policy/v1
+kind: PodDisruptionBudget
+metadata: {name: gw, namespace: apim}
+spec:
+  maxUnavailable: [1]
+  selector: {matchLabels: {app: gw}}
+";
+    let stream = load("gw.yaml", text).unwrap();
+    assert_eq!(
+        misfits(import_manifests(&stream)),
+        [
+            (
+                "gw.yaml:13:9: Deployment gw spec.template.spec.containers[0].imagePullPolicy",
+                "spec.image.pullPolicy"
+            ),
+            (
+                "gw.yaml:17:20: Deployment gw spec.template.spec.containers[0].resources.limits.cpu",
+                "spec.resources.limits.cpu"
+            ),
+            (
+                "gw.yaml:23:3: PodDisruptionBudget gw spec.maxUnavailable",
+                "spec.highAvailability.podDisruptionBudget.maxUnavailable"
+            ),
+        ]
+        .map(|(a, b)| (a.to_owned(), b.to_owned()))
+    );
+}

@@ -8,7 +8,7 @@
 
 mod adopt;
 mod arc;
-mod build;
+mod fit;
 mod helm_values;
 mod manifests;
 mod renewal;
@@ -92,17 +92,52 @@ pub enum ImportError {
         /// What is wrong.
         message: String,
     },
-    /// What the input says fits no field of a Gateway file (a value of the wrong type, say).
-    #[error("{input}: gateway {gateway}: the imported Gateway would not read back: {}", .problems.join("; "))]
-    Unreadable {
+    /// Values of the input that fit no field of a Gateway file (a value of the wrong type, a
+    /// choice the field does not offer): nothing is written for the gateway.
+    #[error("{input}: gateway {gateway}: {}", .misfits.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "))]
+    DoesNotFit {
         /// The input.
         input: String,
         /// The gateway's name.
         gateway: String,
-        /// Each problem with its field path.
-        problems: Vec<String>,
+        /// Each value that does not fit, naming the input's field and the Gateway field.
+        misfits: Vec<Misfit>,
     },
     /// The input is not YAML or JSON.
     #[error(transparent)]
     Load(#[from] crate::source::LoadError),
+}
+
+/// A value of the input that fits no field of a Gateway file.
+///
+/// ```
+/// let m = shgw_review::Misfit {
+///     input_field: "values.yaml:4:15: replicaCount".into(),
+///     gateway_field: "spec.replicas".into(),
+///     message: "invalid type: string \"three\", expected i32".into(),
+/// };
+/// assert_eq!(
+///     m.to_string(),
+///     "values.yaml:4:15: replicaCount: does not fit spec.replicas: invalid type: string \"three\", expected i32"
+/// );
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Misfit {
+    /// Where the input says it: the file (with line and column where known) and the input's
+    /// field, such as `values.yaml:4:15: replicaCount`.
+    pub input_field: String,
+    /// The Gateway field it was read for, such as `spec.replicas`.
+    pub gateway_field: String,
+    /// Why it does not fit.
+    pub message: String,
+}
+
+impl std::fmt::Display for Misfit {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{}: does not fit {}: {}",
+            self.input_field, self.gateway_field, self.message
+        )
+    }
 }
