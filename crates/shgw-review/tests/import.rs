@@ -464,3 +464,54 @@ spec:
         .map(|(a, b)| (a.to_owned(), b.to_owned()))
     );
 }
+
+#[test]
+fn the_histogram_buckets_setting_is_kept_next_to_other_settings() {
+    let values = "\
+gateway:
+  configuration:
+    uri: contoso.configuration.azure-api.net
+    additional:
+      net.server.http.forwarded.proto.enabled: 'true'
+observability:
+  opentelemetry:
+    enabled: true
+    collector:
+      uri: http://otel:4317
+    histogram:
+      buckets: 5,10,25
+";
+    let i = import_helm_values("values.yaml", values, Some("gw"), Some("apim")).unwrap();
+    let settings = &i.documents[0]["spec"]["settings"];
+    assert_eq!(
+        settings["observability.opentelemetry.histogram.buckets"],
+        "5,10,25"
+    );
+    assert_eq!(settings["net.server.http.forwarded.proto.enabled"], "true");
+    let text = "\
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: gw, namespace: apim}
+spec:
+  selector: {matchLabels: {app: gw}}
+  template:
+    metadata: {labels: {app: gw}}
+    spec:
+      containers:
+      - name: gw
+        image: mcr.microsoft.com/azure-api-management/gateway:2.12.1
+        env:
+        - {name: config.service.endpoint, value: contoso.configuration.azure-api.net}
+        - {name: observability.opentelemetry.enabled, value: 'true'}
+        - {name: observability.opentelemetry.collector.uri, value: 'http://otel:4317'}
+        - {name: observability.opentelemetry.histogram.buckets, value: '5,10,25'}
+        - {name: net.server.http.forwarded.proto.enabled, value: 'true'}
+";
+    let i = import_manifests(&load("gw.yaml", text).unwrap()).unwrap();
+    let settings = &i.documents[0]["spec"]["settings"];
+    assert_eq!(
+        settings["observability.opentelemetry.histogram.buckets"],
+        "5,10,25"
+    );
+    assert_eq!(settings["net.server.http.forwarded.proto.enabled"], "true");
+}

@@ -94,13 +94,19 @@ pub enum ImportError {
     },
     /// Values of the input that fit no field of a Gateway file (a value of the wrong type, a
     /// choice the field does not offer): nothing is written for the gateway.
-    #[error("{input}: gateway {gateway}: {}", .misfits.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "))]
+    #[error(
+        "{input}: gateway {}: {} value(s) fit no Gateway field, nothing written:{}",
+        escape(.gateway),
+        .misfits.len(),
+        .misfits.iter().map(|m| format!("\n  {m}")).collect::<String>()
+    )]
     DoesNotFit {
         /// The input.
         input: String,
         /// The gateway's name.
         gateway: String,
-        /// Each value that does not fit, naming the input's field and the Gateway field.
+        /// Each value that does not fit, naming the input's field and the Gateway field, in
+        /// the order import reads them.
         misfits: Vec<Misfit>,
     },
     /// The input is not YAML or JSON.
@@ -134,10 +140,13 @@ pub struct Misfit {
 
 impl std::fmt::Display for Misfit {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Input text (names, values) is escaped: it cannot break the line.
         write!(
             f,
             "{}: does not fit {}: {}",
-            self.input_field, self.gateway_field, self.message
+            escape(&self.input_field),
+            self.gateway_field,
+            escape(&self.message)
         )
     }
 }
