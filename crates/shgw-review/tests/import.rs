@@ -61,6 +61,8 @@ fn render(imported: &Imported, profile: &str) -> Vec<Value> {
     let yaml = imported.to_yaml();
     let gws =
         shgw::parse_gateways("imported.yaml", &yaml).unwrap_or_else(|e| panic!("{e}\n{yaml}"));
+    // What import built is what its file reads back as: typed by construction.
+    assert_eq!(gws, imported.gateways, "{yaml}");
     let p = shgw::Profile::embedded(profile).unwrap();
     shgw::render_with("imported.yaml", &gws, &p, &shgw::RenderOptions::default())
         .unwrap_or_else(|e| panic!("{e}\n{yaml}"))
@@ -369,11 +371,11 @@ fn the_renewers_admission_policy_round_trips() {
 }
 
 /// The misfits of a refused import, as (input field, Gateway field).
-fn misfits(r: Result<Imported, ImportError>) -> Vec<(String, String)> {
+fn misfits(r: Result<Imported, ImportError>) -> Vec<(String, String, String)> {
     match r {
         Err(ImportError::DoesNotFit { misfits, .. }) => misfits
             .into_iter()
-            .map(|m| (m.input_field, m.gateway_field))
+            .map(|m| (m.gateway, m.input_field, m.gateway_field))
             .collect(),
         Err(e) => panic!("expected values that do not fit, got {e}"),
         Ok(i) => panic!("expected values that do not fit, got\n{}", i.to_yaml()),
@@ -398,9 +400,10 @@ tolerations:
     let r = import_helm_values("values.yaml", values, Some("gw"), Some("apim"));
     let e = r.clone().map(|_| ()).unwrap_err().to_string();
     assert!(
-        e.starts_with("values.yaml: gateway gw-azure-api-management-gateway: "),
+        e.starts_with("values.yaml: 4 value(s) fit no Gateway field, nothing written:\n  gateway gw-azure-api-management-gateway: values.yaml:6:3: image.pullPolicy: does not fit spec.image.pullPolicy: "),
         "{e}"
     );
+    let gw = "gw-azure-api-management-gateway";
     assert_eq!(
         misfits(r),
         [
@@ -412,7 +415,7 @@ tolerations:
                 "spec.pod.tolerations[0].colour"
             ),
         ]
-        .map(|(a, b)| (a.to_owned(), b.to_owned()))
+        .map(|(a, b)| (gw.to_owned(), a.to_owned(), b.to_owned()))
     );
 }
 
@@ -444,24 +447,42 @@ spec:
   maxUnavailable: [1]
   selector: {matchLabels: {app: gw}}
 ";
-    let stream = load("gw.yaml", text).unwrap();
+    // A second gateway in the stream: its misfits are reported with the first one's.
+    let second = text
+        .split("---")
+        .next()
+        .unwrap()
+        .replace("name: gw,", "name: gw2,")
+        .replace("app: gw", "app: gw2")
+        .replace("replicas: 2", "replicas: two")
+        .replace("imagePullPolicy: Sometimes", "imagePullPolicy: Always")
+        .replace("{cpu: {millicores: 500}}", "{cpu: 500m}");
+    let stream = load("gw.yaml", &format!("{text}---\n{second}")).unwrap();
     assert_eq!(
         misfits(import_manifests(&stream)),
         [
             (
+                "gw",
                 "gw.yaml:13:9: Deployment gw spec.template.spec.containers[0].imagePullPolicy",
                 "spec.image.pullPolicy"
             ),
             (
+                "gw",
                 "gw.yaml:17:20: Deployment gw spec.template.spec.containers[0].resources.limits.cpu",
                 "spec.resources.limits.cpu"
             ),
             (
+                "gw",
                 "gw.yaml:23:3: PodDisruptionBudget gw spec.maxUnavailable",
                 "spec.highAvailability.podDisruptionBudget.maxUnavailable"
             ),
+            (
+                "gw2",
+                "gw.yaml:30:3: Deployment gw2 spec.replicas",
+                "spec.replicas"
+            ),
         ]
-        .map(|(a, b)| (a.to_owned(), b.to_owned()))
+        .map(|(g, a, b)| (g.to_owned(), a.to_owned(), b.to_owned()))
     );
 }
 

@@ -201,7 +201,13 @@ pub fn import_arc_extension(
             ),
         ));
     }
-    let mut documents = Vec::new();
+    let mut out = Imported {
+        gateways: Vec::new(),
+        documents: Vec::new(),
+        notes: Vec::new(),
+        plans: Vec::new(),
+    };
+    let mut misfits = Vec::new();
     let mut used = BTreeSet::new();
     for (i, f) in gateways.iter().enumerate() {
         let at = if gateways.len() > 1 {
@@ -213,13 +219,22 @@ pub fn import_arc_extension(
         let (fit, mut n) = one(f, name, namespace, &mut used, &Src { prefix: &prefix })
             .map_err(|(path, message)| err(&format!("{at}{path}"), message))?;
         notes.append(&mut n);
-        documents.push(fit.finish(file)?.1);
+        match fit.finish() {
+            Ok((gateway, doc)) => {
+                out.gateways.push(gateway);
+                out.documents.push(doc);
+            }
+            Err(mut m) => misfits.append(&mut m),
+        }
     }
-    Ok(Imported {
-        documents,
-        notes,
-        plans: Vec::new(),
-    })
+    if !misfits.is_empty() {
+        return Err(ImportError::DoesNotFit {
+            input: file.to_owned(),
+            misfits,
+        });
+    }
+    out.notes = notes;
+    Ok(out)
 }
 
 /// A DNS-1123 label of at most 44 characters made from `text`, if anything is left of it.

@@ -5,7 +5,7 @@
 //! the importer goes on, so that every misfit of a gateway is reported at once, and nothing
 //! is written for it.
 
-use super::{ImportError, Misfit};
+use super::Misfit;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 use shgw::spec::{API_VERSION, Gateway, GatewayMetadata, GatewaySpec, KIND};
@@ -86,6 +86,7 @@ impl Fit {
                         inner => format!("{to}.{inner}"),
                     };
                     self.misfits.push(Misfit {
+                        gateway: self.gateway.metadata.name.clone(),
                         input_field: from.to_owned(),
                         gateway_field: field,
                         message: p.detail().to_owned(),
@@ -107,23 +108,19 @@ impl Fit {
         self.read(from, to, &value.map_or(Value::Null, Value::from))
     }
 
-    /// The Gateway, and its document as import writes it; or every misfit, naming `input`.
-    pub fn finish(self, input: &str) -> Result<(Gateway, Value), ImportError> {
-        let misfit = |misfits| ImportError::DoesNotFit {
-            input: input.to_owned(),
-            gateway: self.gateway.metadata.name.clone(),
-            misfits,
-        };
+    /// The Gateway, and its document as import writes it; or every misfit.
+    pub fn finish(self) -> Result<(Gateway, Value), Vec<Misfit>> {
         if !self.misfits.is_empty() {
-            return Err(misfit(self.misfits));
+            return Err(self.misfits);
         }
         match serde_json::to_value(&self.gateway) {
             Ok(doc) => Ok((self.gateway, doc)),
-            Err(e) => Err(misfit(vec![Misfit {
-                input_field: input.to_owned(),
+            Err(e) => Err(vec![Misfit {
+                gateway: self.gateway.metadata.name.clone(),
+                input_field: String::new(),
                 gateway_field: String::new(),
                 message: e.to_string(),
-            }])),
+            }]),
         }
     }
 }
@@ -202,7 +199,7 @@ mod tests {
                 .map(|q| q.0),
             Some("2".to_owned())
         );
-        assert!(f.finish("v.yaml").is_ok());
+        assert!(f.finish().is_ok());
     }
 
     #[test]
@@ -217,13 +214,10 @@ mod tests {
         let t: Option<Vec<shgw::spec::Toleration>> =
             f.read("tolerations", "spec.pod.tolerations", &tolerations);
         assert_eq!(t, None);
-        let Err(ImportError::DoesNotFit {
-            misfits, gateway, ..
-        }) = f.finish("v.yaml")
-        else {
+        let Err(misfits) = f.finish() else {
             panic!("a misfit must fail the gateway");
         };
-        assert_eq!(gateway, "gw");
+        assert!(misfits.iter().all(|m| m.gateway == "gw"));
         let fields: Vec<(&str, &str)> = misfits
             .iter()
             .map(|m| (m.input_field.as_str(), m.gateway_field.as_str()))

@@ -141,9 +141,13 @@ pub fn import_helm_values(
     availability(&input, &values, &mut fit, &mut note);
     pod(&input, &values, &mut fit, &mut note);
     unsupported(&values, &mut fit, &mut note);
-    let (gateway, doc) = fit.finish(file)?;
+    let (gateway, doc) = fit.finish().map_err(|misfits| ImportError::DoesNotFit {
+        input: file.to_owned(),
+        misfits,
+    })?;
     let plan = super::adopt::plan(&gateway, &existing);
     Ok(Imported {
+        gateways: vec![gateway],
         documents: vec![doc],
         notes,
         plans: vec![plan],

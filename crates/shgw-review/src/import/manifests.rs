@@ -3,7 +3,7 @@
 
 use super::adopt::Existing;
 use super::fit::{DEFAULT_SETTINGS, Fit, boolean, int_or_percent, quantity, set, text};
-use super::{ImportError, Imported};
+use super::{ImportError, Imported, Misfit};
 use serde_json::{Value, json};
 use shgw::defaults::{BACKUP_PATH, HTTP_CONTAINER_PORT, HTTPS_CONTAINER_PORT};
 use shgw::review::inventory::{self, Gateway, Setting, Source, find, selecting};
@@ -53,7 +53,9 @@ pub fn import_manifests_in(
         return Err(ImportError::NoGateway { input: source });
     }
     let services = shgw::review::objects::service_selectors(&stream.documents);
+    let mut misfits = Vec::new();
     let mut out = Imported {
+        gateways: Vec::new(),
         documents: Vec::new(),
         notes: Vec::new(),
         plans: Vec::new(),
@@ -63,11 +65,20 @@ pub fn import_manifests_in(
             gateway: gw.name.clone(),
             lines: Vec::new(),
         };
-        let (gateway, doc, existing) =
-            one(&stream.documents, &services, gw, namespace, &mut notes)?;
-        out.plans.push(super::adopt::plan(&gateway, &existing));
-        out.documents.push(doc);
-        out.notes.extend(notes.lines);
+        match one(&stream.documents, &services, gw, namespace, &mut notes) {
+            Ok((gateway, doc, existing)) => {
+                out.plans.push(super::adopt::plan(&gateway, &existing));
+                out.gateways.push(gateway);
+                out.documents.push(doc);
+                out.notes.extend(notes.lines);
+            }
+            // Every gateway is read: the misfits of all of them are reported together.
+            Err(mut m) => misfits.append(&mut m),
+        }
+    }
+    if !misfits.is_empty() {
+        let input = stream.documents[gateways[0].doc].file.clone();
+        return Err(ImportError::DoesNotFit { input, misfits });
     }
     Ok(out)
 }
@@ -122,7 +133,7 @@ fn one(
     gw: &Gateway,
     given_namespace: Option<&str>,
     notes: &mut Notes,
-) -> Result<(shgw::spec::Gateway, Value, Existing), ImportError> {
+) -> Result<(shgw::spec::Gateway, Value, Existing), Vec<Misfit>> {
     let v = &docs[gw.doc].value;
     let name = gateway_name(v, gw, notes);
     let mut fit = Fit::new(&name);
@@ -155,7 +166,7 @@ fn one(
     backup(v, gw, &mut fit, notes);
     mounts(v, gw, &mut fit, notes);
     availability(docs, gw, &mut fit, notes);
-    let (gateway, doc) = fit.finish(&docs[gw.doc].file)?;
+    let (gateway, doc) = fit.finish()?;
     Ok((gateway, doc, existing))
 }
 
