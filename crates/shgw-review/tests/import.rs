@@ -536,3 +536,40 @@ spec:
     );
     assert_eq!(settings["net.server.http.forwarded.proto.enabled"], "true");
 }
+
+#[test]
+fn helm_local_logs_are_typed_where_read() {
+    let values = |local: &str| {
+        format!(
+            "gateway:\n  configuration:\n    uri: contoso.configuration.azure-api.net\nobservability:\n  logs:\n    local:\n{local}"
+        )
+    };
+    let ok = values(
+        "      type: rfc5424\n      rfc5424:\n        endpoint: syslog:514\n        facility: 3\n",
+    );
+    let i = import_helm_values("values.yaml", &ok, Some("gw"), Some("apim")).unwrap();
+    assert_eq!(
+        i.documents[0]["spec"]["telemetry"]["logs"]["local"],
+        serde_json::json!({"type": "rfc5424", "endpoint": "syslog:514", "facility": 3})
+    );
+    let big = values("      type: rfc5424\n      rfc5424:\n        facility: 300\n");
+    assert_eq!(
+        misfits(import_helm_values(
+            "values.yaml",
+            &big,
+            Some("gw"),
+            Some("apim")
+        )),
+        [(
+            "gw-azure-api-management-gateway".to_owned(),
+            "values.yaml:9:9: observability.logs.local.rfc5424.facility".to_owned(),
+            "spec.telemetry.logs.local.facility".to_owned()
+        )]
+    );
+    let unknown = values("      type: syslog\n");
+    let i = import_helm_values("values.yaml", &unknown, Some("gw"), Some("apim")).unwrap();
+    assert!(i.notes.iter().any(|n| n.ends_with(
+        "observability.logs.local.type syslog is not one of none, auto, localsyslog, rfc5424, journal, json: not carried over"
+    )), "{:?}", i.notes);
+    assert!(i.documents[0]["spec"]["telemetry"]["logs"]["local"].is_null());
+}

@@ -8,9 +8,9 @@ use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 use shgw::spec::{
     AntiAffinity, Auth, DisruptionBudget, EntraAppAuth, HighAvailability, HostAlias, Image,
-    LocalLogs, Logs, Metrics, NetworkPolicyConfig, OpenTelemetry, PodConfig, Proxy, ResourceList,
-    Resources, Rollout, SecretKeyRef, SecurityContext, ServiceConfig, SettingValue, Statsd,
-    Telemetry, TokenAuth, Toleration, TopologySpread, WorkloadIdentityAuth,
+    LocalLogType, LocalLogs, Logs, Metrics, NetworkPolicyConfig, OpenTelemetry, PodConfig, Proxy,
+    ResourceList, Resources, Rollout, SecretKeyRef, SecurityContext, ServiceConfig, SettingValue,
+    Statsd, Telemetry, TokenAuth, Toleration, TopologySpread, WorkloadIdentityAuth,
 };
 use shgw_yaml::Placed;
 use shgw_yaml::parse::{ParseOptions, parse_input};
@@ -662,18 +662,15 @@ fn telemetry(input: &Input, values: &Value, fit: &mut Fit, note: &mut impl FnMut
         }
     }
     let local = text(values, "observability.logs.local.type");
-    match local.as_deref() {
-        None | Some("auto") => {}
-        Some(t @ ("none" | "localsyslog" | "rfc5424" | "journal" | "json")) => {
+    let kind = local
+        .as_deref()
+        .map(|t| LocalLogType::ALL.iter().copied().find(|k| k.as_str() == t));
+    match (local.as_deref(), kind) {
+        (None, _) | (_, Some(Some(LocalLogType::Auto))) => {}
+        (Some(t), Some(Some(kind))) => {
             let facility = format!("observability.logs.local.{t}.facility");
             let l = LocalLogs {
-                kind: input.choice(
-                    fit,
-                    values,
-                    "observability.logs.local.type",
-                    "spec.telemetry.logs.local.type",
-                    None,
-                ),
+                kind: Some(kind),
                 endpoint: text(values, &format!("observability.logs.local.{t}.endpoint")),
                 facility: get(values, &facility)
                     .and_then(|f| f.as_u64().or_else(|| f.as_str()?.parse().ok()))
@@ -685,16 +682,18 @@ fn telemetry(input: &Input, values: &Value, fit: &mut Fit, note: &mut impl FnMut
                         )
                     }),
             };
-            if l != LocalLogs::default() {
-                logs.local = Some(l);
-            }
-            if t == "localsyslog" {
+            logs.local = Some(l);
+            if kind == LocalLogType::LocalSyslog {
                 note("observability.logs.local localsyslog: the chart's hostPath mount of the node's syslog socket is not carried over (shgw mounts no host path); point telemetry.logs.local.endpoint at a reachable syslog".into());
             }
         }
-        Some(other) => note(format!(
-            "observability.logs.local.type {other} is not one of none, auto, localsyslog, rfc5424, journal, json: not carried over"
-        )),
+        (Some(other), _) => {
+            let known: Vec<&str> = LocalLogType::ALL.iter().map(|k| k.as_str()).collect();
+            note(format!(
+                "observability.logs.local.type {other} is not one of {}: not carried over",
+                known.join(", ")
+            ));
+        }
     }
     fit.spec().telemetry = Some(Telemetry {
         logs: Some(logs),
