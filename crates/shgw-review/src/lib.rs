@@ -21,8 +21,8 @@ mod source;
 
 pub use format::{MarkdownError, explain, rules_table, to_json, to_markdown, to_sarif, to_text};
 pub use import::{
-    ImportError, Imported, Takeover, import_arc_extension, import_helm_values, import_manifests,
-    import_manifests_in, is_arc_extension,
+    ImportError, Imported, Misfit, Takeover, import_arc_extension, import_helm_values,
+    import_manifests, import_manifests_in, is_arc_extension,
 };
 pub use shgw::review::GATEWAY_IMAGE;
 pub use shgw::review::{

@@ -244,3 +244,48 @@ fn what_cannot_be_imported_is_an_error_naming_the_field() {
     ));
     assert!(!is_arc_extension(&json!([1, 2])));
 }
+
+#[test]
+fn settings_that_fit_no_gateway_field_are_each_named_and_nothing_is_written() {
+    let show = json!([
+        {"name": "ok", "extensionType": "Microsoft.ApiManagement.Gateway",
+         "configurationSettings": {"gateway.configuration.uri": "a.configuration.azure-api.net"}},
+        {"name": "bad", "extensionType": "Microsoft.ApiManagement.Gateway",
+         "configurationSettings": {
+             "gateway.configuration.uri": "b.configuration.azure-api.net",
+             "replicaCount": "many",
+             "telemetry.logs.std": "xml",
+             "tolerations[0].tolerationSeconds": "soon"
+         }}
+    ]);
+    let e = import_arc_extension("show.json", &show, None, None).unwrap_err();
+    let ImportError::DoesNotFit { input, misfits } = &e else {
+        panic!("{e:?}");
+    };
+    assert_eq!(input, "show.json");
+    assert!(misfits.iter().all(|m| m.gateway == "bad"), "{misfits:?}");
+    let fields: Vec<(&str, &str)> = misfits
+        .iter()
+        .map(|m| (m.input_field.as_str(), m.gateway_field.as_str()))
+        .collect();
+    assert_eq!(
+        fields,
+        [
+            (
+                "show.json: [1].configurationSettings.replicaCount",
+                "spec.replicas"
+            ),
+            (
+                "show.json: [1].configurationSettings.telemetry.logs.std",
+                "spec.telemetry.logs.std"
+            ),
+            (
+                "show.json: [1].configurationSettings.tolerations",
+                "spec.pod.tolerations[0].tolerationSeconds"
+            ),
+        ]
+    );
+    assert!(e.to_string().contains(
+        "\n  gateway bad: show.json: [1].configurationSettings.replicaCount: does not fit spec.replicas: "
+    ), "{e}");
+}

@@ -61,6 +61,8 @@ fn render(imported: &Imported, profile: &str) -> Vec<Value> {
     let yaml = imported.to_yaml();
     let gws =
         shgw::parse_gateways("imported.yaml", &yaml).unwrap_or_else(|e| panic!("{e}\n{yaml}"));
+    // What import built is what its file reads back as: typed by construction.
+    assert_eq!(gws, imported.gateways, "{yaml}");
     let p = shgw::Profile::embedded(profile).unwrap();
     shgw::render_with("imported.yaml", &gws, &p, &shgw::RenderOptions::default())
         .unwrap_or_else(|e| panic!("{e}\n{yaml}"))
@@ -372,4 +374,208 @@ fn the_renewers_admission_policy_round_trips() {
     let stream = load("rendered.yaml", &shgw_yaml::to_multi_doc(&first)).unwrap();
     let imported = import_manifests(&stream).unwrap();
     assert_eq!(policies(&render(&imported, "production")), policies(&first));
+}
+
+/// The misfits of a refused import, as (input field, Gateway field).
+fn misfits(r: Result<Imported, ImportError>) -> Vec<(String, String, String)> {
+    match r {
+        Err(ImportError::DoesNotFit { misfits, .. }) => misfits
+            .into_iter()
+            .map(|m| (m.gateway, m.input_field, m.gateway_field))
+            .collect(),
+        Err(e) => panic!("expected values that do not fit, got {e}"),
+        Ok(i) => panic!("expected values that do not fit, got\n{}", i.to_yaml()),
+    }
+}
+
+#[test]
+fn helm_values_that_fit_no_gateway_field_are_named_where_written_and_nothing_is_written() {
+    let values = "\
+gateway:
+  configuration:
+    uri: contoso.configuration.azure-api.net
+replicaCount: three
+image:
+  pullPolicy: Sometimes
+service:
+  type: ExternalName
+tolerations:
+- key: dedicated
+  colour: red
+";
+    let r = import_helm_values("values.yaml", values, Some("gw"), Some("apim"));
+    let e = r.clone().map(|_| ()).unwrap_err().to_string();
+    assert!(
+        e.starts_with("values.yaml: 4 value(s) fit no Gateway field, nothing written:\n  gateway gw-azure-api-management-gateway: values.yaml:6:3: image.pullPolicy: does not fit spec.image.pullPolicy: "),
+        "{e}"
+    );
+    let gw = "gw-azure-api-management-gateway";
+    assert_eq!(
+        misfits(r),
+        [
+            ("values.yaml:6:3: image.pullPolicy", "spec.image.pullPolicy"),
+            ("values.yaml:4:1: replicaCount", "spec.replicas"),
+            ("values.yaml:8:3: service.type", "spec.service.type"),
+            (
+                "values.yaml:9:1: tolerations",
+                "spec.pod.tolerations[0].colour"
+            ),
+        ]
+        .map(|(a, b)| (gw.to_owned(), a.to_owned(), b.to_owned()))
+    );
+}
+
+#[test]
+fn manifest_values_that_fit_no_gateway_field_are_named_where_written_and_nothing_is_written() {
+    let text = "\
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: gw, namespace: apim}
+spec:
+  replicas: 2
+  selector: {matchLabels: {app: gw}}
+  template:
+    metadata: {labels: {app: gw}}
+    spec:
+      containers:
+      - name: gw
+        image: mcr.microsoft.com/azure-api-management/gateway:2.12.1
+        imagePullPolicy: Sometimes
+        env:
+        - {name: config.service.endpoint, value: contoso.configuration.azure-api.net}
+        resources:
+          limits: {cpu: {millicores: 500}}
+---
+apiVersion: policy/v1
+kind: PodDisruptionBudget
+metadata: {name: gw, namespace: apim}
+spec:
+  maxUnavailable: [1]
+  selector: {matchLabels: {app: gw}}
+";
+    // A second gateway in the stream: its misfits are reported with the first one's.
+    let second = text
+        .split("---")
+        .next()
+        .unwrap()
+        .replace("name: gw,", "name: gw2,")
+        .replace("app: gw", "app: gw2")
+        .replace("replicas: 2", "replicas: two")
+        .replace("imagePullPolicy: Sometimes", "imagePullPolicy: Always")
+        .replace("{cpu: {millicores: 500}}", "{cpu: 500m}");
+    let stream = load("gw.yaml", &format!("{text}---\n{second}")).unwrap();
+    assert_eq!(
+        misfits(import_manifests(&stream)),
+        [
+            (
+                "gw",
+                "gw.yaml:13:9: Deployment gw spec.template.spec.containers[0].imagePullPolicy",
+                "spec.image.pullPolicy"
+            ),
+            (
+                "gw",
+                "gw.yaml:17:20: Deployment gw spec.template.spec.containers[0].resources.limits.cpu",
+                "spec.resources.limits.cpu"
+            ),
+            (
+                "gw",
+                "gw.yaml:23:3: PodDisruptionBudget gw spec.maxUnavailable",
+                "spec.highAvailability.podDisruptionBudget.maxUnavailable"
+            ),
+            (
+                "gw2",
+                "gw.yaml:30:3: Deployment gw2 spec.replicas",
+                "spec.replicas"
+            ),
+        ]
+        .map(|(g, a, b)| (g.to_owned(), a.to_owned(), b.to_owned()))
+    );
+}
+
+#[test]
+fn the_histogram_buckets_setting_is_kept_next_to_other_settings() {
+    let values = "\
+gateway:
+  configuration:
+    uri: contoso.configuration.azure-api.net
+    additional:
+      net.server.http.forwarded.proto.enabled: 'true'
+observability:
+  opentelemetry:
+    enabled: true
+    collector:
+      uri: http://otel:4317
+    histogram:
+      buckets: 5,10,25
+";
+    let i = import_helm_values("values.yaml", values, Some("gw"), Some("apim")).unwrap();
+    let settings = &i.documents[0]["spec"]["settings"];
+    assert_eq!(
+        settings["observability.opentelemetry.histogram.buckets"],
+        "5,10,25"
+    );
+    assert_eq!(settings["net.server.http.forwarded.proto.enabled"], "true");
+    let text = "\
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: gw, namespace: apim}
+spec:
+  selector: {matchLabels: {app: gw}}
+  template:
+    metadata: {labels: {app: gw}}
+    spec:
+      containers:
+      - name: gw
+        image: mcr.microsoft.com/azure-api-management/gateway:2.12.1
+        env:
+        - {name: config.service.endpoint, value: contoso.configuration.azure-api.net}
+        - {name: observability.opentelemetry.enabled, value: 'true'}
+        - {name: observability.opentelemetry.collector.uri, value: 'http://otel:4317'}
+        - {name: observability.opentelemetry.histogram.buckets, value: '5,10,25'}
+        - {name: net.server.http.forwarded.proto.enabled, value: 'true'}
+";
+    let i = import_manifests(&load("gw.yaml", text).unwrap()).unwrap();
+    let settings = &i.documents[0]["spec"]["settings"];
+    assert_eq!(
+        settings["observability.opentelemetry.histogram.buckets"],
+        "5,10,25"
+    );
+    assert_eq!(settings["net.server.http.forwarded.proto.enabled"], "true");
+}
+
+#[test]
+fn helm_local_logs_are_typed_where_read() {
+    let values = |local: &str| {
+        format!(
+            "gateway:\n  configuration:\n    uri: contoso.configuration.azure-api.net\nobservability:\n  logs:\n    local:\n{local}"
+        )
+    };
+    let ok = values(
+        "      type: rfc5424\n      rfc5424:\n        endpoint: syslog:514\n        facility: 3\n",
+    );
+    let i = import_helm_values("values.yaml", &ok, Some("gw"), Some("apim")).unwrap();
+    assert_eq!(
+        i.documents[0]["spec"]["telemetry"]["logs"]["local"],
+        serde_json::json!({"type": "rfc5424", "endpoint": "syslog:514", "facility": 3})
+    );
+    let big = values("      type: rfc5424\n      rfc5424:\n        facility: 300\n");
+    assert_eq!(
+        misfits(import_helm_values(
+            "values.yaml",
+            &big,
+            Some("gw"),
+            Some("apim")
+        )),
+        [(
+            "gw-azure-api-management-gateway".to_owned(),
+            "values.yaml:9:9: observability.logs.local.rfc5424.facility".to_owned(),
+            "spec.telemetry.logs.local.facility".to_owned()
+        )]
+    );
+    let unknown = values("      type: syslog\n");
+    let i = import_helm_values("values.yaml", &unknown, Some("gw"), Some("apim")).unwrap();
+    assert!(i.notes.iter().any(|n| n.ends_with(
+        "observability.logs.local.type syslog is not one of none, auto, localsyslog, rfc5424, journal, json: not carried over"
+    )), "{:?}", i.notes);
+    assert!(i.documents[0]["spec"]["telemetry"]["logs"]["local"].is_null());
 }

@@ -2,8 +2,8 @@
 //! `spec.adoption`), and the takeover plan that says what stays, what changes on the first
 //! apply under `dev` and `production`, and the steps.
 
-use super::build::GatewayDoc;
-use serde_json::{Value, json};
+use serde_json::Value;
+use shgw::spec::{Adoption, Gateway, GatewaySpec};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// What the running deployment is called and what it runs with.
@@ -43,30 +43,12 @@ pub(crate) struct Existing {
 
 /// Writes `spec.adoption`: every name that differs from the one shgw would choose, and the
 /// selector.
-pub(crate) fn write_adoption(g: &mut GatewayDoc, name: &str, e: &Existing) {
-    let mut set = |field: &str, value: Option<&str>, default: String| {
-        if let Some(v) = value.filter(|v| *v != default) {
-            g.set(&["adoption", field], json!(v));
-        }
+pub(crate) fn write_adoption(spec: &mut GatewaySpec, name: &str, e: &Existing) {
+    let differs = |value: Option<&str>, default: String| {
+        value
+            .filter(|v| !v.is_empty() && *v != default)
+            .map(str::to_owned)
     };
-    set("deployment", Some(&e.deployment), name.to_owned());
-    set("container", Some(&e.container), "gateway".to_owned());
-    set("configMap", e.config_map.as_deref(), format!("{name}-env"));
-    set(
-        "liveTrafficService",
-        e.live_traffic.as_ref().map(|(n, _)| n.as_str()),
-        format!("{name}-live-traffic"),
-    );
-    set(
-        "discoveryService",
-        e.discovery.as_deref(),
-        format!("{name}-instance-discovery"),
-    );
-    set(
-        "backupVolume",
-        e.backup.as_ref().map(|(v, _)| v.as_str()),
-        "config-backup".to_owned(),
-    );
     let shgw_selector = BTreeMap::from([
         (
             shgw::defaults::LABEL_NAME.to_owned(),
@@ -74,8 +56,27 @@ pub(crate) fn write_adoption(g: &mut GatewayDoc, name: &str, e: &Existing) {
         ),
         (shgw::defaults::LABEL_INSTANCE.to_owned(), name.to_owned()),
     ]);
-    if e.selector != shgw_selector {
-        g.set(&["adoption", "selector"], json!(e.selector));
+    let adoption = Adoption {
+        deployment: differs(Some(&e.deployment), name.to_owned()),
+        container: differs(Some(&e.container), "gateway".to_owned()),
+        config_map: differs(e.config_map.as_deref(), format!("{name}-env")),
+        live_traffic_service: differs(
+            e.live_traffic.as_ref().map(|(n, _)| n.as_str()),
+            format!("{name}-live-traffic"),
+        ),
+        discovery_service: differs(e.discovery.as_deref(), format!("{name}-instance-discovery")),
+        backup_volume: differs(
+            e.backup.as_ref().map(|(v, _)| v.as_str()),
+            "config-backup".to_owned(),
+        ),
+        selector: if e.selector == shgw_selector {
+            BTreeMap::new()
+        } else {
+            e.selector.clone()
+        },
+    };
+    if adoption != Adoption::default() {
+        spec.adoption = Some(adoption);
     }
 }
 
@@ -146,13 +147,9 @@ fn kv(m: &BTreeMap<String, String>) -> String {
         .join(",")
 }
 
-/// The takeover plan of the imported Gateway `doc` over `e`.
-pub(crate) fn plan(doc: &Value, e: &Existing) -> Takeover {
-    let name = doc
-        .pointer("/metadata/name")
-        .and_then(Value::as_str)
-        .unwrap_or_default()
-        .to_owned();
+/// The takeover plan of the imported Gateway `gateway` over `e`.
+pub(crate) fn plan(gateway: &Gateway, e: &Existing) -> Takeover {
+    let name = gateway.metadata.name.clone();
     let ns = if e.namespace.is_empty() {
         "<namespace>".to_owned()
     } else {
@@ -206,7 +203,7 @@ pub(crate) fn plan(doc: &Value, e: &Existing) -> Takeover {
             "ServiceAccount {sa}: the pods keep running as it (shgw writes it only with workload identity, then with the same client id)"
         ));
     }
-    profile_changes(doc, e, &mut t);
+    profile_changes(gateway, e, &mut t);
     t.changes.push(
         "the pod template changes (shgw's labels app.kubernetes.io/*, probes, hardened security context, config-hash annotation): the Deployment rolls its pods once, adding one before removing one (maxUnavailable 0)"
             .to_owned(),
@@ -220,18 +217,12 @@ pub(crate) fn plan(doc: &Value, e: &Existing) -> Takeover {
 }
 
 /// What rendering under `dev` and `production` adds or refuses.
-fn profile_changes(doc: &Value, e: &Existing, t: &mut Takeover) {
-    let gateway = shgw::file::gateway_from_value(doc);
-    let Ok(gateway) = gateway else {
-        t.changes
-            .push("the imported Gateway does not parse: fix it before rendering".to_owned());
-        return;
-    };
+fn profile_changes(gateway: &Gateway, e: &Existing, t: &mut Takeover) {
     for profile in ["dev", "production"] {
         let Ok(p) = shgw::Profile::embedded(profile) else {
             continue;
         };
-        match shgw::resolve(&gateway, &p).and_then(|r| shgw::render(&r)) {
+        match shgw::resolve(gateway, &p).and_then(|r| shgw::render(&r)) {
             Ok(m) => {
                 let new = new_objects(&m, e);
                 if new.is_empty() {
@@ -283,7 +274,7 @@ fn profile_changes(doc: &Value, e: &Existing, t: &mut Takeover) {
                 }
                 // What it adds once accepted: the same render with the policy only warning.
                 let relaxed = relax(p);
-                if let Ok(m) = shgw::resolve(&gateway, &relaxed).and_then(|r| shgw::render(&r)) {
+                if let Ok(m) = shgw::resolve(gateway, &relaxed).and_then(|r| shgw::render(&r)) {
                     if !e.resources {
                         resource_changes(profile, &m, t);
                     }

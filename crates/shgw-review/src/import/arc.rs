@@ -4,9 +4,14 @@
 //! the keys of [`shgw::arc::SETTINGS`]; every setting not carried over is named in the notes,
 //! and protected settings (the token) are never read, only named.
 
-use super::build::{GatewayDoc, int_or_percent, statsd_endpoint};
+use super::fit::{Fit, int_or_percent, statsd_endpoint};
 use super::{ImportError, Imported};
 use serde_json::{Value, json};
+use shgw::spec::{
+    AntiAffinity, Backup, DisruptionBudget, HighAvailability, Image, LocalLogs, LogLevel, Logs,
+    Metrics, NetworkPolicyConfig, OpenTelemetry, PodConfig, Resources, ServiceConfig, Statsd,
+    Telemetry, TopologySpread, TrafficPolicy,
+};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// The ARM resource type of cluster extensions.
@@ -196,7 +201,13 @@ pub fn import_arc_extension(
             ),
         ));
     }
-    let mut documents = Vec::new();
+    let mut out = Imported {
+        gateways: Vec::new(),
+        documents: Vec::new(),
+        notes: Vec::new(),
+        plans: Vec::new(),
+    };
+    let mut misfits = Vec::new();
     let mut used = BTreeSet::new();
     for (i, f) in gateways.iter().enumerate() {
         let at = if gateways.len() > 1 {
@@ -204,16 +215,26 @@ pub fn import_arc_extension(
         } else {
             String::new()
         };
-        let (doc, mut n) = one(f, name, namespace, &mut used)
+        let prefix = format!("{file}: {at}");
+        let (fit, mut n) = one(f, name, namespace, &mut used, &Src { prefix: &prefix })
             .map_err(|(path, message)| err(&format!("{at}{path}"), message))?;
         notes.append(&mut n);
-        documents.push(doc.finish(file)?);
+        match fit.finish() {
+            Ok((gateway, doc)) => {
+                out.gateways.push(gateway);
+                out.documents.push(doc);
+            }
+            Err(mut m) => misfits.append(&mut m),
+        }
     }
-    Ok(Imported {
-        documents,
-        notes,
-        plans: Vec::new(),
-    })
+    if !misfits.is_empty() {
+        return Err(ImportError::DoesNotFit {
+            input: file.to_owned(),
+            misfits,
+        });
+    }
+    out.notes = notes;
+    Ok(out)
 }
 
 /// A DNS-1123 label of at most 44 characters made from `text`, if anything is left of it.
@@ -235,7 +256,8 @@ fn one(
     given: Option<&str>,
     namespace: Option<&str>,
     used: &mut BTreeSet<String>,
-) -> Result<(GatewayDoc, Vec<String>), Failed> {
+    src: &Src,
+) -> Result<(Fit, Vec<String>), Failed> {
     let p = f.properties;
     let mut settings = Settings {
         map: p
@@ -298,19 +320,19 @@ fn one(
     if let Some(why) = why {
         note(format!("Gateway named {name}: {why}"));
     }
-    let mut g = GatewayDoc::new(&name);
+    let mut fit = Fit::new(&name);
     let scope_ns = p
         .pointer("/scope/namespace/targetNamespace")
         .or_else(|| p.pointer("/scope/cluster/releaseNamespace"))
         .and_then(Value::as_str);
     match scope_ns.or(namespace) {
-        Some(ns) => g.meta(&["namespace"], json!(ns)),
+        Some(ns) => fit.gateway.metadata.namespace = Some(ns.to_owned()).filter(|n| !n.is_empty()),
         None => note(
             "the extension names no namespace: set metadata.namespace (or import with --namespace)"
                 .into(),
         ),
     }
-    g.set(&["endpoint"], json!(endpoint));
+    fit.spec().endpoint = nonempty(Some(endpoint));
     for (k, v) in &settings.map {
         if v.starts_with('[') && v.ends_with(']') && !v.starts_with("[[") {
             note(format!(
@@ -320,15 +342,18 @@ fn one(
     }
     extension_level(p, &mut note);
     protected(p, &mut settings, &mut note);
-    image(&mut settings, &mut g, &mut note);
-    workload(&mut settings, &mut g, &mut note);
-    service(&mut settings, &mut g, &mut note);
-    backup(&mut settings, &mut g);
-    telemetry(&mut settings, &mut g, &mut note);
-    availability(&mut settings, &mut g, &mut note);
-    pod(&mut settings, &mut g, &mut note);
+    image(src, &mut settings, &mut fit, &mut note);
+    workload(src, &mut settings, &mut fit, &mut note);
+    service(src, &mut settings, &mut fit, &mut note);
+    backup(src, &mut settings, &mut fit);
+    telemetry(src, &mut settings, &mut fit, &mut note);
+    availability(src, &mut settings, &mut fit, &mut note);
+    pod(src, &mut settings, &mut fit, &mut note);
     // The extension renders no NetworkPolicy: a profile's would change what reaches the pods.
-    g.set(&["networkPolicy", "enabled"], json!(false));
+    fit.spec().network_policy = Some(NetworkPolicyConfig {
+        enabled: Some(false),
+        ..NetworkPolicyConfig::default()
+    });
     note("the extension's objects are Azure Arc's: rendering this Gateway makes a second gateway next to them (the same configuration endpoint, so both serve); delete the extension (az k8s-extension delete) once shgw's serves".into());
     for k in settings.left() {
         let k = k.clone();
@@ -345,7 +370,7 @@ fn one(
             )),
         }
     }
-    Ok((g, notes))
+    Ok((fit, notes))
 }
 
 /// What belongs to the extension resource rather than the gateway.
@@ -394,13 +419,34 @@ fn protected(p: &Value, s: &mut Settings, note: &mut impl FnMut(String)) {
     }
 }
 
-fn image(s: &mut Settings, g: &mut GatewayDoc, note: &mut impl FnMut(String)) {
-    g.set(&["image", "repository"], json!(s.take("image.repository")));
+/// Where a setting is written, as a misfit names it: the input, and the setting's key under
+/// `configurationSettings`.
+struct Src<'a> {
+    /// `FILE: ` and, among several extensions, `[i].`.
+    prefix: &'a str,
+}
+
+impl Src<'_> {
+    fn at(&self, key: &str) -> String {
+        format!("{}configurationSettings.{key}", self.prefix)
+    }
+}
+
+fn image(src: &Src, s: &mut Settings, fit: &mut Fit, note: &mut impl FnMut(String)) {
+    let mut i = Image {
+        repository: nonempty(s.take("image.repository")),
+        ..Image::default()
+    };
     match s.take("image.tag") {
-        Some(t) => g.set(&["image", "tag"], json!(t)),
+        Some(t) => i.tag = nonempty(Some(t)),
         None => note("image.tag is not set (the extension's app version): the profile's pinned version is used; set spec.image.tag to keep the running one".into()),
     }
-    g.set(&["image", "pullPolicy"], json!(s.take("image.pullPolicy")));
+    let policy = s.take("image.pullPolicy");
+    i.pull_policy = fit.read_text(
+        &src.at("image.pullPolicy"),
+        "spec.image.pullPolicy",
+        policy.as_deref(),
+    );
     let mut secrets: BTreeMap<usize, String> = BTreeMap::new();
     for (path, v) in s.take_tree("imagePullSecrets") {
         match index(&path) {
@@ -413,22 +459,31 @@ fn image(s: &mut Settings, g: &mut GatewayDoc, note: &mut impl FnMut(String)) {
             )),
         }
     }
-    g.set(
-        &["image", "pullSecrets"],
-        json!(secrets.into_values().collect::<Vec<_>>()),
-    );
+    i.pull_secrets = secrets.into_values().collect();
+    if i != Image::default() {
+        fit.spec().image = Some(i);
+    }
 }
 
+/// `"3"` as the number 3; any other text stays text (and is then no number to the field
+/// that reads it).
 fn number(v: &str) -> Value {
     v.trim()
         .parse::<i64>()
         .map_or_else(|_| json!(v), |n| json!(n))
 }
 
-fn workload(s: &mut Settings, g: &mut GatewayDoc, note: &mut impl FnMut(String)) {
+/// Non-empty text.
+fn nonempty(v: Option<String>) -> Option<String> {
+    v.filter(|v| !v.is_empty())
+}
+
+fn workload(src: &Src, s: &mut Settings, fit: &mut Fit, note: &mut impl FnMut(String)) {
     // The extension's default when unset (3), stated so that a profile's does not change it.
     let replicas = s.take("replicaCount").unwrap_or_else(|| "3".to_owned());
-    g.set(&["replicas"], number(&replicas));
+    let replicas = fit.read(&src.at("replicaCount"), "spec.replicas", &number(&replicas));
+    fit.spec().replicas = replicas;
+    let mut resources = Resources::default();
     for (path, v) in s.take_tree("resources") {
         let field = match path.as_slice() {
             [section, name] if matches!(section.as_str(), "requests" | "limits") => {
@@ -442,38 +497,77 @@ fn workload(s: &mut Settings, g: &mut GatewayDoc, note: &mut impl FnMut(String))
             _ => None,
         };
         match field {
-            Some((section, f)) => g.set(&["resources", &section, f], json!(v)),
+            Some((section, f)) => {
+                let q = fit.read_text(
+                    &src.at(&format!("resources.{}", path.join("."))),
+                    &format!("spec.resources.{section}.{f}"),
+                    Some(&v),
+                );
+                let list = if section == "requests" {
+                    &mut resources.requests
+                } else {
+                    &mut resources.limits
+                };
+                if q.is_some() {
+                    let l = list.get_or_insert_default();
+                    match f {
+                        "cpu" => l.cpu = q,
+                        "memory" => l.memory = q,
+                        _ => l.ephemeral_storage = q,
+                    }
+                }
+            }
             None => note(format!(
                 "resources.{} is not carried over: shgw sets cpu, memory and ephemeral-storage requests and limits",
                 path.join(".")
             )),
         }
     }
+    if resources != Resources::default() {
+        fit.spec().resources = Some(resources);
+    }
 }
 
-fn service(s: &mut Settings, g: &mut GatewayDoc, note: &mut impl FnMut(String)) {
+fn service(src: &Src, s: &mut Settings, fit: &mut Fit, note: &mut impl FnMut(String)) {
     // The extension's defaults (ClusterIP, 8080, 8081), stated so that a profile's do not
     // change them unasked.
     let kind = s.take("service.type").unwrap_or_else(|| "ClusterIP".into());
-    g.set(&["service", "type"], json!(kind));
+    let mut c = ServiceConfig {
+        kind: fit.read_text(&src.at("service.type"), "spec.service.type", Some(&kind)),
+        ..ServiceConfig::default()
+    };
     if matches!(kind.as_str(), "LoadBalancer" | "NodePort") {
         // The extension's Service writes no policy: Kubernetes then uses Cluster.
-        g.set(&["service", "externalTrafficPolicy"], json!("Cluster"));
+        c.external_traffic_policy = Some(TrafficPolicy::Cluster);
     }
     let http = s.take("service.http.port").unwrap_or_else(|| "8080".into());
     let https = s
         .take("service.https.port")
         .unwrap_or_else(|| "8081".into());
-    g.set(&["service", "httpPort"], number(&http));
-    g.set(&["service", "httpsPort"], number(&https));
+    c.http_port = fit.read(
+        &src.at("service.http.port"),
+        "spec.service.httpPort",
+        &number(&http),
+    );
+    c.https_port = fit.read(
+        &src.at("service.https.port"),
+        "spec.service.httpsPort",
+        &number(&https),
+    );
     for (path, v) in s.take_tree("service.annotations") {
         match path.as_slice() {
-            [key] => g.set(&["service", "annotations", key], json!(v)),
+            [key] if !v.is_empty() => {
+                c.annotations.insert(key.clone(), v);
+            }
+            [_] => {}
             _ => note(format!(
                 "service.annotations.{} is not an annotation: not carried over",
                 path.join(".")
             )),
         }
+    }
+    if c != ServiceConfig::default() {
+        fit.spec().service = Some(c);
     }
     for (key, default) in [
         ("service.instance.heartbeat.port", "4291"),
@@ -487,29 +581,49 @@ fn service(s: &mut Settings, g: &mut GatewayDoc, note: &mut impl FnMut(String)) 
     }
 }
 
-fn backup(s: &mut Settings, g: &mut GatewayDoc) {
+fn backup(src: &Src, s: &mut Settings, fit: &mut Fit) {
     let pvc = "gateway.configuration.backup.persistentVolumeClaim";
     let enabled = s
         .take("gateway.configuration.backup.enabled")
         .is_some_and(|v| v.trim().eq_ignore_ascii_case("true"));
-    g.set(&["backup", "enabled"], json!(enabled));
     let size = s.take(&format!("{pvc}.size"));
     let mode = s.take(&format!("{pvc}.accessMode"));
     let class = s.take(&format!("{pvc}.storageClassName"));
+    let mut b = Backup {
+        enabled: Some(enabled),
+        ..Backup::default()
+    };
     if enabled {
-        g.set(&["backup", "size"], json!(size));
-        g.set(&["backup", "accessMode"], json!(mode));
-        g.set(&["backup", "storageClassName"], json!(class));
+        b.size = fit.read_text(
+            &src.at(&format!("{pvc}.size")),
+            "spec.backup.size",
+            size.as_deref(),
+        );
+        b.access_mode = fit.read_text(
+            &src.at(&format!("{pvc}.accessMode")),
+            "spec.backup.accessMode",
+            mode.as_deref(),
+        );
+        b.storage_class_name = nonempty(class);
     }
+    fit.spec().backup = Some(b);
 }
 
-fn telemetry(s: &mut Settings, g: &mut GatewayDoc, note: &mut impl FnMut(String)) {
+fn telemetry(src: &Src, s: &mut Settings, fit: &mut Fit, note: &mut impl FnMut(String)) {
     let std = s
         .take("telemetry.logs.std")
         .unwrap_or_else(|| "text".into());
-    g.set(&["telemetry", "logs", "std"], json!(std));
-    // The extension has no level setting: the gateway's default, stated against a profile's.
-    g.set(&["telemetry", "logs", "level"], json!("info"));
+    let mut logs = Logs {
+        std: fit.read_text(
+            &src.at("telemetry.logs.std"),
+            "spec.telemetry.logs.std",
+            Some(&std),
+        ),
+        // The extension has no level setting: the gateway's default, stated against a
+        // profile's.
+        level: Some(LogLevel::Info),
+        ..Logs::default()
+    };
     if let Some(local) = s.take("telemetry.logs.local") {
         let config = "telemetry.logs.localConfig";
         match local.as_str() {
@@ -521,15 +635,27 @@ fn telemetry(s: &mut Settings, g: &mut GatewayDoc, note: &mut impl FnMut(String)
                 ));
             }
             t @ ("none" | "auto" | "rfc5424" | "json") => {
-                g.set(&["telemetry", "logs", "local", "type"], json!(t));
+                let mut l = LocalLogs {
+                    kind: fit.read_text(
+                        &src.at("telemetry.logs.local"),
+                        "spec.telemetry.logs.local.type",
+                        Some(t),
+                    ),
+                    ..LocalLogs::default()
+                };
                 if t == "rfc5424" {
-                    g.set(
-                        &["telemetry", "logs", "local", "endpoint"],
-                        json!(s.take(&format!("{config}.rfc5424.endpoint"))),
-                    );
-                    if let Some(f) = s.take(&format!("{config}.rfc5424.facility")) {
-                        g.set(&["telemetry", "logs", "local", "facility"], number(&f));
+                    l.endpoint = nonempty(s.take(&format!("{config}.rfc5424.endpoint")));
+                    let facility = format!("{config}.rfc5424.facility");
+                    if let Some(f) = s.take(&facility) {
+                        l.facility = fit.read(
+                            &src.at(&facility),
+                            "spec.telemetry.logs.local.facility",
+                            &number(&f),
+                        );
                     }
+                }
+                if l != LocalLogs::default() {
+                    logs.local = Some(l);
                 }
             }
             other => note(format!(
@@ -540,25 +666,28 @@ fn telemetry(s: &mut Settings, g: &mut GatewayDoc, note: &mut impl FnMut(String)
     let cloud = s
         .take("telemetry.metrics.cloud")
         .is_none_or(|v| !v.trim().eq_ignore_ascii_case("false"));
-    g.set(&["telemetry", "metrics", "cloud"], json!(cloud));
+    let mut metrics = Metrics {
+        cloud: Some(cloud),
+        ..Metrics::default()
+    };
     let statsd = "telemetry.metrics.localStatsd";
     let endpoint = s.take(&format!("{statsd}.endpoint"));
     let sampling = s.take(&format!("{statsd}.sampling"));
     let tags = s.take(&format!("{statsd}.tagFormat"));
     match s.take("telemetry.metrics.local").as_deref() {
         Some("statsd") => {
-            g.set(
-                &["telemetry", "metrics", "statsd", "endpoint"],
-                json!(endpoint.as_deref().map(statsd_endpoint)),
-            );
-            g.set(
-                &["telemetry", "metrics", "statsd", "sampling"],
-                json!(sampling.and_then(|v| v.trim().parse::<f64>().ok())),
-            );
-            g.set(
-                &["telemetry", "metrics", "statsd", "tagFormat"],
-                json!(tags),
-            );
+            let st = Statsd {
+                endpoint: nonempty(endpoint.as_deref().map(statsd_endpoint).map(str::to_owned)),
+                sampling: sampling.as_deref().and_then(super::fit::sampling),
+                tag_format: fit.read_text(
+                    &src.at(&format!("{statsd}.tagFormat")),
+                    "spec.telemetry.metrics.statsd.tagFormat",
+                    tags.as_deref(),
+                ),
+            };
+            if st != Statsd::default() {
+                metrics.statsd = Some(st);
+            }
         }
         None | Some("none") => {}
         Some(other) => note(format!(
@@ -569,44 +698,65 @@ fn telemetry(s: &mut Settings, g: &mut GatewayDoc, note: &mut impl FnMut(String)
     let uri = s.take(&format!("{otel}.collector.uri"));
     if s.take(&format!("{otel}.enabled"))
         .is_some_and(|v| v.trim().eq_ignore_ascii_case("true"))
+        && let Some(uri) = nonempty(uri)
     {
-        g.set(
-            &["telemetry", "metrics", "openTelemetry", "collectorUri"],
-            json!(uri),
-        );
+        metrics.open_telemetry = Some(OpenTelemetry {
+            collector_uri: Some(uri),
+            system_metrics: None,
+        });
     }
+    fit.spec().telemetry = Some(Telemetry {
+        logs: Some(logs),
+        metrics: Some(metrics),
+        alerts: None,
+    });
 }
 
-fn availability(s: &mut Settings, g: &mut GatewayDoc, note: &mut impl FnMut(String)) {
+fn availability(src: &Src, s: &mut Settings, fit: &mut Fit, note: &mut impl FnMut(String)) {
     let ha = "highAvailability";
     let max = s.take(&format!("{ha}.disruption.maximumUnavailable"));
     let when = s.take(&format!("{ha}.podTopologySpread.whenUnsatisfiable"));
     let enabled = s
         .take(&format!("{ha}.enabled"))
         .is_some_and(|v| v.trim().eq_ignore_ascii_case("true"));
-    g.set(&["highAvailability", "antiAffinity"], json!("none"));
+    let mut h = HighAvailability {
+        anti_affinity: Some(AntiAffinity::None),
+        ..HighAvailability::default()
+    };
     if !enabled {
-        g.set(&["highAvailability", "topologySpread"], json!("none"));
+        h.topology_spread = Some(TopologySpread::None);
+        fit.spec().high_availability = Some(h);
         note(
             "highAvailability.enabled false: the profile's PodDisruptionBudget still applies"
                 .into(),
         );
         return;
     }
-    g.set(&["highAvailability", "topologySpread"], json!("zone"));
-    g.set(
-        &["highAvailability", "podDisruptionBudget", "maxUnavailable"],
-        int_or_percent(&json!(max.unwrap_or_else(|| "25%".into()))),
+    h.topology_spread = Some(TopologySpread::Zone);
+    let max = fit.read(
+        &src.at(&format!("{ha}.disruption.maximumUnavailable")),
+        "spec.highAvailability.podDisruptionBudget.maxUnavailable",
+        &int_or_percent(&json!(max.unwrap_or_else(|| "25%".into()))),
     );
+    h.pod_disruption_budget = max.map(|m| DisruptionBudget {
+        max_unavailable: Some(m),
+        min_available: None,
+    });
+    fit.spec().high_availability = Some(h);
     if when.is_some_and(|w| w != "ScheduleAnyway") {
         note("highAvailability.podTopologySpread.whenUnsatisfiable DoNotSchedule is not carried over: shgw spreads with ScheduleAnyway".into());
     }
 }
 
-fn pod(s: &mut Settings, g: &mut GatewayDoc, note: &mut impl FnMut(String)) {
+fn pod(src: &Src, s: &mut Settings, fit: &mut Fit, note: &mut impl FnMut(String)) {
+    let mut pc = PodConfig::default();
     for (path, v) in s.take_tree("nodeSelector") {
         match path.as_slice() {
-            [key] => g.set(&["pod", "nodeSelector", key], json!(v)),
+            [key] => {
+                if !v.is_empty() {
+                    pc.node_selector.insert(key.clone(), v);
+                }
+            }
             _ => note(format!(
                 "nodeSelector.{} is not a node label: not carried over",
                 path.join(".")
@@ -633,7 +783,16 @@ fn pod(s: &mut Settings, g: &mut GatewayDoc, note: &mut impl FnMut(String)) {
         }
     }
     let list: Vec<Value> = tolerations.into_values().map(Value::Object).collect();
-    g.set(&["pod", "tolerations"], Value::Array(list));
+    pc.tolerations = fit
+        .read(
+            &src.at("tolerations"),
+            "spec.pod.tolerations",
+            &Value::Array(list),
+        )
+        .unwrap_or_default();
+    if pc != PodConfig::default() {
+        fit.spec().pod = Some(pc);
+    }
     for probe in ["readiness", "liveness"] {
         let path = s.take(&format!("probes.{probe}.httpGet.path"));
         let port = s.take(&format!("probes.{probe}.httpGet.port"));

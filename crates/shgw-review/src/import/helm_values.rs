@@ -2,9 +2,17 @@
 //! keys as in its values reference): what the chart would render, as a Gateway.
 
 use super::adopt::Existing;
-use super::build::{GatewayDoc, int_or_percent, quantity, statsd_endpoint};
+use super::fit::{Fit, int_or_percent, quantity, statsd_endpoint};
 use super::{ImportError, Imported};
-use serde_json::{Map, Value, json};
+use serde::de::DeserializeOwned;
+use serde_json::{Value, json};
+use shgw::spec::{
+    AntiAffinity, Auth, DisruptionBudget, EntraAppAuth, HighAvailability, HostAlias, Image,
+    LocalLogType, LocalLogs, Logs, Metrics, NetworkPolicyConfig, OpenTelemetry, PodConfig, Proxy,
+    ResourceList, Resources, Rollout, SecretKeyRef, SecurityContext, ServiceConfig, SettingValue,
+    Statsd, Telemetry, TokenAuth, Toleration, TopologySpread, WorkloadIdentityAuth,
+};
+use shgw_yaml::Placed;
 use shgw_yaml::parse::{ParseOptions, parse_input};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -99,7 +107,11 @@ pub fn import_helm_values(
     })?;
     let mut notes = Vec::new();
     let mut note = |s: String| notes.push(format!("{name}: {s}"));
-    let mut g = GatewayDoc::new(&name);
+    let input = Input {
+        file,
+        doc: docs.first(),
+    };
+    let mut fit = Fit::new(&name);
     let namespace = match namespace {
         Some(ns) => ns,
         None => {
@@ -107,32 +119,35 @@ pub fn import_helm_values(
             "default"
         }
     };
-    g.meta(&["namespace"], json!(namespace));
+    fit.gateway.metadata.namespace = Some(namespace.to_owned()).filter(|n| !n.is_empty());
     if name != fullname {
         note(format!(
             "the Gateway is named {name} (the Helm release): {fullname} is longer than 44 characters"
         ));
     }
     let existing = chart_objects(&values, &fullname, release, Some(namespace));
-    super::adopt::write_adoption(&mut g, &name, &existing);
-    g.meta(
-        &["labels"],
-        get(&values, "commonLabels").cloned().unwrap_or_default(),
-    );
-    g.set(&["endpoint"], json!(endpoint));
-    g.set(&["gatewayName"], json!(text(&values, "gateway.name")));
-    auth(&values, &name, &mut g, &mut note);
-    image(&values, &mut g, &mut note);
-    deployment(&values, &mut g, &mut note);
-    backup(&values, &fullname, &mut g, &mut note);
-    telemetry(&values, &mut g, &mut note);
-    service(&values, &mut g, &mut note);
-    availability(&values, &mut g, &mut note);
-    pod(&values, &mut g, &mut note);
-    unsupported(&values, &mut g, &mut note);
-    let doc = g.finish(file)?;
-    let plan = super::adopt::plan(&doc, &existing);
+    super::adopt::write_adoption(fit.spec(), &name, &existing);
+    fit.gateway.metadata.labels = input
+        .read(&mut fit, &values, "commonLabels", "metadata.labels", None)
+        .unwrap_or_default();
+    fit.spec().endpoint = Some(endpoint);
+    fit.spec().gateway_name = text(&values, "gateway.name");
+    auth(&values, &name, &mut fit, &mut note);
+    image(&input, &values, &mut fit, &mut note);
+    deployment(&input, &values, &mut fit, &mut note);
+    backup(&values, &fullname, &mut fit, &mut note);
+    telemetry(&input, &values, &mut fit, &mut note);
+    service(&input, &values, &mut fit, &mut note);
+    availability(&input, &values, &mut fit, &mut note);
+    pod(&input, &values, &mut fit, &mut note);
+    unsupported(&values, &mut fit, &mut note);
+    let (gateway, doc) = fit.finish().map_err(|misfits| ImportError::DoesNotFit {
+        input: file.to_owned(),
+        misfits,
+    })?;
+    let plan = super::adopt::plan(&gateway, &existing);
     Ok(Imported {
+        gateways: vec![gateway],
         documents: vec![doc],
         notes,
         plans: vec![plan],
@@ -260,7 +275,52 @@ fn gateway_name(values: &Value, release: Option<&str>) -> Option<String> {
     )
 }
 
-fn auth(values: &Value, name: &str, g: &mut GatewayDoc, note: &mut impl FnMut(String)) {
+/// The values file being read: where a value that does not fit was written.
+struct Input<'a> {
+    file: &'a str,
+    doc: Option<&'a Placed>,
+}
+
+impl Input<'_> {
+    /// The values key `path` (dotted), with its line and column, as a misfit names it.
+    fn at(&self, path: &str) -> String {
+        match self.doc {
+            Some(d) => {
+                let p = d.locate(path);
+                format!("{}:{}:{}: {path}", self.file, p.line, p.column)
+            }
+            None => format!("{}: {path}", self.file),
+        }
+    }
+
+    /// The value at `path` (or `default` when it is not set) as the Gateway field `to`.
+    fn read<T: DeserializeOwned>(
+        &self,
+        fit: &mut Fit,
+        values: &Value,
+        path: &str,
+        to: &str,
+        default: Option<Value>,
+    ) -> Option<T> {
+        let v = get(values, path).cloned().or(default).unwrap_or_default();
+        fit.read(&self.at(path), to, &v)
+    }
+
+    /// The text at `path` (or `default`) as the Gateway field `to`: a choice, say.
+    fn choice<T: DeserializeOwned>(
+        &self,
+        fit: &mut Fit,
+        values: &Value,
+        path: &str,
+        to: &str,
+        default: Option<&str>,
+    ) -> Option<T> {
+        let t = text(values, path).or_else(|| default.map(str::to_owned));
+        fit.read_text(&self.at(path), to, t.as_deref())
+    }
+}
+
+fn auth(values: &Value, name: &str, fit: &mut Fit, note: &mut impl FnMut(String)) {
     let existing = text(values, "secret.existingSecretName");
     let created = truthy(values, "secret.createSecret").unwrap_or(true);
     let secret = existing.clone().unwrap_or_else(|| name.to_owned());
@@ -273,53 +333,50 @@ fn auth(values: &Value, name: &str, g: &mut GatewayDoc, note: &mut impl FnMut(St
         .as_deref()
         .unwrap_or("GatewayToken")
     {
-        "GatewayToken" => g.set(
-            &["auth", "token"],
-            json!({"secretName": secret, "secretKey": TOKEN_KEY}),
-        ),
+        "GatewayToken" => {
+            fit.spec().auth = Some(Auth::Token(TokenAuth {
+                secret_name: Some(secret),
+                secret_key: Some(TOKEN_KEY.to_owned()),
+                renewal: None,
+            }));
+        }
         "AzureAdApp" => {
-            g.set(
-                &["auth", "entraApp", "tenantId"],
-                json!(text(values, "gateway.auth.azureAd.tenant.id")),
-            );
-            g.set(
-                &["auth", "entraApp", "clientId"],
-                json!(text(values, "gateway.auth.azureAd.app.id")),
-            );
-            g.set(
-                &["auth", "entraApp", "authority"],
-                json!(text(values, "gateway.auth.azureAd.authority")),
-            );
-            g.set(
-                &["auth", "entraApp", "clientSecret"],
-                json!({"secretName": secret, "secretKey": ENTRA_SECRET_KEY}),
-            );
+            fit.spec().auth = Some(Auth::EntraApp(EntraAppAuth {
+                tenant_id: text(values, "gateway.auth.azureAd.tenant.id"),
+                client_id: text(values, "gateway.auth.azureAd.app.id"),
+                authority: text(values, "gateway.auth.azureAd.authority"),
+                client_secret: Some(SecretKeyRef {
+                    secret_name: Some(secret),
+                    secret_key: Some(ENTRA_SECRET_KEY.to_owned()),
+                }),
+                ..EntraAppAuth::default()
+            }));
         }
         "WorkloadIdentity" => {
             let sa = text(values, "serviceAccount.name").unwrap_or_else(|| name.to_owned());
-            g.set(
-                &["auth", "workloadIdentity", "serviceAccountName"],
-                json!(sa),
-            );
             // The chart annotates its ServiceAccount with gateway.auth.azureAd.app.id.
             let client = text(values, "gateway.auth.azureAd.app.id").or_else(|| {
                 get(values, "serviceAccount.annotations")
                     .and_then(|a| a.get("azure.workload.identity/client-id"))
                     .and_then(Value::as_str)
+                    .filter(|c| !c.is_empty())
                     .map(str::to_owned)
             });
-            match client {
-                Some(c) => g.set(&["auth", "workloadIdentity", "clientId"], json!(c)),
-                None => note(
+            if client.is_none() {
+                note(
                     "gateway.auth.azureAd.app.id is empty: set spec.auth.workloadIdentity.clientId"
                         .into(),
-                ),
+                );
             }
             if truthy(values, "serviceAccount.create") == Some(false) {
                 note(format!(
                     "serviceAccount.create false: shgw renders ServiceAccount {sa} with the client id annotation; it replaces the labels and annotations of the one you made"
                 ));
             }
+            fit.spec().auth = Some(Auth::WorkloadIdentity(WorkloadIdentityAuth {
+                client_id: client,
+                service_account_name: Some(sa).filter(|s| !s.is_empty()),
+            }));
         }
         other => note(format!(
             "gateway.auth.type {other} is not a chart auth type: set spec.auth"
@@ -327,46 +384,60 @@ fn auth(values: &Value, name: &str, g: &mut GatewayDoc, note: &mut impl FnMut(St
     }
 }
 
-fn image(values: &Value, g: &mut GatewayDoc, note: &mut impl FnMut(String)) {
-    g.set(
-        &["image", "repository"],
-        json!(text(values, "image.repository")),
-    );
-    match text(values, "image.tag") {
-        Some(t) => g.set(&["image", "tag"], json!(t)),
-        None => note(
+fn image(input: &Input, values: &Value, fit: &mut Fit, note: &mut impl FnMut(String)) {
+    let tag = text(values, "image.tag");
+    if tag.is_none() {
+        note(
             "image.tag is empty (the chart's appVersion, 2.11.1 in chart 1.15.1): the profile's pinned version is used, so the first apply changes the image; set spec.image.tag to keep yours"
                 .into(),
-        ),
+        );
     }
-    g.set(
-        &["image", "pullPolicy"],
-        json!(text(values, "image.pullPolicy")),
-    );
-    let secrets: Vec<Value> = get(values, "imagePullSecrets")
-        .and_then(Value::as_array)
-        .map(|a| {
-            a.iter()
-                .filter_map(|s| {
-                    s.get("name")
-                        .or(Some(s))
-                        .and_then(Value::as_str)
-                        .map(|n| json!(n))
-                })
-                .collect()
-        })
-        .unwrap_or_default();
-    g.set(&["image", "pullSecrets"], Value::Array(secrets));
+    let i = Image {
+        repository: text(values, "image.repository"),
+        tag,
+        pull_policy: input.choice(
+            fit,
+            values,
+            "image.pullPolicy",
+            "spec.image.pullPolicy",
+            None,
+        ),
+        pull_secrets: get(values, "imagePullSecrets")
+            .and_then(Value::as_array)
+            .map(|a| {
+                a.iter()
+                    .filter_map(|s| s.get("name").or(Some(s)).and_then(Value::as_str))
+                    .map(str::to_owned)
+                    .collect()
+            })
+            .unwrap_or_default(),
+        ..Image::default()
+    };
+    if i != Image::default() {
+        fit.spec().image = Some(i);
+    }
 }
 
-fn deployment(values: &Value, g: &mut GatewayDoc, note: &mut impl FnMut(String)) {
+/// `spec.pod`, made on first use.
+fn pod_config(fit: &mut Fit) -> &mut PodConfig {
+    fit.spec().pod.get_or_insert_default()
+}
+
+fn deployment(input: &Input, values: &Value, fit: &mut Fit, note: &mut impl FnMut(String)) {
     match get(values, "replicaCount") {
-        Some(r) => g.set(&["replicas"], int_or_percent(r)),
+        Some(r) => {
+            let r = fit.read(
+                &input.at("replicaCount"),
+                "spec.replicas",
+                &int_or_percent(r),
+            );
+            fit.spec().replicas = r;
+        }
         None if values.get("replicaCount").is_some() => note(
             "replicaCount null (scaled by KEDA or an HPA outside the chart): add spec.autoscaling"
                 .into(),
         ),
-        None => g.set(&["replicas"], json!(3)),
+        None => fit.spec().replicas = Some(3),
     }
     match text(values, "gateway.deployment.strategy.type").as_deref() {
         Some("Recreate") => note(
@@ -374,94 +445,149 @@ fn deployment(values: &Value, g: &mut GatewayDoc, note: &mut impl FnMut(String))
                 .into(),
         ),
         _ => {
-            for f in ["maxUnavailable", "maxSurge"] {
-                if let Some(x) = get(
-                    values,
-                    &format!("gateway.deployment.strategy.rollingUpdate.{f}"),
-                ) {
-                    g.set(&["rollout", f], int_or_percent(x));
+            let mut r = Rollout::default();
+            for (f, out) in [
+                ("maxUnavailable", &mut r.max_unavailable),
+                ("maxSurge", &mut r.max_surge),
+            ] {
+                let path = format!("gateway.deployment.strategy.rollingUpdate.{f}");
+                if let Some(x) = get(values, &path) {
+                    *out = fit.read(
+                        &input.at(&path),
+                        &format!("spec.rollout.{f}"),
+                        &int_or_percent(x),
+                    );
                 }
+            }
+            if r != Rollout::default() {
+                fit.spec().rollout = Some(r);
             }
         }
     }
-    g.set(
-        &["pod", "terminationGracePeriodSeconds"],
-        json!(
-            get(values, "gateway.deployment.terminationGracePeriodSeconds")
-                .cloned()
-                .unwrap_or(json!(60))
-        ),
+    let grace = input.read(
+        fit,
+        values,
+        "gateway.deployment.terminationGracePeriodSeconds",
+        "spec.pod.terminationGracePeriodSeconds",
+        Some(json!(60)),
     );
-    g.set(
-        &["pod", "annotations"],
-        get(values, "gateway.deployment.annotations")
-            .cloned()
-            .unwrap_or_default(),
+    let annotations: Option<BTreeMap<String, String>> = input.read(
+        fit,
+        values,
+        "gateway.deployment.annotations",
+        "spec.pod.annotations",
+        None,
     );
-    g.set(
-        &["proxy", "http"],
-        json!(text(values, "gateway.deployment.network.proxy.http")),
-    );
-    g.set(
-        &["proxy", "https"],
-        json!(text(values, "gateway.deployment.network.proxy.https")),
-    );
+    if grace.is_some() {
+        pod_config(fit).termination_grace_period_seconds = grace;
+    }
+    if let Some(a) = annotations.filter(|a| !a.is_empty()) {
+        pod_config(fit).annotations = a;
+    }
+    let mut proxy = Proxy {
+        http: text(values, "gateway.deployment.network.proxy.http"),
+        https: text(values, "gateway.deployment.network.proxy.https"),
+        ..Proxy::default()
+    };
     if let Some(b) = text(values, "gateway.deployment.network.proxy.bypass") {
-        let items: Vec<&str> = b
+        proxy.no_proxy = b
             .split(',')
             .map(str::trim)
             .filter(|s| !s.is_empty())
+            .map(str::to_owned)
             .collect();
-        g.set(&["proxy", "noProxy"], json!(items));
     }
-    match get(values, "gateway.deployment.dns.hostAliases") {
-        Some(Value::Array(list)) => g.set(&["dns", "hostAliases"], Value::Array(list.clone())),
+    if proxy != Proxy::default() {
+        fit.spec().proxy = Some(proxy);
+    }
+    let aliases = "gateway.deployment.dns.hostAliases";
+    match get(values, aliases) {
+        Some(list @ Value::Array(_)) => {
+            let a: Option<Vec<HostAlias>> =
+                fit.read(&input.at(aliases), "spec.dns.hostAliases", list);
+            if let Some(a) = a.filter(|a| !a.is_empty()) {
+                fit.spec().dns.get_or_insert_default().host_aliases = a;
+            }
+        }
         Some(Value::Object(m)) if !m.is_empty() => note("gateway.deployment.dns.hostAliases as a mapping is not carried over: write spec.dns.hostAliases as [{ip, hostnames}]".into()),
         _ => {}
     }
-    for section in ["requests", "limits"] {
-        for (k, field) in [
-            ("cpu", "cpu"),
-            ("memory", "memory"),
-            ("ephemeral-storage", "ephemeralStorage"),
+    let mut resources = Resources::default();
+    for (section, list) in [
+        ("requests", &mut resources.requests),
+        ("limits", &mut resources.limits),
+    ] {
+        let mut l = ResourceList::default();
+        for (k, field, out) in [
+            ("cpu", "cpu", &mut l.cpu),
+            ("memory", "memory", &mut l.memory),
+            (
+                "ephemeral-storage",
+                "ephemeralStorage",
+                &mut l.ephemeral_storage,
+            ),
         ] {
             if let Some(q) = get(values, &format!("resources.{section}")).and_then(|r| r.get(k)) {
-                g.set(&["resources", section, field], quantity(q));
+                *out = fit.read(
+                    &input.at(&format!("resources.{section}.{k}")),
+                    &format!("spec.resources.{section}.{field}"),
+                    &quantity(q),
+                );
             }
         }
+        if l != ResourceList::default() {
+            *list = Some(l);
+        }
     }
-    let user = get(values, "securityContext.runAsUser")
-        .or_else(|| get(values, "podSecurityContext.runAsUser"));
-    let group = get(values, "securityContext.runAsGroup")
-        .or_else(|| get(values, "podSecurityContext.runAsGroup"));
-    g.set(
-        &["securityContext", "runAsUser"],
-        user.cloned().unwrap_or_default(),
+    if resources != Resources::default() {
+        fit.spec().resources = Some(resources);
+    }
+    let mut s = SecurityContext::default();
+    for (field, out) in [
+        ("runAsUser", &mut s.run_as_user),
+        ("runAsGroup", &mut s.run_as_group),
+    ] {
+        let path = [
+            format!("securityContext.{field}"),
+            format!("podSecurityContext.{field}"),
+        ]
+        .into_iter()
+        .find(|p| get(values, p).is_some());
+        if let Some(p) = path {
+            *out = input.read(
+                fit,
+                values,
+                &p,
+                &format!("spec.securityContext.{field}"),
+                None,
+            );
+        }
+    }
+    s.fs_group = input.read(
+        fit,
+        values,
+        "podSecurityContext.fsGroup",
+        "spec.securityContext.fsGroup",
+        None,
     );
-    g.set(
-        &["securityContext", "runAsGroup"],
-        group.cloned().unwrap_or_default(),
-    );
-    g.set(
-        &["securityContext", "fsGroup"],
-        get(values, "podSecurityContext.fsGroup")
-            .cloned()
-            .unwrap_or_default(),
-    );
+    if s != SecurityContext::default() {
+        fit.spec().security_context = Some(s);
+    }
     if truthy(values, "securityContext.readOnlyRootFilesystem") == Some(true) {
         note("securityContext.readOnlyRootFilesystem true is not carried over: the v2 gateway cannot start with it".into());
     }
 }
 
-fn backup(values: &Value, fullname: &str, g: &mut GatewayDoc, note: &mut impl FnMut(String)) {
+fn backup(values: &Value, fullname: &str, fit: &mut Fit, note: &mut impl FnMut(String)) {
+    let b = fit.spec().backup.get_or_insert_default();
     if truthy(values, "gateway.configuration.backup.enabled") != Some(true) {
-        g.set(&["backup", "enabled"], json!(false));
+        b.enabled = Some(false);
         return;
     }
     let pvc = "gateway.configuration.backup.persistentVolumeClaim";
-    g.set(&["backup", "enabled"], json!(true));
+    b.enabled = Some(true);
     if let Some(existing) = text(values, &format!("{pvc}.existingName")) {
-        g.set(&["backup", "existingClaim"], json!(existing));
+        b.existing_claim = Some(existing);
         return;
     }
     if truthy(values, &format!("{pvc}.create")) == Some(false) {
@@ -471,96 +597,109 @@ fn backup(values: &Value, fullname: &str, g: &mut GatewayDoc, note: &mut impl Fn
         return;
     }
     // The claim the chart made holds the saved configuration: it stays the one mounted.
-    g.set(&["backup", "existingClaim"], json!(fullname));
+    b.existing_claim = Some(fullname.to_owned()).filter(|f| !f.is_empty());
 }
 
 /// The chart's defaults (`text`, `info`, colour on, Azure Monitor on, a 60-second grace) are
 /// stated where the values leave them out: a profile's own would otherwise change them unasked.
-fn telemetry(values: &Value, g: &mut GatewayDoc, note: &mut impl FnMut(String)) {
-    g.set(
-        &["telemetry", "logs", "std"],
-        json!(text(values, "observability.logs.std.format").unwrap_or_else(|| "text".into())),
-    );
-    g.set(
-        &["telemetry", "logs", "level"],
-        json!(text(values, "observability.logs.std.level").unwrap_or_else(|| "info".into())),
-    );
-    g.set(
-        &["telemetry", "logs", "color"],
-        json!(truthy(values, "observability.logs.std.useColor").unwrap_or(true)),
-    );
-    g.set(
-        &["telemetry", "metrics", "cloud"],
-        json!(truthy(values, "observability.azureMonitor.metrics.enabled").unwrap_or(true)),
-    );
+fn telemetry(input: &Input, values: &Value, fit: &mut Fit, note: &mut impl FnMut(String)) {
+    let mut logs = Logs {
+        std: input.choice(
+            fit,
+            values,
+            "observability.logs.std.format",
+            "spec.telemetry.logs.std",
+            Some("text"),
+        ),
+        level: input.choice(
+            fit,
+            values,
+            "observability.logs.std.level",
+            "spec.telemetry.logs.level",
+            Some("info"),
+        ),
+        color: Some(truthy(values, "observability.logs.std.useColor").unwrap_or(true)),
+        local: None,
+    };
+    let mut metrics = Metrics {
+        cloud: Some(truthy(values, "observability.azureMonitor.metrics.enabled").unwrap_or(true)),
+        ..Metrics::default()
+    };
     if truthy(values, "observability.statsD.enabled") == Some(true) {
-        g.set(
-            &["telemetry", "metrics", "statsd", "endpoint"],
-            json!(
-                text(values, "observability.statsD.endpoint")
-                    .map(|e| statsd_endpoint(&e).to_owned())
+        let s = Statsd {
+            endpoint: text(values, "observability.statsD.endpoint")
+                .map(|e| statsd_endpoint(&e).to_owned())
+                .filter(|e| !e.is_empty()),
+            sampling: get(values, "observability.statsD.sampling")
+                .and_then(|v| v.as_f64().or_else(|| v.as_str()?.parse().ok()))
+                .filter(|f| f.is_finite()),
+            tag_format: input.choice(
+                fit,
+                values,
+                "observability.statsD.tagFormat",
+                "spec.telemetry.metrics.statsd.tagFormat",
+                None,
             ),
-        );
-        g.set(
-            &["telemetry", "metrics", "statsd", "sampling"],
-            json!(
-                get(values, "observability.statsD.sampling")
-                    .and_then(|v| v.as_f64().or_else(|| v.as_str()?.parse().ok()))
-            ),
-        );
-        g.set(
-            &["telemetry", "metrics", "statsd", "tagFormat"],
-            json!(text(values, "observability.statsD.tagFormat")),
-        );
+        };
+        if s != Statsd::default() {
+            metrics.statsd = Some(s);
+        }
     }
+    let mut settings: BTreeMap<String, SettingValue> = BTreeMap::new();
     if truthy(values, "observability.opentelemetry.enabled") == Some(true) {
-        g.set(
-            &["telemetry", "metrics", "openTelemetry", "collectorUri"],
-            json!(text(values, "observability.opentelemetry.collector.uri")),
-        );
-        g.set(
-            &["telemetry", "metrics", "openTelemetry", "systemMetrics"],
-            json!(truthy(
-                values,
-                "observability.opentelemetry.systemMetrics.enabled"
-            )),
-        );
-        g.set(
-            &["settings", "observability.opentelemetry.histogram.buckets"],
-            json!(text(
-                values,
-                "observability.opentelemetry.histogram.buckets"
-            )),
-        );
+        let o = OpenTelemetry {
+            collector_uri: text(values, "observability.opentelemetry.collector.uri"),
+            system_metrics: truthy(values, "observability.opentelemetry.systemMetrics.enabled"),
+        };
+        if o != OpenTelemetry::default() {
+            metrics.open_telemetry = Some(o);
+        }
+        if let Some(b) = text(values, "observability.opentelemetry.histogram.buckets") {
+            settings.insert(
+                "observability.opentelemetry.histogram.buckets".to_owned(),
+                SettingValue(b),
+            );
+        }
     }
     let local = text(values, "observability.logs.local.type");
-    match local.as_deref() {
-        None | Some("auto") => {}
-        Some(t @ ("none" | "localsyslog" | "rfc5424" | "journal" | "json")) => {
-            g.set(&["telemetry", "logs", "local", "type"], json!(t));
-            g.set(
-                &["telemetry", "logs", "local", "endpoint"],
-                json!(text(
-                    values,
-                    &format!("observability.logs.local.{t}.endpoint")
-                )),
-            );
-            g.set(
-                &["telemetry", "logs", "local", "facility"],
-                json!(
-                    get(values, &format!("observability.logs.local.{t}.facility"))
-                        .and_then(|f| f.as_u64().or_else(|| f.as_str()?.parse().ok()))
-                ),
-            );
-            if t == "localsyslog" {
+    let kind = local
+        .as_deref()
+        .map(|t| LocalLogType::ALL.iter().copied().find(|k| k.as_str() == t));
+    match (local.as_deref(), kind) {
+        (None, _) | (_, Some(Some(LocalLogType::Auto))) => {}
+        (Some(t), Some(Some(kind))) => {
+            let facility = format!("observability.logs.local.{t}.facility");
+            let l = LocalLogs {
+                kind: Some(kind),
+                endpoint: text(values, &format!("observability.logs.local.{t}.endpoint")),
+                facility: get(values, &facility)
+                    .and_then(|f| f.as_u64().or_else(|| f.as_str()?.parse().ok()))
+                    .and_then(|f| {
+                        fit.read(
+                            &input.at(&facility),
+                            "spec.telemetry.logs.local.facility",
+                            &Value::from(f),
+                        )
+                    }),
+            };
+            logs.local = Some(l);
+            if kind == LocalLogType::LocalSyslog {
                 note("observability.logs.local localsyslog: the chart's hostPath mount of the node's syslog socket is not carried over (shgw mounts no host path); point telemetry.logs.local.endpoint at a reachable syslog".into());
             }
         }
-        Some(other) => note(format!(
-            "observability.logs.local.type {other} is not one of none, auto, localsyslog, rfc5424, journal, json: not carried over"
-        )),
+        (Some(other), _) => {
+            let known: Vec<&str> = LocalLogType::ALL.iter().map(|k| k.as_str()).collect();
+            note(format!(
+                "observability.logs.local.type {other} is not one of {}: not carried over",
+                known.join(", ")
+            ));
+        }
     }
-    let mut settings = Map::new();
+    fit.spec().telemetry = Some(Telemetry {
+        logs: Some(logs),
+        metrics: Some(metrics),
+        alerts: None,
+    });
     for (path, setting) in [
         (
             "security.tls.server.ciphers.allowedSuites",
@@ -572,7 +711,7 @@ fn telemetry(values: &Value, g: &mut GatewayDoc, note: &mut impl FnMut(String)) 
         ),
     ] {
         if let Some(v) = text(values, path) {
-            settings.insert(setting.to_owned(), json!(v));
+            settings.insert(setting.to_owned(), SettingValue(v));
         }
     }
     if let Some(Value::Object(extra)) = get(values, "gateway.configuration.additional") {
@@ -584,53 +723,64 @@ fn telemetry(values: &Value, g: &mut GatewayDoc, note: &mut impl FnMut(String)) 
                 ));
                 continue;
             }
+            // The text as written: the ConfigMap gets it unchanged.
             let v = v.as_str().map_or_else(|| v.to_string(), str::to_owned);
-            settings.insert(k.clone(), json!(v));
+            settings.insert(k.clone(), SettingValue(v));
         }
     }
-    g.set(&["settings"], Value::Object(settings));
+    fit.spec().settings.extend(settings);
 }
 
-fn service(values: &Value, g: &mut GatewayDoc, note: &mut impl FnMut(String)) {
-    g.set(
-        &["service", "type"],
-        json!(text(values, "service.type").unwrap_or_else(|| "ClusterIP".into())),
-    );
-    g.set(
-        &["service", "annotations"],
-        get(values, "service.annotations")
-            .cloned()
-            .unwrap_or_default(),
-    );
-    g.set(
-        &["service", "httpPort"],
-        json!(
-            get(values, "service.ports.http")
-                .cloned()
-                .unwrap_or(json!(8080))
-        ),
-    );
-    g.set(
-        &["service", "httpsPort"],
-        json!(
-            get(values, "service.ports.https")
-                .cloned()
-                .unwrap_or(json!(8081))
-        ),
-    );
+fn service(input: &Input, values: &Value, fit: &mut Fit, note: &mut impl FnMut(String)) {
     // The chart writes none before PR #393: Kubernetes then uses Cluster, stated here so that a
     // profile's Local does not change how client addresses reach the pods unasked.
     let exposed = matches!(
         text(values, "service.type").as_deref(),
         Some("LoadBalancer" | "NodePort")
     );
-    g.set(
-        &["service", "externalTrafficPolicy"],
-        json!(
-            text(values, "service.externalTrafficPolicy")
-                .or_else(|| exposed.then(|| "Cluster".to_owned()))
+    let c = ServiceConfig {
+        kind: input.choice(
+            fit,
+            values,
+            "service.type",
+            "spec.service.type",
+            Some("ClusterIP"),
         ),
-    );
+        annotations: input
+            .read(
+                fit,
+                values,
+                "service.annotations",
+                "spec.service.annotations",
+                None,
+            )
+            .unwrap_or_default(),
+        http_port: input.read(
+            fit,
+            values,
+            "service.ports.http",
+            "spec.service.httpPort",
+            Some(json!(8080)),
+        ),
+        https_port: input.read(
+            fit,
+            values,
+            "service.ports.https",
+            "spec.service.httpsPort",
+            Some(json!(8081)),
+        ),
+        external_traffic_policy: input.choice(
+            fit,
+            values,
+            "service.externalTrafficPolicy",
+            "spec.service.externalTrafficPolicy",
+            exposed.then_some("Cluster"),
+        ),
+        ..ServiceConfig::default()
+    };
+    if c != ServiceConfig::default() {
+        fit.spec().service = Some(c);
+    }
     if get(values, "service.loadBalancer.ip").is_some() {
         note(
             "service.loadBalancer.ip is not in the Gateway file: applying over the live Service keeps it, but a re-created Service would lose it; use your cloud's Service annotation"
@@ -642,25 +792,34 @@ fn service(values: &Value, g: &mut GatewayDoc, note: &mut impl FnMut(String)) {
     }
 }
 
-fn availability(values: &Value, g: &mut GatewayDoc, note: &mut impl FnMut(String)) {
+fn availability(input: &Input, values: &Value, fit: &mut Fit, note: &mut impl FnMut(String)) {
     if truthy(values, "highAvailability.enabled") == Some(false) {
-        g.set(&["highAvailability", "topologySpread"], json!("none"));
-        g.set(&["highAvailability", "antiAffinity"], json!("none"));
+        fit.spec().high_availability = Some(HighAvailability {
+            topology_spread: Some(TopologySpread::None),
+            anti_affinity: Some(AntiAffinity::None),
+            ..HighAvailability::default()
+        });
         note(
             "highAvailability.enabled false: the profile's PodDisruptionBudget still applies"
                 .into(),
         );
         return;
     }
-    let max = get(values, "highAvailability.disruption.maximumUnavailable")
-        .map(int_or_percent)
-        .unwrap_or(json!("25%"));
-    g.set(
-        &["highAvailability", "podDisruptionBudget", "maxUnavailable"],
-        max,
+    let path = "highAvailability.disruption.maximumUnavailable";
+    let max = get(values, path).map_or_else(|| json!("25%"), int_or_percent);
+    let max = fit.read(
+        &input.at(path),
+        "spec.highAvailability.podDisruptionBudget.maxUnavailable",
+        &max,
     );
-    g.set(&["highAvailability", "topologySpread"], json!("zone"));
-    g.set(&["highAvailability", "antiAffinity"], json!("none"));
+    fit.spec().high_availability = Some(HighAvailability {
+        pod_disruption_budget: max.map(|m| DisruptionBudget {
+            max_unavailable: Some(m),
+            min_available: None,
+        }),
+        topology_spread: Some(TopologySpread::Zone),
+        anti_affinity: Some(AntiAffinity::None),
+    });
     if text(
         values,
         "highAvailability.podTopologySpread.whenUnsatisfiable",
@@ -672,27 +831,32 @@ fn availability(values: &Value, g: &mut GatewayDoc, note: &mut impl FnMut(String
     }
 }
 
-fn pod(values: &Value, g: &mut GatewayDoc, note: &mut impl FnMut(String)) {
-    g.set(
-        &["pod", "nodeSelector"],
-        get(values, "nodeSelector").cloned().unwrap_or_default(),
-    );
-    g.set(
-        &["pod", "tolerations"],
-        get(values, "tolerations").cloned().unwrap_or_default(),
-    );
-    g.set(
-        &["pod", "priorityClassName"],
-        json!(text(values, "priorityClassName")),
-    );
+fn pod(input: &Input, values: &Value, fit: &mut Fit, note: &mut impl FnMut(String)) {
+    let node_selector: Option<BTreeMap<String, String>> =
+        input.read(fit, values, "nodeSelector", "spec.pod.nodeSelector", None);
+    let tolerations: Option<Vec<Toleration>> =
+        input.read(fit, values, "tolerations", "spec.pod.tolerations", None);
+    let priority = text(values, "priorityClassName");
+    if let Some(n) = node_selector.filter(|n| !n.is_empty()) {
+        pod_config(fit).node_selector = n;
+    }
+    if let Some(t) = tolerations.filter(|t| !t.is_empty()) {
+        pod_config(fit).tolerations = t;
+    }
+    if priority.is_some() {
+        pod_config(fit).priority_class_name = priority;
+    }
     if get(values, "affinity").is_some_and(|a| a.as_object().is_some_and(|m| !m.is_empty())) {
         note("affinity is not carried over: use spec.highAvailability.antiAffinity and spec.pod.nodeSelector".into());
     }
 }
 
-fn unsupported(values: &Value, g: &mut GatewayDoc, note: &mut impl FnMut(String)) {
+fn unsupported(values: &Value, fit: &mut Fit, note: &mut impl FnMut(String)) {
     // The chart renders no NetworkPolicy.
-    g.set(&["networkPolicy", "enabled"], json!(false));
+    fit.spec().network_policy = Some(NetworkPolicyConfig {
+        enabled: Some(false),
+        ..NetworkPolicyConfig::default()
+    });
     if truthy(values, "dapr.enabled") == Some(true) {
         // What the chart's deployment template writes on the pod for Dapr.
         for (key, annotation, default) in [
@@ -706,8 +870,9 @@ fn unsupported(values: &Value, g: &mut GatewayDoc, note: &mut impl FnMut(String)
             ),
             ("dapr.logging.level", "dapr.io/log-level", Some("info")),
         ] {
-            let v = text(values, key).or_else(|| default.map(str::to_owned));
-            g.set(&["pod", "annotations", annotation], json!(v));
+            if let Some(v) = text(values, key).or_else(|| default.map(str::to_owned)) {
+                pod_config(fit).annotations.insert(annotation.to_owned(), v);
+            }
         }
         note("dapr: the dapr.io/* pod annotations are carried; runtime.deployment.dapr.enabled (deployment telemetry) is not".into());
     }

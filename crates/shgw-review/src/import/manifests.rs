@@ -2,14 +2,21 @@
 //! (their names only), Services, claims, budgets, autoscalers and policies around it.
 
 use super::adopt::Existing;
-use super::build::{DEFAULT_SETTINGS, GatewayDoc, boolean, int_or_percent, quantity};
-use super::{ImportError, Imported};
-use serde_json::{Map, Value, json};
+use super::fit::{DEFAULT_SETTINGS, Fit, boolean, int_or_percent, quantity, set, text};
+use super::{ImportError, Imported, Misfit};
+use serde_json::{Value, json};
 use shgw::defaults::{BACKUP_PATH, HTTP_CONTAINER_PORT, HTTPS_CONTAINER_PORT};
 use shgw::review::inventory::{self, Gateway, Setting, Source, find, selecting};
 use shgw::review::objects::{map_selects, name, namespace, str_at, string_map};
 use shgw::review::parse_image;
 use shgw::review::{Document, Stream};
+use shgw::spec::{
+    AntiAffinity, Auth, Autoscaling, CaCertificate, CertificateRef, DisruptionBudget, Dns,
+    EntraAppAuth, HighAvailability, Image, ImageRef, LocalLogs, LogFormat, LogLevel, Logs, Metrics,
+    NetworkPolicyConfig, OpenTelemetry, PodConfig, Prometheus, Proxy, ResourceList, Resources,
+    Rollout, SecretKeyRef, SecurityContext, ServiceConfig, SettingValue, Statsd, TokenAuth,
+    TopologySpread, WorkloadIdentityAuth,
+};
 
 /// Imports every gateway of `stream`.
 ///
@@ -46,7 +53,9 @@ pub fn import_manifests_in(
         return Err(ImportError::NoGateway { input: source });
     }
     let services = shgw::review::objects::service_selectors(&stream.documents);
+    let mut misfits = Vec::new();
     let mut out = Imported {
+        gateways: Vec::new(),
         documents: Vec::new(),
         notes: Vec::new(),
         plans: Vec::new(),
@@ -56,10 +65,20 @@ pub fn import_manifests_in(
             gateway: gw.name.clone(),
             lines: Vec::new(),
         };
-        let (doc, existing) = one(&stream.documents, &services, gw, namespace, &mut notes)?;
-        out.plans.push(super::adopt::plan(&doc, &existing));
-        out.documents.push(doc);
-        out.notes.extend(notes.lines);
+        match one(&stream.documents, &services, gw, namespace, &mut notes) {
+            Ok((gateway, doc, existing)) => {
+                out.plans.push(super::adopt::plan(&gateway, &existing));
+                out.gateways.push(gateway);
+                out.documents.push(doc);
+                out.notes.extend(notes.lines);
+            }
+            // Every gateway is read: the misfits of all of them are reported together.
+            Err(mut m) => misfits.append(&mut m),
+        }
+    }
+    if !misfits.is_empty() {
+        let input = stream.documents[gateways[0].doc].file.clone();
+        return Err(ImportError::DoesNotFit { input, misfits });
     }
     Ok(out)
 }
@@ -108,17 +127,16 @@ fn gateway_name(v: &Value, gw: &Gateway, notes: &mut Notes) -> String {
 
 /// Every Service with its selector.
 type Services = [(usize, std::collections::BTreeMap<String, String>)];
-
 fn one(
     docs: &[Document],
     services: &Services,
     gw: &Gateway,
     given_namespace: Option<&str>,
     notes: &mut Notes,
-) -> Result<(Value, Existing), ImportError> {
+) -> Result<(shgw::spec::Gateway, Value, Existing), Vec<Misfit>> {
     let v = &docs[gw.doc].value;
     let name = gateway_name(v, gw, notes);
-    let mut g = GatewayDoc::new(&name);
+    let mut fit = Fit::new(&name);
     let ns = match (namespace(v), given_namespace) {
         ("", Some(given)) => given,
         ("", None) => {
@@ -127,30 +145,65 @@ fn one(
         }
         (ns, _) => ns,
     };
-    g.meta(&["namespace"], json!(ns));
+    fit.gateway.metadata.namespace = text(Some(ns));
     let existing = existing(docs, services, gw, ns);
-    super::adopt::write_adoption(&mut g, &name, &existing);
+    super::adopt::write_adoption(fit.spec(), &name, &existing);
     if let Some(id) = token_gateway(docs, gw, &existing)
         && literal(gw, "gateway.name").is_none()
     {
-        g.set(&["gatewayName"], json!(id));
+        set(&mut fit.spec().gateway_name, text(Some(&id)));
     }
-    let labels: Map<String, Value> = string_map(v, "/metadata/labels")
+    fit.gateway.metadata.labels = string_map(v, "/metadata/labels")
         .into_iter()
         .filter(|(k, _)| !tool_label(k))
-        .map(|(k, val)| (k, json!(val)))
         .collect();
-    g.meta(&["labels"], Value::Object(labels));
-    settings(docs, gw, &mut g, notes);
-    image(v, gw, &mut g);
-    scaling(docs, gw, &mut g, notes);
-    container(v, gw, &mut g, notes);
-    pod(v, gw, &mut g, notes);
-    service(docs, services, gw, &mut g, notes);
-    backup(v, gw, &mut g, notes);
-    mounts(v, gw, &mut g, notes);
-    availability(docs, gw, &mut g, notes);
-    Ok((g.finish(&docs[gw.doc].file)?, existing))
+    settings(docs, gw, &mut fit, notes);
+    image(&docs[gw.doc], gw, &mut fit);
+    scaling(docs, gw, &mut fit, notes);
+    container(&docs[gw.doc], gw, &mut fit, notes);
+    pod(&docs[gw.doc], gw, &mut fit, notes);
+    service(docs, services, gw, &mut fit, notes);
+    backup(v, gw, &mut fit, notes);
+    mounts(v, gw, &mut fit, notes);
+    availability(docs, gw, &mut fit, notes);
+    let (gateway, doc) = fit.finish()?;
+    Ok((gateway, doc, existing))
+}
+
+/// The input's field at `pointer` of `d`, as a misfit names it: file, line and column, the
+/// object, and the field's path (`spec.template.spec.containers[0].imagePullPolicy`).
+fn at(d: &Document, pointer: &str) -> String {
+    let p = d.position(pointer);
+    let mut path = String::new();
+    for seg in pointer.split('/').skip(1) {
+        let seg = seg.replace("~1", "/").replace("~0", "~");
+        if seg.parse::<usize>().is_ok() {
+            path.push_str(&format!("[{seg}]"));
+        } else if seg.contains(['.', '/']) {
+            path.push_str(&format!("[{seg:?}]"));
+        } else {
+            if !path.is_empty() {
+                path.push('.');
+            }
+            path.push_str(&seg);
+        }
+    }
+    format!(
+        "{}:{}:{}: {} {} {path}",
+        d.file,
+        p.line,
+        p.column,
+        d.kind(),
+        d.name()
+    )
+}
+
+/// Where the setting `key` of `gw` is written, as a misfit names it.
+fn setting_at(docs: &[Document], gw: &Gateway, key: &str) -> String {
+    match gw.setting(key) {
+        Some(s) => format!("{} (setting {key})", at(&docs[s.doc], &s.pointer)),
+        None => format!("setting {key}"),
+    }
 }
 
 /// The gateway id of the token in the Secret `config.service.auth` reads, when that Secret is
@@ -292,37 +345,39 @@ fn handled_elsewhere(key: &str) -> bool {
                 | "NO_PROXY"
         )
 }
-
-fn settings(docs: &[Document], gw: &Gateway, g: &mut GatewayDoc, notes: &mut Notes) {
+fn settings(docs: &[Document], gw: &Gateway, fit: &mut Fit, notes: &mut Notes) {
     match literal(gw, "config.service.endpoint") {
-        Some(e) => g.set(&["endpoint"], json!(e)),
+        Some(e) => set(&mut fit.spec().endpoint, text(Some(e))),
         None => notes.add("config.service.endpoint is not in the stream: set spec.endpoint"),
     }
     if let Some(n) = literal(gw, "gateway.name") {
-        g.set(&["gatewayName"], json!(n));
+        set(&mut fit.spec().gateway_name, text(Some(n)));
     }
-    auth(docs, gw, g, notes);
-    telemetry(docs, gw, g, notes);
+    auth(docs, gw, fit, notes);
+    telemetry(docs, gw, fit, notes);
     if let Some(b) = literal(gw, "certificates.local.ca.enabled").and_then(boolean) {
-        g.set(&["trustLocalCA"], json!(b));
+        fit.spec().trust_local_ca = Some(b);
     }
-    for (var, field) in [("HTTP_PROXY", "http"), ("HTTPS_PROXY", "https")] {
-        if let Some(p) = literal(gw, var) {
-            g.set(&["proxy", field], json!(p));
-        }
+    if let Some(p) = text(literal(gw, "HTTP_PROXY")) {
+        proxy(fit).http = Some(p);
+    }
+    if let Some(p) = text(literal(gw, "HTTPS_PROXY")) {
+        proxy(fit).https = Some(p);
     }
     if let Some(list) = literal(gw, "NO_PROXY") {
-        let items: Vec<&str> = list
+        let items: Vec<String> = list
             .split(',')
             .map(str::trim)
             .filter(|s| !s.is_empty())
+            .map(str::to_owned)
             .collect();
-        g.set(&["proxy", "noProxy"], json!(items));
+        if !items.is_empty() {
+            proxy(fit).no_proxy = items;
+        }
     }
     if gw.opaque_settings {
         notes.add("envFrom names a ConfigMap or Secret that is not in the stream: its settings are not carried over");
     }
-    let mut extra = Map::new();
     for (key, s) in &gw.settings {
         if handled_elsewhere(key) {
             continue;
@@ -337,7 +392,10 @@ fn settings(docs: &[Document], gw: &Gateway, g: &mut GatewayDoc, notes: &mut Not
                     notes.add(format!("setting {key} holds a secret in plain text: not carried over (keep it in a Secret)"));
                     continue;
                 }
-                extra.insert(key.clone(), json!(text));
+                // The text as written: the ConfigMap gets it unchanged.
+                fit.spec()
+                    .settings
+                    .insert(key.clone(), SettingValue(text.clone()));
             }
             Source::Secret { name, key: k } => notes.add(format!(
                 "setting {key} comes from Secret {name} (key {k}): not carried over"
@@ -347,21 +405,24 @@ fn settings(docs: &[Document], gw: &Gateway, g: &mut GatewayDoc, notes: &mut Not
             )),
         }
     }
-    g.set(&["settings"], Value::Object(extra));
 }
 
-fn auth(docs: &[Document], gw: &Gateway, g: &mut GatewayDoc, notes: &mut Notes) {
+fn auth(docs: &[Document], gw: &Gateway, fit: &mut Fit, notes: &mut Notes) {
     let Some(auth) = gw.setting("config.service.auth") else {
         notes.add("config.service.auth is not in the stream: the token Secret <name>-token (key value) is assumed");
         return;
     };
     match &auth.source {
         Source::Secret { name, key } => {
-            g.set(&["auth", "token"], json!({"secretName": name, "secretKey": key}));
-            super::renewal::renewal(docs, gw, name, g);
+            let renewal = super::renewal::renewal(docs, gw, name, fit);
+            fit.spec().auth = Some(Auth::Token(TokenAuth {
+                secret_name: Some(name.clone()),
+                secret_key: Some(key.clone()),
+                renewal,
+            }));
         }
-        Source::Literal(mode) if mode.trim() == "azureAdApp" => entra(&docs[gw.doc].value, gw, g, notes),
-        Source::Literal(mode) if mode.trim() == "workloadIdentity" => workload_identity(docs, gw, g, notes),
+        Source::Literal(mode) if mode.trim() == "azureAdApp" => entra(&docs[gw.doc].value, gw, fit, notes),
+        Source::Literal(mode) if mode.trim() == "workloadIdentity" => workload_identity(docs, gw, fit, notes),
         Source::Literal(mode) if mode.trim() == "key" => notes.add("config.service.auth key (a key read from config.service.auth.key) has no shgw form: put the token in a Secret and set spec.auth.token"),
         Source::Literal(_) => notes.add("config.service.auth holds a token in plain text: not carried over; store it in a Secret and set spec.auth.token"),
         Source::Elsewhere => notes.add("config.service.auth comes from outside the stream: set spec.auth"),
@@ -385,47 +446,48 @@ fn mounted_secret(v: &Value, gw: &Gateway, path: &str) -> Option<(String, String
         key.to_owned(),
     ))
 }
-
-fn entra(v: &Value, gw: &Gateway, g: &mut GatewayDoc, notes: &mut Notes) {
-    for (setting, field) in [
-        ("config.service.auth.azureAd.tenantId", "tenantId"),
-        ("config.service.auth.azureAd.clientId", "clientId"),
-        ("config.service.auth.azureAd.authority", "authority"),
-        ("config.service.auth.tokenAudience", "tokenAudience"),
-    ] {
-        if let Some(v) = literal(gw, setting) {
-            g.set(&["auth", "entraApp", field], json!(v));
-        }
-    }
+fn entra(v: &Value, gw: &Gateway, fit: &mut Fit, notes: &mut Notes) {
+    let mut e = EntraAppAuth {
+        tenant_id: text(literal(gw, "config.service.auth.azureAd.tenantId")),
+        client_id: text(literal(gw, "config.service.auth.azureAd.clientId")),
+        authority: text(literal(gw, "config.service.auth.azureAd.authority")),
+        token_audience: text(literal(gw, "config.service.auth.tokenAudience")),
+        ..EntraAppAuth::default()
+    };
     match gw.setting("config.service.auth.azureAd.clientSecret").map(|s| &s.source) {
-        Some(Source::Secret { name, key }) => g.set(&["auth", "entraApp", "clientSecret"], json!({"secretName": name, "secretKey": key})),
+        Some(Source::Secret { name, key }) => e.client_secret = Some(SecretKeyRef { secret_name: Some(name.clone()), secret_key: Some(key.clone()) }),
         Some(Source::Literal(_)) => notes.add("config.service.auth.azureAd.clientSecret is written in plain text: not carried over; set spec.auth.entraApp.clientSecret to a Secret"),
         _ if literal(gw, "config.service.auth.azureAd.certificatePath").is_some() => {
             match literal(gw, "config.service.auth.azureAd.certificatePath").and_then(|p| mounted_secret(v, gw, p)) {
-                Some((secret, key)) => g.set(&["auth", "entraApp", "clientCertificate"], json!({"secretName": secret, "key": key})),
+                Some((secret, key)) => e.client_certificate = Some(CertificateRef { secret_name: Some(secret), key: Some(key) }),
                 None => notes.add("the Entra client certificate (azureAd.certificatePath) is not a file of a mounted Secret: set spec.auth.entraApp.clientCertificate"),
             }
         }
         _ => notes.add("no Entra client secret found: set spec.auth.entraApp.clientSecret"),
     }
+    if e != EntraAppAuth::default() {
+        fit.spec().auth = Some(Auth::EntraApp(e));
+    }
 }
 
-fn workload_identity(docs: &[Document], gw: &Gateway, g: &mut GatewayDoc, notes: &mut Notes) {
+fn workload_identity(docs: &[Document], gw: &Gateway, fit: &mut Fit, notes: &mut Notes) {
     let v = &docs[gw.doc].value;
     let sa = str_at(v, &format!("{}/serviceAccountName", gw.pod())).unwrap_or_default();
-    g.set(
-        &["auth", "workloadIdentity", "serviceAccountName"],
-        json!(sa),
-    );
     let client = find(docs, "ServiceAccount", &gw.namespace, sa).and_then(|i| {
         str_at(
             &docs[i].value,
             "/metadata/annotations/azure.workload.identity~1client-id",
         )
     });
-    match client {
-        Some(c) => g.set(&["auth", "workloadIdentity", "clientId"], json!(c)),
-        None => notes.add(format!("the workload identity client id (annotation azure.workload.identity/client-id on ServiceAccount {sa:?}) is not in the stream: set spec.auth.workloadIdentity.clientId")),
+    if client.is_none() {
+        notes.add(format!("the workload identity client id (annotation azure.workload.identity/client-id on ServiceAccount {sa:?}) is not in the stream: set spec.auth.workloadIdentity.clientId"));
+    }
+    let w = WorkloadIdentityAuth {
+        client_id: text(client),
+        service_account_name: text(Some(sa)),
+    };
+    if w != WorkloadIdentityAuth::default() {
+        fit.spec().auth = Some(Auth::WorkloadIdentity(w));
     }
 }
 
@@ -437,24 +499,25 @@ fn statsd_exporter(v: &Value, gw: &Gateway) -> Option<usize> {
         .iter()
         .position(|c| str_at(c, "/image").is_some_and(|i| i.contains("statsd-exporter")))
 }
-
-fn prometheus(docs: &[Document], gw: &Gateway, i: usize, g: &mut GatewayDoc) {
-    let v = &docs[gw.doc].value;
+fn prometheus(docs: &[Document], gw: &Gateway, i: usize, fit: &mut Fit) {
+    let d = &docs[gw.doc];
+    let v = &d.value;
     let c = format!("{}/containers/{i}", gw.pod());
-    g.set(
-        &["telemetry", "metrics", "prometheus", "enabled"],
-        json!(true),
-    );
+    let mut p = Prometheus {
+        enabled: Some(true),
+        ..Prometheus::default()
+    };
     if let Some(image) = str_at(v, &format!("{c}/image")) {
         let r = parse_image(image);
         let default = r.repository == shgw::defaults::STATSD_EXPORTER_REPOSITORY
             && r.tag == Some(shgw::defaults::STATSD_EXPORTER_TAG)
             && r.digest.is_none();
         if !default {
-            g.set(
-                &["telemetry", "metrics", "prometheus", "image"],
-                json!({"repository": r.repository, "tag": r.tag, "digest": r.digest}),
-            );
+            p.image = Some(ImageRef {
+                repository: Some(r.repository.to_owned()),
+                tag: r.tag.map(str::to_owned),
+                digest: r.digest.map(str::to_owned),
+            });
         }
     }
     let port = v
@@ -462,150 +525,219 @@ fn prometheus(docs: &[Document], gw: &Gateway, i: usize, g: &mut GatewayDoc) {
         .and_then(Value::as_array)
         .and_then(|ps| {
             ps.iter()
-                .find(|p| str_at(p, "/protocol").unwrap_or("TCP") == "TCP")
+                .position(|p| str_at(p, "/protocol").unwrap_or("TCP") == "TCP")
         })
-        .and_then(|p| p.get("containerPort"))
-        .and_then(Value::as_i64);
-    if let Some(p) = port.filter(|p| *p != i64::from(shgw::defaults::PROMETHEUS_PORT)) {
-        g.set(&["telemetry", "metrics", "prometheus", "port"], json!(p));
-    }
-    if !selecting(docs, gw, "PodMonitor", "/spec/selector").is_empty() {
-        g.set(
-            &["telemetry", "metrics", "prometheus", "podMonitor"],
-            json!(true),
+        .map(|n| format!("{c}/ports/{n}/containerPort"));
+    if let Some(pointer) = port
+        && let Some(x) = v.pointer(&pointer).filter(|x| x.is_i64())
+        && x.as_i64() != Some(i64::from(shgw::defaults::PROMETHEUS_PORT))
+    {
+        p.port = fit.read(
+            &at(d, &pointer),
+            "spec.telemetry.metrics.prometheus.port",
+            x,
         );
     }
+    if !selecting(docs, gw, "PodMonitor", "/spec/selector").is_empty() {
+        p.pod_monitor = Some(true);
+    }
+    metrics(fit).prometheus = Some(p);
 }
 
-fn telemetry(docs: &[Document], gw: &Gateway, g: &mut GatewayDoc, notes: &mut Notes) {
-    let choice =
-        |key: &str, allowed: &[&str], field: &str, g: &mut GatewayDoc, notes: &mut Notes| {
-            if let Some(v) = literal(gw, key) {
-                if allowed.contains(&v) {
-                    g.set(&["telemetry", "logs", field], json!(v));
-                } else {
-                    notes.add(format!("{key} {v:?} is not one of {}", allowed.join(", ")));
-                }
-            }
-        };
-    choice(
+/// `spec.proxy`, made on first use.
+fn proxy(fit: &mut Fit) -> &mut Proxy {
+    fit.spec().proxy.get_or_insert_default()
+}
+
+/// `spec.telemetry.logs`, made on first use.
+fn logs(fit: &mut Fit) -> &mut Logs {
+    let t = fit.spec().telemetry.get_or_insert_default();
+    t.logs.get_or_insert_default()
+}
+
+/// `spec.telemetry.metrics`, made on first use.
+fn metrics(fit: &mut Fit) -> &mut Metrics {
+    let t = fit.spec().telemetry.get_or_insert_default();
+    t.metrics.get_or_insert_default()
+}
+
+/// The choice among `all` a setting names; another text is noted, and leaves it out.
+fn choice<T: Copy>(
+    gw: &Gateway,
+    key: &str,
+    all: &[T],
+    text: fn(T) -> &'static str,
+    notes: &mut Notes,
+) -> Option<T> {
+    let v = literal(gw, key)?;
+    let found = all.iter().copied().find(|c| text(*c) == v);
+    if found.is_none() {
+        let allowed: Vec<&str> = all.iter().map(|c| text(*c)).collect();
+        notes.add(format!("{key} {v:?} is not one of {}", allowed.join(", ")));
+    }
+    found
+}
+
+fn telemetry(docs: &[Document], gw: &Gateway, fit: &mut Fit, notes: &mut Notes) {
+    let std = choice(
+        gw,
         "telemetry.logs.std",
-        &["none", "text", "json"],
-        "std",
-        g,
+        LogFormat::ALL,
+        LogFormat::as_str,
         notes,
     );
-    choice(
+    if std.is_some() {
+        logs(fit).std = std;
+    }
+    let level = choice(
+        gw,
         "telemetry.logs.std.level",
-        &["all", "debug", "info", "warn", "error", "fatal"],
-        "level",
-        g,
+        LogLevel::ALL,
+        LogLevel::as_str,
         notes,
     );
+    if level.is_some() {
+        logs(fit).level = level;
+    }
     if let Some(b) = literal(gw, "telemetry.logs.std.color").and_then(boolean) {
-        g.set(&["telemetry", "logs", "color"], json!(b));
+        logs(fit).color = Some(b);
     }
     if let Some(b) = literal(gw, "telemetry.metrics.cloud").and_then(boolean) {
-        g.set(&["telemetry", "metrics", "cloud"], json!(b));
+        metrics(fit).cloud = Some(b);
     }
     let local = literal(gw, "telemetry.logs.local").filter(|t| *t != "auto");
     if let Some(t) = local {
-        g.set(&["telemetry", "logs", "local", "type"], json!(t));
-        g.set(
-            &["telemetry", "logs", "local", "endpoint"],
-            json!(literal(gw, &format!("telemetry.logs.local.{t}.endpoint"))),
+        let kind = fit.read_text(
+            &setting_at(docs, gw, "telemetry.logs.local"),
+            "spec.telemetry.logs.local.type",
+            Some(t),
         );
-        if let Some(f) = literal(gw, &format!("telemetry.logs.local.{t}.facility"))
-            .and_then(|f| f.parse::<u8>().ok())
-        {
-            g.set(&["telemetry", "logs", "local", "facility"], json!(f));
+        let l = LocalLogs {
+            kind,
+            endpoint: text(literal(gw, &format!("telemetry.logs.local.{t}.endpoint"))),
+            facility: literal(gw, &format!("telemetry.logs.local.{t}.facility"))
+                .and_then(|f| f.parse::<u8>().ok()),
+        };
+        if l != LocalLogs::default() {
+            logs(fit).local = Some(l);
         }
     }
     let sidecar = statsd_exporter(&docs[gw.doc].value, gw);
     if let Some(i) = sidecar {
-        prometheus(docs, gw, i, g);
+        prometheus(docs, gw, i, fit);
     } else if literal(gw, "telemetry.metrics.local") == Some("statsd") {
-        g.set(
-            &["telemetry", "metrics", "statsd", "endpoint"],
-            json!(
+        let tag = "telemetry.metrics.local.statsd.tag-format";
+        let s = Statsd {
+            endpoint: text(
                 literal(gw, "telemetry.metrics.local.statsd.endpoint")
-                    .map(super::build::statsd_endpoint)
+                    .map(super::fit::statsd_endpoint),
             ),
-        );
-        if let Some(s) = literal(gw, "telemetry.metrics.local.statsd.sampling")
-            .and_then(|s| s.parse::<f64>().ok())
-        {
-            g.set(&["telemetry", "metrics", "statsd", "sampling"], json!(s));
+            sampling: literal(gw, "telemetry.metrics.local.statsd.sampling")
+                .and_then(super::fit::sampling),
+            tag_format: fit.read_text(
+                &setting_at(docs, gw, tag),
+                "spec.telemetry.metrics.statsd.tagFormat",
+                literal(gw, tag),
+            ),
+        };
+        if s != Statsd::default() {
+            metrics(fit).statsd = Some(s);
         }
-        g.set(
-            &["telemetry", "metrics", "statsd", "tagFormat"],
-            json!(literal(gw, "telemetry.metrics.local.statsd.tag-format")),
-        );
     }
     if literal(gw, "observability.opentelemetry.enabled").and_then(boolean) == Some(true) {
-        g.set(
-            &["telemetry", "metrics", "openTelemetry", "collectorUri"],
-            json!(literal(gw, "observability.opentelemetry.collector.uri")),
-        );
-        if let Some(b) =
-            literal(gw, "observability.opentelemetry.system-metrics.enabled").and_then(boolean)
-        {
-            g.set(
-                &["telemetry", "metrics", "openTelemetry", "systemMetrics"],
-                json!(b),
-            );
+        let o = OpenTelemetry {
+            collector_uri: text(literal(gw, "observability.opentelemetry.collector.uri")),
+            system_metrics: literal(gw, "observability.opentelemetry.system-metrics.enabled")
+                .and_then(boolean),
+        };
+        if o != OpenTelemetry::default() {
+            metrics(fit).open_telemetry = Some(o);
         }
-        if let Some(b) = literal(gw, "observability.opentelemetry.histogram.buckets") {
-            g.set(
-                &["settings", "observability.opentelemetry.histogram.buckets"],
-                json!(b),
-            );
+        let buckets = "observability.opentelemetry.histogram.buckets";
+        if let Some(b) = text(literal(gw, buckets)) {
+            fit.spec()
+                .settings
+                .insert(buckets.to_owned(), SettingValue(b));
         }
     }
 }
 
-fn image(v: &Value, gw: &Gateway, g: &mut GatewayDoc) {
+fn image(d: &Document, gw: &Gateway, fit: &mut Fit) {
+    let v = &d.value;
+    let mut i = Image::default();
     if let Some(image) = str_at(v, &format!("{}/image", gw.container)) {
         let r = parse_image(image);
-        g.set(&["image", "repository"], json!(r.repository));
-        g.set(&["image", "tag"], json!(r.tag));
-        g.set(&["image", "digest"], json!(r.digest));
+        i.repository = text(Some(r.repository));
+        i.tag = text(r.tag);
+        i.digest = text(r.digest);
     }
-    g.set(
-        &["image", "pullPolicy"],
-        json!(str_at(v, &format!("{}/imagePullPolicy", gw.container))),
+    let policy = format!("{}/imagePullPolicy", gw.container);
+    i.pull_policy = fit.read(
+        &at(d, &policy),
+        "spec.image.pullPolicy",
+        v.pointer(&policy).unwrap_or(&Value::Null),
     );
-    let secrets: Vec<&str> = v
+    i.pull_secrets = v
         .pointer(&format!("{}/imagePullSecrets", gw.pod()))
         .and_then(Value::as_array)
-        .map(|a| a.iter().filter_map(|s| str_at(s, "/name")).collect())
+        .map(|a| {
+            a.iter()
+                .filter_map(|s| str_at(s, "/name"))
+                .map(str::to_owned)
+                .collect()
+        })
         .unwrap_or_default();
-    g.set(&["image", "pullSecrets"], json!(secrets));
+    if i != Image::default() {
+        fit.spec().image = Some(i);
+    }
 }
 
-fn scaling(docs: &[Document], gw: &Gateway, g: &mut GatewayDoc, notes: &mut Notes) {
-    let v = &docs[gw.doc].value;
-    if let Some(h) = gw.autoscaler.map(|i| &docs[i].value) {
-        g.set(
-            &["autoscaling", "minReplicas"],
-            json!(h.pointer("/spec/minReplicas").cloned().unwrap_or(json!(1))),
-        );
-        g.set(
-            &["autoscaling", "maxReplicas"],
-            json!(h.pointer("/spec/maxReplicas")),
-        );
-        for m in h
+fn scaling(docs: &[Document], gw: &Gateway, fit: &mut Fit, notes: &mut Notes) {
+    let d = &docs[gw.doc];
+    let v = &d.value;
+    if let Some(hd) = gw.autoscaler.map(|i| &docs[i]) {
+        let h = &hd.value;
+        let field = |fit: &mut Fit, pointer: &str, to: &str, default: Option<i64>| {
+            let x = h
+                .pointer(pointer)
+                .cloned()
+                .or(default.map(Value::from))
+                .unwrap_or_default();
+            fit.read::<i32>(&at(hd, pointer), to, &x)
+        };
+        let mut a = Autoscaling {
+            min_replicas: field(
+                fit,
+                "/spec/minReplicas",
+                "spec.autoscaling.minReplicas",
+                Some(1),
+            ),
+            max_replicas: field(
+                fit,
+                "/spec/maxReplicas",
+                "spec.autoscaling.maxReplicas",
+                None,
+            ),
+            ..Autoscaling::default()
+        };
+        let metrics = h
             .pointer("/spec/metrics")
             .and_then(Value::as_array)
             .into_iter()
             .flatten()
-        {
+            .enumerate();
+        for (n, m) in metrics {
+            let pointer = format!("/spec/metrics/{n}/resource/target/averageUtilization");
             let target = m.pointer("/resource/target/averageUtilization");
             match (str_at(m, "/resource/name"), target) {
-                (Some("cpu"), Some(t)) => g.set(&["autoscaling", "cpuUtilization"], t.clone()),
-                (Some("memory"), Some(t)) => {
-                    g.set(&["autoscaling", "memoryUtilization"], t.clone())
-                }
+                (Some("cpu"), Some(t)) => set(
+                    &mut a.cpu_utilization,
+                    fit.read(&at(hd, &pointer), "spec.autoscaling.cpuUtilization", t),
+                ),
+                (Some("memory"), Some(t)) => set(
+                    &mut a.memory_utilization,
+                    fit.read(&at(hd, &pointer), "spec.autoscaling.memoryUtilization", t),
+                ),
                 _ => notes.add(format!(
                     "autoscaler {} metric {} is not carried over (only CPU and memory utilization)",
                     name(h),
@@ -613,52 +745,99 @@ fn scaling(docs: &[Document], gw: &Gateway, g: &mut GatewayDoc, notes: &mut Note
                 )),
             }
         }
+        if a != Autoscaling::default() {
+            fit.spec().autoscaling = Some(a);
+        }
     } else if gw.kind == "DaemonSet" {
         notes.add("a DaemonSet runs one pod per node; the Gateway renders a Deployment: set spec.replicas");
     } else {
-        g.set(
-            &["replicas"],
-            v.pointer("/spec/replicas").cloned().unwrap_or(json!(1)),
-        );
+        let replicas = v.pointer("/spec/replicas").cloned().unwrap_or(json!(1));
+        let replicas = fit.read(&at(d, "/spec/replicas"), "spec.replicas", &replicas);
+        fit.spec().replicas = replicas;
     }
     match str_at(v, "/spec/strategy/type") {
         Some("Recreate") => {
             notes.add("strategy Recreate is not carried over: shgw rolls pods one by one")
         }
         _ => {
-            for field in ["maxUnavailable", "maxSurge"] {
-                if let Some(x) = v.pointer(&format!("/spec/strategy/rollingUpdate/{field}")) {
-                    g.set(&["rollout", field], int_or_percent(x));
+            let mut r = Rollout::default();
+            for (field, to, out) in [
+                (
+                    "maxUnavailable",
+                    "spec.rollout.maxUnavailable",
+                    &mut r.max_unavailable,
+                ),
+                ("maxSurge", "spec.rollout.maxSurge", &mut r.max_surge),
+            ] {
+                let pointer = format!("/spec/strategy/rollingUpdate/{field}");
+                if let Some(x) = v.pointer(&pointer) {
+                    *out = fit.read(&at(d, &pointer), to, &int_or_percent(x));
                 }
+            }
+            if r != Rollout::default() {
+                fit.spec().rollout = Some(r);
             }
         }
     }
 }
 
-fn container(v: &Value, gw: &Gateway, g: &mut GatewayDoc, notes: &mut Notes) {
+fn container(d: &Document, gw: &Gateway, fit: &mut Fit, notes: &mut Notes) {
+    let v = &d.value;
     let c = &gw.container;
-    for section in ["requests", "limits"] {
-        for (k, field) in [
-            ("cpu", "cpu"),
-            ("memory", "memory"),
-            ("ephemeral-storage", "ephemeralStorage"),
+    let mut resources = Resources::default();
+    for (section, list) in [
+        ("requests", &mut resources.requests),
+        ("limits", &mut resources.limits),
+    ] {
+        let mut l = ResourceList::default();
+        for (k, field, out) in [
+            ("cpu", "cpu", &mut l.cpu),
+            ("memory", "memory", &mut l.memory),
+            (
+                "ephemeral-storage",
+                "ephemeralStorage",
+                &mut l.ephemeral_storage,
+            ),
         ] {
-            if let Some(q) = v.pointer(&format!("{c}/resources/{section}/{k}")) {
-                g.set(&["resources", section, field], quantity(q));
+            let pointer = format!("{c}/resources/{section}/{k}");
+            if let Some(q) = v.pointer(&pointer) {
+                *out = fit.read(
+                    &at(d, &pointer),
+                    &format!("spec.resources.{section}.{field}"),
+                    &quantity(q),
+                );
             }
         }
-    }
-    let sc = |field: &str| {
-        v.pointer(&format!("{c}/securityContext/{field}"))
-            .or_else(|| v.pointer(&format!("{}/securityContext/{field}", gw.pod())))
-    };
-    for (field, out) in [("runAsUser", "runAsUser"), ("runAsGroup", "runAsGroup")] {
-        if let Some(x) = sc(field) {
-            g.set(&["securityContext", out], x.clone());
+        if l != ResourceList::default() {
+            *list = Some(l);
         }
     }
-    if let Some(x) = v.pointer(&format!("{}/securityContext/fsGroup", gw.pod())) {
-        g.set(&["securityContext", "fsGroup"], x.clone());
+    if resources != Resources::default() {
+        fit.spec().resources = Some(resources);
+    }
+    let sc = |field: &str| {
+        [
+            format!("{c}/securityContext/{field}"),
+            format!("{}/securityContext/{field}", gw.pod()),
+        ]
+        .into_iter()
+        .find_map(|p| v.pointer(&p).map(|x| (p, x)))
+    };
+    let mut s = SecurityContext::default();
+    for (field, out) in [
+        ("runAsUser", &mut s.run_as_user),
+        ("runAsGroup", &mut s.run_as_group),
+    ] {
+        if let Some((p, x)) = sc(field) {
+            *out = fit.read(&at(d, &p), &format!("spec.securityContext.{field}"), x);
+        }
+    }
+    let fs = format!("{}/securityContext/fsGroup", gw.pod());
+    if let Some(x) = v.pointer(&fs) {
+        s.fs_group = fit.read(&at(d, &fs), "spec.securityContext.fsGroup", x);
+    }
+    if s != SecurityContext::default() {
+        fit.spec().security_context = Some(s);
     }
     let ro = v.pointer(&format!("{c}/securityContext/readOnlyRootFilesystem"));
     if ro == Some(&json!(true)) {
@@ -696,68 +875,53 @@ fn container(v: &Value, gw: &Gateway, g: &mut GatewayDoc, notes: &mut Notes) {
     }
 }
 
-fn pod(v: &Value, gw: &Gateway, g: &mut GatewayDoc, notes: &mut Notes) {
+fn pod(d: &Document, gw: &Gateway, fit: &mut Fit, notes: &mut Notes) {
+    let v = &d.value;
     let selector = string_map(v, "/spec/selector/matchLabels");
     let p = gw.pod();
-    let annotations: Map<String, Value> =
-        string_map(v, &format!("{}/metadata/annotations", gw.template))
+    let null = Value::Null;
+    let field = |pointer: &str| (at(d, pointer), v.pointer(pointer).unwrap_or(&null));
+    let mut pc = PodConfig {
+        annotations: string_map(v, &format!("{}/metadata/annotations", gw.template))
             .into_iter()
             .filter(|(k, _)| {
                 !k.starts_with("shgw.dev/") && !k.starts_with("kubectl.kubernetes.io/")
             })
-            .map(|(k, x)| (k, json!(x)))
-            .collect();
-    g.set(&["pod", "annotations"], Value::Object(annotations));
-    let labels: Map<String, Value> = gw
-        .labels
-        .iter()
-        .filter(|(k, _)| !tool_label(k) && !selector.contains_key(*k))
-        .map(|(k, x)| (k.clone(), json!(x)))
-        .collect();
-    g.set(&["pod", "labels"], Value::Object(labels));
-    g.set(
-        &["pod", "nodeSelector"],
-        v.pointer(&format!("{p}/nodeSelector"))
-            .cloned()
-            .unwrap_or_default(),
-    );
-    g.set(
-        &["pod", "tolerations"],
-        v.pointer(&format!("{p}/tolerations"))
-            .cloned()
-            .unwrap_or_default(),
-    );
-    g.set(
-        &["pod", "priorityClassName"],
-        v.pointer(&format!("{p}/priorityClassName"))
-            .cloned()
-            .unwrap_or_default(),
-    );
-    g.set(
-        &["pod", "terminationGracePeriodSeconds"],
-        v.pointer(&format!("{p}/terminationGracePeriodSeconds"))
-            .cloned()
-            .unwrap_or_default(),
-    );
-    g.set(
-        &["dns", "policy"],
-        v.pointer(&format!("{p}/dnsPolicy"))
-            .cloned()
-            .unwrap_or_default(),
-    );
-    g.set(
-        &["dns", "nameservers"],
-        v.pointer(&format!("{p}/dnsConfig/nameservers"))
-            .cloned()
-            .unwrap_or_default(),
-    );
-    g.set(
-        &["dns", "searches"],
-        v.pointer(&format!("{p}/dnsConfig/searches"))
-            .cloned()
-            .unwrap_or_default(),
-    );
-    let options: Map<String, Value> = v
+            .collect(),
+        labels: gw
+            .labels
+            .iter()
+            .filter(|(k, _)| !tool_label(k) && !selector.contains_key(*k))
+            .map(|(k, x)| (k.clone(), x.clone()))
+            .collect(),
+        ..PodConfig::default()
+    };
+    let (from, x) = field(&format!("{p}/nodeSelector"));
+    pc.node_selector = fit
+        .read(&from, "spec.pod.nodeSelector", x)
+        .unwrap_or_default();
+    let (from, x) = field(&format!("{p}/tolerations"));
+    pc.tolerations = fit
+        .read(&from, "spec.pod.tolerations", x)
+        .unwrap_or_default();
+    let (from, x) = field(&format!("{p}/priorityClassName"));
+    pc.priority_class_name = fit.read(&from, "spec.pod.priorityClassName", x);
+    let (from, x) = field(&format!("{p}/terminationGracePeriodSeconds"));
+    pc.termination_grace_period_seconds =
+        fit.read(&from, "spec.pod.terminationGracePeriodSeconds", x);
+    if pc != PodConfig::default() {
+        fit.spec().pod = Some(pc);
+    }
+    let mut dns = Dns::default();
+    let (from, x) = field(&format!("{p}/dnsPolicy"));
+    dns.policy = fit.read(&from, "spec.dns.policy", x);
+    let (from, x) = field(&format!("{p}/dnsConfig/nameservers"));
+    dns.nameservers = fit
+        .read(&from, "spec.dns.nameservers", x)
+        .unwrap_or_default();
+    let (from, x) = field(&format!("{p}/dnsConfig/searches"));
+    dns.searches = fit.read(&from, "spec.dns.searches", x).unwrap_or_default();
+    let options: serde_json::Map<String, Value> = v
         .pointer(&format!("{p}/dnsConfig/options"))
         .and_then(Value::as_array)
         .map(|a| {
@@ -771,13 +935,17 @@ fn pod(v: &Value, gw: &Gateway, g: &mut GatewayDoc, notes: &mut Notes) {
                 .collect()
         })
         .unwrap_or_default();
-    g.set(&["dns", "options"], Value::Object(options));
-    g.set(
-        &["dns", "hostAliases"],
-        v.pointer(&format!("{p}/hostAliases"))
-            .cloned()
-            .unwrap_or_default(),
-    );
+    let from = at(d, &format!("{p}/dnsConfig/options"));
+    dns.options = fit
+        .read(&from, "spec.dns.options", &Value::Object(options))
+        .unwrap_or_default();
+    let (from, x) = field(&format!("{p}/hostAliases"));
+    dns.host_aliases = fit
+        .read(&from, "spec.dns.hostAliases", x)
+        .unwrap_or_default();
+    if dns != Dns::default() {
+        fit.spec().dns = Some(dns);
+    }
     for (field, what) in [
         ("nodeAffinity", "node affinity"),
         ("podAffinity", "pod affinity"),
@@ -790,23 +958,18 @@ fn pod(v: &Value, gw: &Gateway, g: &mut GatewayDoc, notes: &mut Notes) {
     }
 }
 
-fn service(
-    docs: &[Document],
-    services: &Services,
-    gw: &Gateway,
-    g: &mut GatewayDoc,
-    notes: &mut Notes,
-) {
-    let live: Vec<&Value> = services
+fn service(docs: &[Document], services: &Services, gw: &Gateway, fit: &mut Fit, notes: &mut Notes) {
+    let live: Vec<&Document> = services
         .iter()
         .filter(|(i, sel)| docs[*i].namespace() == gw.namespace && map_selects(sel, &gw.labels))
-        .map(|(i, _)| &docs[*i].value)
-        .filter(|v| str_at(v, "/spec/clusterIP") != Some("None"))
+        .map(|(i, _)| &docs[*i])
+        .filter(|d| str_at(&d.value, "/spec/clusterIP") != Some("None"))
         .collect();
-    let Some(s) = live.first() else {
+    let Some(sd) = live.first() else {
         notes.add("no Service selects the gateway pods: shgw renders a LoadBalancer Service (set spec.service.type)");
         return;
     };
+    let s = &sd.value;
     if live.len() > 1 {
         notes.add(format!(
             "{} Services select the gateway; only {} is carried over",
@@ -814,51 +977,59 @@ fn service(
             name(s)
         ));
     }
-    g.set(
-        &["service", "type"],
-        json!(str_at(s, "/spec/type").unwrap_or("ClusterIP")),
-    );
+    let mut c = ServiceConfig {
+        kind: fit.read_text(
+            &at(sd, "/spec/type"),
+            "spec.service.type",
+            Some(str_at(s, "/spec/type").unwrap_or("ClusterIP")),
+        ),
+        ..ServiceConfig::default()
+    };
     // Kubernetes' own default for a LoadBalancer or NodePort Service is Cluster: stated, so
     // that a profile's Local does not change how client addresses reach the pods unasked.
     let exposed = matches!(str_at(s, "/spec/type"), Some("LoadBalancer" | "NodePort"));
-    g.set(
-        &["service", "externalTrafficPolicy"],
-        json!(str_at(s, "/spec/externalTrafficPolicy").or(exposed.then_some("Cluster"))),
+    c.external_traffic_policy = fit.read_text(
+        &at(sd, "/spec/externalTrafficPolicy"),
+        "spec.service.externalTrafficPolicy",
+        str_at(s, "/spec/externalTrafficPolicy").or(exposed.then_some("Cluster")),
     );
-    let annotations: Map<String, Value> = string_map(s, "/metadata/annotations")
+    c.annotations = string_map(s, "/metadata/annotations")
         .into_iter()
         .filter(|(k, _)| {
             !k.starts_with("kubectl.kubernetes.io/") && !k.starts_with("meta.helm.sh/")
         })
-        .map(|(k, x)| (k, json!(x)))
         .collect();
-    g.set(&["service", "annotations"], Value::Object(annotations));
-    g.set(
-        &["service", "loadBalancerSourceRanges"],
-        s.pointer("/spec/loadBalancerSourceRanges")
-            .cloned()
-            .unwrap_or_default(),
-    );
-    for p in s
+    c.load_balancer_source_ranges = fit
+        .read(
+            &at(sd, "/spec/loadBalancerSourceRanges"),
+            "spec.service.loadBalancerSourceRanges",
+            s.pointer("/spec/loadBalancerSourceRanges")
+                .unwrap_or(&Value::Null),
+        )
+        .unwrap_or_default();
+    let ports = s
         .pointer("/spec/ports")
         .and_then(Value::as_array)
         .into_iter()
         .flatten()
-    {
+        .enumerate();
+    for (n, p) in ports {
         let target = p
             .get("targetPort")
             .cloned()
             .unwrap_or_else(|| p.get("port").cloned().unwrap_or_default());
         let is = |named: &str, number: i32| target == json!(named) || target == json!(number);
+        let port = p.get("port").cloned().unwrap_or_default();
+        let from = at(sd, &format!("/spec/ports/{n}/port"));
         if is("http", HTTP_CONTAINER_PORT) {
-            g.set(
-                &["service", "httpPort"],
-                p.get("port").cloned().unwrap_or_default(),
+            set(
+                &mut c.http_port,
+                fit.read(&from, "spec.service.httpPort", &port),
             );
         } else if is("https", HTTPS_CONTAINER_PORT) {
-            g.set(
-                &["service", "httpsPort"],
-                p.get("port").cloned().unwrap_or_default(),
+            set(
+                &mut c.https_port,
+                fit.read(&from, "spec.service.httpsPort", &port),
             );
         } else {
             notes.add(format!(
@@ -867,6 +1038,9 @@ fn service(
                 p
             ));
         }
+    }
+    if c != ServiceConfig::default() {
+        fit.spec().service = Some(c);
     }
     if s.pointer("/spec/loadBalancerIP").is_some() {
         notes.add(format!(
@@ -881,7 +1055,7 @@ const CA_DIR: &str = "/usr/local/share/ca-certificates";
 
 /// Volumes of the gateway container other than the backup: CA certificates become
 /// `caCertificates`; the Entra certificate is carried with the auth; anything else is listed.
-fn mounts(v: &Value, gw: &Gateway, g: &mut GatewayDoc, notes: &mut Notes) {
+fn mounts(v: &Value, gw: &Gateway, fit: &mut Fit, notes: &mut Notes) {
     let mounts = v
         .pointer(&format!("{}/volumeMounts", gw.container))
         .and_then(Value::as_array);
@@ -907,10 +1081,9 @@ fn mounts(v: &Value, gw: &Gateway, g: &mut GatewayDoc, notes: &mut Notes) {
             .find(|x| str_at(x, "/name") == Some(vol));
         let source = volume.and_then(|x| {
             str_at(x, "/configMap/name")
-                .map(|n| ("configMap", n, x.pointer("/configMap/items")))
+                .map(|n| (false, n, x.pointer("/configMap/items")))
                 .or_else(|| {
-                    str_at(x, "/secret/secretName")
-                        .map(|n| ("secret", n, x.pointer("/secret/items")))
+                    str_at(x, "/secret/secretName").map(|n| (true, n, x.pointer("/secret/items")))
                 })
         });
         let items: Vec<&str> = source
@@ -919,47 +1092,65 @@ fn mounts(v: &Value, gw: &Gateway, g: &mut GatewayDoc, notes: &mut Notes) {
             .map(|a| a.iter().filter_map(|i| str_at(i, "/key")).collect())
             .unwrap_or_default();
         match source {
-            Some((field, name, _)) if path.starts_with(CA_DIR) && !items.is_empty() => {
-                cas.extend(
-                    items
-                        .into_iter()
-                        .map(|key| json!({field: name, "key": key})),
-                );
+            Some((secret, name, _)) if path.starts_with(CA_DIR) && !items.is_empty() => {
+                cas.extend(items.into_iter().map(|key| {
+                    let (config_map, secret) = if secret {
+                        (None, Some(name.to_owned()))
+                    } else {
+                        (Some(name.to_owned()), None)
+                    };
+                    CaCertificate {
+                        config_map,
+                        secret,
+                        key: Some(key.to_owned()),
+                    }
+                }));
             }
             _ => notes.add(format!(
                 "volume {vol} mounted at {path} is not carried over"
             )),
         }
     }
-    g.set(&["caCertificates"], Value::Array(cas));
+    fit.spec().ca_certificates = cas;
 }
 
-fn backup(v: &Value, gw: &Gateway, g: &mut GatewayDoc, notes: &mut Notes) {
+fn backup(v: &Value, gw: &Gateway, fit: &mut Fit, notes: &mut Notes) {
+    let b = fit.spec().backup.get_or_insert_default();
     match backup_mount(v, gw) {
-        None => g.set(&["backup", "enabled"], json!(false)),
+        None => b.enabled = Some(false),
         Some((volume, None)) => {
             notes.add(format!("volume {volume} at {BACKUP_PATH} is not a PersistentVolumeClaim: backup is off (an emptyDir does not survive the pod)"));
-            g.set(&["backup", "enabled"], json!(false));
+            b.enabled = Some(false);
         }
         Some((_, Some(claim))) => {
             // The claim holding the saved configuration stays the one mounted.
-            g.set(&["backup", "enabled"], json!(true));
-            g.set(&["backup", "existingClaim"], json!(claim));
+            b.enabled = Some(true);
+            b.existing_claim = text(Some(&claim));
         }
     }
 }
 
-fn availability(docs: &[Document], gw: &Gateway, g: &mut GatewayDoc, notes: &mut Notes) {
+fn availability(docs: &[Document], gw: &Gateway, fit: &mut Fit, notes: &mut Notes) {
     let v = &docs[gw.doc].value;
+    let mut ha = HighAvailability::default();
     if let Some(i) = selecting(docs, gw, "PodDisruptionBudget", "/spec/selector").first() {
-        let pdb = &docs[*i].value;
-        for field in ["maxUnavailable", "minAvailable"] {
-            if let Some(x) = pdb.pointer(&format!("/spec/{field}")) {
-                g.set(
-                    &["highAvailability", "podDisruptionBudget", field],
-                    int_or_percent(x),
+        let pd = &docs[*i];
+        let mut budget = DisruptionBudget::default();
+        for (field, out) in [
+            ("maxUnavailable", &mut budget.max_unavailable),
+            ("minAvailable", &mut budget.min_available),
+        ] {
+            let pointer = format!("/spec/{field}");
+            if let Some(x) = pd.value.pointer(&pointer) {
+                *out = fit.read(
+                    &at(pd, &pointer),
+                    &format!("spec.highAvailability.podDisruptionBudget.{field}"),
+                    &int_or_percent(x),
                 );
             }
+        }
+        if budget != DisruptionBudget::default() {
+            ha.pod_disruption_budget = Some(budget);
         }
     }
     let constraints = v
@@ -970,35 +1161,38 @@ fn availability(docs: &[Document], gw: &Gateway, g: &mut GatewayDoc, notes: &mut
         .flatten()
         .filter_map(|c| str_at(c, "/topologyKey"))
         .collect();
-    let spread = if keys.contains(&"topology.kubernetes.io/zone") {
-        "zone"
+    ha.topology_spread = Some(if keys.contains(&"topology.kubernetes.io/zone") {
+        TopologySpread::Zone
     } else if keys.contains(&"kubernetes.io/hostname") {
-        "hostname"
+        TopologySpread::Hostname
     } else {
-        "none"
-    };
-    g.set(&["highAvailability", "topologySpread"], json!(spread));
+        TopologySpread::None
+    });
     let anti = format!("{}/affinity/podAntiAffinity", gw.pod());
-    let anti = if v
-        .pointer(&format!(
+    ha.anti_affinity = Some(
+        if v.pointer(&format!(
             "{anti}/requiredDuringSchedulingIgnoredDuringExecution"
         ))
         .is_some()
-    {
-        "required"
-    } else if v
-        .pointer(&format!(
-            "{anti}/preferredDuringSchedulingIgnoredDuringExecution"
-        ))
-        .is_some()
-    {
-        "preferred"
-    } else {
-        "none"
-    };
-    g.set(&["highAvailability", "antiAffinity"], json!(anti));
+        {
+            AntiAffinity::Required
+        } else if v
+            .pointer(&format!(
+                "{anti}/preferredDuringSchedulingIgnoredDuringExecution"
+            ))
+            .is_some()
+        {
+            AntiAffinity::Preferred
+        } else {
+            AntiAffinity::None
+        },
+    );
+    fit.spec().high_availability = Some(ha);
     let policies = selecting(docs, gw, "NetworkPolicy", "/spec/podSelector");
-    g.set(&["networkPolicy", "enabled"], json!(!policies.is_empty()));
+    fit.spec().network_policy = Some(NetworkPolicyConfig {
+        enabled: Some(!policies.is_empty()),
+        ..NetworkPolicyConfig::default()
+    });
     for i in policies {
         notes.add(format!(
             "the rules of NetworkPolicy {} are not carried over: shgw renders its own",

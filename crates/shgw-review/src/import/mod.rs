@@ -8,7 +8,7 @@
 
 mod adopt;
 mod arc;
-mod build;
+mod fit;
 mod helm_values;
 mod manifests;
 mod renewal;
@@ -23,7 +23,9 @@ use serde_json::Value;
 /// Gateway documents and what they do not carry.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Imported {
-    /// One `shgw.dev/v1alpha1` Gateway per gateway found, in input order.
+    /// One Gateway per gateway found, in input order, typed: what a Gateway file reads.
+    pub gateways: Vec<shgw::spec::Gateway>,
+    /// The same Gateways as the `shgw.dev/v1alpha1` documents [`Imported::to_yaml`] writes.
     pub documents: Vec<Value>,
     /// What could not be carried over, one line each, naming the gateway and the field.
     pub notes: Vec<String>,
@@ -92,17 +94,62 @@ pub enum ImportError {
         /// What is wrong.
         message: String,
     },
-    /// What the input says fits no field of a Gateway file (a value of the wrong type, say).
-    #[error("{input}: gateway {gateway}: the imported Gateway would not read back: {}", .problems.join("; "))]
-    Unreadable {
+    /// Values of the input that fit no field of a Gateway file (a value of the wrong type, a
+    /// choice the field does not offer), of every gateway of the input: nothing is written.
+    #[error(
+        "{input}: {} value(s) fit no Gateway field, nothing written:{}",
+        .misfits.len(),
+        .misfits.iter().map(|m| format!("\n  {m}")).collect::<String>()
+    )]
+    DoesNotFit {
         /// The input.
         input: String,
-        /// The gateway's name.
-        gateway: String,
-        /// Each problem with its field path.
-        problems: Vec<String>,
+        /// Each value that does not fit, naming the gateway, the input's field and the
+        /// Gateway field, in the order import reads them.
+        misfits: Vec<Misfit>,
     },
     /// The input is not YAML or JSON.
     #[error(transparent)]
     Load(#[from] crate::source::LoadError),
+}
+
+/// A value of the input that fits no field of a Gateway file.
+///
+/// ```
+/// let m = shgw_review::Misfit {
+///     gateway: "contoso".into(),
+///     input_field: "values.yaml:4:15: replicaCount".into(),
+///     gateway_field: "spec.replicas".into(),
+///     message: "invalid type: string \"three\", expected i32".into(),
+/// };
+/// assert_eq!(
+///     m.to_string(),
+///     "gateway contoso: values.yaml:4:15: replicaCount: does not fit spec.replicas: invalid type: string \"three\", expected i32"
+/// );
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Misfit {
+    /// The Gateway's `metadata.name`.
+    pub gateway: String,
+    /// Where the input says it: the file (with line and column where known) and the input's
+    /// field, such as `values.yaml:4:15: replicaCount`.
+    pub input_field: String,
+    /// The Gateway field it was read for, such as `spec.replicas`.
+    pub gateway_field: String,
+    /// Why it does not fit.
+    pub message: String,
+}
+
+impl std::fmt::Display for Misfit {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Input text (names, values) is escaped: it cannot break the line.
+        write!(
+            f,
+            "gateway {}: {}: does not fit {}: {}",
+            escape(&self.gateway),
+            escape(&self.input_field),
+            self.gateway_field,
+            escape(&self.message)
+        )
+    }
 }

@@ -1,23 +1,13 @@
 //! A `shgw token renew` CronJob back to `spec.auth.token.renewal`: its arguments, schedule and
 //! image, and the workload identity of its ServiceAccount.
 
-use super::build::GatewayDoc;
-use serde_json::{Value, json};
+use super::fit::{Fit, text};
+use serde_json::Value;
 use shgw::review::Document;
 use shgw::review::inventory::{Gateway, find};
 use shgw::review::objects::str_at;
 use shgw::review::parse_image;
-
-/// `--flag` of the renewer and the renewal field it comes from.
-const FLAGS: &[(&str, &str)] = &[
-    ("--subscription", "subscriptionId"),
-    ("--resource-group", "resourceGroup"),
-    ("--service", "serviceName"),
-    ("--renew-before", "renewBefore"),
-    ("--validity", "validity"),
-    ("--key", "keyType"),
-    ("--arm-endpoint", "armEndpoint"),
-];
+use shgw::spec::{AdmissionPolicyConfig, ImageRef, TokenRenewal};
 
 /// The value after `flag` in `args`.
 fn flag<'a>(args: &'a [&'a str], flag: &str) -> Option<&'a str> {
@@ -27,9 +17,14 @@ fn flag<'a>(args: &'a [&'a str], flag: &str) -> Option<&'a str> {
         .copied()
 }
 
-/// Sets the renewal of `gw` from a CronJob in its namespace that runs `token renew` on
-/// `secret`, if there is one.
-pub(crate) fn renewal(docs: &[Document], gw: &Gateway, secret: &str, g: &mut GatewayDoc) {
+/// The renewal of `gw` from a CronJob in its namespace that runs `token renew` on `secret`,
+/// if there is one; a `--key` that is no key type is a misfit of `fit`.
+pub(crate) fn renewal(
+    docs: &[Document],
+    gw: &Gateway,
+    secret: &str,
+    fit: &mut Fit,
+) -> Option<TokenRenewal> {
     let template = "/spec/jobTemplate/spec/template/spec";
     for d in docs.iter().filter(|d| d.is("CronJob", &gw.namespace)) {
         let v = &d.value;
@@ -46,19 +41,34 @@ pub(crate) fn renewal(docs: &[Document], gw: &Gateway, secret: &str, g: &mut Gat
         if !renews {
             continue;
         }
-        for (f, field) in FLAGS {
-            g.set(&["auth", "token", "renewal", field], json!(flag(&args, f)));
-        }
-        g.set(
-            &["auth", "token", "renewal", "schedule"],
-            json!(str_at(v, "/spec/schedule")),
+        let arg = |f: &str| text(flag(&args, f));
+        let key = flag(&args, "--key");
+        let at = d.position(&format!("{template}/containers/0/args"));
+        let from = format!(
+            "{}:{}:{}: CronJob {} argument --key",
+            d.file,
+            at.line,
+            at.column,
+            d.name()
         );
+        let mut r = TokenRenewal {
+            subscription_id: arg("--subscription"),
+            resource_group: arg("--resource-group"),
+            service_name: arg("--service"),
+            renew_before: arg("--renew-before"),
+            validity: arg("--validity"),
+            key_type: fit.read_text(&from, "spec.auth.token.renewal.keyType", key),
+            arm_endpoint: arg("--arm-endpoint"),
+            schedule: text(str_at(v, "/spec/schedule")),
+            ..TokenRenewal::default()
+        };
         if let Some(image) = str_at(c, "/image") {
-            let r = parse_image(image);
-            g.set(
-                &["auth", "token", "renewal", "image"],
-                json!({"repository": r.repository, "tag": r.tag, "digest": r.digest}),
-            );
+            let i = parse_image(image);
+            r.image = Some(ImageRef {
+                repository: Some(i.repository.to_owned()),
+                tag: i.tag.map(str::to_owned),
+                digest: i.digest.map(str::to_owned),
+            });
         }
         let sa = str_at(v, &format!("{template}/serviceAccountName")).unwrap_or_default();
         // The renewer's ValidatingAdmissionPolicy (cluster scoped), by the name shgw gives it.
@@ -67,28 +77,23 @@ pub(crate) fn renewal(docs: &[Document], gw: &Gateway, secret: &str, g: &mut Gat
             str_at(&d.value, "/kind") == Some("ValidatingAdmissionPolicy")
                 && str_at(&d.value, "/metadata/name") == Some(policy.as_str())
         }) {
-            g.set(
-                &["auth", "token", "renewal", "admissionPolicy"],
-                json!({"enabled": true}),
-            );
+            r.admission_policy = Some(AdmissionPolicyConfig {
+                enabled: Some(true),
+            });
         }
         if let Some(i) = find(docs, "ServiceAccount", &gw.namespace, sa) {
             let a = &docs[i].value;
-            g.set(
-                &["auth", "token", "renewal", "clientId"],
-                json!(str_at(
-                    a,
-                    "/metadata/annotations/azure.workload.identity~1client-id"
-                )),
-            );
-            g.set(
-                &["auth", "token", "renewal", "tenantId"],
-                json!(str_at(
-                    a,
-                    "/metadata/annotations/azure.workload.identity~1tenant-id"
-                )),
-            );
+            r.client_id = text(str_at(
+                a,
+                "/metadata/annotations/azure.workload.identity~1client-id",
+            ));
+            r.tenant_id = text(str_at(
+                a,
+                "/metadata/annotations/azure.workload.identity~1tenant-id",
+            ));
         }
-        return;
+        // A job that says nothing of the renewal leaves it out, as an absent one does.
+        return (r != TokenRenewal::default()).then_some(r);
     }
+    None
 }
