@@ -51,8 +51,7 @@ pub(crate) fn render(
 ) -> Result<Output, Failure> {
     let mut extensions = Vec::new();
     for g in gateways {
-        let resolved = shgw::resolve(g, profile)
-            .map_err(|e| Failure::from(shgw::Errors::new(source, e.problems)))?;
+        let resolved = shgw::resolve(g, profile).map_err(|e| Failure::from(e.in_input(source)))?;
         // A token belongs to the gateway it was issued for, or to the only one (as in render).
         let mine =
             token.filter(|t| gateways.len() == 1 || resolved.gateway_name() == t.gateway_id());

@@ -160,7 +160,7 @@ fn expander(profile: Profile, version: Option<KubeVersion>, state: Arc<Mutex<Pas
             })
         };
         let rendered = gateway
-            .map_err(|problems| shgw::Errors::new(&source, problems))
+            .map_err(|problems| shgw::Error::invalid(&source, problems))
             .and_then(|g| {
                 let opts = shgw::RenderOptions::default();
                 let m = shgw::render_with(&source, std::slice::from_ref(&g), &profile, &opts)?;
@@ -423,7 +423,7 @@ fn finish(dir: &Path, out: Output, pass: &Pass) -> Result<Built, Failure> {
     if !moved.is_empty() {
         let source = dir.display().to_string();
         return Err(Failure::invalid(
-            shgw::Errors::new(&source, moved).to_string(),
+            shgw::Error::invalid(&source, moved).to_string(),
         ));
     }
     Ok(Built {

@@ -55,7 +55,7 @@ pub(crate) fn for_version(
     source: &str,
     manifests: Manifests,
     version: Option<KubeVersion>,
-) -> Result<Manifests, shgw::Errors> {
+) -> Result<Manifests, shgw::Error> {
     match version {
         Some(v) => shgw::kube_version::for_kube_version(source, manifests, v),
         None => Ok(manifests),
@@ -121,7 +121,7 @@ type Loaded = (String, Vec<shgw::Placed>, Vec<Gateway>, Profile);
 type Checked = (
     String,
     Vec<shgw::Placed>,
-    Result<Vec<Gateway>, shgw::Errors>,
+    Result<Vec<Gateway>, shgw::Error>,
     Profile,
 );
 
@@ -251,11 +251,11 @@ fn validate(a: ValidateArgs) -> Result<Output, Failure> {
                 .and_then(|m| for_version(&source, m, version))
             {
                 Ok(m) => m.warnings,
-                Err(e) => e.problems,
+                Err(e) => e.into_problems(),
             };
             (gateways, findings)
         }
-        Err(e) => (Vec::new(), e.problems),
+        Err(e) => (Vec::new(), e.into_problems()),
     };
     for d in &mut findings {
         d.place_in(&docs);

@@ -325,7 +325,7 @@ fn generate(config: &Value) -> Generated {
         Err(e) => {
             return (
                 Vec::new(),
-                e.problems.iter().map(from_diag).collect(),
+                e.problems().iter().map(from_diag).collect(),
                 Vec::new(),
                 None,
             );

@@ -53,8 +53,8 @@ impl Failure {
     }
 }
 
-impl From<shgw::Errors> for Failure {
-    fn from(e: shgw::Errors) -> Self {
+impl From<shgw::Error> for Failure {
+    fn from(e: shgw::Error) -> Self {
         Failure::invalid(e.to_string())
     }
 }

@@ -2,10 +2,7 @@
 
 use crate::error::RenewError;
 use jiff::{SignedDuration, Timestamp};
-use shgw::{
-    Token,
-    token::{TOKEN_PREFIX, TokenError},
-};
+use shgw::{ErrorKind, Token, token::TOKEN_PREFIX};
 use std::fmt;
 
 /// What the Secret holds under the token key.
@@ -43,7 +40,7 @@ impl Stored {
                     ))
                 }
                 Ok(t) => Stored::Token(t),
-                Err(TokenError::Empty) => Stored::Missing,
+                Err(e) if e.kind() == ErrorKind::EmptyToken => Stored::Missing,
                 Err(e) => Stored::Unreadable(e.to_string()),
             },
         }

@@ -201,7 +201,7 @@ fn a_template_with_a_token_and_other_extensions() {
     for g in &gateways {
         let problems = shgw::resolve(g, &dev)
             .err()
-            .map(|e| e.problems)
+            .map(shgw::Error::into_problems)
             .unwrap_or_default();
         let refused = problems.iter().any(|d| d.path == "spec.image.tag");
         assert!(refused, "{}: {problems:?}", g.metadata.name);

@@ -21,10 +21,11 @@
 //! assert_eq!(p["configurationSettings"]["gateway.configuration.uri"], "gw.configuration.azure-api.net");
 //! assert!(p.get("configurationProtectedSettings").is_none(), "no token given");
 //! assert!(ext.gaps.iter().any(|g| g.path == "spec.networkPolicy"));
-//! # Ok::<(), shgw::arc::ArcError>(())
+//! # Ok::<(), shgw::Error>(())
 //! ```
 
 use crate::defaults as d;
+use crate::error::{Error, ErrorKind};
 use crate::pipeline::Resolved;
 use crate::resolve::{AuthMode, Plan};
 use crate::spec::{
@@ -265,29 +266,6 @@ impl fmt::Display for ArcGap {
     }
 }
 
-/// What kind of problem stops a Gateway from becoming an extension.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum ArcErrorKind {
-    /// The extension authenticates with a token only.
-    Auth,
-}
-
-/// Why a Gateway cannot become an Arc extension.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("Gateway {gateway}: {path}: {detail}")]
-#[non_exhaustive]
-pub struct ArcError {
-    /// What kind of problem.
-    pub kind: ArcErrorKind,
-    /// The Gateway's name.
-    pub gateway: String,
-    /// The field at fault (`spec.auth`).
-    pub path: String,
-    /// What is wrong and what to do.
-    pub detail: String,
-}
-
 /// The extension resource's properties for one gateway, and what they leave out.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -368,10 +346,10 @@ impl Builder {
 /// The extension's properties for a resolved gateway ([`crate::resolve`]), with the token for
 /// `configurationProtectedSettings` when one is given.
 ///
-/// # Errors
-/// [`ArcErrorKind::Auth`] when the gateway authenticates with Microsoft Entra or workload
+/// # Error
+/// [`ErrorKind::ArcAuth`] (in `Gateway NAME`, at `spec.auth`) when the gateway authenticates with Microsoft Entra or workload
 /// identity and no token is given: the extension documents token authentication only.
-pub fn extension(r: &Resolved, token: Option<&Token>) -> Result<ArcExtension, ArcError> {
+pub fn extension(r: &Resolved, token: Option<&Token>) -> Result<ArcExtension, Error> {
     let r = &r.plan;
     let mut b = Builder {
         settings: BTreeMap::new(),
@@ -398,7 +376,7 @@ pub fn extension(r: &Resolved, token: Option<&Token>) -> Result<ArcExtension, Ar
     })
 }
 
-fn auth(b: &mut Builder, r: &Plan, token: Option<&Token>) -> Result<(), ArcError> {
+fn auth(b: &mut Builder, r: &Plan, token: Option<&Token>) -> Result<(), Error> {
     let kind = match &r.auth {
         AuthMode::Token { renewal, .. } => {
             if renewal.is_some() {
@@ -414,14 +392,14 @@ fn auth(b: &mut Builder, r: &Plan, token: Option<&Token>) -> Result<(), ArcError
         AuthMode::WorkloadIdentity { .. } => "workload identity authentication (workloadIdentity)",
     };
     if token.is_none() {
-        return Err(ArcError {
-            kind: ArcErrorKind::Auth,
-            gateway: r.name.clone(),
-            path: "spec.auth".into(),
-            detail: format!(
+        return Err(Error::new(
+            ErrorKind::ArcAuth,
+            format!(
                 "{kind} cannot be expressed by the Azure Arc extension, which authenticates with a gateway token ({TOKEN_SETTING}) only; give a token (--token-file or --token-env) or deploy with `shgw render`"
             ),
-        });
+        )
+        .in_input(format!("Gateway {}", r.name))
+        .at_path("spec.auth"));
     }
     b.gap(
         "spec.auth",

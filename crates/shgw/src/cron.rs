@@ -1,17 +1,17 @@
 //! CronJob schedules (the five-field cron syntax Kubernetes accepts, and `@daily`-style
 //! macros), read far enough to know the longest gap between two runs.
 
+use crate::error::{Error, ErrorKind};
 use jiff::SignedDuration;
 use jiff::civil::{Date, DateTime};
 
-/// Why a schedule was refused.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{schedule:?} is not a cron schedule: {why}")]
-pub struct CronError {
-    /// The schedule as written.
-    pub schedule: String,
-    /// What is wrong.
-    pub why: String,
+/// A refused schedule: [`ErrorKind::Schedule`], naming the schedule as written and what is
+/// wrong with it.
+fn refused(schedule: &str, why: &str) -> Error {
+    Error::new(
+        ErrorKind::Schedule,
+        format!("{schedule:?} is not a cron schedule: {why}"),
+    )
 }
 
 /// One field: which values match.
@@ -38,17 +38,8 @@ fn value(text: &str, min: u32, max: u32, names: &[&str]) -> Option<u32> {
     (min..=max).contains(&v).then_some(v)
 }
 
-fn field(
-    schedule: &str,
-    text: &str,
-    min: u32,
-    max: u32,
-    names: &[&str],
-) -> Result<Field, CronError> {
-    let refused = |why: String| CronError {
-        schedule: schedule.to_owned(),
-        why,
-    };
+fn field(schedule: &str, text: &str, min: u32, max: u32, names: &[&str]) -> Result<Field, Error> {
+    let refused = |why: String| refused(schedule, &why);
     let mut allowed = vec![false; (max + 1) as usize];
     for part in text.split(',') {
         let (range, step) = match part.split_once('/') {
@@ -111,19 +102,16 @@ fn macro_text(s: &str) -> Option<&'static str> {
 impl Schedule {
     /// Parses a five-field schedule or a macro such as `@daily`.
     ///
-    /// # Errors
-    /// [`CronError`] naming what is wrong.
+    /// # Error
+    /// [`ErrorKind::Schedule`] naming what is wrong.
     ///
     /// ```
     /// let s = shgw::spec::Schedule::parse("17 3 * * *").unwrap();
     /// assert_eq!(s.longest_gap(), jiff::SignedDuration::from_hours(24));
     /// assert!(shgw::spec::Schedule::parse("61 * * * *").is_err());
     /// ```
-    pub fn parse(schedule: &str) -> Result<Schedule, CronError> {
-        let error = |why: String| CronError {
-            schedule: schedule.to_owned(),
-            why,
-        };
+    pub fn parse(schedule: &str) -> Result<Schedule, Error> {
+        let error = |why: String| refused(schedule, &why);
         let text = macro_text(schedule.trim()).unwrap_or(schedule);
         let parts: Vec<&str> = text.split_whitespace().collect();
         let [mi, h, dom, mo, dow] = parts.as_slice() else {

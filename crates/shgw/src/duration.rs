@@ -1,25 +1,26 @@
 //! Day-scale durations as users write them in Gateway files and on the command line
 //! (`10d`, `36h`, `90m`).
 
+use crate::error::{Error, ErrorKind};
 use jiff::SignedDuration;
 
-/// Why a duration was refused.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error(
-    "{text:?} is not a duration: {}",
-    if *zero { "it must be more than zero, such as 10d" } else { "write a whole number followed by d (days), h (hours) or m (minutes), such as 10d" }
-)]
-pub struct DurationError {
-    /// The text that was given.
-    pub text: String,
-    /// It is a zero duration (`0d`), well formed but refused.
-    pub zero: bool,
+/// A refused duration ([`ErrorKind::Duration`]); `zero`: well formed but zero (`0d`).
+fn refused(text: &str, zero: bool) -> Error {
+    let why = if zero {
+        "it must be more than zero, such as 10d"
+    } else {
+        "write a whole number followed by d (days), h (hours) or m (minutes), such as 10d"
+    };
+    Error::new(
+        ErrorKind::Duration,
+        format!("{text:?} is not a duration: {why}"),
+    )
 }
 
 /// Parses `<n>d`, `<n>h` or `<n>m` (a positive whole number and a unit).
 ///
-/// # Errors
-/// [`DurationError`] for anything else, zero included.
+/// # Error
+/// [`ErrorKind::Duration`] for anything else, zero included.
 ///
 /// ```
 /// use jiff::SignedDuration;
@@ -28,11 +29,8 @@ pub struct DurationError {
 /// assert!(shgw::spec::parse_duration("10").is_err());
 /// assert!(shgw::spec::parse_duration("-1d").is_err());
 /// ```
-pub fn parse_duration(text: &str) -> Result<SignedDuration, DurationError> {
-    let error = || DurationError {
-        text: text.to_owned(),
-        zero: false,
-    };
+pub fn parse_duration(text: &str) -> Result<SignedDuration, Error> {
+    let error = || refused(text, false);
     let unit = text.chars().last().ok_or_else(error)?;
     let digits = &text[..text.len() - unit.len_utf8()];
     if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) || digits.len() > 6 {
@@ -40,10 +38,7 @@ pub fn parse_duration(text: &str) -> Result<SignedDuration, DurationError> {
     }
     let n: i64 = digits.parse().map_err(|_| error())?;
     if n == 0 && matches!(unit, 'd' | 'h' | 'm') {
-        return Err(DurationError {
-            text: text.to_owned(),
-            zero: true,
-        });
+        return Err(refused(text, true));
     }
     match unit {
         'd' => Ok(SignedDuration::from_hours(n * 24)),

@@ -2,7 +2,8 @@
 //! typed values read from the nodes, and every problem of every document reported with its
 //! place and field path.
 
-use crate::diag::{Diagnostic, Errors};
+use crate::diag::Diagnostic;
+use crate::error::Error;
 use crate::spec::{API_VERSION, Gateway, KIND};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
@@ -13,8 +14,8 @@ use shgw_yaml::{Placed, Places};
 /// Reads YAML (or JSON) text holding one or more documents into placed nodes, skipping
 /// empty documents.
 ///
-/// # Errors
-/// [`Errors`] naming `source`, with the line and column, when the text is not YAML.
+/// # Error
+/// [`Error`] naming `source`, with the line and column, when the text is not YAML.
 ///
 /// ```
 /// let docs = shgw::file::parse_documents("gw.yaml", "kind: Gateway\n---\nspec:\n  replicas: 2\n").unwrap();
@@ -23,22 +24,22 @@ use shgw_yaml::{Placed, Places};
 /// let e = shgw::file::parse_documents("gw.yaml", "a: [\n").unwrap_err();
 /// assert_eq!(e.to_string(), "gw.yaml: 1 error found\n  gw.yaml:1:4: error: not valid YAML: unclosed bracket '['");
 /// ```
-pub fn parse_documents(source: &str, text: &str) -> Result<Vec<Placed>, Errors> {
+pub fn parse_documents(source: &str, text: &str) -> Result<Vec<Placed>, Error> {
     parse_input(text, &ParseOptions::default()).map_err(|e| {
         let d = Diagnostic::error("", format!("not valid YAML: {}", e.detail()));
         let d = match e.place() {
             Some(p) => d.at(p),
             None => d,
         };
-        Errors::new(source, vec![d])
+        Error::invalid(source, vec![d])
     })
 }
 
 /// Reads every Gateway in `text` (a fleet renders in file order). All problems of all
 /// documents are reported together, each at its line and column.
 ///
-/// # Errors
-/// [`Errors`] with every problem of every document, each with its place and field path.
+/// # Error
+/// [`Error`] with every problem of every document, each with its place and field path.
 ///
 /// ```
 /// let text = "apiVersion: shgw.dev/v1alpha1\nkind: Gateway\nmetadata: {name: gw}\nspec: {endpoint: x.configuration.azure-api.net, backup: {storageClassName: azurefile-csi}}\n";
@@ -46,20 +47,20 @@ pub fn parse_documents(source: &str, text: &str) -> Result<Vec<Placed>, Errors> 
 /// assert_eq!(gws[0].metadata.name, "gw");
 /// let bad = text.replace("endpoint", "endpiont");
 /// let e = shgw::parse_gateways("gw.yaml", &bad).unwrap_err();
-/// assert_eq!(e.problems[0].place.map(|p| (p.line, p.column)), Some((4, 8)));
-/// assert_eq!(e.problems[0].path, "spec.endpiont");
+/// assert_eq!(e.problems()[0].place.map(|p| (p.line, p.column)), Some((4, 8)));
+/// assert_eq!(e.problems()[0].path, "spec.endpiont");
 /// ```
-pub fn parse_gateways(source: &str, text: &str) -> Result<Vec<Gateway>, Errors> {
+pub fn parse_gateways(source: &str, text: &str) -> Result<Vec<Gateway>, Error> {
     gateways_from_placed(source, &parse_documents(source, text)?)
 }
 
 /// Reads every Gateway among parsed documents; see [`parse_gateways`].
 ///
-/// # Errors
-/// [`Errors`] with every problem of every document.
-pub fn gateways_from_placed(source: &str, docs: &[Placed]) -> Result<Vec<Gateway>, Errors> {
+/// # Error
+/// [`Error`] with every problem of every document.
+pub fn gateways_from_placed(source: &str, docs: &[Placed]) -> Result<Vec<Gateway>, Error> {
     if docs.is_empty() {
-        return Err(Errors::single(source, "", "no Gateway document found"));
+        return Err(Error::single(source, "", "no Gateway document found"));
     }
     let many = docs.len() > 1;
     let mut gateways = Vec::new();
@@ -82,16 +83,16 @@ pub fn gateways_from_placed(source: &str, docs: &[Placed]) -> Result<Vec<Gateway
     if problems.is_empty() {
         Ok(gateways)
     } else {
-        Err(Errors::new(source, problems))
+        Err(Error::invalid(source, problems))
     }
 }
 
 /// Reads every Gateway among documents given as values (after a caller built or changed
 /// them); their problems have field paths but no places.
 ///
-/// # Errors
-/// [`Errors`] with every problem of every document.
-pub fn gateways_from_documents(source: &str, docs: Vec<Value>) -> Result<Vec<Gateway>, Errors> {
+/// # Error
+/// [`Error`] with every problem of every document.
+pub fn gateways_from_documents(source: &str, docs: Vec<Value>) -> Result<Vec<Gateway>, Error> {
     let docs: Vec<Placed> = docs.iter().map(unplaced).collect();
     gateways_from_placed(source, &docs)
 }
@@ -146,7 +147,7 @@ pub(crate) fn typed<T: DeserializeOwned>(doc: &impl Source) -> Result<T, Diagnos
 
 /// One Gateway document: `apiVersion` and `kind` first, then every problem of the rest.
 ///
-/// # Errors
+/// # Error
 /// Every problem found, each with its field path and place.
 pub fn gateway_from_placed(doc: &Placed) -> Result<Gateway, Vec<Diagnostic>> {
     let at = |path: &[&str]| doc.place_of(path).unwrap_or(doc.places.at);
@@ -174,7 +175,7 @@ pub fn gateway_from_placed(doc: &Placed) -> Result<Gateway, Vec<Diagnostic>> {
 
 /// One Gateway document given as a value; see [`gateway_from_placed`].
 ///
-/// # Errors
+/// # Error
 /// Every problem found, each with its field path.
 pub fn gateway_from_value(doc: &Value) -> Result<Gateway, Vec<Diagnostic>> {
     gateway_from_placed(&unplaced(doc))

@@ -27,11 +27,12 @@
 //! let older = for_kube_version("gw.yaml", out, v)?;
 //! assert!(!older.to_yaml().contains("unhealthyPodEvictionPolicy"));
 //! assert!(older.warnings.iter().any(|w| w.message.contains("unhealthyPodEvictionPolicy")));
-//! # Ok::<(), shgw::Errors>(())
+//! # Ok::<(), shgw::Error>(())
 //! ```
 
 use crate::defaults as d;
-use crate::diag::{Diagnostic, Errors, Severity};
+use crate::diag::{Diagnostic, Severity};
+use crate::error::Error;
 use crate::render::{Manifests, Object};
 use std::fmt;
 
@@ -93,11 +94,11 @@ impl KubeVersion {
     /// [`parse`](Self::parse), refusing versions older than [`OLDEST_SUPPORTED`]; `origin`
     /// names where the text came from in the error (`--kube-version`, `$KUBE_VERSION`).
     ///
-    /// # Errors
-    /// [`Errors`] naming `origin`, the text and what is accepted.
-    pub fn supported(text: &str, origin: &str) -> Result<KubeVersion, Errors> {
+    /// # Error
+    /// [`Error`] naming `origin`, the text and what is accepted.
+    pub fn supported(text: &str, origin: &str) -> Result<KubeVersion, Error> {
         let Some(v) = KubeVersion::parse(text) else {
-            return Err(Errors::single(
+            return Err(Error::single(
                 origin,
                 "",
                 format!(
@@ -106,7 +107,7 @@ impl KubeVersion {
             ));
         };
         if v < OLDEST_SUPPORTED {
-            return Err(Errors::single(
+            return Err(Error::single(
                 origin,
                 "",
                 format!(
@@ -228,14 +229,14 @@ pub static REQUIREMENTS: &[Requirement] = &[
 /// cannot serve refuses the render. `source` names the input in errors. The default output,
 /// for the newest versions, passes through unchanged.
 ///
-/// # Errors
-/// [`Errors`] naming the Gateway field, the object and the version needed, for every
+/// # Error
+/// [`Error`] naming the Gateway field, the object and the version needed, for every
 /// [`WhenOlder::Refuse`] requirement the objects meet; nothing is rendered then.
 pub fn for_kube_version(
     source: &str,
     mut manifests: Manifests,
     version: KubeVersion,
-) -> Result<Manifests, Errors> {
+) -> Result<Manifests, Error> {
     let mut problems = Vec::new();
     for object in &mut manifests.objects {
         for req in REQUIREMENTS.iter().filter(|r| version < r.since) {
@@ -277,7 +278,7 @@ pub fn for_kube_version(
     }
     if problems.iter().any(|p| p.severity == Severity::Error) {
         problems.sort_by_key(|p| p.severity);
-        return Err(Errors::new(source, problems));
+        return Err(Error::invalid(source, problems));
     }
     manifests.warnings.extend(problems);
     Ok(manifests)

@@ -29,7 +29,7 @@
 //! let yaml = manifests.to_yaml();
 //! assert!(yaml.contains("externalTrafficPolicy: Local"));
 //! assert!(manifests.objects.iter().any(|o| o.kind() == "PodDisruptionBudget"));
-//! # Ok::<(), shgw::Errors>(())
+//! # Ok::<(), shgw::Error>(())
 //! ```
 //!
 //! # The catalogue
@@ -38,7 +38,7 @@
 //! [`resolve`] puts a Gateway under a [`Profile`] and checks it ([`Resolved`], whose contents
 //! are private), [`render`] (or [`render_with`] for a fleet and a [`Token`]) makes the
 //! [`Manifests`] and refuses what the profile calls an error, [`review()`] judges any manifest
-//! stream. Every problem is a [`Diagnostic`]; a failed step returns [`Errors`].
+//! stream. Every problem is a [`Diagnostic`]; a failed step returns [`Error`].
 //!
 //! The modules hold the rest, one concept each:
 //!
@@ -62,6 +62,7 @@ pub mod defaults;
 mod detect;
 mod diag;
 mod duration;
+mod error;
 pub mod file;
 pub mod kube_version;
 mod names;
@@ -78,7 +79,8 @@ mod token_policy;
 mod validate;
 pub mod versions;
 
-pub use diag::{Diagnostic, Errors, Place, Placed, Severity};
+pub use diag::{Diagnostic, Place, Placed, Severity};
+pub use error::{Error, ErrorKind};
 pub use file::parse_gateways;
 pub use pipeline::{Resolved, check, resolve};
 pub use profile::Profile;

@@ -1,7 +1,8 @@
 //! From a Gateway and a profile to a checked [`Resolved`]: merge the profile's defaults under
 //! the file, fill in the rest, check everything, and say whose problem each finding is.
 
-use crate::diag::{Diagnostic, Errors, Severity};
+use crate::diag::{Diagnostic, Severity};
+use crate::error::Error;
 use crate::file::{merge_under, typed};
 use crate::profile::{Profile, defaults_value};
 use crate::resolve::{Plan, fill};
@@ -145,8 +146,8 @@ impl Resolved {
 /// (What the profile's review rules say about those objects is [`crate::render`]'s, which
 /// reviews what it renders.)
 ///
-/// # Errors
-/// [`Errors`] naming `Gateway NAME`, with every problem found (errors first, warnings after),
+/// # Error
+/// [`Error`] naming `Gateway NAME`, with every problem found (errors first, warnings after),
 /// and with the profile file when a profile's default is at fault.
 ///
 /// ```
@@ -157,11 +158,11 @@ impl Resolved {
 /// let bad = "apiVersion: shgw.dev/v1alpha1\nkind: Gateway\nmetadata: {name: gw}\nspec: {}\n";
 /// let gw = &shgw::parse_gateways("gw.yaml", bad)?[0];
 /// let e = shgw::resolve(gw, &shgw::Profile::embedded("dev")?).unwrap_err();
-/// assert_eq!(e.problems[0].path, "spec.endpoint");
-/// # Ok::<(), shgw::Errors>(())
+/// assert_eq!(e.problems()[0].path, "spec.endpoint");
+/// # Ok::<(), shgw::Error>(())
 /// ```
-pub fn resolve(g: &Gateway, p: &Profile) -> Result<Resolved, Errors> {
-    resolve_in(g, p).map_err(|found| Errors::new(format!("Gateway {}", g.metadata.name), found))
+pub fn resolve(g: &Gateway, p: &Profile) -> Result<Resolved, Error> {
+    resolve_in(g, p).map_err(|found| Error::invalid(format!("Gateway {}", g.metadata.name), found))
 }
 
 /// [`resolve`], with the problems left bare (a fleet gathers those of every gateway).

@@ -6,7 +6,8 @@
 //! The library reads no files: a profile that extends a path gets that file's text from a
 //! loader the caller hands in ([`Profile::load`]).
 
-use crate::diag::{Diagnostic, Errors};
+use crate::diag::Diagnostic;
+use crate::error::Error;
 use crate::file::{parse_documents, typed};
 use crate::review::{Level, RULES};
 use crate::spec::GatewaySpec;
@@ -204,8 +205,8 @@ struct Layer {
 impl Profile {
     /// One of the embedded profiles by name.
     ///
-    /// # Errors
-    /// [`Errors`] when no embedded profile has that name.
+    /// # Error
+    /// [`Error`] when no embedded profile has that name.
     ///
     /// ```
     /// let p = shgw::Profile::embedded("production").unwrap();
@@ -213,7 +214,7 @@ impl Profile {
     /// assert_eq!(p.level("SHGW004"), shgw::review::Level::Error);
     /// assert!(shgw::Profile::embedded("staging").is_err());
     /// ```
-    pub fn embedded(name: &str) -> Result<Profile, Errors> {
+    pub fn embedded(name: &str) -> Result<Profile, Error> {
         Profile::load(name, |path: &Path| {
             Err(std::io::Error::other(format!(
                 "{} is not an embedded profile",
@@ -225,10 +226,10 @@ impl Profile {
     /// Reads a profile file and resolves it. `extends:` may name an embedded profile; a
     /// profile that extends a file needs [`Profile::load`] (or [`Profile::from_yaml_with`]).
     ///
-    /// # Errors
-    /// [`Errors`] for text that is not one profile document, fields that are wrong, unknown
+    /// # Error
+    /// [`Error`] for text that is not one profile document, fields that are wrong, unknown
     /// rule ids, levels or parameters, and a file it extends.
-    pub fn from_yaml(source: &str, text: &str) -> Result<Profile, Errors> {
+    pub fn from_yaml(source: &str, text: &str) -> Result<Profile, Error> {
         Profile::from_yaml_with(source, text, |path: &Path| {
             Err(std::io::Error::other(format!(
                 "cannot read {}: no loader was given for files (Profile::load)",
@@ -240,13 +241,13 @@ impl Profile {
     /// Reads a profile file named `source` and resolves it; files it extends are read with
     /// `read`, their paths taken relative to the folder of the file that names them.
     ///
-    /// # Errors
+    /// # Error
     /// As [`Profile::load`].
     pub fn from_yaml_with(
         source: &str,
         text: &str,
         mut read: impl FnMut(&Path) -> std::io::Result<String>,
-    ) -> Result<Profile, Errors> {
+    ) -> Result<Profile, Error> {
         let layer = Layer::parse(source, text)?;
         resolve(layer, vec![source.to_owned()], &mut read)
     }
@@ -256,8 +257,8 @@ impl Profile {
     /// are relative to the folder of the file that names them; a cycle is an error naming the
     /// chain.
     ///
-    /// # Errors
-    /// [`Errors`] naming the file and field path of every problem: an unknown profile name,
+    /// # Error
+    /// [`Error`] naming the file and field path of every problem: an unknown profile name,
     /// rule id, level or parameter, a key of the old `policy:` section (with the rule id that
     /// replaces it), a cycle of `extends:`, or a file `read` cannot read.
     ///
@@ -271,7 +272,7 @@ impl Profile {
     pub fn load(
         reference: &str,
         mut read: impl FnMut(&Path) -> std::io::Result<String>,
-    ) -> Result<Profile, Errors> {
+    ) -> Result<Profile, Error> {
         let layer = fetch(reference, None, &mut read)?;
         let key = layer.source.clone();
         resolve(layer, vec![key], &mut read)
@@ -343,7 +344,7 @@ fn fetch(
     reference: &str,
     from: Option<&str>,
     read: &mut impl FnMut(&Path) -> std::io::Result<String>,
-) -> Result<Layer, Errors> {
+) -> Result<Layer, Error> {
     if let Some((name, text)) = EMBEDDED.iter().find(|(n, _)| *n == reference) {
         return Layer::parse(&format!("profiles/{name}.yaml"), text);
     }
@@ -353,7 +354,7 @@ fn fetch(
     };
     let names: Vec<&str> = EMBEDDED.iter().map(|(n, _)| *n).collect();
     if !reference.contains(['/', '.', '\\']) {
-        return Err(Errors::single(
+        return Err(Error::single(
             origin,
             field,
             format!(
@@ -367,7 +368,7 @@ fn fetch(
             .iter()
             .any(|(n, _)| f == format!("profiles/{n}.yaml"))
     }) {
-        return Err(Errors::single(
+        return Err(Error::single(
             origin,
             field,
             "an embedded profile extends only embedded profiles",
@@ -379,7 +380,7 @@ fn fetch(
     };
     let shown = path.display().to_string();
     let text = read(&path)
-        .map_err(|e| Errors::single(origin, field, format!("cannot read profile {shown}: {e}")))?;
+        .map_err(|e| Error::single(origin, field, format!("cannot read profile {shown}: {e}")))?;
     Layer::parse(&shown, &text)
 }
 
@@ -403,14 +404,14 @@ fn resolve(
     layer: Layer,
     mut chain: Vec<String>,
     read: &mut impl FnMut(&Path) -> std::io::Result<String>,
-) -> Result<Profile, Errors> {
+) -> Result<Profile, Error> {
     let base = match &layer.extends {
         None => None,
         Some(reference) => {
             let parent = fetch(reference, Some(&layer.source), read)?;
             if chain.contains(&parent.source) {
                 chain.push(parent.source);
-                return Err(Errors::single(
+                return Err(Error::single(
                     &layer.source,
                     "extends",
                     format!(
@@ -428,10 +429,10 @@ fn resolve(
 
 impl Layer {
     /// Reads one profile file, checking every field; all problems at once.
-    fn parse(source: &str, text: &str) -> Result<Layer, Errors> {
+    fn parse(source: &str, text: &str) -> Result<Layer, Error> {
         let docs = parse_documents(source, text)?;
         let [doc] = docs.as_slice() else {
-            return Err(Errors::single(
+            return Err(Error::single(
                 source,
                 "",
                 format!("a profile file holds one document, found {}", docs.len()),
@@ -439,7 +440,7 @@ impl Layer {
         };
         let value = doc.node.to_value();
         let Some(obj) = value.as_object() else {
-            return Err(Errors::single(source, "", "a profile must be a mapping"));
+            return Err(Error::single(source, "", "a profile must be a mapping"));
         };
         let mut problems = Vec::new();
         let mut layer = Layer {
@@ -506,7 +507,7 @@ impl Layer {
         if problems.is_empty() {
             Ok(layer)
         } else {
-            Err(Errors::new(source, problems).placed_in(&docs))
+            Err(Error::invalid(source, problems).placed_in(&docs))
         }
     }
 
@@ -583,7 +584,7 @@ impl Layer {
     }
 
     /// This layer over `base` (or over nothing).
-    fn onto(self, base: Option<Profile>) -> Result<Profile, Errors> {
+    fn onto(self, base: Option<Profile>) -> Result<Profile, Error> {
         let source = self.source;
         let mut problems = Vec::new();
         let (mut rules, mut parameters, defaults, platform, description) = match base {
@@ -646,7 +647,7 @@ impl Layer {
             }
         };
         if !problems.is_empty() {
-            return Err(Errors::new(source, problems));
+            return Err(Error::invalid(source, problems));
         }
         Ok(Profile {
             source,
@@ -740,14 +741,14 @@ mod tests {
     fn bad_profile_names_the_field() {
         let text = "apiVersion: shgw.dev/v1alpha1\nkind: Profile\nmetadata: {name: x}\nextends: production\nparameters: {minReplica: 2}\nrules: {SHGW999: error, SHGW004: warn}\n";
         let e = Profile::from_yaml("p.yaml", text).unwrap_err();
-        let paths: Vec<&str> = e.problems.iter().map(|d| d.path.as_str()).collect();
+        let paths: Vec<&str> = e.problems().iter().map(|d| d.path.as_str()).collect();
         assert_eq!(
             paths,
             ["parameters.minReplica", "rules.SHGW999", "rules.SHGW004"],
             "{e}"
         );
-        assert!(e.problems[0].message.contains("minReplicas"), "{e}");
-        assert!(e.problems[2].message.contains("\"warn\""), "{e}");
+        assert!(e.problems()[0].message.contains("minReplicas"), "{e}");
+        assert!(e.problems()[2].message.contains("\"warn\""), "{e}");
     }
 
     #[test]
@@ -755,7 +756,7 @@ mod tests {
         let text = "apiVersion: shgw.dev/v1alpha1\nkind: Profile\nmetadata: {name: x}\nextends: production\npolicy: {minReplicas: 2, missingDisruptionBudget: allow, rollingTags: warn}\n";
         let e = Profile::from_yaml("p.yaml", text).unwrap_err();
         let got: Vec<(&str, &str)> = e
-            .problems
+            .problems()
             .iter()
             .map(|d| (d.path.as_str(), d.message.as_str()))
             .collect();
@@ -805,9 +806,11 @@ mod tests {
             Some("apim-gateway")
         );
         let e = Profile::load("a.yaml", read).unwrap_err();
-        assert_eq!(e.problems[0].path, "extends");
+        assert_eq!(e.problems()[0].path, "extends");
         assert!(
-            e.problems[0].message.contains("a.yaml -> b.yaml -> a.yaml"),
+            e.problems()[0]
+                .message
+                .contains("a.yaml -> b.yaml -> a.yaml"),
             "{e}"
         );
         let e = Profile::load("staging", no_files).unwrap_err();
@@ -820,7 +823,7 @@ mod tests {
             "apiVersion: shgw.dev/v1alpha1\nkind: Profile\nmetadata: {name: x}\nextends: staging\n";
         let e = Profile::from_yaml("x.yaml", text).unwrap_err();
         assert_eq!(
-            (e.input.as_str(), e.problems[0].path.as_str()),
+            (e.input(), e.problems()[0].path.as_str()),
             ("x.yaml", "extends")
         );
     }
@@ -829,7 +832,7 @@ mod tests {
     fn a_profile_that_extends_nothing_names_every_rule() {
         let text = "apiVersion: shgw.dev/v1alpha1\nkind: Profile\nmetadata: {name: x}\nrules: {SHGW001: error}\n";
         let e = Profile::from_yaml("x.yaml", text).unwrap_err();
-        assert_eq!(e.problems[0].path, "rules");
-        assert!(e.problems[0].message.contains("SHGW002"), "{e}");
+        assert_eq!(e.problems()[0].path, "rules");
+        assert!(e.problems()[0].message.contains("SHGW002"), "{e}");
     }
 }

@@ -2,6 +2,7 @@
 //!
 //! A [`Token`] never shows its signature: not in `Debug`, not in `Display`, not in errors.
 
+use crate::error::Error;
 use jiff::Timestamp;
 use jiff::civil::DateTime;
 use sha2::{Digest, Sha256};
@@ -10,37 +11,47 @@ use std::fmt;
 /// The prefix the gateway expects in front of a token (`config.service.auth`).
 pub const TOKEN_PREFIX: &str = "GatewayKey ";
 
-/// Why a token was refused. The messages never contain the token.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[non_exhaustive]
-pub enum TokenError {
-    /// Empty input.
-    #[error("the token is empty")]
-    Empty,
+/// The messages of a refused token ([`crate::ErrorKind::MalformedToken`], or
+/// [`crate::ErrorKind::EmptyToken`]); none contains the token.
+mod refused {
+    use super::{MAX_GATEWAY_ID_LEN, MAX_TOKEN_LEN};
+    use crate::error::{Error, ErrorKind};
+
+    fn malformed(detail: impl Into<String>) -> Error {
+        Error::new(ErrorKind::MalformedToken, detail)
+    }
+
+    pub(super) fn empty() -> Error {
+        Error::new(ErrorKind::EmptyToken, "the token is empty")
+    }
+
     /// Not three `&`-separated parts.
-    #[error("not a gateway token: expected GatewayKey <gatewayId>&<yyyyMMddHHmm>&<signature>")]
-    Shape,
-    /// The expiry is not a date.
-    #[error("the token's expiry is not a real date and time in yyyyMMddHHmm form (UTC)")]
-    Expiry,
-    /// Longer than [`MAX_TOKEN_LEN`].
-    #[error(
-        "not a gateway token: {len} bytes, more than the {MAX_TOKEN_LEN} a token may have (a real one has about 120)"
-    )]
-    TooLong {
-        /// The length of the text given, in bytes (white space around it not counted).
-        len: usize,
-    },
-    /// The gateway id is not a gateway name.
-    #[error(
-        "the token's gateway id is not a gateway name (1 to {MAX_GATEWAY_ID_LEN} letters, digits, '-', '_' or '.')"
-    )]
-    GatewayId,
-    /// The signature is not base64.
-    #[error(
-        "the token's signature is not base64 (letters, digits, '+', '/', '-', '_' and '=' padding)"
-    )]
-    Signature,
+    pub(super) fn shape() -> Error {
+        malformed("not a gateway token: expected GatewayKey <gatewayId>&<yyyyMMddHHmm>&<signature>")
+    }
+
+    pub(super) fn expiry() -> Error {
+        malformed("the token's expiry is not a real date and time in yyyyMMddHHmm form (UTC)")
+    }
+
+    /// `len`: the length of the text given, in bytes (white space around it not counted).
+    pub(super) fn too_long(len: usize) -> Error {
+        malformed(format!(
+            "not a gateway token: {len} bytes, more than the {MAX_TOKEN_LEN} a token may have (a real one has about 120)"
+        ))
+    }
+
+    pub(super) fn gateway_id() -> Error {
+        malformed(format!(
+            "the token's gateway id is not a gateway name (1 to {MAX_GATEWAY_ID_LEN} letters, digits, '-', '_' or '.')"
+        ))
+    }
+
+    pub(super) fn signature() -> Error {
+        malformed(
+            "the token's signature is not base64 (letters, digits, '+', '/', '-', '_' and '=' padding)",
+        )
+    }
 }
 
 /// The longest token accepted, in bytes: 4 KiB. A real token is `GatewayKey `, a gateway id
@@ -144,9 +155,10 @@ impl Token {
     /// (such as a file's final newline) is ignored. Impossible dates (31 February, hour 24)
     /// are refused.
     ///
-    /// # Errors
-    /// [`TokenError`] when the text is empty, not three `&`-separated parts, or its expiry is
-    /// not a real date.
+    /// # Error
+    /// [`crate::ErrorKind::EmptyToken`] when the text is empty; [`crate::ErrorKind::MalformedToken`] when it
+    /// is not three `&`-separated parts, its gateway id is not a name, its expiry is not a real
+    /// date or its signature is not base64.
     ///
     /// ```
     /// let t = shgw::Token::parse("GatewayKey contoso&202612312359&c2lnbmF0dXJl==\n").unwrap();
@@ -155,29 +167,29 @@ impl Token {
     /// assert!(!format!("{t:?} {t}").contains("c2lnbmF0dXJl"));
     /// assert!(shgw::Token::parse("contoso&202602310000&c2ln").is_err()); // 31 February
     /// ```
-    pub fn parse(text: &str) -> Result<Token, TokenError> {
+    pub fn parse(text: &str) -> Result<Token, Error> {
         // A byte-order mark (a file saved by Notepad) is no part of the token.
         let text = text.trim().trim_start_matches('\u{feff}').trim();
         if text.is_empty() {
-            return Err(TokenError::Empty);
+            return Err(refused::empty());
         }
         if text.len() > MAX_TOKEN_LEN {
-            return Err(TokenError::TooLong { len: text.len() });
+            return Err(refused::too_long(text.len()));
         }
         let body = text.strip_prefix(TOKEN_PREFIX).unwrap_or(text).trim();
         let parts: Vec<&str> = body.split('&').collect();
         let [id, expiry, sig] = parts.as_slice() else {
-            return Err(TokenError::Shape);
+            return Err(refused::shape());
         };
         if id.is_empty() || sig.is_empty() || body.chars().any(char::is_whitespace) {
-            return Err(TokenError::Shape);
+            return Err(refused::shape());
         }
         if !is_gateway_id(id) {
-            return Err(TokenError::GatewayId);
+            return Err(refused::gateway_id());
         }
-        let written = parse_expiry(expiry).ok_or(TokenError::Expiry)?;
+        let written = parse_expiry(expiry).ok_or_else(refused::expiry)?;
         if !is_signature(sig) {
-            return Err(TokenError::Signature);
+            return Err(refused::signature());
         }
         Ok(Token {
             full: format!("{TOKEN_PREFIX}{body}"),
@@ -247,44 +259,37 @@ mod tests {
 
     #[test]
     fn shapes() {
-        assert_eq!(Token::parse("  "), Err(TokenError::Empty));
-        assert_eq!(Token::parse("GatewayKey abc"), Err(TokenError::Shape));
-        assert_eq!(Token::parse("a&&s"), Err(TokenError::Expiry));
+        assert_eq!(Token::parse("  "), Err(refused::empty()));
+        assert_eq!(Token::parse("GatewayKey abc"), Err(refused::shape()));
+        assert_eq!(Token::parse("a&&s"), Err(refused::expiry()));
         assert!(Token::parse("\u{feff}GatewayKey gw&202601010000&c2ln\r\n").is_ok());
         assert_eq!(
             Token::parse("a\u{1b}[2J&202601010000&s"),
-            Err(TokenError::GatewayId)
+            Err(refused::gateway_id())
         );
         assert_eq!(
             Token::parse(&format!("{}&202601010000&s", "g".repeat(81))),
-            Err(TokenError::GatewayId)
+            Err(refused::gateway_id())
         );
         assert!(Token::parse(&format!("{}&202601010000&s", "g".repeat(80))).is_ok());
         assert_eq!(
             Token::parse("gw&202601010000&c2ln\u{7}"),
-            Err(TokenError::Signature)
+            Err(refused::signature())
         );
         assert_eq!(
             Token::parse("gw&202601010000&==="),
-            Err(TokenError::Signature)
+            Err(refused::signature())
         );
         let huge = format!("gw&202601010000&{}", "A".repeat(10 << 20));
-        assert_eq!(
-            Token::parse(&huge),
-            Err(TokenError::TooLong { len: huge.len() })
-        );
+        assert_eq!(Token::parse(&huge), Err(refused::too_long(huge.len())));
         let largest = format!("gw&202601010000&{}", "A".repeat(MAX_TOKEN_LEN - 16));
         assert_eq!(largest.len(), MAX_TOKEN_LEN);
         assert!(Token::parse(&largest).is_ok());
-        assert!(
-            !TokenError::TooLong { len: huge.len() }
-                .to_string()
-                .contains("AAAA")
-        );
-        assert_eq!(Token::parse("&202601010000&s"), Err(TokenError::Shape));
-        assert_eq!(Token::parse("a&202601010000&"), Err(TokenError::Shape));
-        assert_eq!(Token::parse("a&2026&s"), Err(TokenError::Expiry));
-        assert_eq!(Token::parse("a&202613010000&s"), Err(TokenError::Expiry));
+        assert!(!refused::too_long(huge.len()).to_string().contains("AAAA"));
+        assert_eq!(Token::parse("&202601010000&s"), Err(refused::shape()));
+        assert_eq!(Token::parse("a&202601010000&"), Err(refused::shape()));
+        assert_eq!(Token::parse("a&2026&s"), Err(refused::expiry()));
+        assert_eq!(Token::parse("a&202613010000&s"), Err(refused::expiry()));
         let t = Token::parse("gw1&201904210044&9A1GR1f5WIhFvFmzQG+xxx==").unwrap();
         assert_eq!(
             t.reveal(),
@@ -308,7 +313,7 @@ mod tests {
         ] {
             assert_eq!(
                 Token::parse(&format!("gw&{bad}&c2ln")),
-                Err(TokenError::Expiry),
+                Err(refused::expiry()),
                 "{bad}"
             );
         }

@@ -21,7 +21,7 @@ fn gateway(extra: &str) -> String {
     )
 }
 
-fn render(text: &str) -> Result<Vec<Value>, shgw::Errors> {
+fn render(text: &str) -> Result<Vec<Value>, shgw::Error> {
     let gws = shgw::parse_gateways("gw.yaml", text)?;
     Ok(shgw::resolve(&gws[0], &Profile::embedded("production")?)
         .and_then(|r| shgw::render(&r))?

@@ -31,7 +31,7 @@ fn renewal(schedule: &str, renew_before: Option<&str>) -> String {
     )
 }
 
-fn render(text: &str, profile: &str) -> Result<shgw::Manifests, shgw::Errors> {
+fn render(text: &str, profile: &str) -> Result<shgw::Manifests, shgw::Error> {
     let gws = shgw::parse_gateways("gw.yaml", text)?;
     shgw::resolve(&gws[0], &shgw::Profile::embedded(profile)?).and_then(|r| shgw::render(&r))
 }

@@ -7,10 +7,7 @@
 mod common;
 
 use serde_json::Value;
-use shgw::{
-    Profile, Resolved, Token,
-    arc::{ArcErrorKind, ArcRemedy},
-};
+use shgw::{ErrorKind, Profile, Resolved, Token, arc::ArcRemedy};
 
 const TOKEN: &str = "GatewayKey contoso-west&209912312359&U2VjcmV0U2lnbmF0dXJlVmFsdWU0Mg==";
 const SIGNATURE: &str = "U2VjcmV0U2lnbmF0dXJlVmFsdWU0Mg==";
@@ -114,7 +111,7 @@ fn every_example_under_production() {
                     common::settings().bind(|| insta::assert_snapshot!(snap, report(&ext)));
                 }
                 Err(e) => {
-                    assert_eq!(e.kind, ArcErrorKind::Auth, "{name}: {e}");
+                    assert_eq!(e.kind(), ErrorKind::ArcAuth, "{name}: {e}");
                     assert!(!matches!(
                         spec.auth,
                         None | Some(shgw::spec::Auth::Token(_))
@@ -160,9 +157,8 @@ fn entra_and_workload_identity_are_refused_without_a_token() {
     ] {
         let r = resolve_one(&gateway(auth), "production");
         let e = shgw::arc::extension(&r, None).unwrap_err();
-        assert_eq!(e.kind, ArcErrorKind::Auth);
-        assert_eq!(e.path, "spec.auth");
-        assert_eq!(e.gateway, "contoso-west");
+        assert_eq!(e.kind(), ErrorKind::ArcAuth);
+        assert_eq!((e.input(), e.path()), ("Gateway contoso-west", "spec.auth"));
         assert!(e.to_string().contains("gateway.auth.token"), "{e}");
         // With a token the extension authenticates with it, and says the Gateway's auth is lost.
         let ext = shgw::arc::extension(&r, Some(&token)).unwrap();

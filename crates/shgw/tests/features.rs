@@ -11,7 +11,7 @@ fn gateway(spec_extra: &str) -> String {
 }
 
 /// Renders with `settings` added to `spec.settings` (as `--set` would put them).
-fn render(spec_extra: &str, settings: &[(&str, &str)]) -> Result<shgw::Manifests, shgw::Errors> {
+fn render(spec_extra: &str, settings: &[(&str, &str)]) -> Result<shgw::Manifests, shgw::Error> {
     let mut docs: Vec<serde_json::Value> =
         shgw::file::parse_documents("gw.yaml", &gateway(spec_extra))?
             .iter()
@@ -457,7 +457,7 @@ fn the_old_policy_cases_are_review_rules_at_their_gateway_field() {
         let gws = shgw::parse_gateways("gw.yaml", &text).unwrap();
         let problems = match shgw::resolve(&gws[0], &production).and_then(|r| shgw::render(&r)) {
             Ok(m) => m.warnings,
-            Err(e) => e.problems,
+            Err(e) => e.into_problems(),
         };
         let hit = problems
             .iter()

@@ -18,7 +18,7 @@ fn creating(text: &str) -> String {
     out
 }
 
-fn render(name: &str, text: &str, profile: &str) -> Result<shgw::Manifests, shgw::Errors> {
+fn render(name: &str, text: &str, profile: &str) -> Result<shgw::Manifests, shgw::Error> {
     let gws = shgw::parse_gateways(name, text)?;
     let p = shgw::Profile::embedded(profile)?;
     shgw::render_with(name, &gws, &p, &shgw::RenderOptions::default())

@@ -4,7 +4,7 @@
 
 use shgw::{Profile, Severity};
 
-fn render(extra: &str) -> Result<shgw::Manifests, shgw::Errors> {
+fn render(extra: &str) -> Result<shgw::Manifests, shgw::Error> {
     let text = format!(
         "apiVersion: shgw.dev/v1alpha1\nkind: Gateway\nmetadata: {{name: gw}}\nspec:\n  endpoint: contoso.configuration.azure-api.net\n  backup: {{storageClassName: azurefile-csi}}\n{extra}"
     );

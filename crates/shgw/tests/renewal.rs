@@ -11,7 +11,7 @@ fn gateway(renewal: &str) -> String {
 
 const GOOD: &str = "{subscriptionId: 3f2a6c1e-8b4d-4e7a-9c21-5d6e7f8a9b0c, resourceGroup: rg, serviceName: contoso, clientId: 6a1f3e2d-9c8b-4a7e-b5d4-1c2b3a4f5e6d, image: {repository: example.com/shgw, tag: 0.1.0}";
 
-fn render(renewal: &str) -> Result<shgw::Manifests, shgw::Errors> {
+fn render(renewal: &str) -> Result<shgw::Manifests, shgw::Error> {
     let gws = shgw::parse_gateways("gw.yaml", &gateway(renewal))?;
     let p = Profile::embedded("production")?;
     shgw::render_with("gw.yaml", &gws, &p, &RenderOptions::default())

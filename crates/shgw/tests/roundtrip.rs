@@ -132,5 +132,5 @@ fn a_token_for_a_gateway_without_token_auth_is_refused() {
         },
     )
     .unwrap_err();
-    assert_eq!(err.problems[0].path, "spec.auth");
+    assert_eq!(err.problems()[0].path, "spec.auth");
 }

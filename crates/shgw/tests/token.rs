@@ -23,7 +23,7 @@ fn render(
     profile: &str,
     token: Option<Token>,
     tweak: impl FnOnce(&mut RenderOptions),
-) -> Result<shgw::Manifests, shgw::Errors> {
+) -> Result<shgw::Manifests, shgw::Error> {
     let gws = shgw::parse_gateways("gw.yaml", GATEWAY).unwrap();
     let mut opts = RenderOptions {
         token,

@@ -260,7 +260,7 @@ fn profile_changes(gateway: &Gateway, e: &Existing, t: &mut Takeover) {
             }
             Err(errors) => {
                 for d in errors
-                    .problems
+                    .problems()
                     .iter()
                     .filter(|d| d.severity == shgw::Severity::Error)
                 {

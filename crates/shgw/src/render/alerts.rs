@@ -386,7 +386,7 @@ impl AlertTargets {
 /// let spec = shgw::alerts::rules(&r, &t).unwrap();
 /// assert!(spec.groups[0].rules[0].expr.contains(r#"deployment="staging-gw""#));
 /// assert_eq!(spec.groups[0].name, "shgw.staging.gw");
-/// # Ok::<(), shgw::Errors>(())
+/// # Ok::<(), shgw::Error>(())
 /// ```
 pub fn rules(r: &Resolved, t: &AlertTargets) -> Option<PrometheusRuleSpec> {
     rule_groups(&r.plan, t)

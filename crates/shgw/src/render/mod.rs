@@ -12,7 +12,8 @@ mod notes;
 mod renewal;
 mod workload;
 
-use crate::diag::{Diagnostic, Errors, Severity};
+use crate::diag::{Diagnostic, Severity};
+use crate::error::Error;
 use crate::pipeline::{Resolved, resolve_in};
 use crate::profile::Profile;
 use crate::resolve::Plan;
@@ -313,8 +314,8 @@ fn short_digest(text: &str) -> String {
 /// Renders one resolved Gateway (no token, so no time is needed), and reviews the objects
 /// under the profile it was resolved under.
 ///
-/// # Errors
-/// [`Errors`] with every problem found, errors first: the review's findings at level error,
+/// # Error
+/// [`Error`] with every problem found, errors first: the review's findings at level error,
 /// each with its rule id at the Gateway field it comes from (the spec's own problems were
 /// [`resolve`](crate::resolve)'s).
 ///
@@ -330,9 +331,9 @@ fn short_digest(text: &str) -> String {
 /// let e = shgw::render(&shgw::resolve(gw, &production)?).unwrap_err();
 /// let d = e.errors().next().unwrap();
 /// assert_eq!((d.rule, d.path.as_str()), (Some("SHGW001"), "spec.replicas"));
-/// # Ok::<(), shgw::Errors>(())
+/// # Ok::<(), shgw::Error>(())
 /// ```
-pub fn render(r: &Resolved) -> Result<Manifests, Errors> {
+pub fn render(r: &Resolved) -> Result<Manifests, Error> {
     let mut out = Manifests::default();
     let mut problems = r.warnings.clone();
     render_into(&mut out, &mut problems, r, None, &RenderOptions::default());
@@ -345,8 +346,8 @@ pub fn render(r: &Resolved) -> Result<Manifests, Errors> {
 /// profile (as JSON values, never printed): findings at level error refuse the render, the
 /// others are [`Manifests::warnings`], and the whole review is [`Manifests::review`].
 ///
-/// # Errors
-/// [`Errors`] with every problem of every gateway, errors first; nothing is rendered then.
+/// # Error
+/// [`Error`] with every problem of every gateway, errors first; nothing is rendered then.
 ///
 /// ```
 /// let text = "apiVersion: shgw.dev/v1alpha1\nkind: Gateway\nmetadata: {name: contoso, namespace: apim}\nspec: {endpoint: contoso.configuration.azure-api.net, backup: {storageClassName: azurefile-csi}}\n";
@@ -354,14 +355,14 @@ pub fn render(r: &Resolved) -> Result<Manifests, Errors> {
 /// let p = shgw::Profile::embedded("production")?;
 /// let out = shgw::render_with("fleet.yaml", &fleet, &p, &shgw::RenderOptions::default())?;
 /// assert_eq!(out.review.gateways.len(), 2);
-/// # Ok::<(), shgw::Errors>(())
+/// # Ok::<(), shgw::Error>(())
 /// ```
 pub fn render_with(
     source: &str,
     gateways: &[Gateway],
     p: &Profile,
     opts: &RenderOptions,
-) -> Result<Manifests, Errors> {
+) -> Result<Manifests, Error> {
     let results: Vec<Result<Resolved, Vec<Diagnostic>>> =
         gateways.iter().map(|g| resolve_in(g, p)).collect();
     let resolved: Vec<Option<&Resolved>> = results.iter().map(|r| r.as_ref().ok()).collect();
@@ -370,7 +371,7 @@ pub fn render_with(
         Some(t) => match token_owner(&resolved, t) {
             Some(i) => Some((i, t)),
             None if results.iter().all(Result::is_ok) => {
-                return Err(Errors::single(
+                return Err(Error::single(
                     source,
                     "",
                     format!(
@@ -437,11 +438,11 @@ fn finish(
     source: &str,
     mut out: Manifests,
     mut problems: Vec<Diagnostic>,
-) -> Result<Manifests, Errors> {
+) -> Result<Manifests, Error> {
     problems.extend(namespaces_first(&mut out.objects));
     problems.sort_by_key(|d| d.severity);
     if problems.iter().any(|d| d.severity == Severity::Error) {
-        return Err(Errors::new(source, problems));
+        return Err(Error::invalid(source, problems));
     }
     out.warnings = problems;
     Ok(out)

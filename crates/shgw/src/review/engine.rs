@@ -25,7 +25,7 @@ use jiff::Timestamp;
 /// assert!(report.findings.iter().all(|f| f.rule != "SHGW001"), "dev allows one replica");
 /// let f = report.findings.iter().find(|f| f.rule == "SHGW010").unwrap();
 /// assert_eq!(f.severity, shgw::review::Severity::Warning);
-/// # Ok::<(), shgw::Errors>(())
+/// # Ok::<(), shgw::Error>(())
 /// ```
 pub fn review(stream: &Stream, profile: &Profile, now: Timestamp) -> Report {
     let docs = &stream.documents;

@@ -23,7 +23,7 @@
 //! let report = shgw::review(&stream, &profile, jiff::Timestamp::UNIX_EPOCH);
 //! let rules: Vec<&str> = report.findings.iter().map(|f| f.rule.as_str()).collect();
 //! assert!(rules.contains(&"SHGW001") && rules.contains(&"SHGW004") && rules.contains(&"SHGW010"));
-//! # Ok::<(), shgw::Errors>(())
+//! # Ok::<(), shgw::Error>(())
 //! ```
 
 mod catalog;

@@ -7,8 +7,8 @@
 mod scalars;
 mod sections;
 
-pub use crate::cron::{CronError, Schedule};
-pub use crate::duration::{DurationError, parse_duration};
+pub use crate::cron::Schedule;
+pub use crate::duration::parse_duration;
 pub use crate::reference::reference_markdown;
 pub use scalars::{IntOrPercent, Quantity, SettingValue};
 pub use sections::*;
