@@ -652,9 +652,9 @@ fn load_file(path: &Path, root: &Path, ctx: &Ctx) -> Result<Vec<Resource>> {
         },
         other => other,
     })?;
-    let docs = parse_nodes(&text, Mode::Resource).map_err(|msg| Error::MalformedYaml {
+    let docs = parse_nodes(&text, Mode::Resource).map_err(|e| Error::MalformedYaml {
         file: path.to_path_buf(),
-        msg,
+        msg: e.to_string(),
     })?;
     let mut out = Vec::new();
     let mut object = 0;
@@ -844,14 +844,17 @@ fn run(
                 .map_err(|e| e.at(&kfile, format!("{field}[{i}]")))?;
         }
     }
-    plugins::run(
-        Stage::Generators,
+    let site = plugins::Site {
+        stage: Stage::Generators,
         dir,
+        schema: ctx.schema.as_ref(),
+        build_annotations: ctx.build_annotations,
+    };
+    plugins::run(
+        &site,
         k.generators.as_deref().unwrap_or_default(),
         acc,
-        ctx.schema.as_ref(),
         &mut |d| build_plugin_dir(d, ctx),
-        ctx.build_annotations,
         // Generators make no patches.
         &mut |acc, _, _, apply| apply(acc),
     )?;
@@ -1005,14 +1008,17 @@ fn transform(
         }
         tracked(acc, label(entry.to_owned()), apply)
     };
-    plugins::run(
-        Stage::Transformers,
+    let site = plugins::Site {
+        stage: Stage::Transformers,
         dir,
+        schema,
+        build_annotations: ctx.build_annotations,
+    };
+    plugins::run(
+        &site,
         transformers,
         acc,
-        schema,
         &mut |d| build_plugin_dir(d, ctx),
-        ctx.build_annotations,
         &mut guard,
     )
 }

@@ -75,7 +75,7 @@ pub(crate) struct TransformerConfig {
 }
 
 static BUILTIN_CONFIG: LazyLock<Result<TransformerConfig>> = LazyLock::new(|| {
-    let docs = parse_documents(BUILTIN, false).map_err(Error::msg)?;
+    let docs = parse_documents(BUILTIN, false).map_err(|e| Error::msg(e.to_string()))?;
     let doc = docs.into_iter().next().unwrap_or_default();
     serde_json::from_value(doc).map_err(|e| Error::msg(e.to_string()))
 });
@@ -158,7 +158,7 @@ impl TransformerConfig {
                 ))
             };
             let text = read_text(&path, dir)?;
-            let docs = parse_documents(&text, true).map_err(at)?;
+            let docs = parse_documents(&text, true).map_err(|e| at(e.to_string()))?;
             let doc = docs.into_iter().next().unwrap_or_default();
             let cfg: TransformerConfig = crate::decode::decode(doc).map_err(|e| {
                 at(format!(

@@ -27,7 +27,7 @@ pub enum Mode {
 
 /// Parses a multi-document YAML text into its non-empty documents, each built once from
 /// the parser's events (see [`shgw_yaml::node`]).
-pub fn parse_nodes(text: &str, mode: Mode) -> Result<Vec<Node>, String> {
+pub fn parse_nodes(text: &str, mode: Mode) -> std::result::Result<Vec<Node>, shgw_yaml::Error> {
     use shgw_yaml::parse::{DuplicateKeys, ParseOptions};
     let opts = ParseOptions {
         yaml11: mode == Mode::Config,
@@ -37,12 +37,15 @@ pub fn parse_nodes(text: &str, mode: Mode) -> Result<Vec<Node>, String> {
             Mode::Config | Mode::Data => DuplicateKeys::LastWins,
         },
     };
-    shgw_yaml::parse::parse_documents(text, &opts).map_err(|e| e.to_string())
+    shgw_yaml::parse::parse_documents(text, &opts)
 }
 
 /// Parses a multi-document configuration text (`yaml11`: go-yaml v2 rules) into the typed
 /// values of its non-empty documents.
-pub fn parse_documents(text: &str, yaml11: bool) -> Result<Vec<Value>, String> {
+pub fn parse_documents(
+    text: &str,
+    yaml11: bool,
+) -> std::result::Result<Vec<Value>, shgw_yaml::Error> {
     let mode = if yaml11 { Mode::Config } else { Mode::Data };
     Ok(parse_nodes(text, mode)?
         .iter()

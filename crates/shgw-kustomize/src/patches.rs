@@ -367,9 +367,9 @@ pub fn apply_strategic_merge_list(
                 let full = resolve(dir, e);
                 check_entry_in_root(&full, dir, e)?;
                 let text = read_text(&full, dir)?;
-                let docs = parse_nodes(&text, Mode::Patch).map_err(|msg| Error::MalformedYaml {
+                let docs = parse_nodes(&text, Mode::Patch).map_err(|e| Error::MalformedYaml {
                     file: full.clone(),
-                    msg,
+                    msg: e.to_string(),
                 })?;
                 file = Some(full);
                 docs
@@ -415,7 +415,7 @@ pub fn apply_json6902_entry(
         serde_json::from_str::<Value>(&text).map_err(|e| Error::msg(e.to_string()))?
     } else {
         parse_documents(&text, true)
-            .map_err(Error::msg)?
+            .map_err(|e| Error::msg(e.to_string()))?
             .into_iter()
             .next()
             .unwrap_or(Value::Null)

@@ -158,7 +158,7 @@ fn entry_configs(
     build_dir: &mut dyn FnMut(&Path) -> Result<Vec<Value>>,
 ) -> Result<Vec<Value>> {
     if entry.contains('\n') {
-        return parse_documents(entry, false).map_err(Error::msg);
+        return parse_documents(entry, false).map_err(|e| Error::msg(e.to_string()));
     }
     let path = resolve(dir, entry);
     if crate::fs::current().is_dir(&path) {
@@ -166,7 +166,10 @@ fn entry_configs(
     }
     check_entry_in_root(&path, dir, entry)?;
     let text = read_text(&path, dir)?;
-    parse_documents(&text, false).map_err(|msg| Error::MalformedYaml { file: path, msg })
+    parse_documents(&text, false).map_err(|e| Error::MalformedYaml {
+        file: path,
+        msg: e.to_string(),
+    })
 }
 
 fn decode<T: DeserializeOwned>(doc: &Value) -> Result<T> {
@@ -183,18 +186,28 @@ pub(crate) type ApplyPatch<'a> = dyn FnMut(&mut Vec<Resource>) -> Result<()> + '
 pub(crate) type PatchGuard<'a> =
     dyn FnMut(&mut Vec<Resource>, Option<&Patch>, &str, &mut ApplyPatch) -> Result<()> + 'a;
 
-/// Runs the entries of `transformers:` or `generators:` of the kustomization in `dir`.
-#[allow(clippy::too_many_arguments)]
+/// Where plugin configs run: the stage, the kustomization's directory, the schema its
+/// patches merge with, and how the build annotations are kept.
+pub(crate) struct Site<'a> {
+    /// `generators:` or `transformers:`.
+    pub stage: Stage,
+    /// The kustomization's directory.
+    pub dir: &'a Path,
+    /// The OpenAPI schema patches merge with.
+    pub schema: Option<&'a Arc<OpenApi>>,
+    /// How build annotations are rewritten after each transformer.
+    pub build_annotations: crate::build::BuildAnnotations,
+}
+
+/// Runs the entries of `transformers:` or `generators:` of the kustomization at `site`.
 pub(crate) fn run(
-    stage: Stage,
-    dir: &Path,
+    site: &Site,
     entries: &[String],
     acc: &mut Vec<Resource>,
-    schema: Option<&Arc<OpenApi>>,
     build_dir: &mut dyn FnMut(&Path) -> Result<Vec<Value>>,
-    build_annotations: crate::build::BuildAnnotations,
     guard: &mut PatchGuard,
 ) -> Result<()> {
+    let (stage, dir) = (site.stage, site.dir);
     for (i, entry) in entries.iter().enumerate() {
         let name = if entry.contains('\n') {
             "inline config".to_string()
@@ -213,9 +226,9 @@ pub(crate) fn run(
         };
         for doc in entry_configs(dir, entry, build_dir).map_err(at)? {
             let entry = format!("{place} {}", plugin_name(&doc));
-            run_one(stage, dir, &doc, acc, schema, &by, guard, &entry).map_err(at)?;
+            run_one(site, &doc, acc, &by, guard, &entry).map_err(at)?;
             if stage == Stage::Transformers {
-                build_annotations.rewrite(acc);
+                site.build_annotations.rewrite(acc);
             }
         }
     }
@@ -230,17 +243,15 @@ fn plugin_name(doc: &Value) -> String {
         .to_owned()
 }
 
-#[allow(clippy::too_many_arguments)]
 fn run_one(
-    stage: Stage,
-    dir: &Path,
+    site: &Site,
     doc: &Value,
     acc: &mut Vec<Resource>,
-    schema: Option<&Arc<OpenApi>>,
     by: &crate::resource::ChangedBy,
     guard: &mut PatchGuard,
     entry: &str,
 ) -> Result<()> {
+    let (stage, dir) = (site.stage, site.dir);
     let api = doc.get("apiVersion").and_then(Value::as_str).unwrap_or("");
     let kind = doc.get("kind").and_then(Value::as_str).unwrap_or("");
     if api != "builtin" {
@@ -251,7 +262,7 @@ fn run_one(
     match (stage, kind) {
         (Stage::Generators, "ConfigMapGenerator") => generate(dir, doc, acc, false, by),
         (Stage::Generators, "SecretGenerator") => generate(dir, doc, acc, true, by),
-        (Stage::Transformers, _) => transform(dir, kind, doc, acc, schema, by, guard, entry),
+        (Stage::Transformers, _) => transform(site, kind, doc, acc, by, guard, entry),
         (Stage::Generators, other) => Err(Error::msg(format!(
             "builtin plugin {other} is not a generator supported by this renderer (ConfigMapGenerator, SecretGenerator)"
         ))),
@@ -285,17 +296,16 @@ fn generate(
     generators::absorb(acc, r, c.behavior.as_deref())
 }
 
-#[allow(clippy::too_many_arguments)]
 fn transform(
-    dir: &Path,
+    site: &Site,
     kind: &str,
     doc: &Value,
     acc: &mut Vec<Resource>,
-    schema: Option<&Arc<OpenApi>>,
     by: &crate::resource::ChangedBy,
     guard: &mut PatchGuard,
     entry: &str,
 ) -> Result<()> {
+    let (dir, schema) = (site.dir, site.schema);
     match kind {
         "LabelTransformer" => {
             let c: MapConfig = decode(doc)?;

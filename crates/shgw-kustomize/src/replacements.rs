@@ -34,7 +34,7 @@ pub fn load(dir: &Path, entries: &[Replacement]) -> Result<Vec<Replacement>> {
         let at = |msg: String| Error::msg(format!("replacements[{i}] '{p}': {msg}"));
         // Only the first document counts (verified with kubectl v1.37.1).
         let doc = parse_documents(&text, false)
-            .map_err(at)?
+            .map_err(|e| at(e.to_string()))?
             .into_iter()
             .next()
             .unwrap_or_default();
