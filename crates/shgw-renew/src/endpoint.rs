@@ -1,31 +1,8 @@
 //! Base URLs of the services the renewer calls (ARM, the Entra authority): HTTPS, or plain
 //! HTTP on a loopback address only (how tests reach their stand-ins).
 
+use crate::error::RenewError;
 use std::net::IpAddr;
-
-/// Why an endpoint was refused.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[non_exhaustive]
-pub enum EndpointError {
-    /// Not an absolute `scheme://host[:port][/path]` URL.
-    #[error("{what} {url:?} is not an absolute URL such as https://management.azure.com")]
-    Malformed {
-        /// Which endpoint (`--arm-endpoint`, `AZURE_AUTHORITY_HOST`).
-        what: &'static str,
-        /// The text given.
-        url: String,
-    },
-    /// A scheme other than `https`, or `http` to a host that is not loopback.
-    #[error(
-        "{what} {url:?}: only https:// is accepted (plain http:// only on loopback addresses: 127.0.0.0/8, ::1, localhost)"
-    )]
-    Insecure {
-        /// Which endpoint.
-        what: &'static str,
-        /// The text given.
-        url: String,
-    },
-}
 
 /// A checked base URL, without a trailing slash.
 ///
@@ -50,11 +27,11 @@ impl Endpoint {
     /// Checks `url`; `what` names it in errors.
     ///
     /// # Errors
-    /// [`EndpointError::Malformed`] for anything but `scheme://host[:port][/path]` (no query,
-    /// no fragment, no user info); [`EndpointError::Insecure`] for a scheme other than
+    /// [`RenewError::EndpointMalformed`] for anything but `scheme://host[:port][/path]` (no query,
+    /// no fragment, no user info); [`RenewError::EndpointInsecure`] for a scheme other than
     /// `https`, or `http` to a host that is not a loopback address.
-    pub fn parse(what: &'static str, url: &str) -> Result<Endpoint, EndpointError> {
-        let malformed = || EndpointError::Malformed {
+    pub fn parse(what: &'static str, url: &str) -> Result<Endpoint, RenewError> {
+        let malformed = || RenewError::EndpointMalformed {
             what,
             url: url.to_owned(),
         };
@@ -75,7 +52,7 @@ impl Endpoint {
             _ => false,
         };
         if !secure {
-            return Err(EndpointError::Insecure {
+            return Err(RenewError::EndpointInsecure {
                 what,
                 url: url.to_owned(),
             });
@@ -140,7 +117,7 @@ mod tests {
             assert!(
                 matches!(
                     Endpoint::parse("x", insecure),
-                    Err(EndpointError::Insecure { .. })
+                    Err(RenewError::EndpointInsecure { .. })
                 ),
                 "{insecure}"
             );
@@ -157,7 +134,7 @@ mod tests {
             assert!(
                 matches!(
                     Endpoint::parse("x", malformed),
-                    Err(EndpointError::Malformed { .. })
+                    Err(RenewError::EndpointMalformed { .. })
                 ),
                 "{malformed}"
             );

@@ -2,7 +2,6 @@
 //! the federated assertion: text from a remote service reaches them only through
 //! `redact::remote_text`.
 
-use crate::EndpointError;
 use std::path::PathBuf;
 
 /// The Azure service a request went to.
@@ -41,9 +40,24 @@ pub enum RenewError {
         /// What is wrong.
         reason: String,
     },
-    /// An endpoint is malformed or not HTTPS.
-    #[error(transparent)]
-    Endpoint(#[from] EndpointError),
+    /// An endpoint is not an absolute `scheme://host[:port][/path]` URL.
+    #[error("{what} {url:?} is not an absolute URL such as https://management.azure.com")]
+    EndpointMalformed {
+        /// Which endpoint (`--arm-endpoint`, `AZURE_AUTHORITY_HOST`).
+        what: &'static str,
+        /// The text given.
+        url: String,
+    },
+    /// An endpoint with a scheme other than `https`, or `http` to a host that is not loopback.
+    #[error(
+        "{what} {url:?}: only https:// is accepted (plain http:// only on loopback addresses: 127.0.0.0/8, ::1, localhost)"
+    )]
+    EndpointInsecure {
+        /// Which endpoint.
+        what: &'static str,
+        /// The text given.
+        url: String,
+    },
     /// A workload identity variable is missing or malformed.
     #[error(
         "{var}: {reason} (the Azure workload identity webhook sets it in pods labelled azure.workload.identity/use: \"true\" whose ServiceAccount has azure.workload.identity/client-id)"

@@ -1,11 +1,11 @@
 //! Azure workload identity: the environment the webhook injects, and the client-credentials
 //! exchange of the federated assertion for an ARM access token.
 
+use crate::Endpoint;
 use crate::budget::Budget;
 use crate::error::{RenewError, Service};
 use crate::http::Https;
 use crate::redact::{oauth_error, remote_text};
-use crate::{Endpoint, EndpointError};
 use std::path::PathBuf;
 
 /// The assertion type of a federated (JWT bearer) client credential.
@@ -74,8 +74,7 @@ impl WorkloadIdentity {
         }
         let authority = match var("AZURE_AUTHORITY_HOST").filter(|v| !v.trim().is_empty()) {
             Some(host) => Endpoint::parse("AZURE_AUTHORITY_HOST", host.trim())?,
-            None => Endpoint::parse("AZURE_AUTHORITY_HOST", Endpoint::PUBLIC_AUTHORITY)
-                .map_err(|e: EndpointError| RenewError::Endpoint(e))?,
+            None => Endpoint::parse("AZURE_AUTHORITY_HOST", Endpoint::PUBLIC_AUTHORITY)?,
         };
         Ok(WorkloadIdentity {
             client_id,
@@ -269,9 +268,6 @@ mod tests {
                 full(k)
             }
         });
-        assert!(matches!(
-            insecure,
-            Err(RenewError::Endpoint(EndpointError::Insecure { .. }))
-        ));
+        assert!(matches!(insecure, Err(RenewError::EndpointInsecure { .. })));
     }
 }

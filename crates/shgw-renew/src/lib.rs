@@ -64,7 +64,7 @@ mod run;
 
 pub use cluster::kube_client;
 pub use decision::{Decision, Reason, Stored, decide};
-pub use endpoint::{Endpoint, EndpointError};
+pub use endpoint::Endpoint;
 pub use error::{GENERATE_TOKEN_ACTION, RenewError, Service};
 pub use identity::{ASSERTION_TYPE, WorkloadIdentity};
 pub use proxy::Proxy;
