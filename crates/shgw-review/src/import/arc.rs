@@ -4,13 +4,13 @@
 //! the keys of [`shgw::arc::SETTINGS`]; every setting not carried over is named in the notes,
 //! and protected settings (the token) are never read, only named.
 
-use super::fit::{Fit, int_or_percent, statsd_endpoint};
+use super::fit::{Fit, RESOURCE_KEYS, int_or_percent, statsd_endpoint};
 use super::{ImportError, Imported};
 use serde_json::{Value, json};
 use shgw::spec::{
     AntiAffinity, Backup, DisruptionBudget, HighAvailability, Image, LocalLogs, LogLevel, Logs,
-    Metrics, NetworkPolicyConfig, OpenTelemetry, PodConfig, Resources, ServiceConfig, Statsd,
-    Telemetry, TopologySpread, TrafficPolicy,
+    Metrics, NetworkPolicyConfig, OpenTelemetry, PodConfig, ServiceConfig, Statsd, Telemetry,
+    TopologySpread, TrafficPolicy,
 };
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -483,49 +483,28 @@ fn workload(src: &Src, s: &mut Settings, fit: &mut Fit, note: &mut impl FnMut(St
     let replicas = s.take("replicaCount").unwrap_or_else(|| "3".to_owned());
     let replicas = fit.read(&src.at("replicaCount"), "spec.replicas", &number(&replicas));
     fit.spec().replicas = replicas;
-    let mut resources = Resources::default();
+    let mut given = BTreeMap::new();
     for (path, v) in s.take_tree("resources") {
-        let field = match path.as_slice() {
-            [section, name] if matches!(section.as_str(), "requests" | "limits") => {
-                match name.as_str() {
-                    "cpu" => Some((section.clone(), "cpu")),
-                    "memory" => Some((section.clone(), "memory")),
-                    "ephemeral-storage" => Some((section.clone(), "ephemeralStorage")),
-                    _ => None,
-                }
+        match path.as_slice() {
+            [section, key]
+                if matches!(section.as_str(), "requests" | "limits")
+                    && RESOURCE_KEYS.iter().any(|(k, _)| k == key) =>
+            {
+                given.insert((section.clone(), key.clone()), v);
             }
-            _ => None,
-        };
-        match field {
-            Some((section, f)) => {
-                let q = fit.read_text(
-                    &src.at(&format!("resources.{}", path.join("."))),
-                    &format!("spec.resources.{section}.{f}"),
-                    Some(&v),
-                );
-                let list = if section == "requests" {
-                    &mut resources.requests
-                } else {
-                    &mut resources.limits
-                };
-                if q.is_some() {
-                    let l = list.get_or_insert_default();
-                    match f {
-                        "cpu" => l.cpu = q,
-                        "memory" => l.memory = q,
-                        _ => l.ephemeral_storage = q,
-                    }
-                }
-            }
-            None => note(format!(
+            _ => note(format!(
                 "resources.{} is not carried over: shgw sets cpu, memory and ephemeral-storage requests and limits",
                 path.join(".")
             )),
         }
     }
-    if resources != Resources::default() {
-        fit.spec().resources = Some(resources);
-    }
+    fit.resources(|section, key| {
+        let v = given.remove(&(section.to_owned(), key.to_owned()))?;
+        Some((
+            src.at(&format!("resources.{section}.{key}")),
+            Value::String(v),
+        ))
+    });
 }
 
 fn service(src: &Src, s: &mut Settings, fit: &mut Fit, note: &mut impl FnMut(String)) {

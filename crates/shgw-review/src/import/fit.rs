@@ -8,7 +8,9 @@
 use super::Misfit;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
-use shgw::spec::{API_VERSION, Gateway, GatewayMetadata, GatewaySpec, KIND};
+use shgw::spec::{
+    API_VERSION, Gateway, GatewayMetadata, GatewaySpec, KIND, Quantity, ResourceList, Resources,
+};
 
 /// The Gateway being filled from one input, and the values of the input that did not fit.
 pub(crate) struct Fit {
@@ -108,6 +110,37 @@ impl Fit {
         self.read(from, to, &value.map_or(Value::Null, Value::from))
     }
 
+    /// `spec.resources` from what the input gives: `find(section, key)` is the input's
+    /// `resources.<section>.<key>` (`requests` or `limits`; `cpu`, `memory` or
+    /// `ephemeral-storage`) with where the input says it.
+    pub fn resources(&mut self, mut find: impl FnMut(&str, &str) -> Option<(String, Value)>) {
+        let mut resources = Resources::default();
+        for (section, list) in [
+            ("requests", &mut resources.requests),
+            ("limits", &mut resources.limits),
+        ] {
+            let mut l = ResourceList::default();
+            for (key, field) in RESOURCE_KEYS {
+                let Some((from, v)) = find(section, key) else {
+                    continue;
+                };
+                let to = format!("spec.resources.{section}.{field}");
+                let q: Option<Quantity> = self.read(&from, &to, &quantity(&v));
+                match key {
+                    "cpu" => l.cpu = q,
+                    "memory" => l.memory = q,
+                    _ => l.ephemeral_storage = q,
+                }
+            }
+            if l != ResourceList::default() {
+                *list = Some(l);
+            }
+        }
+        if resources != Resources::default() {
+            self.spec().resources = Some(resources);
+        }
+    }
+
     /// The Gateway, and its document as import writes it; or every misfit.
     pub fn finish(self) -> Result<(Gateway, Value), Vec<Misfit>> {
         if !self.misfits.is_empty() {
@@ -124,6 +157,13 @@ impl Fit {
         }
     }
 }
+
+/// The resources a Gateway carries: each Kubernetes key and its Gateway field.
+pub(crate) const RESOURCE_KEYS: [(&str, &str); 3] = [
+    ("cpu", "cpu"),
+    ("memory", "memory"),
+    ("ephemeral-storage", "ephemeralStorage"),
+];
 
 /// `"2"` stays text, `2` a number; a quantity is written as text.
 pub(crate) fn quantity(v: &Value) -> Value {

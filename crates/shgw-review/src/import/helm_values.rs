@@ -2,15 +2,15 @@
 //! keys as in its values reference): what the chart would render, as a Gateway.
 
 use super::adopt::Existing;
-use super::fit::{Fit, int_or_percent, quantity, statsd_endpoint};
+use super::fit::{Fit, int_or_percent, statsd_endpoint};
 use super::{ImportError, Imported};
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 use shgw::spec::{
     AntiAffinity, Auth, DisruptionBudget, EntraAppAuth, HighAvailability, HostAlias, Image,
     LocalLogType, LocalLogs, Logs, Metrics, NetworkPolicyConfig, OpenTelemetry, PodConfig, Proxy,
-    ResourceList, Resources, Rollout, SecretKeyRef, SecurityContext, ServiceConfig, SettingValue,
-    Statsd, Telemetry, TokenAuth, Toleration, TopologySpread, WorkloadIdentityAuth,
+    Rollout, SecretKeyRef, SecurityContext, ServiceConfig, SettingValue, Statsd, Telemetry,
+    TokenAuth, Toleration, TopologySpread, WorkloadIdentityAuth,
 };
 use shgw_yaml::Placed;
 use shgw_yaml::parse::{ParseOptions, parse_input};
@@ -512,36 +512,10 @@ fn deployment(input: &Input, values: &Value, fit: &mut Fit, note: &mut impl FnMu
         Some(Value::Object(m)) if !m.is_empty() => note("gateway.deployment.dns.hostAliases as a mapping is not carried over: write spec.dns.hostAliases as [{ip, hostnames}]".into()),
         _ => {}
     }
-    let mut resources = Resources::default();
-    for (section, list) in [
-        ("requests", &mut resources.requests),
-        ("limits", &mut resources.limits),
-    ] {
-        let mut l = ResourceList::default();
-        for (k, field, out) in [
-            ("cpu", "cpu", &mut l.cpu),
-            ("memory", "memory", &mut l.memory),
-            (
-                "ephemeral-storage",
-                "ephemeralStorage",
-                &mut l.ephemeral_storage,
-            ),
-        ] {
-            if let Some(q) = get(values, &format!("resources.{section}")).and_then(|r| r.get(k)) {
-                *out = fit.read(
-                    &input.at(&format!("resources.{section}.{k}")),
-                    &format!("spec.resources.{section}.{field}"),
-                    &quantity(q),
-                );
-            }
-        }
-        if l != ResourceList::default() {
-            *list = Some(l);
-        }
-    }
-    if resources != Resources::default() {
-        fit.spec().resources = Some(resources);
-    }
+    fit.resources(|section, key| {
+        let q = get(values, &format!("resources.{section}"))?.get(key)?;
+        Some((input.at(&format!("resources.{section}.{key}")), q.clone()))
+    });
     let mut s = SecurityContext::default();
     for (field, out) in [
         ("runAsUser", &mut s.run_as_user),

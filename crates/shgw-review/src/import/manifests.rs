@@ -2,7 +2,7 @@
 //! (their names only), Services, claims, budgets, autoscalers and policies around it.
 
 use super::adopt::Existing;
-use super::fit::{DEFAULT_SETTINGS, Fit, boolean, int_or_percent, quantity, set, text};
+use super::fit::{DEFAULT_SETTINGS, Fit, boolean, int_or_percent, set, text};
 use super::{ImportError, Imported, Misfit};
 use serde_json::{Value, json};
 use shgw::defaults::{BACKUP_PATH, HTTP_CONTAINER_PORT, HTTPS_CONTAINER_PORT};
@@ -13,9 +13,9 @@ use shgw::review::{Document, Stream};
 use shgw::spec::{
     AntiAffinity, Auth, Autoscaling, CaCertificate, CertificateRef, DisruptionBudget, Dns,
     EntraAppAuth, HighAvailability, Image, ImageRef, LocalLogs, LogFormat, LogLevel, Logs, Metrics,
-    NetworkPolicyConfig, OpenTelemetry, PodConfig, Prometheus, Proxy, ResourceList, Resources,
-    Rollout, SecretKeyRef, SecurityContext, ServiceConfig, SettingValue, Statsd, TokenAuth,
-    TopologySpread, WorkloadIdentityAuth,
+    NetworkPolicyConfig, OpenTelemetry, PodConfig, Prometheus, Proxy, Rollout, SecretKeyRef,
+    SecurityContext, ServiceConfig, SettingValue, Statsd, TokenAuth, TopologySpread,
+    WorkloadIdentityAuth,
 };
 
 /// Imports every gateway of `stream`.
@@ -784,37 +784,10 @@ fn scaling(docs: &[Document], gw: &Gateway, fit: &mut Fit, notes: &mut Notes) {
 fn container(d: &Document, gw: &Gateway, fit: &mut Fit, notes: &mut Notes) {
     let v = &d.value;
     let c = &gw.container;
-    let mut resources = Resources::default();
-    for (section, list) in [
-        ("requests", &mut resources.requests),
-        ("limits", &mut resources.limits),
-    ] {
-        let mut l = ResourceList::default();
-        for (k, field, out) in [
-            ("cpu", "cpu", &mut l.cpu),
-            ("memory", "memory", &mut l.memory),
-            (
-                "ephemeral-storage",
-                "ephemeralStorage",
-                &mut l.ephemeral_storage,
-            ),
-        ] {
-            let pointer = format!("{c}/resources/{section}/{k}");
-            if let Some(q) = v.pointer(&pointer) {
-                *out = fit.read(
-                    &at(d, &pointer),
-                    &format!("spec.resources.{section}.{field}"),
-                    &quantity(q),
-                );
-            }
-        }
-        if l != ResourceList::default() {
-            *list = Some(l);
-        }
-    }
-    if resources != Resources::default() {
-        fit.spec().resources = Some(resources);
-    }
+    fit.resources(|section, key| {
+        let pointer = format!("{c}/resources/{section}/{key}");
+        Some((at(d, &pointer), v.pointer(&pointer)?.clone()))
+    });
     let sc = |field: &str| {
         [
             format!("{c}/securityContext/{field}"),
