@@ -301,7 +301,7 @@ pub(crate) fn build(
         Err(_) if !pass.failed.is_empty() => {
             return Err(Failure::invalid(pass.failed.join("\n")));
         }
-        Err(e) => return Err(Failure::invalid(e.to_string())),
+        Err(e) => return Err(Failure::invalid(crate::chain(&e))),
     };
     check_patches(&out.kept)?;
     // Patches, replacements or transformer configs that changed a Gateway's spec: render again.

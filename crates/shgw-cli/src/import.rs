@@ -35,13 +35,13 @@ pub(crate) fn import(a: ImportArgs) -> Result<Output, Failure> {
                         )));
                     }
                     let stream = shgw_review::load(&source, &text)
-                        .map_err(|e| Failure::invalid(e.to_string()))?;
+                        .map_err(|e| Failure::invalid(crate::chain(&e)))?;
                     shgw_review::import_manifests_in(&stream, a.namespace.as_deref())
                 }
             }
         }
     }
-    .map_err(|e| Failure::invalid(e.to_string()))?;
+    .map_err(|e| Failure::invalid(crate::chain(&e)))?;
     // The takeover plan and the notes, as the comment at the top of the output says them.
     let stderr = imported.comment_lines();
     Ok(Output {

@@ -55,8 +55,23 @@ impl Failure {
 
 impl From<shgw::Error> for Failure {
     fn from(e: shgw::Error) -> Self {
-        Failure::invalid(e.to_string())
+        Failure::invalid(chain(&e))
     }
+}
+
+/// `e` and every error under it, each said once: `what failed: why: the cause under that`.
+pub(crate) fn chain(e: &dyn std::error::Error) -> String {
+    let mut text = e.to_string();
+    let mut next = e.source();
+    while let Some(cause) = next {
+        let said = cause.to_string();
+        if !text.contains(&said) {
+            text.push_str(": ");
+            text.push_str(&said);
+        }
+        next = cause.source();
+    }
+    text
 }
 
 /// What a successful command produced: text for stdout and notes for stderr.
@@ -105,5 +120,27 @@ fn main() -> ExitCode {
             let _ = writeln!(err, "error: {}", f.message);
             ExitCode::from(f.code)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::chain;
+
+    #[test]
+    fn a_chain_says_every_cause_once() {
+        let io = std::io::Error::other("permission denied");
+        let said = shgw::Error::new(shgw::ErrorKind::Invalid, "cannot read team.yaml");
+        assert_eq!(
+            chain(&said.clone().with_source(io)),
+            "cannot read team.yaml: permission denied"
+        );
+        let already = shgw::Error::new(
+            shgw::ErrorKind::Invalid,
+            "cannot read team.yaml: permission denied",
+        )
+        .with_source(std::io::Error::other("permission denied"));
+        assert_eq!(chain(&already), "cannot read team.yaml: permission denied");
+        assert_eq!(chain(&said), "cannot read team.yaml");
     }
 }

@@ -123,7 +123,7 @@ pub(crate) fn run(a: Box<RenewArgs>) -> Result<Output, Failure> {
         shgw_renew::renew(&request, |k| std::env::var(k).ok(), log).map_err(|e| match e {
             // Flag values out of range are usage errors, like the ones clap finds.
             RenewError::Option { .. } => Failure::usage(e.to_string()),
-            _ => Failure::invalid(e.to_string()),
+            _ => Failure::invalid(crate::chain(&e)),
         })?;
     Ok(Output {
         stdout: report(&a, &outcome),

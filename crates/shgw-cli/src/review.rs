@@ -107,7 +107,7 @@ pub(crate) fn review(a: ReviewArgs) -> Result<Output, Failure> {
     let named = source_name(input, a.source_name.as_deref())?;
     let (source, text, built) = read_input(input, &profile)?;
     let source = named.unwrap_or(source);
-    let stream = shgw_review::load(&source, &text).map_err(|e| Failure::invalid(e.to_string()))?;
+    let stream = shgw_review::load(&source, &text).map_err(|e| Failure::invalid(crate::chain(&e)))?;
     let mut report = shgw_review::review(&stream, &profile, jiff::Timestamp::now());
     // A kustomization's findings point at the files of DIR that wrote each field.
     if let Some(built) = &built {
@@ -131,7 +131,7 @@ pub(crate) fn review(a: ReviewArgs) -> Result<Output, Failure> {
             None => shgw_review::to_sarif(&report),
         },
         ReviewFormat::Markdown => {
-            shgw_review::to_markdown(&report).map_err(|e| Failure::invalid(e.to_string()))?
+            shgw_review::to_markdown(&report).map_err(|e| Failure::invalid(crate::chain(&e)))?
         }
     };
     let level = match a.fail_on {

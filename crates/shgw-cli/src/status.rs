@@ -65,7 +65,7 @@ pub(crate) fn run(a: StatusArgs) -> Result<Output, Failure> {
     let profile = crate::commands::load_profile(&a.profile)?;
     let (source, text) = crate::commands::read_input(a.file.as_deref())?;
     let mut plan = shgw_status::plan_from_text(&source, &text, &profile)
-        .map_err(|e| Failure::invalid(e.to_string()))?;
+        .map_err(|e| Failure::invalid(crate::chain(&e)))?;
     let session =
         Session::connect(a.kubeconfig.as_deref(), a.context.as_deref()).map_err(failure)?;
     plan.default_namespace(session.default_namespace());
