@@ -107,7 +107,8 @@ pub(crate) fn review(a: ReviewArgs) -> Result<Output, Failure> {
     let named = source_name(input, a.source_name.as_deref())?;
     let (source, text, built) = read_input(input, &profile)?;
     let source = named.unwrap_or(source);
-    let stream = shgw_review::load(&source, &text).map_err(|e| Failure::invalid(crate::chain(&e)))?;
+    let stream =
+        shgw_review::load(&source, &text).map_err(|e| Failure::invalid(crate::chain(&e)))?;
     let mut report = shgw_review::review(&stream, &profile, jiff::Timestamp::now());
     // A kustomization's findings point at the files of DIR that wrote each field.
     if let Some(built) = &built {

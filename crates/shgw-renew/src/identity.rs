@@ -30,7 +30,7 @@ impl WorkloadIdentity {
     /// `AZURE_AUTHORITY_HOST` defaults to the public cloud's authority.
     ///
     /// # Errors
-    /// [`RenewError::Env`] for a missing or malformed variable, [`RenewError::Endpoint`] for an
+    /// [`RenewError::Env`] for a missing or malformed variable, [`RenewError::EndpointMalformed`] or [`RenewError::EndpointInsecure`] for an
     /// authority that is not HTTPS (plain HTTP only on loopback).
     ///
     /// ```

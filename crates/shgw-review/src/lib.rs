@@ -15,14 +15,17 @@
 //! assert!(report.fails(shgw_review::FailOn::Error));
 //! ```
 
+mod error;
 mod format;
 mod import;
 mod source;
 
-pub use format::{MarkdownError, explain, rules_table, to_json, to_markdown, to_sarif, to_text};
+pub use error::{Error, ErrorKind};
+
+pub use format::{explain, rules_table, to_json, to_markdown, to_sarif, to_text};
 pub use import::{
-    ImportError, Imported, Misfit, Takeover, import_arc_extension, import_helm_values,
-    import_manifests, import_manifests_in, is_arc_extension,
+    Imported, Misfit, Takeover, import_arc_extension, import_helm_values, import_manifests,
+    import_manifests_in, is_arc_extension,
 };
 pub use shgw::review::GATEWAY_IMAGE;
 pub use shgw::review::{
@@ -30,18 +33,18 @@ pub use shgw::review::{
     Suppression, review,
 };
 pub use shgw::review::{RULES, SUPPRESS_ANNOTATION};
-pub use source::{Document, LoadError, Position, Stream, escape, load};
+pub use source::{Document, Position, Stream, escape, load};
 
 /// Reads manifest text named `source` (what `shgw render` prints, a Helm chart's output) and
 /// reviews it under `profile`: [`load`] then [`review`], with locations in that text.
 ///
 /// # Errors
-/// [`LoadError`] for text that is no manifest stream.
+/// [`ErrorKind::Syntax`] for text that is no manifest stream.
 pub fn review_text(
     source: &str,
     text: &str,
     profile: &shgw::Profile,
     now: jiff::Timestamp,
-) -> Result<Report, LoadError> {
+) -> Result<Report, Error> {
     Ok(review(&load(source, text)?, profile, now))
 }

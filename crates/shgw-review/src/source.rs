@@ -5,6 +5,7 @@
 //! One parse into `shgw-yaml`'s placed nodes (the reader `render` and `build` use): the values
 //! and the positions, keyed by JSON pointer, both come from it.
 
+use crate::error::{Error, ErrorKind};
 use serde_json::Value;
 use shgw_yaml::node::Node;
 use shgw_yaml::parse::{ParseOptions, for_each_input};
@@ -14,20 +15,6 @@ use std::fmt::Write;
 use std::sync::Arc;
 
 pub use shgw::review::{Document, Position, Stream, escape};
-
-/// Why a stream could not be read.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{file}:{line}:{column}: {message}")]
-pub struct LoadError {
-    /// The file (or `<stdin>`).
-    pub file: String,
-    /// Line of the problem.
-    pub line: usize,
-    /// Column of the problem.
-    pub column: usize,
-    /// What is wrong.
-    pub message: String,
-}
 
 /// Reads `text` (YAML or JSON, one or more documents) named `file` in messages: one parse into
 /// placed nodes (`shgw-yaml`, as `render` and `build` read), the values and the positions both
@@ -42,9 +29,9 @@ pub struct LoadError {
 /// ```
 ///
 /// # Errors
-/// [`LoadError`] with the line and column when the text is not YAML or JSON, or when a
+/// [`ErrorKind::Syntax`] with the line and column when the text is not YAML or JSON, or when a
 /// document is not a mapping.
-pub fn load(file: &str, text: &str) -> Result<Stream, LoadError> {
+pub fn load(file: &str, text: &str) -> Result<Stream, Error> {
     let mut documents = Vec::new();
     let mut refused = None;
     // Each document is turned into its value and positions as soon as it is read, so the
@@ -55,12 +42,14 @@ pub fn load(file: &str, text: &str) -> Result<Stream, LoadError> {
         }
         let start = position(doc.places.at);
         if !doc.node.is_map() {
-            refused = Some(LoadError {
-                file: file.to_owned(),
-                line: start.line,
-                column: start.column,
-                message: "a manifest document must be a mapping (an object with kind)".into(),
-            });
+            refused = Some(
+                Error::new(
+                    ErrorKind::Syntax,
+                    file,
+                    "a manifest document must be a mapping (an object with kind)",
+                )
+                .at(start.line, start.column),
+            );
             return;
         }
         let mut positions = BTreeMap::new();
@@ -75,11 +64,9 @@ pub fn load(file: &str, text: &str) -> Result<Stream, LoadError> {
             &Arc::new(positions),
         );
     })
-    .map_err(|e| LoadError {
-        file: file.to_owned(),
-        line: e.line(),
-        column: e.column(),
-        message: format!("not valid YAML or JSON: {}", e.detail()),
+    .map_err(|e| {
+        let detail = format!("not valid YAML or JSON: {}", e.detail());
+        Error::new(ErrorKind::Syntax, file, detail).at(e.line(), e.column())
     })?;
     match refused {
         Some(e) => Err(e),
@@ -269,15 +256,15 @@ mod tests {
         );
         // A document that is no mapping, after good ones, is placed where it starts.
         let e = load("m.yaml", "kind: A\n---\n- x\n").unwrap_err();
-        assert_eq!((e.line, e.column), (3, 1), "{e}");
+        assert_eq!((e.line(), e.column()), (Some(3), Some(1)), "{e}");
     }
 
     #[test]
     fn bad_input_names_file_line_and_column() {
         let e = load("bad.yaml", "kind: X\n  a: b: c\n").unwrap_err();
-        assert_eq!(e.file, "bad.yaml");
-        assert_eq!(e.line, 2, "{e}");
+        assert_eq!(e.file(), "bad.yaml");
+        assert_eq!(e.line(), Some(2), "{e}");
         let e = load("s.yaml", "just text\n").unwrap_err();
-        assert!(e.message.contains("mapping"), "{e}");
+        assert!(e.detail().contains("mapping"), "{e}");
     }
 }

@@ -5,7 +5,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use serde_json::{Value, json};
-use shgw_review::{ImportError, Imported, import_arc_extension, is_arc_extension};
+use shgw_review::{ErrorKind, Imported, import_arc_extension, is_arc_extension};
 use shgw_testkit::workspace;
 use std::collections::BTreeMap;
 
@@ -226,16 +226,16 @@ fn names_collide_into_distinct_gateways() {
 fn what_cannot_be_imported_is_an_error_naming_the_field() {
     let no_gateway = json!({"name": "flux", "properties": {"extensionType": "microsoft.flux"}});
     match import_arc_extension("x.json", &no_gateway, None, None) {
-        Err(ImportError::Values { path, message, .. }) => {
-            assert_eq!(path, "extensionType");
-            assert!(message.contains("Microsoft.ApiManagement.Gateway"));
+        Err(e) if e.kind() == ErrorKind::Values => {
+            assert_eq!(e.path(), "extensionType");
+            assert!(e.detail().contains("Microsoft.ApiManagement.Gateway"));
         }
         other => panic!("{other:?}"),
     }
     let no_uri = json!({"extensionType": "Microsoft.ApiManagement.Gateway", "configurationSettings": {"replicaCount": "3"}});
     match import_arc_extension("x.json", &no_uri, None, None) {
-        Err(ImportError::Values { path, .. }) => {
-            assert_eq!(path, "configurationSettings.gateway.configuration.uri")
+        Err(e) if e.kind() == ErrorKind::Values => {
+            assert_eq!(e.path(), "configurationSettings.gateway.configuration.uri")
         }
         other => panic!("{other:?}"),
     }
@@ -259,10 +259,12 @@ fn settings_that_fit_no_gateway_field_are_each_named_and_nothing_is_written() {
          }}
     ]);
     let e = import_arc_extension("show.json", &show, None, None).unwrap_err();
-    let ImportError::DoesNotFit { input, misfits } = &e else {
-        panic!("{e:?}");
-    };
-    assert_eq!(input, "show.json");
+    assert_eq!(
+        (e.kind(), e.file()),
+        (ErrorKind::DoesNotFit, "show.json"),
+        "{e:?}"
+    );
+    let misfits = e.misfits();
     assert!(misfits.iter().all(|m| m.gateway == "bad"), "{misfits:?}");
     let fields: Vec<(&str, &str)> = misfits
         .iter()

@@ -4,7 +4,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use serde_json::Value;
-use shgw_review::{ImportError, Imported, import_helm_values, import_manifests, load};
+use shgw_review::{Error, ErrorKind, Imported, import_helm_values, import_manifests, load};
 use shgw_testkit::workspace;
 
 fn read(path: &str) -> String {
@@ -223,7 +223,7 @@ fn the_chart_created_secret_and_literal_tokens_are_named_never_copied() {
 fn a_stream_without_a_gateway_is_an_error() {
     let e = import_manifests(&load("cm.yaml", "kind: ConfigMap\nmetadata: {name: x}\n").unwrap())
         .unwrap_err();
-    assert!(matches!(e, ImportError::NoGateway { .. }), "{e}");
+    assert_eq!(e.kind(), ErrorKind::NoGateway, "{e}");
 }
 
 /// What a render's wiring is, compared after importing it back: ConfigMap settings, env of the
@@ -377,11 +377,18 @@ fn the_renewers_admission_policy_round_trips() {
 }
 
 /// The misfits of a refused import, as (input field, Gateway field).
-fn misfits(r: Result<Imported, ImportError>) -> Vec<(String, String, String)> {
+fn misfits(r: Result<Imported, Error>) -> Vec<(String, String, String)> {
     match r {
-        Err(ImportError::DoesNotFit { misfits, .. }) => misfits
-            .into_iter()
-            .map(|m| (m.gateway, m.input_field, m.gateway_field))
+        Err(e) if e.kind() == ErrorKind::DoesNotFit => e
+            .misfits()
+            .iter()
+            .map(|m| {
+                (
+                    m.gateway.clone(),
+                    m.input_field.clone(),
+                    m.gateway_field.clone(),
+                )
+            })
             .collect(),
         Err(e) => panic!("expected values that do not fit, got {e}"),
         Ok(i) => panic!("expected values that do not fit, got\n{}", i.to_yaml()),

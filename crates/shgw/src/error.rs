@@ -37,6 +37,12 @@ pub enum ErrorKind {
 /// ```
 #[derive(Clone, Debug)]
 pub struct Error {
+    repr: Box<Repr>,
+}
+
+/// What an [`Error`] holds, boxed so that a `Result` stays small.
+#[derive(Clone, Debug)]
+struct Repr {
     kind: ErrorKind,
     detail: String,
     input: String,
@@ -49,12 +55,14 @@ impl Error {
     /// An error of `kind` saying `detail`, in no input and at no field yet.
     pub fn new(kind: ErrorKind, detail: impl Into<String>) -> Self {
         Error {
-            kind,
-            detail: detail.into(),
-            input: String::new(),
-            path: String::new(),
-            problems: Vec::new(),
-            source: None,
+            repr: Box::new(Repr {
+                kind,
+                detail: detail.into(),
+                input: String::new(),
+                path: String::new(),
+                problems: Vec::new(),
+                source: None,
+            }),
         }
     }
 
@@ -64,14 +72,13 @@ impl Error {
             .iter()
             .filter(|d| d.severity == Severity::Error)
             .count();
-        Error {
-            problems,
-            ..Error::new(
-                ErrorKind::Invalid,
-                format!("{n} error{} found", if n == 1 { "" } else { "s" }),
-            )
-            .in_input(input)
-        }
+        let mut e = Error::new(
+            ErrorKind::Invalid,
+            format!("{n} error{} found", if n == 1 { "" } else { "s" }),
+        )
+        .in_input(input);
+        e.repr.problems = problems;
+        e
     }
 
     /// One problem at field `path` of `input`.
@@ -82,21 +89,21 @@ impl Error {
     /// The same error, in `input`.
     #[must_use]
     pub fn in_input(mut self, input: impl Into<String>) -> Self {
-        self.input = input.into();
+        self.repr.input = input.into();
         self
     }
 
     /// The same error, at field `path` (`spec.auth`).
     #[must_use]
     pub fn at_path(mut self, path: impl Into<String>) -> Self {
-        self.path = path.into();
+        self.repr.path = path.into();
         self
     }
 
     /// The same error, caused by `source`.
     #[must_use]
     pub fn with_source(mut self, source: impl std::error::Error + Send + Sync + 'static) -> Self {
-        self.source = Some(Arc::new(source));
+        self.repr.source = Some(Arc::new(source));
         self
     }
 
@@ -104,7 +111,7 @@ impl Error {
     /// yet; see [`Diagnostic::place_in`].
     #[must_use]
     pub fn placed_in(mut self, docs: &[Placed]) -> Self {
-        for d in &mut self.problems {
+        for d in &mut self.repr.problems {
             d.place_in(docs);
         }
         self
@@ -112,37 +119,38 @@ impl Error {
 
     /// What kind of problem it is.
     pub fn kind(&self) -> ErrorKind {
-        self.kind
+        self.repr.kind
     }
 
     /// What is wrong (for [`ErrorKind::Invalid`], how many errors were found).
     pub fn detail(&self) -> &str {
-        &self.detail
+        &self.repr.detail
     }
 
     /// The input at fault (a file, `<stdin>`, `Gateway NAME`); empty when none was named.
     pub fn input(&self) -> &str {
-        &self.input
+        &self.repr.input
     }
 
     /// The field at fault (`spec.auth`); empty when the problems carry their own.
     pub fn path(&self) -> &str {
-        &self.path
+        &self.repr.path
     }
 
     /// Every problem found, errors first (warnings found alongside are kept).
     pub fn problems(&self) -> &[Diagnostic] {
-        &self.problems
+        &self.repr.problems
     }
 
     /// The problems, taken out.
     pub fn into_problems(self) -> Vec<Diagnostic> {
-        self.problems
+        self.repr.problems
     }
 
     /// Only the errors among [`Error::problems`] (not the warnings).
     pub fn errors(&self) -> impl Iterator<Item = &Diagnostic> {
-        self.problems
+        self.repr
+            .problems
             .iter()
             .filter(|d| d.severity == Severity::Error)
     }
@@ -153,32 +161,32 @@ impl Error {
 impl PartialEq for Error {
     fn eq(&self, other: &Self) -> bool {
         (
-            self.kind,
-            &self.detail,
-            &self.input,
-            &self.path,
-            &self.problems,
+            self.repr.kind,
+            &self.repr.detail,
+            &self.repr.input,
+            &self.repr.path,
+            &self.repr.problems,
         ) == (
-            other.kind,
-            &other.detail,
-            &other.input,
-            &other.path,
-            &other.problems,
+            other.repr.kind,
+            &other.repr.detail,
+            &other.repr.input,
+            &other.repr.path,
+            &other.repr.problems,
         )
     }
 }
 
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        for part in [&self.input, &self.path] {
+        for part in [&self.repr.input, &self.repr.path] {
             if !part.is_empty() {
                 write!(f, "{part}: ")?;
             }
         }
-        f.write_str(&self.detail)?;
-        for d in &self.problems {
+        f.write_str(&self.repr.detail)?;
+        for d in &self.repr.problems {
             match d.place {
-                Some(p) => write!(f, "\n  {}:{}:{}: {d}", self.input, p.line, p.column)?,
+                Some(p) => write!(f, "\n  {}:{}:{}: {d}", self.repr.input, p.line, p.column)?,
                 None => write!(f, "\n  {d}")?,
             }
         }
@@ -188,7 +196,8 @@ impl fmt::Display for Error {
 
 impl std::error::Error for Error {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        self.source
+        self.repr
+            .source
             .as_deref()
             .map(|e| e as &(dyn std::error::Error + 'static))
     }

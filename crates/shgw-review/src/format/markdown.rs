@@ -1,6 +1,7 @@
 //! Markdown for a pull-request comment, rendered by minijinja from `templates/report.md.j2`.
 
 use super::rules_used;
+use crate::error::{Error, ErrorKind};
 use minijinja::value::Serde;
 use minijinja::{Environment, Value, context};
 use serde::Serialize;
@@ -9,10 +10,15 @@ use shgw::review::{Finding, Report};
 
 const TEMPLATE: &str = include_str!("../../templates/report.md.j2");
 
-/// The Markdown template failed to render (a bug in the template).
-#[derive(Debug, thiserror::Error)]
-#[error("the markdown report template failed: {0}")]
-pub struct MarkdownError(#[from] minijinja::Error);
+/// The template failed: [`ErrorKind::Template`], with minijinja's error as its source.
+fn template_failed(e: minijinja::Error) -> Error {
+    Error::new(
+        ErrorKind::Template,
+        "",
+        format!("the markdown report template failed: {e}"),
+    )
+    .with_source(e)
+}
 
 #[derive(Serialize)]
 struct Row<'a> {
@@ -105,12 +111,13 @@ fn row(f: &Finding) -> Row<'_> {
 /// link, object, field and location), and the explanations of the rules that were hit.
 ///
 /// # Errors
-/// [`MarkdownError`] if the embedded template cannot render.
-pub fn to_markdown(report: &Report) -> Result<String, MarkdownError> {
+/// [`ErrorKind::Template`] if the embedded template cannot render.
+pub fn to_markdown(report: &Report) -> Result<String, Error> {
     let mut env = Environment::new();
     env.add_filter("text", |s: String| text(&s));
     env.add_filter("code", |s: String| code(&s));
-    env.add_template("report.md", TEMPLATE)?;
+    env.add_template("report.md", TEMPLATE)
+        .map_err(template_failed)?;
     let mut groups: Vec<Group> = report
         .gateways
         .iter()
@@ -139,12 +146,14 @@ pub fn to_markdown(report: &Report) -> Result<String, MarkdownError> {
         });
     }
     let rules = rules_used(report);
-    let text = env.get_template("report.md")?.render(context! {
+    let template = env.get_template("report.md").map_err(template_failed)?;
+    template
+        .render(context! {
         profile => report.profile.as_str(),
         summary => Value::from(Serde(report.counts())),
         gateways => Value::from(Serde(&report.gateways)),
         groups => Value::from(Serde(&groups)),
         rules => Value::from(Serde(&rules)),
-    })?;
-    Ok(text)
+        })
+        .map_err(template_failed)
 }

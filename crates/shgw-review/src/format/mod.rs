@@ -8,7 +8,7 @@ mod sarif;
 mod text;
 
 pub use json::to_json;
-pub use markdown::{MarkdownError, to_markdown};
+pub use markdown::to_markdown;
 pub use sarif::to_sarif;
 pub use text::{explain, rules_table, to_text};
 

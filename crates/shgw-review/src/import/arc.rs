@@ -4,8 +4,9 @@
 //! the keys of [`shgw::arc::SETTINGS`]; every setting not carried over is named in the notes,
 //! and protected settings (the token) are never read, only named.
 
+use super::Imported;
 use super::fit::{Fit, RESOURCE_KEYS, int_or_percent, statsd_endpoint};
-use super::{ImportError, Imported};
+use crate::error::{Error, ErrorKind};
 use serde_json::{Value, json};
 use shgw::spec::{
     AntiAffinity, Backup, DisruptionBudget, HighAvailability, Image, LocalLogs, LogLevel, Logs,
@@ -151,19 +152,16 @@ fn index(segments: &[String]) -> Option<(usize, &[String])> {
 /// ```
 ///
 /// # Errors
-/// [`ImportError::Values`] when the input holds no `Microsoft.ApiManagement.Gateway` extension,
+/// [`ErrorKind::Values`] when the input holds no `Microsoft.ApiManagement.Gateway` extension,
 /// or one has no `gateway.configuration.uri`.
 pub fn import_arc_extension(
     file: &str,
     input: &Value,
     name: Option<&str>,
     namespace: Option<&str>,
-) -> Result<Imported, ImportError> {
-    let err = |path: &str, message: String| ImportError::Values {
-        file: file.to_owned(),
-        path: path.to_owned(),
-        message,
-    };
+) -> Result<Imported, Error> {
+    let err =
+        |path: &str, message: String| Error::new(ErrorKind::Values, file, message).at_path(path);
     let found = extensions(input);
     let mut notes = Vec::new();
     let mut gateways = Vec::new();
@@ -228,10 +226,7 @@ pub fn import_arc_extension(
         }
     }
     if !misfits.is_empty() {
-        return Err(ImportError::DoesNotFit {
-            input: file.to_owned(),
-            misfits,
-        });
+        return Err(Error::does_not_fit(file, misfits));
     }
     out.notes = notes;
     Ok(out)

@@ -1,9 +1,10 @@
 //! Gateway files from the Azure chart's `values.yaml` (`azure-api-management-gateway` 1.15.x,
 //! keys as in its values reference): what the chart would render, as a Gateway.
 
+use super::Imported;
 use super::adopt::Existing;
 use super::fit::{Fit, int_or_percent, statsd_endpoint};
-use super::{ImportError, Imported};
+use crate::error::{Error, ErrorKind};
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 use shgw::spec::{
@@ -58,19 +59,16 @@ fn truthy(values: &Value, path: &str) -> Option<bool> {
 /// ```
 ///
 /// # Errors
-/// [`ImportError::Values`] when the file is not a mapping, `gateway.configuration.uri` is
+/// [`ErrorKind::Values`] when the file is not a mapping, `gateway.configuration.uri` is
 /// missing, or no name can be found.
 pub fn import_helm_values(
     file: &str,
     text_: &str,
     release: Option<&str>,
     namespace: Option<&str>,
-) -> Result<Imported, ImportError> {
-    let stream_err = |path: &str, message: String| ImportError::Values {
-        file: file.to_owned(),
-        path: path.to_owned(),
-        message,
-    };
+) -> Result<Imported, Error> {
+    let stream_err =
+        |path: &str, message: String| Error::new(ErrorKind::Values, file, message).at_path(path);
     // Helm reads values as go-yaml v2 does (YAML 1.1: `yes` and `on` are booleans), one
     // document.
     let opts = ParseOptions {
@@ -141,10 +139,9 @@ pub fn import_helm_values(
     availability(&input, &values, &mut fit, &mut note);
     pod(&input, &values, &mut fit, &mut note);
     unsupported(&values, &mut fit, &mut note);
-    let (gateway, doc) = fit.finish().map_err(|misfits| ImportError::DoesNotFit {
-        input: file.to_owned(),
-        misfits,
-    })?;
+    let (gateway, doc) = fit
+        .finish()
+        .map_err(|misfits| Error::does_not_fit(file, misfits))?;
     let plan = super::adopt::plan(&gateway, &existing);
     Ok(Imported {
         gateways: vec![gateway],

@@ -3,7 +3,8 @@
 
 use super::adopt::Existing;
 use super::fit::{DEFAULT_SETTINGS, Fit, boolean, int_or_percent, set, text};
-use super::{ImportError, Imported, Misfit};
+use super::{Imported, Misfit};
+use crate::error::{Error, ErrorKind};
 use serde_json::{Value, json};
 use shgw::defaults::{BACKUP_PATH, HTTP_CONTAINER_PORT, HTTPS_CONTAINER_PORT};
 use shgw::review::inventory::{self, Gateway, Setting, Source, find, selecting};
@@ -21,8 +22,8 @@ use shgw::spec::{
 /// Imports every gateway of `stream`.
 ///
 /// # Errors
-/// [`ImportError::NoGateway`] when the stream holds no gateway workload.
-pub fn import_manifests(stream: &Stream) -> Result<Imported, ImportError> {
+/// [`ErrorKind::NoGateway`] when the stream holds no gateway workload.
+pub fn import_manifests(stream: &Stream) -> Result<Imported, Error> {
     import_manifests_in(stream, None)
 }
 
@@ -38,11 +39,8 @@ pub fn import_manifests(stream: &Stream) -> Result<Imported, ImportError> {
 /// ```
 ///
 /// # Errors
-/// [`ImportError::NoGateway`] when the stream holds no gateway workload.
-pub fn import_manifests_in(
-    stream: &Stream,
-    namespace: Option<&str>,
-) -> Result<Imported, ImportError> {
+/// [`ErrorKind::NoGateway`] when the stream holds no gateway workload.
+pub fn import_manifests_in(stream: &Stream, namespace: Option<&str>) -> Result<Imported, Error> {
     let gateways = inventory::gateways(stream);
     if gateways.is_empty() {
         let source = stream
@@ -50,7 +48,14 @@ pub fn import_manifests_in(
             .first()
             .map(|d| d.file.clone())
             .unwrap_or_else(|| "<input>".into());
-        return Err(ImportError::NoGateway { input: source });
+        return Err(Error::new(
+            ErrorKind::NoGateway,
+            source,
+            format!(
+                "no gateway workload (a Deployment, StatefulSet or DaemonSet running {}) to import",
+                shgw::review::GATEWAY_IMAGE
+            ),
+        ));
     }
     let services = shgw::review::objects::service_selectors(&stream.documents);
     let mut misfits = Vec::new();
@@ -78,7 +83,7 @@ pub fn import_manifests_in(
     }
     if !misfits.is_empty() {
         let input = stream.documents[gateways[0].doc].file.clone();
-        return Err(ImportError::DoesNotFit { input, misfits });
+        return Err(Error::does_not_fit(input, misfits));
     }
     Ok(out)
 }

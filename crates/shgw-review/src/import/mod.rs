@@ -71,48 +71,6 @@ impl Imported {
     }
 }
 
-/// Why nothing was imported.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[non_exhaustive]
-pub enum ImportError {
-    /// The stream holds no gateway workload.
-    #[error(
-        "{input}: no gateway workload (a Deployment, StatefulSet or DaemonSet running {}) to import",
-        shgw::review::GATEWAY_IMAGE
-    )]
-    NoGateway {
-        /// The input.
-        input: String,
-    },
-    /// The Helm values cannot be used.
-    #[error("{file}: {path}: {message}")]
-    Values {
-        /// The values file.
-        file: String,
-        /// The values key, such as `gateway.configuration.uri`.
-        path: String,
-        /// What is wrong.
-        message: String,
-    },
-    /// Values of the input that fit no field of a Gateway file (a value of the wrong type, a
-    /// choice the field does not offer), of every gateway of the input: nothing is written.
-    #[error(
-        "{input}: {} value(s) fit no Gateway field, nothing written:{}",
-        .misfits.len(),
-        .misfits.iter().map(|m| format!("\n  {m}")).collect::<String>()
-    )]
-    DoesNotFit {
-        /// The input.
-        input: String,
-        /// Each value that does not fit, naming the gateway, the input's field and the
-        /// Gateway field, in the order import reads them.
-        misfits: Vec<Misfit>,
-    },
-    /// The input is not YAML or JSON.
-    #[error(transparent)]
-    Load(#[from] crate::source::LoadError),
-}
-
 /// A value of the input that fits no field of a Gateway file.
 ///
 /// ```
