@@ -6,8 +6,7 @@ use shgw::defaults::{
     RENEWER_LAST_SUCCESS_ANNOTATION, TOKEN_EXPIRY_ANNOTATION, TOKEN_FINGERPRINT_ANNOTATION,
 };
 use shgw_renew::{
-    Action, Endpoint, GatewayRef, KeyType, KubeAccess, Outcome, RenewError, Request, Rollout,
-    Target,
+    Action, Endpoint, ErrorKind, GatewayRef, KeyType, KubeAccess, Outcome, Request, Rollout, Target,
 };
 use std::path::PathBuf;
 
@@ -119,12 +118,13 @@ pub(crate) fn run(a: Box<RenewArgs>) -> Result<Output, Failure> {
         use std::io::Write as _;
         let _ = writeln!(std::io::stderr().lock(), "shgw token renew: {line}");
     };
-    let outcome =
-        shgw_renew::renew(&request, |k| std::env::var(k).ok(), log).map_err(|e| match e {
+    let outcome = shgw_renew::renew(&request, |k| std::env::var(k).ok(), log).map_err(|e| {
+        match e.kind() {
             // Flag values out of range are usage errors, like the ones clap finds.
-            RenewError::Option { .. } => Failure::usage(e.to_string()),
+            ErrorKind::Usage => Failure::usage(e.to_string()),
             _ => Failure::invalid(crate::chain(&e)),
-        })?;
+        }
+    })?;
     Ok(Output {
         stdout: report(&a, &outcome),
         stderr: Vec::new(),

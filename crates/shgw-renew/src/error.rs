@@ -306,7 +306,66 @@ pub enum RenewError {
     Runtime(#[source] std::io::Error),
 }
 
+/// What kind of failure a [`RenewError`] is; the CLI maps it to an exit code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ErrorKind {
+    /// A flag's value is out of range or malformed.
+    Usage,
+    /// An endpoint, a workload identity variable, the federated token file or the Kubernetes
+    /// configuration is not usable.
+    Input,
+    /// The Kubernetes API refused, failed or changed under the renewer.
+    Kubernetes,
+    /// Azure (Entra ID or ARM) refused, failed, did not answer or answered something
+    /// undocumented.
+    Azure,
+    /// The stored token is for another gateway.
+    OtherGateway,
+    /// The deadline or the retries ran out.
+    GaveUp,
+    /// The async runtime could not start.
+    Runtime,
+}
+
 impl RenewError {
+    /// What kind of failure it is.
+    ///
+    /// ```
+    /// let e = shgw_renew::Endpoint::parse("--arm-endpoint", "http://management.azure.com").unwrap_err();
+    /// assert_eq!(e.kind(), shgw_renew::ErrorKind::Input);
+    /// ```
+    pub fn kind(&self) -> ErrorKind {
+        use RenewError as E;
+        match self {
+            E::Option { .. } => ErrorKind::Usage,
+            E::EndpointMalformed { .. }
+            | E::EndpointInsecure { .. }
+            | E::Env { .. }
+            | E::AssertionFile { .. }
+            | E::KubeConfig { .. } => ErrorKind::Input,
+            E::Kube { .. }
+            | E::Store { .. }
+            | E::StoreUnknown { .. }
+            | E::WriteUnknown { .. }
+            | E::Preflight { .. }
+            | E::Unsettled { .. }
+            | E::NothingToRoll { .. }
+            | E::RolloutAfterStore { .. }
+            | E::Stamp { .. } => ErrorKind::Kubernetes,
+            E::Transport { .. }
+            | E::Entra { .. }
+            | E::ArmDenied { .. }
+            | E::ArmNotFound { .. }
+            | E::Arm { .. }
+            | E::BadResponse { .. }
+            | E::IssuedToken { .. } => ErrorKind::Azure,
+            E::OtherGateway { .. } => ErrorKind::OtherGateway,
+            E::GaveUp { .. } => ErrorKind::GaveUp,
+            E::Runtime(_) => ErrorKind::Runtime,
+        }
+    }
+
     /// Whether the Secret was changed before the failure (only after a successful store).
     pub fn secret_changed(&self) -> bool {
         match self {

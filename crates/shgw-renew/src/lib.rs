@@ -65,7 +65,7 @@ mod run;
 pub use cluster::kube_client;
 pub use decision::{Decision, Reason, Stored, decide};
 pub use endpoint::Endpoint;
-pub use error::{GENERATE_TOKEN_ACTION, RenewError, Service};
+pub use error::{ErrorKind, GENERATE_TOKEN_ACTION, RenewError, Service};
 pub use identity::{ASSERTION_TYPE, WorkloadIdentity};
 pub use proxy::Proxy;
 pub use request::{
