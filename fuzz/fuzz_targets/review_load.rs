@@ -8,7 +8,7 @@ fuzz_target!(|text: &str| {
     let Ok(stream) = shgw_review::load("fuzz.yaml", text) else {
         return;
     };
-    for (name, _) in shgw::EMBEDDED_PROFILES {
+    for (name, _) in shgw::profile::EMBEDDED {
         let Ok(profile) = shgw::Profile::embedded(name) else {
             continue;
         };
