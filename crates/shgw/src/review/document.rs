@@ -62,7 +62,7 @@ impl Positions {
     /// The positions of a parsed document: each mapping entry where its key is written, each
     /// sequence item where it starts, the document where it starts.
     pub fn of(places: &shgw_yaml::Places) -> Positions {
-        let mut fields = Vec::new();
+        let mut fields = Vec::with_capacity(count(places));
         flatten(places, places.at, &mut fields);
         Positions {
             fields: fields.into(),
@@ -131,6 +131,11 @@ impl Positions {
         }
         (c < end).then_some(c)
     }
+}
+
+/// How many entries the field `places` and everything in it take.
+fn count(places: &shgw_yaml::Places) -> usize {
+    1 + places.children.iter().map(count).sum::<usize>()
 }
 
 /// Appends the entries of the field `places` (written at `at`) and everything in it.
