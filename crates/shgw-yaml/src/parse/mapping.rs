@@ -4,6 +4,7 @@
 use super::{ParseError, ParseErrorKind, Pos};
 use crate::node::{Map, Node};
 use crate::place::Places;
+use indexmap::map::Entry;
 use std::collections::BTreeMap;
 
 /// What a mapping key does.
@@ -98,23 +99,34 @@ pub(super) fn build_map(
     let mut lines: Vec<u32> = Vec::with_capacity(entries.len());
     let mut merge: Option<(Node, Places, Pos)> = None;
     let mut quoted: Vec<(Key, Node, Places)> = Vec::new();
+    // One hash of the key: looked up and inserted through its entry.
     let mut insert = |b: &mut Building, key: String, at: Pos, value: Node, places: Places| {
-        if let Some(i) = b.map.get_index_of(&key) {
-            match duplicates {
+        match b.map.entry(key) {
+            Entry::Occupied(mut e) => match duplicates {
                 Duplicates::Error => {
-                    let first = lines.get(i).copied().unwrap_or(at.line);
+                    let first = lines.get(e.index()).copied().unwrap_or(at.line);
                     return Err(ParseError::at(
                         ParseErrorKind::DuplicateKey,
-                        format!("mapping key \"{key}\" already defined at line {first}"),
+                        format!(
+                            "mapping key \"{}\" already defined at line {first}",
+                            e.key()
+                        ),
                         at,
                     ));
                 }
-                Duplicates::LastWins => b.set(key, value, places),
+                Duplicates::LastWins => {
+                    if let Some(p) = b.places.get_mut(e.index()) {
+                        *p = places;
+                    }
+                    *e.get_mut() = value;
+                }
                 Duplicates::FirstWins => {}
+            },
+            Entry::Vacant(e) => {
+                e.insert(value);
+                b.places.push(places);
+                lines.push(at.line);
             }
-        } else {
-            b.set(key, value, places);
-            lines.push(at.line);
         }
         Ok(())
     };
