@@ -96,15 +96,15 @@ pub(super) fn build_map(
     duplicates: Duplicates,
 ) -> Result<(Map, Vec<Places>), ParseError> {
     let mut built = Building::with_capacity(entries.len());
-    let mut lines: Vec<u32> = Vec::with_capacity(entries.len());
     let mut merge: Option<(Node, Places, Pos)> = None;
     let mut quoted: Vec<(Key, Node, Places)> = Vec::new();
     // One hash of the key: looked up and inserted through its entry.
-    let mut insert = |b: &mut Building, key: String, at: Pos, value: Node, places: Places| {
+    let insert = |b: &mut Building, key: String, at: Pos, value: Node, places: Places| {
         match b.map.entry(key) {
             Entry::Occupied(mut e) => match duplicates {
                 Duplicates::Error => {
-                    let first = lines.get(e.index()).copied().unwrap_or(at.line);
+                    // An entry's places hold where its key is written.
+                    let first = b.places.get(e.index()).map_or(at.line, |p| p.key.line);
                     return Err(ParseError::at(
                         ParseErrorKind::DuplicateKey,
                         format!(
@@ -125,7 +125,6 @@ pub(super) fn build_map(
             Entry::Vacant(e) => {
                 e.insert(value);
                 b.places.push(places);
-                lines.push(at.line);
             }
         }
         Ok(())
