@@ -31,7 +31,7 @@ impl At for Value {
 /// zero or sign, as [`Value::pointer`] reads an index).
 fn step<'a>(v: &'a Value, segment: &str) -> Option<&'a Value> {
     match v {
-        Value::Object(m) => m.get(segment),
+        Value::Object(m) => field(m, segment),
         Value::Array(items) => {
             let digits = !segment.is_empty() && segment.bytes().all(|b| b.is_ascii_digit());
             if !digits || (segment.len() > 1 && segment.starts_with('0')) {
@@ -40,6 +40,16 @@ fn step<'a>(v: &'a Value, segment: &str) -> Option<&'a Value> {
             items.get(segment.parse::<usize>().ok()?)
         }
         _ => None,
+    }
+}
+
+/// The field `key` of an object. Kubernetes objects hold a handful of fields per mapping:
+/// comparing them in order costs less than hashing the key.
+fn field<'a>(m: &'a serde_json::Map<String, Value>, key: &str) -> Option<&'a Value> {
+    if m.len() <= 8 {
+        m.iter().find(|(k, _)| k.as_str() == key).map(|(_, v)| v)
+    } else {
+        m.get(key)
     }
 }
 
@@ -59,13 +69,18 @@ pub fn int_at(v: &Value, pointer: &str) -> Option<i64> {
 
 /// The object's kind.
 pub fn kind(v: &Value) -> &str {
-    v.get("kind").and_then(Value::as_str).unwrap_or_default()
+    v.as_object()
+        .and_then(|m| field(m, "kind"))
+        .and_then(Value::as_str)
+        .unwrap_or_default()
 }
 
 /// A field of `metadata`, without building a pointer (these run for every pair of objects).
-fn meta_str<'a>(v: &'a Value, field: &str) -> &'a str {
-    v.get("metadata")
-        .and_then(|m| m.get(field))
+fn meta_str<'a>(v: &'a Value, name: &str) -> &'a str {
+    v.as_object()
+        .and_then(|m| field(m, "metadata"))
+        .and_then(Value::as_object)
+        .and_then(|m| field(m, name))
         .and_then(Value::as_str)
         .unwrap_or_default()
 }
@@ -227,7 +242,9 @@ mod tests {
 
     #[test]
     fn pointers_read_as_serde_json_reads_them() {
-        let v = json!({"a": {"b/c": [1, {"d~e": 2}], "": {"x": 3}, "0": 4}});
+        let wide: serde_json::Map<String, Value> =
+            (0..20).map(|i| (format!("k{i}"), json!(i))).collect();
+        let v = json!({"a": {"b/c": [1, {"d~e": 2}], "": {"x": 3}, "0": 4}, "wide": wide});
         for p in [
             "",
             "/a",
