@@ -7,12 +7,9 @@
 
 use crate::error::{Error, ErrorKind};
 use serde_json::Value;
-use shgw_yaml::node::Node;
+use shgw::review::Positions;
+use shgw_yaml::Place;
 use shgw_yaml::parse::{ParseOptions, for_each_input};
-use shgw_yaml::{Place, Places};
-use std::collections::BTreeMap;
-use std::fmt::Write;
-use std::sync::Arc;
 
 pub use shgw::review::{Document, Position, Stream, escape};
 
@@ -52,17 +49,8 @@ pub fn load(file: &str, text: &str) -> Result<Stream, Error> {
             );
             return;
         }
-        let mut positions = BTreeMap::new();
-        positions.insert(String::new(), start);
-        let mut pointer = String::new();
-        record(&doc.node, &doc.places, &mut pointer, &mut positions);
-        push_expanded(
-            &mut documents,
-            file,
-            doc.node.into_value(),
-            String::new(),
-            &Arc::new(positions),
-        );
+        let positions = Positions::of(&doc.places);
+        push_expanded(&mut documents, file, doc.node.into_value(), &positions);
     })
     .map_err(|e| {
         let detail = format!("not valid YAML or JSON: {}", e.detail());
@@ -82,69 +70,27 @@ fn position(p: Place) -> Position {
     }
 }
 
-/// Records the position of every field under `node` (at `pointer`): a mapping entry where its
-/// key is written, a sequence item where it starts.
-fn record(
-    node: &Node,
-    places: &Places,
-    pointer: &mut String,
-    out: &mut BTreeMap<String, Position>,
-) {
-    let len = pointer.len();
-    match node {
-        Node::Map(m) => {
-            for ((key, value), p) in m.iter().zip(&places.children) {
-                pointer.push('/');
-                if key.contains(['~', '/']) {
-                    pointer.push_str(&escape(key));
-                } else {
-                    pointer.push_str(key);
-                }
-                out.insert(pointer.clone(), position(p.key));
-                record(value, p, pointer, out);
-                pointer.truncate(len);
-            }
-        }
-        Node::Seq(items) => {
-            for (i, (item, p)) in items.iter().zip(&places.children).enumerate() {
-                pointer.push('/');
-                let _ = write!(pointer, "{i}");
-                out.insert(pointer.clone(), position(p.at));
-                record(item, p, pointer, out);
-                pointer.truncate(len);
-            }
-        }
-        Node::Scalar(_) => {}
-    }
-}
-
 /// Pushes `value`, or each item of it when it is a `List` kind.
-fn push_expanded(
-    out: &mut Vec<Document>,
-    file: &str,
-    value: Value,
-    prefix: String,
-    positions: &Arc<BTreeMap<String, Position>>,
-) {
+fn push_expanded(out: &mut Vec<Document>, file: &str, mut value: Value, positions: &Positions) {
     let is_list = value
         .get("kind")
         .and_then(Value::as_str)
         .is_some_and(|k| k.ends_with("List"))
         && value.get("items").is_some_and(Value::is_array);
     if !is_list {
-        out.push(Document::with_positions(
-            file,
-            value,
-            prefix,
-            Arc::clone(positions),
-        ));
+        out.push(Document::with_positions(file, value, positions.clone()));
         return;
     }
-    if let Some(Value::Array(items)) = value.get("items") {
-        for (i, item) in items.iter().enumerate() {
+    let within: Vec<Positions> = match value.get("items") {
+        Some(Value::Array(items)) => (0..items.len())
+            .map(|i| positions.within(&value, &format!("/items/{i}")))
+            .collect(),
+        _ => Vec::new(),
+    };
+    if let Some(Value::Array(items)) = value.get_mut("items").map(Value::take) {
+        for (item, p) in items.into_iter().zip(&within) {
             if item.is_object() {
-                let p = format!("{prefix}/items/{i}");
-                push_expanded(out, file, item.clone(), p, positions);
+                push_expanded(out, file, item, p);
             }
         }
     }

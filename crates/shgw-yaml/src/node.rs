@@ -153,7 +153,7 @@ fn bool_value(text: &str) -> bool {
 /// An integer's value as go-yaml reads it (Go's `ParseInt`/`ParseUint` with base prefixes
 /// after dropping `_`): decimal, `0x` hex, `0o` or legacy leading-zero octal, `0b` binary.
 fn int_value(text: &str) -> Option<Value> {
-    let clean: String = text.chars().filter(|c| *c != '_').collect();
+    let clean = without_underscores(text);
     let v = crate::resolve::go_int(&clean)?;
     if let Ok(i) = i64::try_from(v) {
         Some(Value::Number(i.into()))
@@ -162,9 +162,18 @@ fn int_value(text: &str) -> Option<Value> {
     }
 }
 
+/// A number's text without the `_` digit separators Go allows (copied only when it has some).
+fn without_underscores(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.contains('_') {
+        text.replace('_', "").into()
+    } else {
+        text.into()
+    }
+}
+
 /// A finite float's value; an integer text (`!!float 0x10`) is converted.
 fn float_value(text: &str) -> Option<Value> {
-    let clean: String = text.chars().filter(|c| *c != '_').collect();
+    let clean = without_underscores(text);
     let f = match clean.parse::<f64>() {
         Ok(f) => f,
         // Below 2^64, so the conversion to f64 only rounds.

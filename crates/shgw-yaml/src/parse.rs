@@ -364,8 +364,9 @@ impl Builder<'_, '_> {
         }
         let mut options = parser_options();
         // Comments matter only where a U+2028 or U+2029 in one is refused; parsing without
-        // comment events is faster.
-        options.emit_comments = text.contains(['\u{2028}', '\u{2029}']);
+        // comment events is faster, and so is not looking for them in every event.
+        let unicode_breaks = text.contains(['\u{2028}', '\u{2029}']);
+        options.emit_comments = unicode_breaks;
         for ev in Parser::new_from_str_with_options(text, options) {
             let (ev, span) = ev?;
             let at = Pos::of(&span.start);
@@ -380,11 +381,15 @@ impl Builder<'_, '_> {
                     at,
                 ));
             }
-            let raw = start
-                .zip(end)
-                .and_then(|(s, e)| text.get(s..e))
-                .unwrap_or_default();
-            let ev = self.unicode_breaks(ev, raw, at)?;
+            let ev = if unicode_breaks {
+                let raw = start
+                    .zip(end)
+                    .and_then(|(s, e)| text.get(s..e))
+                    .unwrap_or_default();
+                self.unicode_breaks(ev, raw, at)?
+            } else {
+                ev
+            };
             let document_end = matches!(ev, Event::DocumentEnd);
             self.event(ev, at, span.start.index() == span.end.index())?;
             if first_only && document_end {
@@ -634,8 +639,10 @@ impl Builder<'_, '_> {
             share: None,
         };
         if self.expects_key() {
-            let kind = self.key_kind(&scalar, &explicit, at)?;
-            if anchor != 0 {
+            // The key's text moves into the key; an anchored key keeps a copy for aliases.
+            let anchored = (anchor != 0).then(|| scalar.clone());
+            let kind = self.key_kind(scalar, &explicit, at)?;
+            if let Some(scalar) = anchored {
                 let node = Node::Scalar(scalar);
                 self.anchors.insert(
                     anchor,
@@ -664,18 +671,13 @@ impl Builder<'_, '_> {
     }
 
     /// What a scalar key does, or why it cannot be one.
-    fn key_kind(
-        &self,
-        s: &Scalar,
-        explicit: &Explicit<'_>,
-        at: Pos,
-    ) -> Result<KeyKind, ParseError> {
+    fn key_kind(&self, s: Scalar, explicit: &Explicit<'_>, at: Pos) -> Result<KeyKind, ParseError> {
         let yaml11 = self.opts.yaml11;
         if let Explicit::Core("merge") = explicit {
             return Ok(if s.text == "<<" {
                 KeyKind::Merge
             } else {
-                KeyKind::MergeAndKey(s.text.clone())
+                KeyKind::MergeAndKey(s.text)
             });
         }
         if s.text == "<<" {
@@ -714,7 +716,8 @@ impl Builder<'_, '_> {
                     at,
                 ));
             };
-            let text = key_text(s, self.opts.yaml11, false).map_err(|e| e.placed(at, ""))?;
+            let text =
+                key_text(s.clone(), self.opts.yaml11, false).map_err(|e| e.placed(at, ""))?;
             self.count(1, at)?;
             self.set_key(Key {
                 kind: KeyKind::Plain(text),
@@ -934,7 +937,7 @@ impl<'t> Explicit<'t> {
 /// in YAML 1.2 mode a key that reads as anything else (`1`, `true`, `2024-01-02`, a custom
 /// tag) is an error; in YAML 1.1 mode booleans become `"true"`/`"false"` and other keys keep
 /// their text. A null key is an error in both.
-fn key_text(s: &Scalar, yaml11: bool, custom_tag: bool) -> Result<String, ParseError> {
+fn key_text(s: Scalar, yaml11: bool, custom_tag: bool) -> Result<String, ParseError> {
     let refused = |detail: String| ParseError::new(ParseErrorKind::Key, detail);
     match s.tag {
         Tag::Null => Err(refused(format!(
@@ -946,8 +949,8 @@ fn key_text(s: &Scalar, yaml11: bool, custom_tag: bool) -> Result<String, ParseE
         } else {
             "false".into()
         }),
-        Tag::Str if !custom_tag || yaml11 => Ok(s.text.clone()),
-        _ if yaml11 => Ok(s.text.clone()),
+        Tag::Str if !custom_tag || yaml11 => Ok(s.text),
+        _ if yaml11 => Ok(s.text),
         tag => Err(refused(format!(
             "mapping key `{}` is read as {}, not a string; kubectl cannot print the mapping (quote the key)",
             s.text,

@@ -66,7 +66,11 @@ pub(crate) fn implicit(text: &str, yaml11: bool, timestamps: bool) -> Tag {
             if timestamps && Timestamp::parse(text).is_some() {
                 return Tag::Timestamp;
             }
-            let plain: String = text.chars().filter(|c| *c != '_').collect();
+            let plain = if text.contains('_') {
+                std::borrow::Cow::Owned(text.replace('_', ""))
+            } else {
+                std::borrow::Cow::Borrowed(text)
+            };
             if go_int(&plain).is_some() {
                 Tag::Int
             } else if is_go_float(&plain) {
@@ -132,13 +136,17 @@ pub(crate) fn go_int(s: &str) -> Option<i128> {
 
 /// An unsigned magnitude with Go's base prefixes.
 fn go_uint(s: &str) -> Option<i128> {
-    let lower = s.to_ascii_lowercase();
-    let (radix, digits) = if s.len() >= 3 && lower.starts_with("0b") {
-        (2, lower.get(2..)?)
-    } else if s.len() >= 3 && lower.starts_with("0o") {
-        (8, lower.get(2..)?)
-    } else if s.len() >= 3 && lower.starts_with("0x") {
-        (16, lower.get(2..)?)
+    // `0b`, `0o`, `0x` in either case; digits of any case read the same.
+    let prefixed = |letter: u8| {
+        let b = s.as_bytes();
+        s.len() >= 3 && b[0] == b'0' && b[1].to_ascii_lowercase() == letter
+    };
+    let (radix, digits) = if prefixed(b'b') {
+        (2, s.get(2..)?)
+    } else if prefixed(b'o') {
+        (8, s.get(2..)?)
+    } else if prefixed(b'x') {
+        (16, s.get(2..)?)
     } else if let Some(rest) = s.strip_prefix('0') {
         (8, rest)
     } else {
@@ -351,6 +359,11 @@ mod tests {
         assert_eq!(go_int("0x"), None);
         assert_eq!(go_int("+"), None);
         assert_eq!(go_int("0x+1"), None);
+        assert_eq!(go_int("0X1f"), Some(31));
+        assert_eq!(go_int("0B11"), Some(3));
+        assert_eq!(go_int("-0O17"), Some(-15));
+        assert_eq!(go_int("0o"), None);
+        assert_eq!(go_int("1_0"), None);
     }
 
     #[test]

@@ -4,6 +4,7 @@
 use super::{ParseError, ParseErrorKind, Pos};
 use crate::node::{Map, Node};
 use crate::place::Places;
+use indexmap::map::Entry;
 use std::collections::BTreeMap;
 
 /// What a mapping key does.
@@ -95,26 +96,36 @@ pub(super) fn build_map(
     duplicates: Duplicates,
 ) -> Result<(Map, Vec<Places>), ParseError> {
     let mut built = Building::with_capacity(entries.len());
-    let mut lines: Vec<u32> = Vec::with_capacity(entries.len());
     let mut merge: Option<(Node, Places, Pos)> = None;
     let mut quoted: Vec<(Key, Node, Places)> = Vec::new();
-    let mut insert = |b: &mut Building, key: String, at: Pos, value: Node, places: Places| {
-        if let Some(i) = b.map.get_index_of(&key) {
-            match duplicates {
+    // One hash of the key: looked up and inserted through its entry.
+    let insert = |b: &mut Building, key: String, at: Pos, value: Node, places: Places| {
+        match b.map.entry(key) {
+            Entry::Occupied(mut e) => match duplicates {
                 Duplicates::Error => {
-                    let first = lines.get(i).copied().unwrap_or(at.line);
+                    // An entry's places hold where its key is written.
+                    let first = b.places.get(e.index()).map_or(at.line, |p| p.key.line);
                     return Err(ParseError::at(
                         ParseErrorKind::DuplicateKey,
-                        format!("mapping key \"{key}\" already defined at line {first}"),
+                        format!(
+                            "mapping key \"{}\" already defined at line {first}",
+                            e.key()
+                        ),
                         at,
                     ));
                 }
-                Duplicates::LastWins => b.set(key, value, places),
+                Duplicates::LastWins => {
+                    if let Some(p) = b.places.get_mut(e.index()) {
+                        *p = places;
+                    }
+                    *e.get_mut() = value;
+                }
                 Duplicates::FirstWins => {}
+            },
+            Entry::Vacant(e) => {
+                e.insert(value);
+                b.places.push(places);
             }
-        } else {
-            b.set(key, value, places);
-            lines.push(at.line);
         }
         Ok(())
     };

@@ -14,8 +14,10 @@ pub(super) fn split_documents(text: &str) -> Result<Vec<(usize, Cow<'_, str>)>, 
     let (mut prev, mut search) = (0, 0);
     // Lines before `prev`, counted as the pieces go (not from the start each time).
     let mut lines = 0;
-    let newlines =
-        |from: usize, to: usize| text.get(from..to).map_or(0, |t| t.matches('\n').count());
+    let newlines = |from: usize, to: usize| {
+        text.get(from..to)
+            .map_or(0, |t| t.bytes().filter(|b| *b == b'\n').count())
+    };
     while let Some(found) = text.get(search..).and_then(|t| t.find("\n---")) {
         let at = search + found;
         let Some(len) = text.get(at + 1..).and_then(|t| t.find('\n')) else {

@@ -48,6 +48,9 @@ pub fn review(stream: &Stream, profile: &Profile, now: Timestamp) -> Report {
     let suppressions: Vec<suppress::Suppressions> =
         docs.iter().map(|d| suppress::read(d, now)).collect();
     for (i, s) in suppressions.iter().enumerate() {
+        if s.problems.is_empty() {
+            continue;
+        }
         let owner = gateways.iter().position(|g| g.doc == i);
         for p in &s.problems {
             hits.push(Hit {

@@ -5,6 +5,7 @@
 //! read this, and so does `shgw import`.
 
 use crate::review::document::{Document, Stream, escape};
+use crate::review::objects::At;
 use crate::review::objects::{
     int_at, kind, label_selector_selects, name, namespace, pod_template, str_at, string_map,
 };
@@ -154,7 +155,7 @@ impl<'a> Lookup<'a> {
         self.of_kind(kind_, &gw.namespace)
             .iter()
             .copied()
-            .filter(|i| label_selector_selects(self.docs[*i].value.pointer(selector), &gw.labels))
+            .filter(|i| label_selector_selects(self.docs[*i].value.at(selector), &gw.labels))
             .collect()
     }
 }
@@ -176,19 +177,15 @@ pub(crate) fn gateways_in(lookup: &Lookup) -> Vec<Gateway> {
             continue;
         };
         let ns = namespace(&d.value);
-        let Some(idx) = d
-            .value
-            .pointer(&format!("{template}/spec"))
-            .and_then(|pod| {
-                crate::detect::gateway_container(pod, |source, name| {
-                    let kind = match source {
-                        crate::detect::EnvSource::ConfigMap => "ConfigMap",
-                        crate::detect::EnvSource::Secret => "Secret",
-                    };
-                    lookup.find(kind, ns, name).map(|i| &docs[i].value)
-                })
+        let Some(idx) = d.value.at(&format!("{template}/spec")).and_then(|pod| {
+            crate::detect::gateway_container(pod, |source, name| {
+                let kind = match source {
+                    crate::detect::EnvSource::ConfigMap => "ConfigMap",
+                    crate::detect::EnvSource::Secret => "Secret",
+                };
+                lookup.find(kind, ns, name).map(|i| &docs[i].value)
             })
-        else {
+        }) else {
             continue;
         };
         let mut gw = Gateway {
@@ -263,7 +260,7 @@ impl Collector {
 fn settings_of(lookup: &Lookup, gw: &Gateway) -> Collector {
     let docs = lookup.docs;
     let mut out = Collector::default();
-    let container = docs[gw.doc].value.pointer(&gw.container);
+    let container = docs[gw.doc].value.at(&gw.container);
     let env_from = container
         .and_then(|c| c.get("envFrom"))
         .and_then(Value::as_array);
@@ -338,7 +335,7 @@ fn settings_of(lookup: &Lookup, gw: &Gateway) -> Collector {
 fn has_opaque_sources(lookup: &Lookup, gw: &Gateway) -> bool {
     let env_from = lookup.docs[gw.doc]
         .value
-        .pointer(&format!("{}/envFrom", gw.container))
+        .at(&format!("{}/envFrom", gw.container))
         .and_then(Value::as_array);
     env_from.into_iter().flatten().any(|s| {
         let cm = str_at(s, "/configMapRef/name").map(|n| ("ConfigMap", n));
@@ -350,9 +347,7 @@ fn has_opaque_sources(lookup: &Lookup, gw: &Gateway) -> bool {
 
 fn config_map_value(lookup: &Lookup, gw: &Gateway, cm: &str, key: &str) -> Option<Setting> {
     let i = lookup.find("ConfigMap", &gw.namespace, cm)?;
-    let v = lookup.docs[i]
-        .value
-        .pointer(&format!("/data/{}", escape(key)))?;
+    let v = lookup.docs[i].value.at(&format!("/data/{}", escape(key)))?;
     Some(Setting {
         source: Source::Literal(
             v.as_str()
@@ -424,7 +419,7 @@ pub fn selecting(docs: &[Document], gw: &Gateway, kind_: &str, selector: &str) -
     docs.iter()
         .enumerate()
         .filter(|(_, d)| d.is(kind_, &gw.namespace))
-        .filter(|(_, d)| label_selector_selects(d.value.pointer(selector), &gw.labels))
+        .filter(|(_, d)| label_selector_selects(d.value.at(selector), &gw.labels))
         .map(|(i, _)| i)
         .collect()
 }

@@ -5,6 +5,7 @@
 use crate::review::catalog;
 use crate::review::document::{Document, escape};
 use crate::review::finding::Suppression;
+use crate::review::objects::At;
 use crate::review::objects::pod_template;
 use jiff::Timestamp;
 use jiff::civil::Date;
@@ -50,29 +51,36 @@ impl Suppressions {
 /// Reads the suppressions of `doc` (the object's and its pod template's) as of `now`.
 pub(crate) fn read(doc: &Document, now: Timestamp) -> Suppressions {
     let mut out = Suppressions::default();
+    // Most objects have none: look before building pointers or reading the clock's date.
+    let template = pod_template(doc.kind());
+    let on_object = annotation(&doc.value);
+    let on_template = template.and_then(|t| doc.value.at(t)).and_then(annotation);
+    if on_object.is_none() && on_template.is_none() {
+        return out;
+    }
     let key = escape(ANNOTATION);
-    let mut places = vec![(
-        "metadata.annotations".to_owned(),
-        format!("/metadata/annotations/{key}"),
-    )];
-    if let Some(t) = pod_template(crate::review::objects::kind(&doc.value)) {
+    let today = now.to_zoned(jiff::tz::TimeZone::UTC).date();
+    if let Some(text) = on_object {
+        let pointer = format!("/metadata/annotations/{key}");
+        parse_into(text, "metadata.annotations", &pointer, today, &mut out);
+    }
+    if let (Some(t), Some(text)) = (template, on_template) {
         let on = format!(
             "{}.metadata.annotations",
             t.trim_start_matches('/').replace('/', ".")
         );
-        places.push((on, format!("{t}/metadata/annotations/{key}")));
-    }
-    let today = now.to_zoned(jiff::tz::TimeZone::UTC).date();
-    for (on, pointer) in places {
-        if let Some(text) = doc
-            .value
-            .pointer(&pointer)
-            .and_then(serde_json::Value::as_str)
-        {
-            parse_into(text, &on, &pointer, today, &mut out);
-        }
+        let pointer = format!("{t}/metadata/annotations/{key}");
+        parse_into(text, &on, &pointer, today, &mut out);
     }
     out
+}
+
+/// The suppression annotation of an object or a pod template, when it is a string.
+fn annotation(v: &serde_json::Value) -> Option<&str> {
+    v.get("metadata")?
+        .get("annotations")?
+        .get(ANNOTATION)?
+        .as_str()
 }
 
 fn parse_into(text: &str, on: &str, pointer: &str, today: Date, out: &mut Suppressions) {

@@ -2,6 +2,7 @@
 
 use super::{Ctx, Hits, Theme};
 use crate::review::inventory::Gateway;
+use crate::review::objects::At;
 use serde_json::Value;
 
 pub(crate) const THEME: Theme = Theme {
@@ -20,7 +21,7 @@ fn check(cx: &Ctx, gw: &Gateway, hits: &mut Hits) {
 }
 
 fn replicas(cx: &Ctx, gw: &Gateway, hits: &mut Hits) {
-    let written = cx.doc(gw).pointer("/spec/replicas").is_some();
+    let written = cx.doc(gw).at("/spec/replicas").is_some();
     if let Some(h) = gw.autoscaler
         && written
     {
@@ -99,7 +100,7 @@ fn budgets(cx: &Ctx, gw: &Gateway, hits: &mut Hits) {
     for i in pdbs {
         let pdb = &cx.docs[i].value;
         let name = crate::review::objects::name(pdb);
-        if let Some(v) = pdb.pointer("/spec/maxUnavailable")
+        if let Some(v) = pdb.at("/spec/maxUnavailable")
             && is_zero(v)
         {
             hits.at(
@@ -110,7 +111,7 @@ fn budgets(cx: &Ctx, gw: &Gateway, hits: &mut Hits) {
             );
             continue;
         }
-        let Some(min) = pdb.pointer("/spec/minAvailable") else {
+        let Some(min) = pdb.at("/spec/minAvailable") else {
             continue;
         };
         if min.as_str().is_some_and(|s| s.trim() == "100%") {
@@ -146,11 +147,11 @@ fn spread(cx: &Ctx, gw: &Gateway, hits: &mut Hits) {
     let pod = gw.pod();
     let doc = cx.doc(gw);
     let spread = doc
-        .pointer(&format!("{pod}/topologySpreadConstraints"))
+        .at(&format!("{pod}/topologySpreadConstraints"))
         .and_then(Value::as_array)
         .is_some_and(|a| !a.is_empty());
     let anti = doc
-        .pointer(&format!("{pod}/affinity/podAntiAffinity"))
+        .at(&format!("{pod}/affinity/podAntiAffinity"))
         .is_some_and(|v| v.as_object().is_some_and(|m| !m.is_empty()));
     if !spread && !anti {
         hits.on(gw, "SHGW007", pod, "neither topologySpreadConstraints nor podAntiAffinity: all replicas may land on one node or zone");
@@ -164,7 +165,7 @@ fn rollout(cx: &Ctx, gw: &Gateway, hits: &mut Hits) {
         return;
     }
     let doc = cx.doc(gw);
-    let strategy = doc.pointer("/spec/strategy");
+    let strategy = doc.at("/spec/strategy");
     if strategy
         .and_then(|s| s.get("type"))
         .and_then(Value::as_str)

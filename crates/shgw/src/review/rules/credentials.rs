@@ -5,6 +5,7 @@ use super::{Ctx, Hits, Theme};
 use crate::Token;
 use crate::review::document::escape;
 use crate::review::inventory::{Gateway, Setting, Source};
+use crate::review::objects::At;
 use crate::review::objects::kind;
 use crate::settings::{AUTH, AUTH_KEY, ENTRA_SECRET, GATEWAY_NAME};
 use base64::Engine;
@@ -95,13 +96,10 @@ fn literals(cx: &Ctx, gw: &Gateway, hits: &mut Hits) {
 /// The value of `key` in Secret `name`: `stringData`, or `data` decoded from base64.
 fn secret_value(v: &Value, key: &str) -> Option<(String, String)> {
     let k = escape(key);
-    if let Some(s) = v
-        .pointer(&format!("/stringData/{k}"))
-        .and_then(Value::as_str)
-    {
+    if let Some(s) = v.at(&format!("/stringData/{k}")).and_then(Value::as_str) {
         return Some((s.to_owned(), format!("/stringData/{k}")));
     }
-    let b64 = v.pointer(&format!("/data/{k}")).and_then(Value::as_str)?;
+    let b64 = v.at(&format!("/data/{k}")).and_then(Value::as_str)?;
     let bytes = base64::engine::general_purpose::STANDARD
         .decode(b64.trim())
         .ok()?;

@@ -2,6 +2,7 @@
 
 use super::{Ctx, Hits, Theme};
 use crate::review::inventory::Gateway;
+use crate::review::objects::At;
 use crate::review::objects::str_at;
 use crate::versions::{self, Trigger, Version};
 
@@ -129,7 +130,7 @@ fn minimums(gw: &Gateway, v: Version, pointer: &str, hits: &mut Hits) {
 fn issues(cx: &Ctx, gw: &Gateway, v: Version, pointer: &str, hits: &mut Hits) {
     let backup = cx
         .doc(gw)
-        .pointer(&format!("{}/volumeMounts", gw.container))
+        .at(&format!("{}/volumeMounts", gw.container))
         .and_then(serde_json::Value::as_array)
         .is_some_and(|ms| {
             ms.iter().any(|m| {

@@ -30,8 +30,8 @@ pub(crate) struct Ctx<'a> {
     pub pods: Vec<(String, std::collections::BTreeMap<String, String>)>,
     /// Every Service: its document and its selector.
     pub services: Vec<(usize, std::collections::BTreeMap<String, String>)>,
-    /// The gateway (document) each of `services` belongs to, if any.
-    pub service_owners: Vec<Option<usize>>,
+    /// The Services (indexes into `services`) each gateway, by its document, owns.
+    pub service_owners: std::collections::HashMap<usize, Vec<usize>>,
 }
 
 impl Ctx<'_> {

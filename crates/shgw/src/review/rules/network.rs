@@ -4,6 +4,7 @@
 use super::{Ctx, Hits, Theme};
 use crate::defaults::{HEARTBEAT_PORT, RATE_LIMIT_SYNC_PORT};
 use crate::review::inventory::Gateway;
+use crate::review::objects::At;
 use crate::review::objects::{int_at, map_selects, name, str_at};
 use crate::settings::NEIGHBORHOOD_HOST;
 use serde_json::Value;
@@ -53,7 +54,7 @@ fn dns_policy(cx: &Ctx, gw: &Gateway, hits: &mut Hits) {
 fn udp_ports(cx: &Ctx, gw: &Gateway, hits: &mut Hits) {
     let ports = cx
         .doc(gw)
-        .pointer(&format!("{}/ports", gw.container))
+        .at(&format!("{}/ports", gw.container))
         .and_then(Value::as_array);
     let has = |n: i32| {
         ports.into_iter().flatten().any(|p| {

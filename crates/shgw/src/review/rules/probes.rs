@@ -3,6 +3,7 @@
 use super::{Ctx, Hits, Theme};
 use crate::defaults::{HTTP_CONTAINER_PORT, HTTPS_CONTAINER_PORT, PROBE_PATH};
 use crate::review::inventory::Gateway;
+use crate::review::objects::At;
 use crate::review::objects::int_at;
 use serde_json::Value;
 
@@ -16,7 +17,7 @@ pub(crate) const THEME: Theme = Theme {
 const LEGACY_PROBE_PATH: &str = "/internal-status-0123456789abcdef";
 
 fn check(cx: &Ctx, gw: &Gateway, hits: &mut Hits) {
-    let Some(container) = cx.doc(gw).pointer(&gw.container) else {
+    let Some(container) = cx.doc(gw).at(&gw.container) else {
         return;
     };
     for (field, missing_rule) in [

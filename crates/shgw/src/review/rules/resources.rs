@@ -3,6 +3,7 @@
 use super::{Ctx, Hits, Theme};
 use crate::names::parse_quantity;
 use crate::review::inventory::Gateway;
+use crate::review::objects::At;
 use serde_json::Value;
 
 pub(crate) const THEME: Theme = Theme {
@@ -21,9 +22,8 @@ fn quantity(v: &Value) -> Option<f64> {
 
 fn check(cx: &Ctx, gw: &Gateway, hits: &mut Hits) {
     let at = format!("{}/resources", gw.container);
-    let res = cx.doc(gw).pointer(&at);
-    let get =
-        |section: &str, what: &str| res.and_then(|r| r.pointer(&format!("/{section}/{what}")));
+    let res = cx.doc(gw).at(&at);
+    let get = |section: &str, what: &str| res.and_then(|r| r.at(&format!("/{section}/{what}")));
     let missing: Vec<&str> = ["cpu", "memory"]
         .into_iter()
         .filter(|w| get("requests", w).is_none())

@@ -4,6 +4,7 @@
 use super::{Ctx, Hits, Theme};
 use crate::defaults::GATEWAY_UID;
 use crate::review::inventory::Gateway;
+use crate::review::objects::At;
 use crate::settings::LOCAL_CA;
 use serde_json::Value;
 
@@ -26,23 +27,23 @@ impl Contexts<'_> {
     /// A container-only field.
     fn container(&self, field: &str) -> (Option<&Value>, String) {
         let p = format!("{}/{field}", self.container);
-        (self.doc.pointer(&p), p)
+        (self.doc.at(&p), p)
     }
 
     /// A field the container sets or inherits from the pod.
     fn effective(&self, field: &str) -> (Option<&Value>, String) {
         let c = format!("{}/{field}", self.container);
-        if let Some(v) = self.doc.pointer(&c) {
+        if let Some(v) = self.doc.at(&c) {
             return (Some(v), c);
         }
         let p = format!("{}/{field}", self.pod);
-        (self.doc.pointer(&p), p)
+        (self.doc.at(&p), p)
     }
 
     /// Where to point when a field is missing: the container's securityContext, or the
     /// container.
     fn missing_at(&self) -> String {
-        if self.doc.pointer(&self.container).is_some() {
+        if self.doc.at(&self.container).is_some() {
             self.container.clone()
         } else {
             self.container

@@ -5,6 +5,7 @@ use super::{Ctx, Hits, Theme};
 use crate::defaults::{BACKUP_PATH, GATEWAY_UID};
 use crate::names::{is_host_port, is_http_url};
 use crate::review::inventory::Gateway;
+use crate::review::objects::At;
 use crate::review::objects::str_at;
 use crate::settings::ENDPOINT;
 use serde_json::Value;
@@ -23,7 +24,7 @@ fn check(cx: &Ctx, gw: &Gateway, hits: &mut Hits) {
 fn backup(cx: &Ctx, gw: &Gateway, hits: &mut Hits) {
     let doc = cx.doc(gw);
     let mounts_at = format!("{}/volumeMounts", gw.container);
-    let mounts = doc.pointer(&mounts_at).and_then(Value::as_array);
+    let mounts = doc.at(&mounts_at).and_then(Value::as_array);
     let mount = mounts
         .into_iter()
         .flatten()
@@ -44,17 +45,13 @@ fn backup(cx: &Ctx, gw: &Gateway, hits: &mut Hits) {
     };
     let pod = gw.pod();
     let volume_name = str_at(mount, "/name").unwrap_or_default();
-    let volumes = doc
-        .pointer(&format!("{pod}/volumes"))
-        .and_then(Value::as_array);
+    let volumes = doc.at(&format!("{pod}/volumes")).and_then(Value::as_array);
     let volume_index = volumes
         .into_iter()
         .flatten()
         .position(|v| str_at(v, "/name") == Some(volume_name));
     if let Some(i) = volume_index
-        && doc
-            .pointer(&format!("{pod}/volumes/{i}/emptyDir"))
-            .is_some()
+        && doc.at(&format!("{pod}/volumes/{i}/emptyDir")).is_some()
     {
         hits.on(
             gw,
@@ -67,7 +64,7 @@ fn backup(cx: &Ctx, gw: &Gateway, hits: &mut Hits) {
         claim_class(cx, gw, &format!("{pod}/volumes/{i}"), hits);
     }
     let fs_at = format!("{pod}/securityContext/fsGroup");
-    match doc.pointer(&fs_at).and_then(Value::as_i64) {
+    match doc.at(&fs_at).and_then(Value::as_i64) {
         Some(g) if g == GATEWAY_UID => {}
         Some(g) => hits.on(
             gw,
@@ -76,7 +73,7 @@ fn backup(cx: &Ctx, gw: &Gateway, hits: &mut Hits) {
             format!("fsGroup {g}; {BACKUP_PATH} must belong to group {GATEWAY_UID}"),
         ),
         None => {
-            let at = if doc.pointer(&format!("{pod}/securityContext")).is_some() {
+            let at = if doc.at(&format!("{pod}/securityContext")).is_some() {
                 format!("{pod}/securityContext")
             } else {
                 pod.clone()
@@ -96,7 +93,7 @@ fn backup(cx: &Ctx, gw: &Gateway, hits: &mut Hits) {
 fn claim_class(cx: &Ctx, gw: &Gateway, volume: &str, hits: &mut Hits) {
     let doc = cx.doc(gw);
     let Some(claim) = doc
-        .pointer(&format!("{volume}/persistentVolumeClaim/claimName"))
+        .at(&format!("{volume}/persistentVolumeClaim/claimName"))
         .and_then(Value::as_str)
     else {
         return;
@@ -107,14 +104,10 @@ fn claim_class(cx: &Ctx, gw: &Gateway, volume: &str, hits: &mut Hits) {
     };
     let pvc = &cx.docs[c].value;
     let many = pvc
-        .pointer("/spec/accessModes")
+        .at("/spec/accessModes")
         .and_then(Value::as_array)
         .is_some_and(|m| m.iter().any(|m| m == "ReadWriteMany"));
-    if many
-        && pvc
-            .pointer("/spec/storageClassName")
-            .is_none_or(Value::is_null)
-    {
+    if many && pvc.at("/spec/storageClassName").is_none_or(Value::is_null) {
         hits.at(
             c,
             "SHGW075",
