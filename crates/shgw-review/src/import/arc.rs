@@ -213,9 +213,7 @@ pub fn import_arc_extension(
         } else {
             String::new()
         };
-        let prefix = format!("{file}: {at}");
-        let (fit, mut n) = one(f, name, namespace, &mut used, &Src { prefix: &prefix })
-            .map_err(|(path, message)| err(&format!("{at}{path}"), message))?;
+        let (fit, mut n) = one(f, name, namespace, &mut used, &Src { file, at: &at })?;
         notes.append(&mut n);
         match fit.finish() {
             Ok((gateway, doc)) => {
@@ -244,15 +242,13 @@ fn label(text: &str) -> Option<String> {
     (!s.is_empty()).then_some(s)
 }
 
-type Failed = (String, String);
-
 fn one(
     f: &Found<'_>,
     given: Option<&str>,
     namespace: Option<&str>,
     used: &mut BTreeSet<String>,
     src: &Src,
-) -> Result<(Fit, Vec<String>), Failed> {
+) -> Result<(Fit, Vec<String>), Error> {
     let p = f.properties;
     let mut settings = Settings {
         map: p
@@ -267,9 +263,9 @@ fn one(
         taken: BTreeSet::new(),
     };
     let endpoint = settings.take("gateway.configuration.uri").ok_or_else(|| {
-        (
-            "configurationSettings.gateway.configuration.uri".to_owned(),
-            "required: the gateway's configuration endpoint".to_owned(),
+        src.refused(
+            "gateway.configuration.uri",
+            "required: the gateway's configuration endpoint",
         )
     })?;
     let mut notes = Vec::new();
@@ -417,13 +413,26 @@ fn protected(p: &Value, s: &mut Settings, note: &mut impl FnMut(String)) {
 /// Where a setting is written, as a misfit names it: the input, and the setting's key under
 /// `configurationSettings`.
 struct Src<'a> {
-    /// `FILE: ` and, among several extensions, `[i].`.
-    prefix: &'a str,
+    /// The input file.
+    file: &'a str,
+    /// Among several extensions, `[i].`; else empty.
+    at: &'a str,
 }
 
 impl Src<'_> {
+    /// The input's field of setting `key`, in its file: `FILE: [i].configurationSettings.KEY`.
     fn at(&self, key: &str) -> String {
-        format!("{}configurationSettings.{key}", self.prefix)
+        format!("{}: {}", self.file, self.field(key))
+    }
+
+    /// The input's field of setting `key`: `[i].configurationSettings.KEY`.
+    fn field(&self, key: &str) -> String {
+        format!("{}configurationSettings.{key}", self.at)
+    }
+
+    /// Setting `key` cannot be used: `message` says why.
+    fn refused(&self, key: &str, message: &str) -> Error {
+        Error::new(ErrorKind::Values, self.file, message).at_path(self.field(key))
     }
 }
 
