@@ -99,6 +99,12 @@ fn find(text: &str, needle: &str) -> (usize, usize) {
     panic!("{needle:?} not in {text}")
 }
 
+/// `FILE:LINE:COLUMN` of the first occurrence of `needle` in `text`, the file `file` holds.
+fn place(file: &str, text: &str, needle: &str) -> String {
+    let (line, column) = find(text, needle);
+    format!("{file}:{line}:{column}")
+}
+
 const LATEST_PATCH: &str = "\
 # the overlay follows the newest gateway
 apiVersion: apps/v1
@@ -129,15 +135,13 @@ fn an_overlay_patch_and_the_base_file_are_named_in_every_format() {
     );
     let dir = root.join("overlay");
     let report = json(&dir);
-    let (line, column) = find(LATEST_PATCH, "image:");
     assert_eq!(
         at(&report, "SHGW010", "Deployment"),
-        format!("latest.yaml:{line}:{column}")
+        place("latest.yaml", LATEST_PATCH, "image:")
     );
-    let (line, column) = find(BASE, "replicas:");
     assert_eq!(
         at(&report, "SHGW001", "Deployment"),
-        format!("../base/gateway.yaml:{line}:{column}")
+        place("../base/gateway.yaml", BASE, "replicas:")
     );
     // A finding about the container (a field it lacks) is at the container in the base, which
     // writes it; the patch only merges into it.
@@ -275,27 +279,35 @@ configMapGenerator:
     );
     let report = json(&root);
     // The inline strategic-merge patch wrote the one replica: its line in kustomization.yaml.
-    let (line, column) = find(kustomization, "replicas: 1");
     assert_eq!(
         at(&report, "SHGW001", "Deployment"),
-        format!("kustomization.yaml:{line}:{column}")
+        place("kustomization.yaml", kustomization, "replicas: 1")
     );
     // JSON 6902 operations: the one that set the field (its path), not the base.
-    let (line, column) = find(ops, "path: /spec/template/spec/containers/0/image");
     assert_eq!(
         at(&report, "SHGW010", "Deployment"),
-        format!("ops.yaml:{line}:{column}")
+        place(
+            "ops.yaml",
+            ops,
+            "path: /spec/template/spec/containers/0/image"
+        )
     );
-    let (line, column) = find(ops, "path: /spec/template/spec/containers/0/resources");
     assert_eq!(
         at(&report, "SHGW020", "Deployment"),
-        format!("ops.yaml:{line}:{column}")
+        place(
+            "ops.yaml",
+            ops,
+            "path: /spec/template/spec/containers/0/resources"
+        )
     );
     // The generated ConfigMap's bad endpoint: the generator's literal that holds it.
-    let (line, column) = find(kustomization, "config.service.endpoint=");
     assert_eq!(
         at(&report, "SHGW073", "ConfigMap"),
-        format!("kustomization.yaml:{line}:{column}")
+        place(
+            "kustomization.yaml",
+            kustomization,
+            "config.service.endpoint="
+        )
     );
     validate_sarif(&root, &review(&root, "sarif"));
     let sarif: Value = serde_json::from_str(&review(&root, "sarif")).unwrap();
@@ -346,22 +358,23 @@ patchesStrategicMerge:
         ],
     );
     let report = json(&root);
-    let (line, column) = find(kustomization, "path: /spec/replicas");
     assert_eq!(
         at(&report, "SHGW001", "Deployment"),
-        format!("kustomization.yaml:{line}:{column}")
+        place("kustomization.yaml", kustomization, "path: /spec/replicas")
     );
     // An inline `patchesStrategicMerge` entry, a list item of the kustomization.
-    let (line, column) = find(kustomization, "allowPrivilegeEscalation: true");
     assert_eq!(
         at(&report, "SHGW050", "Deployment"),
-        format!("kustomization.yaml:{line}:{column}")
+        place(
+            "kustomization.yaml",
+            kustomization,
+            "allowPrivilegeEscalation: true"
+        )
     );
     // `images:` runs after the patches: its tag is the image's.
-    let (line, column) = find(kustomization, "newTag: latest");
     assert_eq!(
         at(&report, "SHGW010", "Deployment"),
-        format!("kustomization.yaml:{line}:{column}")
+        place("kustomization.yaml", kustomization, "newTag: latest")
     );
 }
 
