@@ -162,12 +162,12 @@ fn expander(profile: Profile, version: Option<KubeVersion>, state: Arc<Mutex<Pas
         let rendered = gateway
             .map_err(|problems| shgw::Error::invalid(&source, problems))
             .and_then(|g| {
-                let opts = shgw::RenderOptions::default();
-                let m = shgw::render_with(&source, std::slice::from_ref(&g), &profile, &opts)?;
+                let in_source = |e: shgw::Error| e.in_input(&source);
+                // Kept: what the alerting rule is made again from once the final names are known.
+                let resolved = shgw::resolve(&g, &profile).map_err(in_source)?;
+                let m = shgw::render(&resolved).map_err(in_source)?;
                 let m = crate::commands::for_version(&source, m, version)?;
-                // What the alerting rule is made again from once the final names are known.
-                let resolved = shgw::resolve(&g, &profile).ok();
-                Ok((m, resolved))
+                Ok((m, Some(resolved)))
             });
         match rendered {
             Ok((m, resolved)) => {
